@@ -1,0 +1,38 @@
+#pragma once
+// Alert: one normalised alert notification, whatever feed delivered it. The value every stage passes on.
+
+#include <QDateTime>
+#include <QMap>
+#include <QMetaType>
+#include <QString>
+#include <QVector>
+
+using LabelSet = QMap<QString, QString>; // sorted by name, as Alertmanager sorts label sets
+
+struct Alert
+{
+    enum class Status { Firing, Resolved };
+
+    QString fingerprint; // from the source when given, else fingerprintOf(labels)
+    LabelSet labels;
+    LabelSet annotations;
+    Status status = Status::Firing;
+    QDateTime startsAt;   // UTC
+    QDateTime endsAt;     // UTC; invalid while firing with no end known
+    QDateTime receivedAt; // UTC; when the feed delivered this notification
+    QString source;       // which feed: "alertmanager-poll:URL", "webhook:alertmanager", "replay:FILE", ...
+    QString generatorUrl;
+
+    QString service() const { return labels.value(QStringLiteral("service")); }
+    QString alertName() const { return labels.value(QStringLiteral("alertname")); }
+    QString severity() const { return labels.value(QStringLiteral("severity")); }
+    bool isFiring() const { return status == Status::Firing; }
+
+    // A stable 16-hex-digit hash of the sorted label set; used when a feed gives no fingerprint.
+    static QString fingerprintOf(const LabelSet& labels);
+};
+
+using AlertBatch = QVector<Alert>;
+
+Q_DECLARE_METATYPE(Alert)
+Q_DECLARE_METATYPE(AlertBatch)

@@ -1,0 +1,25 @@
+#pragma once
+// IncidentSnapshot: an immutable picture of everything the views show, published by the pipeline
+// after each batch. Shared with views through std::shared_ptr<const IncidentSnapshot>.
+
+#include "changeevent.h"
+#include "incident.h"
+#include "sourcehealth.h"
+
+#include <QVector>
+#include <memory>
+
+class ServiceGraph;
+
+struct IncidentSnapshot
+{
+    QVector<Incident> incidents; // newest / most severe first
+    QVector<SourceHealth> sources;
+    QVector<ChangeEvent> changes;
+    std::shared_ptr<const ServiceGraph> graph; // may be null when no graph is configured
+    qint64 notificationCount = 0;              // deliveries since the console started
+    qint64 alertCount = 0;                     // distinct fingerprints
+};
+
+using IncidentSnapshotPtr = std::shared_ptr<const IncidentSnapshot>;
+Q_DECLARE_METATYPE(IncidentSnapshotPtr)
