@@ -14,7 +14,8 @@ struct Incident
 {
     enum class State { Triggered, Acknowledged, Mitigated, Resolved };
 
-    qint64 id = 0;                   // stable across updates and restarts (the store keeps it)
+    qint64 id = 0;                   // the store's row id; 0 until stored
+    QString key;                     // the correlator's identity: fingerprint of the founding alert
     QVector<TrackedAlert> alerts;    // members, onset order
     QStringList affectedServices;    // services with a firing member alert, sorted
     QVector<RootCauseCandidate> rootCauses; // best first
