@@ -1,0 +1,493 @@
+// Tests for the feed parsers: Alertmanager webhook v4, Alertmanager API v2, scenario files and the
+// RFC 3339 helper they share.
+
+#include "ingest/alertmanagerapiparser.h"
+#include "ingest/alertmanagerwebhookparser.h"
+#include "ingest/scenarioreader.h"
+#include "ingest/timeparse.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+
+using namespace Qt::StringLiterals;
+using nlohmann::json;
+
+namespace {
+
+json goodAlert(const std::string& name, const std::string& service)
+{
+    return json{{"status", "firing"},
+                {"labels", {{"alertname", name}, {"service", service}, {"severity", "critical"}}},
+                {"annotations", {{"summary", name + " on " + service}}},
+                {"startsAt", "2026-11-27T23:47:00.123456789Z"},
+                {"endsAt", "0001-01-01T00:00:00Z"},
+                {"generatorURL", "http://prometheus:9090/graph?g0.expr=up"},
+                {"fingerprint", "a1b2c3d4e5f60718"}};
+}
+
+json goodWebhook()
+{
+    json alerts = json::array({goodAlert("DatabaseConnectionPoolExhausted", "postgres-main"),
+                               goodAlert("ServiceErrorRateHigh", "checkout"), goodAlert("HighCPU", "frontend")});
+    alerts[1].erase("fingerprint");
+    alerts[2]["status"] = "resolved";
+    alerts[2]["endsAt"] = "2026-11-27T23:59:00+01:00";
+    return json{{"version", "4"},
+                {"groupKey", "{}:{alertname=\"X\"}"},
+                {"status", "firing"},
+                {"receiver", "nightwatch"},
+                {"groupLabels", {{"alertname", "X"}}},
+                {"commonLabels", {{"severity", "critical"}}},
+                {"commonAnnotations", json::object()},
+                {"externalURL", "http://alertmanager:9093"},
+                {"alerts", alerts}};
+}
+
+QByteArray bytes(const json& j)
+{
+    const std::string s = j.dump();
+    return QByteArray(s.data(), qsizetype(s.size()));
+}
+
+QDateTime utc(const char* iso)
+{
+    QDateTime t = QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODateWithMs);
+    t.setTimeSpec(Qt::UTC);
+    return t;
+}
+
+} // namespace
+
+class TestAlertParsers : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void timestamps_data();
+    void timestamps();
+    void goZeroTimeIsUnknown();
+
+    void webhookGood();
+    void webhookInvalid_data();
+    void webhookInvalid();
+    void webhookEmptyAlerts();
+    void webhookUnicodeAndUnknownFields();
+    void webhookFingerprintFallback();
+
+    void apiAlerts();
+    void apiInvalid_data();
+    void apiInvalid();
+    void apiGroups();
+
+    void scenarioFixture();
+    void scenarioGenerated();
+    void scenarioInvalid_data();
+    void scenarioInvalid();
+};
+
+void TestAlertParsers::timestamps_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QDateTime>("expected"); // invalid: must be rejected
+
+    QTest::addRow("utc") << u"2026-11-27T23:47:00Z"_s << utc("2026-11-27T23:47:00.000");
+    QTest::addRow("nanoseconds") << u"2026-11-27T23:47:00.123456789Z"_s << utc("2026-11-27T23:47:00.123");
+    QTest::addRow("one fractional digit") << u"2026-11-27T23:47:00.5Z"_s << utc("2026-11-27T23:47:00.500");
+    QTest::addRow("plus offset") << u"2026-11-27T23:47:00+01:00"_s << utc("2026-11-27T22:47:00.000");
+    QTest::addRow("minus offset, day rolls") << u"2026-11-27T23:47:00.25-05:30"_s << utc("2026-11-28T05:17:00.250");
+    QTest::addRow("lower case") << u"2026-11-27t23:47:00z"_s << utc("2026-11-27T23:47:00.000");
+    QTest::addRow("no zone") << u"2026-11-27T23:47:00"_s << QDateTime();
+    QTest::addRow("offset without colon") << u"2026-11-27T23:47:00+0100"_s << QDateTime();
+    QTest::addRow("empty fraction") << u"2026-11-27T23:47:00.Z"_s << QDateTime();
+    QTest::addRow("month 13") << u"2026-13-01T00:00:00Z"_s << QDateTime();
+    QTest::addRow("trailing junk") << u"2026-11-27T23:47:00Zjunk"_s << QDateTime();
+    QTest::addRow("garbage") << u"yesterday"_s << QDateTime();
+    QTest::addRow("empty") << QString() << QDateTime();
+}
+
+void TestAlertParsers::timestamps()
+{
+    QFETCH(QString, text);
+    QFETCH(QDateTime, expected);
+    const QDateTime parsed = TimeParse::parseRfc3339(text);
+    QCOMPARE(parsed.isValid(), expected.isValid());
+    if (expected.isValid()) {
+        QCOMPARE(parsed.timeSpec(), Qt::UTC);
+        QCOMPARE(parsed.toMSecsSinceEpoch(), expected.toMSecsSinceEpoch());
+    }
+}
+
+void TestAlertParsers::goZeroTimeIsUnknown()
+{
+    bool ok = false;
+    QVERIFY(!TimeParse::parseAlertTime("0001-01-01T00:00:00Z", &ok).isValid());
+    QVERIFY(ok); // well-formed, just "unknown"
+    QVERIFY(!TimeParse::parseAlertTime("0001-13-01T00:00:00Z", &ok).isValid());
+    QVERIFY(!ok);
+    QCOMPARE(TimeParse::toRfc3339(utc("2026-11-27T23:47:00.120")), u"2026-11-27T23:47:00.120Z"_s);
+}
+
+void TestAlertParsers::webhookGood()
+{
+    const QDateTime received = utc("2026-11-27T23:48:00.000");
+    QString error;
+    const auto w = AlertmanagerWebhookParser::parse(bytes(goodWebhook()), &error, received);
+    QVERIFY2(w, qPrintable(error));
+    QCOMPARE(w->version, u"4"_s);
+    QCOMPARE(w->receiver, u"nightwatch"_s);
+    QCOMPARE(w->status, u"firing"_s);
+    QCOMPARE(w->externalUrl, u"http://alertmanager:9093"_s);
+    QCOMPARE(w->groupLabels.value(u"alertname"_s), u"X"_s);
+    QCOMPARE(w->commonLabels.value(u"severity"_s), u"critical"_s);
+    QCOMPARE(w->alerts.size(), 3);
+
+    const Alert& a = w->alerts[0];
+    QCOMPARE(a.fingerprint, u"a1b2c3d4e5f60718"_s);
+    QCOMPARE(a.alertName(), u"DatabaseConnectionPoolExhausted"_s);
+    QCOMPARE(a.service(), u"postgres-main"_s);
+    QCOMPARE(a.annotations.value(u"summary"_s), u"DatabaseConnectionPoolExhausted on postgres-main"_s);
+    QCOMPARE(a.status, Alert::Status::Firing);
+    QCOMPARE(a.startsAt, utc("2026-11-27T23:47:00.123"));
+    QVERIFY(!a.endsAt.isValid()); // Go zero time: no end known
+    QCOMPARE(a.generatorUrl, u"http://prometheus:9090/graph?g0.expr=up"_s);
+    QCOMPARE(a.receivedAt, received);
+    QCOMPARE(a.source, u"webhook:alertmanager"_s);
+
+    QCOMPARE(w->alerts[1].fingerprint, Alert::fingerprintOf(w->alerts[1].labels));
+    QCOMPARE(w->alerts[2].status, Alert::Status::Resolved);
+    QCOMPARE(w->alerts[2].endsAt, utc("2026-11-27T22:59:00.000"));
+}
+
+void TestAlertParsers::webhookInvalid_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("expectedError");
+
+    auto row = [](const char* tag, const std::function<void(json&)>& mutate, const QString& expected) {
+        json j = goodWebhook();
+        mutate(j);
+        QTest::addRow("%s", tag) << bytes(j) << expected;
+    };
+    QTest::addRow("not json") << QByteArray("{\"version\": \"4\", ") << u"not valid JSON"_s;
+    QTest::addRow("top-level array") << QByteArray("[]") << u"payload must be a JSON object"_s;
+    row("version missing", [](json& j) { j.erase("version"); }, u"version is required"_s);
+    row("version number", [](json& j) { j["version"] = 4; }, u"version must be a string"_s);
+    row("version 3", [](json& j) { j["version"] = "3"; }, u"version must be \"4\""_s);
+    row("status invalid", [](json& j) { j["status"] = "pending"; }, u"status must be"_s);
+    row("groupLabels not object", [](json& j) { j["groupLabels"] = "x"; }, u"groupLabels must be an object"_s);
+    row("commonLabels value number", [](json& j) { j["commonLabels"]["severity"] = 3; },
+        u"commonLabels.severity must be a string"_s);
+    row("alerts missing", [](json& j) { j.erase("alerts"); }, u"alerts is required"_s);
+    row("alerts object", [](json& j) { j["alerts"] = json::object(); }, u"alerts must be an array"_s);
+    row("alert not object", [](json& j) { j["alerts"][1] = "x"; }, u"alerts[1] must be an object"_s);
+    row("labels missing", [](json& j) { j["alerts"][0].erase("labels"); }, u"alerts[0].labels is required"_s);
+    row("labels array", [](json& j) { j["alerts"][2]["labels"] = json::array(); },
+        u"alerts[2].labels must be an object"_s);
+    row("labels empty", [](json& j) { j["alerts"][2]["labels"] = json::object(); },
+        u"alerts[2].labels must not be empty"_s);
+    row("label value number", [](json& j) { j["alerts"][1]["labels"]["severity"] = 2; },
+        u"alerts[1].labels.severity must be a string"_s);
+    row("label value null", [](json& j) { j["alerts"][1]["labels"]["severity"] = nullptr; },
+        u"alerts[1].labels.severity must be a string"_s);
+    row("annotations string", [](json& j) { j["alerts"][0]["annotations"] = "x"; },
+        u"alerts[0].annotations must be an object"_s);
+    row("status missing", [](json& j) { j["alerts"][2].erase("status"); }, u"alerts[2].status is required"_s);
+    row("status unknown", [](json& j) { j["alerts"][0]["status"] = "active"; }, u"alerts[0].status must be"_s);
+    row("startsAt missing", [](json& j) { j["alerts"][1].erase("startsAt"); }, u"alerts[1].startsAt is required"_s);
+    row("startsAt number", [](json& j) { j["alerts"][1]["startsAt"] = 1700000000; },
+        u"alerts[1].startsAt must be an RFC 3339 string"_s);
+    row("startsAt malformed", [](json& j) { j["alerts"][1]["startsAt"] = "27/11/2026"; },
+        u"alerts[1].startsAt is not an RFC 3339 timestamp"_s);
+    row("endsAt malformed", [](json& j) { j["alerts"][0]["endsAt"] = "soon"; },
+        u"alerts[0].endsAt is not an RFC 3339 timestamp"_s);
+    row("fingerprint number", [](json& j) { j["alerts"][0]["fingerprint"] = 12; },
+        u"alerts[0].fingerprint must be a string"_s);
+    row("generatorURL object", [](json& j) { j["alerts"][0]["generatorURL"] = json::object(); },
+        u"alerts[0].generatorURL must be a string"_s);
+}
+
+void TestAlertParsers::webhookInvalid()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, expectedError);
+    QString error;
+    const auto w = AlertmanagerWebhookParser::parse(body, &error);
+    QVERIFY(!w);
+    QVERIFY2(error.contains(expectedError), qPrintable(u"got: "_s + error));
+    QVERIFY(!error.contains(u'\n'));
+}
+
+void TestAlertParsers::webhookEmptyAlerts()
+{
+    json j = goodWebhook();
+    j["alerts"] = json::array();
+    QString error;
+    const auto w = AlertmanagerWebhookParser::parse(bytes(j), &error);
+    QVERIFY2(w, qPrintable(error));
+    QCOMPARE(w->alerts.size(), 0);
+}
+
+void TestAlertParsers::webhookUnicodeAndUnknownFields()
+{
+    json j = goodWebhook();
+    j["truncatedAlerts"] = 2;
+    j["routeLabels"] = {{"team", "db"}};
+    j["somethingFromTheFuture"] = {1, 2, 3};
+    j["alerts"][0]["labels"]["サービス"] = "データベース 🚀";
+    j["alerts"][0]["labels"]["équipe"] = "paiements\"quoted\"";
+    j["alerts"][0]["annotations"]["description"] = "Ünïcödé ✓";
+    j["alerts"][0]["unknownPerAlert"] = {{"x", 1}};
+    QString error;
+    const auto w = AlertmanagerWebhookParser::parse(bytes(j), &error);
+    QVERIFY2(w, qPrintable(error));
+    QCOMPARE(w->truncatedAlerts, 2);
+    const Alert& a = w->alerts[0];
+    QCOMPARE(a.labels.value(u"サービス"_s), u"データベース 🚀"_s);
+    QCOMPARE(a.labels.value(u"équipe"_s), u"paiements\"quoted\""_s);
+    QCOMPARE(a.annotations.value(u"description"_s), u"Ünïcödé ✓"_s);
+    QCOMPARE(a.labels.size(), 5);
+}
+
+void TestAlertParsers::webhookFingerprintFallback()
+{
+    // Same label set written in a different member order -> same fingerprint; any change -> another.
+    const QByteArray a = R"({"version":"4","alerts":[{"status":"firing","startsAt":"2026-11-27T23:47:00Z",
+        "labels":{"alertname":"HighCPU","service":"api","severity":"warning"}}]})";
+    const QByteArray b = R"({"version":"4","alerts":[{"status":"firing","startsAt":"2026-11-27T23:47:00Z",
+        "labels":{"severity":"warning","service":"api","alertname":"HighCPU"}}]})";
+    const QByteArray c = R"({"version":"4","alerts":[{"status":"firing","startsAt":"2026-11-27T23:47:00Z",
+        "labels":{"alertname":"HighCPU","service":"api","severity":"critical"}}]})";
+    QString error;
+    const auto wa = AlertmanagerWebhookParser::parse(a, &error);
+    const auto wb = AlertmanagerWebhookParser::parse(b, &error);
+    const auto wc = AlertmanagerWebhookParser::parse(c, &error);
+    QVERIFY(wa && wb && wc);
+    const QString fa = wa->alerts[0].fingerprint;
+    QCOMPARE(fa.size(), 16);
+    QCOMPARE(fa, wb->alerts[0].fingerprint);
+    QVERIFY(fa != wc->alerts[0].fingerprint);
+    QCOMPARE(fa, Alert::fingerprintOf(wa->alerts[0].labels));
+}
+
+static const char* const apiAlertsJson = R"([
+  {"labels": {"alertname": "HighCPU", "service": "api"}, "annotations": {"summary": "cpu"},
+   "startsAt": "2026-11-27T23:47:00.5+01:00", "endsAt": "2026-11-28T00:47:00Z",
+   "updatedAt": "2026-11-27T23:50:00.000Z", "generatorURL": "http://prom/graph", "fingerprint": "0011223344556677",
+   "status": {"state": "suppressed", "silencedBy": ["silence-1"], "inhibitedBy": []},
+   "receivers": [{"name": "nightwatch"}, {"name": "pager"}]},
+  {"labels": {"alertname": "DiskFull", "service": "db"}, "annotations": {},
+   "startsAt": "2026-11-27T23:40:00Z", "endsAt": "2026-11-28T00:40:00Z", "updatedAt": "2026-11-27T23:40:00Z",
+   "fingerprint": "8899aabbccddeeff", "status": {"state": "active", "silencedBy": [], "inhibitedBy": []},
+   "receivers": [{"name": "nightwatch"}], "futureField": true}
+])";
+
+void TestAlertParsers::apiAlerts()
+{
+    QString error;
+    const auto alerts = AlertmanagerApiParser::parseAlerts(QByteArray(apiAlertsJson), &error,
+                                                           utc("2026-11-27T23:51:00.000"), u"alertmanager-poll:x"_s);
+    QVERIFY2(alerts, qPrintable(error));
+    QCOMPARE(alerts->size(), 2);
+    const auto& first = alerts->at(0);
+    QCOMPARE(first.state, AlertmanagerApiAlert::State::Suppressed);
+    QCOMPARE(first.silencedBy, QStringList{u"silence-1"_s});
+    QCOMPARE(first.receivers, (QStringList{u"nightwatch"_s, u"pager"_s}));
+    QCOMPARE(first.updatedAt, utc("2026-11-27T23:50:00.000"));
+    QCOMPARE(first.alert.status, Alert::Status::Firing); // suppressed is still firing
+    QCOMPARE(first.alert.startsAt, utc("2026-11-27T22:47:00.500"));
+    QCOMPARE(first.alert.fingerprint, u"0011223344556677"_s);
+    QCOMPARE(first.alert.source, u"alertmanager-poll:x"_s);
+    QCOMPARE(first.alert.receivedAt, utc("2026-11-27T23:51:00.000"));
+    QVERIFY(!first.alert.labels.contains(u"state"_s)); // suppression is not smuggled into labels
+    QCOMPARE(alerts->at(1).state, AlertmanagerApiAlert::State::Active);
+    QCOMPARE(AlertmanagerApiParser::toBatch(*alerts).size(), 2);
+
+    const auto empty = AlertmanagerApiParser::parseAlerts("[]", &error);
+    QVERIFY(empty && empty->isEmpty());
+}
+
+void TestAlertParsers::apiInvalid_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("expectedError");
+    auto row = [](const char* tag, const std::function<void(json&)>& mutate, const QString& expected) {
+        json j = json::parse(apiAlertsJson);
+        mutate(j);
+        QTest::addRow("%s", tag) << bytes(j) << expected;
+    };
+    QTest::addRow("object instead of array") << QByteArray("{}") << u"must be a JSON array"_s;
+    QTest::addRow("truncated") << QByteArray("[{\"labels\":") << u"not valid JSON"_s;
+    row("labels missing", [](json& j) { j[1].erase("labels"); }, u"alerts[1].labels is required"_s);
+    row("status string", [](json& j) { j[0]["status"] = "firing"; }, u"alerts[0].status must be an object"_s);
+    row("state unknown", [](json& j) { j[0]["status"]["state"] = "sleeping"; },
+        u"alerts[0].status.state must be active, suppressed or unprocessed"_s);
+    row("silencedBy number", [](json& j) { j[0]["status"]["silencedBy"] = 1; },
+        u"alerts[0].status.silencedBy must be an array"_s);
+    row("receivers object", [](json& j) { j[1]["receivers"] = json::object(); },
+        u"alerts[1].receivers must be an array"_s);
+    row("updatedAt bad", [](json& j) { j[1]["updatedAt"] = "now"; },
+        u"alerts[1].updatedAt is not an RFC 3339 timestamp"_s);
+}
+
+void TestAlertParsers::apiInvalid()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, expectedError);
+    QString error;
+    QVERIFY(!AlertmanagerApiParser::parseAlerts(body, &error));
+    QVERIFY2(error.contains(expectedError), qPrintable(u"got: "_s + error));
+}
+
+void TestAlertParsers::apiGroups()
+{
+    const json alerts = json::parse(apiAlertsJson);
+    const json groups = json::array({json{{"labels", {{"service", "api"}}}, {"receiver", {{"name", "nightwatch"}}},
+                                          {"alerts", json::array({alerts[0]})}},
+                                     json{{"labels", {{"service", "db"}}}, {"receiver", {{"name", "pager"}}},
+                                          {"alerts", json::array({alerts[1], alerts[0]})}}});
+    QString error;
+    const auto parsed = AlertmanagerApiParser::parseGroups(bytes(groups), &error);
+    QVERIFY2(parsed, qPrintable(error));
+    QCOMPARE(parsed->size(), 2);
+    QCOMPARE(parsed->at(1).receiver, u"pager"_s);
+    QCOMPARE(parsed->at(1).labels.value(u"service"_s), u"db"_s);
+    QCOMPARE(parsed->at(1).alerts.size(), 2);
+    QCOMPARE(parsed->at(1).alerts[0].alert.fingerprint, u"8899aabbccddeeff"_s);
+
+    json bad = groups;
+    bad[1]["alerts"][1]["labels"] = "x";
+    QVERIFY(!AlertmanagerApiParser::parseGroups(bytes(bad), &error));
+    QCOMPARE(error, u"groups[1].alerts[1].labels must be an object"_s);
+    bad = groups;
+    bad[0].erase("alerts");
+    QVERIFY(!AlertmanagerApiParser::parseGroups(bytes(bad), &error));
+    QCOMPARE(error, u"groups[0].alerts is required"_s);
+}
+
+void TestAlertParsers::scenarioFixture()
+{
+    const QString path = QFINDTESTDATA("data/ingest_scenario.json");
+    QVERIFY(!path.isEmpty());
+    QString error;
+    const auto s = ScenarioReader::readFile(path, &error);
+    QVERIFY2(s, qPrintable(error));
+    QCOMPARE(s->name, u"ingest-fixture"_s);
+    QVERIFY(s->graph);
+    QCOMPARE(s->graph->nodeCount(), 3); // "frontend" appears only in an edge
+    QCOMPARE(s->graph->callers(u"postgres-main"_s), QStringList{u"checkout"_s});
+    QVERIFY(s->topology.is_object());
+
+    QCOMPARE(s->alerts.size(), 3);
+    QCOMPARE(s->alerts[0].fingerprint, u"a1b2c3d4e5f60718"_s);
+    QCOMPARE(s->alerts[0].receivedAt, utc("2026-11-27T23:47:31.000"));
+    QVERIFY(!s->alerts[0].endsAt.isValid());
+    QCOMPARE(s->alerts[1].startsAt, utc("2026-11-27T22:48:00.250"));
+    QCOMPARE(s->alerts[1].labels.value(u"équipe"_s), u"paiements"_s);
+    QCOMPARE(s->alerts[1].fingerprint, Alert::fingerprintOf(s->alerts[1].labels));
+    QCOMPARE(s->alerts[2].status, Alert::Status::Resolved);
+    QCOMPARE(s->alerts[2].fingerprint, s->alerts[0].fingerprint);
+    QCOMPARE(s->alerts[2].source, u"replay:"_s + path);
+
+    QCOMPARE(s->changes.size(), 1);
+    QCOMPARE(s->changes[0].service, u"checkout"_s);
+    QCOMPARE(s->changes[0].kind, u"deploy"_s);
+    QCOMPARE(s->changes[0].at, utc("2026-11-27T23:30:00.000"));
+    QCOMPARE(s->changes[0].link, u"https://ci.example/1"_s);
+    QCOMPARE(s->metrics.value("step_seconds", 0), 60);
+    QCOMPARE(s->metrics["series"].size(), size_t(1));
+}
+
+void TestAlertParsers::scenarioGenerated()
+{
+    const QString generator = QStringLiteral(NIGHTWATCH_SCENARIOS_DIR "/generate.py");
+    if (!QFile::exists(generator))
+        QSKIP("shared/scenarios/generate.py is not present");
+    QProcess python;
+    python.start(u"python3"_s, {generator, u"--seed"_s, u"3"_s});
+    QVERIFY2(python.waitForFinished(60'000), "generate.py did not finish");
+    QCOMPARE(python.exitCode(), 0);
+    const QByteArray content = python.readAllStandardOutput();
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"s3.json"_s);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(content);
+    file.close();
+
+    QString error;
+    const auto s = ScenarioReader::readFile(path, &error);
+    QVERIFY2(s, qPrintable(error));
+
+    // Cross-check against an independent JSON reader.
+    const QJsonObject doc = QJsonDocument::fromJson(content).object();
+    const QJsonArray alerts = doc.value(u"alerts"_s).toArray();
+    QVERIFY(!alerts.isEmpty());
+    QCOMPARE(s->name, doc.value(u"name"_s).toString());
+    QCOMPARE(s->alerts.size(), alerts.size());
+    QCOMPARE(s->changes.size(), doc.value(u"changes"_s).toArray().size());
+    QVERIFY(s->graph);
+    QVERIFY(s->graph->nodeCount() >= doc.value(u"topology"_s).toObject().value(u"nodes"_s).toArray().size());
+    for (qsizetype i = 0; i < alerts.size(); ++i) {
+        const QJsonObject a = alerts[i].toObject();
+        QCOMPARE(s->alerts[i].fingerprint, a.value(u"fingerprint"_s).toString());
+        QCOMPARE(s->alerts[i].receivedAt, TimeParse::parseRfc3339(a.value(u"receivedAt"_s).toString()));
+        QCOMPARE(s->alerts[i].isFiring(), a.value(u"status"_s).toString() == u"firing");
+        QCOMPARE(s->alerts[i].service(), a.value(u"labels"_s).toObject().value(u"service"_s).toString());
+    }
+}
+
+void TestAlertParsers::scenarioInvalid_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("expectedError");
+    QTest::addRow("empty file") << QByteArray() << u"not valid JSON"_s;
+    QTest::addRow("array") << QByteArray("[]") << u"scenario must be a JSON object"_s;
+    QTest::addRow("alerts missing") << QByteArray(R"({"name":"x"})") << u"alerts is required"_s;
+    QTest::addRow("name number") << QByteArray(R"({"name":1,"alerts":[]})") << u"name must be a string"_s;
+    QTest::addRow("alert labels array")
+        << QByteArray(R"({"alerts":[{"status":"firing","labels":{"a":"b"},"startsAt":"2026-11-27T23:47:00Z"},
+                                    {"status":"firing","labels":[],"startsAt":"2026-11-27T23:47:00Z"}]})")
+        << u"alerts[1].labels must be an object"_s;
+    QTest::addRow("receivedAt bad")
+        << QByteArray(R"({"alerts":[{"status":"firing","labels":{"a":"b"},"startsAt":"2026-11-27T23:47:00Z",
+                                     "receivedAt":"later"}]})")
+        << u"alerts[0].receivedAt is not an RFC 3339 timestamp"_s;
+    QTest::addRow("topology nodes not array") << QByteArray(R"({"alerts":[],"topology":{"nodes":{}}})")
+                                              << u"topology: "_s;
+    QTest::addRow("change at missing")
+        << QByteArray(R"({"alerts":[],"changes":[{"service":"a","kind":"deploy"}]})") << u"changes[0].at is required"_s;
+    QTest::addRow("metrics array") << QByteArray(R"({"alerts":[],"metrics":[]})") << u"metrics must be an object"_s;
+}
+
+void TestAlertParsers::scenarioInvalid()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, expectedError);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"bad.json"_s);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(content);
+    file.close();
+    QString error;
+    QVERIFY(!ScenarioReader::readFile(path, &error));
+    QVERIFY2(error.contains(expectedError), qPrintable(u"got: "_s + error));
+    QVERIFY(error.startsWith(path)); // says which file
+    QVERIFY(!error.contains(u'\n'));
+
+    QVERIFY(!ScenarioReader::readFile(dir.filePath(u"missing.json"_s), &error));
+    QVERIFY(error.contains(u"cannot open"_s));
+}
+
+QTEST_GUILESS_MAIN(TestAlertParsers)
+#include "tst_alertparsers.moc"
