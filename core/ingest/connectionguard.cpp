@@ -1,0 +1,198 @@
+#include "connectionguard.h"
+
+#include <QTcpSocket>
+
+using namespace Qt::StringLiterals;
+
+ConnectionGuard::ConnectionGuard(QTcpSocket* socket, const HttpLimits& limits, QObject* httpServer)
+    : QObject(socket)
+    , m_socket(socket)
+    , m_limits(limits)
+    , m_httpServer(httpServer)
+{
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &ConnectionGuard::onTimeout);
+    connect(socket, &QTcpSocket::readyRead, this, &ConnectionGuard::onReadyRead);
+    connect(socket, &QTcpSocket::bytesWritten, this, &ConnectionGuard::onBytesWritten);
+    // A client that connects and says nothing is idle from the start.
+    startTimer(m_limits.idleTimeoutMs);
+}
+
+void ConnectionGuard::startTimer(int ms)
+{
+    if (ms > 0)
+        m_timer.start(ms);
+    else
+        m_timer.stop();
+}
+
+void ConnectionGuard::onReadyRead()
+{
+    if (m_phase == Phase::Rejected) {
+        // Discard the rest of a refused body so the client reads our answer instead of a reset.
+        const QByteArray junk = m_socket->read(qMin<qint64>(m_socket->bytesAvailable(), m_drainRemaining));
+        m_drainRemaining -= junk.size();
+        if (m_drainRemaining <= 0)
+            m_socket->disconnectFromHost();
+        return;
+    }
+    // QHttpServer reads everything available inside a transaction each time readyRead fires, so
+    // what is available now is exactly what neither of us has seen yet.
+    const QByteArray fresh = m_socket->peek(m_socket->bytesAvailable());
+    consume(fresh.constData(), fresh.size());
+}
+
+void ConnectionGuard::consume(const char* data, qint64 size)
+{
+    qint64 pos = 0;
+    while (pos < size && m_phase != Phase::Rejected) {
+        switch (m_phase) {
+        case Phase::Idle:
+        case Phase::Complete: // a pipelined next request
+            m_phase = Phase::Headers;
+            m_header.clear();
+            startTimer(m_limits.requestTimeoutMs);
+            break;
+        case Phase::Headers: {
+            const qsizetype before = m_header.size();
+            m_header.append(data + pos, qsizetype(qMin<qint64>(size - pos, m_limits.maxHeaderBytes + 4)));
+            // Search from a little before the new bytes: the terminator may straddle two reads.
+            const qsizetype end = m_header.indexOf("\r\n\r\n", qMax<qsizetype>(0, before - 3));
+            if (end < 0) {
+                if (m_header.size() > m_limits.maxHeaderBytes) {
+                    reject(431, "Request Header Fields Too Large", "request headers exceed the size limit", 0);
+                    return;
+                }
+                pos = size;
+                break;
+            }
+            pos += (end + 4) - before;
+            if (!headersComplete(end, size - pos))
+                return;
+            break;
+        }
+        case Phase::Body: {
+            const qint64 n = qMin(size - pos, m_bodyRemaining);
+            m_bodyRemaining -= n;
+            pos += n;
+            if (m_bodyRemaining == 0) {
+                m_phase = Phase::Complete;
+                m_timer.stop(); // the handler (and the store behind it) may take its time
+            }
+            break;
+        }
+        case Phase::Unframed:
+            m_bodySeen += size - pos;
+            pos = size;
+            // Chunk framing costs a few bytes per chunk; the margin keeps honest clients in.
+            if (m_bodySeen > m_limits.maxBodyBytes + m_limits.maxHeaderBytes) {
+                reject(413, "Payload Too Large", "request body exceeds the size limit", 0);
+                return;
+            }
+            break;
+        case Phase::Rejected:
+            return;
+        }
+    }
+}
+
+bool ConnectionGuard::headersComplete(qsizetype headerEnd, qint64 bodyBytesHere)
+{
+    const QByteArray head = m_header.left(headerEnd);
+    m_header.clear();
+    qint64 contentLength = 0;
+    bool chunked = false;
+    const QList<QByteArray> lines = head.split('\n');
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray line = lines[i].trimmed();
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            continue;
+        const QByteArray name = line.left(colon).trimmed().toLower();
+        const QByteArray value = line.mid(colon + 1).trimmed();
+        if (name == "content-length") {
+            bool ok = false;
+            contentLength = value.toLongLong(&ok);
+            if (!ok || contentLength < 0) {
+                reject(400, "Bad Request", "invalid Content-Length", 0);
+                return false;
+            }
+        } else if (name == "transfer-encoding" && value.toLower().contains("chunked")) {
+            chunked = true;
+        }
+    }
+    if (chunked) {
+        m_phase = Phase::Unframed;
+        m_bodySeen = 0;
+    } else if (contentLength > m_limits.maxBodyBytes) {
+        // Refused on the header alone: the body is never buffered.
+        reject(413, "Payload Too Large", "request body exceeds the size limit",
+               qMin(contentLength, m_limits.maxDrainBytes) - bodyBytesHere);
+        return false;
+    } else if (contentLength > 0) {
+        m_phase = Phase::Body;
+        m_bodyRemaining = contentLength;
+    } else {
+        m_phase = Phase::Complete;
+        m_timer.stop();
+    }
+    return true;
+}
+
+void ConnectionGuard::reject(int status, const QByteArray& reason, const QByteArray& message, qint64 drainRemaining)
+{
+    m_phase = Phase::Rejected;
+    // Cut QHttpServer off: it must not parse (or buffer) this connection any further. Disconnecting
+    // inside the readyRead emission also skips its slot for the bytes that triggered this.
+    if (m_httpServer)
+        disconnect(m_socket, &QTcpSocket::readyRead, m_httpServer, nullptr);
+    if (m_socket->isTransactionStarted())
+        m_socket->commitTransaction();
+    m_socket->skip(m_socket->bytesAvailable());
+    m_drainRemaining = drainRemaining;
+
+    const QByteArray body = "{\"error\":\"" + message + "\"}";
+    QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\n";
+    response += "Content-Type: application/json\r\nConnection: close\r\nContent-Length: "
+                + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    m_socket->write(response);
+    if (m_drainRemaining <= 0)
+        m_socket->disconnectFromHost();
+    else
+        startTimer(m_limits.requestTimeoutMs);
+}
+
+void ConnectionGuard::onBytesWritten()
+{
+    // A response went out. For framed requests the next bytes start a new request anyway; for
+    // chunked ones this is the only sign the request ended.
+    if (m_socket->bytesToWrite() > 0)
+        return;
+    if (m_phase == Phase::Complete || m_phase == Phase::Unframed) {
+        m_phase = Phase::Idle;
+        startTimer(m_limits.idleTimeoutMs);
+    }
+}
+
+void ConnectionGuard::onTimeout()
+{
+    // A response still being flushed means the server is answering: give it another period.
+    if (m_socket->bytesToWrite() > 0 && m_phase != Phase::Rejected) {
+        startTimer(qMax(m_limits.requestTimeoutMs, 1000));
+        return;
+    }
+    switch (m_phase) {
+    case Phase::Idle:
+    case Phase::Complete:
+        m_socket->disconnectFromHost();
+        break;
+    case Phase::Headers:
+    case Phase::Body:
+    case Phase::Unframed:
+        reject(408, "Request Timeout", "request not received in time", 0);
+        break;
+    case Phase::Rejected:
+        m_socket->abort(); // a client that will not take its answer
+        break;
+    }
+}

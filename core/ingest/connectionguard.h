@@ -1,0 +1,48 @@
+#pragma once
+// ConnectionGuard: enforces HttpLimits on one client socket of QHttpServer, which in Qt 6.4 has
+// neither a body size limit (it buffers the whole body before any handler runs) nor any timeout
+// (a half-open client keeps its socket forever).
+//
+// The guard is connected to the socket's readyRead before QHttpServer is, so it sees every byte
+// first (by peeking: QHttpServer reads everything it is given inside a socket transaction). It
+// follows request framing (header block, Content-Length, chunked until the response is written),
+// answers 413/431/408 itself and cuts QHttpServer off from the socket when a limit is crossed.
+
+#include "httplimits.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+class QTcpSocket;
+
+class ConnectionGuard : public QObject
+{
+    Q_OBJECT
+public:
+    // httpServer: the object QHttpServer connected the socket's readyRead to, to disconnect it on rejection.
+    ConnectionGuard(QTcpSocket* socket, const HttpLimits& limits, QObject* httpServer);
+
+private:
+    enum class Phase { Idle, Headers, Body, Unframed, Complete, Rejected };
+
+    void onReadyRead();
+    void onBytesWritten();
+    void onTimeout();
+    void consume(const char* data, qint64 size);
+    bool headersComplete(qsizetype headerEnd, qint64 bodyBytesHere);
+    // drainRemaining: body bytes still to read and discard after the answer (0: close at once).
+    void reject(int status, const QByteArray& reason, const QByteArray& message, qint64 drainRemaining);
+    void startTimer(int ms);
+
+    QTcpSocket* m_socket;
+    HttpLimits m_limits;
+    QPointer<QObject> m_httpServer;
+    QTimer m_timer{this};
+    Phase m_phase = Phase::Idle;
+    QByteArray m_header;
+    qint64 m_bodyRemaining = 0; // Body phase: bytes of the declared Content-Length still to come
+    qint64 m_bodySeen = 0;      // Unframed phase: chunked bytes seen so far
+    qint64 m_drainRemaining = 0;
+};

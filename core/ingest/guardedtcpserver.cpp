@@ -1,0 +1,25 @@
+#include "guardedtcpserver.h"
+
+#include "connectionguard.h"
+
+#include <QTcpSocket>
+
+GuardedTcpServer::GuardedTcpServer(const HttpLimits& limits, QObject* parent)
+    : QTcpServer(parent)
+    , m_limits(limits)
+{
+}
+
+void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
+{
+    // Parented to the server like QTcpServer's own sockets; QHttpServer deletes it on disconnect.
+    auto* socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(socketDescriptor)) {
+        delete socket;
+        return;
+    }
+    // The guard must connect to readyRead before QHttpServer does (slots run in connection
+    // order), so it is created before addPendingConnection() emits newConnection.
+    new ConnectionGuard(socket, m_limits, m_httpServer);
+    addPendingConnection(socket);
+}

@@ -1,0 +1,223 @@
+#include "webhookserver.h"
+
+#include "alertmanagerwebhookparser.h"
+#include "alertsink.h"
+#include "changesink.h"
+#include "guardedtcpserver.h"
+#include "ingestjson.h"
+
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponse>
+
+#include <nlohmann/json.hpp>
+
+using namespace Qt::StringLiterals;
+using nlohmann::json;
+using StatusCode = QHttpServerResponder::StatusCode;
+
+namespace {
+
+QHttpServerResponse jsonResponse(const json& body, StatusCode status)
+{
+    const std::string text = body.dump();
+    return QHttpServerResponse(QByteArrayLiteral("application/json"), QByteArray(text.data(), qsizetype(text.size())),
+                               status);
+}
+
+QHttpServerResponse errorResponse(const QString& message, StatusCode status)
+{
+    return jsonResponse(json{{"error", message.toStdString()}}, status);
+}
+
+// Compares without an early exit so response timing does not leak how much of a token matched.
+bool constantTimeEquals(const QByteArray& a, const QByteArray& b)
+{
+    unsigned char diff = a.size() == b.size() ? 0 : 1;
+    const qsizetype n = qMin(a.size(), b.size());
+    for (qsizetype i = 0; i < n; ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+} // namespace
+
+WebhookServer::WebhookServer(AlertSink* sink, QObject* parent)
+    : WebhookServer(sink, Options{}, parent)
+{
+}
+
+WebhookServer::WebhookServer(AlertSink* sink, const Options& options, QObject* parent)
+    : QObject(parent)
+    , m_sink(sink)
+    , m_options(options)
+{
+    m_health.id = sourceId();
+    m_health.displayName = u"Webhook receiver"_s;
+    m_health.state = SourceHealth::State::Stale; // nothing delivered yet
+}
+
+WebhookServer::~WebhookServer() = default;
+
+QString WebhookServer::sourceId() const
+{
+    return u"webhook:"_s + m_options.address.toString() + u':' + QString::number(m_port.load() ? m_port.load()
+                                                                                               : m_options.port);
+}
+
+SourceHealth WebhookServer::health() const
+{
+    QMutexLocker lock(&m_healthMutex);
+    return m_health;
+}
+
+bool WebhookServer::start()
+{
+    if (m_http)
+        return true;
+    m_http = new QHttpServer(this);
+    m_tcp = new GuardedTcpServer(m_options.limits, m_http);
+    m_tcp->setHttpServer(m_http);
+    if (!m_tcp->listen(m_options.address, m_options.port)) {
+        const QString error = u"cannot listen on "_s + m_options.address.toString() + u':'
+                              + QString::number(m_options.port) + u": "_s + m_tcp->errorString();
+        delete m_http;
+        m_http = nullptr;
+        m_tcp = nullptr;
+        recordError(error);
+        Q_EMIT failed(error);
+        return false;
+    }
+
+    m_http->route(u"/healthz"_s, QHttpServerRequest::Method::Get, [](const QHttpServerRequest&) {
+        return jsonResponse(json{{"status", "ok"}}, StatusCode::Ok);
+    });
+    m_http->route(u"/api/v1/alerts/alertmanager"_s, QHttpServerRequest::Method::Post,
+                  [this](const QHttpServerRequest& request) { return handleAlertmanager(request); });
+    m_http->route(u"/api/v1/changes"_s, QHttpServerRequest::Method::Post,
+                  [this](const QHttpServerRequest& request) { return handleChanges(request); });
+    m_http->bind(m_tcp);
+
+    m_port.store(m_tcp->serverPort());
+    {
+        QMutexLocker lock(&m_healthMutex);
+        m_health.id = sourceId();
+    }
+    Q_EMIT healthChanged(health());
+    Q_EMIT listening(m_port.load());
+    return true;
+}
+
+void WebhookServer::stop()
+{
+    delete m_http; // closes the listening socket and every client socket it owns
+    m_http = nullptr;
+    m_tcp = nullptr;
+    m_port.store(0);
+}
+
+bool WebhookServer::authorized(const QHttpServerRequest& request) const
+{
+    if (m_options.bearerToken.isEmpty())
+        return true;
+    const QByteArray header = request.value(QByteArrayLiteral("Authorization")).trimmed();
+    if (!header.startsWith("Bearer ") && !header.startsWith("bearer "))
+        return false;
+    return constantTimeEquals(header.mid(7).trimmed(), m_options.bearerToken.toUtf8());
+}
+
+QHttpServerResponse WebhookServer::handleAlertmanager(const QHttpServerRequest& request)
+{
+    if (!authorized(request)) {
+        QHttpServerResponse response = errorResponse(u"missing or wrong bearer token"_s, StatusCode::Unauthorized);
+        response.addHeader(QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer"));
+        return response;
+    }
+    const QByteArray body = request.body();
+    // The ConnectionGuard refuses oversized bodies before they are buffered; this is the backstop.
+    if (body.size() > m_options.limits.maxBodyBytes)
+        return errorResponse(u"request body exceeds the size limit"_s, StatusCode::PayloadTooLarge);
+
+    QString error;
+    const auto payload = AlertmanagerWebhookParser::parse(body, &error, QDateTime::currentDateTimeUtc());
+    if (!payload) {
+        recordError(u"rejected delivery: "_s + error);
+        return errorResponse(error, StatusCode::BadRequest);
+    }
+    if (!payload->alerts.isEmpty()) {
+        if (!m_sink || !m_sink->submit(payload->alerts, &error)) {
+            const QString message = u"alerts not stored: "_s + (m_sink ? error : u"no alert sink"_s);
+            recordError(message);
+            return errorResponse(message, StatusCode::ServiceUnavailable);
+        }
+    }
+    const int count = int(payload->alerts.size());
+    recordDelivery(count);
+    Q_EMIT alertsAccepted(count);
+    return jsonResponse(json{{"accepted", count}}, StatusCode::Ok);
+}
+
+QHttpServerResponse WebhookServer::handleChanges(const QHttpServerRequest& request)
+{
+    if (!authorized(request)) {
+        QHttpServerResponse response = errorResponse(u"missing or wrong bearer token"_s, StatusCode::Unauthorized);
+        response.addHeader(QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer"));
+        return response;
+    }
+    if (!m_changeSink)
+        return errorResponse(u"change events are not accepted by this receiver"_s, StatusCode::NotImplemented);
+    const QByteArray body = request.body();
+    if (body.size() > m_options.limits.maxBodyBytes)
+        return errorResponse(u"request body exceeds the size limit"_s, StatusCode::PayloadTooLarge);
+
+    json doc;
+    QString error;
+    if (!IngestJson::parseDocument(body, &doc, &error))
+        return errorResponse(error, StatusCode::BadRequest);
+    QVector<ChangeEvent> changes;
+    if (doc.is_array()) {
+        for (size_t i = 0; i < doc.size(); ++i) {
+            ChangeEvent c;
+            if (!IngestJson::readChange(doc[i], IngestJson::index(u"changes"_s, i), &c, &error))
+                return errorResponse(error, StatusCode::BadRequest);
+            changes.append(std::move(c));
+        }
+    } else {
+        ChangeEvent c;
+        if (!IngestJson::readChange(doc, QString(), &c, &error))
+            return errorResponse(error, StatusCode::BadRequest);
+        changes.append(std::move(c));
+    }
+    // All validated before any is stored, so a bad element never leaves half a batch behind.
+    for (const ChangeEvent& c : std::as_const(changes)) {
+        if (!m_changeSink->submitChange(c, &error))
+            return errorResponse(u"change not stored: "_s + error, StatusCode::ServiceUnavailable);
+    }
+    return jsonResponse(json{{"accepted", changes.size()}}, StatusCode::Ok);
+}
+
+void WebhookServer::recordDelivery(int alertCount)
+{
+    SourceHealth h;
+    {
+        QMutexLocker lock(&m_healthMutex);
+        m_health.state = SourceHealth::State::Live;
+        m_health.lastSuccessAt = QDateTime::currentDateTimeUtc();
+        m_health.lastError.clear();
+        m_health.alertCount = alertCount;
+        h = m_health;
+    }
+    Q_EMIT healthChanged(h);
+}
+
+void WebhookServer::recordError(const QString& error)
+{
+    // A bad delivery does not make the receiver unreachable; it stays as it was, with the reason shown.
+    SourceHealth h;
+    {
+        QMutexLocker lock(&m_healthMutex);
+        m_health.lastError = error;
+        h = m_health;
+    }
+    Q_EMIT healthChanged(h);
+}
