@@ -1,0 +1,9 @@
+#pragma once
+// The `nightwatch-cli diagnose SCENARIO.json` subcommand: reads a scenario (shared/scenarios/FORMAT.md),
+// runs the correlator and the diagnoser over it and prints the incidents as JSON, best first.
+// Never reads the scenario's `truth`.
+
+#include <QStringList>
+
+// args: the arguments after "diagnose". Returns the process exit code (2 for unusable input).
+int runDiagnoseCommand(const QStringList& args);

@@ -1,0 +1,100 @@
+#pragma once
+// Correlator: turns the notification stream into incidents, incrementally and in arrival order.
+// Deduplicates by fingerprint into TrackedAlert, applies Alertmanager inhibition (marks, never drops),
+// and groups alerts whose onsets are close in time and whose services share a plausible common cause in
+// the dependency graph; services missing from the graph are grouped by time and their service label.
+
+#include "inhibitruleset.h"
+#include "model/incident.h"
+
+#include <QHash>
+#include <QSet>
+#include <QStringList>
+#include <QVector>
+
+#include <memory>
+#include <optional>
+
+class GraphReach;
+class ServiceGraph;
+
+class Correlator
+{
+public:
+    struct Options
+    {
+        // An alert whose onset is this close to an incident's onset span may join it.
+        qint64 windowSeconds = 120;
+        // The common cause an alert shares with an incident must explain at least this share of its services.
+        double joinShare = 0.5;
+        // Two incidents merge when one cause reachable from the linking alert explains this share of both.
+        double mergeShare = 0.7;
+        // A shared cause is only plausible when at least this share of its blast radius (every service that
+        // depends on it) is alerting: "both call the big database" alone does not make two faults one.
+        double minPrecision = 0.4;
+    };
+
+    // What one add() did, so the pipeline persists exactly that.
+    struct Update
+    {
+        QStringList changed; // incident keys created or modified
+        QStringList removed; // incident keys that disappeared by merging into another
+        bool isEmpty() const { return changed.isEmpty() && removed.isEmpty(); }
+    };
+
+    explicit Correlator(std::shared_ptr<const ServiceGraph> graph = {});
+    Correlator(std::shared_ptr<const ServiceGraph> graph, Options options);
+    ~Correlator();
+    Correlator(const Correlator&) = delete;
+    Correlator& operator=(const Correlator&) = delete;
+
+    void setInhibitRules(const InhibitRuleSet& rules);
+
+    Update add(const Alert& notification);
+    Update addAll(const QVector<Alert>& notifications);
+
+    int incidentCount() const;
+    QStringList incidentKeys() const; // oldest first
+    std::optional<Incident> incident(const QString& key) const;
+    QVector<Incident> incidents() const; // oldest first
+    QString incidentKeyOf(const QString& fingerprint) const;
+    const TrackedAlert* trackedAlert(const QString& fingerprint) const;
+    qint64 notificationCount() const { return m_notifications; }
+    int alertCount() const { return int(m_alerts.size()); }
+    std::shared_ptr<const GraphReach> reach() const { return m_reach; }
+
+private:
+    struct Group;
+    int placeAlert(int alertId, Update* update);
+    QVector<int> findGroups(int alertId) const;
+    void addToGroup(int groupId, int alertId);
+    int mergeGroups(int into, int from);
+    void indexForInhibition(int alertId);
+    void evaluateInhibition(int target, Update* update);
+    void reevaluateTargetsOf(int source, Update* update);
+    void retireOldGroups(qint64 onset);
+    Incident materialize(const Group& g) const;
+    void touched(int groupId, Update* update) const;
+
+    std::shared_ptr<const ServiceGraph> m_graph;
+    std::shared_ptr<const GraphReach> m_reach;
+    Options m_options;
+    InhibitRuleSet m_inhibit;
+
+    struct AlertState
+    {
+        int group = -1;
+        int node = -1;       // dense graph index of its service, -1 when not in the graph
+        qint64 onset = 0;    // seconds since epoch of firstStartsAt
+    };
+    QVector<TrackedAlert> m_alerts;
+    QVector<AlertState> m_state;
+    QHash<QString, int> m_byFingerprint;
+    std::vector<std::unique_ptr<Group>> m_groups; // index = group id; merged groups are left empty
+    QVector<int> m_active;                        // live groups still inside the time window, oldest first
+    int m_alive = 0;
+    qint64 m_lastPrune = 0;
+    std::vector<std::vector<int>> m_sources; // per inhibit rule: alerts matching its source side
+    std::vector<std::vector<int>> m_targets; // per inhibit rule: alerts matching its target side
+    qint64 m_notifications = 0;
+};

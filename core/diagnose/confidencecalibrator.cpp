@@ -1,0 +1,42 @@
+#include "confidencecalibrator.h"
+
+#include <algorithm>
+#include <cmath>
+
+// Fitted by core/diagnose/fit_diagnoser.py: temperature 1 (the softmax of a conditional-logit model),
+// then Platt scaling of the top candidate's softmax probability by logistic regression on whether the
+// top candidate was right.
+ConfidenceCalibrator::ConfidenceCalibrator()
+    : ConfidenceCalibrator(1.0, 0.751, 0.271)
+{
+}
+
+ConfidenceCalibrator::ConfidenceCalibrator(double temperature, double a, double b)
+    : m_temperature(temperature)
+    , m_a(a)
+    , m_b(b)
+{
+}
+
+QVector<double> ConfidenceCalibrator::calibrate(const QVector<double>& scores) const
+{
+    QVector<double> out(scores.size(), 0.0);
+    if (scores.isEmpty())
+        return out;
+    const double top = *std::max_element(scores.begin(), scores.end());
+    double sum = 0.0;
+    for (int i = 0; i < scores.size(); ++i) {
+        out[i] = std::exp((scores[i] - top) / m_temperature);
+        sum += out[i];
+    }
+    for (double& p : out)
+        p /= sum;
+    const double p0 = std::clamp(out[0], 1e-6, 1.0 - 1e-6);
+    const double calibrated = 1.0 / (1.0 + std::exp(-(m_a * std::log(p0 / (1.0 - p0)) + m_b)));
+    // The rest share what the top candidate leaves, in their softmax proportions.
+    const double restRaw = 1.0 - out[0];
+    for (int i = 1; i < out.size(); ++i)
+        out[i] = restRaw > 1e-12 ? out[i] / restRaw * (1.0 - calibrated) : 0.0;
+    out[0] = calibrated;
+    return out;
+}

@@ -1,0 +1,72 @@
+#pragma once
+// Diagnoser: ranks the services that could have caused an incident, best first, each with evidence in plain
+// words and a calibrated confidence. No single signal is trusted alone: graph propagation (which node's
+// failure explains the alerting services through its callers, silent nodes included), onset order along the
+// call paths, alert semantics (labels that may be missing or wrong) and recent changes are combined by a
+// linear model fitted offline (see fit_diagnoser.py).
+
+#include "confidencecalibrator.h"
+#include "model/changeevent.h"
+#include "model/incident.h"
+
+#include <QVector>
+
+#include <array>
+#include <memory>
+
+class GraphReach;
+class ServiceGraph;
+
+class Diagnoser
+{
+public:
+    enum Feature {
+        Explains,        // share of alerting services that depend on the candidate
+        Precision,       // share of the candidate's blast radius that is alerting
+        OwnAlert,        // the candidate raised an alert itself
+        OwnLead,         // minutes its own alert led the earliest alert that depends on it (clipped)
+        Silent,          // no alert of its own
+        CallerShare,     // share of its direct callers that alert
+        HopOrder,        // correlation of onset with hop distance from the candidate
+        EarliestNear,    // the incident's earliest explained alert is on it or a direct caller
+        LabelledRoot,    // root_cause_candidate=true on one of its alerts
+        LabelledNotRoot, // all of its alerts say root_cause_candidate=false
+        InfraLayer,      // layer=infrastructure on one of its alerts
+        Critical,        // a critical alert of its own
+        InfraKind,       // the topology says database/cache/queue/...
+        RecentChange,    // a deploy/change on it within 30 min before onset
+        Unexplained,     // log(1 + alerting services it does not explain)
+        NotInGraph,      // absent from the topology
+        FeatureCount
+    };
+    using Features = std::array<double, FeatureCount>;
+
+    struct Scored
+    {
+        RootCauseCandidate candidate;
+        Features features{};
+    };
+
+    explicit Diagnoser(std::shared_ptr<const ServiceGraph> graph);
+    Diagnoser(std::shared_ptr<const ServiceGraph> graph, std::shared_ptr<const GraphReach> reach);
+    ~Diagnoser();
+
+    void setChanges(const QVector<ChangeEvent>& changes);
+    void setCalibrator(const ConfidenceCalibrator& calibrator) { m_calibrator = calibrator; }
+    void setWeights(const Features& weights) { m_weights = weights; }
+    void setMaxCandidates(int n) { m_maxCandidates = n; }
+    static Features defaultWeights();
+    static const char* featureName(int feature);
+
+    QVector<RootCauseCandidate> diagnose(const Incident& incident) const;
+    // The same ranking with the feature vectors behind it (for fitting and for tests).
+    QVector<Scored> score(const Incident& incident) const;
+
+private:
+    std::shared_ptr<const ServiceGraph> m_graph;
+    std::shared_ptr<const GraphReach> m_reach;
+    QVector<ChangeEvent> m_changes; // sorted by time
+    ConfidenceCalibrator m_calibrator;
+    Features m_weights;
+    int m_maxCandidates = 5;
+};
