@@ -3,13 +3,17 @@
 
 #include "ingest/alertmanagerapiparser.h"
 #include "ingest/alertmanagerwebhookparser.h"
+#include "ingest/alertsink.h"
+#include "ingest/replaysource.h"
 #include "ingest/scenarioreader.h"
 #include "ingest/timeparse.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QElapsedTimer>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -91,6 +95,10 @@ private Q_SLOTS:
     void scenarioGenerated();
     void scenarioInvalid_data();
     void scenarioInvalid();
+
+    void replayAllAtOnce();
+    void replayPaced();
+    void replayBadFile();
 };
 
 void TestAlertParsers::timestamps_data()
@@ -487,6 +495,78 @@ void TestAlertParsers::scenarioInvalid()
 
     QVERIFY(!ScenarioReader::readFile(dir.filePath(u"missing.json"_s), &error));
     QVERIFY(error.contains(u"cannot open"_s));
+}
+
+namespace {
+class BatchRecorder : public AlertSink
+{
+public:
+    bool submit(const AlertBatch& batch, QString*) override
+    {
+        batches.append(batch);
+        times.append(clock.elapsed());
+        return true;
+    }
+    QList<AlertBatch> batches;
+    QList<qint64> times;
+    QElapsedTimer clock;
+};
+} // namespace
+
+void TestAlertParsers::replayAllAtOnce()
+{
+    BatchRecorder sink;
+    sink.clock.start();
+    const QString path = QFINDTESTDATA("data/ingest_scenario.json");
+    ReplaySource replay(&sink, path, ReplaySource::Options{0.0, 0, true});
+    QVERIFY2(replay.isValid(), qPrintable(replay.errorString()));
+    QSignalSpy finished(&replay, &ReplaySource::finished);
+    const QDateTime before = QDateTime::currentDateTimeUtc().addMSecs(-1);
+    replay.start();
+    QVERIFY(finished.count() == 1 || finished.wait(5000));
+    QCOMPARE(finished.first().at(0).toBool(), true);
+    QCOMPARE(sink.batches.size(), 1);
+    const AlertBatch& b = sink.batches[0];
+    QCOMPARE(b.size(), 3);
+    // Shifted: the last delivery is "now", spacing and onset offsets preserved.
+    const QDateTime after = QDateTime::currentDateTimeUtc().addMSecs(1);
+    QVERIFY(b[2].receivedAt >= before && b[2].receivedAt <= after);
+    QCOMPARE(b[0].receivedAt.msecsTo(b[2].receivedAt), utc("2026-11-27T23:47:31.000").msecsTo(utc("2026-11-27T23:55:10.000")));
+    QCOMPARE(b[0].startsAt.msecsTo(b[0].receivedAt), 31'000);
+    QCOMPARE(b[2].source, u"replay:"_s + path);
+    QCOMPARE(replay.health().state, SourceHealth::State::Live);
+}
+
+void TestAlertParsers::replayPaced()
+{
+    // The fixture spans 459 s of arrivals; fill them into 600 ms.
+    BatchRecorder sink;
+    const QString path = QFINDTESTDATA("data/ingest_scenario.json");
+    ReplaySource replay(&sink, path, ReplaySource::Options{0.0, 600, false});
+    QSignalSpy finished(&replay, &ReplaySource::finished);
+    sink.clock.start();
+    replay.start();
+    QVERIFY(finished.wait(5000));
+    QCOMPARE(sink.batches.size(), 3); // three distinct arrival times
+    QVERIFY(sink.times[0] < 100);
+    QVERIFY2(sink.times[2] >= 550, qPrintable(QString::number(sink.times[2])));
+    QVERIFY(sink.times[1] >= 60 && sink.times[1] < sink.times[2]);
+    QCOMPARE(sink.batches[0][0].receivedAt, utc("2026-11-27T23:47:31.000")); // not shifted
+    QCOMPARE(replay.delivered(), 3);
+}
+
+void TestAlertParsers::replayBadFile()
+{
+    BatchRecorder sink;
+    ReplaySource replay(&sink, u"/nonexistent/feed.json"_s, {});
+    QVERIFY(!replay.isValid());
+    QSignalSpy finished(&replay, &ReplaySource::finished);
+    QSignalSpy health(&replay, &ReplaySource::healthChanged);
+    replay.start();
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().at(0).toBool(), false);
+    QCOMPARE(health.last().at(0).value<SourceHealth>().state, SourceHealth::State::Unreachable);
+    QVERIFY(sink.batches.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestAlertParsers)
