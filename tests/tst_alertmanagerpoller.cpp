@@ -57,12 +57,12 @@ quint16 freePort()
 
 QJsonObject postableAlert(const QString& name, const QString& service, const QDateTime& endsAt)
 {
-    return QJsonObject{{u"labels"_s, QJsonObject{{u"alertname"_s, name}, {u"service"_s, service},
-                                                 {u"severity"_s, u"critical"_s}}},
-                       {u"annotations"_s, QJsonObject{{u"summary"_s, name + u" on "_s + service}}},
-                       {u"startsAt"_s, TimeParse::toRfc3339(QDateTime::currentDateTimeUtc().addSecs(-60))},
-                       {u"endsAt"_s, TimeParse::toRfc3339(endsAt)},
-                       {u"generatorURL"_s, u"http://prometheus.test/graph"_s}};
+    return QJsonObject{
+        {u"labels"_s, QJsonObject{{u"alertname"_s, name}, {u"service"_s, service}, {u"severity"_s, u"critical"_s}}},
+        {u"annotations"_s, QJsonObject{{u"summary"_s, name + u" on "_s + service}}},
+        {u"startsAt"_s, TimeParse::toRfc3339(QDateTime::currentDateTimeUtc().addSecs(-60))},
+        {u"endsAt"_s, TimeParse::toRfc3339(endsAt)},
+        {u"generatorURL"_s, u"http://prometheus.test/graph"_s}};
 }
 
 struct AlertmanagerProcess
@@ -316,15 +316,16 @@ static QByteArray fakeAlerts(const QStringList& services)
 {
     QJsonArray out;
     for (const QString& s : services) {
-        out.append(QJsonObject{{u"labels"_s, QJsonObject{{u"alertname"_s, u"Down"_s}, {u"service"_s, s}}},
-                               {u"annotations"_s, QJsonObject{}},
-                               {u"startsAt"_s, u"2026-11-27T23:47:00.123456789Z"_s},
-                               {u"endsAt"_s, u"2026-11-28T00:47:00Z"_s},
-                               {u"updatedAt"_s, u"2026-11-27T23:47:00Z"_s},
-                               {u"fingerprint"_s, u"fp-"_s + s},
-                               {u"status"_s, QJsonObject{{u"state"_s, u"active"_s}, {u"silencedBy"_s, QJsonArray{}},
-                                                         {u"inhibitedBy"_s, QJsonArray{}}}},
-                               {u"receivers"_s, QJsonArray{QJsonObject{{u"name"_s, u"null"_s}}}}});
+        out.append(QJsonObject{
+            {u"labels"_s, QJsonObject{{u"alertname"_s, u"Down"_s}, {u"service"_s, s}}},
+            {u"annotations"_s, QJsonObject{}},
+            {u"startsAt"_s, u"2026-11-27T23:47:00.123456789Z"_s},
+            {u"endsAt"_s, u"2026-11-28T00:47:00Z"_s},
+            {u"updatedAt"_s, u"2026-11-27T23:47:00Z"_s},
+            {u"fingerprint"_s, u"fp-"_s + s},
+            {u"status"_s,
+             QJsonObject{{u"state"_s, u"active"_s}, {u"silencedBy"_s, QJsonArray{}}, {u"inhibitedBy"_s, QJsonArray{}}}},
+            {u"receivers"_s, QJsonArray{QJsonObject{{u"name"_s, u"null"_s}}}}});
     }
     return QJsonDocument(out).toJson(QJsonDocument::Compact);
 }
@@ -337,8 +338,8 @@ void TestAlertmanagerPoller::failuresMarkOnlyTheirSource_data()
     QTest::addRow("http 500") << QByteArray("oops") << 500 << u"500"_s;
     QTest::addRow("bad json") << QByteArray("[{\"labels\":") << 200 << u"bad response"_s;
     QTest::addRow("wrong shape") << QByteArray("{\"alerts\":[]}") << 200 << u"must be a JSON array"_s;
-    QTest::addRow("label not string") << QByteArray(R"([{"labels":{"a":1},"startsAt":"2026-11-27T23:47:00Z"}])")
-                                      << 200 << u"alerts[0].labels.a must be a string"_s;
+    QTest::addRow("label not string") << QByteArray(R"([{"labels":{"a":1},"startsAt":"2026-11-27T23:47:00Z"}])") << 200
+                                      << u"alerts[0].labels.a must be a string"_s;
 }
 
 void TestAlertmanagerPoller::failuresMarkOnlyTheirSource()

@@ -8,10 +8,10 @@
 #include "ingest/scenarioreader.h"
 #include "ingest/timeparse.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QElapsedTimer>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -186,39 +186,62 @@ void TestAlertParsers::webhookInvalid_data()
     };
     QTest::addRow("not json") << QByteArray("{\"version\": \"4\", ") << u"not valid JSON"_s;
     QTest::addRow("top-level array") << QByteArray("[]") << u"payload must be a JSON object"_s;
-    row("version missing", [](json& j) { j.erase("version"); }, u"version is required"_s);
-    row("version number", [](json& j) { j["version"] = 4; }, u"version must be a string"_s);
-    row("version 3", [](json& j) { j["version"] = "3"; }, u"version must be \"4\""_s);
-    row("status invalid", [](json& j) { j["status"] = "pending"; }, u"status must be"_s);
-    row("groupLabels not object", [](json& j) { j["groupLabels"] = "x"; }, u"groupLabels must be an object"_s);
-    row("commonLabels value number", [](json& j) { j["commonLabels"]["severity"] = 3; },
+    row(
+        "version missing", [](json& j) { j.erase("version"); }, u"version is required"_s);
+    row(
+        "version number", [](json& j) { j["version"] = 4; }, u"version must be a string"_s);
+    row(
+        "version 3", [](json& j) { j["version"] = "3"; }, u"version must be \"4\""_s);
+    row(
+        "status invalid", [](json& j) { j["status"] = "pending"; }, u"status must be"_s);
+    row(
+        "groupLabels not object", [](json& j) { j["groupLabels"] = "x"; }, u"groupLabels must be an object"_s);
+    row(
+        "commonLabels value number", [](json& j) { j["commonLabels"]["severity"] = 3; },
         u"commonLabels.severity must be a string"_s);
-    row("alerts missing", [](json& j) { j.erase("alerts"); }, u"alerts is required"_s);
-    row("alerts object", [](json& j) { j["alerts"] = json::object(); }, u"alerts must be an array"_s);
-    row("alert not object", [](json& j) { j["alerts"][1] = "x"; }, u"alerts[1] must be an object"_s);
-    row("labels missing", [](json& j) { j["alerts"][0].erase("labels"); }, u"alerts[0].labels is required"_s);
-    row("labels array", [](json& j) { j["alerts"][2]["labels"] = json::array(); },
+    row(
+        "alerts missing", [](json& j) { j.erase("alerts"); }, u"alerts is required"_s);
+    row(
+        "alerts object", [](json& j) { j["alerts"] = json::object(); }, u"alerts must be an array"_s);
+    row(
+        "alert not object", [](json& j) { j["alerts"][1] = "x"; }, u"alerts[1] must be an object"_s);
+    row(
+        "labels missing", [](json& j) { j["alerts"][0].erase("labels"); }, u"alerts[0].labels is required"_s);
+    row(
+        "labels array", [](json& j) { j["alerts"][2]["labels"] = json::array(); },
         u"alerts[2].labels must be an object"_s);
-    row("labels empty", [](json& j) { j["alerts"][2]["labels"] = json::object(); },
+    row(
+        "labels empty", [](json& j) { j["alerts"][2]["labels"] = json::object(); },
         u"alerts[2].labels must not be empty"_s);
-    row("label value number", [](json& j) { j["alerts"][1]["labels"]["severity"] = 2; },
+    row(
+        "label value number", [](json& j) { j["alerts"][1]["labels"]["severity"] = 2; },
         u"alerts[1].labels.severity must be a string"_s);
-    row("label value null", [](json& j) { j["alerts"][1]["labels"]["severity"] = nullptr; },
+    row(
+        "label value null", [](json& j) { j["alerts"][1]["labels"]["severity"] = nullptr; },
         u"alerts[1].labels.severity must be a string"_s);
-    row("annotations string", [](json& j) { j["alerts"][0]["annotations"] = "x"; },
+    row(
+        "annotations string", [](json& j) { j["alerts"][0]["annotations"] = "x"; },
         u"alerts[0].annotations must be an object"_s);
-    row("status missing", [](json& j) { j["alerts"][2].erase("status"); }, u"alerts[2].status is required"_s);
-    row("status unknown", [](json& j) { j["alerts"][0]["status"] = "active"; }, u"alerts[0].status must be"_s);
-    row("startsAt missing", [](json& j) { j["alerts"][1].erase("startsAt"); }, u"alerts[1].startsAt is required"_s);
-    row("startsAt number", [](json& j) { j["alerts"][1]["startsAt"] = 1700000000; },
+    row(
+        "status missing", [](json& j) { j["alerts"][2].erase("status"); }, u"alerts[2].status is required"_s);
+    row(
+        "status unknown", [](json& j) { j["alerts"][0]["status"] = "active"; }, u"alerts[0].status must be"_s);
+    row(
+        "startsAt missing", [](json& j) { j["alerts"][1].erase("startsAt"); }, u"alerts[1].startsAt is required"_s);
+    row(
+        "startsAt number", [](json& j) { j["alerts"][1]["startsAt"] = 1700000000; },
         u"alerts[1].startsAt must be an RFC 3339 string"_s);
-    row("startsAt malformed", [](json& j) { j["alerts"][1]["startsAt"] = "27/11/2026"; },
+    row(
+        "startsAt malformed", [](json& j) { j["alerts"][1]["startsAt"] = "27/11/2026"; },
         u"alerts[1].startsAt is not an RFC 3339 timestamp"_s);
-    row("endsAt malformed", [](json& j) { j["alerts"][0]["endsAt"] = "soon"; },
+    row(
+        "endsAt malformed", [](json& j) { j["alerts"][0]["endsAt"] = "soon"; },
         u"alerts[0].endsAt is not an RFC 3339 timestamp"_s);
-    row("fingerprint number", [](json& j) { j["alerts"][0]["fingerprint"] = 12; },
+    row(
+        "fingerprint number", [](json& j) { j["alerts"][0]["fingerprint"] = 12; },
         u"alerts[0].fingerprint must be a string"_s);
-    row("generatorURL object", [](json& j) { j["alerts"][0]["generatorURL"] = json::object(); },
+    row(
+        "generatorURL object", [](json& j) { j["alerts"][0]["generatorURL"] = json::object(); },
         u"alerts[0].generatorURL must be a string"_s);
 }
 
@@ -333,15 +356,21 @@ void TestAlertParsers::apiInvalid_data()
     };
     QTest::addRow("object instead of array") << QByteArray("{}") << u"must be a JSON array"_s;
     QTest::addRow("truncated") << QByteArray("[{\"labels\":") << u"not valid JSON"_s;
-    row("labels missing", [](json& j) { j[1].erase("labels"); }, u"alerts[1].labels is required"_s);
-    row("status string", [](json& j) { j[0]["status"] = "firing"; }, u"alerts[0].status must be an object"_s);
-    row("state unknown", [](json& j) { j[0]["status"]["state"] = "sleeping"; },
+    row(
+        "labels missing", [](json& j) { j[1].erase("labels"); }, u"alerts[1].labels is required"_s);
+    row(
+        "status string", [](json& j) { j[0]["status"] = "firing"; }, u"alerts[0].status must be an object"_s);
+    row(
+        "state unknown", [](json& j) { j[0]["status"]["state"] = "sleeping"; },
         u"alerts[0].status.state must be active, suppressed or unprocessed"_s);
-    row("silencedBy number", [](json& j) { j[0]["status"]["silencedBy"] = 1; },
+    row(
+        "silencedBy number", [](json& j) { j[0]["status"]["silencedBy"] = 1; },
         u"alerts[0].status.silencedBy must be an array"_s);
-    row("receivers object", [](json& j) { j[1]["receivers"] = json::object(); },
+    row(
+        "receivers object", [](json& j) { j[1]["receivers"] = json::object(); },
         u"alerts[1].receivers must be an array"_s);
-    row("updatedAt bad", [](json& j) { j[1]["updatedAt"] = "now"; },
+    row(
+        "updatedAt bad", [](json& j) { j[1]["updatedAt"] = "now"; },
         u"alerts[1].updatedAt is not an RFC 3339 timestamp"_s);
 }
 
@@ -357,9 +386,11 @@ void TestAlertParsers::apiInvalid()
 void TestAlertParsers::apiGroups()
 {
     const json alerts = json::parse(apiAlertsJson);
-    const json groups = json::array({json{{"labels", {{"service", "api"}}}, {"receiver", {{"name", "nightwatch"}}},
+    const json groups = json::array({json{{"labels", {{"service", "api"}}},
+                                          {"receiver", {{"name", "nightwatch"}}},
                                           {"alerts", json::array({alerts[0]})}},
-                                     json{{"labels", {{"service", "db"}}}, {"receiver", {{"name", "pager"}}},
+                                     json{{"labels", {{"service", "db"}}},
+                                          {"receiver", {{"name", "pager"}}},
                                           {"alerts", json::array({alerts[1], alerts[0]})}}});
     QString error;
     const auto parsed = AlertmanagerApiParser::parseGroups(bytes(groups), &error);
@@ -470,10 +501,10 @@ void TestAlertParsers::scenarioInvalid_data()
         << QByteArray(R"({"alerts":[{"status":"firing","labels":{"a":"b"},"startsAt":"2026-11-27T23:47:00Z",
                                      "receivedAt":"later"}]})")
         << u"alerts[0].receivedAt is not an RFC 3339 timestamp"_s;
-    QTest::addRow("topology nodes not array") << QByteArray(R"({"alerts":[],"topology":{"nodes":{}}})")
-                                              << u"topology: "_s;
-    QTest::addRow("change at missing")
-        << QByteArray(R"({"alerts":[],"changes":[{"service":"a","kind":"deploy"}]})") << u"changes[0].at is required"_s;
+    QTest::addRow("topology nodes not array")
+        << QByteArray(R"({"alerts":[],"topology":{"nodes":{}}})") << u"topology: "_s;
+    QTest::addRow("change at missing") << QByteArray(R"({"alerts":[],"changes":[{"service":"a","kind":"deploy"}]})")
+                                       << u"changes[0].at is required"_s;
     QTest::addRow("metrics array") << QByteArray(R"({"alerts":[],"metrics":[]})") << u"metrics must be an object"_s;
 }
 
@@ -531,7 +562,8 @@ void TestAlertParsers::replayAllAtOnce()
     // Shifted: the last delivery is "now", spacing and onset offsets preserved.
     const QDateTime after = QDateTime::currentDateTimeUtc().addMSecs(1);
     QVERIFY(b[2].receivedAt >= before && b[2].receivedAt <= after);
-    QCOMPARE(b[0].receivedAt.msecsTo(b[2].receivedAt), utc("2026-11-27T23:47:31.000").msecsTo(utc("2026-11-27T23:55:10.000")));
+    QCOMPARE(b[0].receivedAt.msecsTo(b[2].receivedAt),
+             utc("2026-11-27T23:47:31.000").msecsTo(utc("2026-11-27T23:55:10.000")));
     QCOMPARE(b[0].startsAt.msecsTo(b[0].receivedAt), 31'000);
     QCOMPARE(b[2].source, u"replay:"_s + path);
     QCOMPARE(replay.health().state, SourceHealth::State::Live);

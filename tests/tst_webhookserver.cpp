@@ -87,13 +87,13 @@ QByteArray payload(int alertCount, const QByteArray& extraAnnotation = {})
     for (int i = 0; i < alertCount; ++i) {
         if (i)
             alerts += ',';
-        alerts += R"({"status":"firing","labels":{"alertname":"HighCPU","service":"svc-)" + QByteArray::number(i)
-                  + R"("},"annotations":{"summary":")" + extraAnnotation
-                  + R"("},"startsAt":"2026-11-27T23:47:00.123Z","endsAt":"0001-01-01T00:00:00Z"})";
+        alerts += R"({"status":"firing","labels":{"alertname":"HighCPU","service":"svc-)" + QByteArray::number(i) +
+                  R"("},"annotations":{"summary":")" + extraAnnotation +
+                  R"("},"startsAt":"2026-11-27T23:47:00.123Z","endsAt":"0001-01-01T00:00:00Z"})";
     }
     return R"({"version":"4","status":"firing","receiver":"nw","groupLabels":{},"commonLabels":{},)"
-           R"("commonAnnotations":{},"externalURL":"http://am","alerts":[)"
-           + alerts + "]}";
+           R"("commonAnnotations":{},"externalURL":"http://am","alerts":[)" +
+           alerts + "]}";
 }
 
 } // namespace
@@ -447,7 +447,8 @@ void TestWebhookServer::changes()
 void TestWebhookServer::changesWithoutSinkIs501()
 {
     startServer();
-    const Response r = request("POST", u"/api/v1/changes"_s, R"({"service":"a","kind":"deploy","at":"2026-11-27T23:31:00Z"})");
+    const Response r =
+        request("POST", u"/api/v1/changes"_s, R"({"service":"a","kind":"deploy","at":"2026-11-27T23:31:00Z"})");
     QCOMPARE(r.status, 501);
     QVERIFY(!r.json.value(u"error"_s).toString().isEmpty());
 }

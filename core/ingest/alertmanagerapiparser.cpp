@@ -23,8 +23,8 @@ bool AlertmanagerApiParser::readAlert(const json& obj, const QString& path, cons
 {
     AlertmanagerApiAlert a;
     // The API's "status" is an object, not the webhook's string, so the alert itself is read as firing.
-    if (!IngestJson::readAlert(obj, path, IngestJson::StatusPolicy::Firing, &a.alert, error)
-        || !IngestJson::readTime(obj, "updatedAt", path, false, &a.updatedAt, error))
+    if (!IngestJson::readAlert(obj, path, IngestJson::StatusPolicy::Firing, &a.alert, error) ||
+        !IngestJson::readTime(obj, "updatedAt", path, false, &a.updatedAt, error))
         return false;
 
     const auto status = obj.find("status");
@@ -33,9 +33,9 @@ bool AlertmanagerApiParser::readAlert(const json& obj, const QString& path, cons
         if (!status->is_object())
             return fail(error, sp + u" must be an object"_s);
         QString state;
-        if (!IngestJson::readString(*status, "state", sp, true, &state, error)
-            || !IngestJson::readStringList(*status, "silencedBy", sp, &a.silencedBy, error)
-            || !IngestJson::readStringList(*status, "inhibitedBy", sp, &a.inhibitedBy, error))
+        if (!IngestJson::readString(*status, "state", sp, true, &state, error) ||
+            !IngestJson::readStringList(*status, "silencedBy", sp, &a.silencedBy, error) ||
+            !IngestJson::readStringList(*status, "inhibitedBy", sp, &a.inhibitedBy, error))
             return false;
         if (state == u"active")
             a.state = AlertmanagerApiAlert::State::Active;
@@ -73,8 +73,7 @@ bool AlertmanagerApiParser::readAlert(const json& obj, const QString& path, cons
     return true;
 }
 
-std::optional<QVector<AlertmanagerApiAlert>> AlertmanagerApiParser::parseAlerts(const QByteArray& body,
-                                                                                QString* error,
+std::optional<QVector<AlertmanagerApiAlert>> AlertmanagerApiParser::parseAlerts(const QByteArray& body, QString* error,
                                                                                 const QDateTime& receivedAt,
                                                                                 const QString& source)
 {
@@ -97,8 +96,7 @@ std::optional<QVector<AlertmanagerApiAlert>> AlertmanagerApiParser::parseAlerts(
     return out;
 }
 
-std::optional<QVector<AlertmanagerApiGroup>> AlertmanagerApiParser::parseGroups(const QByteArray& body,
-                                                                                QString* error,
+std::optional<QVector<AlertmanagerApiGroup>> AlertmanagerApiParser::parseGroups(const QByteArray& body, QString* error,
                                                                                 const QDateTime& receivedAt,
                                                                                 const QString& source)
 {

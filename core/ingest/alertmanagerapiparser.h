@@ -17,7 +17,12 @@
 
 struct AlertmanagerApiAlert
 {
-    enum class State { Active, Suppressed, Unprocessed };
+    enum class State
+    {
+        Active,
+        Suppressed,
+        Unprocessed
+    };
 
     Alert alert; // status Firing; receivedAt/source as given to the parser
     State state = State::Active;
@@ -38,13 +43,11 @@ class AlertmanagerApiParser
 {
 public:
     // GET /api/v2/alerts: an array of gettableAlert.
-    static std::optional<QVector<AlertmanagerApiAlert>> parseAlerts(const QByteArray& body, QString* error,
-                                                                     const QDateTime& receivedAt = {},
-                                                                     const QString& source = {});
+    static std::optional<QVector<AlertmanagerApiAlert>>
+    parseAlerts(const QByteArray& body, QString* error, const QDateTime& receivedAt = {}, const QString& source = {});
     // GET /api/v2/alerts/groups: an array of {labels, receiver{name}, alerts[]}.
-    static std::optional<QVector<AlertmanagerApiGroup>> parseGroups(const QByteArray& body, QString* error,
-                                                                      const QDateTime& receivedAt = {},
-                                                                      const QString& source = {});
+    static std::optional<QVector<AlertmanagerApiGroup>>
+    parseGroups(const QByteArray& body, QString* error, const QDateTime& receivedAt = {}, const QString& source = {});
 
     static AlertBatch toBatch(const QVector<AlertmanagerApiAlert>& alerts);
 

@@ -10,9 +10,7 @@
 using namespace Qt::StringLiterals;
 
 AlertmanagerPoller::AlertmanagerPoller(AlertSink* sink, const QList<QUrl>& baseUrls, QObject* parent)
-    : QObject(parent)
-    , m_sink(sink)
-    , m_network(new QNetworkAccessManager(this))
+    : QObject(parent), m_sink(sink), m_network(new QNetworkAccessManager(this))
 {
     for (const QUrl& base : baseUrls) {
         Target t;
@@ -79,8 +77,8 @@ void AlertmanagerPoller::markStale()
     // intervals (say, its requests hang) is shown as stale rather than trusted.
     const QDateTime now = QDateTime::currentDateTimeUtc();
     for (Target& t : m_targets) {
-        if (t.health.state == SourceHealth::State::Live && t.health.lastSuccessAt.isValid()
-            && t.health.lastSuccessAt.msecsTo(now) > 3ll * m_intervalMs) {
+        if (t.health.state == SourceHealth::State::Live && t.health.lastSuccessAt.isValid() &&
+            t.health.lastSuccessAt.msecsTo(now) > 3ll * m_intervalMs) {
             t.health.state = SourceHealth::State::Stale;
             Q_EMIT healthChanged(t.health);
         }

@@ -26,15 +26,15 @@ public:
     AlertmanagerPoller(AlertSink* sink, const QList<QUrl>& baseUrls, QObject* parent = nullptr);
     ~AlertmanagerPoller() override;
 
-    void setInterval(int ms);             // default 15 000
+    void setInterval(int ms); // default 15 000
     int interval() const { return m_intervalMs; }
-    void setRequestTimeout(int ms);       // default min(interval, 10 000)
+    void setRequestTimeout(int ms); // default min(interval, 10 000)
 
     QVector<SourceHealth> health() const;
     static QString sourceIdFor(const QUrl& baseUrl);
 
 public Q_SLOTS:
-    void start();   // polls now and then every interval
+    void start(); // polls now and then every interval
     void stop();
     void pollNow(); // one round now; ignored while a round is in flight
 

@@ -8,8 +8,7 @@ using namespace Qt::StringLiterals;
 using nlohmann::json;
 
 std::optional<AlertmanagerWebhook> AlertmanagerWebhookParser::parse(const QByteArray& body, QString* error,
-                                                                    const QDateTime& receivedAt,
-                                                                    const QString& source)
+                                                                    const QDateTime& receivedAt, const QString& source)
 {
     json doc;
     if (!IngestJson::parseDocument(body, &doc, error))
@@ -18,8 +17,7 @@ std::optional<AlertmanagerWebhook> AlertmanagerWebhookParser::parse(const QByteA
 }
 
 std::optional<AlertmanagerWebhook> AlertmanagerWebhookParser::parse(const json& doc, QString* error,
-                                                                    const QDateTime& receivedAt,
-                                                                    const QString& source)
+                                                                    const QDateTime& receivedAt, const QString& source)
 {
     auto fail = [error](const QString& message) -> std::optional<AlertmanagerWebhook> {
         if (error)
@@ -31,14 +29,14 @@ std::optional<AlertmanagerWebhook> AlertmanagerWebhookParser::parse(const json& 
 
     AlertmanagerWebhook w;
     const QString root;
-    if (!IngestJson::readString(doc, "version", root, true, &w.version, error)
-        || !IngestJson::readString(doc, "groupKey", root, false, &w.groupKey, error)
-        || !IngestJson::readString(doc, "status", root, false, &w.status, error)
-        || !IngestJson::readString(doc, "receiver", root, false, &w.receiver, error)
-        || !IngestJson::readString(doc, "externalURL", root, false, &w.externalUrl, error)
-        || !IngestJson::readLabelSet(doc, "groupLabels", root, false, &w.groupLabels, error)
-        || !IngestJson::readLabelSet(doc, "commonLabels", root, false, &w.commonLabels, error)
-        || !IngestJson::readLabelSet(doc, "commonAnnotations", root, false, &w.commonAnnotations, error))
+    if (!IngestJson::readString(doc, "version", root, true, &w.version, error) ||
+        !IngestJson::readString(doc, "groupKey", root, false, &w.groupKey, error) ||
+        !IngestJson::readString(doc, "status", root, false, &w.status, error) ||
+        !IngestJson::readString(doc, "receiver", root, false, &w.receiver, error) ||
+        !IngestJson::readString(doc, "externalURL", root, false, &w.externalUrl, error) ||
+        !IngestJson::readLabelSet(doc, "groupLabels", root, false, &w.groupLabels, error) ||
+        !IngestJson::readLabelSet(doc, "commonLabels", root, false, &w.commonLabels, error) ||
+        !IngestJson::readLabelSet(doc, "commonAnnotations", root, false, &w.commonAnnotations, error))
         return std::nullopt;
     // Version 4 is the only webhook format Alertmanager has ever shipped; a different number
     // means a different shape we would misread.

@@ -5,10 +5,7 @@
 using namespace Qt::StringLiterals;
 
 ConnectionGuard::ConnectionGuard(QTcpSocket* socket, const HttpLimits& limits, QObject* httpServer)
-    : QObject(socket)
-    , m_socket(socket)
-    , m_limits(limits)
-    , m_httpServer(httpServer)
+    : QObject(socket), m_socket(socket), m_limits(limits), m_httpServer(httpServer)
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &ConnectionGuard::onTimeout);
@@ -153,8 +150,9 @@ void ConnectionGuard::reject(int status, const QByteArray& reason, const QByteAr
 
     const QByteArray body = "{\"error\":\"" + message + "\"}";
     QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\n";
-    response += "Content-Type: application/json\r\nConnection: close\r\nContent-Length: "
-                + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    response +=
+        "Content-Type: application/json\r\nConnection: close\r\nContent-Length: " + QByteArray::number(body.size()) +
+        "\r\n\r\n" + body;
     m_socket->write(response);
     if (m_drainRemaining <= 0)
         m_socket->disconnectFromHost();

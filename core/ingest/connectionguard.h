@@ -25,7 +25,15 @@ public:
     ConnectionGuard(QTcpSocket* socket, const HttpLimits& limits, QObject* httpServer);
 
 private:
-    enum class Phase { Idle, Headers, Body, Unframed, Complete, Rejected };
+    enum class Phase
+    {
+        Idle,
+        Headers,
+        Body,
+        Unframed,
+        Complete,
+        Rejected
+    };
 
     void onReadyRead();
     void onBytesWritten();

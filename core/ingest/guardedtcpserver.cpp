@@ -4,11 +4,7 @@
 
 #include <QTcpSocket>
 
-GuardedTcpServer::GuardedTcpServer(const HttpLimits& limits, QObject* parent)
-    : QTcpServer(parent)
-    , m_limits(limits)
-{
-}
+GuardedTcpServer::GuardedTcpServer(const HttpLimits& limits, QObject* parent) : QTcpServer(parent), m_limits(limits) {}
 
 void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
 {

@@ -58,8 +58,7 @@ bool readString(const json& obj, const char* name, const QString& path, bool req
     return true;
 }
 
-bool readLabelSet(const json& obj, const char* name, const QString& path, bool required, LabelSet* out,
-                  QString* error)
+bool readLabelSet(const json& obj, const char* name, const QString& path, bool required, LabelSet* out, QString* error)
 {
     out->clear();
     const json* v = member(obj, name, path, required, error);
@@ -114,12 +113,12 @@ bool readAlert(const json& obj, const QString& path, StatusPolicy policy, Alert*
     if (!obj.is_object())
         return fail(error, path + u" must be an object"_s);
     Alert a;
-    if (!readLabelSet(obj, "labels", path, true, &a.labels, error)
-        || !readLabelSet(obj, "annotations", path, false, &a.annotations, error)
-        || !readTime(obj, "startsAt", path, true, &a.startsAt, error)
-        || !readTime(obj, "endsAt", path, false, &a.endsAt, error)
-        || !readString(obj, "generatorURL", path, false, &a.generatorUrl, error)
-        || !readString(obj, "fingerprint", path, false, &a.fingerprint, error))
+    if (!readLabelSet(obj, "labels", path, true, &a.labels, error) ||
+        !readLabelSet(obj, "annotations", path, false, &a.annotations, error) ||
+        !readTime(obj, "startsAt", path, true, &a.startsAt, error) ||
+        !readTime(obj, "endsAt", path, false, &a.endsAt, error) ||
+        !readString(obj, "generatorURL", path, false, &a.generatorUrl, error) ||
+        !readString(obj, "fingerprint", path, false, &a.fingerprint, error))
         return false;
     if (a.labels.isEmpty())
         return fail(error, field(path, "labels") + u" must not be empty"_s);
@@ -147,10 +146,10 @@ bool readChange(const json& obj, const QString& path, ChangeEvent* out, QString*
     if (!obj.is_object())
         return fail(error, (path.isEmpty() ? u"change"_s : path) + u" must be an object"_s);
     ChangeEvent c;
-    if (!readString(obj, "service", path, true, &c.service, error) || !readString(obj, "kind", path, true, &c.kind, error)
-        || !readTime(obj, "at", path, true, &c.at, error)
-        || !readString(obj, "description", path, false, &c.description, error)
-        || !readString(obj, "link", path, false, &c.link, error))
+    if (!readString(obj, "service", path, true, &c.service, error) ||
+        !readString(obj, "kind", path, true, &c.kind, error) || !readTime(obj, "at", path, true, &c.at, error) ||
+        !readString(obj, "description", path, false, &c.description, error) ||
+        !readString(obj, "link", path, false, &c.link, error))
         return false;
     if (c.service.isEmpty())
         return fail(error, field(path, "service") + u" must not be empty"_s);

@@ -27,12 +27,12 @@ bool readLabelSet(const nlohmann::json& obj, const char* name, const QString& pa
 // An RFC 3339 string; Go's zero time gives an invalid QDateTime (no error).
 bool readTime(const nlohmann::json& obj, const char* name, const QString& path, bool required, QDateTime* out,
               QString* error);
-bool readStringList(const nlohmann::json& obj, const char* name, const QString& path, QStringList* out,
-                    QString* error);
+bool readStringList(const nlohmann::json& obj, const char* name, const QString& path, QStringList* out, QString* error);
 
-enum class StatusPolicy {
-    Required,          // "status" must be "firing" or "resolved" (webhook, scenario files)
-    Firing,            // "status" is not a firing/resolved string (API v2 lists only live alerts)
+enum class StatusPolicy
+{
+    Required, // "status" must be "firing" or "resolved" (webhook, scenario files)
+    Firing,   // "status" is not a firing/resolved string (API v2 lists only live alerts)
 };
 
 // One alert object in Alertmanager's shape: labels, annotations, startsAt, endsAt, generatorURL,

@@ -8,10 +8,7 @@ using namespace Qt::StringLiterals;
 
 ReplaySource::ReplaySource(AlertSink* sink, Scenario scenario, const QString& sourceName, const Options& options,
                            QObject* parent)
-    : QObject(parent)
-    , m_sink(sink)
-    , m_scenario(std::move(scenario))
-    , m_options(options)
+    : QObject(parent), m_sink(sink), m_scenario(std::move(scenario)), m_options(options)
 {
     m_health.id = sourceName.isEmpty() ? u"replay"_s : sourceName;
     m_health.displayName = u"Replay "_s + (m_scenario.name.isEmpty() ? m_health.id : m_scenario.name);

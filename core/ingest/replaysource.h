@@ -19,8 +19,8 @@ class ReplaySource : public QObject
 public:
     struct Options
     {
-        double speed = 0.0;    // 0: everything in one batch; 60: one recorded minute per second
-        int fillWithinMs = 0;  // > 0: pace so the whole recording plays within this time (overrides speed)
+        double speed = 0.0;     // 0: everything in one batch; 60: one recorded minute per second
+        int fillWithinMs = 0;   // > 0: pace so the whole recording plays within this time (overrides speed)
         bool shiftToNow = true; // move every timestamp so the last notification arrived at start()
     };
 

@@ -17,9 +17,9 @@
 struct Scenario
 {
     QString name;
-    nlohmann::json topology;            // raw, as in the file (null when absent)
-    std::optional<ServiceGraph> graph;  // built from topology when present
-    AlertBatch alerts;                  // arrival order; receivedAt as recorded (startsAt when missing)
+    nlohmann::json topology;           // raw, as in the file (null when absent)
+    std::optional<ServiceGraph> graph; // built from topology when present
+    AlertBatch alerts;                 // arrival order; receivedAt as recorded (startsAt when missing)
     QVector<ChangeEvent> changes;
-    nlohmann::json metrics;             // raw, as in the file (null when absent)
+    nlohmann::json metrics; // raw, as in the file (null when absent)
 };

@@ -44,8 +44,8 @@ std::optional<Scenario> ScenarioReader::read(const QByteArray& content, QString*
     for (size_t i = 0; i < alerts->size(); ++i) {
         const QString path = IngestJson::index(u"alerts"_s, i);
         Alert a;
-        if (!IngestJson::readAlert((*alerts)[i], path, IngestJson::StatusPolicy::Required, &a, error)
-            || !IngestJson::readTime((*alerts)[i], "receivedAt", path, false, &a.receivedAt, error))
+        if (!IngestJson::readAlert((*alerts)[i], path, IngestJson::StatusPolicy::Required, &a, error) ||
+            !IngestJson::readTime((*alerts)[i], "receivedAt", path, false, &a.receivedAt, error))
             return std::nullopt;
         // A recording without delivery times still has an order: fall back to the onset.
         if (!a.receivedAt.isValid())

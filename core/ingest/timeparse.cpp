@@ -26,9 +26,9 @@ QDateTime parseRfc3339(std::string_view s)
     // Hand-written instead of QDateTime::fromString(Qt::ISODateWithMs): that rejects more than
     // three fractional digits, which Go (and so Alertmanager) emits routinely.
     int year, month, day, hour, minute, second;
-    if (s.size() < 20 || !digits(s, 0, 4, &year) || s[4] != '-' || !digits(s, 5, 2, &month) || s[7] != '-'
-        || !digits(s, 8, 2, &day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, &hour)
-        || s[13] != ':' || !digits(s, 14, 2, &minute) || s[16] != ':' || !digits(s, 17, 2, &second))
+    if (s.size() < 20 || !digits(s, 0, 4, &year) || s[4] != '-' || !digits(s, 5, 2, &month) || s[7] != '-' ||
+        !digits(s, 8, 2, &day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, &hour) ||
+        s[13] != ':' || !digits(s, 14, 2, &minute) || s[16] != ':' || !digits(s, 17, 2, &second))
         return {};
     size_t pos = 19;
     int msec = 0;
@@ -51,8 +51,8 @@ QDateTime parseRfc3339(std::string_view s)
         ++pos;
     } else if (s[pos] == '+' || s[pos] == '-') {
         int oh, om;
-        if (!digits(s, pos + 1, 2, &oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(s, pos + 4, 2, &om)
-            || oh > 23 || om > 59)
+        if (!digits(s, pos + 1, 2, &oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(s, pos + 4, 2, &om) ||
+            oh > 23 || om > 59)
             return {};
         offsetSeconds = (oh * 3600 + om * 60) * (s[pos] == '-' ? -1 : 1);
         pos += 6;

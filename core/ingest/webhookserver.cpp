@@ -42,15 +42,10 @@ bool constantTimeEquals(const QByteArray& a, const QByteArray& b)
 
 } // namespace
 
-WebhookServer::WebhookServer(AlertSink* sink, QObject* parent)
-    : WebhookServer(sink, Options{}, parent)
-{
-}
+WebhookServer::WebhookServer(AlertSink* sink, QObject* parent) : WebhookServer(sink, Options{}, parent) {}
 
 WebhookServer::WebhookServer(AlertSink* sink, const Options& options, QObject* parent)
-    : QObject(parent)
-    , m_sink(sink)
-    , m_options(options)
+    : QObject(parent), m_sink(sink), m_options(options)
 {
     m_health.id = sourceId();
     m_health.displayName = u"Webhook receiver"_s;
@@ -61,8 +56,8 @@ WebhookServer::~WebhookServer() = default;
 
 QString WebhookServer::sourceId() const
 {
-    return u"webhook:"_s + m_options.address.toString() + u':' + QString::number(m_port.load() ? m_port.load()
-                                                                                               : m_options.port);
+    return u"webhook:"_s + m_options.address.toString() + u':' +
+           QString::number(m_port.load() ? m_port.load() : m_options.port);
 }
 
 SourceHealth WebhookServer::health() const
@@ -79,8 +74,8 @@ bool WebhookServer::start()
     m_tcp = new GuardedTcpServer(m_options.limits, m_http);
     m_tcp->setHttpServer(m_http);
     if (!m_tcp->listen(m_options.address, m_options.port)) {
-        const QString error = u"cannot listen on "_s + m_options.address.toString() + u':'
-                              + QString::number(m_options.port) + u": "_s + m_tcp->errorString();
+        const QString error = u"cannot listen on "_s + m_options.address.toString() + u':' +
+                              QString::number(m_options.port) + u": "_s + m_tcp->errorString();
         delete m_http;
         m_http = nullptr;
         m_tcp = nullptr;

@@ -69,8 +69,8 @@ private:
     AlertSink* m_sink;
     ChangeSink* m_changeSink = nullptr;
     Options m_options;
-    QHttpServer* m_http = nullptr;         // child; created in start() so it lives in our thread
-    GuardedTcpServer* m_tcp = nullptr;     // owned by m_http after bind()
+    QHttpServer* m_http = nullptr;     // child; created in start() so it lives in our thread
+    GuardedTcpServer* m_tcp = nullptr; // owned by m_http after bind()
     std::atomic<quint16> m_port{0};
     mutable QMutex m_healthMutex;
     SourceHealth m_health;
