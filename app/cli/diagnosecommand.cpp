@@ -167,11 +167,7 @@ int runDiagnoseCommand(const QStringList& args)
     if (!scenario)
         return fail(error);
 
-    Correlator::Options options;
-    if (qEnvironmentVariableIsSet("NW_WINDOW")) options.windowSeconds = qEnvironmentVariableIntValue("NW_WINDOW");
-    if (qEnvironmentVariableIsSet("NW_PREC")) options.minPrecision = qgetenv("NW_PREC").toDouble();
-    if (qEnvironmentVariableIsSet("NW_JOIN")) options.joinShare = qgetenv("NW_JOIN").toDouble();
-    Correlator correlator(scenario->graph, options);
+    Correlator correlator(scenario->graph);
     if (parser.isSet(inhibit)) {
         const auto rules = InhibitRuleSet::fromFile(parser.value(inhibit), &error);
         if (!rules)

@@ -106,7 +106,8 @@ const char* Diagnoser::featureName(int feature)
     static const char* names[] = {"explains",     "precision",     "own_alert",       "own_lead",
                                   "silent",       "caller_share",  "hop_order",       "earliest_near",
                                   "labelled_root", "labelled_not_root", "infra_layer", "critical",
-                                  "infra_kind",   "recent_change", "unexplained",     "not_in_graph"};
+                                  "infra_kind",   "recent_change", "unexplained",     "not_in_graph",
+                                  "first_explained"};
     static_assert(sizeof(names) / sizeof(names[0]) == FeatureCount);
     return feature >= 0 && feature < FeatureCount ? names[feature] : "";
 }
@@ -117,22 +118,23 @@ Diagnoser::Features Diagnoser::defaultWeights()
     // --seed 5000, i.e. seeds 5000-5199) and checked on seeds 9000-9199. NotInGraph has no examples there
     // (generated roots are always in the graph): a hand-set penalty, since such a service explains only itself.
     Features w{};
-    w[Explains] = 2.067;
-    w[Precision] = 3.718;
-    w[OwnAlert] = -1.317;
-    w[OwnLead] = -0.066;
-    w[Silent] = 1.317;
-    w[CallerShare] = 2.997;
-    w[HopOrder] = 1.347;
-    w[EarliestNear] = -0.302;
-    w[LabelledRoot] = 1.394;
-    w[LabelledNotRoot] = -3.108;
-    w[InfraLayer] = 0.952;
-    w[Critical] = 3.022;
-    w[InfraKind] = -0.556;
-    w[RecentChange] = 1.963;
-    w[Unexplained] = -1.141;
+    w[Explains] = 1.905;
+    w[Precision] = 3.748;
+    w[OwnAlert] = -1.319;
+    w[OwnLead] = -0.111;
+    w[Silent] = 1.319;
+    w[CallerShare] = 3.0;
+    w[HopOrder] = 1.311;
+    w[EarliestNear] = -0.325;
+    w[LabelledRoot] = 1.404;
+    w[LabelledNotRoot] = -3.091;
+    w[InfraLayer] = 0.878;
+    w[Critical] = 3.009;
+    w[InfraKind] = -0.553;
+    w[RecentChange] = 1.961;
+    w[Unexplained] = -1.107;
     w[NotInGraph] = -1.0;
+    w[FirstExplained] = 0.228;
     return w;
 }
 
@@ -163,6 +165,10 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident) const
         t0 = std::min(t0, t.firstStartsAt.toSecsSinceEpoch());
     }
     const int total = int(inGraph.size() + outside.size());
+    int firstNode = -1;
+    for (auto it = inGraph.cbegin(); it != inGraph.cend(); ++it)
+        if (firstNode < 0 || it->onset < inGraph[firstNode].onset)
+            firstNode = it.key();
 
     // 2. Graph propagation: how many alerting services each node could explain through its callers.
     const int n = m_reach->nodeCount();
@@ -268,6 +274,7 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident) const
         const ChangeEvent* change = recentChange(node.id, t0);
         f[RecentChange] = change != nullptr;
         f[Unexplained] = std::log1p(double(total - cover[c]));
+        f[FirstExplained] = firstNode >= 0 && inGraph[firstNode].onset == t0 && m_reach->reaches(firstNode, c);
 
         RootCauseCandidate& rc = sc.candidate;
         rc.service = node.id;
@@ -329,6 +336,7 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident) const
         f[RecentChange] = change != nullptr;
         f[Unexplained] = std::log1p(double(total - 1));
         f[NotInGraph] = 1.0;
+        f[FirstExplained] = it->onset == t0;
         RootCauseCandidate& rc = sc.candidate;
         rc.service = it.key();
         rc.hasOwnAlert = true;

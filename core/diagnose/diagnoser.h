@@ -37,6 +37,7 @@ public:
         RecentChange,    // a deploy/change on it within 30 min before onset
         Unexplained,     // log(1 + alerting services it does not explain)
         NotInGraph,      // absent from the topology
+        FirstExplained,  // the incident's earliest alert is on a service that depends on it
         FeatureCount
     };
     using Features = std::array<double, FeatureCount>;

@@ -1,0 +1,210 @@
+// Diagnoser: one hand-made scenario per signal, and the `nightwatch-cli diagnose` command end to end.
+#include "correlate/correlator.h"
+#include "diagnose/diagnoser.h"
+#include "graph/servicegraph.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+const QDateTime kT0 = QDateTime::fromString(u"2026-11-27T23:40:00Z"_s, Qt::ISODate);
+
+struct Spec
+{
+    QString service;
+    int offset;
+    QString severity = u"warning"_s;
+    QString rootLabel; // root_cause_candidate value, empty = absent
+    QString layer = u"application"_s;
+};
+
+Alert alert(const Spec& s)
+{
+    Alert a;
+    a.labels = {{u"alertname"_s, u"Err"_s}, {u"service"_s, s.service}, {u"severity"_s, s.severity},
+                {u"layer"_s, s.layer}};
+    if (!s.rootLabel.isEmpty())
+        a.labels.insert(u"root_cause_candidate"_s, s.rootLabel);
+    a.fingerprint = Alert::fingerprintOf(a.labels);
+    a.startsAt = kT0.addSecs(s.offset);
+    a.receivedAt = kT0.addSecs(s.offset + 15);
+    return a;
+}
+
+using Edges = QVector<QPair<QString, QString>>;
+}
+
+class TestDiagnoser : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void signals_data();
+    void signals();
+    void cliOnGeneratedScenario();
+    void cliRejectsInvalidInput_data();
+    void cliRejectsInvalidInput();
+};
+
+void TestDiagnoser::signals_data()
+{
+    QTest::addColumn<Edges>("edges");
+    QTest::addColumn<QVector<Spec>>("alerts");
+    QTest::addColumn<QVector<ChangeEvent>>("changes");
+    QTest::addColumn<QString>("expected");
+    QTest::addColumn<QString>("evidence"); // a phrase the top candidate's evidence must contain
+
+    const Edges dbGraph{{u"s1"_s, u"postgres-main"_s}, {u"s2"_s, u"postgres-main"_s}, {u"s3"_s, u"postgres-main"_s},
+                        {u"s4"_s, u"postgres-main"_s}, {u"web"_s, u"s1"_s}, {u"web"_s, u"s2"_s}};
+    QTest::addRow("silent database root")
+        << dbGraph
+        << QVector<Spec>{{u"s1"_s, 30}, {u"s2"_s, 45}, {u"s3"_s, 50, u"critical"_s}, {u"s4"_s, 60}, {u"web"_s, 130}}
+        << QVector<ChangeEvent>{} << u"postgres-main"_s << u"raised no alert of its own"_s;
+
+    const Edges authGraph{{u"api"_s, u"auth"_s}, {u"web"_s, u"api"_s}, {u"mobile"_s, u"api"_s}};
+    QTest::addRow("misleading root_cause_candidate label")
+        << authGraph
+        << QVector<Spec>{{u"auth"_s, 0, u"critical"_s},
+                         {u"api"_s, 40, u"warning"_s, u"true"_s},
+                         {u"web"_s, 100, u"warning"_s, u"false"_s},
+                         {u"mobile"_s, 110, u"warning"_s, u"false"_s}}
+        << QVector<ChangeEvent>{} << u"auth"_s << u"before any caller"_s;
+
+    const Edges cacheGraph{{u"a"_s, u"redis-cache"_s}, {u"b"_s, u"redis-cache"_s}, {u"c"_s, u"redis-cache"_s}};
+    const QVector<Spec> cacheStorm{{u"redis-cache"_s, 0, u"critical"_s, {}, u"infrastructure"_s},
+                                   {u"a"_s, 30},
+                                   {u"b"_s, 40},
+                                   {u"c"_s, 60}};
+    QTest::addRow("deploy decoy on a caller")
+        << cacheGraph << cacheStorm
+        << QVector<ChangeEvent>{{u"a"_s, u"deploy"_s, kT0.addSecs(-600), u"a routine deploy"_s, {}}}
+        << u"redis-cache"_s << u"all 3 alerting services call redis-cache"_s;
+    QTest::addRow("deploy on the root is cited")
+        << cacheGraph << cacheStorm
+        << QVector<ChangeEvent>{{u"redis-cache"_s, u"deploy"_s, kT0.addSecs(-14 * 60), u"v7.2.1"_s, {}}}
+        << u"redis-cache"_s << u"deployed v7.2.1 14 min before onset"_s;
+
+    QTest::addRow("unknown service flagged")
+        << Edges{{u"a"_s, u"b"_s}} << QVector<Spec>{{u"legacy-billing"_s, 0}, {u"legacy-billing"_s, 30}}
+        << QVector<ChangeEvent>{} << u"legacy-billing"_s << u"not in graph"_s;
+}
+
+void TestDiagnoser::signals()
+{
+    QFETCH(Edges, edges);
+    QFETCH(QVector<Spec>, alerts);
+    QFETCH(QVector<ChangeEvent>, changes);
+    QFETCH(QString, expected);
+    QFETCH(QString, evidence);
+
+    auto graph = std::make_shared<ServiceGraph>();
+    for (const auto& [from, to] : edges)
+        graph->addEdge(from, to);
+    graph->addNode(u"postgres-main"_s, u"database"_s);
+    graph->addNode(u"redis-cache"_s, u"cache"_s);
+    Correlator correlator(graph);
+    int n = 0;
+    for (Spec s : alerts) {
+        if (n++ && alerts[n - 2].service == s.service)
+            s.layer = u"second"_s; // a second, distinct alert on the same service
+        correlator.add(alert(s));
+    }
+    QCOMPARE(correlator.incidentCount(), 1);
+    Diagnoser diagnoser(graph);
+    diagnoser.setChanges(changes);
+    const auto causes = diagnoser.diagnose(correlator.incidents().front());
+    QVERIFY(!causes.isEmpty());
+    QCOMPARE(causes.front().service, expected);
+    QVERIFY2(causes.front().evidence.join(u" | "_s).contains(evidence), qPrintable(causes.front().evidence.join(u" | "_s)));
+    double sum = 0.0;
+    for (int i = 0; i < causes.size(); ++i) {
+        QVERIFY(causes[i].confidence >= 0.0 && causes[i].confidence <= 1.0);
+        if (i > 0)
+            QVERIFY(causes[i].score <= causes[i - 1].score);
+        sum += causes[i].confidence;
+    }
+    QVERIFY(sum <= 1.0 + 1e-9);
+    QCOMPARE(causes.front().inGraph, graph->contains(expected));
+    if (expected == u"postgres-main")
+        QVERIFY(!causes.front().hasOwnAlert);
+}
+
+void TestDiagnoser::cliOnGeneratedScenario()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(u"s.json"_s);
+    QProcess gen;
+    gen.setStandardOutputFile(file);
+    gen.start(u"python3"_s, {QStringLiteral(NIGHTWATCH_SCENARIOS_DIR) + u"/generate.py"_s, u"--seed"_s, u"4242"_s,
+                             u"--faults"_s, u"2"_s});
+    QVERIFY(gen.waitForFinished(60000));
+    QCOMPARE(gen.exitCode(), 0);
+
+    QProcess cli;
+    cli.start(QStringLiteral(NIGHTWATCH_CLI), {u"diagnose"_s, file});
+    QVERIFY(cli.waitForFinished(60000));
+    QCOMPARE(cli.exitCode(), 0);
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(cli.readAllStandardOutput(), &err);
+    QVERIFY2(err.error == QJsonParseError::NoError, qPrintable(err.errorString()));
+    const QJsonArray incidents = doc.object().value(u"incidents"_s).toArray();
+    QVERIFY(!incidents.isEmpty());
+    for (const auto& v : incidents) {
+        const QJsonObject inc = v.toObject();
+        QVERIFY(!inc.value(u"id"_s).toString().isEmpty());
+        QVERIFY(!inc.value(u"alerts"_s).toArray().isEmpty());
+        QVERIFY(inc.value(u"affected_services"_s).isArray());
+        const QJsonArray causes = inc.value(u"root_causes"_s).toArray();
+        QVERIFY(!causes.isEmpty());
+        double previous = 1e9;
+        for (const auto& c : causes) {
+            const QJsonObject rc = c.toObject();
+            QVERIFY(!rc.value(u"service"_s).toString().isEmpty());
+            QVERIFY(rc.value(u"score"_s).isDouble());
+            const double conf = rc.value(u"confidence"_s).toDouble(-1);
+            QVERIFY(conf >= 0.0 && conf <= 1.0);
+            QVERIFY(rc.value(u"score"_s).toDouble() <= previous);
+            previous = rc.value(u"score"_s).toDouble();
+            QVERIFY(!rc.value(u"evidence"_s).toArray().isEmpty());
+        }
+    }
+}
+
+void TestDiagnoser::cliRejectsInvalidInput_data()
+{
+    QTest::addColumn<QByteArray>("content"); // empty: the file does not exist
+    QTest::addRow("not json") << QByteArray("{\"alerts\": [");
+    QTest::addRow("alerts not an array") << QByteArray("{\"alerts\": 3}");
+    QTest::addRow("bad topology") << QByteArray("{\"topology\": {\"nodes\": 1}, \"alerts\": []}");
+    QTest::addRow("missing file") << QByteArray();
+}
+
+void TestDiagnoser::cliRejectsInvalidInput()
+{
+    QFETCH(QByteArray, content);
+    QTemporaryDir dir;
+    const QString file = dir.filePath(u"bad.json"_s);
+    if (!content.isEmpty()) {
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+    }
+    QProcess cli;
+    cli.start(QStringLiteral(NIGHTWATCH_CLI), {u"diagnose"_s, file});
+    QVERIFY(cli.waitForFinished(30000));
+    QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(cli.exitCode(), 2);
+    const QByteArray err = cli.readAllStandardError().trimmed();
+    QVERIFY(!err.isEmpty());
+    QVERIFY(!err.contains('\n'));
+    QVERIFY(cli.readAllStandardOutput().isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestDiagnoser)
+#include "tst_diagnoser.moc"
