@@ -1,0 +1,155 @@
+#include "alerttablemodel.h"
+
+#include "theme.h"
+
+#include <QFont>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+// Labels already shown in their own columns are left out of the "Labels" column.
+bool hasOwnColumn(const QString& name)
+{
+    return name == u"alertname" || name == u"service" || name == u"severity";
+}
+
+QString otherLabels(const LabelSet& labels)
+{
+    QStringList parts;
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it) {
+        if (!hasOwnColumn(it.key()))
+            parts.append(it.key() + u'=' + it.value());
+    }
+    return parts.join(u"  "_s);
+}
+} // namespace
+
+AlertTableModel::AlertTableModel(QObject* parent)
+    : KeyedTableModel<TrackedAlert>(parent)
+{
+}
+
+void AlertTableModel::setAlerts(QVector<TrackedAlert> alerts)
+{
+    replaceRows(std::move(alerts));
+}
+
+void AlertTableModel::setRootCause(const QString& service)
+{
+    if (m_rootCause == service)
+        return;
+    m_rootCause = service;
+    if (!m_rows.isEmpty())
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+}
+
+const TrackedAlert* AlertTableModel::alertAt(int row) const
+{
+    return row >= 0 && row < m_rows.size() ? &m_rows.at(row) : nullptr;
+}
+
+int AlertTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant AlertTableModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const TrackedAlert& alert = m_rows.at(index.row());
+    const Alert& latest = alert.latest;
+
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case AlertNameColumn: return latest.alertName();
+        case ServiceColumn: return latest.service();
+        case SeverityColumn: return latest.severity();
+        case StatusColumn: return latest.isFiring() ? tr("firing") : tr("resolved");
+        case OnsetColumn: return Theme::clock(alert.firstStartsAt);
+        case NotificationsColumn: return alert.notificationCount;
+        case InhibitedColumn: return alert.inhibited ? tr("inhibited") : QString();
+        case LabelsColumn: return otherLabels(latest.labels);
+        }
+        break;
+    case SortRole:
+        switch (index.column()) {
+        case OnsetColumn: return alert.firstStartsAt;
+        case NotificationsColumn: return alert.notificationCount;
+        case SeverityColumn: return Theme::severityRank(latest.severity());
+        case InhibitedColumn: return alert.inhibited;
+        default: return data(index, Qt::DisplayRole);
+        }
+    case Qt::ToolTipRole:
+        switch (index.column()) {
+        case OnsetColumn: return Theme::clockDate(alert.firstStartsAt);
+        case InhibitedColumn:
+            return alert.inhibited ? tr("Inhibited by alert %1").arg(alert.inhibitedBy) : QVariant();
+        case LabelsColumn: return otherLabels(latest.labels);
+        case AlertNameColumn: return latest.annotations.value(u"summary"_s, latest.annotations.value(u"description"_s));
+        }
+        break;
+    case Qt::ForegroundRole:
+        if (index.column() == SeverityColumn)
+            return Theme::severityRank(latest.severity()) >= 2 ? QColor(0x1A, 0x1A, 0x1A) : QColor(Qt::white);
+        if (!latest.isFiring() || alert.inhibited)
+            return Theme::mutedText();
+        break;
+    case Qt::BackgroundRole:
+        if (index.column() == SeverityColumn)
+            return Theme::severityColor(latest.severity());
+        if (!m_rootCause.isEmpty() && latest.service() == m_rootCause)
+            return QColor(0xF3, 0xE5, 0xF5); // light purple: the root cause's own alerts
+        break;
+    case Qt::FontRole:
+        if (index.column() == AlertNameColumn || (index.column() == ServiceColumn && latest.service() == m_rootCause)) {
+            QFont font;
+            font.setBold(true);
+            return font;
+        }
+        break;
+    case Qt::TextAlignmentRole:
+        if (index.column() == NotificationsColumn)
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        if (index.column() == SeverityColumn || index.column() == StatusColumn)
+            return int(Qt::AlignCenter);
+        break;
+    case LabelsRole: {
+        QVariantMap map;
+        for (auto it = latest.labels.cbegin(); it != latest.labels.cend(); ++it)
+            map.insert(it.key(), it.value());
+        return map;
+    }
+    case SearchTextRole: {
+        QStringList parts;
+        for (auto it = latest.labels.cbegin(); it != latest.labels.cend(); ++it)
+            parts << it.key() + u'=' + it.value();
+        for (auto it = latest.annotations.cbegin(); it != latest.annotations.cend(); ++it)
+            parts << it.value();
+        parts << (latest.isFiring() ? u"firing"_s : u"resolved"_s) << alert.fingerprint() << latest.source;
+        if (alert.inhibited)
+            parts << u"inhibited"_s;
+        return parts.join(u'\n').toLower();
+    }
+    case FingerprintRole: return alert.fingerprint();
+    }
+    return {};
+}
+
+QVariant AlertTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case AlertNameColumn: return tr("Alert");
+    case ServiceColumn: return tr("Service");
+    case SeverityColumn: return tr("Severity");
+    case StatusColumn: return tr("Status");
+    case OnsetColumn: return tr("Onset");
+    case NotificationsColumn: return tr("Notif.");
+    case InhibitedColumn: return tr("Inhibited");
+    case LabelsColumn: return tr("Labels");
+    }
+    return {};
+}

@@ -1,0 +1,127 @@
+#include "graphlayout.h"
+
+#include <QByteArray>
+#include <QMutex>
+#include <QMutexLocker>
+
+// Graphviz's accessor macros are old-style casts; keep our warnings about our own code.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+#pragma GCC diagnostic ignored "-Wcast-qual"
+#include <gvc.h>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+QMutex& graphvizMutex()
+{
+    static QMutex mutex;
+    return mutex;
+}
+
+// One context for the process: creating one loads the plugin configuration from disk each time.
+GVC_t* context()
+{
+    static GVC_t* gvc = gvContext();
+    return gvc;
+}
+
+void set(void* object, const char* name, const QByteArray& value)
+{
+    agsafeset(object, const_cast<char*>(name), const_cast<char*>(value.constData()), const_cast<char*>(""));
+}
+
+QByteArray inches(double points)
+{
+    return QByteArray::number(points / 72.0, 'f', 3);
+}
+} // namespace
+
+GraphLayout::Result GraphLayout::compute(const Request& request)
+{
+    Result result;
+    if (request.nodes.isEmpty())
+        return result;
+
+    QMutexLocker lock(&graphvizMutex());
+    GVC_t* gvc = context();
+    if (!gvc) {
+        result.error = u"graphviz context unavailable"_s;
+        return result;
+    }
+
+    Agraph_t* g = agopen(const_cast<char*>("incident"), Agdirected, nullptr);
+    set(g, "rankdir", request.leftToRight ? "LR" : "TB");
+    set(g, "nodesep", "0.3");
+    set(g, "ranksep", "0.45");
+    set(g, "splines", "spline");
+    set(g, "outputorder", "edgesfirst");
+
+    QVector<Agnode_t*> nodes;
+    nodes.reserve(request.nodes.size());
+    for (int i = 0; i < request.nodes.size(); ++i) {
+        // Index names, never service names: label text from alerts must not reach Graphviz's parser.
+        QByteArray name = "n" + QByteArray::number(i);
+        Agnode_t* n = agnode(g, name.data(), 1);
+        set(n, "shape", "box");
+        set(n, "fixedsize", "true");
+        set(n, "label", "");
+        set(n, "width", inches(request.nodes.at(i).size.width()));
+        set(n, "height", inches(request.nodes.at(i).size.height()));
+        nodes.append(n);
+    }
+    QVector<Agedge_t*> edges;
+    for (const Edge& e : request.edges) {
+        if (e.from < 0 || e.to < 0 || e.from >= nodes.size() || e.to >= nodes.size() || e.from == e.to) {
+            edges.append(nullptr);
+            continue;
+        }
+        edges.append(agedge(g, nodes.at(e.from), nodes.at(e.to), nullptr, 1));
+    }
+
+    if (gvLayout(gvc, g, "dot") != 0) {
+        result.error = u"graphviz dot layout failed"_s;
+        agclose(g);
+        return result;
+    }
+
+    const boxf bb = GD_bb(g);
+    const double top = bb.UR.y;
+    auto toScene = [top](pointf p) { return QPointF(p.x, top - p.y); }; // Graphviz's y grows upwards
+    result.bounds = QRectF(QPointF(bb.LL.x, 0), QPointF(bb.UR.x, bb.UR.y - bb.LL.y));
+
+    for (Agnode_t* n : nodes) {
+        const QPointF c = toScene(ND_coord(n));
+        const double w = ND_width(n) * 72.0;
+        const double h = ND_height(n) * 72.0;
+        result.nodeRects.append(QRectF(c.x() - w / 2, c.y() - h / 2, w, h));
+    }
+    for (int i = 0; i < edges.size(); ++i) {
+        Agedge_t* e = edges.at(i);
+        if (!e || !ED_spl(e))
+            continue;
+        PlacedEdge placed;
+        placed.from = request.edges.at(i).from;
+        placed.to = request.edges.at(i).to;
+        const splines* spl = ED_spl(e);
+        for (int s = 0; s < spl->size; ++s) {
+            const bezier& bz = spl->list[s];
+            if (bz.size < 1)
+                continue;
+            placed.path.moveTo(toScene(bz.list[0]));
+            for (int j = 1; j + 2 < bz.size; j += 3)
+                placed.path.cubicTo(toScene(bz.list[j]), toScene(bz.list[j + 1]), toScene(bz.list[j + 2]));
+            if (bz.eflag) {
+                placed.hasArrow = true;
+                placed.arrowBase = toScene(bz.list[bz.size - 1]);
+                placed.arrowTip = toScene(bz.ep);
+            }
+        }
+        result.edges.append(placed);
+    }
+
+    gvFreeLayout(gvc, g);
+    agclose(g);
+    return result;
+}
+#pragma GCC diagnostic pop

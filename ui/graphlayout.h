@@ -1,0 +1,49 @@
+#pragma once
+// GraphLayout: runs Graphviz `dot` on plain data and returns positions and edge splines. Pure
+// function of its input, callable from any thread; calls are serialised internally because
+// libgvc/libcgraph keep global state and are not thread-safe.
+
+#include <QPainterPath>
+#include <QRectF>
+#include <QSizeF>
+#include <QString>
+#include <QVector>
+
+class GraphLayout
+{
+public:
+    struct Node
+    {
+        QString id;
+        QSizeF size; // in scene units (Graphviz points)
+    };
+    struct Edge
+    {
+        int from = 0; // caller
+        int to = 0;   // callee
+    };
+    struct Request
+    {
+        QVector<Node> nodes;
+        QVector<Edge> edges;
+        bool leftToRight = false;
+    };
+    struct PlacedEdge
+    {
+        int from = 0;
+        int to = 0;
+        QPainterPath path;  // the spline, y pointing down
+        QPointF arrowBase;  // arrowhead from base to tip (tip touches the callee)
+        QPointF arrowTip;
+        bool hasArrow = false;
+    };
+    struct Result
+    {
+        QVector<QRectF> nodeRects; // same order as Request::nodes
+        QVector<PlacedEdge> edges;
+        QRectF bounds;
+        QString error; // empty on success
+    };
+
+    static Result compute(const Request& request);
+};

@@ -1,0 +1,46 @@
+#pragma once
+// GraphNodeItem: one service in the dependency graph view — a rounded box filled by alert state,
+// a purple outline and "ROOT CAUSE" badge for the diagnosed root, an orange halo for the blast
+// radius. Geometry comes from Graphviz; this item only paints.
+
+#include "theme.h"
+
+#include <QGraphicsItem>
+#include <QString>
+
+class GraphNodeItem : public QGraphicsItem
+{
+public:
+    struct Info
+    {
+        QString service;
+        QString kind;
+        Theme::AlertState state = Theme::AlertState::None;
+        int firing = 0;
+        int resolved = 0;
+        bool rootCause = false;
+        bool blastRadius = false;
+        bool outsideGraph = false; // the service is not in the dependency graph
+    };
+
+    GraphNodeItem(const Info& info, const QRectF& rect, QGraphicsItem* parent = nullptr);
+
+    enum { Type = UserType + 1 };
+    int type() const override { return Type; }
+
+    const Info& info() const { return m_info; }
+    QRectF nodeRect() const { return m_rect; }
+
+    QRectF boundingRect() const override;
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+
+    // The size a node needs for its text; the layout request asks Graphviz for exactly this.
+    static QSizeF preferredSize(const Info& info);
+    static QString subtitle(const Info& info);
+    static QFont nameFont();
+    static QFont subtitleFont();
+
+private:
+    Info m_info;
+    QRectF m_rect;
+};

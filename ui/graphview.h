@@ -1,0 +1,63 @@
+#pragma once
+// GraphView: the incident's neighbourhood of the service dependency graph, laid out by Graphviz
+// `dot` on a worker thread. Shows the whole graph when it is small, else the affected services,
+// the root-cause candidates and their direct neighbours; services missing from the graph are
+// drawn apart below it. Results of an outdated layout job are dropped.
+
+#include "graphlayout.h"
+#include "graphnodeitem.h"
+
+#include <QGraphicsView>
+#include <memory>
+
+class QGraphicsScene;
+class ServiceGraph;
+struct Incident;
+
+class GraphView : public QGraphicsView
+{
+    Q_OBJECT
+
+public:
+    static constexpr int WholeGraphLimit = 60; // graphs up to this size are shown whole
+
+    explicit GraphView(QWidget* parent = nullptr);
+    ~GraphView() override;
+
+    // Starts a background layout unless the picture would be the same as the one shown.
+    void showIncident(std::shared_ptr<const ServiceGraph> graph, const Incident& incident);
+    void clear();
+
+    bool isLayoutPending() const { return m_pending; }
+    int nodeItemCount() const;
+    QString highlightedRootCause() const;
+    QStringList nodeNames() const;   // services drawn, sorted
+    QStringList blastRadius() const; // services drawn with the blast-radius halo, sorted
+    QString layoutError() const { return m_error; }
+
+Q_SIGNALS:
+    void layoutFinished();
+    void serviceActivated(const QString& service); // double-click on a node
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void drawBackground(QPainter* painter, const QRectF& rect) override;
+
+private:
+    struct Plan;
+    struct JobResult;
+
+    static Plan planFor(const ServiceGraph* graph, const Incident& incident);
+    void applyLayout(const Plan& plan, const JobResult& result);
+    void fit();
+
+    QGraphicsScene* m_scene = nullptr;
+    quint64 m_jobId = 0;
+    bool m_pending = false;
+    QString m_signature; // what the scene shows (or the pending job will show)
+    QString m_error;
+    QString m_placeholder;
+    bool m_userZoomed = false; // after a wheel zoom, resizes and updates stop re-fitting until a double-click
+};

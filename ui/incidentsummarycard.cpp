@@ -1,0 +1,245 @@
+#include "incidentsummarycard.h"
+
+#include "theme.h"
+
+#include <QFormLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+QLabel* plainLabel(QWidget* parent)
+{
+    auto* label = new QLabel(parent);
+    label->setWordWrap(true);
+    label->setTextFormat(Qt::PlainText); // service names and evidence come from alert data
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
+}
+
+QString captionStyle()
+{
+    return u"color: #4A5560; font-size: 8pt; font-weight: 700; letter-spacing: 1px;"_s;
+}
+} // namespace
+
+IncidentSummaryCard::IncidentSummaryCard(QWidget* parent)
+    : QWidget(parent)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(12, 6, 12, 8);
+    layout->setSpacing(3);
+
+    // The action sits on the first line so it never scrolls out of reach.
+    auto* topRow = new QHBoxLayout;
+    m_badges = new QLabel(this);
+    m_badges->setTextFormat(Qt::RichText); // built from escaped text only
+    m_badges->setWordWrap(true);
+    m_ackButton = new QPushButton(tr("Acknowledge"), this);
+    m_ackButton->setToolTip(tr("Acknowledge this incident (A)"));
+    m_ackButton->setObjectName(u"acknowledgeButton"_s);
+    m_ackButton->setMinimumHeight(26);
+    m_ackButton->setCursor(Qt::PointingHandCursor);
+    m_ackButton->setStyleSheet(
+        u"QPushButton { background: #1565C0; color: white; font-weight: 600; border: none; border-radius: 4px; padding: 3px 10px; }"
+        u"QPushButton:hover { background: #0D47A1; }"
+        u"QPushButton:disabled { background: #E3E7EB; color: #4A5560; }"_s);
+    connect(m_ackButton, &QPushButton::clicked, this, [this]() {
+        if (m_incidentId != 0)
+            Q_EMIT acknowledgeRequested(m_incidentId);
+    });
+    topRow->addWidget(m_badges, 1);
+    topRow->addWidget(m_ackButton);
+    layout->addLayout(topRow);
+    layout->addSpacing(4);
+
+    m_rootCaption = new QLabel(tr("PROBABLE ROOT CAUSE"), this);
+    m_rootCaption->setStyleSheet(captionStyle());
+    layout->addWidget(m_rootCaption);
+
+    auto* rootRow = new QHBoxLayout;
+    m_rootService = plainLabel(this);
+    m_rootService->setMinimumWidth(1); // a very long name is cut rather than widening the card
+    m_rootService->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_rootService->setStyleSheet(u"color: #6A1B9A; font-size: 15pt; font-weight: 700;"_s);
+    m_confidence = new QLabel(this);
+    m_confidence->setStyleSheet(u"font-size: 13pt; font-weight: 700; color: #1A232B;"_s);
+    m_confidence->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    m_confidence->setToolTip(tr("Calibrated probability that this is the root cause"));
+    rootRow->addWidget(m_rootService, 1);
+    rootRow->addWidget(m_confidence);
+    layout->addLayout(rootRow);
+
+    m_confidenceBar = new QProgressBar(this);
+    m_confidenceBar->setRange(0, 100);
+    m_confidenceBar->setTextVisible(false);
+    m_confidenceBar->setFixedHeight(6);
+    m_confidenceBar->setStyleSheet(u"QProgressBar { background: #E3E7EB; border: none; border-radius: 3px; }"
+                                   u"QProgressBar::chunk { background: #6A1B9A; border-radius: 3px; }"_s);
+    layout->addWidget(m_confidenceBar);
+
+    m_others = plainLabel(this);
+    m_others->setStyleSheet(u"color: #37474F;"_s);
+    layout->addWidget(m_others);
+
+    layout->addSpacing(4);
+    auto* evidenceCaption = new QLabel(tr("EVIDENCE"), this);
+    evidenceCaption->setStyleSheet(captionStyle());
+    layout->addWidget(evidenceCaption);
+    m_evidence = new QLabel(this);
+    m_evidence->setWordWrap(true);
+    m_evidence->setTextFormat(Qt::RichText); // built from escaped text only
+    m_evidence->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_evidence);
+    layout->addSpacing(4);
+
+    auto* form = new QFormLayout;
+    form->setContentsMargins(0, 0, 0, 0);
+    form->setHorizontalSpacing(10);
+    form->setVerticalSpacing(2);
+    form->setLabelAlignment(Qt::AlignLeft | Qt::AlignTop);
+    form->setRowWrapPolicy(QFormLayout::DontWrapRows);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_affected = plainLabel(this);
+    m_window = plainLabel(this);
+    m_counts = plainLabel(this);
+    m_state = plainLabel(this);
+    auto caption = [this](const QString& text) {
+        auto* label = new QLabel(text, this);
+        label->setStyleSheet(u"color: #4A5560;"_s);
+        return label;
+    };
+    form->addRow(caption(tr("Affected")), m_affected);
+    form->addRow(caption(tr("Alerts")), m_counts);
+    form->addRow(caption(tr("First → last")), m_window);
+    form->addRow(caption(tr("State")), m_state);
+    layout->addLayout(form);
+    layout->addStretch(1);
+
+    clear();
+}
+
+void IncidentSummaryCard::clear()
+{
+    m_incidentId = 0;
+    m_evidenceLines.clear();
+    m_badges->setText(QString());
+    m_rootService->setText(tr("No incident selected"));
+    m_confidence->clear();
+    m_confidenceBar->setValue(0);
+    m_others->clear();
+    m_others->setVisible(false);
+    m_evidence->setText(u"<span style='color:#4A5560'>%1</span>"_s.arg(tr("Select an incident on the left.").toHtmlEscaped()));
+    for (QLabel* l : {m_affected, m_window, m_counts, m_state}) {
+        l->setText(u"—"_s);
+        l->setToolTip(QString());
+    }
+    m_ackButton->setEnabled(false);
+}
+
+QString IncidentSummaryCard::rootCauseText() const
+{
+    return m_rootService->text();
+}
+
+QString IncidentSummaryCard::confidenceText() const
+{
+    return m_confidence->text();
+}
+
+void IncidentSummaryCard::setIncident(const Incident& incident)
+{
+    m_incidentId = incident.id;
+    const QColor sev = Theme::severityColor(incident.severity);
+    const QString sevText = incident.severity.isEmpty() ? tr("unknown") : incident.severity;
+    m_badges->setText(u"<span style='background:%1; color:%2; font-weight:700;'>&nbsp;%3&nbsp;</span>"
+                      u"&nbsp;&nbsp;<b>%4</b>&nbsp;&nbsp;<span style='color:#4A5560;'>%5</span>"_s
+                          .arg(sev.name(), Theme::severityRank(incident.severity) == 2 ? u"#1A1A1A"_s : u"#FFFFFF"_s,
+                               sevText.toUpper().toHtmlEscaped(), Theme::stateText(incident.state).toUpper().toHtmlEscaped(),
+                               tr("#%1").arg(incident.id).toHtmlEscaped()));
+
+    const RootCauseCandidate* top = incident.topCause();
+    m_evidenceLines = top ? top->evidence : QStringList();
+    if (top) {
+        m_rootService->setText(top->service);
+        m_rootService->setToolTip(top->inGraph ? QString() : tr("%1 is not in the dependency graph").arg(top->service));
+        const int percent = qRound(top->confidence * 100);
+        m_confidence->setText(tr("%1 %").arg(percent));
+        m_confidenceBar->setValue(percent);
+        QStringList others;
+        for (int i = 1; i < qMin<qsizetype>(4, incident.rootCauses.size()); ++i) {
+            const auto& c = incident.rootCauses.at(i);
+            others << u"%1 %2 %"_s.arg(c.service).arg(qRound(c.confidence * 100));
+        }
+        QStringList notes;
+        if (!top->hasOwnAlert)
+            notes << tr("Silent root: it raised no alert of its own.");
+        if (!top->inGraph)
+            notes << tr("Not in the dependency graph.");
+        if (!others.isEmpty())
+            notes << tr("Also possible: %1").arg(others.join(u", "_s));
+        m_others->setText(notes.join(u'\n'));
+        m_others->setVisible(!notes.isEmpty());
+    } else {
+        m_rootService->setText(tr("Unknown"));
+        m_rootService->setToolTip(QString());
+        m_confidence->clear();
+        m_confidenceBar->setValue(0);
+        m_others->setText(tr("The diagnosis found no candidate yet."));
+        m_others->setVisible(true);
+    }
+
+    if (m_evidenceLines.isEmpty()) {
+        m_evidence->setText(u"<span style='color:#4A5560'>%1</span>"_s.arg(tr("No evidence recorded.").toHtmlEscaped()));
+    } else {
+        // Strongest first; the rest are one hover away so the card keeps its place on a small screen.
+        constexpr qsizetype Shown = 4;
+        QString html = u"<table cellspacing='0' cellpadding='1'>"_s;
+        for (const QString& line : m_evidenceLines.mid(0, Shown))
+            html += u"<tr><td valign='top' style='color:#6A1B9A; padding-right:5px;'><b>•</b></td><td>%1</td></tr>"_s.arg(
+                line.toHtmlEscaped());
+        if (m_evidenceLines.size() > Shown)
+            html += u"<tr><td></td><td style='color:#4A5560'>%1</td></tr>"_s.arg(
+                tr("+%1 more (hover)").arg(m_evidenceLines.size() - Shown).toHtmlEscaped());
+        html += u"</table>"_s;
+        m_evidence->setText(html);
+        m_evidence->setToolTip(m_evidenceLines.join(u'\n'));
+    }
+
+    // Affected services: the count and the first few names; the graph shows them all.
+    const QStringList& affected = incident.affectedServices;
+    QString affectedText = Theme::count(affected.size(), tr("%1 service"), tr("%1 services"));
+    if (!affected.isEmpty()) {
+        QStringList shown;
+        int chars = 0;
+        for (const QString& s : affected) {
+            if (!shown.isEmpty() && chars + s.size() > 52)
+                break;
+            shown << s;
+            chars += int(s.size()) + 2;
+        }
+        affectedText += u": "_s + shown.join(u", "_s);
+        if (shown.size() < affected.size())
+            affectedText += u", "_s + tr("+%1 more").arg(affected.size() - shown.size());
+    }
+    m_affected->setText(affectedText);
+    m_affected->setToolTip(affected.join(u'\n'));
+
+    m_counts->setText(Theme::count(incident.alerts.size(), tr("%1 alert"), tr("%1 alerts")) + u" · "_s
+                      + Theme::count(incident.notificationCount, tr("%1 notification"), tr("%1 notifications")));
+    const qint64 minutes = incident.firstAlertAt.isValid() && incident.lastAlertAt.isValid()
+        ? incident.firstAlertAt.secsTo(incident.lastAlertAt) / 60
+        : -1;
+    m_window->setText(Theme::clock(incident.firstAlertAt) + u" → "_s + Theme::clock(incident.lastAlertAt)
+                      + (minutes >= 0 ? u"  ("_s + tr("%1 min").arg(minutes) + u')' : QString()));
+    m_window->setToolTip(tr("First alert %1\nLast alert %2")
+                             .arg(Theme::clockDate(incident.firstAlertAt), Theme::clockDate(incident.lastAlertAt)));
+    QString state = Theme::stateText(incident.state);
+    if (incident.state == Incident::State::Acknowledged && !incident.acknowledgedBy.isEmpty())
+        state = tr("%1 by %2 at %3").arg(state, incident.acknowledgedBy, Theme::clock(incident.acknowledgedAt));
+    m_state->setText(state);
+    m_ackButton->setEnabled(incident.state == Incident::State::Triggered && incident.id != 0);
+}

@@ -1,0 +1,464 @@
+#include "mainwindow.h"
+
+#include "alertfilterproxymodel.h"
+#include "alerttablemodel.h"
+#include "graphlegend.h"
+#include "graphview.h"
+#include "incidentlistdelegate.h"
+#include "incidentlistmodel.h"
+#include "incidentsummarycard.h"
+#include "sourcehealthbar.h"
+#include "sourcehealthmodel.h"
+#include "theme.h"
+#include "timelinechartview.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDateTime>
+#include <QEventLoop>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QPixmap>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+// A titled white panel; every region of the console gets the same frame so the eye can rest.
+QFrame* panel(const QString& title, QWidget* content, QWidget* parent, QLabel** titleLabel = nullptr,
+              QWidget* extra = nullptr)
+{
+    auto* frame = new QFrame(parent);
+    frame->setObjectName(u"panel"_s);
+    frame->setStyleSheet(u"QFrame#panel { background: white; border: 1px solid #C5CCD3; border-radius: 4px; }"_s);
+    auto* layout = new QVBoxLayout(frame);
+    layout->setContentsMargins(1, 4, 1, 1);
+    layout->setSpacing(2);
+    auto* caption = new QLabel(title, frame);
+    caption->setStyleSheet(u"color: #37474F; font-weight: 700; font-size: 8pt; letter-spacing: 1px; padding-left: 8px;"_s);
+    if (titleLabel)
+        *titleLabel = caption;
+    layout->addWidget(caption);
+    layout->addWidget(content, 1);
+    if (extra)
+        layout->addWidget(extra);
+    return frame;
+}
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_incidentModel(new IncidentListModel(this))
+    , m_alertModel(new AlertTableModel(this))
+    , m_alertProxy(new AlertFilterProxyModel(this))
+    , m_sourceModel(new SourceHealthModel(this))
+{
+    setWindowTitle(tr("Nightwatch"));
+    setObjectName(u"NightwatchMainWindow"_s);
+
+    // High-contrast light palette on the window only: the app decides the style, we keep text dark on light.
+    QPalette pal = palette();
+    pal.setColor(QPalette::Window, QColor(0xEC, 0xEF, 0xF2));
+    pal.setColor(QPalette::Base, Qt::white);
+    pal.setColor(QPalette::AlternateBase, QColor(0xF5, 0xF7, 0xF9));
+    pal.setColor(QPalette::WindowText, QColor(0x1A, 0x23, 0x2B));
+    pal.setColor(QPalette::Text, QColor(0x1A, 0x23, 0x2B));
+    pal.setColor(QPalette::ButtonText, QColor(0x1A, 0x23, 0x2B));
+    pal.setColor(QPalette::Highlight, QColor(0x15, 0x65, 0xC0));
+    pal.setColor(QPalette::HighlightedText, Qt::white);
+    pal.setColor(QPalette::ToolTipBase, QColor(0xFF, 0xFD, 0xE7));
+    pal.setColor(QPalette::ToolTipText, Qt::black);
+    setPalette(pal);
+
+    auto* central = new QWidget(this);
+    auto* root = new QVBoxLayout(central);
+    root->setContentsMargins(0, 0, 0, 0);
+    root->setSpacing(0);
+
+    // Header strip: product name and the health of every source, always visible.
+    auto* header = new QWidget(central);
+    header->setObjectName(u"header"_s);
+    header->setAutoFillBackground(true);
+    QPalette hp = header->palette();
+    hp.setColor(QPalette::Window, Theme::headerBackground());
+    hp.setColor(QPalette::WindowText, Qt::white);
+    header->setPalette(hp);
+    auto* headerLayout = new QHBoxLayout(header);
+    headerLayout->setContentsMargins(12, 6, 12, 6);
+    headerLayout->setSpacing(14);
+    auto* brand = new QLabel(tr("NIGHTWATCH"), header);
+    brand->setStyleSheet(u"color: white; font-weight: 800; font-size: 11pt; letter-spacing: 2px;"_s);
+    headerLayout->addWidget(brand);
+    m_sourceBar = new SourceHealthBar(header);
+    m_sourceBar->setModel(m_sourceModel);
+    headerLayout->addWidget(m_sourceBar, 1);
+    root->addWidget(header);
+
+    // Body: list | (card | graph | timeline) over alerts.
+    auto* body = new QSplitter(Qt::Horizontal, central);
+    body->setChildrenCollapsible(false);
+    body->setHandleWidth(6);
+    body->addWidget(buildIncidentPanel());
+
+    auto* right = new QSplitter(Qt::Vertical, body);
+    right->setChildrenCollapsible(false);
+    right->setHandleWidth(6);
+
+    auto* top = new QSplitter(Qt::Horizontal, right);
+    top->setChildrenCollapsible(false);
+    top->setHandleWidth(6);
+
+    m_card = new IncidentSummaryCard;
+    auto* cardScroll = new QScrollArea;
+    cardScroll->setWidget(m_card);
+    cardScroll->setWidgetResizable(true);
+    cardScroll->setFrameShape(QFrame::NoFrame);
+    cardScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    cardScroll->viewport()->setAutoFillBackground(false);
+    m_card->setAutoFillBackground(false);
+    top->addWidget(panel(tr("SUMMARY"), cardScroll, top));
+
+    m_graphView = new GraphView;
+    top->addWidget(panel(tr("DEPENDENCY GRAPH"), m_graphView, top, nullptr, new GraphLegend));
+
+    m_timelineView = new TimelineChartView;
+    m_timelineView->setMinimumWidth(260);
+    top->addWidget(panel(tr("ALERT ONSETS"), m_timelineView, top));
+    top->setStretchFactor(0, 0);
+    top->setStretchFactor(1, 3);
+    top->setStretchFactor(2, 2);
+    top->setSizes({336, 410, 324});
+
+    right->addWidget(top);
+    right->addWidget(buildAlertsPanel());
+    right->setStretchFactor(0, 3);
+    right->setStretchFactor(1, 2);
+    right->setSizes({410, 250});
+
+    body->addWidget(right);
+    body->setStretchFactor(0, 0);
+    body->setStretchFactor(1, 1);
+    body->setSizes({260, 1090});
+
+    auto* bodyHolder = new QWidget(central);
+    auto* bodyLayout = new QVBoxLayout(bodyHolder);
+    bodyLayout->setContentsMargins(6, 6, 6, 4);
+    bodyLayout->addWidget(body);
+    root->addWidget(bodyHolder, 1);
+    setCentralWidget(central);
+
+    m_updatedLabel = new QLabel(tr("Waiting for the first snapshot…"), this);
+    statusBar()->addWidget(m_updatedLabel, 1);
+    auto* keys = new QLabel(tr("j/k or ↑/↓ move · a acknowledge · n note · / filter · Esc clear filter"), this);
+    keys->setStyleSheet(u"color: #4A5560;"_s);
+    statusBar()->addPermanentWidget(keys);
+
+    connect(m_card, &IncidentSummaryCard::acknowledgeRequested, this, &MainWindow::acknowledgeRequested);
+    connect(m_incidentView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &MainWindow::onCurrentIncidentChanged);
+    connect(m_graphView, &GraphView::serviceActivated, this, [this](const QString& service) {
+        m_filterEdit->setText(u"service=\"%1\""_s.arg(service));
+    });
+    createActions();
+    resize(1366, 768);
+    showCurrentIncident();
+}
+
+MainWindow::~MainWindow() = default;
+
+QWidget* MainWindow::buildIncidentPanel()
+{
+    auto* holder = new QFrame;
+    holder->setObjectName(u"panel"_s);
+    holder->setStyleSheet(u"QFrame#panel { background: white; border: 1px solid #C5CCD3; border-radius: 4px; }"_s);
+    auto* layout = new QVBoxLayout(holder);
+    layout->setContentsMargins(1, 8, 1, 1);
+    layout->setSpacing(2);
+
+    // "31 alerts → 1 incident": the storm compressed into one line is the first thing to read.
+    m_countsLabel = new QLabel(holder);
+    m_countsLabel->setStyleSheet(u"font-size: 13pt; font-weight: 700; color: #1A232B; padding-left: 10px;"_s);
+    m_countsDetail = new QLabel(holder);
+    m_countsDetail->setStyleSheet(u"color: #4A5560; padding-left: 10px; padding-bottom: 4px;"_s);
+    layout->addWidget(m_countsLabel);
+    layout->addWidget(m_countsDetail);
+
+    m_incidentView = new QListView(holder);
+    m_incidentView->setModel(m_incidentModel);
+    m_incidentView->setModelColumn(IncidentListModel::RootCauseColumn);
+    m_incidentView->setItemDelegate(new IncidentListDelegate(m_incidentView));
+    m_incidentView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_incidentView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_incidentView->setUniformItemSizes(true);
+    m_incidentView->setFrameShape(QFrame::NoFrame);
+    m_incidentView->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_incidentView->setSpacing(0);
+    m_incidentView->setMinimumWidth(230);
+    m_incidentView->setAccessibleName(tr("Incidents"));
+    layout->addWidget(m_incidentView, 1);
+    holder->setMinimumWidth(240);
+    return holder;
+}
+
+QWidget* MainWindow::buildAlertsPanel()
+{
+    auto* content = new QWidget;
+    auto* layout = new QVBoxLayout(content);
+    layout->setContentsMargins(6, 0, 6, 4);
+    layout->setSpacing(4);
+
+    auto* filterRow = new QHBoxLayout;
+    m_filterEdit = new QLineEdit(content);
+    m_filterEdit->setPlaceholderText(tr("Filter alerts — text, or label=value, label!=value, label=~regex   ( / )"));
+    m_filterEdit->setClearButtonEnabled(true);
+    m_filterEdit->setAccessibleName(tr("Alert filter"));
+    m_filterStatus = new QLabel(content);
+    m_filterStatus->setStyleSheet(u"color: #4A5560;"_s);
+    filterRow->addWidget(m_filterEdit, 1);
+    filterRow->addWidget(m_filterStatus);
+    layout->addLayout(filterRow);
+
+    m_alertProxy->setSourceModel(m_alertModel);
+    m_alertView = new QTableView(content);
+    m_alertView->setModel(m_alertProxy);
+    m_alertView->setSortingEnabled(true);
+    m_alertView->sortByColumn(AlertTableModel::OnsetColumn, Qt::AscendingOrder);
+    m_alertView->setAlternatingRowColors(true);
+    m_alertView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_alertView->setWordWrap(false);
+    m_alertView->setTextElideMode(Qt::ElideRight);
+    m_alertView->verticalHeader()->hide();
+    m_alertView->verticalHeader()->setDefaultSectionSize(m_alertView->fontMetrics().height() + 8);
+    m_alertView->setShowGrid(false);
+    m_alertView->setAccessibleName(tr("Alerts of the selected incident"));
+    QHeaderView* h = m_alertView->horizontalHeader();
+    h->setStretchLastSection(true);
+    h->setHighlightSections(false);
+    h->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    // Widths from typical content, so common names fit without a resize pass on every snapshot.
+    QFont bold = m_alertView->font();
+    bold.setBold(true);
+    const QFontMetrics fm(bold);
+    auto width = [&](const QString& sample) { return fm.horizontalAdvance(sample) + 28; }; // text + sort arrow
+    h->resizeSection(AlertTableModel::AlertNameColumn, width(u"PostgresTooManyConnections"_s));
+    h->resizeSection(AlertTableModel::ServiceColumn, width(u"notification-service"_s));
+    h->resizeSection(AlertTableModel::SeverityColumn, width(u"critical"_s));
+    h->resizeSection(AlertTableModel::StatusColumn, width(u"resolved"_s));
+    h->resizeSection(AlertTableModel::OnsetColumn, width(u"00:00:00"_s));
+    h->resizeSection(AlertTableModel::NotificationsColumn, width(u"Notif."_s));
+    h->resizeSection(AlertTableModel::InhibitedColumn, width(u"inhibited"_s));
+    layout->addWidget(m_alertView, 1);
+
+    connect(m_filterEdit, &QLineEdit::textChanged, m_alertProxy, &AlertFilterProxyModel::setFilterText);
+    connect(m_filterEdit, &QLineEdit::textChanged, this, &MainWindow::updateFilterStatus);
+    connect(m_alertProxy, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateFilterStatus);
+    connect(m_alertProxy, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateFilterStatus);
+    connect(m_alertProxy, &QAbstractItemModel::modelReset, this, &MainWindow::updateFilterStatus);
+    connect(m_alertProxy, &QAbstractItemModel::layoutChanged, this, &MainWindow::updateFilterStatus);
+
+    // Esc in the filter clears it and hands the keyboard back to the incident list.
+    auto* clearFilter = new QAction(m_filterEdit);
+    clearFilter->setShortcut(Qt::Key_Escape);
+    clearFilter->setShortcutContext(Qt::WidgetShortcut);
+    connect(clearFilter, &QAction::triggered, this, [this]() {
+        m_filterEdit->clear();
+        m_incidentView->setFocus();
+    });
+    m_filterEdit->addAction(clearFilter);
+
+    return panel(tr("ALERTS"), content, nullptr, &m_alertsTitle);
+}
+
+void MainWindow::createActions()
+{
+    auto add = [this](const QString& text, const QList<QKeySequence>& keys, void (MainWindow::*slot)()) {
+        auto* action = new QAction(text, this);
+        action->setShortcuts(keys);
+        action->setShortcutContext(Qt::WindowShortcut);
+        connect(action, &QAction::triggered, this, slot);
+        addAction(action);
+        return action;
+    };
+    // Single-letter shortcuts: QLineEdit claims plain letters while it has focus, so typing a
+    // filter never triggers them.
+    add(tr("Next incident"), {QKeySequence(Qt::Key_J)}, &MainWindow::selectNextIncident);
+    add(tr("Previous incident"), {QKeySequence(Qt::Key_K)}, &MainWindow::selectPreviousIncident);
+    add(tr("Acknowledge incident"), {QKeySequence(Qt::Key_A)}, &MainWindow::acknowledgeCurrentIncident);
+    add(tr("Filter alerts"), {QKeySequence(Qt::Key_Slash)}, &MainWindow::focusFilter);
+    add(tr("Add note"), {QKeySequence(Qt::Key_N)}, &MainWindow::requestNote);
+}
+
+QString MainWindow::countsText() const
+{
+    return m_countsLabel->text();
+}
+
+qint64 MainWindow::currentIncidentId() const
+{
+    const Incident* incident = m_incidentModel->incidentAt(m_incidentModel->rowOfKey(m_currentKey));
+    return incident ? incident->id : 0;
+}
+
+bool MainWindow::selectIncident(const QString& key)
+{
+    const int row = m_incidentModel->rowOfKey(key);
+    if (row < 0)
+        return false;
+    m_incidentView->setCurrentIndex(m_incidentModel->index(row, IncidentListModel::RootCauseColumn));
+    return true;
+}
+
+void MainWindow::setSnapshot(IncidentSnapshotPtr snapshot)
+{
+    m_snapshot = std::move(snapshot);
+    const IncidentSnapshot empty;
+    const IncidentSnapshot& s = m_snapshot ? *m_snapshot : empty;
+
+    const QString keep = m_currentKey;
+    m_incidentModel->setIncidents(s.incidents);
+    m_sourceModel->setSources(s.sources);
+
+    qint64 alerts = s.alertCount;
+    qint64 notifications = s.notificationCount;
+    if (alerts == 0) { // a snapshot without totals: count what the incidents hold
+        for (const Incident& incident : s.incidents) {
+            alerts += incident.alerts.size();
+            notifications += incident.notificationCount;
+        }
+    }
+    int open = 0;
+    for (const Incident& incident : s.incidents)
+        open += incident.isOpen() ? 1 : 0;
+    m_countsLabel->setText(Theme::count(alerts, tr("%1 alert"), tr("%1 alerts")) + u" → "_s
+                           + Theme::count(s.incidents.size(), tr("%1 incident"), tr("%1 incidents")));
+    m_countsDetail->setText(Theme::count(notifications, tr("%1 notification"), tr("%1 notifications")) + u" · "_s
+                            + tr("%1 open").arg(open));
+    setWindowTitle(open > 0 ? Theme::count(open, tr("Nightwatch — %1 open incident"), tr("Nightwatch — %1 open incidents"))
+                            : tr("Nightwatch"));
+    m_updatedLabel->setText(tr("Snapshot at %1").arg(QDateTime::currentDateTime().toString(u"HH:mm:ss"_s)));
+
+    // Keep the engineer on the incident they were reading; fall back to the top one.
+    int row = m_incidentModel->rowOfKey(keep);
+    if (row < 0 && m_incidentModel->rowCount() > 0)
+        row = 0;
+    const QModelIndex want = row >= 0 ? m_incidentModel->index(row, IncidentListModel::RootCauseColumn) : QModelIndex();
+    if (want.isValid() && m_incidentView->currentIndex() != want)
+        m_incidentView->setCurrentIndex(want); // triggers onCurrentIncidentChanged
+    m_currentKey = want.isValid() ? want.data(IncidentListModel::IncidentKeyRole).toString() : QString();
+    showCurrentIncident();
+}
+
+void MainWindow::onCurrentIncidentChanged()
+{
+    const QModelIndex current = m_incidentView->currentIndex();
+    const QString key = current.isValid() ? current.data(IncidentListModel::IncidentKeyRole).toString() : QString();
+    if (key == m_currentKey)
+        return;
+    m_currentKey = key;
+    showCurrentIncident();
+    m_alertView->scrollToTop();
+}
+
+void MainWindow::showCurrentIncident()
+{
+    const Incident* incident = m_incidentModel->incidentAt(m_incidentModel->rowOfKey(m_currentKey));
+    if (!incident) {
+        m_card->clear();
+        m_alertModel->setAlerts({});
+        m_alertModel->setRootCause({});
+        m_graphView->clear();
+        m_timelineView->clear();
+        m_alertsTitle->setText(tr("ALERTS"));
+        updateFilterStatus();
+        return;
+    }
+    const RootCauseCandidate* top = incident->topCause();
+    m_card->setIncident(*incident);
+    m_alertModel->setRootCause(top ? top->service : QString());
+    m_alertModel->setAlerts(incident->alerts);
+    m_graphView->showIncident(m_snapshot ? m_snapshot->graph : nullptr, *incident);
+    m_timelineView->showIncident(*incident, m_snapshot ? m_snapshot->changes : QVector<ChangeEvent>());
+    m_alertsTitle->setText(tr("ALERTS OF INCIDENT #%1").arg(incident->id));
+    updateFilterStatus();
+}
+
+void MainWindow::updateFilterStatus()
+{
+    const int shown = m_alertProxy->rowCount();
+    const int total = m_alertModel->rowCount();
+    m_filterStatus->setText(shown == total ? Theme::count(total, tr("%1 alert"), tr("%1 alerts"))
+                                           : tr("%1 of %2 alerts").arg(shown).arg(total));
+    m_filterEdit->setStyleSheet(m_alertProxy->isFilterValid() ? QString() : u"QLineEdit { border: 2px solid #C62828; }"_s);
+}
+
+void MainWindow::selectNextIncident()
+{
+    const int rows = m_incidentModel->rowCount();
+    if (rows == 0)
+        return;
+    const QModelIndex current = m_incidentView->currentIndex();
+    const int row = current.isValid() ? qMin(current.row() + 1, rows - 1) : 0;
+    m_incidentView->setCurrentIndex(m_incidentModel->index(row, IncidentListModel::RootCauseColumn));
+}
+
+void MainWindow::selectPreviousIncident()
+{
+    const int rows = m_incidentModel->rowCount();
+    if (rows == 0)
+        return;
+    const QModelIndex current = m_incidentView->currentIndex();
+    const int row = current.isValid() ? qMax(current.row() - 1, 0) : 0;
+    m_incidentView->setCurrentIndex(m_incidentModel->index(row, IncidentListModel::RootCauseColumn));
+}
+
+void MainWindow::acknowledgeCurrentIncident()
+{
+    const Incident* incident = m_incidentModel->incidentAt(m_incidentModel->rowOfKey(m_currentKey));
+    if (!incident || incident->id == 0 || incident->state != Incident::State::Triggered)
+        return;
+    statusBar()->showMessage(tr("Acknowledgement of incident #%1 requested").arg(incident->id), 4000);
+    Q_EMIT acknowledgeRequested(incident->id);
+}
+
+void MainWindow::focusFilter()
+{
+    m_filterEdit->setFocus(Qt::ShortcutFocusReason);
+    m_filterEdit->selectAll();
+}
+
+void MainWindow::requestNote()
+{
+    const qint64 id = currentIncidentId();
+    if (id == 0)
+        return;
+    bool ok = false;
+    const QString note = QInputDialog::getMultiLineText(this, tr("Note on incident #%1").arg(id), tr("Note:"), {}, &ok);
+    if (ok && !note.trimmed().isEmpty())
+        Q_EMIT noteRequested(id, note.trimmed());
+}
+
+bool MainWindow::saveScreenshot(const QString& path)
+{
+    if (!isVisible())
+        show();
+    QCoreApplication::processEvents();
+    if (m_graphView->isLayoutPending()) {
+        QEventLoop loop;
+        connect(m_graphView, &GraphView::layoutFinished, &loop, &QEventLoop::quit);
+        QTimer::singleShot(5000, &loop, &QEventLoop::quit);
+        if (m_graphView->isLayoutPending()) // it may have finished during processEvents above
+            loop.exec();
+    }
+    QCoreApplication::processEvents();
+    const QPixmap pixmap = grab();
+    return !pixmap.isNull() && pixmap.save(path, "PNG");
+}

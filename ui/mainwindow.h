@@ -1,0 +1,94 @@
+#pragma once
+// MainWindow: the incident console. Shows the latest IncidentSnapshot published by the pipeline:
+// incident list on the left; the selected incident's summary card, dependency graph and onset
+// timeline side by side with its alerts table below; source health in the header strip. It only
+// reads snapshots and emits what the engineer decides; it never touches SQL or sockets.
+
+#include "model/incidentsnapshot.h"
+
+#include <QMainWindow>
+
+class AlertFilterProxyModel;
+class AlertTableModel;
+class GraphView;
+class IncidentListModel;
+class IncidentSummaryCard;
+class QLabel;
+class QLineEdit;
+class QListView;
+class QTableView;
+class SourceHealthBar;
+class SourceHealthModel;
+class TimelineChartView;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    IncidentSnapshotPtr snapshot() const { return m_snapshot; }
+    qint64 currentIncidentId() const;  // 0 when nothing is selected
+    QString currentIncidentKey() const { return m_currentKey; }
+    bool selectIncident(const QString& key);
+
+    // Waits (events keep flowing) for a pending graph layout, at most 5 s, then grabs the window to a PNG.
+    bool saveScreenshot(const QString& path);
+
+    // For tests and automation; the window owns all of these.
+    IncidentListModel* incidentModel() const { return m_incidentModel; }
+    AlertTableModel* alertModel() const { return m_alertModel; }
+    AlertFilterProxyModel* alertProxy() const { return m_alertProxy; }
+    SourceHealthModel* sourceModel() const { return m_sourceModel; }
+    QListView* incidentView() const { return m_incidentView; }
+    QTableView* alertView() const { return m_alertView; }
+    QLineEdit* filterEdit() const { return m_filterEdit; }
+    IncidentSummaryCard* summaryCard() const { return m_card; }
+    GraphView* graphView() const { return m_graphView; }
+    TimelineChartView* timelineView() const { return m_timelineView; }
+    SourceHealthBar* sourceBar() const { return m_sourceBar; }
+    QString countsText() const;
+
+public Q_SLOTS:
+    void setSnapshot(IncidentSnapshotPtr snapshot);
+    void selectNextIncident();
+    void selectPreviousIncident();
+    void acknowledgeCurrentIncident();
+    void focusFilter();
+
+Q_SIGNALS:
+    void acknowledgeRequested(qint64 incidentId);
+    void noteRequested(qint64 incidentId, const QString& note);
+
+private:
+    QWidget* buildIncidentPanel();
+    QWidget* buildAlertsPanel();
+    void createActions();
+    void onCurrentIncidentChanged();
+    void showCurrentIncident();
+    void updateFilterStatus();
+    void requestNote();
+
+    IncidentSnapshotPtr m_snapshot;
+    QString m_currentKey;
+
+    IncidentListModel* m_incidentModel = nullptr;
+    AlertTableModel* m_alertModel = nullptr;
+    AlertFilterProxyModel* m_alertProxy = nullptr;
+    SourceHealthModel* m_sourceModel = nullptr;
+
+    QListView* m_incidentView = nullptr;
+    QLabel* m_countsLabel = nullptr;
+    QLabel* m_countsDetail = nullptr;
+    SourceHealthBar* m_sourceBar = nullptr;
+    IncidentSummaryCard* m_card = nullptr;
+    GraphView* m_graphView = nullptr;
+    TimelineChartView* m_timelineView = nullptr;
+    QTableView* m_alertView = nullptr;
+    QLineEdit* m_filterEdit = nullptr;
+    QLabel* m_filterStatus = nullptr;
+    QLabel* m_alertsTitle = nullptr;
+    QLabel* m_updatedLabel = nullptr;
+};

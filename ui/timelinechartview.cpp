@@ -1,0 +1,207 @@
+#include "timelinechartview.h"
+
+#include "model/changeevent.h"
+#include "model/incident.h"
+#include "theme.h"
+
+#include <QCategoryAxis>
+#include <QChart>
+#include <QDateTimeAxis>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QScatterSeries>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <limits>
+
+using namespace Qt::StringLiterals;
+
+TimelineChartView::TimelineChartView(QWidget* parent)
+    : QChartView(parent)
+{
+    setRenderHint(QPainter::Antialiasing);
+    auto* chart = new QChart;
+    chart->setTheme(QChart::ChartThemeLight);
+    chart->setAnimationOptions(QChart::NoAnimation); // snapshots arrive often; animation only distracts
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries);
+    chart->setMargins(QMargins(2, 2, 6, 0));
+    chart->setBackgroundRoundness(0);
+    setChart(chart); // the view takes ownership
+    rebuild(nullptr, {});
+}
+
+void TimelineChartView::clear()
+{
+    rebuild(nullptr, {});
+}
+
+void TimelineChartView::showIncident(const Incident& incident, const QVector<ChangeEvent>& changes)
+{
+    rebuild(&incident, changes);
+}
+
+void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEvent>& changes)
+{
+    QChart* c = chart();
+    c->removeAllSeries();
+    for (QAbstractAxis* axis : c->axes()) {
+        c->removeAxis(axis);
+        delete axis;
+    }
+    m_services.clear();
+    m_rootCause.clear();
+    m_onsets = 0;
+    m_changeMarkers = 0;
+    if (!incident || incident->alerts.isEmpty()) {
+        c->setTitle(tr("No alerts to show"));
+        return;
+    }
+    c->setTitle(QString());
+
+    // Rows: services ordered by their first onset, earliest at the top — the cascade reads downwards.
+    QHash<QString, QDateTime> firstOnset;
+    for (const TrackedAlert& alert : incident->alerts) {
+        const QString service = alert.service().isEmpty() ? tr("(no service)") : alert.service();
+        const QDateTime onset = alert.firstStartsAt.isValid() ? alert.firstStartsAt : alert.latest.startsAt;
+        auto it = firstOnset.find(service);
+        if (it == firstOnset.end() || (onset.isValid() && onset < *it))
+            firstOnset.insert(service, onset);
+    }
+    if (const RootCauseCandidate* top = incident->topCause()) {
+        m_rootCause = top->service;
+        if (!firstOnset.contains(m_rootCause))
+            firstOnset.insert(m_rootCause, QDateTime()); // a silent root still gets its row
+    }
+    m_services = firstOnset.keys();
+    std::sort(m_services.begin(), m_services.end(), [&](const QString& a, const QString& b) {
+        const QDateTime ta = firstOnset.value(a), tb = firstOnset.value(b);
+        if (ta.isValid() != tb.isValid())
+            return !ta.isValid(); // silent root first: it is where to look
+        return ta != tb ? ta < tb : a < b;
+    });
+    const int rows = int(m_services.size());
+    auto rowOf = [&](const QString& service) { return double(rows - 1 - m_services.indexOf(service)); };
+
+    auto makeSeries = [&](const QString& name, const QColor& color, qreal size, QScatterSeries::MarkerShape shape) {
+        auto* s = new QScatterSeries;
+        s->setName(name);
+        s->setColor(color);
+        s->setBorderColor(color.darker(160));
+        s->setMarkerSize(size);
+        s->setMarkerShape(shape);
+        return s;
+    };
+    auto* critical = makeSeries(tr("critical"), Theme::severityColor(u"critical"_s), 11, QScatterSeries::MarkerShapeCircle);
+    auto* warning = makeSeries(tr("warning"), Theme::severityColor(u"warning"_s), 11, QScatterSeries::MarkerShapeCircle);
+    auto* other = makeSeries(tr("other"), Theme::severityColor(u"info"_s), 10, QScatterSeries::MarkerShapeCircle);
+    auto* root = makeSeries(tr("root"), Theme::rootCauseColor(), 17, QScatterSeries::MarkerShapeCircle);
+    root->setColor(Qt::transparent); // a ring around the root's own markers
+    root->setPen(QPen(Theme::rootCauseColor(), 3));
+    auto* deploys = makeSeries(tr("change"), Theme::changeColor(), 13, QScatterSeries::MarkerShapeRectangle);
+
+    qint64 minT = std::numeric_limits<qint64>::max();
+    qint64 maxT = std::numeric_limits<qint64>::min();
+    auto extend = [&](const QDateTime& t) {
+        if (!t.isValid())
+            return;
+        minT = qMin(minT, t.toMSecsSinceEpoch());
+        maxT = qMax(maxT, t.toMSecsSinceEpoch());
+    };
+    for (const TrackedAlert& alert : incident->alerts) {
+        const QDateTime onset = alert.firstStartsAt.isValid() ? alert.firstStartsAt : alert.latest.startsAt;
+        if (!onset.isValid())
+            continue;
+        extend(onset);
+        const QString service = alert.service().isEmpty() ? tr("(no service)") : alert.service();
+        const QPointF p(double(onset.toMSecsSinceEpoch()), rowOf(service));
+        const int rank = Theme::severityRank(alert.latest.severity());
+        (rank >= 3 ? critical : rank == 2 ? warning : other)->append(p);
+        if (service == m_rootCause)
+            root->append(p);
+        ++m_onsets;
+    }
+    if (minT > maxT) {
+        c->setTitle(tr("No alert onsets known"));
+        delete critical;
+        delete warning;
+        delete other;
+        delete root;
+        delete deploys;
+        return;
+    }
+    // Changes shortly before the first onset are the interesting ones; show those inside a margin.
+    const qint64 lookBack = qMax<qint64>(30 * 60 * 1000, (maxT - minT));
+    for (const ChangeEvent& change : changes) {
+        if (!change.at.isValid())
+            continue;
+        const qint64 t = change.at.toMSecsSinceEpoch();
+        if (t < minT - lookBack || t > maxT)
+            continue;
+        extend(change.at);
+        const double y = m_services.contains(change.service) ? rowOf(change.service) : double(rows - 1);
+        deploys->append(double(t), y);
+        ++m_changeMarkers;
+    }
+
+    // The root row gets a faint band so the eye can follow it across the chart.
+    const qint64 pad = qMax<qint64>(30 * 1000, (maxT - minT) / 12);
+    const qint64 x0 = minT - pad, x1 = maxT + pad;
+    QLineSeries* band = nullptr;
+    if (!m_rootCause.isEmpty() && m_services.contains(m_rootCause)) {
+        band = new QLineSeries;
+        band->setName(tr("root cause row"));
+        QColor bandColor = Theme::rootCauseColor();
+        bandColor.setAlpha(45);
+        band->setPen(QPen(bandColor, 14, Qt::SolidLine, Qt::FlatCap));
+        band->append(double(x0), rowOf(m_rootCause));
+        band->append(double(x1), rowOf(m_rootCause));
+    }
+
+    auto* xAxis = new QDateTimeAxis;
+    const bool multiDay = QDateTime::fromMSecsSinceEpoch(x0).date() != QDateTime::fromMSecsSinceEpoch(x1).date();
+    xAxis->setFormat(multiDay ? u"dd MMM HH:mm"_s : (x1 - x0 < 10 * 60 * 1000 ? u"HH:mm:ss"_s : u"HH:mm"_s));
+    xAxis->setRange(QDateTime::fromMSecsSinceEpoch(x0), QDateTime::fromMSecsSinceEpoch(x1));
+    xAxis->setTickCount(4);
+    QFont axisFont = xAxis->labelsFont();
+    axisFont.setPointSizeF(8.5);
+    xAxis->setLabelsFont(axisFont);
+    xAxis->setGridLineColor(QColor(0xE0, 0xE4, 0xE8));
+
+    auto* yAxis = new QCategoryAxis;
+    yAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    yAxis->setRange(-0.6, rows - 0.4);
+    for (int i = rows - 1; i >= 0; --i) { // QCategoryAxis wants ascending values: bottom row first
+        const QString& service = m_services.at(i);
+        // Category labels must be unique; the root's label carries a mark that also reads without colour.
+        yAxis->append(service == m_rootCause ? u"▶ "_s + service : service, double(rows - 1 - i));
+    }
+    QFont yFont = yAxis->labelsFont();
+    yFont.setPointSizeF(8.5);
+    yAxis->setLabelsFont(yFont);
+    yAxis->setGridLineColor(QColor(0xEE, 0xF0, 0xF2));
+    yAxis->setLabelsColor(QColor(0x26, 0x32, 0x38));
+
+    c->addAxis(xAxis, Qt::AlignBottom);
+    c->addAxis(yAxis, Qt::AlignLeft);
+    QList<QAbstractSeries*> all;
+    if (band)
+        all << band;
+    all << deploys << critical << warning << other << root;
+    for (QAbstractSeries* s : all) {
+        c->addSeries(s);
+        s->attachAxis(xAxis);
+        s->attachAxis(yAxis);
+    }
+    // Empty series and the band stay out of the legend: it lists only what is on screen.
+    for (QAbstractSeries* s : all) {
+        const auto* scatter = qobject_cast<QScatterSeries*>(s);
+        const bool show = scatter && scatter->count() > 0;
+        for (QLegendMarker* marker : c->legend()->markers(s))
+            marker->setVisible(show);
+    }
+    QFont legendFont = c->legend()->font();
+    legendFont.setPointSizeF(8);
+    c->legend()->setFont(legendFont);
+}

@@ -1,0 +1,35 @@
+#pragma once
+// TimelineChartView: when each service's alerts began — one row per service on a category axis,
+// onsets as markers on a time axis, the root cause's row highlighted and deploys/changes as
+// diamonds — so "what broke first" is visible at a glance.
+
+#include <QChartView>
+#include <QStringList>
+#include <QVector>
+
+struct ChangeEvent;
+struct Incident;
+
+class TimelineChartView : public QChartView
+{
+    Q_OBJECT
+
+public:
+    explicit TimelineChartView(QWidget* parent = nullptr);
+
+    void showIncident(const Incident& incident, const QVector<ChangeEvent>& changes);
+    void clear();
+
+    QStringList services() const { return m_services; } // top to bottom
+    QString highlightedService() const { return m_rootCause; }
+    int onsetCount() const { return m_onsets; }
+    int changeCount() const { return m_changeMarkers; }
+
+private:
+    void rebuild(const Incident* incident, const QVector<ChangeEvent>& changes);
+
+    QStringList m_services;
+    QString m_rootCause;
+    int m_onsets = 0;
+    int m_changeMarkers = 0;
+};
