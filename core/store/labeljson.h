@@ -1,0 +1,21 @@
+#pragma once
+// LabelJson: the JSON text form of label/annotation sets and string lists as the store keeps them.
+// Written by hand because recordNotifications encodes one label set per alert per batch and this is
+// several times faster than building a document; read back with nlohmann::json.
+
+#include "model/alert.h"
+
+#include <QStringList>
+
+namespace LabelJson {
+
+QString encode(const LabelSet& labels);           // {"name":"value",...}, keys in LabelSet order
+LabelSet decodeLabels(const QString& json);       // tolerant: non-string values become their JSON text
+QString encode(const QStringList& list);          // ["a","b"]
+QStringList decodeList(const QString& json);
+
+// Building blocks for batch documents bound as one parameter (see Store::recordNotifications).
+void appendString(QString& out, const QString& s); // quoted and escaped
+void appendObject(QString& out, const LabelSet& labels);
+
+} // namespace LabelJson

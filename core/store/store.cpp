@@ -1,0 +1,1108 @@
+#include "store.h"
+
+#include "labeljson.h"
+#include "sqltransaction.h"
+#include "storeschema.h"
+
+#include <QHash>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <array>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+enum Stmt {
+    InsertNotifications,
+    CountBoundaryFlaps,
+    UpsertAlerts,
+    UpdateKnownAlerts,
+    UpsertIncident,
+    DeleteMembers,
+    InsertMember,
+    DeleteCauses,
+    InsertCause,
+    IncidentExists,
+    MarkMerged,
+    InsertAction,
+    AckIncident,
+    SetIncidentState,
+    SelectActions,
+    SelectIncident,
+    SelectIncidents,
+    SelectMembers,
+    SelectCauses,
+    SelectNotifications,
+    InsertChange,
+    SelectChanges,
+    CountNotifications,
+    CountAlerts,
+    StmtCount
+};
+
+// Column lists are spelled out (never SELECT *) so a later migration adding columns cannot shift
+// positions under the readers.
+const QString& sqlOf(Stmt id)
+{
+    static const std::array<QString, StmtCount> sql = {
+        // InsertNotifications: the whole batch arrives as ONE bound JSON array of rows
+        // [fingerprint, status, startsAt, endsAt, receivedAt, source] and json_each expands it.
+        // QtSql's per-value binding costs more than SQLite's JSON parsing (see recordNotifications).
+        u"INSERT INTO notifications(fingerprint, status, starts_at, ends_at, received_at, source) "
+        "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), "
+        "json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]') "
+        "FROM json_each(?)"_s,
+        // CountBoundaryFlaps: alerts stored as resolved whose batch starts with a firing
+        // notification flapped once more. Runs before UpsertAlerts overwrites the status; only for
+        // fingerprints whose stored status this Store does not already know.
+        u"UPDATE alerts SET flap_count = flap_count + 1 WHERE status = 'resolved' "
+        "AND fingerprint IN (SELECT value FROM json_each(?))"_s,
+        // UpsertAlerts: one row per fingerprint per batch, already folded in memory:
+        // [fingerprint, labels, annotations, status, startsAt, endsAt, firstStartsAt, firstReceived,
+        //  lastReceived, count, flaps, source, generatorUrl]. SET expressions see the old row.
+        u"INSERT INTO alerts(fingerprint, labels, annotations, status, starts_at, ends_at, first_starts_at, "
+        "first_received_at, last_received_at, notification_count, flap_count, source, generator_url) "
+        "SELECT json_extract(value, '$[0]'), value -> 1, value -> 2, json_extract(value, '$[3]'), "
+        "json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'), "
+        "json_extract(value, '$[7]'), json_extract(value, '$[8]'), json_extract(value, '$[9]'), "
+        "json_extract(value, '$[10]'), json_extract(value, '$[11]'), json_extract(value, '$[12]') "
+        "FROM json_each(?) WHERE true " // WHERE resolves the parser's ON ambiguity for upserts
+        "ON CONFLICT(fingerprint) DO UPDATE SET labels = excluded.labels, annotations = excluded.annotations, "
+        "status = excluded.status, starts_at = excluded.starts_at, ends_at = excluded.ends_at, "
+        "first_starts_at = CASE WHEN alerts.first_starts_at IS NULL OR excluded.first_starts_at < alerts.first_starts_at "
+        "THEN excluded.first_starts_at ELSE alerts.first_starts_at END, "
+        "first_received_at = min(alerts.first_received_at, excluded.first_received_at), "
+        "last_received_at = max(alerts.last_received_at, excluded.last_received_at), "
+        "notification_count = alerts.notification_count + excluded.notification_count, "
+        "flap_count = alerts.flap_count + excluded.flap_count, "
+        "source = excluded.source, generator_url = excluded.generator_url"_s,
+        // UpdateKnownAlerts: the common case in a storm, a fingerprint this Store wrote before and whose
+        // labels/annotations/source did not change. Only the narrow counter columns travel:
+        // [fingerprint, status, startsAt, endsAt, firstStartsAt, firstReceived, lastReceived, count, flaps].
+        u"UPDATE alerts SET status = u.st, starts_at = u.s, ends_at = u.e, "
+        "first_starts_at = CASE WHEN first_starts_at IS NULL OR u.fs < first_starts_at THEN u.fs ELSE first_starts_at END, "
+        "first_received_at = min(first_received_at, u.fr), last_received_at = max(last_received_at, u.lr), "
+        "notification_count = notification_count + u.n, flap_count = flap_count + u.f "
+        "FROM (SELECT json_extract(value, '$[0]') AS fp, json_extract(value, '$[1]') AS st, "
+        "json_extract(value, '$[2]') AS s, json_extract(value, '$[3]') AS e, json_extract(value, '$[4]') AS fs, "
+        "json_extract(value, '$[5]') AS fr, json_extract(value, '$[6]') AS lr, json_extract(value, '$[7]') AS n, "
+        "json_extract(value, '$[8]') AS f FROM json_each(?)) AS u WHERE alerts.fingerprint = u.fp"_s,
+        // UpsertIncident: the correlator's Triggered means "no opinion" about state and acks.
+        u"INSERT INTO incidents(key, state, severity, first_alert_at, last_alert_at, notification_count, "
+        "acknowledged_at, acknowledged_by, affected_services, created_at, updated_at) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET "
+        "state = CASE WHEN excluded.state = 'triggered' THEN incidents.state ELSE excluded.state END, "
+        "severity = excluded.severity, first_alert_at = excluded.first_alert_at, "
+        "last_alert_at = excluded.last_alert_at, notification_count = excluded.notification_count, "
+        "acknowledged_at = coalesce(excluded.acknowledged_at, incidents.acknowledged_at), "
+        "acknowledged_by = coalesce(excluded.acknowledged_by, incidents.acknowledged_by), "
+        "affected_services = excluded.affected_services, updated_at = excluded.updated_at "
+        "RETURNING id"_s,
+        // DeleteMembers
+        u"DELETE FROM incident_alerts WHERE incident_id = ?"_s,
+        // InsertMember: OR REPLACE so a duplicated member cannot fail the whole batch.
+        u"INSERT OR REPLACE INTO incident_alerts(incident_id, fingerprint, position, inhibited, inhibited_by) "
+        "VALUES(?, ?, ?, ?, ?)"_s,
+        // DeleteCauses
+        u"DELETE FROM root_causes WHERE incident_id = ?"_s,
+        // InsertCause
+        u"INSERT INTO root_causes(incident_id, rank, service, score, confidence, evidence, has_own_alert, in_graph) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?)"_s,
+        // IncidentExists
+        u"SELECT id FROM incidents WHERE id = ?"_s,
+        // MarkMerged
+        u"UPDATE incidents SET merged_into = ?, updated_at = ? WHERE key = ? AND id <> ?"_s,
+        // InsertAction
+        u"INSERT INTO actions(incident_id, kind, note, at, user) VALUES(?, ?, ?, ?, ?)"_s,
+        // AckIncident: the first acknowledgement is the one that counts; a later ack of a resolved
+        // or mitigated incident is recorded as an action but does not move the state back.
+        u"UPDATE incidents SET state = CASE WHEN state = 'triggered' THEN 'acknowledged' ELSE state END, "
+        "acknowledged_at = coalesce(acknowledged_at, ?), acknowledged_by = coalesce(acknowledged_by, ?), "
+        "updated_at = ? WHERE id = ?"_s,
+        // SetIncidentState
+        u"UPDATE incidents SET state = ?, updated_at = ? WHERE id = ?"_s,
+        // SelectActions
+        u"SELECT incident_id, kind, note, at, user FROM actions WHERE incident_id = ? ORDER BY id"_s,
+        // SelectIncident
+        u"SELECT id, key, state, severity, first_alert_at, last_alert_at, notification_count, acknowledged_at, "
+        "acknowledged_by, affected_services FROM incidents WHERE id = ?"_s,
+        // SelectIncidents
+        u"SELECT id, key, state, severity, first_alert_at, last_alert_at, notification_count, acknowledged_at, "
+        "acknowledged_by, affected_services FROM incidents WHERE merged_into IS NULL "
+        "ORDER BY last_alert_at DESC, id DESC LIMIT ?"_s,
+        // SelectMembers: LEFT JOIN so a member whose alert row is missing still appears (by fingerprint).
+        u"SELECT ia.fingerprint, ia.inhibited, ia.inhibited_by, a.labels, a.annotations, a.status, a.starts_at, "
+        "a.ends_at, a.first_starts_at, a.first_received_at, a.last_received_at, a.notification_count, "
+        "a.flap_count, a.source, a.generator_url "
+        "FROM incident_alerts ia LEFT JOIN alerts a ON a.fingerprint = ia.fingerprint "
+        "WHERE ia.incident_id = ? ORDER BY ia.position"_s,
+        // SelectCauses
+        u"SELECT service, score, confidence, evidence, has_own_alert, in_graph FROM root_causes "
+        "WHERE incident_id = ? ORDER BY rank"_s,
+        // SelectNotifications
+        u"SELECT n.fingerprint, n.status, n.starts_at, n.ends_at, n.received_at, n.source, a.labels, "
+        "a.annotations, a.generator_url FROM notifications n LEFT JOIN alerts a ON a.fingerprint = n.fingerprint "
+        "WHERE n.received_at >= ? ORDER BY n.id"_s,
+        // InsertChange
+        u"INSERT INTO changes(service, kind, at, description, link) VALUES(?, ?, ?, ?, ?)"_s,
+        // SelectChanges
+        u"SELECT service, kind, at, description, link FROM changes WHERE at >= ? ORDER BY at, id"_s,
+        // CountNotifications
+        u"SELECT count(*) FROM notifications"_s,
+        // CountAlerts
+        u"SELECT count(*) FROM alerts"_s,
+    };
+    return sql[id];
+}
+
+QVariant msOrNull(const QDateTime& t)
+{
+    return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant();
+}
+
+QDateTime timeOf(const QVariant& v)
+{
+    return v.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC);
+}
+
+// A null QString binds as SQL NULL; NOT NULL text columns want ''.
+QVariant text(const QString& s)
+{
+    static const QString empty = u""_s;
+    return QVariant(s.isNull() ? empty : s);
+}
+
+QVariant textOrNull(const QString& s)
+{
+    return s.isEmpty() ? QVariant() : QVariant(s);
+}
+
+QString stateName(Incident::State s)
+{
+    switch (s) {
+    case Incident::State::Triggered: return u"triggered"_s;
+    case Incident::State::Acknowledged: return u"acknowledged"_s;
+    case Incident::State::Mitigated: return u"mitigated"_s;
+    case Incident::State::Resolved: return u"resolved"_s;
+    }
+    return u"triggered"_s;
+}
+
+Incident::State stateFrom(const QString& s)
+{
+    if (s == u"acknowledged")
+        return Incident::State::Acknowledged;
+    if (s == u"mitigated")
+        return Incident::State::Mitigated;
+    if (s == u"resolved")
+        return Incident::State::Resolved;
+    return Incident::State::Triggered;
+}
+
+QString describe(const QSqlError& e)
+{
+    const QString text = e.text().trimmed();
+    return text.isEmpty() ? u"unknown SQLite error"_s : text;
+}
+
+Incident incidentFromRow(const QSqlQuery& q)
+{
+    Incident inc;
+    inc.id = q.value(0).toLongLong();
+    inc.key = q.value(1).toString();
+    inc.state = stateFrom(q.value(2).toString());
+    inc.severity = q.value(3).toString();
+    inc.firstAlertAt = timeOf(q.value(4));
+    inc.lastAlertAt = timeOf(q.value(5));
+    inc.notificationCount = q.value(6).toInt();
+    inc.acknowledgedAt = timeOf(q.value(7));
+    inc.acknowledgedBy = q.value(8).toString();
+    inc.affectedServices = LabelJson::decodeList(q.value(9).toString());
+    return inc;
+}
+
+} // namespace
+
+struct Store::Impl
+{
+    QSqlDatabase db;
+    int version = 0;
+    // Prepared on first use and reused for the life of the connection.
+    std::array<std::optional<QSqlQuery>, StmtCount> statements;
+
+    // What this Store last wrote to each alerts row it touched: enough to count a flap and to know
+    // that the narrow UpdateKnownAlerts suffices. Valid because the Store is the database's only
+    // writer; filled only after a commit, so a rolled-back batch cannot leave it ahead of the file.
+    struct KnownAlert
+    {
+        bool firing;
+        size_t details; // hash of labels, annotations, source, generatorUrl
+    };
+    QHash<QString, KnownAlert> known;
+
+    QSqlQuery* statement(Stmt id, QString* why)
+    {
+        auto& slot = statements[id];
+        if (!slot) {
+            QSqlQuery q(db);
+            if (!q.prepare(sqlOf(id))) {
+                *why = u"cannot prepare statement: "_s + describe(q.lastError());
+                return nullptr;
+            }
+            slot.emplace(std::move(q));
+        }
+        return &*slot;
+    }
+
+    bool exec(const QString& sql, QString* why)
+    {
+        QSqlQuery q(db);
+        if (!q.exec(sql)) {
+            *why = describe(q.lastError()) + u" (in: "_s + sql.simplified().left(120) + u')';
+            return false;
+        }
+        return true;
+    }
+
+    QVariant scalar(const QString& sql, QString* why)
+    {
+        QSqlQuery q(db);
+        if (!q.exec(sql) || !q.next()) {
+            *why = describe(q.lastError());
+            return {};
+        }
+        return q.value(0);
+    }
+};
+
+Store::Store(const QString& connectionName)
+    : m_connectionName(connectionName)
+{
+}
+
+Store::~Store()
+{
+    close();
+}
+
+bool Store::fail(const QString& message, QString* error) const
+{
+    m_lastError = message;
+    if (error)
+        *error = message;
+    return false;
+}
+
+int Store::latestSchemaVersion()
+{
+    return StoreSchema::latestVersion();
+}
+
+QString Store::currentUser()
+{
+    QString user = qEnvironmentVariable("USER");
+    if (user.isEmpty())
+        user = qEnvironmentVariable("USERNAME");
+    return user.isEmpty() ? u"unknown"_s : user;
+}
+
+bool Store::open(const QString& path, QString* error)
+{
+    close();
+    if (path.isEmpty())
+        return fail(u"no database path given"_s, error);
+    if (!QSqlDatabase::isDriverAvailable(u"QSQLITE"_s))
+        return fail(u"the Qt SQLite driver (QSQLITE) is not available"_s, error);
+    // Never take over another live Store's connection: addDatabase would silently replace it.
+    if (QSqlDatabase::contains(m_connectionName))
+        return fail(u"database connection name '%1' is already in use by another Store"_s.arg(m_connectionName),
+                    error);
+
+    m_impl = std::make_unique<Impl>();
+    m_impl->db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
+    m_impl->db.setDatabaseName(path);
+    // Another process (GUI beside a CLI replay) may hold the write lock briefly.
+    m_impl->db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
+    if (!m_impl->db.open()) {
+        const QString why = describe(m_impl->db.lastError());
+        close();
+        return fail(u"cannot open database %1: %2"_s.arg(path, why), error);
+    }
+
+    QString why;
+    // journal_mode answers with the mode in force; an in-memory database stays "memory".
+    const QString mode = m_impl->scalar(u"PRAGMA journal_mode=WAL"_s, &why).toString().toLower();
+    const bool ok = !mode.isEmpty() && m_impl->exec(u"PRAGMA synchronous=NORMAL"_s, &why)
+        && m_impl->exec(u"PRAGMA foreign_keys=ON"_s, &why) && m_impl->exec(u"PRAGMA temp_store=MEMORY"_s, &why);
+    if (!ok) {
+        close();
+        return fail(u"cannot use database %1: %2"_s.arg(path, why), error);
+    }
+    if (mode != u"wal" && path != u":memory:") {
+        close();
+        return fail(u"cannot switch database %1 to WAL mode (journal mode is '%2')"_s.arg(path, mode), error);
+    }
+    if (!migrate(&why)) {
+        close();
+        return fail(u"database %1: %2"_s.arg(path, why), error);
+    }
+    m_lastError.clear();
+    return true;
+}
+
+bool Store::migrate(QString* error)
+{
+    const QVariant v = m_impl->scalar(u"PRAGMA user_version"_s, error);
+    if (!v.isValid())
+        return false;
+    const int version = v.toInt();
+    const int latest = latestSchemaVersion();
+    if (version > latest) {
+        *error = u"schema version %1 is newer than this Nightwatch understands (%2); refusing to open it. "
+                 "Use a newer Nightwatch or another database file."_s.arg(version)
+                     .arg(latest);
+        return false;
+    }
+    if (version < latest) {
+        // All steps and the new user_version in one transaction: a failed migration leaves the file
+        // exactly as it was.
+        SqlTransaction tx(m_impl->db);
+        if (!tx.isActive()) {
+            *error = u"cannot begin migration: "_s + describe(m_impl->db.lastError());
+            return false;
+        }
+        const auto& steps = StoreSchema::migrations();
+        for (int step = version; step < latest; ++step) {
+            for (const QString& sql : steps.at(step)) {
+                QString why;
+                if (!m_impl->exec(sql, &why)) {
+                    *error = u"migration to schema version %1 failed: %2"_s.arg(step + 1).arg(why);
+                    return false;
+                }
+            }
+        }
+        if (!m_impl->exec(u"PRAGMA user_version=%1"_s.arg(latest), error))
+            return false;
+        if (!tx.commit()) {
+            *error = u"cannot commit migration: "_s + describe(m_impl->db.lastError());
+            return false;
+        }
+    }
+    m_impl->version = latest;
+    return true;
+}
+
+void Store::close()
+{
+    if (!m_impl)
+        return;
+    for (auto& q : m_impl->statements)
+        q.reset();
+    m_impl->db.close();
+    m_impl.reset(); // drops the last QSqlDatabase copy, so removeDatabase does not warn
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+bool Store::isOpen() const
+{
+    return m_impl && m_impl->db.isOpen();
+}
+
+int Store::schemaVersion() const
+{
+    return m_impl ? m_impl->version : 0;
+}
+
+QString Store::lastError() const
+{
+    return m_lastError;
+}
+
+namespace {
+
+void appendMs(QString& out, const QDateTime& t)
+{
+    if (t.isValid())
+        out += QString::number(t.toMSecsSinceEpoch());
+    else
+        out += u"null";
+}
+
+void appendMs(QString& out, qint64 ms)
+{
+    out += QString::number(ms);
+}
+
+} // namespace
+
+namespace {
+
+size_t detailsHash(const Alert& a)
+{
+    size_t h = qHashMulti(0, a.source, a.generatorUrl, a.labels.size(), a.annotations.size());
+    for (auto it = a.labels.cbegin(); it != a.labels.cend(); ++it)
+        h = qHashMulti(h, it.key(), it.value());
+    for (auto it = a.annotations.cbegin(); it != a.annotations.cend(); ++it)
+        h = qHashMulti(h, it.key(), it.value());
+    return h;
+}
+
+} // namespace
+
+bool Store::recordNotifications(const AlertBatch& batch, QString* error)
+{
+    if (!m_impl)
+        return fail(u"store is not open"_s, error);
+    if (batch.isEmpty())
+        return true;
+    bool staleCache = false;
+    if (writeNotifications(batch, error, &staleCache))
+        return true;
+    if (!staleCache)
+        return false;
+    // Someone else changed the alerts table under us: forget what we thought it held and write
+    // the batch again the slow, self-checking way.
+    m_impl->known.clear();
+    return writeNotifications(batch, error, &staleCache);
+}
+
+bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* staleCache)
+{
+    QString why;
+    QSqlQuery* insert = m_impl->statement(InsertNotifications, &why);
+    QSqlQuery* boundary = insert ? m_impl->statement(CountBoundaryFlaps, &why) : nullptr;
+    QSqlQuery* upsert = boundary ? m_impl->statement(UpsertAlerts, &why) : nullptr;
+    QSqlQuery* update = upsert ? m_impl->statement(UpdateKnownAlerts, &why) : nullptr;
+    if (!update)
+        return fail(why, error);
+
+    // Why JSON: QSqlResult binds each value through a formatted, hashed placeholder name, which
+    // capped row-at-a-time statements far below the throughput a storm needs (measured ~3.9 us per
+    // 6-value row). One bound document per statement per batch, expanded by SQLite's json_each,
+    // keeps the whole batch inside SQLite's C code.
+    //
+    // Repeats of one fingerprint within the batch are folded here, so the alerts table sees one
+    // write per fingerprint per batch instead of one per delivery.
+    struct Fold
+    {
+        qsizetype last;       // index of the latest notification in the batch
+        QString fingerprint;
+        int count;
+        int flaps;            // resolved -> firing transitions inside the batch
+        bool firstFiring;
+        bool lastFiring;
+        qint64 firstStartsAt; // min over the batch; noTime when no notification had one
+        qint64 firstReceived;
+        qint64 lastReceived;
+    };
+    constexpr qint64 noTime = std::numeric_limits<qint64>::max();
+    QVector<Fold> folds;
+    QHash<QString, qsizetype> foldOf;
+    folds.reserve(batch.size());
+    foldOf.reserve(batch.size());
+
+    QString rows;
+    rows.reserve(batch.size() * 96);
+    rows += u'[';
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (qsizetype i = 0; i < batch.size(); ++i) {
+        const Alert& a = batch.at(i);
+        const QString fingerprint = a.fingerprint.isEmpty() ? Alert::fingerprintOf(a.labels) : a.fingerprint;
+        const bool firing = a.isFiring();
+        const qint64 received = a.receivedAt.isValid() ? a.receivedAt.toMSecsSinceEpoch() : now;
+        const qint64 startsAt = a.startsAt.isValid() ? a.startsAt.toMSecsSinceEpoch() : noTime;
+
+        if (i)
+            rows += u',';
+        rows += u'[';
+        LabelJson::appendString(rows, fingerprint);
+        rows += firing ? u",\"firing\"," : u",\"resolved\",";
+        appendMs(rows, a.startsAt);
+        rows += u',';
+        appendMs(rows, a.endsAt);
+        rows += u',';
+        appendMs(rows, received);
+        rows += u',';
+        LabelJson::appendString(rows, a.source);
+        rows += u']';
+
+        const auto found = foldOf.constFind(fingerprint);
+        if (found == foldOf.cend()) {
+            foldOf.insert(fingerprint, folds.size());
+            folds.append(Fold{i, fingerprint, 1, 0, firing, firing, startsAt, received, received});
+            continue;
+        }
+        Fold& f = folds[*found];
+        if (firing && !f.lastFiring)
+            ++f.flaps;
+        f.lastFiring = firing;
+        f.last = i;
+        ++f.count;
+        f.firstStartsAt = qMin(f.firstStartsAt, startsAt);
+        f.firstReceived = qMin(f.firstReceived, received);
+        f.lastReceived = qMax(f.lastReceived, received);
+    }
+    rows += u']';
+
+    const auto appendFirstStartsAt = [](QString& out, qint64 ms) {
+        if (ms == noTime)
+            out += u"null";
+        else
+            appendMs(out, ms);
+    };
+
+    QString full = u"["_s;    // UpsertAlerts rows: new fingerprints, or changed labels/annotations/source
+    QString narrow = u"["_s;  // UpdateKnownAlerts rows
+    QString startFiring = u"["_s; // unknown fingerprints whose batch opens firing (CountBoundaryFlaps)
+    qsizetype narrowRows = 0;
+    QVector<size_t> details(folds.size());
+    for (qsizetype k = 0; k < folds.size(); ++k) {
+        const Fold& f = folds.at(k);
+        const Alert& a = batch.at(f.last);
+        details[k] = detailsHash(a);
+        const auto known = m_impl->known.constFind(f.fingerprint);
+        if (known != m_impl->known.cend() && known->details == details[k]) {
+            const int flaps = f.flaps + (f.firstFiring && !known->firing ? 1 : 0);
+            if (narrowRows++)
+                narrow += u',';
+            narrow += u'[';
+            LabelJson::appendString(narrow, f.fingerprint);
+            narrow += f.lastFiring ? u",\"firing\"," : u",\"resolved\",";
+            appendMs(narrow, a.startsAt);
+            narrow += u',';
+            appendMs(narrow, a.endsAt);
+            narrow += u',';
+            appendFirstStartsAt(narrow, f.firstStartsAt);
+            narrow += u',';
+            appendMs(narrow, f.firstReceived);
+            narrow += u',';
+            appendMs(narrow, f.lastReceived);
+            narrow += u',';
+            narrow += QString::number(f.count);
+            narrow += u',';
+            narrow += QString::number(flaps);
+            narrow += u']';
+            continue;
+        }
+        int flaps = f.flaps;
+        if (known != m_impl->known.cend()) {
+            flaps += f.firstFiring && !known->firing ? 1 : 0;
+        } else if (f.firstFiring) {
+            if (startFiring.size() > 1)
+                startFiring += u',';
+            LabelJson::appendString(startFiring, f.fingerprint);
+        }
+        if (full.size() > 1)
+            full += u',';
+        full += u'[';
+        LabelJson::appendString(full, f.fingerprint);
+        full += u',';
+        LabelJson::appendObject(full, a.labels);
+        full += u',';
+        LabelJson::appendObject(full, a.annotations);
+        full += f.lastFiring ? u",\"firing\"," : u",\"resolved\",";
+        appendMs(full, a.startsAt);
+        full += u',';
+        appendMs(full, a.endsAt);
+        full += u',';
+        appendFirstStartsAt(full, f.firstStartsAt);
+        full += u',';
+        appendMs(full, f.firstReceived);
+        full += u',';
+        appendMs(full, f.lastReceived);
+        full += u',';
+        full += QString::number(f.count);
+        full += u',';
+        full += QString::number(flaps);
+        full += u',';
+        LabelJson::appendString(full, a.source);
+        full += u',';
+        LabelJson::appendString(full, a.generatorUrl);
+        full += u']';
+    }
+    full += u']';
+    narrow += u']';
+    startFiring += u']';
+
+    SqlTransaction tx(m_impl->db);
+    if (!tx.isActive())
+        return fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
+    insert->bindValue(0, rows);
+    if (!insert->exec())
+        return fail(u"cannot store notifications: "_s + describe(insert->lastError()), error);
+    if (startFiring.size() > 2) {
+        boundary->bindValue(0, startFiring);
+        if (!boundary->exec())
+            return fail(u"cannot count flaps: "_s + describe(boundary->lastError()), error);
+    }
+    if (narrowRows > 0) {
+        update->bindValue(0, narrow);
+        if (!update->exec())
+            return fail(u"cannot update alerts: "_s + describe(update->lastError()), error);
+        if (update->numRowsAffected() != narrowRows) {
+            *staleCache = true;
+            return fail(u"alerts table changed behind the store"_s, error);
+        }
+    }
+    if (full.size() > 2) {
+        upsert->bindValue(0, full);
+        if (!upsert->exec())
+            return fail(u"cannot store alerts: "_s + describe(upsert->lastError()), error);
+    }
+    if (!tx.commit())
+        return fail(u"cannot commit notifications: "_s + describe(m_impl->db.lastError()), error);
+
+    for (qsizetype k = 0; k < folds.size(); ++k)
+        m_impl->known.insert(folds.at(k).fingerprint, Impl::KnownAlert{folds.at(k).lastFiring, details.at(k)});
+    return true;
+}
+
+qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error)
+{
+    if (incident.key.isEmpty()) {
+        fail(u"incident has no key"_s, error);
+        return 0;
+    }
+    QString why;
+    QSqlQuery* upsert = m_impl->statement(UpsertIncident, &why);
+    QSqlQuery* delMembers = upsert ? m_impl->statement(DeleteMembers, &why) : nullptr;
+    QSqlQuery* addMember = delMembers ? m_impl->statement(InsertMember, &why) : nullptr;
+    QSqlQuery* delCauses = addMember ? m_impl->statement(DeleteCauses, &why) : nullptr;
+    QSqlQuery* addCause = delCauses ? m_impl->statement(InsertCause, &why) : nullptr;
+    if (!addCause) {
+        fail(why, error);
+        return 0;
+    }
+
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    upsert->bindValue(0, incident.key);
+    upsert->bindValue(1, stateName(incident.state));
+    upsert->bindValue(2, text(incident.severity));
+    upsert->bindValue(3, msOrNull(incident.firstAlertAt));
+    upsert->bindValue(4, msOrNull(incident.lastAlertAt));
+    upsert->bindValue(5, incident.notificationCount);
+    upsert->bindValue(6, msOrNull(incident.acknowledgedAt));
+    upsert->bindValue(7, textOrNull(incident.acknowledgedBy));
+    upsert->bindValue(8, LabelJson::encode(incident.affectedServices));
+    upsert->bindValue(9, now);
+    upsert->bindValue(10, now);
+    if (!upsert->exec() || !upsert->next()) {
+        fail(u"cannot store incident %1: %2"_s.arg(incident.key, describe(upsert->lastError())), error);
+        upsert->finish();
+        return 0;
+    }
+    const qint64 id = upsert->value(0).toLongLong();
+    upsert->finish(); // RETURNING leaves the statement mid-step; reset it before the next write
+
+    delMembers->bindValue(0, id);
+    if (!delMembers->exec()) {
+        fail(u"cannot replace members of incident %1: %2"_s.arg(incident.key, describe(delMembers->lastError())), error);
+        return 0;
+    }
+    for (qsizetype i = 0; i < incident.alerts.size(); ++i) {
+        const TrackedAlert& t = incident.alerts.at(i);
+        addMember->bindValue(0, id);
+        addMember->bindValue(1, t.fingerprint());
+        addMember->bindValue(2, qint64(i));
+        addMember->bindValue(3, t.inhibited ? 1 : 0);
+        addMember->bindValue(4, text(t.inhibitedBy));
+        if (!addMember->exec()) {
+            fail(u"cannot store member of incident %1: %2"_s.arg(incident.key, describe(addMember->lastError())), error);
+            return 0;
+        }
+    }
+
+    delCauses->bindValue(0, id);
+    if (!delCauses->exec()) {
+        fail(u"cannot replace root causes of incident %1: %2"_s.arg(incident.key, describe(delCauses->lastError())),
+             error);
+        return 0;
+    }
+    for (qsizetype rank = 0; rank < incident.rootCauses.size(); ++rank) {
+        const RootCauseCandidate& c = incident.rootCauses.at(rank);
+        addCause->bindValue(0, id);
+        addCause->bindValue(1, qint64(rank));
+        addCause->bindValue(2, text(c.service));
+        addCause->bindValue(3, c.score);
+        addCause->bindValue(4, c.confidence);
+        addCause->bindValue(5, LabelJson::encode(c.evidence));
+        addCause->bindValue(6, c.hasOwnAlert ? 1 : 0);
+        addCause->bindValue(7, c.inGraph ? 1 : 0);
+        if (!addCause->exec()) {
+            fail(u"cannot store root cause of incident %1: %2"_s.arg(incident.key, describe(addCause->lastError())),
+                 error);
+            return 0;
+        }
+    }
+    return id;
+}
+
+qint64 Store::saveIncident(const Incident& incident, QString* error)
+{
+    if (!m_impl) {
+        fail(u"store is not open"_s, error);
+        return 0;
+    }
+    SqlTransaction tx(m_impl->db);
+    if (!tx.isActive()) {
+        fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
+        return 0;
+    }
+    const qint64 id = saveIncidentInTransaction(incident, error);
+    if (id == 0)
+        return 0;
+    if (!tx.commit()) {
+        fail(u"cannot commit incident: "_s + describe(m_impl->db.lastError()), error);
+        return 0;
+    }
+    return id;
+}
+
+bool Store::saveIncidents(QVector<Incident>& incidents, QString* error)
+{
+    if (!m_impl)
+        return fail(u"store is not open"_s, error);
+    SqlTransaction tx(m_impl->db);
+    if (!tx.isActive())
+        return fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
+    QVector<qint64> ids;
+    ids.reserve(incidents.size());
+    for (const Incident& incident : std::as_const(incidents)) {
+        const qint64 id = saveIncidentInTransaction(incident, error);
+        if (id == 0)
+            return false;
+        ids.append(id);
+    }
+    if (!tx.commit())
+        return fail(u"cannot commit incidents: "_s + describe(m_impl->db.lastError()), error);
+    // Ids are handed out only once they are durable: a rolled-back batch leaves the caller's ids alone.
+    for (qsizetype i = 0; i < incidents.size(); ++i)
+        incidents[i].id = ids.at(i);
+    return true;
+}
+
+bool Store::markMerged(const QString& key, qint64 intoId, QString* error)
+{
+    if (!m_impl)
+        return fail(u"store is not open"_s, error);
+    QString why;
+    QSqlQuery* exists = m_impl->statement(IncidentExists, &why);
+    QSqlQuery* merge = exists ? m_impl->statement(MarkMerged, &why) : nullptr;
+    if (!merge)
+        return fail(why, error);
+    exists->bindValue(0, intoId);
+    const bool found = exists->exec() && exists->next();
+    exists->finish();
+    if (!found)
+        return fail(u"cannot merge %1: no incident with id %2"_s.arg(key).arg(intoId), error);
+    merge->bindValue(0, intoId);
+    merge->bindValue(1, QDateTime::currentMSecsSinceEpoch());
+    merge->bindValue(2, key);
+    merge->bindValue(3, intoId);
+    if (!merge->exec())
+        return fail(u"cannot merge %1: %2"_s.arg(key, describe(merge->lastError())), error);
+    if (merge->numRowsAffected() != 1)
+        return fail(u"cannot merge %1 into %2: no such incident, or it is that incident"_s.arg(key).arg(intoId), error);
+    return true;
+}
+
+bool Store::recordAction(qint64 incidentId, const QString& kind, const QString& note, QString* error)
+{
+    if (!m_impl)
+        return fail(u"store is not open"_s, error);
+    if (kind.isEmpty())
+        return fail(u"an action needs a kind"_s, error);
+    QString why;
+    QSqlQuery* exists = m_impl->statement(IncidentExists, &why);
+    QSqlQuery* insert = exists ? m_impl->statement(InsertAction, &why) : nullptr;
+    QSqlQuery* ack = insert ? m_impl->statement(AckIncident, &why) : nullptr;
+    QSqlQuery* setState = ack ? m_impl->statement(SetIncidentState, &why) : nullptr;
+    if (!setState)
+        return fail(why, error);
+
+    SqlTransaction tx(m_impl->db);
+    if (!tx.isActive())
+        return fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
+    exists->bindValue(0, incidentId);
+    const bool found = exists->exec() && exists->next();
+    exists->finish();
+    if (!found)
+        return fail(u"cannot record %1: no incident with id %2"_s.arg(kind).arg(incidentId), error);
+
+    const qint64 at = QDateTime::currentMSecsSinceEpoch();
+    const QString user = currentUser();
+    insert->bindValue(0, incidentId);
+    insert->bindValue(1, kind);
+    insert->bindValue(2, text(note));
+    insert->bindValue(3, at);
+    insert->bindValue(4, user);
+    if (!insert->exec())
+        return fail(u"cannot record %1: %2"_s.arg(kind, describe(insert->lastError())), error);
+
+    QSqlQuery* update = nullptr;
+    if (kind == u"ack") {
+        ack->bindValue(0, at);
+        ack->bindValue(1, user);
+        ack->bindValue(2, at);
+        ack->bindValue(3, incidentId);
+        update = ack;
+    } else if (kind == u"mitigate" || kind == u"resolve") {
+        setState->bindValue(0, kind == u"resolve" ? u"resolved"_s : u"mitigated"_s);
+        setState->bindValue(1, at);
+        setState->bindValue(2, incidentId);
+        update = setState;
+    }
+    if (update && !update->exec())
+        return fail(u"cannot apply %1: %2"_s.arg(kind, describe(update->lastError())), error);
+    if (!tx.commit())
+        return fail(u"cannot commit %1: %2"_s.arg(kind, describe(m_impl->db.lastError())), error);
+    return true;
+}
+
+QVector<Store::Action> Store::actions(qint64 incidentId) const
+{
+    QVector<Action> out;
+    if (!m_impl)
+        return out;
+    QString why;
+    QSqlQuery* q = m_impl->statement(SelectActions, &why);
+    if (!q) {
+        fail(why, nullptr);
+        return out;
+    }
+    q->bindValue(0, incidentId);
+    if (!q->exec()) {
+        fail(describe(q->lastError()), nullptr);
+        return out;
+    }
+    while (q->next())
+        out.append(Action{q->value(0).toLongLong(), q->value(1).toString(), q->value(2).toString(),
+                          timeOf(q->value(3)), q->value(4).toString()});
+    q->finish();
+    return out;
+}
+
+bool Store::loadMembersAndCauses(Incident& incident) const
+{
+    QString why;
+    QSqlQuery* members = m_impl->statement(SelectMembers, &why);
+    QSqlQuery* causes = members ? m_impl->statement(SelectCauses, &why) : nullptr;
+    if (!causes)
+        return fail(why, nullptr);
+
+    members->bindValue(0, incident.id);
+    if (!members->exec())
+        return fail(describe(members->lastError()), nullptr);
+    while (members->next()) {
+        TrackedAlert t;
+        Alert& a = t.latest;
+        a.fingerprint = members->value(0).toString();
+        t.inhibited = members->value(1).toBool();
+        t.inhibitedBy = members->value(2).toString();
+        a.labels = LabelJson::decodeLabels(members->value(3).toString());
+        a.annotations = LabelJson::decodeLabels(members->value(4).toString());
+        a.status = members->value(5).toString() == u"resolved" ? Alert::Status::Resolved : Alert::Status::Firing;
+        a.startsAt = timeOf(members->value(6));
+        a.endsAt = timeOf(members->value(7));
+        t.firstStartsAt = timeOf(members->value(8));
+        t.firstReceivedAt = timeOf(members->value(9));
+        t.lastReceivedAt = timeOf(members->value(10));
+        a.receivedAt = t.lastReceivedAt;
+        t.notificationCount = members->value(11).toInt();
+        t.flapCount = members->value(12).toInt();
+        a.source = members->value(13).toString();
+        a.generatorUrl = members->value(14).toString();
+        incident.alerts.append(std::move(t));
+    }
+    members->finish();
+
+    causes->bindValue(0, incident.id);
+    if (!causes->exec())
+        return fail(describe(causes->lastError()), nullptr);
+    while (causes->next()) {
+        RootCauseCandidate c;
+        c.service = causes->value(0).toString();
+        c.score = causes->value(1).toDouble();
+        c.confidence = causes->value(2).toDouble();
+        c.evidence = LabelJson::decodeList(causes->value(3).toString());
+        c.hasOwnAlert = causes->value(4).toBool();
+        c.inGraph = causes->value(5).toBool();
+        incident.rootCauses.append(std::move(c));
+    }
+    causes->finish();
+    return true;
+}
+
+std::optional<Incident> Store::loadIncident(qint64 id) const
+{
+    if (!m_impl)
+        return std::nullopt;
+    QString why;
+    QSqlQuery* q = m_impl->statement(SelectIncident, &why);
+    if (!q) {
+        fail(why, nullptr);
+        return std::nullopt;
+    }
+    q->bindValue(0, id);
+    if (!q->exec()) {
+        fail(describe(q->lastError()), nullptr);
+        return std::nullopt;
+    }
+    if (!q->next()) {
+        q->finish();
+        return std::nullopt;
+    }
+    Incident incident = incidentFromRow(*q);
+    q->finish();
+    if (!loadMembersAndCauses(incident))
+        return std::nullopt;
+    return incident;
+}
+
+QVector<Incident> Store::loadIncidents(int limit) const
+{
+    QVector<Incident> out;
+    if (!m_impl)
+        return out;
+    QString why;
+    QSqlQuery* q = m_impl->statement(SelectIncidents, &why);
+    if (!q) {
+        fail(why, nullptr);
+        return out;
+    }
+    q->bindValue(0, limit);
+    if (!q->exec()) {
+        fail(describe(q->lastError()), nullptr);
+        return out;
+    }
+    while (q->next())
+        out.append(incidentFromRow(*q));
+    q->finish();
+    for (Incident& incident : out)
+        loadMembersAndCauses(incident);
+    return out;
+}
+
+QVector<Alert> Store::loadNotifications(const QDateTime& since) const
+{
+    QVector<Alert> out;
+    if (!m_impl)
+        return out;
+    QString why;
+    QSqlQuery* q = m_impl->statement(SelectNotifications, &why);
+    if (!q) {
+        fail(why, nullptr);
+        return out;
+    }
+    q->setForwardOnly(true);
+    q->bindValue(0, since.isValid() ? since.toMSecsSinceEpoch() : std::numeric_limits<qint64>::min());
+    if (!q->exec()) {
+        fail(describe(q->lastError()), nullptr);
+        return out;
+    }
+    // Every delivery of a fingerprint shares its label set: decode each once.
+    struct Decoded
+    {
+        LabelSet labels;
+        LabelSet annotations;
+        QString generatorUrl;
+    };
+    QHash<QString, Decoded> decoded;
+    while (q->next()) {
+        Alert a;
+        a.fingerprint = q->value(0).toString();
+        a.status = q->value(1).toString() == u"resolved" ? Alert::Status::Resolved : Alert::Status::Firing;
+        a.startsAt = timeOf(q->value(2));
+        a.endsAt = timeOf(q->value(3));
+        a.receivedAt = timeOf(q->value(4));
+        a.source = q->value(5).toString();
+        auto it = decoded.find(a.fingerprint);
+        if (it == decoded.end())
+            it = decoded.insert(a.fingerprint,
+                                Decoded{LabelJson::decodeLabels(q->value(6).toString()),
+                                        LabelJson::decodeLabels(q->value(7).toString()), q->value(8).toString()});
+        a.labels = it->labels;
+        a.annotations = it->annotations;
+        a.generatorUrl = it->generatorUrl;
+        out.append(std::move(a));
+    }
+    q->finish();
+    return out;
+}
+
+bool Store::recordChange(const ChangeEvent& change, QString* error)
+{
+    if (!m_impl)
+        return fail(u"store is not open"_s, error);
+    QString why;
+    QSqlQuery* q = m_impl->statement(InsertChange, &why);
+    if (!q)
+        return fail(why, error);
+    // A change reported without a time happened, as far as anyone knows, when it was reported.
+    q->bindValue(0, text(change.service));
+    q->bindValue(1, text(change.kind));
+    q->bindValue(2, change.at.isValid() ? change.at.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch());
+    q->bindValue(3, text(change.description));
+    q->bindValue(4, text(change.link));
+    if (!q->exec())
+        return fail(u"cannot store change: "_s + describe(q->lastError()), error);
+    return true;
+}
+
+QVector<ChangeEvent> Store::loadChanges(const QDateTime& since) const
+{
+    QVector<ChangeEvent> out;
+    if (!m_impl)
+        return out;
+    QString why;
+    QSqlQuery* q = m_impl->statement(SelectChanges, &why);
+    if (!q) {
+        fail(why, nullptr);
+        return out;
+    }
+    q->bindValue(0, since.isValid() ? since.toMSecsSinceEpoch() : std::numeric_limits<qint64>::min());
+    if (!q->exec()) {
+        fail(describe(q->lastError()), nullptr);
+        return out;
+    }
+    while (q->next())
+        out.append(ChangeEvent{q->value(0).toString(), q->value(1).toString(), timeOf(q->value(2)),
+                               q->value(3).toString(), q->value(4).toString()});
+    q->finish();
+    return out;
+}
+
+qint64 Store::notificationCount() const
+{
+    if (!m_impl)
+        return 0;
+    QString why;
+    QSqlQuery* q = m_impl->statement(CountNotifications, &why);
+    if (!q || !q->exec() || !q->next()) {
+        fail(q ? describe(q->lastError()) : why, nullptr);
+        return 0;
+    }
+    const qint64 n = q->value(0).toLongLong();
+    q->finish();
+    return n;
+}
+
+qint64 Store::alertCount() const
+{
+    if (!m_impl)
+        return 0;
+    QString why;
+    QSqlQuery* q = m_impl->statement(CountAlerts, &why);
+    if (!q || !q->exec() || !q->next()) {
+        fail(q ? describe(q->lastError()) : why, nullptr);
+        return 0;
+    }
+    const qint64 n = q->value(0).toLongLong();
+    q->finish();
+    return n;
+}

@@ -1,0 +1,101 @@
+#pragma once
+// Store: the console's only writer of its SQLite database. Persists every notification, the
+// deduplicated alerts, incidents with their members and diagnosis, human actions and change
+// events, and reads them back so the pipeline can rebuild its state at start.
+//
+// Threading: a Store is NOT thread-safe. The pipeline owns one Store and serialises every call to
+// it on one thread at a time. Call open() on the thread that will use the Store (QtSql ties a
+// connection to the thread that opened it); the connection name given to the constructor must be
+// unique among live Stores in the process.
+//
+// Storage conventions: times are INTEGER milliseconds since the epoch (UTC), NULL when unknown;
+// label and annotation sets are JSON objects (UTF-8 text, kept verbatim); enums are lowercase words
+// ("firing", "acknowledged") so the file stays readable with the sqlite3 shell during a review.
+
+#include "model/alert.h"
+#include "model/changeevent.h"
+#include "model/incident.h"
+
+#include <QDateTime>
+#include <QString>
+#include <QVector>
+
+#include <memory>
+#include <optional>
+
+class Store
+{
+public:
+    explicit Store(const QString& connectionName = QStringLiteral("nightwatch-store"));
+    ~Store();
+
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    // Opens (creating if missing) the database file at path and migrates its schema to the latest
+    // version. The directory must exist. A database written by a newer Nightwatch is refused.
+    bool open(const QString& path, QString* error);
+    void close();
+    bool isOpen() const;
+    int schemaVersion() const; // of the open database; 0 when closed
+    static int latestSchemaVersion();
+
+    // One transaction: inserts every notification and upserts one alert row per fingerprint
+    // (delivery count, flaps = firing again after resolved, latest status/labels/annotations).
+    // A notification without receivedAt is stamped with the time it is recorded.
+    bool recordNotifications(const AlertBatch& batch, QString* error);
+
+    // Upserts by incident.key, replaces membership and root causes, returns the row id (0 on
+    // error). When incident.state is Triggered the stored state and acknowledgement are kept: the
+    // correlator does not know about acks. Acknowledgement fields are never cleared by a save.
+    qint64 saveIncident(const Incident& incident, QString* error);
+    // Like saveIncident for each element, all in ONE transaction; fills each incident.id.
+    bool saveIncidents(QVector<Incident>& incidents, QString* error);
+    // Marks the incident with this key as merged into incident intoId (hidden from loadIncidents).
+    bool markMerged(const QString& key, qint64 intoId, QString* error);
+
+    // Records a human decision with time and OS user. "ack" also sets the incident Acknowledged
+    // with acknowledged_at/by, "mitigate" sets Mitigated, "resolve" sets Resolved; other kinds
+    // ("note", "approve", ...) are recorded only.
+    bool recordAction(qint64 incidentId, const QString& kind, const QString& note, QString* error);
+
+    struct Action
+    {
+        qint64 incidentId = 0;
+        QString kind;
+        QString note;
+        QDateTime at;
+        QString user;
+    };
+    QVector<Action> actions(qint64 incidentId) const; // oldest first
+
+    // With member alerts (TrackedAlert rebuilt from the alerts table) and root causes.
+    std::optional<Incident> loadIncident(qint64 id) const;
+    QVector<Incident> loadIncidents(int limit = 500) const; // not merged, newest (last alert) first
+    // Every notification received at or after since, in arrival order. Labels, annotations and
+    // generatorUrl are the alert's latest (a fingerprint names one label set).
+    QVector<Alert> loadNotifications(const QDateTime& since) const;
+
+    bool recordChange(const ChangeEvent& change, QString* error);
+    QVector<ChangeEvent> loadChanges(const QDateTime& since) const; // oldest first
+
+    qint64 notificationCount() const;
+    qint64 alertCount() const;
+    QString lastError() const;
+
+    // The OS user recorded with human actions (USER, else USERNAME, else "unknown").
+    static QString currentUser();
+
+private:
+    struct Impl;
+
+    bool fail(const QString& message, QString* error) const;
+    bool migrate(QString* error);
+    bool writeNotifications(const AlertBatch& batch, QString* error, bool* staleCache);
+    qint64 saveIncidentInTransaction(const Incident& incident, QString* error);
+    bool loadMembersAndCauses(Incident& incident) const;
+
+    QString m_connectionName;
+    std::unique_ptr<Impl> m_impl; // the open connection and its prepared statements; null when closed
+    mutable QString m_lastError;
+};

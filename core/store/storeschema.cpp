@@ -1,0 +1,112 @@
+#include "storeschema.h"
+
+using namespace Qt::StringLiterals;
+
+namespace StoreSchema {
+
+const QVector<QStringList>& migrations()
+{
+    static const QVector<QStringList> steps = {
+        // v1: the tables of the first release.
+        {
+            uR"sql(CREATE TABLE alerts (
+                fingerprint TEXT PRIMARY KEY NOT NULL,
+                labels TEXT NOT NULL,             -- JSON object
+                annotations TEXT NOT NULL,        -- JSON object, latest
+                status TEXT NOT NULL,             -- 'firing' | 'resolved', latest
+                starts_at INTEGER,                -- latest notification's startsAt (ms, UTC)
+                ends_at INTEGER,
+                first_starts_at INTEGER,          -- earliest startsAt seen: the onset
+                first_received_at INTEGER NOT NULL,
+                last_received_at INTEGER NOT NULL,
+                notification_count INTEGER NOT NULL DEFAULT 0,
+                flap_count INTEGER NOT NULL DEFAULT 0,
+                source TEXT NOT NULL DEFAULT '',
+                generator_url TEXT NOT NULL DEFAULT ''
+            ))sql"_s,
+            uR"sql(CREATE TABLE notifications (
+                id INTEGER PRIMARY KEY,
+                fingerprint TEXT NOT NULL,
+                status TEXT NOT NULL,
+                starts_at INTEGER,
+                ends_at INTEGER,
+                received_at INTEGER NOT NULL,
+                source TEXT NOT NULL DEFAULT ''
+            ))sql"_s,
+            uR"sql(CREATE TABLE incidents (
+                id INTEGER PRIMARY KEY,
+                key TEXT NOT NULL UNIQUE,
+                state TEXT NOT NULL,              -- 'triggered' | 'acknowledged' | 'mitigated' | 'resolved'
+                severity TEXT NOT NULL DEFAULT '',
+                first_alert_at INTEGER,
+                last_alert_at INTEGER,
+                notification_count INTEGER NOT NULL DEFAULT 0,
+                acknowledged_at INTEGER,
+                acknowledged_by TEXT,
+                merged_into INTEGER REFERENCES incidents(id),
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            ))sql"_s,
+            uR"sql(CREATE TABLE incident_alerts (
+                incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+                fingerprint TEXT NOT NULL,
+                position INTEGER NOT NULL,        -- onset order within the incident
+                inhibited INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (incident_id, fingerprint)
+            ))sql"_s,
+            uR"sql(CREATE TABLE root_causes (
+                incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+                rank INTEGER NOT NULL,            -- 0 = best
+                service TEXT NOT NULL,
+                score REAL NOT NULL,
+                confidence REAL NOT NULL,
+                evidence TEXT NOT NULL,           -- JSON array of sentences
+                PRIMARY KEY (incident_id, rank)
+            ))sql"_s,
+            uR"sql(CREATE TABLE actions (
+                id INTEGER PRIMARY KEY,
+                incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                note TEXT NOT NULL DEFAULT '',
+                at INTEGER NOT NULL,
+                user TEXT NOT NULL
+            ))sql"_s,
+            uR"sql(CREATE TABLE changes (
+                id INTEGER PRIMARY KEY,
+                service TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                description TEXT NOT NULL DEFAULT '',
+                link TEXT NOT NULL DEFAULT ''
+            ))sql"_s,
+        },
+        // v2: model fields v1 did not keep (affected services, who inhibits, whether a candidate
+        // raised its own alert / is in the graph) and indexes for the start-up reads. Old rows are
+        // back-filled from what v1 did store.
+        {
+            u"ALTER TABLE incidents ADD COLUMN affected_services TEXT NOT NULL DEFAULT '[]'"_s,
+            u"ALTER TABLE incident_alerts ADD COLUMN inhibited_by TEXT NOT NULL DEFAULT ''"_s,
+            u"ALTER TABLE root_causes ADD COLUMN has_own_alert INTEGER NOT NULL DEFAULT 0"_s,
+            u"ALTER TABLE root_causes ADD COLUMN in_graph INTEGER NOT NULL DEFAULT 1"_s,
+            uR"sql(UPDATE incidents SET affected_services = (
+                SELECT coalesce(json_group_array(service), '[]') FROM (
+                    SELECT DISTINCT json_extract(a.labels, '$.service') AS service
+                    FROM incident_alerts ia JOIN alerts a ON a.fingerprint = ia.fingerprint
+                    WHERE ia.incident_id = incidents.id AND a.status = 'firing'
+                          AND json_extract(a.labels, '$.service') IS NOT NULL
+                    ORDER BY service)))sql"_s,
+            uR"sql(UPDATE root_causes SET has_own_alert = EXISTS (
+                SELECT 1 FROM incident_alerts ia JOIN alerts a ON a.fingerprint = ia.fingerprint
+                WHERE ia.incident_id = root_causes.incident_id
+                      AND json_extract(a.labels, '$.service') = root_causes.service))sql"_s,
+            u"CREATE INDEX notifications_by_received ON notifications(received_at)"_s,
+            u"CREATE INDEX incidents_by_last_alert ON incidents(last_alert_at)"_s,
+            u"CREATE INDEX incident_alerts_by_fingerprint ON incident_alerts(fingerprint)"_s,
+            u"CREATE INDEX actions_by_incident ON actions(incident_id, id)"_s,
+            u"CREATE INDEX changes_by_at ON changes(at)"_s,
+        },
+    };
+    return steps;
+}
+
+} // namespace StoreSchema

@@ -1,0 +1,833 @@
+// Store against a real SQLite file in a temporary directory: schema and migrations, notification
+// dedup and flap counting, incident upserts, human actions across a reopen, unicode, bad paths.
+
+#include "store/store.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QDateTime t0 = QDateTime(QDate(2024, 3, 1), QTime(12, 0), Qt::UTC);
+
+Alert makeAlert(const QString& name, const QString& service, Alert::Status status, qint64 offsetMs,
+                const QString& fingerprint = {})
+{
+    Alert a;
+    a.labels = {{u"alertname"_s, name}, {u"service"_s, service}, {u"severity"_s, u"critical"_s}};
+    a.annotations = {{u"summary"_s, name + u" on "_s + service}};
+    a.fingerprint = fingerprint.isEmpty() ? Alert::fingerprintOf(a.labels) : fingerprint;
+    a.status = status;
+    a.startsAt = t0.addMSecs(offsetMs);
+    if (status == Alert::Status::Resolved)
+        a.endsAt = t0.addMSecs(offsetMs + 1);
+    a.receivedAt = t0.addMSecs(offsetMs + 5);
+    a.source = u"webhook:alertmanager"_s;
+    a.generatorUrl = u"http://prometheus/graph?g0.expr=up"_s;
+    return a;
+}
+
+TrackedAlert tracked(const Alert& a)
+{
+    TrackedAlert t;
+    t.latest = a;
+    t.firstStartsAt = a.startsAt;
+    t.notificationCount = 1;
+    return t;
+}
+
+Incident makeIncident(const QString& key, const QVector<Alert>& members)
+{
+    Incident inc;
+    inc.key = key;
+    for (const Alert& a : members)
+        inc.alerts.append(tracked(a));
+    inc.affectedServices = {u"api"_s, u"db"_s};
+    inc.firstAlertAt = t0;
+    inc.lastAlertAt = t0.addSecs(60);
+    inc.notificationCount = 7;
+    inc.severity = u"critical"_s;
+    RootCauseCandidate db;
+    db.service = u"db"_s;
+    db.score = 3.25;
+    db.confidence = 0.8;
+    db.evidence = {u"db alerted first (12 s before api)"_s, u"api calls db"_s};
+    db.hasOwnAlert = true;
+    RootCauseCandidate net;
+    net.service = u"network"_s;
+    net.score = 1.5;
+    net.confidence = 0.15;
+    net.evidence = {u"silent: no alert of its own"_s};
+    net.hasOwnAlert = false;
+    net.inGraph = false;
+    inc.rootCauses = {db, net};
+    return inc;
+}
+
+// A second, raw connection for looking at the file the way a reviewer with sqlite3 would.
+struct RawDb
+{
+    explicit RawDb(const QString& path)
+    {
+        db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"tst-raw"_s);
+        db.setDatabaseName(path);
+        QVERIFY2(db.open(), qPrintable(db.lastError().text()));
+    }
+    ~RawDb()
+    {
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(u"tst-raw"_s);
+    }
+    QVariant scalar(const QString& sql)
+    {
+        QSqlQuery q(db);
+        if (!q.exec(sql) || !q.next()) {
+            qWarning() << sql << q.lastError().text();
+            return {};
+        }
+        return q.value(0);
+    }
+    bool exec(const QString& sql)
+    {
+        QSqlQuery q(db);
+        const bool ok = q.exec(sql);
+        if (!ok)
+            qWarning() << sql << q.lastError().text();
+        return ok;
+    }
+    QSqlDatabase db;
+};
+
+} // namespace
+
+class TestStore : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void openCreatesLatestSchemaInWalMode();
+    void notificationsFoldIntoAlerts_data();
+    void notificationsFoldIntoAlerts();
+    void distinctAlertsAndArrivalOrder();
+    void flapCountedAcrossReopen();
+    void alertsChangedBehindStoreRecovers();
+    void incidentRoundTrip();
+    void upsertByKeyKeepsIdAndReplacesMembers();
+    void saveIncidentsIsOneTransaction();
+    void triggeredSaveKeepsAcknowledgement();
+    void ackSurvivesReopen();
+    void actionStateChanges_data();
+    void actionStateChanges();
+    void actionOnMissingIncidentFails();
+    void mergedIncidentsAreHidden();
+    void changesRoundTrip();
+    void unicodeLabelsRoundTrip_data();
+    void unicodeLabelsRoundTrip();
+    void migratesVersion1Database();
+    void refusesNewerSchema();
+    void badPathGivesError_data();
+    void badPathGivesError();
+    void connectionNameInUseIsRefused();
+
+private:
+    QString dbPath() const { return m_dir->filePath(u"nightwatch.db"_s); }
+    bool openStore(Store& store)
+    {
+        QString error;
+        const bool ok = store.open(dbPath(), &error);
+        if (!ok)
+            qWarning() << "open failed:" << error;
+        return ok;
+    }
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void TestStore::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+void TestStore::cleanup()
+{
+    m_dir.reset();
+}
+
+void TestStore::openCreatesLatestSchemaInWalMode()
+{
+    QVERIFY(Store::latestSchemaVersion() >= 2);
+    Store store(u"tst-open"_s);
+    QVERIFY(!store.isOpen());
+    QCOMPARE(store.schemaVersion(), 0);
+    QVERIFY(openStore(store));
+    QVERIFY(store.isOpen());
+    QCOMPARE(store.schemaVersion(), Store::latestSchemaVersion());
+    QVERIFY(QFile::exists(dbPath()));
+    QCOMPARE(store.notificationCount(), 0);
+    QCOMPARE(store.alertCount(), 0);
+
+    RawDb raw(dbPath());
+    QCOMPARE(raw.scalar(u"PRAGMA journal_mode"_s).toString(), u"wal"_s); // WAL is persistent in the file
+    QCOMPARE(raw.scalar(u"PRAGMA user_version"_s).toInt(), Store::latestSchemaVersion());
+    for (const auto& table : {u"alerts"_s, u"notifications"_s, u"incidents"_s, u"incident_alerts"_s,
+                              u"root_causes"_s, u"actions"_s, u"changes"_s}) {
+        QCOMPARE(raw.scalar(u"SELECT count(*) FROM sqlite_master WHERE type='table' AND name='%1'"_s.arg(table)).toInt(),
+                 1);
+    }
+}
+
+// Each case: a pattern of deliveries for ONE fingerprint, batches separated by '|', F = firing,
+// R = resolved; then what the alerts row must say.
+void TestStore::notificationsFoldIntoAlerts_data()
+{
+    QTest::addColumn<QString>("pattern");
+    QTest::addColumn<int>("notifications");
+    QTest::addColumn<int>("flaps");
+    QTest::addColumn<bool>("firing");
+
+    QTest::addRow("single firing") << u"F"_s << 1 << 0 << true;
+    QTest::addRow("HA duplicates in one batch") << u"FFF"_s << 3 << 0 << true;
+    QTest::addRow("repeats across batches") << u"F|F|F"_s << 3 << 0 << true;
+    QTest::addRow("resolved") << u"F|R"_s << 2 << 0 << false;
+    QTest::addRow("flap inside one batch") << u"FRF"_s << 3 << 1 << true;
+    QTest::addRow("flap across batches") << u"F|R|F"_s << 3 << 1 << true;
+    QTest::addRow("flap at batch boundary") << u"FR|FR|F"_s << 5 << 2 << true;
+    QTest::addRow("repeated resolves are not flaps") << u"FRR|R"_s << 4 << 0 << false;
+    QTest::addRow("first seen resolved then fires") << u"R|F"_s << 2 << 1 << true;
+}
+
+void TestStore::notificationsFoldIntoAlerts()
+{
+    QFETCH(QString, pattern);
+    QFETCH(int, notifications);
+    QFETCH(int, flaps);
+    QFETCH(bool, firing);
+
+    Store store(u"tst-fold"_s);
+    QVERIFY(openStore(store));
+    qint64 offset = 0;
+    Alert last;
+    for (const QString& batchPattern : pattern.split(u'|')) {
+        AlertBatch batch;
+        for (const QChar c : batchPattern) {
+            // startsAt moves forward with every delivery, except that the first one is the onset.
+            last = makeAlert(u"HighLatency"_s, u"api"_s, c == u'F' ? Alert::Status::Firing : Alert::Status::Resolved,
+                             offset);
+            offset += 1000;
+            batch.append(last);
+        }
+        QString error;
+        QVERIFY2(store.recordNotifications(batch, &error), qPrintable(error));
+    }
+    QCOMPARE(store.notificationCount(), notifications);
+    QCOMPARE(store.alertCount(), 1);
+
+    // The alert row is read back through an incident that contains it.
+    const qint64 id = store.saveIncident(makeIncident(u"k"_s, {last}), nullptr);
+    QVERIFY(id > 0);
+    const auto inc = store.loadIncident(id);
+    QVERIFY(inc);
+    QCOMPARE(inc->alerts.size(), 1);
+    const TrackedAlert& t = inc->alerts.front();
+    QCOMPARE(t.fingerprint(), last.fingerprint);
+    QCOMPARE(t.notificationCount, notifications);
+    QCOMPARE(t.flapCount, flaps);
+    QCOMPARE(t.isFiring(), firing);
+    QCOMPARE(t.firstStartsAt, t0);                          // onset = earliest startsAt
+    QCOMPARE(t.latest.startsAt, last.startsAt);              // latest notification's own startsAt
+    QCOMPARE(t.firstReceivedAt, t0.addMSecs(5));
+    QCOMPARE(t.lastReceivedAt, last.receivedAt);
+    QCOMPARE(t.latest.endsAt, last.endsAt);
+    QCOMPARE(t.latest.labels, last.labels);
+    QCOMPARE(t.latest.source, last.source);
+    QCOMPARE(t.latest.generatorUrl, last.generatorUrl);
+}
+
+void TestStore::distinctAlertsAndArrivalOrder()
+{
+    Store store(u"tst-distinct"_s);
+    QVERIFY(openStore(store));
+    const Alert api = makeAlert(u"HighLatency"_s, u"api"_s, Alert::Status::Firing, 0);
+    const Alert db = makeAlert(u"DiskFull"_s, u"db"_s, Alert::Status::Firing, 100);
+    Alert noFingerprint = makeAlert(u"QueueBacklog"_s, u"queue"_s, Alert::Status::Firing, 200);
+    noFingerprint.fingerprint.clear();
+    noFingerprint.source.clear(); // a null source must still satisfy NOT NULL
+    AlertBatch first{api, db, api};
+    AlertBatch second{db, noFingerprint, api};
+    second[0].annotations[u"summary"_s] = u"disk 99% full"_s; // annotations change: latest wins
+    QString error;
+    QVERIFY2(store.recordNotifications(first, &error), qPrintable(error));
+    QVERIFY2(store.recordNotifications(second, &error), qPrintable(error));
+    QVERIFY(store.recordNotifications({}, &error)); // an empty batch is a no-op, not an error
+
+    QCOMPARE(store.notificationCount(), 6);
+    QCOMPARE(store.alertCount(), 3);
+
+    const QVector<Alert> all = store.loadNotifications({});
+    QCOMPARE(all.size(), 6);
+    const QStringList expected{api.fingerprint, db.fingerprint, api.fingerprint, db.fingerprint,
+                               Alert::fingerprintOf(noFingerprint.labels), api.fingerprint};
+    QStringList got;
+    for (const Alert& a : all)
+        got << a.fingerprint;
+    QCOMPARE(got, expected);
+    QCOMPARE(all[1].labels, db.labels);
+    QCOMPARE(all[1].annotations.value(u"summary"_s), u"disk 99% full"_s);
+    QCOMPARE(all[4].source, QString());
+    QCOMPARE(all[4].labels.value(u"service"_s), u"queue"_s);
+    QCOMPARE(all[0].receivedAt, api.receivedAt);
+    QCOMPARE(all[0].startsAt, api.startsAt);
+    QVERIFY(!all[0].endsAt.isValid());
+    QCOMPARE(all[0].receivedAt.timeSpec(), Qt::UTC);
+
+    // since filters on receivedAt, inclusive: the two db deliveries and the queue one (the api copies
+    // carry the api's earlier receivedAt).
+    const QVector<Alert> recent = store.loadNotifications(db.receivedAt);
+    QCOMPARE(recent.size(), 3);
+    QCOMPARE(recent[2].labels.value(u"service"_s), u"queue"_s);
+    QCOMPARE(store.loadNotifications(t0.addDays(1)).size(), 0);
+}
+
+void TestStore::flapCountedAcrossReopen()
+{
+    // A fresh Store knows nothing of the stored status: the flap must come from the file.
+    const Alert firing = makeAlert(u"HighLatency"_s, u"api"_s, Alert::Status::Firing, 0);
+    const Alert resolved = makeAlert(u"HighLatency"_s, u"api"_s, Alert::Status::Resolved, 1000);
+    {
+        Store store(u"tst-reopen-flap"_s);
+        QVERIFY(openStore(store));
+        QVERIFY(store.recordNotifications({firing, resolved}, nullptr));
+    }
+    Store store(u"tst-reopen-flap"_s);
+    QVERIFY(openStore(store));
+    QVERIFY(store.recordNotifications({makeAlert(u"HighLatency"_s, u"api"_s, Alert::Status::Firing, 2000)}, nullptr));
+    QVERIFY(store.recordNotifications({makeAlert(u"HighLatency"_s, u"api"_s, Alert::Status::Firing, 3000)}, nullptr));
+    const auto inc = store.loadIncident(store.saveIncident(makeIncident(u"k"_s, {firing}), nullptr));
+    QVERIFY(inc);
+    QCOMPARE(inc->alerts[0].notificationCount, 4);
+    QCOMPARE(inc->alerts[0].flapCount, 1);
+    QVERIFY(inc->alerts[0].isFiring());
+    QCOMPARE(inc->alerts[0].firstStartsAt, t0);
+}
+
+void TestStore::alertsChangedBehindStoreRecovers()
+{
+    // The Store remembers what it wrote to speed up repeats; if the table changes under it anyway,
+    // the batch must still land completely.
+    Store store(u"tst-stale"_s);
+    QVERIFY(openStore(store));
+    const Alert a = makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0);
+    const Alert b = makeAlert(u"B"_s, u"db"_s, Alert::Status::Firing, 0);
+    QVERIFY(store.recordNotifications({a, b}, nullptr));
+    {
+        RawDb raw(dbPath());
+        QVERIFY(raw.exec(u"DELETE FROM alerts WHERE fingerprint = '%1'"_s.arg(a.fingerprint)));
+    }
+    QString error;
+    QVERIFY2(store.recordNotifications({a, b}, &error), qPrintable(error));
+    QCOMPARE(store.notificationCount(), 4);
+    QCOMPARE(store.alertCount(), 2);
+    const auto inc = store.loadIncident(store.saveIncident(makeIncident(u"k"_s, {a, b}), nullptr));
+    QCOMPARE(inc->alerts[0].notificationCount, 1); // recreated from this batch
+    QCOMPARE(inc->alerts[0].latest.labels, a.labels);
+    QCOMPARE(inc->alerts[1].notificationCount, 2);
+}
+
+void TestStore::incidentRoundTrip()
+{
+    Store store(u"tst-incident"_s);
+    QVERIFY(openStore(store));
+    const Alert api = makeAlert(u"HighLatency"_s, u"api"_s, Alert::Status::Firing, 0);
+    const Alert db = makeAlert(u"DiskFull"_s, u"db"_s, Alert::Status::Firing, 100);
+    QVERIFY(store.recordNotifications({api, db, db}, nullptr));
+
+    Incident inc = makeIncident(u"key-1"_s, {db, api});
+    inc.alerts[1].inhibited = true;
+    inc.alerts[1].inhibitedBy = db.fingerprint;
+    QString error;
+    const qint64 id = store.saveIncident(inc, &error);
+    QVERIFY2(id > 0, qPrintable(error));
+
+    const auto loaded = store.loadIncident(id);
+    QVERIFY(loaded);
+    QCOMPARE(loaded->id, id);
+    QCOMPARE(loaded->key, u"key-1"_s);
+    QCOMPARE(loaded->state, Incident::State::Triggered);
+    QCOMPARE(loaded->severity, u"critical"_s);
+    QCOMPARE(loaded->firstAlertAt, inc.firstAlertAt);
+    QCOMPARE(loaded->lastAlertAt, inc.lastAlertAt);
+    QCOMPARE(loaded->notificationCount, 7);
+    QCOMPARE(loaded->affectedServices, (QStringList{u"api"_s, u"db"_s}));
+    QVERIFY(!loaded->acknowledgedAt.isValid());
+
+    QCOMPARE(loaded->alerts.size(), 2);
+    QCOMPARE(loaded->alerts[0].fingerprint(), db.fingerprint); // member order kept
+    QCOMPARE(loaded->alerts[0].notificationCount, 2);
+    QCOMPARE(loaded->alerts[0].latest.annotations, db.annotations);
+    QVERIFY(!loaded->alerts[0].inhibited);
+    QCOMPARE(loaded->alerts[1].fingerprint(), api.fingerprint);
+    QVERIFY(loaded->alerts[1].inhibited);
+    QCOMPARE(loaded->alerts[1].inhibitedBy, db.fingerprint);
+
+    QCOMPARE(loaded->rootCauses.size(), 2);
+    const RootCauseCandidate& top = loaded->rootCauses[0];
+    QCOMPARE(top.service, u"db"_s);
+    QCOMPARE(top.score, 3.25);
+    QCOMPARE(top.confidence, 0.8);
+    QCOMPARE(top.evidence, inc.rootCauses[0].evidence);
+    QVERIFY(top.hasOwnAlert);
+    QVERIFY(top.inGraph);
+    QCOMPARE(loaded->rootCauses[1].service, u"network"_s);
+    QVERIFY(!loaded->rootCauses[1].hasOwnAlert);
+    QVERIFY(!loaded->rootCauses[1].inGraph);
+    QCOMPARE(loaded->rootCauses[1].evidence, QStringList{u"silent: no alert of its own"_s});
+
+    QVERIFY(!store.loadIncident(id + 100));
+    const QVector<Incident> list = store.loadIncidents();
+    QCOMPARE(list.size(), 1);
+    QCOMPARE(list[0].alerts.size(), 2);
+    QCOMPARE(list[0].rootCauses.size(), 2);
+}
+
+void TestStore::upsertByKeyKeepsIdAndReplacesMembers()
+{
+    Store store(u"tst-upsert"_s);
+    QVERIFY(openStore(store));
+    const Alert a = makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0);
+    const Alert b = makeAlert(u"B"_s, u"db"_s, Alert::Status::Firing, 0);
+    const Alert c = makeAlert(u"C"_s, u"cache"_s, Alert::Status::Firing, 0);
+
+    const qint64 id = store.saveIncident(makeIncident(u"storm"_s, {a, b}), nullptr);
+    QVERIFY(id > 0);
+    const qint64 other = store.saveIncident(makeIncident(u"other"_s, {c}), nullptr);
+    QVERIFY(other > 0 && other != id);
+
+    Incident grown = makeIncident(u"storm"_s, {b, c});
+    grown.rootCauses.resize(1);
+    grown.notificationCount = 42;
+    grown.lastAlertAt = t0.addSecs(600);
+    QCOMPARE(store.saveIncident(grown, nullptr), id);
+
+    const auto loaded = store.loadIncident(id);
+    QVERIFY(loaded);
+    QCOMPARE(loaded->alerts.size(), 2); // replaced, not appended
+    QCOMPARE(loaded->alerts[0].fingerprint(), b.fingerprint);
+    QCOMPARE(loaded->alerts[1].fingerprint(), c.fingerprint);
+    QCOMPARE(loaded->rootCauses.size(), 1);
+    QCOMPARE(loaded->notificationCount, 42);
+    QCOMPARE(loaded->lastAlertAt, t0.addSecs(600));
+
+    // Newest (by last alert) first.
+    const QVector<Incident> list = store.loadIncidents();
+    QCOMPARE(list.size(), 2);
+    QCOMPARE(list[0].id, id);
+    QCOMPARE(list[1].id, other);
+    QCOMPARE(store.loadIncidents(1).size(), 1);
+}
+
+void TestStore::saveIncidentsIsOneTransaction()
+{
+    Store store(u"tst-batch"_s);
+    QVERIFY(openStore(store));
+    const Alert a = makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0);
+    QVector<Incident> batch{makeIncident(u"one"_s, {a}), makeIncident(u"two"_s, {a})};
+    QString error;
+    QVERIFY2(store.saveIncidents(batch, &error), qPrintable(error));
+    QVERIFY(batch[0].id > 0);
+    QVERIFY(batch[1].id > 0);
+    QVERIFY(batch[0].id != batch[1].id);
+    QCOMPARE(store.loadIncident(batch[1].id)->key, u"two"_s);
+
+    // A bad element (no key) rolls back the whole batch, including the good one before it.
+    QVector<Incident> bad{makeIncident(u"three"_s, {a}), makeIncident(QString(), {a})};
+    QVERIFY(!store.saveIncidents(bad, &error));
+    QVERIFY(!error.isEmpty());
+    QCOMPARE(store.lastError(), error);
+    QCOMPARE(bad[0].id, 0);
+    QCOMPARE(store.loadIncidents().size(), 2);
+}
+
+void TestStore::triggeredSaveKeepsAcknowledgement()
+{
+    qputenv("USER", "carol");
+    Store store(u"tst-keepack"_s);
+    QVERIFY(openStore(store));
+    const Alert a = makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0);
+    const qint64 id = store.saveIncident(makeIncident(u"k"_s, {a}), nullptr);
+    QVERIFY(store.recordAction(id, u"ack"_s, {}, nullptr));
+
+    // The correlator knows nothing of acks: its next save says Triggered with no ack fields.
+    QCOMPARE(store.saveIncident(makeIncident(u"k"_s, {a}), nullptr), id);
+    auto loaded = store.loadIncident(id);
+    QCOMPARE(loaded->state, Incident::State::Acknowledged);
+    QCOMPARE(loaded->acknowledgedBy, u"carol"_s);
+    QVERIFY(loaded->acknowledgedAt.isValid());
+
+    // A definite state from the correlator (all alerts resolved) is taken; the ack stays on record.
+    Incident resolved = makeIncident(u"k"_s, {a});
+    resolved.state = Incident::State::Resolved;
+    QCOMPARE(store.saveIncident(resolved, nullptr), id);
+    loaded = store.loadIncident(id);
+    QCOMPARE(loaded->state, Incident::State::Resolved);
+    QCOMPARE(loaded->acknowledgedBy, u"carol"_s);
+}
+
+void TestStore::ackSurvivesReopen()
+{
+    qputenv("USER", "alice");
+    const Alert a = makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0);
+    qint64 id = 0;
+    const QDateTime before = QDateTime::currentDateTimeUtc().addMSecs(-1);
+    {
+        Store store(u"tst-ack"_s);
+        QVERIFY(openStore(store));
+        QVERIFY(store.recordNotifications({a}, nullptr));
+        id = store.saveIncident(makeIncident(u"k"_s, {a}), nullptr);
+        QVERIFY(id > 0);
+        QString error;
+        QVERIFY2(store.recordAction(id, u"note"_s, u"looking at db — ça brûle"_s, &error), qPrintable(error));
+        QVERIFY2(store.recordAction(id, u"ack"_s, {}, &error), qPrintable(error));
+        store.close();
+        QVERIFY(!store.isOpen());
+        QCOMPARE(store.schemaVersion(), 0);
+    }
+    const QDateTime after = QDateTime::currentDateTimeUtc().addMSecs(1);
+
+    Store reopened(u"tst-ack"_s); // same name: the first Store released it
+    QVERIFY(openStore(reopened));
+    QCOMPARE(reopened.notificationCount(), 1);
+    const auto loaded = reopened.loadIncident(id);
+    QVERIFY(loaded);
+    QCOMPARE(loaded->state, Incident::State::Acknowledged);
+    QCOMPARE(loaded->acknowledgedBy, u"alice"_s);
+    QVERIFY(loaded->acknowledgedAt >= before && loaded->acknowledgedAt <= after);
+
+    const auto actions = reopened.actions(id);
+    QCOMPARE(actions.size(), 2);
+    QCOMPARE(actions[0].kind, u"note"_s);
+    QCOMPARE(actions[0].note, u"looking at db — ça brûle"_s);
+    QCOMPARE(actions[0].user, u"alice"_s);
+    QCOMPARE(actions[0].incidentId, id);
+    QCOMPARE(actions[1].kind, u"ack"_s);
+    QCOMPARE(actions[1].at, loaded->acknowledgedAt);
+    QVERIFY(reopened.actions(id + 1).isEmpty());
+}
+
+void TestStore::actionStateChanges_data()
+{
+    QTest::addColumn<QStringList>("kinds");
+    QTest::addColumn<Incident::State>("state");
+    QTest::addColumn<bool>("acknowledged");
+
+    QTest::addRow("note only") << QStringList{u"note"_s} << Incident::State::Triggered << false;
+    QTest::addRow("ack") << QStringList{u"ack"_s} << Incident::State::Acknowledged << true;
+    QTest::addRow("mitigate") << QStringList{u"ack"_s, u"mitigate"_s} << Incident::State::Mitigated << true;
+    QTest::addRow("resolve") << QStringList{u"resolve"_s} << Incident::State::Resolved << false;
+    QTest::addRow("ack after resolve keeps resolved") << QStringList{u"resolve"_s, u"ack"_s}
+                                                      << Incident::State::Resolved << true;
+}
+
+void TestStore::actionStateChanges()
+{
+    QFETCH(QStringList, kinds);
+    QFETCH(Incident::State, state);
+    QFETCH(bool, acknowledged);
+
+    Store store(u"tst-actions"_s);
+    QVERIFY(openStore(store));
+    const qint64 id = store.saveIncident(makeIncident(u"k"_s, {makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0)}),
+                                         nullptr);
+    for (const QString& kind : kinds) {
+        QString error;
+        QVERIFY2(store.recordAction(id, kind, u"by test"_s, &error), qPrintable(error));
+    }
+    const auto loaded = store.loadIncident(id);
+    QCOMPARE(loaded->state, state);
+    QCOMPARE(loaded->acknowledgedAt.isValid(), acknowledged);
+    QCOMPARE(store.actions(id).size(), kinds.size());
+}
+
+void TestStore::actionOnMissingIncidentFails()
+{
+    Store store(u"tst-missing"_s);
+    QVERIFY(openStore(store));
+    QString error;
+    QVERIFY(!store.recordAction(12345, u"ack"_s, {}, &error));
+    QVERIFY(error.contains(u"12345"_s));
+    const qint64 id = store.saveIncident(makeIncident(u"k"_s, {}), nullptr);
+    QVERIFY(!store.recordAction(id, QString(), {}, &error)); // no kind
+    QVERIFY(store.actions(12345).isEmpty());
+    QVERIFY(store.actions(id).isEmpty());
+}
+
+void TestStore::mergedIncidentsAreHidden()
+{
+    Store store(u"tst-merge"_s);
+    QVERIFY(openStore(store));
+    const Alert a = makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0);
+    const qint64 keep = store.saveIncident(makeIncident(u"keep"_s, {a}), nullptr);
+    const qint64 gone = store.saveIncident(makeIncident(u"gone"_s, {a}), nullptr);
+    QString error;
+    QVERIFY(!store.markMerged(u"gone"_s, keep + gone + 10, &error)); // target does not exist
+    QVERIFY(!error.isEmpty());
+    QVERIFY(!store.markMerged(u"nosuchkey"_s, keep, &error));
+    QVERIFY(!store.markMerged(u"keep"_s, keep, &error)); // not into itself
+    QCOMPARE(store.loadIncidents().size(), 2);
+
+    QVERIFY2(store.markMerged(u"gone"_s, keep, &error), qPrintable(error));
+    const QVector<Incident> list = store.loadIncidents();
+    QCOMPARE(list.size(), 1);
+    QCOMPARE(list[0].id, keep);
+    QVERIFY(store.loadIncident(gone)); // still reachable by id, for review
+}
+
+void TestStore::changesRoundTrip()
+{
+    Store store(u"tst-changes"_s);
+    QVERIFY(openStore(store));
+    const ChangeEvent deploy{u"db"_s, u"deploy"_s, t0.addSecs(-300), u"v2.3.1 → v2.4.0"_s, u"https://ci/1"_s};
+    const ChangeEvent flag{u"api"_s, u"feature-flag"_s, t0.addSecs(-60), u"new-cache on"_s, QString()};
+    QString error;
+    QVERIFY2(store.recordChange(flag, &error), qPrintable(error));
+    QVERIFY2(store.recordChange(deploy, &error), qPrintable(error));
+
+    const QVector<ChangeEvent> all = store.loadChanges({});
+    QCOMPARE(all.size(), 2);
+    QCOMPARE(all[0].service, u"db"_s); // ordered by time, not by arrival
+    QCOMPARE(all[0].kind, u"deploy"_s);
+    QCOMPARE(all[0].at, deploy.at);
+    QCOMPARE(all[0].description, deploy.description);
+    QCOMPARE(all[0].link, deploy.link);
+    QCOMPARE(all[1].link, QString());
+    QCOMPARE(store.loadChanges(t0.addSecs(-100)).size(), 1);
+}
+
+void TestStore::unicodeLabelsRoundTrip_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("value");
+
+    QTest::addRow("accents") << u"équipe"_s << u"données-prod"_s;
+    QTest::addRow("cjk") << u"服务"_s << u"数据库主节点"_s;
+    QTest::addRow("emoji (surrogate pairs)") << u"mood"_s << u"🔥💥 on fire"_s;
+    QTest::addRow("rtl") << u"region"_s << u"מרכז-נתונים"_s;
+    QTest::addRow("json specials") << u"query"_s << uR"(a "quoted" \ back\slash {"x":[1]})"_s;
+    QTest::addRow("control chars") << u"multi"_s << u"line1\nline2\ttab\r\x01\x1f"_s;
+    QTest::addRow("empty value") << u"empty"_s << QString();
+    QTest::addRow("sql lookalike") << u"x'); DROP TABLE alerts;--"_s << u"' OR 1=1 --"_s;
+}
+
+void TestStore::unicodeLabelsRoundTrip()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, value);
+
+    Store store(u"tst-unicode"_s);
+    QVERIFY(openStore(store));
+    Alert a = makeAlert(u"Ünïcödé"_s, u"api"_s, Alert::Status::Firing, 0);
+    a.labels.insert(name, value);
+    a.annotations.insert(u"description"_s, value + u" / "_s + name);
+    a.fingerprint = Alert::fingerprintOf(a.labels);
+    QString error;
+    QVERIFY2(store.recordNotifications({a}, &error), qPrintable(error));
+
+    const QVector<Alert> back = store.loadNotifications({});
+    QCOMPARE(back.size(), 1);
+    QCOMPARE(back[0].labels, a.labels);
+    QCOMPARE(back[0].labels.value(name), value);
+    QCOMPARE(back[0].annotations, a.annotations);
+    QCOMPARE(back[0].fingerprint, a.fingerprint);
+    QCOMPARE(Alert::fingerprintOf(back[0].labels), a.fingerprint); // verbatim: the hash still matches
+
+    Incident inc = makeIncident(u"ключ-"_s + value, {a});
+    inc.rootCauses[0].evidence = {value, name};
+    const qint64 id = store.saveIncident(inc, &error);
+    QVERIFY2(id > 0, qPrintable(error));
+    const auto loaded = store.loadIncident(id);
+    QCOMPARE(loaded->key, inc.key);
+    QCOMPARE(loaded->alerts[0].latest.labels, a.labels);
+    QCOMPARE(loaded->rootCauses[0].evidence, (QStringList{value, name}));
+    QCOMPARE(store.alertCount(), 1); // the SQL lookalike did not drop anything
+}
+
+void TestStore::migratesVersion1Database()
+{
+    // A frozen copy of the v1 schema as the first release wrote it, with some v1 data: what an
+    // upgrading user has on disk. Deliberately not taken from StoreSchema.
+    {
+        RawDb raw(dbPath());
+        const QStringList v1{
+            u"CREATE TABLE alerts (fingerprint TEXT PRIMARY KEY NOT NULL, labels TEXT NOT NULL, annotations TEXT NOT NULL, "
+            "status TEXT NOT NULL, starts_at INTEGER, ends_at INTEGER, first_starts_at INTEGER, "
+            "first_received_at INTEGER NOT NULL, last_received_at INTEGER NOT NULL, "
+            "notification_count INTEGER NOT NULL DEFAULT 0, flap_count INTEGER NOT NULL DEFAULT 0, "
+            "source TEXT NOT NULL DEFAULT '', generator_url TEXT NOT NULL DEFAULT '')"_s,
+            u"CREATE TABLE notifications (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL, status TEXT NOT NULL, "
+            "starts_at INTEGER, ends_at INTEGER, received_at INTEGER NOT NULL, source TEXT NOT NULL DEFAULT '')"_s,
+            u"CREATE TABLE incidents (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, state TEXT NOT NULL, "
+            "severity TEXT NOT NULL DEFAULT '', first_alert_at INTEGER, last_alert_at INTEGER, "
+            "notification_count INTEGER NOT NULL DEFAULT 0, acknowledged_at INTEGER, acknowledged_by TEXT, "
+            "merged_into INTEGER REFERENCES incidents(id), created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)"_s,
+            u"CREATE TABLE incident_alerts (incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE, "
+            "fingerprint TEXT NOT NULL, position INTEGER NOT NULL, inhibited INTEGER NOT NULL DEFAULT 0, "
+            "PRIMARY KEY (incident_id, fingerprint))"_s,
+            u"CREATE TABLE root_causes (incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE, "
+            "rank INTEGER NOT NULL, service TEXT NOT NULL, score REAL NOT NULL, confidence REAL NOT NULL, "
+            "evidence TEXT NOT NULL, PRIMARY KEY (incident_id, rank))"_s,
+            u"CREATE TABLE actions (id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL REFERENCES incidents(id) "
+            "ON DELETE CASCADE, kind TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', at INTEGER NOT NULL, user TEXT NOT NULL)"_s,
+            u"CREATE TABLE changes (id INTEGER PRIMARY KEY, service TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, "
+            "description TEXT NOT NULL DEFAULT '', link TEXT NOT NULL DEFAULT '')"_s,
+            u"INSERT INTO alerts VALUES('fp-api', '{\"alertname\":\"HighLatency\",\"service\":\"api\"}', '{}', 'firing', "
+            "1000, NULL, 1000, 1005, 1005, 1, 0, 'replay:old', '')"_s,
+            u"INSERT INTO alerts VALUES('fp-db', '{\"alertname\":\"DiskFull\",\"service\":\"db\"}', '{}', 'firing', "
+            "900, NULL, 900, 905, 905, 1, 0, 'replay:old', '')"_s,
+            u"INSERT INTO notifications VALUES(1, 'fp-db', 'firing', 900, NULL, 905, 'replay:old')"_s,
+            u"INSERT INTO notifications VALUES(2, 'fp-api', 'firing', 1000, NULL, 1005, 'replay:old')"_s,
+            u"INSERT INTO incidents VALUES(1, 'fp-db', 'acknowledged', 'critical', 900, 1005, 2, 2000, 'bob', NULL, 1, 1)"_s,
+            u"INSERT INTO incident_alerts VALUES(1, 'fp-db', 0, 0)"_s,
+            u"INSERT INTO incident_alerts VALUES(1, 'fp-api', 1, 0)"_s,
+            u"INSERT INTO root_causes VALUES(1, 0, 'db', 2.0, 0.7, '[\"db first\"]')"_s,
+            u"INSERT INTO root_causes VALUES(1, 1, 'network', 1.0, 0.2, '[]')"_s,
+            u"INSERT INTO actions VALUES(1, 1, 'ack', '', 2000, 'bob')"_s,
+            u"PRAGMA user_version=1"_s,
+        };
+        for (const QString& sql : v1)
+            QVERIFY(raw.exec(sql));
+    }
+
+    Store store(u"tst-migrate"_s);
+    QVERIFY(openStore(store));
+    QCOMPARE(store.schemaVersion(), Store::latestSchemaVersion());
+    QCOMPARE(store.notificationCount(), 2);
+    QCOMPARE(store.alertCount(), 2);
+
+    const auto inc = store.loadIncident(1);
+    QVERIFY(inc);
+    QCOMPARE(inc->key, u"fp-db"_s);
+    QCOMPARE(inc->state, Incident::State::Acknowledged);
+    QCOMPARE(inc->acknowledgedBy, u"bob"_s);
+    QCOMPARE(inc->acknowledgedAt, QDateTime::fromMSecsSinceEpoch(2000, Qt::UTC));
+    QCOMPARE(inc->alerts.size(), 2);
+    QCOMPARE(inc->alerts[0].fingerprint(), u"fp-db"_s);
+    QCOMPARE(inc->alerts[1].latest.labels.value(u"alertname"_s), u"HighLatency"_s);
+    // Back-filled by the v2 step from what v1 stored.
+    QCOMPARE(inc->affectedServices, (QStringList{u"api"_s, u"db"_s}));
+    QCOMPARE(inc->rootCauses.size(), 2);
+    QVERIFY(inc->rootCauses[0].hasOwnAlert);
+    QVERIFY(!inc->rootCauses[1].hasOwnAlert);
+    QCOMPARE(inc->rootCauses[0].evidence, QStringList{u"db first"_s});
+    QCOMPARE(store.actions(1).size(), 1);
+
+    // And the migrated file takes new data.
+    Alert more = makeAlert(u"HighLatency"_s, u"api"_s, Alert::Status::Resolved, 0, u"fp-api"_s);
+    QVERIFY(store.recordNotifications({more, makeAlert(u"HighLatency"_s, u"api"_s, Alert::Status::Firing, 10, u"fp-api"_s)},
+                                      nullptr));
+    QCOMPARE(store.notificationCount(), 4);
+    QCOMPARE(store.loadIncident(1)->alerts[1].flapCount, 1);
+    store.close();
+
+    RawDb raw(dbPath());
+    QCOMPARE(raw.scalar(u"PRAGMA user_version"_s).toInt(), Store::latestSchemaVersion());
+    QCOMPARE(raw.scalar(u"SELECT count(*) FROM sqlite_master WHERE name = 'notifications_by_received'"_s).toInt(), 1);
+}
+
+void TestStore::refusesNewerSchema()
+{
+    const int future = Store::latestSchemaVersion() + 1;
+    {
+        RawDb raw(dbPath());
+        QVERIFY(raw.exec(u"CREATE TABLE from_the_future (x)"_s));
+        QVERIFY(raw.exec(u"PRAGMA user_version=%1"_s.arg(future)));
+    }
+    Store store(u"tst-future"_s);
+    QString error;
+    QVERIFY(!store.open(dbPath(), &error));
+    QVERIFY(!store.isOpen());
+    QVERIFY2(error.contains(u"newer"_s), qPrintable(error));
+    QVERIFY2(error.contains(QString::number(future)), qPrintable(error));
+    QCOMPARE(store.lastError(), error);
+    QVERIFY(!store.recordNotifications({makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0)}, &error));
+
+    RawDb raw(dbPath()); // untouched
+    QCOMPARE(raw.scalar(u"PRAGMA user_version"_s).toInt(), future);
+    QCOMPARE(raw.scalar(u"SELECT count(*) FROM sqlite_master WHERE name = 'alerts'"_s).toInt(), 0);
+}
+
+void TestStore::badPathGivesError_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addRow("missing directory") << u"missing-dir"_s;
+    QTest::addRow("path is a directory") << u"directory"_s;
+    QTest::addRow("not a database") << u"garbage"_s;
+    QTest::addRow("empty path") << u"empty"_s;
+}
+
+void TestStore::badPathGivesError()
+{
+    QFETCH(QString, kind);
+    QString path;
+    if (kind == u"missing-dir") {
+        path = m_dir->filePath(u"no/such/dir/nightwatch.db"_s);
+    } else if (kind == u"directory") {
+        path = m_dir->filePath(u"adir"_s);
+        QVERIFY(QDir(m_dir->path()).mkdir(u"adir"_s));
+    } else if (kind == u"garbage") {
+        path = m_dir->filePath(u"garbage.db"_s);
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(8192, 'x'));
+    }
+
+    Store store(u"tst-bad"_s);
+    QString error;
+    QVERIFY(!store.open(path, &error));
+    QVERIFY(!error.isEmpty());
+    QVERIFY(!store.isOpen());
+    QCOMPARE(store.schemaVersion(), 0);
+    // Every call on a store that failed to open answers "no", never crashes.
+    QVERIFY(!store.recordNotifications({makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0)}, &error));
+    QCOMPARE(store.saveIncident(makeIncident(u"k"_s, {}), &error), 0);
+    QVERIFY(!store.recordAction(1, u"ack"_s, {}, &error));
+    QVERIFY(!store.recordChange(ChangeEvent{}, &error));
+    QVERIFY(!store.loadIncident(1));
+    QVERIFY(store.loadIncidents().isEmpty());
+    QVERIFY(store.loadNotifications({}).isEmpty());
+    QCOMPARE(store.notificationCount(), 0);
+    QVERIFY(!QSqlDatabase::contains(u"tst-bad"_s)); // the failed open released its connection
+
+    // The same Store can then open a good file.
+    QVERIFY(openStore(store));
+}
+
+void TestStore::connectionNameInUseIsRefused()
+{
+    Store first(u"tst-shared-name"_s);
+    QVERIFY(openStore(first));
+    Store second(u"tst-shared-name"_s);
+    QString error;
+    QVERIFY(!second.open(m_dir->filePath(u"other.db"_s), &error));
+    QVERIFY(error.contains(u"tst-shared-name"_s));
+    QVERIFY(first.isOpen()); // the first Store's connection was not taken over
+    QVERIFY(first.recordNotifications({makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0)}, &error));
+    QCOMPARE(first.notificationCount(), 1);
+
+    Store third(u"tst-other-name"_s); // two Stores on one file, as GUI and CLI would
+    QVERIFY(openStore(third));
+    QCOMPARE(third.notificationCount(), 1);
+}
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"
