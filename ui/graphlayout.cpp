@@ -53,7 +53,7 @@ GraphLayout::Result GraphLayout::compute(const Request& request)
     Agraph_t* g = agopen(const_cast<char*>("incident"), Agdirected, nullptr);
     set(g, "rankdir", request.leftToRight ? "LR" : "TB");
     set(g, "nodesep", "0.3");
-    set(g, "ranksep", "0.45");
+    set(g, "ranksep", request.leftToRight ? "0.35" : "0.45"); // LR ranks sit side by side: width is scarce
     set(g, "splines", "spline");
     set(g, "outputorder", "edgesfirst");
 
@@ -77,6 +77,13 @@ GraphLayout::Result GraphLayout::compute(const Request& request)
             continue;
         }
         edges.append(agedge(g, nodes.at(e.from), nodes.at(e.to), nullptr, 1));
+    }
+
+    if (request.wrapColumns > 0) {
+        for (int i = 0; i + request.wrapColumns < nodes.size(); ++i) {
+            Agedge_t* e = agedge(g, nodes.at(i), nodes.at(i + request.wrapColumns), nullptr, 1);
+            set(e, "style", "invis");
+        }
     }
 
     if (gvLayout(gvc, g, "dot") != 0) {

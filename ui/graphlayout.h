@@ -27,6 +27,9 @@ public:
         QVector<Node> nodes;
         QVector<Edge> edges;
         bool leftToRight = false;
+        // For nodes without edges: dot puts them all in one rank; invisible edges from node i to
+        // i + wrapColumns stack them into a grid of that many columns instead.
+        int wrapColumns = 0;
     };
     struct PlacedEdge
     {

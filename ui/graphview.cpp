@@ -23,6 +23,7 @@ struct GraphView::Plan
     QVector<GraphLayout::Edge> edges;
     QVector<GraphNodeItem::Info> outside;
     QString signature;
+    bool hasGraph = false;
 };
 
 struct GraphView::JobResult
@@ -51,6 +52,7 @@ GraphView::~GraphView() = default;
 GraphView::Plan GraphView::planFor(const ServiceGraph* graph, const Incident& incident)
 {
     Plan plan;
+    plan.hasGraph = graph != nullptr;
 
     // What the incident says about each service.
     QHash<QString, GraphNodeItem::Info> infos;
@@ -185,6 +187,7 @@ void GraphView::showIncident(std::shared_ptr<const ServiceGraph> graph, const In
     GraphLayout::Request outside;
     for (const auto& info : plan.outside)
         outside.nodes.append({info.service, GraphNodeItem::preferredSize(info)});
+    outside.wrapColumns = qMax(1, int(std::ceil(std::sqrt(1.5 * double(outside.nodes.size())))));
 
     // Both orientations for a small graph; the one that fills this panel best wins (a wide panel
     // suits left-to-right, a tall one top-to-bottom). Big neighbourhoods get one dot run only.
@@ -277,7 +280,8 @@ void GraphView::applyLayout(const Plan& plan, const JobResult& result)
         const qreal gap = plan.inGraph.isEmpty() ? 0 : 44;
         const QRectF mainBounds = result.main.bounds;
         const qreal top = (plan.inGraph.isEmpty() ? 0 : mainBounds.bottom()) + gap;
-        auto* caption = m_scene->addSimpleText(tr("Not in the dependency graph"));
+        auto* caption = m_scene->addSimpleText(plan.inGraph.isEmpty() && !plan.hasGraph ? tr("No dependency graph configured")
+                                                                                         : tr("Not in the dependency graph"));
         QFont font = GraphNodeItem::subtitleFont();
         font.setItalic(true);
         caption->setFont(font);

@@ -29,6 +29,9 @@ QString captionStyle()
 IncidentSummaryCard::IncidentSummaryCard(QWidget* parent)
     : QWidget(parent)
 {
+    // The card takes exactly its panel's width (labels wrap); only vertical scrolling, never sideways.
+    setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(12, 6, 12, 8);
     layout->setSpacing(3);
@@ -122,17 +125,19 @@ IncidentSummaryCard::IncidentSummaryCard(QWidget* parent)
     clear();
 }
 
-void IncidentSummaryCard::clear()
+void IncidentSummaryCard::clear(const QString& message)
 {
     m_incidentId = 0;
     m_evidenceLines.clear();
     m_badges->setText(QString());
-    m_rootService->setText(tr("No incident selected"));
+    m_rootService->setText(message.isEmpty() ? tr("No incident selected") : message);
+    m_rootService->setStyleSheet(u"color: #4A5560; font-size: 15pt; font-weight: 700;"_s);
     m_confidence->clear();
     m_confidenceBar->setValue(0);
     m_others->clear();
     m_others->setVisible(false);
-    m_evidence->setText(u"<span style='color:#4A5560'>%1</span>"_s.arg(tr("Select an incident on the left.").toHtmlEscaped()));
+    m_evidence->setText(u"<span style='color:#4A5560'>%1</span>"_s.arg(
+        (message.isEmpty() ? tr("Select an incident on the left.") : tr("Nothing needs you right now.")).toHtmlEscaped()));
     for (QLabel* l : {m_affected, m_window, m_counts, m_state}) {
         l->setText(u"—"_s);
         l->setToolTip(QString());
@@ -155,14 +160,14 @@ void IncidentSummaryCard::setIncident(const Incident& incident)
     m_incidentId = incident.id;
     const QColor sev = Theme::severityColor(incident.severity);
     const QString sevText = incident.severity.isEmpty() ? tr("unknown") : incident.severity;
-    m_badges->setText(u"<span style='background:%1; color:%2; font-weight:700;'>&nbsp;%3&nbsp;</span>"
-                      u"&nbsp;&nbsp;<b>%4</b>&nbsp;&nbsp;<span style='color:#4A5560;'>%5</span>"_s
-                          .arg(sev.name(), Theme::severityRank(incident.severity) == 2 ? u"#1A1A1A"_s : u"#FFFFFF"_s,
-                               sevText.toUpper().toHtmlEscaped(), Theme::stateText(incident.state).toUpper().toHtmlEscaped(),
-                               tr("#%1").arg(incident.id).toHtmlEscaped()));
+    // Plain spaces between the badges so a narrow card wraps them instead of growing wider than its panel.
+    m_badges->setText(u"<span style='background:%1; color:%2; font-weight:700;'>&nbsp;%3&nbsp;</span>  <b>%4</b>"_s.arg(
+        sev.name(), Theme::severityRank(incident.severity) == 2 ? u"#1A1A1A"_s : u"#FFFFFF"_s,
+        sevText.toUpper().toHtmlEscaped(), Theme::stateText(incident.state).toUpper().toHtmlEscaped()));
 
     const RootCauseCandidate* top = incident.topCause();
     m_evidenceLines = top ? top->evidence : QStringList();
+    m_rootService->setStyleSheet(u"color: #6A1B9A; font-size: 15pt; font-weight: 700;"_s);
     if (top) {
         m_rootService->setText(top->service);
         m_rootService->setToolTip(top->inGraph ? QString() : tr("%1 is not in the dependency graph").arg(top->service));

@@ -19,7 +19,7 @@ public:
     explicit IncidentSummaryCard(QWidget* parent = nullptr);
 
     void setIncident(const Incident& incident);
-    void clear();
+    void clear(const QString& message = {}); // message replaces "No incident selected"
 
     qint64 incidentId() const { return m_incidentId; }
     QPushButton* acknowledgeButton() const { return m_ackButton; }

@@ -125,7 +125,7 @@ MainWindow::MainWindow(QWidget* parent)
     cardScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     cardScroll->viewport()->setAutoFillBackground(false);
     m_card->setAutoFillBackground(false);
-    top->addWidget(panel(tr("SUMMARY"), cardScroll, top));
+    top->addWidget(panel(tr("INCIDENT"), cardScroll, top, &m_cardTitle));
 
     m_graphView = new GraphView;
     top->addWidget(panel(tr("DEPENDENCY GRAPH"), m_graphView, top, nullptr, new GraphLegend));
@@ -136,7 +136,7 @@ MainWindow::MainWindow(QWidget* parent)
     top->setStretchFactor(0, 0);
     top->setStretchFactor(1, 3);
     top->setStretchFactor(2, 2);
-    top->setSizes({336, 410, 324});
+    top->setSizes({300, 460, 310});
 
     right->addWidget(top);
     right->addWidget(buildAlertsPanel());
@@ -205,6 +205,10 @@ QWidget* MainWindow::buildIncidentPanel()
     m_incidentView->setMinimumWidth(230);
     m_incidentView->setAccessibleName(tr("Incidents"));
     layout->addWidget(m_incidentView, 1);
+    m_emptyList = new QLabel(tr("No incidents.\nAlerts that arrive are grouped here."), holder);
+    m_emptyList->setAlignment(Qt::AlignHCenter | Qt::AlignTop);
+    m_emptyList->setStyleSheet(u"color: #4A5560; padding: 24px 8px;"_s);
+    layout->addWidget(m_emptyList, 1);
     holder->setMinimumWidth(240);
     return holder;
 }
@@ -371,13 +375,17 @@ void MainWindow::onCurrentIncidentChanged()
 void MainWindow::showCurrentIncident()
 {
     const Incident* incident = m_incidentModel->incidentAt(m_incidentModel->rowOfKey(m_currentKey));
+    const bool any = m_incidentModel->rowCount() > 0;
+    m_emptyList->setVisible(!any);
+    m_incidentView->setVisible(any);
     if (!incident) {
-        m_card->clear();
+        m_card->clear(any ? QString() : tr("No open incidents"));
         m_alertModel->setAlerts({});
         m_alertModel->setRootCause({});
         m_graphView->clear();
         m_timelineView->clear();
         m_alertsTitle->setText(tr("ALERTS"));
+        m_cardTitle->setText(tr("INCIDENT"));
         updateFilterStatus();
         return;
     }
@@ -388,6 +396,7 @@ void MainWindow::showCurrentIncident()
     m_graphView->showIncident(m_snapshot ? m_snapshot->graph : nullptr, *incident);
     m_timelineView->showIncident(*incident, m_snapshot ? m_snapshot->changes : QVector<ChangeEvent>());
     m_alertsTitle->setText(tr("ALERTS OF INCIDENT #%1").arg(incident->id));
+    m_cardTitle->setText(tr("INCIDENT #%1").arg(incident->id));
     updateFilterStatus();
 }
 

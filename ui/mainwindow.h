@@ -82,6 +82,7 @@ private:
     QListView* m_incidentView = nullptr;
     QLabel* m_countsLabel = nullptr;
     QLabel* m_countsDetail = nullptr;
+    QLabel* m_emptyList = nullptr;
     SourceHealthBar* m_sourceBar = nullptr;
     IncidentSummaryCard* m_card = nullptr;
     GraphView* m_graphView = nullptr;
@@ -90,5 +91,6 @@ private:
     QLineEdit* m_filterEdit = nullptr;
     QLabel* m_filterStatus = nullptr;
     QLabel* m_alertsTitle = nullptr;
+    QLabel* m_cardTitle = nullptr;
     QLabel* m_updatedLabel = nullptr;
 };

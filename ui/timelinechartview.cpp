@@ -25,7 +25,6 @@ TimelineChartView::TimelineChartView(QWidget* parent)
     chart->setTheme(QChart::ChartThemeLight);
     chart->setAnimationOptions(QChart::NoAnimation); // snapshots arrive often; animation only distracts
     chart->legend()->setAlignment(Qt::AlignBottom);
-    chart->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries);
     chart->setMargins(QMargins(2, 2, 6, 0));
     chart->setBackgroundRoundness(0);
     setChart(chart); // the view takes ownership
@@ -178,7 +177,7 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
         yAxis->append(service == m_rootCause ? u"▶ "_s + service : service, double(rows - 1 - i));
     }
     QFont yFont = yAxis->labelsFont();
-    yFont.setPointSizeF(8.5);
+    yFont.setPointSizeF(8);
     yAxis->setLabelsFont(yFont);
     yAxis->setGridLineColor(QColor(0xEE, 0xF0, 0xF2));
     yAxis->setLabelsColor(QColor(0x26, 0x32, 0x38));
@@ -198,8 +197,11 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
     for (QAbstractSeries* s : all) {
         const auto* scatter = qobject_cast<QScatterSeries*>(s);
         const bool show = scatter && scatter->count() > 0;
-        for (QLegendMarker* marker : c->legend()->markers(s))
+        for (QLegendMarker* marker : c->legend()->markers(s)) {
             marker->setVisible(show);
+            if (s == root)
+                marker->setBrush(Theme::rootCauseColor()); // the ring alone reads as "empty" at legend size
+        }
     }
     QFont legendFont = c->legend()->font();
     legendFont.setPointSizeF(8);
