@@ -3,8 +3,8 @@
 // against postgres-main, cascading to payment, checkout, inventory, notification, redis timeouts
 // and kafka lag. Built by hand so the views are tested without the correlator or diagnoser.
 
-#include "model/incidentsnapshot.h"
 #include "graph/servicegraph.h"
+#include "model/incidentsnapshot.h"
 
 #include <QSet>
 #include <nlohmann/json.hpp>
@@ -154,10 +154,10 @@ inline Incident searchIncident()
     Incident incident;
     incident.id = 43;
     incident.key = QStringLiteral("search-es-heap");
-    incident.alerts = {alert(QStringLiteral("ElasticsearchHeapHigh"), QStringLiteral("elasticsearch"), QStringLiteral("warning"),
-                             at(13, 40), 4),
-                       alert(QStringLiteral("HighLatencyP99"), QStringLiteral("search-service"), QStringLiteral("warning"),
-                             at(13, 42), 3)};
+    incident.alerts = {alert(QStringLiteral("ElasticsearchHeapHigh"), QStringLiteral("elasticsearch"),
+                             QStringLiteral("warning"), at(13, 40), 4),
+                       alert(QStringLiteral("HighLatencyP99"), QStringLiteral("search-service"),
+                             QStringLiteral("warning"), at(13, 42), 3)};
     incident.affectedServices = {QStringLiteral("elasticsearch"), QStringLiteral("search-service")};
     RootCauseCandidate root;
     root.service = QStringLiteral("elasticsearch");
@@ -180,8 +180,8 @@ inline Incident resolvedAuthIncident()
     Incident incident;
     incident.id = 40;
     incident.key = QStringLiteral("auth-token-errors");
-    incident.alerts = {alert(QStringLiteral("TokenValidationErrors"), QStringLiteral("auth-service"), QStringLiteral("critical"),
-                             at(12, 10), 3, false)};
+    incident.alerts = {alert(QStringLiteral("TokenValidationErrors"), QStringLiteral("auth-service"),
+                             QStringLiteral("critical"), at(12, 10), 3, false)};
     incident.affectedServices = {};
     RootCauseCandidate root;
     root.service = QStringLiteral("auth-service");

@@ -36,6 +36,7 @@ private Q_SLOTS:
     void graphShowsNeighbourhoodWithRootHighlighted();
     void graphLargeGraphShowsOnlyNeighbourhood();
     void graphDropsOutdatedLayouts();
+    void graphWithoutServiceGraphStillShowsServices();
     void timelineHighlightsRootCause();
     void screenshotIsNotBlank();
     void acknowledgeButtonEmitsIncidentId();
@@ -97,7 +98,9 @@ void TestUiMainWindow::showsSnapshotAt1366x768()
     for (QWidget* w : regions) {
         QVERIFY2(w->isVisible(), w->metaObject()->className());
         QVERIFY2(w->width() >= 200 && w->height() >= 150,
-                 qPrintable(u"%1 is %2x%3"_s.arg(QString::fromLatin1(w->metaObject()->className())).arg(w->width()).arg(w->height())));
+                 qPrintable(u"%1 is %2x%3"_s.arg(QString::fromLatin1(w->metaObject()->className()))
+                                .arg(w->width())
+                                .arg(w->height())));
     }
     auto rectOf = [&](QWidget* w) { return QRect(w->mapTo(&window, QPoint(0, 0)), w->size()); };
     const QRect list = rectOf(window.incidentView());
@@ -194,6 +197,20 @@ void TestUiMainWindow::graphDropsOutdatedLayouts()
     QCOMPARE(view.nodeItemCount(), 0);
 }
 
+void TestUiMainWindow::graphWithoutServiceGraphStillShowsServices()
+{
+    GraphView view;
+    view.resize(600, 400);
+    view.show();
+    QSignalSpy finished(&view, &GraphView::layoutFinished);
+    view.showIncident(nullptr, fixture::blackFridayIncident());
+    QVERIFY(finished.wait(10000));
+    // No graph configured: every alerting service is drawn apart, the root still marked.
+    QCOMPARE(view.nodeItemCount(), 11);
+    QCOMPARE(view.highlightedRootCause(), u"postgres-main"_s);
+    QVERIFY(view.blastRadius().isEmpty());
+}
+
 void TestUiMainWindow::timelineHighlightsRootCause()
 {
     TimelineChartView view;
@@ -235,7 +252,8 @@ void TestUiMainWindow::screenshotIsNotBlank()
     // The graph region holds the red of critical nodes and the purple of the root highlight.
     auto hasColourNear = [&](const QColor& want) {
         for (QRgb c : colours) {
-            if (qAbs(qRed(c) - want.red()) < 8 && qAbs(qGreen(c) - want.green()) < 8 && qAbs(qBlue(c) - want.blue()) < 8)
+            if (qAbs(qRed(c) - want.red()) < 8 && qAbs(qGreen(c) - want.green()) < 8 &&
+                qAbs(qBlue(c) - want.blue()) < 8)
                 return true;
         }
         return false;
@@ -345,8 +363,8 @@ void TestUiMainWindow::unreachableSourceShownWhileIncidentsStay()
     const QList<QLabel*> labels = window.sourceBar()->findChildren<QLabel*>();
     bool shown = false;
     for (QLabel* label : labels)
-        shown |= label->isVisible() && label->text().contains(u"unreachable"_s)
-            && window.rect().contains(QRect(label->mapTo(&window, QPoint()), label->size()));
+        shown |= label->isVisible() && label->text().contains(u"unreachable"_s) &&
+                 window.rect().contains(QRect(label->mapTo(&window, QPoint()), label->size()));
     QVERIFY(shown);
     QCOMPARE(window.incidentModel()->rowCount(), 3);
     QCOMPARE(window.alertProxy()->rowCount(), 20);
@@ -374,7 +392,8 @@ void TestUiMainWindow::selectionKeptAcrossSnapshots()
     storm.key = u"second-storm"_s;
     storm.firstAlertAt = fixture::at(14, 40);
     Incident search = fixture::searchIncident();
-    search.alerts.append(fixture::alert(u"ElasticsearchGCPauses"_s, u"elasticsearch"_s, u"warning"_s, fixture::at(13, 50), 1));
+    search.alerts.append(
+        fixture::alert(u"ElasticsearchGCPauses"_s, u"elasticsearch"_s, u"warning"_s, fixture::at(13, 50), 1));
     next->incidents = {storm, fixture::blackFridayIncident(), search};
     window.setSnapshot(next);
 

@@ -146,10 +146,13 @@ void TestUiModels::alertModelColumns()
     QCOMPARE(cell(0, AlertTableModel::LabelsColumn), u"cluster=eu-west-1  env=prod"_s);
     QCOMPARE(cell(6, AlertTableModel::StatusColumn), u"resolved"_s);
     QCOMPARE(cell(14, AlertTableModel::InhibitedColumn), u"inhibited"_s);
-    QVERIFY(model.index(14, AlertTableModel::InhibitedColumn).data(Qt::ToolTipRole).toString().contains(
-        fixture::blackFridayIncident().alerts[13].fingerprint()));
+    QVERIFY(model.index(14, AlertTableModel::InhibitedColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(fixture::blackFridayIncident().alerts[13].fingerprint()));
     QCOMPARE(cell(13, AlertTableModel::InhibitedColumn), QString());
-    QCOMPARE(model.index(0, AlertTableModel::OnsetColumn).data(AlertTableModel::SortRole).toDateTime(), fixture::at(14, 1, 5));
+    QCOMPARE(model.index(0, AlertTableModel::OnsetColumn).data(AlertTableModel::SortRole).toDateTime(),
+             fixture::at(14, 1, 5));
     QCOMPARE(model.index(1, 0).data(AlertTableModel::LabelsRole).toMap().value(u"pool"_s).toString(), u"orders-rw"_s);
 }
 

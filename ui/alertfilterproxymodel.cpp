@@ -4,8 +4,7 @@
 
 using namespace Qt::StringLiterals;
 
-AlertFilterProxyModel::AlertFilterProxyModel(QObject* parent)
-    : QSortFilterProxyModel(parent)
+AlertFilterProxyModel::AlertFilterProxyModel(QObject* parent) : QSortFilterProxyModel(parent)
 {
     setSortRole(AlertTableModel::SortRole);
 }
@@ -86,11 +85,21 @@ bool AlertFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& s
         const QString value = labels.value(term.key).toString();
         bool ok = true;
         switch (term.op) {
-        case Term::Op::Contains: ok = haystack.contains(term.value); break;
-        case Term::Op::Equal: ok = value == term.value; break;
-        case Term::Op::NotEqual: ok = value != term.value; break;
-        case Term::Op::Match: ok = term.regex.match(value).hasMatch(); break;
-        case Term::Op::NotMatch: ok = !term.regex.match(value).hasMatch(); break;
+        case Term::Op::Contains:
+            ok = haystack.contains(term.value);
+            break;
+        case Term::Op::Equal:
+            ok = value == term.value;
+            break;
+        case Term::Op::NotEqual:
+            ok = value != term.value;
+            break;
+        case Term::Op::Match:
+            ok = term.regex.match(value).hasMatch();
+            break;
+        case Term::Op::NotMatch:
+            ok = !term.regex.match(value).hasMatch();
+            break;
         }
         if (!ok)
             return false;

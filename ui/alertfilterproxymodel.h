@@ -25,7 +25,14 @@ protected:
 private:
     struct Term
     {
-        enum class Op { Contains, Equal, NotEqual, Match, NotMatch };
+        enum class Op
+        {
+            Contains,
+            Equal,
+            NotEqual,
+            Match,
+            NotMatch
+        };
         Op op = Op::Contains;
         QString key;
         QString value;

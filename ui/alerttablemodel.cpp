@@ -24,10 +24,7 @@ QString otherLabels(const LabelSet& labels)
 }
 } // namespace
 
-AlertTableModel::AlertTableModel(QObject* parent)
-    : KeyedTableModel<TrackedAlert>(parent)
-{
-}
+AlertTableModel::AlertTableModel(QObject* parent) : KeyedTableModel<TrackedAlert>(parent) {}
 
 void AlertTableModel::setAlerts(QVector<TrackedAlert> alerts)
 {
@@ -63,31 +60,47 @@ QVariant AlertTableModel::data(const QModelIndex& index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case AlertNameColumn: return latest.alertName();
-        case ServiceColumn: return latest.service();
-        case SeverityColumn: return latest.severity();
-        case StatusColumn: return latest.isFiring() ? tr("firing") : tr("resolved");
-        case OnsetColumn: return Theme::clock(alert.firstStartsAt);
-        case NotificationsColumn: return alert.notificationCount;
-        case InhibitedColumn: return alert.inhibited ? tr("inhibited") : QString();
-        case LabelsColumn: return otherLabels(latest.labels);
+        case AlertNameColumn:
+            return latest.alertName();
+        case ServiceColumn:
+            return latest.service();
+        case SeverityColumn:
+            return latest.severity();
+        case StatusColumn:
+            return latest.isFiring() ? tr("firing") : tr("resolved");
+        case OnsetColumn:
+            return Theme::clock(alert.firstStartsAt);
+        case NotificationsColumn:
+            return alert.notificationCount;
+        case InhibitedColumn:
+            return alert.inhibited ? tr("inhibited") : QString();
+        case LabelsColumn:
+            return otherLabels(latest.labels);
         }
         break;
     case SortRole:
         switch (index.column()) {
-        case OnsetColumn: return alert.firstStartsAt;
-        case NotificationsColumn: return alert.notificationCount;
-        case SeverityColumn: return Theme::severityRank(latest.severity());
-        case InhibitedColumn: return alert.inhibited;
-        default: return data(index, Qt::DisplayRole);
+        case OnsetColumn:
+            return alert.firstStartsAt;
+        case NotificationsColumn:
+            return alert.notificationCount;
+        case SeverityColumn:
+            return Theme::severityRank(latest.severity());
+        case InhibitedColumn:
+            return alert.inhibited;
+        default:
+            return data(index, Qt::DisplayRole);
         }
     case Qt::ToolTipRole:
         switch (index.column()) {
-        case OnsetColumn: return Theme::clockDate(alert.firstStartsAt);
+        case OnsetColumn:
+            return Theme::clockDate(alert.firstStartsAt);
         case InhibitedColumn:
             return alert.inhibited ? tr("Inhibited by alert %1").arg(alert.inhibitedBy) : QVariant();
-        case LabelsColumn: return otherLabels(latest.labels);
-        case AlertNameColumn: return latest.annotations.value(u"summary"_s, latest.annotations.value(u"description"_s));
+        case LabelsColumn:
+            return otherLabels(latest.labels);
+        case AlertNameColumn:
+            return latest.annotations.value(u"summary"_s, latest.annotations.value(u"description"_s));
         }
         break;
     case Qt::ForegroundRole:
@@ -132,7 +145,8 @@ QVariant AlertTableModel::data(const QModelIndex& index, int role) const
             parts << u"inhibited"_s;
         return parts.join(u'\n').toLower();
     }
-    case FingerprintRole: return alert.fingerprint();
+    case FingerprintRole:
+        return alert.fingerprint();
     }
     return {};
 }
@@ -142,14 +156,22 @@ QVariant AlertTableModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case AlertNameColumn: return tr("Alert");
-    case ServiceColumn: return tr("Service");
-    case SeverityColumn: return tr("Severity");
-    case StatusColumn: return tr("Status");
-    case OnsetColumn: return tr("Onset");
-    case NotificationsColumn: return tr("Notif.");
-    case InhibitedColumn: return tr("Inhibited");
-    case LabelsColumn: return tr("Labels");
+    case AlertNameColumn:
+        return tr("Alert");
+    case ServiceColumn:
+        return tr("Service");
+    case SeverityColumn:
+        return tr("Severity");
+    case StatusColumn:
+        return tr("Status");
+    case OnsetColumn:
+        return tr("Onset");
+    case NotificationsColumn:
+        return tr("Notif.");
+    case InhibitedColumn:
+        return tr("Inhibited");
+    case LabelsColumn:
+        return tr("Labels");
     }
     return {};
 }

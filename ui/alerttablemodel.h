@@ -10,7 +10,8 @@ class AlertTableModel : public KeyedTableModel<TrackedAlert>
     Q_OBJECT
 
 public:
-    enum Column {
+    enum Column
+    {
         AlertNameColumn,
         ServiceColumn,
         SeverityColumn,
@@ -21,7 +22,8 @@ public:
         LabelsColumn,
         ColumnCount
     };
-    enum Role {
+    enum Role
+    {
         LabelsRole = Qt::UserRole + 1, // QVariantMap of every label
         SearchTextRole,                // everything plain-text filtering may match, lower case
         SortRole,                      // typed value for sorting (QDateTime, int)

@@ -35,8 +35,8 @@ public:
     {
         int from = 0;
         int to = 0;
-        QPainterPath path;  // the spline, y pointing down
-        QPointF arrowBase;  // arrowhead from base to tip (tip touches the callee)
+        QPainterPath path; // the spline, y pointing down
+        QPointF arrowBase; // arrowhead from base to tip (tip touches the callee)
         QPointF arrowTip;
         bool hasArrow = false;
     };

@@ -28,8 +28,7 @@ QVector<Entry> entries()
 }
 } // namespace
 
-GraphLegend::GraphLegend(QWidget* parent)
-    : QWidget(parent)
+GraphLegend::GraphLegend(QWidget* parent) : QWidget(parent)
 {
     QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Preferred);
     policy.setHeightForWidth(true);

@@ -13,14 +13,14 @@ constexpr qreal BadgeHeight = 17;
 } // namespace
 
 GraphNodeItem::GraphNodeItem(const Info& info, const QRectF& rect, QGraphicsItem* parent)
-    : QGraphicsItem(parent)
-    , m_info(info)
-    , m_rect(rect)
+    : QGraphicsItem(parent), m_info(info), m_rect(rect)
 {
-    setToolTip(m_info.service + u'\n' + subtitle(m_info)
-               + (m_info.rootCause ? u"\n"_s + QCoreApplication::translate("GraphNodeItem", "Probable root cause") : QString())
-               + (m_info.blastRadius ? u"\n"_s + QCoreApplication::translate("GraphNodeItem", "In the blast radius of the root cause")
-                                     : QString()));
+    setToolTip(
+        m_info.service + u'\n' + subtitle(m_info) +
+        (m_info.rootCause ? u"\n"_s + QCoreApplication::translate("GraphNodeItem", "Probable root cause") : QString()) +
+        (m_info.blastRadius
+             ? u"\n"_s + QCoreApplication::translate("GraphNodeItem", "In the blast radius of the root cause")
+             : QString()));
     setZValue(1); // above edges
 }
 

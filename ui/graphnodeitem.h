@@ -25,7 +25,10 @@ public:
 
     GraphNodeItem(const Info& info, const QRectF& rect, QGraphicsItem* parent = nullptr);
 
-    enum { Type = UserType + 1 };
+    enum
+    {
+        Type = UserType + 1
+    };
     int type() const override { return Type; }
 
     const Info& info() const { return m_info; }

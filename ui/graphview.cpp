@@ -1,15 +1,15 @@
 #include "graphview.h"
 
-#include "model/incident.h"
 #include "graph/servicegraph.h"
+#include "model/incident.h"
 
 #include <QFutureWatcher>
 #include <QGraphicsPathItem>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
 #include <QMouseEvent>
-#include <QWheelEvent>
 #include <QSet>
+#include <QWheelEvent>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
@@ -32,9 +32,7 @@ struct GraphView::JobResult
     GraphLayout::Result outside;
 };
 
-GraphView::GraphView(QWidget* parent)
-    : QGraphicsView(parent)
-    , m_scene(new QGraphicsScene(this))
+GraphView::GraphView(QWidget* parent) : QGraphicsView(parent), m_scene(new QGraphicsScene(this))
 {
     setScene(m_scene);
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
@@ -76,10 +74,11 @@ GraphView::Plan GraphView::planFor(const ServiceGraph* graph, const Incident& in
         if (alert.isFiring() && !alert.inhibited) {
             ++info.firing;
             const int rank = Theme::severityRank(alert.latest.severity());
-            const Theme::AlertState s = rank >= 3 ? Theme::AlertState::Critical
+            const Theme::AlertState s = rank >= 3   ? Theme::AlertState::Critical
                                         : rank == 2 ? Theme::AlertState::Warning
                                                     : Theme::AlertState::Info;
-            if (info.state == Theme::AlertState::None || info.state == Theme::AlertState::Resolved || int(s) < int(info.state))
+            if (info.state == Theme::AlertState::None || info.state == Theme::AlertState::Resolved ||
+                int(s) < int(info.state))
                 info.state = s;
         } else if (alert.isFiring()) {
             ++info.firing; // inhibited: still firing, but painted as a warning at most
@@ -214,7 +213,8 @@ void GraphView::showIncident(std::shared_ptr<const ServiceGraph> graph, const In
         GraphLayout::Result other = GraphLayout::compute(across);
         auto scaleFor = [&](const GraphLayout::Result& r) {
             const qreal extra = result.outside.nodeRects.isEmpty() ? 0 : result.outside.bounds.height() + 50;
-            const QSizeF size(qMax(r.bounds.width(), result.outside.bounds.width()) + 24, r.bounds.height() + extra + 40);
+            const QSizeF size(qMax(r.bounds.width(), result.outside.bounds.width()) + 24,
+                              r.bounds.height() + extra + 40);
             return qMin(room.width() / size.width(), room.height() / size.height());
         };
         if (other.error.isEmpty() && scaleFor(other) > scaleFor(result.main) * 1.05)
@@ -244,8 +244,8 @@ void GraphView::applyLayout(const Plan& plan, const JobResult& result)
         return;
     }
 
-    const bool blastEdges = std::any_of(plan.inGraph.cbegin(), plan.inGraph.cend(),
-                                        [](const auto& i) { return i.blastRadius; });
+    const bool blastEdges =
+        std::any_of(plan.inGraph.cbegin(), plan.inGraph.cend(), [](const auto& i) { return i.blastRadius; });
     auto onBlastPath = [&](int from, int to) {
         const auto& a = plan.inGraph.at(from);
         const auto& b = plan.inGraph.at(to);
@@ -280,8 +280,9 @@ void GraphView::applyLayout(const Plan& plan, const JobResult& result)
         const qreal gap = plan.inGraph.isEmpty() ? 0 : 44;
         const QRectF mainBounds = result.main.bounds;
         const qreal top = (plan.inGraph.isEmpty() ? 0 : mainBounds.bottom()) + gap;
-        auto* caption = m_scene->addSimpleText(plan.inGraph.isEmpty() && !plan.hasGraph ? tr("No dependency graph configured")
-                                                                                         : tr("Not in the dependency graph"));
+        auto* caption =
+            m_scene->addSimpleText(plan.inGraph.isEmpty() && !plan.hasGraph ? tr("No dependency graph configured")
+                                                                            : tr("Not in the dependency graph"));
         QFont font = GraphNodeItem::subtitleFont();
         font.setItalic(true);
         caption->setFont(font);

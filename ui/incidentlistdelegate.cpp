@@ -58,19 +58,21 @@ void IncidentListDelegate::paint(QPainter* painter, const QStyleOptionViewItem& 
     painter->setFont(tf);
     const int confWidth = tfm.horizontalAdvance(conf);
     painter->setPen(open ? Theme::rootCauseColor() : Theme::mutedText());
-    painter->drawText(QRect(text.left(), text.top(), text.width() - confWidth - 8, tfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+    painter->drawText(QRect(text.left(), text.top(), text.width() - confWidth - 8, tfm.height()),
+                      Qt::AlignLeft | Qt::AlignVCenter,
                       tfm.elidedText(root, Qt::ElideRight, text.width() - confWidth - 8));
     painter->setPen(ink);
-    painter->drawText(QRect(text.left(), text.top(), text.width(), tfm.height()), Qt::AlignRight | Qt::AlignVCenter, conf);
+    painter->drawText(QRect(text.left(), text.top(), text.width(), tfm.height()), Qt::AlignRight | Qt::AlignVCenter,
+                      conf);
 
     // Line 2: counts
     painter->setFont(option.font);
     const int y2 = text.top() + tfm.height() + 2;
     const QString counts =
-        Theme::count(index.data(IncidentListModel::AlertCountRole).toInt(), tr("%1 alert"), tr("%1 alerts")) + u" · "_s
-        + Theme::count(index.data(IncidentListModel::ServiceCountRole).toInt(), tr("%1 service"), tr("%1 services"))
-        + u" · "_s
-        + tr("%1 notif.").arg(index.data(IncidentListModel::NotificationCountRole).toInt());
+        Theme::count(index.data(IncidentListModel::AlertCountRole).toInt(), tr("%1 alert"), tr("%1 alerts")) +
+        u" · "_s +
+        Theme::count(index.data(IncidentListModel::ServiceCountRole).toInt(), tr("%1 service"), tr("%1 services")) +
+        u" · "_s + tr("%1 notif.").arg(index.data(IncidentListModel::NotificationCountRole).toInt());
     painter->setPen(ink);
     painter->drawText(QRect(text.left(), y2, text.width(), bfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
                       bfm.elidedText(counts, Qt::ElideRight, text.width()));
@@ -78,8 +80,8 @@ void IncidentListDelegate::paint(QPainter* painter, const QStyleOptionViewItem& 
     // Line 3: severity + state  ............  first alert time
     const int y3 = y2 + bfm.height();
     const auto state = Incident::State(index.data(IncidentListModel::StateRole).toInt());
-    const QString left = index.data(IncidentListModel::SeverityRole).toString().toUpper() + u" · "_s
-        + index.data(IncidentListModel::StateTextRole).toString();
+    const QString left = index.data(IncidentListModel::SeverityRole).toString().toUpper() + u" · "_s +
+                         index.data(IncidentListModel::StateTextRole).toString();
     const QString when = Theme::clock(index.data(IncidentListModel::FirstAlertRole).toDateTime());
     QFont stateFont = option.font;
     stateFont.setBold(state == Incident::State::Triggered);

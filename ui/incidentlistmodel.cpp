@@ -6,10 +6,7 @@
 
 using namespace Qt::StringLiterals;
 
-IncidentListModel::IncidentListModel(QObject* parent)
-    : KeyedTableModel<Incident>(parent)
-{
-}
+IncidentListModel::IncidentListModel(QObject* parent) : KeyedTableModel<Incident>(parent) {}
 
 QString IncidentListModel::incidentKey(const Incident& incident)
 {
@@ -57,19 +54,32 @@ QVariant IncidentListModel::data(const QModelIndex& index, int role) const
     const RootCauseCandidate* top = incident.topCause();
 
     switch (role) {
-    case IncidentIdRole: return incident.id;
-    case IncidentKeyRole: return incidentKey(incident);
-    case SeverityRole: return incident.severity;
-    case SeverityColorRole: return Theme::severityColor(incident.severity);
-    case RootCauseRole: return top ? top->service : QString();
-    case ConfidenceRole: return top ? QVariant(top->confidence) : QVariant();
-    case AlertCountRole: return int(incident.alerts.size());
-    case NotificationCountRole: return incident.notificationCount;
-    case ServiceCountRole: return int(incident.affectedServices.size());
-    case StateRole: return int(incident.state);
-    case StateTextRole: return Theme::stateText(incident.state);
-    case FirstAlertRole: return incident.firstAlertAt;
-    case IsOpenRole: return incident.isOpen();
+    case IncidentIdRole:
+        return incident.id;
+    case IncidentKeyRole:
+        return incidentKey(incident);
+    case SeverityRole:
+        return incident.severity;
+    case SeverityColorRole:
+        return Theme::severityColor(incident.severity);
+    case RootCauseRole:
+        return top ? top->service : QString();
+    case ConfidenceRole:
+        return top ? QVariant(top->confidence) : QVariant();
+    case AlertCountRole:
+        return int(incident.alerts.size());
+    case NotificationCountRole:
+        return incident.notificationCount;
+    case ServiceCountRole:
+        return int(incident.affectedServices.size());
+    case StateRole:
+        return int(incident.state);
+    case StateTextRole:
+        return Theme::stateText(incident.state);
+    case FirstAlertRole:
+        return incident.firstAlertAt;
+    case IsOpenRole:
+        return incident.isOpen();
     case Qt::ToolTipRole:
         return tr("Incident #%1 — %2 alerts, %3 notifications, first alert %4")
             .arg(incident.id)
@@ -78,11 +88,16 @@ QVariant IncidentListModel::data(const QModelIndex& index, int role) const
             .arg(Theme::clockDate(incident.firstAlertAt));
     case Qt::DisplayRole:
         switch (index.column()) {
-        case SeverityColumn: return incident.severity;
-        case RootCauseColumn: return top ? top->service : tr("unknown");
-        case AlertsColumn: return Theme::count(incident.alerts.size(), tr("%1 alert"), tr("%1 alerts"));
-        case StateColumn: return Theme::stateText(incident.state);
-        case FirstAlertColumn: return Theme::clock(incident.firstAlertAt);
+        case SeverityColumn:
+            return incident.severity;
+        case RootCauseColumn:
+            return top ? top->service : tr("unknown");
+        case AlertsColumn:
+            return Theme::count(incident.alerts.size(), tr("%1 alert"), tr("%1 alerts"));
+        case StateColumn:
+            return Theme::stateText(incident.state);
+        case FirstAlertColumn:
+            return Theme::clock(incident.firstAlertAt);
         }
         break;
     case Qt::DecorationRole:
@@ -98,11 +113,16 @@ QVariant IncidentListModel::headerData(int section, Qt::Orientation orientation,
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case SeverityColumn: return tr("Severity");
-    case RootCauseColumn: return tr("Root cause");
-    case AlertsColumn: return tr("Alerts");
-    case StateColumn: return tr("State");
-    case FirstAlertColumn: return tr("First alert");
+    case SeverityColumn:
+        return tr("Severity");
+    case RootCauseColumn:
+        return tr("Root cause");
+    case AlertsColumn:
+        return tr("Alerts");
+    case StateColumn:
+        return tr("State");
+    case FirstAlertColumn:
+        return tr("First alert");
     }
     return {};
 }

@@ -3,28 +3,37 @@
 // first. Rows are keyed by the correlator's incident key, so a new snapshot never drops the
 // engineer's selection.
 
-#include "model/incident.h"
 #include "keyedtablemodel.h"
+#include "model/incident.h"
 
 class IncidentListModel : public KeyedTableModel<Incident>
 {
     Q_OBJECT
 
 public:
-    enum Column { SeverityColumn, RootCauseColumn, AlertsColumn, StateColumn, FirstAlertColumn, ColumnCount };
-    enum Role {
+    enum Column
+    {
+        SeverityColumn,
+        RootCauseColumn,
+        AlertsColumn,
+        StateColumn,
+        FirstAlertColumn,
+        ColumnCount
+    };
+    enum Role
+    {
         IncidentIdRole = Qt::UserRole + 1,
         IncidentKeyRole,
-        SeverityRole,       // QString, "critical"
-        SeverityColorRole,  // QColor
-        RootCauseRole,      // QString, empty when the diagnosis has no candidate
-        ConfidenceRole,     // double 0..1, or invalid
-        AlertCountRole,     // int
+        SeverityRole,      // QString, "critical"
+        SeverityColorRole, // QColor
+        RootCauseRole,     // QString, empty when the diagnosis has no candidate
+        ConfidenceRole,    // double 0..1, or invalid
+        AlertCountRole,    // int
         NotificationCountRole,
         ServiceCountRole,
-        StateRole,          // int(Incident::State)
+        StateRole, // int(Incident::State)
         StateTextRole,
-        FirstAlertRole,     // QDateTime (UTC)
+        FirstAlertRole, // QDateTime (UTC)
         IsOpenRole,
     };
 

@@ -26,8 +26,7 @@ QString captionStyle()
 }
 } // namespace
 
-IncidentSummaryCard::IncidentSummaryCard(QWidget* parent)
-    : QWidget(parent)
+IncidentSummaryCard::IncidentSummaryCard(QWidget* parent) : QWidget(parent)
 {
     // The card takes exactly its panel's width (labels wrap); only vertical scrolling, never sideways.
     setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
@@ -46,10 +45,10 @@ IncidentSummaryCard::IncidentSummaryCard(QWidget* parent)
     m_ackButton->setObjectName(u"acknowledgeButton"_s);
     m_ackButton->setMinimumHeight(26);
     m_ackButton->setCursor(Qt::PointingHandCursor);
-    m_ackButton->setStyleSheet(
-        u"QPushButton { background: #1565C0; color: white; font-weight: 600; border: none; border-radius: 4px; padding: 3px 10px; }"
-        u"QPushButton:hover { background: #0D47A1; }"
-        u"QPushButton:disabled { background: #E3E7EB; color: #4A5560; }"_s);
+    m_ackButton->setStyleSheet(u"QPushButton { background: #1565C0; color: white; font-weight: 600; border: none; "
+                               u"border-radius: 4px; padding: 3px 10px; }"
+                               u"QPushButton:hover { background: #0D47A1; }"
+                               u"QPushButton:disabled { background: #E3E7EB; color: #4A5560; }"_s);
     connect(m_ackButton, &QPushButton::clicked, this, [this]() {
         if (m_incidentId != 0)
             Q_EMIT acknowledgeRequested(m_incidentId);
@@ -137,7 +136,8 @@ void IncidentSummaryCard::clear(const QString& message)
     m_others->clear();
     m_others->setVisible(false);
     m_evidence->setText(u"<span style='color:#4A5560'>%1</span>"_s.arg(
-        (message.isEmpty() ? tr("Select an incident on the left.") : tr("Nothing needs you right now.")).toHtmlEscaped()));
+        (message.isEmpty() ? tr("Select an incident on the left.") : tr("Nothing needs you right now."))
+            .toHtmlEscaped()));
     for (QLabel* l : {m_affected, m_window, m_counts, m_state}) {
         l->setText(u"—"_s);
         l->setToolTip(QString());
@@ -198,14 +198,16 @@ void IncidentSummaryCard::setIncident(const Incident& incident)
     }
 
     if (m_evidenceLines.isEmpty()) {
-        m_evidence->setText(u"<span style='color:#4A5560'>%1</span>"_s.arg(tr("No evidence recorded.").toHtmlEscaped()));
+        m_evidence->setText(
+            u"<span style='color:#4A5560'>%1</span>"_s.arg(tr("No evidence recorded.").toHtmlEscaped()));
     } else {
         // Strongest first; the rest are one hover away so the card keeps its place on a small screen.
         constexpr qsizetype Shown = 4;
         QString html = u"<table cellspacing='0' cellpadding='1'>"_s;
         for (const QString& line : m_evidenceLines.mid(0, Shown))
-            html += u"<tr><td valign='top' style='color:#6A1B9A; padding-right:5px;'><b>•</b></td><td>%1</td></tr>"_s.arg(
-                line.toHtmlEscaped());
+            html +=
+                u"<tr><td valign='top' style='color:#6A1B9A; padding-right:5px;'><b>•</b></td><td>%1</td></tr>"_s.arg(
+                    line.toHtmlEscaped());
         if (m_evidenceLines.size() > Shown)
             html += u"<tr><td></td><td style='color:#4A5560'>%1</td></tr>"_s.arg(
                 tr("+%1 more (hover)").arg(m_evidenceLines.size() - Shown).toHtmlEscaped());
@@ -233,13 +235,13 @@ void IncidentSummaryCard::setIncident(const Incident& incident)
     m_affected->setText(affectedText);
     m_affected->setToolTip(affected.join(u'\n'));
 
-    m_counts->setText(Theme::count(incident.alerts.size(), tr("%1 alert"), tr("%1 alerts")) + u" · "_s
-                      + Theme::count(incident.notificationCount, tr("%1 notification"), tr("%1 notifications")));
+    m_counts->setText(Theme::count(incident.alerts.size(), tr("%1 alert"), tr("%1 alerts")) + u" · "_s +
+                      Theme::count(incident.notificationCount, tr("%1 notification"), tr("%1 notifications")));
     const qint64 minutes = incident.firstAlertAt.isValid() && incident.lastAlertAt.isValid()
-        ? incident.firstAlertAt.secsTo(incident.lastAlertAt) / 60
-        : -1;
-    m_window->setText(Theme::clock(incident.firstAlertAt) + u" → "_s + Theme::clock(incident.lastAlertAt)
-                      + (minutes >= 0 ? u"  ("_s + tr("%1 min").arg(minutes) + u')' : QString()));
+                               ? incident.firstAlertAt.secsTo(incident.lastAlertAt) / 60
+                               : -1;
+    m_window->setText(Theme::clock(incident.firstAlertAt) + u" → "_s + Theme::clock(incident.lastAlertAt) +
+                      (minutes >= 0 ? u"  ("_s + tr("%1 min").arg(minutes) + u')' : QString()));
     m_window->setToolTip(tr("First alert %1\nLast alert %2")
                              .arg(Theme::clockDate(incident.firstAlertAt), Theme::clockDate(incident.lastAlertAt)));
     QString state = Theme::stateText(incident.state);

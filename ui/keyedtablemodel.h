@@ -10,8 +10,7 @@
 #include <QStringList>
 #include <QVector>
 
-template <typename Row>
-class KeyedTableModel : public QAbstractTableModel
+template <typename Row> class KeyedTableModel : public QAbstractTableModel
 {
 public:
     using QAbstractTableModel::QAbstractTableModel;

@@ -44,7 +44,8 @@ QFrame* panel(const QString& title, QWidget* content, QWidget* parent, QLabel** 
     layout->setContentsMargins(1, 4, 1, 1);
     layout->setSpacing(2);
     auto* caption = new QLabel(title, frame);
-    caption->setStyleSheet(u"color: #37474F; font-weight: 700; font-size: 8pt; letter-spacing: 1px; padding-left: 8px;"_s);
+    caption->setStyleSheet(
+        u"color: #37474F; font-weight: 700; font-size: 8pt; letter-spacing: 1px; padding-left: 8px;"_s);
     if (titleLabel)
         *titleLabel = caption;
     layout->addWidget(caption);
@@ -56,11 +57,8 @@ QFrame* panel(const QString& title, QWidget* content, QWidget* parent, QLabel** 
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent)
-    , m_incidentModel(new IncidentListModel(this))
-    , m_alertModel(new AlertTableModel(this))
-    , m_alertProxy(new AlertFilterProxyModel(this))
-    , m_sourceModel(new SourceHealthModel(this))
+    : QMainWindow(parent), m_incidentModel(new IncidentListModel(this)), m_alertModel(new AlertTableModel(this)),
+      m_alertProxy(new AlertFilterProxyModel(this)), m_sourceModel(new SourceHealthModel(this))
 {
     setWindowTitle(tr("Nightwatch"));
     setObjectName(u"NightwatchMainWindow"_s);
@@ -165,9 +163,8 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_card, &IncidentSummaryCard::acknowledgeRequested, this, &MainWindow::acknowledgeRequested);
     connect(m_incidentView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &MainWindow::onCurrentIncidentChanged);
-    connect(m_graphView, &GraphView::serviceActivated, this, [this](const QString& service) {
-        m_filterEdit->setText(u"service=\"%1\""_s.arg(service));
-    });
+    connect(m_graphView, &GraphView::serviceActivated, this,
+            [this](const QString& service) { m_filterEdit->setText(u"service=\"%1\""_s.arg(service)); });
     createActions();
     resize(1366, 768);
     showCurrentIncident();
@@ -342,12 +339,13 @@ void MainWindow::setSnapshot(IncidentSnapshotPtr snapshot)
     int open = 0;
     for (const Incident& incident : s.incidents)
         open += incident.isOpen() ? 1 : 0;
-    m_countsLabel->setText(Theme::count(alerts, tr("%1 alert"), tr("%1 alerts")) + u" → "_s
-                           + Theme::count(s.incidents.size(), tr("%1 incident"), tr("%1 incidents")));
-    m_countsDetail->setText(Theme::count(notifications, tr("%1 notification"), tr("%1 notifications")) + u" · "_s
-                            + tr("%1 open").arg(open));
-    setWindowTitle(open > 0 ? Theme::count(open, tr("Nightwatch — %1 open incident"), tr("Nightwatch — %1 open incidents"))
-                            : tr("Nightwatch"));
+    m_countsLabel->setText(Theme::count(alerts, tr("%1 alert"), tr("%1 alerts")) + u" → "_s +
+                           Theme::count(s.incidents.size(), tr("%1 incident"), tr("%1 incidents")));
+    m_countsDetail->setText(Theme::count(notifications, tr("%1 notification"), tr("%1 notifications")) + u" · "_s +
+                            tr("%1 open").arg(open));
+    setWindowTitle(open > 0
+                       ? Theme::count(open, tr("Nightwatch — %1 open incident"), tr("Nightwatch — %1 open incidents"))
+                       : tr("Nightwatch"));
     m_updatedLabel->setText(tr("Snapshot at %1").arg(QDateTime::currentDateTime().toString(u"HH:mm:ss"_s)));
 
     // Keep the engineer on the incident they were reading; fall back to the top one.
@@ -406,7 +404,8 @@ void MainWindow::updateFilterStatus()
     const int total = m_alertModel->rowCount();
     m_filterStatus->setText(shown == total ? Theme::count(total, tr("%1 alert"), tr("%1 alerts"))
                                            : tr("%1 of %2 alerts").arg(shown).arg(total));
-    m_filterEdit->setStyleSheet(m_alertProxy->isFilterValid() ? QString() : u"QLineEdit { border: 2px solid #C62828; }"_s);
+    m_filterEdit->setStyleSheet(m_alertProxy->isFilterValid() ? QString()
+                                                              : u"QLineEdit { border: 2px solid #C62828; }"_s);
 }
 
 void MainWindow::selectNextIncident()

@@ -30,7 +30,7 @@ public:
     ~MainWindow() override;
 
     IncidentSnapshotPtr snapshot() const { return m_snapshot; }
-    qint64 currentIncidentId() const;  // 0 when nothing is selected
+    qint64 currentIncidentId() const; // 0 when nothing is selected
     QString currentIncidentKey() const { return m_currentKey; }
     bool selectIncident(const QString& key);
 

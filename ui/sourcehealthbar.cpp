@@ -10,9 +10,7 @@
 using namespace Qt::StringLiterals;
 
 SourceHealthBar::SourceHealthBar(QWidget* parent)
-    : QWidget(parent)
-    , m_layout(new QHBoxLayout(this))
-    , m_empty(new QLabel(tr("No alert sources configured"), this))
+    : QWidget(parent), m_layout(new QHBoxLayout(this)), m_empty(new QLabel(tr("No alert sources configured"), this))
 {
     m_layout->setContentsMargins(0, 0, 0, 0);
     m_layout->setSpacing(8);
@@ -66,8 +64,8 @@ void SourceHealthBar::rebuild()
         const QString stateText = col(SourceHealthModel::StateColumn).data().toString();
         const QString last = col(SourceHealthModel::LastSuccessColumn).data().toString();
         // A live source's time is its last success anyway; a broken one says so explicitly.
-        m_texts[r].head = u"● "_s + name + u"  "_s + stateText + u" · "_s
-            + (state == SourceHealth::State::Live ? last : tr("last ok %1").arg(last));
+        m_texts[r].head = u"● "_s + name + u"  "_s + stateText + u" · "_s +
+                          (state == SourceHealth::State::Live ? tr("ok %1").arg(last) : tr("last ok %1").arg(last));
         m_texts[r].error = col(SourceHealthModel::ErrorColumn).data().toString().simplified();
 
         QLabel* chip = m_chips.at(r);
@@ -78,9 +76,10 @@ void SourceHealthBar::rebuild()
         font.setBold(bad);
         chip->setFont(font);
         // Live sources are quiet green text; a problem source becomes a filled chip that stands out.
-        chip->setStyleSheet(bad ? u"QLabel { background: %1; color: %2; border-radius: 4px; padding: 3px 8px; }"_s
-                                      .arg(c.name(), state == SourceHealth::State::Stale ? u"#1A1A1A"_s : u"#FFFFFF"_s)
-                                : u"QLabel { color: #C8E6C9; border: 1px solid #43A047; border-radius: 4px; padding: 3px 8px; }"_s);
+        chip->setStyleSheet(
+            bad ? u"QLabel { background: %1; color: %2; border-radius: 4px; padding: 3px 8px; }"_s.arg(
+                      c.name(), state == SourceHealth::State::Stale ? u"#1A1A1A"_s : u"#FFFFFF"_s)
+                : u"QLabel { color: #C8E6C9; border: 1px solid #43A047; border-radius: 4px; padding: 3px 8px; }"_s);
     }
     fitChips();
 }
@@ -100,8 +99,8 @@ void SourceHealthBar::fitChips()
     int headWidth = 0;
     int errors = 0;
     for (int r = 0; r < m_chips.size(); ++r) {
-        headWidth += QFontMetrics(m_chips.at(r)->font()).horizontalAdvance(m_texts.at(r).head) + ChipPadding
-            + m_layout->spacing();
+        headWidth += QFontMetrics(m_chips.at(r)->font()).horizontalAdvance(m_texts.at(r).head) + ChipPadding +
+                     m_layout->spacing();
         errors += m_texts.at(r).error.isEmpty() ? 0 : 1;
     }
     const int room = qMax(0, width() - headWidth - 8);
@@ -112,7 +111,8 @@ void SourceHealthBar::fitChips()
         if (!t.error.isEmpty()) {
             const QFontMetrics fm(m_chips.at(r)->font());
             const int errorRoom = share - fm.horizontalAdvance(separator);
-            // Below a few words the error would be noise; the tooltip still has it, and the chip's colour says "broken".
+            // Below a few words the error would be noise; the tooltip still has it, and the chip's colour says
+            // "broken".
             if (errorRoom > fm.horizontalAdvance(u"connect to…"_s))
                 text += separator + fm.elidedText(t.error, Qt::ElideRight, errorRoom);
         }

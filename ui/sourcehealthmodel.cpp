@@ -2,10 +2,7 @@
 
 #include "theme.h"
 
-SourceHealthModel::SourceHealthModel(QObject* parent)
-    : KeyedTableModel<SourceHealth>(parent)
-{
-}
+SourceHealthModel::SourceHealthModel(QObject* parent) : KeyedTableModel<SourceHealth>(parent) {}
 
 void SourceHealthModel::setSources(QVector<SourceHealth> sources)
 {
@@ -30,11 +27,16 @@ QVariant SourceHealthModel::data(const QModelIndex& index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case NameColumn: return source.displayName.isEmpty() ? source.id : source.displayName;
-        case StateColumn: return Theme::sourceStateText(source.state);
-        case LastSuccessColumn: return Theme::clock(source.lastSuccessAt);
-        case AlertsColumn: return source.alertCount;
-        case ErrorColumn: return source.lastError;
+        case NameColumn:
+            return source.displayName.isEmpty() ? source.id : source.displayName;
+        case StateColumn:
+            return Theme::sourceStateText(source.state);
+        case LastSuccessColumn:
+            return Theme::clock(source.lastSuccessAt);
+        case AlertsColumn:
+            return source.alertCount;
+        case ErrorColumn:
+            return source.lastError;
         }
         break;
     case Qt::ToolTipRole: {
@@ -47,9 +49,12 @@ QVariant SourceHealthModel::data(const QModelIndex& index, int role) const
         if (index.column() == StateColumn)
             return Theme::sourceStateColor(source.state);
         break;
-    case StateRole: return int(source.state);
-    case StateColorRole: return Theme::sourceStateColor(source.state);
-    case SourceIdRole: return source.id;
+    case StateRole:
+        return int(source.state);
+    case StateColorRole:
+        return Theme::sourceStateColor(source.state);
+    case SourceIdRole:
+        return source.id;
     }
     return {};
 }
@@ -59,11 +64,16 @@ QVariant SourceHealthModel::headerData(int section, Qt::Orientation orientation,
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case NameColumn: return tr("Source");
-    case StateColumn: return tr("State");
-    case LastSuccessColumn: return tr("Last success");
-    case AlertsColumn: return tr("Alerts");
-    case ErrorColumn: return tr("Last error");
+    case NameColumn:
+        return tr("Source");
+    case StateColumn:
+        return tr("State");
+    case LastSuccessColumn:
+        return tr("Last success");
+    case AlertsColumn:
+        return tr("Alerts");
+    case ErrorColumn:
+        return tr("Last error");
     }
     return {};
 }

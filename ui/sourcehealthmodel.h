@@ -10,8 +10,17 @@ class SourceHealthModel : public KeyedTableModel<SourceHealth>
     Q_OBJECT
 
 public:
-    enum Column { NameColumn, StateColumn, LastSuccessColumn, AlertsColumn, ErrorColumn, ColumnCount };
-    enum Role {
+    enum Column
+    {
+        NameColumn,
+        StateColumn,
+        LastSuccessColumn,
+        AlertsColumn,
+        ErrorColumn,
+        ColumnCount
+    };
+    enum Role
+    {
         StateRole = Qt::UserRole + 1, // int(SourceHealth::State)
         StateColorRole,
         SourceIdRole,

@@ -12,7 +12,14 @@
 class Theme
 {
 public:
-    enum class AlertState { Critical, Warning, Info, Resolved, None };
+    enum class AlertState
+    {
+        Critical,
+        Warning,
+        Info,
+        Resolved,
+        None
+    };
 
     static QColor severityColor(const QString& severity);
     static QColor alertStateFill(AlertState state);
@@ -35,6 +42,6 @@ public:
     // "1 alert" / "3 alerts" without needing a loaded English numerus translation; both forms go through tr().
     static QString count(qint64 n, const QString& one, const QString& many) { return (n == 1 ? one : many).arg(n); }
 
-    static QString clock(const QDateTime& utc);      // "14:02:11"
-    static QString clockDate(const QDateTime& utc);  // "2026-11-27 14:02:11"
+    static QString clock(const QDateTime& utc);     // "14:02:11"
+    static QString clockDate(const QDateTime& utc); // "2026-11-27 14:02:11"
 };

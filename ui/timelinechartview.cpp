@@ -6,10 +6,12 @@
 
 #include <QCategoryAxis>
 #include <QChart>
+#include <QCursor>
 #include <QDateTimeAxis>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QScatterSeries>
+#include <QToolTip>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -17,8 +19,7 @@
 
 using namespace Qt::StringLiterals;
 
-TimelineChartView::TimelineChartView(QWidget* parent)
-    : QChartView(parent)
+TimelineChartView::TimelineChartView(QWidget* parent) : QChartView(parent)
 {
     setRenderHint(QPainter::Antialiasing);
     auto* chart = new QChart;
@@ -50,6 +51,7 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
         delete axis;
     }
     m_services.clear();
+    m_pointTexts.clear();
     m_rootCause.clear();
     m_onsets = 0;
     m_changeMarkers = 0;
@@ -92,8 +94,10 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
         s->setMarkerShape(shape);
         return s;
     };
-    auto* critical = makeSeries(tr("critical"), Theme::severityColor(u"critical"_s), 11, QScatterSeries::MarkerShapeCircle);
-    auto* warning = makeSeries(tr("warning"), Theme::severityColor(u"warning"_s), 11, QScatterSeries::MarkerShapeCircle);
+    auto* critical =
+        makeSeries(tr("critical"), Theme::severityColor(u"critical"_s), 11, QScatterSeries::MarkerShapeCircle);
+    auto* warning =
+        makeSeries(tr("warning"), Theme::severityColor(u"warning"_s), 11, QScatterSeries::MarkerShapeCircle);
     auto* other = makeSeries(tr("other"), Theme::severityColor(u"info"_s), 10, QScatterSeries::MarkerShapeCircle);
     auto* root = makeSeries(tr("root"), Theme::rootCauseColor(), 17, QScatterSeries::MarkerShapeCircle);
     root->setColor(Qt::transparent); // a ring around the root's own markers
@@ -119,6 +123,9 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
         (rank >= 3 ? critical : rank == 2 ? warning : other)->append(p);
         if (service == m_rootCause)
             root->append(p);
+        m_pointTexts.insert(
+            {qint64(p.x()), int(p.y())},
+            u"%1 — %2 (%3) %4"_s.arg(alert.latest.alertName(), service, alert.latest.severity(), Theme::clock(onset)));
         ++m_onsets;
     }
     if (minT > maxT) {
@@ -141,6 +148,8 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
         extend(change.at);
         const double y = m_services.contains(change.service) ? rowOf(change.service) : double(rows - 1);
         deploys->append(double(t), y);
+        m_pointTexts.insert({t, int(y)}, u"%1 %2: %3 (%4)"_s.arg(change.kind, change.service, change.description,
+                                                                 Theme::clock(change.at)));
         ++m_changeMarkers;
     }
 
@@ -203,7 +212,21 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
                 marker->setBrush(Theme::rootCauseColor()); // the ring alone reads as "empty" at legend size
         }
     }
+    for (QScatterSeries* s : {critical, warning, other, root, deploys})
+        connect(s, &QScatterSeries::hovered, this, &TimelineChartView::showPointToolTip);
     QFont legendFont = c->legend()->font();
     legendFont.setPointSizeF(8);
     c->legend()->setFont(legendFont);
+}
+
+void TimelineChartView::showPointToolTip(const QPointF& point, bool entered)
+{
+    if (!entered) {
+        QToolTip::hideText();
+        return;
+    }
+    QStringList texts = m_pointTexts.values({qint64(point.x()), int(point.y())});
+    texts.sort();
+    if (!texts.isEmpty())
+        QToolTip::showText(QCursor::pos(), texts.join(u'\n'), this);
 }

@@ -4,6 +4,8 @@
 // diamonds — so "what broke first" is visible at a glance.
 
 #include <QChartView>
+#include <QMultiHash>
+#include <QPair>
 #include <QStringList>
 #include <QVector>
 
@@ -27,9 +29,11 @@ public:
 
 private:
     void rebuild(const Incident* incident, const QVector<ChangeEvent>& changes);
+    void showPointToolTip(const QPointF& point, bool entered);
 
     QStringList m_services;
     QString m_rootCause;
     int m_onsets = 0;
     int m_changeMarkers = 0;
+    QMultiHash<QPair<qint64, int>, QString> m_pointTexts; // (time, row) -> what happened there, for hover
 };
