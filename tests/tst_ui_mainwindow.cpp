@@ -12,6 +12,7 @@
 #include "timelinechartview.h"
 #include "tst_ui_fixture.h"
 
+#include <QElapsedTimer>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
@@ -44,6 +45,7 @@ private Q_SLOTS:
     void filterLineEditFiltersAlerts();
     void unreachableSourceShownWhileIncidentsStay();
     void selectionKeptAcrossSnapshots();
+    void stormSnapshotsStayFast();
 
 private:
     static bool waitForGraph(MainWindow& window);
@@ -407,6 +409,44 @@ void TestUiMainWindow::selectionKeptAcrossSnapshots()
     gone->incidents = {storm, fixture::blackFridayIncident()};
     window.setSnapshot(gone);
     QCOMPARE(window.currentIncidentId(), 51);
+}
+
+void TestUiMainWindow::stormSnapshotsStayFast()
+{
+    // 200 incidents, the selected one with 1,500 alerts, republished as the pipeline would.
+    auto storm = std::make_shared<IncidentSnapshot>(*fixture::blackFridaySnapshot());
+    Incident big = fixture::blackFridayIncident();
+    for (int i = 0; i < 1500; ++i) {
+        big.alerts.append(fixture::alert(u"HighErrorRate"_s, u"order-service"_s, i % 3 ? u"warning"_s : u"critical"_s,
+                                         fixture::at(14, 2 + i % 50, i % 60), 1 + i % 4));
+        big.alerts.last().latest.labels.insert(u"pod"_s, u"order-%1"_s.arg(i));
+        big.alerts.last().latest.fingerprint = Alert::fingerprintOf(big.alerts.last().latest.labels);
+    }
+    storm->incidents = {big};
+    for (int i = 0; i < 199; ++i) {
+        Incident other = fixture::searchIncident();
+        other.id = 1000 + i;
+        other.key = u"other-%1"_s.arg(i);
+        storm->incidents.append(other);
+    }
+    MainWindow window;
+    window.resize(1366, 768);
+    window.show();
+    QElapsedTimer timer;
+    timer.start();
+    window.setSnapshot(storm);
+    QVERIFY(waitForGraph(window));
+    const qint64 first = timer.restart();
+    for (int round = 0; round < 5; ++round) {
+        auto next = std::make_shared<IncidentSnapshot>(*storm);
+        next->incidents[0].notificationCount += round + 1;
+        window.setSnapshot(next);
+    }
+    const qint64 updates = timer.elapsed();
+    qInfo("first snapshot %lld ms, 5 updates %lld ms", first, updates);
+    QCOMPARE(window.alertProxy()->rowCount(), 1520);
+    QCOMPARE(window.incidentModel()->rowCount(), 200);
+    QVERIFY2(updates < 5000, "republishing a storm must not freeze the console");
 }
 
 QTEST_MAIN(TestUiMainWindow)

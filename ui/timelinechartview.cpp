@@ -34,11 +34,24 @@ TimelineChartView::TimelineChartView(QWidget* parent) : QChartView(parent)
 
 void TimelineChartView::clear()
 {
+    m_signature.clear();
     rebuild(nullptr, {});
 }
 
 void TimelineChartView::showIncident(const Incident& incident, const QVector<ChangeEvent>& changes)
 {
+    QByteArray signature = incident.key.toUtf8();
+    if (const RootCauseCandidate* top = incident.topCause())
+        signature += '|' + top->service.toUtf8();
+    for (const TrackedAlert& a : incident.alerts)
+        signature += '|' + a.fingerprint().toUtf8() + ':' + QByteArray::number(a.firstStartsAt.toMSecsSinceEpoch()) +
+                     ':' + a.latest.severity().toUtf8() + ':' + a.service().toUtf8();
+    for (const ChangeEvent& c : changes)
+        signature += '|' + QByteArray::number(c.at.toMSecsSinceEpoch()) + ':' + c.service.toUtf8() + ':' +
+                     c.description.toUtf8();
+    if (signature == m_signature)
+        return;
+    m_signature = signature;
     rebuild(&incident, changes);
 }
 

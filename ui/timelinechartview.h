@@ -3,6 +3,7 @@
 // onsets as markers on a time axis, the root cause's row highlighted and deploys/changes as
 // diamonds — so "what broke first" is visible at a glance.
 
+#include <QByteArray>
 #include <QChartView>
 #include <QMultiHash>
 #include <QPair>
@@ -35,5 +36,6 @@ private:
     QString m_rootCause;
     int m_onsets = 0;
     int m_changeMarkers = 0;
+    QByteArray m_signature; // what the chart shows; an identical snapshot skips the rebuild (no flicker)
     QMultiHash<QPair<qint64, int>, QString> m_pointTexts; // (time, row) -> what happened there, for hover
 };
