@@ -178,6 +178,17 @@ void TestUiMainWindow::graphLargeGraphShowsOnlyNeighbourhood()
     QVERIFY(names.size() < 25);
     QCOMPARE(view.nodeItemCount(), names.size());
     QCOMPARE(view.highlightedRootCause(), u"postgres-main"_s);
+
+    // A hub: the alerting gateway calls 300 services. Its neighbourhood is trimmed, the incident kept.
+    for (int i = 0; i < 300; ++i)
+        big->addEdge(u"api-gateway"_s, u"hub-%1"_s.arg(i));
+    view.showIncident(big, fixture::blackFridayIncident());
+    QVERIFY(finished.wait(20000));
+    const QStringList trimmed = view.nodeNames();
+    QVERIFY(trimmed.size() <= GraphView::NeighbourhoodLimit + 1); // + legacy-batch, drawn apart
+    for (const QString& s : fixture::blackFridayIncident().affectedServices)
+        QVERIFY2(trimmed.contains(s), qPrintable(s));
+    QVERIFY(!trimmed.contains(u"hub-7"_s));
 }
 
 void TestUiMainWindow::graphDropsOutdatedLayouts()

@@ -112,6 +112,23 @@ GraphView::Plan GraphView::planFor(const ServiceGraph* graph, const Incident& in
             for (const QString& n : graph->callees(s))
                 shown.insert(n);
         }
+        // A hub (a gateway calling hundreds of services) can explode the neighbourhood; then keep
+        // only the incident's own services plus the root's direct neighbours, which stays readable
+        // and keeps dot's quadratic cost bounded.
+        if (shown.size() > NeighbourhoodLimit) {
+            shown.clear();
+            for (const QString& s : core) {
+                if (graph->contains(s))
+                    shown.insert(s);
+            }
+            if (top && graph->contains(top->service)) {
+                for (const QString& n : graph->callers(top->service) + graph->callees(top->service)) {
+                    if (shown.size() >= NeighbourhoodLimit)
+                        break;
+                    shown.insert(n);
+                }
+            }
+        }
     }
 
     // Blast radius: alerting services that depend (transitively) on the root cause.

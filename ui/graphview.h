@@ -19,7 +19,8 @@ class GraphView : public QGraphicsView
     Q_OBJECT
 
 public:
-    static constexpr int WholeGraphLimit = 60; // graphs up to this size are shown whole
+    static constexpr int WholeGraphLimit = 60;     // graphs up to this size are shown whole
+    static constexpr int NeighbourhoodLimit = 120; // beyond this, direct neighbours are kept only around the root
 
     explicit GraphView(QWidget* parent = nullptr);
     ~GraphView() override;
