@@ -12,22 +12,37 @@
 
 struct Incident
 {
-    enum class State { Triggered, Acknowledged, Mitigated, Resolved };
+    enum class State
+    {
+        Triggered,
+        Acknowledged,
+        Mitigated,
+        Resolved
+    };
 
-    qint64 id = 0;                   // the store's row id; 0 until stored
-    QString key;                     // the correlator's identity: fingerprint of the founding alert
-    QVector<TrackedAlert> alerts;    // members, onset order
-    QStringList affectedServices;    // services with a firing member alert, sorted
+    qint64 id = 0;                          // the store's row id; 0 until stored
+    QString key;                            // the correlator's identity: fingerprint of the founding alert
+    QVector<TrackedAlert> alerts;           // members, onset order
+    QStringList affectedServices;           // services with a firing member alert, sorted
     QVector<RootCauseCandidate> rootCauses; // best first
-    QDateTime firstAlertAt;          // earliest onset among members
-    QDateTime lastAlertAt;           // latest notification among members
+    QDateTime firstAlertAt;                 // earliest onset among members
+    QDateTime lastAlertAt;                  // latest notification among members
     State state = State::Triggered;
     QDateTime acknowledgedAt;
     QString acknowledgedBy;
-    int notificationCount = 0;       // deliveries behind these alerts, for "31 alerts -> 1 incident"
-    QString severity;                // highest member severity: critical > warning > info
+    int notificationCount = 0; // deliveries behind these alerts, for "31 alerts -> 1 incident"
+    QString severity;          // highest member severity: critical > warning > info
 
     bool isOpen() const { return state != State::Resolved; }
+    // critical > error > warning > anything else; case-insensitive, since feeds disagree on case.
+    static int severityRank(const QString& severity)
+    {
+        const QString s = severity.toLower();
+        return s == QLatin1String("critical")  ? 3
+               : s == QLatin1String("error")   ? 2
+               : s == QLatin1String("warning") ? 1
+                                               : 0;
+    }
     const RootCauseCandidate* topCause() const { return rootCauses.isEmpty() ? nullptr : &rootCauses.front(); }
 };
 

@@ -17,7 +17,7 @@ struct IncidentSnapshot
     QVector<SourceHealth> sources;
     QVector<ChangeEvent> changes;
     std::shared_ptr<const ServiceGraph> graph; // may be null when no graph is configured
-    qint64 notificationCount = 0;              // deliveries since the console started
+    qint64 notificationCount = 0;              // deliveries behind what is shown (restored history included)
     qint64 alertCount = 0;                     // distinct fingerprints
 };
 

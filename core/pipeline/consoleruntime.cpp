@@ -1,0 +1,100 @@
+#include "consoleruntime.h"
+
+#include "graph/servicegraph.h"
+#include "ingest/alertmanagerpoller.h"
+#include "ingest/replaysource.h"
+#include "ingest/webhookserver.h"
+#include "pipeline.h"
+
+using namespace Qt::StringLiterals;
+
+ConsoleRuntime::ConsoleRuntime(Config config, QObject* parent) : QObject(parent), m_config(std::move(config))
+{
+    m_pipelineThread.setObjectName(u"nightwatch-pipeline"_s);
+    m_webhookThread.setObjectName(u"nightwatch-webhook"_s);
+}
+
+ConsoleRuntime::~ConsoleRuntime()
+{
+    // The receiver first: a delivery in flight waits on the pipeline, which must still be there to answer.
+    if (m_webhook)
+        QMetaObject::invokeMethod(
+            m_webhook, [w = m_webhook.data()] { w->stop(); }, Qt::BlockingQueuedConnection);
+    m_webhookThread.quit();
+    m_webhookThread.wait();
+    m_pipelineThread.quit();
+    m_pipelineThread.wait();
+}
+
+Pipeline* ConsoleRuntime::pipeline() const
+{
+    return m_pipeline;
+}
+
+void ConsoleRuntime::start()
+{
+    if (m_pipeline)
+        return;
+    m_pipeline = new Pipeline; // deleted on its own thread when that thread ends
+    m_pipeline->moveToThread(&m_pipelineThread);
+    connect(&m_pipelineThread, &QThread::finished, m_pipeline, &QObject::deleteLater);
+    connect(m_pipeline, &Pipeline::snapshotReady, this, &ConsoleRuntime::snapshotReady);
+    connect(m_pipeline, &Pipeline::failed, this, &ConsoleRuntime::failed);
+
+    if (m_config.webhookEnabled) {
+        WebhookServer::Options options;
+        options.address = m_config.webhookAddress;
+        options.port = m_config.webhookPort;
+        options.bearerToken = m_config.webhookToken;
+        m_webhook = new WebhookServer(m_pipeline, options);
+        m_webhook->setChangeSink(m_pipeline);
+        m_webhook->moveToThread(&m_webhookThread);
+        connect(&m_webhookThread, &QThread::finished, m_webhook, &QObject::deleteLater);
+        connect(m_webhook, &WebhookServer::healthChanged, m_pipeline, &Pipeline::updateSourceHealth);
+        connect(m_webhook, &WebhookServer::listening, this, &ConsoleRuntime::webhookListening);
+        connect(m_webhook, &WebhookServer::failed, this, &ConsoleRuntime::failed);
+        m_webhookThread.start();
+    }
+    m_pipelineThread.start();
+    QMetaObject::invokeMethod(m_pipeline, [this] { startFeedsOnPipelineThread(); });
+}
+
+void ConsoleRuntime::startFeedsOnPipelineThread()
+{
+    Pipeline::Options options;
+    options.databasePath = m_config.databasePath;
+    options.graph = m_config.graph;
+    options.inhibitRulesFile = m_config.inhibitRulesFile;
+    options.restoreHours = m_config.restoreHours;
+    QString error;
+    if (!m_pipeline->open(options, &error)) {
+        Q_EMIT started(false, error);
+        return;
+    }
+
+    // Feeds are children of the pipeline: same thread, gone with it.
+    if (!m_config.replayFile.isEmpty()) {
+        ReplaySource::Options ro;
+        ro.speed = m_config.replaySpeed;
+        ro.fillWithinMs = m_config.replayFillWithinMs;
+        ro.shiftToNow = m_config.replayShiftToNow;
+        auto* replay = new ReplaySource(m_pipeline, m_config.replayFile, ro, m_pipeline);
+        replay->setChangeSink(m_pipeline);
+        connect(replay, &ReplaySource::healthChanged, m_pipeline, &Pipeline::updateSourceHealth);
+        connect(replay, &ReplaySource::finished, this, &ConsoleRuntime::replayFinished);
+        m_pipeline->updateSourceHealth(replay->health());
+        replay->start(); // an unreadable file reports itself as an unreachable source, the others go on
+    }
+    if (!m_config.alertmanagerUrls.isEmpty()) {
+        auto* poller = new AlertmanagerPoller(m_pipeline, m_config.alertmanagerUrls, m_pipeline);
+        poller->setInterval(m_config.pollIntervalMs);
+        connect(poller, &AlertmanagerPoller::healthChanged, m_pipeline, &Pipeline::updateSourceHealth);
+        for (const SourceHealth& h : poller->health())
+            m_pipeline->updateSourceHealth(h);
+        poller->start();
+    }
+    if (m_webhook)
+        QMetaObject::invokeMethod(
+            m_webhook, [w = m_webhook.data()] { w->start(); }, Qt::QueuedConnection);
+    Q_EMIT started(true, {});
+}

@@ -1,0 +1,71 @@
+#pragma once
+// ConsoleRuntime: wires the feeds to the pipeline and keeps them off the caller's thread. The pipeline,
+// the replay source and the Alertmanager poller live on one worker thread (the store's single writer);
+// the webhook receiver has a thread of its own because each delivery waits there until it is stored.
+// The GUI and `nightwatch-cli serve` both run the console through this one class.
+
+#include "ingest/httplimits.h"
+#include "model/incidentsnapshot.h"
+
+#include <QHostAddress>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QThread>
+#include <QUrl>
+
+#include <memory>
+
+class Pipeline;
+class ServiceGraph;
+class WebhookServer;
+
+class ConsoleRuntime : public QObject
+{
+    Q_OBJECT
+public:
+    struct Config
+    {
+        QString databasePath;
+        std::shared_ptr<const ServiceGraph> graph;
+        QString inhibitRulesFile;
+        int restoreHours = 24;
+
+        QList<QUrl> alertmanagerUrls;
+        int pollIntervalMs = 15'000;
+
+        bool webhookEnabled = true;
+        QHostAddress webhookAddress = QHostAddress::LocalHost;
+        quint16 webhookPort = 9797;
+        QString webhookToken;
+
+        QString replayFile;       // empty: no replay
+        double replaySpeed = 0.0; // see ReplaySource::Options
+        int replayFillWithinMs = 0;
+        bool replayShiftToNow = true;
+    };
+
+    explicit ConsoleRuntime(Config config, QObject* parent = nullptr);
+    ~ConsoleRuntime() override; // stops the feeds, then the pipeline (the store closes on its own thread)
+
+    // Opens the store and starts every configured feed, without blocking: started() tells how it went.
+    void start();
+    Pipeline* pipeline() const;
+    const Config& config() const { return m_config; }
+
+Q_SIGNALS:
+    void started(bool ok, const QString& error);
+    void snapshotReady(IncidentSnapshotPtr snapshot);
+    void replayFinished(bool ok);
+    void webhookListening(quint16 port);
+    void failed(const QString& message);
+
+private:
+    void startFeedsOnPipelineThread(); // runs on m_pipelineThread
+
+    Config m_config;
+    QThread m_pipelineThread;
+    QThread m_webhookThread;
+    QPointer<Pipeline> m_pipeline;
+    QPointer<WebhookServer> m_webhook;
+};

@@ -1,0 +1,347 @@
+#include "pipeline.h"
+
+#include "correlate/correlator.h"
+#include "correlate/inhibitruleset.h"
+#include "diagnose/diagnoser.h"
+#include "graph/servicegraph.h"
+#include "store/store.h"
+
+#include <QAtomicInteger>
+#include <QMetaObject>
+#include <QThread>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+// Open incidents first, then the most severe, then the most recently active: what needs eyes now.
+bool shownBefore(const Incident& a, const Incident& b)
+{
+    if (a.isOpen() != b.isOpen())
+        return a.isOpen();
+    const int sa = Incident::severityRank(a.severity), sb = Incident::severityRank(b.severity);
+    if (sa != sb)
+        return sa > sb;
+    return a.lastAlertAt > b.lastAlertAt;
+}
+
+QString uniqueConnectionName()
+{
+    static QAtomicInteger<int> counter;
+    return u"nightwatch-pipeline-%1"_s.arg(counter.fetchAndAddRelaxed(1));
+}
+} // namespace
+
+Pipeline::Pipeline(QObject* parent) : QObject(parent)
+{
+    qRegisterMetaType<IncidentSnapshotPtr>();
+    qRegisterMetaType<SourceHealth>();
+    m_snapshot = std::make_shared<const IncidentSnapshot>();
+}
+
+Pipeline::~Pipeline() = default;
+
+// QtSql ties a connection to the thread that opened it, and the store wants one writer: every store call
+// runs on the pipeline's thread. A caller on another thread (a webhook worker) waits for the result there.
+template <typename F> auto Pipeline::onOwnThread(F&& f) -> decltype(f())
+{
+    if (QThread::currentThread() == thread())
+        return f();
+    decltype(f()) result{};
+    QMetaObject::invokeMethod(
+        this, [&] { result = f(); }, Qt::BlockingQueuedConnection);
+    return result;
+}
+
+bool Pipeline::open(const Options& options, QString* error)
+{
+    return onOwnThread([&] { return openHere(options, error); });
+}
+
+bool Pipeline::isOpen() const
+{
+    return m_store && m_store->isOpen();
+}
+
+bool Pipeline::submit(const AlertBatch& batch, QString* error)
+{
+    return onOwnThread([&] { return submitHere(batch, error); });
+}
+
+bool Pipeline::submitChange(const ChangeEvent& change, QString* error)
+{
+    return onOwnThread([&] { return submitChangeHere(change, error); });
+}
+
+qint64 Pipeline::incidentIdOf(const QString& fingerprint) const
+{
+    return const_cast<Pipeline*>(this)->onOwnThread([&]() -> qint64 {
+        if (!m_correlator)
+            return 0;
+        return m_incidents.value(m_correlator->incidentKeyOf(fingerprint)).id;
+    });
+}
+
+bool Pipeline::openHere(const Options& options, QString* error)
+{
+    m_options = options;
+    m_graph = options.graph ? options.graph : std::make_shared<const ServiceGraph>();
+    m_store = std::make_unique<Store>(uniqueConnectionName());
+    if (!m_store->open(options.databasePath, error)) {
+        m_store.reset();
+        return false;
+    }
+    m_correlator = std::make_unique<Correlator>(m_graph);
+    if (!options.inhibitRulesFile.isEmpty()) {
+        const auto rules = InhibitRuleSet::fromFile(options.inhibitRulesFile, error);
+        if (!rules) {
+            m_store.reset();
+            return false;
+        }
+        m_correlator->setInhibitRules(*rules);
+    }
+    m_diagnoser = std::make_unique<Diagnoser>(m_graph, m_correlator->reach());
+    m_incidents.clear();
+    m_changedKeys.clear();
+    m_removedIncidents.clear();
+
+    // Rebuild what was open when the console last ran: the same notifications through the same
+    // correlator give the same incident keys, and the stored rows give back ids and human decisions.
+    const QDateTime since = QDateTime::currentDateTimeUtc().addSecs(-qint64(options.restoreHours) * 3600);
+    m_changes = m_store->loadChanges(since.addSecs(-3600));
+    m_diagnoser->setChanges(m_changes);
+    const QVector<Alert> history = m_store->loadNotifications(since);
+    correlate(history);
+    m_notificationCount = history.size();
+    const QVector<Incident> stored = m_store->loadIncidents(options.snapshotIncidentLimit);
+    for (const Incident& s : stored) {
+        auto it = m_incidents.find(s.key);
+        if (it == m_incidents.end())
+            continue;
+        it->id = s.id;
+        it->state = s.state;
+        it->acknowledgedAt = s.acknowledgedAt;
+        it->acknowledgedBy = s.acknowledgedBy;
+    }
+    m_removedIncidents.clear();
+    if (!persistChanged(error))
+        return false;
+    publish();
+    return true;
+}
+
+bool Pipeline::submitHere(const AlertBatch& batch, QString* error)
+{
+    if (!hasStore(error))
+        return false;
+    if (batch.isEmpty())
+        return true;
+    // Durable first: a feed is told "accepted" only for what survives a crash.
+    if (!m_store->recordNotifications(batch, error))
+        return false;
+    m_notificationCount += batch.size();
+    correlate(batch);
+    finishUpdate();
+    return true;
+}
+
+bool Pipeline::submitChangeHere(const ChangeEvent& change, QString* error)
+{
+    if (!hasStore(error))
+        return false;
+    if (!m_store->recordChange(change, error))
+        return false;
+    m_changes << change;
+    std::stable_sort(m_changes.begin(), m_changes.end(),
+                     [](const ChangeEvent& a, const ChangeEvent& b) { return a.at < b.at; });
+    m_diagnoser->setChanges(m_changes);
+    rediagnoseAll();
+    finishUpdate();
+    return true;
+}
+
+bool Pipeline::hasStore(QString* error) const
+{
+    if (!m_store && error)
+        *error = u"the pipeline has no open database"_s;
+    return bool(m_store);
+}
+
+void Pipeline::finishUpdate()
+{
+    QString why;
+    if (!persistChanged(&why)) {
+        // What the feed delivered is safe already; the incident rows are rebuilt from it at the next start.
+        Q_EMIT failed(u"could not save incidents: %1"_s.arg(why));
+    }
+    if (m_options.publishEveryBatch)
+        publish();
+}
+
+void Pipeline::correlate(const AlertBatch& batch)
+{
+    for (const Alert& a : batch) {
+        const Correlator::Update update = m_correlator->add(a);
+        for (const QString& key : update.changed)
+            m_changedKeys.insert(key);
+        for (const QString& key : update.removed) {
+            m_changedKeys.remove(key);
+            if (const auto it = m_incidents.constFind(key); it != m_incidents.cend()) {
+                m_removedIncidents.insert(key, *it);
+                m_incidents.erase(it);
+            }
+        }
+    }
+    // Diagnose once per batch, not per notification: a storm batch touches one incident many times.
+    for (const QString& key : std::as_const(m_changedKeys)) {
+        std::optional<Incident> fresh = m_correlator->incident(key);
+        if (!fresh)
+            continue;
+        const Incident previous = m_incidents.value(key);
+        fresh->id = previous.id;
+        fresh->state = previous.state;
+        fresh->acknowledgedAt = previous.acknowledgedAt;
+        fresh->acknowledgedBy = previous.acknowledgedBy;
+        if (fresh->id == 0) {
+            // A merge keeps the surviving key; if a merged-away incident had been acknowledged the
+            // engineer's decision carries over to what it became.
+            for (const Incident& gone : std::as_const(m_removedIncidents)) {
+                if (gone.state != Incident::State::Triggered && fresh->state == Incident::State::Triggered) {
+                    fresh->state = gone.state;
+                    fresh->acknowledgedAt = gone.acknowledgedAt;
+                    fresh->acknowledgedBy = gone.acknowledgedBy;
+                }
+            }
+        }
+        fresh->rootCauses = m_diagnoser->diagnose(*fresh);
+        m_incidents.insert(key, std::move(*fresh));
+    }
+}
+
+void Pipeline::rediagnoseAll()
+{
+    for (auto it = m_incidents.begin(); it != m_incidents.end(); ++it) {
+        if (!it->isOpen())
+            continue;
+        it->rootCauses = m_diagnoser->diagnose(*it);
+        m_changedKeys.insert(it.key());
+    }
+}
+
+bool Pipeline::persistChanged(QString* error)
+{
+    QVector<Incident> changed;
+    changed.reserve(m_changedKeys.size());
+    for (const QString& key : std::as_const(m_changedKeys)) {
+        if (const auto it = m_incidents.constFind(key); it != m_incidents.cend())
+            changed << *it;
+    }
+    if (!changed.isEmpty() && !m_store->saveIncidents(changed, error))
+        return false;
+    for (const Incident& saved : std::as_const(changed))
+        m_incidents[saved.key].id = saved.id;
+    m_changedKeys.clear();
+
+    for (auto it = m_removedIncidents.cbegin(); it != m_removedIncidents.cend(); ++it) {
+        if (it->id == 0 || it->alerts.isEmpty())
+            continue;
+        const QString into = m_correlator->incidentKeyOf(it->alerts.constFirst().fingerprint());
+        const qint64 intoId = m_incidents.value(into).id;
+        if (intoId != 0 && !m_store->markMerged(it.key(), intoId, error))
+            return false;
+    }
+    m_removedIncidents.clear();
+    return true;
+}
+
+void Pipeline::publish()
+{
+    auto snap = std::make_shared<IncidentSnapshot>();
+    snap->incidents.reserve(m_incidents.size());
+    for (const Incident& inc : std::as_const(m_incidents))
+        snap->incidents << inc;
+    std::sort(snap->incidents.begin(), snap->incidents.end(), shownBefore);
+    if (snap->incidents.size() > m_options.snapshotIncidentLimit)
+        snap->incidents.resize(m_options.snapshotIncidentLimit);
+    for (const SourceHealth& h : std::as_const(m_sources))
+        snap->sources << h;
+    std::sort(snap->sources.begin(), snap->sources.end(),
+              [](const SourceHealth& a, const SourceHealth& b) { return a.id < b.id; });
+    snap->changes = m_changes;
+    snap->graph = m_graph;
+    snap->notificationCount = m_notificationCount;
+    snap->alertCount = m_correlator ? m_correlator->alertCount() : 0;
+    IncidentSnapshotPtr published = std::move(snap);
+    {
+        QMutexLocker lock(&m_snapshotMutex);
+        m_snapshot = published;
+    }
+    Q_EMIT snapshotReady(published);
+}
+
+IncidentSnapshotPtr Pipeline::snapshot() const
+{
+    QMutexLocker lock(&m_snapshotMutex);
+    return m_snapshot;
+}
+
+qint64 Pipeline::notificationCount() const
+{
+    return snapshot()->notificationCount;
+}
+
+QString Pipeline::keyOfId(qint64 incidentId) const
+{
+    for (auto it = m_incidents.cbegin(); it != m_incidents.cend(); ++it) {
+        if (it->id == incidentId)
+            return it.key();
+    }
+    return {};
+}
+
+void Pipeline::recordAction(qint64 incidentId, const QString& kind, const QString& note)
+{
+    if (!m_store || incidentId <= 0)
+        return;
+    QString error;
+    if (!m_store->recordAction(incidentId, kind, note, &error)) {
+        Q_EMIT failed(u"could not record %1: %2"_s.arg(kind, error));
+        return;
+    }
+    if (kind == u"ack") {
+        const QString key = keyOfId(incidentId);
+        if (const auto stored = m_store->loadIncident(incidentId); stored && m_incidents.contains(key)) {
+            Incident& inc = m_incidents[key];
+            inc.state = stored->state;
+            inc.acknowledgedAt = stored->acknowledgedAt;
+            inc.acknowledgedBy = stored->acknowledgedBy;
+        }
+    }
+    publish();
+}
+
+void Pipeline::acknowledge(qint64 incidentId, const QString& note)
+{
+    onOwnThread([&] {
+        recordAction(incidentId, u"ack"_s, note);
+        return true;
+    });
+}
+
+void Pipeline::addNote(qint64 incidentId, const QString& note)
+{
+    onOwnThread([&] {
+        recordAction(incidentId, u"note"_s, note);
+        return true;
+    });
+}
+
+void Pipeline::updateSourceHealth(const SourceHealth& health)
+{
+    onOwnThread([&] {
+        m_sources.insert(health.id, health);
+        publish();
+        return true;
+    });
+}

@@ -1,0 +1,93 @@
+#pragma once
+// Pipeline: the one path every notification takes: store durably, correlate, diagnose, publish.
+// It owns the Store (the only writer of the database) and runs every store call on the thread it
+// lives in: move it to a worker thread and feeds on other threads may still call submit(), which
+// then hops to that thread and waits there until the batch is committed. Views only ever see the
+// immutable IncidentSnapshot it publishes.
+
+#include "ingest/alertsink.h"
+#include "ingest/changesink.h"
+#include "model/incidentsnapshot.h"
+#include "model/sourcehealth.h"
+
+#include <QHash>
+#include <QMutex>
+#include <QObject>
+#include <QSet>
+
+#include <memory>
+
+class Correlator;
+class Diagnoser;
+class ServiceGraph;
+class Store;
+
+class Pipeline : public QObject, public AlertSink, public ChangeSink
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        QString databasePath;
+        std::shared_ptr<const ServiceGraph> graph; // empty graph when none is configured
+        QString inhibitRulesFile;                  // Alertmanager config YAML with inhibit_rules (optional)
+        int restoreHours = 24;                     // notifications re-read at start to rebuild open incidents
+        int snapshotIncidentLimit = 500;
+        bool publishEveryBatch = true; // false: publish() only when asked (bulk replay, bench)
+    };
+
+    explicit Pipeline(QObject* parent = nullptr);
+    ~Pipeline() override;
+
+    // Opens (or creates) the database and rebuilds correlation state from recent notifications.
+    // Runs on the pipeline's thread (hops there and waits when called from another).
+    bool open(const Options& options, QString* error);
+    bool isOpen() const;
+
+    bool submit(const AlertBatch& batch, QString* error) override;
+    bool submitChange(const ChangeEvent& change, QString* error) override;
+
+    IncidentSnapshotPtr snapshot() const;
+    qint64 notificationCount() const;
+    // The store's row id of the incident the alert with this fingerprint belongs to (0: none).
+    qint64 incidentIdOf(const QString& fingerprint) const;
+
+public Q_SLOTS:
+    void acknowledge(qint64 incidentId, const QString& note = {});
+    void addNote(qint64 incidentId, const QString& note);
+    void updateSourceHealth(const SourceHealth& health);
+    void publish();
+
+Q_SIGNALS:
+    void snapshotReady(IncidentSnapshotPtr snapshot);
+    void failed(const QString& message);
+
+private:
+    template <typename F> auto onOwnThread(F&& f) -> decltype(f());
+
+    bool openHere(const Options& options, QString* error);
+    bool submitHere(const AlertBatch& batch, QString* error);
+    bool submitChangeHere(const ChangeEvent& change, QString* error);
+    void correlate(const AlertBatch& batch);
+    void rediagnoseAll();
+    bool persistChanged(QString* error);
+    bool hasStore(QString* error) const;
+    void finishUpdate(); // persist what changed, report a failure, publish
+    void recordAction(qint64 incidentId, const QString& kind, const QString& note);
+    QString keyOfId(qint64 incidentId) const;
+
+    Options m_options;
+    std::shared_ptr<const ServiceGraph> m_graph;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<Correlator> m_correlator;
+    std::unique_ptr<Diagnoser> m_diagnoser;
+    QHash<QString, Incident> m_incidents; // by correlator key; carries store id and human state
+    QSet<QString> m_changedKeys;
+    QHash<QString, Incident> m_removedIncidents; // last known state of incidents merged away
+    QHash<QString, SourceHealth> m_sources;
+    QVector<ChangeEvent> m_changes;
+    qint64 m_notificationCount = 0;
+
+    mutable QMutex m_snapshotMutex; // guards m_snapshot only; everything else lives on the pipeline thread
+    IncidentSnapshotPtr m_snapshot;
+};
