@@ -1,9 +1,14 @@
 #include "diagnosecommand.h"
 
+#include "clicommand.h"
+
+#include "incidentjson.h"
+
 #include "correlate/correlator.h"
 #include "correlate/inhibitruleset.h"
 #include "diagnose/diagnoser.h"
 #include "graph/servicegraph.h"
+#include "ingest/scenarioreader.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -18,129 +23,6 @@ using namespace Qt::StringLiterals;
 using nlohmann::json;
 using ordered_json = nlohmann::ordered_json;
 
-namespace {
-struct Scenario
-{
-    std::shared_ptr<const ServiceGraph> graph;
-    QVector<Alert> alerts;
-    QVector<ChangeEvent> changes;
-};
-
-QString str(const json& o, const char* key)
-{
-    const auto it = o.find(key);
-    return it != o.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
-}
-
-QDateTime time(const json& o, const char* key)
-{
-    const QString s = str(o, key);
-    QDateTime t = QDateTime::fromString(s, Qt::ISODateWithMs);
-    if (!t.isValid() || t.date().year() <= 1)
-        return {};
-    return t.toUTC();
-}
-
-bool readLabels(const json& o, const char* key, LabelSet* out)
-{
-    const auto it = o.find(key);
-    if (it == o.end())
-        return true;
-    if (!it->is_object())
-        return false;
-    for (auto kv = it->begin(); kv != it->end(); ++kv) {
-        if (!kv->is_string())
-            return false;
-        out->insert(QString::fromStdString(kv.key()), QString::fromStdString(kv->get<std::string>()));
-    }
-    return true;
-}
-
-std::optional<Scenario> readScenario(const QString& path, const QString& source, QString* error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = u"cannot read %1: %2"_s.arg(path, file.errorString());
-        return std::nullopt;
-    }
-    const QByteArray bytes = file.readAll();
-    const json doc = json::parse(bytes.begin(), bytes.end(), nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) {
-        *error = u"%1 is not a JSON scenario object"_s.arg(path);
-        return std::nullopt;
-    }
-    Scenario sc;
-    if (const auto topo = doc.find("topology"); topo != doc.end()) {
-        QString why;
-        auto graph = ServiceGraph::fromJson(*topo, &why);
-        if (!graph) {
-            *error = u"%1: topology: %2"_s.arg(path, why);
-            return std::nullopt;
-        }
-        sc.graph = std::make_shared<const ServiceGraph>(std::move(*graph));
-    } else {
-        sc.graph = std::make_shared<const ServiceGraph>();
-    }
-    const auto alerts = doc.find("alerts");
-    if (alerts == doc.end() || !alerts->is_array()) {
-        *error = u"%1: \"alerts\" must be an array"_s.arg(path);
-        return std::nullopt;
-    }
-    for (size_t i = 0; i < alerts->size(); ++i) {
-        const json& a = (*alerts)[i];
-        Alert alert;
-        if (!a.is_object() || !readLabels(a, "labels", &alert.labels) || !readLabels(a, "annotations", &alert.annotations)) {
-            *error = u"%1: alert %2 is malformed"_s.arg(path).arg(i);
-            return std::nullopt;
-        }
-        alert.status = str(a, "status") == u"resolved" ? Alert::Status::Resolved : Alert::Status::Firing;
-        alert.startsAt = time(a, "startsAt");
-        alert.endsAt = time(a, "endsAt");
-        alert.receivedAt = time(a, "receivedAt");
-        if (!alert.receivedAt.isValid())
-            alert.receivedAt = alert.startsAt;
-        if (!alert.startsAt.isValid())
-            alert.startsAt = alert.receivedAt;
-        if (!alert.startsAt.isValid()) {
-            *error = u"%1: alert %2 has no valid startsAt/receivedAt"_s.arg(path).arg(i);
-            return std::nullopt;
-        }
-        alert.fingerprint = str(a, "fingerprint");
-        if (alert.fingerprint.isEmpty())
-            alert.fingerprint = Alert::fingerprintOf(alert.labels);
-        alert.source = source;
-        sc.alerts << alert;
-    }
-    if (const auto changes = doc.find("changes"); changes != doc.end() && changes->is_array()) {
-        for (const json& c : *changes) {
-            if (!c.is_object())
-                continue;
-            ChangeEvent ev{str(c, "service"), str(c, "kind"), time(c, "at"), str(c, "description"), str(c, "link")};
-            if (ev.at.isValid())
-                sc.changes << ev;
-        }
-    }
-    return sc;
-}
-
-int severityRank(const QString& s)
-{
-    if (s == u"critical")
-        return 3;
-    if (s == u"error")
-        return 2;
-    if (s == u"warning")
-        return 1;
-    return 0;
-}
-
-int fail(const QString& message)
-{
-    std::fprintf(stderr, "nightwatch-cli diagnose: %s\n", qPrintable(QString(message).replace(u'\n', u' ')));
-    return 2;
-}
-} // namespace
-
 int runDiagnoseCommand(const QStringList& args)
 {
     QCommandLineParser parser;
@@ -151,38 +33,26 @@ int runDiagnoseCommand(const QStringList& args)
     features.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(inhibit);
     parser.addOption(features);
-    parser.addHelpOption();
-    if (!parser.parse(QStringList{u"diagnose"_s} + args))
-        return fail(parser.errorText());
-    if (parser.isSet(u"help"_s)) {
-        QTextStream(stdout) << parser.helpText();
-        return 0;
-    }
+    if (const auto done = parseCommandLine(parser, "diagnose", args))
+        return *done;
     if (parser.positionalArguments().size() != 1)
-        return fail(u"expected exactly one scenario file"_s);
+        return failCommand("diagnose", u"expected exactly one scenario file"_s);
 
     const QString path = parser.positionalArguments().constFirst();
     QString error;
-    const auto scenario = readScenario(path, u"replay:"_s + path, &error);
+    auto scenario = ScenarioReader::readFile(path, &error);
     if (!scenario)
-        return fail(error);
-
-    Correlator correlator(scenario->graph);
+        return failCommand("diagnose", error);
+    std::optional<InhibitRuleSet> rules;
     if (parser.isSet(inhibit)) {
-        const auto rules = InhibitRuleSet::fromFile(parser.value(inhibit), &error);
+        rules = InhibitRuleSet::fromFile(parser.value(inhibit), &error);
         if (!rules)
-            return fail(error);
-        correlator.setInhibitRules(*rules);
+            return failCommand("diagnose", error);
     }
-    for (const Alert& a : scenario->alerts)
-        correlator.add(a);
-
-    Diagnoser diagnoser(scenario->graph, correlator.reach());
-    diagnoser.setChanges(scenario->changes);
-    QVector<Incident> incidents = correlator.incidents();
     ordered_json dump = ordered_json::array();
-    for (Incident& inc : incidents) {
-        if (parser.isSet(features)) {
+    std::function<void(const Diagnoser&, const Incident&)> inspect;
+    if (parser.isSet(features)) {
+        inspect = [&dump](const Diagnoser& diagnoser, const Incident& inc) {
             ordered_json cands = ordered_json::array();
             for (const auto& s : diagnoser.score(inc)) {
                 cands.push_back({{"service", s.candidate.service.toStdString()},
@@ -193,56 +63,47 @@ int runDiagnoseCommand(const QStringList& args)
             for (const TrackedAlert& t : inc.alerts)
                 alerts.push_back(t.fingerprint().toStdString());
             dump.push_back({{"id", inc.key.toStdString()}, {"alerts", alerts}, {"candidates", cands}});
-        }
-        inc.rootCauses = diagnoser.diagnose(inc);
+        };
     }
+    const QVector<Incident> incidents = diagnoseScenario(std::move(*scenario), rules ? &*rules : nullptr, inspect);
     if (parser.isSet(features)) {
         QFile out(parser.value(features));
         if (out.open(QIODevice::WriteOnly))
             out.write(QByteArray::fromStdString(dump.dump()));
     }
 
+    printJson(incidentsToJson(incidents));
+    return 0;
+}
+
+QVector<Incident> diagnoseScenario(Scenario scenario, const InhibitRuleSet* rules,
+                                   const std::function<void(const Diagnoser&, const Incident&)>& inspect)
+{
+    const auto graph =
+        std::make_shared<const ServiceGraph>(scenario.graph ? std::move(*scenario.graph) : ServiceGraph());
+    Correlator correlator(graph);
+    if (rules)
+        correlator.setInhibitRules(*rules);
+    for (const Alert& a : std::as_const(scenario.alerts))
+        correlator.add(a);
+
+    Diagnoser diagnoser(graph, correlator.reach());
+    diagnoser.setChanges(scenario.changes);
+    QVector<Incident> incidents = correlator.incidents();
+    for (Incident& inc : incidents) {
+        if (inspect)
+            inspect(diagnoser, inc);
+        inc.rootCauses = diagnoser.diagnose(inc);
+    }
+
     // Best first: most severe, then widest, then earliest.
     std::stable_sort(incidents.begin(), incidents.end(), [](const Incident& a, const Incident& b) {
-        const int sa = severityRank(a.severity.toLower()), sb = severityRank(b.severity.toLower());
+        const int sa = Incident::severityRank(a.severity), sb = Incident::severityRank(b.severity);
         if (sa != sb)
             return sa > sb;
         if (a.affectedServices.size() != b.affectedServices.size())
             return a.affectedServices.size() > b.affectedServices.size();
         return a.firstAlertAt < b.firstAlertAt;
     });
-
-    ordered_json out;
-    ordered_json list = ordered_json::array();
-    for (const Incident& inc : std::as_const(incidents)) {
-        ordered_json alerts = ordered_json::array();
-        for (const TrackedAlert& t : inc.alerts)
-            alerts.push_back(t.fingerprint().toStdString());
-        ordered_json causes = ordered_json::array();
-        for (const RootCauseCandidate& rc : inc.rootCauses) {
-            ordered_json ev = ordered_json::array();
-            for (const QString& e : rc.evidence)
-                ev.push_back(e.toStdString());
-            causes.push_back({{"service", rc.service.toStdString()},
-                              {"score", std::round(rc.score * 1000.0) / 1000.0},
-                              {"confidence", std::round(rc.confidence * 1000.0) / 1000.0},
-                              {"evidence", ev},
-                              {"in_graph", rc.inGraph},
-                              {"has_own_alert", rc.hasOwnAlert}});
-        }
-        ordered_json services = ordered_json::array();
-        for (const QString& s : inc.affectedServices)
-            services.push_back(s.toStdString());
-        list.push_back({{"id", inc.key.toStdString()},
-                        {"alerts", alerts},
-                        {"root_causes", causes},
-                        {"affected_services", services},
-                        {"severity", inc.severity.toStdString()},
-                        {"notifications", inc.notificationCount}});
-    }
-    out["incidents"] = list;
-    const std::string text = out.dump(1);
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fputc('\n', stdout);
-    return 0;
+    return incidents;
 }

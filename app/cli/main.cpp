@@ -1,6 +1,7 @@
-// TEMPORARY nightwatch-cli entry point written by the diagnosis-engine work so `diagnose` can run;
-// the integrator replaces it with the real dispatcher (serve, replay, diagnose, bench, export).
+// nightwatch-cli: the console's headless entry point, on the same core as the GUI.
 #include "diagnosecommand.h"
+#include "replaycommand.h"
+#include "servecommand.h"
 
 #include <QCoreApplication>
 
@@ -8,15 +9,40 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+void usage(FILE* to)
+{
+    std::fprintf(
+        to, "usage: nightwatch-cli COMMAND [options]   (COMMAND --help for its options)\n"
+            "  diagnose SCENARIO.json    group a scenario's alerts and rank root causes (JSON)\n"
+            "  replay FEED.json --db F   feed a recording through store, correlation and diagnosis\n"
+            "  serve                     webhook receiver + Alertmanager polling + pipeline, no window\n"
+}
+} // namespace
+
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(u"nightwatch-cli"_s);
+    QCoreApplication::setApplicationName(u"nightwatch"_s); // same data dir and settings as the GUI
+    QCoreApplication::setOrganizationName(u"nightwatch"_s);
     QStringList args = QCoreApplication::arguments().mid(1);
-    if (args.isEmpty() || args.constFirst() != u"diagnose") {
-        std::fprintf(stderr, "usage: nightwatch-cli diagnose SCENARIO.json\n");
+    if (args.isEmpty()) {
+        usage(stderr);
         return 2;
     }
-    args.removeFirst();
-    return runDiagnoseCommand(args);
+    const QString command = args.takeFirst();
+    if (command == u"diagnose")
+        return runDiagnoseCommand(args);
+    if (command == u"replay")
+        return runReplayCommand(args);
+    if (command == u"serve")
+        return runServeCommand(args);
+        return runBenchCommand(args);
+    if (command == u"help" || command == u"--help" || command == u"-h") {
+        usage(stdout);
+        return 0;
+    }
+    std::fprintf(stderr, "nightwatch-cli: unknown command '%s'\n", qPrintable(command));
+    usage(stderr);
+    return 2;
 }

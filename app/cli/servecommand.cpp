@@ -1,0 +1,84 @@
+#include "servecommand.h"
+
+#include "clicommand.h"
+
+#include "common/runtimeoptions.h"
+#include "pipeline/consoleruntime.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QTextStream>
+#include <QTimer>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+std::atomic<bool> stopRequested{false};
+
+void requestStop(int)
+{
+    stopRequested.store(true); // only an atomic store is safe in a signal handler; a timer looks at it
+}
+
+} // namespace
+
+int runServeCommand(const QStringList& args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"Run the receiver, the pollers and the pipeline without a window."_s);
+    const RuntimeOptions options;
+    options.addTo(parser);
+    if (const auto done = parseCommandLine(parser, "serve", args))
+        return *done;
+    QString error;
+    const auto config = options.config(parser, &error);
+    if (!config)
+        return failCommand("serve", error);
+
+    ConsoleRuntime runtime(*config);
+    int exitCode = 0;
+    QObject::connect(&runtime, &ConsoleRuntime::started, [&](bool ok, const QString& why) {
+        if (ok) {
+            std::printf("serving: database %s\n", qPrintable(config->databasePath));
+        } else {
+            failCommand("serve", why);
+            exitCode = 2;
+            QCoreApplication::quit();
+        }
+        std::fflush(stdout);
+    });
+    QObject::connect(&runtime, &ConsoleRuntime::webhookListening, [](quint16 port) {
+        std::printf("webhook: listening on port %u\n", unsigned(port));
+        std::fflush(stdout);
+    });
+    QObject::connect(&runtime, &ConsoleRuntime::failed,
+                     [](const QString& why) { std::fprintf(stderr, "nightwatch-cli serve: %s\n", qPrintable(why)); });
+    qint64 lastNotifications = -1;
+    QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, [&](IncidentSnapshotPtr s) {
+        if (s->notificationCount == lastNotifications)
+            return; // health-only snapshots would flood the log
+        lastNotifications = s->notificationCount;
+        int open = 0;
+        for (const Incident& i : s->incidents)
+            open += i.isOpen() ? 1 : 0;
+        std::printf("%lld notifications, %lld alerts -> %d open incidents\n", qlonglong(s->notificationCount),
+                    qlonglong(s->alertCount), open);
+        std::fflush(stdout);
+    });
+
+    std::signal(SIGINT, requestStop);
+    std::signal(SIGTERM, requestStop);
+    QTimer stopWatch;
+    QObject::connect(&stopWatch, &QTimer::timeout, [] {
+        if (stopRequested.load())
+            QCoreApplication::quit();
+    });
+    stopWatch.start(200);
+    runtime.start();
+    const int rc = QCoreApplication::exec();
+    return exitCode ? exitCode : rc;
+}

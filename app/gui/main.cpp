@@ -1,0 +1,101 @@
+// nightwatch: the incident console. Wires ConsoleRuntime (feeds, store, correlation, diagnosis on
+// worker threads) to the MainWindow, which only ever reads the snapshots the pipeline publishes.
+#include "common/runtimeoptions.h"
+#include "mainwindow.h"
+#include "pipeline/consoleruntime.h"
+#include "pipeline/pipeline.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+int fail(const QString& message)
+{
+    std::fprintf(stderr, "nightwatch: %s\n", qPrintable(message));
+    return 2;
+}
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(u"nightwatch"_s);
+    QApplication::setOrganizationName(u"nightwatch"_s);
+    QApplication::setApplicationVersion(QStringLiteral(NIGHTWATCH_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"Nightwatch incident console."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const RuntimeOptions options;
+    options.addTo(parser);
+    const QCommandLineOption screenshot(
+        u"screenshot"_s, u"Once every feed has been replayed, save the window as a PNG and exit."_s, u"file"_s);
+    parser.addOption(screenshot);
+    parser.process(app);
+
+    QString error;
+    auto config = options.config(parser, &error);
+    if (!config)
+        return fail(error);
+    const QString screenshotPath = parser.value(screenshot);
+    if (!screenshotPath.isEmpty()) {
+        if (config->replayFile.isEmpty())
+            return fail(u"--screenshot needs something to show: --demo or --replay FILE"_s);
+        // A screenshot is of the whole storm, at once, and must not fight a running console for its port.
+        config->replaySpeed = 0;
+        config->replayFillWithinMs = 0;
+        config->webhookEnabled = false;
+    }
+
+    MainWindow window;
+    ConsoleRuntime runtime(*config);
+    QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &window, &MainWindow::setSnapshot);
+    QObject::connect(&runtime, &ConsoleRuntime::started, &window, [&](bool ok, const QString& why) {
+        if (!ok) {
+            std::fprintf(stderr, "nightwatch: %s\n", qPrintable(why));
+            QApplication::exit(2);
+        }
+    });
+    QObject::connect(&runtime, &ConsoleRuntime::failed, &window,
+                     [](const QString& why) { std::fprintf(stderr, "nightwatch: %s\n", qPrintable(why)); });
+    runtime.start();
+    Pipeline* pipeline = runtime.pipeline();
+    // Human decisions are stored on the pipeline's thread; the window never waits for the disk.
+    QObject::connect(&window, &MainWindow::acknowledgeRequested, pipeline,
+                     [pipeline](qint64 id) { pipeline->acknowledge(id); });
+    QObject::connect(&window, &MainWindow::noteRequested, pipeline,
+                     [pipeline](qint64 id, const QString& note) { pipeline->addNote(id, note); });
+
+    if (!screenshotPath.isEmpty()) {
+        QObject::connect(&runtime, &ConsoleRuntime::replayFinished, &window, [&](bool ok) {
+            if (!ok) {
+                std::fprintf(stderr, "nightwatch: the replay failed; see the source health\n");
+                QApplication::exit(2);
+                return;
+            }
+            // The last snapshot is queued behind this signal: let it arrive, then shoot.
+            QTimer::singleShot(0, &window, [&] {
+                window.show();
+                const bool saved = window.saveScreenshot(screenshotPath);
+                if (saved)
+                    std::printf("%s\n", qPrintable(screenshotPath));
+                else
+                    std::fprintf(stderr, "nightwatch: cannot write %s\n", qPrintable(screenshotPath));
+                QApplication::exit(saved ? 0 : 2);
+            });
+        });
+        QTimer::singleShot(60'000, &window, [] {
+            std::fprintf(stderr, "nightwatch: no screenshot after 60 s\n");
+            QApplication::exit(3);
+        });
+    } else {
+        window.show();
+    }
+    return app.exec();
+}
