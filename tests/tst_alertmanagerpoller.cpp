@@ -6,6 +6,8 @@
 #include "ingest/alertsink.h"
 #include "ingest/timeparse.h"
 
+#include "alertmanagerprocess.h"
+
 #include <QDir>
 #include <QFile>
 #include <QHttpServer>
@@ -25,10 +27,11 @@
 #include <memory>
 
 using namespace Qt::StringLiterals;
+using testsupport::alertmanagerBinary;
+using testsupport::AlertmanagerProcess;
+using testsupport::freePort;
 
 namespace {
-
-const QString alertmanagerBinary = u"/usr/bin/prometheus-alertmanager"_s;
 
 class RecordingSink : public AlertSink
 {
@@ -48,13 +51,6 @@ public:
     bool fail = false;
 };
 
-quint16 freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
-
 QJsonObject postableAlert(const QString& name, const QString& service, const QDateTime& endsAt)
 {
     return QJsonObject{
@@ -64,14 +60,6 @@ QJsonObject postableAlert(const QString& name, const QString& service, const QDa
         {u"endsAt"_s, TimeParse::toRfc3339(endsAt)},
         {u"generatorURL"_s, u"http://prometheus.test/graph"_s}};
 }
-
-struct AlertmanagerProcess
-{
-    std::unique_ptr<QTemporaryDir> dir;
-    std::unique_ptr<QProcess> process;
-    quint16 port = 0;
-    QUrl url() const { return QUrl(u"http://127.0.0.1:%1"_s.arg(port)); }
-};
 
 } // namespace
 
@@ -103,56 +91,18 @@ private:
 
 bool TestAlertmanagerPoller::startAlertmanager(AlertmanagerProcess* am, QString* error)
 {
-    am->dir = std::make_unique<QTemporaryDir>();
-    const QString config = am->dir->filePath(u"alertmanager.yml"_s);
-    QFile file(config);
-    if (!file.open(QIODevice::WriteOnly))
-        return false;
     // A receiver with no integrations: alerts are kept and listed, nothing is sent anywhere.
-    file.write("route:\n  receiver: 'null'\n  group_wait: 0s\nreceivers:\n  - name: 'null'\n");
-    file.close();
-    QDir(am->dir->path()).mkpath(u"data"_s);
-    am->port = freePort();
-    am->process = std::make_unique<QProcess>();
-    am->process->setProcessChannelMode(QProcess::MergedChannels);
-    am->process->start(alertmanagerBinary,
-                       {u"--config.file="_s + config, u"--storage.path="_s + am->dir->filePath(u"data"_s),
-                        u"--web.listen-address=127.0.0.1:%1"_s.arg(am->port), u"--cluster.listen-address="_s});
-    if (!am->process->waitForStarted(10'000)) {
-        *error = am->process->errorString();
-        return false;
-    }
-    // Ready means the API answers; poll /-/ready for up to 30 s.
-    for (int attempt = 0; attempt < 150; ++attempt) {
-        QNetworkReply* reply = m_nam.get(QNetworkRequest(QUrl(am->url().toString() + u"/-/ready"_s)));
-        QSignalSpy finished(reply, &QNetworkReply::finished);
-        finished.wait(2000);
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        reply->deleteLater();
-        if (status == 200)
-            return true;
-        if (am->process->state() == QProcess::NotRunning) {
-            *error = QString::fromUtf8(am->process->readAll());
-            return false;
-        }
-        QTest::qWait(200);
-    }
-    *error = u"not ready after 30 s: "_s + QString::fromUtf8(am->process->readAll());
-    return false;
+    return am->start("route:\n  receiver: 'null'\n  group_wait: 0s\nreceivers:\n  - name: 'null'\n", m_nam, error);
 }
 
 bool TestAlertmanagerPoller::postAlerts(const QUrl& base, const QJsonArray& alerts)
 {
-    QNetworkRequest request(QUrl(base.toString() + u"/api/v2/alerts"_s));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    QNetworkReply* reply = m_nam.post(request, QJsonDocument(alerts).toJson(QJsonDocument::Compact));
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    finished.wait(10'000);
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status != 200)
-        qWarning() << "POST alerts answered" << status << reply->readAll();
-    reply->deleteLater();
-    return status == 200;
+    for (const AlertmanagerProcess* am : {&m_amA, &m_amB}) {
+        if (am->url() == base)
+            return am->postAlerts(alerts, m_nam);
+    }
+    qWarning() << "no Alertmanager at" << base;
+    return false;
 }
 
 QList<AlertBatch> TestAlertmanagerPoller::runRound(AlertmanagerPoller& poller, RecordingSink& sink)
@@ -173,7 +123,7 @@ void TestAlertmanagerPoller::initTestCase()
 {
     qRegisterMetaType<SourceHealth>();
     if (!QFile::exists(alertmanagerBinary))
-        QSKIP("prometheus-alertmanager is not installed (/usr/bin/prometheus-alertmanager)");
+        QFAIL("prometheus-alertmanager is not installed: run packaging/dev.sh test, which installs it");
     QString error;
     QVERIFY2(startAlertmanager(&m_amA, &error), qPrintable(error));
     QVERIFY2(startAlertmanager(&m_amB, &error), qPrintable(error));
@@ -181,12 +131,8 @@ void TestAlertmanagerPoller::initTestCase()
 
 void TestAlertmanagerPoller::cleanupTestCase()
 {
-    for (AlertmanagerProcess* am : {&m_amA, &m_amB}) {
-        if (am->process && am->process->state() != QProcess::NotRunning) {
-            am->process->kill();
-            am->process->waitForFinished(5000);
-        }
-    }
+    m_amA.stop();
+    m_amB.stop();
 }
 
 void TestAlertmanagerPoller::mergesHaPairAndSurvivesDeadUrl()
