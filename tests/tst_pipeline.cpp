@@ -1,0 +1,198 @@
+// Pipeline: what reaches the store, what the views see, and what survives a restart, on a real SQLite file.
+#include "graph/servicegraph.h"
+#include "pipeline/pipeline.h"
+#include "store/store.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+// Recent, so a restart's "last day" restore finds them.
+const QDateTime kT0 = QDateTime::currentDateTimeUtc().addSecs(-600);
+
+Alert alert(const QString& service, const QString& name, int offset, Alert::Status status = Alert::Status::Firing)
+{
+    Alert a;
+    a.labels = {{u"alertname"_s, name}, {u"service"_s, service}, {u"severity"_s, u"critical"_s}};
+    a.fingerprint = Alert::fingerprintOf(a.labels);
+    a.startsAt = kT0.addSecs(offset);
+    a.receivedAt = kT0.addSecs(offset + 20);
+    a.status = status;
+    a.source = u"test"_s;
+    return a;
+}
+
+// hub m is called by c1..c8; db1 by a1..a3.
+std::shared_ptr<const ServiceGraph> graph()
+{
+    auto g = std::make_shared<ServiceGraph>();
+    for (int i = 1; i <= 8; ++i)
+        g->addEdge(u"c%1"_s.arg(i), u"m"_s);
+    for (int i = 1; i <= 3; ++i)
+        g->addEdge(u"a%1"_s.arg(i), u"db1"_s);
+    return g;
+}
+
+Pipeline::Options options(const QString& db)
+{
+    Pipeline::Options o;
+    o.databasePath = db;
+    o.graph = graph();
+    return o;
+}
+} // namespace
+
+class TestPipeline : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { qRegisterMetaType<IncidentSnapshotPtr>(); }
+    void refusesWithoutDatabase();
+    void storesCorrelatesAndPublishes_data();
+    void storesCorrelatesAndPublishes();
+    void acknowledgementSurvivesRestart();
+    void mergedIncidentsLeaveOneStoredIncident();
+    void feedsOnOtherThreadsWaitForTheCommit();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestPipeline::refusesWithoutDatabase()
+{
+    Pipeline pipeline;
+    QString error;
+    QVERIFY(!pipeline.submit({alert(u"a1"_s, u"Err"_s, 0)}, &error));
+    QVERIFY2(error.contains(u"no open database"_s), qPrintable(error));
+    QVERIFY(!pipeline.open(options(m_dir.filePath(u"missing-dir/x.sqlite"_s)), &error));
+    QVERIFY(!error.isEmpty());
+}
+
+void TestPipeline::storesCorrelatesAndPublishes_data()
+{
+    QTest::addColumn<QVector<Alert>>("notifications");
+    QTest::addColumn<int>("incidents");
+    QTest::addColumn<int>("alerts");
+    QTest::addColumn<QString>("topCause");
+
+    const Alert a1 = alert(u"a1"_s, u"Err"_s, 0);
+    QTest::addRow("one alert") << QVector<Alert>{a1} << 1 << 1 << u"a1"_s;
+    QTest::addRow("repeats are counted, not duplicated") << QVector<Alert>{a1, a1, a1} << 1 << 1 << u"a1"_s;
+    QTest::addRow("three callers of a silent database")
+        << QVector<Alert>{alert(u"a1"_s, u"Err"_s, 0), alert(u"a2"_s, u"Err"_s, 10), alert(u"a3"_s, u"Err"_s, 20)} << 1
+        << 3 << u"db1"_s;
+    QTest::addRow("unrelated faults an hour apart")
+        << QVector<Alert>{alert(u"a1"_s, u"Err"_s, 0), alert(u"c1"_s, u"Err"_s, 3600)} << 2 << 2 << QString();
+}
+
+void TestPipeline::storesCorrelatesAndPublishes()
+{
+    QFETCH(QVector<Alert>, notifications);
+    QFETCH(int, incidents);
+    QFETCH(int, alerts);
+    QFETCH(QString, topCause);
+
+    const QString db = m_dir.filePath(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-') + u".sqlite"_s);
+    Pipeline pipeline;
+    QString error;
+    QVERIFY2(pipeline.open(options(db), &error), qPrintable(error));
+    QSignalSpy published(&pipeline, &Pipeline::snapshotReady);
+    for (const Alert& a : notifications) // one delivery each, as a webhook would
+        QVERIFY2(pipeline.submit({a}, &error), qPrintable(error));
+    QCOMPARE(published.size(), notifications.size());
+
+    const IncidentSnapshotPtr snap = pipeline.snapshot();
+    QCOMPARE(snap->incidents.size(), incidents);
+    QCOMPARE(snap->alertCount, qint64(alerts));
+    QCOMPARE(snap->notificationCount, qint64(notifications.size()));
+    for (const Incident& inc : snap->incidents) {
+        QVERIFY(inc.id > 0); // stored before it is shown
+        QVERIFY(!inc.rootCauses.isEmpty());
+    }
+    if (!topCause.isEmpty())
+        QCOMPARE(snap->incidents.front().topCause()->service, topCause);
+
+    Store store(u"reader"_s);
+    QVERIFY2(store.open(db, &error), qPrintable(error));
+    QCOMPARE(store.notificationCount(), qint64(notifications.size()));
+    QCOMPARE(store.alertCount(), qint64(alerts));
+    QCOMPARE(store.loadIncidents().size(), incidents);
+}
+
+void TestPipeline::acknowledgementSurvivesRestart()
+{
+    const QString db = m_dir.filePath(u"ack.sqlite"_s);
+    QString error;
+    qint64 id = 0;
+    {
+        Pipeline pipeline;
+        QVERIFY2(pipeline.open(options(db), &error), qPrintable(error));
+        QVERIFY(pipeline.submit({alert(u"a1"_s, u"Err"_s, 0), alert(u"a2"_s, u"Err"_s, 5)}, &error));
+        id = pipeline.snapshot()->incidents.front().id;
+        pipeline.acknowledge(id, u"looking"_s);
+        const Incident acked = pipeline.snapshot()->incidents.front();
+        QCOMPARE(acked.state, Incident::State::Acknowledged);
+        QCOMPARE(acked.acknowledgedBy, Store::currentUser());
+        // A later alert joining the incident must not undo the engineer's acknowledgement.
+        QVERIFY(pipeline.submit({alert(u"a3"_s, u"Err"_s, 15)}, &error));
+        QCOMPARE(pipeline.snapshot()->incidents.front().state, Incident::State::Acknowledged);
+    }
+    Pipeline restarted;
+    QVERIFY2(restarted.open(options(db), &error), qPrintable(error));
+    const IncidentSnapshotPtr snap = restarted.snapshot();
+    QCOMPARE(snap->incidents.size(), 1);
+    QCOMPARE(snap->incidents.front().id, id);
+    QCOMPARE(snap->incidents.front().alerts.size(), 3);
+    QCOMPARE(snap->incidents.front().state, Incident::State::Acknowledged);
+    QCOMPARE(snap->notificationCount, 3);
+}
+
+void TestPipeline::mergedIncidentsLeaveOneStoredIncident()
+{
+    // c1..c3 share only the hub m at first (too little of its blast radius alerts): three incidents. The
+    // fourth caller makes m plausible and the correlator merges them; the store must follow.
+    const QString db = m_dir.filePath(u"merge.sqlite"_s);
+    Pipeline pipeline;
+    QString error;
+    QVERIFY2(pipeline.open(options(db), &error), qPrintable(error));
+    for (int i = 1; i <= 3; ++i)
+        QVERIFY(pipeline.submit({alert(u"c%1"_s.arg(i), u"Err"_s, i * 10)}, &error));
+    QCOMPARE(pipeline.snapshot()->incidents.size(), 3);
+    QVERIFY(pipeline.submit({alert(u"c4"_s, u"Err"_s, 40)}, &error));
+    QCOMPARE(pipeline.snapshot()->incidents.size(), 1);
+
+    Store store(u"merge-reader"_s);
+    QVERIFY2(store.open(db, &error), qPrintable(error));
+    const QVector<Incident> stored = store.loadIncidents();
+    QCOMPARE(stored.size(), 1);
+    QCOMPARE(stored.front().alerts.size(), 4);
+    QCOMPARE(stored.front().topCause()->service, u"m"_s);
+}
+
+void TestPipeline::feedsOnOtherThreadsWaitForTheCommit()
+{
+    // The pipeline on a worker thread, as in the console; this (another) thread is a feed.
+    const QString db = m_dir.filePath(u"threads.sqlite"_s);
+    QThread worker;
+    auto* pipeline = new Pipeline;
+    pipeline->moveToThread(&worker);
+    connect(&worker, &QThread::finished, pipeline, &QObject::deleteLater);
+    worker.start();
+    QString error;
+    QVERIFY2(pipeline->open(options(db), &error), qPrintable(error));
+    QVERIFY(pipeline->submit({alert(u"a1"_s, u"Err"_s, 0)}, &error));
+    // submit() returned: the notification is committed, readable by another connection right now.
+    Store store(u"thread-reader"_s);
+    QVERIFY2(store.open(db, &error), qPrintable(error));
+    QCOMPARE(store.notificationCount(), 1);
+    QCOMPARE(pipeline->incidentIdOf(alert(u"a1"_s, u"Err"_s, 0).fingerprint), store.loadIncidents().front().id);
+    worker.quit();
+    worker.wait();
+}
+
+QTEST_GUILESS_MAIN(TestPipeline)
+#include "tst_pipeline.moc"
