@@ -27,8 +27,8 @@ struct Spec
 Alert alert(const Spec& s)
 {
     Alert a;
-    a.labels = {{u"alertname"_s, u"Err"_s}, {u"service"_s, s.service}, {u"severity"_s, s.severity},
-                {u"layer"_s, s.layer}};
+    a.labels = {
+        {u"alertname"_s, u"Err"_s}, {u"service"_s, s.service}, {u"severity"_s, s.severity}, {u"layer"_s, s.layer}};
     if (!s.rootLabel.isEmpty())
         a.labels.insert(u"root_cause_candidate"_s, s.rootLabel);
     a.fingerprint = Alert::fingerprintOf(a.labels);
@@ -38,7 +38,7 @@ Alert alert(const Spec& s)
 }
 
 using Edges = QVector<QPair<QString, QString>>;
-}
+} // namespace
 
 class TestDiagnoser : public QObject
 {
@@ -46,6 +46,7 @@ class TestDiagnoser : public QObject
 private Q_SLOTS:
     void signals_data();
     void signals();
+    void mergedFaultsRankBothRoots();
     void cliOnGeneratedScenario();
     void cliRejectsInvalidInput_data();
     void cliRejectsInvalidInput();
@@ -60,7 +61,7 @@ void TestDiagnoser::signals_data()
     QTest::addColumn<QString>("evidence"); // a phrase the top candidate's evidence must contain
 
     const Edges dbGraph{{u"s1"_s, u"postgres-main"_s}, {u"s2"_s, u"postgres-main"_s}, {u"s3"_s, u"postgres-main"_s},
-                        {u"s4"_s, u"postgres-main"_s}, {u"web"_s, u"s1"_s}, {u"web"_s, u"s2"_s}};
+                        {u"s4"_s, u"postgres-main"_s}, {u"web"_s, u"s1"_s},           {u"web"_s, u"s2"_s}};
     QTest::addRow("silent database root")
         << dbGraph
         << QVector<Spec>{{u"s1"_s, 30}, {u"s2"_s, 45}, {u"s3"_s, 50, u"critical"_s}, {u"s4"_s, 60}, {u"web"_s, 130}}
@@ -76,14 +77,12 @@ void TestDiagnoser::signals_data()
         << QVector<ChangeEvent>{} << u"auth"_s << u"before any caller"_s;
 
     const Edges cacheGraph{{u"a"_s, u"redis-cache"_s}, {u"b"_s, u"redis-cache"_s}, {u"c"_s, u"redis-cache"_s}};
-    const QVector<Spec> cacheStorm{{u"redis-cache"_s, 0, u"critical"_s, {}, u"infrastructure"_s},
-                                   {u"a"_s, 30},
-                                   {u"b"_s, 40},
-                                   {u"c"_s, 60}};
+    const QVector<Spec> cacheStorm{
+        {u"redis-cache"_s, 0, u"critical"_s, {}, u"infrastructure"_s}, {u"a"_s, 30}, {u"b"_s, 40}, {u"c"_s, 60}};
     QTest::addRow("deploy decoy on a caller")
         << cacheGraph << cacheStorm
-        << QVector<ChangeEvent>{{u"a"_s, u"deploy"_s, kT0.addSecs(-600), u"a routine deploy"_s, {}}}
-        << u"redis-cache"_s << u"all 3 alerting services call redis-cache"_s;
+        << QVector<ChangeEvent>{{u"a"_s, u"deploy"_s, kT0.addSecs(-600), u"a routine deploy"_s, {}}} << u"redis-cache"_s
+        << u"all 3 alerting services call redis-cache"_s;
     QTest::addRow("deploy on the root is cited")
         << cacheGraph << cacheStorm
         << QVector<ChangeEvent>{{u"redis-cache"_s, u"deploy"_s, kT0.addSecs(-14 * 60), u"v7.2.1"_s, {}}}
@@ -120,7 +119,8 @@ void TestDiagnoser::signals()
     const auto causes = diagnoser.diagnose(correlator.incidents().front());
     QVERIFY(!causes.isEmpty());
     QCOMPARE(causes.front().service, expected);
-    QVERIFY2(causes.front().evidence.join(u" | "_s).contains(evidence), qPrintable(causes.front().evidence.join(u" | "_s)));
+    QVERIFY2(causes.front().evidence.join(u" | "_s).contains(evidence),
+             qPrintable(causes.front().evidence.join(u" | "_s)));
     double sum = 0.0;
     for (int i = 0; i < causes.size(); ++i) {
         QVERIFY(causes[i].confidence >= 0.0 && causes[i].confidence <= 1.0);
@@ -132,6 +132,40 @@ void TestDiagnoser::signals()
     QCOMPARE(causes.front().inGraph, graph->contains(expected));
     if (expected == u"postgres-main")
         QVERIFY(!causes.front().hasOwnAlert);
+}
+
+void TestDiagnoser::mergedFaultsRankBothRoots()
+{
+    // One incident holding two faults (as when the correlator had to merge them): three callers of db1,
+    // two of db2, nothing shared. The leader explains one fault; the runner-up must explain the other.
+    auto graph = std::make_shared<ServiceGraph>();
+    for (const char* s : {"a1", "a2", "a3"})
+        graph->addEdge(QString::fromLatin1(s), u"db1"_s);
+    for (const char* s : {"b1", "b2"})
+        graph->addEdge(QString::fromLatin1(s), u"db2"_s);
+    for (const char* s : {"a1", "a2", "a3", "b1", "b2"}) // decoys that compete for second place
+        graph->addEdge(u"edge-%1"_s.arg(QString::fromLatin1(s)), QString::fromLatin1(s));
+    Incident incident;
+    int offset = 0;
+    for (const char* s : {"a1", "a2", "a3", "b1", "b2"}) {
+        TrackedAlert t;
+        t.latest = alert({QString::fromLatin1(s), offset});
+        t.firstStartsAt = t.latest.startsAt;
+        t.notificationCount = 1;
+        incident.alerts << t;
+        offset += 20;
+    }
+    Diagnoser diagnoser(graph);
+    const auto causes = diagnoser.diagnose(incident);
+    QVERIFY(causes.size() >= 2);
+    QCOMPARE(causes[0].service, u"db1"_s);
+    QCOMPARE(causes[1].service, u"db2"_s);
+    QVERIFY2(causes[1].evidence.constFirst().contains(u"explains 2 alerting services that db1 does not reach"_s),
+             qPrintable(causes[1].evidence.join(u" | "_s)));
+    double sum = 0.0;
+    for (const RootCauseCandidate& c : causes)
+        sum += c.confidence;
+    QVERIFY(sum <= 1.0 + 1e-9);
 }
 
 void TestDiagnoser::cliOnGeneratedScenario()

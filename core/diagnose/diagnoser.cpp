@@ -16,6 +16,8 @@ namespace {
 constexpr qint64 kChangeLookbackSecs = 30 * 60;
 constexpr qint64 kChangeLookaheadSecs = 2 * 60;
 constexpr int kGraphCandidates = 25;
+constexpr int kResidualSlots = 3;       // runners-up that may be chosen to explain what the leaders leave
+constexpr int kMinResidualServices = 2; // fewer unexplained services look like noise, not a second fault
 
 struct ServiceInfo
 {
@@ -80,15 +82,13 @@ void semanticEvidence(const QString& service, const ServiceInfo& info, QStringLi
 }
 } // namespace
 
-Diagnoser::Diagnoser(std::shared_ptr<const ServiceGraph> graph)
-    : Diagnoser(graph, nullptr)
-{
-}
+Diagnoser::Diagnoser(std::shared_ptr<const ServiceGraph> graph) : Diagnoser(graph, nullptr) {}
 
 Diagnoser::Diagnoser(std::shared_ptr<const ServiceGraph> graph, std::shared_ptr<const GraphReach> reach)
-    : m_graph(graph ? std::move(graph) : std::make_shared<const ServiceGraph>())
-    , m_reach(reach && reach->graph() == m_graph.get() ? std::move(reach) : std::make_shared<const GraphReach>(m_graph))
-    , m_weights(defaultWeights())
+    : m_graph(graph ? std::move(graph) : std::make_shared<const ServiceGraph>()),
+      m_reach(reach && reach->graph() == m_graph.get() ? std::move(reach)
+                                                       : std::make_shared<const GraphReach>(m_graph)),
+      m_weights(defaultWeights())
 {
 }
 
@@ -103,11 +103,10 @@ void Diagnoser::setChanges(const QVector<ChangeEvent>& changes)
 
 const char* Diagnoser::featureName(int feature)
 {
-    static const char* names[] = {"explains",     "precision",     "own_alert",       "own_lead",
-                                  "silent",       "caller_share",  "hop_order",       "earliest_near",
-                                  "labelled_root", "labelled_not_root", "infra_layer", "critical",
-                                  "infra_kind",   "recent_change", "unexplained",     "not_in_graph",
-                                  "first_explained"};
+    static const char* names[] = {
+        "explains",   "precision",     "own_alert",     "own_lead",          "silent",         "caller_share",
+        "hop_order",  "earliest_near", "labelled_root", "labelled_not_root", "infra_layer",    "critical",
+        "infra_kind", "recent_change", "unexplained",   "not_in_graph",      "first_explained"};
     static_assert(sizeof(names) / sizeof(names[0]) == FeatureCount);
     return feature >= 0 && feature < FeatureCount ? names[feature] : "";
 }
@@ -140,12 +139,60 @@ Diagnoser::Features Diagnoser::defaultWeights()
 
 QVector<RootCauseCandidate> Diagnoser::diagnose(const Incident& incident) const
 {
-    const QVector<Scored> scored = score(incident);
+    QVector<Scored> scored = score(incident);
+    promoteResidualRoots(incident, scored);
     QVector<RootCauseCandidate> out;
     out.reserve(std::min<int>(int(scored.size()), m_maxCandidates));
     for (int i = 0; i < scored.size() && i < m_maxCandidates; ++i)
         out << scored[i].candidate;
     return out;
+}
+
+bool Diagnoser::explains(const QString& candidate, const QString& service) const
+{
+    if (candidate == service)
+        return true;
+    const int c = m_graph->indexOf(candidate), s = m_graph->indexOf(service);
+    return c >= 0 && s >= 0 && m_reach->reaches(s, c);
+}
+
+// The correlator sometimes has to merge two concurrent faults into one incident (they share callers);
+// then the best single candidate explains only one of them. The best explanation of the alerts the
+// leaders leave unexplained is the natural runner-up, whatever its score over the whole incident.
+void Diagnoser::promoteResidualRoots(const Incident& incident, QVector<Scored>& ranked) const
+{
+    for (int slot = 1; slot < kResidualSlots && slot < ranked.size(); ++slot) {
+        Incident rest;
+        QSet<QString> restServices;
+        for (const TrackedAlert& t : incident.alerts) {
+            bool covered = false;
+            for (int i = 0; i < slot && !covered; ++i)
+                covered = explains(ranked[i].candidate.service, t.service());
+            if (!covered) {
+                rest.alerts << t;
+                restServices.insert(t.service());
+            }
+        }
+        if (restServices.size() < kMinResidualServices)
+            return;
+        const QVector<Scored> sub = score(rest);
+        if (sub.isEmpty())
+            return;
+        const QString best = sub.front().candidate.service;
+        int at = -1;
+        for (int i = 0; i < ranked.size() && at < 0; ++i)
+            if (ranked[i].candidate.service == best)
+                at = i;
+        if (at >= 0 && at < slot)
+            return;
+        Scored promoted = at >= 0 ? ranked.takeAt(at) : sub.front();
+        if (at < 0) // scored against part of the incident only: never more confident than the weakest shown
+            promoted.candidate.confidence = std::min(promoted.candidate.confidence, ranked.back().candidate.confidence);
+        promoted.candidate.evidence.prepend(
+            u"explains %1 alerting services that %2 does not reach"_s.arg(restServices.size())
+                .arg(ranked.front().candidate.service));
+        ranked.insert(slot, promoted);
+    }
 }
 
 QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident) const
@@ -228,7 +275,12 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident) const
                 if (const auto si = inGraph.constFind(v); si != inGraph.cend()) {
                     const double h = hop[v];
                     const double o = double(si->onset - t0) / 60.0;
-                    sh += h; so += o; shh += h * h; soo += o * o; sho += h * o; ++k;
+                    sh += h;
+                    so += o;
+                    shh += h * h;
+                    soo += o * o;
+                    sho += h * o;
+                    ++k;
                     if (si->onset < earliest) {
                         earliest = si->onset;
                         earliestHop = hop[v];
@@ -311,11 +363,12 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident) const
                                .arg(callers.size());
         }
         if (corr > 0.3)
-            rc.evidence << u"alerts start later the further a caller is from it (correlation %1)"_s.arg(corr, 0, 'f', 2);
+            rc.evidence << u"alerts start later the further a caller is from it (correlation %1)"_s.arg(corr, 0, 'f',
+                                                                                                        2);
         if (change)
             rc.evidence << u"%1 %2 %3 before onset"_s.arg(change->kind == u"deploy" ? u"deployed"_s : change->kind,
-                                                         change->description,
-                                                         duration(t0 - change->at.toSecsSinceEpoch()));
+                                                          change->description,
+                                                          duration(t0 - change->at.toSecsSinceEpoch()));
         semanticEvidence(node.id, info, rc.evidence);
         if (!node.kind.isEmpty() && node.kind != u"service")
             rc.evidence << u"%1 is a %2 in the topology"_s.arg(node.id, node.kind);
@@ -345,8 +398,8 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident) const
         rc.evidence << u"first alert at %1"_s.arg(clock(it->onset));
         if (change)
             rc.evidence << u"%1 %2 %3 before onset"_s.arg(change->kind == u"deploy" ? u"deployed"_s : change->kind,
-                                                         change->description,
-                                                         duration(t0 - change->at.toSecsSinceEpoch()));
+                                                          change->description,
+                                                          duration(t0 - change->at.toSecsSinceEpoch()));
         semanticEvidence(it.key(), *it, rc.evidence);
         result << sc;
     }

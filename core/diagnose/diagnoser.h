@@ -20,7 +20,8 @@ class ServiceGraph;
 class Diagnoser
 {
 public:
-    enum Feature {
+    enum Feature
+    {
         Explains,        // share of alerting services that depend on the candidate
         Precision,       // share of the candidate's blast radius that is alerting
         OwnAlert,        // the candidate raised an alert itself
@@ -64,6 +65,9 @@ public:
     QVector<Scored> score(const Incident& incident) const;
 
 private:
+    bool explains(const QString& candidate, const QString& service) const;
+    void promoteResidualRoots(const Incident& incident, QVector<Scored>& ranked) const;
+
     std::shared_ptr<const ServiceGraph> m_graph;
     std::shared_ptr<const GraphReach> m_reach;
     QVector<ChangeEvent> m_changes; // sorted by time
