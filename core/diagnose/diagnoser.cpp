@@ -16,8 +16,9 @@ namespace {
 constexpr qint64 kChangeLookbackSecs = 30 * 60;
 constexpr qint64 kChangeLookaheadSecs = 2 * 60;
 constexpr int kGraphCandidates = 25;
-constexpr int kResidualSlots = 3;       // runners-up that may be chosen to explain what the leaders leave
-constexpr int kMinResidualServices = 2; // fewer unexplained services look like noise, not a second fault
+constexpr int kResidualSlots = 3; // runners-up that may be chosen to explain what the leaders leave
+constexpr int kMinResidualServices = 2;
+constexpr qint64 kCausalSlackSecs = 60; // fewer unexplained services look like noise, not a second fault
 
 struct ServiceInfo
 {
@@ -161,13 +162,27 @@ bool Diagnoser::explains(const QString& candidate, const QString& service) const
 // leaders leave unexplained is the natural runner-up, whatever its score over the whole incident.
 void Diagnoser::promoteResidualRoots(const Incident& incident, QVector<Scored>& ranked) const
 {
+    // A candidate with an alert of its own cannot have caused what began well before it.
+    QHash<QString, qint64> onset;
+    for (const TrackedAlert& t : incident.alerts) {
+        const qint64 at = t.firstStartsAt.toSecsSinceEpoch();
+        const auto it = onset.find(t.service());
+        if (it == onset.end() || at < *it)
+            onset.insert(t.service(), at);
+    }
+    const auto causedBy = [&](const RootCauseCandidate& c, const QString& service) {
+        if (!explains(c.service, service))
+            return false;
+        const auto own = onset.constFind(c.service);
+        return own == onset.cend() || onset.value(service) >= *own - kCausalSlackSecs;
+    };
     for (int slot = 1; slot < kResidualSlots && slot < ranked.size(); ++slot) {
         Incident rest;
         QSet<QString> restServices;
         for (const TrackedAlert& t : incident.alerts) {
             bool covered = false;
             for (int i = 0; i < slot && !covered; ++i)
-                covered = explains(ranked[i].candidate.service, t.service());
+                covered = causedBy(ranked[i].candidate, t.service());
             if (!covered) {
                 rest.alerts << t;
                 restServices.insert(t.service());
