@@ -16,7 +16,7 @@ void usage(FILE* to)
         to, "usage: nightwatch-cli COMMAND [options]   (COMMAND --help for its options)\n"
             "  diagnose SCENARIO.json    group a scenario's alerts and rank root causes (JSON)\n"
             "  replay FEED.json --db F   feed a recording through store, correlation and diagnosis\n"
-            "  serve                     webhook receiver + Alertmanager polling + pipeline, no window\n"
+            "  serve                     webhook receiver + Alertmanager polling + pipeline, no window\n");
 }
 } // namespace
 
@@ -37,7 +37,6 @@ int main(int argc, char** argv)
         return runReplayCommand(args);
     if (command == u"serve")
         return runServeCommand(args);
-        return runBenchCommand(args);
     if (command == u"help" || command == u"--help" || command == u"-h") {
         usage(stdout);
         return 0;
