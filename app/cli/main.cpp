@@ -1,6 +1,7 @@
 // nightwatch-cli: the console's headless entry point, on the same core as the GUI.
 #include "diagnosecommand.h"
 #include "replaycommand.h"
+#include "runbookcommand.h"
 #include "servecommand.h"
 
 #include <QCoreApplication>
@@ -16,7 +17,8 @@ void usage(FILE* to)
         to, "usage: nightwatch-cli COMMAND [options]   (COMMAND --help for its options)\n"
             "  diagnose SCENARIO.json    group a scenario's alerts and rank root causes (JSON)\n"
             "  replay FEED.json --db F   feed a recording through store, correlation and diagnosis\n"
-            "  serve                     webhook receiver + Alertmanager polling + pipeline, no window\n");
+            "  serve                     webhook receiver + Alertmanager polling + pipeline, no window\n"
+            "  runbook plan|run FILE     resolve a runbook's steps (JSON) or run the --approve'd ones, audited\n");
 }
 } // namespace
 
@@ -37,6 +39,8 @@ int main(int argc, char** argv)
         return runReplayCommand(args);
     if (command == u"serve")
         return runServeCommand(args);
+    if (command == u"runbook")
+        return runRunbookCommand(args);
     if (command == u"help" || command == u"--help" || command == u"-h") {
         usage(stdout);
         return 0;

@@ -41,6 +41,8 @@ enum Stmt {
     SelectChanges,
     CountNotifications,
     CountAlerts,
+    InsertRunbookRun,
+    SelectRunbookRuns,
     StmtCount
 };
 
@@ -156,6 +158,14 @@ const QString& sqlOf(Stmt id)
         u"SELECT count(*) FROM notifications"_s,
         // CountAlerts
         u"SELECT count(*) FROM alerts"_s,
+        // InsertRunbookRun
+        u"INSERT INTO runbook_runs(at, user, incident_id, runbook_id, step, kind, argv, approval, approved_at, "
+        "exit_code, outcome, duration_ms, output_digest, verify_result, rolled_back, rollback_exit_code, log_file, "
+        "error) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+        // SelectRunbookRuns: a NULL incident id selects every run.
+        u"SELECT id, at, user, incident_id, runbook_id, step, kind, argv, approval, approved_at, exit_code, outcome, "
+        "duration_ms, output_digest, verify_result, rolled_back, rollback_exit_code, log_file, error "
+        "FROM runbook_runs WHERE ? IS NULL OR incident_id = ? ORDER BY id"_s,
     };
     return sql[id];
 }
@@ -202,6 +212,24 @@ Incident::State stateFrom(const QString& s)
     if (s == u"resolved")
         return Incident::State::Resolved;
     return Incident::State::Triggered;
+}
+
+RunbookRun::Outcome runbookOutcomeFrom(const QString& name)
+{
+    using O = RunbookRun::Outcome;
+    for (const O o : {O::Passed, O::Failed, O::TimedOut, O::FailedToStart, O::Refused, O::NotApproved, O::Rejected})
+        if (outcomeName(o) == name)
+            return o;
+    return O::Failed;
+}
+
+RunbookRun::Verify runbookVerifyFrom(const QString& name)
+{
+    using V = RunbookRun::Verify;
+    for (const V v : {V::Passed, V::Failed, V::Unsupported, V::Skipped})
+        if (verifyName(v) == name)
+            return v;
+    return V::None;
 }
 
 QString describe(const QSqlError& e)
@@ -1105,4 +1133,88 @@ qint64 Store::alertCount() const
     const qint64 n = q->value(0).toLongLong();
     q->finish();
     return n;
+}
+
+qint64 Store::recordRunbookRun(const RunbookRun& run, QString* error)
+{
+    if (!m_impl) {
+        fail(u"store is not open"_s, error);
+        return 0;
+    }
+    QString why;
+    QSqlQuery* q = m_impl->statement(InsertRunbookRun, &why);
+    if (!q) {
+        fail(why, error);
+        return 0;
+    }
+    const auto intOrNull = [](const std::optional<int>& v) { return v ? QVariant(*v) : QVariant(); };
+    q->bindValue(0, run.at.isValid() ? run.at.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch());
+    q->bindValue(1, currentUser());
+    q->bindValue(2, run.incidentId != 0 ? QVariant(run.incidentId) : QVariant());
+    q->bindValue(3, text(run.runbookId));
+    q->bindValue(4, text(run.step));
+    q->bindValue(5, text(run.kind));
+    q->bindValue(6, LabelJson::encode(run.argv));
+    q->bindValue(7, text(run.approval));
+    q->bindValue(8, msOrNull(run.approvedAt));
+    q->bindValue(9, intOrNull(run.exitCode));
+    q->bindValue(10, outcomeName(run.outcome));
+    q->bindValue(11, run.durationMs);
+    q->bindValue(12, text(run.outputDigest));
+    q->bindValue(13, text(verifyName(run.verify)));
+    q->bindValue(14, run.rolledBack ? 1 : 0);
+    q->bindValue(15, intOrNull(run.rollbackExitCode));
+    q->bindValue(16, text(run.logFile));
+    q->bindValue(17, text(run.error));
+    if (!q->exec()) {
+        fail(u"cannot record runbook run of %1/%2: %3"_s.arg(run.runbookId, run.step, describe(q->lastError())), error);
+        return 0;
+    }
+    return q->lastInsertId().toLongLong();
+}
+
+QVector<RunbookRun> Store::runbookRuns(std::optional<qint64> incidentId) const
+{
+    QVector<RunbookRun> out;
+    if (!m_impl)
+        return out;
+    QString why;
+    QSqlQuery* q = m_impl->statement(SelectRunbookRuns, &why);
+    if (!q) {
+        fail(why, nullptr);
+        return out;
+    }
+    const QVariant incident = incidentId ? QVariant(*incidentId) : QVariant();
+    q->bindValue(0, incident);
+    q->bindValue(1, incident);
+    if (!q->exec()) {
+        fail(describe(q->lastError()), nullptr);
+        return out;
+    }
+    const auto intOrNone = [](const QVariant& v) { return v.isNull() ? std::optional<int>() : v.toInt(); };
+    while (q->next()) {
+        RunbookRun r;
+        r.id = q->value(0).toLongLong();
+        r.at = timeOf(q->value(1));
+        r.user = q->value(2).toString();
+        r.incidentId = q->value(3).toLongLong();
+        r.runbookId = q->value(4).toString();
+        r.step = q->value(5).toString();
+        r.kind = q->value(6).toString();
+        r.argv = LabelJson::decodeList(q->value(7).toString());
+        r.approval = q->value(8).toString();
+        r.approvedAt = timeOf(q->value(9));
+        r.exitCode = intOrNone(q->value(10));
+        r.outcome = runbookOutcomeFrom(q->value(11).toString());
+        r.durationMs = q->value(12).toLongLong();
+        r.outputDigest = q->value(13).toString();
+        r.verify = runbookVerifyFrom(q->value(14).toString());
+        r.rolledBack = q->value(15).toBool();
+        r.rollbackExitCode = intOrNone(q->value(16));
+        r.logFile = q->value(17).toString();
+        r.error = q->value(18).toString();
+        out.append(std::move(r));
+    }
+    q->finish();
+    return out;
 }

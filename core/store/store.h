@@ -1,7 +1,7 @@
 #pragma once
 // Store: the console's only writer of its SQLite database. Persists every notification, the
-// deduplicated alerts, incidents with their members and diagnosis, human actions and change
-// events, and reads them back so the pipeline can rebuild its state at start.
+// deduplicated alerts, incidents with their members and diagnosis, human actions, change events
+// and the runbook audit, and reads them back so the pipeline can rebuild its state at start.
 //
 // Threading: a Store is NOT thread-safe. The pipeline owns one Store and serialises every call to
 // it on one thread at a time. Call open() on the thread that will use the Store (QtSql ties a
@@ -15,6 +15,7 @@
 #include "model/alert.h"
 #include "model/changeevent.h"
 #include "model/incident.h"
+#include "model/runbookrun.h"
 
 #include <QDateTime>
 #include <QString>
@@ -78,6 +79,12 @@ public:
 
     bool recordChange(const ChangeEvent& change, QString* error);
     QVector<ChangeEvent> loadChanges(const QDateTime& since) const; // oldest first
+
+    // The runbook audit: one row per step attempt, refused and rejected ones included. who is always
+    // currentUser(); at defaults to now. Returns the row id, 0 on error.
+    qint64 recordRunbookRun(const RunbookRun& run, QString* error);
+    // Oldest first; every run when incidentId is nullopt, else that incident's.
+    QVector<RunbookRun> runbookRuns(std::optional<qint64> incidentId = std::nullopt) const;
 
     qint64 notificationCount() const;
     qint64 alertCount() const;

@@ -105,6 +105,33 @@ const QVector<QStringList>& migrations()
             u"CREATE INDEX actions_by_incident ON actions(incident_id, id)"_s,
             u"CREATE INDEX changes_by_at ON changes(at)"_s,
         },
+        // v3: the runbook audit, one row per step attempt (run, refused, not approved, rejected) with its
+        // verify and rollback. incident_id is deliberately not a foreign key: an audit row must be
+        // written even for a run whose incident is gone or was never stored (a CLI run).
+        {
+            uR"sql(CREATE TABLE runbook_runs (
+                id INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,              -- when the attempt started (or was refused)
+                user TEXT NOT NULL,               -- OS user
+                incident_id INTEGER,              -- NULL: not tied to an incident
+                runbook_id TEXT NOT NULL,
+                step TEXT NOT NULL,               -- '' when parameters were rejected before any step
+                kind TEXT NOT NULL,               -- 'run' | 'rollback'
+                argv TEXT NOT NULL,               -- JSON array, resolved, exactly as executed
+                approval TEXT NOT NULL DEFAULT '',
+                approved_at INTEGER,
+                exit_code INTEGER,
+                outcome TEXT NOT NULL,            -- passed | failed | timed-out | failed-to-start | refused | not-approved | rejected
+                duration_ms INTEGER NOT NULL DEFAULT 0,
+                output_digest TEXT NOT NULL DEFAULT '', -- SHA-256 hex of the command's output
+                verify_result TEXT NOT NULL DEFAULT '', -- '' (none) | passed | failed | not supported yet | skipped
+                rolled_back INTEGER NOT NULL DEFAULT 0,
+                rollback_exit_code INTEGER,
+                log_file TEXT NOT NULL DEFAULT '',
+                error TEXT NOT NULL DEFAULT ''
+            ))sql"_s,
+            u"CREATE INDEX runbook_runs_by_incident ON runbook_runs(incident_id, id)"_s,
+        },
     };
     return steps;
 }

@@ -1,0 +1,98 @@
+#pragma once
+// Runbook: a runbook as loaded from its YAML file (one runbook per file), before any parameter is
+// resolved. Plain values; RunbookLoader builds them, ParamResolver turns them into ResolvedRunbook.
+
+#include "model/alert.h"
+
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+// One parameter of a runbook. Its value is untrusted (alert labels come from the network): it must
+// fully match pattern and fit maxLength before it may appear in any argv element.
+struct RunbookParam
+{
+    enum class Source
+    {
+        Label,
+        Service,
+        Input
+    };
+
+    QString name; // [a-z_][a-z0-9_]*, referenced as {name} inside argv elements
+    Source source = Source::Input;
+    QString label;       // Source::Label: the alert label read (defaults to name)
+    QString pattern;     // regular expression the whole value must match (anchored by the resolver)
+    int maxLength = 256; // in UTF-16 code units, checked before the pattern
+    QString defaultValue;
+    bool hasDefault = false;
+    QString description;
+};
+
+// What a step runs after its command to check it worked: a command (exit 0 = passed) or a PromQL
+// condition (parsed and kept; evaluating it is not supported yet).
+struct RunbookVerify
+{
+    QStringList argv; // empty: no command
+    QString promql;   // empty: no PromQL condition
+    int timeoutMs = 120'000;
+
+    bool isEmpty() const { return argv.isEmpty() && promql.isEmpty(); }
+};
+
+struct RunbookStep
+{
+    enum class Safety
+    {
+        ReadOnly,
+        Low,
+        High
+    };
+
+    QString name; // [A-Za-z0-9._-]+, unique in the runbook: approvals name it
+    QString description;
+    QStringList argv; // program + arguments, never a shell string; argv[0] has no placeholder
+    QStringList env;  // names of environment variables the step may see (PATH always)
+    int timeoutMs = 300'000;
+    Safety safety = Safety::High;
+    bool requiresApproval = true; // only read-only steps may set false
+    RunbookVerify verify;
+    QStringList rollback;           // argv; empty: no rollback
+    bool rollbackAutomatic = false; // run the rollback without asking when the step or its verify fails
+};
+
+// Where a runbook applies; the incident view proposes it when any of these match.
+struct RunbookMatches
+{
+    QStringList alertnames;
+    QStringList causes;
+    QStringList services;
+    LabelSet labels;
+};
+
+struct Runbook
+{
+    QString id; // "RB-DB-001"
+    QString title;
+    QString description;
+    QString file; // where it was loaded from
+    RunbookMatches matches;
+    QVector<RunbookParam> params;
+    QVector<RunbookStep> steps;
+};
+
+inline QString safetyName(RunbookStep::Safety s)
+{
+    switch (s) {
+    case RunbookStep::Safety::ReadOnly:
+        return QStringLiteral("read-only");
+    case RunbookStep::Safety::Low:
+        return QStringLiteral("low");
+    case RunbookStep::Safety::High:
+        return QStringLiteral("high");
+    }
+    return QStringLiteral("high");
+}
+
+Q_DECLARE_METATYPE(Runbook)
