@@ -1,4 +1,5 @@
 // nightwatch-cli: the console's headless entry point, on the same core as the GUI.
+#include "benchcommand.h"
 #include "diagnosecommand.h"
 #include "replaycommand.h"
 #include "runbookcommand.h"
@@ -18,7 +19,8 @@ void usage(FILE* to)
             "  diagnose SCENARIO.json    group a scenario's alerts and rank root causes (JSON)\n"
             "  replay FEED.json --db F   feed a recording through store, correlation and diagnosis\n"
             "  serve                     webhook receiver + Alertmanager polling + pipeline, no window\n"
-            "  runbook plan|run FILE     resolve a runbook's steps (JSON) or run the --approve'd ones, audited\n");
+            "  runbook plan|run FILE     resolve a runbook's steps (JSON) or run the --approve'd ones, audited\n"
+            "  bench [--json] [--quick]  ingest throughput, diagnosis latency, memory; --suite DIR: calibration\n");
 }
 } // namespace
 
@@ -41,6 +43,8 @@ int main(int argc, char** argv)
         return runServeCommand(args);
     if (command == u"runbook")
         return runRunbookCommand(args);
+    if (command == u"bench")
+        return runBenchCommand(args);
     if (command == u"help" || command == u"--help" || command == u"-h") {
         usage(stdout);
         return 0;

@@ -1,0 +1,744 @@
+#include "benchcommand.h"
+
+#include "diagnosecommand.h"
+
+#include "correlate/graphreach.h"
+#include "diagnose/diagnoser.h"
+#include "graph/servicegraph.h"
+#include "ingest/alertmanagerwebhookparser.h"
+#include "ingest/scenarioreader.h"
+#include "pipeline/consoleruntime.h"
+#include "pipeline/pipeline.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QScopeGuard>
+#include <QSet>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+
+using namespace Qt::StringLiterals;
+using nlohmann::json;
+using ordered_json = nlohmann::ordered_json;
+
+namespace {
+
+const QString alertmanagerBinary = u"/usr/bin/prometheus-alertmanager"_s;
+
+struct Sizes
+{
+    int services = 1000;
+    int notifications = 100'000;
+    int batchSize = 100; // notifications per delivery, as an Alertmanager webhook groups them
+    int inFlight = 4;    // concurrent deliveries over loopback
+    int incidentAlerts = 2000;
+    int diagnoseRuns = 50;
+};
+
+int fail(const QString& message)
+{
+    std::fprintf(stderr, "nightwatch-cli bench: %s\n", qPrintable(message));
+    return 2;
+}
+
+void progress(const QString& message)
+{
+    std::fprintf(stderr, "bench: %s\n", qPrintable(message));
+}
+
+QString iso(qint64 secs)
+{
+    return QDateTime::fromSecsSinceEpoch(secs, Qt::UTC).toString(Qt::ISODate);
+}
+
+json labelsJson(const LabelSet& labels)
+{
+    json o = json::object();
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
+        o[it.key().toStdString()] = it.value().toStdString();
+    return o;
+}
+
+// ---- the synthetic storm ---------------------------------------------------------------------------
+
+struct StormAlert
+{
+    LabelSet labels;
+    QString summary; // the one annotation
+    QString fingerprint;
+    qint64 onset = 0; // seconds since epoch
+    qint64 end = 0;   // when it resolves for good
+};
+
+struct Notification
+{
+    int alert = 0;
+    qint64 at = 0;
+    bool firing = true;
+};
+
+// A layered service graph and faults on it, all from one seed. Services call services in lower layers
+// (layer 0 is databases, caches and queues); a fault on a node spreads to its callers hop by hop, so
+// one broken database pages hundreds of services, as in the storms the console exists for.
+class StormGenerator
+{
+public:
+    StormGenerator(int services, quint32 seed) : m_rng(seed)
+    {
+        constexpr int layerCount = 8;
+        const int infra = std::max(3, services / 10);
+        auto graph = std::make_shared<ServiceGraph>();
+        m_layers.resize(layerCount);
+        static const QString kinds[] = {u"database"_s, u"cache"_s, u"queue"_s};
+        static const QString prefixes[] = {u"postgres"_s, u"redis"_s, u"kafka"_s};
+        for (int i = 0; i < infra; ++i) {
+            graph->addNode(u"%1-%2"_s.arg(prefixes[i % 3]).arg(i / 3), kinds[i % 3]);
+            m_layers[0] << i;
+        }
+        for (int i = infra; i < services; ++i) {
+            const int layer = 1 + (i - infra) * (layerCount - 1) / std::max(1, services - infra);
+            graph->addNode(u"svc-%1-%2"_s.arg(layer).arg(i), u"service"_s);
+            m_layers[layer] << i;
+        }
+        const auto& nodes = graph->nodes();
+        for (int layer = 1; layer < layerCount; ++layer) {
+            for (int v : std::as_const(m_layers[layer])) {
+                // Mostly the layer right below, sometimes deeper; many services also talk to a datastore.
+                const int calls = 1 + int(m_rng.bounded(3));
+                for (int k = 0; k < calls; ++k) {
+                    const int to = m_rng.bounded(10) < 7 ? layer - 1 : int(m_rng.bounded(layer));
+                    graph->addEdge(nodes[v].id, nodes[pick(m_layers[to])].id);
+                }
+                if (m_rng.bounded(10) < 3)
+                    graph->addEdge(nodes[v].id, nodes[pick(m_layers[0])].id);
+            }
+        }
+        m_graph = std::move(graph);
+    }
+
+    std::shared_ptr<const ServiceGraph> graph() const { return m_graph; }
+    const QVector<StormAlert>& alerts() const { return m_alerts; }
+    int faults() const { return m_faults; }
+
+    // Faults every few minutes until there are `notifications` deliveries, about 25 per alert: repeats
+    // while it fires, flaps (resolved, then firing again) and a final resolve. Sorted by arrival and cut
+    // into batches. Times end now, so nothing looks like history to the receivers.
+    QVector<QVector<Notification>> storm(int notifications, int batchSize)
+    {
+        const int wanted = std::max(1, notifications / 25);
+        qint64 at = 0;
+        while (m_alerts.size() < wanted) {
+            // Deep layers, so a few faults page hundreds of services each.
+            const auto hit = affected(pick(m_layers[m_rng.bounded(3)]), false);
+            ++m_faults;
+            const bool silent = m_rng.bounded(5) == 0; // the root raises nothing of its own
+            for (const auto& [node, hop] : hit) {
+                if (!(silent && hop == 0))
+                    raise(node, hop, at, 1 + int(m_rng.bounded(3)), 600 + m_rng.bounded(1800));
+            }
+            at += 180 + m_rng.bounded(240);
+        }
+        qint64 last = 0;
+        for (const StormAlert& a : std::as_const(m_alerts))
+            last = std::max(last, a.end);
+        const qint64 shift = QDateTime::currentSecsSinceEpoch() - last;
+        for (StormAlert& a : m_alerts) {
+            a.onset += shift;
+            a.end += shift;
+        }
+
+        QVector<Notification> all;
+        all.reserve(notifications);
+        for (int i = 0; i < m_alerts.size() && all.size() + 2 <= notifications; ++i)
+            all << Notification{i, m_alerts[i].onset, true} << Notification{i, m_alerts[i].end, false};
+        while (all.size() < notifications) {
+            const int i = int(m_rng.bounded(int(m_alerts.size())));
+            const StormAlert& a = m_alerts[i];
+            const qint64 t = a.onset + 30 + m_rng.bounded(std::max<qint64>(1, a.end - a.onset - 60));
+            if (m_rng.bounded(100) < 15 && all.size() + 2 <= notifications)
+                all << Notification{i, t, false} << Notification{i, t + 20, true};
+            else
+                all << Notification{i, t, true};
+        }
+        std::stable_sort(all.begin(), all.end(),
+                         [](const Notification& a, const Notification& b) { return a.at < b.at; });
+        QVector<QVector<Notification>> batches;
+        for (qsizetype i = 0; i < all.size(); i += batchSize)
+            batches << all.mid(i, batchSize);
+        return batches;
+    }
+
+    // One fault on the node with the widest blast radius, every caller alerting, until exactly `count`
+    // alerts: the worst single incident the graph can produce, for diagnosis latency.
+    Incident bigIncident(int count)
+    {
+        const GraphReach reach(m_graph);
+        int root = 0;
+        for (int v = 1; v < reach.nodeCount(); ++v)
+            if (reach.blastRadius(v) > reach.blastRadius(root))
+                root = v;
+        const auto hit = affected(root, true);
+        const qint64 start = QDateTime::currentSecsSinceEpoch() - 3600;
+        const int first = int(m_alerts.size());
+        const int perService = int((count + hit.size() - 1) / hit.size());
+        for (const auto& [node, hop] : hit)
+            raise(node, hop, start, perService, 3600);
+
+        Incident inc;
+        inc.key = m_alerts[first].fingerprint;
+        for (int i = first; i < first + count && i < m_alerts.size(); ++i) {
+            TrackedAlert t;
+            t.latest.labels = m_alerts[i].labels;
+            t.latest.fingerprint = m_alerts[i].fingerprint;
+            t.latest.startsAt = t.firstStartsAt = QDateTime::fromSecsSinceEpoch(m_alerts[i].onset, Qt::UTC);
+            t.latest.receivedAt = t.firstReceivedAt = t.lastReceivedAt = t.firstStartsAt;
+            t.notificationCount = 1;
+            inc.alerts << t;
+        }
+        std::stable_sort(inc.alerts.begin(), inc.alerts.end(), [](const TrackedAlert& a, const TrackedAlert& b) {
+            return a.firstStartsAt < b.firstStartsAt;
+        });
+        return inc;
+    }
+
+private:
+    int pick(const QVector<int>& from) { return from[m_rng.bounded(int(from.size()))]; }
+
+    // The root and the services that depend on it, with their hop distance, breadth first. Unless `all`,
+    // a caller alerts with the odds shared/scenarios/generate.py gives it (0.95 x 0.92^hop), so the storm
+    // has the shape the engine is measured on.
+    QVector<std::pair<int, int>> affected(int root, bool all)
+    {
+        QVector<std::pair<int, int>> reached{{root, 0}};
+        QSet<int> seen{root};
+        for (qsizetype i = 0; i < reached.size(); ++i) {
+            for (int caller : m_graph->callersOf(reached[i].first)) {
+                if (!seen.contains(caller)) {
+                    seen.insert(caller);
+                    reached.push_back({caller, reached[i].second + 1});
+                }
+            }
+        }
+        if (!all)
+            reached.removeIf([&](const std::pair<int, int>& r) {
+                return r.second > 0 && m_rng.generateDouble() > 0.95 * std::pow(0.92, r.second);
+            });
+        return reached;
+    }
+
+    // `count` distinct alerts on a node, starting a little after the fault reached it.
+    void raise(int node, int hop, qint64 faultAt, int count, qint64 duration)
+    {
+        static const QString causes[] = {u"DatabaseConnectionPoolExhausted"_s, u"RedisConnectionTimeout"_s,
+                                         u"KafkaConsumerLagHigh"_s, u"PodCrashLooping"_s};
+        static const QString symptoms[] = {u"ServiceErrorRateHigh"_s, u"ServiceLatencyHigh"_s, u"UpstreamTimeouts"_s,
+                                           u"HighCPU"_s};
+        const ServiceGraph::Node& n = m_graph->nodes()[node];
+        const bool infra = n.kind != u"service";
+        for (int k = 0; k < count; ++k) {
+            StormAlert a;
+            a.labels.insert(u"alertname"_s, hop == 0 && k == 0 ? causes[infra ? node % 3 : 3] : symptoms[k % 4]);
+            a.labels.insert(u"service"_s, n.id);
+            a.labels.insert(u"severity"_s, hop == 0 || m_rng.bounded(4) == 0 ? u"critical"_s : u"warning"_s);
+            a.labels.insert(u"namespace"_s, u"production"_s);
+            a.labels.insert(u"layer"_s, infra ? u"infrastructure"_s : u"application"_s);
+            // A pod of its own per alert: every raised alert is a new fingerprint, so the storm's
+            // repeats and flaps are exactly the ones generated below.
+            a.labels.insert(u"instance"_s, u"%1-%2"_s.arg(n.id).arg(m_pods++));
+            a.fingerprint = Alert::fingerprintOf(a.labels);
+            a.summary = a.labels.value(u"alertname"_s) + u" on "_s + n.id;
+            // generate.py's delays: 15-90 s per hop, -20..+40 s of jitter.
+            const qint64 delay = hop * (15 + qint64(m_rng.bounded(76))) + qint64(m_rng.bounded(61)) - 20;
+            a.onset = faultAt + std::max<qint64>(0, delay);
+            a.end = a.onset + duration;
+            m_alerts << a;
+        }
+    }
+
+    QRandomGenerator m_rng;
+    std::shared_ptr<const ServiceGraph> m_graph;
+    QVector<QVector<int>> m_layers;
+    QVector<StormAlert> m_alerts;
+    int m_pods = 0;
+    int m_faults = 0;
+};
+
+// The batch as one Alertmanager webhook (payload version 4).
+QByteArray webhookBody(const QVector<Notification>& batch, const QVector<StormAlert>& alerts)
+{
+    json list = json::array();
+    for (const Notification& n : batch) {
+        const StormAlert& a = alerts[n.alert];
+        list.push_back({{"status", n.firing ? "firing" : "resolved"},
+                        {"labels", labelsJson(a.labels)},
+                        {"annotations", {{"summary", a.summary.toStdString()}}},
+                        {"startsAt", iso(a.onset).toStdString()},
+                        {"endsAt", n.firing ? "0001-01-01T00:00:00Z" : iso(n.at).toStdString()},
+                        {"generatorURL", "http://prometheus.bench/graph"},
+                        {"fingerprint", a.fingerprint.toStdString()}});
+    }
+    const json body{{"version", "4"},
+                    {"groupKey", "{}:{namespace=\"production\"}"},
+                    {"status", "firing"},
+                    {"receiver", "nightwatch"},
+                    {"groupLabels", json::object()},
+                    {"commonLabels", {{"namespace", "production"}}},
+                    {"commonAnnotations", json::object()},
+                    {"externalURL", "http://alertmanager.bench"},
+                    {"alerts", list}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+// The same batch as Prometheus posts it to Alertmanager's POST /api/v2/alerts: a firing alert ends a few
+// evaluation intervals ahead unless refreshed, a resolved one ends when it resolved.
+QByteArray postableAlertsBody(const QVector<Notification>& batch, const QVector<StormAlert>& alerts)
+{
+    json list = json::array();
+    for (const Notification& n : batch) {
+        const StormAlert& a = alerts[n.alert];
+        list.push_back({{"labels", labelsJson(a.labels)},
+                        {"annotations", {{"summary", a.summary.toStdString()}}},
+                        {"startsAt", iso(a.onset).toStdString()},
+                        {"endsAt", iso(n.firing ? n.at + 300 : n.at).toStdString()},
+                        {"generatorURL", "http://prometheus.bench/graph"}});
+    }
+    return QByteArray::fromStdString(list.dump());
+}
+
+// ---- measurements ---------------------------------------------------------------------------------
+
+double rssMb()
+{
+    QFile status(u"/proc/self/status"_s);
+    if (!status.open(QIODevice::ReadOnly))
+        return 0.0;
+    for (QByteArray line = status.readLine(); !line.isEmpty(); line = status.readLine()) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0; // reported in kB
+    }
+    return 0.0;
+}
+
+struct IngestTiming
+{
+    double seconds = -1;     // everything
+    double parseSeconds = 0; // of which webhook JSON -> Alert
+};
+
+// Normalise (parse the webhook JSON) + store + dedup + correlate + diagnose, on this thread, one
+// submit per delivery: the pipeline as the receiver drives it, minus the sockets.
+IngestTiming inProcessIngest(const QVector<QByteArray>& bodies, const std::shared_ptr<const ServiceGraph>& graph,
+                             QString* error)
+{
+    QTemporaryDir dir;
+    Pipeline pipeline;
+    Pipeline::Options options;
+    options.databasePath = dir.filePath(u"bench.sqlite"_s);
+    options.graph = graph;
+    options.publishEveryBatch = false;
+    if (!dir.isValid() || !pipeline.open(options, error))
+        return {};
+    QElapsedTimer timer;
+    timer.start();
+    qint64 parseNs = 0;
+    for (const QByteArray& body : bodies) {
+        const qint64 before = timer.nsecsElapsed();
+        const auto payload = AlertmanagerWebhookParser::parse(body, error);
+        parseNs += timer.nsecsElapsed() - before;
+        if (!payload || !pipeline.submit(payload->alerts, error))
+            return {};
+    }
+    return {double(timer.nsecsElapsed()) / 1e9, double(parseNs) / 1e9};
+}
+
+// Posts every body keeping `inFlight` requests open, as deliveries from several alert groups overlap.
+// Returns the seconds from the first request to the last answer, or -1 when an answer is not 200.
+double postAll(const QUrl& url, const QVector<QByteArray>& bodies, int inFlight, QString* error)
+{
+    QEventLoop loop;
+    qsizetype next = 0, answered = 0;
+    bool over = false;
+    QNetworkAccessManager nam; // declared last: destroyed first, so aborted replies see live state
+    nam.setProxy(QNetworkProxy::NoProxy);
+    std::function<void()> launch = [&] {
+        QNetworkRequest request(url);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+        QNetworkReply* reply = nam.post(request, bodies[next++]);
+        QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply] {
+            if (over)
+                return; // nam is aborting what is left
+            reply->deleteLater();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (status != 200) {
+                *error = u"%1 answered %2: %3"_s.arg(url.toString())
+                             .arg(status)
+                             .arg(QString::fromUtf8(reply->readAll().left(200)) + reply->errorString());
+                over = true;
+                loop.exit(1);
+            } else if (++answered == bodies.size()) {
+                over = true;
+                loop.exit(0);
+            } else if (next < bodies.size()) {
+                launch();
+            }
+        });
+    };
+    QTimer::singleShot(600'000, &loop, [&] {
+        *error = u"%1: no answer after 10 min"_s.arg(url.toString());
+        over = true;
+        loop.exit(1);
+    });
+    QElapsedTimer timer;
+    timer.start();
+    for (int i = 0; i < inFlight && next < bodies.size(); ++i)
+        launch();
+    if (bodies.isEmpty() || loop.exec() != 0)
+        return bodies.isEmpty() ? 0.0 : -1.0;
+    return double(timer.nsecsElapsed()) / 1e9;
+}
+
+// Waits for a signal-driven condition with a timeout; returns whether it came true.
+bool waitFor(const std::function<bool()>& done, int timeoutMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!done() && timer.elapsed() < timeoutMs) {
+        QEventLoop loop;
+        QTimer::singleShot(20, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    return done();
+}
+
+// Our receiver as the console runs it (ConsoleRuntime: webhook thread + pipeline thread + SQLite on disk).
+double receiverIngest(const QVector<QByteArray>& bodies, qint64 notifications, int inFlight,
+                      const std::shared_ptr<const ServiceGraph>& graph, QString* error)
+{
+    QTemporaryDir dir;
+    ConsoleRuntime::Config config;
+    config.databasePath = dir.filePath(u"bench.sqlite"_s);
+    config.graph = graph;
+    config.webhookPort = 0;
+    ConsoleRuntime runtime(config);
+    quint16 port = 0;
+    QString failure;
+    QObject::connect(&runtime, &ConsoleRuntime::webhookListening, &runtime, [&](quint16 p) { port = p; });
+    QObject::connect(&runtime, &ConsoleRuntime::started, &runtime, [&](bool ok, const QString& why) {
+        if (!ok)
+            failure = why;
+    });
+    QObject::connect(&runtime, &ConsoleRuntime::failed, &runtime, [&](const QString& why) { failure = why; });
+    runtime.start();
+    if (!waitFor([&] { return port != 0 || !failure.isEmpty(); }, 30'000) || port == 0) {
+        *error = failure.isEmpty() ? u"the webhook receiver did not start"_s : failure;
+        return -1;
+    }
+    const QUrl url(u"http://127.0.0.1:%1/api/v1/alerts/alertmanager"_s.arg(port));
+    const double secs = postAll(url, bodies, inFlight, error);
+    return secs < 0 ? -1 : notifications / secs;
+}
+
+int httpStatus(QNetworkAccessManager& nam, const QUrl& url, int timeoutMs)
+{
+    QNetworkReply* reply = nam.get(QNetworkRequest(url));
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    loop.exec();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    reply->abort();
+    reply->deleteLater();
+    return status;
+}
+
+// A throwaway Alertmanager (clustering off, a receiver that sends nothing, storage in a temporary
+// directory) on a free loopback port, fed the same batches through POST /api/v2/alerts.
+double alertmanagerIngest(const QVector<QByteArray>& bodies, qint64 notifications, int inFlight, QString* error)
+{
+    QTemporaryDir dir;
+    QFile config(dir.filePath(u"alertmanager.yml"_s));
+    if (!dir.isValid() || !config.open(QIODevice::WriteOnly) ||
+        config.write("route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n") < 0) {
+        *error = u"cannot write the Alertmanager config"_s;
+        return -1;
+    }
+    config.close();
+    quint16 port = 0;
+    {
+        QTcpServer probe; // the port is free again when probe closes; a race with another process is harmless here
+        probe.listen(QHostAddress::LocalHost, 0);
+        port = probe.serverPort();
+    }
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(alertmanagerBinary,
+                  {u"--config.file="_s + config.fileName(), u"--storage.path="_s + dir.filePath(u"data"_s),
+                   u"--web.listen-address=127.0.0.1:%1"_s.arg(port), u"--cluster.listen-address="_s,
+                   u"--log.level=warn"_s});
+    const auto stop = qScopeGuard([&] {
+        process.kill();
+        process.waitForFinished(5000);
+    });
+    if (!process.waitForStarted(10'000)) {
+        *error = process.errorString();
+        return -1;
+    }
+    const QString base = u"http://127.0.0.1:%1"_s.arg(port);
+    QNetworkAccessManager nam;
+    nam.setProxy(QNetworkProxy::NoProxy);
+    if (!waitFor(
+            [&] {
+                return process.state() != QProcess::Running || httpStatus(nam, QUrl(base + u"/-/ready"_s), 2000) == 200;
+            },
+            30'000) ||
+        process.state() != QProcess::Running) {
+        *error = u"Alertmanager did not become ready: "_s + QString::fromUtf8(process.readAll());
+        return -1;
+    }
+    const double secs = postAll(QUrl(base + u"/api/v2/alerts"_s), bodies, inFlight, error);
+    return secs < 0 ? -1 : notifications / secs;
+}
+
+double percentile(QVector<double> values, double p)
+{
+    if (values.isEmpty())
+        return 0.0;
+    std::sort(values.begin(), values.end());
+    const auto rank = qsizetype(std::ceil(p * double(values.size())));
+    return values[std::clamp<qsizetype>(rank - 1, 0, values.size() - 1)];
+}
+
+int runStorm(const Sizes& sizes, quint32 seed, bool asJson)
+{
+    progress(u"generating %1 notifications over %2 services (seed %3)"_s.arg(sizes.notifications)
+                 .arg(sizes.services)
+                 .arg(seed));
+    StormGenerator generator(sizes.services, seed);
+    const QVector<QVector<Notification>> batches = generator.storm(sizes.notifications, sizes.batchSize);
+    QVector<QByteArray> webhookBodies, postableBodies;
+    qint64 notifications = 0;
+    for (const auto& batch : batches) {
+        webhookBodies << webhookBody(batch, generator.alerts());
+        postableBodies << postableAlertsBody(batch, generator.alerts());
+        notifications += batch.size();
+    }
+
+    ordered_json out;
+    out["notifications"] = notifications;
+    out["distinct_alerts"] = generator.alerts().size();
+    out["faults"] = generator.faults();
+    out["services"] = generator.graph()->nodeCount();
+    out["edges"] = generator.graph()->edgeCount();
+    out["batch_size"] = sizes.batchSize;
+    out["in_flight"] = sizes.inFlight;
+    out["seed"] = seed;
+
+    // The generated storm and its payloads are the senders' memory, not the console's: subtract this.
+    out["rss_before_ingest_mb"] = std::round(rssMb() * 10) / 10;
+    QString error;
+    progress(u"in-process ingest"_s);
+    const IngestTiming inProcess = inProcessIngest(webhookBodies, generator.graph(), &error);
+    if (inProcess.seconds < 0)
+        return fail(u"in-process ingest: "_s + error);
+    out["ingest_notifications_per_s"] = std::round(notifications / inProcess.seconds);
+    // Where the in-process time goes: the parser is the feeds' cost, the rest is the pipeline's.
+    out["ingest_parse_s"] = std::round(inProcess.parseSeconds * 1000) / 1000;
+    out["ingest_pipeline_s"] = std::round((inProcess.seconds - inProcess.parseSeconds) * 1000) / 1000;
+    out["rss_mb"] = std::round(rssMb() * 10) / 10;
+
+    progress(u"webhook ingest over loopback"_s);
+    const double overHttp = receiverIngest(webhookBodies, notifications, sizes.inFlight, generator.graph(), &error);
+    if (overHttp < 0)
+        return fail(u"webhook ingest: "_s + error);
+    out["http_ingest_notifications_per_s"] = std::round(overHttp);
+
+    if (QFile::exists(alertmanagerBinary)) {
+        progress(u"Alertmanager ingest over loopback"_s);
+        const double am = alertmanagerIngest(postableBodies, notifications, sizes.inFlight, &error);
+        if (am < 0)
+            return fail(u"Alertmanager ingest: "_s + error);
+        out["alertmanager_http_ingest_notifications_per_s"] = std::round(am);
+    }
+
+    progress(u"diagnosis of a %1-alert incident, %2 runs"_s.arg(sizes.incidentAlerts).arg(sizes.diagnoseRuns));
+    const Incident incident = generator.bigIncident(sizes.incidentAlerts);
+    const Diagnoser diagnoser(generator.graph());
+    diagnoser.diagnose(incident); // warm caches and allocator before timing
+    QVector<double> ms;
+    for (int i = 0; i < sizes.diagnoseRuns; ++i) {
+        QElapsedTimer timer;
+        timer.start();
+        const auto causes = diagnoser.diagnose(incident);
+        ms << double(timer.nsecsElapsed()) / 1e6;
+        if (causes.isEmpty())
+            return fail(u"the diagnoser found no candidate"_s);
+    }
+    out["diagnose_incident_alerts"] = incident.alerts.size();
+    out["diagnose_p50_ms"] = std::round(percentile(ms, 0.50) * 1000) / 1000;
+    out["diagnose_p95_ms"] = std::round(percentile(ms, 0.95) * 1000) / 1000;
+
+    if (asJson) {
+        std::printf("%s\n", out.dump(2).c_str());
+    } else {
+        for (auto it = out.begin(); it != out.end(); ++it)
+            std::printf("%-46s %s\n", it.key().c_str(), it.value().dump().c_str());
+    }
+    return 0;
+}
+
+// ---- calibration on a scenario suite --------------------------------------------------------------
+
+struct Bin
+{
+    int count = 0;
+    int correct = 0;
+    double confidence = 0.0; // sum
+};
+
+// For every true incident, the top candidate of the output incident sharing most of its alerts (the
+// first such, as score.py picks) and whether it names the true root. A true incident no output
+// incident overlaps counts as confidence 0 and wrong, so the table covers every true incident.
+int runSuite(const QString& dirPath, bool asJson)
+{
+    constexpr int binCount = 10;
+    const QDir dir(dirPath);
+    const QStringList files = dir.entryList({u"*.json"_s}, QDir::Files, QDir::Name);
+    if (files.isEmpty())
+        return fail(u"no scenario files in "_s + dirPath);
+    std::array<Bin, binCount> bins{};
+    for (const QString& name : files) {
+        QFile file(dir.filePath(name));
+        if (!file.open(QIODevice::ReadOnly))
+            return fail(u"cannot read %1: %2"_s.arg(file.fileName(), file.errorString()));
+        const QByteArray bytes = file.readAll();
+        QString error;
+        auto scenario = ScenarioReader::read(bytes, &error, u"replay:"_s + file.fileName()); // never reads truth
+        const json doc = json::parse(bytes.begin(), bytes.end(), nullptr, false);
+        if (!scenario || doc.is_discarded() || !doc.contains("truth"))
+            return fail(u"%1: %2"_s.arg(name, error.isEmpty() ? u"no truth"_s : error));
+        const QVector<Incident> incidents = diagnoseScenario(std::move(*scenario), nullptr);
+
+        QHash<QString, int> incidentOf;
+        for (int i = 0; i < incidents.size(); ++i)
+            for (const TrackedAlert& t : incidents[i].alerts)
+                incidentOf.insert(t.fingerprint(), i);
+        for (const json& truth : doc["truth"].value("incidents", json::array())) {
+            QVector<int> overlap(incidents.size(), 0);
+            for (const json& fp : truth.value("alerts", json::array())) {
+                if (const auto it = incidentOf.constFind(QString::fromStdString(fp.get<std::string>()));
+                    it != incidentOf.cend())
+                    ++overlap[*it];
+            }
+            const auto best = std::max_element(overlap.cbegin(), overlap.cend()); // first of equals
+            const RootCauseCandidate* top =
+                best != overlap.cend() && *best > 0 ? incidents[best - overlap.cbegin()].topCause() : nullptr;
+            const double confidence = top ? top->confidence : 0.0;
+            Bin& bin = bins[std::clamp(int(confidence * binCount), 0, binCount - 1)];
+            ++bin.count;
+            bin.confidence += confidence;
+            bin.correct += top && top->service.toStdString() == truth.value("root_cause_service", std::string());
+        }
+    }
+
+    int total = 0, correct = 0;
+    double confidence = 0.0, ece = 0.0;
+    for (const Bin& b : bins) {
+        total += b.count;
+        correct += b.correct;
+        confidence += b.confidence;
+    }
+    ordered_json rows = ordered_json::array();
+    for (int i = 0; i < binCount; ++i) {
+        const Bin& b = bins[i];
+        ordered_json row{{"low", i / double(binCount)}, {"high", (i + 1) / double(binCount)}, {"count", b.count}};
+        if (b.count > 0) {
+            const double mean = b.confidence / b.count, accuracy = double(b.correct) / b.count;
+            ece += double(b.count) / std::max(1, total) * std::abs(accuracy - mean);
+            row["mean_confidence"] = mean;
+            row["accuracy"] = accuracy;
+        } else {
+            row["mean_confidence"] = nullptr;
+            row["accuracy"] = nullptr;
+        }
+        rows.push_back(row);
+    }
+    const ordered_json table{{"scenarios", files.size()},
+                             {"true_incidents", total},
+                             {"top1_accuracy", double(correct) / std::max(1, total)},
+                             {"mean_confidence", confidence / std::max(1, total)},
+                             {"ece", ece},
+                             {"bins", rows}};
+    if (asJson) {
+        std::printf("%s\n", ordered_json{{"reliability", table}}.dump(2).c_str());
+        return 0;
+    }
+    std::printf("confidence  count  mean_conf  accuracy\n");
+    for (const auto& row : rows) {
+        const bool empty = row["count"].get<int>() == 0;
+        std::printf("%.1f-%.1f  %6d  %9s  %8s\n", row["low"].get<double>(), row["high"].get<double>(),
+                    row["count"].get<int>(),
+                    empty ? "-" : QByteArray::number(row["mean_confidence"].get<double>(), 'f', 3).constData(),
+                    empty ? "-" : QByteArray::number(row["accuracy"].get<double>(), 'f', 3).constData());
+    }
+    std::printf("scenarios=%lld true_incidents=%d top1_accuracy=%.3f mean_confidence=%.3f ECE=%.3f\n",
+                qlonglong(files.size()), total, table["top1_accuracy"].get<double>(),
+                table["mean_confidence"].get<double>(), ece);
+    return 0;
+}
+
+} // namespace
+
+int runBenchCommand(const QStringList& args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"Throughput, latency and calibration figures (figures only, no targets)."_s);
+    const QCommandLineOption json(u"json"_s, u"Print one JSON object."_s);
+    const QCommandLineOption quick(u"quick"_s, u"Small sizes, for a smoke test in seconds."_s);
+    const QCommandLineOption seed(u"seed"_s, u"Seed of the generated graph and storm (1)."_s, u"n"_s, u"1"_s);
+    const QCommandLineOption suite(u"suite"_s,
+                                   u"Instead: reliability table of top-candidate confidence on the scenarios in DIR "
+                                   "(shared/scenarios/generate.py --suite)."_s,
+                                   u"dir"_s);
+    parser.addOptions({json, quick, seed, suite});
+    parser.addHelpOption();
+    if (!parser.parse(QStringList{u"bench"_s} + args))
+        return fail(parser.errorText());
+    if (parser.isSet(u"help"_s)) {
+        std::printf("%s", qPrintable(parser.helpText()));
+        return 0;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return fail(u"unexpected argument "_s + parser.positionalArguments().constFirst());
+    if (parser.isSet(suite))
+        return runSuite(parser.value(suite), parser.isSet(json));
+
+    bool ok = false;
+    const quint32 seedValue = parser.value(seed).toUInt(&ok);
+    if (!ok)
+        return fail(u"--seed takes a non-negative integer"_s);
+    Sizes sizes;
+    if (parser.isSet(quick)) {
+        sizes.services = 200;
+        sizes.notifications = 5000;
+        sizes.incidentAlerts = 200;
+        sizes.diagnoseRuns = 10;
+    }
+    return runStorm(sizes, seedValue, parser.isSet(json));
+}
