@@ -16,7 +16,8 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-enum Stmt {
+enum Stmt
+{
     InsertNotifications,
     CountBoundaryFlaps,
     UpsertAlerts,
@@ -75,7 +76,8 @@ const QString& sqlOf(Stmt id)
         "FROM json_each(?) WHERE true " // WHERE resolves the parser's ON ambiguity for upserts
         "ON CONFLICT(fingerprint) DO UPDATE SET labels = excluded.labels, annotations = excluded.annotations, "
         "status = excluded.status, starts_at = excluded.starts_at, ends_at = excluded.ends_at, "
-        "first_starts_at = CASE WHEN alerts.first_starts_at IS NULL OR excluded.first_starts_at < alerts.first_starts_at "
+        "first_starts_at = CASE WHEN alerts.first_starts_at IS NULL OR excluded.first_starts_at < "
+        "alerts.first_starts_at "
         "THEN excluded.first_starts_at ELSE alerts.first_starts_at END, "
         "first_received_at = min(alerts.first_received_at, excluded.first_received_at), "
         "last_received_at = max(alerts.last_received_at, excluded.last_received_at), "
@@ -86,7 +88,8 @@ const QString& sqlOf(Stmt id)
         // labels/annotations/source did not change. Only the narrow counter columns travel:
         // [fingerprint, status, startsAt, endsAt, firstStartsAt, firstReceived, lastReceived, count, flaps].
         u"UPDATE alerts SET status = u.st, starts_at = u.s, ends_at = u.e, "
-        "first_starts_at = CASE WHEN first_starts_at IS NULL OR u.fs < first_starts_at THEN u.fs ELSE first_starts_at END, "
+        "first_starts_at = CASE WHEN first_starts_at IS NULL OR u.fs < first_starts_at THEN u.fs ELSE first_starts_at "
+        "END, "
         "first_received_at = min(first_received_at, u.fr), last_received_at = max(last_received_at, u.lr), "
         "notification_count = notification_count + u.n, flap_count = flap_count + u.f "
         "FROM (SELECT json_extract(value, '$[0]') AS fp, json_extract(value, '$[1]') AS st, "
@@ -195,10 +198,14 @@ QVariant textOrNull(const QString& s)
 QString stateName(Incident::State s)
 {
     switch (s) {
-    case Incident::State::Triggered: return u"triggered"_s;
-    case Incident::State::Acknowledged: return u"acknowledged"_s;
-    case Incident::State::Mitigated: return u"mitigated"_s;
-    case Incident::State::Resolved: return u"resolved"_s;
+    case Incident::State::Triggered:
+        return u"triggered"_s;
+    case Incident::State::Acknowledged:
+        return u"acknowledged"_s;
+    case Incident::State::Mitigated:
+        return u"mitigated"_s;
+    case Incident::State::Resolved:
+        return u"resolved"_s;
     }
     return u"triggered"_s;
 }
@@ -272,6 +279,9 @@ struct Store::Impl
         size_t details; // hash of labels, annotations, source, generatorUrl
     };
     QHash<QString, KnownAlert> known;
+    // Per incident id: hash of the member and root-cause rows last committed. A storm touches the same
+    // incident with every repeat notification; its rows are rewritten only when they really changed.
+    QHash<qint64, size_t> writtenDetail;
 
     QSqlQuery* statement(Stmt id, QString* why)
     {
@@ -308,10 +318,7 @@ struct Store::Impl
     }
 };
 
-Store::Store(const QString& connectionName)
-    : m_connectionName(connectionName)
-{
-}
+Store::Store(const QString& connectionName) : m_connectionName(connectionName) {}
 
 Store::~Store()
 {
@@ -348,8 +355,7 @@ bool Store::open(const QString& path, QString* error)
         return fail(u"the Qt SQLite driver (QSQLITE) is not available"_s, error);
     // Never take over another live Store's connection: addDatabase would silently replace it.
     if (QSqlDatabase::contains(m_connectionName))
-        return fail(u"database connection name '%1' is already in use by another Store"_s.arg(m_connectionName),
-                    error);
+        return fail(u"database connection name '%1' is already in use by another Store"_s.arg(m_connectionName), error);
 
     m_impl = std::make_unique<Impl>();
     m_impl->db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
@@ -365,8 +371,9 @@ bool Store::open(const QString& path, QString* error)
     QString why;
     // journal_mode answers with the mode in force; an in-memory database stays "memory".
     const QString mode = m_impl->scalar(u"PRAGMA journal_mode=WAL"_s, &why).toString().toLower();
-    const bool ok = !mode.isEmpty() && m_impl->exec(u"PRAGMA synchronous=NORMAL"_s, &why)
-        && m_impl->exec(u"PRAGMA foreign_keys=ON"_s, &why) && m_impl->exec(u"PRAGMA temp_store=MEMORY"_s, &why);
+    const bool ok = !mode.isEmpty() && m_impl->exec(u"PRAGMA synchronous=NORMAL"_s, &why) &&
+                    m_impl->exec(u"PRAGMA foreign_keys=ON"_s, &why) &&
+                    m_impl->exec(u"PRAGMA temp_store=MEMORY"_s, &why);
     if (!ok) {
         close();
         return fail(u"cannot use database %1: %2"_s.arg(path, why), error);
@@ -518,10 +525,10 @@ bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* st
     // write per fingerprint per batch instead of one per delivery.
     struct Fold
     {
-        qsizetype last;       // index of the latest notification in the batch
+        qsizetype last; // index of the latest notification in the batch
         QString fingerprint;
         int count;
-        int flaps;            // resolved -> firing transitions inside the batch
+        int flaps; // resolved -> firing transitions inside the batch
         bool firstFiring;
         bool lastFiring;
         qint64 firstStartsAt; // min over the batch; noTime when no notification had one
@@ -584,8 +591,8 @@ bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* st
             appendMs(out, ms);
     };
 
-    QString full = u"["_s;    // UpsertAlerts rows: new fingerprints, or changed labels/annotations/source
-    QString narrow = u"["_s;  // UpdateKnownAlerts rows
+    QString full = u"["_s;        // UpsertAlerts rows: new fingerprints, or changed labels/annotations/source
+    QString narrow = u"["_s;      // UpdateKnownAlerts rows
     QString startFiring = u"["_s; // unknown fingerprints whose batch opens firing (CountBoundaryFlaps)
     qsizetype narrowRows = 0;
     QVector<size_t> details(folds.size());
@@ -690,7 +697,19 @@ bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* st
     return true;
 }
 
-qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error)
+namespace {
+size_t detailDigest(const Incident& incident)
+{
+    size_t h = qHash(incident.alerts.size());
+    for (const TrackedAlert& t : incident.alerts)
+        h = qHashMulti(h, t.fingerprint(), t.inhibited, t.inhibitedBy);
+    for (const RootCauseCandidate& c : incident.rootCauses)
+        h = qHashMulti(h, c.service, c.score, c.confidence, c.evidence, c.hasOwnAlert, c.inGraph);
+    return h;
+}
+} // namespace
+
+qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error, size_t* detail)
 {
     if (incident.key.isEmpty()) {
         fail(u"incident has no key"_s, error);
@@ -726,10 +745,15 @@ qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error
     }
     const qint64 id = upsert->value(0).toLongLong();
     upsert->finish(); // RETURNING leaves the statement mid-step; reset it before the next write
+    *detail = detailDigest(incident);
+    if (const auto written = m_impl->writtenDetail.constFind(id);
+        written != m_impl->writtenDetail.cend() && *written == *detail)
+        return id;
 
     delMembers->bindValue(0, id);
     if (!delMembers->exec()) {
-        fail(u"cannot replace members of incident %1: %2"_s.arg(incident.key, describe(delMembers->lastError())), error);
+        fail(u"cannot replace members of incident %1: %2"_s.arg(incident.key, describe(delMembers->lastError())),
+             error);
         return 0;
     }
     for (qsizetype i = 0; i < incident.alerts.size(); ++i) {
@@ -740,7 +764,8 @@ qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error
         addMember->bindValue(3, t.inhibited ? 1 : 0);
         addMember->bindValue(4, text(t.inhibitedBy));
         if (!addMember->exec()) {
-            fail(u"cannot store member of incident %1: %2"_s.arg(incident.key, describe(addMember->lastError())), error);
+            fail(u"cannot store member of incident %1: %2"_s.arg(incident.key, describe(addMember->lastError())),
+                 error);
             return 0;
         }
     }
@@ -781,13 +806,15 @@ qint64 Store::saveIncident(const Incident& incident, QString* error)
         fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
         return 0;
     }
-    const qint64 id = saveIncidentInTransaction(incident, error);
+    size_t detail = 0;
+    const qint64 id = saveIncidentInTransaction(incident, error, &detail);
     if (id == 0)
         return 0;
     if (!tx.commit()) {
         fail(u"cannot commit incident: "_s + describe(m_impl->db.lastError()), error);
         return 0;
     }
+    m_impl->writtenDetail.insert(id, detail);
     return id;
 }
 
@@ -799,18 +826,24 @@ bool Store::saveIncidents(QVector<Incident>& incidents, QString* error)
     if (!tx.isActive())
         return fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
     QVector<qint64> ids;
+    QVector<size_t> details;
     ids.reserve(incidents.size());
+    details.reserve(incidents.size());
     for (const Incident& incident : std::as_const(incidents)) {
-        const qint64 id = saveIncidentInTransaction(incident, error);
+        size_t detail = 0;
+        const qint64 id = saveIncidentInTransaction(incident, error, &detail);
         if (id == 0)
             return false;
         ids.append(id);
+        details.append(detail);
     }
     if (!tx.commit())
         return fail(u"cannot commit incidents: "_s + describe(m_impl->db.lastError()), error);
-    // Ids are handed out only once they are durable: a rolled-back batch leaves the caller's ids alone.
-    for (qsizetype i = 0; i < incidents.size(); ++i)
+    // Ids (and the written-rows cache) only once they are durable: a rolled-back batch changes neither.
+    for (qsizetype i = 0; i < incidents.size(); ++i) {
         incidents[i].id = ids.at(i);
+        m_impl->writtenDetail.insert(ids.at(i), details.at(i));
+    }
     return true;
 }
 
@@ -909,8 +942,8 @@ QVector<Store::Action> Store::actions(qint64 incidentId) const
         return out;
     }
     while (q->next())
-        out.append(Action{q->value(0).toLongLong(), q->value(1).toString(), q->value(2).toString(),
-                          timeOf(q->value(3)), q->value(4).toString()});
+        out.append(Action{q->value(0).toLongLong(), q->value(1).toString(), q->value(2).toString(), timeOf(q->value(3)),
+                          q->value(4).toString()});
     q->finish();
     return out;
 }

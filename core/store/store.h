@@ -99,7 +99,8 @@ private:
     bool fail(const QString& message, QString* error) const;
     bool migrate(QString* error);
     bool writeNotifications(const AlertBatch& batch, QString* error, bool* staleCache);
-    qint64 saveIncidentInTransaction(const Incident& incident, QString* error);
+    // detail: hash of the member and cause rows it wrote (or found unchanged), for the cache after commit.
+    qint64 saveIncidentInTransaction(const Incident& incident, QString* error, size_t* detail);
     bool loadMembersAndCauses(Incident& incident) const;
 
     QString m_connectionName;
