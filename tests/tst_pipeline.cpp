@@ -57,6 +57,7 @@ private Q_SLOTS:
     void acknowledgementSurvivesRestart();
     void mergedIncidentsLeaveOneStoredIncident();
     void feedsOnOtherThreadsWaitForTheCommit();
+    void stormRefreshesAtMostEveryRefreshMs();
 
 private:
     QTemporaryDir m_dir;
@@ -192,6 +193,33 @@ void TestPipeline::feedsOnOtherThreadsWaitForTheCommit()
     QCOMPARE(pipeline->incidentIdOf(alert(u"a1"_s, u"Err"_s, 0).fingerprint), store.loadIncidents().front().id);
     worker.quit();
     worker.wait();
+}
+
+void TestPipeline::stormRefreshesAtMostEveryRefreshMs()
+{
+    const QString db = m_dir.filePath(u"storm.sqlite"_s);
+    Pipeline pipeline;
+    Pipeline::Options o = options(db);
+    o.refreshMs = 300;
+    QString error;
+    QVERIFY2(pipeline.open(o, &error), qPrintable(error));
+    QSignalSpy published(&pipeline, &Pipeline::snapshotReady);
+    const Alert a1 = alert(u"a1"_s, u"Err"_s, 0);
+    for (int i = 0; i < 50; ++i) // a storm of repeats, back to back
+        QVERIFY(pipeline.submit({a1, alert(u"a2"_s, u"Err"_s, 5)}, &error));
+    // Every notification is stored before submit returns, whatever the refresh rate.
+    Store store(u"storm-reader"_s);
+    QVERIFY2(store.open(db, &error), qPrintable(error));
+    QCOMPARE(store.notificationCount(), 100);
+    // The first batch refreshed at once; the other 49 wait for one refresh, which comes by itself.
+    QCOMPARE(published.size(), 1);
+    QVERIFY(published.wait(5000));
+    QCOMPARE(published.size(), 2);
+    const IncidentSnapshotPtr snap = pipeline.snapshot();
+    QCOMPARE(snap->notificationCount, 100);
+    QCOMPARE(snap->incidents.size(), 1);
+    QCOMPARE(snap->incidents.front().notificationCount, 100);
+    QCOMPARE(store.loadIncidents().front().notificationCount, 100);
 }
 
 QTEST_GUILESS_MAIN(TestPipeline)

@@ -352,7 +352,7 @@ IngestTiming inProcessIngest(const QVector<QByteArray>& bodies, const std::share
     Pipeline::Options options;
     options.databasePath = dir.filePath(u"bench.sqlite"_s);
     options.graph = graph;
-    options.publishEveryBatch = false;
+    options.refreshMs = ConsoleRuntime::Config{}.refreshMs; // incidents refreshed as often as in the console
     if (!dir.isValid() || !pipeline.open(options, error))
         return {};
     QElapsedTimer timer;
@@ -365,6 +365,7 @@ IngestTiming inProcessIngest(const QVector<QByteArray>& bodies, const std::share
         if (!payload || !pipeline.submit(payload->alerts, error))
             return {};
     }
+    pipeline.flush(); // the storm's last incidents stored and diagnosed too
     return {double(timer.nsecsElapsed()) / 1e9, double(parseNs) / 1e9};
 }
 

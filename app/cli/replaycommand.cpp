@@ -53,7 +53,7 @@ int runReplayCommand(const QStringList& args)
     options.databasePath = parser.isSet(db) ? parser.value(db) : RuntimeOptions::defaultDatabasePath(false);
     options.graph = topology;
     options.inhibitRulesFile = parser.value(inhibit);
-    options.publishEveryBatch = false;
+    options.refreshMs = -1; // one refresh at the end
     // Recorded times are history: restore everything the database holds, not just the last day.
     options.restoreHours = parser.isSet(keepTimes) ? 24 * 365 * 50 : 24;
     if (!pipeline.open(options, &error))
@@ -68,7 +68,7 @@ int runReplayCommand(const QStringList& args)
     replay.start(); // speed 0: one batch, delivered synchronously
     if (!ok)
         return failCommand("replay", replay.health().lastError);
-    pipeline.publish();
+    pipeline.flush();
     printJson(incidentsToJson(pipeline.snapshot()->incidents));
     return 0;
 }

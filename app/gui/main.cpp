@@ -79,7 +79,9 @@ int main(int argc, char** argv)
                 QApplication::exit(2);
                 return;
             }
-            // The last snapshot is queued behind this signal: let it arrive, then shoot.
+            // Incidents refresh a few times a second: take the storm's last state now, let that snapshot
+            // arrive (it is queued before the shot), then shoot.
+            pipeline->flush();
             QTimer::singleShot(0, &window, [&] {
                 window.show();
                 const bool saved = window.saveScreenshot(screenshotPath);

@@ -66,6 +66,7 @@ void ConsoleRuntime::startFeedsOnPipelineThread()
     options.graph = m_config.graph;
     options.inhibitRulesFile = m_config.inhibitRulesFile;
     options.restoreHours = m_config.restoreHours;
+    options.refreshMs = m_config.refreshMs;
     QString error;
     if (!m_pipeline->open(options, &error)) {
         Q_EMIT started(false, error);

@@ -30,6 +30,7 @@ public:
         std::shared_ptr<const ServiceGraph> graph;
         QString inhibitRulesFile;
         int restoreHours = 24;
+        int refreshMs = 200; // Pipeline::Options::refreshMs: a storm redraws a few times a second
 
         QList<QUrl> alertmanagerUrls;
         int pollIntervalMs = 15'000;

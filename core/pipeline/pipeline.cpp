@@ -9,6 +9,7 @@
 #include <QAtomicInteger>
 #include <QMetaObject>
 #include <QThread>
+#include <QTimer>
 
 #include <algorithm>
 
@@ -26,6 +27,15 @@ bool shownBefore(const Incident& a, const Incident& b)
     return a.lastAlertAt > b.lastAlertAt;
 }
 
+// What the diagnoser reads of an incident: which alerts, their onsets, whether they fire or are inhibited.
+size_t diagnosisInput(const Incident& incident)
+{
+    size_t h = qHash(incident.alerts.size());
+    for (const TrackedAlert& t : incident.alerts)
+        h = qHashMulti(h, t.fingerprint(), t.firstStartsAt.toMSecsSinceEpoch(), t.isFiring(), t.inhibited);
+    return h;
+}
+
 QString uniqueConnectionName()
 {
     static QAtomicInteger<int> counter;
@@ -33,14 +43,25 @@ QString uniqueConnectionName()
 }
 } // namespace
 
-Pipeline::Pipeline(QObject* parent) : QObject(parent)
+Pipeline::Pipeline(QObject* parent) : QObject(parent), m_refreshTimer(new QTimer(this))
 {
+    m_refreshTimer->setSingleShot(true);
+    connect(m_refreshTimer, &QTimer::timeout, this, &Pipeline::flush);
     qRegisterMetaType<IncidentSnapshotPtr>();
     qRegisterMetaType<SourceHealth>();
     m_snapshot = std::make_shared<const IncidentSnapshot>();
 }
 
-Pipeline::~Pipeline() = default;
+Pipeline::~Pipeline()
+{
+    if (m_store && m_store->isOpen() && (!m_changedKeys.isEmpty() || !m_removedIncidents.isEmpty())) {
+        rebuildChanged();
+        QString why;
+        if (!persistChanged(&why))
+            qWarning("nightwatch: incidents not saved at exit (rebuilt from notifications at next start): %s",
+                     qPrintable(why));
+    }
+}
 
 // QtSql ties a connection to the thread that opened it, and the store wants one writer: every store call
 // runs on the pipeline's thread. A caller on another thread (a webhook worker) waits for the result there.
@@ -103,6 +124,7 @@ bool Pipeline::openHere(const Options& options, QString* error)
     }
     m_diagnoser = std::make_unique<Diagnoser>(m_graph, m_correlator->reach());
     m_incidents.clear();
+    m_diagnosedInput.clear();
     m_changedKeys.clear();
     m_removedIncidents.clear();
 
@@ -112,8 +134,9 @@ bool Pipeline::openHere(const Options& options, QString* error)
     m_changes = m_store->loadChanges(since.addSecs(-3600));
     m_diagnoser->setChanges(m_changes);
     const QVector<Alert> history = m_store->loadNotifications(since);
-    correlate(history);
     m_notificationCount = history.size();
+    track(history);
+    rebuildChanged();
     const QVector<Incident> stored = m_store->loadIncidents(options.snapshotIncidentLimit);
     for (const Incident& s : stored) {
         auto it = m_incidents.find(s.key);
@@ -141,8 +164,8 @@ bool Pipeline::submitHere(const AlertBatch& batch, QString* error)
     if (!m_store->recordNotifications(batch, error))
         return false;
     m_notificationCount += batch.size();
-    correlate(batch);
-    finishUpdate();
+    track(batch);
+    scheduleRefresh();
     return true;
 }
 
@@ -156,8 +179,9 @@ bool Pipeline::submitChangeHere(const ChangeEvent& change, QString* error)
     std::stable_sort(m_changes.begin(), m_changes.end(),
                      [](const ChangeEvent& a, const ChangeEvent& b) { return a.at < b.at; });
     m_diagnoser->setChanges(m_changes);
+    rebuildChanged();
     rediagnoseAll();
-    finishUpdate();
+    flush();
     return true;
 }
 
@@ -168,18 +192,37 @@ bool Pipeline::hasStore(QString* error) const
     return bool(m_store);
 }
 
-void Pipeline::finishUpdate()
+void Pipeline::scheduleRefresh()
 {
-    QString why;
-    if (!persistChanged(&why)) {
-        // What the feed delivered is safe already; the incident rows are rebuilt from it at the next start.
-        Q_EMIT failed(u"could not save incidents: %1"_s.arg(why));
-    }
-    if (m_options.publishEveryBatch)
-        publish();
+    // The first delivery after a quiet spell shows at once; during a storm, rebuilding and rewriting a big
+    // incident for every delivery is wasted work: the engineer sees it a few times a second, and the
+    // notifications behind it are already safe.
+    const bool quiet = !m_sinceRefresh.isValid() || m_sinceRefresh.elapsed() >= m_options.refreshMs;
+    if (m_options.refreshMs == 0 || (m_options.refreshMs > 0 && quiet))
+        flush();
+    else if (m_options.refreshMs > 0 && !m_refreshTimer->isActive())
+        m_refreshTimer->start(int(m_options.refreshMs - m_sinceRefresh.elapsed()));
 }
 
-void Pipeline::correlate(const AlertBatch& batch)
+void Pipeline::flush()
+{
+    onOwnThread([&] {
+        m_refreshTimer->stop();
+        m_sinceRefresh.restart();
+        if (!m_store)
+            return true;
+        rebuildChanged();
+        QString why;
+        if (!persistChanged(&why)) {
+            // What the feeds delivered is safe already; the incident rows are rebuilt from it at the next start.
+            Q_EMIT failed(u"could not save incidents: %1"_s.arg(why));
+        }
+        publish();
+        return true;
+    });
+}
+
+void Pipeline::track(const AlertBatch& batch)
 {
     for (const Alert& a : batch) {
         const Correlator::Update update = m_correlator->add(a);
@@ -191,9 +234,17 @@ void Pipeline::correlate(const AlertBatch& batch)
                 m_removedIncidents.insert(key, *it);
                 m_incidents.erase(it);
             }
+            m_diagnosedInput.remove(key);
         }
     }
-    // Diagnose once per batch, not per notification: a storm batch touches one incident many times.
+}
+
+void Pipeline::rebuildChanged()
+{
+    // The totals shown move with the incidents they describe, not ahead of them between refreshes.
+    m_shownNotifications = m_notificationCount;
+    m_shownAlerts = m_correlator->alertCount();
+    // Once per refresh, not per notification: a storm touches one incident many times in between.
     for (const QString& key : std::as_const(m_changedKeys)) {
         std::optional<Incident> fresh = m_correlator->incident(key);
         if (!fresh)
@@ -214,7 +265,14 @@ void Pipeline::correlate(const AlertBatch& batch)
                 }
             }
         }
-        fresh->rootCauses = m_diagnoser->diagnose(*fresh);
+        // Repeats and flaps of known alerts change counters, not what the diagnoser reads: keep its answer.
+        const size_t signature = diagnosisInput(*fresh);
+        if (previous.alerts.isEmpty() || m_diagnosedInput.value(key) != signature || previous.rootCauses.isEmpty()) {
+            fresh->rootCauses = m_diagnoser->diagnose(*fresh);
+            m_diagnosedInput.insert(key, signature);
+        } else {
+            fresh->rootCauses = previous.rootCauses;
+        }
         m_incidents.insert(key, std::move(*fresh));
     }
 }
@@ -270,8 +328,8 @@ void Pipeline::publish()
               [](const SourceHealth& a, const SourceHealth& b) { return a.id < b.id; });
     snap->changes = m_changes;
     snap->graph = m_graph;
-    snap->notificationCount = m_notificationCount;
-    snap->alertCount = m_correlator ? m_correlator->alertCount() : 0;
+    snap->notificationCount = m_shownNotifications;
+    snap->alertCount = m_shownAlerts;
     IncidentSnapshotPtr published = std::move(snap);
     {
         QMutexLocker lock(&m_snapshotMutex);

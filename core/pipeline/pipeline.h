@@ -10,6 +10,7 @@
 #include "model/incidentsnapshot.h"
 #include "model/sourcehealth.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QMutex>
 #include <QObject>
@@ -18,6 +19,7 @@
 #include <memory>
 
 class Correlator;
+class QTimer;
 class Diagnoser;
 class ServiceGraph;
 class Store;
@@ -33,7 +35,10 @@ public:
         QString inhibitRulesFile;                  // Alertmanager config YAML with inhibit_rules (optional)
         int restoreHours = 24;                     // notifications re-read at start to rebuild open incidents
         int snapshotIncidentLimit = 500;
-        bool publishEveryBatch = true; // false: publish() only when asked (bulk replay, bench)
+        // Notifications are always stored before submit() returns; incidents are derived from them and are
+        // rebuilt, diagnosed, stored and published after every batch (0), at most every refreshMs during a
+        // storm (> 0: the last batch is reflected within refreshMs), or only on flush() (< 0).
+        int refreshMs = 0;
     };
 
     explicit Pipeline(QObject* parent = nullptr);
@@ -56,7 +61,7 @@ public Q_SLOTS:
     void acknowledge(qint64 incidentId, const QString& note = {});
     void addNote(qint64 incidentId, const QString& note);
     void updateSourceHealth(const SourceHealth& health);
-    void publish();
+    void flush(); // rebuild, diagnose and store the incidents that changed, then publish
 
 Q_SIGNALS:
     void snapshotReady(IncidentSnapshotPtr snapshot);
@@ -68,11 +73,13 @@ private:
     bool openHere(const Options& options, QString* error);
     bool submitHere(const AlertBatch& batch, QString* error);
     bool submitChangeHere(const ChangeEvent& change, QString* error);
-    void correlate(const AlertBatch& batch);
+    void track(const AlertBatch& batch); // correlator only: which incidents changed
+    void rebuildChanged();               // materialise and diagnose them
+    void scheduleRefresh();
+    void publish();
     void rediagnoseAll();
     bool persistChanged(QString* error);
     bool hasStore(QString* error) const;
-    void finishUpdate(); // persist what changed, report a failure, publish
     void recordAction(qint64 incidentId, const QString& kind, const QString& note);
     QString keyOfId(qint64 incidentId) const;
 
@@ -81,12 +88,17 @@ private:
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Correlator> m_correlator;
     std::unique_ptr<Diagnoser> m_diagnoser;
-    QHash<QString, Incident> m_incidents; // by correlator key; carries store id and human state
+    QHash<QString, Incident> m_incidents;    // by correlator key; carries store id and human state
+    QHash<QString, size_t> m_diagnosedInput; // by key: hash of what the last diagnosis read
     QSet<QString> m_changedKeys;
     QHash<QString, Incident> m_removedIncidents; // last known state of incidents merged away
     QHash<QString, SourceHealth> m_sources;
     QVector<ChangeEvent> m_changes;
     qint64 m_notificationCount = 0;
+    qint64 m_shownNotifications = 0; // as of the last rebuild
+    qint64 m_shownAlerts = 0;
+    QTimer* m_refreshTimer;
+    QElapsedTimer m_sinceRefresh;
 
     mutable QMutex m_snapshotMutex; // guards m_snapshot only; everything else lives on the pipeline thread
     IncidentSnapshotPtr m_snapshot;
