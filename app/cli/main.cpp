@@ -1,5 +1,6 @@
 // nightwatch-cli: the console's headless entry point, on the same core as the GUI.
 #include "benchcommand.h"
+#include "changescommand.h"
 #include "diagnosecommand.h"
 #include "replaycommand.h"
 #include "runbookcommand.h"
@@ -19,6 +20,7 @@ void usage(FILE* to)
             "  diagnose SCENARIO.json    group a scenario's alerts and rank root causes (JSON)\n"
             "  replay FEED.json --db F   feed a recording through store, correlation and diagnosis\n"
             "  serve                     webhook receiver + Alertmanager polling + pipeline, no window\n"
+            "  changes import FILE       store deploy/config/flag events as diagnosis context\n"
             "  runbook plan|run FILE     resolve a runbook's steps (JSON) or run the --approve'd ones, audited\n"
             "  bench [--json] [--quick]  ingest throughput, diagnosis latency, memory; --suite DIR: calibration\n");
 }
@@ -41,6 +43,8 @@ int main(int argc, char** argv)
         return runReplayCommand(args);
     if (command == u"serve")
         return runServeCommand(args);
+    if (command == u"changes")
+        return runChangesCommand(args);
     if (command == u"runbook")
         return runRunbookCommand(args);
     if (command == u"bench")

@@ -159,6 +159,30 @@ bool readChange(const json& obj, const QString& path, ChangeEvent* out, QString*
     return true;
 }
 
+bool readChanges(const json& doc, QVector<ChangeEvent>* out, QString* error)
+{
+    const json* list = &doc;
+    if (doc.is_object() && doc.contains("changes"))
+        list = &doc["changes"];
+    QVector<ChangeEvent> changes;
+    if (list->is_array()) {
+        changes.reserve(qsizetype(list->size()));
+        for (size_t i = 0; i < list->size(); ++i) {
+            ChangeEvent c;
+            if (!readChange((*list)[i], index(u"changes"_s, i), &c, error))
+                return false;
+            changes.append(std::move(c));
+        }
+    } else {
+        ChangeEvent c;
+        if (!readChange(*list, QString(), &c, error))
+            return false;
+        changes.append(std::move(c));
+    }
+    *out = std::move(changes);
+    return true;
+}
+
 bool parseDocument(const QByteArray& body, json* out, QString* error)
 {
     *out = json::parse(body.constBegin(), body.constEnd(), nullptr, false);

@@ -42,6 +42,9 @@ bool readAlert(const nlohmann::json& obj, const QString& path, StatusPolicy poli
 // {"service","kind","at","description","link"}: service, kind and at are required.
 bool readChange(const nlohmann::json& obj, const QString& path, ChangeEvent* out, QString* error);
 
+// One change object, an array of them, or {"changes": [...]} (a scenario file); all or nothing.
+bool readChanges(const nlohmann::json& doc, QVector<ChangeEvent>* out, QString* error);
+
 // Parses without exceptions; on failure *error names the byte offset of the syntax error.
 bool parseDocument(const QByteArray& body, nlohmann::json* out, QString* error);
 

@@ -170,19 +170,8 @@ QHttpServerResponse WebhookServer::handleChanges(const QHttpServerRequest& reque
     if (!IngestJson::parseDocument(body, &doc, &error))
         return errorResponse(error, StatusCode::BadRequest);
     QVector<ChangeEvent> changes;
-    if (doc.is_array()) {
-        for (size_t i = 0; i < doc.size(); ++i) {
-            ChangeEvent c;
-            if (!IngestJson::readChange(doc[i], IngestJson::index(u"changes"_s, i), &c, &error))
-                return errorResponse(error, StatusCode::BadRequest);
-            changes.append(std::move(c));
-        }
-    } else {
-        ChangeEvent c;
-        if (!IngestJson::readChange(doc, QString(), &c, &error))
-            return errorResponse(error, StatusCode::BadRequest);
-        changes.append(std::move(c));
-    }
+    if (!IngestJson::readChanges(doc, &changes, &error))
+        return errorResponse(error, StatusCode::BadRequest);
     // All validated before any is stored, so a bad element never leaves half a batch behind.
     for (const ChangeEvent& c : std::as_const(changes)) {
         if (!m_changeSink->submitChange(c, &error))
