@@ -73,12 +73,19 @@ struct PrometheusProcess
 
     // Step 2: Prometheus over those blocks. The retention is long because the data is in the past and
     // Prometheus would otherwise drop it at start. Ready means /-/ready answers 200 (up to 30 s).
-    bool start(QNetworkAccessManager& nam, QString* error)
+    bool start(QNetworkAccessManager& nam, QString* error, bool scrapeItself = false)
     {
-        const QString configPath = dir->filePath(QStringLiteral("prometheus.yml"));
-        if (!writeTestFile(configPath, QByteArrayLiteral("global:\n  scrape_interval: 15s\n"), error))
-            return false;
+        if (!dir)
+            dir = std::make_unique<QTemporaryDir>();
         port = freePort();
+        // Scraping itself every second gives live, real series (up{job="self"}) without any data file.
+        const QByteArray config = scrapeItself ? "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: self\n"
+                                                 "    static_configs:\n      - targets: ['127.0.0.1:" +
+                                                     QByteArray::number(port) + "']\n"
+                                               : QByteArrayLiteral("global:\n  scrape_interval: 15s\n");
+        const QString configPath = dir->filePath(QStringLiteral("prometheus.yml"));
+        if (!writeTestFile(configPath, config, error))
+            return false;
         process = std::make_unique<QProcess>();
         process->setProcessChannelMode(QProcess::MergedChannels);
         process->start(prometheusBinary, {QStringLiteral("--config.file=") + configPath,

@@ -4,6 +4,7 @@
 #include "incidentjson.h"
 
 #include "common/runtimeoptions.h"
+#include "metrics/prometheusclient.h"
 #include "runbook/approvaltoken.h"
 #include "runbook/paramresolver.h"
 #include "runbook/processrunner.h"
@@ -137,7 +138,9 @@ int runRunbookCommand(const QStringList& args)
                                       u"Run only this step's rollback (approving it); for a rollback that is offered, "
                                       "not automatic."_s,
                                       u"step"_s);
-    parser.addOptions({param, label, service, approve, rollback, db, incident, logDir, grace});
+    const QCommandLineOption prometheus(u"prometheus"_s, u"Prometheus base URL for PromQL verify conditions."_s,
+                                        u"url"_s);
+    parser.addOptions({param, label, service, approve, rollback, db, incident, logDir, grace, prometheus});
     if (const auto done = parseCommandLine(parser, "runbook", args))
         return *done;
     const QStringList positional = parser.positionalArguments();
@@ -216,6 +219,14 @@ int runRunbookCommand(const QStringList& args)
 
     StepExecutor executor;
     executor.setGracePeriod(int(graceSeconds * 1000));
+    std::unique_ptr<PrometheusClient> prometheusClient;
+    if (parser.isSet(prometheus)) {
+        const QUrl url(parser.value(prometheus), QUrl::StrictMode);
+        if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https"))
+            return failCommand("runbook", u"--prometheus: '%1' is not an http(s) URL"_s.arg(parser.value(prometheus)));
+        prometheusClient = std::make_unique<PrometheusClient>(url);
+        executor.setPrometheus(prometheusClient.get());
+    }
     executor.setLogDirectory(
         parser.isSet(logDir)
             ? parser.value(logDir)

@@ -31,7 +31,8 @@ struct RunbookParam
 };
 
 // What a step runs after its command to check it worked: a command (exit 0 = passed) or a PromQL
-// condition (parsed and kept; evaluating it is not supported yet).
+// condition, asked of Prometheus until it holds or the verify times out (recorded as not evaluated when no
+// Prometheus is configured).
 struct RunbookVerify
 {
     QStringList argv; // empty: no command

@@ -85,7 +85,7 @@ inline QString verifyName(RunbookRun::Verify v)
     case RunbookRun::Verify::Failed:
         return QStringLiteral("failed");
     case RunbookRun::Verify::Unsupported:
-        return QStringLiteral("not supported yet");
+        return QStringLiteral("not evaluated (no Prometheus)");
     case RunbookRun::Verify::Skipped:
         return QStringLiteral("skipped");
     }

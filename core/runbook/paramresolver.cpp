@@ -1,5 +1,7 @@
 #include "paramresolver.h"
 
+#include "metrics/promqltemplate.h"
+
 #include <QRegularExpression>
 #include <QStringDecoder>
 
@@ -8,6 +10,14 @@
 using namespace Qt::StringLiterals;
 
 namespace {
+// Values in a PromQL condition are escaped as the body of a quoted label value, so inside quotes they
+// cannot end the string and become PromQL; every value has passed its parameter's pattern before this.
+QMap<QString, QString> promqlEscaped(QMap<QString, QString> values)
+{
+    for (QString& v : values)
+        v = PromQLTemplate::escapeStringContent(v);
+    return values;
+}
 
 const QRegularExpression& placeholderPattern()
 {
@@ -176,7 +186,7 @@ std::optional<ResolvedRunbook> ParamResolver::resolve(const Runbook& runbook, co
         r.argv = substituteAll(s.argv, values, &r.params);
         r.timeoutMs = s.timeoutMs;
         r.verifyArgv = substituteAll(s.verify.argv, values, &r.params);
-        r.verifyPromql = ParamResolver::substitute(s.verify.promql, values);
+        r.verifyPromql = ParamResolver::substitute(s.verify.promql, promqlEscaped(values));
         r.verifyTimeoutMs = s.verify.timeoutMs;
         r.rollbackArgv = substituteAll(s.rollback, values, &r.params);
         r.rollbackAutomatic = s.rollbackAutomatic;

@@ -1,5 +1,7 @@
 #include "stepexecutor.h"
 
+#include "runbook/promqlcondition.h"
+
 #include "store/labeljson.h"
 
 #include <QDir>
@@ -43,6 +45,16 @@ StepExecutor::StepExecutor(QObject* parent) : QObject(parent), m_runner(new Proc
 
 StepExecutor::~StepExecutor() = default;
 
+void StepExecutor::setPrometheus(PrometheusClient* client)
+{
+    delete m_condition;
+    m_condition = nullptr;
+    if (!client)
+        return;
+    m_condition = new PromqlCondition(client, this);
+    connect(m_condition, &PromqlCondition::finished, this, &StepExecutor::onConditionFinished);
+}
+
 void StepExecutor::setGracePeriod(int ms)
 {
     m_runner->setGracePeriod(ms);
@@ -62,6 +74,11 @@ bool StepExecutor::runRollback(const QString& runbookId, const ResolvedStep& ste
 
 void StepExecutor::cancel()
 {
+    if (m_busy && m_phase == Phase::Verify && m_condition && !m_step.verifyPromql.isEmpty()) {
+        m_condition->cancel();
+        onConditionFinished(false, u"cancelled"_s);
+        return;
+    }
     m_runner->terminate(u"cancelled; the process group was terminated"_s);
 }
 
@@ -191,9 +208,14 @@ void StepExecutor::onPhaseFinished(const ProcessRunner::Result& result)
             afterFailure();
         } else if (!m_step.verifyArgv.isEmpty()) {
             startPhase(Phase::Verify, m_step.verifyArgv, m_step.verifyTimeoutMs);
+        } else if (!m_step.verifyPromql.isEmpty() && m_condition) {
+            m_phase = Phase::Verify;
+            log("# verify: PromQL " + m_step.verifyPromql.toUtf8() + '\n');
+            Q_EMIT phaseStarted(m_step.name, Phase::Verify, {m_step.verifyPromql});
+            m_condition->start(m_step.verifyPromql, m_step.verifyTimeoutMs);
         } else {
             if (!m_step.verifyPromql.isEmpty())
-                m_run.verify = RunbookRun::Verify::Unsupported; // kept in the runbook, not evaluated yet
+                m_run.verify = RunbookRun::Verify::Unsupported; // no Prometheus configured to ask
             finish();
         }
         return;
@@ -215,6 +237,21 @@ void StepExecutor::onPhaseFinished(const ProcessRunner::Result& result)
         finish();
         return;
     }
+}
+
+void StepExecutor::onConditionFinished(bool held, const QString& detail)
+{
+    if (!m_busy || m_phase != Phase::Verify)
+        return;
+    log("# verify: " + QByteArray(held ? "held" : "did not hold") + ": " + detail.toUtf8() + '\n');
+    m_run.verify = held ? RunbookRun::Verify::Passed : RunbookRun::Verify::Failed;
+    if (held) {
+        finish();
+        return;
+    }
+    m_run.outcome = RunbookRun::Outcome::Failed;
+    m_run.error = u"verify failed: "_s + detail;
+    afterFailure();
 }
 
 void StepExecutor::afterFailure()

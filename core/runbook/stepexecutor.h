@@ -19,6 +19,9 @@
 
 #include <memory>
 
+class PrometheusClient;
+class PromqlCondition;
+
 class StepExecutor : public QObject
 {
     Q_OBJECT
@@ -37,6 +40,8 @@ public:
     void setLogDirectory(const QString& dir) { m_logDir = dir; }    // empty: no log file
     void setGracePeriod(int ms);                                    // SIGTERM → SIGKILL (5 s)
     void setOutputLimit(qsizetype bytes) { m_outputLimit = bytes; } // recentOutput() keeps this many (256 KiB)
+    // Where PromQL verify conditions are evaluated; without one they are recorded as not supported.
+    void setPrometheus(PrometheusClient* client);
 
     // Starts the step; false when refused (no or wrong token, token spent, another step running), in
     // which case stepFinished has already been emitted with Outcome::Refused.
@@ -66,7 +71,10 @@ private:
     void openLog();
     void log(const QByteArray& bytes);
 
+    void onConditionFinished(bool held, const QString& detail);
+
     ProcessRunner* m_runner;
+    PromqlCondition* m_condition = nullptr;
     bool m_busy = false;
     Phase m_phase = Phase::Command;
     ResolvedStep m_step;

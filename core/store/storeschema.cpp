@@ -124,7 +124,7 @@ const QVector<QStringList>& migrations()
                 outcome TEXT NOT NULL,            -- passed | failed | timed-out | failed-to-start | refused | not-approved | rejected
                 duration_ms INTEGER NOT NULL DEFAULT 0,
                 output_digest TEXT NOT NULL DEFAULT '', -- SHA-256 hex of the command's output
-                verify_result TEXT NOT NULL DEFAULT '', -- '' (none) | passed | failed | not supported yet | skipped
+                verify_result TEXT NOT NULL DEFAULT '', -- '' (none) | passed | failed | not evaluated (no Prometheus) | skipped
                 rolled_back INTEGER NOT NULL DEFAULT 0,
                 rollback_exit_code INTEGER,
                 log_file TEXT NOT NULL DEFAULT '',
