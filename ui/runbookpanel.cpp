@@ -1,0 +1,552 @@
+#include "runbookpanel.h"
+
+#include "runbookoutputpane.h"
+#include "runbookparamform.h"
+#include "runbookstepcard.h"
+#include "runbookstyle.h"
+#include "theme.h"
+
+#include "runbook/approvaltoken.h"
+#include "runbook/paramresolver.h"
+#include "runbook/stepexecutor.h"
+
+#include <QClipboard>
+#include <QComboBox>
+#include <QDir>
+#include <QGuiApplication>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSignalBlocker>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QLabel* captionLabel(const QString& text, QWidget* parent)
+{
+    auto* label = new QLabel(text, parent);
+    label->setStyleSheet(RunbookStyle::caption());
+    return label;
+}
+
+QString seconds(int ms)
+{
+    return RunbookPanel::tr("%1 s").arg(ms / 1000);
+}
+
+} // namespace
+
+RunbookPanel::RunbookPanel(QWidget* parent)
+    : QWidget(parent), m_executor(new StepExecutor(this)), m_model(new RunbookStepModel(this))
+{
+    m_executor->setLogDirectory(
+        QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).filePath(u"runbook-logs"_s));
+    connect(m_executor, &StepExecutor::phaseStarted, this,
+            [this](const QString& step, StepExecutor::Phase phase, const QStringList& argv) {
+                onPhaseStarted(step, int(phase), argv);
+            });
+    connect(m_executor, &StepExecutor::outputReceived, this,
+            [this](const QString&, const QByteArray& chunk, bool fromStderr) { onOutput(chunk, fromStderr); });
+    connect(m_executor, &StepExecutor::stepFinished, this, &RunbookPanel::onStepFinished);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &RunbookPanel::rebuildCards);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &RunbookPanel::refreshCards);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(10, 8, 10, 8);
+    layout->setSpacing(4);
+
+    m_title = captionLabel(tr("RUNBOOKS"), this);
+    layout->addWidget(m_title);
+    m_combo = new QComboBox(this);
+    m_combo->setObjectName(u"runbookCombo"_s);
+    m_combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_combo->setMinimumContentsLength(24);
+    m_combo->setPlaceholderText(tr("Choose a runbook…"));
+    m_combo->setMinimumHeight(26);
+    connect(m_combo, &QComboBox::activated, this, [this](int index) { showEntry(m_combo->itemData(index).toInt()); });
+    layout->addWidget(m_combo);
+    m_why = RunbookStyle::wrappedLabel(this); // reasons quote alert data
+    m_why->setStyleSheet(u"color: #4A5560;"_s);
+    layout->addWidget(m_why);
+
+    // Parameters and steps scroll together; the output pane stays in view below them.
+    auto* content = new QWidget;
+    content->setObjectName(u"runbookContent"_s);
+    content->setStyleSheet(u"QWidget#runbookContent { background: #F7F9FA; }"_s);
+    auto* column = new QVBoxLayout(content);
+    column->setContentsMargins(0, 4, 4, 4);
+    column->setSpacing(5);
+    m_paramsCaption = captionLabel(tr("PARAMETERS"), content);
+    column->addWidget(m_paramsCaption);
+    m_params = new RunbookParamForm(content);
+    connect(m_params, &RunbookParamForm::changed, this, &RunbookPanel::resolve);
+    column->addWidget(m_params);
+    m_paramStatus = RunbookStyle::wrappedLabel(content);
+    m_paramStatus->setStyleSheet(u"color: #B71C1C; font-weight: 600;"_s);
+    column->addWidget(m_paramStatus);
+    column->addSpacing(2);
+    column->addWidget(captionLabel(tr("STEPS · EACH RUNS ONLY WHEN YOU APPROVE IT"), content));
+    m_empty = new QLabel(content);
+    m_empty->setWordWrap(true);
+    m_empty->setStyleSheet(u"color: #4A5560;"_s);
+    column->addWidget(m_empty);
+    m_cardBox = new QWidget(content);
+    m_cardLayout = new QVBoxLayout(m_cardBox);
+    m_cardLayout->setContentsMargins(0, 0, 0, 0);
+    m_cardLayout->setSpacing(6);
+    column->addWidget(m_cardBox);
+    column->addStretch(1);
+    m_scroll = new QScrollArea(this);
+    m_scroll->setWidget(content);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+
+    auto* outputBox = new QWidget(this);
+    auto* outputColumn = new QVBoxLayout(outputBox);
+    outputColumn->setContentsMargins(0, 4, 0, 0);
+    outputColumn->setSpacing(3);
+    auto* outputHeader = new QHBoxLayout;
+    outputHeader->addWidget(captionLabel(tr("OUTPUT"), outputBox));
+    m_activity = new QLabel(outputBox);
+    m_activity->setTextFormat(Qt::PlainText);
+    m_activity->setStyleSheet(u"color: #0D47A1; font-weight: 600;"_s);
+    m_activity->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    outputHeader->addWidget(m_activity, 1);
+    auto* clearOutput = new QPushButton(tr("Clear"), outputBox);
+    clearOutput->setStyleSheet(RunbookStyle::linkButton());
+    outputHeader->addWidget(clearOutput);
+    outputColumn->addLayout(outputHeader);
+    m_output = new RunbookOutputPane(outputBox);
+    connect(clearOutput, &QPushButton::clicked, m_output, &QPlainTextEdit::clear);
+    outputColumn->addWidget(m_output, 1);
+
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setChildrenCollapsible(false);
+    splitter->addWidget(m_scroll);
+    splitter->addWidget(outputBox);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({470, 190}); // the steps first; the output pane keeps about a dozen lines
+    m_output->setMinimumHeight(90);
+    layout->addWidget(splitter, 1);
+
+    auto* escalateRow = new QHBoxLayout;
+    escalateRow->setSpacing(6);
+    m_note = new QLineEdit(this);
+    m_note->setObjectName(u"escalationNote"_s);
+    m_note->setPlaceholderText(tr("Why escalate? (recorded with the incident)"));
+    m_note->setMaxLength(2000);
+    m_escalate = new QPushButton(tr("Escalate"), this);
+    m_escalate->setObjectName(u"escalateButton"_s);
+    m_escalate->setStyleSheet(RunbookStyle::secondaryButton());
+    m_escalate->setToolTip(tr("Hand this incident on: records your note, the runbook and the state of its steps"));
+    connect(m_escalate, &QPushButton::clicked, this, &RunbookPanel::escalate);
+    connect(m_note, &QLineEdit::returnPressed, this, &RunbookPanel::escalate);
+    escalateRow->addWidget(m_note, 1);
+    escalateRow->addWidget(m_escalate);
+    layout->addLayout(escalateRow);
+
+    clear();
+}
+
+RunbookPanel::~RunbookPanel() = default;
+
+void RunbookPanel::setLibrary(RunbookLibrary* library)
+{
+    if (m_library)
+        disconnect(m_library, nullptr, this, nullptr);
+    m_library = library;
+    if (library)
+        connect(library, &RunbookLibrary::changed, this, &RunbookPanel::refreshProposals);
+    refreshProposals();
+}
+
+void RunbookPanel::setIncident(const Incident& incident)
+{
+    const bool same = incident.id == m_incident.id && incident.key == m_incident.key;
+    m_incident = incident;
+    if (!same) {
+        m_current.reset(); // another incident: start from its best proposal
+        m_output->clear();
+        m_note->clear();
+    }
+    refreshProposals();
+}
+
+void RunbookPanel::clear()
+{
+    m_incident = Incident();
+    m_current.reset();
+    m_output->clear();
+    refreshProposals();
+}
+
+QString RunbookPanel::currentRunbookId() const
+{
+    return m_current ? m_current->runbook.id : QString();
+}
+
+QStringList RunbookPanel::proposedRunbookIds() const
+{
+    QStringList ids;
+    for (int i = 0; i < m_proposedCount; ++i)
+        ids << m_entries.at(i).runbook.id;
+    return ids;
+}
+
+bool RunbookPanel::selectRunbook(const QString& id)
+{
+    for (int i = 0; i < m_entries.size(); ++i) {
+        if (m_entries.at(i).runbook.id == id) {
+            showEntry(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+RunbookStepCard* RunbookPanel::stepCard(int row) const
+{
+    return row >= 0 && row < m_cards.size() ? m_cards.at(row) : nullptr;
+}
+
+void RunbookPanel::refreshProposals()
+{
+    QVector<RunbookLibrary::Proposal> entries;
+    int proposed = 0;
+    const bool haveIncident = m_incident.id != 0 || !m_incident.key.isEmpty();
+    if (m_library && haveIncident) {
+        entries = m_library->propose(m_incident);
+        proposed = int(entries.size());
+        for (const Runbook& rb : m_library->runbooks())
+            if (std::none_of(entries.cbegin(), entries.cbegin() + proposed,
+                             [&](const auto& p) { return p.runbook.id == rb.id; }))
+                entries.append(m_library->unproposed(rb, m_incident));
+    }
+
+    const auto ids = [](const QVector<RunbookLibrary::Proposal>& list) {
+        QStringList out;
+        for (const auto& e : list)
+            out << e.runbook.id;
+        return out;
+    };
+    const bool sameList = ids(entries) == ids(m_entries) && proposed == m_proposedCount && m_combo->count() > 0;
+    m_proposedCount = proposed;
+    m_entries = entries;
+    m_title->setText(!haveIncident ? tr("RUNBOOKS")
+                     : m_incident.id != 0
+                         ? tr("RUNBOOKS FOR INCIDENT #%1 · %2 PROPOSED").arg(m_incident.id).arg(m_proposedCount)
+                         : tr("RUNBOOKS · %1 PROPOSED").arg(m_proposedCount));
+    if (!sameList) {
+        const QSignalBlocker blocker(m_combo);
+        m_combo->clear();
+        for (int i = 0; i < m_entries.size(); ++i) {
+            if (i == m_proposedCount && i > 0)
+                m_combo->insertSeparator(m_combo->count());
+            const auto& e = m_entries.at(i);
+            const QString text = i < m_proposedCount ? tr("%1 · %2").arg(e.runbook.id, e.runbook.title)
+                                                     : tr("%1 · %2 (not proposed)").arg(e.runbook.id, e.runbook.title);
+            m_combo->addItem(text, i);
+            m_combo->setItemData(m_combo->count() - 1, e.runbook.title + u"\n"_s + e.reasons.join(u'\n'),
+                                 Qt::ToolTipRole);
+        }
+    }
+
+    // Keep what the engineer is working on; otherwise take the best proposal.
+    const QString keep = currentRunbookId();
+    int entry = -1;
+    for (int i = 0; i < m_entries.size() && !keep.isEmpty(); ++i)
+        if (m_entries.at(i).runbook.id == keep)
+            entry = i;
+    if (entry >= 0) {
+        m_current = m_entries.at(entry);
+        m_combo->setCurrentIndex(m_combo->findData(entry));
+        m_params->setSource(m_current->labels, m_current->service); // resolves again through changed()
+        m_why->setText(m_current->reasons.join(u'\n'));
+        resolve();
+    } else {
+        showEntry(m_proposedCount > 0 ? 0 : -1);
+    }
+}
+
+void RunbookPanel::showEntry(int entry)
+{
+    if (entry >= 0 && entry < m_entries.size() && m_current && m_current->runbook.id == m_entries.at(entry).runbook.id)
+        return; // already shown: keep its state
+    m_ran.clear();
+    {
+        const QSignalBlocker blocker(m_combo);
+        m_combo->setCurrentIndex(entry >= 0 ? m_combo->findData(entry) : -1);
+    }
+    if (entry < 0 || entry >= m_entries.size()) {
+        m_current.reset();
+        m_model->clear();
+        m_params->setParams({}, {}, {});
+        const bool haveIncident = m_incident.id != 0 || !m_incident.key.isEmpty();
+        m_why->setText(!haveIncident ? tr("Select an incident to see the runbooks proposed for it.")
+                       : m_entries.isEmpty()
+                           ? tr("No runbook is loaded.")
+                           : tr("No runbook matches this incident. You can still pick one from the list."));
+        m_empty->setText(tr("No runbook chosen."));
+        m_empty->setVisible(true);
+        m_paramsCaption->setVisible(false);
+        resolve();
+        return;
+    }
+    m_current = m_entries.at(entry);
+    m_why->setText(m_current->reasons.join(u'\n'));
+    m_model->setRunbook(m_current->runbook);
+    m_params->setParams(m_current->runbook.params, m_current->labels, m_current->service);
+    m_paramsCaption->setVisible(!m_current->runbook.params.isEmpty());
+    m_empty->setText(tr("This runbook has no steps."));
+    m_empty->setVisible(m_current->runbook.steps.isEmpty());
+    resolve();
+}
+
+void RunbookPanel::rebuildCards()
+{
+    qDeleteAll(m_cards);
+    m_cards.clear();
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        auto* card = new RunbookStepCard(m_cardBox);
+        card->showRow(m_model->index(row));
+        connect(card, &RunbookStepCard::approveClicked, this, [this, row] { approve(row); });
+        connect(card, &RunbookStepCard::skipClicked, this, [this, row] { skip(row); });
+        connect(card, &RunbookStepCard::dryRunClicked, this, [this, row] { dryRun(row); });
+        connect(card, &RunbookStepCard::copyClicked, this, [this, row] { copyCommand(row); });
+        connect(card, &RunbookStepCard::rollbackClicked, this, [this, row] { rollback(row); });
+        connect(card, &RunbookStepCard::stopClicked, m_executor, &StepExecutor::cancel);
+        m_cardLayout->addWidget(card);
+        m_cards.append(card);
+    }
+}
+
+void RunbookPanel::refreshCards(const QModelIndex& from, const QModelIndex& to)
+{
+    for (int row = from.row(); row <= to.row() && row < m_cards.size(); ++row)
+        m_cards.at(row)->showRow(m_model->index(row));
+}
+
+void RunbookPanel::resolve()
+{
+    m_resolved.reset();
+    QString problem;
+    if (m_current) {
+        if (!m_params->isValid()) {
+            problem = tr("Fix the parameters above: no step can run until every value is valid.");
+        } else {
+            ParamResolver::Context context;
+            context.labels = m_current->labels;
+            context.service = m_current->service;
+            context.input = m_params->input();
+            QString error;
+            m_resolved = ParamResolver::resolve(m_current->runbook, context, &error);
+            if (!m_resolved)
+                problem = error;
+        }
+    }
+    m_model->setResolved(m_resolved ? &*m_resolved : nullptr);
+    m_paramStatus->setText(problem);
+    m_paramStatus->setVisible(!problem.isEmpty());
+    updateEnabled();
+}
+
+void RunbookPanel::updateEnabled()
+{
+    const bool busy = m_executor->isBusy();
+    m_model->setBusy(busy);
+    // What is running keeps its runbook and parameters on screen until it ends.
+    m_combo->setEnabled(!busy && m_combo->count() > 0);
+    m_params->setEnabled(!busy);
+    m_escalate->setEnabled(m_incident.id != 0);
+    m_note->setEnabled(m_incident.id != 0);
+}
+
+bool RunbookPanel::attemptIsShown() const
+{
+    return m_attempt && m_attempt->incidentId == m_incident.id && m_attempt->runbookId == m_model->runbookId();
+}
+
+void RunbookPanel::setState(int row, RunbookStepModel::State state, const QString& message)
+{
+    m_model->setState(row, state, message);
+    if (const RunbookStep* step = m_model->step(row))
+        Q_EMIT stepStateChanged(step->name, state);
+}
+
+void RunbookPanel::approve(int row)
+{
+    const ResolvedStep* shown = m_model->resolvedStep(row);
+    if (!m_model->canApprove(row) || !shown || !m_current)
+        return;
+    // The click is the approval: of this one step, with exactly the arguments on its card.
+    const ResolvedStep step = *shown;
+    const QString runbookId = m_current->runbook.id;
+    const ApprovalToken token = ApprovalToken::mint(runbookId, step, ApprovalToken::Action::Run);
+    m_ran.insert(step.name, step);
+    m_attempt = Attempt{m_incident.id, runbookId, step.name};
+    setState(row, RunbookStepModel::State::Approved, tr("approved by you at %1").arg(Theme::clock(token.approvedAt())));
+    m_output->resetStreams();
+    m_output->appendNote(
+        tr("▶ %1 · step %2 approved at %3").arg(runbookId, step.name, Theme::clock(token.approvedAt())));
+    m_model->setBusy(true);
+    m_executor->run(runbookId, step, token, m_incident.id); // a refusal is reported through stepFinished
+    updateEnabled();
+}
+
+void RunbookPanel::rollback(int row)
+{
+    const RunbookStep* definition = m_model->step(row);
+    if (!m_model->canRollback(row) || !definition || !m_current)
+        return;
+    // Undo what actually ran, even if a parameter was edited since.
+    const ResolvedStep step = m_ran.value(definition->name, *m_model->resolvedStep(row));
+    const QString runbookId = m_current->runbook.id;
+    const ApprovalToken token = ApprovalToken::mint(runbookId, step, ApprovalToken::Action::Rollback);
+    m_attempt = Attempt{m_incident.id, runbookId, step.name};
+    setState(row, RunbookStepModel::State::Approved,
+             tr("rollback approved by you at %1").arg(Theme::clock(token.approvedAt())));
+    m_output->resetStreams();
+    m_output->appendNote(
+        tr("↺ %1 · rollback of %2 approved at %3").arg(runbookId, step.name, Theme::clock(token.approvedAt())));
+    m_model->setBusy(true);
+    m_executor->runRollback(runbookId, step, token, m_incident.id);
+    updateEnabled();
+}
+
+void RunbookPanel::skip(int row)
+{
+    const RunbookStep* step = m_model->step(row);
+    if (!m_model->canSkip(row) || !step || !m_current)
+        return;
+    RunbookRun run;
+    run.at = QDateTime::currentDateTimeUtc();
+    run.incidentId = m_incident.id;
+    run.runbookId = m_current->runbook.id;
+    run.step = step->name;
+    if (const ResolvedStep* resolved = m_model->resolvedStep(row))
+        run.argv = resolved->argv;
+    run.outcome = RunbookRun::Outcome::NotApproved;
+    run.error = u"skipped in the console"_s; // audit text, like the executor's: not translated
+    setState(row, RunbookStepModel::State::Skipped, tr("skipped by you at %1").arg(Theme::clock(run.at)));
+    m_output->appendNote(tr("» %1 · step %2 skipped").arg(run.runbookId, run.step));
+    Q_EMIT auditRecord(run);
+}
+
+void RunbookPanel::dryRun(int row)
+{
+    const RunbookStep* definition = m_model->step(row);
+    if (!definition || !m_current)
+        return;
+    QStringList lines;
+    lines << tr("Dry run of %1 · step %2: nothing was started.").arg(m_current->runbook.id, definition->name);
+    const ResolvedStep* step = m_model->resolvedStep(row);
+    if (!step || !m_resolved) {
+        lines << tr("It cannot run yet: %1").arg(m_params->problems().join(u"; "_s) + m_paramStatus->text());
+    } else {
+        lines << tr("Would run these %1 arguments, as they are, without a shell:").arg(step->argv.size());
+        for (int i = 0; i < step->argv.size(); ++i)
+            lines << u"  [%1] %2"_s.arg(i).arg(step->argv.at(i));
+        if (!step->params.isEmpty())
+            lines << tr("Parameters:");
+        for (const ResolvedParam& p : std::as_const(m_resolved->params))
+            if (step->params.contains(p.name))
+                lines << tr("  %1 = %2   (%3)").arg(p.name, p.value, RunbookParamForm::sourceText(p.source));
+        lines << tr("Environment: %1 · timeout %2")
+                     .arg(QStringList(step->env.keys()).join(u", "_s), seconds(step->timeoutMs));
+        if (!step->verifyArgv.isEmpty())
+            lines << tr("Then verify: %1").arg(RunbookStepModel::displayCommand(step->verifyArgv));
+        else if (!step->verifyPromql.isEmpty())
+            lines << tr("Then verify (PromQL, not evaluated yet): %1").arg(step->verifyPromql);
+        if (!step->rollbackArgv.isEmpty())
+            lines << (step->rollbackAutomatic ? tr("On failure, roll back automatically: %1")
+                                              : tr("On failure, offer the rollback: %1"))
+                         .arg(RunbookStepModel::displayCommand(step->rollbackArgv));
+    }
+    m_lastDryRun = lines.join(u'\n');
+    m_output->appendNote(m_lastDryRun);
+}
+
+void RunbookPanel::copyCommand(int row)
+{
+    const ResolvedStep* step = m_model->resolvedStep(row);
+    if (!step)
+        return;
+    QGuiApplication::clipboard()->setText(RunbookStepModel::displayCommand(step->argv));
+    m_output->appendNote(tr("Copied the command of step %1 to the clipboard.").arg(step->name));
+}
+
+void RunbookPanel::escalate()
+{
+    if (m_incident.id == 0)
+        return;
+    QStringList steps;
+    for (int row = 0; row < m_model->rowCount(); ++row)
+        if (m_model->state(row) != RunbookStepModel::State::Pending)
+            steps << u"%1 %2"_s.arg(m_model->step(row)->name,
+                                    RunbookStepModel::stateText(m_model->state(row)).toLower());
+    QString context =
+        m_current ? tr("Escalated from runbook %1").arg(m_current->runbook.id) : tr("Escalated from the runbook panel");
+    if (!steps.isEmpty())
+        context += u" ("_s + steps.join(u", "_s) + u')';
+    const QString typed = m_note->text().trimmed();
+    const QString note = typed.isEmpty() ? context : context + u": "_s + typed;
+    m_output->appendNote(tr("⚑ %1").arg(note));
+    m_note->clear();
+    Q_EMIT escalated(m_incident.id, note);
+}
+
+void RunbookPanel::onPhaseStarted(const QString& step, int phase, const QStringList& argv)
+{
+    if (!attemptIsShown() || m_attempt->step != step)
+        return;
+    const auto p = StepExecutor::Phase(phase);
+    const QString doing = p == StepExecutor::Phase::Command  ? tr("running")
+                          : p == StepExecutor::Phase::Verify ? tr("verifying")
+                                                             : tr("rolling back");
+    const int row = m_model->rowOf(step);
+    setState(row, RunbookStepModel::State::Running, tr("%1…").arg(doing));
+    if (RunbookStepCard* card = stepCard(row))
+        m_scroll->ensureWidgetVisible(card, 0, 8); // the step that runs is the one to watch
+    m_activity->setText(tr("%1 %2…").arg(step, doing));
+    m_output->resetStreams();
+    m_output->appendNote(u"$ "_s + RunbookStepModel::displayCommand(argv));
+}
+
+void RunbookPanel::onOutput(const QByteArray& chunk, bool fromStderr)
+{
+    if (attemptIsShown())
+        m_output->appendOutput(chunk, fromStderr);
+}
+
+void RunbookPanel::onStepFinished(const RunbookRun& run)
+{
+    const bool shown = attemptIsShown() && m_attempt->step == run.step;
+    m_attempt.reset();
+    m_activity->clear();
+    updateEnabled();
+    if (shown) {
+        const int row = m_model->rowOf(run.step);
+        m_model->setLastRun(row, run);
+        const QString message = RunbookStepModel::describeRun(run);
+        RunbookStepModel::State state = RunbookStepModel::State::Failed;
+        if (run.outcome == RunbookRun::Outcome::Refused)
+            state = RunbookStepModel::State::Failed;
+        else if (run.kind == u"rollback")
+            state = run.rolledBack ? RunbookStepModel::State::RolledBack : RunbookStepModel::State::Failed;
+        else if (run.succeeded())
+            state = RunbookStepModel::State::Passed;
+        else if (run.rolledBack)
+            state = RunbookStepModel::State::RolledBack;
+        setState(row, state, message);
+        m_output->appendNote(tr("%1 %2: %3").arg(RunbookStepModel::stateText(state), run.step, message));
+    }
+    Q_EMIT auditRecord(run);
+}

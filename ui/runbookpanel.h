@@ -1,0 +1,120 @@
+#pragma once
+// RunbookPanel: the runbooks proposed for the current incident and, for the one chosen, its parameters and
+// its steps as cards. A step runs only when the engineer clicks its "Approve & run": that click mints an
+// approval token for exactly the arguments shown and runs that one step (no "run all"); its output streams
+// into the pane, its state follows. Every attempt, skip and refusal leaves as auditRecord for the owner
+// of the store to keep; the panel itself never writes anywhere but the step's log file.
+
+#include "model/incident.h"
+#include "model/runbookrun.h"
+#include "runbook/resolvedrunbook.h"
+#include "runbook/runbooklibrary.h"
+#include "runbookstepmodel.h"
+
+#include <QHash>
+#include <QPointer>
+#include <QWidget>
+
+#include <optional>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QScrollArea;
+class QVBoxLayout;
+class RunbookOutputPane;
+class RunbookParamForm;
+class RunbookStepCard;
+class StepExecutor;
+
+class RunbookPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit RunbookPanel(QWidget* parent = nullptr);
+    ~RunbookPanel() override;
+
+    void setLibrary(RunbookLibrary* library); // not owned; the proposals follow its changed()
+    // The same incident again (a refresh) keeps the chosen runbook, typed values and step states.
+    void setIncident(const Incident& incident);
+    void clear();
+
+    qint64 incidentId() const { return m_incident.id; }
+    QString currentRunbookId() const;
+    QStringList proposedRunbookIds() const;
+    bool selectRunbook(const QString& id); // any runbook of the library, proposed or not
+
+    // For the owner (log directory, grace period) and for tests; the panel owns all of these.
+    StepExecutor* executor() const { return m_executor; }
+    RunbookStepModel* stepModel() const { return m_model; }
+    RunbookParamForm* paramForm() const { return m_params; }
+    RunbookOutputPane* outputPane() const { return m_output; }
+    RunbookStepCard* stepCard(int row) const;
+    QComboBox* runbookCombo() const { return m_combo; }
+    QLineEdit* escalationNote() const { return m_note; }
+    QPushButton* escalateButton() const { return m_escalate; }
+    QString lastDryRun() const { return m_lastDryRun; }
+
+Q_SIGNALS:
+    // Every finished attempt (run, rollback, refusal), every skip, every rejected resolution: store it.
+    void auditRecord(const RunbookRun& run);
+    // The engineer escalates; note says from which runbook and step, plus what they typed: record it.
+    void escalated(qint64 incidentId, const QString& note);
+    void stepStateChanged(const QString& step, RunbookStepModel::State state);
+
+private:
+    struct Attempt
+    {
+        qint64 incidentId = 0;
+        QString runbookId;
+        QString step;
+    };
+
+    void refreshProposals();
+    void showEntry(int entry); // index into m_entries, -1: none
+    void rebuildCards();
+    void refreshCards(const QModelIndex& from, const QModelIndex& to);
+    void resolve();
+    void updateEnabled();
+    void setState(int row, RunbookStepModel::State state, const QString& message);
+    bool attemptIsShown() const;
+
+    void approve(int row);
+    void rollback(int row);
+    void skip(int row);
+    void dryRun(int row);
+    void copyCommand(int row);
+    void escalate();
+    void onPhaseStarted(const QString& step, int phase, const QStringList& argv);
+    void onOutput(const QByteArray& chunk, bool fromStderr);
+    void onStepFinished(const RunbookRun& run);
+
+    QPointer<RunbookLibrary> m_library;
+    Incident m_incident;
+    QVector<RunbookLibrary::Proposal> m_entries; // proposed first, then the rest of the library
+    int m_proposedCount = 0;
+    std::optional<RunbookLibrary::Proposal> m_current;
+    std::optional<ResolvedRunbook> m_resolved;
+    QHash<QString, ResolvedStep> m_ran; // by step: what its last run ran, which its rollback must undo
+    std::optional<Attempt> m_attempt;
+    QString m_lastDryRun;
+
+    StepExecutor* m_executor = nullptr;
+    RunbookStepModel* m_model = nullptr;
+    QComboBox* m_combo = nullptr;
+    QLabel* m_title = nullptr;
+    QLabel* m_why = nullptr;
+    QScrollArea* m_scroll = nullptr;
+    QLabel* m_paramsCaption = nullptr;
+    RunbookParamForm* m_params = nullptr;
+    QLabel* m_paramStatus = nullptr;
+    QLabel* m_empty = nullptr;
+    QWidget* m_cardBox = nullptr;
+    QVBoxLayout* m_cardLayout = nullptr;
+    QVector<RunbookStepCard*> m_cards;
+    QLabel* m_activity = nullptr;
+    RunbookOutputPane* m_output = nullptr;
+    QLineEdit* m_note = nullptr;
+    QPushButton* m_escalate = nullptr;
+};
