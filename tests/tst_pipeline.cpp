@@ -58,6 +58,7 @@ private Q_SLOTS:
     void mergedIncidentsLeaveOneStoredIncident();
     void feedsOnOtherThreadsWaitForTheCommit();
     void stormRefreshesAtMostEveryRefreshMs();
+    void runbookAuditAndEscalationAreStored();
 
 private:
     QTemporaryDir m_dir;
@@ -220,6 +221,37 @@ void TestPipeline::stormRefreshesAtMostEveryRefreshMs()
     QCOMPARE(snap->incidents.size(), 1);
     QCOMPARE(snap->incidents.front().notificationCount, 100);
     QCOMPARE(store.loadIncidents().front().notificationCount, 100);
+}
+
+void TestPipeline::runbookAuditAndEscalationAreStored()
+{
+    const QString db = m_dir.filePath(u"audit.sqlite"_s);
+    Pipeline pipeline;
+    QString error;
+    QVERIFY2(pipeline.open(options(db), &error), qPrintable(error));
+    QVERIFY(pipeline.submit({alert(u"a1"_s, u"Err"_s, 0)}, &error));
+    const qint64 id = pipeline.snapshot()->incidents.front().id;
+    RunbookRun run;
+    run.incidentId = id;
+    run.runbookId = u"RB-DB-001"_s;
+    run.step = u"patch-pool"_s;
+    run.kind = u"run"_s;
+    run.argv = {u"kubectl"_s, u"patch"_s};
+    run.at = QDateTime::currentDateTimeUtc();
+    run.outcome = RunbookRun::Outcome::Passed;
+    pipeline.recordRunbookRun(run);
+    pipeline.escalate(id, u"paging the DBA"_s);
+
+    Store store(u"audit-reader"_s);
+    QVERIFY2(store.open(db, &error), qPrintable(error));
+    const QVector<RunbookRun> runs = store.runbookRuns(id);
+    QCOMPARE(runs.size(), 1);
+    QCOMPARE(runs.front().step, u"patch-pool"_s);
+    QCOMPARE(runs.front().argv, (QStringList{u"kubectl"_s, u"patch"_s}));
+    const auto actions = store.actions(id);
+    QCOMPARE(actions.size(), 1);
+    QCOMPARE(actions.front().kind, u"escalate"_s);
+    QCOMPARE(actions.front().user, Store::currentUser());
 }
 
 QTEST_GUILESS_MAIN(TestPipeline)

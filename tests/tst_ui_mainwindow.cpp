@@ -8,6 +8,8 @@
 #include "incidentlistmodel.h"
 #include "incidentsummarycard.h"
 #include "mainwindow.h"
+#include "runbook/runbooklibrary.h"
+#include "runbookpanel.h"
 #include "sourcehealthbar.h"
 #include "timelinechartview.h"
 #include "tst_ui_fixture.h"
@@ -20,6 +22,7 @@
 #include <QPushButton>
 #include <QSet>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -42,6 +45,7 @@ private Q_SLOTS:
     void screenshotIsNotBlank();
     void acknowledgeButtonEmitsIncidentId();
     void keyboardNavigation();
+    void runbooksProposedForTheIncident();
     void filterLineEditFiltersAlerts();
     void unreachableSourceShownWhileIncidentsStay();
     void selectionKeptAcrossSnapshots();
@@ -297,6 +301,35 @@ void TestUiMainWindow::acknowledgeButtonEmitsIncidentId()
     QVERIFY(!button->isEnabled());
     window.acknowledgeCurrentIncident();
     QCOMPARE(acks.size(), 1);
+}
+
+void TestUiMainWindow::runbooksProposedForTheIncident()
+{
+    // The built-in examples include the connection-pool runbook: the Black-Friday incident (postgres-main
+    // behind order-service's pool) must get proposals, the tab says how many, `r` switches to them, and an
+    // escalation from the panel leaves the window as a request with the incident's id.
+    RunbookLibrary library;
+    library.load(QString());
+    MainWindow window;
+    window.setRunbookLibrary(&library);
+    window.show();
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    window.setSnapshot(fixture::blackFridaySnapshot());
+    window.incidentView()->setFocus();
+    const QStringList proposed = window.runbookPanel()->proposedRunbookIds();
+    QVERIFY(!proposed.isEmpty());
+    QCOMPARE(window.bottomTabs()->tabText(1), u"Runbooks (%1)"_s.arg(proposed.size()));
+    QCOMPARE(window.bottomTabs()->currentIndex(), 0);
+    QTest::keyClick(window.incidentView(), Qt::Key_R);
+    QCOMPARE(window.bottomTabs()->currentIndex(), 1);
+
+    QSignalSpy escalations(&window, &MainWindow::escalationRequested);
+    window.runbookPanel()->escalationNote()->setText(u"paging the DBA"_s);
+    QTest::mouseClick(window.runbookPanel()->escalateButton(), Qt::LeftButton);
+    QCOMPARE(escalations.size(), 1);
+    QCOMPARE(escalations.at(0).at(0).toLongLong(), 42);
+    QVERIFY(escalations.at(0).at(1).toString().contains(u"paging the DBA"_s));
 }
 
 void TestUiMainWindow::keyboardNavigation()

@@ -7,6 +7,7 @@
 #include "incidentlistdelegate.h"
 #include "incidentlistmodel.h"
 #include "incidentsummarycard.h"
+#include "runbookpanel.h"
 #include "sourcehealthbar.h"
 #include "sourcehealthmodel.h"
 #include "theme.h"
@@ -26,6 +27,7 @@
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -137,7 +139,14 @@ MainWindow::MainWindow(QWidget* parent)
     top->setSizes({300, 460, 310});
 
     right->addWidget(top);
-    right->addWidget(buildAlertsPanel());
+    // Alerts and runbooks share the lower area: the table while triaging, the runbook once acting (r).
+    m_bottomTabs = new QTabWidget(right);
+    m_bottomTabs->setDocumentMode(true);
+    m_bottomTabs->addTab(buildAlertsPanel(), tr("Alerts"));
+    m_bottomTabs->addTab(buildRunbookPanel(), tr("Runbooks"));
+    // An explicit minimum lets the splitter keep the sizes below instead of the panels' size hints.
+    m_bottomTabs->setMinimumHeight(160);
+    right->addWidget(m_bottomTabs);
     right->setStretchFactor(0, 3);
     right->setStretchFactor(1, 2);
     right->setSizes({410, 250});
@@ -156,7 +165,8 @@ MainWindow::MainWindow(QWidget* parent)
 
     m_updatedLabel = new QLabel(tr("Waiting for the first snapshot…"), this);
     statusBar()->addWidget(m_updatedLabel, 1);
-    auto* keys = new QLabel(tr("j/k or ↑/↓ move · a acknowledge · n note · / filter · Esc clear filter"), this);
+    auto* keys =
+        new QLabel(tr("j/k or ↑/↓ move · a acknowledge · n note · r runbooks · / filter · Esc clear filter"), this);
     keys->setStyleSheet(u"color: #4A5560;"_s);
     statusBar()->addPermanentWidget(keys);
 
@@ -208,6 +218,25 @@ QWidget* MainWindow::buildIncidentPanel()
     layout->addWidget(m_emptyList, 1);
     holder->setMinimumWidth(240);
     return holder;
+}
+
+QWidget* MainWindow::buildRunbookPanel()
+{
+    m_runbookPanel = new RunbookPanel;
+    connect(m_runbookPanel, &RunbookPanel::auditRecord, this, &MainWindow::runbookRunFinished);
+    connect(m_runbookPanel, &RunbookPanel::escalated, this, &MainWindow::escalationRequested);
+    return m_runbookPanel;
+}
+
+void MainWindow::setRunbookLibrary(RunbookLibrary* library)
+{
+    m_runbookPanel->setLibrary(library);
+    showCurrentIncident();
+}
+
+void MainWindow::toggleRunbooks()
+{
+    m_bottomTabs->setCurrentIndex(m_bottomTabs->currentIndex() == 0 ? 1 : 0);
 }
 
 QWidget* MainWindow::buildAlertsPanel()
@@ -296,6 +325,7 @@ void MainWindow::createActions()
     add(tr("Acknowledge incident"), {QKeySequence(Qt::Key_A)}, &MainWindow::acknowledgeCurrentIncident);
     add(tr("Filter alerts"), {QKeySequence(Qt::Key_Slash)}, &MainWindow::focusFilter);
     add(tr("Add note"), {QKeySequence(Qt::Key_N)}, &MainWindow::requestNote);
+    add(tr("Alerts / runbooks"), {QKeySequence(Qt::Key_R)}, &MainWindow::toggleRunbooks);
 }
 
 QString MainWindow::countsText() const
@@ -382,6 +412,8 @@ void MainWindow::showCurrentIncident()
         m_alertModel->setRootCause({});
         m_graphView->clear();
         m_timelineView->clear();
+        m_runbookPanel->clear();
+        m_bottomTabs->setTabText(1, tr("Runbooks"));
         m_alertsTitle->setText(tr("ALERTS"));
         m_cardTitle->setText(tr("INCIDENT"));
         updateFilterStatus();
@@ -393,6 +425,9 @@ void MainWindow::showCurrentIncident()
     m_alertModel->setAlerts(incident->alerts);
     m_graphView->showIncident(m_snapshot ? m_snapshot->graph : nullptr, *incident);
     m_timelineView->showIncident(*incident, m_snapshot ? m_snapshot->changes : QVector<ChangeEvent>());
+    m_runbookPanel->setIncident(*incident);
+    const int proposed = int(m_runbookPanel->proposedRunbookIds().size());
+    m_bottomTabs->setTabText(1, proposed > 0 ? tr("Runbooks (%1)").arg(proposed) : tr("Runbooks"));
     m_alertsTitle->setText(tr("ALERTS OF INCIDENT #%1").arg(incident->id));
     m_cardTitle->setText(tr("INCIDENT #%1").arg(incident->id));
     updateFilterStatus();

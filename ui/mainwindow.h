@@ -5,6 +5,7 @@
 // reads snapshots and emits what the engineer decides; it never touches SQL or sockets.
 
 #include "model/incidentsnapshot.h"
+#include "model/runbookrun.h"
 
 #include <QMainWindow>
 
@@ -17,6 +18,9 @@ class QLabel;
 class QLineEdit;
 class QListView;
 class QTableView;
+class QTabWidget;
+class RunbookLibrary;
+class RunbookPanel;
 class SourceHealthBar;
 class SourceHealthModel;
 class TimelineChartView;
@@ -49,6 +53,9 @@ public:
     GraphView* graphView() const { return m_graphView; }
     TimelineChartView* timelineView() const { return m_timelineView; }
     SourceHealthBar* sourceBar() const { return m_sourceBar; }
+    RunbookPanel* runbookPanel() const { return m_runbookPanel; }
+    QTabWidget* bottomTabs() const { return m_bottomTabs; }
+    void setRunbookLibrary(RunbookLibrary* library); // not owned
     QString countsText() const;
 
 public Q_SLOTS:
@@ -57,14 +64,18 @@ public Q_SLOTS:
     void selectPreviousIncident();
     void acknowledgeCurrentIncident();
     void focusFilter();
+    void toggleRunbooks(); // the bottom area between the alerts table and the runbook panel
 
 Q_SIGNALS:
     void acknowledgeRequested(qint64 incidentId);
     void noteRequested(qint64 incidentId, const QString& note);
+    void escalationRequested(qint64 incidentId, const QString& note);
+    void runbookRunFinished(const RunbookRun& run); // every attempt, for the audit
 
 private:
     QWidget* buildIncidentPanel();
     QWidget* buildAlertsPanel();
+    QWidget* buildRunbookPanel();
     void createActions();
     void onCurrentIncidentChanged();
     void showCurrentIncident();
@@ -93,4 +104,6 @@ private:
     QLabel* m_alertsTitle = nullptr;
     QLabel* m_cardTitle = nullptr;
     QLabel* m_updatedLabel = nullptr;
+    QTabWidget* m_bottomTabs = nullptr;
+    RunbookPanel* m_runbookPanel = nullptr;
 };

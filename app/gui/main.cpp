@@ -4,9 +4,11 @@
 #include "mainwindow.h"
 #include "pipeline/consoleruntime.h"
 #include "pipeline/pipeline.h"
+#include "runbook/runbooklibrary.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSettings>
 #include <QTimer>
 
 #include <cstdio>
@@ -37,6 +39,9 @@ int main(int argc, char** argv)
     const QCommandLineOption screenshot(
         u"screenshot"_s, u"Once every feed has been replayed, save the window as a PNG and exit."_s, u"file"_s);
     parser.addOption(screenshot);
+    const QCommandLineOption runbooks(u"runbooks"_s, u"Folder of runbook YAML files (beside the built-in examples)."_s,
+                                      u"dir"_s);
+    parser.addOption(runbooks);
     parser.process(app);
 
     QString error;
@@ -54,6 +59,11 @@ int main(int argc, char** argv)
     }
 
     MainWindow window;
+    RunbookLibrary library;
+    library.load(parser.isSet(runbooks) ? parser.value(runbooks) : QSettings().value(u"runbooks/folder"_s).toString());
+    for (const QString& problem : library.errors())
+        std::fprintf(stderr, "nightwatch: runbook skipped: %s\n", qPrintable(problem));
+    window.setRunbookLibrary(&library);
     ConsoleRuntime runtime(*config);
     QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &window, &MainWindow::setSnapshot);
     QObject::connect(&runtime, &ConsoleRuntime::started, &window, [&](bool ok, const QString& why) {
@@ -71,6 +81,10 @@ int main(int argc, char** argv)
                      [pipeline](qint64 id) { pipeline->acknowledge(id); });
     QObject::connect(&window, &MainWindow::noteRequested, pipeline,
                      [pipeline](qint64 id, const QString& note) { pipeline->addNote(id, note); });
+    QObject::connect(&window, &MainWindow::escalationRequested, pipeline,
+                     [pipeline](qint64 id, const QString& note) { pipeline->escalate(id, note); });
+    QObject::connect(&window, &MainWindow::runbookRunFinished, pipeline,
+                     [pipeline](const RunbookRun& run) { pipeline->recordRunbookRun(run); });
 
     if (!screenshotPath.isEmpty()) {
         QObject::connect(&runtime, &ConsoleRuntime::replayFinished, &window, [&](bool ok) {

@@ -395,6 +395,24 @@ void Pipeline::addNote(qint64 incidentId, const QString& note)
     });
 }
 
+void Pipeline::escalate(qint64 incidentId, const QString& note)
+{
+    onOwnThread([&] {
+        recordAction(incidentId, u"escalate"_s, note);
+        return true;
+    });
+}
+
+void Pipeline::recordRunbookRun(const RunbookRun& run)
+{
+    onOwnThread([&] {
+        QString error;
+        if (!m_store || m_store->recordRunbookRun(run, &error) == 0)
+            Q_EMIT failed(u"runbook audit not stored: %1"_s.arg(m_store ? error : u"no open database"_s));
+        return true;
+    });
+}
+
 void Pipeline::updateSourceHealth(const SourceHealth& health)
 {
     onOwnThread([&] {

@@ -8,6 +8,7 @@
 #include "ingest/alertsink.h"
 #include "ingest/changesink.h"
 #include "model/incidentsnapshot.h"
+#include "model/runbookrun.h"
 #include "model/sourcehealth.h"
 
 #include <QElapsedTimer>
@@ -60,6 +61,8 @@ public:
 public Q_SLOTS:
     void acknowledge(qint64 incidentId, const QString& note = {});
     void addNote(qint64 incidentId, const QString& note);
+    void escalate(qint64 incidentId, const QString& note);
+    void recordRunbookRun(const RunbookRun& run); // the audit of a step attempt made in the console
     void updateSourceHealth(const SourceHealth& health);
     void flush(); // rebuild, diagnose and store the incidents that changed, then publish
 
