@@ -7,6 +7,8 @@
 #include "incidentlistdelegate.h"
 #include "incidentlistmodel.h"
 #include "incidentsummarycard.h"
+#include "metricchartsview.h"
+#include "metrics/incidentmetrics.h"
 #include "runbookpanel.h"
 #include "sourcehealthbar.h"
 #include "sourcehealthmodel.h"
@@ -113,7 +115,7 @@ MainWindow::MainWindow(QWidget* parent)
     right->setChildrenCollapsible(false);
     right->setHandleWidth(6);
 
-    auto* top = new QSplitter(Qt::Horizontal, right);
+    auto* top = m_topSplitter = new QSplitter(Qt::Horizontal, right);
     top->setChildrenCollapsible(false);
     top->setHandleWidth(6);
 
@@ -132,7 +134,14 @@ MainWindow::MainWindow(QWidget* parent)
 
     m_timelineView = new TimelineChartView;
     m_timelineView->setMinimumWidth(260);
-    top->addWidget(panel(tr("ALERT ONSETS"), m_timelineView, top));
+    // Onsets always; the Prometheus series beside the graph when a server is configured.
+    m_metricsView = new MetricChartsView;
+    m_chartTabs = new QTabWidget;
+    m_chartTabs->setDocumentMode(true);
+    m_chartTabs->addTab(m_timelineView, tr("Alert onsets"));
+    m_chartTabs->addTab(m_metricsView, tr("Metrics"));
+    m_chartTabs->setTabVisible(1, false);
+    top->addWidget(panel(tr("TIMELINE"), m_chartTabs, top));
     top->setStretchFactor(0, 0);
     top->setStretchFactor(1, 3);
     top->setStretchFactor(2, 2);
@@ -173,8 +182,14 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_card, &IncidentSummaryCard::acknowledgeRequested, this, &MainWindow::acknowledgeRequested);
     connect(m_incidentView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &MainWindow::onCurrentIncidentChanged);
-    connect(m_graphView, &GraphView::serviceActivated, this,
-            [this](const QString& service) { m_filterEdit->setText(u"service=\"%1\""_s.arg(service)); });
+    connect(m_graphView, &GraphView::serviceActivated, this, [this](const QString& service) {
+        m_filterEdit->setText(u"service=\"%1\""_s.arg(service));
+        if (m_metrics) { // a node's own series, fetched when the incident's plan did not include them
+            if (!m_metricsView->hasService(service))
+                m_metrics->loadService(service);
+            m_metricsView->showService(service);
+        }
+    });
     createActions();
     resize(1366, 768);
     showCurrentIncident();
@@ -231,6 +246,22 @@ QWidget* MainWindow::buildRunbookPanel()
 void MainWindow::setRunbookLibrary(RunbookLibrary* library)
 {
     m_runbookPanel->setLibrary(library);
+    showCurrentIncident();
+}
+
+void MainWindow::setIncidentMetrics(IncidentMetrics* metrics)
+{
+    if (m_metrics)
+        disconnect(m_metrics, nullptr, this, nullptr);
+    m_metrics = metrics;
+    m_metricsKey.clear();
+    m_chartTabs->setTabVisible(1, metrics != nullptr);
+    if (metrics) {
+        connect(metrics, &IncidentMetrics::finished, m_metricsView, &MetricChartsView::showResult);
+        m_chartTabs->setCurrentIndex(1);
+        // Series need room to be read: the charts take width from the card and the graph.
+        m_topSplitter->setSizes({270, 380, 440});
+    }
     showCurrentIncident();
 }
 
@@ -413,6 +444,8 @@ void MainWindow::showCurrentIncident()
         m_graphView->clear();
         m_timelineView->clear();
         m_runbookPanel->clear();
+        m_metricsView->clear();
+        m_metricsKey.clear();
         m_bottomTabs->setTabText(1, tr("Runbooks"));
         m_alertsTitle->setText(tr("ALERTS"));
         m_cardTitle->setText(tr("INCIDENT"));
@@ -426,6 +459,14 @@ void MainWindow::showCurrentIncident()
     m_graphView->showIncident(m_snapshot ? m_snapshot->graph : nullptr, *incident);
     m_timelineView->showIncident(*incident, m_snapshot ? m_snapshot->changes : QVector<ChangeEvent>());
     m_runbookPanel->setIncident(*incident);
+    if (m_metrics && (incident->key != m_metricsKey || incident->alerts.size() != m_metricsAlerts)) {
+        // Asked again when the incident changes or grows, not on every refresh of the same picture.
+        m_metricsKey = incident->key;
+        m_metricsAlerts = incident->alerts.size();
+        m_metricsView->setIncident(*incident, m_snapshot ? m_snapshot->changes : QVector<ChangeEvent>());
+        m_metrics->setGraph(m_snapshot ? m_snapshot->graph : nullptr);
+        m_metrics->load(*incident);
+    }
     const int proposed = int(m_runbookPanel->proposedRunbookIds().size());
     m_bottomTabs->setTabText(1, proposed > 0 ? tr("Runbooks (%1)").arg(proposed) : tr("Runbooks"));
     m_alertsTitle->setText(tr("ALERTS OF INCIDENT #%1").arg(incident->id));

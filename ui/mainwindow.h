@@ -18,7 +18,10 @@ class QLabel;
 class QLineEdit;
 class QListView;
 class QTableView;
+class QSplitter;
 class QTabWidget;
+class IncidentMetrics;
+class MetricChartsView;
 class RunbookLibrary;
 class RunbookPanel;
 class SourceHealthBar;
@@ -56,6 +59,10 @@ public:
     RunbookPanel* runbookPanel() const { return m_runbookPanel; }
     QTabWidget* bottomTabs() const { return m_bottomTabs; }
     void setRunbookLibrary(RunbookLibrary* library); // not owned
+    // Prometheus behind the incident: not owned; null (the default) hides the metrics tab.
+    void setIncidentMetrics(IncidentMetrics* metrics);
+    MetricChartsView* metricsView() const { return m_metricsView; }
+    QTabWidget* chartTabs() const { return m_chartTabs; }
     QString countsText() const;
 
 public Q_SLOTS:
@@ -105,5 +112,11 @@ private:
     QLabel* m_cardTitle = nullptr;
     QLabel* m_updatedLabel = nullptr;
     QTabWidget* m_bottomTabs = nullptr;
+    QTabWidget* m_chartTabs = nullptr;
+    QSplitter* m_topSplitter = nullptr;
+    MetricChartsView* m_metricsView = nullptr;
+    IncidentMetrics* m_metrics = nullptr;
+    QString m_metricsKey;          // incident whose metrics were last asked for
+    qsizetype m_metricsAlerts = 0; // and how many alerts it had then: refreshes alone do not re-query
     RunbookPanel* m_runbookPanel = nullptr;
 };

@@ -2,6 +2,7 @@
 // worker threads) to the MainWindow, which only ever reads the snapshots the pipeline publishes.
 #include "common/runtimeoptions.h"
 #include "mainwindow.h"
+#include "metrics/incidentmetrics.h"
 #include "pipeline/consoleruntime.h"
 #include "pipeline/pipeline.h"
 #include "runbook/runbooklibrary.h"
@@ -42,6 +43,9 @@ int main(int argc, char** argv)
     const QCommandLineOption runbooks(u"runbooks"_s, u"Folder of runbook YAML files (beside the built-in examples)."_s,
                                       u"dir"_s);
     parser.addOption(runbooks);
+    const QCommandLineOption prometheus(
+        u"prometheus"_s, u"Prometheus base URL for the metrics beside an incident (repeatable)."_s, u"url"_s);
+    parser.addOption(prometheus);
     parser.process(app);
 
     QString error;
@@ -64,6 +68,19 @@ int main(int argc, char** argv)
     for (const QString& problem : library.errors())
         std::fprintf(stderr, "nightwatch: runbook skipped: %s\n", qPrintable(problem));
     window.setRunbookLibrary(&library);
+    IncidentMetrics metrics;
+    QList<QUrl> prometheusUrls;
+    for (const QString& u : parser.isSet(prometheus) ? parser.values(prometheus)
+                                                     : QSettings().value(u"metrics/prometheusUrls"_s).toStringList()) {
+        const QUrl url(u, QUrl::StrictMode);
+        if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https"))
+            return fail(u"--prometheus: '%1' is not an http(s) URL"_s.arg(u));
+        prometheusUrls << url;
+    }
+    if (!prometheusUrls.isEmpty()) {
+        metrics.setServers(prometheusUrls);
+        window.setIncidentMetrics(&metrics);
+    }
     ConsoleRuntime runtime(*config);
     QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &window, &MainWindow::setSnapshot);
     QObject::connect(&runtime, &ConsoleRuntime::started, &window, [&](bool ok, const QString& why) {

@@ -9,6 +9,7 @@
 #include "correlate/correlator.h"
 #include "diagnose/diagnoser.h"
 #include "ingest/scenarioreader.h"
+#include "mainwindow.h"
 #include "metricchartsview.h"
 #include "metrics/incidentmetrics.h"
 #include "metrics/prometheusclient.h"
@@ -18,6 +19,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTest>
 
 #include <cmath>
@@ -132,6 +134,7 @@ private Q_SLOTS:
     void panelShowsTheEvidence();
     void newSelectionCancelsTheOldJob();
     void firstServerWithDataAnswers();
+    void consoleShowsGraphAndChartsSideBySide();
     void killedPrometheusDegradesThePanel();
 
 private:
@@ -146,6 +149,15 @@ private:
     MetricChartsView* m_view = nullptr;
     IncidentMetricsResult m_result;
 };
+
+namespace {
+QString screenshotDir()
+{
+    const QString dir = qEnvironmentVariable("NIGHTWATCH_SCREENSHOT_DIR", QDir::tempPath());
+    QDir().mkpath(dir);
+    return dir;
+}
+} // namespace
 
 void TestUiMetricsE2E::initTestCase()
 {
@@ -298,8 +310,8 @@ void TestUiMetricsE2E::panelShowsTheEvidence()
     QVERIFY(!m_view->isDegraded());
     QVERIFY(m_view->toolTipTextAt(at(kT0 + 60)).contains(u"order-service connections: "_s));
 
-    const QString path = QStringLiteral(NIGHTWATCH_SOURCE_DIR) + u"/docs/metrics-panel.png"_s;
-    QVERIFY(QDir().mkpath(QFileInfo(path).absolutePath()));
+    // NIGHTWATCH_SCREENSHOT_DIR=docs refreshes the committed screenshots; a plain run leaves the tree alone.
+    const QString path = screenshotDir() + u"/metrics-panel.png"_s;
     QVERIFY(m_view->grab().save(path));
     qInfo("screenshot: %s", qPrintable(path));
 }
@@ -339,6 +351,38 @@ void TestUiMetricsE2E::firstServerWithDataAnswers()
     QCOMPARE(r.servers.at(0).state, SourceHealth::State::Unreachable);
     QCOMPARE(r.servers.at(1).state, SourceHealth::State::Live);
     QCOMPARE(r.evidence.size(), 2);
+}
+
+void TestUiMetricsE2E::consoleShowsGraphAndChartsSideBySide()
+{
+    // The console as the engineer sees it: the incident, its graph and the Prometheus series of its root
+    // candidates side by side, fetched when the incident is selected.
+    MainWindow window;
+    window.setIncidentMetrics(m_metrics);
+    QCOMPARE(window.chartTabs()->currentIndex(), 1);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto snapshot = std::make_shared<IncidentSnapshot>();
+    Incident incident = m_incident;
+    incident.id = 1;
+    snapshot->incidents = {incident};
+    snapshot->graph = m_graph;
+    snapshot->changes = m_changes;
+    QSignalSpy finished(m_metrics, &IncidentMetrics::finished);
+    window.setSnapshot(snapshot);
+    QVERIFY(finished.wait(30'000));
+    const auto result = finished.constFirst().constFirst().value<IncidentMetricsResult>();
+    QVERIFY(!result.degraded());
+    QCoreApplication::processEvents();
+    QTRY_VERIFY2(window.metricsView()->plotColumns() > 40,
+                 qPrintable(QString::number(window.metricsView()->plotColumns())));
+    QVERIFY(window.metricsView()->seriesCount() >= 11);
+    // A refresh of the same incident does not ask Prometheus again.
+    window.setSnapshot(snapshot);
+    QVERIFY(!finished.wait(500));
+    const QString path = screenshotDir() + u"/screenshot-metrics.png"_s;
+    QVERIFY(window.saveScreenshot(path));
+    qInfo("screenshot: %s", qPrintable(path));
 }
 
 void TestUiMetricsE2E::killedPrometheusDegradesThePanel()
