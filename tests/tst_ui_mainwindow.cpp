@@ -8,6 +8,7 @@
 #include "incidentlistmodel.h"
 #include "incidentsummarycard.h"
 #include "mainwindow.h"
+#include "metricchartsview.h"
 #include "runbook/runbooklibrary.h"
 #include "runbookpanel.h"
 #include "sourcehealthbar.h"
@@ -46,6 +47,7 @@ private Q_SLOTS:
     void acknowledgeButtonEmitsIncidentId();
     void keyboardNavigation();
     void runbooksProposedForTheIncident();
+    void chartsShareOneCursor();
     void filterLineEditFiltersAlerts();
     void unreachableSourceShownWhileIncidentsStay();
     void selectionKeptAcrossSnapshots();
@@ -330,6 +332,26 @@ void TestUiMainWindow::runbooksProposedForTheIncident()
     QCOMPARE(escalations.size(), 1);
     QCOMPARE(escalations.at(0).at(0).toLongLong(), 42);
     QVERIFY(escalations.at(0).at(1).toString().contains(u"paging the DBA"_s));
+}
+
+void TestUiMainWindow::chartsShareOneCursor()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.setSnapshot(fixture::blackFridaySnapshot());
+    QCoreApplication::processEvents(); // the chart's layout pass
+    const QDateTime moment = fixture::at(23, 48);
+    // What the metrics chart reports as its cursor lands on the onset timeline, and back.
+    Q_EMIT window.metricsView()->cursorMoved(moment);
+    QCOMPARE(window.timelineView()->cursorTime(), moment);
+    QSignalSpy timelineMoves(window.timelineView(), &TimelineChartView::cursorMoved);
+    window.timelineView()->setCursorTime(moment.addSecs(60)); // set from outside: no echo
+    QCOMPARE(timelineMoves.size(), 0);
+    const QPoint inside = window.timelineView()->mapFromScene(window.timelineView()->chart()->plotArea().center());
+    QTest::mouseMove(window.timelineView()->viewport(), inside);
+    QTRY_COMPARE(timelineMoves.size(), 1);
+    QCOMPARE(window.metricsView()->cursorTime(), timelineMoves.constFirst().constFirst().toDateTime());
 }
 
 void TestUiMainWindow::keyboardNavigation()

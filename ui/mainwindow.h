@@ -7,6 +7,7 @@
 #include "model/incidentsnapshot.h"
 #include "model/runbookrun.h"
 
+#include <QHash>
 #include <QMainWindow>
 
 class AlertFilterProxyModel;
@@ -88,6 +89,7 @@ private:
     void showCurrentIncident();
     void updateFilterStatus();
     void requestNote();
+    Incident withMetricEvidence(Incident incident) const;
 
     IncidentSnapshotPtr m_snapshot;
     QString m_currentKey;
@@ -116,7 +118,8 @@ private:
     QSplitter* m_topSplitter = nullptr;
     MetricChartsView* m_metricsView = nullptr;
     IncidentMetrics* m_metrics = nullptr;
-    QString m_metricsKey;          // incident whose metrics were last asked for
-    qsizetype m_metricsAlerts = 0; // and how many alerts it had then: refreshes alone do not re-query
+    QString m_metricsKey;                         // incident whose metrics were last asked for
+    QHash<QString, QStringList> m_metricEvidence; // by candidate service, for m_metricsKey
+    qsizetype m_metricsAlerts = 0;                // and how many alerts it had then: refreshes alone do not re-query
     RunbookPanel* m_runbookPanel = nullptr;
 };

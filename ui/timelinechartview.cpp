@@ -8,8 +8,10 @@
 #include <QChart>
 #include <QCursor>
 #include <QDateTimeAxis>
+#include <QGraphicsLineItem>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QMouseEvent>
 #include <QScatterSeries>
 #include <QToolTip>
 #include <QValueAxis>
@@ -29,7 +31,55 @@ TimelineChartView::TimelineChartView(QWidget* parent) : QChartView(parent)
     chart->setMargins(QMargins(2, 2, 6, 0));
     chart->setBackgroundRoundness(0);
     setChart(chart); // the view takes ownership
+    m_cursorLine = new QGraphicsLineItem;
+    m_cursorLine->setPen(QPen(QColor(0x37, 0x47, 0x4F), 1.0, Qt::DashLine));
+    m_cursorLine->setZValue(100);
+    m_cursorLine->hide();
+    scene()->addItem(m_cursorLine);
+    setMouseTracking(true);
     rebuild(nullptr, {});
+}
+
+void TimelineChartView::setCursorTime(const QDateTime& time)
+{
+    m_cursor = time;
+    placeCursor();
+}
+
+void TimelineChartView::placeCursor()
+{
+    const QRectF plot = chart()->plotArea();
+    const auto axes = chart()->axes(Qt::Horizontal);
+    if (!m_cursor.isValid() || axes.isEmpty() || chart()->series().isEmpty()) {
+        m_cursorLine->hide();
+        return;
+    }
+    const qreal x =
+        chart()->mapToPosition(QPointF(qreal(m_cursor.toMSecsSinceEpoch()), 0), chart()->series().constFirst()).x();
+    if (x < plot.left() || x > plot.right()) {
+        m_cursorLine->hide();
+        return;
+    }
+    m_cursorLine->setLine(QLineF(x, plot.top(), x, plot.bottom()));
+    m_cursorLine->show();
+}
+
+void TimelineChartView::mouseMoveEvent(QMouseEvent* event)
+{
+    QChartView::mouseMoveEvent(event);
+    const QPointF scenePos = mapToScene(event->position().toPoint());
+    if (chart()->series().isEmpty() || !chart()->plotArea().contains(scenePos))
+        return;
+    const QPointF value = chart()->mapToValue(scenePos, chart()->series().constFirst());
+    m_cursor = QDateTime::fromMSecsSinceEpoch(qint64(value.x()), Qt::UTC);
+    placeCursor();
+    Q_EMIT cursorMoved(m_cursor);
+}
+
+void TimelineChartView::resizeEvent(QResizeEvent* event)
+{
+    QChartView::resizeEvent(event);
+    placeCursor();
 }
 
 void TimelineChartView::clear()
@@ -230,6 +280,7 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
     QFont legendFont = c->legend()->font();
     legendFont.setPointSizeF(8);
     c->legend()->setFont(legendFont);
+    placeCursor();
 }
 
 void TimelineChartView::showPointToolTip(const QPointF& point, bool entered)

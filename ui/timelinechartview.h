@@ -5,11 +5,13 @@
 
 #include <QByteArray>
 #include <QChartView>
+#include <QDateTime>
 #include <QMultiHash>
 #include <QPair>
 #include <QStringList>
 #include <QVector>
 
+class QGraphicsLineItem;
 struct ChangeEvent;
 struct Incident;
 
@@ -28,7 +30,19 @@ public:
     int onsetCount() const { return m_onsets; }
     int changeCount() const { return m_changeMarkers; }
 
+    // A vertical line at this moment, set from another view (no cursorMoved echo); invalid hides it.
+    void setCursorTime(const QDateTime& time);
+    QDateTime cursorTime() const { return m_cursor; }
+
+Q_SIGNALS:
+    void cursorMoved(const QDateTime& time); // the user hovered the plot at this moment
+
+protected:
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    void placeCursor();
     void rebuild(const Incident* incident, const QVector<ChangeEvent>& changes);
     void showPointToolTip(const QPointF& point, bool entered);
 
@@ -36,6 +50,8 @@ private:
     QString m_rootCause;
     int m_onsets = 0;
     int m_changeMarkers = 0;
+    QDateTime m_cursor;
+    QGraphicsLineItem* m_cursorLine = nullptr; // owned by the scene
     QByteArray m_signature; // what the chart shows; an identical snapshot skips the rebuild (no flicker)
     QMultiHash<QPair<qint64, int>, QString> m_pointTexts; // (time, row) -> what happened there, for hover
 };

@@ -8,6 +8,7 @@
 
 #include "correlate/correlator.h"
 #include "diagnose/diagnoser.h"
+#include "incidentsummarycard.h"
 #include "ingest/scenarioreader.h"
 #include "mainwindow.h"
 #include "metricchartsview.h"
@@ -377,6 +378,8 @@ void TestUiMetricsE2E::consoleShowsGraphAndChartsSideBySide()
     QTRY_VERIFY2(window.metricsView()->plotColumns() > 40,
                  qPrintable(QString::number(window.metricsView()->plotColumns())));
     QVERIFY(window.metricsView()->seriesCount() >= 11);
+    // The card backs the top candidate with what Prometheus showed, in plain words.
+    QTRY_VERIFY(window.summaryCard()->evidence().join(u' ').contains(u"connections rose"_s));
     // A refresh of the same incident does not ask Prometheus again.
     window.setSnapshot(snapshot);
     QVERIFY(!finished.wait(500));
