@@ -242,6 +242,10 @@ void TestPipeline::runbookAuditAndEscalationAreStored()
     pipeline.recordRunbookRun(run);
     pipeline.escalate(id, u"paging the DBA"_s);
 
+    // The snapshot carries what was done, for the incident's timeline.
+    QCOMPARE(pipeline.snapshot()->runbookRuns.value(id).size(), 1);
+    QCOMPARE(pipeline.snapshot()->runbookRuns.value(id).front().user, Store::currentUser());
+
     Store store(u"audit-reader"_s);
     QVERIFY2(store.open(db, &error), qPrintable(error));
     const QVector<RunbookRun> runs = store.runbookRuns(id);

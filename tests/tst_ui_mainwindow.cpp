@@ -48,6 +48,7 @@ private Q_SLOTS:
     void keyboardNavigation();
     void runbooksProposedForTheIncident();
     void chartsShareOneCursor();
+    void timelineShowsRunbookSteps();
     void filterLineEditFiltersAlerts();
     void unreachableSourceShownWhileIncidentsStay();
     void selectionKeptAcrossSnapshots();
@@ -332,6 +333,27 @@ void TestUiMainWindow::runbooksProposedForTheIncident()
     QCOMPARE(escalations.size(), 1);
     QCOMPARE(escalations.at(0).at(0).toLongLong(), 42);
     QVERIFY(escalations.at(0).at(1).toString().contains(u"paging the DBA"_s));
+}
+
+void TestUiMainWindow::timelineShowsRunbookSteps()
+{
+    // Steps that ran appear on the incident's timeline; refusals and unapproved steps do not.
+    auto snapshot = std::make_shared<IncidentSnapshot>(*fixture::blackFridaySnapshot());
+    QVector<RunbookRun> runs(3);
+    for (int i = 0; i < 3; ++i) {
+        runs[i].incidentId = 42;
+        runs[i].runbookId = u"RB-DB-001"_s;
+        runs[i].step = u"patch-pool"_s;
+        runs[i].at = fixture::at(23, 55 + i);
+    }
+    runs[0].outcome = RunbookRun::Outcome::Passed;
+    runs[1].outcome = RunbookRun::Outcome::Failed;
+    runs[2].outcome = RunbookRun::Outcome::NotApproved;
+    snapshot->runbookRuns.insert(42, runs);
+    MainWindow window;
+    window.setSnapshot(snapshot);
+    QCOMPARE(window.currentIncidentId(), 42);
+    QCOMPARE(window.timelineView()->actionCount(), 2);
 }
 
 void TestUiMainWindow::chartsShareOneCursor()

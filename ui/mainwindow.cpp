@@ -483,7 +483,8 @@ void MainWindow::showCurrentIncident()
     m_alertModel->setRootCause(top ? top->service : QString());
     m_alertModel->setAlerts(incident->alerts);
     m_graphView->showIncident(m_snapshot ? m_snapshot->graph : nullptr, *incident);
-    m_timelineView->showIncident(*incident, m_snapshot ? m_snapshot->changes : QVector<ChangeEvent>());
+    m_timelineView->showIncident(*incident, m_snapshot ? m_snapshot->changes : QVector<ChangeEvent>(),
+                                 m_snapshot ? m_snapshot->runbookRuns.value(incident->id) : QVector<RunbookRun>());
     m_runbookPanel->setIncident(*incident);
     if (m_metrics && (incident->key != m_metricsKey || incident->alerts.size() != m_metricsAlerts)) {
         // Asked again when the incident changes or grows, not on every refresh of the same picture.

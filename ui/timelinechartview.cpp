@@ -2,6 +2,7 @@
 
 #include "model/changeevent.h"
 #include "model/incident.h"
+#include "model/runbookrun.h"
 #include "theme.h"
 
 #include <QCategoryAxis>
@@ -37,7 +38,7 @@ TimelineChartView::TimelineChartView(QWidget* parent) : QChartView(parent)
     m_cursorLine->hide();
     scene()->addItem(m_cursorLine);
     setMouseTracking(true);
-    rebuild(nullptr, {});
+    rebuild(nullptr, {}, {});
 }
 
 void TimelineChartView::setCursorTime(const QDateTime& time)
@@ -85,10 +86,11 @@ void TimelineChartView::resizeEvent(QResizeEvent* event)
 void TimelineChartView::clear()
 {
     m_signature.clear();
-    rebuild(nullptr, {});
+    rebuild(nullptr, {}, {});
 }
 
-void TimelineChartView::showIncident(const Incident& incident, const QVector<ChangeEvent>& changes)
+void TimelineChartView::showIncident(const Incident& incident, const QVector<ChangeEvent>& changes,
+                                     const QVector<RunbookRun>& runs)
 {
     QByteArray signature = incident.key.toUtf8();
     if (const RootCauseCandidate* top = incident.topCause())
@@ -99,13 +101,16 @@ void TimelineChartView::showIncident(const Incident& incident, const QVector<Cha
     for (const ChangeEvent& c : changes)
         signature += '|' + QByteArray::number(c.at.toMSecsSinceEpoch()) + ':' + c.service.toUtf8() + ':' +
                      c.description.toUtf8();
+    for (const RunbookRun& r : runs)
+        signature += '|' + QByteArray::number(r.id) + ':' + outcomeName(r.outcome).toUtf8();
     if (signature == m_signature)
         return;
     m_signature = signature;
-    rebuild(&incident, changes);
+    rebuild(&incident, changes, runs);
 }
 
-void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEvent>& changes)
+void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEvent>& changes,
+                                const QVector<RunbookRun>& runs)
 {
     QChart* c = chart();
     c->removeAllSeries();
@@ -118,6 +123,7 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
     m_rootCause.clear();
     m_onsets = 0;
     m_changeMarkers = 0;
+    m_actionMarkers = 0;
     if (!incident || incident->alerts.isEmpty()) {
         c->setTitle(tr("No alerts to show"));
         return;
@@ -166,6 +172,7 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
     root->setColor(Qt::transparent); // a ring around the root's own markers
     root->setPen(QPen(Theme::rootCauseColor(), 3));
     auto* deploys = makeSeries(tr("change"), Theme::changeColor(), 13, QScatterSeries::MarkerShapeRectangle);
+    auto* actions = makeSeries(tr("runbook step"), Theme::headerBackground(), 14, QScatterSeries::MarkerShapeTriangle);
 
     qint64 minT = std::numeric_limits<qint64>::max();
     qint64 maxT = std::numeric_limits<qint64>::min();
@@ -198,6 +205,7 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
         delete other;
         delete root;
         delete deploys;
+        delete actions;
         return;
     }
     // Changes shortly before the first onset are the interesting ones; show those inside a margin.
@@ -214,6 +222,21 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
         m_pointTexts.insert({t, int(y)}, u"%1 %2: %3 (%4)"_s.arg(change.kind, change.service, change.description,
                                                                  Theme::clock(change.at)));
         ++m_changeMarkers;
+    }
+    // What was done about it, on the row of the service it was done for: the root's, else the top row.
+    for (const RunbookRun& run : runs) {
+        using O = RunbookRun::Outcome;
+        const bool ran = run.outcome == O::Passed || run.outcome == O::Failed || run.outcome == O::TimedOut ||
+                         run.outcome == O::FailedToStart;
+        if (!run.at.isValid() || !ran) // refusals and skips are in the audit, not things done
+            continue;
+        extend(run.at);
+        const double y = m_services.contains(m_rootCause) ? rowOf(m_rootCause) : double(rows - 1);
+        actions->append(double(run.at.toMSecsSinceEpoch()), y);
+        m_pointTexts.insert({run.at.toMSecsSinceEpoch(), int(y)},
+                            u"%1 · %2 %3: %4 (%5, %6)"_s.arg(run.runbookId, run.kind, run.step,
+                                                             outcomeName(run.outcome), run.user, Theme::clock(run.at)));
+        ++m_actionMarkers;
     }
 
     // The root row gets a faint band so the eye can follow it across the chart.
@@ -259,7 +282,7 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
     QList<QAbstractSeries*> all;
     if (band)
         all << band;
-    all << deploys << critical << warning << other << root;
+    all << deploys << critical << warning << other << root << actions;
     for (QAbstractSeries* s : all) {
         c->addSeries(s);
         s->attachAxis(xAxis);
@@ -275,7 +298,7 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
                 marker->setBrush(Theme::rootCauseColor()); // the ring alone reads as "empty" at legend size
         }
     }
-    for (QScatterSeries* s : {critical, warning, other, root, deploys})
+    for (QScatterSeries* s : {critical, warning, other, root, deploys, actions})
         connect(s, &QScatterSeries::hovered, this, &TimelineChartView::showPointToolTip);
     QFont legendFont = c->legend()->font();
     legendFont.setPointSizeF(8);

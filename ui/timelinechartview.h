@@ -14,6 +14,7 @@
 class QGraphicsLineItem;
 struct ChangeEvent;
 struct Incident;
+struct RunbookRun;
 
 class TimelineChartView : public QChartView
 {
@@ -22,13 +23,16 @@ class TimelineChartView : public QChartView
 public:
     explicit TimelineChartView(QWidget* parent = nullptr);
 
-    void showIncident(const Incident& incident, const QVector<ChangeEvent>& changes);
+    // runs: the runbook steps run for this incident, shown as triangles on the root's row.
+    void showIncident(const Incident& incident, const QVector<ChangeEvent>& changes,
+                      const QVector<RunbookRun>& runs = {});
     void clear();
 
     QStringList services() const { return m_services; } // top to bottom
     QString highlightedService() const { return m_rootCause; }
     int onsetCount() const { return m_onsets; }
     int changeCount() const { return m_changeMarkers; }
+    int actionCount() const { return m_actionMarkers; }
 
     // A vertical line at this moment, set from another view (no cursorMoved echo); invalid hides it.
     void setCursorTime(const QDateTime& time);
@@ -43,13 +47,14 @@ protected:
 
 private:
     void placeCursor();
-    void rebuild(const Incident* incident, const QVector<ChangeEvent>& changes);
+    void rebuild(const Incident* incident, const QVector<ChangeEvent>& changes, const QVector<RunbookRun>& runs);
     void showPointToolTip(const QPointF& point, bool entered);
 
     QStringList m_services;
     QString m_rootCause;
     int m_onsets = 0;
     int m_changeMarkers = 0;
+    int m_actionMarkers = 0;
     QDateTime m_cursor;
     QGraphicsLineItem* m_cursorLine = nullptr; // owned by the scene
     QByteArray m_signature; // what the chart shows; an identical snapshot skips the rebuild (no flicker)

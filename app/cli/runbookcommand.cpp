@@ -112,6 +112,38 @@ ordered_json runJson(const RunbookRun& r)
             {"audit_id", r.id}};
 }
 
+// The whole audit row: who, when, which incident and runbook, the exact argv and its approval, and the result.
+ordered_json auditJson(const RunbookRun& r)
+{
+    ordered_json row = {{"audit_id", r.id},
+                        {"at", str(r.at.toString(Qt::ISODateWithMs))},
+                        {"user", str(r.user)},
+                        {"incident", r.incidentId ? ordered_json(r.incidentId) : ordered_json(nullptr)},
+                        {"runbook", str(r.runbookId)},
+                        {"argv", strings(r.argv)},
+                        {"approval", str(r.approval)},
+                        {"approved_at", str(r.approvedAt.toString(Qt::ISODateWithMs))}};
+    const ordered_json result = runJson(r); // items() of a temporary would dangle
+    for (const auto& [key, value] : result.items())
+        if (!row.contains(key))
+            row[key] = value;
+    return row;
+}
+
+// `runbook audit`: every stored attempt (of one incident), oldest first, for a postmortem or a review.
+int exportAudit(const QString& dbPath, std::optional<qint64> incident)
+{
+    Store store(u"nightwatch-runbook-audit"_s);
+    QString error;
+    if (!store.open(dbPath, &error))
+        return failCommand("runbook", error);
+    ordered_json rows = ordered_json::array();
+    for (const RunbookRun& r : store.runbookRuns(incident))
+        rows.push_back(auditJson(r));
+    printJson(ordered_json{{"runbook_runs", rows}});
+    return 0;
+}
+
 } // namespace
 
 int runRunbookCommand(const QStringList& args)
@@ -120,7 +152,8 @@ int runRunbookCommand(const QStringList& args)
     parser.setApplicationDescription(u"Show (plan) or run (run) a runbook's steps. A step runs only when it is "
                                      "named by --approve, or is read-only and marked requires_approval: false; "
                                      "the run stops at the first step that is neither."_s);
-    parser.addPositionalArgument(u"action"_s, u"plan: print the resolved steps as JSON. run: run approved steps."_s);
+    parser.addPositionalArgument(u"action"_s, u"plan: print the resolved steps as JSON. run: run approved steps. "
+                                              "audit: export the stored attempts (--db, --incident) as JSON."_s);
     parser.addPositionalArgument(u"file"_s, u"Runbook YAML (a file, or :/runbooks/NAME.yaml for a shipped one)."_s);
     const QCommandLineOption param(u"param"_s, u"A parameter value typed by you (repeatable)."_s, u"name=value"_s);
     const QCommandLineOption label(u"label"_s, u"An alert label parameters may take their value from (repeatable)."_s,
@@ -144,8 +177,18 @@ int runRunbookCommand(const QStringList& args)
     if (const auto done = parseCommandLine(parser, "runbook", args))
         return *done;
     const QStringList positional = parser.positionalArguments();
+    if (positional.size() == 1 && positional.at(0) == u"audit") {
+        std::optional<qint64> only;
+        if (parser.isSet(incident)) {
+            bool ok = false;
+            only = parser.value(incident).toLongLong(&ok);
+            if (!ok || *only <= 0)
+                return failCommand("runbook", u"--incident wants a positive incident id"_s);
+        }
+        return exportAudit(parser.isSet(db) ? parser.value(db) : RuntimeOptions::defaultDatabasePath(false), only);
+    }
     if (positional.size() != 2 || (positional.at(0) != u"plan" && positional.at(0) != u"run"))
-        return failCommand("runbook", u"expected: runbook plan FILE | runbook run FILE"_s);
+        return failCommand("runbook", u"expected: runbook plan FILE | runbook run FILE | runbook audit"_s);
     const bool run = positional.at(0) == u"run";
 
     QString error;

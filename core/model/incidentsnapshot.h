@@ -4,8 +4,10 @@
 
 #include "changeevent.h"
 #include "incident.h"
+#include "runbookrun.h"
 #include "sourcehealth.h"
 
+#include <QHash>
 #include <QVector>
 #include <memory>
 
@@ -16,9 +18,10 @@ struct IncidentSnapshot
     QVector<Incident> incidents; // newest / most severe first
     QVector<SourceHealth> sources;
     QVector<ChangeEvent> changes;
-    std::shared_ptr<const ServiceGraph> graph; // may be null when no graph is configured
-    qint64 notificationCount = 0;              // deliveries behind what is shown (restored history included)
-    qint64 alertCount = 0;                     // distinct fingerprints
+    QHash<qint64, QVector<RunbookRun>> runbookRuns; // by incident id, oldest first: the actions taken
+    std::shared_ptr<const ServiceGraph> graph;      // may be null when no graph is configured
+    qint64 notificationCount = 0;                   // deliveries behind what is shown (restored history included)
+    qint64 alertCount = 0;                          // distinct fingerprints
 };
 
 using IncidentSnapshotPtr = std::shared_ptr<const IncidentSnapshot>;

@@ -150,6 +150,11 @@ bool Pipeline::openHere(const Options& options, QString* error)
     m_removedIncidents.clear();
     if (!persistChanged(error))
         return false;
+    m_runbookRuns.clear();
+    for (const Incident& inc : std::as_const(m_incidents)) {
+        if (QVector<RunbookRun> runs = m_store->runbookRuns(inc.id); !runs.isEmpty())
+            m_runbookRuns.insert(inc.id, std::move(runs));
+    }
     publish();
     return true;
 }
@@ -327,6 +332,7 @@ void Pipeline::publish()
     std::sort(snap->sources.begin(), snap->sources.end(),
               [](const SourceHealth& a, const SourceHealth& b) { return a.id < b.id; });
     snap->changes = m_changes;
+    snap->runbookRuns = m_runbookRuns;
     snap->graph = m_graph;
     snap->notificationCount = m_shownNotifications;
     snap->alertCount = m_shownAlerts;
@@ -407,8 +413,14 @@ void Pipeline::recordRunbookRun(const RunbookRun& run)
 {
     onOwnThread([&] {
         QString error;
-        if (!m_store || m_store->recordRunbookRun(run, &error) == 0)
+        if (!m_store || m_store->recordRunbookRun(run, &error) == 0) {
             Q_EMIT failed(u"runbook audit not stored: %1"_s.arg(m_store ? error : u"no open database"_s));
+            return true;
+        }
+        if (run.incidentId > 0) { // read back: the stored row has its id and the OS user
+            m_runbookRuns.insert(run.incidentId, m_store->runbookRuns(run.incidentId));
+            publish();
+        }
         return true;
     });
 }

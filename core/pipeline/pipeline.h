@@ -97,6 +97,7 @@ private:
     QHash<QString, Incident> m_removedIncidents; // last known state of incidents merged away
     QHash<QString, SourceHealth> m_sources;
     QVector<ChangeEvent> m_changes;
+    QHash<qint64, QVector<RunbookRun>> m_runbookRuns; // of the incidents shown, by id
     qint64 m_notificationCount = 0;
     qint64 m_shownNotifications = 0; // as of the last rebuild
     qint64 m_shownAlerts = 0;

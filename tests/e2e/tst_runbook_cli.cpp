@@ -266,6 +266,21 @@ void TestRunbookCli::approvedStepRunsVerifiedAndAudited()
     QVERIFY(QFile::exists(patch.logFile));
     QCOMPARE(patch.user, Store::currentUser());
     QCOMPARE(QJsonDocument::fromJson(out).object()[u"result"_s].toString(), u"passed"_s);
+
+    // The export a postmortem takes: the same rows, whole, for this incident only.
+    QCOMPARE(cli({u"runbook"_s, u"audit"_s, u"--db"_s, db(), u"--incident"_s, u"42"_s}, &out, &err), 0);
+    const QJsonArray exported = QJsonDocument::fromJson(out).object()[u"runbook_runs"_s].toArray();
+    QCOMPARE(exported.size(), 2);
+    const QJsonObject row = exported.at(1).toObject();
+    QCOMPARE(row[u"step"_s].toString(), u"patch-pool"_s);
+    QCOMPARE(row[u"incident"_s].toInteger(), 42);
+    QCOMPARE(row[u"user"_s].toString(), Store::currentUser());
+    QCOMPARE(row[u"approval"_s].toString(), u"approved"_s);
+    QCOMPARE(row[u"argv"_s].toArray().size(), calls[1].size());
+    QCOMPARE(row[u"output_digest"_s].toString(), patch.outputDigest);
+    QCOMPARE(row[u"verify"_s].toString(), u"passed"_s);
+    QCOMPARE(cli({u"runbook"_s, u"audit"_s, u"--db"_s, db(), u"--incident"_s, u"7"_s}, &out, &err), 0);
+    QVERIFY(QJsonDocument::fromJson(out).object()[u"runbook_runs"_s].toArray().isEmpty());
 }
 
 void TestRunbookCli::verifyFailureRunsAutomaticRollback()
