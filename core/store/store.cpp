@@ -1,5 +1,8 @@
 #include "store.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include "labeljson.h"
 #include "sqltransaction.h"
 #include "storeschema.h"
@@ -343,6 +346,11 @@ QString Store::currentUser()
     QString user = qEnvironmentVariable("USER");
     if (user.isEmpty())
         user = qEnvironmentVariable("USERNAME");
+    if (user.isEmpty()) {
+        // Services, cron and sudo often run without USER; the account itself still has a name.
+        if (const passwd* account = getpwuid(geteuid()); account && account->pw_name)
+            user = QString::fromLocal8Bit(account->pw_name);
+    }
     return user.isEmpty() ? u"unknown"_s : user;
 }
 

@@ -90,7 +90,7 @@ public:
     qint64 alertCount() const;
     QString lastError() const;
 
-    // The OS user recorded with human actions (USER, else USERNAME, else "unknown").
+    // The OS user recorded with human actions (USER, else USERNAME, else the account name of the process).
     static QString currentUser();
 
 private:
