@@ -47,6 +47,8 @@ private Q_SLOTS:
     void signals_data();
     void signals();
     void mergedFaultsRankBothRoots();
+    void metricSupportDecidesBetweenEqualCandidates_data();
+    void metricSupportDecidesBetweenEqualCandidates();
     void cliOnGeneratedScenario();
     void cliRejectsInvalidInput_data();
     void cliRejectsInvalidInput();
@@ -166,6 +168,52 @@ void TestDiagnoser::mergedFaultsRankBothRoots()
     for (const RootCauseCandidate& c : causes)
         sum += c.confidence;
     QVERIFY(sum <= 1.0 + 1e-9);
+}
+
+void TestDiagnoser::metricSupportDecidesBetweenEqualCandidates_data()
+{
+    QTest::addColumn<QString>("supported"); // empty: no metrics
+    QTest::addColumn<double>("strength");
+    QTest::addColumn<QString>("expected");
+
+    QTest::addRow("no metrics: the graph alone cannot tell") << QString() << 0.0 << u"db1"_s;
+    QTest::addRow("db2's connections led the errors") << u"db2"_s << 1.0 << u"db2"_s;
+    QTest::addRow("db1's connections led the errors") << u"db1"_s << 1.0 << u"db1"_s;
+    QTest::addRow("weak support is not enough to matter") << u"db2"_s << 0.0 << u"db1"_s;
+}
+
+void TestDiagnoser::metricSupportDecidesBetweenEqualCandidates()
+{
+    QFETCH(QString, supported);
+    QFETCH(double, strength);
+    QFETCH(QString, expected);
+
+    // a1 and a2 both call db1 and db2, which raised nothing: the graph explains the alerts equally well.
+    auto graph = std::make_shared<ServiceGraph>();
+    for (const char* caller : {"a1", "a2"})
+        for (const char* db : {"db1", "db2"})
+            graph->addEdge(QString::fromLatin1(caller), QString::fromLatin1(db));
+    Incident incident;
+    for (const Spec& spec : {Spec{u"a1"_s, 0}, Spec{u"a2"_s, 20}}) {
+        TrackedAlert t;
+        t.latest = alert(spec);
+        t.firstStartsAt = t.latest.startsAt;
+        incident.alerts << t;
+    }
+    Diagnoser diagnoser(graph);
+    Diagnoser::MetricSupportMap metrics;
+    const QString sentence = u"%1 connections rose 40 s before a1 errors; r = 0.93 at lag 40 s"_s.arg(supported);
+    if (!supported.isEmpty())
+        metrics.insert(supported, {strength, {sentence}});
+    const auto causes = diagnoser.diagnose(incident, metrics);
+    QVERIFY(causes.size() >= 2);
+    QCOMPARE(causes.front().service, expected);
+    for (const RootCauseCandidate& c : causes) {
+        const bool cited = c.evidence.contains(sentence);
+        QCOMPARE(cited, !supported.isEmpty() && c.service == supported);
+    }
+    QVERIFY(causes[0].score >= causes[1].score);
+    QVERIFY(causes[0].confidence >= causes[1].confidence);
 }
 
 void TestDiagnoser::cliOnGeneratedScenario()

@@ -105,9 +105,9 @@ void Diagnoser::setChanges(const QVector<ChangeEvent>& changes)
 const char* Diagnoser::featureName(int feature)
 {
     static const char* names[] = {
-        "explains",   "precision",     "own_alert",     "own_lead",          "silent",         "caller_share",
-        "hop_order",  "earliest_near", "labelled_root", "labelled_not_root", "infra_layer",    "critical",
-        "infra_kind", "recent_change", "unexplained",   "not_in_graph",      "first_explained"};
+        "explains",   "precision",     "own_alert",     "own_lead",          "silent",          "caller_share",
+        "hop_order",  "earliest_near", "labelled_root", "labelled_not_root", "infra_layer",     "critical",
+        "infra_kind", "recent_change", "unexplained",   "not_in_graph",      "first_explained", "metric_support"};
     static_assert(sizeof(names) / sizeof(names[0]) == FeatureCount);
     return feature >= 0 && feature < FeatureCount ? names[feature] : "";
 }
@@ -135,12 +135,33 @@ Diagnoser::Features Diagnoser::defaultWeights()
     w[Unexplained] = -1.107;
     w[NotInGraph] = -1.0;
     w[FirstExplained] = 0.228;
+    // Generated suites carry no metric series to fit this on: hand-set so that a candidate whose saturation
+    // clearly led its callers' errors (strength ~1) gains about what a deploy just before onset gives.
+    w[MetricSupport] = 2.0;
     return w;
 }
 
 QVector<RootCauseCandidate> Diagnoser::diagnose(const Incident& incident) const
 {
+    return diagnose(incident, {});
+}
+
+QVector<RootCauseCandidate> Diagnoser::diagnose(const Incident& incident, const MetricSupportMap& metrics) const
+{
     QVector<Scored> scored = score(incident);
+    if (!metrics.isEmpty()) {
+        for (Scored& sc : scored) {
+            const auto it = metrics.constFind(sc.candidate.service);
+            if (it == metrics.cend())
+                continue;
+            sc.features[MetricSupport] = std::clamp(it->strength, 0.0, 1.0);
+            // Right after the graph's reason: what the engineer can check in the charts.
+            const QStringList sentences = it->evidence.mid(0, 2);
+            for (qsizetype i = 0; i < sentences.size(); ++i)
+                sc.candidate.evidence.insert(qMin<qsizetype>(1 + i, sc.candidate.evidence.size()), sentences.at(i));
+        }
+        rank(scored);
+    }
     promoteResidualRoots(incident, scored);
     QVector<RootCauseCandidate> out;
     out.reserve(std::min<int>(int(scored.size()), m_maxCandidates));
@@ -419,22 +440,27 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident) const
         result << sc;
     }
 
-    for (Scored& sc : result) {
+    rank(result);
+    return result;
+}
+
+void Diagnoser::rank(QVector<Scored>& scored) const
+{
+    for (Scored& sc : scored) {
         double s = 0.0;
         for (int i = 0; i < FeatureCount; ++i)
             s += m_weights[i] * sc.features[i];
         sc.candidate.score = s;
     }
-    std::stable_sort(result.begin(), result.end(), [](const Scored& a, const Scored& b) {
+    std::stable_sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
         if (a.candidate.score != b.candidate.score)
             return a.candidate.score > b.candidate.score;
         return a.candidate.service < b.candidate.service;
     });
     QVector<double> scores;
-    for (const Scored& sc : std::as_const(result))
+    for (const Scored& sc : std::as_const(scored))
         scores << sc.candidate.score;
     const QVector<double> conf = m_calibrator.calibrate(scores);
-    for (int i = 0; i < result.size(); ++i)
-        result[i].candidate.confidence = conf[i];
-    return result;
+    for (int i = 0; i < scored.size(); ++i)
+        scored[i].candidate.confidence = conf[i];
 }

@@ -9,6 +9,8 @@
 #include "model/changeevent.h"
 #include "model/incident.h"
 
+#include <QHash>
+#include <QStringList>
 #include <QVector>
 
 #include <array>
@@ -39,9 +41,19 @@ public:
         Unexplained,     // log(1 + alerting services it does not explain)
         NotInGraph,      // absent from the topology
         FirstExplained,  // the incident's earliest alert is on a service that depends on it
+        MetricSupport,   // its saturation rose before its callers' errors/latency (strength 0..1, from Prometheus)
         FeatureCount
     };
     using Features = std::array<double, FeatureCount>;
+
+    // What the metrics said of one candidate (core/metrics' MetricEvidence, as plain data).
+    struct MetricSupportOf
+    {
+        double strength = 0.0; // 0..1
+        QStringList evidence;  // strongest first
+        bool operator==(const MetricSupportOf&) const = default;
+    };
+    using MetricSupportMap = QHash<QString, MetricSupportOf>; // by service
 
     struct Scored
     {
@@ -61,11 +73,14 @@ public:
     static const char* featureName(int feature);
 
     QVector<RootCauseCandidate> diagnose(const Incident& incident) const;
+    // The same, with what Prometheus showed for some candidates: a feature of their score and their evidence.
+    QVector<RootCauseCandidate> diagnose(const Incident& incident, const MetricSupportMap& metrics) const;
     // The same ranking with the feature vectors behind it (for fitting and for tests).
     QVector<Scored> score(const Incident& incident) const;
 
 private:
     bool explains(const QString& candidate, const QString& service) const;
+    void rank(QVector<Scored>& scored) const; // score from the features, sort, calibrate
     void promoteResidualRoots(const Incident& incident, QVector<Scored>& ranked) const;
 
     std::shared_ptr<const ServiceGraph> m_graph;

@@ -67,6 +67,7 @@ void ConsoleRuntime::startFeedsOnPipelineThread()
     options.inhibitRulesFile = m_config.inhibitRulesFile;
     options.restoreHours = m_config.restoreHours;
     options.refreshMs = m_config.refreshMs;
+    options.prometheusUrls = m_config.prometheusUrls;
     QString error;
     if (!m_pipeline->open(options, &error)) {
         Q_EMIT started(false, error);

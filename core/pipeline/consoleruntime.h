@@ -30,7 +30,9 @@ public:
         std::shared_ptr<const ServiceGraph> graph;
         QString inhibitRulesFile;
         int restoreHours = 24;
-        int refreshMs = 200; // Pipeline::Options::refreshMs: a storm redraws a few times a second
+        int refreshMs = 200;
+        QList<QUrl> prometheusUrls; // metric evidence for the diagnosis (Pipeline::Options::prometheusUrls) //
+                                    // Pipeline::Options::refreshMs: a storm redraws a few times a second
 
         QList<QUrl> alertmanagerUrls;
         int pollIntervalMs = 15'000;

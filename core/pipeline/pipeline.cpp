@@ -4,6 +4,7 @@
 #include "correlate/inhibitruleset.h"
 #include "diagnose/diagnoser.h"
 #include "graph/servicegraph.h"
+#include "metrics/incidentmetrics.h"
 #include "store/store.h"
 
 #include <QAtomicInteger>
@@ -123,6 +124,20 @@ bool Pipeline::openHere(const Options& options, QString* error)
         m_correlator->setInhibitRules(*rules);
     }
     m_diagnoser = std::make_unique<Diagnoser>(m_graph, m_correlator->reach());
+    delete m_metrics;
+    m_metrics = nullptr;
+    m_metricSupport.clear();
+    m_metricsAskedAt.clear();
+    if (!options.prometheusUrls.isEmpty()) {
+        m_metrics = new IncidentMetrics(this);
+        m_metrics->setServers(options.prometheusUrls);
+        if (!options.metricTemplates.isEmpty())
+            m_metrics->setTemplates(options.metricTemplates);
+        if (options.metricsClock)
+            m_metrics->setClock(options.metricsClock);
+        m_metrics->setGraph(m_graph);
+        connect(m_metrics, &IncidentMetrics::finished, this, &Pipeline::onMetrics);
+    }
     m_incidents.clear();
     m_diagnosedInput.clear();
     m_changedKeys.clear();
@@ -223,8 +238,40 @@ void Pipeline::flush()
             Q_EMIT failed(u"could not save incidents: %1"_s.arg(why));
         }
         publish();
+        askMetricsForTopIncident();
         return true;
     });
+}
+
+void Pipeline::askMetricsForTopIncident()
+{
+    // One incident at a time (a job cancels the previous one): the one on top of the console, asked again
+    // only when it has grown, so a storm of repeats does not become a storm of queries.
+    if (!m_metrics)
+        return;
+    const IncidentSnapshotPtr shown = snapshot();
+    if (shown->incidents.isEmpty() || !shown->incidents.front().isOpen())
+        return;
+    const Incident& top = shown->incidents.front();
+    if (m_metricsAskedAt.value(top.key, -1) == top.alerts.size())
+        return;
+    m_metricsAskedAt.insert(top.key, top.alerts.size());
+    m_metrics->load(top);
+}
+
+void Pipeline::onMetrics(const IncidentMetricsResult& result)
+{
+    if (result.degraded() || !result.focusService.isEmpty() || !m_incidents.contains(result.incidentKey))
+        return; // Prometheus down: the diagnosis goes on with what it had
+    Diagnoser::MetricSupportMap support;
+    for (const IncidentMetricsResult::RootEvidence& e : result.evidence)
+        support.insert(e.service, {e.strength, e.evidence});
+    if (support == m_metricSupport.value(result.incidentKey))
+        return;
+    m_metricSupport.insert(result.incidentKey, support);
+    m_diagnosedInput.remove(result.incidentKey); // diagnose again with the new evidence
+    m_changedKeys.insert(result.incidentKey);
+    flush();
 }
 
 void Pipeline::track(const AlertBatch& batch)
@@ -273,7 +320,7 @@ void Pipeline::rebuildChanged()
         // Repeats and flaps of known alerts change counters, not what the diagnoser reads: keep its answer.
         const size_t signature = diagnosisInput(*fresh);
         if (previous.alerts.isEmpty() || m_diagnosedInput.value(key) != signature || previous.rootCauses.isEmpty()) {
-            fresh->rootCauses = m_diagnoser->diagnose(*fresh);
+            fresh->rootCauses = m_diagnoser->diagnose(*fresh, m_metricSupport.value(key));
             m_diagnosedInput.insert(key, signature);
         } else {
             fresh->rootCauses = previous.rootCauses;
@@ -287,7 +334,7 @@ void Pipeline::rediagnoseAll()
     for (auto it = m_incidents.begin(); it != m_incidents.end(); ++it) {
         if (!it->isOpen())
             continue;
-        it->rootCauses = m_diagnoser->diagnose(*it);
+        it->rootCauses = m_diagnoser->diagnose(*it, m_metricSupport.value(it.key()));
         m_changedKeys.insert(it.key());
     }
 }

@@ -5,8 +5,10 @@
 // then hops to that thread and waits there until the batch is committed. Views only ever see the
 // immutable IncidentSnapshot it publishes.
 
+#include "diagnose/diagnoser.h"
 #include "ingest/alertsink.h"
 #include "ingest/changesink.h"
+#include "metrics/promqltemplate.h"
 #include "model/incidentsnapshot.h"
 #include "model/runbookrun.h"
 #include "model/sourcehealth.h"
@@ -17,11 +19,15 @@
 #include <QObject>
 #include <QSet>
 
+#include <QUrl>
+
+#include <functional>
 #include <memory>
 
 class Correlator;
+class IncidentMetrics;
+struct IncidentMetricsResult;
 class QTimer;
-class Diagnoser;
 class ServiceGraph;
 class Store;
 
@@ -40,6 +46,10 @@ public:
         // rebuilt, diagnosed, stored and published after every batch (0), at most every refreshMs during a
         // storm (> 0: the last batch is reflected within refreshMs), or only on flush() (< 0).
         int refreshMs = 0;
+        // Prometheus servers whose series become diagnosis evidence for the incident on top (none: no metrics).
+        QList<QUrl> prometheusUrls;
+        QVector<PromQLTemplate> metricTemplates; // empty: PromQLTemplate::defaults()
+        std::function<QDateTime()> metricsClock; // "now" for open incidents; empty: the system clock
     };
 
     explicit Pipeline(QObject* parent = nullptr);
@@ -80,6 +90,8 @@ private:
     void rebuildChanged();               // materialise and diagnose them
     void scheduleRefresh();
     void publish();
+    void askMetricsForTopIncident();
+    void onMetrics(const IncidentMetricsResult& result);
     void rediagnoseAll();
     bool persistChanged(QString* error);
     bool hasStore(QString* error) const;
@@ -91,8 +103,11 @@ private:
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Correlator> m_correlator;
     std::unique_ptr<Diagnoser> m_diagnoser;
-    QHash<QString, Incident> m_incidents;    // by correlator key; carries store id and human state
-    QHash<QString, size_t> m_diagnosedInput; // by key: hash of what the last diagnosis read
+    QHash<QString, Incident> m_incidents;                        // by correlator key; carries store id and human state
+    IncidentMetrics* m_metrics = nullptr;                        // child; only with prometheusUrls
+    QHash<QString, Diagnoser::MetricSupportMap> m_metricSupport; // by incident key
+    QHash<QString, qsizetype> m_metricsAskedAt;                  // by key: its alert count when asked
+    QHash<QString, size_t> m_diagnosedInput;                     // by key: hash of what the last diagnosis read
     QSet<QString> m_changedKeys;
     QHash<QString, Incident> m_removedIncidents; // last known state of incidents merged away
     QHash<QString, SourceHealth> m_sources;
