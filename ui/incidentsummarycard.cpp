@@ -19,11 +19,6 @@ QLabel* plainLabel(QWidget* parent)
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     return label;
 }
-
-QString captionStyle()
-{
-    return u"color: #4A5560; font-size: 8pt; font-weight: 700; letter-spacing: 1px;"_s;
-}
 } // namespace
 
 IncidentSummaryCard::IncidentSummaryCard(QWidget* parent) : QWidget(parent)
@@ -59,16 +54,13 @@ IncidentSummaryCard::IncidentSummaryCard(QWidget* parent) : QWidget(parent)
     layout->addSpacing(4);
 
     m_rootCaption = new QLabel(tr("PROBABLE ROOT CAUSE"), this);
-    m_rootCaption->setStyleSheet(captionStyle());
     layout->addWidget(m_rootCaption);
 
     auto* rootRow = new QHBoxLayout;
     m_rootService = plainLabel(this);
     m_rootService->setMinimumWidth(1); // a very long name is cut rather than widening the card
     m_rootService->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    m_rootService->setStyleSheet(u"color: #6A1B9A; font-size: 15pt; font-weight: 700;"_s);
     m_confidence = new QLabel(this);
-    m_confidence->setStyleSheet(u"font-size: 13pt; font-weight: 700; color: #1A232B;"_s);
     m_confidence->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_confidence->setToolTip(tr("Calibrated probability that this is the root cause"));
     rootRow->addWidget(m_rootService, 1);
@@ -84,12 +76,10 @@ IncidentSummaryCard::IncidentSummaryCard(QWidget* parent) : QWidget(parent)
     layout->addWidget(m_confidenceBar);
 
     m_others = plainLabel(this);
-    m_others->setStyleSheet(u"color: #37474F;"_s);
     layout->addWidget(m_others);
 
     layout->addSpacing(4);
     auto* evidenceCaption = new QLabel(tr("EVIDENCE"), this);
-    evidenceCaption->setStyleSheet(captionStyle());
     layout->addWidget(evidenceCaption);
     m_evidence = new QLabel(this);
     m_evidence->setWordWrap(true);
@@ -109,9 +99,10 @@ IncidentSummaryCard::IncidentSummaryCard(QWidget* parent) : QWidget(parent)
     m_window = plainLabel(this);
     m_counts = plainLabel(this);
     m_state = plainLabel(this);
-    auto caption = [this](const QString& text) {
+    QList<QLabel*> formCaptions;
+    auto caption = [this, &formCaptions](const QString& text) {
         auto* label = new QLabel(text, this);
-        label->setStyleSheet(u"color: #4A5560;"_s);
+        formCaptions << label;
         return label;
     };
     form->addRow(caption(tr("Affected")), m_affected);
@@ -120,8 +111,34 @@ IncidentSummaryCard::IncidentSummaryCard(QWidget* parent) : QWidget(parent)
     form->addRow(caption(tr("State")), m_state);
     layout->addLayout(form);
     layout->addStretch(1);
+    m_captions = {m_rootCaption, evidenceCaption};
+    m_captions += formCaptions;
 
+    applyStyle();
     clear();
+}
+
+void IncidentSummaryCard::setPresentation(bool showAllEvidence, double fontScale)
+{
+    m_showAllEvidence = showAllEvidence;
+    m_fontScale = fontScale;
+    applyStyle();
+}
+
+QString IncidentSummaryCard::sized(double points) const
+{
+    return u"font-size: %1pt;"_s.arg(points * m_fontScale, 0, 'f', 1);
+}
+
+void IncidentSummaryCard::applyStyle()
+{
+    const QString secondary = Theme::secondaryText().name();
+    for (qsizetype i = 0; i < m_captions.size(); ++i) // the two section captions, then the form's
+        m_captions.at(i)->setStyleSheet(
+            i < 2 ? u"color: %1; %2 font-weight: 700; letter-spacing: 1px;"_s.arg(secondary, sized(8))
+                  : u"color: %1;"_s.arg(secondary));
+    m_confidence->setStyleSheet(u"%1 font-weight: 700; color: %2;"_s.arg(sized(13), Theme::text().name()));
+    m_others->setStyleSheet(u"color: %1;"_s.arg(secondary));
 }
 
 void IncidentSummaryCard::clear(const QString& message)
@@ -130,12 +147,13 @@ void IncidentSummaryCard::clear(const QString& message)
     m_evidenceLines.clear();
     m_badges->setText(QString());
     m_rootService->setText(message.isEmpty() ? tr("No incident selected") : message);
-    m_rootService->setStyleSheet(u"color: #4A5560; font-size: 15pt; font-weight: 700;"_s);
+    m_rootService->setStyleSheet(u"color: %1; %2 font-weight: 700;"_s.arg(Theme::secondaryText().name(), sized(15)));
     m_confidence->clear();
     m_confidenceBar->setValue(0);
     m_others->clear();
     m_others->setVisible(false);
-    m_evidence->setText(u"<span style='color:#4A5560'>%1</span>"_s.arg(
+    m_evidence->setText(u"<span style='color:%1'>%2</span>"_s.arg(
+        Theme::secondaryText().name(),
         (message.isEmpty() ? tr("Select an incident on the left.") : tr("Nothing needs you right now."))
             .toHtmlEscaped()));
     for (QLabel* l : {m_affected, m_window, m_counts, m_state}) {
@@ -161,13 +179,15 @@ void IncidentSummaryCard::setIncident(const Incident& incident)
     const QColor sev = Theme::severityColor(incident.severity);
     const QString sevText = incident.severity.isEmpty() ? tr("unknown") : incident.severity;
     // Plain spaces between the badges so a narrow card wraps them instead of growing wider than its panel.
-    m_badges->setText(u"<span style='background:%1; color:%2; font-weight:700;'>&nbsp;%3&nbsp;</span>  <b>%4</b>"_s.arg(
-        sev.name(), Theme::severityRank(incident.severity) == 2 ? u"#1A1A1A"_s : u"#FFFFFF"_s,
-        sevText.toUpper().toHtmlEscaped(), Theme::stateText(incident.state).toUpper().toHtmlEscaped()));
+    // The severity is a colour, a shape and a word, so no one has to tell red from orange.
+    m_badges->setText(
+        u"<span style='background:%1; color:%2; font-weight:700;'>&nbsp;%3&nbsp;</span>  <b style='color:%4'>%5</b>"_s
+            .arg(sev.name(), Theme::readableOn(sev).name(), Theme::severityLabel(sevText).toHtmlEscaped(),
+                 Theme::text().name(), Theme::stateText(incident.state).toUpper().toHtmlEscaped()));
 
     const RootCauseCandidate* top = incident.topCause();
     m_evidenceLines = top ? top->evidence : QStringList();
-    m_rootService->setStyleSheet(u"color: #6A1B9A; font-size: 15pt; font-weight: 700;"_s);
+    m_rootService->setStyleSheet(u"color: %1; %2 font-weight: 700;"_s.arg(Theme::accentText().name(), sized(15)));
     if (top) {
         m_rootService->setText(top->service);
         m_rootService->setToolTip(top->inGraph ? QString() : tr("%1 is not in the dependency graph").arg(top->service));
@@ -198,19 +218,20 @@ void IncidentSummaryCard::setIncident(const Incident& incident)
     }
 
     if (m_evidenceLines.isEmpty()) {
-        m_evidence->setText(
-            u"<span style='color:#4A5560'>%1</span>"_s.arg(tr("No evidence recorded.").toHtmlEscaped()));
+        m_evidence->setText(u"<span style='color:%1'>%2</span>"_s.arg(Theme::secondaryText().name(),
+                                                                      tr("No evidence recorded.").toHtmlEscaped()));
     } else {
-        // Strongest first; the rest are one hover away so the card keeps its place on a small screen.
-        constexpr qsizetype Shown = 4;
+        // Strongest first; on a laptop the rest are one hover away so the card keeps its place, on the war-room
+        // screen nobody can hover: every line is shown.
+        const qsizetype shown = m_showAllEvidence ? m_evidenceLines.size() : 4;
         QString html = u"<table cellspacing='0' cellpadding='1'>"_s;
-        for (const QString& line : m_evidenceLines.mid(0, Shown))
-            html +=
-                u"<tr><td valign='top' style='color:#6A1B9A; padding-right:5px;'><b>•</b></td><td>%1</td></tr>"_s.arg(
-                    line.toHtmlEscaped());
-        if (m_evidenceLines.size() > Shown)
-            html += u"<tr><td></td><td style='color:#4A5560'>%1</td></tr>"_s.arg(
-                tr("+%1 more (hover)").arg(m_evidenceLines.size() - Shown).toHtmlEscaped());
+        for (const QString& line : m_evidenceLines.mid(0, shown))
+            html += u"<tr><td valign='top' style='color:%1; padding-right:5px;'><b>•</b></td><td>%2</td></tr>"_s.arg(
+                Theme::accentText().name(), line.toHtmlEscaped());
+        if (m_evidenceLines.size() > shown)
+            html += u"<tr><td></td><td style='color:%1'>%2</td></tr>"_s.arg(
+                Theme::secondaryText().name(),
+                tr("+%1 more (hover)").arg(m_evidenceLines.size() - shown).toHtmlEscaped());
         html += u"</table>"_s;
         m_evidence->setText(html);
         m_evidence->setToolTip(m_evidenceLines.join(u'\n'));
@@ -223,7 +244,7 @@ void IncidentSummaryCard::setIncident(const Incident& incident)
         QStringList shown;
         int chars = 0;
         for (const QString& s : affected) {
-            if (!shown.isEmpty() && chars + s.size() > 52)
+            if (!m_showAllEvidence && !shown.isEmpty() && chars + s.size() > 52) // war room: no hover-only names
                 break;
             shown << s;
             chars += int(s.size()) + 2;

@@ -20,6 +20,10 @@ public:
 
     void setIncident(const Incident& incident);
     void clear(const QString& message = {}); // message replaces "No incident selected"
+    // War-room presentation: every evidence line instead of "+N more (hover)", type scaled by fontScale.
+    // Also re-reads Theme's colours; takes effect on the next setIncident()/clear().
+    void setPresentation(bool showAllEvidence, double fontScale);
+    bool showsAllEvidence() const { return m_showAllEvidence; }
 
     qint64 incidentId() const { return m_incidentId; }
     QPushButton* acknowledgeButton() const { return m_ackButton; }
@@ -31,7 +35,13 @@ Q_SIGNALS:
     void acknowledgeRequested(qint64 incidentId);
 
 private:
+    void applyStyle();
+    QString sized(double points) const; // "font-size: 12pt;" at the current scale
+
     qint64 m_incidentId = 0;
+    bool m_showAllEvidence = false;
+    double m_fontScale = 1.0;
+    QList<QLabel*> m_captions;
     QStringList m_evidenceLines;
 
     QLabel* m_badges = nullptr;

@@ -2,6 +2,7 @@
 
 #include "alertfilterproxymodel.h"
 #include "alerttablemodel.h"
+#include "desktopnotifier.h"
 #include "graphlegend.h"
 #include "graphview.h"
 #include "incidentlistdelegate.h"
@@ -10,10 +11,12 @@
 #include "metricchartsview.h"
 #include "metrics/incidentmetrics.h"
 #include "runbookpanel.h"
+#include "shortcutcheatsheet.h"
 #include "sourcehealthbar.h"
 #include "sourcehealthmodel.h"
 #include "theme.h"
 #include "timelinechartview.h"
+#include "warroommode.h"
 
 #include <QAction>
 #include <QApplication>
@@ -26,6 +29,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QPixmap>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
@@ -37,19 +41,23 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-// A titled white panel; every region of the console gets the same frame so the eye can rest.
+// Object names applyTheme() styles by: every region of the console gets the same frame so the eye can rest.
+const QString PanelName = u"panel"_s;
+const QString CaptionName = u"panelCaption"_s;
+constexpr char PaperProperty[] = "nightwatchPaper"; // a canvas that stays light in the dark scheme
+
+// A titled panel; paper: a canvas that draws its own light colours (graph, charts, tables).
 QFrame* panel(const QString& title, QWidget* content, QWidget* parent, QLabel** titleLabel = nullptr,
-              QWidget* extra = nullptr)
+              QWidget* extra = nullptr, bool paper = false)
 {
     auto* frame = new QFrame(parent);
-    frame->setObjectName(u"panel"_s);
-    frame->setStyleSheet(u"QFrame#panel { background: white; border: 1px solid #C5CCD3; border-radius: 4px; }"_s);
+    frame->setObjectName(PanelName);
+    frame->setProperty(PaperProperty, paper);
     auto* layout = new QVBoxLayout(frame);
     layout->setContentsMargins(1, 4, 1, 1);
     layout->setSpacing(2);
     auto* caption = new QLabel(title, frame);
-    caption->setStyleSheet(
-        u"color: #37474F; font-weight: 700; font-size: 8pt; letter-spacing: 1px; padding-left: 8px;"_s);
+    caption->setObjectName(CaptionName);
     if (titleLabel)
         *titleLabel = caption;
     layout->addWidget(caption);
@@ -67,27 +75,13 @@ MainWindow::MainWindow(QWidget* parent)
     setWindowTitle(tr("Nightwatch"));
     setObjectName(u"NightwatchMainWindow"_s);
 
-    // High-contrast light palette on the window only: the app decides the style, we keep text dark on light.
-    QPalette pal = palette();
-    pal.setColor(QPalette::Window, QColor(0xEC, 0xEF, 0xF2));
-    pal.setColor(QPalette::Base, Qt::white);
-    pal.setColor(QPalette::AlternateBase, QColor(0xF5, 0xF7, 0xF9));
-    pal.setColor(QPalette::WindowText, QColor(0x1A, 0x23, 0x2B));
-    pal.setColor(QPalette::Text, QColor(0x1A, 0x23, 0x2B));
-    pal.setColor(QPalette::ButtonText, QColor(0x1A, 0x23, 0x2B));
-    pal.setColor(QPalette::Highlight, QColor(0x15, 0x65, 0xC0));
-    pal.setColor(QPalette::HighlightedText, Qt::white);
-    pal.setColor(QPalette::ToolTipBase, QColor(0xFF, 0xFD, 0xE7));
-    pal.setColor(QPalette::ToolTipText, Qt::black);
-    setPalette(pal);
-
     auto* central = new QWidget(this);
     auto* root = new QVBoxLayout(central);
     root->setContentsMargins(0, 0, 0, 0);
     root->setSpacing(0);
 
     // Header strip: product name and the health of every source, always visible.
-    auto* header = new QWidget(central);
+    auto* header = m_header = new QWidget(central);
     header->setObjectName(u"header"_s);
     header->setAutoFillBackground(true);
     QPalette hp = header->palette();
@@ -97,7 +91,7 @@ MainWindow::MainWindow(QWidget* parent)
     auto* headerLayout = new QHBoxLayout(header);
     headerLayout->setContentsMargins(12, 6, 12, 6);
     headerLayout->setSpacing(14);
-    auto* brand = new QLabel(tr("NIGHTWATCH"), header);
+    auto* brand = m_brand = new QLabel(tr("NIGHTWATCH"), header);
     brand->setStyleSheet(u"color: white; font-weight: 800; font-size: 11pt; letter-spacing: 2px;"_s);
     headerLayout->addWidget(brand);
     m_sourceBar = new SourceHealthBar(header);
@@ -109,7 +103,7 @@ MainWindow::MainWindow(QWidget* parent)
     auto* body = new QSplitter(Qt::Horizontal, central);
     body->setChildrenCollapsible(false);
     body->setHandleWidth(6);
-    body->addWidget(buildIncidentPanel());
+    body->addWidget(m_incidentPanel = buildIncidentPanel());
 
     auto* right = new QSplitter(Qt::Vertical, body);
     right->setChildrenCollapsible(false);
@@ -130,7 +124,7 @@ MainWindow::MainWindow(QWidget* parent)
     top->addWidget(panel(tr("INCIDENT"), cardScroll, top, &m_cardTitle));
 
     m_graphView = new GraphView;
-    top->addWidget(panel(tr("DEPENDENCY GRAPH"), m_graphView, top, nullptr, new GraphLegend));
+    top->addWidget(panel(tr("DEPENDENCY GRAPH"), m_graphView, top, nullptr, new GraphLegend, true));
 
     m_timelineView = new TimelineChartView;
     m_timelineView->setMinimumWidth(260);
@@ -144,7 +138,7 @@ MainWindow::MainWindow(QWidget* parent)
     // One moment across both charts: hovering either puts the same cursor on the other.
     connect(m_metricsView, &MetricChartsView::cursorMoved, m_timelineView, &TimelineChartView::setCursorTime);
     connect(m_timelineView, &TimelineChartView::cursorMoved, m_metricsView, &MetricChartsView::setCursorTime);
-    top->addWidget(panel(tr("TIMELINE"), m_chartTabs, top));
+    top->addWidget(panel(tr("TIMELINE"), m_chartTabs, top, nullptr, nullptr, true));
     top->setStretchFactor(0, 0);
     top->setStretchFactor(1, 3);
     top->setStretchFactor(2, 2);
@@ -177,10 +171,28 @@ MainWindow::MainWindow(QWidget* parent)
 
     m_updatedLabel = new QLabel(tr("Waiting for the first snapshot…"), this);
     statusBar()->addWidget(m_updatedLabel, 1);
-    auto* keys =
-        new QLabel(tr("j/k or ↑/↓ move · a acknowledge · n note · r runbooks · / filter · Esc clear filter"), this);
-    keys->setStyleSheet(u"color: #4A5560;"_s);
-    statusBar()->addPermanentWidget(keys);
+    m_keysLabel = new QLabel(
+        tr("j/k move · a acknowledge · r runbooks · Ctrl+Enter approve step · / filter · F11 war room · ? all keys"),
+        this);
+    statusBar()->addPermanentWidget(m_keysLabel);
+
+    m_notifier = new DesktopNotifier(this);
+    connect(m_notifier, &DesktopNotifier::incidentActivated, this, &MainWindow::selectIncident);
+    connect(m_notifier, &DesktopNotifier::showWindowRequested, this, [this] {
+        showNormal();
+        raise();
+        activateWindow();
+    });
+    WarRoomMode::Parts parts;
+    parts.window = this;
+    parts.body = body;
+    parts.top = top;
+    parts.right = right;
+    parts.bottomTabs = m_bottomTabs;
+    parts.runbookTab = 1;
+    parts.card = m_card;
+    m_warRoom = new WarRoomMode(parts, this);
+    connect(m_warRoom, &WarRoomMode::activeChanged, this, &MainWindow::applyTheme);
 
     connect(m_card, &IncidentSummaryCard::acknowledgeRequested, this, &MainWindow::acknowledgeRequested);
     connect(m_incidentView->selectionModel(), &QItemSelectionModel::currentChanged, this,
@@ -194,8 +206,9 @@ MainWindow::MainWindow(QWidget* parent)
         }
     });
     createActions();
+    setUpTabOrder();
     resize(1366, 768);
-    showCurrentIncident();
+    applyTheme(); // also shows the (empty) current incident
 }
 
 MainWindow::~MainWindow() = default;
@@ -203,17 +216,14 @@ MainWindow::~MainWindow() = default;
 QWidget* MainWindow::buildIncidentPanel()
 {
     auto* holder = new QFrame;
-    holder->setObjectName(u"panel"_s);
-    holder->setStyleSheet(u"QFrame#panel { background: white; border: 1px solid #C5CCD3; border-radius: 4px; }"_s);
+    holder->setObjectName(PanelName);
     auto* layout = new QVBoxLayout(holder);
     layout->setContentsMargins(1, 8, 1, 1);
     layout->setSpacing(2);
 
     // "31 alerts → 1 incident": the storm compressed into one line is the first thing to read.
     m_countsLabel = new QLabel(holder);
-    m_countsLabel->setStyleSheet(u"font-size: 13pt; font-weight: 700; color: #1A232B; padding-left: 10px;"_s);
     m_countsDetail = new QLabel(holder);
-    m_countsDetail->setStyleSheet(u"color: #4A5560; padding-left: 10px; padding-bottom: 4px;"_s);
     layout->addWidget(m_countsLabel);
     layout->addWidget(m_countsDetail);
 
@@ -232,7 +242,6 @@ QWidget* MainWindow::buildIncidentPanel()
     layout->addWidget(m_incidentView, 1);
     m_emptyList = new QLabel(tr("No incidents.\nAlerts that arrive are grouped here."), holder);
     m_emptyList->setAlignment(Qt::AlignHCenter | Qt::AlignTop);
-    m_emptyList->setStyleSheet(u"color: #4A5560; padding: 24px 8px;"_s);
     layout->addWidget(m_emptyList, 1);
     holder->setMinimumWidth(240);
     return holder;
@@ -362,7 +371,7 @@ QWidget* MainWindow::buildAlertsPanel()
     });
     m_filterEdit->addAction(clearFilter);
 
-    return panel(tr("ALERTS"), content, nullptr, &m_alertsTitle);
+    return panel(tr("ALERTS"), content, nullptr, &m_alertsTitle, nullptr, true);
 }
 
 void MainWindow::createActions()
@@ -380,9 +389,120 @@ void MainWindow::createActions()
     add(tr("Next incident"), {QKeySequence(Qt::Key_J)}, &MainWindow::selectNextIncident);
     add(tr("Previous incident"), {QKeySequence(Qt::Key_K)}, &MainWindow::selectPreviousIncident);
     add(tr("Acknowledge incident"), {QKeySequence(Qt::Key_A)}, &MainWindow::acknowledgeCurrentIncident);
-    add(tr("Filter alerts"), {QKeySequence(Qt::Key_Slash)}, &MainWindow::focusFilter);
+    add(tr("Filter alerts"), {QKeySequence(Qt::Key_Slash), QKeySequence::Find}, &MainWindow::focusFilter);
     add(tr("Add note"), {QKeySequence(Qt::Key_N)}, &MainWindow::requestNote);
     add(tr("Alerts / runbooks"), {QKeySequence(Qt::Key_R)}, &MainWindow::toggleRunbooks);
+    // A modifier on the one key that changes production: no stray letter approves anything.
+    add(tr("Approve next runbook step"),
+        {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)},
+        &MainWindow::approveNextRunbookStep);
+    add(tr("Show / hide the incident list"), {QKeySequence(Qt::Key_L)}, &MainWindow::toggleIncidentList);
+    add(tr("Alert onsets / metrics"), {QKeySequence(Qt::Key_T)}, &MainWindow::toggleChartTab);
+    add(tr("War-room mode"), {QKeySequence(Qt::Key_F11)}, &MainWindow::toggleWarRoom);
+    add(tr("Keyboard shortcuts"), {QKeySequence(Qt::Key_Question), QKeySequence(Qt::Key_F1)},
+        &MainWindow::showCheatSheet);
+
+    QAction* dnd = m_notifier->doNotDisturbAction();
+    dnd->setShortcut(QKeySequence(Qt::Key_D));
+    dnd->setShortcutContext(Qt::WindowShortcut);
+    addAction(dnd);
+    m_darkAction = new QAction(tr("Dark theme"), this);
+    m_darkAction->setCheckable(true);
+    m_darkAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    m_darkAction->setShortcutContext(Qt::WindowShortcut);
+    connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkTheme);
+    addAction(m_darkAction);
+}
+
+void MainWindow::setUpTabOrder()
+{
+    // Tab walks the screen as it reads: list, the card's action, graph, charts, then the lower area.
+    const QList<QWidget*> order = {
+        m_incidentView, m_card->acknowledgeButton(), m_graphView, m_chartTabs, m_bottomTabs, m_filterEdit, m_alertView,
+        m_runbookPanel};
+    for (qsizetype i = 1; i < order.size(); ++i)
+        setTabOrder(order.at(i - 1), order.at(i));
+}
+
+void MainWindow::applyTheme()
+{
+    const QPalette paper = Theme::windowPalette(Theme::Scheme::Light);
+    setPalette(Theme::windowPalette());
+    m_darkAction->setChecked(Theme::scheme() == Theme::Scheme::Dark);
+    const QString secondary = Theme::secondaryText().name();
+    for (QFrame* frame : findChildren<QFrame*>(PanelName)) {
+        const bool isPaper = frame->property(PaperProperty).toBool();
+        if (isPaper)
+            frame->setPalette(paper);
+        frame->setStyleSheet(u"QFrame#panel { background: %1; border: 1px solid %2; border-radius: 4px; }"_s.arg(
+            (isPaper ? QColor(Qt::white) : Theme::panelBackground()).name(),
+            (isPaper ? Theme::panelBorder() : Theme::chromeBorder()).name()));
+    }
+    m_bottomTabs->setPalette(paper);
+    m_bottomTabs->setAutoFillBackground(true); // its pages do not paint: the chrome would show through
+    for (QLabel* caption : findChildren<QLabel*>(CaptionName)) {
+        const bool onPaper = caption->parentWidget()->property(PaperProperty).toBool();
+        caption->setStyleSheet(
+            u"color: %1; font-weight: 700; font-size: 8pt; letter-spacing: 1px; padding-left: 8px;"_s.arg(
+                onPaper ? u"#37474F"_s : secondary));
+    }
+    m_countsLabel->setStyleSheet(
+        u"font-size: 13pt; font-weight: 700; color: %1; padding-left: 10px;"_s.arg(Theme::text().name()));
+    m_countsDetail->setStyleSheet(u"color: %1; padding-left: 10px; padding-bottom: 4px;"_s.arg(secondary));
+    m_emptyList->setStyleSheet(u"color: %1; padding: 24px 8px;"_s.arg(secondary));
+    m_keysLabel->setStyleSheet(u"color: %1;"_s.arg(secondary));
+    m_card->setPresentation(m_warRoom->isActive(), m_warRoom->fontScale());
+    m_warRoom->rescaleStyleSheets();
+    showCurrentIncident();
+}
+
+void MainWindow::setDarkTheme(bool dark)
+{
+    const Theme::Scheme want = dark ? Theme::Scheme::Dark : Theme::Scheme::Light;
+    if (want == Theme::scheme())
+        return;
+    Theme::setScheme(want);
+    applyTheme();
+}
+
+void MainWindow::toggleWarRoom()
+{
+    m_warRoom->toggle();
+}
+
+void MainWindow::showCheatSheet()
+{
+    if (!m_cheatSheet)
+        m_cheatSheet = new ShortcutCheatSheet(this, this);
+    m_cheatSheet->refresh();
+    m_cheatSheet->show();
+    m_cheatSheet->raise();
+    m_cheatSheet->activateWindow();
+}
+
+void MainWindow::approveNextRunbookStep()
+{
+    // Never approve a step the engineer cannot see: the first press brings the runbook into view.
+    if (m_bottomTabs->currentIndex() != 1) {
+        m_bottomTabs->setCurrentIndex(1);
+        statusBar()->showMessage(tr("Runbook shown: press Ctrl+Enter again to approve its next step"), 6000);
+        return;
+    }
+    if (!m_runbookPanel->approveNextStep())
+        statusBar()->showMessage(tr("No runbook step is waiting for approval"), 4000);
+}
+
+void MainWindow::toggleIncidentList()
+{
+    m_incidentPanel->setVisible(!m_incidentPanel->isVisible());
+    if (m_incidentPanel->isVisible())
+        m_incidentView->setFocus(Qt::ShortcutFocusReason);
+}
+
+void MainWindow::toggleChartTab()
+{
+    if (m_chartTabs->isTabVisible(1))
+        m_chartTabs->setCurrentIndex(m_chartTabs->currentIndex() == 0 ? 1 : 0);
 }
 
 QString MainWindow::countsText() const
@@ -434,6 +554,7 @@ void MainWindow::setSnapshot(IncidentSnapshotPtr snapshot)
                        ? Theme::count(open, tr("Nightwatch — %1 open incident"), tr("Nightwatch — %1 open incidents"))
                        : tr("Nightwatch"));
     m_updatedLabel->setText(tr("Snapshot at %1").arg(QDateTime::currentDateTime().toString(u"HH:mm:ss"_s)));
+    m_notifier->setSnapshot(m_snapshot);
 
     // Keep the engineer on the incident they were reading; fall back to the top one.
     int row = m_incidentModel->rowOfKey(keep);
@@ -444,6 +565,8 @@ void MainWindow::setSnapshot(IncidentSnapshotPtr snapshot)
         m_incidentView->setCurrentIndex(want); // triggers onCurrentIncidentChanged
     m_currentKey = want.isValid() ? want.data(IncidentListModel::IncidentKeyRole).toString() : QString();
     showCurrentIncident();
+    if (m_warRoom->isActive()) // the source chips restyle themselves on every snapshot
+        m_warRoom->rescaleStyleSheets();
 }
 
 void MainWindow::onCurrentIncidentChanged()

@@ -11,6 +11,10 @@
 #include <QMainWindow>
 
 class AlertFilterProxyModel;
+class DesktopNotifier;
+class QFrame;
+class ShortcutCheatSheet;
+class WarRoomMode;
 class AlertTableModel;
 class GraphView;
 class IncidentListModel;
@@ -65,6 +69,9 @@ public:
     MetricChartsView* metricsView() const { return m_metricsView; }
     QTabWidget* chartTabs() const { return m_chartTabs; }
     QString countsText() const;
+    WarRoomMode* warRoom() const { return m_warRoom; }
+    DesktopNotifier* notifier() const { return m_notifier; }
+    ShortcutCheatSheet* cheatSheet() const { return m_cheatSheet; } // null until first shown
 
 public Q_SLOTS:
     void setSnapshot(IncidentSnapshotPtr snapshot);
@@ -73,6 +80,13 @@ public Q_SLOTS:
     void acknowledgeCurrentIncident();
     void focusFilter();
     void toggleRunbooks(); // the bottom area between the alerts table and the runbook panel
+    void toggleWarRoom();
+    void showCheatSheet();
+    // Shows the runbook tab first; once it is in view, approves its next step (as its button would).
+    void approveNextRunbookStep();
+    void toggleIncidentList();
+    void toggleChartTab(); // onsets ↔ metrics
+    void setDarkTheme(bool dark);
 
 Q_SIGNALS:
     void acknowledgeRequested(qint64 incidentId);
@@ -90,6 +104,8 @@ private:
     void updateFilterStatus();
     void requestNote();
     Incident withMetricEvidence(Incident incident) const;
+    void applyTheme(); // Theme's current scheme on the chrome; the canvases stay paper-light
+    void setUpTabOrder();
 
     IncidentSnapshotPtr m_snapshot;
     QString m_currentKey;
@@ -122,4 +138,15 @@ private:
     QHash<QString, QStringList> m_metricEvidence; // by candidate service, for m_metricsKey
     qsizetype m_metricsAlerts = 0;                // and how many alerts it had then: refreshes alone do not re-query
     RunbookPanel* m_runbookPanel = nullptr;
+    QWidget* m_header = nullptr;
+    QLabel* m_brand = nullptr;
+    QLabel* m_keysLabel = nullptr;
+    QWidget* m_incidentPanel = nullptr;
+    QList<QFrame*> m_panels; // every titled frame; the canvases among them stay light
+    QList<QFrame*> m_paperPanels;
+    QList<QLabel*> m_captions; // their titles
+    WarRoomMode* m_warRoom = nullptr;
+    DesktopNotifier* m_notifier = nullptr;
+    ShortcutCheatSheet* m_cheatSheet = nullptr;
+    QAction* m_darkAction = nullptr;
 };

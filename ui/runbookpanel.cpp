@@ -401,6 +401,19 @@ void RunbookPanel::approve(int row)
     updateEnabled();
 }
 
+bool RunbookPanel::approveNextStep()
+{
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        if (m_model->canApprove(row)) {
+            if (RunbookStepCard* card = stepCard(row))
+                m_scroll->ensureWidgetVisible(card); // the approved step is the one in view
+            approve(row);
+            return true;
+        }
+    }
+    return false;
+}
+
 void RunbookPanel::rollback(int row)
 {
     const RunbookStep* definition = m_model->step(row);

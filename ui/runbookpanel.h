@@ -56,6 +56,11 @@ public:
     QPushButton* escalateButton() const { return m_escalate; }
     QString lastDryRun() const { return m_lastDryRun; }
 
+public Q_SLOTS:
+    // The keyboard's "Approve & run": the first step whose button is enabled, exactly as if clicked.
+    // Returns false (and does nothing) when no step can be approved right now.
+    bool approveNextStep();
+
 Q_SIGNALS:
     // Every finished attempt (run, rollback, refusal), every skip, every rejected resolution: store it.
     void auditRecord(const RunbookRun& run);

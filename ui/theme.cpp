@@ -2,8 +2,132 @@
 
 #include <QCoreApplication>
 
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+Theme::Scheme s_scheme = Theme::Scheme::Light;
+bool s_highContrast = false;
+
+double relativeLuminance(const QColor& c)
+{
+    auto channel = [](double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+}
+} // namespace
+
+Theme::Scheme Theme::scheme()
+{
+    return s_scheme;
+}
+
+void Theme::setScheme(Scheme scheme)
+{
+    s_scheme = scheme;
+}
+
+bool Theme::highContrast()
+{
+    return s_highContrast;
+}
+
+void Theme::setHighContrast(bool on)
+{
+    s_highContrast = on;
+}
+
+Theme::Scheme Theme::schemeOf(const QPalette& system)
+{
+    return system.color(QPalette::Window).lightness() < 128 ? Scheme::Dark : Scheme::Light;
+}
+
+Theme::Scheme Theme::parseScheme(const QString& name, const QPalette& system, bool* ok)
+{
+    const QString n = name.trimmed().toLower();
+    if (ok)
+        *ok = n.isEmpty() || n == u"system" || n == u"dark" || n == u"light";
+    if (n == u"dark")
+        return Scheme::Dark;
+    if (n == u"light")
+        return Scheme::Light;
+    return schemeOf(system);
+}
+
+QPalette Theme::windowPalette(Scheme scheme)
+{
+    const bool dark = scheme == Scheme::Dark;
+    QPalette pal;
+    pal.setColor(QPalette::Window, dark ? QColor(0x12, 0x17, 0x1C) : QColor(0xEC, 0xEF, 0xF2));
+    pal.setColor(QPalette::Base, dark ? QColor(0x1C, 0x23, 0x2A) : QColor(Qt::white));
+    pal.setColor(QPalette::AlternateBase, dark ? QColor(0x24, 0x2C, 0x34) : QColor(0xF5, 0xF7, 0xF9));
+    const QColor ink = dark ? QColor(0xEE, 0xF2, 0xF6) : QColor(0x1A, 0x23, 0x2B);
+    for (QPalette::ColorRole role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText, QPalette::BrightText})
+        pal.setColor(role, ink);
+    pal.setColor(QPalette::Button, dark ? QColor(0x2A, 0x33, 0x3C) : QColor(0xE3, 0xE7, 0xEB));
+    pal.setColor(QPalette::Mid, dark ? QColor(0x4A, 0x55, 0x60) : QColor(0xC5, 0xCC, 0xD3));
+    pal.setColor(QPalette::PlaceholderText, dark ? QColor(0xAE, 0xB8, 0xC2) : QColor(0x4A, 0x55, 0x60));
+    pal.setColor(QPalette::Highlight, dark ? QColor(0x56, 0xB4, 0xE9) : QColor(0x15, 0x65, 0xC0));
+    pal.setColor(QPalette::HighlightedText, dark ? QColor(0x0B, 0x0F, 0x13) : QColor(Qt::white));
+    pal.setColor(QPalette::ToolTipBase, QColor(0xFF, 0xFD, 0xE7));
+    pal.setColor(QPalette::ToolTipText, Qt::black);
+    return pal;
+}
+
+QColor Theme::text()
+{
+    return s_scheme == Scheme::Dark ? QColor(0xEE, 0xF2, 0xF6) : QColor(0x1A, 0x23, 0x2B);
+}
+
+QColor Theme::secondaryText()
+{
+    if (s_scheme == Scheme::Dark)
+        return s_highContrast ? QColor(0xDA, 0xE1, 0xE8) : QColor(0xB4, 0xBE, 0xC8);
+    return s_highContrast ? QColor(0x26, 0x32, 0x38) : mutedText();
+}
+
+QColor Theme::panelBackground()
+{
+    return s_scheme == Scheme::Dark ? QColor(0x1C, 0x23, 0x2A) : QColor(Qt::white);
+}
+
+QColor Theme::chromeBorder()
+{
+    return s_scheme == Scheme::Dark ? QColor(0x4A, 0x55, 0x60) : panelBorder();
+}
+
+QColor Theme::accentText()
+{
+    return s_scheme == Scheme::Dark ? QColor(0xD7, 0xB4, 0xF3) : rootCauseColor();
+}
+
+double Theme::contrastRatio(const QColor& a, const QColor& b)
+{
+    const double la = relativeLuminance(a);
+    const double lb = relativeLuminance(b);
+    return (qMax(la, lb) + 0.05) / (qMin(la, lb) + 0.05);
+}
+
+QColor Theme::readableOn(const QColor& background)
+{
+    const QColor dark(0x11, 0x11, 0x11);
+    return contrastRatio(dark, background) >= contrastRatio(Qt::white, background) ? dark : QColor(Qt::white);
+}
+
+QString Theme::severityLabel(const QString& severity)
+{
+    const QString word = severity.isEmpty() ? QCoreApplication::translate("Theme", "unknown") : severity;
+    static const QString shapes[] = {u"■"_s, u"●"_s, u"◆"_s, u"▲"_s}; // unknown, info, warning, critical
+    return shapes[severityRank(severity)] + u' ' + word.toUpper();
+}
+
 QColor Theme::severityColor(const QString& severity)
 {
+    if (s_scheme == Scheme::Dark) { // Okabe-Ito: vermillion, yellow, blue, grey
+        static const QColor okabeIto[] = {QColor(0x99, 0x99, 0x99), QColor(0x00, 0x72, 0xB2), QColor(0xF0, 0xE4, 0x42),
+                                          QColor(0xD5, 0x5E, 0x00)};
+        return okabeIto[severityRank(severity)];
+    }
     switch (severityRank(severity)) {
     case 3:
         return QColor(0xC6, 0x28, 0x28);

@@ -7,6 +7,7 @@
 
 #include <QColor>
 #include <QDateTime>
+#include <QPalette>
 #include <QString>
 
 class Theme
@@ -21,7 +22,40 @@ public:
         None
     };
 
+    // The console's chrome (window, header, panels, summary card) is light or dark; the drawn canvases
+    // (graph, charts, tables, list tiles) stay paper-light in both, so their own colours keep working.
+    enum class Scheme
+    {
+        Light,
+        Dark
+    };
+    static Scheme scheme();
+    static void setScheme(Scheme scheme);
+    // War-room mode: secondary text as strong as the main text, for a screen read from across the room.
+    static bool highContrast();
+    static void setHighContrast(bool on);
+    // Qt 6.4 has no QStyleHints::colorScheme: a dark window colour in the OS palette means a dark desktop.
+    static Scheme schemeOf(const QPalette& system);
+    // "dark", "light" or "system" (empty too); nullopt-like: returns false in *ok for anything else.
+    static Scheme parseScheme(const QString& name, const QPalette& system, bool* ok = nullptr);
+    static QPalette windowPalette(Scheme scheme);
+    static QPalette windowPalette() { return windowPalette(scheme()); }
+
+    // Chrome colours of the current scheme.
+    static QColor text();
+    static QColor secondaryText();
+    static QColor panelBackground();
+    static QColor chromeBorder();
+    static QColor accentText(); // the root cause's name: purple on light, lilac on dark
+
+    // WCAG 2.x contrast ratio of two opaque colours, 1..21 (4.5 is the floor for body text).
+    static double contrastRatio(const QColor& a, const QColor& b);
+    static QColor readableOn(const QColor& background); // near-black or white, whichever contrasts more
+
+    // Severity colours are colour-blind safe in both schemes (the light ones differ in lightness, the dark
+    // ones are Okabe-Ito) and are never the only cue: severityLabel() adds a shape and the word.
     static QColor severityColor(const QString& severity);
+    static QString severityLabel(const QString& severity); // "▲ CRITICAL", "◆ WARNING", "● INFO"
     static QColor alertStateFill(AlertState state);
     static QColor alertStateText(AlertState state);
     static QColor sourceStateColor(SourceHealth::State state);

@@ -1,11 +1,14 @@
 // nightwatch: the incident console. Wires ConsoleRuntime (feeds, store, correlation, diagnosis on
 // worker threads) to the MainWindow, which only ever reads the snapshots the pipeline publishes.
 #include "common/runtimeoptions.h"
+#include "desktopnotifier.h"
 #include "mainwindow.h"
 #include "metrics/incidentmetrics.h"
 #include "pipeline/consoleruntime.h"
 #include "pipeline/pipeline.h"
 #include "runbook/runbooklibrary.h"
+#include "theme.h"
+#include "warroommode.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -46,7 +49,20 @@ int main(int argc, char** argv)
     const QCommandLineOption prometheus(
         u"prometheus"_s, u"Prometheus base URL for the metrics beside an incident (repeatable)."_s, u"url"_s);
     parser.addOption(prometheus);
+    const QCommandLineOption warRoom(u"war-room"_s,
+                                     u"Start in war-room mode: full screen, large type (F11 toggles)."_s);
+    parser.addOption(warRoom);
+    const QCommandLineOption theme(
+        u"theme"_s, u"Colour scheme: dark, light or system (the default; setting ui/theme)."_s, u"scheme"_s);
+    parser.addOption(theme);
     parser.process(app);
+
+    QSettings settings;
+    bool themeOk = false;
+    const QString themeName = parser.isSet(theme) ? parser.value(theme) : settings.value(u"ui/theme"_s).toString();
+    Theme::setScheme(Theme::parseScheme(themeName, QApplication::palette(), &themeOk));
+    if (!themeOk)
+        return fail(u"--theme: '%1' is not dark, light or system"_s.arg(themeName));
 
     QString error;
     auto config = options.config(parser, &error);
@@ -63,6 +79,14 @@ int main(int argc, char** argv)
     }
 
     MainWindow window;
+    // Desktop notifications: the tray when there is one, do-not-disturb remembered, beeps only when asked for.
+    DesktopNotifier* notifier = window.notifier();
+    notifier->setDoNotDisturb(settings.value(u"notifications/doNotDisturb"_s, false).toBool());
+    notifier->setSoundSeverities(settings.value(u"notifications/soundSeverities"_s).toStringList());
+    QObject::connect(notifier, &DesktopNotifier::doNotDisturbChanged, notifier,
+                     [](bool on) { QSettings().setValue(u"notifications/doNotDisturb"_s, on); });
+    if (screenshotPath.isEmpty() && settings.value(u"notifications/tray"_s, true).toBool())
+        notifier->enableTray();
     RunbookLibrary library;
     library.load(parser.isSet(runbooks) ? parser.value(runbooks) : QSettings().value(u"runbooks/folder"_s).toString());
     for (const QString& problem : library.errors())
@@ -127,6 +151,9 @@ int main(int argc, char** argv)
             std::fprintf(stderr, "nightwatch: no screenshot after 60 s\n");
             QApplication::exit(3);
         });
+    } else if (parser.isSet(warRoom)) {
+        window.show();
+        window.warRoom()->setActive(true);
     } else {
         window.show();
     }

@@ -1,0 +1,64 @@
+#include "incidentnotifier.h"
+
+#include <algorithm>
+
+bool IncidentNotifier::isCritical(const Incident& incident)
+{
+    return Incident::severityRank(incident.severity) >= 2;
+}
+
+QVector<IncidentNotice> IncidentNotifier::update(const QVector<Incident>& incidents)
+{
+    QVector<IncidentNotice> notices;
+    QSet<QString> openAlerts;
+    m_unacknowledged = 0;
+    m_worstRank = -1;
+    for (const Incident& incident : incidents) {
+        const bool waiting = incident.isOpen() && incident.state == Incident::State::Triggered;
+        if (waiting) {
+            ++m_unacknowledged;
+            m_worstRank = qMax(m_worstRank, Incident::severityRank(incident.severity));
+        }
+        const QString key = incident.key.isEmpty() ? QString::number(incident.id) : incident.key;
+        if (incident.isOpen()) {
+            for (const TrackedAlert& a : incident.alerts)
+                openAlerts.insert(a.fingerprint());
+        }
+        if (m_announced.contains(key))
+            continue;
+        // A merge or a split between two snapshots moves alerts already on screen into an incident with
+        // another key: not news. (Only the previous snapshot counts: an alert that fires again days after
+        // its incident was resolved starts a new one, and that is news.)
+        const bool movedAlerts = !m_held.contains(key) && std::any_of(incident.alerts.cbegin(), incident.alerts.cend(),
+                                                                      [this](const TrackedAlert& a) {
+                                                                          return m_openAlerts.contains(a.fingerprint());
+                                                                      });
+        if (movedAlerts || !waiting) { // acknowledged or resolved before we saw it: someone is on it
+            m_announced.insert(key);
+            continue;
+        }
+        if (m_doNotDisturb && !isCritical(incident)) {
+            m_held.insert(key);
+            continue;
+        }
+        m_held.remove(key);
+        m_announced.insert(key);
+        IncidentNotice notice;
+        notice.incidentId = incident.id;
+        notice.key = key;
+        notice.severity = incident.severity;
+        if (const RootCauseCandidate* top = incident.topCause()) {
+            notice.rootCause = top->service;
+            notice.confidence = top->confidence;
+        }
+        notice.alertCount = incident.alerts.size();
+        notice.serviceCount = incident.affectedServices.size();
+        notice.sound = m_soundRanks.contains(Incident::severityRank(incident.severity));
+        notices << notice;
+    }
+    m_openAlerts = openAlerts;
+    std::stable_sort(notices.begin(), notices.end(), [](const IncidentNotice& a, const IncidentNotice& b) {
+        return Incident::severityRank(a.severity) > Incident::severityRank(b.severity);
+    });
+    return notices;
+}

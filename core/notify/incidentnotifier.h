@@ -1,0 +1,54 @@
+#pragma once
+// IncidentNotifier: decides, snapshot after snapshot, which incidents deserve a desktop notification: one
+// per incident the first time it is seen open and unacknowledged (never one per alert, never again on a
+// refresh, not for an incident that merely absorbed or split off alerts already announced), with
+// do-not-disturb holding back everything below critical. Pure bookkeeping: no widgets, no timers.
+
+#include "model/incident.h"
+
+#include <QMetaType>
+#include <QSet>
+#include <QString>
+#include <QVector>
+
+struct IncidentNotice
+{
+    qint64 incidentId = 0;
+    QString key;
+    QString severity;
+    QString rootCause; // empty when the diagnosis has no candidate yet
+    double confidence = 0;
+    qsizetype alertCount = 0;
+    qsizetype serviceCount = 0;
+    bool sound = false; // the severity is one the engineer wants to hear
+};
+
+Q_DECLARE_METATYPE(IncidentNotice)
+
+class IncidentNotifier
+{
+public:
+    void setDoNotDisturb(bool on) { m_doNotDisturb = on; }
+    bool doNotDisturb() const { return m_doNotDisturb; }
+    // Severity ranks (Incident::severityRank: 3 critical, 2 error, 1 warning, 0 other) that also beep.
+    void setSoundRanks(const QSet<int>& ranks) { m_soundRanks = ranks; }
+
+    // The incidents of the latest snapshot; returns the notices to show now, most severe first.
+    QVector<IncidentNotice> update(const QVector<Incident>& incidents);
+
+    // Open incidents nobody has acknowledged yet, in the last snapshot given to update().
+    int unacknowledgedCount() const { return m_unacknowledged; }
+    int worstUnacknowledgedRank() const { return m_worstRank; } // -1: none
+
+    // What do-not-disturb lets through: critical (and "error", which the console paints as critical).
+    static bool isCritical(const Incident& incident);
+
+private:
+    QSet<QString> m_announced;  // incident keys already notified
+    QSet<QString> m_held;       // keys held back by do-not-disturb: announced if they turn critical
+    QSet<QString> m_openAlerts; // fingerprints of the open incidents' alerts in the previous snapshot
+    QSet<int> m_soundRanks;
+    bool m_doNotDisturb = false;
+    int m_unacknowledged = 0;
+    int m_worstRank = -1;
+};

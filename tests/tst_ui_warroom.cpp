@@ -1,0 +1,364 @@
+// War-room mode, themes, keyboard and desktop notifications on the Black-Friday fixture: F11 toggles the mode,
+// type grows, the card shows every evidence line, the dark scheme is dark with readable text, severity colours
+// stay apart for colour-blind eyes, the cheat sheet lists every action with its keys, and a new incident
+// notifies once. Screenshots go to the test's temp dir and, when NIGHTWATCH_SCREENSHOT_DIR is set, there.
+
+#include "desktopnotifier.h"
+#include "graphview.h"
+#include "incidentsummarycard.h"
+#include "mainwindow.h"
+#include "runbook/runbooklibrary.h"
+#include "runbookpanel.h"
+#include "shortcutcheatsheet.h"
+#include "theme.h"
+#include "tst_ui_fixture.h"
+#include "warroommode.h"
+
+#include <QAction>
+#include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+class TestUiWarRoom : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanup();
+    void f11TogglesWarRoom();
+    void darkThemeIsDarkAndReadable();
+    void severityColoursAreColourBlindSafe_data();
+    void severityColoursAreColourBlindSafe();
+    void parseScheme();
+    void screenshots_data();
+    void screenshots();
+    void cheatSheetListsEveryAction();
+    void keysReachEveryPanel();
+    void approveNeedsTheRunbookInView();
+    void newIncidentNotifiesOnce();
+
+private:
+    // Shown, active, on the fixture, keyboard in the incident list.
+    static bool showActive(MainWindow& window);
+    void saveShot(QWidget* widget, const QString& name);
+    QTemporaryDir m_dir;
+};
+
+void TestUiWarRoom::initTestCase()
+{
+    qRegisterMetaType<IncidentSnapshotPtr>();
+    QVERIFY(m_dir.isValid());
+}
+
+void TestUiWarRoom::cleanup()
+{
+    Theme::setScheme(Theme::Scheme::Light);
+    Theme::setHighContrast(false);
+}
+
+bool TestUiWarRoom::showActive(MainWindow& window)
+{
+    window.show();
+    window.activateWindow();
+    if (!QTest::qWaitForWindowActive(&window))
+        return false;
+    window.setSnapshot(fixture::blackFridaySnapshot());
+    window.incidentView()->setFocus();
+    return true;
+}
+
+void TestUiWarRoom::saveShot(QWidget* widget, const QString& name)
+{
+    const QPixmap pixmap = widget->grab();
+    QVERIFY(!pixmap.isNull());
+    QVERIFY(pixmap.save(m_dir.filePath(name), "PNG"));
+    const QString dir = qEnvironmentVariable("NIGHTWATCH_SCREENSHOT_DIR");
+    if (!dir.isEmpty())
+        QVERIFY(pixmap.save(QDir(dir).filePath(name), "PNG"));
+}
+
+void TestUiWarRoom::f11TogglesWarRoom()
+{
+    MainWindow window;
+    window.warRoom()->setFullScreenEnabled(false); // the offscreen screen is small; sizes are set below
+    window.resize(1366, 768);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.setSnapshot(fixture::blackFridaySnapshot());
+    IncidentSummaryCard* card = window.summaryCard();
+    const qreal normalFont = QFontInfo(card->font()).pointSizeF();
+    QLabel* evidence = nullptr;
+    for (QLabel* l : card->findChildren<QLabel*>())
+        if (l->text().contains(u"alerted first"_s))
+            evidence = l;
+    QVERIFY(evidence);
+
+    // A fifth evidence line: four are shown and "+1 more (hover)" on a laptop...
+    auto snapshot = std::make_shared<IncidentSnapshot>(*fixture::blackFridaySnapshot());
+    snapshot->incidents[0].rootCauses[0].evidence << u"postgres-main has 200 of 200 connections in use."_s;
+    window.setSnapshot(snapshot);
+    QVERIFY(evidence->text().contains(u"(hover)"_s));
+    QVERIFY(!evidence->text().contains(u"200 of 200"_s));
+
+    window.incidentView()->setFocus();
+    QTest::keyClick(window.incidentView(), Qt::Key_F11);
+    QVERIFY(window.warRoom()->isActive());
+    // ...every line in the war room, where nobody hovers.
+    QVERIFY(card->showsAllEvidence());
+    QVERIFY(evidence->text().contains(u"200 of 200"_s));
+    QVERIFY(!evidence->text().contains(u"(hover)"_s));
+    QVERIFY(QFontInfo(card->font()).pointSizeF() >= normalFont * 1.5);
+    QCOMPARE(window.bottomTabs()->currentIndex(), 1); // the runbook, its step awaiting approval
+    QVERIFY(window.warRoom()->fontScale() > 1.5);
+
+    QTest::keyClick(window.incidentView(), Qt::Key_F11);
+    QVERIFY(!window.warRoom()->isActive());
+    QVERIFY(!card->showsAllEvidence());
+    QCOMPARE(QFontInfo(card->font()).pointSizeF(), normalFont);
+    QCOMPARE(window.bottomTabs()->currentIndex(), 0);
+    QVERIFY(evidence->text().contains(u"(hover)"_s));
+}
+
+void TestUiWarRoom::darkThemeIsDarkAndReadable()
+{
+    MainWindow window;
+    window.show();
+    window.setSnapshot(fixture::blackFridaySnapshot());
+    window.setDarkTheme(true);
+    const QPalette pal = window.palette();
+    QVERIFY(pal.color(QPalette::Window).lightness() < 60);
+    for (QPalette::ColorRole role : {QPalette::WindowText, QPalette::Text})
+        QVERIFY2(Theme::contrastRatio(pal.color(role), pal.color(QPalette::Window)) >= 4.5,
+                 qPrintable(QString::number(Theme::contrastRatio(pal.color(role), pal.color(QPalette::Window)))));
+    QVERIFY(Theme::contrastRatio(pal.color(QPalette::Text), pal.color(QPalette::Base)) >= 4.5);
+    QVERIFY(Theme::contrastRatio(Theme::text(), Theme::panelBackground()) >= 4.5);
+    QVERIFY(Theme::contrastRatio(Theme::secondaryText(), Theme::panelBackground()) >= 4.5);
+    QVERIFY(Theme::contrastRatio(Theme::accentText(), Theme::panelBackground()) >= 4.5);
+    // The card follows: its root cause is painted in the dark scheme's accent.
+    QVERIFY(window.summaryCard()->findChildren<QLabel*>().constFirst()->parentWidget() == window.summaryCard());
+    window.setDarkTheme(false);
+    QVERIFY(window.palette().color(QPalette::Window).lightness() > 200);
+    QVERIFY(Theme::contrastRatio(Theme::text(), Theme::panelBackground()) >= 4.5);
+    QVERIFY(Theme::contrastRatio(Theme::secondaryText(), Theme::panelBackground()) >= 4.5);
+}
+
+void TestUiWarRoom::severityColoursAreColourBlindSafe_data()
+{
+    // Machado et al. 2009 simulation matrices (severity 1.0), applied in linear RGB.
+    QTest::addColumn<bool>("dark");
+    QTest::addColumn<QList<double>>("matrix");
+    const QList<double> protan = {0.152286, 1.052583,  -0.204868, 0.114503, 0.786281,
+                                  0.099216, -0.003882, -0.048116, 1.051998};
+    const QList<double> deutan = {0.367322, 0.860646,  -0.227968, 0.280085, 0.672501,
+                                  0.047413, -0.011820, 0.042940,  0.968881};
+    const QList<double> tritan = {1.255528, -0.076749, -0.178779, -0.078411, 0.930809,
+                                  0.147602, 0.004733,  0.691367,  0.303900};
+    for (bool dark : {false, true}) {
+        const char* scheme = dark ? "dark" : "light";
+        QTest::addRow("%s protanopia", scheme) << dark << protan;
+        QTest::addRow("%s deuteranopia", scheme) << dark << deutan;
+        QTest::addRow("%s tritanopia", scheme) << dark << tritan;
+    }
+}
+
+void TestUiWarRoom::severityColoursAreColourBlindSafe()
+{
+    QFETCH(bool, dark);
+    QFETCH(QList<double>, matrix);
+    Theme::setScheme(dark ? Theme::Scheme::Dark : Theme::Scheme::Light);
+    auto lin = [](double c) { return c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4); };
+    auto unlin = [](double c) {
+        c = qBound(0.0, c, 1.0);
+        return 255 * (c <= 0.0031308 ? 12.92 * c : 1.055 * std::pow(c, 1 / 2.4) - 0.055);
+    };
+    auto simulate = [&](const QColor& c) {
+        const double in[3] = {lin(c.redF()), lin(c.greenF()), lin(c.blueF())};
+        std::array<double, 3> out{};
+        for (int i = 0; i < 3; ++i)
+            out[i] = unlin(matrix[3 * i] * in[0] + matrix[3 * i + 1] * in[1] + matrix[3 * i + 2] * in[2]);
+        return out;
+    };
+    const QStringList severities = {u"critical"_s, u"warning"_s, u"info"_s};
+    for (qsizetype i = 0; i < severities.size(); ++i) {
+        for (qsizetype j = i + 1; j < severities.size(); ++j) {
+            const auto a = simulate(Theme::severityColor(severities.at(i)));
+            const auto b = simulate(Theme::severityColor(severities.at(j)));
+            const double distance = std::hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+            QVERIFY2(distance >= 90,
+                     qPrintable(u"%1 vs %2: %3"_s.arg(severities.at(i), severities.at(j)).arg(distance)));
+        }
+        // And never the colour alone: a shape and the word.
+        QVERIFY(Theme::severityLabel(severities.at(i)).contains(severities.at(i).toUpper()));
+    }
+    QVERIFY(Theme::severityLabel(u"critical"_s) !=
+            Theme::severityLabel(u"warning"_s).replace(u"WARNING"_s, u"CRITICAL"_s));
+}
+
+void TestUiWarRoom::parseScheme()
+{
+    QPalette darkDesktop;
+    darkDesktop.setColor(QPalette::Window, QColor(0x20, 0x20, 0x20));
+    QPalette lightDesktop;
+    lightDesktop.setColor(QPalette::Window, QColor(0xF0, 0xF0, 0xF0));
+    bool ok = false;
+    QCOMPARE(Theme::parseScheme(u"system"_s, darkDesktop, &ok), Theme::Scheme::Dark);
+    QVERIFY(ok);
+    QCOMPARE(Theme::parseScheme(QString(), lightDesktop, &ok), Theme::Scheme::Light);
+    QCOMPARE(Theme::parseScheme(u"Dark"_s, lightDesktop, &ok), Theme::Scheme::Dark);
+    QCOMPARE(Theme::parseScheme(u"light"_s, darkDesktop, &ok), Theme::Scheme::Light);
+    Theme::parseScheme(u"purple"_s, darkDesktop, &ok);
+    QVERIFY(!ok);
+}
+
+void TestUiWarRoom::screenshots_data()
+{
+    QTest::addColumn<bool>("dark");
+    QTest::addColumn<QString>("file");
+    QTest::addRow("dark") << true << u"warroom-dark.png"_s;
+    QTest::addRow("light") << false << u"warroom-light.png"_s;
+}
+
+void TestUiWarRoom::screenshots()
+{
+    QFETCH(bool, dark);
+    QFETCH(QString, file);
+    RunbookLibrary library;
+    library.load(QString());
+    MainWindow window;
+    window.setRunbookLibrary(&library);
+    window.warRoom()->setFullScreenEnabled(false);
+    window.setDarkTheme(dark);
+    window.resize(1920, 1080);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.setSnapshot(fixture::blackFridaySnapshot());
+    window.warRoom()->setActive(true);
+    QVERIFY(window.saveScreenshot(m_dir.filePath(u"scratch.png"_s))); // waits for the graph layout
+    QCOMPARE(window.size(), QSize(1920, 1080));
+    saveShot(&window, file);
+    const QImage image = window.grab().toImage();
+    const QColor corner = image.pixelColor(image.width() - 3, image.height() / 2);
+    QVERIFY2(dark ? corner.lightness() < 80 : corner.lightness() > 180, qPrintable(corner.name()));
+}
+
+void TestUiWarRoom::cheatSheetListsEveryAction()
+{
+    MainWindow window;
+    QVERIFY(showActive(window));
+    QVERIFY(!window.cheatSheet());
+    QTest::keyClick(window.incidentView(), Qt::Key_Question);
+    ShortcutCheatSheet* sheet = window.cheatSheet();
+    QVERIFY(sheet);
+    QVERIFY(sheet->isVisible());
+
+    const QList<QAction*> actions = window.actions();
+    QVERIFY(actions.size() >= 12);
+    QCOMPARE(sheet->table()->rowCount(), actions.size());
+    QSet<QKeySequence> seen;
+    for (QAction* a : actions) {
+        QVERIFY2(!a->shortcuts().isEmpty(), qPrintable(a->text())); // every action has a key
+        for (const QKeySequence& k : a->shortcuts()) {
+            QVERIFY2(!seen.contains(k), qPrintable(k.toString())); // and no key does two things
+            seen.insert(k);
+        }
+        bool listed = false;
+        for (int row = 0; row < sheet->table()->rowCount(); ++row)
+            listed = listed || (sheet->table()->item(row, 1)->text().startsWith(ShortcutCheatSheet::plainText(a)) &&
+                                sheet->table()->item(row, 0)->text() == ShortcutCheatSheet::keysText(a));
+        QVERIFY2(listed, qPrintable(a->text()));
+    }
+    for (const QString& text : {u"War-room mode"_s, u"Approve next runbook step"_s, u"Keyboard shortcuts"_s,
+                                u"Show / hide the incident list"_s})
+        QVERIFY2(!sheet->table()->findItems(text, Qt::MatchStartsWith).isEmpty(), qPrintable(text));
+    sheet->resize(760, sheet->height());
+    saveShot(sheet, u"cheatsheet.png"_s);
+}
+
+void TestUiWarRoom::keysReachEveryPanel()
+{
+    MainWindow window;
+    QVERIFY(showActive(window));
+    QCOMPARE(window.currentIncidentId(), 42);
+    QTest::keyClick(window.incidentView(), Qt::Key_J);
+    QCOMPARE(window.currentIncidentId(), 43);
+    QTest::keyClick(window.incidentView(), Qt::Key_K);
+    QCOMPARE(window.currentIncidentId(), 42);
+
+    // l hides and shows the list; t does nothing harmful without a metrics tab.
+    QTest::keyClick(window.incidentView(), Qt::Key_L);
+    QVERIFY(!window.incidentView()->isVisible());
+    QTest::keyClick(&window, Qt::Key_L);
+    QVERIFY(window.incidentView()->isVisible());
+    QVERIFY(window.incidentView()->hasFocus());
+    QTest::keyClick(window.incidentView(), Qt::Key_T);
+    QCOMPARE(window.chartTabs()->currentIndex(), 0);
+
+    // Ctrl+F and / land in the filter; Esc hands the keyboard back to the list.
+    QTest::keyClick(window.incidentView(), Qt::Key_F, Qt::ControlModifier);
+    QVERIFY(window.filterEdit()->hasFocus());
+    QTest::keyClick(window.filterEdit(), Qt::Key_Escape);
+    QVERIFY(window.incidentView()->hasFocus());
+
+    // Tab walks list → Acknowledge → graph → charts.
+    QTest::keyClick(window.incidentView(), Qt::Key_Tab);
+    QCOMPARE(QApplication::focusWidget(), window.summaryCard()->acknowledgeButton());
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+    QCOMPARE(QApplication::focusWidget(), window.graphView());
+
+    // d toggles do-not-disturb.
+    window.incidentView()->setFocus();
+    QTest::keyClick(window.incidentView(), Qt::Key_D);
+    QVERIFY(window.notifier()->doNotDisturb());
+    QTest::keyClick(window.incidentView(), Qt::Key_D);
+    QVERIFY(!window.notifier()->doNotDisturb());
+}
+
+void TestUiWarRoom::approveNeedsTheRunbookInView()
+{
+    RunbookLibrary library;
+    library.load(QString());
+    MainWindow window;
+    window.setRunbookLibrary(&library);
+    QVERIFY(showActive(window));
+    QSignalSpy states(window.runbookPanel(), &RunbookPanel::stepStateChanged);
+    QCOMPARE(window.bottomTabs()->currentIndex(), 0);
+    // First press: the runbook comes into view, nothing is approved yet.
+    QTest::keyClick(window.incidentView(), Qt::Key_Return, Qt::ControlModifier);
+    QCOMPARE(window.bottomTabs()->currentIndex(), 1);
+    QCOMPARE(states.size(), 0);
+    // The proposed runbook's parameters may need values first; approveNextStep() never runs what cannot run.
+    const bool approvable =
+        window.runbookPanel()->stepModel()->rowCount() > 0 && window.runbookPanel()->stepModel()->canApprove(0);
+    window.incidentView()->setFocus();
+    QTest::keyClick(window.incidentView(), Qt::Key_Return, Qt::ControlModifier);
+    QCOMPARE(states.size() > 0, approvable);
+}
+
+void TestUiWarRoom::newIncidentNotifiesOnce()
+{
+    MainWindow window;
+    QSignalSpy notices(window.notifier(), &DesktopNotifier::notified);
+    window.setSnapshot(fixture::blackFridaySnapshot());
+    QCOMPARE(notices.size(), 1); // 42 is triggered; 43 is acknowledged, 40 resolved
+    QCOMPARE(notices.at(0).at(0).value<IncidentNotice>().incidentId, 42);
+    QVERIFY(window.notifier()->toolTip().contains(u"1 unacknowledged incident"_s));
+    QVERIFY(window.notifier()->lastMessage().contains(u"postgres-main"_s));
+    window.setSnapshot(fixture::blackFridaySnapshot());
+    window.setSnapshot(fixture::blackFridaySnapshot());
+    QCOMPARE(notices.size(), 1);
+}
+
+QTEST_MAIN(TestUiWarRoom)
+#include "tst_ui_warroom.moc"
