@@ -270,34 +270,11 @@ void MainWindow::setIncidentMetrics(IncidentMetrics* metrics)
     m_chartTabs->setTabVisible(1, metrics != nullptr);
     if (metrics) {
         connect(metrics, &IncidentMetrics::finished, m_metricsView, &MetricChartsView::showResult);
-        connect(metrics, &IncidentMetrics::finished, this, [this](const IncidentMetricsResult& result) {
-            if (result.incidentKey != m_currentKey || !result.focusService.isEmpty())
-                return;
-            m_metricEvidence.clear();
-            for (const IncidentMetricsResult::RootEvidence& e : result.evidence)
-                m_metricEvidence.insert(e.service, e.evidence);
-            if (const Incident* incident = m_incidentModel->incidentAt(m_incidentModel->rowOfKey(m_currentKey)))
-                m_card->setIncident(withMetricEvidence(*incident));
-        });
         m_chartTabs->setCurrentIndex(1);
         // Series need room to be read: the charts take width from the card and the graph.
         m_topSplitter->setSizes({270, 380, 440});
     }
     showCurrentIncident();
-}
-
-Incident MainWindow::withMetricEvidence(Incident incident) const
-{
-    // What Prometheus showed backs (or not) each candidate in the same plain words as the rest of its evidence;
-    // the strongest two sentences, the panel holds the rest.
-    if (incident.key != m_metricsKey)
-        return incident;
-    for (RootCauseCandidate& c : incident.rootCauses) {
-        const QStringList sentences = m_metricEvidence.value(c.service).mid(0, 2);
-        for (qsizetype i = 0; i < sentences.size(); ++i) // after the graph's reason, before the rest
-            c.evidence.insert(qMin<qsizetype>(1 + i, c.evidence.size()), sentences.at(i));
-    }
-    return incident;
 }
 
 void MainWindow::toggleRunbooks()
@@ -602,7 +579,7 @@ void MainWindow::showCurrentIncident()
         return;
     }
     const RootCauseCandidate* top = incident->topCause();
-    m_card->setIncident(withMetricEvidence(*incident));
+    m_card->setIncident(*incident);
     m_alertModel->setRootCause(top ? top->service : QString());
     m_alertModel->setAlerts(incident->alerts);
     m_graphView->showIncident(m_snapshot ? m_snapshot->graph : nullptr, *incident);
@@ -613,7 +590,6 @@ void MainWindow::showCurrentIncident()
         // Asked again when the incident changes or grows, not on every refresh of the same picture.
         m_metricsKey = incident->key;
         m_metricsAlerts = incident->alerts.size();
-        m_metricEvidence.clear();
         m_metricsView->setIncident(*incident, m_snapshot ? m_snapshot->changes : QVector<ChangeEvent>());
         m_metrics->setGraph(m_snapshot ? m_snapshot->graph : nullptr);
         m_metrics->load(*incident);

@@ -103,7 +103,6 @@ private:
     void showCurrentIncident();
     void updateFilterStatus();
     void requestNote();
-    Incident withMetricEvidence(Incident incident) const;
     void applyTheme(); // Theme's current scheme on the chrome; the canvases stay paper-light
     void setUpTabOrder();
 
@@ -134,9 +133,8 @@ private:
     QSplitter* m_topSplitter = nullptr;
     MetricChartsView* m_metricsView = nullptr;
     IncidentMetrics* m_metrics = nullptr;
-    QString m_metricsKey;                         // incident whose metrics were last asked for
-    QHash<QString, QStringList> m_metricEvidence; // by candidate service, for m_metricsKey
-    qsizetype m_metricsAlerts = 0;                // and how many alerts it had then: refreshes alone do not re-query
+    QString m_metricsKey;          // incident whose metrics were last asked for
+    qsizetype m_metricsAlerts = 0; // and how many alerts it had then: refreshes alone do not re-query
     RunbookPanel* m_runbookPanel = nullptr;
     QWidget* m_header = nullptr;
     QLabel* m_brand = nullptr;

@@ -105,6 +105,7 @@ int main(int argc, char** argv)
         metrics.setServers(prometheusUrls);
         window.setIncidentMetrics(&metrics);
     }
+    config->prometheusUrls = prometheusUrls; // the same series, as diagnosis evidence on the pipeline's side
     ConsoleRuntime runtime(*config);
     QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &window, &MainWindow::setSnapshot);
     QObject::connect(&runtime, &ConsoleRuntime::started, &window, [&](bool ok, const QString& why) {

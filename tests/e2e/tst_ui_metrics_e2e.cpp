@@ -383,8 +383,6 @@ void TestUiMetricsE2E::consoleShowsGraphAndChartsSideBySide()
     QTRY_VERIFY2(window.metricsView()->plotColumns() > 40,
                  qPrintable(QString::number(window.metricsView()->plotColumns())));
     QVERIFY(window.metricsView()->seriesCount() >= 11);
-    // The card backs the top candidate with what Prometheus showed, in plain words.
-    QTRY_VERIFY(window.summaryCard()->evidence().join(u' ').contains(u"connections rose"_s));
     // A refresh of the same incident does not ask Prometheus again.
     window.setSnapshot(snapshot);
     QVERIFY(!finished.wait(500));
