@@ -29,6 +29,8 @@ private Q_SLOTS:
 
 private:
     std::optional<Runbook> loadRunbook(const QString& yaml, QString* error);
+    // Approves and runs the first step against our Prometheus; nullopt when it never finished.
+    std::optional<RunbookRun> runFirstStep(const ResolvedRunbook& resolved);
 
     QNetworkAccessManager m_nam;
     testsupport::PrometheusProcess m_prometheus;
@@ -41,6 +43,18 @@ std::optional<Runbook> TestRunbookPromql::loadRunbook(const QString& yaml, QStri
     if (!testsupport::writeTestFile(path, yaml.toUtf8(), error))
         return std::nullopt;
     return RunbookLoader::loadFile(path, error);
+}
+
+std::optional<RunbookRun> TestRunbookPromql::runFirstStep(const ResolvedRunbook& resolved)
+{
+    PrometheusClient client(m_prometheus.url());
+    StepExecutor executor;
+    executor.setPrometheus(&client);
+    QSignalSpy finished(&executor, &StepExecutor::stepFinished);
+    const ResolvedStep& step = resolved.steps.front();
+    if (!executor.run(resolved.id, step, ApprovalToken::mint(resolved.id, step)) || !finished.wait(30'000))
+        return std::nullopt;
+    return finished.constFirst().constFirst().value<RunbookRun>();
 }
 
 void TestRunbookPromql::initTestCase()
@@ -107,17 +121,11 @@ void TestRunbookPromql::verify()
     const auto resolved = ParamResolver::resolve(*runbook, {}, &error);
     QVERIFY2(resolved, qPrintable(error));
 
-    PrometheusClient client(m_prometheus.url());
-    StepExecutor executor;
-    executor.setPrometheus(&client);
-    QSignalSpy finished(&executor, &StepExecutor::stepFinished);
-    const ResolvedStep& step = resolved->steps.front();
-    QVERIFY(executor.run(resolved->id, step, ApprovalToken::mint(resolved->id, step)));
-    QVERIFY(finished.wait(30'000));
-    const RunbookRun run = finished.constFirst().constFirst().value<RunbookRun>();
-    QVERIFY2(verifyName(run.verify) == verify, qPrintable(verifyName(run.verify) + u": "_s + run.error));
+    const std::optional<RunbookRun> run = runFirstStep(*resolved);
+    QVERIFY(run);
+    QVERIFY2(verifyName(run->verify) == verify, qPrintable(verifyName(run->verify) + u": "_s + run->error));
     QCOMPARE(QFile::exists(marker), rolledBack);
-    QVERIFY2(run.error.contains(errorPart), qPrintable(run.error));
+    QVERIFY2(run->error.contains(errorPart), qPrintable(run->error));
 }
 
 void TestRunbookPromql::hostileValueStaysInItsString()
@@ -146,14 +154,9 @@ void TestRunbookPromql::hostileValueStaysInItsString()
     QVERIFY2(resolved, qPrintable(error));
     QCOMPARE(resolved->steps.front().verifyPromql, uR"(up{job="nope\"} or vector(1) or up{job=\""} == 1)"_s);
 
-    PrometheusClient client(m_prometheus.url());
-    StepExecutor executor;
-    executor.setPrometheus(&client);
-    QSignalSpy finished(&executor, &StepExecutor::stepFinished);
-    const ResolvedStep& step = resolved->steps.front();
-    QVERIFY(executor.run(resolved->id, step, ApprovalToken::mint(resolved->id, step)));
-    QVERIFY(finished.wait(30'000));
-    QCOMPARE(verifyName(finished.constFirst().constFirst().value<RunbookRun>().verify), u"failed"_s);
+    const std::optional<RunbookRun> run = runFirstStep(*resolved);
+    QVERIFY(run);
+    QCOMPARE(verifyName(run->verify), u"failed"_s);
 }
 
 QTEST_GUILESS_MAIN(TestRunbookPromql)
