@@ -167,6 +167,8 @@ bool Pipeline::openHere(const Options& options, QString* error)
         return false;
     m_runbookRuns.clear();
     for (const Incident& inc : std::as_const(m_incidents)) {
+        if (inc.id <= 0)
+            continue; // not stored (yet): nothing can have been run for it
         if (QVector<RunbookRun> runs = m_store->runbookRuns(inc.id); !runs.isEmpty())
             m_runbookRuns.insert(inc.id, std::move(runs));
     }
