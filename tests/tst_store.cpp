@@ -130,6 +130,9 @@ private Q_SLOTS:
     void actionStateChanges_data();
     void actionStateChanges();
     void actionOnMissingIncidentFails();
+    void lifecycleTimesAndUsers();
+    void resolutionRoundTrip_data();
+    void resolutionRoundTrip();
     void mergedIncidentsAreHidden();
     void changesRoundTrip();
     void unicodeLabelsRoundTrip_data();
@@ -570,6 +573,87 @@ void TestStore::actionOnMissingIncidentFails()
     QVERIFY(!store.recordAction(id, QString(), {}, &error)); // no kind
     QVERIFY(store.actions(12345).isEmpty());
     QVERIFY(store.actions(id).isEmpty());
+}
+
+void TestStore::lifecycleTimesAndUsers()
+{
+    Store store(u"tst-lifecycle"_s);
+    QVERIFY(openStore(store));
+    const qint64 id = store.saveIncident(makeIncident(u"k"_s, {makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0)}),
+                                         nullptr);
+    const QDateTime t0 = QDateTime::fromString(u"2026-03-01T03:00:00Z"_s, Qt::ISODate);
+    QString error;
+    QVERIFY2(store.recordAction(id, u"ack"_s, {}, &error, t0.addSecs(120)), qPrintable(error));
+    QVERIFY(store.recordAction(id, u"mitigate"_s, {}, &error, t0.addSecs(600)));
+    QVERIFY(store.recordAction(id, u"mitigate"_s, {}, &error, t0.addSecs(700))); // the first one counts
+    QVERIFY(store.recordAction(id, u"resolve"_s, {}, &error, t0.addSecs(1800)));
+    QVERIFY(store.recordAction(id, u"mitigate"_s, {}, &error, t0.addSecs(1900))); // does not reopen
+
+    const auto loaded = store.loadIncident(id);
+    QCOMPARE(loaded->state, Incident::State::Resolved);
+    QCOMPARE(loaded->acknowledgedAt, t0.addSecs(120));
+    QCOMPARE(loaded->mitigatedAt, t0.addSecs(600));
+    QCOMPARE(loaded->resolvedAt, t0.addSecs(1800));
+    QCOMPARE(loaded->mitigatedBy, Store::currentUser());
+    QCOMPARE(loaded->resolvedBy, Store::currentUser());
+    QCOMPARE(store.actions(id).size(), 5);
+    QCOMPARE(store.actions(id).at(3).at, t0.addSecs(1800));
+}
+
+void TestStore::resolutionRoundTrip_data()
+{
+    QTest::addColumn<QString>("runbook");
+    QTest::addColumn<QString>("step");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("right"); // -1: not answered
+    QTest::addColumn<int>("actionable");
+
+    QTest::addRow("runbook step, right, actionable") << u"RB-DB-001"_s << u"restart-pool"_s << QString() << 1 << 1;
+    QTest::addRow("something else, wrong") << QString() << QString() << u"rolled back v3.2.2 by hand — ça marche"_s << 0
+                                           << 1;
+    QTest::addRow("noise, nothing answered") << QString() << QString() << QString() << -1 << 0;
+}
+
+void TestStore::resolutionRoundTrip()
+{
+    QFETCH(QString, runbook);
+    QFETCH(QString, step);
+    QFETCH(QString, text);
+    QFETCH(int, right);
+    QFETCH(int, actionable);
+
+    Store store(u"tst-resolution"_s);
+    QVERIFY(openStore(store));
+    const qint64 id = store.saveIncident(makeIncident(u"k"_s, {makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0)}),
+                                         nullptr);
+    QVERIFY(!store.resolution(id).has_value());
+    const auto answer = [](int v) { return v < 0 ? std::optional<bool>() : std::optional<bool>(v == 1); };
+    Resolution r;
+    r.incidentId = id;
+    r.fixedByRunbook = runbook;
+    r.fixedByStep = step;
+    r.fixedByText = text;
+    r.rootCause = u"postgres-main"_s;
+    r.suggestionRight = answer(right);
+    r.actionable = answer(actionable);
+    QString error;
+    QVERIFY2(store.recordResolution(r, &error), qPrintable(error));
+
+    const auto loaded = store.resolution(id);
+    QVERIFY(loaded.has_value());
+    QCOMPARE(loaded->incidentId, id);
+    QCOMPARE(loaded->fixedByRunbook, runbook);
+    QCOMPARE(loaded->fixedByStep, step);
+    QCOMPARE(loaded->fixedByText, text);
+    QCOMPARE(loaded->rootCause, u"postgres-main"_s);
+    QCOMPARE(loaded->suggestionRight, answer(right));
+    QCOMPARE(loaded->actionable, answer(actionable));
+    QCOMPARE(loaded->user, Store::currentUser());
+    QVERIFY(loaded->at.isValid());
+
+    r.incidentId = id + 1000;
+    QVERIFY(!store.recordResolution(r, &error));
+    QVERIFY(error.contains(QString::number(id + 1000)));
 }
 
 void TestStore::mergedIncidentsAreHidden()

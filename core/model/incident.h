@@ -30,6 +30,10 @@ struct Incident
     State state = State::Triggered;
     QDateTime acknowledgedAt;
     QString acknowledgedBy;
+    QDateTime mitigatedAt; // first time it was marked mitigated; kept when later resolved
+    QString mitigatedBy;
+    QDateTime resolvedAt; // when an engineer resolved it (alerts clearing alone do not resolve it)
+    QString resolvedBy;
     int notificationCount = 0; // deliveries behind these alerts, for "31 alerts -> 1 incident"
     QString severity;          // highest member severity: critical > warning > info
 

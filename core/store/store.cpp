@@ -34,7 +34,8 @@ enum Stmt
     MarkMerged,
     InsertAction,
     AckIncident,
-    SetIncidentState,
+    MitigateIncident,
+    ResolveIncident,
     SelectActions,
     SelectIncident,
     SelectIncidents,
@@ -47,6 +48,8 @@ enum Stmt
     CountAlerts,
     InsertRunbookRun,
     SelectRunbookRuns,
+    UpsertResolution,
+    SelectResolution,
     StmtCount
 };
 
@@ -132,16 +135,23 @@ const QString& sqlOf(Stmt id)
         u"UPDATE incidents SET state = CASE WHEN state = 'triggered' THEN 'acknowledged' ELSE state END, "
         "acknowledged_at = coalesce(acknowledged_at, ?), acknowledged_by = coalesce(acknowledged_by, ?), "
         "updated_at = ? WHERE id = ?"_s,
-        // SetIncidentState
-        u"UPDATE incidents SET state = ?, updated_at = ? WHERE id = ?"_s,
+        // MitigateIncident: the first mitigation counts; a resolved incident stays resolved.
+        u"UPDATE incidents SET state = CASE WHEN state = 'resolved' THEN state ELSE 'mitigated' END, "
+        "mitigated_at = coalesce(mitigated_at, ?), mitigated_by = coalesce(mitigated_by, ?), "
+        "updated_at = ? WHERE id = ?"_s,
+        // ResolveIncident: the first resolve is the one MTTR counts.
+        u"UPDATE incidents SET state = 'resolved', resolved_at = coalesce(resolved_at, ?), "
+        "resolved_by = coalesce(resolved_by, ?), updated_at = ? WHERE id = ?"_s,
         // SelectActions
         u"SELECT incident_id, kind, note, at, user FROM actions WHERE incident_id = ? ORDER BY id"_s,
         // SelectIncident
         u"SELECT id, key, state, severity, first_alert_at, last_alert_at, notification_count, acknowledged_at, "
-        "acknowledged_by, affected_services FROM incidents WHERE id = ?"_s,
+        "acknowledged_by, affected_services, mitigated_at, mitigated_by, resolved_at, resolved_by FROM incidents "
+        "WHERE id = ?"_s,
         // SelectIncidents
         u"SELECT id, key, state, severity, first_alert_at, last_alert_at, notification_count, acknowledged_at, "
-        "acknowledged_by, affected_services FROM incidents WHERE merged_into IS NULL "
+        "acknowledged_by, affected_services, mitigated_at, mitigated_by, resolved_at, resolved_by FROM incidents "
+        "WHERE merged_into IS NULL "
         "ORDER BY last_alert_at DESC, id DESC LIMIT ?"_s,
         // SelectMembers: LEFT JOIN so a member whose alert row is missing still appears (by fingerprint).
         u"SELECT ia.fingerprint, ia.inhibited, ia.inhibited_by, a.labels, a.annotations, a.status, a.starts_at, "
@@ -172,6 +182,16 @@ const QString& sqlOf(Stmt id)
         u"SELECT id, at, user, incident_id, runbook_id, step, kind, argv, approval, approved_at, exit_code, outcome, "
         "duration_ms, output_digest, verify_result, rolled_back, rollback_exit_code, log_file, error "
         "FROM runbook_runs WHERE ? IS NULL OR incident_id = ? ORDER BY id"_s,
+        // UpsertResolution: answering again (a reopened incident resolved twice) replaces the answer.
+        u"INSERT INTO resolutions(incident_id, at, user, fixed_by_runbook, fixed_by_step, fixed_by_text, root_cause, "
+        "suggestion_right, actionable) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(incident_id) DO UPDATE SET at = excluded.at, user = excluded.user, "
+        "fixed_by_runbook = excluded.fixed_by_runbook, fixed_by_step = excluded.fixed_by_step, "
+        "fixed_by_text = excluded.fixed_by_text, root_cause = excluded.root_cause, "
+        "suggestion_right = excluded.suggestion_right, actionable = excluded.actionable"_s,
+        // SelectResolution
+        u"SELECT incident_id, at, user, fixed_by_runbook, fixed_by_step, fixed_by_text, root_cause, suggestion_right, "
+        "actionable FROM resolutions WHERE incident_id = ?"_s,
     };
     return sql[id];
 }
@@ -261,6 +281,10 @@ Incident incidentFromRow(const QSqlQuery& q)
     inc.acknowledgedAt = timeOf(q.value(7));
     inc.acknowledgedBy = q.value(8).toString();
     inc.affectedServices = LabelJson::decodeList(q.value(9).toString());
+    inc.mitigatedAt = timeOf(q.value(10));
+    inc.mitigatedBy = q.value(11).toString();
+    inc.resolvedAt = timeOf(q.value(12));
+    inc.resolvedBy = q.value(13).toString();
     return inc;
 }
 
@@ -880,7 +904,8 @@ bool Store::markMerged(const QString& key, qint64 intoId, QString* error)
     return true;
 }
 
-bool Store::recordAction(qint64 incidentId, const QString& kind, const QString& note, QString* error)
+bool Store::recordAction(qint64 incidentId, const QString& kind, const QString& note, QString* error,
+                         const QDateTime& when)
 {
     if (!m_impl)
         return fail(u"store is not open"_s, error);
@@ -890,8 +915,9 @@ bool Store::recordAction(qint64 incidentId, const QString& kind, const QString& 
     QSqlQuery* exists = m_impl->statement(IncidentExists, &why);
     QSqlQuery* insert = exists ? m_impl->statement(InsertAction, &why) : nullptr;
     QSqlQuery* ack = insert ? m_impl->statement(AckIncident, &why) : nullptr;
-    QSqlQuery* setState = ack ? m_impl->statement(SetIncidentState, &why) : nullptr;
-    if (!setState)
+    QSqlQuery* mitigate = ack ? m_impl->statement(MitigateIncident, &why) : nullptr;
+    QSqlQuery* resolve = mitigate ? m_impl->statement(ResolveIncident, &why) : nullptr;
+    if (!resolve)
         return fail(why, error);
 
     SqlTransaction tx(m_impl->db);
@@ -903,7 +929,7 @@ bool Store::recordAction(qint64 incidentId, const QString& kind, const QString& 
     if (!found)
         return fail(u"cannot record %1: no incident with id %2"_s.arg(kind).arg(incidentId), error);
 
-    const qint64 at = QDateTime::currentMSecsSinceEpoch();
+    const qint64 at = when.isValid() ? when.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
     const QString user = currentUser();
     insert->bindValue(0, incidentId);
     insert->bindValue(1, kind);
@@ -913,18 +939,15 @@ bool Store::recordAction(qint64 incidentId, const QString& kind, const QString& 
     if (!insert->exec())
         return fail(u"cannot record %1: %2"_s.arg(kind, describe(insert->lastError())), error);
 
-    QSqlQuery* update = nullptr;
-    if (kind == u"ack") {
-        ack->bindValue(0, at);
-        ack->bindValue(1, user);
-        ack->bindValue(2, at);
-        ack->bindValue(3, incidentId);
-        update = ack;
-    } else if (kind == u"mitigate" || kind == u"resolve") {
-        setState->bindValue(0, kind == u"resolve" ? u"resolved"_s : u"mitigated"_s);
-        setState->bindValue(1, at);
-        setState->bindValue(2, incidentId);
-        update = setState;
+    QSqlQuery* update = kind == u"ack"        ? ack
+                        : kind == u"mitigate" ? mitigate
+                        : kind == u"resolve"  ? resolve
+                                              : nullptr;
+    if (update) {
+        update->bindValue(0, at);
+        update->bindValue(1, user);
+        update->bindValue(2, at);
+        update->bindValue(3, incidentId);
     }
     if (update && !update->exec())
         return fail(u"cannot apply %1: %2"_s.arg(kind, describe(update->lastError())), error);
@@ -1258,4 +1281,69 @@ QVector<RunbookRun> Store::runbookRuns(std::optional<qint64> incidentId) const
     }
     q->finish();
     return out;
+}
+
+bool Store::recordResolution(const Resolution& resolution, QString* error)
+{
+    if (!m_impl)
+        return fail(u"store is not open"_s, error);
+    QString why;
+    QSqlQuery* exists = m_impl->statement(IncidentExists, &why);
+    QSqlQuery* upsert = exists ? m_impl->statement(UpsertResolution, &why) : nullptr;
+    if (!upsert)
+        return fail(why, error);
+    exists->bindValue(0, resolution.incidentId);
+    const bool found = exists->exec() && exists->next();
+    exists->finish();
+    if (!found)
+        return fail(u"cannot record a resolution: no incident with id %1"_s.arg(resolution.incidentId), error);
+
+    const auto boolOrNull = [](const std::optional<bool>& b) { return b ? QVariant(*b ? 1 : 0) : QVariant(); };
+    const QDateTime at = resolution.at.isValid() ? resolution.at : QDateTime::currentDateTimeUtc();
+    upsert->bindValue(0, resolution.incidentId);
+    upsert->bindValue(1, at.toMSecsSinceEpoch());
+    upsert->bindValue(2, currentUser());
+    upsert->bindValue(3, text(resolution.fixedByRunbook));
+    upsert->bindValue(4, text(resolution.fixedByStep));
+    upsert->bindValue(5, text(resolution.fixedByText));
+    upsert->bindValue(6, text(resolution.rootCause));
+    upsert->bindValue(7, boolOrNull(resolution.suggestionRight));
+    upsert->bindValue(8, boolOrNull(resolution.actionable));
+    if (!upsert->exec())
+        return fail(u"cannot record a resolution: "_s + describe(upsert->lastError()), error);
+    return true;
+}
+
+std::optional<Resolution> Store::resolution(qint64 incidentId) const
+{
+    if (!m_impl)
+        return std::nullopt;
+    QString why;
+    QSqlQuery* q = m_impl->statement(SelectResolution, &why);
+    if (!q) {
+        fail(why, nullptr);
+        return std::nullopt;
+    }
+    q->bindValue(0, incidentId);
+    if (!q->exec()) {
+        fail(describe(q->lastError()), nullptr);
+        return std::nullopt;
+    }
+    if (!q->next()) {
+        q->finish();
+        return std::nullopt;
+    }
+    const auto boolOrNone = [](const QVariant& v) { return v.isNull() ? std::optional<bool>() : v.toBool(); };
+    Resolution r;
+    r.incidentId = q->value(0).toLongLong();
+    r.at = timeOf(q->value(1));
+    r.user = q->value(2).toString();
+    r.fixedByRunbook = q->value(3).toString();
+    r.fixedByStep = q->value(4).toString();
+    r.fixedByText = q->value(5).toString();
+    r.rootCause = q->value(6).toString();
+    r.suggestionRight = boolOrNone(q->value(7));
+    r.actionable = boolOrNone(q->value(8));
+    q->finish();
+    return r;
 }

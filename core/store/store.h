@@ -15,6 +15,7 @@
 #include "model/alert.h"
 #include "model/changeevent.h"
 #include "model/incident.h"
+#include "model/resolution.h"
 #include "model/runbookrun.h"
 
 #include <QDateTime>
@@ -56,9 +57,16 @@ public:
     bool markMerged(const QString& key, qint64 intoId, QString* error);
 
     // Records a human decision with time and OS user. "ack" also sets the incident Acknowledged
-    // with acknowledged_at/by, "mitigate" sets Mitigated, "resolve" sets Resolved; other kinds
-    // ("note", "approve", ...) are recorded only.
-    bool recordAction(qint64 incidentId, const QString& kind, const QString& note, QString* error);
+    // with acknowledged_at/by, "mitigate" sets Mitigated with mitigated_at/by, "resolve" sets Resolved
+    // with resolved_at/by (the first of each counts for MTTA/MTTR); other kinds ("note", "approve",
+    // ...) are recorded only. when defaults to now (an import or a seeded history passes its own).
+    bool recordAction(qint64 incidentId, const QString& kind, const QString& note, QString* error,
+                      const QDateTime& when = {});
+
+    // The engineer's answer at resolve time, one per incident (a second answer replaces the first).
+    // user is always currentUser(); at defaults to now.
+    bool recordResolution(const Resolution& resolution, QString* error);
+    std::optional<Resolution> resolution(qint64 incidentId) const;
 
     struct Action
     {

@@ -132,6 +132,33 @@ const QVector<QStringList>& migrations()
             ))sql"_s,
             u"CREATE INDEX runbook_runs_by_incident ON runbook_runs(incident_id, id)"_s,
         },
+        // v4: the lifecycle with who and when for every step (MTTA needs the ack, MTTR the resolve) and
+        // the engineer's answer at resolve time. Old mitigate/resolve actions are back-filled.
+        {
+            u"ALTER TABLE incidents ADD COLUMN mitigated_at INTEGER"_s,
+            u"ALTER TABLE incidents ADD COLUMN mitigated_by TEXT"_s,
+            u"ALTER TABLE incidents ADD COLUMN resolved_at INTEGER"_s,
+            u"ALTER TABLE incidents ADD COLUMN resolved_by TEXT"_s,
+            uR"sql(UPDATE incidents SET
+                mitigated_at = (SELECT min(at) FROM actions WHERE incident_id = incidents.id AND kind = 'mitigate'),
+                mitigated_by = (SELECT user FROM actions WHERE incident_id = incidents.id AND kind = 'mitigate'
+                                ORDER BY at, id LIMIT 1),
+                resolved_at = (SELECT min(at) FROM actions WHERE incident_id = incidents.id AND kind = 'resolve'),
+                resolved_by = (SELECT user FROM actions WHERE incident_id = incidents.id AND kind = 'resolve'
+                               ORDER BY at, id LIMIT 1))sql"_s,
+            uR"sql(CREATE TABLE resolutions (
+                incident_id INTEGER PRIMARY KEY NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+                at INTEGER NOT NULL,
+                user TEXT NOT NULL,
+                fixed_by_runbook TEXT NOT NULL DEFAULT '', -- runbook id when a proposed runbook fixed it
+                fixed_by_step TEXT NOT NULL DEFAULT '',    -- its step, '' for the whole runbook
+                fixed_by_text TEXT NOT NULL DEFAULT '',    -- what else fixed it, in the engineer's words
+                root_cause TEXT NOT NULL DEFAULT '',       -- the service the engineer confirms as the cause
+                suggestion_right INTEGER,                  -- was the top candidate right? NULL: not answered
+                actionable INTEGER                         -- was the page actionable? NULL: not answered
+            ))sql"_s,
+            u"CREATE INDEX incidents_by_first_alert ON incidents(first_alert_at)"_s,
+        },
     };
     return steps;
 }
