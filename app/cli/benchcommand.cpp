@@ -50,6 +50,7 @@ struct Sizes
     int inFlight = 4;    // concurrent deliveries over loopback
     int incidentAlerts = 2000;
     int diagnoseRuns = 50;
+    bool inProcessOnly = false; // stop after the in-process ingest: the loop to profile
 };
 
 int fail(const QString& message)
@@ -563,6 +564,10 @@ int runStorm(const Sizes& sizes, quint32 seed, bool asJson)
     out["ingest_parse_s"] = std::round(inProcess.parseSeconds * 1000) / 1000;
     out["ingest_pipeline_s"] = std::round((inProcess.seconds - inProcess.parseSeconds) * 1000) / 1000;
     out["rss_mb"] = std::round(rssMb() * 10) / 10;
+    if (sizes.inProcessOnly) {
+        std::printf("%s\n", out.dump(asJson ? 2 : -1).c_str());
+        return 0;
+    }
 
     progress(u"webhook ingest over loopback"_s);
     const double overHttp = receiverIngest(webhookBodies, notifications, sizes.inFlight, generator.graph(), &error);
@@ -717,7 +722,9 @@ int runBenchCommand(const QStringList& args)
                                    u"Instead: reliability table of top-candidate confidence on the scenarios in DIR "
                                    "(shared/scenarios/generate.py --suite)."_s,
                                    u"dir"_s);
-    parser.addOptions({json, quick, seed, suite});
+    const QCommandLineOption inProcessOnly(u"in-process-only"_s,
+                                           u"Stop after the in-process ingest figures (the loop to profile)."_s);
+    parser.addOptions({json, quick, seed, suite, inProcessOnly});
     parser.addHelpOption();
     if (!parser.parse(QStringList{u"bench"_s} + args))
         return fail(parser.errorText());
@@ -741,5 +748,6 @@ int runBenchCommand(const QStringList& args)
         sizes.incidentAlerts = 200;
         sizes.diagnoseRuns = 10;
     }
+    sizes.inProcessOnly = parser.isSet(inProcessOnly);
     return runStorm(sizes, seedValue, parser.isSet(json));
 }
