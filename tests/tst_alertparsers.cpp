@@ -3,6 +3,7 @@
 
 #include "ingest/alertmanagerapiparser.h"
 #include "ingest/alertmanagerwebhookparser.h"
+#include "ingest/alertmanagerwebhooksax.h"
 #include "ingest/alertsink.h"
 #include "ingest/replaysource.h"
 #include "ingest/scenarioreader.h"
@@ -85,6 +86,8 @@ private Q_SLOTS:
     void webhookEmptyAlerts();
     void webhookUnicodeAndUnknownFields();
     void webhookFingerprintFallback();
+    void webhookFastPathMatchesDom_data();
+    void webhookFastPathMatchesDom();
 
     void apiAlerts();
     void apiInvalid_data();
@@ -254,6 +257,90 @@ void TestAlertParsers::webhookInvalid()
     QVERIFY(!w);
     QVERIFY2(error.contains(expectedError), qPrintable(u"got: "_s + error));
     QVERIFY(!error.contains(u'\n'));
+    // The SAX fast path must never accept what the DOM reader rejects.
+    QVERIFY(!AlertmanagerWebhookSax::read(body, QDateTime::currentDateTimeUtc(), u"webhook:test"_s));
+}
+
+void TestAlertParsers::webhookFastPathMatchesDom_data()
+{
+    QTest::addColumn<QByteArray>("body");
+
+    auto row = [](const char* tag, const std::function<void(json&)>& mutate) {
+        json j = goodWebhook();
+        mutate(j);
+        QTest::addRow("%s", tag) << bytes(j);
+    };
+    row("as sent", [](json&) {});
+    row("no alerts", [](json& j) { j["alerts"] = json::array(); });
+    row("unknown fields of every type", [](json& j) {
+        j["truncatedAlerts"] = 7;
+        j["routeLabels"] = {{"team", "db"}, {"nested", {{"deep", json::array({1, json::object(), "x"})}}}};
+        j["flag"] = true;
+        j["ratio"] = 0.5;
+        j["alerts"][1]["extra"] = json::array({json::array(), json::object({{"a", nullptr}})});
+    });
+    row("nulls for optional fields", [](json& j) {
+        j["groupKey"] = nullptr;
+        j["commonAnnotations"] = nullptr;
+        j["alerts"][0]["endsAt"] = nullptr;
+        j["alerts"][0]["annotations"] = nullptr;
+        j["alerts"][0]["generatorURL"] = nullptr;
+        j["alerts"][0]["fingerprint"] = nullptr;
+    });
+    row("truncatedAlerts not a number", [](json& j) { j["truncatedAlerts"] = "many"; });
+    row("unicode and escapes", [](json& j) {
+        j["alerts"][0]["labels"]["サービス"] = "データベース 🚀";
+        j["alerts"][0]["labels"]["équipe"] = "paie\"ments\"\n\t\u0001";
+        j["alerts"][2]["annotations"]["description"] = "Ünïcödé ✓";
+    });
+    row("no fingerprints", [](json& j) {
+        for (auto& a : j["alerts"])
+            a.erase("fingerprint");
+    });
+    row("numeric offset and fractions", [](json& j) {
+        j["alerts"][0]["startsAt"] = "2026-11-27T23:47:00.5+05:30";
+        j["alerts"][1]["endsAt"] = "2026-11-28t00:00:00.999999z";
+    });
+    // Repeated keys: both readers keep the last value.
+    QTest::addRow("repeated keys") << QByteArray(
+        R"({"version":"4","receiver":"a","receiver":"b","alerts":[{"status":"resolved","status":"firing",
+        "startsAt":"2026-11-27T23:47:00Z","labels":{"x":"1"},"labels":{"alertname":"A","alertname":"B"},
+        "generatorURL":"u","generatorURL":null}]})");
+}
+
+void TestAlertParsers::webhookFastPathMatchesDom()
+{
+    QFETCH(QByteArray, body);
+    const QDateTime received = utc("2026-11-27T23:48:00.000");
+    const auto fast = AlertmanagerWebhookSax::read(body, received, u"webhook:alertmanager"_s);
+    QVERIFY2(fast, "the fast path must take every well-formed payload");
+    QString error;
+    const auto dom = AlertmanagerWebhookParser::parse(json::parse(body.constData()), &error, received);
+    QVERIFY2(dom, qPrintable(error));
+
+    QCOMPARE(fast->version, dom->version);
+    QCOMPARE(fast->groupKey, dom->groupKey);
+    QCOMPARE(fast->status, dom->status);
+    QCOMPARE(fast->receiver, dom->receiver);
+    QCOMPARE(fast->externalUrl, dom->externalUrl);
+    QCOMPARE(fast->groupLabels, dom->groupLabels);
+    QCOMPARE(fast->commonLabels, dom->commonLabels);
+    QCOMPARE(fast->commonAnnotations, dom->commonAnnotations);
+    QCOMPARE(fast->truncatedAlerts, dom->truncatedAlerts);
+    QCOMPARE(fast->alerts.size(), dom->alerts.size());
+    for (qsizetype i = 0; i < fast->alerts.size(); ++i) {
+        const Alert& f = fast->alerts[i];
+        const Alert& d = dom->alerts[i];
+        QCOMPARE(f.fingerprint, d.fingerprint);
+        QCOMPARE(f.labels, d.labels);
+        QCOMPARE(f.annotations, d.annotations);
+        QCOMPARE(f.status, d.status);
+        QCOMPARE(f.startsAt, d.startsAt);
+        QCOMPARE(f.endsAt, d.endsAt);
+        QCOMPARE(f.generatorUrl, d.generatorUrl);
+        QCOMPARE(f.receivedAt, d.receivedAt);
+        QCOMPARE(f.source, d.source);
+    }
 }
 
 void TestAlertParsers::webhookEmptyAlerts()

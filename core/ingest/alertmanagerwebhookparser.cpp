@@ -1,5 +1,6 @@
 #include "alertmanagerwebhookparser.h"
 
+#include "alertmanagerwebhooksax.h"
 #include "ingestjson.h"
 
 #include <nlohmann/json.hpp>
@@ -10,10 +11,15 @@ using nlohmann::json;
 std::optional<AlertmanagerWebhook> AlertmanagerWebhookParser::parse(const QByteArray& body, QString* error,
                                                                     const QDateTime& receivedAt, const QString& source)
 {
+    const QDateTime received = receivedAt.isValid() ? receivedAt.toUTC() : QDateTime::currentDateTimeUtc();
+    const QString src = source.isEmpty() ? u"webhook:alertmanager"_s : source;
+    if (auto fast = AlertmanagerWebhookSax::read(body, received, src))
+        return fast;
+    // Not a plain well-formed payload: the DOM reader finds and words what is wrong.
     json doc;
     if (!IngestJson::parseDocument(body, &doc, error))
         return std::nullopt;
-    return parse(doc, error, receivedAt, source);
+    return parse(doc, error, received, src);
 }
 
 std::optional<AlertmanagerWebhook> AlertmanagerWebhookParser::parse(const json& doc, QString* error,

@@ -1,0 +1,411 @@
+#include "alertmanagerwebhooksax.h"
+
+#include "timeparse.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+using namespace Qt::StringLiterals;
+using nlohmann::json;
+
+namespace {
+
+QString fromUtf8(const std::string& s)
+{
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+
+// Label names repeat in every alert of a storm (alertname, service, severity, ...). Sharing one
+// QString per name saves an allocation per label; the table is per thread and bounded, because a
+// feed could send endless distinct names.
+class NameTable
+{
+public:
+    const QString& intern(const std::string& name)
+    {
+        const auto found = m_names.find(name);
+        if (found != m_names.end())
+            return found->second;
+        if (m_names.size() >= 4096)
+            m_names.clear();
+        return m_names.emplace(name, fromUtf8(name)).first->second;
+    }
+
+private:
+    std::unordered_map<std::string, QString> m_names;
+};
+
+NameTable& names()
+{
+    thread_local NameTable table;
+    return table;
+}
+
+// What a value being read belongs to. Objects and arrays nobody asked for are skipped whole.
+enum class Slot
+{
+    None,
+    Version,
+    GroupKey,
+    Status,
+    Receiver,
+    ExternalUrl,
+    TruncatedAlerts,
+    GroupLabels,
+    CommonLabels,
+    CommonAnnotations,
+    Alerts,
+    AlertLabels,
+    AlertAnnotations,
+    AlertStartsAt,
+    AlertEndsAt,
+    AlertGeneratorUrl,
+    AlertFingerprint,
+    AlertStatus,
+};
+
+struct AlertFields
+{
+    Alert alert;
+    bool hasLabels = false;
+    bool hasStartsAt = false;
+    bool hasStatus = false;
+};
+
+// Returning false from any callback stops the parse: the DOM parser takes over.
+class Handler : public nlohmann::json_sax<json>
+{
+public:
+    AlertmanagerWebhook webhook;
+    bool hasVersion = false;
+    bool hasAlerts = false;
+
+    bool null() override
+    {
+        if (m_skip)
+            return true;
+        if (m_labels)
+            return false; // a label value must be a string
+        // The DOM parser treats null as absent: a null required field is an error it will word.
+        if (m_slot == Slot::Alerts)
+            hasAlerts = false;
+        else if (m_slot == Slot::AlertLabels)
+            m_current.hasLabels = false;
+        else if (m_slot == Slot::AlertStartsAt)
+            m_current.hasStartsAt = false;
+        else if (m_slot == Slot::AlertStatus)
+            m_current.hasStatus = false;
+        else if (m_slot == Slot::Version)
+            hasVersion = false;
+        return afterValue(true);
+    }
+    bool boolean(bool) override { return scalarNotString(); }
+    bool number_integer(number_integer_t value) override
+    {
+        if (!m_skip && m_slot == Slot::TruncatedAlerts)
+            webhook.truncatedAlerts = int(value);
+        return scalarNotString();
+    }
+    bool number_unsigned(number_unsigned_t value) override
+    {
+        if (!m_skip && m_slot == Slot::TruncatedAlerts)
+            webhook.truncatedAlerts = int(value);
+        return scalarNotString();
+    }
+    bool number_float(number_float_t, const string_t&) override { return scalarNotString(); }
+    bool binary(binary_t&) override { return false; }
+
+    bool string(string_t& value) override
+    {
+        if (m_skip)
+            return true;
+        switch (m_slot) {
+        case Slot::None:
+            return afterValue(true);
+        case Slot::Version:
+            webhook.version = fromUtf8(value);
+            hasVersion = true;
+            return afterValue(true);
+        case Slot::GroupKey:
+            webhook.groupKey = fromUtf8(value);
+            return afterValue(true);
+        case Slot::Status:
+            webhook.status = fromUtf8(value);
+            return afterValue(true);
+        case Slot::Receiver:
+            webhook.receiver = fromUtf8(value);
+            return afterValue(true);
+        case Slot::ExternalUrl:
+            webhook.externalUrl = fromUtf8(value);
+            return afterValue(true);
+        case Slot::TruncatedAlerts: // not an integer: the DOM parser ignores it too
+            return afterValue(true);
+        case Slot::GroupLabels:
+        case Slot::CommonLabels:
+        case Slot::CommonAnnotations:
+        case Slot::AlertLabels:
+        case Slot::AlertAnnotations:
+            if (!m_labels || m_labelName.isNull())
+                return false; // a string where an object belongs
+            m_labels->insert(m_labelName, fromUtf8(value));
+            m_labelName = QString();
+            return true;
+        case Slot::AlertStartsAt:
+        case Slot::AlertEndsAt: {
+            bool ok = false;
+            const QDateTime t = TimeParse::parseAlertTime(std::string_view(value), &ok);
+            if (!ok)
+                return false;
+            (m_slot == Slot::AlertStartsAt ? m_current.alert.startsAt : m_current.alert.endsAt) = t;
+            if (m_slot == Slot::AlertStartsAt)
+                m_current.hasStartsAt = true;
+            return afterValue(true);
+        }
+        case Slot::AlertGeneratorUrl:
+            m_current.alert.generatorUrl = fromUtf8(value);
+            return afterValue(true);
+        case Slot::AlertFingerprint:
+            m_current.alert.fingerprint = fromUtf8(value);
+            return afterValue(true);
+        case Slot::AlertStatus:
+            if (value == "firing")
+                m_current.alert.status = Alert::Status::Firing;
+            else if (value == "resolved")
+                m_current.alert.status = Alert::Status::Resolved;
+            else
+                return false;
+            m_current.hasStatus = true;
+            return afterValue(true);
+        case Slot::Alerts:
+            return false;
+        }
+        return false;
+    }
+
+    bool start_object(std::size_t) override
+    {
+        if (m_skip) {
+            ++m_skip;
+            return true;
+        }
+        if (m_labels)
+            return false; // a label value must be a string
+        ++m_depth;
+        if (m_depth == 1)
+            return true; // the payload itself
+        switch (m_slot) {
+        case Slot::GroupLabels:
+            return openLabels(&webhook.groupLabels);
+        case Slot::CommonLabels:
+            return openLabels(&webhook.commonLabels);
+        case Slot::CommonAnnotations:
+            return openLabels(&webhook.commonAnnotations);
+        case Slot::AlertLabels:
+            m_current.hasLabels = true;
+            return openLabels(&m_current.alert.labels);
+        case Slot::AlertAnnotations:
+            return openLabels(&m_current.alert.annotations);
+        case Slot::Alerts:
+            if (!m_inAlerts)
+                return false; // "alerts": {} is not an array
+            m_current = AlertFields();
+            m_inAlert = true;
+            return true;
+        case Slot::None:
+        case Slot::TruncatedAlerts:
+            --m_depth;
+            m_skip = 1;
+            return true;
+        default:
+            return false; // an object where a string belongs
+        }
+    }
+
+    bool key(string_t& name) override
+    {
+        if (m_skip)
+            return true;
+        if (m_labels) {
+            if (!m_labelName.isNull())
+                return false;
+            m_labelName = names().intern(name);
+            return true;
+        }
+        if (m_inAlert) {
+            m_slot = name == "labels"         ? Slot::AlertLabels
+                     : name == "annotations"  ? Slot::AlertAnnotations
+                     : name == "startsAt"     ? Slot::AlertStartsAt
+                     : name == "endsAt"       ? Slot::AlertEndsAt
+                     : name == "generatorURL" ? Slot::AlertGeneratorUrl
+                     : name == "fingerprint"  ? Slot::AlertFingerprint
+                     : name == "status"       ? Slot::AlertStatus
+                                              : Slot::None;
+            // A repeated key replaces the earlier value, as in the DOM.
+            if (m_slot == Slot::AlertLabels)
+                m_current.alert.labels.clear();
+            else if (m_slot == Slot::AlertAnnotations)
+                m_current.alert.annotations.clear();
+            else if (m_slot == Slot::AlertEndsAt)
+                m_current.alert.endsAt = QDateTime();
+            else if (m_slot == Slot::AlertGeneratorUrl)
+                m_current.alert.generatorUrl = QString();
+            else if (m_slot == Slot::AlertFingerprint)
+                m_current.alert.fingerprint = QString();
+            return true;
+        }
+        if (m_depth != 1)
+            return false;
+        m_slot = name == "version"             ? Slot::Version
+                 : name == "groupKey"          ? Slot::GroupKey
+                 : name == "status"            ? Slot::Status
+                 : name == "receiver"          ? Slot::Receiver
+                 : name == "externalURL"       ? Slot::ExternalUrl
+                 : name == "truncatedAlerts"   ? Slot::TruncatedAlerts
+                 : name == "groupLabels"       ? Slot::GroupLabels
+                 : name == "commonLabels"      ? Slot::CommonLabels
+                 : name == "commonAnnotations" ? Slot::CommonAnnotations
+                 : name == "alerts"            ? Slot::Alerts
+                                               : Slot::None;
+        if (m_slot == Slot::GroupLabels)
+            webhook.groupLabels.clear();
+        else if (m_slot == Slot::CommonLabels)
+            webhook.commonLabels.clear();
+        else if (m_slot == Slot::CommonAnnotations)
+            webhook.commonAnnotations.clear();
+        else if (m_slot == Slot::Alerts)
+            webhook.alerts.clear();
+        else if (m_slot == Slot::GroupKey)
+            webhook.groupKey = QString();
+        else if (m_slot == Slot::Status)
+            webhook.status = QString();
+        else if (m_slot == Slot::Receiver)
+            webhook.receiver = QString();
+        else if (m_slot == Slot::ExternalUrl)
+            webhook.externalUrl = QString();
+        else if (m_slot == Slot::TruncatedAlerts)
+            webhook.truncatedAlerts = 0;
+        return true;
+    }
+
+    bool end_object() override
+    {
+        if (m_skip) {
+            if (--m_skip == 0)
+                return afterValue(true);
+            return true;
+        }
+        --m_depth;
+        if (m_labels) {
+            m_labels = nullptr;
+            return afterValue(m_labelName.isNull());
+        }
+        if (m_inAlert) {
+            m_inAlert = false;
+            if (!m_current.hasLabels || m_current.alert.labels.isEmpty() || !m_current.hasStartsAt ||
+                !m_current.hasStatus)
+                return false;
+            if (m_current.alert.fingerprint.isEmpty())
+                m_current.alert.fingerprint = Alert::fingerprintOf(m_current.alert.labels);
+            webhook.alerts.append(std::move(m_current.alert));
+            m_slot = Slot::Alerts;
+            return true;
+        }
+        return m_depth == 0;
+    }
+
+    bool start_array(std::size_t) override
+    {
+        if (m_skip) {
+            ++m_skip;
+            return true;
+        }
+        if (m_slot == Slot::Alerts && m_depth == 1 && !m_inAlerts) {
+            m_inAlerts = true;
+            hasAlerts = true;
+            return true;
+        }
+        if (m_slot == Slot::None || m_slot == Slot::TruncatedAlerts) {
+            m_skip = 1;
+            return true;
+        }
+        return false; // an array where an object or a string belongs
+    }
+
+    bool end_array() override
+    {
+        if (m_skip) {
+            if (--m_skip == 0)
+                return afterValue(true);
+            return true;
+        }
+        if (!m_inAlerts || m_inAlert)
+            return false;
+        m_inAlerts = false;
+        m_slot = Slot::None;
+        return true;
+    }
+
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+private:
+    bool openLabels(LabelSet* target)
+    {
+        m_labels = target;
+        m_labelName = QString();
+        return true;
+    }
+    bool scalarNotString()
+    {
+        if (m_skip)
+            return true;
+        // Numbers and booleans are fine only where nothing is read (or truncatedAlerts).
+        if (m_slot == Slot::None || m_slot == Slot::TruncatedAlerts)
+            return afterValue(true);
+        return false;
+    }
+    // A member's value is done: the next key decides the slot again.
+    bool afterValue(bool ok)
+    {
+        if (m_inAlert)
+            m_slot = Slot::None;
+        else if (m_depth == 1 && !m_inAlerts)
+            m_slot = Slot::None;
+        return ok;
+    }
+
+    Slot m_slot = Slot::None;
+    int m_depth = 0;      // object nesting outside skipped values
+    int m_skip = 0;       // > 0 while inside a value nobody reads
+    bool m_inAlerts = false;
+    bool m_inAlert = false;
+    LabelSet* m_labels = nullptr; // the label set being filled
+    QString m_labelName;          // its pending name; null between members
+    AlertFields m_current;
+};
+
+} // namespace
+
+namespace AlertmanagerWebhookSax {
+
+std::optional<AlertmanagerWebhook> read(const QByteArray& body, const QDateTime& receivedAt, const QString& source)
+{
+    Handler handler;
+    const char* begin = body.constData();
+    if (!json::sax_parse(begin, begin + body.size(), &handler, nlohmann::detail::input_format_t::json, true))
+        return std::nullopt;
+    AlertmanagerWebhook& w = handler.webhook;
+    if (!handler.hasVersion || w.version != u"4" || !handler.hasAlerts)
+        return std::nullopt;
+    if (!w.status.isEmpty() && w.status != u"firing" && w.status != u"resolved")
+        return std::nullopt;
+    for (Alert& a : w.alerts) {
+        a.receivedAt = receivedAt;
+        a.source = source;
+    }
+    return std::move(w);
+}
+
+} // namespace AlertmanagerWebhookSax

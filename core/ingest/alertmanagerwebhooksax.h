@@ -1,0 +1,25 @@
+#pragma once
+// AlertmanagerWebhookSax: the fast path of AlertmanagerWebhookParser. Reads a webhook body straight
+// into an AlertmanagerWebhook with nlohmann's SAX interface, without building a JSON DOM first: in a
+// storm the DOM walk (a tree of std::map nodes per alert, then a copy into Qt types) was most of the
+// receiver's CPU time.
+//
+// It only ever says "this is a well-formed v4 payload, here it is" or "not sure": anything unusual
+// (a parse error, a wrong type, a missing or invalid field) returns nullopt and the caller re-reads
+// the body with the DOM parser, which stays the one place that words error messages. So both paths
+// accept exactly the same payloads and produce the same alerts (tests/tst_alertparsers checks that).
+
+#include "alertmanagerwebhookparser.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QString>
+
+#include <optional>
+
+namespace AlertmanagerWebhookSax {
+
+// receivedAt must be valid (UTC) and source non-empty: the caller resolves the defaults.
+std::optional<AlertmanagerWebhook> read(const QByteArray& body, const QDateTime& receivedAt, const QString& source);
+
+} // namespace AlertmanagerWebhookSax
