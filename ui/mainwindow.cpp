@@ -224,6 +224,7 @@ QWidget* MainWindow::buildIncidentPanel()
     // "31 alerts → 1 incident": the storm compressed into one line is the first thing to read.
     m_countsLabel = new QLabel(holder);
     m_countsDetail = new QLabel(holder);
+    m_countsLabel->setWordWrap(true); // war-room type is large: wrap rather than cut "incidents" off
     layout->addWidget(m_countsLabel);
     layout->addWidget(m_countsDetail);
 
