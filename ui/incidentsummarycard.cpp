@@ -1,6 +1,7 @@
 #include "incidentsummarycard.h"
 
 #include "theme.h"
+#include "triagebox.h"
 
 #include <QFormLayout>
 #include <QLabel>
@@ -110,6 +111,9 @@ IncidentSummaryCard::IncidentSummaryCard(QWidget* parent) : QWidget(parent)
     form->addRow(caption(tr("First → last")), m_window);
     form->addRow(caption(tr("State")), m_state);
     layout->addLayout(form);
+    layout->addSpacing(6);
+    m_triage = new TriageBox(this);
+    layout->addWidget(m_triage);
     layout->addStretch(1);
     m_captions = {m_rootCaption, evidenceCaption};
     m_captions += formCaptions;
@@ -122,6 +126,7 @@ void IncidentSummaryCard::setPresentation(bool showAllEvidence, double fontScale
 {
     m_showAllEvidence = showAllEvidence;
     m_fontScale = fontScale;
+    m_triage->setFontScale(fontScale);
     applyStyle();
 }
 
@@ -161,6 +166,7 @@ void IncidentSummaryCard::clear(const QString& message)
         l->setToolTip(QString());
     }
     m_ackButton->setEnabled(false);
+    m_triage->clear();
 }
 
 QString IncidentSummaryCard::rootCauseText() const
