@@ -347,6 +347,13 @@ void TestUiSettingsDialog::triageBoxDeterministicThenLlm()
     QCOMPARE(box->actionText(), u"Check postgres-main's connection count."_s);
     QCOMPARE(box->doNotText(), u"Do not restart checkout-service."_s);
     QVERIFY(box->statusText().isEmpty());
+    const QString dir = qEnvironmentVariable("NIGHTWATCH_SCREENSHOT_DIR");
+    if (!dir.isEmpty()) {
+        window.resize(1366, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.summaryCard()->grab().save(QDir(dir).filePath(u"triage-card.png"_s), "PNG"));
+    }
     // Refreshes of the same incident do not ask again.
     window.setSnapshot(fixture::blackFridaySnapshot());
     QVERIFY(box->showsLlm());

@@ -110,10 +110,11 @@ IncidentSummaryCard::IncidentSummaryCard(QWidget* parent) : QWidget(parent)
     form->addRow(caption(tr("Alerts")), m_counts);
     form->addRow(caption(tr("First → last")), m_window);
     form->addRow(caption(tr("State")), m_state);
-    layout->addLayout(form);
-    layout->addSpacing(6);
+    // What to do next sits right under the evidence it is built from; the facts below can scroll.
     m_triage = new TriageBox(this);
     layout->addWidget(m_triage);
+    layout->addSpacing(4);
+    layout->addLayout(form);
     layout->addStretch(1);
     m_captions = {m_rootCaption, evidenceCaption};
     m_captions += formCaptions;
