@@ -292,7 +292,7 @@ void TestLlmTriage::deterministic_data()
     const Incident storm = stormIncident();
     QTest::addRow("cause, evidence, runbook step")
         << storm << u"RB-DB-001 (Pool), step 'inspect': show connections"_s
-        << QStringList{u"critical incident: 3 alerts (9 notifications) across 3 services since 03:12 UTC."_s,
+        << QStringList{u"Critical incident: 3 alerts (9 notifications) across 3 services since 03:12 UTC."_s,
                        u"postgres-main (81 % confidence), silent"_s, u"3 callers of postgres-main"_s}
         << u"RB-DB-001 (Pool), step 'inspect'"_s << u"Do not restart or roll back checkout, order-service, payment"_s;
     QTest::addRow("no runbook: check the cause first")

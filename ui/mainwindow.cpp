@@ -102,11 +102,6 @@ MainWindow::MainWindow(QWidget* parent)
     m_sourceBar = new SourceHealthBar(header);
     m_sourceBar->setModel(m_sourceModel);
     headerLayout->addWidget(m_sourceBar, 1);
-    auto* settingsButton = new QToolButton(header);
-    settingsButton->setObjectName(u"settingsButton"_s);
-    settingsButton->setAutoRaise(true);
-    settingsButton->setStyleSheet(u"QToolButton { color: white; }"_s);
-    headerLayout->addWidget(settingsButton);
     root->addWidget(header);
 
     // Body: list | (card | graph | timeline) over alerts.
@@ -185,6 +180,14 @@ MainWindow::MainWindow(QWidget* parent)
         tr("j/k move · a acknowledge · r runbooks · Ctrl+Enter approve step · / filter · F11 war room · ? all keys"),
         this);
     statusBar()->addPermanentWidget(m_keysLabel);
+    // A gear in the status bar, not the header: the source chips need the header's whole width.
+    auto* settingsButton = new QToolButton(this);
+    settingsButton->setObjectName(u"settingsButton"_s);
+    settingsButton->setAutoRaise(true);
+    settingsButton->setText(u"\u2699 "_s + tr("Settings"));
+    settingsButton->setToolTip(tr("Settings (Ctrl+,)"));
+    settingsButton->setFocusPolicy(Qt::NoFocus); // Ctrl+, is the keyboard's way in
+    statusBar()->addPermanentWidget(settingsButton);
 
     m_notifier = new DesktopNotifier(this);
     connect(m_notifier, &DesktopNotifier::incidentActivated, this, &MainWindow::selectIncident);
@@ -216,7 +219,7 @@ MainWindow::MainWindow(QWidget* parent)
         }
     });
     createActions();
-    settingsButton->setDefaultAction(m_settingsAction);
+    connect(settingsButton, &QToolButton::clicked, m_settingsAction, &QAction::trigger);
     setUpTabOrder();
     resize(1366, 768);
     applyTheme(); // also shows the (empty) current incident

@@ -20,7 +20,8 @@ TriageResult DeterministicTriage::build(const Incident& incident, const QString&
     TriageResult result;
     result.origin = TriageResult::Origin::Deterministic;
     const RootCauseCandidate* top = incident.topCause();
-    const QString severity = incident.severity.isEmpty() ? tr("Unclassified") : incident.severity;
+    QString severity = incident.severity.isEmpty() ? tr("Unclassified") : incident.severity;
+    severity[0] = severity.at(0).toUpper(); // it opens the sentence
 
     QString scope = tr("%1 incident: %2 alerts (%3 notifications) across %4 services")
                         .arg(severity)
