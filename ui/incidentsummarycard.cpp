@@ -1,6 +1,7 @@
 #include "incidentsummarycard.h"
 
 #include "theme.h"
+#include "triagebox.h"
 
 #include <QFormLayout>
 #include <QLabel>
@@ -109,6 +110,10 @@ IncidentSummaryCard::IncidentSummaryCard(QWidget* parent) : QWidget(parent)
     form->addRow(caption(tr("Alerts")), m_counts);
     form->addRow(caption(tr("First → last")), m_window);
     form->addRow(caption(tr("State")), m_state);
+    // What to do next sits right under the evidence it is built from; the facts below can scroll.
+    m_triage = new TriageBox(this);
+    layout->addWidget(m_triage);
+    layout->addSpacing(4);
     layout->addLayout(form);
     layout->addStretch(1);
     m_captions = {m_rootCaption, evidenceCaption};
@@ -122,6 +127,7 @@ void IncidentSummaryCard::setPresentation(bool showAllEvidence, double fontScale
 {
     m_showAllEvidence = showAllEvidence;
     m_fontScale = fontScale;
+    m_triage->setFontScale(fontScale);
     applyStyle();
 }
 
@@ -161,6 +167,7 @@ void IncidentSummaryCard::clear(const QString& message)
         l->setToolTip(QString());
     }
     m_ackButton->setEnabled(false);
+    m_triage->clear();
 }
 
 QString IncidentSummaryCard::rootCauseText() const

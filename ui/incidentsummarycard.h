@@ -10,6 +10,7 @@
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class TriageBox;
 
 class IncidentSummaryCard : public QWidget
 {
@@ -30,6 +31,8 @@ public:
     QString rootCauseText() const;
     QString confidenceText() const;
     QStringList evidence() const { return m_evidenceLines; }
+    // Filled by the window (it knows the runbooks and the LLM); cleared with the card.
+    TriageBox* triageBox() const { return m_triage; }
 
 Q_SIGNALS:
     void acknowledgeRequested(qint64 incidentId);
@@ -56,4 +59,5 @@ private:
     QLabel* m_counts = nullptr;
     QLabel* m_state = nullptr;
     QPushButton* m_ackButton = nullptr;
+    TriageBox* m_triage = nullptr;
 };

@@ -11,11 +11,15 @@
 #include "metricchartsview.h"
 #include "metrics/incidentmetrics.h"
 #include "runbookpanel.h"
+#include "settingsdialog.h"
 #include "shortcutcheatsheet.h"
 #include "sourcehealthbar.h"
 #include "sourcehealthmodel.h"
 #include "theme.h"
 #include "timelinechartview.h"
+#include "triage/deterministictriage.h"
+#include "triage/llmtriageclient.h"
+#include "triagebox.h"
 #include "warroommode.h"
 
 #include <QAction>
@@ -36,6 +40,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -175,6 +180,14 @@ MainWindow::MainWindow(QWidget* parent)
         tr("j/k move · a acknowledge · r runbooks · Ctrl+Enter approve step · / filter · F11 war room · ? all keys"),
         this);
     statusBar()->addPermanentWidget(m_keysLabel);
+    // A gear in the status bar, not the header: the source chips need the header's whole width.
+    auto* settingsButton = new QToolButton(this);
+    settingsButton->setObjectName(u"settingsButton"_s);
+    settingsButton->setAutoRaise(true);
+    settingsButton->setText(u"\u2699 "_s + tr("Settings"));
+    settingsButton->setToolTip(tr("Settings (Ctrl+,)"));
+    settingsButton->setFocusPolicy(Qt::NoFocus); // Ctrl+, is the keyboard's way in
+    statusBar()->addPermanentWidget(settingsButton);
 
     m_notifier = new DesktopNotifier(this);
     connect(m_notifier, &DesktopNotifier::incidentActivated, this, &MainWindow::selectIncident);
@@ -206,6 +219,7 @@ MainWindow::MainWindow(QWidget* parent)
         }
     });
     createActions();
+    connect(settingsButton, &QToolButton::clicked, m_settingsAction, &QAction::trigger);
     setUpTabOrder();
     resize(1366, 768);
     applyTheme(); // also shows the (empty) current incident
@@ -258,6 +272,7 @@ QWidget* MainWindow::buildRunbookPanel()
 
 void MainWindow::setRunbookLibrary(RunbookLibrary* library)
 {
+    m_library = library;
     m_runbookPanel->setLibrary(library);
     showCurrentIncident();
 }
@@ -390,6 +405,87 @@ void MainWindow::createActions()
     m_darkAction->setShortcutContext(Qt::WindowShortcut);
     connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkTheme);
     addAction(m_darkAction);
+    m_settingsAction = add(tr("Settings…"), {QKeySequence(Qt::CTRL | Qt::Key_Comma)},
+                           &MainWindow::showSettings);
+    m_settingsAction->setToolTip(tr("Sources, graph, runbooks, Prometheus, notifications, LLM triage (Ctrl+,)"));
+}
+
+SettingsDialog* MainWindow::settingsDialog() const
+{
+    return m_settingsDialog.data();
+}
+
+void MainWindow::showSettings()
+{
+    if (m_settingsDialog) {
+        m_settingsDialog->raise();
+        m_settingsDialog->activateWindow();
+        return;
+    }
+    m_settingsDialog = new SettingsDialog(this);
+    m_settingsDialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_settingsDialog, &QDialog::accepted, this, [this] {
+        const bool restart = m_settingsDialog->restartNeeded();
+        statusBar()->showMessage(restart ? tr("Settings saved. Sources, files and Prometheus take effect at the next "
+                                              "start.")
+                                         : tr("Settings saved."),
+                                 8000);
+        Q_EMIT settingsChanged(restart);
+    });
+    m_settingsDialog->open();
+}
+
+void MainWindow::setTriageClient(LlmTriageClient* client)
+{
+    if (m_triageClient)
+        disconnect(m_triageClient, nullptr, this, nullptr);
+    m_triageClient = client;
+    if (client)
+        connect(client, &LlmTriageClient::finished, this, &MainWindow::onTriageFinished);
+    resetTriage();
+}
+
+void MainWindow::resetTriage()
+{
+    m_triageAsked.clear();
+    m_triageAnswers.clear();
+    showCurrentIncident();
+}
+
+void MainWindow::updateTriage(const Incident& incident)
+{
+    QString step;
+    if (m_library) {
+        const QStringList proposed = m_runbookPanel->proposedRunbookIds();
+        if (const Runbook* runbook = proposed.isEmpty() ? nullptr : m_library->find(proposed.first()))
+            step = DeterministicTriage::describeFirstStep(*runbook);
+    }
+    TriageBox* box = m_card->triageBox();
+    const auto answer = m_triageAnswers.constFind(incident.key);
+    if (answer != m_triageAnswers.cend() && answer->isLlm()) {
+        box->showResult(*answer);
+        return;
+    }
+    // The diagnosis' own triage, at once and on every refresh; the model's replaces it if it ever answers.
+    TriageResult deterministic = DeterministicTriage::build(incident, step);
+    if (answer != m_triageAnswers.cend())
+        deterministic.fallbackReason = answer->fallbackReason;
+    box->showResult(deterministic);
+    if (!m_triageClient || !m_triageClient->isEnabled() || incident.key.isEmpty())
+        return;
+    if (!m_triageAsked.contains(incident.key))
+        m_triageAsked.insert(incident.key, m_triageClient->request(incident, step));
+    if (answer == m_triageAnswers.cend())
+        box->setStatus(tr("Asking %1 for an advisory triage…").arg(m_triageClient->config().model));
+}
+
+void MainWindow::onTriageFinished(quint64 id, const QString& key, const TriageResult& result)
+{
+    if (m_triageAsked.value(key) != id)
+        return; // asked before a reset: another endpoint or model
+    m_triageAnswers.insert(key, result);
+    if (key == m_currentKey)
+        showCurrentIncident();
 }
 
 void MainWindow::setUpTabOrder()
@@ -587,6 +683,7 @@ void MainWindow::showCurrentIncident()
     m_timelineView->showIncident(*incident, m_snapshot ? m_snapshot->changes : QVector<ChangeEvent>(),
                                  m_snapshot ? m_snapshot->runbookRuns.value(incident->id) : QVector<RunbookRun>());
     m_runbookPanel->setIncident(*incident);
+    updateTriage(*incident);
     if (m_metrics && (incident->key != m_metricsKey || incident->alerts.size() != m_metricsAlerts)) {
         // Asked again when the incident changes or grows, not on every refresh of the same picture.
         m_metricsKey = incident->key;

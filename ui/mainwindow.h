@@ -7,8 +7,11 @@
 #include "model/incidentsnapshot.h"
 #include "model/runbookrun.h"
 
+#include "triage/triageresult.h"
+
 #include <QHash>
 #include <QMainWindow>
+#include <QPointer>
 
 class AlertFilterProxyModel;
 class DesktopNotifier;
@@ -26,6 +29,8 @@ class QTableView;
 class QSplitter;
 class QTabWidget;
 class IncidentMetrics;
+class LlmTriageClient;
+class SettingsDialog;
 class MetricChartsView;
 class RunbookLibrary;
 class RunbookPanel;
@@ -72,6 +77,12 @@ public:
     WarRoomMode* warRoom() const { return m_warRoom; }
     DesktopNotifier* notifier() const { return m_notifier; }
     ShortcutCheatSheet* cheatSheet() const { return m_cheatSheet; } // null until first shown
+    // The advisory LLM triage in the card (not owned; null: deterministic only). Asked once per incident.
+    void setTriageClient(LlmTriageClient* client);
+    // Forgets the LLM answers and asks again (the endpoint or model changed).
+    void resetTriage();
+    SettingsDialog* settingsDialog() const; // while open, else null
+    QAction* settingsAction() const { return m_settingsAction; }
 
 public Q_SLOTS:
     void setSnapshot(IncidentSnapshotPtr snapshot);
@@ -87,12 +98,14 @@ public Q_SLOTS:
     void toggleIncidentList();
     void toggleChartTab(); // onsets ↔ metrics
     void setDarkTheme(bool dark);
+    void showSettings(); // Ctrl+, ; the dialog is window-modal and saves to QSettings on OK
 
 Q_SIGNALS:
     void acknowledgeRequested(qint64 incidentId);
     void noteRequested(qint64 incidentId, const QString& note);
     void escalationRequested(qint64 incidentId, const QString& note);
     void runbookRunFinished(const RunbookRun& run); // every attempt, for the audit
+    void settingsChanged(bool restartNeeded);       // saved by the settings dialog: re-read what applies live
 
 private:
     QWidget* buildIncidentPanel();
@@ -105,6 +118,8 @@ private:
     void requestNote();
     void applyTheme(); // Theme's current scheme on the chrome; the canvases stay paper-light
     void setUpTabOrder();
+    void updateTriage(const Incident& incident);
+    void onTriageFinished(quint64 id, const QString& key, const TriageResult& result);
 
     IncidentSnapshotPtr m_snapshot;
     QString m_currentKey;
@@ -147,4 +162,10 @@ private:
     DesktopNotifier* m_notifier = nullptr;
     ShortcutCheatSheet* m_cheatSheet = nullptr;
     QAction* m_darkAction = nullptr;
+    QAction* m_settingsAction = nullptr;
+    QPointer<SettingsDialog> m_settingsDialog;
+    RunbookLibrary* m_library = nullptr;
+    LlmTriageClient* m_triageClient = nullptr;
+    QHash<QString, quint64> m_triageAsked;       // incident key → the request asked for it
+    QHash<QString, TriageResult> m_triageAnswers; // incident key → the model's answer, or why there is none
 };

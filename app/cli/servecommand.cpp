@@ -3,10 +3,12 @@
 #include "clicommand.h"
 
 #include "common/runtimeoptions.h"
+#include "notify/slacknotifier.h"
 #include "pipeline/consoleruntime.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QSettings>
 #include <QTextStream>
 #include <QTimer>
 
@@ -57,6 +59,21 @@ int runServeCommand(const QStringList& args)
     });
     QObject::connect(&runtime, &ConsoleRuntime::failed,
                      [](const QString& why) { std::fprintf(stderr, "nightwatch-cli serve: %s\n", qPrintable(why)); });
+    // Slack: one message per new incident, as the console would (NIGHTWATCH_SLACK_WEBHOOK_URL or the setting).
+    SlackNotifier slack;
+    slack.setWebhookUrl(SlackNotifier::configuredUrl());
+    const QSettings settings;
+    slack.setDoNotDisturb(settings.value(SlackNotifier::doNotDisturbKey(), false).toBool() &&
+                          settings.value(u"notifications/doNotDisturb"_s, false).toBool());
+    QObject::connect(&slack, &SlackNotifier::delivered, [](const QString& key, int attempts) {
+        std::printf("slack: incident %s posted (attempt %d)\n", qPrintable(key), attempts);
+        std::fflush(stdout);
+    });
+    QObject::connect(&slack, &SlackNotifier::failed, [](const QString& key, const QString& why) {
+        std::fprintf(stderr, "nightwatch-cli serve: Slack message for incident %s not delivered: %s\n", qPrintable(key),
+                     qPrintable(why));
+    });
+    QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &slack, &SlackNotifier::setSnapshot);
     qint64 lastNotifications = -1;
     QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, [&](IncidentSnapshotPtr s) {
         if (s->notificationCount == lastNotifications)

@@ -4,10 +4,13 @@
 #include "desktopnotifier.h"
 #include "mainwindow.h"
 #include "metrics/incidentmetrics.h"
+#include "notify/slacknotifier.h"
 #include "pipeline/consoleruntime.h"
 #include "pipeline/pipeline.h"
 #include "runbook/runbooklibrary.h"
 #include "theme.h"
+#include "triage/apikeylookup.h"
+#include "triage/llmtriageclient.h"
 #include "warroommode.h"
 
 #include <QApplication>
@@ -81,10 +84,45 @@ int main(int argc, char** argv)
     MainWindow window;
     // Desktop notifications: the tray when there is one, do-not-disturb remembered, beeps only when asked for.
     DesktopNotifier* notifier = window.notifier();
-    notifier->setDoNotDisturb(settings.value(u"notifications/doNotDisturb"_s, false).toBool());
-    notifier->setSoundSeverities(settings.value(u"notifications/soundSeverities"_s).toStringList());
-    QObject::connect(notifier, &DesktopNotifier::doNotDisturbChanged, notifier,
-                     [](bool on) { QSettings().setValue(u"notifications/doNotDisturb"_s, on); });
+    // Slack: one message per new incident, decided on the same snapshots the desktop notification sees.
+    SlackNotifier slack;
+    QObject::connect(&slack, &SlackNotifier::failed, &window, [](const QString& key, const QString& why) {
+        std::fprintf(stderr, "nightwatch: Slack message for incident %s not delivered: %s\n", qPrintable(key),
+                     qPrintable(why));
+    });
+    // Advisory LLM triage; the deterministic one is always shown first.
+    LlmTriageClient triage;
+    ApiKeyLookup keyLookup;
+    QObject::connect(&keyLookup, &ApiKeyLookup::finished, &window, [&](const QString& key, const QString&) {
+        if (!key.isEmpty()) {
+            triage.setApiKey(key);
+            window.resetTriage(); // answers refused for want of a key are asked again
+        }
+    });
+    // What the settings dialog changes applies at once; sources and files wait for the next start.
+    const auto applyLiveSettings = [&] {
+        const QSettings live;
+        notifier->setDoNotDisturb(live.value(u"notifications/doNotDisturb"_s, false).toBool());
+        notifier->setSoundSeverities(live.value(u"notifications/soundSeverities"_s).toStringList());
+        // A screenshot run never talks to Slack.
+        slack.setWebhookUrl(screenshotPath.isEmpty() ? SlackNotifier::configuredUrl() : QUrl());
+        slack.setDoNotDisturb(live.value(SlackNotifier::doNotDisturbKey(), false).toBool() && notifier->doNotDisturb());
+        LlmTriageClient::Config llm = LlmTriageClient::Config::fromSettings();
+        const bool askKeyring = llm.enabled && llm.apiKey.isEmpty() && ApiKeyLookup::keyringAvailable();
+        if (llm.apiKey.isEmpty())
+            llm.apiKey = triage.config().endpoint == llm.endpoint ? triage.config().apiKey : QString();
+        triage.setConfig(llm);
+        if (askKeyring && llm.apiKey.isEmpty())
+            keyLookup.start(llm.endpoint.host());
+        window.resetTriage();
+    };
+    applyLiveSettings();
+    QObject::connect(&window, &MainWindow::settingsChanged, &window, [&](bool) { applyLiveSettings(); });
+    window.setTriageClient(&triage);
+    QObject::connect(notifier, &DesktopNotifier::doNotDisturbChanged, notifier, [&slack](bool on) {
+        QSettings().setValue(u"notifications/doNotDisturb"_s, on);
+        slack.setDoNotDisturb(on && QSettings().value(SlackNotifier::doNotDisturbKey(), false).toBool());
+    });
     if (screenshotPath.isEmpty() && settings.value(u"notifications/tray"_s, true).toBool())
         notifier->enableTray();
     RunbookLibrary library;
@@ -108,6 +146,7 @@ int main(int argc, char** argv)
     config->prometheusUrls = prometheusUrls; // the same series, as diagnosis evidence on the pipeline's side
     ConsoleRuntime runtime(*config);
     QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &window, &MainWindow::setSnapshot);
+    QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &slack, &SlackNotifier::setSnapshot);
     QObject::connect(&runtime, &ConsoleRuntime::started, &window, [&](bool ok, const QString& why) {
         if (!ok) {
             std::fprintf(stderr, "nightwatch: %s\n", qPrintable(why));

@@ -53,6 +53,8 @@ QVector<IncidentNotice> IncidentNotifier::update(const QVector<Incident>& incide
         }
         notice.alertCount = incident.alerts.size();
         notice.serviceCount = incident.affectedServices.size();
+        notice.notificationCount = incident.notificationCount;
+        notice.affectedServices = incident.affectedServices;
         notice.sound = m_soundRanks.contains(Incident::severityRank(incident.severity));
         notices << notice;
     }

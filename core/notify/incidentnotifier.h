@@ -9,6 +9,7 @@
 #include <QMetaType>
 #include <QSet>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 
 struct IncidentNotice
@@ -20,6 +21,8 @@ struct IncidentNotice
     double confidence = 0;
     qsizetype alertCount = 0;
     qsizetype serviceCount = 0;
+    int notificationCount = 0;    // deliveries behind the alerts (HA duplicates and repeats included)
+    QStringList affectedServices; // sorted, as the incident lists them
     bool sound = false; // the severity is one the engineer wants to hear
 };
 
