@@ -165,6 +165,10 @@ bool Pipeline::openHere(const Options& options, QString* error)
     m_removedIncidents.clear();
     if (!persistChanged(error))
         return false;
+    if (m_store->isShared() &&
+        !m_store->watchOthers(
+            this, [this](const QString& what, const QString& subject) { onOtherConsole(what, subject); }, error))
+        return false;
     m_runbookRuns.clear();
     for (const Incident& inc : std::as_const(m_incidents)) {
         if (inc.id <= 0)
@@ -422,15 +426,8 @@ void Pipeline::recordAction(qint64 incidentId, const QString& kind, const QStrin
         Q_EMIT failed(u"could not record %1: %2"_s.arg(kind, error));
         return;
     }
-    if (kind == u"ack") {
-        const QString key = keyOfId(incidentId);
-        if (const auto stored = m_store->loadIncident(incidentId); stored && m_incidents.contains(key)) {
-            Incident& inc = m_incidents[key];
-            inc.state = stored->state;
-            inc.acknowledgedAt = stored->acknowledgedAt;
-            inc.acknowledgedBy = stored->acknowledgedBy;
-        }
-    }
+    if (kind == u"ack" || kind == u"mitigate" || kind == u"resolve")
+        refreshHumanState(incidentId);
     publish();
 }
 
@@ -472,6 +469,50 @@ void Pipeline::recordRunbookRun(const RunbookRun& run)
         }
         return true;
     });
+}
+
+void Pipeline::onOtherConsole(const QString& what, const QString& subject)
+{
+    if (!m_store)
+        return;
+    if (what == u"notifications") {
+        // Their deliveries go through our correlator too, so every console derives the same incidents (same
+        // keys, hence the same rows) from the one shared log of notifications.
+        const QVector<Alert> theirs = m_store->othersNotifications();
+        if (theirs.isEmpty())
+            return;
+        m_notificationCount += theirs.size();
+        track(theirs);
+        scheduleRefresh();
+    } else if (what == u"action" || what == u"incident") {
+        const qint64 id = what == u"action" ? subject.toLongLong() : m_incidents.value(subject).id;
+        if (refreshHumanState(id))
+            publish();
+    } else if (what == u"runbook") {
+        const qint64 id = subject.toLongLong();
+        if (id <= 0 || keyOfId(id).isEmpty())
+            return;
+        m_runbookRuns.insert(id, m_store->runbookRuns(id));
+        publish();
+    }
+}
+
+bool Pipeline::refreshHumanState(qint64 incidentId)
+{
+    const QString key = incidentId > 0 ? keyOfId(incidentId) : QString();
+    if (key.isEmpty())
+        return false;
+    const std::optional<Incident> stored = m_store->loadIncident(incidentId);
+    if (!stored)
+        return false;
+    Incident& inc = m_incidents[key];
+    if (inc.state == stored->state && inc.acknowledgedAt == stored->acknowledgedAt &&
+        inc.acknowledgedBy == stored->acknowledgedBy)
+        return false;
+    inc.state = stored->state;
+    inc.acknowledgedAt = stored->acknowledgedAt;
+    inc.acknowledgedBy = stored->acknowledgedBy;
+    return true;
 }
 
 void Pipeline::updateSourceHealth(const SourceHealth& health)
