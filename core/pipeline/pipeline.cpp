@@ -355,8 +355,15 @@ bool Pipeline::persistChanged(QString* error)
     }
     if (!changed.isEmpty() && !m_store->saveIncidents(changed, error))
         return false;
-    for (const Incident& saved : std::as_const(changed))
-        m_incidents[saved.key].id = saved.id;
+    for (const Incident& saved : std::as_const(changed)) {
+        Incident& mine = m_incidents[saved.key];
+        const bool firstSave = mine.id == 0;
+        mine.id = saved.id;
+        // Shared store: another console may have stored and acknowledged this incident before we knew its
+        // id (its announcement named an id we could not place). The row has the truth.
+        if (firstSave && m_store->isShared())
+            refreshHumanState(saved.id);
+    }
     m_changedKeys.clear();
 
     for (auto it = m_removedIncidents.cbegin(); it != m_removedIncidents.cend(); ++it) {

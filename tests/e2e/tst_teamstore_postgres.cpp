@@ -86,6 +86,20 @@ QString topCause(const Incident* i)
     return i && !i->rootCauses.isEmpty() ? i->rootCauses.constFirst().service : QString();
 }
 
+// A plain QPSQL connection beside the stores, for looking at (and racing) the database directly.
+QSqlDatabase rawConnection(const QString& url, const QString& name)
+{
+    const QUrl u(url);
+    QSqlDatabase raw = QSqlDatabase::addDatabase(u"QPSQL"_s, name);
+    raw.setHostName(u.host());
+    raw.setPort(u.port());
+    raw.setUserName(u.userName());
+    raw.setDatabaseName(u.path().mid(1));
+    if (!raw.open())
+        qWarning("raw connection: %s", qPrintable(raw.lastError().text()));
+    return raw;
+}
+
 } // namespace
 
 class TestTeamStorePostgres : public QObject
@@ -164,14 +178,9 @@ void TestTeamStorePostgres::freshDatabaseGetsLatestSchemaOnce()
     QCOMPARE(a.schemaVersion(), Store::latestSchemaVersion());
     QCOMPARE(b.schemaVersion(), Store::latestSchemaVersion());
 
-    QSqlDatabase raw = QSqlDatabase::addDatabase(u"QPSQL"_s, u"tst-raw"_s);
+    QSqlDatabase raw = rawConnection(url, u"tst-raw"_s);
     {
-        const QUrl u(url);
-        raw.setHostName(u.host());
-        raw.setPort(u.port());
-        raw.setUserName(u.userName());
-        raw.setDatabaseName(u.path().mid(1));
-        QVERIFY2(raw.open(), qPrintable(raw.lastError().text()));
+        QVERIFY(raw.isOpen());
         QSqlQuery q(raw);
         QVERIFY(q.exec(u"SELECT count(*), max(version) FROM schema_version"_s) && q.next());
         QCOMPARE(q.value(0).toInt(), 1);
@@ -340,6 +349,31 @@ void TestTeamStorePostgres::sameKeysFromTwoWritersStayOneRow()
     QCOMPARE(a.othersNotifications().size(), 2);
     QCOMPARE(a.othersNotifications().size(), 0);
     QCOMPARE(b.othersNotifications().size(), 2);
+
+    // A third writer's transaction takes an id first and commits last: A must not skip it because B's
+    // later id was committed (and read) before it.
+    {
+        QSqlDatabase raw = rawConnection(url, u"tst-slow-writer"_s);
+        QVERIFY(raw.isOpen() && raw.transaction());
+        QSqlQuery q(raw);
+        QVERIFY2(q.exec(u"INSERT INTO notifications(fingerprint, status, received_at) VALUES('%1', 'firing', %2)"_s
+                            .arg(db.fingerprint)
+                            .arg(t0.toMSecsSinceEpoch())),
+                 qPrintable(q.lastError().text()));
+        QVERIFY2(b.recordNotifications({api}, &error), qPrintable(error));
+        const QVector<Alert> beforeCommit = a.othersNotifications();
+        QCOMPARE(beforeCommit.size(), 1);
+        QCOMPARE(beforeCommit.at(0).fingerprint, api.fingerprint);
+        QVERIFY(raw.commit());
+        const QVector<Alert> afterCommit = a.othersNotifications();
+        QCOMPARE(afterCommit.size(), 1);
+        QCOMPARE(afterCommit.at(0).fingerprint, db.fingerprint);
+        QCOMPARE(afterCommit.at(0).labels, db.labels); // labels from the alerts row
+        QCOMPARE(a.othersNotifications().size(), 0);
+        q.clear();
+        raw.close();
+    }
+    QSqlDatabase::removeDatabase(u"tst-slow-writer"_s);
 }
 
 void TestTeamStorePostgres::twoConsolesShareIncidentsAcksAndRuns()
