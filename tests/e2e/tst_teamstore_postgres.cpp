@@ -408,8 +408,8 @@ void TestTeamStorePostgres::twoConsolesShareIncidentsAcksAndRuns()
     QCOMPARE(topB->id, topA->id);
     QCOMPARE(topCause(topB), topCause(topA));
     QCOMPARE(topB->alerts.size(), topA->alerts.size());
-    qInfo("console B: sees %lld incidents after %.1f s, top %s (#%lld, %lld alerts) - same as A",
-          qlonglong(seenByB->incidents.size()), clock.elapsed() / 1000.0, qPrintable(topCause(topB)),
+    qInfo("console B: sees %lld incidents %lld ms after A finished, top %s (#%lld, %lld alerts) - same as A",
+          qlonglong(seenByB->incidents.size()), qlonglong(clock.elapsed()), qPrintable(topCause(topB)),
           qlonglong(topB->id), qlonglong(topB->alerts.size()));
 
     // B acknowledges; A shows it, with who and when, without a restart.
@@ -428,9 +428,9 @@ void TestTeamStorePostgres::twoConsolesShareIncidentsAcksAndRuns()
     QCOMPARE(acked.acknowledgedBy, Store::currentUser());
     QVERIFY(acked.acknowledgedAt.isValid());
     QVERIFY(qAbs(acked.acknowledgedAt.secsTo(QDateTime::currentDateTimeUtc())) < 60);
-    qInfo("console B acks #%lld as %s; console A sees \"acknowledged by %s at %s\" after %.2f s",
+    qInfo("console B acks #%lld as %s; console A sees \"acknowledged by %s at %s\" after %lld ms",
           qlonglong(incidentId), qPrintable(Store::currentUser()), qPrintable(acked.acknowledgedBy),
-          qPrintable(acked.acknowledgedAt.toString(Qt::ISODateWithMs)), clock.elapsed() / 1000.0);
+          qPrintable(acked.acknowledgedAt.toString(Qt::ISODateWithMs)), qlonglong(clock.elapsed()));
 
     // A's later saves (more deliveries) do not undo B's acknowledgement.
     QVERIFY2(consoleA->submit({m_storm->alerts.constLast()}, &error), qPrintable(error));
@@ -452,9 +452,9 @@ void TestTeamStorePostgres::twoConsolesShareIncidentsAcksAndRuns()
     const RunbookRun seen = consoleB->snapshot()->runbookRuns.value(incidentId).constFirst();
     QCOMPARE(seen.argv, run.argv);
     QCOMPARE(seen.outcome, RunbookRun::Outcome::Passed);
-    qInfo("console A records runbook %s/%s on #%lld; console B shows it (%s, by %s) after %.2f s",
+    qInfo("console A records runbook %s/%s on #%lld; console B shows it (%s, by %s) after %lld ms",
           qPrintable(seen.runbookId), qPrintable(seen.step), qlonglong(incidentId),
-          qPrintable(outcomeName(seen.outcome)), qPrintable(seen.user), clock.elapsed() / 1000.0);
+          qPrintable(outcomeName(seen.outcome)), qPrintable(seen.user), qlonglong(clock.elapsed()));
 
     // One row per incident however many consoles saved it.
     Store check(u"tst-check"_s);
@@ -530,8 +530,28 @@ void TestTeamStorePostgres::serveProcessSeesAnotherConsolesAck()
     const QByteArray expected = u"incident #%1 acknowledged by %2"_s.arg(top.id).arg(Store::currentUser()).toUtf8();
     QTRY_VERIFY_WITH_TIMEOUT(output.contains(expected), 5'000);
     const qsizetype at = output.indexOf(expected);
-    qInfo("console B acks #%lld; serve A prints \"%s\" after %.2f s", qlonglong(top.id),
-          output.mid(at, output.indexOf('\n', at) - at).constData(), clock.elapsed() / 1000.0);
+    qInfo("console B acks #%lld; serve A prints \"%s\" after %lld ms", qlonglong(top.id),
+          output.mid(at, output.indexOf('\n', at) - at).constData(), qlonglong(clock.elapsed()));
+
+    // An operator runs a runbook step from the command line against the same store: B shows the run.
+    QFile runbook(home.filePath(u"check.yaml"_s));
+    QVERIFY(runbook.open(QIODevice::WriteOnly));
+    runbook.write("id: RB-TEAM-1\ntitle: check the pool\nsteps:\n  - name: check\n    safety: low\n    argv: [true]\n");
+    runbook.close();
+    clock.restart();
+    QProcess cli;
+    cli.setProcessEnvironment(env);
+    cli.start(QStringLiteral(NIGHTWATCH_CLI), {u"runbook"_s, u"run"_s, runbook.fileName(), u"--approve"_s, u"check"_s,
+                                               u"--db"_s, url, u"--incident"_s, QString::number(top.id)});
+    QVERIFY(cli.waitForFinished(30'000));
+    QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+    QTRY_COMPARE_WITH_TIMEOUT(consoleB->snapshot()->runbookRuns.value(top.id).size(), 1, 5'000);
+    const RunbookRun run = consoleB->snapshot()->runbookRuns.value(top.id).constFirst();
+    QCOMPARE(run.runbookId, u"RB-TEAM-1"_s);
+    QCOMPARE(run.outcome, RunbookRun::Outcome::Passed);
+    qInfo("`nightwatch-cli runbook run --db postgresql://... --incident %lld` (step %s: %s); console B shows it "
+          "%lld ms after the command started",
+          qlonglong(top.id), qPrintable(run.step), qPrintable(outcomeName(run.outcome)), qlonglong(clock.elapsed()));
 
     serve.terminate();
     QVERIFY(serve.waitForFinished(10'000));
