@@ -114,6 +114,14 @@ bool Pipeline::openHere(const Options& options, QString* error)
         m_store.reset();
         return false;
     }
+    // Listen before reading the history: what another console commits meanwhile is announced, not lost. The
+    // announcements are handled from the event loop, after this function.
+    if (m_store->isShared() &&
+        !m_store->watchOthers(
+            this, [this](const QString& what, const QString& subject) { onOtherConsole(what, subject); }, error)) {
+        m_store.reset();
+        return false;
+    }
     m_correlator = std::make_unique<Correlator>(m_graph);
     if (!options.inhibitRulesFile.isEmpty()) {
         const auto rules = InhibitRuleSet::fromFile(options.inhibitRulesFile, error);
@@ -164,10 +172,6 @@ bool Pipeline::openHere(const Options& options, QString* error)
     }
     m_removedIncidents.clear();
     if (!persistChanged(error))
-        return false;
-    if (m_store->isShared() &&
-        !m_store->watchOthers(
-            this, [this](const QString& what, const QString& subject) { onOtherConsole(what, subject); }, error))
         return false;
     m_runbookRuns.clear();
     for (const Incident& inc : std::as_const(m_incidents)) {

@@ -260,8 +260,9 @@ QStringList postgresStep(int step)
     static const QRegularExpression rowid(uR"(\bINTEGER\s+PRIMARY\s+KEY\b)"_s, QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression integer(uR"(\bINTEGER\b)"_s, QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression real(uR"(\bREAL\b)"_s, QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression userColumn(uR"(((?:[(,]|\bCOLUMN)\s*)user(\s+TEXT))"_s,
-                                               QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression userColumn(uR"(((?:^|[(,]|\bCOLUMN)\s*)user(\s+TEXT))"_s,
+                                               QRegularExpression::CaseInsensitiveOption |
+                                                   QRegularExpression::MultilineOption);
     QStringList out;
     for (QString sql : migrations().value(step)) {
         sql.replace(rowid, u"BIGSERIAL PRIMARY KEY"_s);

@@ -8,6 +8,7 @@
 #include "ingest/scenarioreader.h"
 #include "pipeline/pipeline.h"
 #include "store/store.h"
+#include "store/storeschema.h"
 
 #include "../postgresprocess.h"
 
@@ -109,6 +110,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void freshDatabaseGetsLatestSchemaOnce();
+    void sqliteStepsTranslateToPostgres();
     void storeRoundTrip_data();
     void storeRoundTrip();
     void sameKeysFromTwoWritersStayOneRow();
@@ -205,6 +207,30 @@ void TestTeamStorePostgres::freshDatabaseGetsLatestSchemaOnce()
     QVERIFY(!bad.open(u"postgresql://postgres:secret@127.0.0.1:%1/no_such_db"_s.arg(m_server.port), &error));
     QVERIFY2(error.contains(u"no_such_db"_s) && !error.contains(u"secret"_s), qPrintable(error));
     QCOMPARE(Store::displayName(u"postgresql://ops:secret@db:5432/nw"_s), u"postgresql://ops@db:5432/nw"_s);
+}
+
+void TestTeamStorePostgres::sqliteStepsTranslateToPostgres()
+{
+    // Steps after the PostgreSQL baseline run there through postgresStep(). The v3 step (a rowid table with
+    // a user column) is the model of what a later step looks like: its translation must run as it is.
+    const QStringList v3 = StoreSchema::postgresStep(2);
+    QVERIFY(!v3.isEmpty());
+    QVERIFY2(v3.constFirst().contains(u"id BIGSERIAL PRIMARY KEY"_s), qPrintable(v3.constFirst()));
+    QVERIFY2(v3.constFirst().contains(u"\"user\" TEXT"_s), qPrintable(v3.constFirst()));
+    QSqlDatabase raw = rawConnection(freshDatabase(), u"tst-steps"_s);
+    {
+        QVERIFY(raw.isOpen());
+        QSqlQuery q(raw);
+        for (const QString& sql : v3)
+            QVERIFY2(q.exec(sql), qPrintable(q.lastError().text() + u" in "_s + sql));
+        QVERIFY(q.exec(u"INSERT INTO runbook_runs(at, \"user\", runbook_id, step, kind, argv, outcome) "
+                       "VALUES(1, 'me', 'rb', 's', 'run', '[]', 'passed') RETURNING id"_s) &&
+                q.next());
+        QCOMPARE(q.value(0).toLongLong(), 1);
+        raw.close();
+    }
+    raw = QSqlDatabase();
+    QSqlDatabase::removeDatabase(u"tst-steps"_s);
 }
 
 void TestTeamStorePostgres::storeRoundTrip_data()
