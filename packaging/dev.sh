@@ -9,9 +9,9 @@ build="${NIGHTWATCH_BUILD_DIR:-$here/build}"
 
 packages=(build-essential cmake ninja-build pkgconf ccache
           qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-          qt6-svg-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite nlohmann-json3-dev libsqlite3-dev
+          qt6-svg-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libqt6sql6-psql nlohmann-json3-dev libsqlite3-dev
           libgraphviz-dev graphviz libyaml-cpp-dev libgl1-mesa-dev libxkbcommon-dev
-          xvfb xauth python3 prometheus prometheus-alertmanager
+          xvfb xauth python3 prometheus prometheus-alertmanager postgresql
           desktop-file-utils appstream)
 
 install_missing() {

@@ -18,7 +18,7 @@ int runChangesCommand(const QStringList& args)
     parser.setApplicationDescription(u"Import change events (deploys, config changes, feature flags)."_s);
     parser.addPositionalArgument(u"import"_s, u"The action: import."_s);
     parser.addPositionalArgument(u"file"_s, u"JSON: one change, an array, or {\"changes\": [...]}."_s);
-    const QCommandLineOption db(u"db"_s, u"SQLite database (default: the console's)."_s, u"file"_s);
+    const QCommandLineOption db(u"db"_s, u"SQLite database or postgresql:// URL (default: the console's)."_s, u"file"_s);
     parser.addOption(db);
     if (const auto done = parseCommandLine(parser, "changes", args))
         return *done;

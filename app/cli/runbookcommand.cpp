@@ -162,7 +162,7 @@ int runRunbookCommand(const QStringList& args)
                                      u"name"_s);
     const QCommandLineOption approve(u"approve"_s, u"Approve these steps (comma-separated, repeatable)."_s,
                                      u"step[,step]"_s);
-    const QCommandLineOption db(u"db"_s, u"SQLite database for the audit (default: the console's)."_s, u"file"_s);
+    const QCommandLineOption db(u"db"_s, u"SQLite database or postgresql:// URL for the audit (default: the console's)."_s, u"file"_s);
     const QCommandLineOption incident(u"incident"_s, u"Incident id the run belongs to (audit)."_s, u"id"_s);
     const QCommandLineOption logDir(u"log-dir"_s, u"Where each step's full output is written."_s, u"dir"_s);
     const QCommandLineOption grace(u"kill-grace"_s, u"Seconds between SIGTERM and SIGKILL at a timeout (5)."_s,

@@ -5,10 +5,12 @@
 #include "common/runtimeoptions.h"
 #include "notify/slacknotifier.h"
 #include "pipeline/consoleruntime.h"
+#include "store/store.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QSettings>
+#include <QHash>
 #include <QTextStream>
 #include <QTimer>
 
@@ -24,6 +26,21 @@ std::atomic<bool> stopRequested{false};
 void requestStop(int)
 {
     stopRequested.store(true); // only an atomic store is safe in a signal handler; a timer looks at it
+}
+
+QString stateWord(Incident::State state)
+{
+    switch (state) {
+    case Incident::State::Triggered:
+        return u"triggered"_s;
+    case Incident::State::Acknowledged:
+        return u"acknowledged"_s;
+    case Incident::State::Mitigated:
+        return u"mitigated"_s;
+    case Incident::State::Resolved:
+        return u"resolved"_s;
+    }
+    return u"triggered"_s;
 }
 
 } // namespace
@@ -45,7 +62,7 @@ int runServeCommand(const QStringList& args)
     int exitCode = 0;
     QObject::connect(&runtime, &ConsoleRuntime::started, [&](bool ok, const QString& why) {
         if (ok) {
-            std::printf("serving: database %s\n", qPrintable(config->databasePath));
+            std::printf("serving: database %s\n", qPrintable(Store::displayName(config->databasePath)));
         } else {
             failCommand("serve", why);
             exitCode = 2;
@@ -75,7 +92,31 @@ int runServeCommand(const QStringList& args)
     });
     QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &slack, &SlackNotifier::setSnapshot);
     qint64 lastNotifications = -1;
+    QHash<qint64, QString> shownState; // by incident id: what the log last said about its human state
     QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, [&](IncidentSnapshotPtr s) {
+        // A headless console's log says what people decided, here or on another console of a shared store.
+        for (const Incident& i : s->incidents) {
+            if (i.id <= 0)
+                continue;
+            QString state = stateWord(i.state);
+            if (i.state != Incident::State::Triggered && !i.acknowledgedBy.isEmpty())
+                state += u" (acknowledged by %1 at %2)"_s.arg(i.acknowledgedBy,
+                                                              i.acknowledgedAt.toString(Qt::ISODateWithMs));
+            const auto known = shownState.constFind(i.id);
+            if (known != shownState.cend() && *known == state)
+                continue;
+            if (known == shownState.cend())
+                std::printf("incident #%lld %s: %s, top cause %s\n", qlonglong(i.id), qPrintable(i.key),
+                            qPrintable(state),
+                            i.rootCauses.isEmpty() ? "none" : qPrintable(i.rootCauses.constFirst().service));
+            else if (i.state == Incident::State::Acknowledged)
+                std::printf("incident #%lld acknowledged by %s at %s\n", qlonglong(i.id), qPrintable(i.acknowledgedBy),
+                            qPrintable(i.acknowledgedAt.toString(Qt::ISODateWithMs)));
+            else
+                std::printf("incident #%lld %s\n", qlonglong(i.id), qPrintable(stateWord(i.state)));
+            shownState.insert(i.id, state);
+        }
+        std::fflush(stdout);
         if (s->notificationCount == lastNotifications)
             return; // health-only snapshots would flood the log
         lastNotifications = s->notificationCount;

@@ -32,8 +32,9 @@ bool parseListen(const QString& text, QHostAddress* address, quint16* port)
 
 RuntimeOptions::RuntimeOptions()
     : demo(u"demo"_s, u"Replay the built-in Black-Friday alert storm on the demo graph (fresh demo database)."_s),
-      database(u"db"_s, u"SQLite database file (default: nightwatch.sqlite in the user's data directory)."_s,
-               u"file"_s),
+      database(u"db"_s, u"SQLite database file (default: nightwatch.sqlite in the user's data directory), or a shared team "
+                 "store: postgresql://user[:password]@host[:port]/database."_s,
+               u"file|url"_s),
       graph(u"graph"_s, u"Dependency graph JSON: {\"nodes\":[{\"id\"}],\"edges\":[{\"from\",\"to\"}]}."_s, u"file"_s),
       alertmanager(u"alertmanager"_s, u"Poll this Alertmanager's API v2 (repeatable, e.g. an HA pair)."_s, u"url"_s),
       pollInterval(u"poll-interval"_s, u"Seconds between Alertmanager polls (default 15)."_s, u"seconds"_s),

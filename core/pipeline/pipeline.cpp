@@ -114,6 +114,14 @@ bool Pipeline::openHere(const Options& options, QString* error)
         m_store.reset();
         return false;
     }
+    // Listen before reading the history: what another console commits meanwhile is announced, not lost. The
+    // announcements are handled from the event loop, after this function.
+    if (m_store->isShared() &&
+        !m_store->watchOthers(
+            this, [this](const QString& what, const QString& subject) { onOtherConsole(what, subject); }, error)) {
+        m_store.reset();
+        return false;
+    }
     m_correlator = std::make_unique<Correlator>(m_graph);
     if (!options.inhibitRulesFile.isEmpty()) {
         const auto rules = InhibitRuleSet::fromFile(options.inhibitRulesFile, error);
@@ -351,8 +359,15 @@ bool Pipeline::persistChanged(QString* error)
     }
     if (!changed.isEmpty() && !m_store->saveIncidents(changed, error))
         return false;
-    for (const Incident& saved : std::as_const(changed))
-        m_incidents[saved.key].id = saved.id;
+    for (const Incident& saved : std::as_const(changed)) {
+        Incident& mine = m_incidents[saved.key];
+        const bool firstSave = mine.id == 0;
+        mine.id = saved.id;
+        // Shared store: another console may have stored and acknowledged this incident before we knew its
+        // id (its announcement named an id we could not place). The row has the truth.
+        if (firstSave && m_store->isShared())
+            refreshHumanState(saved.id);
+    }
     m_changedKeys.clear();
 
     for (auto it = m_removedIncidents.cbegin(); it != m_removedIncidents.cend(); ++it) {
@@ -422,15 +437,8 @@ void Pipeline::recordAction(qint64 incidentId, const QString& kind, const QStrin
         Q_EMIT failed(u"could not record %1: %2"_s.arg(kind, error));
         return;
     }
-    if (kind == u"ack") {
-        const QString key = keyOfId(incidentId);
-        if (const auto stored = m_store->loadIncident(incidentId); stored && m_incidents.contains(key)) {
-            Incident& inc = m_incidents[key];
-            inc.state = stored->state;
-            inc.acknowledgedAt = stored->acknowledgedAt;
-            inc.acknowledgedBy = stored->acknowledgedBy;
-        }
-    }
+    if (kind == u"ack" || kind == u"mitigate" || kind == u"resolve")
+        refreshHumanState(incidentId);
     publish();
 }
 
@@ -472,6 +480,50 @@ void Pipeline::recordRunbookRun(const RunbookRun& run)
         }
         return true;
     });
+}
+
+void Pipeline::onOtherConsole(const QString& what, const QString& subject)
+{
+    if (!m_store)
+        return;
+    if (what == u"notifications") {
+        // Their deliveries go through our correlator too, so every console derives the same incidents (same
+        // keys, hence the same rows) from the one shared log of notifications.
+        const QVector<Alert> theirs = m_store->othersNotifications();
+        if (theirs.isEmpty())
+            return;
+        m_notificationCount += theirs.size();
+        track(theirs);
+        scheduleRefresh();
+    } else if (what == u"action" || what == u"incident") {
+        const qint64 id = what == u"action" ? subject.toLongLong() : m_incidents.value(subject).id;
+        if (refreshHumanState(id))
+            publish();
+    } else if (what == u"runbook") {
+        const qint64 id = subject.toLongLong();
+        if (id <= 0 || keyOfId(id).isEmpty())
+            return;
+        m_runbookRuns.insert(id, m_store->runbookRuns(id));
+        publish();
+    }
+}
+
+bool Pipeline::refreshHumanState(qint64 incidentId)
+{
+    const QString key = incidentId > 0 ? keyOfId(incidentId) : QString();
+    if (key.isEmpty())
+        return false;
+    const std::optional<Incident> stored = m_store->loadIncident(incidentId);
+    if (!stored)
+        return false;
+    Incident& inc = m_incidents[key];
+    if (inc.state == stored->state && inc.acknowledgedAt == stored->acknowledgedAt &&
+        inc.acknowledgedBy == stored->acknowledgedBy)
+        return false;
+    inc.state = stored->state;
+    inc.acknowledgedAt = stored->acknowledgedAt;
+    inc.acknowledgedBy = stored->acknowledgedBy;
+    return true;
 }
 
 void Pipeline::updateSourceHealth(const SourceHealth& health)

@@ -97,6 +97,9 @@ private:
     bool hasStore(QString* error) const;
     void recordAction(qint64 incidentId, const QString& kind, const QString& note);
     QString keyOfId(qint64 incidentId) const;
+    // Shared store: what another console committed ("notifications", "incident", "action", "runbook").
+    void onOtherConsole(const QString& what, const QString& subject);
+    bool refreshHumanState(qint64 incidentId); // state and ack as stored; true when they changed
 
     Options m_options;
     std::shared_ptr<const ServiceGraph> m_graph;

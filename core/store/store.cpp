@@ -7,10 +7,14 @@
 #include "sqltransaction.h"
 #include "storeschema.h"
 
+#include <QElapsedTimer>
 #include <QHash>
+#include <QSet>
 #include <QSqlDatabase>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QUrl>
 #include <QVariant>
 
 #include <array>
@@ -50,6 +54,8 @@ enum Stmt
     SelectRunbookRuns,
     UpsertResolution,
     SelectResolution,
+    SelectNotificationsAfter,
+    Notify,
     StmtCount
 };
 
@@ -129,7 +135,7 @@ const QString& sqlOf(Stmt id)
         // MarkMerged
         u"UPDATE incidents SET merged_into = ?, updated_at = ? WHERE key = ? AND id <> ?"_s,
         // InsertAction
-        u"INSERT INTO actions(incident_id, kind, note, at, user) VALUES(?, ?, ?, ?, ?)"_s,
+        u"INSERT INTO actions(incident_id, kind, note, at, \"user\") VALUES(?, ?, ?, ?, ?)"_s,
         // AckIncident: the first acknowledgement is the one that counts; a later ack of a resolved
         // or mitigated incident is recorded as an action but does not move the state back.
         u"UPDATE incidents SET state = CASE WHEN state = 'triggered' THEN 'acknowledged' ELSE state END, "
@@ -143,7 +149,7 @@ const QString& sqlOf(Stmt id)
         u"UPDATE incidents SET state = 'resolved', resolved_at = coalesce(resolved_at, ?), "
         "resolved_by = coalesce(resolved_by, ?), updated_at = ? WHERE id = ?"_s,
         // SelectActions
-        u"SELECT incident_id, kind, note, at, user FROM actions WHERE incident_id = ? ORDER BY id"_s,
+        u"SELECT incident_id, kind, note, at, \"user\" FROM actions WHERE incident_id = ? ORDER BY id"_s,
         // SelectIncident
         u"SELECT id, key, state, severity, first_alert_at, last_alert_at, notification_count, acknowledged_at, "
         "acknowledged_by, affected_services, mitigated_at, mitigated_by, resolved_at, resolved_by FROM incidents "
@@ -164,7 +170,7 @@ const QString& sqlOf(Stmt id)
         "WHERE incident_id = ? ORDER BY rank"_s,
         // SelectNotifications
         u"SELECT n.fingerprint, n.status, n.starts_at, n.ends_at, n.received_at, n.source, a.labels, "
-        "a.annotations, a.generator_url FROM notifications n LEFT JOIN alerts a ON a.fingerprint = n.fingerprint "
+        "a.annotations, a.generator_url, n.id FROM notifications n LEFT JOIN alerts a ON a.fingerprint = n.fingerprint "
         "WHERE n.received_at >= ? ORDER BY n.id"_s,
         // InsertChange
         u"INSERT INTO changes(service, kind, at, description, link) VALUES(?, ?, ?, ?, ?)"_s,
@@ -175,25 +181,90 @@ const QString& sqlOf(Stmt id)
         // CountAlerts
         u"SELECT count(*) FROM alerts"_s,
         // InsertRunbookRun
-        u"INSERT INTO runbook_runs(at, user, incident_id, runbook_id, step, kind, argv, approval, approved_at, "
+        u"INSERT INTO runbook_runs(at, \"user\", incident_id, runbook_id, step, kind, argv, approval, approved_at, "
         "exit_code, outcome, duration_ms, output_digest, verify_result, rolled_back, rollback_exit_code, log_file, "
         "error) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
         // SelectRunbookRuns: a NULL incident id selects every run.
-        u"SELECT id, at, user, incident_id, runbook_id, step, kind, argv, approval, approved_at, exit_code, outcome, "
+        u"SELECT id, at, \"user\", incident_id, runbook_id, step, kind, argv, approval, approved_at, exit_code, outcome, "
         "duration_ms, output_digest, verify_result, rolled_back, rollback_exit_code, log_file, error "
         "FROM runbook_runs WHERE ? IS NULL OR incident_id = ? ORDER BY id"_s,
         // UpsertResolution: answering again (a reopened incident resolved twice) replaces the answer.
-        u"INSERT INTO resolutions(incident_id, at, user, fixed_by_runbook, fixed_by_step, fixed_by_text, root_cause, "
+        u"INSERT INTO resolutions(incident_id, at, \"user\", fixed_by_runbook, fixed_by_step, fixed_by_text, root_cause, "
         "suggestion_right, actionable) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(incident_id) DO UPDATE SET at = excluded.at, user = excluded.user, "
+        "ON CONFLICT(incident_id) DO UPDATE SET at = excluded.at, \"user\" = excluded.\"user\", "
         "fixed_by_runbook = excluded.fixed_by_runbook, fixed_by_step = excluded.fixed_by_step, "
         "fixed_by_text = excluded.fixed_by_text, root_cause = excluded.root_cause, "
         "suggestion_right = excluded.suggestion_right, actionable = excluded.actionable"_s,
         // SelectResolution
-        u"SELECT incident_id, at, user, fixed_by_runbook, fixed_by_step, fixed_by_text, root_cause, suggestion_right, "
+        u"SELECT incident_id, at, \"user\", fixed_by_runbook, fixed_by_step, fixed_by_text, root_cause, suggestion_right, "
         "actionable FROM resolutions WHERE incident_id = ?"_s,
+        // SelectNotificationsAfter: the same columns as SelectNotifications, by id (the shared store's cursor).
+        u"SELECT n.fingerprint, n.status, n.starts_at, n.ends_at, n.received_at, n.source, a.labels, "
+        "a.annotations, a.generator_url, n.id FROM notifications n LEFT JOIN alerts a ON a.fingerprint = n.fingerprint "
+        "WHERE n.id > ? ORDER BY n.id"_s,
+        // Notify: PostgreSQL only (see postgresSqlOf).
+        QString(),
     };
     return sql[id];
+}
+
+// The shared team store's dialect: only the statements whose SQLite text PostgreSQL does not take. JSON
+// batches use the json type (not jsonb) so label sets keep their text; two-argument min/max are LEAST/
+// GREATEST; an untyped parameter gets a CAST because PostgreSQL types parameters when it prepares.
+QString postgresSqlOf(Stmt id)
+{
+    switch (id) {
+    case InsertNotifications:
+        // RETURNING: the ids this console wrote, so it does not read its own rows back as another's.
+        return u"INSERT INTO notifications(fingerprint, status, starts_at, ends_at, received_at, source) "
+               "SELECT r->>0, r->>1, CAST(r->>2 AS BIGINT), CAST(r->>3 AS BIGINT), CAST(r->>4 AS BIGINT), r->>5 "
+               "FROM json_array_elements(CAST(? AS json)) AS r RETURNING id"_s;
+    case CountBoundaryFlaps:
+        return u"UPDATE alerts SET flap_count = flap_count + 1 WHERE status = 'resolved' "
+               "AND fingerprint IN (SELECT json_array_elements_text(CAST(? AS json)))"_s;
+    case UpsertAlerts:
+        return u"INSERT INTO alerts(fingerprint, labels, annotations, status, starts_at, ends_at, first_starts_at, "
+               "first_received_at, last_received_at, notification_count, flap_count, source, generator_url) "
+               "SELECT r->>0, CAST(r->1 AS TEXT), CAST(r->2 AS TEXT), r->>3, CAST(r->>4 AS BIGINT), "
+               "CAST(r->>5 AS BIGINT), CAST(r->>6 AS BIGINT), CAST(r->>7 AS BIGINT), CAST(r->>8 AS BIGINT), "
+               "CAST(r->>9 AS INTEGER), CAST(r->>10 AS INTEGER), r->>11, r->>12 "
+               "FROM json_array_elements(CAST(? AS json)) AS r "
+               "ON CONFLICT(fingerprint) DO UPDATE SET labels = excluded.labels, annotations = excluded.annotations, "
+               "status = excluded.status, starts_at = excluded.starts_at, ends_at = excluded.ends_at, "
+               "first_starts_at = CASE WHEN alerts.first_starts_at IS NULL OR excluded.first_starts_at < "
+               "alerts.first_starts_at THEN excluded.first_starts_at ELSE alerts.first_starts_at END, "
+               "first_received_at = LEAST(alerts.first_received_at, excluded.first_received_at), "
+               "last_received_at = GREATEST(alerts.last_received_at, excluded.last_received_at), "
+               "notification_count = alerts.notification_count + excluded.notification_count, "
+               "flap_count = alerts.flap_count + excluded.flap_count, "
+               "source = excluded.source, generator_url = excluded.generator_url"_s;
+    case UpdateKnownAlerts:
+        return u"UPDATE alerts SET status = u.st, starts_at = u.s, ends_at = u.e, "
+               "first_starts_at = CASE WHEN first_starts_at IS NULL OR u.fs < first_starts_at THEN u.fs "
+               "ELSE first_starts_at END, "
+               "first_received_at = LEAST(first_received_at, u.fr), last_received_at = GREATEST(last_received_at, u.lr), "
+               "notification_count = notification_count + u.n, flap_count = flap_count + u.f "
+               "FROM (SELECT r->>0 AS fp, r->>1 AS st, CAST(r->>2 AS BIGINT) AS s, CAST(r->>3 AS BIGINT) AS e, "
+               "CAST(r->>4 AS BIGINT) AS fs, CAST(r->>5 AS BIGINT) AS fr, CAST(r->>6 AS BIGINT) AS lr, "
+               "CAST(r->>7 AS INTEGER) AS n, CAST(r->>8 AS INTEGER) AS f "
+               "FROM json_array_elements(CAST(? AS json)) AS r) AS u WHERE alerts.fingerprint = u.fp"_s;
+    case InsertMember:
+        return u"INSERT INTO incident_alerts(incident_id, fingerprint, position, inhibited, inhibited_by) "
+               "VALUES(?, ?, ?, ?, ?) ON CONFLICT(incident_id, fingerprint) DO UPDATE SET "
+               "position = excluded.position, inhibited = excluded.inhibited, inhibited_by = excluded.inhibited_by"_s;
+    case SelectIncidents: // PostgreSQL sorts NULL first in DESC, SQLite last
+        return u"SELECT id, key, state, severity, first_alert_at, last_alert_at, notification_count, acknowledged_at, "
+               "acknowledged_by, affected_services FROM incidents WHERE merged_into IS NULL "
+               "ORDER BY last_alert_at DESC NULLS LAST, id DESC LIMIT ?"_s;
+    case SelectRunbookRuns:
+        return u"SELECT id, at, \"user\", incident_id, runbook_id, step, kind, argv, approval, approved_at, exit_code, "
+               "outcome, duration_ms, output_digest, verify_result, rolled_back, rollback_exit_code, log_file, error "
+               "FROM runbook_runs WHERE CAST(? AS BIGINT) IS NULL OR incident_id = ? ORDER BY id"_s;
+    case Notify:
+        return u"SELECT pg_notify('nightwatch', ?)"_s;
+    default:
+        return sqlOf(id);
+    }
 }
 
 QVariant msOrNull(const QDateTime& t)
@@ -265,7 +336,7 @@ RunbookRun::Verify runbookVerifyFrom(const QString& name)
 QString describe(const QSqlError& e)
 {
     const QString text = e.text().trimmed();
-    return text.isEmpty() ? u"unknown SQLite error"_s : text;
+    return text.isEmpty() ? u"unknown database error"_s : text;
 }
 
 Incident incidentFromRow(const QSqlQuery& q)
@@ -294,6 +365,40 @@ struct Store::Impl
 {
     QSqlDatabase db;
     int version = 0;
+    // PostgreSQL: the team store other consoles write too. The single-writer caches below are then off
+    // (another console may have changed any row), and every commit is announced with NOTIFY.
+    bool shared = false;
+
+    // Which notifications this Store has seen (its own or returned by othersNotifications): every id up to
+    // contiguous, and the ones above it in seenAbove. A hole below a seen id is a transaction of another
+    // console still in flight (ids are taken before commit), so it is asked for again until it fills or
+    // is older than gapPatienceMs (a rolled-back insert leaves a hole for good).
+    qint64 contiguous = 0;
+    QSet<qint64> seenAbove;
+    QElapsedTimer gapSince;
+    static constexpr qint64 gapPatienceMs = 30'000;
+
+    void markSeen(qint64 id)
+    {
+        if (id > contiguous)
+            seenAbove.insert(id);
+    }
+    void advanceCursor()
+    {
+        while (seenAbove.remove(contiguous + 1))
+            ++contiguous;
+        if (seenAbove.isEmpty()) {
+            gapSince.invalidate();
+            return;
+        }
+        if (!gapSince.isValid()) {
+            gapSince.start();
+        } else if (gapSince.elapsed() > gapPatienceMs) {
+            contiguous = *std::min_element(seenAbove.cbegin(), seenAbove.cend()) - 1;
+            gapSince.invalidate();
+            advanceCursor();
+        }
+    }
     // Prepared on first use and reused for the life of the connection.
     std::array<std::optional<QSqlQuery>, StmtCount> statements;
 
@@ -315,7 +420,7 @@ struct Store::Impl
         auto& slot = statements[id];
         if (!slot) {
             QSqlQuery q(db);
-            if (!q.prepare(sqlOf(id))) {
+            if (!q.prepare(shared ? postgresSqlOf(id) : sqlOf(id))) {
                 *why = u"cannot prepare statement: "_s + describe(q.lastError());
                 return nullptr;
             }
@@ -342,6 +447,24 @@ struct Store::Impl
             return {};
         }
         return q.value(0);
+    }
+
+    // Tells the other consoles "<what>:<subject>". Inside a transaction PostgreSQL delivers it at commit,
+    // and not at all on rollback. A no-op on SQLite, whose only writer is this console.
+    bool notify(const QString& what, const QString& subject, QString* why)
+    {
+        if (!shared)
+            return true;
+        QSqlQuery* q = statement(Notify, why);
+        if (!q)
+            return false;
+        q->bindValue(0, what + u':' + subject);
+        if (!q->exec()) {
+            *why = u"cannot notify other consoles: "_s + describe(q->lastError());
+            return false;
+        }
+        q->finish();
+        return true;
     }
 };
 
@@ -378,11 +501,75 @@ QString Store::currentUser()
     return user.isEmpty() ? u"unknown"_s : user;
 }
 
+bool Store::isServerUrl(const QString& path)
+{
+    return path.startsWith(u"postgresql://") || path.startsWith(u"postgres://");
+}
+
+QString Store::displayName(const QString& path)
+{
+    if (!isServerUrl(path))
+        return path;
+    return QUrl(path).toDisplayString(QUrl::RemovePassword);
+}
+
+bool Store::isShared() const
+{
+    return m_impl && m_impl->shared;
+}
+
+bool Store::openServer(const QString& urlText, QString* error)
+{
+    const QUrl url(urlText, QUrl::StrictMode);
+    const QString shown = displayName(urlText);
+    const QString dbName = url.path().mid(1);
+    if (!url.isValid() || url.host().isEmpty() || dbName.isEmpty() || dbName.contains(u'/'))
+        return fail(u"'%1' is not a PostgreSQL URL: expected postgresql://user[:password]@host[:port]/database"_s.arg(
+                        shown),
+                    error);
+    if (!QSqlDatabase::isDriverAvailable(u"QPSQL"_s))
+        return fail(u"the Qt PostgreSQL driver (QPSQL) is not available: install libqt6sql6-psql"_s, error);
+    if (QSqlDatabase::contains(m_connectionName))
+        return fail(u"database connection name '%1' is already in use by another Store"_s.arg(m_connectionName), error);
+
+    m_impl = std::make_unique<Impl>();
+    m_impl->shared = true;
+    m_impl->db = QSqlDatabase::addDatabase(u"QPSQL"_s, m_connectionName);
+    m_impl->db.setHostName(url.host());
+    m_impl->db.setPort(url.port(5432));
+    m_impl->db.setDatabaseName(dbName);
+    m_impl->db.setUserName(url.userName());
+    m_impl->db.setPassword(url.password());
+    m_impl->db.setConnectOptions(u"connect_timeout=5;application_name=nightwatch"_s);
+    if (!m_impl->db.open()) {
+        const QString why = describe(m_impl->db.lastError());
+        close();
+        return fail(u"cannot open database %1: %2"_s.arg(shown, why), error);
+    }
+    QString why;
+    // CREATE TABLE IF NOT EXISTS and friends would print NOTICEs on the console's stderr.
+    if (!m_impl->exec(u"SET client_min_messages = warning"_s, &why) || !migrate(&why)) {
+        close();
+        return fail(u"database %1: %2"_s.arg(shown, why), error);
+    }
+    // Everything already in the table counts as seen: loadNotifications() is how a console reads history.
+    const QVariant last = m_impl->scalar(u"SELECT coalesce(max(id), 0) FROM notifications"_s, &why);
+    if (!last.isValid()) {
+        close();
+        return fail(u"database %1: %2"_s.arg(shown, why), error);
+    }
+    m_impl->contiguous = last.toLongLong();
+    m_lastError.clear();
+    return true;
+}
+
 bool Store::open(const QString& path, QString* error)
 {
     close();
     if (path.isEmpty())
         return fail(u"no database path given"_s, error);
+    if (isServerUrl(path))
+        return openServer(path, error);
     if (!QSqlDatabase::isDriverAvailable(u"QSQLITE"_s))
         return fail(u"the Qt SQLite driver (QSQLITE) is not available"_s, error);
     // Never take over another live Store's connection: addDatabase would silently replace it.
@@ -422,8 +609,64 @@ bool Store::open(const QString& path, QString* error)
     return true;
 }
 
+bool Store::migratePostgres(QString* error)
+{
+    // Consoles starting together against a fresh database: one creates the schema, the others wait here
+    // (the lock is released with the transaction) and then find it done.
+    SqlTransaction tx(m_impl->db);
+    if (!tx.isActive()) {
+        *error = u"cannot begin migration: "_s + describe(m_impl->db.lastError());
+        return false;
+    }
+    if (!m_impl->exec(u"SELECT pg_advisory_xact_lock(7270211)"_s, error) ||
+        !m_impl->exec(u"CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"_s, error))
+        return false;
+    const QVariant v = m_impl->scalar(u"SELECT coalesce(max(version), 0) FROM schema_version"_s, error);
+    if (!v.isValid())
+        return false;
+    int version = v.toInt();
+    const int latest = latestSchemaVersion();
+    if (version > latest) {
+        *error = u"schema version %1 is newer than this Nightwatch understands (%2); refusing to open it. "
+                 "Use a newer Nightwatch or another database."_s.arg(version)
+                     .arg(latest);
+        return false;
+    }
+    if (version > 0 && version < StoreSchema::postgresBaselineVersion()) {
+        *error = u"schema version %1 predates the PostgreSQL store; use a fresh database"_s.arg(version);
+        return false;
+    }
+    if (version < latest) {
+        QStringList statements;
+        if (version == 0) {
+            statements = StoreSchema::postgresBaseline();
+            version = StoreSchema::postgresBaselineVersion();
+        }
+        for (int step = version; step < latest; ++step)
+            statements += StoreSchema::postgresStep(step);
+        for (const QString& sql : std::as_const(statements)) {
+            QString why;
+            if (!m_impl->exec(sql, &why)) {
+                *error = u"creating schema version %1 failed: %2"_s.arg(latest).arg(why);
+                return false;
+            }
+        }
+        if (!m_impl->exec(u"DELETE FROM schema_version"_s, error) ||
+            !m_impl->exec(u"INSERT INTO schema_version(version) VALUES(%1)"_s.arg(latest), error))
+            return false;
+    }
+    if (!tx.commit()) {
+        *error = u"cannot commit migration: "_s + describe(m_impl->db.lastError());
+        return false;
+    }
+    m_impl->version = latest;
+    return true;
+}
+
 bool Store::migrate(QString* error)
 {
+    if (m_impl->shared)
+        return migratePostgres(error);
     const QVariant v = m_impl->scalar(u"PRAGMA user_version"_s, error);
     if (!v.isValid())
         return false;
@@ -527,6 +770,8 @@ bool Store::recordNotifications(const AlertBatch& batch, QString* error)
         return fail(u"store is not open"_s, error);
     if (batch.isEmpty())
         return true;
+    if (m_impl->shared)
+        m_impl->known.clear(); // other consoles write the alerts table too: always the self-checking path
     bool staleCache = false;
     if (writeNotifications(batch, error, &staleCache))
         return true;
@@ -702,6 +947,13 @@ bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* st
     insert->bindValue(0, rows);
     if (!insert->exec())
         return fail(u"cannot store notifications: "_s + describe(insert->lastError()), error);
+    QVector<qint64> ownIds;
+    if (m_impl->shared) {
+        ownIds.reserve(batch.size());
+        while (insert->next())
+            ownIds << insert->value(0).toLongLong();
+        insert->finish();
+    }
     if (startFiring.size() > 2) {
         boundary->bindValue(0, startFiring);
         if (!boundary->exec())
@@ -721,8 +973,12 @@ bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* st
         if (!upsert->exec())
             return fail(u"cannot store alerts: "_s + describe(upsert->lastError()), error);
     }
+    if (!m_impl->notify(u"notifications"_s, QString::number(batch.size()), &why))
+        return fail(why, error);
     if (!tx.commit())
         return fail(u"cannot commit notifications: "_s + describe(m_impl->db.lastError()), error);
+    for (const qint64 id : std::as_const(ownIds))
+        m_impl->markSeen(id);
 
     for (qsizetype k = 0; k < folds.size(); ++k)
         m_impl->known.insert(folds.at(k).fingerprint, Impl::KnownAlert{folds.at(k).lastFiring, details.at(k)});
@@ -778,9 +1034,16 @@ qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error
     const qint64 id = upsert->value(0).toLongLong();
     upsert->finish(); // RETURNING leaves the statement mid-step; reset it before the next write
     *detail = detailDigest(incident);
-    if (const auto written = m_impl->writtenDetail.constFind(id);
-        written != m_impl->writtenDetail.cend() && *written == *detail)
+    if (m_impl->shared) {
+        // Another console may have rewritten the rows since: no shortcut, and tell the others.
+        if (!m_impl->notify(u"incident"_s, incident.key, &why)) {
+            fail(why, error);
+            return 0;
+        }
+    } else if (const auto written = m_impl->writtenDetail.constFind(id);
+               written != m_impl->writtenDetail.cend() && *written == *detail) {
         return id;
+    }
 
     delMembers->bindValue(0, id);
     if (!delMembers->exec()) {
@@ -951,6 +1214,8 @@ bool Store::recordAction(qint64 incidentId, const QString& kind, const QString& 
     }
     if (update && !update->exec())
         return fail(u"cannot apply %1: %2"_s.arg(kind, describe(update->lastError())), error);
+    if (!m_impl->notify(u"action"_s, QString::number(incidentId), &why))
+        return fail(why, error);
     if (!tx.commit())
         return fail(u"cannot commit %1: %2"_s.arg(kind, describe(m_impl->db.lastError())), error);
     return true;
@@ -1082,17 +1347,39 @@ QVector<Incident> Store::loadIncidents(int limit) const
 
 QVector<Alert> Store::loadNotifications(const QDateTime& since) const
 {
-    QVector<Alert> out;
     if (!m_impl)
-        return out;
+        return {};
     QString why;
     QSqlQuery* q = m_impl->statement(SelectNotifications, &why);
     if (!q) {
         fail(why, nullptr);
-        return out;
+        return {};
     }
-    q->setForwardOnly(true);
     q->bindValue(0, since.isValid() ? since.toMSecsSinceEpoch() : std::numeric_limits<qint64>::min());
+    return readNotifications(*q, false);
+}
+
+QVector<Alert> Store::othersNotifications()
+{
+    if (!m_impl || !m_impl->shared)
+        return {};
+    QString why;
+    QSqlQuery* q = m_impl->statement(SelectNotificationsAfter, &why);
+    if (!q) {
+        fail(why, nullptr);
+        return {};
+    }
+    q->bindValue(0, m_impl->contiguous);
+    QVector<Alert> out = readNotifications(*q, true);
+    m_impl->advanceCursor();
+    return out;
+}
+
+QVector<Alert> Store::readNotifications(QSqlQuery& query, bool unseenOnly) const
+{
+    QVector<Alert> out;
+    QSqlQuery* q = &query;
+    q->setForwardOnly(true);
     if (!q->exec()) {
         fail(describe(q->lastError()), nullptr);
         return out;
@@ -1106,6 +1393,12 @@ QVector<Alert> Store::loadNotifications(const QDateTime& since) const
     };
     QHash<QString, Decoded> decoded;
     while (q->next()) {
+        if (m_impl->shared) {
+            const qint64 id = q->value(9).toLongLong();
+            if (unseenOnly && (id <= m_impl->contiguous || m_impl->seenAbove.contains(id)))
+                continue;
+            m_impl->markSeen(id);
+        }
         Alert a;
         a.fingerprint = q->value(0).toString();
         a.status = q->value(1).toString() == u"resolved" ? Alert::Status::Resolved : Alert::Status::Firing;
@@ -1125,6 +1418,26 @@ QVector<Alert> Store::loadNotifications(const QDateTime& since) const
     }
     q->finish();
     return out;
+}
+
+bool Store::watchOthers(QObject* context, std::function<void(const QString&, const QString&)> onChange,
+                        QString* error)
+{
+    if (!m_impl || !m_impl->shared)
+        return fail(u"only a shared (PostgreSQL) store has other consoles to watch"_s, error);
+    QSqlDriver* driver = m_impl->db.driver();
+    if (!driver->subscribeToNotification(u"nightwatch"_s))
+        return fail(u"cannot LISTEN for other consoles: "_s + describe(driver->lastError()), error);
+    QObject::connect(driver, &QSqlDriver::notification, context,
+                     [onChange = std::move(onChange)](const QString& channel, QSqlDriver::NotificationSource source,
+                                                      const QVariant& payload) {
+                         if (channel != u"nightwatch" || source == QSqlDriver::SelfSource)
+                             return; // our own writes are known already
+                         const QString text = payload.toString();
+                         const qsizetype colon = text.indexOf(u':');
+                         onChange(text.left(colon), colon < 0 ? QString() : text.mid(colon + 1));
+                     });
+    return true;
 }
 
 bool Store::recordChange(const ChangeEvent& change, QString* error)
@@ -1234,7 +1547,11 @@ qint64 Store::recordRunbookRun(const RunbookRun& run, QString* error)
         fail(u"cannot record runbook run of %1/%2: %3"_s.arg(run.runbookId, run.step, describe(q->lastError())), error);
         return 0;
     }
-    return q->lastInsertId().toLongLong();
+    const qint64 id = q->lastInsertId().toLongLong();
+    // The audit row is stored; a lost announcement only delays what other consoles show.
+    if (!m_impl->notify(u"runbook"_s, QString::number(run.incidentId), &why))
+        qWarning("nightwatch: %s", qPrintable(why));
+    return id;
 }
 
 QVector<RunbookRun> Store::runbookRuns(std::optional<qint64> incidentId) const

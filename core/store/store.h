@@ -3,6 +3,11 @@
 // deduplicated alerts, incidents with their members and diagnosis, human actions, change events
 // and the runbook audit, and reads them back so the pipeline can rebuild its state at start.
 //
+// The same Store works on PostgreSQL (Qt's QPSQL driver) when open() is given a postgresql:// URL: the
+// shared team store several consoles write at once. Then every commit is announced to the others with
+// NOTIFY nightwatch, '<what>:<subject>', watchOthers() hears theirs, and othersNotifications() reads the
+// deliveries they recorded; upserts by incident key and fingerprint keep one row however many write it.
+//
 // Threading: a Store is NOT thread-safe. The pipeline owns one Store and serialises every call to
 // it on one thread at a time. Call open() on the thread that will use the Store (QtSql ties a
 // connection to the thread that opened it); the connection name given to the constructor must be
@@ -22,8 +27,12 @@
 #include <QString>
 #include <QVector>
 
+#include <functional>
 #include <memory>
 #include <optional>
+
+class QObject;
+class QSqlQuery;
 
 class Store
 {
@@ -36,11 +45,25 @@ public:
 
     // Opens (creating if missing) the database file at path and migrates its schema to the latest
     // version. The directory must exist. A database written by a newer Nightwatch is refused.
+    // path may also be postgresql://user[:password]@host[:port]/database (the database must exist).
     bool open(const QString& path, QString* error);
     void close();
     bool isOpen() const;
     int schemaVersion() const; // of the open database; 0 when closed
     static int latestSchemaVersion();
+    static bool isServerUrl(const QString& path); // postgresql:// or postgres://
+    static QString displayName(const QString& path); // path, or the URL without its password
+
+    // PostgreSQL: other consoles write the same database.
+    bool isShared() const;
+    // Shared store only: onChange(what, subject) runs on context's thread for each change another console
+    // commits, with what = "notifications" (subject: how many), "incident" (its key), "action" or "runbook"
+    // (the incident id). Needs an event loop on the Store's thread.
+    bool watchOthers(QObject* context, std::function<void(const QString& what, const QString& subject)> onChange,
+                     QString* error);
+    // Shared store only: the notifications other consoles recorded that this Store has not returned yet
+    // (its own never), in arrival order, in the shape loadNotifications() gives.
+    QVector<Alert> othersNotifications();
 
     // One transaction: inserts every notification and upserts one alert row per fingerprint
     // (delivery count, flaps = firing again after resolved, latest status/labels/annotations).
@@ -105,7 +128,10 @@ private:
     struct Impl;
 
     bool fail(const QString& message, QString* error) const;
+    bool openServer(const QString& url, QString* error);
     bool migrate(QString* error);
+    bool migratePostgres(QString* error);
+    QVector<Alert> readNotifications(QSqlQuery& query, bool unseenOnly) const;
     bool writeNotifications(const AlertBatch& batch, QString* error, bool* staleCache);
     // detail: hash of the member and cause rows it wrote (or found unchanged), for the cache after commit.
     qint64 saveIncidentInTransaction(const Incident& incident, QString* error, size_t* detail);

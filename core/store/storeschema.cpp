@@ -1,5 +1,7 @@
 #include "storeschema.h"
 
+#include <QRegularExpression>
+
 using namespace Qt::StringLiterals;
 
 namespace StoreSchema {
@@ -141,15 +143,15 @@ const QVector<QStringList>& migrations()
             u"ALTER TABLE incidents ADD COLUMN resolved_by TEXT"_s,
             uR"sql(UPDATE incidents SET
                 mitigated_at = (SELECT min(at) FROM actions WHERE incident_id = incidents.id AND kind = 'mitigate'),
-                mitigated_by = (SELECT user FROM actions WHERE incident_id = incidents.id AND kind = 'mitigate'
+                mitigated_by = (SELECT "user" FROM actions WHERE incident_id = incidents.id AND kind = 'mitigate'
                                 ORDER BY at, id LIMIT 1),
                 resolved_at = (SELECT min(at) FROM actions WHERE incident_id = incidents.id AND kind = 'resolve'),
-                resolved_by = (SELECT user FROM actions WHERE incident_id = incidents.id AND kind = 'resolve'
+                resolved_by = (SELECT "user" FROM actions WHERE incident_id = incidents.id AND kind = 'resolve'
                                ORDER BY at, id LIMIT 1))sql"_s,
             uR"sql(CREATE TABLE resolutions (
-                incident_id INTEGER PRIMARY KEY NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+                incident_id INTEGER NOT NULL PRIMARY KEY REFERENCES incidents(id) ON DELETE CASCADE, -- one answer per incident
                 at INTEGER NOT NULL,
-                user TEXT NOT NULL,
+                "user" TEXT NOT NULL,
                 fixed_by_runbook TEXT NOT NULL DEFAULT '', -- runbook id when a proposed runbook fixed it
                 fixed_by_step TEXT NOT NULL DEFAULT '',    -- its step, '' for the whole runbook
                 fixed_by_text TEXT NOT NULL DEFAULT '',    -- what else fixed it, in the engineer's words
@@ -161,6 +163,142 @@ const QVector<QStringList>& migrations()
         },
     };
     return steps;
+}
+
+int postgresBaselineVersion()
+{
+    return 3;
+}
+
+const QStringList& postgresBaseline()
+{
+    // The SQLite schema after v3, column for column, in PostgreSQL's types. Times stay integer milliseconds
+    // (BIGINT), JSON stays text, flags stay 0/1 integers: the Store reads both databases the same way.
+    static const QStringList statements = {
+        uR"sql(CREATE TABLE alerts (
+            fingerprint TEXT PRIMARY KEY NOT NULL,
+            labels TEXT NOT NULL,
+            annotations TEXT NOT NULL,
+            status TEXT NOT NULL,
+            starts_at BIGINT,
+            ends_at BIGINT,
+            first_starts_at BIGINT,
+            first_received_at BIGINT NOT NULL,
+            last_received_at BIGINT NOT NULL,
+            notification_count INTEGER NOT NULL DEFAULT 0,
+            flap_count INTEGER NOT NULL DEFAULT 0,
+            source TEXT NOT NULL DEFAULT '',
+            generator_url TEXT NOT NULL DEFAULT ''
+        ))sql"_s,
+        uR"sql(CREATE TABLE notifications (
+            id BIGSERIAL PRIMARY KEY,
+            fingerprint TEXT NOT NULL,
+            status TEXT NOT NULL,
+            starts_at BIGINT,
+            ends_at BIGINT,
+            received_at BIGINT NOT NULL,
+            source TEXT NOT NULL DEFAULT ''
+        ))sql"_s,
+        uR"sql(CREATE TABLE incidents (
+            id BIGSERIAL PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            state TEXT NOT NULL,
+            severity TEXT NOT NULL DEFAULT '',
+            first_alert_at BIGINT,
+            last_alert_at BIGINT,
+            notification_count INTEGER NOT NULL DEFAULT 0,
+            acknowledged_at BIGINT,
+            acknowledged_by TEXT,
+            merged_into BIGINT REFERENCES incidents(id),
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            affected_services TEXT NOT NULL DEFAULT '[]'
+        ))sql"_s,
+        uR"sql(CREATE TABLE incident_alerts (
+            incident_id BIGINT NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+            fingerprint TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            inhibited INTEGER NOT NULL DEFAULT 0,
+            inhibited_by TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (incident_id, fingerprint)
+        ))sql"_s,
+        uR"sql(CREATE TABLE root_causes (
+            incident_id BIGINT NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+            rank INTEGER NOT NULL,
+            service TEXT NOT NULL,
+            score DOUBLE PRECISION NOT NULL,
+            confidence DOUBLE PRECISION NOT NULL,
+            evidence TEXT NOT NULL,
+            has_own_alert INTEGER NOT NULL DEFAULT 0,
+            in_graph INTEGER NOT NULL DEFAULT 1,
+            PRIMARY KEY (incident_id, rank)
+        ))sql"_s,
+        uR"sql(CREATE TABLE actions (
+            id BIGSERIAL PRIMARY KEY,
+            incident_id BIGINT NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            at BIGINT NOT NULL,
+            "user" TEXT NOT NULL
+        ))sql"_s,
+        uR"sql(CREATE TABLE changes (
+            id BIGSERIAL PRIMARY KEY,
+            service TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            at BIGINT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            link TEXT NOT NULL DEFAULT ''
+        ))sql"_s,
+        uR"sql(CREATE TABLE runbook_runs (
+            id BIGSERIAL PRIMARY KEY,
+            at BIGINT NOT NULL,
+            "user" TEXT NOT NULL,
+            incident_id BIGINT,
+            runbook_id TEXT NOT NULL,
+            step TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            argv TEXT NOT NULL,
+            approval TEXT NOT NULL DEFAULT '',
+            approved_at BIGINT,
+            exit_code INTEGER,
+            outcome TEXT NOT NULL,
+            duration_ms BIGINT NOT NULL DEFAULT 0,
+            output_digest TEXT NOT NULL DEFAULT '',
+            verify_result TEXT NOT NULL DEFAULT '',
+            rolled_back INTEGER NOT NULL DEFAULT 0,
+            rollback_exit_code INTEGER,
+            log_file TEXT NOT NULL DEFAULT '',
+            error TEXT NOT NULL DEFAULT ''
+        ))sql"_s,
+        u"CREATE INDEX notifications_by_received ON notifications(received_at)"_s,
+        u"CREATE INDEX incidents_by_last_alert ON incidents(last_alert_at)"_s,
+        u"CREATE INDEX incident_alerts_by_fingerprint ON incident_alerts(fingerprint)"_s,
+        u"CREATE INDEX actions_by_incident ON actions(incident_id, id)"_s,
+        u"CREATE INDEX changes_by_at ON changes(at)"_s,
+        u"CREATE INDEX runbook_runs_by_incident ON runbook_runs(incident_id, id)"_s,
+        // Incidents changed since a time: what a console that missed a notification re-reads.
+        u"CREATE INDEX incidents_by_updated ON incidents(updated_at)"_s,
+    };
+    return statements;
+}
+
+QStringList postgresStep(int step)
+{
+    static const QRegularExpression rowid(uR"(\bINTEGER\s+PRIMARY\s+KEY\b)"_s, QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression integer(uR"(\bINTEGER\b)"_s, QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression real(uR"(\bREAL\b)"_s, QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression userColumn(uR"(((?:^|[(,]|\bCOLUMN)\s*)user(\s+TEXT))"_s,
+                                               QRegularExpression::CaseInsensitiveOption |
+                                                   QRegularExpression::MultilineOption);
+    QStringList out;
+    for (QString sql : migrations().value(step)) {
+        sql.replace(rowid, u"BIGSERIAL PRIMARY KEY"_s);
+        sql.replace(integer, u"BIGINT"_s);
+        sql.replace(real, u"DOUBLE PRECISION"_s);
+        sql.replace(userColumn, u"\\1\"user\"\\2"_s);
+        out << sql;
+    }
+    return out;
 }
 
 } // namespace StoreSchema
