@@ -523,13 +523,10 @@ void MainWindow::setSnapshot(IncidentSnapshotPtr snapshot)
     int open = 0;
     for (const Incident& incident : s.incidents)
         open += incident.isOpen() ? 1 : 0;
-    m_countsLabel->setText(Theme::count(alerts, tr("%1 alert"), tr("%1 alerts")) + u" → "_s +
-                           Theme::count(s.incidents.size(), tr("%1 incident"), tr("%1 incidents")));
-    m_countsDetail->setText(Theme::count(notifications, tr("%1 notification"), tr("%1 notifications")) + u" · "_s +
-                            tr("%1 open").arg(open));
-    setWindowTitle(open > 0
-                       ? Theme::count(open, tr("Nightwatch — %1 open incident"), tr("Nightwatch — %1 open incidents"))
-                       : tr("Nightwatch"));
+    m_countsLabel->setText(tr("%n alert(s)", nullptr, alerts) + u" → "_s +
+                           tr("%n incident(s)", nullptr, int(s.incidents.size())));
+    m_countsDetail->setText(tr("%n notification(s)", nullptr, notifications) + u" · "_s + tr("%1 open").arg(open));
+    setWindowTitle(open > 0 ? tr("Nightwatch — %n open incident(s)", nullptr, open) : tr("Nightwatch"));
     m_updatedLabel->setText(tr("Snapshot at %1").arg(QDateTime::currentDateTime().toString(u"HH:mm:ss"_s)));
     m_notifier->setSnapshot(m_snapshot);
 
@@ -605,8 +602,8 @@ void MainWindow::updateFilterStatus()
 {
     const int shown = m_alertProxy->rowCount();
     const int total = m_alertModel->rowCount();
-    m_filterStatus->setText(shown == total ? Theme::count(total, tr("%1 alert"), tr("%1 alerts"))
-                                           : tr("%1 of %2 alerts").arg(shown).arg(total));
+    m_filterStatus->setText(shown == total ? tr("%n alert(s)", nullptr, total)
+                                           : tr("%1 of %n alert(s)", nullptr, total).arg(shown));
     m_filterEdit->setStyleSheet(m_alertProxy->isFilterValid() ? QString()
                                                               : u"QLineEdit { border: 2px solid #C62828; }"_s);
 }
