@@ -317,7 +317,7 @@
     </message>
     <message>
         <source>First → last</source>
-        <translation>Erster → letzter</translation>
+        <translation>Zeitraum</translation>
     </message>
     <message>
         <source>State</source>
@@ -1263,11 +1263,13 @@ Eingehende Alarme werden hier gruppiert.</translation>
     </message>
     <message>
         <source>critical</source>
-        <translation>kritisch</translation>
+        <extracomment>severity label value, as the alert table shows it; short</extracomment>
+        <translation>critical</translation>
     </message>
     <message>
         <source>warning</source>
-        <translation>Warnung</translation>
+        <extracomment>severity label value, as the alert table shows it; short</extracomment>
+        <translation>warning</translation>
     </message>
     <message>
         <source>other</source>
@@ -1279,7 +1281,8 @@ Eingehende Alarme werden hier gruppiert.</translation>
     </message>
     <message>
         <source>change</source>
-        <translation>Änderung</translation>
+        <extracomment>a deploy, config change or flag flip; short</extracomment>
+        <translation>Change</translation>
     </message>
     <message>
         <source>runbook step</source>

@@ -321,14 +321,18 @@ QWidget* MainWindow::buildAlertsPanel()
     QFont bold = m_alertView->font();
     bold.setBold(true);
     const QFontMetrics fm(bold);
-    auto width = [&](const QString& sample) { return fm.horizontalAdvance(sample) + 28; }; // text + sort arrow
-    h->resizeSection(AlertTableModel::AlertNameColumn, width(u"PostgresTooManyConnections"_s));
-    h->resizeSection(AlertTableModel::ServiceColumn, width(u"notification-service"_s));
-    h->resizeSection(AlertTableModel::SeverityColumn, width(u"critical"_s));
-    h->resizeSection(AlertTableModel::StatusColumn, width(u"resolved"_s));
-    h->resizeSection(AlertTableModel::OnsetColumn, width(u"00:00:00"_s));
-    h->resizeSection(AlertTableModel::NotificationsColumn, width(u"Notif."_s));
-    h->resizeSection(AlertTableModel::InhibitedColumn, width(u"inhibited"_s));
+    // The header counts too: translated titles ("Schweregrad") can be wider than the values below them.
+    auto fit = [&](int column, const QString& sample) {
+        const QString title = m_alertModel->headerData(column, Qt::Horizontal).toString();
+        h->resizeSection(column, qMax(fm.horizontalAdvance(sample), fm.horizontalAdvance(title)) + 28); // + sort arrow
+    };
+    fit(AlertTableModel::AlertNameColumn, u"PostgresTooManyConnections"_s);
+    fit(AlertTableModel::ServiceColumn, u"notification-service"_s);
+    fit(AlertTableModel::SeverityColumn, u"critical"_s);
+    fit(AlertTableModel::StatusColumn, AlertTableModel::tr("resolved"));
+    fit(AlertTableModel::OnsetColumn, u"00:00:00"_s);
+    fit(AlertTableModel::NotificationsColumn, AlertTableModel::tr("Notif."));
+    fit(AlertTableModel::InhibitedColumn, AlertTableModel::tr("inhibited"));
     layout->addWidget(m_alertView, 1);
 
     connect(m_filterEdit, &QLineEdit::textChanged, m_alertProxy, &AlertFilterProxyModel::setFilterText);
