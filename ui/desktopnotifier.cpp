@@ -80,8 +80,8 @@ QString DesktopNotifier::title(const IncidentNotice& notice)
 
 QString DesktopNotifier::body(const IncidentNotice& notice)
 {
-    const QString counts = Theme::count(notice.alertCount, tr("%1 alert"), tr("%1 alerts")) + u" · "_s +
-                           Theme::count(notice.serviceCount, tr("%1 service affected"), tr("%1 services affected"));
+    const QString counts = tr("%n alert(s)", nullptr, notice.alertCount) + u" · "_s +
+                           tr("%n service(s) affected", nullptr, notice.serviceCount);
     if (notice.rootCause.isEmpty())
         return counts + u'\n' + tr("No root cause candidate yet.");
     return counts + u'\n' +
@@ -113,9 +113,7 @@ void DesktopNotifier::updateIcon()
     const int count = m_notifier.unacknowledgedCount();
     const QString dnd = m_notifier.doNotDisturb() ? tr(" · do not disturb") : QString();
     m_toolTip = count == 0 ? tr("Nightwatch — no incident waiting") + dnd
-                           : Theme::count(count, tr("Nightwatch — %1 unacknowledged incident"),
-                                          tr("Nightwatch — %1 unacknowledged incidents")) +
-                                 dnd;
+                           : tr("Nightwatch — %n unacknowledged incident(s)", nullptr, count) + dnd;
     if (!m_tray)
         return;
     m_tray->setToolTip(m_toolTip);

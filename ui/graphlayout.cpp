@@ -1,6 +1,7 @@
 #include "graphlayout.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QMutex>
 #include <QMutexLocker>
 
@@ -46,7 +47,7 @@ GraphLayout::Result GraphLayout::compute(const Request& request)
     QMutexLocker lock(&graphvizMutex());
     GVC_t* gvc = context();
     if (!gvc) {
-        result.error = u"graphviz context unavailable"_s;
+        result.error = QCoreApplication::translate("GraphLayout", "Graphviz is not available");
         return result;
     }
 
@@ -87,7 +88,7 @@ GraphLayout::Result GraphLayout::compute(const Request& request)
     }
 
     if (gvLayout(gvc, g, "dot") != 0) {
-        result.error = u"graphviz dot layout failed"_s;
+        result.error = QCoreApplication::translate("GraphLayout", "Graphviz could not lay out the graph");
         agclose(g);
         return result;
     }

@@ -68,11 +68,10 @@ void IncidentListDelegate::paint(QPainter* painter, const QStyleOptionViewItem& 
     // Line 2: counts
     painter->setFont(option.font);
     const int y2 = text.top() + tfm.height() + 2;
-    const QString counts =
-        Theme::count(index.data(IncidentListModel::AlertCountRole).toInt(), tr("%1 alert"), tr("%1 alerts")) +
-        u" · "_s +
-        Theme::count(index.data(IncidentListModel::ServiceCountRole).toInt(), tr("%1 service"), tr("%1 services")) +
-        u" · "_s + tr("%1 notif.").arg(index.data(IncidentListModel::NotificationCountRole).toInt());
+    const QString counts = tr("%n alert(s)", nullptr, index.data(IncidentListModel::AlertCountRole).toInt()) +
+                           u" · "_s +
+                           tr("%n service(s)", nullptr, index.data(IncidentListModel::ServiceCountRole).toInt()) +
+                           u" · "_s + tr("%1 notif.").arg(index.data(IncidentListModel::NotificationCountRole).toInt());
     painter->setPen(ink);
     painter->drawText(QRect(text.left(), y2, text.width(), bfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
                       bfm.elidedText(counts, Qt::ElideRight, text.width()));

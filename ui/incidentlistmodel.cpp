@@ -81,11 +81,11 @@ QVariant IncidentListModel::data(const QModelIndex& index, int role) const
     case IsOpenRole:
         return incident.isOpen();
     case Qt::ToolTipRole:
-        return tr("Incident #%1 — %2 alerts, %3 notifications, first alert %4")
+        return tr("Incident #%1 — %2, %3, first alert %4")
             .arg(incident.id)
-            .arg(incident.alerts.size())
-            .arg(incident.notificationCount)
-            .arg(Theme::clockDate(incident.firstAlertAt));
+            .arg(tr("%n alert(s)", nullptr, int(incident.alerts.size())),
+                 tr("%n notification(s)", nullptr, incident.notificationCount),
+                 Theme::clockDate(incident.firstAlertAt));
     case Qt::DisplayRole:
         switch (index.column()) {
         case SeverityColumn:
@@ -93,7 +93,7 @@ QVariant IncidentListModel::data(const QModelIndex& index, int role) const
         case RootCauseColumn:
             return top ? top->service : tr("unknown");
         case AlertsColumn:
-            return Theme::count(incident.alerts.size(), tr("%1 alert"), tr("%1 alerts"));
+            return tr("%n alert(s)", nullptr, int(incident.alerts.size()));
         case StateColumn:
             return Theme::stateText(incident.state);
         case FirstAlertColumn:

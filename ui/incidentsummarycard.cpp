@@ -246,7 +246,7 @@ void IncidentSummaryCard::setIncident(const Incident& incident)
 
     // Affected services: the count and the first few names; the graph shows them all.
     const QStringList& affected = incident.affectedServices;
-    QString affectedText = Theme::count(affected.size(), tr("%1 service"), tr("%1 services"));
+    QString affectedText = tr("%n service(s)", nullptr, int(affected.size()));
     if (!affected.isEmpty()) {
         QStringList shown;
         int chars = 0;
@@ -263,8 +263,8 @@ void IncidentSummaryCard::setIncident(const Incident& incident)
     m_affected->setText(affectedText);
     m_affected->setToolTip(affected.join(u'\n'));
 
-    m_counts->setText(Theme::count(incident.alerts.size(), tr("%1 alert"), tr("%1 alerts")) + u" · "_s +
-                      Theme::count(incident.notificationCount, tr("%1 notification"), tr("%1 notifications")));
+    m_counts->setText(tr("%n alert(s)", nullptr, int(incident.alerts.size())) + u" · "_s +
+                      tr("%n notification(s)", nullptr, incident.notificationCount));
     const qint64 minutes = incident.firstAlertAt.isValid() && incident.lastAlertAt.isValid()
                                ? incident.firstAlertAt.secsTo(incident.lastAlertAt) / 60
                                : -1;

@@ -337,14 +337,18 @@ QWidget* MainWindow::buildAlertsPanel()
     QFont bold = m_alertView->font();
     bold.setBold(true);
     const QFontMetrics fm(bold);
-    auto width = [&](const QString& sample) { return fm.horizontalAdvance(sample) + 28; }; // text + sort arrow
-    h->resizeSection(AlertTableModel::AlertNameColumn, width(u"PostgresTooManyConnections"_s));
-    h->resizeSection(AlertTableModel::ServiceColumn, width(u"notification-service"_s));
-    h->resizeSection(AlertTableModel::SeverityColumn, width(u"critical"_s));
-    h->resizeSection(AlertTableModel::StatusColumn, width(u"resolved"_s));
-    h->resizeSection(AlertTableModel::OnsetColumn, width(u"00:00:00"_s));
-    h->resizeSection(AlertTableModel::NotificationsColumn, width(u"Notif."_s));
-    h->resizeSection(AlertTableModel::InhibitedColumn, width(u"inhibited"_s));
+    // The header counts too: translated titles ("Schweregrad") can be wider than the values below them.
+    auto fit = [&](int column, const QString& sample) {
+        const QString title = m_alertModel->headerData(column, Qt::Horizontal).toString();
+        h->resizeSection(column, qMax(fm.horizontalAdvance(sample), fm.horizontalAdvance(title)) + 28); // + sort arrow
+    };
+    fit(AlertTableModel::AlertNameColumn, u"PostgresTooManyConnections"_s);
+    fit(AlertTableModel::ServiceColumn, u"notification-service"_s);
+    fit(AlertTableModel::SeverityColumn, u"critical"_s);
+    fit(AlertTableModel::StatusColumn, AlertTableModel::tr("resolved"));
+    fit(AlertTableModel::OnsetColumn, u"00:00:00"_s);
+    fit(AlertTableModel::NotificationsColumn, AlertTableModel::tr("Notif."));
+    fit(AlertTableModel::InhibitedColumn, AlertTableModel::tr("inhibited"));
     layout->addWidget(m_alertView, 1);
 
     connect(m_filterEdit, &QLineEdit::textChanged, m_alertProxy, &AlertFilterProxyModel::setFilterText);
@@ -620,13 +624,10 @@ void MainWindow::setSnapshot(IncidentSnapshotPtr snapshot)
     int open = 0;
     for (const Incident& incident : s.incidents)
         open += incident.isOpen() ? 1 : 0;
-    m_countsLabel->setText(Theme::count(alerts, tr("%1 alert"), tr("%1 alerts")) + u" → "_s +
-                           Theme::count(s.incidents.size(), tr("%1 incident"), tr("%1 incidents")));
-    m_countsDetail->setText(Theme::count(notifications, tr("%1 notification"), tr("%1 notifications")) + u" · "_s +
-                            tr("%1 open").arg(open));
-    setWindowTitle(open > 0
-                       ? Theme::count(open, tr("Nightwatch — %1 open incident"), tr("Nightwatch — %1 open incidents"))
-                       : tr("Nightwatch"));
+    m_countsLabel->setText(tr("%n alert(s)", nullptr, alerts) + u" → "_s +
+                           tr("%n incident(s)", nullptr, int(s.incidents.size())));
+    m_countsDetail->setText(tr("%n notification(s)", nullptr, notifications) + u" · "_s + tr("%1 open").arg(open));
+    setWindowTitle(open > 0 ? tr("Nightwatch — %n open incident(s)", nullptr, open) : tr("Nightwatch"));
     m_updatedLabel->setText(tr("Snapshot at %1").arg(QDateTime::currentDateTime().toString(u"HH:mm:ss"_s)));
     m_notifier->setSnapshot(m_snapshot);
 
@@ -703,8 +704,8 @@ void MainWindow::updateFilterStatus()
 {
     const int shown = m_alertProxy->rowCount();
     const int total = m_alertModel->rowCount();
-    m_filterStatus->setText(shown == total ? Theme::count(total, tr("%1 alert"), tr("%1 alerts"))
-                                           : tr("%1 of %2 alerts").arg(shown).arg(total));
+    m_filterStatus->setText(shown == total ? tr("%n alert(s)", nullptr, total)
+                                           : tr("%1 of %n alert(s)", nullptr, total).arg(shown));
     m_filterEdit->setStyleSheet(m_alertProxy->isFilterValid() ? QString()
                                                               : u"QLineEdit { border: 2px solid #C62828; }"_s);
 }

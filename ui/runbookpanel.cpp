@@ -464,7 +464,7 @@ void RunbookPanel::dryRun(int row)
     if (!step || !m_resolved) {
         lines << tr("It cannot run yet: %1").arg(m_params->problems().join(u"; "_s) + m_paramStatus->text());
     } else {
-        lines << tr("Would run these %1 arguments, as they are, without a shell:").arg(step->argv.size());
+        lines << tr("Would run %n argument(s), as they are, without a shell:", nullptr, int(step->argv.size()));
         for (int i = 0; i < step->argv.size(); ++i)
             lines << u"  [%1] %2"_s.arg(i).arg(step->argv.at(i));
         if (!step->params.isEmpty())

@@ -236,6 +236,24 @@ QString RunbookStepModel::displayCommand(const QStringList& argv)
     return quoted.join(u' ');
 }
 
+// core's verifyName() is the stored word; this is the engineer's.
+QString RunbookStepModel::verifyText(RunbookRun::Verify verify)
+{
+    switch (verify) {
+    case RunbookRun::Verify::None:
+        break;
+    case RunbookRun::Verify::Passed:
+        return tr("verify passed");
+    case RunbookRun::Verify::Failed:
+        return tr("verify failed");
+    case RunbookRun::Verify::Unsupported:
+        return tr("verify not evaluated (no Prometheus)");
+    case RunbookRun::Verify::Skipped:
+        return tr("verify skipped");
+    }
+    return QString();
+}
+
 QString RunbookStepModel::describeRun(const RunbookRun& run)
 {
     QStringList parts;
@@ -246,7 +264,7 @@ QString RunbookStepModel::describeRun(const RunbookRun& run)
     if (run.outcome != RunbookRun::Outcome::Refused)
         parts << tr("%1 s").arg(double(run.durationMs) / 1000.0, 0, 'f', 1);
     if (run.verify != RunbookRun::Verify::None && !run.error.startsWith(u"verify"))
-        parts << tr("verify %1").arg(verifyName(run.verify));
+        parts << verifyText(run.verify);
     if (run.rolledBack && run.kind == u"run")
         parts << tr("rolled back automatically");
     if (!run.error.isEmpty())

@@ -76,7 +76,8 @@ public:
     // argv for reading or pasting into a POSIX shell: each element quoted when it needs it. Display only:
     // the console itself runs the argv list and never hands a string to a shell.
     static QString displayCommand(const QStringList& argv);
-    static QString describeRun(const RunbookRun& run); // one line for MessageRole
+    static QString describeRun(const RunbookRun& run);    // one line for MessageRole
+    static QString verifyText(RunbookRun::Verify verify); // "verify passed", in the UI language
 
 private:
     struct Row

@@ -1,4 +1,5 @@
 #include "theme.h"
+#include "uitranslations.h"
 
 #include <QCoreApplication>
 
@@ -15,7 +16,15 @@ double relativeLuminance(const QColor& c)
     auto channel = [](double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
     return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
 }
+
+// Every view reads Theme, so this file is linked wherever ui strings are shown: the English plural forms of
+// tr("%n alert(s)") come with it, in the console and in every test, before any widget exists.
+void installEnglishPlurals()
+{
+    UiTranslations::installEnglishPlurals();
+}
 } // namespace
+Q_COREAPP_STARTUP_FUNCTION(installEnglishPlurals)
 
 Theme::Scheme Theme::scheme()
 {

@@ -73,7 +73,8 @@ public:
     static QString sourceStateText(SourceHealth::State state);
 
     // Times are stored in UTC and shown in the engineer's local zone.
-    // "1 alert" / "3 alerts" without needing a loaded English numerus translation; both forms go through tr().
+    // Legacy: prefer tr("%n alert(s)", nullptr, n), whose plural forms the translations carry (English ones are
+    // always installed, see UiTranslations). Kept for code that still passes two tr()'d forms.
     static QString count(qint64 n, const QString& one, const QString& many) { return (n == 1 ? one : many).arg(n); }
 
     static QString clock(const QDateTime& utc);     // "14:02:11"

@@ -163,14 +163,18 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
         s->setMarkerShape(shape);
         return s;
     };
+    // The legend is narrow (about seven characters a marker before Qt elides): keep translations short.
+    //: severity label value, as the alert table shows it; short
     auto* critical =
         makeSeries(tr("critical"), Theme::severityColor(u"critical"_s), 11, QScatterSeries::MarkerShapeCircle);
+    //: severity label value, as the alert table shows it; short
     auto* warning =
         makeSeries(tr("warning"), Theme::severityColor(u"warning"_s), 11, QScatterSeries::MarkerShapeCircle);
     auto* other = makeSeries(tr("other"), Theme::severityColor(u"info"_s), 10, QScatterSeries::MarkerShapeCircle);
     auto* root = makeSeries(tr("root"), Theme::rootCauseColor(), 17, QScatterSeries::MarkerShapeCircle);
     root->setColor(Qt::transparent); // a ring around the root's own markers
     root->setPen(QPen(Theme::rootCauseColor(), 3));
+    //: a deploy, config change or flag flip; short
     auto* deploys = makeSeries(tr("change"), Theme::changeColor(), 13, QScatterSeries::MarkerShapeRectangle);
     auto* actions = makeSeries(tr("runbook step"), Theme::headerBackground(), 14, QScatterSeries::MarkerShapeTriangle);
 

@@ -2,6 +2,7 @@
 
 #include "graph/servicegraph.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QSettings>
@@ -31,18 +32,39 @@ bool parseListen(const QString& text, QHostAddress* address, quint16* port)
 } // namespace
 
 RuntimeOptions::RuntimeOptions()
-    : demo(u"demo"_s, u"Replay the built-in Black-Friday alert storm on the demo graph (fresh demo database)."_s),
-      database(u"db"_s, u"SQLite database file (default: nightwatch.sqlite in the user's data directory), or a shared team "
-                 "store: postgresql://user[:password]@host[:port]/database."_s,
-               u"file|url"_s),
-      graph(u"graph"_s, u"Dependency graph JSON: {\"nodes\":[{\"id\"}],\"edges\":[{\"from\",\"to\"}]}."_s, u"file"_s),
-      alertmanager(u"alertmanager"_s, u"Poll this Alertmanager's API v2 (repeatable, e.g. an HA pair)."_s, u"url"_s),
-      pollInterval(u"poll-interval"_s, u"Seconds between Alertmanager polls (default 15)."_s, u"seconds"_s),
-      replay(u"replay"_s, u"Replay a recorded feed (scenario format) paced by its arrival times."_s, u"file"_s),
-      listen(u"listen"_s, u"Webhook receiver address (default 127.0.0.1:9797). Token: NIGHTWATCH_WEBHOOK_TOKEN."_s,
-             u"host:port"_s),
-      noWebhook(u"no-webhook"_s, u"Do not start the webhook receiver."_s),
-      inhibitRules(u"inhibit-rules"_s, u"Alertmanager config YAML whose inhibit_rules apply."_s, u"file"_s)
+    : demo(u"demo"_s, QCoreApplication::translate(
+                          "RuntimeOptions",
+                          "Replay the built-in Black-Friday alert storm on the demo graph (fresh demo database).")),
+      database(u"db"_s,
+               QCoreApplication::translate("RuntimeOptions",
+                                           "SQLite database file (default: nightwatch.sqlite in the user's data "
+                                           "directory), or a shared team store: "
+                                           "postgresql://user[:password]@host[:port]/database."),
+               QCoreApplication::translate("RuntimeOptions", "file|url")),
+      graph(u"graph"_s,
+            QCoreApplication::translate("RuntimeOptions",
+                                        "Dependency graph JSON: {\"nodes\":[{\"id\"}],\"edges\":[{\"from\",\"to\"}]}."),
+            QCoreApplication::translate("RuntimeOptions", "file")),
+      alertmanager(u"alertmanager"_s,
+                   QCoreApplication::translate("RuntimeOptions",
+                                               "Poll this Alertmanager's API v2 (repeatable, e.g. an HA pair)."),
+                   QCoreApplication::translate("RuntimeOptions", "url")),
+      pollInterval(u"poll-interval"_s,
+                   QCoreApplication::translate("RuntimeOptions", "Seconds between Alertmanager polls (default 15)."),
+                   QCoreApplication::translate("RuntimeOptions", "seconds")),
+      replay(u"replay"_s,
+             QCoreApplication::translate("RuntimeOptions",
+                                         "Replay a recorded feed (scenario format) paced by its arrival times."),
+             QCoreApplication::translate("RuntimeOptions", "file")),
+      listen(
+          u"listen"_s,
+          QCoreApplication::translate(
+              "RuntimeOptions", "Webhook receiver address (default 127.0.0.1:9797). Token: NIGHTWATCH_WEBHOOK_TOKEN."),
+          QCoreApplication::translate("RuntimeOptions", "host:port")),
+      noWebhook(u"no-webhook"_s, QCoreApplication::translate("RuntimeOptions", "Do not start the webhook receiver.")),
+      inhibitRules(u"inhibit-rules"_s,
+                   QCoreApplication::translate("RuntimeOptions", "Alertmanager config YAML whose inhibit_rules apply."),
+                   QCoreApplication::translate("RuntimeOptions", "file"))
 {
 }
 
@@ -90,7 +112,7 @@ std::optional<ConsoleRuntime::Config> RuntimeOptions::config(const QCommandLineP
     for (const QString& u : urls) {
         const QUrl url(u, QUrl::StrictMode);
         if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") || url.host().isEmpty()) {
-            *error = u"--alertmanager: '%1' is not an http(s) URL"_s.arg(u);
+            *error = QCoreApplication::translate("RuntimeOptions", "--alertmanager: '%1' is not an http(s) URL").arg(u);
             return std::nullopt;
         }
         config.alertmanagerUrls << url;
@@ -100,7 +122,9 @@ std::optional<ConsoleRuntime::Config> RuntimeOptions::config(const QCommandLineP
         bool ok = false;
         const double seconds = interval.toDouble(&ok);
         if (!ok || seconds < 1 || seconds > 3600) {
-            *error = u"--poll-interval: expected 1 to 3600 seconds, got '%1'"_s.arg(interval);
+            *error =
+                QCoreApplication::translate("RuntimeOptions", "--poll-interval: expected 1 to 3600 seconds, got '%1'")
+                    .arg(interval);
             return std::nullopt;
         }
         config.pollIntervalMs = int(seconds * 1000);
@@ -109,7 +133,9 @@ std::optional<ConsoleRuntime::Config> RuntimeOptions::config(const QCommandLineP
     config.webhookEnabled = !parser.isSet(noWebhook) && settings.value(u"webhook/enabled"_s, true).toBool();
     const QString listenAt = value(listen, u"webhook/listen"_s);
     if (!listenAt.isEmpty() && !parseListen(listenAt, &config.webhookAddress, &config.webhookPort)) {
-        *error = u"--listen: expected host:port such as 127.0.0.1:9797, got '%1'"_s.arg(listenAt);
+        *error = QCoreApplication::translate("RuntimeOptions",
+                                             "--listen: expected host:port such as 127.0.0.1:9797, got '%1'")
+                     .arg(listenAt);
         return std::nullopt;
     }
     config.webhookToken =

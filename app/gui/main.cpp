@@ -11,10 +11,12 @@
 #include "theme.h"
 #include "triage/apikeylookup.h"
 #include "triage/llmtriageclient.h"
+#include "uitranslations.h"
 #include "warroommode.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QLocale>
 #include <QSettings>
 #include <QTimer>
 
@@ -28,6 +30,21 @@ int fail(const QString& message)
     std::fprintf(stderr, "nightwatch: %s\n", qPrintable(message));
     return 2;
 }
+
+// --lang is read before the parser exists, so that --help is already in that language.
+QString requestedLanguage(const QStringList& arguments)
+{
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        const QString& a = arguments.at(i);
+        if (a == u"--")
+            break;
+        if (a == u"--lang" && i + 1 < arguments.size())
+            return arguments.at(i + 1);
+        if (a.startsWith(u"--lang="))
+            return a.mid(7);
+    }
+    return QSettings().value(u"ui/language"_s).toString();
+}
 } // namespace
 
 int main(int argc, char** argv)
@@ -37,27 +54,52 @@ int main(int argc, char** argv)
     QApplication::setOrganizationName(u"nightwatch"_s);
     QApplication::setApplicationVersion(QStringLiteral(NIGHTWATCH_VERSION));
 
+    // The system locale (LANG, LC_ALL, LC_MESSAGES; LANGUAGE for the order of preference) unless --lang says.
+    const QString language = requestedLanguage(QApplication::arguments());
+    if (!language.isEmpty()) {
+        const QLocale chosen(language);
+        if (chosen.language() == QLocale::C && language != u"C")
+            return fail(u"--lang: '%1' is not a language such as de or en"_s.arg(language));
+        QLocale::setDefault(chosen);
+    }
+    UiTranslations::install(QLocale());
+
     QCommandLineParser parser;
-    parser.setApplicationDescription(u"Nightwatch incident console."_s);
+    parser.setApplicationDescription(QCoreApplication::translate("main", "Nightwatch incident console."));
     parser.addHelpOption();
     parser.addVersionOption();
     const RuntimeOptions options;
     options.addTo(parser);
     const QCommandLineOption screenshot(
-        u"screenshot"_s, u"Once every feed has been replayed, save the window as a PNG and exit."_s, u"file"_s);
+        u"screenshot"_s,
+        QCoreApplication::translate("main", "Once every feed has been replayed, save the window as a PNG and exit."),
+        QCoreApplication::translate("main", "file"));
     parser.addOption(screenshot);
-    const QCommandLineOption runbooks(u"runbooks"_s, u"Folder of runbook YAML files (beside the built-in examples)."_s,
-                                      u"dir"_s);
+    const QCommandLineOption runbooks(
+        u"runbooks"_s,
+        QCoreApplication::translate("main", "Folder of runbook YAML files (beside the built-in examples)."),
+        QCoreApplication::translate("main", "dir"));
     parser.addOption(runbooks);
     const QCommandLineOption prometheus(
-        u"prometheus"_s, u"Prometheus base URL for the metrics beside an incident (repeatable)."_s, u"url"_s);
+        u"prometheus"_s,
+        QCoreApplication::translate("main", "Prometheus base URL for the metrics beside an incident (repeatable)."),
+        QCoreApplication::translate("main", "url"));
     parser.addOption(prometheus);
-    const QCommandLineOption warRoom(u"war-room"_s,
-                                     u"Start in war-room mode: full screen, large type (F11 toggles)."_s);
+    const QCommandLineOption warRoom(
+        u"war-room"_s,
+        QCoreApplication::translate("main", "Start in war-room mode: full screen, large type (F11 toggles)."));
     parser.addOption(warRoom);
     const QCommandLineOption theme(
-        u"theme"_s, u"Colour scheme: dark, light or system (the default; setting ui/theme)."_s, u"scheme"_s);
+        u"theme"_s,
+        QCoreApplication::translate("main", "Colour scheme: dark, light or system (the default; setting ui/theme)."),
+        QCoreApplication::translate("main", "scheme"));
     parser.addOption(theme);
+    const QCommandLineOption lang(
+        u"lang"_s,
+        QCoreApplication::translate(
+            "main", "Language of the console, e.g. de or en (default: the system locale; setting ui/language)."),
+        QCoreApplication::translate("main", "language"));
+    parser.addOption(lang);
     parser.process(app);
 
     QSettings settings;
@@ -65,7 +107,7 @@ int main(int argc, char** argv)
     const QString themeName = parser.isSet(theme) ? parser.value(theme) : settings.value(u"ui/theme"_s).toString();
     Theme::setScheme(Theme::parseScheme(themeName, QApplication::palette(), &themeOk));
     if (!themeOk)
-        return fail(u"--theme: '%1' is not dark, light or system"_s.arg(themeName));
+        return fail(QCoreApplication::translate("main", "--theme: '%1' is not dark, light or system").arg(themeName));
 
     QString error;
     auto config = options.config(parser, &error);
@@ -74,7 +116,8 @@ int main(int argc, char** argv)
     const QString screenshotPath = parser.value(screenshot);
     if (!screenshotPath.isEmpty()) {
         if (config->replayFile.isEmpty())
-            return fail(u"--screenshot needs something to show: --demo or --replay FILE"_s);
+            return fail(
+                QCoreApplication::translate("main", "--screenshot needs something to show: --demo or --replay FILE"));
         // A screenshot is of the whole storm, at once, and must not fight a running console for its port.
         config->replaySpeed = 0;
         config->replayFillWithinMs = 0;
@@ -128,7 +171,8 @@ int main(int argc, char** argv)
     RunbookLibrary library;
     library.load(parser.isSet(runbooks) ? parser.value(runbooks) : QSettings().value(u"runbooks/folder"_s).toString());
     for (const QString& problem : library.errors())
-        std::fprintf(stderr, "nightwatch: runbook skipped: %s\n", qPrintable(problem));
+        std::fprintf(stderr, "nightwatch: %s\n",
+                     qPrintable(QCoreApplication::translate("main", "runbook skipped: %1").arg(problem)));
     window.setRunbookLibrary(&library);
     IncidentMetrics metrics;
     QList<QUrl> prometheusUrls;
@@ -136,7 +180,7 @@ int main(int argc, char** argv)
                                                      : QSettings().value(u"metrics/prometheusUrls"_s).toStringList()) {
         const QUrl url(u, QUrl::StrictMode);
         if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https"))
-            return fail(u"--prometheus: '%1' is not an http(s) URL"_s.arg(u));
+            return fail(QCoreApplication::translate("main", "--prometheus: '%1' is not an http(s) URL").arg(u));
         prometheusUrls << url;
     }
     if (!prometheusUrls.isEmpty()) {
@@ -170,7 +214,9 @@ int main(int argc, char** argv)
     if (!screenshotPath.isEmpty()) {
         QObject::connect(&runtime, &ConsoleRuntime::replayFinished, &window, [&](bool ok) {
             if (!ok) {
-                std::fprintf(stderr, "nightwatch: the replay failed; see the source health\n");
+                std::fprintf(
+                    stderr, "nightwatch: %s\n",
+                    qPrintable(QCoreApplication::translate("main", "the replay failed; see the source health")));
                 QApplication::exit(2);
                 return;
             }
@@ -183,12 +229,15 @@ int main(int argc, char** argv)
                 if (saved)
                     std::printf("%s\n", qPrintable(screenshotPath));
                 else
-                    std::fprintf(stderr, "nightwatch: cannot write %s\n", qPrintable(screenshotPath));
+                    std::fprintf(
+                        stderr, "nightwatch: %s\n",
+                        qPrintable(QCoreApplication::translate("main", "cannot write %1").arg(screenshotPath)));
                 QApplication::exit(saved ? 0 : 2);
             });
         });
         QTimer::singleShot(60'000, &window, [] {
-            std::fprintf(stderr, "nightwatch: no screenshot after 60 s\n");
+            std::fprintf(stderr, "nightwatch: %s\n",
+                         qPrintable(QCoreApplication::translate("main", "no screenshot after 60 s")));
             QApplication::exit(3);
         });
     } else if (parser.isSet(warRoom)) {

@@ -1,0 +1,1379 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>AlertTableModel</name>
+    <message>
+        <source>firing</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>behoben</translation>
+    </message>
+    <message>
+        <source>inhibited</source>
+        <translation>unterdrückt</translation>
+    </message>
+    <message>
+        <source>Inhibited by alert %1</source>
+        <translation>Unterdrückt durch Alarm %1</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>Alarm</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Dienst</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Schweregrad</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Onset</source>
+        <translation>Beginn</translation>
+    </message>
+    <message>
+        <source>Notif.</source>
+        <translation>Benachr.</translation>
+    </message>
+    <message>
+        <source>Inhibited</source>
+        <translation>Unterdrückt</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>Labels</translation>
+    </message>
+</context>
+<context>
+    <name>DesktopNotifier</name>
+    <message>
+        <source>Do not disturb (critical only)</source>
+        <translation>Nicht stören (nur kritische)</translation>
+    </message>
+    <message>
+        <source>Only critical incidents notify; the count stays up to date</source>
+        <translation>Nur kritische Vorfälle benachrichtigen; der Zähler bleibt aktuell</translation>
+    </message>
+    <message>
+        <source>Show the console</source>
+        <translation>Konsole anzeigen</translation>
+    </message>
+    <message>
+        <source>Nightwatch — no incident waiting</source>
+        <translation>Nightwatch — kein Vorfall wartet</translation>
+    </message>
+    <message>
+        <source>Quit Nightwatch</source>
+        <translation>Nightwatch beenden</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>NEU</translation>
+    </message>
+    <message>
+        <source>%1 incident #%2</source>
+        <translation>Vorfall #%2 (%1)</translation>
+    </message>
+    <message>
+        <source>%1 incident #%2: %3</source>
+        <translation>Vorfall #%2 (%1): %3</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s)</source>
+        <translation>
+            <numerusform>%n Alarm</numerusform>
+            <numerusform>%n Alarme</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n service(s) affected</source>
+        <translation>
+            <numerusform>%n Dienst betroffen</numerusform>
+            <numerusform>%n Dienste betroffen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No root cause candidate yet.</source>
+        <translation>Noch keine mögliche Ursache.</translation>
+    </message>
+    <message>
+        <source>Probable root cause %1 (%2 %)</source>
+        <translation>Wahrscheinliche Ursache %1 (%2 %)</translation>
+    </message>
+    <message>
+        <source> · do not disturb</source>
+        <translation> · nicht stören</translation>
+    </message>
+    <message numerus="yes">
+        <source>Nightwatch — %n unacknowledged incident(s)</source>
+        <translation>
+            <numerusform>Nightwatch — %n unquittierter Vorfall</numerusform>
+            <numerusform>Nightwatch — %n unquittierte Vorfälle</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>GraphLayout</name>
+    <message>
+        <source>Graphviz is not available</source>
+        <translation>Graphviz ist nicht verfügbar</translation>
+    </message>
+    <message>
+        <source>Graphviz could not lay out the graph</source>
+        <translation>Graphviz konnte den Graphen nicht anordnen</translation>
+    </message>
+</context>
+<context>
+    <name>GraphLegend</name>
+    <message>
+        <source>critical</source>
+        <translation>kritisch</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>behoben</translation>
+    </message>
+    <message>
+        <source>no alert</source>
+        <translation>kein Alarm</translation>
+    </message>
+    <message>
+        <source>root cause</source>
+        <translation>Ursache</translation>
+    </message>
+    <message>
+        <source>blast radius</source>
+        <translation>Auswirkungsbereich</translation>
+    </message>
+</context>
+<context>
+    <name>GraphNodeItem</name>
+    <message>
+        <source>Probable root cause</source>
+        <translation>Wahrscheinliche Ursache</translation>
+    </message>
+    <message>
+        <source>In the blast radius of the root cause</source>
+        <translation>Im Auswirkungsbereich der Ursache</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n firing</source>
+        <translation>
+            <numerusform>%n aktiv</numerusform>
+            <numerusform>%n aktiv</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>behoben</translation>
+    </message>
+    <message>
+        <source>no alert</source>
+        <translation>kein Alarm</translation>
+    </message>
+    <message>
+        <source>ROOT CAUSE</source>
+        <translation>URSACHE</translation>
+    </message>
+</context>
+<context>
+    <name>GraphView</name>
+    <message>
+        <source>No incident selected</source>
+        <translation>Kein Vorfall ausgewählt</translation>
+    </message>
+    <message>
+        <source>Graph layout failed: %1</source>
+        <translation>Graph-Layout fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>No dependency graph configured</source>
+        <translation>Kein Abhängigkeitsgraph konfiguriert</translation>
+    </message>
+    <message>
+        <source>Not in the dependency graph</source>
+        <translation>Nicht im Abhängigkeitsgraphen</translation>
+    </message>
+    <message>
+        <source>No services to show</source>
+        <translation>Keine Dienste anzuzeigen</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentListDelegate</name>
+    <message>
+        <source>root cause unknown</source>
+        <translation>Ursache unbekannt</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s)</source>
+        <translation>
+            <numerusform>%n Alarm</numerusform>
+            <numerusform>%n Alarme</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n service(s)</source>
+        <translation>
+            <numerusform>%n Dienst</numerusform>
+            <numerusform>%n Dienste</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 notif.</source>
+        <translation>%1 Benachr.</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentListModel</name>
+    <message>
+        <source>Incident #%1 — %2, %3, first alert %4</source>
+        <translation>Vorfall #%1 — %2, %3, erster Alarm %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s)</source>
+        <translation>
+            <numerusform>%n Alarm</numerusform>
+            <numerusform>%n Alarme</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n notification(s)</source>
+        <translation>
+            <numerusform>%n Benachrichtigung</numerusform>
+            <numerusform>%n Benachrichtigungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Schweregrad</translation>
+    </message>
+    <message>
+        <source>Root cause</source>
+        <translation>Ursache</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Alarme</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>First alert</source>
+        <translation>Erster Alarm</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentSummaryCard</name>
+    <message>
+        <source>Acknowledge</source>
+        <translation>Quittieren</translation>
+    </message>
+    <message>
+        <source>Acknowledge this incident (A)</source>
+        <translation>Diesen Vorfall quittieren (A)</translation>
+    </message>
+    <message>
+        <source>PROBABLE ROOT CAUSE</source>
+        <translation>WAHRSCHEINLICHE URSACHE</translation>
+    </message>
+    <message>
+        <source>Calibrated probability that this is the root cause</source>
+        <translation>Kalibrierte Wahrscheinlichkeit, dass dies die Ursache ist</translation>
+    </message>
+    <message>
+        <source>EVIDENCE</source>
+        <translation>BELEGE</translation>
+    </message>
+    <message>
+        <source>Affected</source>
+        <translation>Betroffen</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Alarme</translation>
+    </message>
+    <message>
+        <source>First → last</source>
+        <translation>Zeitraum</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>No incident selected</source>
+        <translation>Kein Vorfall ausgewählt</translation>
+    </message>
+    <message>
+        <source>Select an incident on the left.</source>
+        <translation>Links einen Vorfall auswählen.</translation>
+    </message>
+    <message>
+        <source>Nothing needs you right now.</source>
+        <translation>Gerade gibt es nichts zu tun.</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>%1 is not in the dependency graph</source>
+        <translation>%1 ist nicht im Abhängigkeitsgraphen</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Silent root: it raised no alert of its own.</source>
+        <translation>Stille Ursache: Sie hat selbst keinen Alarm ausgelöst.</translation>
+    </message>
+    <message>
+        <source>Not in the dependency graph.</source>
+        <translation>Nicht im Abhängigkeitsgraphen.</translation>
+    </message>
+    <message>
+        <source>Also possible: %1</source>
+        <translation>Ebenfalls möglich: %1</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>Unbekannt</translation>
+    </message>
+    <message>
+        <source>The diagnosis found no candidate yet.</source>
+        <translation>Die Diagnose hat noch keinen Kandidaten gefunden.</translation>
+    </message>
+    <message>
+        <source>No evidence recorded.</source>
+        <translation>Keine Belege erfasst.</translation>
+    </message>
+    <message>
+        <source>+%1 more (hover)</source>
+        <translation>+%1 weitere (Maus darüber)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n service(s)</source>
+        <translation>
+            <numerusform>%n Dienst</numerusform>
+            <numerusform>%n Dienste</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>+%1 more</source>
+        <translation>+%1 weitere</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s)</source>
+        <translation>
+            <numerusform>%n Alarm</numerusform>
+            <numerusform>%n Alarme</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n notification(s)</source>
+        <translation>
+            <numerusform>%n Benachrichtigung</numerusform>
+            <numerusform>%n Benachrichtigungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>First alert %1
+Last alert %2</source>
+        <translation>Erster Alarm %1
+Letzter Alarm %2</translation>
+    </message>
+    <message>
+        <source>%1 by %2 at %3</source>
+        <translation>%1 von %2 um %3</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Nightwatch</source>
+        <translation>Nightwatch</translation>
+    </message>
+    <message>
+        <source>NIGHTWATCH</source>
+        <translation>NIGHTWATCH</translation>
+    </message>
+    <message>
+        <source>INCIDENT</source>
+        <translation>VORFALL</translation>
+    </message>
+    <message>
+        <source>DEPENDENCY GRAPH</source>
+        <translation>ABHÄNGIGKEITSGRAPH</translation>
+    </message>
+    <message>
+        <source>Alert onsets</source>
+        <translation>Alarmbeginn</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>Metriken</translation>
+    </message>
+    <message>
+        <source>TIMELINE</source>
+        <translation>ZEITLEISTE</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Alarme</translation>
+    </message>
+    <message>
+        <source>Runbooks</source>
+        <translation>Runbooks</translation>
+    </message>
+    <message>
+        <source>Waiting for the first snapshot…</source>
+        <translation>Warte auf den ersten Stand…</translation>
+    </message>
+    <message>
+        <source>j/k move · a acknowledge · r runbooks · Ctrl+Enter approve step · / filter · F11 war room · ? all keys</source>
+        <translation>j/k wechseln · a quittieren · r Runbooks · Strg+Enter Schritt freigeben · / Filter · F11 War-Room · ? alle Tasten</translation>
+    </message>
+    <message>
+        <source>Incidents</source>
+        <translation>Vorfälle</translation>
+    </message>
+    <message>
+        <source>No incidents.
+Alerts that arrive are grouped here.</source>
+        <translation>Keine Vorfälle.
+Eingehende Alarme werden hier gruppiert.</translation>
+    </message>
+    <message>
+        <source>Filter alerts — text, or label=value, label!=value, label=~regex   ( / )</source>
+        <translation>Alarme filtern — Text oder label=wert, label!=wert, label=~regex   ( / )</translation>
+    </message>
+    <message>
+        <source>Alert filter</source>
+        <translation>Alarmfilter</translation>
+    </message>
+    <message>
+        <source>Alerts of the selected incident</source>
+        <translation>Alarme des ausgewählten Vorfalls</translation>
+    </message>
+    <message>
+        <source>ALERTS</source>
+        <translation>ALARME</translation>
+    </message>
+    <message>
+        <source>Next incident</source>
+        <translation>Nächster Vorfall</translation>
+    </message>
+    <message>
+        <source>Previous incident</source>
+        <translation>Vorheriger Vorfall</translation>
+    </message>
+    <message>
+        <source>Acknowledge incident</source>
+        <translation>Vorfall quittieren</translation>
+    </message>
+    <message>
+        <source>Filter alerts</source>
+        <translation>Alarme filtern</translation>
+    </message>
+    <message>
+        <source>Add note</source>
+        <translation>Notiz hinzufügen</translation>
+    </message>
+    <message>
+        <source>Alerts / runbooks</source>
+        <translation>Alarme / Runbooks</translation>
+    </message>
+    <message>
+        <source>Approve next runbook step</source>
+        <translation>Nächsten Runbook-Schritt freigeben</translation>
+    </message>
+    <message>
+        <source>Show / hide the incident list</source>
+        <translation>Vorfallliste ein-/ausblenden</translation>
+    </message>
+    <message>
+        <source>Alert onsets / metrics</source>
+        <translation>Alarmbeginn / Metriken</translation>
+    </message>
+    <message>
+        <source>War-room mode</source>
+        <translation>War-Room-Modus</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Dark theme</source>
+        <translation>Dunkles Design</translation>
+    </message>
+    <message>
+        <source>Runbook shown: press Ctrl+Enter again to approve its next step</source>
+        <translation>Runbook angezeigt: Strg+Enter erneut drücken, um den nächsten Schritt freizugeben</translation>
+    </message>
+    <message>
+        <source>No runbook step is waiting for approval</source>
+        <translation>Kein Runbook-Schritt wartet auf Freigabe</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s)</source>
+        <translation>
+            <numerusform>%n Alarm</numerusform>
+            <numerusform>%n Alarme</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n incident(s)</source>
+        <translation>
+            <numerusform>%n Vorfall</numerusform>
+            <numerusform>%n Vorfälle</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n notification(s)</source>
+        <translation>
+            <numerusform>%n Benachrichtigung</numerusform>
+            <numerusform>%n Benachrichtigungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 open</source>
+        <translation>%1 offen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Nightwatch — %n open incident(s)</source>
+        <translation>
+            <numerusform>Nightwatch — %n offener Vorfall</numerusform>
+            <numerusform>Nightwatch — %n offene Vorfälle</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Snapshot at %1</source>
+        <translation>Stand %1</translation>
+    </message>
+    <message>
+        <source>No open incidents</source>
+        <translation>Keine offenen Vorfälle</translation>
+    </message>
+    <message>
+        <source>Runbooks (%1)</source>
+        <translation>Runbooks (%1)</translation>
+    </message>
+    <message>
+        <source>ALERTS OF INCIDENT #%1</source>
+        <translation>ALARME VON VORFALL #%1</translation>
+    </message>
+    <message>
+        <source>INCIDENT #%1</source>
+        <translation>VORFALL #%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n alert(s)</source>
+        <translation>
+            <numerusform>%1 von %n Alarm</numerusform>
+            <numerusform>%1 von %n Alarmen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Acknowledgement of incident #%1 requested</source>
+        <translation>Quittierung von Vorfall #%1 angefordert</translation>
+    </message>
+    <message>
+        <source>Note on incident #%1</source>
+        <translation>Notiz zu Vorfall #%1</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>Notiz:</translation>
+    </message>
+</context>
+<context>
+    <name>MetricChartsView</name>
+    <message>
+        <source>%1 %2: %3 began (%4)</source>
+        <translation>%1 %2: %3 begann (%4)</translation>
+    </message>
+    <message>
+        <source>%1 %2 %3: %4</source>
+        <translation>%1 %2 %3: %4</translation>
+    </message>
+    <message>
+        <source>No incident selected</source>
+        <translation>Kein Vorfall ausgewählt</translation>
+    </message>
+    <message>
+        <source>No metrics for %1</source>
+        <translation>Keine Metriken für %1</translation>
+    </message>
+    <message>
+        <source>Loading metrics…</source>
+        <translation>Lade Metriken…</translation>
+    </message>
+    <message>
+        <source>No metrics for this incident</source>
+        <translation>Keine Metriken für diesen Vorfall</translation>
+    </message>
+    <message>
+        <source>Metrics of %1</source>
+        <translation>Metriken von %1</translation>
+    </message>
+    <message>
+        <source>%1 ≤ %2</source>
+        <translation>%1 ≤ %2</translation>
+    </message>
+    <message>
+        <source>%1 (root)</source>
+        <translation>%1 (Ursache)</translation>
+    </message>
+    <message>
+        <source>%1 (candidate)</source>
+        <translation>%1 (Kandidat)</translation>
+    </message>
+    <message>
+        <source>Prometheus unreachable: %1 (last success %2)</source>
+        <translation>Prometheus nicht erreichbar: %1 (zuletzt erfolgreich %2)</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+</context>
+<context>
+    <name>RunbookOutputPane</name>
+    <message>
+        <source>Output of the steps you run appears here as it streams.</source>
+        <translation>Die Ausgabe ausgeführter Schritte erscheint hier, sobald sie eintrifft.</translation>
+    </message>
+</context>
+<context>
+    <name>RunbookPanel</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>RUNBOOKS</source>
+        <translation>RUNBOOKS</translation>
+    </message>
+    <message>
+        <source>Choose a runbook…</source>
+        <translation>Runbook wählen…</translation>
+    </message>
+    <message>
+        <source>PARAMETERS</source>
+        <translation>PARAMETER</translation>
+    </message>
+    <message>
+        <source>STEPS · EACH RUNS ONLY WHEN YOU APPROVE IT</source>
+        <translation>SCHRITTE · JEDER LÄUFT ERST NACH IHRER FREIGABE</translation>
+    </message>
+    <message>
+        <source>OUTPUT</source>
+        <translation>AUSGABE</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+    <message>
+        <source>Why escalate? (recorded with the incident)</source>
+        <translation>Warum eskalieren? (wird beim Vorfall gespeichert)</translation>
+    </message>
+    <message>
+        <source>Escalate</source>
+        <translation>Eskalieren</translation>
+    </message>
+    <message>
+        <source>Hand this incident on: records your note, the runbook and the state of its steps</source>
+        <translation>Vorfall weitergeben: speichert Ihre Notiz, das Runbook und den Stand seiner Schritte</translation>
+    </message>
+    <message>
+        <source>RUNBOOKS FOR INCIDENT #%1 · %2 PROPOSED</source>
+        <translation>RUNBOOKS FÜR VORFALL #%1 · %2 VORGESCHLAGEN</translation>
+    </message>
+    <message>
+        <source>RUNBOOKS · %1 PROPOSED</source>
+        <translation>RUNBOOKS · %1 VORGESCHLAGEN</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>%1 · %2 (not proposed)</source>
+        <translation>%1 · %2 (nicht vorgeschlagen)</translation>
+    </message>
+    <message>
+        <source>Select an incident to see the runbooks proposed for it.</source>
+        <translation>Einen Vorfall auswählen, um die dafür vorgeschlagenen Runbooks zu sehen.</translation>
+    </message>
+    <message>
+        <source>No runbook is loaded.</source>
+        <translation>Kein Runbook geladen.</translation>
+    </message>
+    <message>
+        <source>No runbook matches this incident. You can still pick one from the list.</source>
+        <translation>Kein Runbook passt zu diesem Vorfall. Sie können trotzdem eines aus der Liste wählen.</translation>
+    </message>
+    <message>
+        <source>No runbook chosen.</source>
+        <translation>Kein Runbook gewählt.</translation>
+    </message>
+    <message>
+        <source>This runbook has no steps.</source>
+        <translation>Dieses Runbook hat keine Schritte.</translation>
+    </message>
+    <message>
+        <source>Fix the parameters above: no step can run until every value is valid.</source>
+        <translation>Parameter oben korrigieren: Kein Schritt läuft, bevor alle Werte gültig sind.</translation>
+    </message>
+    <message>
+        <source>approved by you at %1</source>
+        <translation>von Ihnen freigegeben um %1</translation>
+    </message>
+    <message>
+        <source>▶ %1 · step %2 approved at %3</source>
+        <translation>▶ %1 · Schritt %2 freigegeben um %3</translation>
+    </message>
+    <message>
+        <source>rollback approved by you at %1</source>
+        <translation>Rollback von Ihnen freigegeben um %1</translation>
+    </message>
+    <message>
+        <source>↺ %1 · rollback of %2 approved at %3</source>
+        <translation>↺ %1 · Rollback von %2 freigegeben um %3</translation>
+    </message>
+    <message>
+        <source>skipped by you at %1</source>
+        <translation>von Ihnen übersprungen um %1</translation>
+    </message>
+    <message>
+        <source>» %1 · step %2 skipped</source>
+        <translation>» %1 · Schritt %2 übersprungen</translation>
+    </message>
+    <message>
+        <source>Dry run of %1 · step %2: nothing was started.</source>
+        <translation>Probelauf von %1 · Schritt %2: Nichts wurde gestartet.</translation>
+    </message>
+    <message>
+        <source>It cannot run yet: %1</source>
+        <translation>Kann noch nicht laufen: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Would run %n argument(s), as they are, without a shell:</source>
+        <translation>
+            <numerusform>Würde %n Argument unverändert ohne Shell ausführen:</numerusform>
+            <numerusform>Würde %n Argumente unverändert ohne Shell ausführen:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Parameters:</source>
+        <translation>Parameter:</translation>
+    </message>
+    <message>
+        <source>  %1 = %2   (%3)</source>
+        <translation>  %1 = %2   (%3)</translation>
+    </message>
+    <message>
+        <source>Environment: %1 · timeout %2</source>
+        <translation>Umgebung: %1 · Timeout %2</translation>
+    </message>
+    <message>
+        <source>Then verify: %1</source>
+        <translation>Danach prüfen: %1</translation>
+    </message>
+    <message>
+        <source>Then verify (PromQL, not evaluated yet): %1</source>
+        <translation>Danach prüfen (PromQL, noch nicht ausgewertet): %1</translation>
+    </message>
+    <message>
+        <source>On failure, roll back automatically: %1</source>
+        <translation>Bei Fehler automatisch Rollback: %1</translation>
+    </message>
+    <message>
+        <source>On failure, offer the rollback: %1</source>
+        <translation>Bei Fehler Rollback anbieten: %1</translation>
+    </message>
+    <message>
+        <source>Copied the command of step %1 to the clipboard.</source>
+        <translation>Befehl von Schritt %1 in die Zwischenablage kopiert.</translation>
+    </message>
+    <message>
+        <source>Escalated from runbook %1</source>
+        <translation>Eskaliert aus Runbook %1</translation>
+    </message>
+    <message>
+        <source>Escalated from the runbook panel</source>
+        <translation>Eskaliert aus dem Runbook-Bereich</translation>
+    </message>
+    <message>
+        <source>⚑ %1</source>
+        <translation>⚑ %1</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>verifying</source>
+        <translation>prüft</translation>
+    </message>
+    <message>
+        <source>rolling back</source>
+        <translation>Rollback läuft</translation>
+    </message>
+    <message>
+        <source>%1…</source>
+        <translation>%1…</translation>
+    </message>
+    <message>
+        <source>%1 %2…</source>
+        <translation>%1 %2…</translation>
+    </message>
+    <message>
+        <source>%1 %2: %3</source>
+        <translation>%1 %2: %3</translation>
+    </message>
+</context>
+<context>
+    <name>RunbookParamForm</name>
+    <message>
+        <source>from alert label %1</source>
+        <translation>aus Alarm-Label %1</translation>
+    </message>
+    <message>
+        <source>from the diagnosed service</source>
+        <translation>vom diagnostizierten Dienst</translation>
+    </message>
+    <message>
+        <source>the runbook&apos;s default</source>
+        <translation>Vorgabe des Runbooks</translation>
+    </message>
+    <message>
+        <source>typed by you</source>
+        <translation>von Ihnen eingegeben</translation>
+    </message>
+    <message>
+        <source>Pattern: %1 (at most %2 characters)</source>
+        <translation>Muster: %1 (höchstens %2 Zeichen)</translation>
+    </message>
+    <message>
+        <source>Rejected: %1</source>
+        <translation>Abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>typed; runs as one argument</source>
+        <translation>eingegeben; läuft als ein Argument</translation>
+    </message>
+    <message>
+        <source>Required: type a value</source>
+        <translation>Erforderlich: Wert eingeben</translation>
+    </message>
+    <message>
+        <source>Required: %1 gives no value; type one</source>
+        <translation>Erforderlich: %1 liefert keinen Wert; bitte eingeben</translation>
+    </message>
+</context>
+<context>
+    <name>RunbookStepCard</name>
+    <message>
+        <source>How careful to be with this step, as the runbook declares it</source>
+        <translation>Wie vorsichtig dieser Schritt laut Runbook zu behandeln ist</translation>
+    </message>
+    <message>
+        <source>COMMAND · DISPLAY ONLY</source>
+        <translation>BEFEHL · NUR ANZEIGE</translation>
+    </message>
+    <message>
+        <source>Shown quoted for reading and for pasting into a shell. The console runs these arguments directly, never through a shell.</source>
+        <translation>Zum Lesen und Einfügen in eine Shell quotiert angezeigt. Die Konsole führt diese Argumente direkt aus, nie über eine Shell.</translation>
+    </message>
+    <message>
+        <source>Dry run</source>
+        <translation>Probelauf</translation>
+    </message>
+    <message>
+        <source>Show exactly the arguments that would run and where each parameter came from; nothing is started</source>
+        <translation>Genau die Argumente zeigen, die laufen würden, und woher jeder Parameter stammt; nichts wird gestartet</translation>
+    </message>
+    <message>
+        <source>Copy command</source>
+        <translation>Befehl kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the command, quoted for a POSIX shell, to run it by hand</source>
+        <translation>Den Befehl für eine POSIX-Shell quotiert kopieren, um ihn von Hand auszuführen</translation>
+    </message>
+    <message>
+        <source>Approve &amp;&amp; run</source>
+        <translation>Freigeben &amp;&amp; ausführen</translation>
+    </message>
+    <message>
+        <source>Approve this step with exactly the arguments shown and run it now (only this step)</source>
+        <translation>Diesen Schritt mit genau den gezeigten Argumenten freigeben und jetzt ausführen (nur diesen Schritt)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>Terminate the step&apos;s process group, as its timeout would</source>
+        <translation>Die Prozessgruppe des Schritts beenden, wie es sein Timeout täte</translation>
+    </message>
+    <message>
+        <source>Approve rollback</source>
+        <translation>Rollback freigeben</translation>
+    </message>
+    <message>
+        <source>Approve and run this step&apos;s rollback command</source>
+        <translation>Den Rollback-Befehl dieses Schritts freigeben und ausführen</translation>
+    </message>
+    <message>
+        <source>Skip</source>
+        <translation>Überspringen</translation>
+    </message>
+    <message>
+        <source>Do not run this step; the next one becomes available</source>
+        <translation>Diesen Schritt nicht ausführen; der nächste wird verfügbar</translation>
+    </message>
+    <message>
+        <source>%1. %2</source>
+        <translation>%1. %2</translation>
+    </message>
+    <message>
+        <source>Runs as an argument list, never through a shell</source>
+        <translation>Läuft als Argumentliste, nie über eine Shell</translation>
+    </message>
+    <message>
+        <source>Parameters missing or invalid: {placeholders} are not filled in yet</source>
+        <translation>Parameter fehlen oder sind ungültig: {Platzhalter} sind noch nicht ausgefüllt</translation>
+    </message>
+    <message>
+        <source>rollback, run automatically on failure: %1</source>
+        <translation>Rollback, bei Fehler automatisch: %1</translation>
+    </message>
+    <message>
+        <source>rollback, offered on failure: %1</source>
+        <translation>Rollback, bei Fehler angeboten: %1</translation>
+    </message>
+    <message>
+        <source>Approve &amp;&amp; run again</source>
+        <translation>Freigeben &amp;&amp; erneut ausführen</translation>
+    </message>
+</context>
+<context>
+    <name>RunbookStepModel</name>
+    <message>
+        <source>%1. %2 — %3</source>
+        <translation>%1. %2 — %3</translation>
+    </message>
+    <message>
+        <source>PENDING</source>
+        <translation>AUSSTEHEND</translation>
+    </message>
+    <message>
+        <source>APPROVED</source>
+        <translation>FREIGEGEBEN</translation>
+    </message>
+    <message>
+        <source>RUNNING</source>
+        <translation>LÄUFT</translation>
+    </message>
+    <message>
+        <source>PASSED</source>
+        <translation>ERFOLGREICH</translation>
+    </message>
+    <message>
+        <source>FAILED</source>
+        <translation>FEHLGESCHLAGEN</translation>
+    </message>
+    <message>
+        <source>ROLLED BACK</source>
+        <translation>ZURÜCKGEROLLT</translation>
+    </message>
+    <message>
+        <source>SKIPPED</source>
+        <translation>ÜBERSPRUNGEN</translation>
+    </message>
+    <message>
+        <source>READ-ONLY</source>
+        <translation>NUR LESEND</translation>
+    </message>
+    <message>
+        <source>LOW RISK</source>
+        <translation>GERINGES RISIKO</translation>
+    </message>
+    <message>
+        <source>HIGH RISK</source>
+        <translation>HOHES RISIKO</translation>
+    </message>
+    <message>
+        <source>rollback</source>
+        <translation>Rollback</translation>
+    </message>
+    <message>
+        <source>exit %1</source>
+        <translation>Exit %1</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>rolled back automatically</source>
+        <translation>automatisch zurückgerollt</translation>
+    </message>
+    <message>
+        <source>verify passed</source>
+        <translation>Prüfung bestanden</translation>
+    </message>
+    <message>
+        <source>verify failed</source>
+        <translation>Prüfung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>verify not evaluated (no Prometheus)</source>
+        <translation>Prüfung nicht ausgewertet (kein Prometheus)</translation>
+    </message>
+    <message>
+        <source>verify skipped</source>
+        <translation>Prüfung übersprungen</translation>
+    </message>
+</context>
+<context>
+    <name>RuntimeOptions</name>
+    <message>
+        <source>Replay the built-in Black-Friday alert storm on the demo graph (fresh demo database).</source>
+        <translation>Den eingebauten Black-Friday-Alarmsturm auf dem Demo-Graphen abspielen (frische Demo-Datenbank).</translation>
+    </message>
+    <message>
+        <source>SQLite database file (default: nightwatch.sqlite in the user&apos;s data directory).</source>
+        <translation>SQLite-Datenbankdatei (Standard: nightwatch.sqlite im Datenverzeichnis des Benutzers).</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Dependency graph JSON: {&quot;nodes&quot;:[{&quot;id&quot;}],&quot;edges&quot;:[{&quot;from&quot;,&quot;to&quot;}]}.</source>
+        <translation>Abhängigkeitsgraph als JSON: {&quot;nodes&quot;:[{&quot;id&quot;}],&quot;edges&quot;:[{&quot;from&quot;,&quot;to&quot;}]}.</translation>
+    </message>
+    <message>
+        <source>Poll this Alertmanager&apos;s API v2 (repeatable, e.g. an HA pair).</source>
+        <translation>API v2 dieses Alertmanagers abfragen (wiederholbar, z. B. für ein HA-Paar).</translation>
+    </message>
+    <message>
+        <source>url</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>Seconds between Alertmanager polls (default 15).</source>
+        <translation>Sekunden zwischen Alertmanager-Abfragen (Standard 15).</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>Sekunden</translation>
+    </message>
+    <message>
+        <source>Replay a recorded feed (scenario format) paced by its arrival times.</source>
+        <translation>Einen aufgezeichneten Feed (Szenarioformat) im Takt seiner Ankunftszeiten abspielen.</translation>
+    </message>
+    <message>
+        <source>Webhook receiver address (default 127.0.0.1:9797). Token: NIGHTWATCH_WEBHOOK_TOKEN.</source>
+        <translation>Adresse des Webhook-Empfängers (Standard 127.0.0.1:9797). Token: NIGHTWATCH_WEBHOOK_TOKEN.</translation>
+    </message>
+    <message>
+        <source>host:port</source>
+        <translation>host:port</translation>
+    </message>
+    <message>
+        <source>Do not start the webhook receiver.</source>
+        <translation>Den Webhook-Empfänger nicht starten.</translation>
+    </message>
+    <message>
+        <source>Alertmanager config YAML whose inhibit_rules apply.</source>
+        <translation>Alertmanager-Konfiguration (YAML), deren inhibit_rules gelten.</translation>
+    </message>
+    <message>
+        <source>--alertmanager: &apos;%1&apos; is not an http(s) URL</source>
+        <translation>--alertmanager: &apos;%1&apos; ist keine http(s)-URL</translation>
+    </message>
+    <message>
+        <source>--poll-interval: expected 1 to 3600 seconds, got &apos;%1&apos;</source>
+        <translation>--poll-interval: 1 bis 3600 Sekunden erwartet, nicht &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>--listen: expected host:port such as 127.0.0.1:9797, got &apos;%1&apos;</source>
+        <translation>--listen: host:port wie 127.0.0.1:9797 erwartet, nicht &apos;%1&apos;</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutCheatSheet</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Every action of the console, without a mouse. Letters work whenever the focus is not in a text field; Esc leaves the alert filter.</source>
+        <translation>Jede Aktion der Konsole ohne Maus. Buchstaben wirken, solange der Fokus nicht in einem Textfeld ist; Esc verlässt den Alarmfilter.</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Tasten</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation> oder </translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <source>  (on)</source>
+        <translation>  (an)</translation>
+    </message>
+    <message>
+        <source>  (off)</source>
+        <translation>  (aus)</translation>
+    </message>
+</context>
+<context>
+    <name>SourceHealthBar</name>
+    <message>
+        <source>No alert sources configured</source>
+        <translation>Keine Alarmquellen konfiguriert</translation>
+    </message>
+    <message>
+        <source>ok %1</source>
+        <translation>ok %1</translation>
+    </message>
+    <message>
+        <source>last ok %1</source>
+        <translation>zuletzt ok %1</translation>
+    </message>
+</context>
+<context>
+    <name>SourceHealthModel</name>
+    <message>
+        <source>Last success: %1</source>
+        <translation>Zuletzt erfolgreich: %1</translation>
+    </message>
+    <message>
+        <source>Last error: %1</source>
+        <translation>Letzter Fehler: %1</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Last success</source>
+        <translation>Zuletzt erfolgreich</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Alarme</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Letzter Fehler</translation>
+    </message>
+</context>
+<context>
+    <name>Theme</name>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>Triggered</source>
+        <translation>Ausgelöst</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>Quittiert</translation>
+    </message>
+    <message>
+        <source>Mitigated</source>
+        <translation>Eingedämmt</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Behoben</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>aktuell</translation>
+    </message>
+    <message>
+        <source>stale</source>
+        <translation>veraltet</translation>
+    </message>
+    <message>
+        <source>unreachable</source>
+        <translation>nicht erreichbar</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineChartView</name>
+    <message>
+        <source>No alerts to show</source>
+        <translation>Keine Alarme anzuzeigen</translation>
+    </message>
+    <message>
+        <source>(no service)</source>
+        <translation>(kein Dienst)</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <extracomment>severity label value, as the alert table shows it; short</extracomment>
+        <translation>critical</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <extracomment>severity label value, as the alert table shows it; short</extracomment>
+        <translation>warning</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>sonstige</translation>
+    </message>
+    <message>
+        <source>root</source>
+        <translation>Ursache</translation>
+    </message>
+    <message>
+        <source>change</source>
+        <extracomment>a deploy, config change or flag flip; short</extracomment>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <source>runbook step</source>
+        <translation>Runbook-Schritt</translation>
+    </message>
+    <message>
+        <source>No alert onsets known</source>
+        <translation>Kein Alarmbeginn bekannt</translation>
+    </message>
+    <message>
+        <source>root cause row</source>
+        <translation>Zeile der Ursache</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Nightwatch incident console.</source>
+        <translation>Nightwatch-Konsole für Vorfälle.</translation>
+    </message>
+    <message>
+        <source>Once every feed has been replayed, save the window as a PNG and exit.</source>
+        <translation>Wenn alle Feeds abgespielt sind, das Fenster als PNG speichern und beenden.</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Folder of runbook YAML files (beside the built-in examples).</source>
+        <translation>Ordner mit Runbook-YAML-Dateien (neben den eingebauten Beispielen).</translation>
+    </message>
+    <message>
+        <source>dir</source>
+        <translation>Ordner</translation>
+    </message>
+    <message>
+        <source>Prometheus base URL for the metrics beside an incident (repeatable).</source>
+        <translation>Prometheus-Basis-URL für die Metriken neben einem Vorfall (wiederholbar).</translation>
+    </message>
+    <message>
+        <source>url</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>Start in war-room mode: full screen, large type (F11 toggles).</source>
+        <translation>Im War-Room-Modus starten: Vollbild, große Schrift (F11 schaltet um).</translation>
+    </message>
+    <message>
+        <source>Colour scheme: dark, light or system (the default; setting ui/theme).</source>
+        <translation>Farbschema: dark, light oder system (Standard; Einstellung ui/theme).</translation>
+    </message>
+    <message>
+        <source>scheme</source>
+        <translation>Schema</translation>
+    </message>
+    <message>
+        <source>Language of the console, e.g. de or en (default: the system locale; setting ui/language).</source>
+        <translation>Sprache der Konsole, z. B. de oder en (Standard: Systemsprache; Einstellung ui/language).</translation>
+    </message>
+    <message>
+        <source>language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>--theme: &apos;%1&apos; is not dark, light or system</source>
+        <translation>--theme: &apos;%1&apos; ist weder dark noch light noch system</translation>
+    </message>
+    <message>
+        <source>--screenshot needs something to show: --demo or --replay FILE</source>
+        <translation>--screenshot braucht etwas zum Anzeigen: --demo oder --replay DATEI</translation>
+    </message>
+    <message>
+        <source>runbook skipped: %1</source>
+        <translation>Runbook übersprungen: %1</translation>
+    </message>
+    <message>
+        <source>--prometheus: &apos;%1&apos; is not an http(s) URL</source>
+        <translation>--prometheus: &apos;%1&apos; ist keine http(s)-URL</translation>
+    </message>
+    <message>
+        <source>the replay failed; see the source health</source>
+        <translation>das Abspielen ist fehlgeschlagen; siehe Zustand der Quellen</translation>
+    </message>
+    <message>
+        <source>cannot write %1</source>
+        <translation>kann %1 nicht schreiben</translation>
+    </message>
+    <message>
+        <source>no screenshot after 60 s</source>
+        <translation>kein Screenshot nach 60 s</translation>
+    </message>
+</context>
+</TS>
