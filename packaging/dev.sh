@@ -12,7 +12,7 @@ packages=(build-essential cmake ninja-build pkgconf ccache
           qt6-svg-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite nlohmann-json3-dev libsqlite3-dev
           libgraphviz-dev graphviz libyaml-cpp-dev libgl1-mesa-dev libxkbcommon-dev
           xvfb xauth python3 prometheus prometheus-alertmanager
-          desktop-file-utils appstream)
+          desktop-file-utils appstream poppler-utils)
 
 install_missing() {
     local missing=()
