@@ -17,7 +17,9 @@ class ShortcutCheatSheet;
 class WarRoomMode;
 class AlertTableModel;
 class GraphView;
+class IncidentExporter;
 class IncidentListModel;
+class ReportDialog;
 class IncidentSummaryCard;
 class QLabel;
 class QLineEdit;
@@ -72,6 +74,10 @@ public:
     WarRoomMode* warRoom() const { return m_warRoom; }
     DesktopNotifier* notifier() const { return m_notifier; }
     ShortcutCheatSheet* cheatSheet() const { return m_cheatSheet; } // null until first shown
+    // The database the report and the exports read (their own read connections, off the GUI thread).
+    void setDatabasePath(const QString& path);
+    ReportDialog* reportDialog() const { return m_reportDialog; } // null until first shown
+    IncidentExporter* exporter() const { return m_exporter; }
 
 public Q_SLOTS:
     void setSnapshot(IncidentSnapshotPtr snapshot);
@@ -87,6 +93,9 @@ public Q_SLOTS:
     void toggleIncidentList();
     void toggleChartTab(); // onsets ↔ metrics
     void setDarkTheme(bool dark);
+    void showReport();             // the on-call health report (Ctrl+Shift+H)
+    void exportPostmortem();       // the selected incident as a postmortem draft, to a chosen file (Ctrl+E)
+    void exportIncidentBundle();   // the selected incident as a JSON bundle (Ctrl+Shift+E)
 
 Q_SIGNALS:
     void acknowledgeRequested(qint64 incidentId);
@@ -147,4 +156,7 @@ private:
     DesktopNotifier* m_notifier = nullptr;
     ShortcutCheatSheet* m_cheatSheet = nullptr;
     QAction* m_darkAction = nullptr;
+    QString m_databasePath;
+    ReportDialog* m_reportDialog = nullptr;
+    IncidentExporter* m_exporter = nullptr;
 };
