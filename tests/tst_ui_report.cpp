@@ -186,7 +186,7 @@ void TestUiReport::screenshot()
     if (db == m_db)
         dialog.setPeriod(QDate(2026, 3, 2), QDate(2026, 3, 16));
     else
-        dialog.setPeriod(QDate(2026, 2, 2), QDate(2026, 3, 9));
+        dialog.setPeriod(QDate(2026, 2, 2), QDate(2026, 3, 2));
     dialog.resize(1200, 760);
     dialog.show();
     QTRY_VERIFY_WITH_TIMEOUT(!dialog.isBusy() && dialog.report(), 20000);

@@ -225,6 +225,7 @@ void ReportDialog::showReport(const HealthReport& r)
     categories->append(weeks);
     auto* count = new QValueAxis;
     count->setRange(0, most);
+    count->applyNiceNumbers();
     count->setLabelFormat(u"%d"_s);
     pages->addAxis(categories, Qt::AlignBottom);
     pages->addAxis(count, Qt::AlignLeft);

@@ -16,14 +16,14 @@ constexpr int ChartWidth = 640;
 constexpr int ChartHeight = 200;
 constexpr int Left = 40;
 constexpr int Bottom = 30;
-constexpr int Top = 12;
+constexpr int Top = 24;
 
 double niceCeiling(double v)
 {
     if (v <= 0)
         return 1;
     const double magnitude = std::pow(10.0, std::floor(std::log10(v)));
-    for (const double step : {1.0, 2.0, 5.0, 10.0})
+    for (const double step : {1.0, 2.0, 2.5, 5.0, 10.0})
         if (v <= step * magnitude)
             return step * magnitude;
     return 10 * magnitude;
