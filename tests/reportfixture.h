@@ -121,25 +121,80 @@ inline QVector<HandIncident> handHistory()
 {
     return {
         // A: day, acked at 2 min, alert cleared at 10 min (after the ack: a human was needed), resolved at 30 min.
-        {u"A"_s, u"2026-03-02T10:00:00Z"_s, {{u"HighCPU"_s, u"api"_s, u"team-core"_s, 3, 600}}, 120, 1800, 1, {}, u"api"_s},
+        {u"A"_s,
+         u"2026-03-02T10:00:00Z"_s,
+         {{u"HighCPU"_s, u"api"_s, u"team-core"_s, 3, 600}},
+         120,
+         1800,
+         1,
+         {},
+         u"api"_s},
         // B: night (23:30), cleared at 5 min, nobody acked or resolved: auto-resolved.
-        {u"B"_s, u"2026-03-03T23:30:00Z"_s, {{u"DiskSpaceWarning"_s, u"db"_s, u"team-storage"_s, 1, 300}}, -1, -1, -2, {}, u"db"_s},
+        {u"B"_s,
+         u"2026-03-03T23:30:00Z"_s,
+         {{u"DiskSpaceWarning"_s, u"db"_s, u"team-storage"_s, 1, 300}},
+         -1,
+         -1,
+         -2,
+         {},
+         u"db"_s},
         // C: night (03:00), two alerts still firing; the engineer names db, not the diagnosis's checkout.
-        {u"C"_s, u"2026-03-04T03:00:00Z"_s,
-         {{u"ServiceErrorRateHigh"_s, u"checkout"_s, u"team-shop"_s, 2, -1}, {u"ServiceLatencyHigh"_s, u"payment"_s, u"team-shop"_s, 1, -1}},
-         300, 3600, 1, u"db"_s, u"checkout"_s},
+        {u"C"_s,
+         u"2026-03-04T03:00:00Z"_s,
+         {{u"ServiceErrorRateHigh"_s, u"checkout"_s, u"team-shop"_s, 2, -1},
+          {u"ServiceLatencyHigh"_s, u"payment"_s, u"team-shop"_s, 1, -1}},
+         300,
+         3600,
+         1,
+         u"db"_s,
+         u"checkout"_s},
         // D: cleared at 200 s, acked only at 600 s: auto-resolved before the ack; also marked not actionable.
-        {u"D"_s, u"2026-03-05T14:00:00Z"_s, {{u"DiskSpaceWarning"_s, u"db"_s, u"team-storage"_s, 1, 200}}, 600, 700, 0, {}, u"db"_s},
+        {u"D"_s,
+         u"2026-03-05T14:00:00Z"_s,
+         {{u"DiskSpaceWarning"_s, u"db"_s, u"team-storage"_s, 1, 200}},
+         600,
+         700,
+         0,
+         {},
+         u"db"_s},
         // E: 06:59 is still night; still firing, but the engineer marked the page not actionable.
-        {u"E"_s, u"2026-03-09T06:59:00Z"_s, {{u"PodRestarted"_s, u"api"_s, u"team-core"_s, 1, -1}}, 60, 240, 0, {}, u"api"_s},
+        {u"E"_s,
+         u"2026-03-09T06:59:00Z"_s,
+         {{u"PodRestarted"_s, u"api"_s, u"team-core"_s, 1, -1}},
+         60,
+         240,
+         0,
+         {},
+         u"api"_s},
         // F: 07:00 is day; acked at 15 min, never resolved, no resolution.
-        {u"F"_s, u"2026-03-10T07:00:00Z"_s, {{u"HighCPU"_s, u"api"_s, u"team-core"_s, 2, -1}}, 900, -1, -2, {}, u"api"_s},
+        {u"F"_s,
+         u"2026-03-10T07:00:00Z"_s,
+         {{u"HighCPU"_s, u"api"_s, u"team-core"_s, 2, -1}},
+         900,
+         -1,
+         -2,
+         {},
+         u"api"_s},
         // G: 21:59 is day; cleared at 100 s, never acked, resolved later; resolution stored without answers.
         {u"G"_s, u"2026-03-12T21:59:00Z"_s, {{u"DiskSpaceWarning"_s, u"db"_s, {}, 1, 100}}, -1, 3000, -1, {}, u"db"_s},
         // H: exactly at the end of the UTC period (excluded there); Sunday 15 March 20:00 in New York.
-        {u"H"_s, u"2026-03-16T00:00:00Z"_s, {{u"HighCPU"_s, u"api"_s, u"team-core"_s, 5, -1}}, -1, -1, -2, {}, u"api"_s},
+        {u"H"_s,
+         u"2026-03-16T00:00:00Z"_s,
+         {{u"HighCPU"_s, u"api"_s, u"team-core"_s, 5, -1}},
+         -1,
+         -1,
+         -2,
+         {},
+         u"api"_s},
         // I: before the period in UTC and in New York (18:00 on 1 March there).
-        {u"I"_s, u"2026-03-01T23:00:00Z"_s, {{u"HighCPU"_s, u"api"_s, u"team-core"_s, 1, -1}}, -1, -1, -2, {}, u"api"_s},
+        {u"I"_s,
+         u"2026-03-01T23:00:00Z"_s,
+         {{u"HighCPU"_s, u"api"_s, u"team-core"_s, 1, -1}},
+         -1,
+         -1,
+         -2,
+         {},
+         u"api"_s},
     };
 }
 
@@ -149,15 +204,19 @@ inline qint64 seedRichIncident(Store& store)
 {
     const QDateTime t0 = utc(u"2026-11-27T23:47:00Z"_s);
     Alert pool;
-    pool.labels = {{u"alertname"_s, u"DatabaseConnectionPoolExhausted"_s}, {u"service"_s, u"order-service"_s},
-                   {u"severity"_s, u"critical"_s}, {u"team"_s, u"team-orders"_s}};
+    pool.labels = {{u"alertname"_s, u"DatabaseConnectionPoolExhausted"_s},
+                   {u"service"_s, u"order-service"_s},
+                   {u"severity"_s, u"critical"_s},
+                   {u"team"_s, u"team-orders"_s}};
     pool.annotations = {{u"summary"_s, u"DB connection pool at 95% <b>"_s}};
     pool.fingerprint = u"a1b2c3d4e5f60718"_s;
     pool.startsAt = t0;
     pool.source = u"webhook:alertmanager"_s;
     Alert errors;
-    errors.labels = {{u"alertname"_s, u"ServiceErrorRateHigh"_s}, {u"service"_s, u"checkout"_s},
-                     {u"severity"_s, u"warning"_s}, {u"team"_s, u"team-shop"_s}};
+    errors.labels = {{u"alertname"_s, u"ServiceErrorRateHigh"_s},
+                     {u"service"_s, u"checkout"_s},
+                     {u"severity"_s, u"warning"_s},
+                     {u"team"_s, u"team-shop"_s}};
     errors.annotations = {{u"summary"_s, u"5xx above 2%"_s}};
     errors.fingerprint = u"0f1e2d3c4b5a6978"_s;
     errors.startsAt = t0.addSecs(75);

@@ -99,8 +99,9 @@ void TestBundle::roundTripIsEqualModuloIds()
 void TestBundle::reimportIsIdempotent()
 {
     QString error;
-    const QStringList tables{u"incidents"_s, u"alerts"_s, u"notifications"_s, u"actions"_s, u"runbook_runs"_s,
-                             u"changes"_s, u"resolutions"_s, u"root_causes"_s, u"incident_alerts"_s};
+    const QStringList tables{u"incidents"_s,   u"alerts"_s,       u"notifications"_s,
+                             u"actions"_s,     u"runbook_runs"_s, u"changes"_s,
+                             u"resolutions"_s, u"root_causes"_s,  u"incident_alerts"_s};
     QHash<QString, qint64> before;
     for (const QString& t : tables)
         before.insert(t, count(*m_b, t));
@@ -148,17 +149,20 @@ void TestBundle::badBundlesAreRefused_data()
                                     << u"version 99"_s;
     QTest::addRow("no incident") << QByteArray(R"({"format":"nightwatch-incident-bundle","version":1})")
                                  << u"missing \"incident\""_s;
-    QTest::addRow("empty key") << QByteArray(R"({"format":"nightwatch-incident-bundle","version":1,"incident":{"key":""}})")
+    QTest::addRow("empty key") << QByteArray(
+                                      R"({"format":"nightwatch-incident-bundle","version":1,"incident":{"key":""}})")
                                << u"incident.key"_s;
     QTest::addRow("bad time")
-        << QByteArray(R"({"format":"nightwatch-incident-bundle","version":1,"incident":{"key":"k","first_alert_at":"yesterday"}})")
+        << QByteArray(
+               R"({"format":"nightwatch-incident-bundle","version":1,"incident":{"key":"k","first_alert_at":"yesterday"}})")
         << u"incident.first_alert_at"_s;
     QTest::addRow("label not a string")
         << QByteArray(R"({"format":"nightwatch-incident-bundle","version":1,"incident":{"key":"k"},)"
                       R"("alerts":[{"fingerprint":"f","labels":{"service":3}}]})")
         << u"alerts[0].labels.service"_s;
     QTest::addRow("action without time")
-        << QByteArray(R"({"format":"nightwatch-incident-bundle","version":1,"incident":{"key":"k"},"actions":[{"kind":"ack"}]})")
+        << QByteArray(
+               R"({"format":"nightwatch-incident-bundle","version":1,"incident":{"key":"k"},"actions":[{"kind":"ack"}]})")
         << u"actions[0]"_s;
 }
 

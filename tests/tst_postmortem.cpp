@@ -51,7 +51,8 @@ void TestPostmortem::sectionsAndFacts_data()
     };
     both("title", u"# Postmortem: DatabaseConnectionPoolExhausted on order-service (+1 alerts)"_s,
          u"<h1>Postmortem: DatabaseConnectionPoolExhausted on order-service (+1 alerts)</h1>"_s);
-    for (const char* section : {"Summary", "Timeline", "Root cause and evidence", "Actions taken", "Impact", "Follow-ups"})
+    for (const char* section :
+         {"Summary", "Timeline", "Root cause and evidence", "Actions taken", "Impact", "Follow-ups"})
         both(section, u"## "_s + QString::fromLatin1(section), u"<h2>"_s + QString::fromLatin1(section) + u"</h2>"_s);
     both("severity", u"- **Severity:** critical"_s, u"<th>Severity</th><td>critical</td>"_s);
     // 23:47:00 to the resolve at 00:17:00.
@@ -61,7 +62,8 @@ void TestPostmortem::sectionsAndFacts_data()
     both("notifications", u"- **Notifications:** 5"_s, u"<th>Notifications</th><td>5</td>"_s);
     both("time to acknowledge", u"- **Time to acknowledge:** 4 min 00 s (by %1)"_s.arg(user),
          u"<th>Time to acknowledge</th><td>4 min 00 s (by %1)</td>"_s.arg(user));
-    both("first alert", u"| 2026-11-27 23:47:00 UTC | First alert: DatabaseConnectionPoolExhausted on order-service |  |"_s,
+    both("first alert",
+         u"| 2026-11-27 23:47:00 UTC | First alert: DatabaseConnectionPoolExhausted on order-service |  |"_s,
          u"<td>First alert: DatabaseConnectionPoolExhausted on order-service</td>"_s);
     both("member onset", u"| 2026-11-27 23:48:15 UTC | Alert fired: ServiceErrorRateHigh on checkout (warning) |"_s,
          u"<td>2026-11-27 23:48:15 UTC</td><td>Alert fired: ServiceErrorRateHigh on checkout (warning)</td>"_s);
@@ -73,22 +75,27 @@ void TestPostmortem::sectionsAndFacts_data()
     both("runbook run in the timeline", u"Runbook RB-DB-001 step restart-pool: passed, exit 0, verify passed"_s,
          u"Runbook RB-DB-001 step restart-pool: passed, exit 0, verify passed"_s);
     both("mitigate", u"| 2026-11-28 00:02:00 UTC | Marked mitigated |"_s, u"<td>Marked mitigated</td>"_s);
-    both("resolve", u"| 2026-11-28 00:17:00 UTC | Resolved: pool back to 40% |"_s, u"<td>Resolved: pool back to 40%</td>"_s);
+    both("resolve", u"| 2026-11-28 00:17:00 UTC | Resolved: pool back to 40% |"_s,
+         u"<td>Resolved: pool back to 40%</td>"_s);
     both("change", u"Change: deploy postgres-main v14.2 rollout"_s, u"Change: deploy postgres-main v14.2 rollout"_s);
     both("confirmed cause", u"Confirmed by %1: pgbouncer."_s.arg(user), u"Confirmed by %1: pgbouncer."_s.arg(user));
     both("ranked candidates", u"| 1 | postgres-main | 82.0 % | no (silent) |"_s,
          u"<td>1</td><td>postgres-main</td><td>82.0 %</td><td>no (silent)</td>"_s);
     both("evidence", u"- deploy of postgres-main 10 min before"_s, u"<li>deploy of postgres-main 10 min before</li>"_s);
-    both("fixed by", u"Fixed by runbook RB-DB-001 step restart-pool."_s, u"<p>Fixed by runbook RB-DB-001 step restart-pool.</p>"_s);
-    both("audit argv and approval",
-         u"| kubectl rollout restart deployment/pgbouncer | approved 2026-11-27 23:55:15 UTC | 0 | passed | passed | no |"_s,
-         u"<td>kubectl rollout restart deployment/pgbouncer</td><td>approved 2026-11-27 23:55:15 UTC</td><td>0</td>"
-         "<td>passed</td><td>passed</td><td>no</td>"_s);
+    both("fixed by", u"Fixed by runbook RB-DB-001 step restart-pool."_s,
+         u"<p>Fixed by runbook RB-DB-001 step restart-pool.</p>"_s);
+    both(
+        "audit argv and approval",
+        u"| kubectl rollout restart deployment/pgbouncer | approved 2026-11-27 23:55:15 UTC | 0 | passed | passed | no |"_s,
+        u"<td>kubectl rollout restart deployment/pgbouncer</td><td>approved 2026-11-27 23:55:15 UTC</td><td>0</td>"
+        "<td>passed</td><td>passed</td><td>no</td>"_s);
     both("audit rollback", u"| 1 | failed | — | yes (exit 0) |"_s,
          u"<td>1</td><td>failed</td><td>—</td><td>yes (exit 0)</td>"_s);
     both("impact", u"- Notifications: 5 for 2 alerts"_s, u"<li>Notifications: 5 for 2 alerts</li>"_s);
-    both("follow-up tune", u"- [ ] Tune alert DatabaseConnectionPoolExhausted: it paged but needed no action (owner: team-orders)"_s,
-         u"<li>&#9744; Tune alert DatabaseConnectionPoolExhausted: it paged but needed no action (owner: team-orders)</li>"_s);
+    both(
+        "follow-up tune",
+        u"- [ ] Tune alert DatabaseConnectionPoolExhausted: it paged but needed no action (owner: team-orders)"_s,
+        u"<li>&#9744; Tune alert DatabaseConnectionPoolExhausted: it paged but needed no action (owner: team-orders)</li>"_s);
     both("follow-up diagnosis", u"- [ ] Review the diagnosis: it proposed postgres-main, the cause was pgbouncer"_s,
          u"Review the diagnosis: it proposed postgres-main, the cause was pgbouncer"_s);
     // An annotation with markup stays text.
@@ -149,9 +156,12 @@ void TestPostmortem::followUps_data()
     const QString review = u"Review the diagnosis"_s;
     const QString record = u"Record what fixed it"_s;
     const QString fixRunbook = u"Fix runbook RB-DB-001 step scale-pool: failed (exit code 1)"_s;
-    QTest::addRow("noise and wrong") << 0 << 0 << QString() << QStringList{tune, review, fixRunbook} << QStringList{record};
-    QTest::addRow("actionable and right") << 1 << 1 << QString() << QStringList{fixRunbook} << QStringList{tune, review};
-    QTest::addRow("not answered") << -1 << -1 << QString() << QStringList{fixRunbook} << QStringList{tune, review, record};
+    QTest::addRow("noise and wrong") << 0 << 0 << QString() << QStringList{tune, review, fixRunbook}
+                                     << QStringList{record};
+    QTest::addRow("actionable and right")
+        << 1 << 1 << QString() << QStringList{fixRunbook} << QStringList{tune, review};
+    QTest::addRow("not answered") << -1 << -1 << QString() << QStringList{fixRunbook}
+                                  << QStringList{tune, review, record};
     QTest::addRow("no resolution") << -2 << -2 << QString() << QStringList{record} << QStringList{tune, review};
     QTest::addRow("fixed by hand") << 1 << 1 << u"failed over to the replica"_s
                                    << QStringList{u"Write a runbook for the fix: failed over to the replica"_s}

@@ -11,8 +11,8 @@
 #include "store/store.h"
 
 #include <QDir>
-#include <QHash>
 #include <QFile>
+#include <QHash>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -62,8 +62,8 @@ void TestReport::initTestCase()
 HealthReport TestReport::handReport(const QString& zone)
 {
     QString error;
-    const auto report = HealthReport::fromStore(*m_store, QDate(2026, 3, 2), QDate(2026, 3, 16),
-                                                QTimeZone(zone.toUtf8()), &error);
+    const auto report =
+        HealthReport::fromStore(*m_store, QDate(2026, 3, 2), QDate(2026, 3, 16), QTimeZone(zone.toUtf8()), &error);
     if (!report)
         qFatal("report: %s", qPrintable(error));
     return *report;
@@ -95,12 +95,12 @@ void TestReport::handFigures_data()
     // B 23:30, C 03:00, E 06:59; not F 07:00, not G 21:59.
     QTest::addRow("UTC night pages") << utc << u"night"_s << 3.0;
     QTest::addRow("UTC weeks") << utc << u"weeks"_s << 2.0;
-    QTest::addRow("UTC W10 pages") << utc << u"week0.pages"_s << 4.0;      // A B C D
-    QTest::addRow("UTC W10 night") << utc << u"week0.night"_s << 2.0;      // B C
-    QTest::addRow("UTC W10 MTTA median") << utc << u"week0.mtta"_s << 300.0; // 120 300 600
+    QTest::addRow("UTC W10 pages") << utc << u"week0.pages"_s << 4.0;         // A B C D
+    QTest::addRow("UTC W10 night") << utc << u"week0.night"_s << 2.0;         // B C
+    QTest::addRow("UTC W10 MTTA median") << utc << u"week0.mtta"_s << 300.0;  // 120 300 600
     QTest::addRow("UTC W10 MTTR median") << utc << u"week0.mttr"_s << 1800.0; // 700 1800 3600
-    QTest::addRow("UTC W11 pages") << utc << u"week1.pages"_s << 3.0;       // E F G
-    QTest::addRow("UTC W11 night") << utc << u"week1.night"_s << 1.0;       // E
+    QTest::addRow("UTC W11 pages") << utc << u"week1.pages"_s << 3.0;         // E F G
+    QTest::addRow("UTC W11 night") << utc << u"week1.night"_s << 1.0;         // E
     QTest::addRow("UTC W11 MTTA median") << utc << u"week1.mtta"_s << 480.0;  // (60 + 900) / 2
     QTest::addRow("UTC W11 MTTR median") << utc << u"week1.mttr"_s << 1620.0; // (240 + 3000) / 2
 
@@ -156,7 +156,8 @@ void TestReport::handFigures()
     };
     QVERIFY2(figures.contains(figure), qPrintable(figure));
     const double actual = figures.value(figure)();
-    QVERIFY2(qAbs(actual - expected) < 1e-9, qPrintable(u"%1: %2, expected %3"_s.arg(figure).arg(actual).arg(expected)));
+    QVERIFY2(qAbs(actual - expected) < 1e-9,
+             qPrintable(u"%1: %2, expected %3"_s.arg(figure).arg(actual).arg(expected)));
 }
 
 void TestReport::handNoisyAlerts_data()
@@ -215,7 +216,7 @@ void TestReport::handRecurringCauses()
 
 void TestReport::autoResolvedRule_data()
 {
-    QTest::addColumn<int>("ackAfter");            // -1: never
+    QTest::addColumn<int>("ackAfter");             // -1: never
     QTest::addColumn<QVector<int>>("clearsAfter"); // per member; -1 still firing, -2 cleared at an unknown time
     QTest::addColumn<bool>("expected");
 
@@ -277,16 +278,22 @@ void TestReport::renderers_data()
     QTest::addColumn<QString>("format");
     QTest::addColumn<QStringList>("expected");
     QTest::addRow("markdown") << u"md"_s
-                              << QStringList{u"# On-call health report"_s, u"- **Pages (incidents):** 7"_s,
+                              << QStringList{u"# On-call health report"_s,
+                                             u"- **Pages (incidents):** 7"_s,
                                              u"- **Notifications:** 16"_s,
                                              u"- **Notifications per incident (dedup):** 2.3"_s,
                                              u"median 5 min 00 s, mean 6 min 36 s (5 incidents)"_s,
                                              u"median 30 min 00 s, mean 31 min 08 s (5 incidents)"_s,
-                                             u"3 (42.9 %)"_s, u"| 2026-W10 | 2026-03-02 | 4 | 2 | 5 min 00 s | 30 min 00 s |"_s,
-                                             u"| DiskSpaceWarning | 3 | 3 | team-storage |"_s, u"| db | 4 |"_s};
+                                             u"3 (42.9 %)"_s,
+                                             u"| 2026-W10 | 2026-03-02 | 4 | 2 | 5 min 00 s | 30 min 00 s |"_s,
+                                             u"| DiskSpaceWarning | 3 | 3 | team-storage |"_s,
+                                             u"| db | 4 |"_s};
     QTest::addRow("html") << u"html"_s
-                          << QStringList{u"<!DOCTYPE html>"_s, u"<style>"_s, u"<h1>On-call health report</h1>"_s,
-                                         u"<th>Pages (incidents)</th><td>7</td>"_s, u"<svg "_s,
+                          << QStringList{u"<!DOCTYPE html>"_s,
+                                         u"<style>"_s,
+                                         u"<h1>On-call health report</h1>"_s,
+                                         u"<th>Pages (incidents)</th><td>7</td>"_s,
+                                         u"<svg "_s,
                                          u"<td>DiskSpaceWarning</td><td>3</td><td>3</td><td>team-storage</td>"_s,
                                          u"<title>2026-W10: 4 pages</title>"_s};
 }

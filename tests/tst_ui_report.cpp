@@ -61,7 +61,8 @@ void TestUiReport::dialogShowsTheFigures()
     new QAbstractItemModelTester(dialog.noisyModel(), QAbstractItemModelTester::FailureReportingMode::QtTest, &dialog);
     dialog.setTimeZone(QTimeZone::utc());
     dialog.setPeriod(QDate(2026, 3, 2), QDate(2026, 3, 16));
-    QTRY_VERIFY_WITH_TIMEOUT(!dialog.isBusy() && dialog.report() && dialog.report()->fromDate == QDate(2026, 3, 2), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog.isBusy() && dialog.report() && dialog.report()->fromDate == QDate(2026, 3, 2),
+                             10000);
     QCOMPARE(dialog.report()->incidents, 7);
     QVERIFY2(dialog.statusText().startsWith(u"7 incident"_s), qPrintable(dialog.statusText()));
     QCOMPARE(dialog.noisyModel()->rowCount(), 2);

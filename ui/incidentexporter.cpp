@@ -43,7 +43,8 @@ void IncidentExporter::write(const IncidentRecord& record)
         bytes = IncidentBundle::toJson(record);
     } else {
         const ReportDocument doc = Postmortem::build(record);
-        const bool html = m_path.endsWith(u".html"_s, Qt::CaseInsensitive) || m_path.endsWith(u".htm"_s, Qt::CaseInsensitive);
+        const bool html =
+            m_path.endsWith(u".html"_s, Qt::CaseInsensitive) || m_path.endsWith(u".htm"_s, Qt::CaseInsensitive);
         bytes = (html ? doc.toHtml() : doc.toMarkdown()).toUtf8();
     }
     QSaveFile file(m_path);

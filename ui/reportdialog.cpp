@@ -8,7 +8,6 @@
 #include "report/reportformat.h"
 
 #include <QBarCategoryAxis>
-#include <QStackedBarSeries>
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
@@ -23,17 +22,16 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QStackedBarSeries>
 #include <QStandardItemModel>
 #include <QTableView>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 using namespace Qt::StringLiterals;
 
 ReportDialog::ReportDialog(const QString& databasePath, QWidget* parent)
-    : QDialog(parent)
-    , m_loader(new ReportLoader(this))
-    , m_zone(QTimeZone::systemTimeZone())
+    : QDialog(parent), m_loader(new ReportLoader(this)), m_zone(QTimeZone::systemTimeZone())
 {
     setWindowTitle(tr("On-call health report"));
     setObjectName(u"reportDialog"_s);
@@ -112,8 +110,9 @@ ReportDialog::ReportDialog(const QString& databasePath, QWidget* parent)
     layout->addLayout(tables, 1);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
-    for (const auto& [format, text] : {std::pair{u"md"_s, tr("Export &Markdown…")}, std::pair{u"html"_s, tr("Export &HTML…")},
-                                       std::pair{u"pdf"_s, tr("Export &PDF…")}}) {
+    for (const auto& [format, text] :
+         {std::pair{u"md"_s, tr("Export &Markdown…")}, std::pair{u"html"_s, tr("Export &HTML…")},
+          std::pair{u"pdf"_s, tr("Export &PDF…")}}) {
         QPushButton* button = buttons->addButton(text, QDialogButtonBox::ActionRole);
         button->setEnabled(false);
         connect(button, &QPushButton::clicked, this, [this, format = format]() { exportAs(format); });
@@ -272,8 +271,9 @@ void ReportDialog::showReport(const HealthReport& r)
         noisy->setData(a.noisyPages, Qt::DisplayRole);
         auto* all = new QStandardItem;
         all->setData(a.pages, Qt::DisplayRole);
-        m_noisyModel->appendRow({new QStandardItem(a.alertname), noisy, all,
-                                 new QStandardItem(a.owners.isEmpty() ? tr("(no team label)") : a.owners.join(u", "_s))});
+        m_noisyModel->appendRow(
+            {new QStandardItem(a.alertname), noisy, all,
+             new QStandardItem(a.owners.isEmpty() ? tr("(no team label)") : a.owners.join(u", "_s))});
     }
     m_causeModel->removeRows(0, m_causeModel->rowCount());
     for (const auto& c : r.recurringCauses) {
@@ -305,11 +305,11 @@ bool ReportDialog::exportTo(const QString& format, const QString& path, QString*
 
 void ReportDialog::exportAs(const QString& format)
 {
-    const QString filter = format == u"md"   ? tr("Markdown (*.md)")
+    const QString filter = format == u"md"     ? tr("Markdown (*.md)")
                            : format == u"html" ? tr("HTML (*.html)")
                                                : tr("PDF (*.pdf)");
     const QString suggested = u"oncall-report-%1-%2.%3"_s.arg(m_from->date().toString(Qt::ISODate),
-                                                               m_to->date().toString(Qt::ISODate), format);
+                                                              m_to->date().toString(Qt::ISODate), format);
     const QString path = QFileDialog::getSaveFileName(this, tr("Export the report"), suggested, filter);
     if (path.isEmpty())
         return;

@@ -24,7 +24,7 @@ public:
     explicit ReportDialog(const QString& databasePath, QWidget* parent = nullptr);
 
     void setPeriod(const QDate& from, const QDate& to); // to is exclusive; recomputes
-    void setTimeZone(const QTimeZone& zone);             // for tests and screenshots; the system's by default
+    void setTimeZone(const QTimeZone& zone);            // for tests and screenshots; the system's by default
     const std::optional<HealthReport>& report() const { return m_report; }
     QString statusText() const;
     bool isBusy() const { return m_busy; }

@@ -29,8 +29,8 @@ int runPostmortemCommand(const QStringList& args)
     bool ok = false;
     const qint64 id = parser.positionalArguments().constFirst().toLongLong(&ok);
     if (!ok || id <= 0)
-        return failCommand("postmortem",
-                           u"'%1' is not an incident id (a positive number)"_s.arg(parser.positionalArguments().constFirst()));
+        return failCommand("postmortem", u"'%1' is not an incident id (a positive number)"_s.arg(
+                                             parser.positionalArguments().constFirst()));
     const QString fmt = parser.value(format);
     if (fmt != u"md" && fmt != u"html")
         return failCommand("postmortem", u"--format: '%1' is not md or html"_s.arg(fmt));

@@ -33,8 +33,9 @@ int runReportCommand(const QStringList& args)
     const QCommandLineOption format(u"format"_s, u"md, html or pdf (default md)."_s, u"format"_s, u"md"_s);
     const QCommandLineOption db(u"db"_s, u"SQLite database (default: the console's)."_s, u"file"_s);
     const QCommandLineOption out(u"out"_s, u"Output file (default: standard output; pdf needs a file)."_s, u"file"_s);
-    const QCommandLineOption tz(u"tz"_s, u"Time zone of the dates and of night pages, e.g. Europe/Berlin "
-                                         "(default: the system's)."_s,
+    const QCommandLineOption tz(u"tz"_s,
+                                u"Time zone of the dates and of night pages, e.g. Europe/Berlin "
+                                "(default: the system's)."_s,
                                 u"zone"_s);
     parser.addOptions({from, to, format, db, out, tz});
     if (const auto done = parseCommandLine(parser, "report", args))
@@ -60,8 +61,8 @@ int runReportCommand(const QStringList& args)
     if (parser.isSet(tz)) {
         zone = QTimeZone(parser.value(tz).toUtf8());
         if (!zone.isValid())
-            return failCommand("report", u"--tz: unknown time zone '%1' (use Area/City, e.g. Europe/Berlin)"_s.arg(
-                                             parser.value(tz)));
+            return failCommand(
+                "report", u"--tz: unknown time zone '%1' (use Area/City, e.g. Europe/Berlin)"_s.arg(parser.value(tz)));
     }
 
     const QString path = parser.isSet(db) ? parser.value(db) : RuntimeOptions::defaultDatabasePath(false);

@@ -64,7 +64,7 @@ struct HealthReport
     double autoResolvedShare = 0; // of incidents, 0..1
     int nightPages = 0;           // first alert at local 22:00–07:00
     double nightShare = 0;
-    QVector<Week> weeks; // every ISO week the period touches, also the quiet ones
+    QVector<Week> weeks;                     // every ISO week the period touches, also the quiet ones
     QVector<NoisyAlert> noisyAlerts;         // most noisy pages first
     QVector<RecurringCause> recurringCauses; // causes of two incidents or more, most first
 

@@ -36,10 +36,10 @@ QString axes(double maxValue, const QString& unit)
     for (int i = 0; i <= 4; ++i) {
         const double y = Top + plotH - plotH * i / 4.0;
         svg += u"<line x1=\"%1\" y1=\"%2\" x2=\"%3\" y2=\"%2\" stroke=\"#e3e7ec\"/>"_s.arg(Left).arg(y).arg(ChartWidth);
-        svg += u"<text x=\"%1\" y=\"%2\" font-size=\"10\" text-anchor=\"end\" fill=\"#5a6472\">%3</text>"_s
-                   .arg(Left - 4)
-                   .arg(y + 3)
-                   .arg(QString::number(maxValue * i / 4.0, 'g', 3));
+        svg +=
+            u"<text x=\"%1\" y=\"%2\" font-size=\"10\" text-anchor=\"end\" fill=\"#5a6472\">%3</text>"_s.arg(Left - 4)
+                .arg(y + 3)
+                .arg(QString::number(maxValue * i / 4.0, 'g', 3));
     }
     svg += u"<text x=\"4\" y=\"10\" font-size=\"10\" fill=\"#5a6472\">%1</text>"_s.arg(unit.toHtmlEscaped());
     return svg;
@@ -60,8 +60,9 @@ QString pagesPerWeekSvg(const HealthReport& report)
     const double top = niceCeiling(most);
     const int plotW = ChartWidth - Left - 8;
     const int plotH = ChartHeight - Bottom - Top;
-    QString svg = u"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%1\" height=\"%2\" role=\"img\">"_s.arg(ChartWidth)
-                      .arg(ChartHeight);
+    QString svg =
+        u"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%1\" height=\"%2\" role=\"img\">"_s.arg(ChartWidth)
+            .arg(ChartHeight);
     svg += axes(top, u"pages"_s);
     const qsizetype n = std::max<qsizetype>(1, report.weeks.size());
     const double slot = double(plotW) / double(n);
@@ -71,13 +72,14 @@ QString pagesPerWeekSvg(const HealthReport& report)
         const double h = plotH * w.pages / top;
         const double nh = plotH * w.nightPages / top;
         const double bw = std::max(2.0, slot * 0.7);
-        svg += u"<rect x=\"%1\" y=\"%2\" width=\"%3\" height=\"%4\" fill=\"#4c78a8\"><title>%5: %6 pages</title></rect>"_s
-                   .arg(x)
-                   .arg(Top + plotH - h)
-                   .arg(bw)
-                   .arg(h)
-                   .arg(w.label())
-                   .arg(w.pages);
+        svg +=
+            u"<rect x=\"%1\" y=\"%2\" width=\"%3\" height=\"%4\" fill=\"#4c78a8\"><title>%5: %6 pages</title></rect>"_s
+                .arg(x)
+                .arg(Top + plotH - h)
+                .arg(bw)
+                .arg(h)
+                .arg(w.label())
+                .arg(w.pages);
         svg += u"<rect x=\"%1\" y=\"%2\" width=\"%3\" height=\"%4\" fill=\"#1d3557\"/>"_s.arg(x)
                    .arg(Top + plotH - nh)
                    .arg(bw)
@@ -99,8 +101,9 @@ QString responseTimesSvg(const HealthReport& report)
     const double top = niceCeiling(most);
     const int plotW = ChartWidth - Left - 8;
     const int plotH = ChartHeight - Bottom - Top;
-    QString svg = u"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%1\" height=\"%2\" role=\"img\">"_s.arg(ChartWidth)
-                      .arg(ChartHeight);
+    QString svg =
+        u"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%1\" height=\"%2\" role=\"img\">"_s.arg(ChartWidth)
+            .arg(ChartHeight);
     svg += axes(top, u"minutes (median)"_s);
     const qsizetype n = std::max<qsizetype>(1, report.weeks.size());
     const double slot = double(plotW) / double(n);
@@ -110,9 +113,11 @@ QString responseTimesSvg(const HealthReport& report)
             const HealthReport::Durations d = value(report.weeks.at(i));
             if (d.count == 0)
                 continue;
-            points += u"%1,%2 "_s.arg(Left + 4 + slot * (double(i) + 0.35)).arg(Top + plotH - plotH * d.medianSeconds / 60.0 / top);
+            points += u"%1,%2 "_s.arg(Left + 4 + slot * (double(i) + 0.35))
+                          .arg(Top + plotH - plotH * d.medianSeconds / 60.0 / top);
         }
-        return u"<polyline fill=\"none\" stroke=\"%1\" stroke-width=\"2\" points=\"%2\"/>"_s.arg(colour, points.trimmed());
+        return u"<polyline fill=\"none\" stroke=\"%1\" stroke-width=\"2\" points=\"%2\"/>"_s.arg(colour,
+                                                                                                 points.trimmed());
     };
     svg += line([](const HealthReport::Week& w) { return w.mtta; }, u"#f28e2b"_s);
     svg += line([](const HealthReport::Week& w) { return w.mttr; }, u"#e15759"_s);
@@ -131,13 +136,13 @@ ReportDocument build(const HealthReport& r)
 {
     ReportDocument doc;
     doc.title = u"On-call health report"_s;
-    doc.subtitle = u"%1 to %2 (end exclusive), %3"_s.arg(r.fromDate.toString(Qt::ISODate), r.toDate.toString(Qt::ISODate),
-                                                         QString::fromUtf8(r.timeZone.id()));
+    doc.subtitle = u"%1 to %2 (end exclusive), %3"_s.arg(
+        r.fromDate.toString(Qt::ISODate), r.toDate.toString(Qt::ISODate), QString::fromUtf8(r.timeZone.id()));
 
     const auto durations = [](const HealthReport::Durations& d) {
         return d.count == 0 ? u"— (none)"_s
-                            : u"median %1, mean %2 (%3 incidents)"_s.arg(ReportFormat::duration(d.medianSeconds),
-                                                                         ReportFormat::duration(d.meanSeconds))
+                            : u"median %1, mean %2 (%3 incidents)"_s
+                                  .arg(ReportFormat::duration(d.medianSeconds), ReportFormat::duration(d.meanSeconds))
                                   .arg(d.count);
     };
     auto& summary = doc.addSection(u"Summary"_s);
@@ -152,8 +157,8 @@ ReportDocument build(const HealthReport& r)
     }));
 
     auto& weeks = doc.addSection(u"Pages per week"_s);
-    weeks.blocks.append(figure(pagesPerWeekSvg(r), QString::fromLatin1(PagesChart),
-                               u"Pages per ISO week (dark: at night)"_s));
+    weeks.blocks.append(
+        figure(pagesPerWeekSvg(r), QString::fromLatin1(PagesChart), u"Pages per ISO week (dark: at night)"_s));
     weeks.blocks.append(figure(responseTimesSvg(r), QString::fromLatin1(TimesChart),
                                u"Median time to acknowledge and to resolve per week, minutes"_s));
     QVector<QStringList> rows;
@@ -164,15 +169,16 @@ ReportDocument build(const HealthReport& r)
         rows.append({w.label(), w.monday.toString(Qt::ISODate), QString::number(w.pages), QString::number(w.nightPages),
                      median(w.mtta), median(w.mttr)});
     }
-    weeks.blocks.append(table({u"Week"_s, u"Monday"_s, u"Pages"_s, u"Night"_s, u"MTTA (median)"_s, u"MTTR (median)"_s},
-                              rows));
+    weeks.blocks.append(
+        table({u"Week"_s, u"Monday"_s, u"Pages"_s, u"Night"_s, u"MTTA (median)"_s, u"MTTR (median)"_s}, rows));
 
     auto& noisy = doc.addSection(u"Top noisy alerts"_s);
     if (r.noisyAlerts.isEmpty()) {
         noisy.blocks.append(paragraph(u"No page was marked not actionable or cleared before an acknowledgement."_s));
     } else {
-        noisy.blocks.append(paragraph(u"Alerts that paged and were marked not actionable, or cleared on their own "
-                                      "before anyone acknowledged them. Noisy alerts are bugs: tune or delete them."_s));
+        noisy.blocks.append(
+            paragraph(u"Alerts that paged and were marked not actionable, or cleared on their own "
+                      "before anyone acknowledged them. Noisy alerts are bugs: tune or delete them."_s));
         QVector<QStringList> n;
         for (const auto& a : r.noisyAlerts)
             n.append({a.alertname, QString::number(a.noisyPages), QString::number(a.pages),

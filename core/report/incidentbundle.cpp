@@ -164,7 +164,8 @@ public:
         }
         for (auto it = v->begin(); it != v->end(); ++it) {
             if (!it->is_string()) {
-                fail(path + u'.' + QLatin1String(name) + u'.' + QString::fromStdString(it.key()), u"expected a string"_s);
+                fail(path + u'.' + QLatin1String(name) + u'.' + QString::fromStdString(it.key()),
+                     u"expected a string"_s);
                 return out;
             }
             out.insert(QString::fromStdString(it.key()), QString::fromStdString(it->get<std::string>()));
@@ -269,7 +270,8 @@ QByteArray toJson(const IncidentRecord& record)
     doc["root_causes"] = causes;
     json actions = json::array();
     for (const IncidentRecord::Action& a : record.actions)
-        actions.push_back({{"kind", str(a.kind)}, {"note", str(a.note)}, {"at", timeJson(a.at)}, {"user", str(a.user)}});
+        actions.push_back(
+            {{"kind", str(a.kind)}, {"note", str(a.note)}, {"at", timeJson(a.at)}, {"user", str(a.user)}});
     doc["actions"] = actions;
     if (const auto& r = record.resolution)
         doc["resolution"] = {{"at", timeJson(r->at)},
@@ -391,7 +393,8 @@ std::optional<IncidentRecord> fromJson(const QByteArray& bytes, QString* error)
                     d.labels = t.latest.labels;
                     d.annotations = t.latest.annotations;
                     d.generatorUrl = t.latest.generatorUrl;
-                    d.status = rd.text(n, "status", np) == u"resolved" ? Alert::Status::Resolved : Alert::Status::Firing;
+                    d.status =
+                        rd.text(n, "status", np) == u"resolved" ? Alert::Status::Resolved : Alert::Status::Firing;
                     d.startsAt = rd.time(n, "starts_at", np);
                     d.endsAt = rd.time(n, "ends_at", np);
                     d.receivedAt = rd.time(n, "received_at", np, true);
@@ -458,7 +461,8 @@ std::optional<IncidentRecord> fromJson(const QByteArray& bytes, QString* error)
             const QString outcome = rd.text(r, "outcome", p);
             using O = RunbookRun::Outcome;
             run.outcome = O::Failed;
-            for (const O o : {O::Passed, O::Failed, O::TimedOut, O::FailedToStart, O::Refused, O::NotApproved, O::Rejected})
+            for (const O o :
+                 {O::Passed, O::Failed, O::TimedOut, O::FailedToStart, O::Refused, O::NotApproved, O::Rejected})
                 if (outcomeName(o) == outcome)
                     run.outcome = o;
             run.durationMs = qint64(rd.number(r, "duration_ms", p));

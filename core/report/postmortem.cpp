@@ -97,7 +97,8 @@ QStringList followUps(const IncidentRecord& record)
     const QString pagingName = paging ? paging->latest.alertName() : QString();
     const auto& r = record.resolution;
     if (r && r->actionable == std::optional<bool>(false)) {
-        QString item = u"Tune alert %1: it paged but needed no action"_s.arg(pagingName.isEmpty() ? inc.key : pagingName);
+        QString item =
+            u"Tune alert %1: it paged but needed no action"_s.arg(pagingName.isEmpty() ? inc.key : pagingName);
         if (paging && !paging->latest.labels.value(u"team"_s).isEmpty())
             item += u" (owner: %1)"_s.arg(paging->latest.labels.value(u"team"_s));
         items << item;
@@ -112,7 +113,8 @@ QStringList followUps(const IncidentRecord& record)
         if (run.outcome == RunbookRun::Outcome::Failed || run.outcome == RunbookRun::Outcome::TimedOut ||
             run.outcome == RunbookRun::Outcome::FailedToStart)
             items << u"Fix runbook %1 step %2: %3%4"_s.arg(run.runbookId, run.step, outcomeName(run.outcome),
-                                                           run.error.isEmpty() ? QString() : u" ("_s + run.error + u')');
+                                                           run.error.isEmpty() ? QString()
+                                                                               : u" ("_s + run.error + u')');
     }
     if (!r)
         items << u"Record what fixed it and whether the page was actionable"_s;
@@ -129,28 +131,30 @@ ReportDocument build(const IncidentRecord& record, const QTimeZone& zone)
     const auto at = [&zone](const QDateTime& t) { return ReportFormat::time(t, zone); };
     const QDateTime end = incidentEnd(inc);
     const qint64 durationSecs = inc.firstAlertAt.isValid() && end.isValid() ? inc.firstAlertAt.secsTo(end) : 0;
-    const qsizetype notifications = record.notifications.isEmpty() ? inc.notificationCount : record.notifications.size();
+    const qsizetype notifications =
+        record.notifications.isEmpty() ? inc.notificationCount : record.notifications.size();
 
     ReportDocument doc;
     doc.title = u"Postmortem: "_s + incidentTitle(inc);
-    doc.subtitle = u"Draft prefilled by Nightwatch from incident %1 (key %2). Edit before sharing."_s.arg(inc.id).arg(inc.key);
+    doc.subtitle =
+        u"Draft prefilled by Nightwatch from incident %1 (key %2). Edit before sharing."_s.arg(inc.id).arg(inc.key);
 
     auto& summary = doc.addSection(u"Summary"_s);
     QVector<QStringList> facts{
         {u"Severity"_s, inc.severity.isEmpty() ? u"(none)"_s : inc.severity},
         {u"State"_s, stateText(inc.state)},
         {u"Started"_s, at(inc.firstAlertAt)},
-        {u"Resolved"_s, inc.resolvedAt.isValid() ? u"%1 by %2"_s.arg(at(inc.resolvedAt), inc.resolvedBy)
-                                                 : u"not resolved"_s},
+        {u"Resolved"_s,
+         inc.resolvedAt.isValid() ? u"%1 by %2"_s.arg(at(inc.resolvedAt), inc.resolvedBy) : u"not resolved"_s},
         {u"Duration"_s, ReportFormat::duration(double(durationSecs))},
         {u"Affected services"_s, inc.affectedServices.isEmpty() ? u"(none)"_s : inc.affectedServices.join(u", "_s)},
         {u"Alerts"_s, QString::number(inc.alerts.size())},
         {u"Notifications"_s, QString::number(notifications)},
     };
     if (inc.acknowledgedAt.isValid())
-        facts.append({u"Time to acknowledge"_s, u"%1 (by %2)"_s.arg(
-                                                    ReportFormat::duration(double(inc.firstAlertAt.secsTo(inc.acknowledgedAt))),
-                                                    inc.acknowledgedBy)});
+        facts.append({u"Time to acknowledge"_s,
+                      u"%1 (by %2)"_s.arg(ReportFormat::duration(double(inc.firstAlertAt.secsTo(inc.acknowledgedAt))),
+                                          inc.acknowledgedBy)});
     if (inc.resolvedAt.isValid())
         facts.append({u"Time to resolve"_s, ReportFormat::duration(double(inc.firstAlertAt.secsTo(inc.resolvedAt)))});
     summary.blocks.append(ReportBlocks::facts(facts));
@@ -205,7 +209,8 @@ ReportDocument build(const IncidentRecord& record, const QTimeZone& zone)
 
     auto& cause = doc.addSection(u"Root cause and evidence"_s);
     if (record.resolution && !record.resolution->rootCause.isEmpty())
-        cause.blocks.append(paragraph(u"Confirmed by %1: %2."_s.arg(record.resolution->user, record.resolution->rootCause)));
+        cause.blocks.append(
+            paragraph(u"Confirmed by %1: %2."_s.arg(record.resolution->user, record.resolution->rootCause)));
     if (inc.rootCauses.isEmpty()) {
         cause.blocks.append(paragraph(u"The diagnosis proposed no candidate."_s));
     } else {
@@ -227,11 +232,12 @@ ReportDocument build(const IncidentRecord& record, const QTimeZone& zone)
 
     auto& actions = doc.addSection(u"Actions taken"_s);
     if (const auto& r = record.resolution) {
-        QString fixed = r->fixedByRunbookStep()
-                            ? u"Fixed by runbook %1%2."_s.arg(r->fixedByRunbook,
-                                                              r->fixedByStep.isEmpty() ? QString() : u" step "_s + r->fixedByStep)
-                        : r->fixedByText.isEmpty() ? u"What fixed it was not recorded."_s
-                                                   : u"Fixed by: %1"_s.arg(r->fixedByText);
+        QString fixed =
+            r->fixedByRunbookStep()
+                ? u"Fixed by runbook %1%2."_s.arg(r->fixedByRunbook,
+                                                  r->fixedByStep.isEmpty() ? QString() : u" step "_s + r->fixedByStep)
+            : r->fixedByText.isEmpty() ? u"What fixed it was not recorded."_s
+                                       : u"Fixed by: %1"_s.arg(r->fixedByText);
         actions.blocks.append(paragraph(fixed));
     }
     if (record.runbookRuns.isEmpty()) {
@@ -239,13 +245,16 @@ ReportDocument build(const IncidentRecord& record, const QTimeZone& zone)
     } else {
         QVector<QStringList> runs;
         for (const RunbookRun& r : record.runbookRuns)
-            runs.append({at(r.at), r.runbookId + (r.step.isEmpty() ? QString() : u" / "_s + r.step), r.argv.join(u' '),
-                         r.approval.isEmpty() ? u"—"_s : r.approval + (r.approvedAt.isValid() ? u" "_s + at(r.approvedAt) : QString()),
-                         r.exitCode ? QString::number(*r.exitCode) : u"—"_s, outcomeName(r.outcome),
-                         r.verify == RunbookRun::Verify::None ? u"—"_s : verifyName(r.verify),
-                         r.rolledBack ? u"yes (exit %1)"_s.arg(r.rollbackExitCode ? QString::number(*r.rollbackExitCode) : u"—"_s)
-                                      : u"no"_s,
-                         r.user});
+            runs.append(
+                {at(r.at), r.runbookId + (r.step.isEmpty() ? QString() : u" / "_s + r.step), r.argv.join(u' '),
+                 r.approval.isEmpty() ? u"—"_s
+                                      : r.approval + (r.approvedAt.isValid() ? u" "_s + at(r.approvedAt) : QString()),
+                 r.exitCode ? QString::number(*r.exitCode) : u"—"_s, outcomeName(r.outcome),
+                 r.verify == RunbookRun::Verify::None ? u"—"_s : verifyName(r.verify),
+                 r.rolledBack
+                     ? u"yes (exit %1)"_s.arg(r.rollbackExitCode ? QString::number(*r.rollbackExitCode) : u"—"_s)
+                     : u"no"_s,
+                 r.user});
         actions.blocks.append(table({u"Time"_s, u"Runbook / step"_s, u"Command"_s, u"Approval"_s, u"Exit"_s,
                                      u"Outcome"_s, u"Verify"_s, u"Rolled back"_s, u"By"_s},
                                     runs));
@@ -253,7 +262,8 @@ ReportDocument build(const IncidentRecord& record, const QTimeZone& zone)
 
     auto& impact = doc.addSection(u"Impact"_s);
     impact.blocks.append(bullets({
-        u"Services affected: %1"_s.arg(inc.affectedServices.isEmpty() ? u"(none)"_s : inc.affectedServices.join(u", "_s)),
+        u"Services affected: %1"_s.arg(inc.affectedServices.isEmpty() ? u"(none)"_s
+                                                                      : inc.affectedServices.join(u", "_s)),
         u"Duration: %1 (%2 to %3)"_s.arg(ReportFormat::duration(double(durationSecs)), at(inc.firstAlertAt), at(end)),
         u"Notifications: %1 for %2 alerts"_s.arg(notifications).arg(inc.alerts.size()),
     }));

@@ -158,8 +158,7 @@ figcaption { color: #5a6472; font-size: 12px; }
                 if (options.inlineSvg && !b.svg.isEmpty())
                     out += u"<figure>"_s + b.svg + u"<figcaption>"_s + esc(b.caption) + u"</figcaption></figure>\n"_s;
                 else if (!options.inlineSvg && !b.imageName.isEmpty())
-                    out += u"<p><img src=\""_s + esc(b.imageName) + u"\"><br><i>"_s + esc(b.caption) +
-                           u"</i></p>\n"_s;
+                    out += u"<p><img src=\""_s + esc(b.imageName) + u"\"><br><i>"_s + esc(b.caption) + u"</i></p>\n"_s;
                 break;
             }
         }

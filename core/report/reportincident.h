@@ -15,7 +15,7 @@ struct ReportIncident
         QString fingerprint;
         QString alertname;
         QString service;
-        QString team;     // the alert's `team` label: who owns a noisy alert
+        QString team; // the alert's `team` label: who owns a noisy alert
         bool resolved = false;
         QDateTime resolvedAt; // when it cleared (endsAt, else its last delivery); invalid while firing
     };

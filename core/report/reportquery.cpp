@@ -189,8 +189,7 @@ std::optional<IncidentRecord> ReportQuery::incidentRecord(qint64 id, QString* er
     QSqlQuery c(m_store.connection());
     const qint64 changesFrom =
         (inc.firstAlertAt.isValid() ? inc.firstAlertAt : start).toMSecsSinceEpoch() - qint64(changeLookbackSecs) * 1000;
-    if (!run(c,
-             u"SELECT service, kind, at, description, link FROM changes WHERE at >= ? AND at <= ? ORDER BY at, id"_s,
+    if (!run(c, u"SELECT service, kind, at, description, link FROM changes WHERE at >= ? AND at <= ? ORDER BY at, id"_s,
              {changesFrom, windowEnd}, error))
         return std::nullopt;
     while (c.next())

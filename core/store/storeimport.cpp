@@ -143,23 +143,22 @@ bool Store::importIncident(const IncidentRecord& record, qint64* id, bool* exist
             continue;
         if (!w.run(u"INSERT INTO notifications(fingerprint, status, starts_at, ends_at, received_at, source) "
                    "VALUES(?, ?, ?, ?, ?, ?)"_s,
-                   {n.fingerprint, n.isFiring() ? u"firing"_s : u"resolved"_s, msOrNull(n.startsAt),
-                    msOrNull(n.endsAt), n.receivedAt.isValid() ? n.receivedAt.toMSecsSinceEpoch() : 0,
-                    text(n.source)},
+                   {n.fingerprint, n.isFiring() ? u"firing"_s : u"resolved"_s, msOrNull(n.startsAt), msOrNull(n.endsAt),
+                    n.receivedAt.isValid() ? n.receivedAt.toMSecsSinceEpoch() : 0, text(n.source)},
                    u"notification"_s, &why))
             return fail(why, error);
     }
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (!w.run(u"INSERT INTO incidents(key, state, severity, first_alert_at, last_alert_at, notification_count, "
-               "acknowledged_at, acknowledged_by, affected_services, created_at, updated_at, mitigated_at, mitigated_by, "
-               "resolved_at, resolved_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
-               {inc.key, stateName(inc.state), text(inc.severity), msOrNull(inc.firstAlertAt),
-                msOrNull(inc.lastAlertAt), inc.notificationCount, msOrNull(inc.acknowledgedAt),
-                textOrNull(inc.acknowledgedBy), LabelJson::encode(inc.affectedServices), now, now,
-                msOrNull(inc.mitigatedAt), textOrNull(inc.mitigatedBy), msOrNull(inc.resolvedAt),
-                textOrNull(inc.resolvedBy)},
-               u"incident %1"_s.arg(inc.key), &why, &q))
+    if (!w.run(
+            u"INSERT INTO incidents(key, state, severity, first_alert_at, last_alert_at, notification_count, "
+            "acknowledged_at, acknowledged_by, affected_services, created_at, updated_at, mitigated_at, mitigated_by, "
+            "resolved_at, resolved_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+            {inc.key, stateName(inc.state), text(inc.severity), msOrNull(inc.firstAlertAt), msOrNull(inc.lastAlertAt),
+             inc.notificationCount, msOrNull(inc.acknowledgedAt), textOrNull(inc.acknowledgedBy),
+             LabelJson::encode(inc.affectedServices), now, now, msOrNull(inc.mitigatedAt), textOrNull(inc.mitigatedBy),
+             msOrNull(inc.resolvedAt), textOrNull(inc.resolvedBy)},
+            u"incident %1"_s.arg(inc.key), &why, &q))
         return fail(why, error);
     const qint64 newId = q.lastInsertId().toLongLong();
     if (newId <= 0)
@@ -190,22 +189,23 @@ bool Store::importIncident(const IncidentRecord& record, qint64* id, bool* exist
     if (const auto& r = record.resolution) {
         if (!w.run(u"INSERT INTO resolutions(incident_id, at, user, fixed_by_runbook, fixed_by_step, fixed_by_text, "
                    "root_cause, suggestion_right, actionable) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
-                   {newId, r->at.isValid() ? r->at.toMSecsSinceEpoch() : now, userOr(r->user),
-                    text(r->fixedByRunbook), text(r->fixedByStep), text(r->fixedByText), text(r->rootCause),
-                    boolOrNull(r->suggestionRight), boolOrNull(r->actionable)},
+                   {newId, r->at.isValid() ? r->at.toMSecsSinceEpoch() : now, userOr(r->user), text(r->fixedByRunbook),
+                    text(r->fixedByStep), text(r->fixedByText), text(r->rootCause), boolOrNull(r->suggestionRight),
+                    boolOrNull(r->actionable)},
                    u"resolution"_s, &why))
             return fail(why, error);
     }
     for (const RunbookRun& run : record.runbookRuns) {
-        if (!w.run(u"INSERT INTO runbook_runs(at, user, incident_id, runbook_id, step, kind, argv, approval, "
-                   "approved_at, exit_code, outcome, duration_ms, output_digest, verify_result, rolled_back, "
-                   "rollback_exit_code, log_file, error) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
-                   {run.at.isValid() ? run.at.toMSecsSinceEpoch() : now, userOr(run.user), newId, text(run.runbookId),
-                    text(run.step), text(run.kind), LabelJson::encode(run.argv), text(run.approval),
-                    msOrNull(run.approvedAt), intOrNull(run.exitCode), outcomeName(run.outcome), run.durationMs,
-                    text(run.outputDigest), text(verifyName(run.verify)), run.rolledBack ? 1 : 0,
-                    intOrNull(run.rollbackExitCode), text(run.logFile), text(run.error)},
-                   u"runbook run"_s, &why))
+        if (!w.run(
+                u"INSERT INTO runbook_runs(at, user, incident_id, runbook_id, step, kind, argv, approval, "
+                "approved_at, exit_code, outcome, duration_ms, output_digest, verify_result, rolled_back, "
+                "rollback_exit_code, log_file, error) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+                {run.at.isValid() ? run.at.toMSecsSinceEpoch() : now, userOr(run.user), newId, text(run.runbookId),
+                 text(run.step), text(run.kind), LabelJson::encode(run.argv), text(run.approval),
+                 msOrNull(run.approvedAt), intOrNull(run.exitCode), outcomeName(run.outcome), run.durationMs,
+                 text(run.outputDigest), text(verifyName(run.verify)), run.rolledBack ? 1 : 0,
+                 intOrNull(run.rollbackExitCode), text(run.logFile), text(run.error)},
+                u"runbook run"_s, &why))
             return fail(why, error);
     }
     // Changes are shared context, not the incident's own: the same deploy is stored once.

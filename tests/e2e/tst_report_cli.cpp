@@ -90,10 +90,9 @@ void TestReportCli::pdfHasTitleAndFigures()
     // NFKC: the PDF's font draws "fi" as a ligature, which pdftotext hands back as one character.
     const QString body =
         QString::fromUtf8(text.readAllStandardOutput()).normalized(QString::NormalizationForm_KC).simplified();
-    for (const QString& expected :
-         {u"On-call health report"_s, u"Pages (incidents) 7"_s, u"Notifications 16"_s,
-          u"median 5 min 00 s, mean 6 min 36 s"_s, u"3 (42.9 %)"_s, u"DiskSpaceWarning 3 3 team-storage"_s,
-          u"2026-W10 2026-03-02 4 2"_s})
+    for (const QString& expected : {u"On-call health report"_s, u"Pages (incidents) 7"_s, u"Notifications 16"_s,
+                                    u"median 5 min 00 s, mean 6 min 36 s"_s, u"3 (42.9 %)"_s,
+                                    u"DiskSpaceWarning 3 3 team-storage"_s, u"2026-W10 2026-03-02 4 2"_s})
         QVERIFY2(body.contains(expected), qPrintable(u"missing '%1' in:\n%2"_s.arg(expected, body)));
 }
 
@@ -123,21 +122,22 @@ void TestReportCli::badArguments_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("reason");
     const QString missing = u"/nonexistent-dir/none.sqlite"_s;
-    QTest::addRow("reversed period") << QStringList{u"report"_s, u"--from"_s, u"2026-03-16"_s, u"--to"_s, u"2026-03-02"_s}
+    QTest::addRow("reversed period") << QStringList{u"report"_s, u"--from"_s, u"2026-03-16"_s, u"--to"_s,
+                                                    u"2026-03-02"_s}
                                      << u"--to must be after --from"_s;
     QTest::addRow("not a date") << QStringList{u"report"_s, u"--from"_s, u"March"_s, u"--to"_s, u"2026-03-02"_s}
                                 << u"--from: 'March' is not a date"_s;
-    QTest::addRow("unknown zone") << QStringList{u"report"_s, u"--from"_s, u"2026-03-02"_s, u"--to"_s, u"2026-03-16"_s,
-                                                 u"--tz"_s, u"Nowhere/Atlantis"_s}
+    QTest::addRow("unknown zone") << QStringList{u"report"_s,     u"--from"_s, u"2026-03-02"_s,      u"--to"_s,
+                                                 u"2026-03-16"_s, u"--tz"_s,   u"Nowhere/Atlantis"_s}
                                   << u"unknown time zone 'Nowhere/Atlantis'"_s;
-    QTest::addRow("bad format") << QStringList{u"report"_s, u"--from"_s, u"2026-03-02"_s, u"--to"_s, u"2026-03-16"_s,
-                                               u"--format"_s, u"docx"_s}
+    QTest::addRow("bad format") << QStringList{u"report"_s,     u"--from"_s,   u"2026-03-02"_s, u"--to"_s,
+                                               u"2026-03-16"_s, u"--format"_s, u"docx"_s}
                                 << u"'docx' is not md, html or pdf"_s;
-    QTest::addRow("pdf to stdout") << QStringList{u"report"_s, u"--from"_s, u"2026-03-02"_s, u"--to"_s, u"2026-03-16"_s,
-                                                  u"--format"_s, u"pdf"_s}
+    QTest::addRow("pdf to stdout") << QStringList{u"report"_s,     u"--from"_s,   u"2026-03-02"_s, u"--to"_s,
+                                                  u"2026-03-16"_s, u"--format"_s, u"pdf"_s}
                                    << u"needs --out"_s;
-    QTest::addRow("no database") << QStringList{u"report"_s, u"--from"_s, u"2026-03-02"_s, u"--to"_s, u"2026-03-16"_s,
-                                                u"--db"_s, missing}
+    QTest::addRow("no database") << QStringList{u"report"_s,     u"--from"_s, u"2026-03-02"_s, u"--to"_s,
+                                                u"2026-03-16"_s, u"--db"_s,   missing}
                                  << u"no database at"_s;
     QTest::addRow("postmortem of nothing") << QStringList{u"postmortem"_s, u"abc"_s} << u"not an incident id"_s;
     QTest::addRow("bundle verb") << QStringList{u"bundle"_s, u"send"_s, u"1"_s} << u"usage: bundle"_s;
@@ -155,7 +155,8 @@ void TestReportCli::badArguments()
 void TestReportCli::postmortemCommand()
 {
     const QString out = m_dir.filePath(u"pm.html"_s);
-    Run run = cli({u"postmortem"_s, QString::number(m_richId), u"--format"_s, u"html"_s, u"--db"_s, m_db, u"--out"_s, out});
+    Run run =
+        cli({u"postmortem"_s, QString::number(m_richId), u"--format"_s, u"html"_s, u"--db"_s, m_db, u"--out"_s, out});
     QVERIFY2(run.exitCode == 0, run.err.constData());
     QFile file(out);
     QVERIFY(file.open(QIODevice::ReadOnly));
@@ -188,7 +189,8 @@ void TestReportCli::bundleExportImport()
 
     QFile broken(m_dir.filePath(u"broken.json"_s));
     QVERIFY(broken.open(QIODevice::WriteOnly));
-    broken.write(R"({"format":"nightwatch-incident-bundle","version":1,"incident":{"key":"k","first_alert_at":"soon"}})");
+    broken.write(
+        R"({"format":"nightwatch-incident-bundle","version":1,"incident":{"key":"k","first_alert_at":"soon"}})");
     broken.close();
     run = cli({u"bundle"_s, u"import"_s, broken.fileName(), u"--db"_s, other});
     QCOMPARE(run.exitCode, 2);
