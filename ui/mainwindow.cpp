@@ -5,11 +5,13 @@
 #include "desktopnotifier.h"
 #include "graphlegend.h"
 #include "graphview.h"
+#include "incidentexporter.h"
 #include "incidentlistdelegate.h"
 #include "incidentlistmodel.h"
 #include "incidentsummarycard.h"
 #include "metricchartsview.h"
 #include "metrics/incidentmetrics.h"
+#include "reportdialog.h"
 #include "runbookpanel.h"
 #include "settingsdialog.h"
 #include "shortcutcheatsheet.h"
@@ -26,6 +28,7 @@
 #include <QApplication>
 #include <QDateTime>
 #include <QEventLoop>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -398,6 +401,10 @@ void MainWindow::createActions()
     add(tr("War-room mode"), {QKeySequence(Qt::Key_F11)}, &MainWindow::toggleWarRoom);
     add(tr("Keyboard shortcuts"), {QKeySequence(Qt::Key_Question), QKeySequence(Qt::Key_F1)},
         &MainWindow::showCheatSheet);
+    add(tr("On-call health report…"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_H)}, &MainWindow::showReport);
+    add(tr("Export postmortem of the incident…"), {QKeySequence(Qt::CTRL | Qt::Key_E)}, &MainWindow::exportPostmortem);
+    add(tr("Export the incident as a bundle…"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E)},
+        &MainWindow::exportIncidentBundle);
 
     QAction* dnd = m_notifier->doNotDisturbAction();
     dnd->setShortcut(QKeySequence(Qt::Key_D));
@@ -556,6 +563,59 @@ void MainWindow::showCheatSheet()
     m_cheatSheet->show();
     m_cheatSheet->raise();
     m_cheatSheet->activateWindow();
+}
+
+void MainWindow::setDatabasePath(const QString& path)
+{
+    m_databasePath = path;
+    if (!m_exporter) {
+        m_exporter = new IncidentExporter(this);
+        connect(m_exporter, &IncidentExporter::finished, this, [this](bool ok, const QString& message) {
+            statusBar()->showMessage(ok ? tr("Saved %1").arg(message) : tr("Export failed: %1").arg(message), 8000);
+        });
+    }
+    m_exporter->setDatabasePath(path);
+}
+
+void MainWindow::showReport()
+{
+    if (m_databasePath.isEmpty()) {
+        statusBar()->showMessage(tr("No database: the report reads the incident history"), 6000);
+        return;
+    }
+    if (!m_reportDialog)
+        m_reportDialog = new ReportDialog(m_databasePath, this);
+    else
+        m_reportDialog->refresh(); // the history grew since it was last shown
+    m_reportDialog->show();
+    m_reportDialog->raise();
+    m_reportDialog->activateWindow();
+}
+
+void MainWindow::exportPostmortem()
+{
+    const qint64 id = currentIncidentId();
+    if (!m_exporter || id <= 0) {
+        statusBar()->showMessage(tr("Select a stored incident to export its postmortem"), 6000);
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export postmortem"), u"postmortem-%1.md"_s.arg(id),
+                                                      tr("Markdown (*.md);;HTML (*.html)"));
+    if (!path.isEmpty())
+        m_exporter->exportIncident(id, IncidentExporter::Kind::Postmortem, path);
+}
+
+void MainWindow::exportIncidentBundle()
+{
+    const qint64 id = currentIncidentId();
+    if (!m_exporter || id <= 0) {
+        statusBar()->showMessage(tr("Select a stored incident to export it"), 6000);
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export incident bundle"),
+                                                      u"incident-%1.nightwatch.json"_s.arg(id), tr("JSON (*.json)"));
+    if (!path.isEmpty())
+        m_exporter->exportIncident(id, IncidentExporter::Kind::Bundle, path);
 }
 
 void MainWindow::approveNextRunbookStep()

@@ -20,7 +20,9 @@ class ShortcutCheatSheet;
 class WarRoomMode;
 class AlertTableModel;
 class GraphView;
+class IncidentExporter;
 class IncidentListModel;
+class ReportDialog;
 class IncidentSummaryCard;
 class QLabel;
 class QLineEdit;
@@ -83,6 +85,10 @@ public:
     void resetTriage();
     SettingsDialog* settingsDialog() const; // while open, else null
     QAction* settingsAction() const { return m_settingsAction; }
+    // The database the report and the exports read (their own read connections, off the GUI thread).
+    void setDatabasePath(const QString& path);
+    ReportDialog* reportDialog() const { return m_reportDialog; } // null until first shown
+    IncidentExporter* exporter() const { return m_exporter; }
 
 public Q_SLOTS:
     void setSnapshot(IncidentSnapshotPtr snapshot);
@@ -99,6 +105,9 @@ public Q_SLOTS:
     void toggleChartTab(); // onsets ↔ metrics
     void setDarkTheme(bool dark);
     void showSettings(); // Ctrl+, ; the dialog is window-modal and saves to QSettings on OK
+    void showReport();             // the on-call health report (Ctrl+Shift+H)
+    void exportPostmortem();       // the selected incident as a postmortem draft, to a chosen file (Ctrl+E)
+    void exportIncidentBundle();   // the selected incident as a JSON bundle (Ctrl+Shift+E)
 
 Q_SIGNALS:
     void acknowledgeRequested(qint64 incidentId);
@@ -168,4 +177,7 @@ private:
     LlmTriageClient* m_triageClient = nullptr;
     QHash<QString, quint64> m_triageAsked;       // incident key → the request asked for it
     QHash<QString, TriageResult> m_triageAnswers; // incident key → the model's answer, or why there is none
+    QString m_databasePath;
+    ReportDialog* m_reportDialog = nullptr;
+    IncidentExporter* m_exporter = nullptr;
 };

@@ -1,14 +1,20 @@
 // nightwatch-cli: the console's headless entry point, on the same core as the GUI.
 #include "benchcommand.h"
+#include "bundlecommand.h"
 #include "changescommand.h"
 #include "diagnosecommand.h"
+#include "postmortemcommand.h"
 #include "replaycommand.h"
+#include "reportcommand.h"
 #include "runbookcommand.h"
 #include "servecommand.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
 
 #include <cstdio>
+#include <cstring>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -22,13 +28,31 @@ void usage(FILE* to)
             "  serve                     webhook receiver + Alertmanager polling + pipeline, no window\n"
             "  changes import FILE       store deploy/config/flag events as diagnosis context\n"
             "  runbook plan|run FILE     resolve a runbook's steps (JSON) or run the --approve'd ones, audited\n"
-            "  bench [--json] [--quick]  ingest throughput, diagnosis latency, memory; --suite DIR: calibration\n");
+            "  bench [--json] [--quick]  ingest throughput, diagnosis latency, memory; --suite DIR: calibration\n"
+            "  report --from D --to D    on-call health report of a period (--format md|html|pdf)\n"
+            "  postmortem INCIDENT_ID    a postmortem draft from one stored incident (--format md|html)\n"
+            "  bundle export|import      one incident as a JSON bundle, and back into another database\n");
+}
+
+// Only a PDF needs fonts and a paint engine, hence a QGuiApplication; with no display it renders offscreen.
+std::unique_ptr<QCoreApplication> makeApplication(int& argc, char** argv)
+{
+    QStringList args;
+    for (int i = 2; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    if (argc > 1 && std::strcmp(argv[1], "report") == 0 && reportCommandNeedsGui(args)) {
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY") &&
+            qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        return std::make_unique<QGuiApplication>(argc, argv);
+    }
+    return std::make_unique<QCoreApplication>(argc, argv);
 }
 } // namespace
 
 int main(int argc, char** argv)
 {
-    QCoreApplication app(argc, argv);
+    const auto app = makeApplication(argc, argv);
     QCoreApplication::setApplicationName(u"nightwatch"_s); // same data dir and settings as the GUI
     QCoreApplication::setOrganizationName(u"nightwatch"_s);
     QStringList args = QCoreApplication::arguments().mid(1);
@@ -49,6 +73,12 @@ int main(int argc, char** argv)
         return runRunbookCommand(args);
     if (command == u"bench")
         return runBenchCommand(args);
+    if (command == u"report")
+        return runReportCommand(args);
+    if (command == u"postmortem")
+        return runPostmortemCommand(args);
+    if (command == u"bundle")
+        return runBundleCommand(args);
     if (command == u"help" || command == u"--help" || command == u"-h") {
         usage(stdout);
         return 0;

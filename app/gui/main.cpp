@@ -188,6 +188,7 @@ int main(int argc, char** argv)
         window.setIncidentMetrics(&metrics);
     }
     config->prometheusUrls = prometheusUrls; // the same series, as diagnosis evidence on the pipeline's side
+    window.setDatabasePath(config->databasePath); // the report and the exports read the history from it
     ConsoleRuntime runtime(*config);
     QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &window, &MainWindow::setSnapshot);
     QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &slack, &SlackNotifier::setSnapshot);

@@ -723,6 +723,11 @@ bool Store::isOpen() const
     return m_impl && m_impl->db.isOpen();
 }
 
+QSqlDatabase Store::connection() const
+{
+    return m_impl ? m_impl->db : QSqlDatabase();
+}
+
 int Store::schemaVersion() const
 {
     return m_impl ? m_impl->version : 0;

@@ -22,8 +22,10 @@
 #include "model/incident.h"
 #include "model/resolution.h"
 #include "model/runbookrun.h"
+#include "store/incidentrecord.h"
 
 #include <QDateTime>
+#include <QSqlDatabase>
 #include <QString>
 #include <QVector>
 
@@ -116,6 +118,17 @@ public:
     qint64 recordRunbookRun(const RunbookRun& run, QString* error);
     // Oldest first; every run when incidentId is nullopt, else that incident's.
     QVector<RunbookRun> runbookRuns(std::optional<qint64> incidentId = std::nullopt) const;
+
+    // Writes an incident read elsewhere (a bundle) as it was: its key, lifecycle times and users, member
+    // alerts with their deliveries, root causes, actions, resolution and runbook audit with their original
+    // users, and the changes around it; new row ids, one transaction. An incident whose key is already
+    // stored is left alone (*existed = true, *id = its row): importing the same bundle twice adds nothing.
+    // Alerts already stored by fingerprint are kept with their deliveries; only new ones get theirs.
+    bool importIncident(const IncidentRecord& record, qint64* id, bool* existed, QString* error);
+
+    // The open connection, for read-only query classes (report/ReportQuery) on the Store's thread.
+    // Every write goes through a Store method. Invalid when closed.
+    QSqlDatabase connection() const;
 
     qint64 notificationCount() const;
     qint64 alertCount() const;
