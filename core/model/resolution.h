@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -18,6 +19,8 @@ struct Resolution
     QString rootCause;        // the service the engineer names as the cause (may differ from the top candidate)
     std::optional<bool> suggestionRight; // was the top root-cause candidate right? nullopt: not answered
     std::optional<bool> actionable;      // did the page need a human? nullopt: not answered
+    QStringList proposedRunbooks;        // what the console proposed when it was resolved: the ones not run
+                                         // were ignored, which similar incidents later show
 
     bool fixedByRunbookStep() const { return !fixedByRunbook.isEmpty(); }
 };
