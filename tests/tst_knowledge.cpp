@@ -292,10 +292,10 @@ void TestKnowledge::rankerTrackRecords_data()
     // History (each incident weight 1 unless said): RB-A named as the fix twice, ran and passed once without an
     // answer, ran and failed once, ran and passed once but the engineer named RB-B (not a fix of RB-A);
     // RB-B named once; RB-C ran and passed on an incident of weight 0.5.
-    // RB-A: fixes 3 of 5 -> 3 x (3 - 2) / (5 + 1) = 0.5. RB-B: 3 x 1 / 2 = 1.5. RB-C: 3 x 0.5 / 1.5 = 1.0.
-    QTest::addRow("RB-A") << u"RB-A"_s << 3 << 5 << 0.5 << u"fixed 3 of 5 similar incidents"_s;
-    QTest::addRow("RB-B") << u"RB-B"_s << 1 << 1 << 1.5 << u"fixed the 1 similar incident it was tried on"_s;
-    QTest::addRow("RB-C") << u"RB-C"_s << 1 << 1 << 1.0 << u"fixed the 1 similar incident it was tried on"_s;
+    // RB-A: fixes 3 of 5 -> 5 x (3 - 2) / (5 + 1) = 5/6. RB-B: 5 x 1 / 2 = 2.5. RB-C: 5 x 0.5 / 1.5 = 5/3.
+    QTest::addRow("RB-A") << u"RB-A"_s << 3 << 5 << 5.0 / 6 << u"fixed 3 of 5 similar incidents"_s;
+    QTest::addRow("RB-B") << u"RB-B"_s << 1 << 1 << 2.5 << u"fixed the 1 similar incident it was tried on"_s;
+    QTest::addRow("RB-C") << u"RB-C"_s << 1 << 1 << 5.0 / 3 << u"fixed the 1 similar incident it was tried on"_s;
 }
 
 namespace {

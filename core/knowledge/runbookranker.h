@@ -6,8 +6,9 @@
 // as the fix; as a fix when the engineer named it, or when its run passed, the incident was resolved and the
 // engineer did not name something else. Each incident counts with its weight (similarity x age decay), and
 //   score = historyWeight x (weighted fixes - weighted failures) / (weighted attempts + 1)
-// so one old, vaguely similar success moves a proposal a little and many recent ones move it a lot; a runbook
-// that keeps failing sinks. The score never proposes a runbook on its own (RunbookLibrary adds it only to
+// so one old, vaguely similar success moves a proposal a little and many recent ones move it a lot (up to about
+// historyWeight, above the 4 a matching root-cause service gives in RunbookLibrary); a runbook that keeps failing
+// sinks. The score never proposes a runbook on its own (RunbookLibrary adds it only to
 // runbooks something in the incident already matches).
 
 #include "model/incidentmemory.h"
@@ -25,7 +26,7 @@ public:
         const PastIncident* incident = nullptr;
     };
 
-    explicit RunbookRanker(double historyWeight = 3.0) : m_historyWeight(historyWeight) {}
+    explicit RunbookRanker(double historyWeight = 5.0) : m_historyWeight(historyWeight) {}
 
     QHash<QString, RunbookTrackRecord> trackRecords(const QVector<WeightedPast>& similar) const;
 

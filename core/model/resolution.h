@@ -3,6 +3,7 @@
 // from: which runbook fixed similar incidents, whether the diagnosis was right, which pages were noise.
 
 #include <QDateTime>
+#include <QMetaType>
 #include <QString>
 #include <QStringList>
 
@@ -24,3 +25,5 @@ struct Resolution
 
     bool fixedByRunbookStep() const { return !fixedByRunbook.isEmpty(); }
 };
+
+Q_DECLARE_METATYPE(Resolution)
