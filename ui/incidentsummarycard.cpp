@@ -158,8 +158,9 @@ IncidentSummaryCard::IncidentSummaryCard(QWidget* parent) : QWidget(parent)
 
     // The rest of the lifecycle, beside the state it changes.
     auto* lifecycleRow = new QHBoxLayout;
-    m_mitigateButton = lifecycleButton(tr("Mitigated"), tr("The impact is contained; the cause may remain (M)"),
-                                       u"mitigateButton"_s, this);
+    m_mitigateButton =
+        lifecycleButton(tr("Mitigate"), tr("Mark it mitigated: the impact is contained, the cause may remain (M)"),
+                        u"mitigateButton"_s, this);
     m_resolveButton =
         lifecycleButton(tr("Resolve…"), tr("Resolve and say what fixed it (E or Shift+R)"), u"resolveButton"_s, this);
     connect(m_mitigateButton, &QPushButton::clicked, this, [this]() {

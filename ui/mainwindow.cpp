@@ -174,7 +174,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_updatedLabel = new QLabel(tr("Waiting for the first snapshot…"), this);
     statusBar()->addWidget(m_updatedLabel, 1);
     m_keysLabel = new QLabel(
-        tr("j/k move · a acknowledge · m mitigated · e resolve · r runbooks · Ctrl+Enter approve step · / filter · "
+        tr("j/k move · a acknowledge · m mitigate · e resolve · r runbooks · Ctrl+Enter approve step · / filter · "
            "? all keys"),
         this);
     statusBar()->addPermanentWidget(m_keysLabel);
