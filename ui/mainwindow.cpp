@@ -216,7 +216,11 @@ MainWindow::MainWindow(QWidget* parent)
     applyTheme(); // also shows the (empty) current incident
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    if (m_library)
+        m_library->setHistoryScore({});
+}
 
 QWidget* MainWindow::buildIncidentPanel()
 {
@@ -262,6 +266,8 @@ QWidget* MainWindow::buildRunbookPanel()
 
 void MainWindow::setRunbookLibrary(RunbookLibrary* library)
 {
+    if (m_library && m_library != library)
+        m_library->setHistoryScore({});
     m_library = library;
     if (library) {
         // Proposals are ranked by their record on similar past incidents, as the pipeline computed it.

@@ -10,6 +10,7 @@
 
 #include <QHash>
 #include <QMainWindow>
+#include <QPointer>
 
 class AlertFilterProxyModel;
 class DesktopNotifier;
@@ -144,7 +145,7 @@ private:
     QString m_metricsKey;          // incident whose metrics were last asked for
     qsizetype m_metricsAlerts = 0; // and how many alerts it had then: refreshes alone do not re-query
     RunbookPanel* m_runbookPanel = nullptr;
-    RunbookLibrary* m_library = nullptr;
+    QPointer<RunbookLibrary> m_library; // its history hook reads our snapshot: unhooked when we go
     QWidget* m_header = nullptr;
     QLabel* m_brand = nullptr;
     QLabel* m_keysLabel = nullptr;
