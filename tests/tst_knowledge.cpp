@@ -132,17 +132,15 @@ void TestKnowledge::similarity_data()
         << sig({u"X"_s, u"Y"_s, u"Z"_s}, {u"s1"_s, u"s2"_s, u"s3"_s}, app, u"db"_s) << 0.3 * 5 / 6 + 0.2 * 5 / 6 + 0.5;
     // {X,Y} vs {Y,Z}: Jaccard 1/3, overlap 1/2 -> 5/12; services equal; root equal: 0.3*5/12 + 0.2 + 0.1 + 0.4
     QTest::addRow("partial overlap both ways") << sig({u"X"_s, u"Y"_s}, {u"s1"_s}, app, u"db"_s)
-                                               << sig({u"Y"_s, u"Z"_s}, {u"s1"_s}, app, u"db"_s)
-                                               << 0.3 * 5 / 12 + 0.7;
+                                               << sig({u"Y"_s, u"Z"_s}, {u"s1"_s}, app, u"db"_s) << 0.3 * 5 / 12 + 0.7;
     QTest::addRow("same root, different alerts and services")
         << sig({u"X"_s}, {u"s1"_s}, app, u"db"_s) << sig({u"Z"_s}, {u"s2"_s}, app, u"db"_s) << 0.5;
-    QTest::addRow("same alerts, different root") << sig({u"X"_s}, {u"s1"_s}, app, u"db"_s)
-                                                 << sig({u"X"_s}, {u"s1"_s}, app, u"cache"_s) << 0.6;
+    QTest::addRow("same alerts, different root")
+        << sig({u"X"_s}, {u"s1"_s}, app, u"db"_s) << sig({u"X"_s}, {u"s1"_s}, app, u"cache"_s) << 0.6;
     // No root in the query: only alert names (0.75), services (1) and layers (query empty, past not: 0) count,
     // over weights 0.3 + 0.2 + 0.1.
-    QTest::addRow("query without a root cause")
-        << sig({u"X"_s, u"Y"_s}, {u"s1"_s}, {}, {}) << sig({u"X"_s}, {u"s1"_s}, app, u"db"_s)
-        << (0.3 * 0.75 + 0.2) / 0.6;
+    QTest::addRow("query without a root cause") << sig({u"X"_s, u"Y"_s}, {u"s1"_s}, {}, {})
+                                                << sig({u"X"_s}, {u"s1"_s}, app, u"db"_s) << (0.3 * 0.75 + 0.2) / 0.6;
     QTest::addRow("both without layers: the part does not count")
         << sig({u"X"_s}, {u"s1"_s}, {}, u"db"_s) << sig({u"X"_s}, {u"s2"_s}, {}, u"db"_s) << (0.3 + 0.4) / 0.9;
 }
@@ -190,9 +188,9 @@ void TestKnowledge::finderOrdersByWeightAndSkipsTheFuture()
     const QVector<Member> shape{{u"PoolExhausted"_s, u"orders"_s, u"application"_s},
                                 {u"ErrorRate"_s, u"checkout"_s, u"application"_s}};
     finder.setHistory({
-        past(5, -1, shape, u"db"_s),                                         // began after the query: not history yet
-        past(4, 2, shape, u"db"_s),                                          // identical, 2 days old
-        past(3, 60, shape, u"db"_s),                                         // identical, two half-lives old
+        past(5, -1, shape, u"db"_s), // began after the query: not history yet
+        past(4, 2, shape, u"db"_s),  // identical, 2 days old
+        past(3, 60, shape, u"db"_s), // identical, two half-lives old
         past(2, 1, {{u"ErrorRate"_s, u"checkout"_s, u"application"_s}}, u"db"_s), // partial
         past(1, 1, {{u"DiskFull"_s, u"batch"_s, u"infrastructure"_s}}, u"nas"_s), // disjoint
     });
@@ -352,7 +350,8 @@ void TestKnowledge::rankerReordersProposals()
     QCOMPARE(library.propose(inc).front().runbook.id, u"RB-A"_s); // by id when equal
 
     SimilarIncidentFinder finder;
-    finder.setHistory({past(1, 1, {{u"E"_s, u"s"_s, {}}}, {}, u"RB-B"_s), past(2, 2, {{u"E"_s, u"s"_s, {}}}, {}, u"RB-B"_s),
+    finder.setHistory({past(1, 1, {{u"E"_s, u"s"_s, {}}}, {}, u"RB-B"_s),
+                       past(2, 2, {{u"E"_s, u"s"_s, {}}}, {}, u"RB-B"_s),
                        past(3, 3, {{u"E"_s, u"s"_s, {}}}, {}, {}, {{u"RB-A"_s, u"x"_s, false}})});
     inc.firstAlertAt = kNow;
     const IncidentMemory memory = finder.memory(inc);
@@ -384,8 +383,9 @@ void TestKnowledge::rootSupportBoostsThePastRootModestly()
     QCOMPARE(support.keys(), QStringList{u"cache"_s});
     const double weight = std::exp2(-21.0 / 30.0); // similarity 1 (alert names and services equal), 3 weeks old
     QCOMPARE_LE(std::abs(support.value(u"cache"_s).strength - weight), 1e-9);
-    QCOMPARE(support.value(u"cache"_s).evidence.front(),
-             u"matches incident #12 of 3 weeks ago (100 % alike), where cache was the root cause, fixed by RB-CACHE-001"_s);
+    QCOMPARE(
+        support.value(u"cache"_s).evidence.front(),
+        u"matches incident #12 of 3 weeks ago (100 % alike), where cache was the root cause, fixed by RB-CACHE-001"_s);
 
     const Diagnoser diagnoser(graph);
     const auto before = diagnoser.diagnose(inc);
@@ -401,7 +401,8 @@ void TestKnowledge::rootSupportBoostsThePastRootModestly()
                          Diagnoser::defaultWeights()[Diagnoser::PastRoot] * weight),
                 1e-9);
     QCOMPARE(scoreOf(after, u"a2"_s), scoreOf(before, u"a2"_s));
-    QVERIFY(Diagnoser::defaultWeights()[Diagnoser::PastRoot] <= 0.6 * Diagnoser::defaultWeights()[Diagnoser::RecentChange]);
+    QVERIFY(Diagnoser::defaultWeights()[Diagnoser::PastRoot] <=
+            0.6 * Diagnoser::defaultWeights()[Diagnoser::RecentChange]);
     for (const auto& c : after)
         if (c.service == u"cache"_s)
             QVERIFY(c.evidence.join(u'\n').contains(u"matches incident #12"_s));

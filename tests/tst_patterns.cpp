@@ -131,11 +131,9 @@ void TestPatterns::recurringRootCauses_data()
     // cache (P4 now), api (P5 10 d). P6, P7 (diagnosis wrong, nothing named) and P8 (none) have no root.
     // db with 30 days: 1 + 0.5 + 0.25 = 1.75; api 2^(-10/30) = 0.7937.
     QTest::addRow("recurring only, 30 days") << 30.0 << 2 << QStringList{u"db 3 1.7500"_s};
-    QTest::addRow("all, 30 days") << 30.0 << 1
-                                  << QStringList{u"db 3 1.7500"_s, u"cache 1 1.0000"_s, u"api 1 0.7937"_s};
+    QTest::addRow("all, 30 days") << 30.0 << 1 << QStringList{u"db 3 1.7500"_s, u"cache 1 1.0000"_s, u"api 1 0.7937"_s};
     // 10 days: db 1 + 2^-3 + 2^-6 = 1.140625, api 0.5: an old pattern fades instead of vanishing.
-    QTest::addRow("all, 10 days") << 10.0 << 1
-                                  << QStringList{u"db 3 1.1406"_s, u"cache 1 1.0000"_s, u"api 1 0.5000"_s};
+    QTest::addRow("all, 10 days") << 10.0 << 1 << QStringList{u"db 3 1.1406"_s, u"cache 1 1.0000"_s, u"api 1 0.5000"_s};
 }
 
 void TestPatterns::recurringRootCauses()
@@ -195,7 +193,8 @@ void TestPatterns::storeReadFeedsPatterns()
     const QDateTime t0 = QDateTime::fromString(u"2026-05-01T03:00:00Z"_s, Qt::ISODate);
     const auto alert = [&](const QString& name, const QString& team, int offset, bool resolved) {
         Alert a;
-        a.labels = {{u"alertname"_s, name}, {u"service"_s, u"api"_s}, {u"team"_s, team}, {u"layer"_s, u"application"_s}};
+        a.labels = {
+            {u"alertname"_s, name}, {u"service"_s, u"api"_s}, {u"team"_s, team}, {u"layer"_s, u"application"_s}};
         a.fingerprint = Alert::fingerprintOf(a.labels);
         a.startsAt = t0.addSecs(offset);
         a.receivedAt = a.startsAt.addSecs(5);

@@ -3,8 +3,8 @@
 #include "incidentsummarycard.h"
 #include "mainwindow.h"
 #include "resolvedialog.h"
-#include "runbookpanel.h"
 #include "runbook/runbooklibrary.h"
+#include "runbookpanel.h"
 #include "tst_ui_fixture.h"
 
 #include <QApplication>
@@ -116,15 +116,14 @@ void TestUiResolveDialog::keyboardOnly_data()
     QTest::addRow("defaults: the first runbook, right, actionable")
         << 0 << QString() << 0 << 0 << true << u"RB-DB-001"_s << QString() << QString() << u"postgres-main"_s << 1
         << true;
-    QTest::addRow("a step, wrong without naming another")
-        << 2 << QString() << 1 << 0 << true << u"RB-DB-001"_s << u"restart-pool"_s << QString() << QString() << 0
-        << true;
+    QTest::addRow("a step, wrong without naming another") << 2 << QString() << 1 << 0 << true << u"RB-DB-001"_s
+                                                          << u"restart-pool"_s << QString() << QString() << 0 << true;
     QTest::addRow("another runbook's step, another service, noise")
         << 4 << QString() << 2 << 1 << true << u"RB-SCALE"_s << u"scale"_s << QString() << u"order-service"_s << 0
         << false;
-    QTest::addRow("something else, in words") << 5 << u"rolled back v3.2.2"_s << 0 << 0 << true << QString()
-                                              << QString() << u"rolled back v3.2.2"_s << u"postgres-main"_s << 1
-                                              << true;
+    QTest::addRow("something else, in words")
+        << 5 << u"rolled back v3.2.2"_s << 0 << 0 << true << QString() << QString() << u"rolled back v3.2.2"_s
+        << u"postgres-main"_s << 1 << true;
     QTest::addRow("something else, nothing typed: refused")
         << 5 << QString() << 0 << 0 << false << QString() << QString() << QString() << QString() << -1 << true;
 }

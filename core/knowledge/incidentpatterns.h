@@ -47,11 +47,11 @@ QVector<DeployFailures> failuresAfterDeploys(const QVector<PastIncident>& incide
 struct NoisyAlert
 {
     QString alertname;
-    int pages = 0;            // incidents it was part of
-    int nonActionable = 0;    // ... that the engineer marked non-actionable
-    int autoResolved = 0;     // ... whose alerts all cleared before any acknowledgement
-    int noisy = 0;            // ... either of the two (each incident once)
-    QStringList owners;       // `team` labels seen on it, sorted
+    int pages = 0;         // incidents it was part of
+    int nonActionable = 0; // ... that the engineer marked non-actionable
+    int autoResolved = 0;  // ... whose alerts all cleared before any acknowledgement
+    int noisy = 0;         // ... either of the two (each incident once)
+    QStringList owners;    // `team` labels seen on it, sorted
     bool operator==(const NoisyAlert&) const = default;
 };
 // Alert names with at least one noisy page, most noisy pages first.

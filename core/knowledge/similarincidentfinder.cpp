@@ -113,8 +113,8 @@ void SimilarIncidentFinder::setHistory(const QVector<PastIncident>& incidents)
 
 void SimilarIncidentFinder::add(const PastIncident& incident)
 {
-    const auto same = std::find_if(m_entries.begin(), m_entries.end(),
-                                   [&](const Entry& e) { return e.incident.id == incident.id; });
+    const auto same =
+        std::find_if(m_entries.begin(), m_entries.end(), [&](const Entry& e) { return e.incident.id == incident.id; });
     if (same != m_entries.end())
         m_entries.erase(same);
     m_entries.push_front({incident, intern(IncidentSignature::of(incident))});
@@ -216,8 +216,8 @@ Diagnoser::MetricSupportMap SimilarIncidentFinder::rootSupport(const Incident& i
     Diagnoser::MetricSupportMap out;
     if (m_entries.empty())
         return out;
-    const QVector<Match> matches = find(IncidentSignature::of(incident, false), whenOf(incident), 20, incident.id,
-                                        m_options.rootMinSimilarity);
+    const QVector<Match> matches =
+        find(IncidentSignature::of(incident, false), whenOf(incident), 20, incident.id, m_options.rootMinSimilarity);
     const QDateTime now = whenOf(incident);
     QHash<QString, int> count;
     for (const Match& m : matches) { // heaviest first: the first one per root is its strongest
@@ -228,10 +228,11 @@ Diagnoser::MetricSupportMap SimilarIncidentFinder::rootSupport(const Incident& i
             continue;
         Diagnoser::MetricSupportOf support;
         support.strength = std::clamp(m.match.weight, 0.0, 1.0);
-        QString sentence = u"matches incident #%1 of %2 (%3 % alike), where %4 was the root cause"_s.arg(m.match.incidentId)
-                               .arg(ago(m.match.firstAlertAt.secsTo(now)))
-                               .arg(qRound(m.match.similarity * 100))
-                               .arg(m.match.rootCause);
+        QString sentence =
+            u"matches incident #%1 of %2 (%3 % alike), where %4 was the root cause"_s.arg(m.match.incidentId)
+                .arg(ago(m.match.firstAlertAt.secsTo(now)))
+                .arg(qRound(m.match.similarity * 100))
+                .arg(m.match.rootCause);
         if (!m.match.fixedBy.isEmpty())
             sentence += u", fixed by "_s + m.match.fixedBy;
         support.evidence << sentence;
@@ -240,8 +241,8 @@ Diagnoser::MetricSupportMap SimilarIncidentFinder::rootSupport(const Incident& i
     for (auto it = out.begin(); it != out.end(); ++it) {
         const int more = count.value(it.key()) - 1;
         if (more > 0)
-            it->evidence.front() += more == 1 ? u" (and 1 more similar incident)"_s
-                                              : u" (and %1 more similar incidents)"_s.arg(more);
+            it->evidence.front() +=
+                more == 1 ? u" (and 1 more similar incident)"_s : u" (and %1 more similar incidents)"_s.arg(more);
     }
     return out;
 }

@@ -36,7 +36,7 @@ struct RunbookTrackRecord
 
 struct IncidentMemory
 {
-    QVector<PastIncidentMatch> similar;             // best first, at most a few
-    QHash<QString, RunbookTrackRecord> runbooks;    // by runbook id
+    QVector<PastIncidentMatch> similar;          // best first, at most a few
+    QHash<QString, RunbookTrackRecord> runbooks; // by runbook id
     bool isEmpty() const { return similar.isEmpty() && runbooks.isEmpty(); }
 };

@@ -19,7 +19,7 @@ struct PastIncident
         QString alertname;
         QString service;
         QString layer;
-        QString team;         // the `team` label: who owns the alert
+        QString team;          // the `team` label: who owns the alert
         bool resolved = false; // the alert's latest status
         QDateTime endsAt;      // when it cleared (resolved members only)
     };

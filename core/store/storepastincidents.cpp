@@ -78,7 +78,8 @@ QVector<PastIncident> Store::pastIncidents(const PastQuery& query) const
 
     QSqlQuery incidents(db);
     incidents.setForwardOnly(true);
-    const QString order = query.resolvedOnly ? u"i.resolved_at DESC, i.id DESC"_s : u"i.first_alert_at DESC, i.id DESC"_s;
+    const QString order =
+        query.resolvedOnly ? u"i.resolved_at DESC, i.id DESC"_s : u"i.first_alert_at DESC, i.id DESC"_s;
     if (!selection.run(incidents,
                        u"SELECT i.id, i.state, i.severity, i.first_alert_at, i.acknowledged_at, i.resolved_at, "
                        "i.notification_count, rc.service, r.incident_id, r.at, r.user, r.fixed_by_runbook, "
