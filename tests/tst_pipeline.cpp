@@ -1,5 +1,6 @@
 // Pipeline: what reaches the store, what the views see, and what survives a restart, on a real SQLite file.
 #include "graph/servicegraph.h"
+#include "model/incidenttimes.h"
 #include "pipeline/pipeline.h"
 #include "store/store.h"
 
@@ -59,6 +60,7 @@ private Q_SLOTS:
     void feedsOnOtherThreadsWaitForTheCommit();
     void stormRefreshesAtMostEveryRefreshMs();
     void runbookAuditAndEscalationAreStored();
+    void lifecycleAndResolutionTeachTheNextIncident();
 
 private:
     QTemporaryDir m_dir;
@@ -256,6 +258,94 @@ void TestPipeline::runbookAuditAndEscalationAreStored()
     QCOMPARE(actions.size(), 1);
     QCOMPARE(actions.front().kind, u"escalate"_s);
     QCOMPARE(actions.front().user, Store::currentUser());
+}
+
+void TestPipeline::lifecycleAndResolutionTeachTheNextIncident()
+{
+    const QString db = m_dir.filePath(u"lifecycle.sqlite"_s);
+    QString error;
+    qint64 first = 0;
+    QString secondKey;
+    const auto again = [](const QString& service, int offset) { // the same alert on another pod: a new fingerprint
+        Alert a = alert(service, u"Err"_s, offset);
+        a.labels.insert(u"pod"_s, u"p2"_s);
+        a.fingerprint = Alert::fingerprintOf(a.labels);
+        return a;
+    };
+    {
+        Pipeline pipeline;
+        QVERIFY2(pipeline.open(options(db), &error), qPrintable(error));
+        QVERIFY(pipeline.submit({alert(u"a1"_s, u"Err"_s, 0), alert(u"a2"_s, u"Err"_s, 5), alert(u"a3"_s, u"Err"_s, 9)},
+                                &error));
+        first = pipeline.snapshot()->incidents.front().id;
+        QCOMPARE(pipeline.snapshot()->incidents.front().topCause()->service, u"db1"_s);
+        QVERIFY(pipeline.snapshot()->memory.isEmpty()); // nothing resolved yet: nothing to remember
+
+        pipeline.acknowledge(first);
+        pipeline.mitigate(first, u"failed over"_s);
+        Incident inc = pipeline.snapshot()->incidents.front();
+        QCOMPARE(inc.state, Incident::State::Mitigated);
+        QCOMPARE(inc.mitigatedBy, Store::currentUser());
+        QVERIFY(IncidentTimes::mttaSecs(inc).has_value());
+        QVERIFY(!IncidentTimes::mttrSecs(inc).has_value());
+
+        Resolution answer;
+        answer.at = inc.firstAlertAt.addSecs(45 * 60);
+        answer.fixedByRunbook = u"RB-DB-001"_s;
+        answer.fixedByStep = u"restart-pool"_s;
+        answer.rootCause = u"db1"_s;
+        answer.suggestionRight = true;
+        answer.actionable = true;
+        answer.proposedRunbooks = {u"RB-DB-001"_s, u"RB-SCALE"_s};
+        pipeline.resolve(first, answer, u"pool restarted"_s);
+        inc = pipeline.snapshot()->incidents.front();
+        QCOMPARE(inc.id, first);
+        QCOMPARE(inc.state, Incident::State::Resolved);
+        QCOMPARE(inc.resolvedBy, Store::currentUser());
+        QCOMPARE(inc.resolvedAt, answer.at);
+        QCOMPARE(IncidentTimes::mttrSecs(inc), std::optional<qint64>(45 * 60));
+
+        // A later alert of the resolved incident's own alerts does not reopen it behind the engineer's back.
+        QVERIFY(pipeline.submit({alert(u"a1"_s, u"Err"_s, 30)}, &error));
+        QCOMPARE(pipeline.snapshot()->incidents.back().state, Incident::State::Resolved);
+
+        // Two hours later the same shape again: it finds the first, and the diagnosis says so.
+        QVERIFY(pipeline.submit({again(u"a1"_s, 7200), again(u"a2"_s, 7205), again(u"a3"_s, 7210)}, &error));
+        const IncidentSnapshotPtr snap = pipeline.snapshot();
+        QCOMPARE(snap->incidents.size(), 2);
+        const Incident& second = snap->incidents.front();
+        QVERIFY(second.isOpen());
+        secondKey = second.key;
+        const IncidentMemory memory = snap->memory.value(second.key);
+        QCOMPARE(memory.similar.size(), 1);
+        QCOMPARE(memory.similar.front().incidentId, first);
+        QCOMPARE(memory.similar.front().fixedBy, u"RB-DB-001 / restart-pool"_s);
+        QCOMPARE(memory.similar.front().mttrSecs, 45 * 60);
+        QCOMPARE(memory.similar.front().ignored, QStringList{u"RB-SCALE proposed, not run"_s});
+        QCOMPARE(memory.runbooks.value(u"RB-DB-001"_s).fixes, 1);
+        QCOMPARE(second.topCause()->service, u"db1"_s);
+        QVERIFY2(second.topCause()->evidence.join(u'\n').contains(u"matches incident #%1"_s.arg(first)),
+                 qPrintable(second.topCause()->evidence.join(u'\n')));
+    }
+    Store store(u"lifecycle-reader"_s);
+    QVERIFY2(store.open(db, &error), qPrintable(error));
+    const auto resolution = store.resolution(first);
+    QVERIFY(resolution.has_value());
+    QCOMPARE(resolution->fixedByStep, u"restart-pool"_s);
+    QStringList kinds;
+    for (const Store::Action& a : store.actions(first))
+        kinds << a.kind;
+    QCOMPARE(kinds, (QStringList{u"ack"_s, u"mitigate"_s, u"resolve"_s}));
+
+    // A restart reads the history back from the store: the same answer without living through it again.
+    Pipeline restarted;
+    QVERIFY2(restarted.open(options(db), &error), qPrintable(error));
+    const IncidentMemory memory = restarted.snapshot()->memory.value(secondKey);
+    QCOMPARE(memory.similar.size(), 1);
+    QCOMPARE(memory.similar.front().incidentId, first);
+    for (const Incident& inc : restarted.snapshot()->incidents)
+        if (inc.id == first)
+            QCOMPARE(inc.resolvedAt, resolution->at);
 }
 
 QTEST_GUILESS_MAIN(TestPipeline)

@@ -199,7 +199,8 @@ void TestRunbookLibrary::historyReranksButNeverProposes()
     QStringList asked;
     library.setHistoryScore([&asked](const Runbook& rb, const Incident& incident) {
         asked << rb.id;
-        return incident.id == 7 && rb.id == u"RB-POOL-AND-PG"_s ? 5.0 : rb.id == u"RB-DISK"_s ? 50.0 : 0.0;
+        return RunbookLibrary::HistoryVerdict{
+            incident.id == 7 && rb.id == u"RB-POOL-AND-PG"_s ? 5.0 : rb.id == u"RB-DISK"_s ? 50.0 : 0.0, {}};
     });
     const auto proposals = library.propose(i);
     QCOMPARE(ids(proposals), (QStringList{u"RB-POOL-AND-PG"_s, u"RB-PG"_s, u"RB-POOL"_s}));

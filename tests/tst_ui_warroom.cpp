@@ -312,9 +312,13 @@ void TestUiWarRoom::keysReachEveryPanel()
     QTest::keyClick(window.filterEdit(), Qt::Key_Escape);
     QVERIFY(window.incidentView()->hasFocus());
 
-    // Tab walks list → Acknowledge → graph → charts.
+    // Tab walks list → Acknowledge → Mitigate → Resolve → graph → charts.
     QTest::keyClick(window.incidentView(), Qt::Key_Tab);
     QCOMPARE(QApplication::focusWidget(), window.summaryCard()->acknowledgeButton());
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+    QCOMPARE(QApplication::focusWidget(), window.summaryCard()->mitigateButton());
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+    QCOMPARE(QApplication::focusWidget(), window.summaryCard()->resolveButton());
     QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
     QCOMPARE(QApplication::focusWidget(), window.graphView());
 

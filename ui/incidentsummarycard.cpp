@@ -3,6 +3,8 @@
 #include "theme.h"
 #include "triagebox.h"
 
+#include "model/incidenttimes.h"
+
 #include <QFormLayout>
 #include <QLabel>
 #include <QProgressBar>
@@ -19,6 +21,47 @@ QLabel* plainLabel(QWidget* parent)
     label->setTextFormat(Qt::PlainText); // service names and evidence come from alert data
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     return label;
+}
+// "42 min", "3 h 05 min", "2 days": how long a step of the lifecycle took.
+QString spanText(qint64 secs)
+{
+    if (secs < 120)
+        return IncidentSummaryCard::tr("%1 s").arg(secs);
+    const qint64 minutes = (secs + 30) / 60;
+    if (minutes < 60)
+        return IncidentSummaryCard::tr("%1 min").arg(minutes);
+    if (minutes < 48 * 60)
+        return IncidentSummaryCard::tr("%1 h %2 min").arg(minutes / 60).arg(minutes % 60, 2, 10, QLatin1Char('0'));
+    return IncidentSummaryCard::tr("%1 days").arg(minutes / (24 * 60));
+}
+
+// "3 weeks before": how long before the incident shown a past one began.
+QString beforeText(qint64 secs)
+{
+    secs = qMax<qint64>(0, secs);
+    using C = IncidentSummaryCard;
+    if (secs < 3600)
+        return Theme::count(qMax<qint64>(1, secs / 60), C::tr("%1 minute before"), C::tr("%1 minutes before"));
+    if (secs < 2 * 86400)
+        return Theme::count(secs / 3600, C::tr("%1 hour before"), C::tr("%1 hours before"));
+    if (secs < 14 * 86400)
+        return Theme::count(secs / 86400, C::tr("%1 day before"), C::tr("%1 days before"));
+    if (secs < 61 * 86400)
+        return Theme::count(secs / (7 * 86400), C::tr("%1 week before"), C::tr("%1 weeks before"));
+    return Theme::count(secs / (30 * 86400), C::tr("%1 month before"), C::tr("%1 months before"));
+}
+
+QPushButton* lifecycleButton(const QString& text, const QString& tip, const QString& name, QWidget* parent)
+{
+    auto* b = new QPushButton(text, parent);
+    b->setToolTip(tip);
+    b->setObjectName(name);
+    b->setCursor(Qt::PointingHandCursor);
+    b->setStyleSheet(u"QPushButton { background: transparent; color: #1565C0; border: 1px solid #90A4AE; "
+                     u"border-radius: 4px; padding: 2px 8px; }"
+                     u"QPushButton:hover { background: #E3F2FD; }"
+                     u"QPushButton:disabled { color: #90A4AE; border-color: #CFD8DC; }"_s);
+    return b;
 }
 } // namespace
 
@@ -114,9 +157,41 @@ IncidentSummaryCard::IncidentSummaryCard(QWidget* parent) : QWidget(parent)
     m_triage = new TriageBox(this);
     layout->addWidget(m_triage);
     layout->addSpacing(4);
+    m_times = plainLabel(this);
+    form->addRow(caption(tr("MTTA · MTTR")), m_times);
     layout->addLayout(form);
+
+    // The rest of the lifecycle, beside the state it changes.
+    auto* lifecycleRow = new QHBoxLayout;
+    m_mitigateButton =
+        lifecycleButton(tr("Mitigate"), tr("Mark it mitigated: the impact is contained, the cause may remain (M)"),
+                        u"mitigateButton"_s, this);
+    m_resolveButton =
+        lifecycleButton(tr("Resolve…"), tr("Resolve and say what fixed it (E or Shift+R)"), u"resolveButton"_s, this);
+    connect(m_mitigateButton, &QPushButton::clicked, this, [this]() {
+        if (m_incidentId != 0)
+            Q_EMIT mitigateRequested(m_incidentId);
+    });
+    connect(m_resolveButton, &QPushButton::clicked, this, [this]() {
+        if (m_incidentId != 0)
+            Q_EMIT resolveRequested(m_incidentId);
+    });
+    lifecycleRow->addWidget(m_mitigateButton);
+    lifecycleRow->addWidget(m_resolveButton);
+    lifecycleRow->addStretch(1);
+    layout->addLayout(lifecycleRow);
+
+    layout->addSpacing(4);
+    m_similarCaption = new QLabel(tr("SIMILAR PAST INCIDENTS"), this);
+    layout->addWidget(m_similarCaption);
+    m_similar = new QLabel(this);
+    m_similar->setObjectName(u"similarIncidents"_s);
+    m_similar->setWordWrap(true);
+    m_similar->setTextFormat(Qt::RichText); // built from escaped text only
+    m_similar->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_similar);
     layout->addStretch(1);
-    m_captions = {m_rootCaption, evidenceCaption};
+    m_captions = {m_rootCaption, evidenceCaption, m_similarCaption};
     m_captions += formCaptions;
 
     applyStyle();
@@ -139,9 +214,9 @@ QString IncidentSummaryCard::sized(double points) const
 void IncidentSummaryCard::applyStyle()
 {
     const QString secondary = Theme::secondaryText().name();
-    for (qsizetype i = 0; i < m_captions.size(); ++i) // the two section captions, then the form's
+    for (qsizetype i = 0; i < m_captions.size(); ++i) // the three section captions, then the form's
         m_captions.at(i)->setStyleSheet(
-            i < 2 ? u"color: %1; %2 font-weight: 700; letter-spacing: 1px;"_s.arg(secondary, sized(8))
+            i < 3 ? u"color: %1; %2 font-weight: 700; letter-spacing: 1px;"_s.arg(secondary, sized(8))
                   : u"color: %1;"_s.arg(secondary));
     m_confidence->setStyleSheet(u"%1 font-weight: 700; color: %2;"_s.arg(sized(13), Theme::text().name()));
     m_others->setStyleSheet(u"color: %1;"_s.arg(secondary));
@@ -162,17 +237,72 @@ void IncidentSummaryCard::clear(const QString& message)
         Theme::secondaryText().name(),
         (message.isEmpty() ? tr("Select an incident on the left.") : tr("Nothing needs you right now."))
             .toHtmlEscaped()));
-    for (QLabel* l : {m_affected, m_window, m_counts, m_state}) {
+    for (QLabel* l : {m_affected, m_window, m_counts, m_state, m_times}) {
         l->setText(u"—"_s);
         l->setToolTip(QString());
     }
     m_ackButton->setEnabled(false);
     m_triage->clear();
+    m_mitigateButton->setEnabled(false);
+    m_resolveButton->setEnabled(false);
+    m_similarLines.clear();
+    m_similarCaption->setVisible(false);
+    m_similar->clear();
+    m_similar->setVisible(false);
 }
 
 QString IncidentSummaryCard::rootCauseText() const
 {
     return m_rootService->text();
+}
+
+QString IncidentSummaryCard::stateText() const
+{
+    return m_state->text();
+}
+
+QString IncidentSummaryCard::timesText() const
+{
+    return m_times->text();
+}
+
+void IncidentSummaryCard::setMemory(const IncidentMemory& memory)
+{
+    m_similarLines.clear();
+    m_similarCaption->setVisible(m_incidentId != 0);
+    m_similar->setVisible(m_incidentId != 0);
+    const QString secondary = Theme::secondaryText().name();
+    if (memory.similar.isEmpty()) {
+        m_similar->setText(u"<span style='color:%1'>%2</span>"_s.arg(
+            secondary, tr("None yet: resolved incidents teach the console.").toHtmlEscaped()));
+        m_similar->setToolTip(QString());
+        return;
+    }
+    // One entry per incident: when, how long, what fixed it; then, quieter, what the engineers did not take.
+    QString html = u"<table cellspacing='0' cellpadding='1'>"_s;
+    QStringList tips;
+    for (const PastIncidentMatch& m : memory.similar) {
+        QStringList parts{tr("#%1").arg(m.incidentId)};
+        if (m.firstAlertAt.isValid())
+            parts << (m_incidentStart.isValid() ? beforeText(m.firstAlertAt.secsTo(m_incidentStart))
+                                                : Theme::clockDate(m.firstAlertAt));
+        if (m.mttrSecs >= 0)
+            parts << tr("resolved in %1").arg(spanText(m.mttrSecs));
+        parts << (m.fixedBy.isEmpty() ? tr("fix not recorded") : tr("fixed by %1").arg(m.fixedBy));
+        const QString line = parts.join(u" · "_s);
+        m_similarLines << (m.ignored.isEmpty() ? line : line + u" — "_s + tr("ignored: %1").arg(m.ignored.join(u"; "_s)));
+        html += u"<tr><td valign='top' style='color:%1; padding-right:5px;'><b>%2</b></td><td>%3"_s.arg(
+            Theme::accentText().name(), tr("%1 %").arg(qRound(m.similarity * 100)), line.toHtmlEscaped());
+        if (!m.ignored.isEmpty())
+            html += u"<br><span style='color:%1'>%2</span>"_s.arg(
+                secondary, tr("ignored: %1").arg(m.ignored.join(u"; "_s)).toHtmlEscaped());
+        html += u"</td></tr>"_s;
+        tips << tr("#%1: %2 % alike, root cause %3").arg(m.incidentId).arg(qRound(m.similarity * 100))
+                    .arg(m.rootCause.isEmpty() ? tr("unknown") : m.rootCause);
+    }
+    html += u"</table>"_s;
+    m_similar->setText(html);
+    m_similar->setToolTip(tips.join(u'\n'));
 }
 
 QString IncidentSummaryCard::confidenceText() const
@@ -183,6 +313,7 @@ QString IncidentSummaryCard::confidenceText() const
 void IncidentSummaryCard::setIncident(const Incident& incident)
 {
     m_incidentId = incident.id;
+    m_incidentStart = incident.firstAlertAt;
     const QColor sev = Theme::severityColor(incident.severity);
     const QString sevText = incident.severity.isEmpty() ? tr("unknown") : incident.severity;
     // Plain spaces between the badges so a narrow card wraps them instead of growing wider than its panel.
@@ -273,8 +404,30 @@ void IncidentSummaryCard::setIncident(const Incident& incident)
     m_window->setToolTip(tr("First alert %1\nLast alert %2")
                              .arg(Theme::clockDate(incident.firstAlertAt), Theme::clockDate(incident.lastAlertAt)));
     QString state = Theme::stateText(incident.state);
-    if (incident.state == Incident::State::Acknowledged && !incident.acknowledgedBy.isEmpty())
-        state = tr("%1 by %2 at %3").arg(state, incident.acknowledgedBy, Theme::clock(incident.acknowledgedAt));
+    const auto by = [&state](const QString& who, const QDateTime& at) {
+        if (!who.isEmpty())
+            state = tr("%1 by %2 at %3").arg(state, who, Theme::clock(at));
+    };
+    switch (incident.state) {
+    case Incident::State::Acknowledged:
+        by(incident.acknowledgedBy, incident.acknowledgedAt);
+        break;
+    case Incident::State::Mitigated:
+        by(incident.mitigatedBy, incident.mitigatedAt);
+        break;
+    case Incident::State::Resolved:
+        by(incident.resolvedBy, incident.resolvedAt);
+        break;
+    case Incident::State::Triggered:
+        break;
+    }
     m_state->setText(state);
+    const auto mtta = IncidentTimes::mttaSecs(incident), mttr = IncidentTimes::mttrSecs(incident);
+    m_times->setText((mtta ? spanText(*mtta) : tr("not acknowledged")) + u" · "_s +
+                     (mttr ? spanText(*mttr) : tr("not resolved")));
+    m_times->setToolTip(tr("Time to acknowledge and time to resolve, from the first alert"));
     m_ackButton->setEnabled(incident.state == Incident::State::Triggered && incident.id != 0);
+    m_mitigateButton->setEnabled(incident.id != 0 && (incident.state == Incident::State::Triggered ||
+                                                      incident.state == Incident::State::Acknowledged));
+    m_resolveButton->setEnabled(incident.id != 0 && incident.state != Incident::State::Resolved);
 }

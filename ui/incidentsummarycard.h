@@ -4,6 +4,7 @@
 // Acknowledge button.
 
 #include "model/incident.h"
+#include "model/incidentmemory.h"
 
 #include <QWidget>
 
@@ -20,6 +21,8 @@ public:
     explicit IncidentSummaryCard(QWidget* parent = nullptr);
 
     void setIncident(const Incident& incident);
+    // What past incidents say about the one shown (the top similar ones); empty: the section says so.
+    void setMemory(const IncidentMemory& memory);
     void clear(const QString& message = {}); // message replaces "No incident selected"
     // War-room presentation: every evidence line instead of "+N more (hover)", type scaled by fontScale.
     // Also re-reads Theme's colours; takes effect on the next setIncident()/clear().
@@ -28,6 +31,11 @@ public:
 
     qint64 incidentId() const { return m_incidentId; }
     QPushButton* acknowledgeButton() const { return m_ackButton; }
+    QPushButton* mitigateButton() const { return m_mitigateButton; }
+    QPushButton* resolveButton() const { return m_resolveButton; }
+    QString stateText() const;
+    QString timesText() const; // "MTTA · MTTR" as shown
+    QStringList similarLines() const { return m_similarLines; } // one per similar past incident, as shown
     QString rootCauseText() const;
     QString confidenceText() const;
     QStringList evidence() const { return m_evidenceLines; }
@@ -36,6 +44,8 @@ public:
 
 Q_SIGNALS:
     void acknowledgeRequested(qint64 incidentId);
+    void mitigateRequested(qint64 incidentId);
+    void resolveRequested(qint64 incidentId);
 
 private:
     void applyStyle();
@@ -46,6 +56,8 @@ private:
     double m_fontScale = 1.0;
     QList<QLabel*> m_captions;
     QStringList m_evidenceLines;
+    QStringList m_similarLines;
+    QDateTime m_incidentStart;
 
     QLabel* m_badges = nullptr;
     QLabel* m_rootCaption = nullptr;
@@ -60,4 +72,9 @@ private:
     QLabel* m_state = nullptr;
     QPushButton* m_ackButton = nullptr;
     TriageBox* m_triage = nullptr;
+    QPushButton* m_mitigateButton = nullptr;
+    QPushButton* m_resolveButton = nullptr;
+    QLabel* m_times = nullptr; // MTTA / MTTR
+    QLabel* m_similarCaption = nullptr;
+    QLabel* m_similar = nullptr;
 };

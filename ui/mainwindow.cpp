@@ -10,6 +10,8 @@
 #include "incidentlistmodel.h"
 #include "incidentsummarycard.h"
 #include "metricchartsview.h"
+#include "resolvedialog.h"
+#include "runbook/runbooklibrary.h"
 #include "metrics/incidentmetrics.h"
 #include "reportdialog.h"
 #include "runbookpanel.h"
@@ -180,7 +182,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_updatedLabel = new QLabel(tr("Waiting for the first snapshot…"), this);
     statusBar()->addWidget(m_updatedLabel, 1);
     m_keysLabel = new QLabel(
-        tr("j/k move · a acknowledge · r runbooks · Ctrl+Enter approve step · / filter · F11 war room · ? all keys"),
+        tr("j/k move · a acknowledge · m mitigate · e resolve · r runbooks · Ctrl+Enter approve step · / filter · "
+           "? all keys"),
         this);
     statusBar()->addPermanentWidget(m_keysLabel);
     // A gear in the status bar, not the header: the source chips need the header's whole width.
@@ -211,6 +214,8 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_warRoom, &WarRoomMode::activeChanged, this, &MainWindow::applyTheme);
 
     connect(m_card, &IncidentSummaryCard::acknowledgeRequested, this, &MainWindow::acknowledgeRequested);
+    connect(m_card, &IncidentSummaryCard::mitigateRequested, this, &MainWindow::mitigateCurrentIncident);
+    connect(m_card, &IncidentSummaryCard::resolveRequested, this, &MainWindow::resolveCurrentIncident);
     connect(m_incidentView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &MainWindow::onCurrentIncidentChanged);
     connect(m_graphView, &GraphView::serviceActivated, this, [this](const QString& service) {
@@ -228,7 +233,11 @@ MainWindow::MainWindow(QWidget* parent)
     applyTheme(); // also shows the (empty) current incident
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    if (m_library)
+        m_library->setHistoryScore({});
+}
 
 QWidget* MainWindow::buildIncidentPanel()
 {
@@ -275,7 +284,19 @@ QWidget* MainWindow::buildRunbookPanel()
 
 void MainWindow::setRunbookLibrary(RunbookLibrary* library)
 {
+    if (m_library && m_library != library)
+        m_library->setHistoryScore({});
     m_library = library;
+    if (library) {
+        // Proposals are ranked by their record on similar past incidents, as the pipeline computed it.
+        library->setHistoryScore([this](const Runbook& runbook, const Incident& incident) {
+            const IncidentMemory memory = m_snapshot ? m_snapshot->memory.value(incident.key) : IncidentMemory();
+            const auto it = memory.runbooks.constFind(runbook.id);
+            if (it == memory.runbooks.cend())
+                return RunbookLibrary::HistoryVerdict{};
+            return RunbookLibrary::HistoryVerdict{it->score, it->note};
+        });
+    }
     m_runbookPanel->setLibrary(library);
     showCurrentIncident();
 }
@@ -389,6 +410,12 @@ void MainWindow::createActions()
     add(tr("Next incident"), {QKeySequence(Qt::Key_J)}, &MainWindow::selectNextIncident);
     add(tr("Previous incident"), {QKeySequence(Qt::Key_K)}, &MainWindow::selectPreviousIncident);
     add(tr("Acknowledge incident"), {QKeySequence(Qt::Key_A)}, &MainWindow::acknowledgeCurrentIncident);
+    add(tr("Mark incident mitigated"), {QKeySequence(Qt::Key_M)}, &MainWindow::mitigateCurrentIncident);
+    auto* resolve = new QAction(tr("Resolve incident…"), this);
+    resolve->setShortcuts({QKeySequence(Qt::Key_E), QKeySequence(Qt::SHIFT | Qt::Key_R)});
+    resolve->setShortcutContext(Qt::WindowShortcut);
+    connect(resolve, &QAction::triggered, this, [this] { resolveCurrentIncident(); });
+    addAction(resolve);
     add(tr("Filter alerts"), {QKeySequence(Qt::Key_Slash), QKeySequence::Find}, &MainWindow::focusFilter);
     add(tr("Add note"), {QKeySequence(Qt::Key_N)}, &MainWindow::requestNote);
     add(tr("Alerts / runbooks"), {QKeySequence(Qt::Key_R)}, &MainWindow::toggleRunbooks);
@@ -503,7 +530,7 @@ void MainWindow::setUpTabOrder()
 {
     // Tab walks the screen as it reads: list, the card's action, graph, charts, then the lower area.
     const QList<QWidget*> order = {
-        m_incidentView, m_card->acknowledgeButton(), m_graphView, m_chartTabs, m_bottomTabs, m_filterEdit, m_alertView,
+        m_incidentView, m_card->acknowledgeButton(), m_card->mitigateButton(), m_card->resolveButton(), m_graphView, m_chartTabs, m_bottomTabs, m_filterEdit, m_alertView,
         m_runbookPanel};
     for (qsizetype i = 1; i < order.size(); ++i)
         setTabOrder(order.at(i - 1), order.at(i));
@@ -738,6 +765,7 @@ void MainWindow::showCurrentIncident()
     }
     const RootCauseCandidate* top = incident->topCause();
     m_card->setIncident(*incident);
+    m_card->setMemory(m_snapshot ? m_snapshot->memory.value(incident->key) : IncidentMemory());
     m_alertModel->setRootCause(top ? top->service : QString());
     m_alertModel->setAlerts(incident->alerts);
     m_graphView->showIncident(m_snapshot ? m_snapshot->graph : nullptr, *incident);
@@ -797,6 +825,39 @@ void MainWindow::acknowledgeCurrentIncident()
         return;
     statusBar()->showMessage(tr("Acknowledgement of incident #%1 requested").arg(incident->id), 4000);
     Q_EMIT acknowledgeRequested(incident->id);
+}
+
+void MainWindow::mitigateCurrentIncident()
+{
+    const Incident* incident = m_incidentModel->incidentAt(m_incidentModel->rowOfKey(m_currentKey));
+    if (!incident || incident->id == 0 ||
+        (incident->state != Incident::State::Triggered && incident->state != Incident::State::Acknowledged))
+        return;
+    statusBar()->showMessage(tr("Incident #%1 marked mitigated").arg(incident->id), 4000);
+    Q_EMIT mitigateRequested(incident->id);
+}
+
+ResolveDialog* MainWindow::resolveCurrentIncident()
+{
+    const Incident* incident = m_incidentModel->incidentAt(m_incidentModel->rowOfKey(m_currentKey));
+    if (!incident || incident->id == 0 || incident->state == Incident::State::Resolved)
+        return nullptr;
+    if (auto* open = findChild<ResolveDialog*>(); open && open->isVisible()) {
+        open->raise();
+        open->activateWindow();
+        return open;
+    }
+    const QVector<RunbookLibrary::Proposal> proposals =
+        m_library ? m_library->propose(*incident) : QVector<RunbookLibrary::Proposal>();
+    auto* dialog = new ResolveDialog(*incident, proposals, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const qint64 id = incident->id;
+    connect(dialog, &QDialog::accepted, this, [this, dialog, id] {
+        statusBar()->showMessage(tr("Incident #%1 resolved").arg(id), 4000);
+        Q_EMIT resolveRequested(id, dialog->resolution());
+    });
+    dialog->open();
+    return dialog;
 }
 
 void MainWindow::focusFilter()

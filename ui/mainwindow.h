@@ -5,6 +5,7 @@
 // reads snapshots and emits what the engineer decides; it never touches SQL or sockets.
 
 #include "model/incidentsnapshot.h"
+#include "model/resolution.h"
 #include "model/runbookrun.h"
 
 #include "triage/triageresult.h"
@@ -36,6 +37,7 @@ class SettingsDialog;
 class MetricChartsView;
 class RunbookLibrary;
 class RunbookPanel;
+class ResolveDialog;
 class SourceHealthBar;
 class SourceHealthModel;
 class TimelineChartView;
@@ -95,6 +97,10 @@ public Q_SLOTS:
     void selectNextIncident();
     void selectPreviousIncident();
     void acknowledgeCurrentIncident();
+    void mitigateCurrentIncident();
+    // Opens the resolve dialog (non-blocking) for the incident shown; its answer leaves as resolveRequested.
+    // Returns the dialog (owned by the window, deleted when closed), null when nothing can be resolved.
+    ResolveDialog* resolveCurrentIncident();
     void focusFilter();
     void toggleRunbooks(); // the bottom area between the alerts table and the runbook panel
     void toggleWarRoom();
@@ -111,6 +117,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void acknowledgeRequested(qint64 incidentId);
+    void mitigateRequested(qint64 incidentId);
+    void resolveRequested(qint64 incidentId, const Resolution& resolution);
     void noteRequested(qint64 incidentId, const QString& note);
     void escalationRequested(qint64 incidentId, const QString& note);
     void runbookRunFinished(const RunbookRun& run); // every attempt, for the audit
@@ -160,6 +168,7 @@ private:
     QString m_metricsKey;          // incident whose metrics were last asked for
     qsizetype m_metricsAlerts = 0; // and how many alerts it had then: refreshes alone do not re-query
     RunbookPanel* m_runbookPanel = nullptr;
+    QPointer<RunbookLibrary> m_library; // its history hook reads our snapshot: unhooked when we go
     QWidget* m_header = nullptr;
     QLabel* m_brand = nullptr;
     QLabel* m_keysLabel = nullptr;

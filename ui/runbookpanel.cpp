@@ -234,7 +234,7 @@ void RunbookPanel::refreshProposals()
     const auto ids = [](const QVector<RunbookLibrary::Proposal>& list) {
         QStringList out;
         for (const auto& e : list)
-            out << e.runbook.id;
+            out << e.runbook.id + e.history; // a changed record on similar incidents retitles the entry
         return out;
     };
     const bool sameList = ids(entries) == ids(m_entries) && proposed == m_proposedCount && m_combo->count() > 0;
@@ -251,8 +251,10 @@ void RunbookPanel::refreshProposals()
             if (i == m_proposedCount && i > 0)
                 m_combo->insertSeparator(m_combo->count());
             const auto& e = m_entries.at(i);
-            const QString text = i < m_proposedCount ? tr("%1 · %2").arg(e.runbook.id, e.runbook.title)
-                                                     : tr("%1 · %2 (not proposed)").arg(e.runbook.id, e.runbook.title);
+            QString text = i < m_proposedCount ? tr("%1 · %2").arg(e.runbook.id, e.runbook.title)
+                                               : tr("%1 · %2 (not proposed)").arg(e.runbook.id, e.runbook.title);
+            if (!e.history.isEmpty())
+                text += u" — "_s + e.history;
             m_combo->addItem(text, i);
             m_combo->setItemData(m_combo->count() - 1, e.runbook.title + u"\n"_s + e.reasons.join(u'\n'),
                                  Qt::ToolTipRole);

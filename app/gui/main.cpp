@@ -205,6 +205,10 @@ int main(int argc, char** argv)
     // Human decisions are stored on the pipeline's thread; the window never waits for the disk.
     QObject::connect(&window, &MainWindow::acknowledgeRequested, pipeline,
                      [pipeline](qint64 id) { pipeline->acknowledge(id); });
+    QObject::connect(&window, &MainWindow::mitigateRequested, pipeline,
+                     [pipeline](qint64 id) { pipeline->mitigate(id); });
+    QObject::connect(&window, &MainWindow::resolveRequested, pipeline,
+                     [pipeline](qint64 id, const Resolution& resolution) { pipeline->resolve(id, resolution); });
     QObject::connect(&window, &MainWindow::noteRequested, pipeline,
                      [pipeline](qint64 id, const QString& note) { pipeline->addNote(id, note); });
     QObject::connect(&window, &MainWindow::escalationRequested, pipeline,

@@ -107,7 +107,8 @@ const char* Diagnoser::featureName(int feature)
     static const char* names[] = {
         "explains",   "precision",     "own_alert",     "own_lead",          "silent",          "caller_share",
         "hop_order",  "earliest_near", "labelled_root", "labelled_not_root", "infra_layer",     "critical",
-        "infra_kind", "recent_change", "unexplained",   "not_in_graph",      "first_explained", "metric_support"};
+        "infra_kind", "recent_change", "unexplained",   "not_in_graph",      "first_explained", "metric_support",
+        "past_root"};
     static_assert(sizeof(names) / sizeof(names[0]) == FeatureCount);
     return feature >= 0 && feature < FeatureCount ? names[feature] : "";
 }
@@ -138,6 +139,10 @@ Diagnoser::Features Diagnoser::defaultWeights()
     // Generated suites carry no metric series to fit this on: hand-set so that a candidate whose saturation
     // clearly led its callers' errors (strength ~1) gains about what a deploy just before onset gives.
     w[MetricSupport] = 2.0;
+    // Generated suites have no history either (every scenario is the first of its kind), so this cannot be fitted
+    // there and leaves their scores unchanged. Hand-set and modest: a perfect recent match (strength 1) is worth
+    // about half a deploy just before onset, enough to order close candidates, never enough to outvote the graph.
+    w[PastRoot] = 1.0;
     return w;
 }
 
@@ -148,18 +153,29 @@ QVector<RootCauseCandidate> Diagnoser::diagnose(const Incident& incident) const
 
 QVector<RootCauseCandidate> Diagnoser::diagnose(const Incident& incident, const MetricSupportMap& metrics) const
 {
+    return diagnose(incident, metrics, {});
+}
+
+QVector<RootCauseCandidate> Diagnoser::diagnose(const Incident& incident, const MetricSupportMap& metrics,
+                                                const MetricSupportMap& pastRoots) const
+{
     QVector<Scored> scored = score(incident);
-    if (!metrics.isEmpty()) {
+    // Each extra signal is a feature of the candidates it names, and its sentences come right after the graph's
+    // reason: what the engineer can check in the charts, or in the past incident.
+    const auto apply = [&scored](const MetricSupportMap& support, Feature feature) {
         for (Scored& sc : scored) {
-            const auto it = metrics.constFind(sc.candidate.service);
-            if (it == metrics.cend())
+            const auto it = support.constFind(sc.candidate.service);
+            if (it == support.cend())
                 continue;
-            sc.features[MetricSupport] = std::clamp(it->strength, 0.0, 1.0);
-            // Right after the graph's reason: what the engineer can check in the charts.
+            sc.features[feature] = std::clamp(it->strength, 0.0, 1.0);
             const QStringList sentences = it->evidence.mid(0, 2);
             for (qsizetype i = 0; i < sentences.size(); ++i)
                 sc.candidate.evidence.insert(qMin<qsizetype>(1 + i, sc.candidate.evidence.size()), sentences.at(i));
         }
+    };
+    if (!metrics.isEmpty() || !pastRoots.isEmpty()) {
+        apply(pastRoots, PastRoot);
+        apply(metrics, MetricSupport);
         rank(scored);
     }
     promoteResidualRoots(incident, scored);

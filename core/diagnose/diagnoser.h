@@ -42,6 +42,7 @@ public:
         NotInGraph,      // absent from the topology
         FirstExplained,  // the incident's earliest alert is on a service that depends on it
         MetricSupport,   // its saturation rose before its callers' errors/latency (strength 0..1, from Prometheus)
+        PastRoot,        // it was the confirmed root cause of a similar past incident (similarity x age decay, 0..1)
         FeatureCount
     };
     using Features = std::array<double, FeatureCount>;
@@ -75,6 +76,11 @@ public:
     QVector<RootCauseCandidate> diagnose(const Incident& incident) const;
     // The same, with what Prometheus showed for some candidates: a feature of their score and their evidence.
     QVector<RootCauseCandidate> diagnose(const Incident& incident, const MetricSupportMap& metrics) const;
+    // The same, also with what incident memory says (core/knowledge's SimilarIncidentFinder::rootSupport): a
+    // candidate that was the confirmed root cause of a similar past incident, with strength = that incident's
+    // similarity x age decay and a sentence naming it.
+    QVector<RootCauseCandidate> diagnose(const Incident& incident, const MetricSupportMap& metrics,
+                                         const MetricSupportMap& pastRoots) const;
     // The same ranking with the feature vectors behind it (for fitting and for tests).
     QVector<Scored> score(const Incident& incident) const;
 

@@ -4,6 +4,7 @@
 
 #include "changeevent.h"
 #include "incident.h"
+#include "incidentmemory.h"
 #include "runbookrun.h"
 #include "sourcehealth.h"
 
@@ -19,6 +20,7 @@ struct IncidentSnapshot
     QVector<SourceHealth> sources;
     QVector<ChangeEvent> changes;
     QHash<qint64, QVector<RunbookRun>> runbookRuns; // by incident id, oldest first: the actions taken
+    QHash<QString, IncidentMemory> memory;          // by incident key: similar past incidents, runbook records
     std::shared_ptr<const ServiceGraph> graph;      // may be null when no graph is configured
     qint64 notificationCount = 0;                   // deliveries behind what is shown (restored history included)
     qint64 alertCount = 0;                          // distinct fingerprints

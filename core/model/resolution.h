@@ -3,7 +3,9 @@
 // from: which runbook fixed similar incidents, whether the diagnosis was right, which pages were noise.
 
 #include <QDateTime>
+#include <QMetaType>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -18,6 +20,10 @@ struct Resolution
     QString rootCause;        // the service the engineer names as the cause (may differ from the top candidate)
     std::optional<bool> suggestionRight; // was the top root-cause candidate right? nullopt: not answered
     std::optional<bool> actionable;      // did the page need a human? nullopt: not answered
+    QStringList proposedRunbooks;        // what the console proposed when it was resolved: the ones not run
+                                         // were ignored, which similar incidents later show
 
     bool fixedByRunbookStep() const { return !fixedByRunbook.isEmpty(); }
 };
+
+Q_DECLARE_METATYPE(Resolution)

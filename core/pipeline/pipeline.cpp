@@ -37,6 +37,21 @@ size_t diagnosisInput(const Incident& incident)
     return h;
 }
 
+// What a human decided about an incident; the correlator's rebuilt incident knows none of it.
+void carryHumanState(Incident& to, const Incident& from)
+{
+    to.state = from.state;
+    to.acknowledgedAt = from.acknowledgedAt;
+    to.acknowledgedBy = from.acknowledgedBy;
+    to.mitigatedAt = from.mitigatedAt;
+    to.mitigatedBy = from.mitigatedBy;
+    to.resolvedAt = from.resolvedAt;
+    to.resolvedBy = from.resolvedBy;
+}
+
+// Incidents whose memory is kept current: every open one and the first few shown (a resolved one may be read).
+constexpr int kMemoryOfShown = 20;
+
 QString uniqueConnectionName()
 {
     static QAtomicInteger<int> counter;
@@ -132,6 +147,12 @@ bool Pipeline::openHere(const Options& options, QString* error)
         m_correlator->setInhibitRules(*rules);
     }
     m_diagnoser = std::make_unique<Diagnoser>(m_graph, m_correlator->reach());
+    m_finder = std::make_unique<SimilarIncidentFinder>(options.memory);
+    Store::PastQuery resolved;
+    resolved.limit = options.memory.historyLimit;
+    m_finder->setHistory(m_store->pastIncidents(resolved));
+    m_memory.clear();
+    m_memoryInput.clear();
     delete m_metrics;
     m_metrics = nullptr;
     m_metricSupport.clear();
@@ -166,9 +187,7 @@ bool Pipeline::openHere(const Options& options, QString* error)
         if (it == m_incidents.end())
             continue;
         it->id = s.id;
-        it->state = s.state;
-        it->acknowledgedAt = s.acknowledgedAt;
-        it->acknowledgedBy = s.acknowledgedBy;
+        carryHumanState(*it, s);
     }
     m_removedIncidents.clear();
     if (!persistChanged(error))
@@ -313,24 +332,19 @@ void Pipeline::rebuildChanged()
             continue;
         const Incident previous = m_incidents.value(key);
         fresh->id = previous.id;
-        fresh->state = previous.state;
-        fresh->acknowledgedAt = previous.acknowledgedAt;
-        fresh->acknowledgedBy = previous.acknowledgedBy;
+        carryHumanState(*fresh, previous);
         if (fresh->id == 0) {
             // A merge keeps the surviving key; if a merged-away incident had been acknowledged the
             // engineer's decision carries over to what it became.
             for (const Incident& gone : std::as_const(m_removedIncidents)) {
-                if (gone.state != Incident::State::Triggered && fresh->state == Incident::State::Triggered) {
-                    fresh->state = gone.state;
-                    fresh->acknowledgedAt = gone.acknowledgedAt;
-                    fresh->acknowledgedBy = gone.acknowledgedBy;
-                }
+                if (gone.state != Incident::State::Triggered && fresh->state == Incident::State::Triggered)
+                    carryHumanState(*fresh, gone);
             }
         }
         // Repeats and flaps of known alerts change counters, not what the diagnoser reads: keep its answer.
         const size_t signature = diagnosisInput(*fresh);
         if (previous.alerts.isEmpty() || m_diagnosedInput.value(key) != signature || previous.rootCauses.isEmpty()) {
-            fresh->rootCauses = m_diagnoser->diagnose(*fresh, m_metricSupport.value(key));
+            fresh->rootCauses = diagnosis(key, *fresh);
             m_diagnosedInput.insert(key, signature);
         } else {
             fresh->rootCauses = previous.rootCauses;
@@ -344,7 +358,7 @@ void Pipeline::rediagnoseAll()
     for (auto it = m_incidents.begin(); it != m_incidents.end(); ++it) {
         if (!it->isOpen())
             continue;
-        it->rootCauses = m_diagnoser->diagnose(*it, m_metricSupport.value(it.key()));
+        it->rootCauses = diagnosis(it.key(), *it);
         m_changedKeys.insert(it.key());
     }
 }
@@ -382,8 +396,48 @@ bool Pipeline::persistChanged(QString* error)
     return true;
 }
 
+QVector<RootCauseCandidate> Pipeline::diagnosis(const QString& key, const Incident& incident) const
+{
+    // Past incidents vouch for a candidate only when it was their confirmed root cause (see Diagnoser::PastRoot).
+    return m_diagnoser->diagnose(incident, m_metricSupport.value(key),
+                                 m_finder ? m_finder->rootSupport(incident) : Diagnoser::MetricSupportMap());
+}
+
+void Pipeline::refreshMemory()
+{
+    if (!m_finder)
+        return;
+    QVector<const Incident*> wanted;
+    for (const Incident& inc : std::as_const(m_incidents))
+        wanted << &inc;
+    std::sort(wanted.begin(), wanted.end(), [](const Incident* a, const Incident* b) { return shownBefore(*a, *b); });
+    QSet<QString> keep;
+    for (qsizetype i = 0; i < wanted.size(); ++i) {
+        const Incident& inc = *wanted[i];
+        if (!inc.isOpen() && i >= kMemoryOfShown)
+            break; // open incidents sort first: the rest are old history nobody is looking at
+        keep.insert(inc.key);
+        const RootCauseCandidate* top = inc.topCause();
+        const size_t input = qHashMulti(m_finder->generation(), inc.id, inc.alerts.size(), top ? top->service : QString(),
+                                        inc.firstAlertAt.toMSecsSinceEpoch());
+        if (m_memoryInput.value(inc.key) == input && m_memory.contains(inc.key))
+            continue;
+        m_memoryInput.insert(inc.key, input);
+        m_memory.insert(inc.key, m_finder->memory(inc));
+    }
+    for (auto it = m_memory.begin(); it != m_memory.end();) {
+        if (keep.contains(it.key())) {
+            ++it;
+        } else {
+            m_memoryInput.remove(it.key());
+            it = m_memory.erase(it);
+        }
+    }
+}
+
 void Pipeline::publish()
 {
+    refreshMemory();
     auto snap = std::make_shared<IncidentSnapshot>();
     snap->incidents.reserve(m_incidents.size());
     for (const Incident& inc : std::as_const(m_incidents))
@@ -397,6 +451,9 @@ void Pipeline::publish()
               [](const SourceHealth& a, const SourceHealth& b) { return a.id < b.id; });
     snap->changes = m_changes;
     snap->runbookRuns = m_runbookRuns;
+    for (const Incident& inc : std::as_const(snap->incidents))
+        if (const auto it = m_memory.constFind(inc.key); it != m_memory.cend() && !it->isEmpty())
+            snap->memory.insert(inc.key, *it);
     snap->graph = m_graph;
     snap->notificationCount = m_shownNotifications;
     snap->alertCount = m_shownAlerts;
@@ -428,24 +485,70 @@ QString Pipeline::keyOfId(qint64 incidentId) const
     return {};
 }
 
-void Pipeline::recordAction(qint64 incidentId, const QString& kind, const QString& note)
+bool Pipeline::recordAction(qint64 incidentId, const QString& kind, const QString& note, const QDateTime& when)
 {
     if (!m_store || incidentId <= 0)
-        return;
+        return false;
     QString error;
-    if (!m_store->recordAction(incidentId, kind, note, &error)) {
+    if (!m_store->recordAction(incidentId, kind, note, &error, when)) {
         Q_EMIT failed(u"could not record %1: %2"_s.arg(kind, error));
-        return;
+        return false;
     }
     if (kind == u"ack" || kind == u"mitigate" || kind == u"resolve")
-        refreshHumanState(incidentId);
-    publish();
+        reloadLifecycle(incidentId);
+    return true;
+}
+
+void Pipeline::reloadLifecycle(qint64 incidentId)
+{
+    refreshHumanState(incidentId);
+}
+
+void Pipeline::learnFrom(qint64 incidentId)
+{
+    Store::PastQuery query;
+    query.id = incidentId;
+    query.limit = 1;
+    const QVector<PastIncident> past = m_store->pastIncidents(query);
+    if (past.isEmpty())
+        return;
+    m_finder->add(past.front());
+    // What was just learnt may speak for the causes of what is still open.
+    rediagnoseAll();
 }
 
 void Pipeline::acknowledge(qint64 incidentId, const QString& note)
 {
     onOwnThread([&] {
-        recordAction(incidentId, u"ack"_s, note);
+        if (recordAction(incidentId, u"ack"_s, note))
+            publish();
+        return true;
+    });
+}
+
+void Pipeline::mitigate(qint64 incidentId, const QString& note)
+{
+    onOwnThread([&] {
+        if (recordAction(incidentId, u"mitigate"_s, note))
+            publish();
+        return true;
+    });
+}
+
+void Pipeline::resolve(qint64 incidentId, const Resolution& resolution, const QString& note)
+{
+    onOwnThread([&] {
+        const QDateTime when = resolution.at.isValid() ? resolution.at : QDateTime::currentDateTimeUtc();
+        if (!recordAction(incidentId, u"resolve"_s, note, when))
+            return true;
+        Resolution answer = resolution;
+        answer.incidentId = incidentId;
+        answer.at = when;
+        QString error;
+        if (!m_store->recordResolution(answer, &error))
+            Q_EMIT failed(u"the resolution was not stored: %1"_s.arg(error)); // the resolve itself is
+        learnFrom(incidentId);
+        flush();
         return true;
     });
 }
@@ -453,7 +556,8 @@ void Pipeline::acknowledge(qint64 incidentId, const QString& note)
 void Pipeline::addNote(qint64 incidentId, const QString& note)
 {
     onOwnThread([&] {
-        recordAction(incidentId, u"note"_s, note);
+        if (recordAction(incidentId, u"note"_s, note))
+            publish();
         return true;
     });
 }
@@ -461,7 +565,8 @@ void Pipeline::addNote(qint64 incidentId, const QString& note)
 void Pipeline::escalate(qint64 incidentId, const QString& note)
 {
     onOwnThread([&] {
-        recordAction(incidentId, u"escalate"_s, note);
+        if (recordAction(incidentId, u"escalate"_s, note))
+            publish();
         return true;
     });
 }
@@ -518,11 +623,10 @@ bool Pipeline::refreshHumanState(qint64 incidentId)
         return false;
     Incident& inc = m_incidents[key];
     if (inc.state == stored->state && inc.acknowledgedAt == stored->acknowledgedAt &&
-        inc.acknowledgedBy == stored->acknowledgedBy)
+        inc.acknowledgedBy == stored->acknowledgedBy && inc.mitigatedAt == stored->mitigatedAt &&
+        inc.resolvedAt == stored->resolvedAt)
         return false;
-    inc.state = stored->state;
-    inc.acknowledgedAt = stored->acknowledgedAt;
-    inc.acknowledgedBy = stored->acknowledgedBy;
+    carryHumanState(inc, *stored);
     return true;
 }
 

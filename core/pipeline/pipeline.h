@@ -8,8 +8,10 @@
 #include "diagnose/diagnoser.h"
 #include "ingest/alertsink.h"
 #include "ingest/changesink.h"
+#include "knowledge/similarincidentfinder.h"
 #include "metrics/promqltemplate.h"
 #include "model/incidentsnapshot.h"
+#include "model/resolution.h"
 #include "model/runbookrun.h"
 #include "model/sourcehealth.h"
 
@@ -50,6 +52,9 @@ public:
         QList<QUrl> prometheusUrls;
         QVector<PromQLTemplate> metricTemplates; // empty: PromQLTemplate::defaults()
         std::function<QDateTime()> metricsClock; // "now" for open incidents; empty: the system clock
+        // Incident memory: similar resolved incidents (read from the store at open, newest first, at most
+        // memory.historyLimit), their decay and thresholds.
+        SimilarIncidentFinder::Options memory;
     };
 
     explicit Pipeline(QObject* parent = nullptr);
@@ -70,6 +75,12 @@ public:
 
 public Q_SLOTS:
     void acknowledge(qint64 incidentId, const QString& note = {});
+    // The rest of the lifecycle: each stored with time and OS user (the first of each counts for MTTM/MTTR).
+    void mitigate(qint64 incidentId, const QString& note = {});
+    // Resolves and stores the engineer's answer (resolution.incidentId is set from incidentId; resolution.at, when
+    // valid, is the resolve time: a seeded or imported history passes its own). The incident becomes history:
+    // similar incidents learn from it from now on.
+    void resolve(qint64 incidentId, const Resolution& resolution, const QString& note = {});
     void addNote(qint64 incidentId, const QString& note);
     void escalate(qint64 incidentId, const QString& note);
     void recordRunbookRun(const RunbookRun& run); // the audit of a step attempt made in the console
@@ -95,7 +106,11 @@ private:
     void rediagnoseAll();
     bool persistChanged(QString* error);
     bool hasStore(QString* error) const;
-    void recordAction(qint64 incidentId, const QString& kind, const QString& note);
+    bool recordAction(qint64 incidentId, const QString& kind, const QString& note, const QDateTime& when = {});
+    void reloadLifecycle(qint64 incidentId); // the stored state, times and users of the lifecycle
+    QVector<RootCauseCandidate> diagnosis(const QString& key, const Incident& incident) const;
+    void learnFrom(qint64 incidentId); // a resolved incident joins the history
+    void refreshMemory();              // of the incidents that changed or when the history did
     QString keyOfId(qint64 incidentId) const;
     // Shared store: what another console committed ("notifications", "incident", "action", "runbook").
     void onOtherConsole(const QString& what, const QString& subject);
@@ -116,6 +131,9 @@ private:
     QHash<QString, SourceHealth> m_sources;
     QVector<ChangeEvent> m_changes;
     QHash<qint64, QVector<RunbookRun>> m_runbookRuns; // of the incidents shown, by id
+    std::unique_ptr<SimilarIncidentFinder> m_finder;
+    QHash<QString, IncidentMemory> m_memory; // by key: of open incidents and the first few shown
+    QHash<QString, size_t> m_memoryInput;    // by key: what the memory was computed from
     qint64 m_notificationCount = 0;
     qint64 m_shownNotifications = 0; // as of the last rebuild
     qint64 m_shownAlerts = 0;

@@ -208,10 +208,13 @@ QVector<RunbookLibrary::Proposal> RunbookLibrary::propose(const Incident& incide
         if (p.reasons.isEmpty())
             continue;
         if (m_history) {
-            const double past = m_history(rb, incident);
-            if (past != 0.0) {
-                p.score += past;
-                p.reasons << tr("Its record on similar past incidents adds %1 to its rank.").arg(past, 0, 'f', 1);
+            const HistoryVerdict past = m_history(rb, incident);
+            if (past.score != 0.0 || !past.note.isEmpty()) {
+                p.score += past.score;
+                p.history = past.note;
+                p.reasons << (past.note.isEmpty()
+                                  ? tr("Its record on similar past incidents adds %1 to its rank.").arg(past.score, 0, 'f', 1)
+                                  : tr("Similar past incidents: %1.").arg(past.note));
             }
         }
         setContext(p, incident, anchor);

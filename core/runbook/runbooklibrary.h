@@ -25,11 +25,18 @@ public:
         QStringList reasons; // plain sentences saying why it is proposed, strongest first
         LabelSet labels;     // of the alert it is proposed for: what its `source: label` parameters read
         QString service;     // the diagnosed root-cause service (else that alert's service)
+        QString history;     // its record on similar past incidents, e.g. "fixed 3 of 4 similar incidents"
     };
 
-    // How well a runbook did on past incidents like this one (say 2.0 × fixes / attempts), added to the
-    // match score of a runbook already proposed: history ranks, it never proposes on its own.
-    using HistoryScore = std::function<double(const Runbook& runbook, const Incident& incident)>;
+    // How well a runbook did on past incidents like this one (core/knowledge's RunbookRanker), added to the
+    // match score of a runbook already proposed: history ranks, it never proposes on its own. note, when given,
+    // is shown as the reason ("fixed 3 of 4 similar incidents").
+    struct HistoryVerdict
+    {
+        double score = 0.0;
+        QString note;
+    };
+    using HistoryScore = std::function<HistoryVerdict(const Runbook& runbook, const Incident& incident)>;
 
     static QString builtInFolder() { return QStringLiteral(":/runbooks"); }
     static QString runbookLabel() { return QStringLiteral("runbook"); } // alert label naming a runbook id

@@ -190,14 +190,15 @@ const QString& sqlOf(Stmt id)
         "FROM runbook_runs WHERE ? IS NULL OR incident_id = ? ORDER BY id"_s,
         // UpsertResolution: answering again (a reopened incident resolved twice) replaces the answer.
         u"INSERT INTO resolutions(incident_id, at, \"user\", fixed_by_runbook, fixed_by_step, fixed_by_text, root_cause, "
-        "suggestion_right, actionable) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "suggestion_right, actionable, proposed_runbooks) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(incident_id) DO UPDATE SET at = excluded.at, \"user\" = excluded.\"user\", "
         "fixed_by_runbook = excluded.fixed_by_runbook, fixed_by_step = excluded.fixed_by_step, "
         "fixed_by_text = excluded.fixed_by_text, root_cause = excluded.root_cause, "
-        "suggestion_right = excluded.suggestion_right, actionable = excluded.actionable"_s,
+        "suggestion_right = excluded.suggestion_right, actionable = excluded.actionable, "
+        "proposed_runbooks = excluded.proposed_runbooks"_s,
         // SelectResolution
         u"SELECT incident_id, at, \"user\", fixed_by_runbook, fixed_by_step, fixed_by_text, root_cause, suggestion_right, "
-        "actionable FROM resolutions WHERE incident_id = ?"_s,
+        "actionable, proposed_runbooks FROM resolutions WHERE incident_id = ?"_s,
         // SelectNotificationsAfter: the same columns as SelectNotifications, by id (the shared store's cursor).
         u"SELECT n.fingerprint, n.status, n.starts_at, n.ends_at, n.received_at, n.source, a.labels, "
         "a.annotations, a.generator_url, n.id FROM notifications n LEFT JOIN alerts a ON a.fingerprint = n.fingerprint "
@@ -1631,6 +1632,7 @@ bool Store::recordResolution(const Resolution& resolution, QString* error)
     upsert->bindValue(6, text(resolution.rootCause));
     upsert->bindValue(7, boolOrNull(resolution.suggestionRight));
     upsert->bindValue(8, boolOrNull(resolution.actionable));
+    upsert->bindValue(9, LabelJson::encode(resolution.proposedRunbooks));
     if (!upsert->exec())
         return fail(u"cannot record a resolution: "_s + describe(upsert->lastError()), error);
     return true;
@@ -1666,6 +1668,7 @@ std::optional<Resolution> Store::resolution(qint64 incidentId) const
     r.rootCause = q->value(6).toString();
     r.suggestionRight = boolOrNone(q->value(7));
     r.actionable = boolOrNone(q->value(8));
+    r.proposedRunbooks = LabelJson::decodeList(q->value(9).toString());
     q->finish();
     return r;
 }

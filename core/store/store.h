@@ -20,6 +20,7 @@
 #include "model/alert.h"
 #include "model/changeevent.h"
 #include "model/incident.h"
+#include "model/pastincident.h"
 #include "model/resolution.h"
 #include "model/runbookrun.h"
 #include "store/incidentrecord.h"
@@ -92,6 +93,18 @@ public:
     // user is always currentUser(); at defaults to now.
     bool recordResolution(const Resolution& resolution, QString* error);
     std::optional<Resolution> resolution(qint64 incidentId) const;
+
+    // Incidents as incident memory reads them (see PastIncident), newest first. The finder of similar incidents
+    // asks for the resolved ones only (bounded: the last few thousand are plenty and keep a refresh fast); the
+    // patterns ask for every incident that began in [from, to).
+    struct PastQuery
+    {
+        int limit = 5000;
+        bool resolvedOnly = true;  // newest resolve first; else newest first alert first
+        QDateTime from, to;        // on first_alert_at; invalid: unbounded
+        std::optional<qint64> id;  // just this incident
+    };
+    QVector<PastIncident> pastIncidents(const PastQuery& query) const;
 
     struct Action
     {

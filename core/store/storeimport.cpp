@@ -181,13 +181,13 @@ bool Store::importIncident(const IncidentRecord& record, qint64* id, bool* exist
             return fail(why, error);
     }
     for (const IncidentRecord::Action& a : record.actions) {
-        if (!w.run(u"INSERT INTO actions(incident_id, kind, note, at, user) VALUES(?, ?, ?, ?, ?)"_s,
+        if (!w.run(u"INSERT INTO actions(incident_id, kind, note, at, \"user\") VALUES(?, ?, ?, ?, ?)"_s,
                    {newId, a.kind, text(a.note), a.at.isValid() ? a.at.toMSecsSinceEpoch() : now, userOr(a.user)},
                    u"action"_s, &why))
             return fail(why, error);
     }
     if (const auto& r = record.resolution) {
-        if (!w.run(u"INSERT INTO resolutions(incident_id, at, user, fixed_by_runbook, fixed_by_step, fixed_by_text, "
+        if (!w.run(u"INSERT INTO resolutions(incident_id, at, \"user\", fixed_by_runbook, fixed_by_step, fixed_by_text, "
                    "root_cause, suggestion_right, actionable) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
                    {newId, r->at.isValid() ? r->at.toMSecsSinceEpoch() : now, userOr(r->user), text(r->fixedByRunbook),
                     text(r->fixedByStep), text(r->fixedByText), text(r->rootCause), boolOrNull(r->suggestionRight),
@@ -197,7 +197,7 @@ bool Store::importIncident(const IncidentRecord& record, qint64* id, bool* exist
     }
     for (const RunbookRun& run : record.runbookRuns) {
         if (!w.run(
-                u"INSERT INTO runbook_runs(at, user, incident_id, runbook_id, step, kind, argv, approval, "
+                u"INSERT INTO runbook_runs(at, \"user\", incident_id, runbook_id, step, kind, argv, approval, "
                 "approved_at, exit_code, outcome, duration_ms, output_digest, verify_result, rolled_back, "
                 "rollback_exit_code, log_file, error) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
                 {run.at.isValid() ? run.at.toMSecsSinceEpoch() : now, userOr(run.user), newId, text(run.runbookId),

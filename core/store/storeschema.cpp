@@ -161,6 +161,12 @@ const QVector<QStringList>& migrations()
             ))sql"_s,
             u"CREATE INDEX incidents_by_first_alert ON incidents(first_alert_at)"_s,
         },
+        // v5: incident memory. Which runbooks were proposed when an incident was resolved (those not run were
+        // ignored: similar incidents later say so), and the resolved history read newest first.
+        {
+            u"ALTER TABLE resolutions ADD COLUMN proposed_runbooks TEXT NOT NULL DEFAULT '[]'"_s,
+            u"CREATE INDEX incidents_by_resolved ON incidents(resolved_at)"_s,
+        },
     };
     return steps;
 }
