@@ -182,7 +182,6 @@ private:
     QAction* m_darkAction = nullptr;
     QAction* m_settingsAction = nullptr;
     QPointer<SettingsDialog> m_settingsDialog;
-    RunbookLibrary* m_library = nullptr;
     LlmTriageClient* m_triageClient = nullptr;
     QHash<QString, quint64> m_triageAsked;       // incident key → the request asked for it
     QHash<QString, TriageResult> m_triageAnswers; // incident key → the model's answer, or why there is none
