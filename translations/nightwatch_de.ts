@@ -212,6 +212,17 @@
     </message>
 </context>
 <context>
+    <name>IncidentExporter</name>
+    <message>
+        <source>No stored incident is selected.</source>
+        <translation>Kein gespeicherter Vorfall ausgewählt.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>Kann %1 nicht schreiben: %2</translation>
+    </message>
+</context>
+<context>
     <name>IncidentListDelegate</name>
     <message>
         <source>root cause unknown</source>
@@ -614,6 +625,82 @@ Eingehende Alarme werden hier gruppiert.</translation>
         <source>Note:</source>
         <translation>Notiz:</translation>
     </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Settings (Ctrl+,)</source>
+        <translation>Einstellungen (Strg+,)</translation>
+    </message>
+    <message>
+        <source>On-call health report…</source>
+        <translation>On-Call-Bericht…</translation>
+    </message>
+    <message>
+        <source>Export postmortem of the incident…</source>
+        <translation>Postmortem des Vorfalls exportieren…</translation>
+    </message>
+    <message>
+        <source>Export the incident as a bundle…</source>
+        <translation>Vorfall als Bundle exportieren…</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Einstellungen…</translation>
+    </message>
+    <message>
+        <source>Sources, graph, runbooks, Prometheus, notifications, LLM triage (Ctrl+,)</source>
+        <translation>Quellen, Graph, Runbooks, Prometheus, Benachrichtigungen, LLM-Triage (Strg+,)</translation>
+    </message>
+    <message>
+        <source>Settings saved. Sources, files and Prometheus take effect at the next start.</source>
+        <translation>Einstellungen gespeichert. Quellen, Dateien und Prometheus wirken ab dem nächsten Start.</translation>
+    </message>
+    <message>
+        <source>Settings saved.</source>
+        <translation>Einstellungen gespeichert.</translation>
+    </message>
+    <message>
+        <source>Asking %1 for an advisory triage…</source>
+        <translation>Frage %1 nach einer beratenden Triage…</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>Export fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>No database: the report reads the incident history</source>
+        <translation>Keine Datenbank: Der Bericht liest die Vorfallhistorie</translation>
+    </message>
+    <message>
+        <source>Select a stored incident to export its postmortem</source>
+        <translation>Einen gespeicherten Vorfall auswählen, um sein Postmortem zu exportieren</translation>
+    </message>
+    <message>
+        <source>Export postmortem</source>
+        <translation>Postmortem exportieren</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md);;HTML (*.html)</source>
+        <translation>Markdown (*.md);;HTML (*.html)</translation>
+    </message>
+    <message>
+        <source>Select a stored incident to export it</source>
+        <translation>Einen gespeicherten Vorfall zum Exportieren auswählen</translation>
+    </message>
+    <message>
+        <source>Export incident bundle</source>
+        <translation>Vorfall-Bundle exportieren</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
 </context>
 <context>
     <name>MetricChartsView</name>
@@ -664,6 +751,180 @@ Eingehende Alarme werden hier gruppiert.</translation>
     <message>
         <source>never</source>
         <translation>nie</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <source>On-call health report</source>
+        <translation>On-Call-Bericht</translation>
+    </message>
+    <message>
+        <source>First day of the period</source>
+        <translation>Erster Tag des Zeitraums</translation>
+    </message>
+    <message>
+        <source>Day after the period</source>
+        <translation>Tag nach dem Zeitraum</translation>
+    </message>
+    <message>
+        <source>&amp;Compute</source>
+        <translation>&amp;Berechnen</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>to (exclusive)</source>
+        <translation>bis (ausschließlich)</translation>
+    </message>
+    <message>
+        <source>Pages</source>
+        <translation>Alarmierungen</translation>
+    </message>
+    <message>
+        <source>Notifications / incident</source>
+        <translation>Benachrichtigungen / Vorfall</translation>
+    </message>
+    <message>
+        <source>MTTA (median)</source>
+        <translation>MTTA (Median)</translation>
+    </message>
+    <message>
+        <source>MTTR (median)</source>
+        <translation>MTTR (Median)</translation>
+    </message>
+    <message>
+        <source>Auto-resolved</source>
+        <translation>Von selbst behoben</translation>
+    </message>
+    <message>
+        <source>Night pages</source>
+        <translation>Nachtalarmierungen</translation>
+    </message>
+    <message>
+        <source>Pages per week</source>
+        <translation>Alarmierungen pro Woche</translation>
+    </message>
+    <message>
+        <source>Median MTTA and MTTR per week (minutes)</source>
+        <translation>Median von MTTA und MTTR pro Woche (Minuten)</translation>
+    </message>
+    <message>
+        <source>Noisy alert</source>
+        <translation>Störalarm</translation>
+    </message>
+    <message>
+        <source>Noisy pages</source>
+        <translation>Unnötige Alarmierungen</translation>
+    </message>
+    <message>
+        <source>Owners</source>
+        <translation>Teams</translation>
+    </message>
+    <message>
+        <source>Recurring root cause</source>
+        <translation>Wiederkehrende Ursache</translation>
+    </message>
+    <message>
+        <source>Incidents</source>
+        <translation>Vorfälle</translation>
+    </message>
+    <message>
+        <source>Top noisy alerts</source>
+        <translation>Häufigste Störalarme</translation>
+    </message>
+    <message>
+        <source>Top recurring root causes</source>
+        <translation>Häufigste wiederkehrende Ursachen</translation>
+    </message>
+    <message>
+        <source>Export &amp;Markdown…</source>
+        <translation>Als &amp;Markdown exportieren…</translation>
+    </message>
+    <message>
+        <source>Export &amp;HTML…</source>
+        <translation>Als &amp;HTML exportieren…</translation>
+    </message>
+    <message>
+        <source>Export &amp;PDF…</source>
+        <translation>Als &amp;PDF exportieren…</translation>
+    </message>
+    <message>
+        <source>The end date must be after the start date.</source>
+        <translation>Das Enddatum muss nach dem Startdatum liegen.</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>Berechne…</translation>
+    </message>
+    <message>
+        <source>Cannot compute the report: %1</source>
+        <translation>Bericht kann nicht berechnet werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n incident(s), %1 notifications, %2</source>
+        <translation>
+            <numerusform>%n Vorfall, %1 Benachrichtigungen, %2</numerusform>
+            <numerusform>%n Vorfälle, %1 Benachrichtigungen, %2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Tag</translation>
+    </message>
+    <message>
+        <source>Night</source>
+        <translation>Nacht</translation>
+    </message>
+    <message>
+        <source>MTTA</source>
+        <translation>MTTA</translation>
+    </message>
+    <message>
+        <source>MTTR</source>
+        <translation>MTTR</translation>
+    </message>
+    <message>
+        <source>(no team label)</source>
+        <translation>(kein team-Label)</translation>
+    </message>
+    <message>
+        <source>There is no report to export yet.</source>
+        <translation>Es gibt noch keinen Bericht zum Exportieren.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>Kann %1 nicht schreiben: %2</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>HTML (*.html)</source>
+        <translation>HTML (*.html)</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Export the report</source>
+        <translation>Bericht exportieren</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Export fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
     </message>
 </context>
 <context>
@@ -1075,10 +1336,6 @@ Eingehende Alarme werden hier gruppiert.</translation>
         <translation>Den eingebauten Black-Friday-Alarmsturm auf dem Demo-Graphen abspielen (frische Demo-Datenbank).</translation>
     </message>
     <message>
-        <source>SQLite database file (default: nightwatch.sqlite in the user&apos;s data directory).</source>
-        <translation>SQLite-Datenbankdatei (Standard: nightwatch.sqlite im Datenverzeichnis des Benutzers).</translation>
-    </message>
-    <message>
         <source>file</source>
         <translation>Datei</translation>
     </message>
@@ -1133,6 +1390,306 @@ Eingehende Alarme werden hier gruppiert.</translation>
     <message>
         <source>--listen: expected host:port such as 127.0.0.1:9797, got &apos;%1&apos;</source>
         <translation>--listen: host:port wie 127.0.0.1:9797 erwartet, nicht &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>SQLite database file (default: nightwatch.sqlite in the user&apos;s data directory), or a shared team store: postgresql://user[:password]@host[:port]/database.</source>
+        <translation>SQLite-Datenbankdatei (Standard: nightwatch.sqlite im Datenverzeichnis des Benutzers) oder ein gemeinsamer Team-Speicher: postgresql://user[:password]@host[:port]/database.</translation>
+    </message>
+    <message>
+        <source>file|url</source>
+        <translation>Datei|URL</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Takes effect at the next start of the console.</source>
+        <translation>Wirkt ab dem nächsten Start der Konsole.</translation>
+    </message>
+    <message>
+        <source>Nightwatch settings</source>
+        <translation>Nightwatch-Einstellungen</translation>
+    </message>
+    <message>
+        <source>&amp;Sources</source>
+        <translation>&amp;Quellen</translation>
+    </message>
+    <message>
+        <source>&amp;Graph &amp;&amp; runbooks</source>
+        <translation>&amp;Graph &amp;&amp; Runbooks</translation>
+    </message>
+    <message>
+        <source>&amp;Prometheus</source>
+        <translation>&amp;Prometheus</translation>
+    </message>
+    <message>
+        <source>&amp;Notifications</source>
+        <translation>Be&amp;nachrichtigungen</translation>
+    </message>
+    <message>
+        <source>&amp;LLM triage</source>
+        <translation>&amp;LLM-Triage</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Browse for %1</source>
+        <translation>Durchsuchen: %1</translation>
+    </message>
+    <message>
+        <source>Choose a folder</source>
+        <translation>Ordner wählen</translation>
+    </message>
+    <message>
+        <source>Choose a file</source>
+        <translation>Datei wählen</translation>
+    </message>
+    <message>
+        <source>http://127.0.0.1:9093
+http://alertmanager-2:9093</source>
+        <translation>http://127.0.0.1:9093
+http://alertmanager-2:9093</translation>
+    </message>
+    <message>
+        <source>&amp;Alertmanager URLs</source>
+        <translation>&amp;Alertmanager-URLs</translation>
+    </message>
+    <message>
+        <source>One per line; an HA pair is merged. The console polls GET /api/v2/alerts.</source>
+        <translation>Eine pro Zeile; ein HA-Paar wird zusammengeführt. Die Konsole fragt GET /api/v2/alerts ab.</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>&amp;Poll interval</source>
+        <translation>Abfrage&amp;intervall</translation>
+    </message>
+    <message>
+        <source>&amp;Receive Alertmanager webhooks</source>
+        <translation>Alertmanager-Webhooks &amp;empfangen</translation>
+    </message>
+    <message>
+        <source>&amp;Listen on</source>
+        <translation>&amp;Webhook-Adresse</translation>
+    </message>
+    <message>
+        <source>The bearer token comes from NIGHTWATCH_WEBHOOK_TOKEN.</source>
+        <translation>Das Bearer-Token kommt aus NIGHTWATCH_WEBHOOK_TOKEN.</translation>
+    </message>
+    <message>
+        <source>none: group by time and labels only</source>
+        <translation>keiner: nur nach Zeit und Labels gruppieren</translation>
+    </message>
+    <message>
+        <source>&amp;Dependency graph</source>
+        <translation>&amp;Abhängigkeitsgraph</translation>
+    </message>
+    <message>
+        <source>JSON {&quot;nodes&quot;:[{&quot;id&quot;}],&quot;edges&quot;:[{&quot;from&quot;,&quot;to&quot;}]}; from calls to.</source>
+        <translation>JSON {&quot;nodes&quot;:[{&quot;id&quot;}],&quot;edges&quot;:[{&quot;from&quot;,&quot;to&quot;}]}; from ruft to auf.</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>&amp;Inhibit rules</source>
+        <translation>&amp;Unterdrückungsregeln</translation>
+    </message>
+    <message>
+        <source>An Alertmanager configuration whose inhibit_rules apply.</source>
+        <translation>Eine Alertmanager-Konfiguration, deren inhibit_rules gelten.</translation>
+    </message>
+    <message>
+        <source>built-in examples only</source>
+        <translation>nur eingebaute Beispiele</translation>
+    </message>
+    <message>
+        <source>&amp;Runbook folder</source>
+        <translation>&amp;Runbook-Ordner</translation>
+    </message>
+    <message>
+        <source>Runbook YAML files, proposed beside the built-in examples.</source>
+        <translation>Runbook-YAML-Dateien, vorgeschlagen neben den eingebauten Beispielen.</translation>
+    </message>
+    <message>
+        <source>&amp;Prometheus URLs</source>
+        <translation>&amp;Prometheus-URLs</translation>
+    </message>
+    <message>
+        <source>One per line. Their series appear beside the graph and count as diagnosis evidence.</source>
+        <translation>Eine pro Zeile. Ihre Zeitreihen erscheinen neben dem Graphen und zählen als Belege für die Diagnose.</translation>
+    </message>
+    <message>
+        <source>&amp;Tray icon and desktop notifications (takes effect at the next start)</source>
+        <translation>&amp;Tray-Symbol und Desktop-Benachrichtigungen (wirkt ab dem nächsten Start)</translation>
+    </message>
+    <message>
+        <source>&amp;Do not disturb: only critical incidents notify</source>
+        <translation>Nicht &amp;stören: nur kritische Vorfälle benachrichtigen</translation>
+    </message>
+    <message>
+        <source>c&amp;ritical</source>
+        <translation>k&amp;ritisch</translation>
+    </message>
+    <message>
+        <source>&amp;error</source>
+        <translation>F&amp;ehler</translation>
+    </message>
+    <message>
+        <source>&amp;warning</source>
+        <translation>&amp;Warnung</translation>
+    </message>
+    <message>
+        <source>&amp;info</source>
+        <translation>&amp;Info</translation>
+    </message>
+    <message>
+        <source>Beep for</source>
+        <translation>Signalton bei</translation>
+    </message>
+    <message>
+        <source>The system bell, once per snapshot that brings a new incident of a ticked severity.</source>
+        <translation>Die Systemglocke, einmal pro Stand, der einen neuen Vorfall eines angehakten Schweregrads bringt.</translation>
+    </message>
+    <message>
+        <source>S&amp;lack webhook</source>
+        <translation>S&amp;lack-Webhook</translation>
+    </message>
+    <message>
+        <source>Slack &amp;follows do not disturb</source>
+        <translation>Slack &amp;folgt „Nicht stören“</translation>
+    </message>
+    <message>
+        <source>One message per new incident: root cause, confidence, counts, affected services.</source>
+        <translation>Eine Nachricht pro neuem Vorfall: Ursache, Konfidenz, Anzahlen, betroffene Dienste.</translation>
+    </message>
+    <message>
+        <source>NIGHTWATCH_SLACK_WEBHOOK_URL is set and overrides this URL.</source>
+        <translation>NIGHTWATCH_SLACK_WEBHOOK_URL ist gesetzt und hat Vorrang vor dieser URL.</translation>
+    </message>
+    <message>
+        <source>&amp;Ask a language model for an advisory triage</source>
+        <translation>Beratende Triage von einem Sprachmodell &amp;anfordern</translation>
+    </message>
+    <message>
+        <source>&amp;Endpoint</source>
+        <translation>&amp;Endpunkt</translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible; the console posts to {endpoint}/v1/chat/completions (llama.cpp server, Ollama, or a hosted API).</source>
+        <translation>OpenAI-kompatibel; die Konsole sendet an {endpoint}/v1/chat/completions (llama.cpp-Server, Ollama oder eine gehostete API).</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>&amp;Modell</translation>
+    </message>
+    <message>
+        <source>&amp;Timeout</source>
+        <translation>&amp;Timeout</translation>
+    </message>
+    <message>
+        <source>Send alert &amp;labels and annotations</source>
+        <translation>Alarm-&amp;Labels und Annotationen senden</translation>
+    </message>
+    <message>
+        <source>Without it only service names, counts, confidences and the evidence sentences are sent.</source>
+        <translation>Ohne diese Option werden nur Dienstnamen, Anzahlen, Konfidenzen und die Belegsätze gesendet.</translation>
+    </message>
+    <message>
+        <source>The API key is never stored here: NIGHTWATCH_LLM_API_KEY, else the keyring (secret-tool lookup service nightwatch llm &lt;endpoint host&gt;).</source>
+        <translation>Der API-Schlüssel wird nie hier gespeichert: NIGHTWATCH_LLM_API_KEY, sonst der Schlüsselbund (secret-tool lookup service nightwatch llm &lt;endpoint host&gt;).</translation>
+    </message>
+    <message>
+        <source>NIGHTWATCH_LLM_API_KEY is set.</source>
+        <translation>NIGHTWATCH_LLM_API_KEY ist gesetzt.</translation>
+    </message>
+    <message>
+        <source>secret-tool is available.</source>
+        <translation>secret-tool ist verfügbar.</translation>
+    </message>
+    <message>
+        <source>Neither is available: no key is sent.</source>
+        <translation>Keins von beiden ist verfügbar: Es wird kein Schlüssel gesendet.</translation>
+    </message>
+    <message>
+        <source>Advisory only: the deterministic triage shows at once and stays when the model is slow or wrong.</source>
+        <translation>Nur beratend: Die deterministische Triage erscheint sofort und bleibt, wenn das Modell langsam ist oder falsch liegt.</translation>
+    </message>
+    <message>
+        <source>Sources</source>
+        <translation>Quellen</translation>
+    </message>
+    <message>
+        <source>Graph &amp; runbooks</source>
+        <translation>Graph &amp; Runbooks</translation>
+    </message>
+    <message>
+        <source>Prometheus</source>
+        <translation>Prometheus</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>Benachrichtigungen</translation>
+    </message>
+    <message>
+        <source>LLM triage</source>
+        <translation>LLM-Triage</translation>
+    </message>
+    <message>
+        <source>a model name is required</source>
+        <translation>ein Modellname ist erforderlich</translation>
+    </message>
+    <message>
+        <source>(+%1 more)</source>
+        <translation>(+%1 weitere)</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsValidator</name>
+    <message>
+        <source>a URL is required</source>
+        <translation>eine URL ist erforderlich</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not an http(s) URL with a host</source>
+        <translation>&apos;%1&apos; ist keine http(s)-URL mit Host</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; does not exist</source>
+        <translation>&apos;%1&apos; existiert nicht</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a file</source>
+        <translation>&apos;%1&apos; ist keine Datei</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; cannot be read</source>
+        <translation>&apos;%1&apos; kann nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>not a dependency graph: %1</source>
+        <translation>kein Abhängigkeitsgraph: %1</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a folder</source>
+        <translation>&apos;%1&apos; ist kein Ordner</translation>
+    </message>
+    <message>
+        <source>expected host:port such as 127.0.0.1:9797, got &apos;%1&apos;</source>
+        <translation>host:port wie 127.0.0.1:9797 erwartet, nicht &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a port between 1 and 65535</source>
+        <translation>&apos;%1&apos; ist kein Port zwischen 1 und 65535</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not an IP address (or localhost)</source>
+        <translation>&apos;%1&apos; ist keine IP-Adresse (oder localhost)</translation>
     </message>
 </context>
 <context>
@@ -1295,6 +1852,45 @@ Eingehende Alarme werden hier gruppiert.</translation>
     <message>
         <source>root cause row</source>
         <translation>Zeile der Ursache</translation>
+    </message>
+</context>
+<context>
+    <name>TriageBox</name>
+    <message>
+        <source>Triage</source>
+        <translation>Triage</translation>
+    </message>
+    <message>
+        <source>TRIAGE</source>
+        <translation>TRIAGE</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>Jetzt</translation>
+    </message>
+    <message>
+        <source>Do not</source>
+        <translation>Vermeiden</translation>
+    </message>
+    <message>
+        <source>advisory (LLM: %1)</source>
+        <translation>beratend (LLM: %1)</translation>
+    </message>
+    <message>
+        <source>deterministic</source>
+        <translation>deterministisch</translation>
+    </message>
+    <message>
+        <source>Written by a language model from the diagnosis: check it before acting</source>
+        <translation>Von einem Sprachmodell aus der Diagnose geschrieben: vor dem Handeln prüfen</translation>
+    </message>
+    <message>
+        <source>Built from the diagnosis: top cause, confidence, evidence, proposed runbook</source>
+        <translation>Aus der Diagnose erstellt: wahrscheinlichste Ursache, Konfidenz, Belege, vorgeschlagenes Runbook</translation>
+    </message>
+    <message>
+        <source>LLM unavailable: %1</source>
+        <translation>LLM nicht verfügbar: %1</translation>
     </message>
 </context>
 <context>

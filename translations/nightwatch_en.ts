@@ -132,6 +132,16 @@
     </message>
 </context>
 <context>
+    <name>ReportDialog</name>
+    <message numerus="yes">
+        <source>%n incident(s), %1 notifications, %2</source>
+        <translation>
+            <numerusform>%n incident, %1 notifications, %2</numerusform>
+            <numerusform>%n incidents, %1 notifications, %2</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>RunbookPanel</name>
     <message numerus="yes">
         <source>Would run %n argument(s), as they are, without a shell:</source>
