@@ -32,6 +32,11 @@ public:
         // A shared cause is only plausible when at least this share of its blast radius (every service that
         // depends on it) is alerting: "both call the big database" alone does not make two faults one.
         double minPrecision = 0.4;
+        // A group splits when the services its best cause leaves unexplained number at least this many and
+        // share a plausible cause of their own: two concurrent faults, not one fault with a stray alert.
+        int minSplitServices = 2;
+        // A caller cannot have been hurt by a node whose own alert began this much later than the caller's.
+        qint64 causalSlackSeconds = 60;
     };
 
     // What one add() did, so the pipeline persists exactly that.
@@ -69,6 +74,22 @@ private:
     QVector<int> findGroups(int alertId) const;
     void addToGroup(int groupId, int alertId);
     int mergeGroups(int into, int from);
+    int bestCause(const std::vector<int>& cover, const std::vector<int>* restrictTo) const;
+    bool causedBy(const Group& g, int node, int cause) const;
+    QVector<int> unexplained(const Group& g, int cause) const;
+    bool wouldSplit(const QVector<int>& groups) const;
+    bool wouldSplitWith(int groupId, const QVector<int>& alerts) const;
+    struct Split
+    {
+        int first = -1;  // the group's best cause
+        int second = -1; // the cause of what it leaves unexplained
+        QSet<int> moving; // nodes that go with `second`; empty: no split
+    };
+    Split secondCause(const Group& g) const;
+    int bestFit(const QVector<int>& groups, int alertId) const;
+    void splitByCause(int groupId, Update* update, int depth = 0);
+    int newGroup(int foundingAlert);
+    void rebuildGroup(int groupId);
     void indexForInhibition(int alertId);
     void evaluateInhibition(int target, Update* update);
     void reevaluateTargetsOf(int source, Update* update);
@@ -86,6 +107,7 @@ private:
         int group = -1;
         int node = -1;       // dense graph index of its service, -1 when not in the graph
         qint64 onset = 0;    // seconds since epoch of firstStartsAt
+        bool wasKey = false; // founded a group once: its fingerprint is not reused as a new incident's key
     };
     QVector<TrackedAlert> m_alerts;
     QVector<AlertState> m_state;
