@@ -1,6 +1,7 @@
 #include "correlator.h"
 
 #include "graph/servicegraph.h"
+#include "callerhops.h"
 #include "graphreach.h"
 
 #include <algorithm>
@@ -277,11 +278,50 @@ bool Correlator::causedBy(const Group& g, int node, int cause) const
     return own == g.nodeOnset.cend() || g.nodeOnset.value(node) >= *own - m_options.causalSlackSeconds;
 }
 
+struct Correlator::Reach
+{
+    CallerHops hops;
+    qint64 onset = 0; // when the cause's trouble began (see reachOf)
+};
+
+Correlator::Reach Correlator::reachOf(const Group& g, int cause) const
+{
+    Reach r{CallerHops(*m_graph, cause)};
+    // The median onset of the cause and its direct callers: one early stray alert does not move it.
+    QVector<qint64> nearest;
+    qint64 any = std::numeric_limits<qint64>::max();
+    for (auto it = g.nodeOnset.cbegin(); it != g.nodeOnset.cend(); ++it) {
+        const int h = r.hops.hops(it.key());
+        if (h < 0 || !causedBy(g, it.key(), cause))
+            continue;
+        any = std::min(any, it.value());
+        if (h <= 1)
+            nearest << it.value();
+    }
+    if (nearest.isEmpty()) {
+        r.onset = any;
+    } else {
+        std::nth_element(nearest.begin(), nearest.begin() + nearest.size() / 2, nearest.end());
+        r.onset = nearest[nearest.size() / 2];
+    }
+    return r;
+}
+
+bool Correlator::inTime(const Group& g, int node, const Reach& r) const
+{
+    const int h = r.hops.hops(node);
+    if (h < 0 || !causedBy(g, node, r.hops.cause()))
+        return false;
+    return g.nodeOnset.value(node) <=
+           r.onset + m_options.propagationBaseSeconds + h * m_options.propagationPerHopSeconds;
+}
+
 QVector<int> Correlator::unexplained(const Group& g, int cause) const
 {
+    const Reach r = reachOf(g, cause);
     QVector<int> rest;
     for (auto it = g.alertsPerNode.cbegin(); it != g.alertsPerNode.cend(); ++it)
-        if (!causedBy(g, it.key(), cause))
+        if (!inTime(g, it.key(), r))
             rest << it.key();
     return rest;
 }
@@ -391,8 +431,9 @@ Correlator::Split Correlator::secondCause(const Group& g) const
         return split;
     int onlyFirst = 0, both = 0, single = int(g.alertsPerNode.size()) - int(rest.size());
     QSet<int> onlySecond;
+    const Reach firstReach = reachOf(g, first), secondReach = reachOf(g, c2);
     for (auto it = g.alertsPerNode.cbegin(); it != g.alertsPerNode.cend(); ++it) {
-        const bool a = causedBy(g, it.key(), first), b = causedBy(g, it.key(), c2);
+        const bool a = inTime(g, it.key(), firstReach), b = inTime(g, it.key(), secondReach);
         if (a && b)
             ++both;
         else if (a)
@@ -407,6 +448,13 @@ Correlator::Split Correlator::secondCause(const Group& g) const
     split.first = first;
     split.second = c2;
     split.moving = onlySecond;
+    // Services both could have caused go with the more specific cause (the larger share of its blast radius
+    // alerting): a hub that many services call explains them only incidentally.
+    const auto precision = [&](int c) { return double(g.cover[c]) / m_reach->blastRadius(c); };
+    if (precision(c2) > precision(first))
+        for (auto it = g.alertsPerNode.cbegin(); it != g.alertsPerNode.cend(); ++it)
+            if (inTime(g, it.key(), firstReach) && inTime(g, it.key(), secondReach))
+                split.moving.insert(it.key());
     if (qEnvironmentVariableIsSet("NW_DEBUG_SPLIT")) {
         auto name = [&](int v) { return m_graph->nodes()[v].id; };
         QStringList r, m;

@@ -37,6 +37,10 @@ public:
         int minSplitServices = 2;
         // A caller cannot have been hurt by a node whose own alert began this much later than the caller's.
         qint64 causalSlackSeconds = 60;
+        // How late a caller h hops from a cause may start alerting and still be its symptom: base + h * perHop
+        // after the cause's onset. Later alerts under the same cause are a second fault (or noise).
+        qint64 propagationBaseSeconds = 90;
+        qint64 propagationPerHopSeconds = 90;
     };
 
     // What one add() did, so the pipeline persists exactly that.
@@ -76,6 +80,9 @@ private:
     int mergeGroups(int into, int from);
     int bestCause(const std::vector<int>& cover, const std::vector<int>* restrictTo) const;
     bool causedBy(const Group& g, int node, int cause) const;
+    struct Reach; // one cause's hop distances and onset within a group
+    Reach reachOf(const Group& g, int cause) const;
+    bool inTime(const Group& g, int node, const Reach& r) const;
     QVector<int> unexplained(const Group& g, int cause) const;
     bool wouldSplit(const QVector<int>& groups) const;
     bool wouldSplitWith(int groupId, const QVector<int>& alerts) const;
