@@ -449,20 +449,19 @@ Correlator::Split Correlator::secondCause(const Group& g) const
     split.second = c2;
     split.moving = onlySecond;
     // Services both could have caused go with the more specific cause (the larger share of its blast radius
-    // alerting): a hub that many services call explains them only incidentally.
+    // alerting): a hub that many services call explains them only incidentally. Otherwise a caller that began
+    // alerting only after the second cause's own alert, and sits nearer to it, is the second cause's symptom.
     const auto precision = [&](int c) { return double(g.cover[c]) / m_reach->blastRadius(c); };
-    if (precision(c2) > precision(first))
-        for (auto it = g.alertsPerNode.cbegin(); it != g.alertsPerNode.cend(); ++it)
-            if (inTime(g, it.key(), firstReach) && inTime(g, it.key(), secondReach))
-                split.moving.insert(it.key());
-    if (qEnvironmentVariableIsSet("NW_DEBUG_SPLIT")) {
-        auto name = [&](int v) { return m_graph->nodes()[v].id; };
-        QStringList r, m;
-        for (int v : rest) r << name(v);
-        for (int v : onlySecond) m << name(v);
-        qWarning("split c1=%s first=%s c2=%s rest=%s moving=%s services=%d onlyFirst=%d both=%d", qPrintable(name(c1)),
-                 qPrintable(name(first)), qPrintable(name(c2)), qPrintable(r.join(u',')), qPrintable(m.join(u',')),
-                 int(g.alertsPerNode.size()), onlyFirst, both);
+    const bool secondMoreSpecific = precision(c2) > precision(first);
+    const auto secondOwn = g.nodeOnset.constFind(c2);
+    for (auto it = g.alertsPerNode.cbegin(); it != g.alertsPerNode.cend(); ++it) {
+        const int v = it.key();
+        if (!inTime(g, v, firstReach) || !inTime(g, v, secondReach))
+            continue;
+        const bool afterSecond = secondOwn != g.nodeOnset.cend() && g.nodeOnset.value(v) >= *secondOwn &&
+                                 secondReach.hops.hops(v) <= firstReach.hops.hops(v);
+        if (secondMoreSpecific || afterSecond)
+            split.moving.insert(v);
     }
     return split;
 }
