@@ -383,6 +383,10 @@ int Correlator::bestFit(const QVector<int>& groups, int alertId) const
         const auto own = g.nodeOnset.constFind(cause);
         if (own != g.nodeOnset.cend() && st.onset < *own - m_options.causalSlackSeconds)
             continue;
+        const Reach r = reachOf(g, cause);
+        if (st.onset > r.onset + m_options.propagationBaseSeconds +
+                           r.hops.hops(st.node) * m_options.propagationPerHopSeconds)
+            continue; // too late to be a symptom of this group's cause
         const double value = double(g.cover[cause]) / std::max(1, g.services);
         if (value > bestValue) {
             bestValue = value;
