@@ -19,6 +19,7 @@ constexpr qint64 kChangeLookaheadSecs = 2 * 60;
 constexpr int kGraphCandidates = 25;
 constexpr int kResidualSlots = 3; // runners-up that may be chosen to explain what the leaders leave
 constexpr int kMinResidualServices = 2;
+constexpr double kMinResidualPrecision = 0.4;
 constexpr qint64 kCausalSlackSecs = 60; // fewer unexplained services look like noise, not a second fault
 // The correlator's default propagation budget (Correlator::Options), for the same reason.
 constexpr qint64 kPropagationBaseSecs = 90;
@@ -255,6 +256,12 @@ void Diagnoser::promoteResidualRoots(const Incident& incident, QVector<Scored>& 
             return;
         const QVector<Scored> sub = score(rest);
         if (sub.isEmpty())
+            return;
+        // Scattered leftovers (noise) have no believable common cause: a second root must explain several of
+        // them and be specific (the correlator's minPrecision), or the true runner-up keeps its place.
+        const Features& f = sub.front().features;
+        const double explainedRest = f[Explains] * double(restServices.size());
+        if (explainedRest + 1e-9 < kMinResidualServices || f[Precision] < kMinResidualPrecision)
             return;
         const QString best = sub.front().candidate.service;
         int at = -1;
