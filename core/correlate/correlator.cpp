@@ -280,18 +280,30 @@ bool Correlator::causedBy(const Group& g, int node, int cause) const
 
 struct Correlator::Reach
 {
-    CallerHops hops;
+    std::shared_ptr<const CallerHops> hops; // shared: the cache may drop it while this is in use
     qint64 onset = 0; // when the cause's trouble began (see reachOf)
 };
 
+std::shared_ptr<const CallerHops> Correlator::hopsFrom(int cause) const
+{
+    // The graph does not change: a cause's hop distances are computed once while it stays in use.
+    constexpr int kCachedCauses = 256;
+    auto it = m_hopsCache.constFind(cause);
+    if (it != m_hopsCache.cend())
+        return *it;
+    if (m_hopsCache.size() >= kCachedCauses)
+        m_hopsCache.clear();
+    return *m_hopsCache.insert(cause, std::make_shared<const CallerHops>(*m_graph, cause));
+}
+
 Correlator::Reach Correlator::reachOf(const Group& g, int cause) const
 {
-    Reach r{CallerHops(*m_graph, cause)};
+    Reach r{hopsFrom(cause)};
     // The median onset of the cause and its direct callers: one early stray alert does not move it.
     QVector<qint64> nearest;
     qint64 any = std::numeric_limits<qint64>::max();
     for (auto it = g.nodeOnset.cbegin(); it != g.nodeOnset.cend(); ++it) {
-        const int h = r.hops.hops(it.key());
+        const int h = r.hops->hops(it.key());
         if (h < 0 || !causedBy(g, it.key(), cause))
             continue;
         any = std::min(any, it.value());
@@ -309,8 +321,8 @@ Correlator::Reach Correlator::reachOf(const Group& g, int cause) const
 
 bool Correlator::inTime(const Group& g, int node, const Reach& r) const
 {
-    const int h = r.hops.hops(node);
-    if (h < 0 || !causedBy(g, node, r.hops.cause()))
+    const int h = r.hops->hops(node);
+    if (h < 0 || !causedBy(g, node, r.hops->cause()))
         return false;
     return g.nodeOnset.value(node) <=
            r.onset + m_options.propagationBaseSeconds + h * m_options.propagationPerHopSeconds;
@@ -385,7 +397,7 @@ int Correlator::bestFit(const QVector<int>& groups, int alertId) const
             continue;
         const Reach r = reachOf(g, cause);
         if (st.onset > r.onset + m_options.propagationBaseSeconds +
-                           r.hops.hops(st.node) * m_options.propagationPerHopSeconds)
+                           r.hops->hops(st.node) * m_options.propagationPerHopSeconds)
             continue; // too late to be a symptom of this group's cause
         const double value = double(g.cover[cause]) / std::max(1, g.services);
         if (value > bestValue) {
@@ -463,7 +475,7 @@ Correlator::Split Correlator::secondCause(const Group& g) const
         if (!inTime(g, v, firstReach) || !inTime(g, v, secondReach))
             continue;
         const bool afterSecond = secondOwn != g.nodeOnset.cend() && g.nodeOnset.value(v) >= *secondOwn &&
-                                 secondReach.hops.hops(v) <= firstReach.hops.hops(v);
+                                 secondReach.hops->hops(v) <= firstReach.hops->hops(v);
         if (secondMoreSpecific || afterSecond)
             split.moving.insert(v);
     }

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 
+class CallerHops;
 class GraphReach;
 class ServiceGraph;
 
@@ -82,6 +83,7 @@ private:
     bool causedBy(const Group& g, int node, int cause) const;
     struct Reach; // one cause's hop distances and onset within a group
     Reach reachOf(const Group& g, int cause) const;
+    std::shared_ptr<const CallerHops> hopsFrom(int cause) const;
     bool inTime(const Group& g, int node, const Reach& r) const;
     QVector<int> unexplained(const Group& g, int cause) const;
     bool wouldSplit(const QVector<int>& groups) const;
@@ -126,4 +128,5 @@ private:
     std::vector<std::vector<int>> m_sources; // per inhibit rule: alerts matching its source side
     std::vector<std::vector<int>> m_targets; // per inhibit rule: alerts matching its target side
     qint64 m_notifications = 0;
+    mutable QHash<int, std::shared_ptr<const CallerHops>> m_hopsCache; // cause -> hop distances (see hopsFrom)
 };
