@@ -251,7 +251,7 @@ int Correlator::placeAlert(int alertId, Update* update)
 int Correlator::bestCause(const std::vector<int>& count, const std::vector<int>* alerting) const
 {
     // Most services explained, then the most specific node (highest share of its blast radius alerting).
-    // With `alerting` given, only causes believable on their own qualify (see Options::minPrecision).
+    // With `alerting` given, only causes believable as a second fault qualify (see Options::splitPrecision).
     int best = -1;
     double bestValue = 0.0;
     const int n = int(count.size());
@@ -259,7 +259,7 @@ int Correlator::bestCause(const std::vector<int>& count, const std::vector<int>*
         if (count[c] <= 0)
             continue;
         const double precision = double(alerting ? (*alerting)[c] : count[c]) / m_reach->blastRadius(c);
-        if (alerting && (count[c] < m_options.minSplitServices || precision < m_options.minPrecision))
+        if (alerting && (count[c] < m_options.minSplitServices || precision < m_options.splitPrecision))
             continue;
         const double value = count[c] + precision;
         if (value > bestValue) {

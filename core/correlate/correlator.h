@@ -36,6 +36,8 @@ public:
         // A group splits when the services its best cause leaves unexplained number at least this many and
         // share a plausible cause of their own: two concurrent faults, not one fault with a stray alert.
         int minSplitServices = 2;
+        // ...and when that second cause is specific: at least this share of its blast radius is alerting.
+        double splitPrecision = 0.6;
         // A caller cannot have been hurt by a node whose own alert began this much later than the caller's.
         qint64 causalSlackSeconds = 60;
         // How late a caller h hops from a cause may start alerting and still be its symptom: base + h * perHop
