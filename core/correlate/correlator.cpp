@@ -222,7 +222,8 @@ int Correlator::newGroup(int foundingAlert)
 int Correlator::placeAlert(int alertId, Update* update)
 {
     QVector<int> groups = findGroups(alertId);
-    // Alerts that link groups whose union two causes would explain better than one join only the oldest.
+    // An alert that links groups whose union two causes would explain better than one does not merge them:
+    // it joins the group whose own cause explains it in time.
     if (groups.size() > 1 && wouldSplit(groups))
         groups = {bestFit(groups, alertId)};
     int gid;
@@ -501,14 +502,17 @@ void Correlator::splitByCause(int groupId, Update* update, int depth)
         (m_state[id].node >= 0 && moving.contains(m_state[id].node) ? move : keep) << id;
     if (keep.isEmpty() || move.isEmpty())
         return;
+    int movingCause = split.second;
     const int keyAlert = m_byFingerprint.value(g.key, -1);
-    if (move.contains(keyAlert))
+    if (move.contains(keyAlert)) {
         std::swap(keep, move); // the part holding the founding alert stays the same incident
+        movingCause = split.first;
+    }
     g.alerts = keep;
     rebuildGroup(groupId);
     touched(groupId, update);
 
-    // The second fault may already have an incident of its own (its first alerts found no link): join it.
+    // The part that leaves may already have an incident of its own (its first alerts found no link): join it.
     qint64 from = std::numeric_limits<qint64>::max(), to = std::numeric_limits<qint64>::min();
     for (int id : std::as_const(move)) {
         from = std::min(from, m_state[id].onset);
@@ -520,7 +524,7 @@ void Correlator::splitByCause(int groupId, Update* update, int depth)
         if (gid == groupId || h.services == 0 || to < h.firstOnset - m_options.windowSeconds ||
             from > h.lastOnset + m_options.windowSeconds)
             continue;
-        if (h.cover[split.second] < m_options.joinShare * h.services ||
+        if (h.cover[movingCause] < m_options.joinShare * h.services ||
             (other >= 0 && h.services <= m_groups[other]->services))
             continue;
         // Only where they stay together: otherwise the two would pass alerts back and forth.

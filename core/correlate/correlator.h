@@ -81,7 +81,7 @@ private:
     QVector<int> findGroups(int alertId) const;
     void addToGroup(int groupId, int alertId);
     int mergeGroups(int into, int from);
-    int bestCause(const std::vector<int>& cover, const std::vector<int>* restrictTo) const;
+    int bestCause(const std::vector<int>& count, const std::vector<int>* alerting) const;
     bool causedBy(const Group& g, int node, int cause) const;
     struct Reach; // one cause's hop distances and onset within a group
     Reach reachOf(const Group& g, int cause) const;
@@ -92,8 +92,8 @@ private:
     bool wouldSplitWith(int groupId, const QVector<int>& alerts) const;
     struct Split
     {
-        int first = -1;  // the group's best cause
-        int second = -1; // the cause of what it leaves unexplained
+        int first = -1;   // the cause of what stays
+        int second = -1;  // the cause of what leaves
         QSet<int> moving; // nodes that go with `second`; empty: no split
     };
     Split secondCause(const Group& g) const;
