@@ -36,6 +36,41 @@ std::shared_ptr<const ServiceGraph> graph()
     return g;
 }
 
+using Edges = QVector<QPair<QString, QString>>; // caller -> callee
+
+std::shared_ptr<const ServiceGraph> graphOf(const Edges& edges)
+{
+    auto g = std::make_shared<ServiceGraph>();
+    for (const auto& [from, to] : edges)
+        g->addEdge(from, to);
+    return g;
+}
+
+// db <- s1,s2,s3,s4 ; cache <- s4,s5,s6,s7 ; z alone. s4 calls both.
+const Edges kSharedCaller{{u"s1"_s, u"db"_s},    {u"s2"_s, u"db"_s},    {u"s3"_s, u"db"_s},
+                          {u"s4"_s, u"db"_s},    {u"s4"_s, u"cache"_s}, {u"s5"_s, u"cache"_s},
+                          {u"s6"_s, u"cache"_s}, {u"s7"_s, u"cache"_s}, {u"z"_s, u"z-store"_s}};
+// db <- a1,a2,a3 ; a3 <- f1,f2 ; a2 <- c
+const Edges kNested{{u"a1"_s, u"db"_s}, {u"a2"_s, u"db"_s}, {u"a3"_s, u"db"_s},
+                    {u"f1"_s, u"a3"_s}, {u"f2"_s, u"a3"_s}, {u"c"_s, u"a2"_s}};
+// db <- a1,a2 ; a1 <- c1 <- d1 <- e1
+const Edges kChain{{u"a1"_s, u"db"_s}, {u"a2"_s, u"db"_s}, {u"c1"_s, u"a1"_s}, {u"d1"_s, u"c1"_s}, {u"e1"_s, u"d1"_s}};
+
+QStringList groupsOf(const Correlator& correlator)
+{
+    QStringList got;
+    for (const Incident& inc : correlator.incidents()) {
+        QStringList services;
+        for (const TrackedAlert& t : inc.alerts)
+            services << t.service();
+        services.removeDuplicates();
+        services.sort();
+        got << services.join(u',');
+    }
+    got.sort();
+    return got;
+}
+
 QStringList services(const Incident& inc)
 {
     QStringList out;
@@ -56,6 +91,9 @@ private Q_SLOTS:
     void flappingStaysOneAlert();
     void incrementalMerge();
     void keysAndUpdates();
+    void concurrentFaults_data();
+    void concurrentFaults();
+    void splitKeepsKeysAndStaysSplit();
 };
 
 void TestCorrelator::grouping_data()
@@ -167,6 +205,86 @@ void TestCorrelator::keysAndUpdates()
     QCOMPARE(inc.firstAlertAt, kT0);
     QCOMPARE(inc.severity, u"warning"_s);
     QVERIFY(inc.rootCauses.isEmpty());
+}
+
+void TestCorrelator::concurrentFaults_data()
+{
+    QTest::addColumn<Edges>("edges");
+    QTest::addColumn<QVector<Alert>>("alerts");
+    QTest::addColumn<QStringList>("groups"); // each: sorted services joined by ','
+
+    // s4 (a caller of both) lets the cache fault's first alert join the database's incident; once the cache
+    // side has callers of its own, the two causes explain the group far better than one.
+    QTest::addRow("two faults sharing a caller become two incidents")
+        << kSharedCaller << QVector<Alert>{alert(u"s1"_s, u"Err"_s, 0),   alert(u"s4"_s, u"Err"_s, 10), alert(u"s5"_s, u"Err"_s, 20),
+                          alert(u"s6"_s, u"Err"_s, 30),  alert(u"s2"_s, u"Err"_s, 35), alert(u"s3"_s, u"Err"_s, 40),
+                          alert(u"s7"_s, u"Err"_s, 45)}
+        << QStringList{u"s1,s2,s3,s4"_s, u"s5,s6,s7"_s};
+    // a3 is a caller of the database and the root of a second fault five minutes in: its callers start far
+    // later than anything two hops from the database could, while the database's own storm is still going.
+    QTest::addRow("second fault under the first root's callers")
+        << kNested
+        << QVector<Alert>{alert(u"a2"_s, u"Err"_s, 0),    alert(u"c"_s, u"Err"_s, 15),   alert(u"a1"_s, u"Err"_s, 25),
+                          alert(u"f1"_s, u"Err"_s, 130),  alert(u"a1"_s, u"Lat"_s, 250), alert(u"a3"_s, u"Crash"_s, 300),
+                          alert(u"f2"_s, u"Err"_s, 320)}
+        << QStringList{u"a1,a2,c,f1"_s, u"a3,f2"_s};
+    QTest::addRow("one cascade with late far callers stays one incident")
+        << kChain << QVector<Alert>{alert(u"a1"_s, u"Err"_s, 0),   alert(u"a2"_s, u"Err"_s, 20), alert(u"c1"_s, u"Err"_s, 120),
+                          alert(u"d1"_s, u"Err"_s, 230), alert(u"e1"_s, u"Err"_s, 340)}
+        << QStringList{u"a1,a2,c1,d1,e1"_s};
+    QTest::addRow("a noise alert on an unrelated service does not join")
+        << kSharedCaller
+        << QVector<Alert>{alert(u"s1"_s, u"Err"_s, 0), alert(u"s2"_s, u"Err"_s, 10), alert(u"z"_s, u"CertExpiry"_s, 15),
+                          alert(u"s3"_s, u"Err"_s, 30)}
+        << QStringList{u"s1,s2,s3"_s, u"z"_s};
+    QTest::addRow("one stray caller of another cause is not a second fault")
+        << kSharedCaller << QVector<Alert>{alert(u"s1"_s, u"Err"_s, 0), alert(u"s4"_s, u"Err"_s, 10), alert(u"s5"_s, u"Err"_s, 20),
+                          alert(u"s2"_s, u"Err"_s, 30), alert(u"s3"_s, u"Err"_s, 40)}
+        << QStringList{u"s1,s2,s3,s4,s5"_s};
+}
+
+void TestCorrelator::concurrentFaults()
+{
+    QFETCH(Edges, edges);
+    QFETCH(QVector<Alert>, alerts);
+    QFETCH(QStringList, groups);
+    Correlator correlator(graphOf(edges));
+    for (const Alert& a : alerts)
+        correlator.add(a);
+    groups.sort();
+    const QStringList got = groupsOf(correlator);
+    QVERIFY2(got == groups, qPrintable(got.join(u" | "_s)));
+}
+
+void TestCorrelator::splitKeepsKeysAndStaysSplit()
+{
+    // Incremental: the alert that makes the split reports both incidents as changed, the founder's incident
+    // keeps its key, and later alerts of either fault join their own incident without merging them again.
+    Correlator correlator(graphOf(kSharedCaller));
+    const Alert founder = alert(u"s1"_s, u"Err"_s, 0);
+    for (const Alert& a : {founder, alert(u"s4"_s, u"Err"_s, 10), alert(u"s5"_s, u"Err"_s, 20)})
+        QVERIFY(correlator.add(a).removed.isEmpty());
+    QCOMPARE(correlator.incidentCount(), 1);
+    const Alert s6 = alert(u"s6"_s, u"Err"_s, 30);
+    correlator.add(s6);
+    const Alert s2 = alert(u"s2"_s, u"Err"_s, 35);
+    const auto split = correlator.add(s2);
+    QCOMPARE(correlator.incidentCount(), 2);
+    QVERIFY(split.removed.isEmpty());
+    QCOMPARE(correlator.incidentKeyOf(s2.fingerprint), founder.fingerprint);
+    const QString cacheKey = correlator.incidentKeyOf(s6.fingerprint);
+    QVERIFY(cacheKey != founder.fingerprint);
+    QVERIFY(split.changed.contains(founder.fingerprint));
+    QVERIFY(split.changed.contains(cacheKey));
+    QCOMPARE(services(*correlator.incident(cacheKey)), (QStringList{u"s5"_s, u"s6"_s}));
+
+    const auto more = correlator.add(alert(u"s7"_s, u"Err"_s, 45));
+    QVERIFY(more.removed.isEmpty());
+    QCOMPARE(more.changed, QStringList{cacheKey});
+    const auto dbSide = correlator.add(alert(u"s3"_s, u"Err"_s, 50));
+    QVERIFY(dbSide.removed.isEmpty());
+    QCOMPARE(dbSide.changed, QStringList{founder.fingerprint});
+    QCOMPARE(groupsOf(correlator), (QStringList{u"s1,s2,s3,s4"_s, u"s5,s6,s7"_s}));
 }
 
 QTEST_GUILESS_MAIN(TestCorrelator)

@@ -47,6 +47,8 @@ private Q_SLOTS:
     void signals_data();
     void signals();
     void mergedFaultsRankBothRoots();
+    void residualRoots_data();
+    void residualRoots();
     void metricSupportDecidesBetweenEqualCandidates_data();
     void metricSupportDecidesBetweenEqualCandidates();
     void cliOnGeneratedScenario();
@@ -168,6 +170,65 @@ void TestDiagnoser::mergedFaultsRankBothRoots()
     for (const RootCauseCandidate& c : causes)
         sum += c.confidence;
     QVERIFY(sum <= 1.0 + 1e-9);
+}
+
+void TestDiagnoser::residualRoots_data()
+{
+    QTest::addColumn<Edges>("edges");
+    QTest::addColumn<QVector<Spec>>("alerts"); // one incident, as if the correlator had to keep them together
+    QTest::addColumn<QString>("leader");
+    QTest::addColumn<QString>("second");
+    QTest::addColumn<bool>("promoted"); // the second place names what the leader leaves unexplained
+
+    // a3 calls db, but its own crash and its callers' errors come minutes after anything db's failure
+    // explains: a second fault under the first root's callers, which the runner-up must name.
+    const Edges nested{{u"a1"_s, u"db"_s}, {u"a2"_s, u"db"_s}, {u"a3"_s, u"db"_s},
+                       {u"f1"_s, u"a3"_s}, {u"f2"_s, u"a3"_s}, {u"f3"_s, u"a3"_s}};
+    QTest::addRow("late second fault under the leader's callers")
+        << nested
+        << QVector<Spec>{{u"a1"_s, 0},  {u"a2"_s, 20, u"critical"_s}, {u"a3"_s, 300, u"critical"_s},
+                         {u"f1"_s, 320}, {u"f2"_s, 330},              {u"f3"_s, 340}}
+        << u"db"_s << u"a3"_s << true;
+    // Two stray alerts on unrelated leaves share no believable cause: the natural runner-up (the caller that
+    // alerted first) keeps second place.
+    const Edges withStrays{{u"s1"_s, u"db"_s},  {u"s2"_s, u"db"_s},   {u"s3"_s, u"db"_s},   {u"web"_s, u"s1"_s},
+                           {u"z1"_s, u"hub"_s}, {u"z2"_s, u"hub"_s},  {u"z3"_s, u"hub"_s},  {u"z4"_s, u"hub"_s},
+                           {u"z5"_s, u"hub"_s}, {u"z6"_s, u"z1"_s},   {u"z7"_s, u"z2"_s}};
+    QTest::addRow("scattered noise is not a second root")
+        << withStrays
+        << QVector<Spec>{{u"s1"_s, 0, u"critical"_s}, {u"s2"_s, 30}, {u"s3"_s, 40}, {u"web"_s, 70},
+                         {u"z6"_s, 50}, {u"z7"_s, 60}}
+        << u"db"_s << u"s1"_s << false;
+}
+
+void TestDiagnoser::residualRoots()
+{
+    QFETCH(Edges, edges);
+    QFETCH(QVector<Spec>, alerts);
+    QFETCH(QString, leader);
+    QFETCH(QString, second);
+    QFETCH(bool, promoted);
+    auto graph = std::make_shared<ServiceGraph>();
+    for (const auto& [from, to] : edges)
+        graph->addEdge(from, to);
+    Incident incident;
+    for (const Spec& spec : alerts) {
+        TrackedAlert t;
+        t.latest = alert(spec);
+        t.firstStartsAt = t.latest.startsAt;
+        t.notificationCount = 1;
+        incident.alerts << t;
+    }
+    const auto causes = Diagnoser(graph).diagnose(incident);
+    QStringList ranked;
+    for (const RootCauseCandidate& c : causes)
+        ranked << c.service;
+    QVERIFY2(causes.size() >= 2, qPrintable(ranked.join(u", "_s)));
+    QCOMPARE(causes[0].service, leader);
+    QVERIFY2(causes[1].service == second, qPrintable(ranked.join(u", "_s)));
+    const bool saysResidual = causes[1].evidence.constFirst().startsWith(u"explains "_s) &&
+                              causes[1].evidence.constFirst().contains(u"does not reach"_s);
+    QVERIFY2(saysResidual == promoted, qPrintable(causes[1].evidence.join(u" | "_s)));
 }
 
 void TestDiagnoser::metricSupportDecidesBetweenEqualCandidates_data()

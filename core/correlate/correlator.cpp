@@ -1,9 +1,11 @@
 #include "correlator.h"
 
 #include "graph/servicegraph.h"
+#include "callerhops.h"
 #include "graphreach.h"
 
 #include <algorithm>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -17,6 +19,7 @@ struct Correlator::Group
     std::vector<int> cover;        // node c -> member services that depend on c (c included)
     int services = 0;              // distinct member services in the graph
     QSet<QString> outside;         // service labels of members missing from the graph
+    QHash<int, qint64> nodeOnset;  // graph node -> earliest onset of a member alert on it
     bool alive = true;
 };
 
@@ -202,19 +205,30 @@ QVector<int> Correlator::findGroups(int alertId) const
     return bestGroups;
 }
 
+int Correlator::newGroup(int foundingAlert)
+{
+    const int gid = int(m_groups.size());
+    auto g = std::make_unique<Group>();
+    g->key = m_alerts[foundingAlert].fingerprint();
+    m_state[foundingAlert].wasKey = true;
+    g->firstOnset = g->lastOnset = m_state[foundingAlert].onset;
+    g->cover.assign(std::size_t(m_reach->nodeCount()), 0);
+    m_groups.push_back(std::move(g));
+    m_active << gid;
+    ++m_alive;
+    return gid;
+}
+
 int Correlator::placeAlert(int alertId, Update* update)
 {
-    const QVector<int> groups = findGroups(alertId);
+    QVector<int> groups = findGroups(alertId);
+    // An alert that links groups whose union two causes would explain better than one does not merge them:
+    // it joins the group whose own cause explains it in time.
+    if (groups.size() > 1 && wouldSplit(groups))
+        groups = {bestFit(groups, alertId)};
     int gid;
     if (groups.isEmpty()) {
-        gid = int(m_groups.size());
-        auto g = std::make_unique<Group>();
-        g->key = m_alerts[alertId].fingerprint();
-        g->firstOnset = g->lastOnset = m_state[alertId].onset;
-        g->cover.assign(std::size_t(m_reach->nodeCount()), 0);
-        m_groups.push_back(std::move(g));
-        m_active << gid;
-        ++m_alive;
+        gid = newGroup(alertId);
     } else {
         // The oldest group survives a merge and keeps its key.
         gid = groups.front();
@@ -227,9 +241,330 @@ int Correlator::placeAlert(int alertId, Update* update)
             mergeGroups(gid, groups[i]);
         }
     }
+    const int servicesBefore = m_groups[gid]->services;
     addToGroup(gid, alertId);
     touched(gid, update);
-    return gid;
+    if (m_groups[gid]->services != servicesBefore || groups.size() > 1)
+        splitByCause(gid, update);
+    return m_state[alertId].group;
+}
+
+int Correlator::bestCause(const std::vector<int>& count, const std::vector<int>* alerting) const
+{
+    // Most services explained, then the most specific node (highest share of its blast radius alerting).
+    // With `alerting` given, only causes believable as a second fault qualify (see Options::splitPrecision).
+    int best = -1;
+    double bestValue = 0.0;
+    const int n = int(count.size());
+    for (int c = 0; c < n; ++c) {
+        if (count[c] <= 0)
+            continue;
+        const double precision = double(alerting ? (*alerting)[c] : count[c]) / m_reach->blastRadius(c);
+        if (alerting && (count[c] < m_options.minSplitServices || precision < m_options.splitPrecision))
+            continue;
+        const double value = count[c] + precision;
+        if (value > bestValue) {
+            bestValue = value;
+            best = c;
+        }
+    }
+    return best;
+}
+
+bool Correlator::causedBy(const Group& g, int node, int cause) const
+{
+    if (!m_reach->reaches(node, cause))
+        return false;
+    const auto own = g.nodeOnset.constFind(cause);
+    return own == g.nodeOnset.cend() || g.nodeOnset.value(node) >= *own - m_options.causalSlackSeconds;
+}
+
+struct Correlator::Reach
+{
+    std::shared_ptr<const CallerHops> hops; // shared: the cache may drop it while this is in use
+    qint64 onset = 0; // when the cause's trouble began (see reachOf)
+};
+
+std::shared_ptr<const CallerHops> Correlator::hopsFrom(int cause) const
+{
+    // The graph does not change: a cause's hop distances are computed once while it stays in use.
+    constexpr int kCachedCauses = 256;
+    auto it = m_hopsCache.constFind(cause);
+    if (it != m_hopsCache.cend())
+        return *it;
+    if (m_hopsCache.size() >= kCachedCauses)
+        m_hopsCache.clear();
+    return *m_hopsCache.insert(cause, std::make_shared<const CallerHops>(*m_graph, cause));
+}
+
+Correlator::Reach Correlator::reachOf(const Group& g, int cause) const
+{
+    Reach r{hopsFrom(cause)};
+    // The median onset of the cause and its direct callers: one early stray alert does not move it.
+    QVector<qint64> nearest;
+    qint64 any = std::numeric_limits<qint64>::max();
+    for (auto it = g.nodeOnset.cbegin(); it != g.nodeOnset.cend(); ++it) {
+        const int h = r.hops->hops(it.key());
+        if (h < 0 || !causedBy(g, it.key(), cause))
+            continue;
+        any = std::min(any, it.value());
+        if (h <= 1)
+            nearest << it.value();
+    }
+    if (nearest.isEmpty()) {
+        r.onset = any;
+    } else {
+        std::nth_element(nearest.begin(), nearest.begin() + nearest.size() / 2, nearest.end());
+        r.onset = nearest[nearest.size() / 2];
+    }
+    return r;
+}
+
+bool Correlator::inTime(const Group& g, int node, const Reach& r) const
+{
+    const int h = r.hops->hops(node);
+    if (h < 0 || !causedBy(g, node, r.hops->cause()))
+        return false;
+    return g.nodeOnset.value(node) <=
+           r.onset + m_options.propagationBaseSeconds + h * m_options.propagationPerHopSeconds;
+}
+
+QVector<int> Correlator::unexplained(const Group& g, int cause) const
+{
+    const Reach r = reachOf(g, cause);
+    QVector<int> rest;
+    for (auto it = g.alertsPerNode.cbegin(); it != g.alertsPerNode.cend(); ++it)
+        if (!inTime(g, it.key(), r))
+            rest << it.key();
+    return rest;
+}
+
+bool Correlator::wouldSplitWith(int groupId, const QVector<int>& alerts) const
+{
+    Group all;
+    all.cover = m_groups[groupId]->cover;
+    all.nodeOnset = m_groups[groupId]->nodeOnset;
+    for (int id : alerts) {
+        const AlertState& st = m_state[id];
+        if (st.node < 0)
+            continue;
+        auto at = all.nodeOnset.find(st.node);
+        if (at == all.nodeOnset.end()) {
+            all.nodeOnset.insert(st.node, st.onset);
+            m_reach->forEachDependency(st.node, [&](int c) { ++all.cover[c]; });
+        } else {
+            *at = std::min(*at, st.onset);
+        }
+    }
+    for (auto it = all.nodeOnset.cbegin(); it != all.nodeOnset.cend(); ++it)
+        all.alertsPerNode.insert(it.key(), 1);
+    return !secondCause(all).moving.isEmpty();
+}
+
+bool Correlator::wouldSplit(const QVector<int>& groups) const
+{
+    Group all;
+    all.cover.assign(std::size_t(m_reach->nodeCount()), 0);
+    for (int gid : groups) {
+        const Group& g = *m_groups[gid];
+        for (std::size_t c = 0; c < all.cover.size(); ++c)
+            all.cover[c] += g.cover[c];
+        for (auto it = g.nodeOnset.cbegin(); it != g.nodeOnset.cend(); ++it) {
+            auto at = all.nodeOnset.find(it.key());
+            if (at == all.nodeOnset.end())
+                all.nodeOnset.insert(it.key(), it.value());
+            else
+                *at = std::min(*at, it.value());
+        }
+    }
+    for (auto it = all.nodeOnset.cbegin(); it != all.nodeOnset.cend(); ++it)
+        all.alertsPerNode.insert(it.key(), 1);
+    return !secondCause(all).moving.isEmpty();
+}
+
+int Correlator::bestFit(const QVector<int>& groups, int alertId) const
+{
+    // The group whose own best cause explains the alert; among those, the one it explains most of.
+    const AlertState& st = m_state[alertId];
+    int best = groups.front();
+    double bestValue = -1.0;
+    for (int gid : groups) {
+        const Group& g = *m_groups[gid];
+        const int cause = bestCause(g.cover, nullptr);
+        if (cause < 0 || !m_reach->reaches(st.node, cause))
+            continue;
+        const auto own = g.nodeOnset.constFind(cause);
+        if (own != g.nodeOnset.cend() && st.onset < *own - m_options.causalSlackSeconds)
+            continue;
+        const Reach r = reachOf(g, cause);
+        if (st.onset > r.onset + m_options.propagationBaseSeconds +
+                           r.hops->hops(st.node) * m_options.propagationPerHopSeconds)
+            continue; // too late to be a symptom of this group's cause
+        const double value = double(g.cover[cause]) / std::max(1, g.services);
+        if (value > bestValue) {
+            bestValue = value;
+            best = gid;
+        }
+    }
+    return best;
+}
+
+Correlator::Split Correlator::secondCause(const Group& g) const
+{
+    // Two causes instead of one only when each explains services the other cannot and together they explain
+    // clearly more than the best single cause: a stray unexplained alert is not a second fault.
+    Split split;
+    const int minServices = m_options.minSplitServices;
+    if (g.alertsPerNode.size() < 2 * minServices)
+        return split;
+    const int c1 = bestCause(g.cover, nullptr);
+    if (c1 < 0)
+        return split;
+    const QVector<int> rest = unexplained(g, c1);
+    if (rest.size() < minServices)
+        return split;
+    const auto coverOf = [&](const QVector<int>& nodes) {
+        std::vector<int> cover(std::size_t(m_reach->nodeCount()), 0);
+        for (int v : nodes)
+            m_reach->forEachDependency(v, [&](int c) {
+                if (causedBy(g, v, c))
+                    ++cover[c];
+            });
+        return cover;
+    };
+    const int c2 = bestCause(coverOf(rest), &g.cover);
+    if (c2 < 0 || c2 == c1)
+        return split;
+    // The greedy first pick may be a hub that also serves the second fault's callers: choose the first cause
+    // again for what c2 leaves (one exchange step of a two-medoid search).
+    QVector<int> notSecond;
+    for (auto it = g.alertsPerNode.cbegin(); it != g.alertsPerNode.cend(); ++it)
+        if (!causedBy(g, it.key(), c2))
+            notSecond << it.key();
+    if (notSecond.size() < minServices)
+        return split; // c2 alone explains nearly everything: one incident after all
+    const int first = bestCause(coverOf(notSecond), &g.cover);
+    if (first < 0 || first == c2)
+        return split;
+    int onlyFirst = 0, both = 0, single = int(g.alertsPerNode.size()) - int(rest.size());
+    QSet<int> onlySecond;
+    const Reach firstReach = reachOf(g, first), secondReach = reachOf(g, c2);
+    for (auto it = g.alertsPerNode.cbegin(); it != g.alertsPerNode.cend(); ++it) {
+        const bool a = inTime(g, it.key(), firstReach), b = inTime(g, it.key(), secondReach);
+        if (a && b)
+            ++both;
+        else if (a)
+            ++onlyFirst;
+        else if (b)
+            onlySecond.insert(it.key());
+    }
+    single = std::max(single, both + int(onlySecond.size()));
+    if (onlyFirst < minServices || onlySecond.size() < minServices ||
+        onlyFirst + both + int(onlySecond.size()) < single + minServices)
+        return split;
+    split.first = first;
+    split.second = c2;
+    split.moving = onlySecond;
+    // Services both could have caused go with the more specific cause (the larger share of its blast radius
+    // alerting): a hub that many services call explains them only incidentally. Otherwise a caller that began
+    // alerting only after the second cause's own alert, and sits nearer to it, is the second cause's symptom.
+    const auto precision = [&](int c) { return double(g.cover[c]) / m_reach->blastRadius(c); };
+    const bool secondMoreSpecific = precision(c2) > precision(first);
+    const auto secondOwn = g.nodeOnset.constFind(c2);
+    for (auto it = g.alertsPerNode.cbegin(); it != g.alertsPerNode.cend(); ++it) {
+        const int v = it.key();
+        if (!inTime(g, v, firstReach) || !inTime(g, v, secondReach))
+            continue;
+        const bool afterSecond = secondOwn != g.nodeOnset.cend() && g.nodeOnset.value(v) >= *secondOwn &&
+                                 secondReach.hops->hops(v) <= firstReach.hops->hops(v);
+        if (secondMoreSpecific || afterSecond)
+            split.moving.insert(v);
+    }
+    return split;
+}
+
+// Two concurrent faults whose callers overlap can end up in one group (an alert links them, or a shared
+// caller joined first). When the services the group's best cause leaves unexplained have a believable
+// cause of their own, they are a second incident: they move to a new group. Only this group is looked at.
+void Correlator::splitByCause(int groupId, Update* update, int depth)
+{
+    constexpr int kMaxDepth = 4;
+    Group& g = *m_groups[groupId];
+    if (depth > kMaxDepth)
+        return;
+    const Split split = secondCause(g);
+    const QSet<int>& moving = split.moving;
+    if (moving.isEmpty())
+        return;
+
+    QVector<int> keep, move;
+    for (int id : std::as_const(g.alerts))
+        (m_state[id].node >= 0 && moving.contains(m_state[id].node) ? move : keep) << id;
+    if (keep.isEmpty() || move.isEmpty())
+        return;
+    int movingCause = split.second;
+    const int keyAlert = m_byFingerprint.value(g.key, -1);
+    if (move.contains(keyAlert)) {
+        std::swap(keep, move); // the part holding the founding alert stays the same incident
+        movingCause = split.first;
+    }
+    g.alerts = keep;
+    rebuildGroup(groupId);
+    touched(groupId, update);
+
+    // The part that leaves may already have an incident of its own (its first alerts found no link): join it.
+    qint64 from = std::numeric_limits<qint64>::max(), to = std::numeric_limits<qint64>::min();
+    for (int id : std::as_const(move)) {
+        from = std::min(from, m_state[id].onset);
+        to = std::max(to, m_state[id].onset);
+    }
+    int other = -1;
+    for (int gid : std::as_const(m_active)) {
+        const Group& h = *m_groups[gid];
+        if (gid == groupId || h.services == 0 || to < h.firstOnset - m_options.windowSeconds ||
+            from > h.lastOnset + m_options.windowSeconds)
+            continue;
+        if (h.cover[movingCause] < m_options.joinShare * h.services ||
+            (other >= 0 && h.services <= m_groups[other]->services))
+            continue;
+        // Only where they stay together: otherwise the two would pass alerts back and forth.
+        if (!wouldSplitWith(gid, move))
+            other = gid;
+    }
+    if (other >= 0) {
+        for (int id : std::as_const(move))
+            addToGroup(other, id);
+    } else {
+        std::stable_sort(move.begin(), move.end(), [&](int a, int b) { return m_state[a].onset < m_state[b].onset; });
+        int founder = move.front();
+        for (int id : std::as_const(move))
+            if (!m_state[id].wasKey) {
+                founder = id;
+                break;
+            }
+        other = newGroup(founder);
+        m_groups[other]->alerts = move;
+        rebuildGroup(other);
+    }
+    touched(other, update);
+    splitByCause(other, update, depth + 1);
+    splitByCause(groupId, update, depth + 1);
+}
+
+void Correlator::rebuildGroup(int groupId)
+{
+    Group& g = *m_groups[groupId];
+    const QVector<int> members = g.alerts;
+    g.alerts.clear();
+    g.alertsPerNode.clear();
+    g.nodeOnset.clear();
+    g.outside.clear();
+    g.services = 0;
+    std::fill(g.cover.begin(), g.cover.end(), 0);
+    g.firstOnset = std::numeric_limits<qint64>::max();
+    g.lastOnset = std::numeric_limits<qint64>::min();
+    for (int id : members)
+        addToGroup(groupId, id);
 }
 
 void Correlator::addToGroup(int groupId, int alertId)
@@ -241,6 +576,11 @@ void Correlator::addToGroup(int groupId, int alertId)
     g.firstOnset = std::min(g.firstOnset, st.onset);
     g.lastOnset = std::max(g.lastOnset, st.onset);
     if (st.node >= 0) {
+        auto onset = g.nodeOnset.find(st.node);
+        if (onset == g.nodeOnset.end())
+            g.nodeOnset.insert(st.node, st.onset);
+        else
+            *onset = std::min(*onset, st.onset);
         int& count = g.alertsPerNode[st.node];
         if (count++ == 0) {
             ++g.services;
@@ -261,6 +601,7 @@ int Correlator::mergeGroups(int into, int from)
     b.alive = false;
     b.alerts.clear();
     b.alertsPerNode.clear();
+    b.nodeOnset.clear();
     b.cover = {};
     m_active.removeAll(from);
     --m_alive;

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 
+class CallerHops;
 class GraphReach;
 class ServiceGraph;
 
@@ -32,6 +33,17 @@ public:
         // A shared cause is only plausible when at least this share of its blast radius (every service that
         // depends on it) is alerting: "both call the big database" alone does not make two faults one.
         double minPrecision = 0.4;
+        // A group splits when the services its best cause leaves unexplained number at least this many and
+        // share a plausible cause of their own: two concurrent faults, not one fault with a stray alert.
+        int minSplitServices = 2;
+        // ...and when that second cause is specific: at least this share of its blast radius is alerting.
+        double splitPrecision = 0.6;
+        // A caller cannot have been hurt by a node whose own alert began this much later than the caller's.
+        qint64 causalSlackSeconds = 60;
+        // How late a caller h hops from a cause may start alerting and still be its symptom: base + h * perHop
+        // after the cause's onset. Later alerts under the same cause are a second fault (or noise).
+        qint64 propagationBaseSeconds = 90;
+        qint64 propagationPerHopSeconds = 90;
     };
 
     // What one add() did, so the pipeline persists exactly that.
@@ -69,6 +81,26 @@ private:
     QVector<int> findGroups(int alertId) const;
     void addToGroup(int groupId, int alertId);
     int mergeGroups(int into, int from);
+    int bestCause(const std::vector<int>& count, const std::vector<int>* alerting) const;
+    bool causedBy(const Group& g, int node, int cause) const;
+    struct Reach; // one cause's hop distances and onset within a group
+    Reach reachOf(const Group& g, int cause) const;
+    std::shared_ptr<const CallerHops> hopsFrom(int cause) const;
+    bool inTime(const Group& g, int node, const Reach& r) const;
+    QVector<int> unexplained(const Group& g, int cause) const;
+    bool wouldSplit(const QVector<int>& groups) const;
+    bool wouldSplitWith(int groupId, const QVector<int>& alerts) const;
+    struct Split
+    {
+        int first = -1;   // the cause of what stays
+        int second = -1;  // the cause of what leaves
+        QSet<int> moving; // nodes that go with `second`; empty: no split
+    };
+    Split secondCause(const Group& g) const;
+    int bestFit(const QVector<int>& groups, int alertId) const;
+    void splitByCause(int groupId, Update* update, int depth = 0);
+    int newGroup(int foundingAlert);
+    void rebuildGroup(int groupId);
     void indexForInhibition(int alertId);
     void evaluateInhibition(int target, Update* update);
     void reevaluateTargetsOf(int source, Update* update);
@@ -86,6 +118,7 @@ private:
         int group = -1;
         int node = -1;       // dense graph index of its service, -1 when not in the graph
         qint64 onset = 0;    // seconds since epoch of firstStartsAt
+        bool wasKey = false; // founded a group once: its fingerprint is not reused as a new incident's key
     };
     QVector<TrackedAlert> m_alerts;
     QVector<AlertState> m_state;
@@ -97,4 +130,5 @@ private:
     std::vector<std::vector<int>> m_sources; // per inhibit rule: alerts matching its source side
     std::vector<std::vector<int>> m_targets; // per inhibit rule: alerts matching its target side
     qint64 m_notifications = 0;
+    mutable QHash<int, std::shared_ptr<const CallerHops>> m_hopsCache; // cause -> hop distances (see hopsFrom)
 };

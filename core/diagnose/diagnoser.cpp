@@ -1,5 +1,6 @@
 #include "diagnoser.h"
 
+#include "correlate/callerhops.h"
 #include "correlate/graphreach.h"
 #include "graph/servicegraph.h"
 
@@ -18,7 +19,11 @@ constexpr qint64 kChangeLookaheadSecs = 2 * 60;
 constexpr int kGraphCandidates = 25;
 constexpr int kResidualSlots = 3; // runners-up that may be chosen to explain what the leaders leave
 constexpr int kMinResidualServices = 2;
+constexpr double kMinResidualPrecision = 0.4;
 constexpr qint64 kCausalSlackSecs = 60; // fewer unexplained services look like noise, not a second fault
+// The correlator's default propagation budget (Correlator::Options), for the same reason.
+constexpr qint64 kPropagationBaseSecs = 90;
+constexpr qint64 kPropagationPerHopSecs = 90;
 
 struct ServiceInfo
 {
@@ -207,11 +212,49 @@ void Diagnoser::promoteResidualRoots(const Incident& incident, QVector<Scored>& 
         if (it == onset.end() || at < *it)
             onset.insert(t.service(), at);
     }
+    // ...nor what began too late to be its symptom: callers h hops away alert within base + h * perHop of
+    // the cause's onset (the median of its own and its direct callers' first alerts); later alerts under it
+    // are a second fault.
+    struct Window
+    {
+        CallerHops hops;
+        qint64 onset = 0;
+    };
+    QHash<QString, Window> windows;
+    const auto windowOf = [&](const QString& cause) -> const Window* {
+        const int node = m_graph->indexOf(cause);
+        if (node < 0)
+            return nullptr;
+        auto it = windows.find(cause);
+        if (it == windows.end()) {
+            Window w{CallerHops(*m_graph, node)};
+            QVector<qint64> nearest;
+            for (auto o = onset.cbegin(); o != onset.cend(); ++o) {
+                const int h = w.hops.hops(m_graph->indexOf(o.key()));
+                if (h >= 0 && h <= 1)
+                    nearest << *o;
+            }
+            if (!nearest.isEmpty()) {
+                std::nth_element(nearest.begin(), nearest.begin() + nearest.size() / 2, nearest.end());
+                w.onset = nearest[nearest.size() / 2];
+            } else {
+                w.onset = std::numeric_limits<qint64>::min() / 2; // nothing near it alerts: no budget to apply
+            }
+            it = windows.insert(cause, std::move(w));
+        }
+        return &*it;
+    };
     const auto causedBy = [&](const RootCauseCandidate& c, const QString& service) {
         if (!explains(c.service, service))
             return false;
         const auto own = onset.constFind(c.service);
-        return own == onset.cend() || onset.value(service) >= *own - kCausalSlackSecs;
+        if (own != onset.cend() && onset.value(service) < *own - kCausalSlackSecs)
+            return false;
+        const Window* w = windowOf(c.service);
+        if (!w || c.service == service)
+            return true;
+        const int h = w->hops.hops(m_graph->indexOf(service));
+        return h < 0 || onset.value(service) <= w->onset + kPropagationBaseSecs + h * kPropagationPerHopSecs;
     };
     for (int slot = 1; slot < kResidualSlots && slot < ranked.size(); ++slot) {
         Incident rest;
@@ -229,6 +272,12 @@ void Diagnoser::promoteResidualRoots(const Incident& incident, QVector<Scored>& 
             return;
         const QVector<Scored> sub = score(rest);
         if (sub.isEmpty())
+            return;
+        // Scattered leftovers (noise) have no believable common cause: a second root must explain several of
+        // them and be specific (the correlator's minPrecision), or the true runner-up keeps its place.
+        const Features& f = sub.front().features;
+        const double explainedRest = f[Explains] * double(restServices.size());
+        if (explainedRest + 1e-9 < kMinResidualServices || f[Precision] < kMinResidualPrecision)
             return;
         const QString best = sub.front().candidate.service;
         int at = -1;
