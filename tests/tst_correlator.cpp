@@ -176,7 +176,8 @@ void TestCorrelator::incrementalMerge()
         const Alert a = alert(u"c%1"_s.arg(i), u"Err"_s, i * 10);
         const auto u = correlator.add(a);
         QVERIFY(u.removed.isEmpty());
-        keys << a.fingerprint;
+        keys << correlator.incidentKeyOf(a.fingerprint);
+        QCOMPARE(keys.last(), Correlator::incidentKey(a.fingerprint, a.startsAt.toSecsSinceEpoch()));
     }
     QCOMPARE(correlator.incidentCount(), 3);
     const auto u = correlator.add(alert(u"c4"_s, u"Err"_s, 40));
@@ -195,12 +196,13 @@ void TestCorrelator::keysAndUpdates()
 {
     Correlator correlator(graph());
     const Alert a = alert(u"a1"_s, u"Err"_s, 0);
+    const QString key = Correlator::incidentKey(a.fingerprint, a.startsAt.toSecsSinceEpoch());
     auto u = correlator.add(a);
-    QCOMPARE(u.changed, QStringList{a.fingerprint});
+    QCOMPARE(u.changed, QStringList{key});
     u = correlator.add(alert(u"a2"_s, u"Err"_s, 10));
-    QCOMPARE(u.changed, QStringList{a.fingerprint});
-    QCOMPARE(correlator.incidentKeyOf(alert(u"a2"_s, u"Err"_s, 10).fingerprint), a.fingerprint);
-    const Incident inc = *correlator.incident(a.fingerprint);
+    QCOMPARE(u.changed, QStringList{key});
+    QCOMPARE(correlator.incidentKeyOf(alert(u"a2"_s, u"Err"_s, 10).fingerprint), key);
+    const Incident inc = *correlator.incident(key);
     QCOMPARE(inc.affectedServices, (QStringList{u"a1"_s, u"a2"_s}));
     QCOMPARE(inc.firstAlertAt, kT0);
     QCOMPARE(inc.severity, u"warning"_s);
@@ -262,6 +264,7 @@ void TestCorrelator::splitKeepsKeysAndStaysSplit()
     // keeps its key, and later alerts of either fault join their own incident without merging them again.
     Correlator correlator(graphOf(kSharedCaller));
     const Alert founder = alert(u"s1"_s, u"Err"_s, 0);
+    const QString founderKey = Correlator::incidentKey(founder.fingerprint, founder.startsAt.toSecsSinceEpoch());
     for (const Alert& a : {founder, alert(u"s4"_s, u"Err"_s, 10), alert(u"s5"_s, u"Err"_s, 20)})
         QVERIFY(correlator.add(a).removed.isEmpty());
     QCOMPARE(correlator.incidentCount(), 1);
@@ -271,10 +274,10 @@ void TestCorrelator::splitKeepsKeysAndStaysSplit()
     const auto split = correlator.add(s2);
     QCOMPARE(correlator.incidentCount(), 2);
     QVERIFY(split.removed.isEmpty());
-    QCOMPARE(correlator.incidentKeyOf(s2.fingerprint), founder.fingerprint);
+    QCOMPARE(correlator.incidentKeyOf(s2.fingerprint), founderKey);
     const QString cacheKey = correlator.incidentKeyOf(s6.fingerprint);
-    QVERIFY(cacheKey != founder.fingerprint);
-    QVERIFY(split.changed.contains(founder.fingerprint));
+    QVERIFY(cacheKey != founderKey);
+    QVERIFY(split.changed.contains(founderKey));
     QVERIFY(split.changed.contains(cacheKey));
     QCOMPARE(services(*correlator.incident(cacheKey)), (QStringList{u"s5"_s, u"s6"_s}));
 
@@ -283,7 +286,7 @@ void TestCorrelator::splitKeepsKeysAndStaysSplit()
     QCOMPARE(more.changed, QStringList{cacheKey});
     const auto dbSide = correlator.add(alert(u"s3"_s, u"Err"_s, 50));
     QVERIFY(dbSide.removed.isEmpty());
-    QCOMPARE(dbSide.changed, QStringList{founder.fingerprint});
+    QCOMPARE(dbSide.changed, QStringList{founderKey});
     QCOMPARE(groupsOf(correlator), (QStringList{u"s1,s2,s3,s4"_s, u"s5,s6,s7"_s}));
 }
 

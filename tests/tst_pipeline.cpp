@@ -61,6 +61,7 @@ private Q_SLOTS:
     void stormRefreshesAtMostEveryRefreshMs();
     void runbookAuditAndEscalationAreStored();
     void lifecycleAndResolutionTeachTheNextIncident();
+    void recurrenceWeeksLaterIsANewIncident();
 
 private:
     QTemporaryDir m_dir;
@@ -350,3 +351,44 @@ void TestPipeline::lifecycleAndResolutionTeachTheNextIncident()
 
 QTEST_GUILESS_MAIN(TestPipeline)
 #include "tst_pipeline.moc"
+
+// The same label set paging again weeks after its incident was resolved is a new page, not the old incident
+// quietly updated (and still shown as resolved).
+void TestPipeline::recurrenceWeeksLaterIsANewIncident()
+{
+    const QString db = m_dir.filePath(u"recurrence.sqlite"_s);
+    QString error;
+    const auto weeksAgo = [](Alert a) {
+        a.startsAt = a.startsAt.addDays(-21);
+        a.receivedAt = a.receivedAt.addDays(-21);
+        return a;
+    };
+    qint64 first = 0;
+    {
+        Pipeline pipeline;
+        QVERIFY2(pipeline.open(options(db), &error), qPrintable(error));
+        QVERIFY(pipeline.submit({weeksAgo(alert(u"a1"_s, u"Err"_s, 0)), weeksAgo(alert(u"a2"_s, u"Err"_s, 5))}, &error));
+        pipeline.flush();
+        first = pipeline.snapshot()->incidents.front().id;
+        QVERIFY(first > 0);
+        Resolution r;
+        r.incidentId = first;
+        r.fixedByText = u"restarted a1"_s;
+        pipeline.resolve(first, r, {});
+    }
+    Pipeline restarted;
+    QVERIFY2(restarted.open(options(db), &error), qPrintable(error));
+    QVERIFY(restarted.submit({alert(u"a1"_s, u"Err"_s, 0), alert(u"a2"_s, u"Err"_s, 5)}, &error));
+    restarted.flush();
+    const IncidentSnapshotPtr snap = restarted.snapshot();
+    QVERIFY(!snap->incidents.isEmpty());
+    const Incident& now = snap->incidents.front();
+    QVERIFY(now.id > 0);
+    QVERIFY2(now.id != first, "the recurrence was stored over the resolved incident");
+    QCOMPARE(now.state, Incident::State::Triggered);
+
+    Store store(u"tst-recurrence-check"_s);
+    QVERIFY(store.open(db, &error));
+    QCOMPARE(store.loadIncident(first)->state, Incident::State::Resolved);
+    QCOMPARE(store.loadIncident(now.id)->state, Incident::State::Triggered);
+}

@@ -209,7 +209,7 @@ int Correlator::newGroup(int foundingAlert)
 {
     const int gid = int(m_groups.size());
     auto g = std::make_unique<Group>();
-    g->key = m_alerts[foundingAlert].fingerprint();
+    g->key = incidentKey(m_alerts[foundingAlert].fingerprint(), m_state[foundingAlert].onset);
     m_state[foundingAlert].wasKey = true;
     g->firstOnset = g->lastOnset = m_state[foundingAlert].onset;
     g->cover.assign(std::size_t(m_reach->nodeCount()), 0);
@@ -682,9 +682,14 @@ QStringList Correlator::incidentKeys() const
     return keys;
 }
 
+QString Correlator::incidentKey(const QString& foundingFingerprint, qint64 onsetSecs)
+{
+    return foundingFingerprint + u'@' + QString::number(onsetSecs);
+}
+
 std::optional<Incident> Correlator::incident(const QString& key) const
 {
-    const auto it = m_byFingerprint.constFind(key);
+    const auto it = m_byFingerprint.constFind(key.section(u'@', 0, 0));
     if (it == m_byFingerprint.cend())
         return std::nullopt;
     const Group& g = *m_groups[m_state[*it].group];

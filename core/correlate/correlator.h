@@ -68,6 +68,10 @@ public:
     int incidentCount() const;
     QStringList incidentKeys() const; // oldest first
     std::optional<Incident> incident(const QString& key) const;
+    // "<founding alert's fingerprint>@<its onset, epoch seconds>". The onset is part of it because a label
+    // set that fires again weeks later is a new page: with the fingerprint alone its incident would be
+    // stored over the old, resolved one. Every console derives the same key from the same alerts.
+    static QString incidentKey(const QString& foundingFingerprint, qint64 onsetSecs);
     QVector<Incident> incidents() const; // oldest first
     QString incidentKeyOf(const QString& fingerprint) const;
     const TrackedAlert* trackedAlert(const QString& fingerprint) const;

@@ -21,7 +21,7 @@ struct Incident
     };
 
     qint64 id = 0;                          // the store's row id; 0 until stored
-    QString key;                            // the correlator's identity: fingerprint of the founding alert
+    QString key;                            // the correlator's identity: founding alert's fingerprint@onset (Correlator::incidentKey)
     QVector<TrackedAlert> alerts;           // members, onset order
     QStringList affectedServices;           // services with a firing member alert, sorted
     QVector<RootCauseCandidate> rootCauses; // best first
