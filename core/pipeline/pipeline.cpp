@@ -1,5 +1,7 @@
 #include "pipeline.h"
 
+#include "history/viewsnapshotjson.h"
+
 #include "correlate/correlator.h"
 #include "correlate/inhibitruleset.h"
 #include "diagnose/diagnoser.h"
@@ -265,6 +267,12 @@ void Pipeline::onMetrics(const IncidentMetricsResult& result)
 {
     if (result.degraded() || !result.focusService.isEmpty() || !m_incidents.contains(result.incidentKey))
         return; // Prometheus down: the diagnosis goes on with what it had
+    if (const qint64 id = m_incidents.value(result.incidentKey).id; id != 0 && !result.series.isEmpty()) {
+        // What the charts showed, for opening this incident offline later.
+        QString why;
+        if (!m_store->saveViewSnapshot(id, ViewSnapshotJson::MetricsKind, ViewSnapshotJson::metrics(result), &why))
+            qWarning("nightwatch: metrics snapshot not saved: %s", qPrintable(why));
+    }
     Diagnoser::MetricSupportMap support;
     for (const IncidentMetricsResult::RootEvidence& e : result.evidence)
         support.insert(e.service, {e.strength, e.evidence});
@@ -354,6 +362,7 @@ bool Pipeline::persistChanged(QString* error)
     for (const Incident& saved : std::as_const(changed))
         m_incidents[saved.key].id = saved.id;
     m_changedKeys.clear();
+    saveGraphSnapshots(changed);
 
     for (auto it = m_removedIncidents.cbegin(); it != m_removedIncidents.cend(); ++it) {
         if (it->id == 0 || it->alerts.isEmpty())
@@ -365,6 +374,27 @@ bool Pipeline::persistChanged(QString* error)
     }
     m_removedIncidents.clear();
     return true;
+}
+
+void Pipeline::saveGraphSnapshots(const QVector<Incident>& saved)
+{
+    // The neighbourhood the graph view drew, rewritten only when it changed (a storm's repeats leave it alone).
+    if (!m_graph || m_graph->nodeCount() == 0)
+        return;
+    for (const Incident& incident : saved) {
+        if (incident.id == 0)
+            continue;
+        const QByteArray json = ViewSnapshotJson::graphNeighbourhood(*m_graph, incident);
+        const size_t digest = qHash(json);
+        if (m_graphSnapshotDigest.value(incident.id) == digest)
+            continue;
+        QString why;
+        if (!m_store->saveViewSnapshot(incident.id, ViewSnapshotJson::GraphKind, json, &why)) {
+            qWarning("nightwatch: graph snapshot not saved: %s", qPrintable(why));
+            continue;
+        }
+        m_graphSnapshotDigest.insert(incident.id, digest);
+    }
 }
 
 void Pipeline::publish()

@@ -94,6 +94,7 @@ private:
     void onMetrics(const IncidentMetricsResult& result);
     void rediagnoseAll();
     bool persistChanged(QString* error);
+    void saveGraphSnapshots(const QVector<Incident>& saved);
     bool hasStore(QString* error) const;
     void recordAction(qint64 incidentId, const QString& kind, const QString& note);
     QString keyOfId(qint64 incidentId) const;
@@ -113,6 +114,7 @@ private:
     QHash<QString, SourceHealth> m_sources;
     QVector<ChangeEvent> m_changes;
     QHash<qint64, QVector<RunbookRun>> m_runbookRuns; // of the incidents shown, by id
+    QHash<qint64, size_t> m_graphSnapshotDigest;      // by incident id: the neighbourhood last stored
     qint64 m_notificationCount = 0;
     qint64 m_shownNotifications = 0; // as of the last rebuild
     qint64 m_shownAlerts = 0;

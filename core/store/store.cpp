@@ -50,6 +50,10 @@ enum Stmt
     SelectRunbookRuns,
     UpsertResolution,
     SelectResolution,
+    DeleteIncidentLabels,
+    InsertIncidentLabels,
+    DeleteSearchRow,
+    InsertSearchRow,
     StmtCount
 };
 
@@ -192,6 +196,36 @@ const QString& sqlOf(Stmt id)
         // SelectResolution
         u"SELECT incident_id, at, user, fixed_by_runbook, fixed_by_step, fixed_by_text, root_cause, suggestion_right, "
         "actionable FROM resolutions WHERE incident_id = ?"_s,
+        // DeleteIncidentLabels
+        u"DELETE FROM incident_labels WHERE incident_id = ?"_s,
+        // InsertIncidentLabels: the distinct label pairs of the member alerts (what label filters match).
+        u"INSERT OR IGNORE INTO incident_labels(key, value, incident_id) "
+        "SELECT DISTINCT l.key, l.value, ia.incident_id "
+        "FROM incident_alerts ia JOIN alerts a ON a.fingerprint = ia.fingerprint, json_each(a.labels) l "
+        "WHERE ia.incident_id = ? AND l.type = 'text'"_s,
+        // DeleteSearchRow
+        u"DELETE FROM incident_search WHERE rowid = ?"_s,
+        // InsertSearchRow: the same document the v5 migration back-filled, for one incident (labels first).
+        u"INSERT INTO incident_search(rowid, title, services, alertnames, labels, root_cause, evidence, notes, "
+        "resolution) SELECT i.id, "
+        "coalesce((SELECT coalesce(json_extract(a.annotations, '$.summary'), "
+        "json_extract(a.annotations, '$.description'), '') "
+        "FROM incident_alerts ia JOIN alerts a ON a.fingerprint = ia.fingerprint "
+        "WHERE ia.incident_id = i.id ORDER BY ia.position LIMIT 1), ''), "
+        "coalesce((SELECT group_concat(value, ' ') FROM incident_labels WHERE incident_id = i.id "
+        "AND key = 'service'), ''), "
+        "coalesce((SELECT group_concat(value, ' ') FROM incident_labels WHERE incident_id = i.id "
+        "AND key = 'alertname'), ''), "
+        "coalesce((SELECT group_concat(value, ' ') FROM incident_labels WHERE incident_id = i.id "
+        "AND key NOT IN ('service', 'alertname')), ''), "
+        "trim(coalesce((SELECT service FROM root_causes WHERE incident_id = i.id AND rank = 0), '') || ' ' || "
+        "coalesce((SELECT root_cause FROM resolutions WHERE incident_id = i.id), '')), "
+        "coalesce((SELECT group_concat(e.value, ' ') FROM root_causes rc, json_each(rc.evidence) e "
+        "WHERE rc.incident_id = i.id AND rc.rank = 0), ''), "
+        "coalesce((SELECT group_concat(note, ' ') FROM actions WHERE incident_id = i.id AND note <> ''), ''), "
+        "coalesce((SELECT trim(fixed_by_runbook || ' ' || fixed_by_step || ' ' || fixed_by_text) "
+        "FROM resolutions WHERE incident_id = i.id), '') "
+        "FROM incidents i WHERE i.id = ?"_s,
     };
     return sql[id];
 }
@@ -378,8 +412,9 @@ QString Store::currentUser()
     return user.isEmpty() ? u"unknown"_s : user;
 }
 
-bool Store::open(const QString& path, QString* error)
+bool Store::open(const QString& path, QString* error, OpenMode mode)
 {
+    const bool readOnly = mode == OpenMode::ReadOnly;
     close();
     if (path.isEmpty())
         return fail(u"no database path given"_s, error);
@@ -393,7 +428,8 @@ bool Store::open(const QString& path, QString* error)
     m_impl->db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
     m_impl->db.setDatabaseName(path);
     // Another process (GUI beside a CLI replay) may hold the write lock briefly.
-    m_impl->db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
+    m_impl->db.setConnectOptions(readOnly ? u"QSQLITE_BUSY_TIMEOUT=5000;QSQLITE_OPEN_READONLY"_s
+                                          : u"QSQLITE_BUSY_TIMEOUT=5000"_s);
     if (!m_impl->db.open()) {
         const QString why = describe(m_impl->db.lastError());
         close();
@@ -401,18 +437,35 @@ bool Store::open(const QString& path, QString* error)
     }
 
     QString why;
+    if (readOnly) {
+        // A reader beside the console's writer: it takes the file as it is (WAL lets it read while the
+        // writer writes) and refuses a schema it would have to migrate.
+        const QVariant version = m_impl->scalar(u"PRAGMA user_version"_s, &why);
+        if (!version.isValid() || version.toInt() != latestSchemaVersion()) {
+            close();
+            return fail(version.isValid() ? u"database %1 is at schema version %2, not %3; open it once with the "
+                                            "console to upgrade it"_s.arg(path)
+                                                .arg(version.toInt())
+                                                .arg(latestSchemaVersion())
+                                          : u"cannot read database %1: %2"_s.arg(path, why),
+                        error);
+        }
+        m_impl->version = version.toInt();
+        m_lastError.clear();
+        return true;
+    }
     // journal_mode answers with the mode in force; an in-memory database stays "memory".
-    const QString mode = m_impl->scalar(u"PRAGMA journal_mode=WAL"_s, &why).toString().toLower();
-    const bool ok = !mode.isEmpty() && m_impl->exec(u"PRAGMA synchronous=NORMAL"_s, &why) &&
+    const QString journal = m_impl->scalar(u"PRAGMA journal_mode=WAL"_s, &why).toString().toLower();
+    const bool ok = !journal.isEmpty() && m_impl->exec(u"PRAGMA synchronous=NORMAL"_s, &why) &&
                     m_impl->exec(u"PRAGMA foreign_keys=ON"_s, &why) &&
                     m_impl->exec(u"PRAGMA temp_store=MEMORY"_s, &why);
     if (!ok) {
         close();
         return fail(u"cannot use database %1: %2"_s.arg(path, why), error);
     }
-    if (mode != u"wal" && path != u":memory:") {
+    if (journal != u"wal" && path != u":memory:") {
         close();
-        return fail(u"cannot switch database %1 to WAL mode (journal mode is '%2')"_s.arg(path, mode), error);
+        return fail(u"cannot switch database %1 to WAL mode (journal mode is '%2')"_s.arg(path, journal), error);
     }
     if (!migrate(&why)) {
         close();
@@ -488,6 +541,29 @@ int Store::schemaVersion() const
 QString Store::lastError() const
 {
     return m_lastError;
+}
+
+QSqlDatabase& Store::database() const
+{
+    return m_impl->db;
+}
+
+bool Store::reindexIncident(qint64 incidentId, QString* error)
+{
+    QString why;
+    QSqlQuery* delLabels = m_impl->statement(DeleteIncidentLabels, &why);
+    QSqlQuery* addLabels = delLabels ? m_impl->statement(InsertIncidentLabels, &why) : nullptr;
+    QSqlQuery* delRow = addLabels ? m_impl->statement(DeleteSearchRow, &why) : nullptr;
+    QSqlQuery* addRow = delRow ? m_impl->statement(InsertSearchRow, &why) : nullptr;
+    if (!addRow)
+        return fail(why, error);
+    for (QSqlQuery* q : {delLabels, addLabels, delRow, addRow}) {
+        q->bindValue(0, incidentId);
+        if (!q->exec())
+            return fail(u"cannot index incident %1 for search: %2"_s.arg(incidentId).arg(describe(q->lastError())),
+                        error);
+    }
+    return true;
 }
 
 namespace {
@@ -824,6 +900,9 @@ qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error
             return 0;
         }
     }
+    // Only when members or causes changed: a storm's repeats leave the document as it was.
+    if (!reindexIncident(id, error))
+        return 0;
     return id;
 }
 
@@ -951,6 +1030,8 @@ bool Store::recordAction(qint64 incidentId, const QString& kind, const QString& 
     }
     if (update && !update->exec())
         return fail(u"cannot apply %1: %2"_s.arg(kind, describe(update->lastError())), error);
+    if (!note.isEmpty() && !reindexIncident(incidentId, error)) // notes are searchable
+        return false;
     if (!tx.commit())
         return fail(u"cannot commit %1: %2"_s.arg(kind, describe(m_impl->db.lastError())), error);
     return true;
@@ -1300,6 +1381,9 @@ bool Store::recordResolution(const Resolution& resolution, QString* error)
 
     const auto boolOrNull = [](const std::optional<bool>& b) { return b ? QVariant(*b ? 1 : 0) : QVariant(); };
     const QDateTime at = resolution.at.isValid() ? resolution.at : QDateTime::currentDateTimeUtc();
+    SqlTransaction tx(m_impl->db);
+    if (!tx.isActive())
+        return fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
     upsert->bindValue(0, resolution.incidentId);
     upsert->bindValue(1, at.toMSecsSinceEpoch());
     upsert->bindValue(2, currentUser());
@@ -1311,6 +1395,10 @@ bool Store::recordResolution(const Resolution& resolution, QString* error)
     upsert->bindValue(8, boolOrNull(resolution.actionable));
     if (!upsert->exec())
         return fail(u"cannot record a resolution: "_s + describe(upsert->lastError()), error);
+    if (!reindexIncident(resolution.incidentId, error)) // what fixed it is searchable
+        return false;
+    if (!tx.commit())
+        return fail(u"cannot commit a resolution: "_s + describe(m_impl->db.lastError()), error);
     return true;
 }
 

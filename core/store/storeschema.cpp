@@ -159,6 +159,57 @@ const QVector<QStringList>& migrations()
             ))sql"_s,
             u"CREATE INDEX incidents_by_first_alert ON incidents(first_alert_at)"_s,
         },
+        // v5: offline review. A full-text index over every incident (FTS5, trigram tokens so a word inside
+        // an alertname or a service name matches), the distinct label pairs of its member alerts for exact
+        // label filters, what the views showed (graph neighbourhood, metric series) so a past incident can
+        // be opened without its live sources, and the notifications of one fingerprint for the replay.
+        // Existing incidents are indexed here; the Store keeps the index current on every save.
+        {
+            uR"sql(CREATE VIRTUAL TABLE incident_search USING fts5(
+                title, services, alertnames, labels, root_cause, evidence, notes, resolution,
+                tokenize = 'trigram'
+            ))sql"_s,
+            uR"sql(CREATE TABLE incident_labels (
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                incident_id INTEGER NOT NULL,
+                PRIMARY KEY (key, value, incident_id)
+            ) WITHOUT ROWID)sql"_s,
+            u"CREATE INDEX incident_labels_by_incident ON incident_labels(incident_id)"_s,
+            uR"sql(CREATE TABLE view_snapshots (
+                incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,               -- 'graph' | 'metrics'
+                json TEXT NOT NULL,
+                at INTEGER NOT NULL,              -- when it was taken (ms, UTC)
+                PRIMARY KEY (incident_id, kind)
+            ))sql"_s,
+            u"CREATE INDEX notifications_by_fingerprint ON notifications(fingerprint, received_at)"_s,
+            uR"sql(INSERT INTO incident_labels(key, value, incident_id)
+                SELECT DISTINCT l.key, l.value, ia.incident_id
+                FROM incident_alerts ia JOIN alerts a ON a.fingerprint = ia.fingerprint, json_each(a.labels) l
+                WHERE l.type = 'text')sql"_s,
+            uR"sql(INSERT INTO incident_search(rowid, title, services, alertnames, labels, root_cause, evidence, notes,
+                                          resolution)
+                SELECT i.id,
+                    coalesce((SELECT coalesce(json_extract(a.annotations, '$.summary'),
+                                              json_extract(a.annotations, '$.description'), '')
+                              FROM incident_alerts ia JOIN alerts a ON a.fingerprint = ia.fingerprint
+                              WHERE ia.incident_id = i.id ORDER BY ia.position LIMIT 1), ''),
+                    coalesce((SELECT group_concat(value, ' ') FROM incident_labels
+                              WHERE incident_id = i.id AND key = 'service'), ''),
+                    coalesce((SELECT group_concat(value, ' ') FROM incident_labels
+                              WHERE incident_id = i.id AND key = 'alertname'), ''),
+                    coalesce((SELECT group_concat(value, ' ') FROM incident_labels
+                              WHERE incident_id = i.id AND key NOT IN ('service', 'alertname')), ''),
+                    trim(coalesce((SELECT service FROM root_causes WHERE incident_id = i.id AND rank = 0), '') || ' ' ||
+                         coalesce((SELECT root_cause FROM resolutions WHERE incident_id = i.id), '')),
+                    coalesce((SELECT group_concat(e.value, ' ') FROM root_causes rc, json_each(rc.evidence) e
+                              WHERE rc.incident_id = i.id AND rc.rank = 0), ''),
+                    coalesce((SELECT group_concat(note, ' ') FROM actions WHERE incident_id = i.id AND note <> ''), ''),
+                    coalesce((SELECT trim(fixed_by_runbook || ' ' || fixed_by_step || ' ' || fixed_by_text)
+                              FROM resolutions WHERE incident_id = i.id), '')
+                FROM incidents i)sql"_s,
+        },
     };
     return steps;
 }
