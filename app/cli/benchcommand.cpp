@@ -54,6 +54,7 @@ struct Sizes
     int diagnoseRuns = 50;
     int historyIncidents = 10'000;
     int historyQueries = 300;
+    QString historyDb; // empty: a temporary file
 };
 
 int fail(const QString& message)
@@ -539,7 +540,12 @@ bool historySearch(const Sizes& sizes, quint32 seed, ordered_json& out, QString*
         *error = u"no temporary directory"_s;
         return false;
     }
-    const QString path = dir.filePath(u"history.sqlite"_s);
+    // --history-db keeps the seeded file for a look with sqlite3 (it must not exist yet).
+    const QString path = sizes.historyDb.isEmpty() ? dir.filePath(u"history.sqlite"_s) : sizes.historyDb;
+    if (!sizes.historyDb.isEmpty() && QFile::exists(path)) {
+        *error = u"%1 exists already"_s.arg(path);
+        return false;
+    }
     const QDateTime end = QDateTime::currentDateTimeUtc();
     QElapsedTimer timer;
     timer.start();
@@ -802,7 +808,8 @@ int runBenchCommand(const QStringList& args)
                                    u"dir"_s);
     const QCommandLineOption historyOnly(u"history-only"_s,
                                          u"Only the history search figures (seeded store of 10,000 incidents)."_s);
-    parser.addOptions({json, quick, seed, suite, historyOnly});
+    const QCommandLineOption historyDb(u"history-db"_s, u"Seed the history into FILE and keep it."_s, u"file"_s);
+    parser.addOptions({json, quick, seed, suite, historyOnly, historyDb});
     parser.addHelpOption();
     if (!parser.parse(QStringList{u"bench"_s} + args))
         return fail(parser.errorText());
@@ -828,6 +835,7 @@ int runBenchCommand(const QStringList& args)
         sizes.historyIncidents = 1000;
         sizes.historyQueries = 60;
     }
+    sizes.historyDb = parser.value(historyDb);
     if (parser.isSet(historyOnly)) {
         ordered_json out;
         QString error;

@@ -82,7 +82,10 @@ bool seed(Store& store, int count, quint32 seedValue, const QDateTime& end, int 
         for (int k = 0; k < n; ++k) {
             const int index = done + k;
             const qint64 first = endMs - spanMs + qint64(double(spanMs) * (index + rng.generateDouble()) / count);
-            const QString root = svc.at(rng.bounded(int(svc.size())));
+            // An outage touches the root and services near it (callers of one another sit together in the
+            // vocabulary), not a random draw from the whole fleet.
+            const int rootIndex = rng.bounded(int(svc.size()));
+            const QString root = svc.at(rootIndex);
             Incident inc;
             inc.key = u"seed-%1-%2"_s.arg(seedValue).arg(index);
             const int alerts = 2 + rng.bounded(10);
@@ -90,7 +93,8 @@ bool seed(Store& store, int count, quint32 seedValue, const QDateTime& end, int 
             QString topSeverity;
             for (int a = 0; a < alerts; ++a) {
                 Alert al;
-                const QString service = a == 0 ? root : svc.at(rng.bounded(int(svc.size())));
+                const int near = (rootIndex + rng.bounded(7) - 3 + int(svc.size())) % int(svc.size());
+                const QString service = a == 0 ? root : svc.at(near);
                 al.labels.insert(u"alertname"_s, names.at(rng.bounded(int(names.size()))));
                 al.labels.insert(u"service"_s, service);
                 al.labels.insert(u"team"_s, teamOf(service));

@@ -117,8 +117,13 @@ std::optional<HistoryPage> Store::searchHistory(const HistoryQuery& query, QStri
         "(SELECT count(*) FROM incident_alerts WHERE incident_id = i.id), "
         "(SELECT title FROM incident_search WHERE rowid = i.id), "
         "rc.service, rc.confidence "
-        "FROM incidents i LEFT JOIN root_causes rc ON rc.incident_id = i.id AND rc.rank = 0 WHERE "_s +
-        filter.where + u" ORDER BY i.first_alert_at DESC, i.id DESC LIMIT ? OFFSET ?"_s;
+        // The page's ids first, then their details: SQLite computes result columns before it sorts, so the
+        // per-row subqueries would otherwise run for every match instead of every shown row.
+        "FROM (SELECT i.id FROM incidents i WHERE "_s +
+        filter.where +
+        u" ORDER BY i.first_alert_at DESC, i.id DESC LIMIT ? OFFSET ?) AS page JOIN incidents i ON i.id = page.id "
+        "LEFT JOIN root_causes rc ON rc.incident_id = i.id AND rc.rank = 0 "
+        "ORDER BY i.first_alert_at DESC, i.id DESC"_s;
     if (!rows.prepare(sql)) {
         fail(u"cannot search history: "_s + describe(rows.lastError()), error);
         return std::nullopt;
