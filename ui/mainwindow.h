@@ -11,6 +11,7 @@
 #include <QMainWindow>
 
 class AlertFilterProxyModel;
+class HistoryBrowser;
 class DesktopNotifier;
 class QFrame;
 class ShortcutCheatSheet;
@@ -72,6 +73,9 @@ public:
     WarRoomMode* warRoom() const { return m_warRoom; }
     DesktopNotifier* notifier() const { return m_notifier; }
     ShortcutCheatSheet* cheatSheet() const { return m_cheatSheet; } // null until first shown
+    // The database the history browser searches (its own read-only connection); empty: no history browser.
+    void setHistoryDatabase(const QString& path);
+    HistoryBrowser* historyBrowser() const { return m_history; } // null until first shown
 
 public Q_SLOTS:
     void setSnapshot(IncidentSnapshotPtr snapshot);
@@ -82,6 +86,7 @@ public Q_SLOTS:
     void toggleRunbooks(); // the bottom area between the alerts table and the runbook panel
     void toggleWarRoom();
     void showCheatSheet();
+    void showHistory(); // the offline review window: search past incidents, open one, replay it
     // Shows the runbook tab first; once it is in view, approves its next step (as its button would).
     void approveNextRunbookStep();
     void toggleIncidentList();
@@ -146,5 +151,7 @@ private:
     WarRoomMode* m_warRoom = nullptr;
     DesktopNotifier* m_notifier = nullptr;
     ShortcutCheatSheet* m_cheatSheet = nullptr;
+    QString m_historyPath;
+    HistoryBrowser* m_history = nullptr; // child window, created on first use
     QAction* m_darkAction = nullptr;
 };

@@ -106,6 +106,7 @@ int main(int argc, char** argv)
         window.setIncidentMetrics(&metrics);
     }
     config->prometheusUrls = prometheusUrls; // the same series, as diagnosis evidence on the pipeline's side
+    window.setHistoryDatabase(config->databasePath); // `h`: search, open and replay past incidents
     ConsoleRuntime runtime(*config);
     QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &window, &MainWindow::setSnapshot);
     QObject::connect(&runtime, &ConsoleRuntime::started, &window, [&](bool ok, const QString& why) {
