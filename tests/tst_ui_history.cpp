@@ -39,6 +39,8 @@ using namespace Qt::StringLiterals;
 namespace {
 
 const QString demoFeed = QStringLiteral(NIGHTWATCH_SOURCE_DIR "/resources/demo/blackfriday-feed.json");
+// The demo storm's main incident, whatever else the history holds.
+const QString demoQuery = QStringLiteral("DatabaseConnectionPool service=order-service");
 
 // Moves a recording so it ends at `endsAt`, renaming fingerprints with suffix so several recordings (or the
 // same one twice) stay distinct alerts and incidents in one database.
@@ -161,6 +163,21 @@ void TestUiHistory::initTestCase()
             shift(*s, now.addDays(-4 - 3 * i).addSecs(-3600 * (i * 7 % 13)), u"-s%1"_s.arg(i));
             QVERIFY2(replayInto(m_db, std::move(*s), &error), qPrintable(error));
         }
+        // Someone looked after each of them: acknowledged within minutes, resolved a while after the last alert.
+        Store store(u"tst-ui-history-suite"_s);
+        QVERIFY2(store.open(m_db, &error), qPrintable(error));
+        HistoryQuery all;
+        all.limit = 10'000;
+        const auto page = store.searchHistory(all, &error);
+        QVERIFY2(page, qPrintable(error));
+        const QByteArray user = qgetenv("USER");
+        for (int i = 0; i < page->rows.size(); ++i) {
+            const HistorySummary& s = page->rows.at(i);
+            qputenv("USER", i % 3 ? "alice" : "bob");
+            QVERIFY(store.recordAction(s.id, u"ack"_s, {}, &error, s.firstAlertAt.addSecs(60 + 37 * (i % 9))));
+            QVERIFY(store.recordAction(s.id, u"resolve"_s, {}, &error, s.lastAlertAt.addSecs(300 + 170 * (i % 13))));
+        }
+        qputenv("USER", user);
     }
     // The Black-Friday storm twice: six weeks ago and two days ago.
     auto old = ScenarioReader::readFile(demoFeed, &error);
@@ -178,7 +195,7 @@ void TestUiHistory::initTestCase()
     // What the on-call did during the recent one, by name and time, and what the charts showed.
     Store store(u"tst-ui-history-seed"_s);
     QVERIFY2(store.open(m_db, &error), qPrintable(error));
-    HistoryQuery q = HistoryQuery::parse(u"DatabaseConnectionPool"_s);
+    HistoryQuery q = HistoryQuery::parse(demoQuery);
     const auto page = store.searchHistory(q, &error);
     QVERIFY2(page && page->rows.size() == 2, qPrintable(error));
     const HistorySummary main = page->rows.constFirst(); // newest first: the recent storm
@@ -234,13 +251,13 @@ void TestUiHistory::listsAndSearches()
     QTRY_VERIFY_WITH_TIMEOUT(!browser.isSearching(), 10'000);
     const int all = browser.resultModel()->total();
     QVERIFY2(all >= 4, qPrintable(QString::number(all))); // two storms, each several incidents
-    QCOMPARE(browser.resultModel()->rowCount(), qMin(all, 100));
+    QVERIFY(browser.resultModel()->rowCount() >= qMin(all, 100)); // the view may page in more as it lays out
 
-    waitForSearch(browser, u"DatabaseConnectionPool"_s);
+    waitForSearch(browser, demoQuery);
     QCOMPARE(browser.resultModel()->rowCount(), 2);
     QCOMPARE(browser.resultModel()->summary(0).id, m_mainId);
     QVERIFY(browser.resultModel()->summary(1).firstAlertAt < browser.resultModel()->summary(0).firstAlertAt);
-    QVERIFY(browser.chipTexts().isEmpty());
+    QCOMPARE(browser.chipTexts().size(), 1);
 
     // A label filter becomes a chip; clicking it away searches again without it.
     waitForSearch(browser, u"pool service=order-service"_s);
@@ -250,7 +267,7 @@ void TestUiHistory::listsAndSearches()
 
     // The period: only the recent storm is within the last week.
     QSignalSpy done(&browser, &HistoryBrowser::searchFinished);
-    browser.searchEdit()->setText(u"DatabaseConnectionPool"_s);
+    browser.searchEdit()->setText(demoQuery);
     browser.periodBox()->setCurrentIndex(browser.periodBox()->findData(7));
     QTRY_VERIFY_WITH_TIMEOUT(!browser.isSearching() && browser.resultModel()->rowCount() == 1, 10'000);
     QCOMPARE(browser.resultModel()->summary(0).id, m_mainId);
@@ -266,7 +283,7 @@ void TestUiHistory::opensAPastIncidentAsItLooked()
 {
     HistoryBrowser browser(m_db);
     browser.show();
-    waitForSearch(browser, u"DatabaseConnectionPool"_s);
+    waitForSearch(browser, demoQuery);
     QSignalSpy opened(&browser, &HistoryBrowser::incidentOpened);
     browser.resultView()->setCurrentIndex(browser.resultModel()->index(0, 0));
     QVERIFY(opened.wait(10'000));
@@ -288,7 +305,7 @@ void TestUiHistory::opensAPastIncidentAsItLooked()
     QVERIFY(view->scrubber()->minutes() >= 40);
 
     if (!m_screenshots.isEmpty()) {
-        waitForSearch(browser, QString());
+        waitForSearch(browser, u"severity=critical"_s);
         browser.resultView()->setCurrentIndex(browser.resultModel()->index(0, 0));
         for (int row = 0; row < browser.resultModel()->rowCount(); ++row)
             if (browser.resultModel()->summary(row).id == m_mainId)
@@ -365,12 +382,9 @@ void TestUiHistory::scrubsMinuteByMinute()
     QCOMPARE(scrubber->minute(), paused);
 
     if (!m_screenshots.isEmpty()) {
-        // Twelve minutes in: the cascade under way, acknowledged, the runbook step just run.
-        for (minute = 0; minute < scrubber->minutes(); ++minute)
-            if (timeline.stateAt(timeline.timeAtMinute(minute)).runs.size() == 1)
-                break;
-        scrubber->setMinute(minute + 1);
-        view->chartTabs()->setCurrentIndex(1);
+        // One minute in: the cascade under way, nobody has acted yet.
+        scrubber->setMinute(1);
+        view->chartTabs()->setCurrentIndex(0);
         QTRY_VERIFY_WITH_TIMEOUT(!view->graphView()->isLayoutPending(), 10'000);
         QTest::qWait(300);
         QVERIFY(browser.grab().save(QDir(m_screenshots).filePath(u"replayed-incident.png"_s)));
@@ -403,18 +417,22 @@ void TestUiHistory::pagesInLazily()
         }
         QVERIFY(store.recordNotifications(alerts, &error) && store.saveIncidents(incidents, &error));
     }
+    // Hidden, so no view asks on its own: the model fetches exactly when told to, one page at a time. (No
+    // QAbstractItemModelTester here: it calls fetchMore() itself; listsAndSearches runs it on this model.)
     HistoryBrowser browser(db);
-    QAbstractItemModelTester tester(browser.resultModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    browser.resize(900, 600);
-    browser.show();
     QTRY_VERIFY_WITH_TIMEOUT(!browser.isSearching(), 10'000);
     HistoryResultModel* model = browser.resultModel();
     QCOMPARE(model->total(), 250);
     QCOMPARE(model->loadedCount(), 100);
-    browser.resultView()->scrollToBottom();
-    QTRY_VERIFY_WITH_TIMEOUT(model->loadedCount() >= 200, 10'000);
-    browser.resultView()->scrollToBottom();
+    QVERIFY(model->canFetchMore({}));
+    model->fetchMore({});
+    QVERIFY(!model->canFetchMore({})); // one page in flight at a time
+    QTRY_COMPARE_WITH_TIMEOUT(model->loadedCount(), 200, 10'000);
+    model->fetchMore({});
     QTRY_COMPARE_WITH_TIMEOUT(model->loadedCount(), 250, 10'000);
+    // Shown and scrolled, the view itself pages in (it already has everything here).
+    browser.show();
+    browser.resultView()->scrollToBottom();
     QVERIFY(!model->canFetchMore({}));
     QCOMPARE(model->summary(0).key, u"fp-0"_s);   // newest first
     QCOMPARE(model->summary(249).key, u"fp-249"_s); // pages continue in order

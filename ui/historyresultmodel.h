@@ -19,9 +19,9 @@ public:
         Severity,
         Title,
         RootCause,
-        Services,
         State,
         Alerts,
+        Services,
         ColumnCount
     };
     enum Role

@@ -86,6 +86,7 @@ PastIncidentView::PastIncidentView(QWidget* parent) : QWidget(parent)
     top->setStretchFactor(0, 2);
     top->setStretchFactor(1, 3);
     top->setStretchFactor(2, 4);
+    top->setSizes({330, 470, 650});
 
     m_bottomTabs = new QTabWidget(vertical);
     m_alertModel = new AlertTableModel(this);
@@ -113,6 +114,7 @@ PastIncidentView::PastIncidentView(QWidget* parent) : QWidget(parent)
     vertical->addWidget(m_bottomTabs);
     vertical->setStretchFactor(0, 3);
     vertical->setStretchFactor(1, 2);
+    vertical->setSizes({420, 220});
     layout->addWidget(vertical, 1);
 
     m_scrubber = new ReplayScrubber(this);

@@ -7,15 +7,19 @@
 #include <QStyle>
 #include <QTimer>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
 ReplayScrubber::ReplayScrubber(QWidget* parent) : QWidget(parent)
 {
     setObjectName(u"replayScrubber"_s);
-    auto* layout = new QHBoxLayout(this);
-    layout->setContentsMargins(6, 4, 6, 4);
+    auto* rows = new QVBoxLayout(this);
+    rows->setContentsMargins(6, 4, 6, 4);
+    rows->setSpacing(2);
+    auto* layout = new QHBoxLayout;
     layout->setSpacing(6);
+    rows->addLayout(layout);
 
     const auto button = [this](QStyle::StandardPixmap icon, const QString& tip) {
         auto* b = new QToolButton(this);
@@ -49,9 +53,9 @@ ReplayScrubber::ReplayScrubber(QWidget* parent) : QWidget(parent)
     layout->addWidget(m_back);
     layout->addWidget(m_play);
     layout->addWidget(m_forward);
-    layout->addWidget(m_slider, 3);
+    layout->addWidget(m_slider, 1);
     layout->addWidget(m_position);
-    layout->addWidget(m_status, 2);
+    rows->addWidget(m_status); // what the views show at that minute, under the slider
 
     m_timer = new QTimer(this);
     m_timer->setInterval(600);
