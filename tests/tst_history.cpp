@@ -140,6 +140,7 @@ private Q_SLOTS:
     void replayStateAt_data();
     void replayStateAt();
     void replayMinutes();
+    void replayDiagnosis();
     void graphSnapshotRoundTrips();
     void metricsSnapshotRoundTrips();
 
@@ -470,7 +471,7 @@ void TestHistory::incidentNotificationsStayInTheWindow()
 
 namespace {
 
-// A small incident: db at 10:00:10 (resolved 10:05, firing again 10:07), api at 10:02:30, cache (inhibited)
+// A small incident: db at 10:00:10 (resolved 10:05, firing again 10:07), api at 10:02:30 (onset 10:01), cache (inhibited)
 // at 10:03; ack 10:04, a runbook step 10:06, resolve 10:09.
 struct ReplayFixture
 {
@@ -492,7 +493,7 @@ struct ReplayFixture
             a.receivedAt = base.addSecs(receivedSec);
             return a;
         };
-        notifications = {mk(u"db"_s, u"critical"_s, 10, true, 0),   mk(u"api"_s, u"warning"_s, 150, true, 140),
+        notifications = {mk(u"db"_s, u"critical"_s, 10, true, 0),   mk(u"api"_s, u"warning"_s, 150, true, 60),
                          mk(u"db"_s, u"critical"_s, 70, true, 0),   mk(u"cache"_s, u"warning"_s, 180, true, 175),
                          mk(u"db"_s, u"critical"_s, 300, false, 0), mk(u"db"_s, u"critical"_s, 420, true, 400)};
         incident = incidentOf(u"replay"_s, {notifications.at(0), notifications.at(1), notifications.at(3)},
@@ -592,6 +593,34 @@ void TestHistory::replayMinutes()
     QCOMPARE(timeline.timeAtMinute(3), at(2024, 7, 1, 10, 3, 10));
     QCOMPARE(timeline.timeAtMinute(9), timeline.end()); // clamped
     QVERIFY(ReplayTimeline().isEmpty());
+}
+
+void TestHistory::replayDiagnosis()
+{
+    // api calls db: once both fire, the console blamed db; before anything arrived it blamed nobody.
+    const ReplayFixture f;
+    const ReplayTimeline timeline(f.incident, f.notifications, f.actions, f.runs);
+    auto graph = std::make_shared<ServiceGraph>();
+    graph->addEdge(u"api"_s, u"db"_s);
+    graph->addEdge(u"cache"_s, u"db"_s);
+    const QDateTime base = at(2024, 7, 1, 10);
+    QVERIFY(timeline.diagnosisAt(base.addSecs(5), graph, {}).isEmpty());
+    const auto early = timeline.diagnosisAt(base.addSecs(10), graph, {});
+    QVERIFY(!early.isEmpty());
+    QCOMPARE(early.constFirst().service, u"db"_s);
+    const auto later = timeline.diagnosisAt(base.addSecs(200), graph, {});
+    QVERIFY(!later.isEmpty());
+    QCOMPARE(later.constFirst().service, u"db"_s);
+    QVERIFY2(later.constFirst().evidence.join(u' ') != early.constFirst().evidence.join(u' '),
+             qPrintable(later.constFirst().evidence.join(u" | "_s))); // more alerts, other reasons
+    // A deploy known by then becomes evidence; one made later does not.
+    const ChangeEvent deploy{u"db"_s, u"deploy"_s, base.addSecs(-300), u"db v2 rollout"_s, {}};
+    const auto withDeploy = timeline.diagnosisAt(base.addSecs(200), graph, {deploy});
+    QVERIFY(withDeploy.constFirst().evidence.join(u' ').contains(u"v2 rollout"_s));
+    ChangeEvent future = deploy;
+    future.at = base.addSecs(3000);
+    QVERIFY(!timeline.diagnosisAt(base.addSecs(200), graph, {future}).constFirst().evidence.join(u' ').contains(
+        u"v2 rollout"_s));
 }
 
 void TestHistory::graphSnapshotRoundTrips()

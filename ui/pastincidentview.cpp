@@ -249,7 +249,16 @@ void PastIncidentView::showMinute(int minute)
     const QDateTime t = m_timeline.timeAtMinute(minute);
     m_shownAt = t;
     const ReplayTimeline::State state = m_timeline.stateAt(t);
-    const Incident inc = m_timeline.incidentAt(t);
+    Incident inc = m_timeline.incidentAt(t);
+    // Before the end, what the console believed then: the notifications so far through a fresh correlator and
+    // diagnoser (cheap for an incident's own notifications; a storm of thousands keeps the stored answer).
+    // At the end, exactly the stored diagnosis.
+    const bool replayed = minute < m_scrubber->minutes() && m_timeline.notificationTotal() <= 5000;
+    if (replayed) {
+        if (QVector<RootCauseCandidate> then = m_timeline.diagnosisAt(t, m_past.graph, m_past.changes);
+            !then.isEmpty())
+            inc.rootCauses = std::move(then);
+    }
 
     m_card->setIncident(inc);
     m_card->acknowledgeButton()->hide();
@@ -270,5 +279,6 @@ void PastIncidentView::showMinute(int minute)
     if (!state.firingServices.isEmpty())
         status += tr(" · alerting: %1").arg(state.firingServices.join(u", "_s));
     status += u" · "_s + Theme::stateText(state.state);
+    status += replayed ? tr(" · diagnosis as the console made it then") : tr(" · the stored diagnosis");
     m_scrubber->setStatus(status);
 }

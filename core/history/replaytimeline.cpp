@@ -1,5 +1,9 @@
 #include "replaytimeline.h"
 
+#include "correlate/correlator.h"
+#include "diagnose/diagnoser.h"
+#include "graph/servicegraph.h"
+
 #include <QSet>
 
 #include <algorithm>
@@ -21,11 +25,14 @@ ReplayTimeline::ReplayTimeline(const Incident& incident, const QVector<Alert>& n
         if (!members.contains(a.fingerprint) || !a.receivedAt.isValid())
             continue;
         const qint64 received = a.receivedAt.toMSecsSinceEpoch();
+        m_notifications.append(a);
         m_deliveries[a.fingerprint].append(
             {received, a.startsAt.isValid() ? a.startsAt.toMSecsSinceEpoch() : 0, a.isFiring()});
         first = qMin(first, received);
         last = qMax(last, received);
     }
+    std::stable_sort(m_notifications.begin(), m_notifications.end(),
+                     [](const Alert& a, const Alert& b) { return a.receivedAt < b.receivedAt; });
     for (auto& list : m_deliveries)
         std::stable_sort(list.begin(), list.end(),
                          [](const Delivery& a, const Delivery& b) { return a.receivedMs < b.receivedMs; });
@@ -188,4 +195,38 @@ Incident ReplayTimeline::incidentAt(const QDateTime& at) const
     inc.resolvedAt = resolve ? resolve->at : QDateTime();
     inc.resolvedBy = resolve ? resolve->user : QString();
     return inc;
+}
+
+QVector<RootCauseCandidate> ReplayTimeline::diagnosisAt(const QDateTime& at, std::shared_ptr<const ServiceGraph> graph,
+                                                        const QVector<ChangeEvent>& changes) const
+{
+    if (!at.isValid())
+        return {};
+    if (!graph)
+        graph = std::make_shared<const ServiceGraph>();
+    Correlator correlator(graph);
+    QString first;
+    QDateTime firstOnset;
+    for (const Alert& a : m_notifications) {
+        if (a.receivedAt > at)
+            break;
+        correlator.add(a);
+        const QDateTime onset = a.startsAt.isValid() ? a.startsAt : a.receivedAt;
+        if (!firstOnset.isValid() || onset < firstOnset) {
+            firstOnset = onset;
+            first = a.fingerprint;
+        }
+    }
+    if (first.isEmpty())
+        return {};
+    const std::optional<Incident> group = correlator.incident(correlator.incidentKeyOf(first));
+    if (!group)
+        return {};
+    Diagnoser diagnoser(graph, correlator.reach());
+    QVector<ChangeEvent> known;
+    for (const ChangeEvent& c : changes)
+        if (c.at <= at)
+            known << c;
+    diagnoser.setChanges(known);
+    return diagnoser.diagnose(*group);
 }

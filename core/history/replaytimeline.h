@@ -5,6 +5,7 @@
 // (only an explicit resolved notification ends it). Actions and runbook runs count from their time on.
 // The history browser's scrubber walks it minute by minute from the first notification to the last event.
 
+#include "model/changeevent.h"
 #include "model/incident.h"
 #include "model/runbookrun.h"
 #include "store/store.h"
@@ -13,6 +14,10 @@
 #include <QHash>
 #include <QStringList>
 #include <QVector>
+
+#include <memory>
+
+class ServiceGraph;
 
 class ReplayTimeline
 {
@@ -44,6 +49,12 @@ public:
     // The stored incident reduced to what was known at `at`: members, affected services, counts, lifecycle.
     // The diagnosis stays the stored (final) one.
     Incident incidentAt(const QDateTime& at) const;
+    // What the console believed at `at`: the notifications received by then through a fresh Correlator and
+    // Diagnoser on graph (the stored neighbourhood; may be null) with the changes known by then. The
+    // candidates of the group the earliest known member was in; empty before anything arrived.
+    QVector<RootCauseCandidate> diagnosisAt(const QDateTime& at, std::shared_ptr<const ServiceGraph> graph,
+                                            const QVector<ChangeEvent>& changes) const;
+    int notificationTotal() const { return int(m_notifications.size()); }
 
 private:
     struct Delivery
@@ -55,6 +66,7 @@ private:
 
     Incident m_incident;
     QHash<QString, QVector<Delivery>> m_deliveries; // by fingerprint, by arrival
+    QVector<Alert> m_notifications;                 // of the members, by arrival
     QVector<Store::Action> m_actions;               // by time
     QVector<RunbookRun> m_runs;                     // by time
     QDateTime m_start;
