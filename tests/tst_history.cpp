@@ -134,6 +134,7 @@ private Q_SLOTS:
     void summariesCarryTheRow();
     void pagesWithTotal();
     void indexFollowsResaveNotesAndResolutions();
+    void searchIndexCatchesUp();
     void migrationBackfillsTheIndex();
     void readOnlyOpenRefusesAnOldSchema();
     void incidentNotificationsStayInTheWindow();
@@ -335,6 +336,7 @@ void TestHistory::indexFollowsResaveNotesAndResolutions()
     Store store(u"tst-history-resave"_s);
     QString error;
     QVERIFY2(store.open(path, &error), qPrintable(error));
+    store.setSearchIndexDelay(0); // every save re-indexes (searchIndexCatchesUp covers the delay)
     QVERIFY2(seed(store, s, &error), qPrintable(error));
     const auto find = [&](const QString& input) {
         const auto page = store.searchHistory(HistoryQuery::parse(input), &error);
@@ -373,6 +375,46 @@ void TestHistory::indexFollowsResaveNotesAndResolutions()
     HistoryQuery open;
     open.state = u"open"_s;
     QCOMPARE(keysOf(*store.searchHistory(open, &error)), QStringList{});
+}
+
+void TestHistory::searchIndexCatchesUp()
+{
+    // In a storm an incident is saved every refresh; its search row follows after the delay, on demand, or at
+    // the next open when the process stopped first.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"delay.sqlite"_s);
+    Seeded s;
+    QString error;
+    const auto grow = [&](Store& store, const QString& name, const QString& service) {
+        const Alert extra = alert(name, service, u"db"_s, u"critical"_s, name, at(2024, 5, 10, 12, 3));
+        Incident kafka = s.incidents.at(1);
+        kafka.alerts << incidentOf(u"x"_s, {extra}, u"kafka"_s, {}).alerts;
+        s.incidents[1] = kafka;
+        return store.recordNotifications({extra}, &error) && store.saveIncident(kafka, &error) != 0;
+    };
+    {
+        Store store(u"tst-history-delay"_s);
+        QVERIFY2(store.open(path, &error), qPrintable(error));
+        store.setSearchIndexDelay(3'600'000);
+        QVERIFY2(seed(store, s, &error), qPrintable(error));
+        const auto find = [&](const QString& input) {
+            const auto page = store.searchHistory(HistoryQuery::parse(input), &error);
+            return page ? keysOf(*page) : QStringList{u"error: "_s + error};
+        };
+        QCOMPARE(find(u"lag grew"_s), QStringList{u"kafka"_s}); // the first save indexes at once
+        QVERIFY2(grow(store, u"RedisConnectionTimeout"_s, u"redis-session"_s), qPrintable(error));
+        QCOMPARE(find(u"RedisConnection"_s), QStringList{}); // within the delay
+        QVERIFY2(store.refreshSearchIndex(&error), qPrintable(error));
+        QCOMPARE(find(u"RedisConnection"_s), QStringList{u"kafka"_s});
+        QCOMPARE(find(u"service=redis-session"_s), QStringList{u"kafka"_s});
+        QVERIFY2(grow(store, u"ZookeeperSessionExpired"_s, u"zookeeper"_s), qPrintable(error));
+        QCOMPARE(find(u"Zookeeper"_s), QStringList{});
+    } // closed without catching up, as a killed process would leave it
+    Store reopened(u"tst-history-delay-2"_s);
+    QVERIFY2(reopened.open(path, &error), qPrintable(error));
+    const auto page = reopened.searchHistory(HistoryQuery::parse(u"Zookeeper team=db"_s), &error);
+    QVERIFY2(page, qPrintable(error));
+    QCOMPARE(keysOf(*page), QStringList{u"kafka"_s});
 }
 
 void TestHistory::migrationBackfillsTheIndex()

@@ -64,6 +64,12 @@ Pipeline::~Pipeline()
             qWarning("nightwatch: incidents not saved at exit (rebuilt from notifications at next start): %s",
                      qPrintable(why));
     }
+    if (m_store && m_store->isOpen()) {
+        // The search rows a storm deferred, so the history is complete without waiting for the next start.
+        QString why;
+        if (!m_store->refreshSearchIndex(&why))
+            qWarning("nightwatch: search index not refreshed at exit (done at next start): %s", qPrintable(why));
+    }
 }
 
 // QtSql ties a connection to the thread that opened it, and the store wants one writer: every store call

@@ -54,6 +54,9 @@ enum Stmt
     InsertIncidentLabels,
     DeleteSearchRow,
     InsertSearchRow,
+    MarkStale,
+    ClearStale,
+    SelectStale,
     StmtCount
 };
 
@@ -226,6 +229,12 @@ const QString& sqlOf(Stmt id)
         "coalesce((SELECT trim(fixed_by_runbook || ' ' || fixed_by_step || ' ' || fixed_by_text) "
         "FROM resolutions WHERE incident_id = i.id), '') "
         "FROM incidents i WHERE i.id = ?"_s,
+        // MarkStale
+        u"INSERT OR IGNORE INTO search_stale(incident_id) VALUES(?)"_s,
+        // ClearStale
+        u"DELETE FROM search_stale WHERE incident_id = ?"_s,
+        // SelectStale
+        u"SELECT incident_id FROM search_stale"_s,
     };
     return sql[id];
 }
@@ -343,6 +352,9 @@ struct Store::Impl
     // Per incident id: hash of the member and root-cause rows last committed. A storm touches the same
     // incident with every repeat notification; its rows are rewritten only when they really changed.
     QHash<qint64, size_t> writtenDetail;
+    // Search index: when each incident's row was last written (ms since epoch), and the delay between rewrites.
+    QHash<qint64, qint64> indexedAt;
+    int searchIndexDelayMs = 10'000;
 
     QSqlQuery* statement(Stmt id, QString* why)
     {
@@ -474,6 +486,11 @@ bool Store::open(const QString& path, QString* error, OpenMode mode)
         close();
         return fail(u"database %1: %2"_s.arg(path, why), error);
     }
+    // Rows a previous run left stale (it stopped inside a storm's delay) are brought up to date now.
+    if (!refreshSearchIndex(&why)) {
+        close();
+        return fail(u"database %1: %2"_s.arg(path, why), error);
+    }
     m_lastError.clear();
     return true;
 }
@@ -560,12 +577,59 @@ bool Store::reindexIncident(qint64 incidentId, QString* error)
     QSqlQuery* addRow = delRow ? m_impl->statement(InsertSearchRow, &why) : nullptr;
     if (!addRow)
         return fail(why, error);
-    for (QSqlQuery* q : {delLabels, addLabels, delRow, addRow}) {
+    QSqlQuery* clear = m_impl->statement(ClearStale, &why);
+    if (!clear)
+        return fail(why, error);
+    for (QSqlQuery* q : {delLabels, addLabels, delRow, addRow, clear}) {
         q->bindValue(0, incidentId);
         if (!q->exec())
             return fail(u"cannot index incident %1 for search: %2"_s.arg(incidentId).arg(describe(q->lastError())),
                         error);
     }
+    m_impl->indexedAt.insert(incidentId, QDateTime::currentMSecsSinceEpoch());
+    return true;
+}
+
+bool Store::reindexStale(bool force, QString* error)
+{
+    QString why;
+    QSqlQuery* select = m_impl->statement(SelectStale, &why);
+    if (!select)
+        return fail(why, error);
+    if (!select->exec())
+        return fail(u"cannot read stale search rows: "_s + describe(select->lastError()), error);
+    QVector<qint64> due;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    while (select->next()) {
+        const qint64 id = select->value(0).toLongLong();
+        const auto at = m_impl->indexedAt.constFind(id);
+        if (force || at == m_impl->indexedAt.cend() || now - *at >= m_impl->searchIndexDelayMs)
+            due << id;
+    }
+    select->finish();
+    for (const qint64 id : std::as_const(due))
+        if (!reindexIncident(id, error))
+            return false;
+    return true;
+}
+
+void Store::setSearchIndexDelay(int ms)
+{
+    if (m_impl)
+        m_impl->searchIndexDelayMs = qMax(0, ms);
+}
+
+bool Store::refreshSearchIndex(QString* error)
+{
+    if (!m_impl)
+        return fail(u"store is not open"_s, error);
+    SqlTransaction tx(m_impl->db);
+    if (!tx.isActive())
+        return fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
+    if (!reindexStale(true, error))
+        return false;
+    if (!tx.commit())
+        return fail(u"cannot commit the search index: "_s + describe(m_impl->db.lastError()), error);
     return true;
 }
 
@@ -903,9 +967,18 @@ qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error
             return 0;
         }
     }
-    // Only when members or causes changed: a storm's repeats leave the document as it was.
-    if (!reindexIncident(id, error))
+    // Only when members or causes changed: a storm's repeats leave the document as it was. Written by
+    // reindexStale() before the commit, at once or after the delay.
+    QSqlQuery* stale = m_impl->statement(MarkStale, &why);
+    if (!stale) {
+        fail(why, error);
         return 0;
+    }
+    stale->bindValue(0, id);
+    if (!stale->exec()) {
+        fail(u"cannot mark incident %1 for search: %2"_s.arg(incident.key, describe(stale->lastError())), error);
+        return 0;
+    }
     return id;
 }
 
@@ -922,7 +995,7 @@ qint64 Store::saveIncident(const Incident& incident, QString* error)
     }
     size_t detail = 0;
     const qint64 id = saveIncidentInTransaction(incident, error, &detail);
-    if (id == 0)
+    if (id == 0 || !reindexStale(false, error))
         return 0;
     if (!tx.commit()) {
         fail(u"cannot commit incident: "_s + describe(m_impl->db.lastError()), error);
@@ -951,6 +1024,8 @@ bool Store::saveIncidents(QVector<Incident>& incidents, QString* error)
         ids.append(id);
         details.append(detail);
     }
+    if (!reindexStale(false, error))
+        return false;
     if (!tx.commit())
         return fail(u"cannot commit incidents: "_s + describe(m_impl->db.lastError()), error);
     // Ids (and the written-rows cache) only once they are durable: a rolled-back batch changes neither.
@@ -1033,7 +1108,8 @@ bool Store::recordAction(qint64 incidentId, const QString& kind, const QString& 
     }
     if (update && !update->exec())
         return fail(u"cannot apply %1: %2"_s.arg(kind, describe(update->lastError())), error);
-    if (!note.isEmpty() && !reindexIncident(incidentId, error)) // notes are searchable
+    // Notes are searchable, and a resolved incident's row is brought up to date for good.
+    if ((!note.isEmpty() || kind == u"resolve") && !reindexIncident(incidentId, error))
         return false;
     if (!tx.commit())
         return fail(u"cannot commit %1: %2"_s.arg(kind, describe(m_impl->db.lastError())), error);

@@ -163,7 +163,7 @@ const QVector<QStringList>& migrations()
         // an alertname or a service name matches), the distinct label pairs of its member alerts for exact
         // label filters, what the views showed (graph neighbourhood, metric series) so a past incident can
         // be opened without its live sources, and the notifications of one fingerprint for the replay.
-        // Existing incidents are indexed here; the Store keeps the index current on every save.
+        // Existing incidents are indexed here; the Store keeps the index current as incidents are saved.
         {
             uR"sql(CREATE VIRTUAL TABLE incident_search USING fts5(
                 title, services, alertnames, labels, root_cause, evidence, notes, resolution,
@@ -184,6 +184,9 @@ const QVector<QStringList>& migrations()
                 PRIMARY KEY (incident_id, kind)
             ))sql"_s,
             u"CREATE INDEX notifications_by_fingerprint ON notifications(fingerprint, received_at)"_s,
+            // Incidents saved since their search row was last written (a storm re-indexes at most every few
+            // seconds); whatever is left here at open is re-indexed then.
+            u"CREATE TABLE search_stale (incident_id INTEGER PRIMARY KEY)"_s,
             uR"sql(INSERT INTO incident_labels(key, value, incident_id)
                 SELECT DISTINCT l.key, l.value, ia.incident_id
                 FROM incident_alerts ia JOIN alerts a ON a.fingerprint = ia.fingerprint, json_each(a.labels) l
