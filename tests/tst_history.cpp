@@ -190,18 +190,17 @@ void TestHistory::parsesQueries_data()
     QTest::addRow("labels and text") << u"lag team=platform service=\"api gateway\""_s
                                      << QStringList{u"team=platform"_s, u"service=api gateway"_s}
                                      << QStringList{u"lag"_s} << u"\"lag\""_s << QStringList{};
-    QTest::addRow("stray quote") << u"foo\"bar"_s << QStringList{} << QStringList{u"foo\"bar"_s}
-                                 << u"\"foo\"\"bar\""_s << QStringList{};
+    QTest::addRow("stray quote") << u"foo\"bar"_s << QStringList{} << QStringList{u"foo\"bar"_s} << u"\"foo\"\"bar\""_s
+                                 << QStringList{};
     QTest::addRow("operators are words") << u"payment OR -kafka NEAR(x)"_s << QStringList{}
                                          << QStringList{u"payment"_s, u"OR"_s, u"-kafka"_s, u"NEAR(x)"_s}
-                                         << u"\"payment\" AND \"-kafka\" AND \"NEAR(x)\""_s
-                                         << QStringList{u"%OR%"_s};
-    QTest::addRow("like wildcards escaped") << u"5% _x"_s << QStringList{} << QStringList{u"5%"_s, u"_x"_s}
-                                            << QString() << QStringList{u"%5\\%%"_s, u"%\\_x%"_s};
-    QTest::addRow("quoted filter is text") << u"\"team=db\""_s << QStringList{} << QStringList{u"team=db"_s}
-                                           << u"\"team=db\""_s << QStringList{};
-    QTest::addRow("empty value is text") << u"team="_s << QStringList{} << QStringList{u"team="_s}
-                                         << u"\"team=\""_s << QStringList{};
+                                         << u"\"payment\" AND \"-kafka\" AND \"NEAR(x)\""_s << QStringList{u"%OR%"_s};
+    QTest::addRow("like wildcards escaped") << u"5% _x"_s << QStringList{} << QStringList{u"5%"_s, u"_x"_s} << QString()
+                                            << QStringList{u"%5\\%%"_s, u"%\\_x%"_s};
+    QTest::addRow("quoted filter is text")
+        << u"\"team=db\""_s << QStringList{} << QStringList{u"team=db"_s} << u"\"team=db\""_s << QStringList{};
+    QTest::addRow("empty value is text") << u"team="_s << QStringList{} << QStringList{u"team="_s} << u"\"team=\""_s
+                                         << QStringList{};
 }
 
 void TestHistory::parsesQueries()
@@ -230,34 +229,29 @@ void TestHistory::searches_data()
     QTest::addColumn<QStringList>("expected"); // newest first
 
     const QDateTime none;
-    QTest::addRow("word inside an alertname") << u"ConnectionPool"_s << none << none << QString()
-                                              << QStringList{u"pool"_s};
+    QTest::addRow("word inside an alertname")
+        << u"ConnectionPool"_s << none << none << QString() << QStringList{u"pool"_s};
     QTest::addRow("case-insensitive") << u"consumerlag"_s << none << none << QString() << QStringList{u"kafka"_s};
     QTest::addRow("service name") << u"api-gateway"_s << none << none << QString() << QStringList{u"cert"_s};
     QTest::addRow("root cause") << u"postgres-main"_s << none << none << QString() << QStringList{u"pool"_s};
-    QTest::addRow("evidence phrase") << u"\"lag grew first\""_s << none << none << QString()
-                                     << QStringList{u"kafka"_s};
+    QTest::addRow("evidence phrase") << u"\"lag grew first\""_s << none << none << QString() << QStringList{u"kafka"_s};
     QTest::addRow("summary") << u"certificate expires"_s << none << none << QString() << QStringList{u"cert"_s};
     QTest::addRow("note") << u"renewed"_s << none << none << QString() << QStringList{u"cert"_s};
-    QTest::addRow("resolution text") << u"max_connections"_s << none << none << QString()
-                                     << QStringList{u"pool"_s};
+    QTest::addRow("resolution text") << u"max_connections"_s << none << none << QString() << QStringList{u"pool"_s};
     QTest::addRow("all terms must match") << u"payment kafka"_s << none << none << QString() << QStringList{};
     QTest::addRow("OR is a word") << u"payment OR kafka"_s << none << none << QString() << QStringList{};
     QTest::addRow("stray quote") << u"foo\"bar"_s << none << none << QString() << QStringList{};
-    QTest::addRow("lone dash is literal") << u"-"_s << none << none << QString()
-                                          << QStringList{u"pool"_s, u"cert"_s};
+    QTest::addRow("lone dash is literal") << u"-"_s << none << none << QString() << QStringList{u"pool"_s, u"cert"_s};
     QTest::addRow("fts syntax is literal") << u"^pay* NEAR(a b)"_s << none << none << QString() << QStringList{};
     QTest::addRow("short term") << u"db"_s << none << none << QString() << QStringList{u"pool"_s};
     QTest::addRow("label only") << u"service=payment"_s << none << none << QString() << QStringList{u"pool"_s};
-    QTest::addRow("label, two incidents") << u"team=platform"_s << none << none << QString()
-                                          << QStringList{u"kafka"_s, u"cert"_s};
+    QTest::addRow("label, two incidents")
+        << u"team=platform"_s << none << none << QString() << QStringList{u"kafka"_s, u"cert"_s};
     QTest::addRow("label is exact") << u"team=plat"_s << none << none << QString() << QStringList{};
     QTest::addRow("two labels") << u"team=platform severity=critical"_s << none << none << QString()
                                 << QStringList{u"cert"_s};
-    QTest::addRow("text and label") << u"lag team=platform"_s << none << none << QString()
-                                    << QStringList{u"kafka"_s};
-    QTest::addRow("text and label disagree") << u"gateway team=db"_s << none << none << QString()
-                                             << QStringList{};
+    QTest::addRow("text and label") << u"lag team=platform"_s << none << none << QString() << QStringList{u"kafka"_s};
+    QTest::addRow("text and label disagree") << u"gateway team=db"_s << none << none << QString() << QStringList{};
     QTest::addRow("period from") << QString() << at(2024, 1, 1) << none << QString()
                                  << QStringList{u"kafka"_s, u"pool"_s};
     QTest::addRow("period to") << QString() << none << at(2024, 1, 1) << QString() << QStringList{u"cert"_s};
@@ -454,8 +448,8 @@ void TestHistory::migrationBackfillsTheIndex()
     QString error;
     QVERIFY2(store.open(path, &error), qPrintable(error));
     QCOMPARE(store.schemaVersion(), StoreSchema::latestVersion());
-    for (const QString& input : {u"DiskSpace"_s, u"ledger"_s, u"\"after the backup\""_s, u"WAL files"_s,
-                                 u"97%"_s, u"team=data"_s, u"service=ledger DiskSpace"_s}) {
+    for (const QString& input : {u"DiskSpace"_s, u"ledger"_s, u"\"after the backup\""_s, u"WAL files"_s, u"97%"_s,
+                                 u"team=data"_s, u"service=ledger DiskSpace"_s}) {
         const auto page = store.searchHistory(HistoryQuery::parse(input), &error);
         QVERIFY2(page, qPrintable(error));
         QVERIFY2(keysOf(*page) == QStringList{u"old-1"_s}, qPrintable(input));
@@ -490,8 +484,7 @@ void TestHistory::incidentNotificationsStayInTheWindow()
     Store store(u"tst-history-notifications"_s);
     QString error;
     QVERIFY2(store.open(dir.filePath(u"n.sqlite"_s), &error), qPrintable(error));
-    const Alert a = alert(u"HighMemoryUsage"_s, u"cart"_s, u"storefront"_s, u"warning"_s, u"mem"_s,
-                          at(2024, 6, 1));
+    const Alert a = alert(u"HighMemoryUsage"_s, u"cart"_s, u"storefront"_s, u"warning"_s, u"mem"_s, at(2024, 6, 1));
     Alert repeat = a;
     repeat.receivedAt = a.receivedAt.addSecs(60);
     Alert resolved = a;
@@ -513,8 +506,8 @@ void TestHistory::incidentNotificationsStayInTheWindow()
 
 namespace {
 
-// A small incident: db at 10:00:10 (resolved 10:05, firing again 10:07), api at 10:02:30 (onset 10:01), cache (inhibited)
-// at 10:03; ack 10:04, a runbook step 10:06, resolve 10:09.
+// A small incident: db at 10:00:10 (resolved 10:05, firing again 10:07), api at 10:02:30 (onset 10:01), cache
+// (inhibited) at 10:03; ack 10:04, a runbook step 10:06, resolve 10:09.
 struct ReplayFixture
 {
     Incident incident;
@@ -538,8 +531,8 @@ struct ReplayFixture
         notifications = {mk(u"db"_s, u"critical"_s, 10, true, 0),   mk(u"api"_s, u"warning"_s, 150, true, 60),
                          mk(u"db"_s, u"critical"_s, 70, true, 0),   mk(u"cache"_s, u"warning"_s, 180, true, 175),
                          mk(u"db"_s, u"critical"_s, 300, false, 0), mk(u"db"_s, u"critical"_s, 420, true, 400)};
-        incident = incidentOf(u"replay"_s, {notifications.at(0), notifications.at(1), notifications.at(3)},
-                              u"db"_s, {u"db first"_s});
+        incident = incidentOf(u"replay"_s, {notifications.at(0), notifications.at(1), notifications.at(3)}, u"db"_s,
+                              {u"db first"_s});
         incident.alerts[2].inhibited = true;
         actions = {{0, u"ack"_s, {}, base.addSecs(240), u"alice"_s},
                    {0, u"resolve"_s, {}, base.addSecs(540), u"bob"_s},
@@ -569,19 +562,18 @@ void TestHistory::replayStateAt_data()
     const int trig = int(Incident::State::Triggered), ack = int(Incident::State::Acknowledged),
               res = int(Incident::State::Resolved);
     QTest::addRow("before anything") << 5 << QStringList{} << QStringList{} << 0 << 0 << 0 << trig << -1;
-    QTest::addRow("first notification") << 10 << QStringList{u"fp-db"_s} << QStringList{u"db"_s} << 1 << 0 << 0
-                                        << trig << 0;
+    QTest::addRow("first notification") << 10 << QStringList{u"fp-db"_s} << QStringList{u"db"_s} << 1 << 0 << 0 << trig
+                                        << 0;
     QTest::addRow("repeat counted") << 100 << QStringList{u"fp-db"_s} << QStringList{u"db"_s} << 2 << 0 << 0 << trig
                                     << 0;
-    QTest::addRow("api joins, cache inhibited")
-        << 200 << QStringList{u"fp-db"_s, u"fp-api"_s, u"fp-cache"_s} << QStringList{u"api"_s, u"db"_s} << 4 << 0
-        << 0 << trig << 0;
+    QTest::addRow("api joins, cache inhibited") << 200 << QStringList{u"fp-db"_s, u"fp-api"_s, u"fp-cache"_s}
+                                                << QStringList{u"api"_s, u"db"_s} << 4 << 0 << 0 << trig << 0;
     QTest::addRow("acknowledged") << 240 << QStringList{u"fp-db"_s, u"fp-api"_s, u"fp-cache"_s}
                                   << QStringList{u"api"_s, u"db"_s} << 4 << 1 << 0 << ack << 0;
-    QTest::addRow("db resolved") << 330 << QStringList{u"fp-db"_s, u"fp-api"_s, u"fp-cache"_s}
-                                 << QStringList{u"api"_s} << 5 << 1 << 0 << ack << 0;
-    QTest::addRow("runbook ran") << 360 << QStringList{u"fp-db"_s, u"fp-api"_s, u"fp-cache"_s}
-                                 << QStringList{u"api"_s} << 5 << 1 << 1 << ack << 0;
+    QTest::addRow("db resolved") << 330 << QStringList{u"fp-db"_s, u"fp-api"_s, u"fp-cache"_s} << QStringList{u"api"_s}
+                                 << 5 << 1 << 0 << ack << 0;
+    QTest::addRow("runbook ran") << 360 << QStringList{u"fp-db"_s, u"fp-api"_s, u"fp-cache"_s} << QStringList{u"api"_s}
+                                 << 5 << 1 << 1 << ack << 0;
     QTest::addRow("db flaps back") << 420 << QStringList{u"fp-db"_s, u"fp-api"_s, u"fp-cache"_s}
                                    << QStringList{u"api"_s, u"db"_s} << 6 << 2 << 1 << ack << 1;
     QTest::addRow("resolved") << 600 << QStringList{u"fp-db"_s, u"fp-api"_s, u"fp-cache"_s}
@@ -661,8 +653,10 @@ void TestHistory::replayDiagnosis()
     QVERIFY(withDeploy.constFirst().evidence.join(u' ').contains(u"v2 rollout"_s));
     ChangeEvent future = deploy;
     future.at = base.addSecs(3000);
-    QVERIFY(!timeline.diagnosisAt(base.addSecs(200), graph, {future}).constFirst().evidence.join(u' ').contains(
-        u"v2 rollout"_s));
+    QVERIFY(!timeline.diagnosisAt(base.addSecs(200), graph, {future})
+                 .constFirst()
+                 .evidence.join(u' ')
+                 .contains(u"v2 rollout"_s));
 }
 
 void TestHistory::graphSnapshotRoundTrips()
@@ -728,7 +722,8 @@ void TestHistory::metricsSnapshotRoundTrips()
     QCOMPARE(got.noun, u"connections"_s);
     QVERIFY(got.hasOnset);
     QCOMPARE(got.onsetMsecs, s.onsetMsecs);
-    QVERIFY2(got.points.size() <= 2 * 50 + 2 && got.points.size() >= 50, qPrintable(QString::number(got.points.size())));
+    QVERIFY2(got.points.size() <= 2 * 50 + 2 && got.points.size() >= 50,
+             qPrintable(QString::number(got.points.size())));
     QCOMPARE(back->evidence.constFirst().evidence, QStringList{u"db saturated first"_s});
     QVERIFY(!ViewSnapshotJson::metricsFrom("[]", &error));
 }

@@ -95,8 +95,8 @@ IncidentMetricsResult metricsOf(const Scenario& s, const QString& incidentKey, q
     IncidentMetricsResult r;
     r.incidentKey = incidentKey;
     const int step = s.metrics.value("step_seconds", 60);
-    const QDateTime start = QDateTime::fromString(QString::fromStdString(s.metrics.value("start", "")), Qt::ISODate)
-                                .addMSecs(shiftMs);
+    const QDateTime start =
+        QDateTime::fromString(QString::fromStdString(s.metrics.value("start", "")), Qt::ISODate).addMSecs(shiftMs);
     r.stepSeconds = step;
     r.start = start;
     for (const auto& one : s.metrics["series"]) {
@@ -212,7 +212,7 @@ void TestUiHistory::initTestCase()
     run.incidentId = m_mainId;
     run.runbookId = u"postgres-pool"_s;
     run.step = u"raise-max-connections"_s;
-    run.argv = {u"kubectl"_s, u"-n"_s, u"production"_s, u"set"_s, u"env"_s, u"deploy/order-service"_s,
+    run.argv = {u"kubectl"_s,        u"-n"_s, u"production"_s, u"set"_s, u"env"_s, u"deploy/order-service"_s,
                 u"DB_POOL_MAX=200"_s};
     run.approval = u"approved"_s;
     run.exitCode = 0;
@@ -250,7 +250,7 @@ void TestUiHistory::listsAndSearches()
     browser.show();
     QTRY_VERIFY_WITH_TIMEOUT(!browser.isSearching(), 10'000);
     const int all = browser.resultModel()->total();
-    QVERIFY2(all >= 4, qPrintable(QString::number(all))); // two storms, each several incidents
+    QVERIFY2(all >= 4, qPrintable(QString::number(all)));         // two storms, each several incidents
     QVERIFY(browser.resultModel()->rowCount() >= qMin(all, 100)); // the view may page in more as it lays out
 
     waitForSearch(browser, demoQuery);
@@ -434,7 +434,7 @@ void TestUiHistory::pagesInLazily()
     browser.show();
     browser.resultView()->scrollToBottom();
     QVERIFY(!model->canFetchMore({}));
-    QCOMPARE(model->summary(0).key, u"fp-0"_s);   // newest first
+    QCOMPARE(model->summary(0).key, u"fp-0"_s);     // newest first
     QCOMPARE(model->summary(249).key, u"fp-249"_s); // pages continue in order
 }
 

@@ -25,8 +25,7 @@ constexpr int PageSize = 100;
 }
 
 HistoryBrowser::HistoryBrowser(const QString& databasePath, QWidget* parent)
-    : QWidget(parent, Qt::Window)
-    , m_path(databasePath)
+    : QWidget(parent, Qt::Window), m_path(databasePath)
 {
     setObjectName(u"historyBrowser"_s);
     setWindowTitle(tr("Incident history — Nightwatch"));
@@ -216,7 +215,8 @@ void HistoryBrowser::openCurrent()
 
 void HistoryBrowser::openIncident(qint64 incidentId)
 {
-    if (incidentId == 0 || (incidentId == m_requestedIncident && (m_loadPending || m_incident->incidentId() == incidentId)))
+    if (incidentId == 0 ||
+        (incidentId == m_requestedIncident && (m_loadPending || m_incident->incidentId() == incidentId)))
         return;
     m_requestedIncident = incidentId;
     m_loadPending = true;
@@ -266,8 +266,8 @@ void HistoryBrowser::updateChips()
     for (const auto& [key, value] : q.labels) {
         auto* chip = new QToolButton(m_chips);
         chip->setText(u"%1 = %2  ✕"_s.arg(key, value));
-        chip->setToolTip(tr("Label filter: only incidents with an alert labelled %1=\"%2\". Click to remove.")
-                             .arg(key, value));
+        chip->setToolTip(
+            tr("Label filter: only incidents with an alert labelled %1=\"%2\". Click to remove.").arg(key, value));
         chip->setAutoRaise(false);
         chip->setStyleSheet(u"QToolButton { border: 1px solid #7E57C2; border-radius: 10px; padding: 1px 8px; "
                             "background: #EDE7F6; color: #311B92; }"_s);

@@ -74,7 +74,6 @@ QString HistoryResultModel::durationText(qint64 ms)
     return tr("%1 d %2 h").arg(minutes / (24 * 60)).arg(minutes / 60 % 24);
 }
 
-
 QVariant HistoryResultModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid() || index.row() >= m_rows.size())
@@ -95,8 +94,7 @@ QVariant HistoryResultModel::data(const QModelIndex& index, int role) const
         case Title:
             return s.title.isEmpty() ? s.key : s.title;
         case RootCause:
-            return s.topCause.isEmpty() ? QString()
-                                        : tr("%1 (%2%)").arg(s.topCause).arg(qRound(s.confidence * 100));
+            return s.topCause.isEmpty() ? QString() : tr("%1 (%2%)").arg(s.topCause).arg(qRound(s.confidence * 100));
         case Services:
             return s.services.join(u", "_s);
         case State:

@@ -11,9 +11,8 @@ QAtomicInteger<quint64> nextConnection = 0;
 }
 
 HistoryWorker::HistoryWorker(const QString& databasePath, QObject* parent)
-    : QObject(parent)
-    , m_path(databasePath)
-    , m_connectionName(u"nightwatch-history-%1"_s.arg(nextConnection.fetchAndAddRelaxed(1)))
+    : QObject(parent), m_path(databasePath),
+      m_connectionName(u"nightwatch-history-%1"_s.arg(nextConnection.fetchAndAddRelaxed(1)))
 {
     qRegisterMetaType<HistoryQuery>();
     qRegisterMetaType<HistoryPage>();

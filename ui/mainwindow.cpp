@@ -487,8 +487,7 @@ void MainWindow::setHistoryDatabase(const QString& path)
 void MainWindow::showHistory()
 {
     if (m_historyPath.isEmpty()) {
-        statusBar()->showMessage(tr("No database to search: the history browser needs the console's database."),
-                                 5000);
+        statusBar()->showMessage(tr("No database to search: the history browser needs the console's database."), 5000);
         return;
     }
     if (!m_history || m_history->databasePath() != m_historyPath) {

@@ -157,9 +157,8 @@ void PastIncidentView::setPastIncident(const PastIncident& past)
     const QDateTime end = inc.resolvedAt.isValid() ? inc.resolvedAt : inc.lastAlertAt;
     QString subtitle = tr("Began %1 · lasted %2 · %3 · %4 alerts, %5 notifications")
                            .arg(when(inc.firstAlertAt),
-                                HistoryResultModel::durationText(inc.firstAlertAt.isValid() && end.isValid()
-                                                                     ? inc.firstAlertAt.msecsTo(end)
-                                                                     : 0),
+                                HistoryResultModel::durationText(
+                                    inc.firstAlertAt.isValid() && end.isValid() ? inc.firstAlertAt.msecsTo(end) : 0),
                                 Theme::stateText(inc.state))
                            .arg(inc.alerts.size())
                            .arg(inc.notificationCount);
@@ -172,8 +171,8 @@ void PastIncidentView::setPastIncident(const PastIncident& past)
         const Resolution& r = *past.resolution;
         QStringList parts;
         if (r.fixedByRunbookStep())
-            parts << tr("fixed by runbook %1%2").arg(r.fixedByRunbook, r.fixedByStep.isEmpty() ? QString()
-                                                                                           : u" / "_s + r.fixedByStep);
+            parts << tr("fixed by runbook %1%2")
+                         .arg(r.fixedByRunbook, r.fixedByStep.isEmpty() ? QString() : u" / "_s + r.fixedByStep);
         if (!r.fixedByText.isEmpty())
             parts << tr("fixed by: %1").arg(r.fixedByText);
         if (!r.rootCause.isEmpty())
@@ -255,8 +254,7 @@ void PastIncidentView::showMinute(int minute)
     // At the end, exactly the stored diagnosis.
     const bool replayed = minute < m_scrubber->minutes() && m_timeline.notificationTotal() <= 5000;
     if (replayed) {
-        if (QVector<RootCauseCandidate> then = m_timeline.diagnosisAt(t, m_past.graph, m_past.changes);
-            !then.isEmpty())
+        if (QVector<RootCauseCandidate> then = m_timeline.diagnosisAt(t, m_past.graph, m_past.changes); !then.isEmpty())
             inc.rootCauses = std::move(then);
     }
 

@@ -34,7 +34,7 @@ public:
     qint64 incidentId() const { return m_past.incident.id; }
     const ReplayTimeline& timeline() const { return m_timeline; }
     QDateTime shownTime() const { return m_shownAt; } // the replayed moment on screen
-    int visibleActionCount() const;                    // actions and runbook runs listed up to the moment
+    int visibleActionCount() const;                   // actions and runbook runs listed up to the moment
 
     ReplayScrubber* scrubber() const { return m_scrubber; }
     IncidentSummaryCard* card() const { return m_card; }

@@ -177,8 +177,6 @@ void ReplayScrubber::updateLabel()
         return;
     }
     const QDateTime t = m_start.addSecs(qint64(minute()) * 60).toLocalTime();
-    m_position->setText(tr("%1 · minute %2 of %3")
-                            .arg(QLocale().toString(t, u"HH:mm:ss"_s))
-                            .arg(minute())
-                            .arg(m_slider->maximum()));
+    m_position->setText(
+        tr("%1 · minute %2 of %3").arg(QLocale().toString(t, u"HH:mm:ss"_s)).arg(minute()).arg(m_slider->maximum()));
 }

@@ -551,8 +551,7 @@ bool historySearch(const Sizes& sizes, quint32 seed, ordered_json& out, QString*
     timer.start();
     {
         Store writer(u"bench-history-writer"_s);
-        if (!writer.open(path, error) ||
-            !HistorySeed::seed(writer, sizes.historyIncidents, seed, end, 3, error))
+        if (!writer.open(path, error) || !HistorySeed::seed(writer, sizes.historyIncidents, seed, end, 3, error))
             return false;
     }
     out["history_incidents"] = sizes.historyIncidents;
@@ -566,8 +565,8 @@ bool historySearch(const Sizes& sizes, quint32 seed, ordered_json& out, QString*
     const QStringList& teams = HistorySeed::teams();
     const QStringList& names = HistorySeed::alertnames();
     const auto pick = [&](const QStringList& list) { return list.at(rng.bounded(int(list.size()))); };
-    static const QStringList words = {u"Timeout"_s, u"ConnectionPool"_s, u"deploy"_s, u"rolled back"_s,
-                                      u"replica"_s, u"Lag"_s,            u"5xx"_s,    u"pool"_s};
+    static const QStringList words = {
+        u"Timeout"_s, u"ConnectionPool"_s, u"deploy"_s, u"rolled back"_s, u"replica"_s, u"Lag"_s, u"5xx"_s, u"pool"_s};
     QVector<double> ms;
     qint64 matched = 0;
     for (int i = 0; i < sizes.historyQueries; ++i) {
@@ -679,8 +678,8 @@ int runStorm(const Sizes& sizes, quint32 seed, bool asJson)
     out["diagnose_p50_ms"] = std::round(percentile(ms, 0.50) * 1000) / 1000;
     out["diagnose_p95_ms"] = std::round(percentile(ms, 0.95) * 1000) / 1000;
 
-    progress(u"history search over %1 seeded incidents, %2 queries"_s.arg(sizes.historyIncidents)
-                 .arg(sizes.historyQueries));
+    progress(
+        u"history search over %1 seeded incidents, %2 queries"_s.arg(sizes.historyIncidents).arg(sizes.historyQueries));
     if (!historySearch(sizes, seed, out, &error))
         return fail(u"history search: "_s + error);
 

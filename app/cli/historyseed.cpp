@@ -11,21 +11,21 @@ namespace HistorySeed {
 const QStringList& services()
 {
     static const QStringList s = {
-        u"payment"_s,       u"checkout"_s,       u"order-service"_s,   u"inventory"_s,     u"notification"_s,
-        u"cart"_s,          u"search"_s,         u"catalog"_s,         u"pricing"_s,       u"shipping"_s,
-        u"auth"_s,          u"session"_s,        u"recommendation"_s,  u"reviews"_s,       u"frontend"_s,
-        u"api-gateway"_s,   u"billing"_s,        u"ledger"_s,          u"fraud-check"_s,   u"email-sender"_s,
+        u"payment"_s,       u"checkout"_s,        u"order-service"_s,  u"inventory"_s,     u"notification"_s,
+        u"cart"_s,          u"search"_s,          u"catalog"_s,        u"pricing"_s,       u"shipping"_s,
+        u"auth"_s,          u"session"_s,         u"recommendation"_s, u"reviews"_s,       u"frontend"_s,
+        u"api-gateway"_s,   u"billing"_s,         u"ledger"_s,         u"fraud-check"_s,   u"email-sender"_s,
         u"postgres-main"_s, u"postgres-orders"_s, u"redis-cache"_s,    u"redis-session"_s, u"kafka"_s,
-        u"elasticsearch"_s, u"rabbitmq"_s,       u"memcached"_s,       u"cdn-edge"_s,      u"image-resizer"_s,
-        u"geo-ip"_s,        u"loyalty"_s,        u"coupon"_s,          u"tax"_s,           u"returns"_s,
-        u"warehouse"_s,     u"supplier-sync"_s,  u"analytics"_s,       u"audit-log"_s,     u"feature-flags"_s,
+        u"elasticsearch"_s, u"rabbitmq"_s,        u"memcached"_s,      u"cdn-edge"_s,      u"image-resizer"_s,
+        u"geo-ip"_s,        u"loyalty"_s,         u"coupon"_s,         u"tax"_s,           u"returns"_s,
+        u"warehouse"_s,     u"supplier-sync"_s,   u"analytics"_s,      u"audit-log"_s,     u"feature-flags"_s,
     };
     return s;
 }
 
 const QStringList& teams()
 {
-    static const QStringList t = {u"payments"_s, u"storefront"_s, u"db"_s,     u"platform"_s,
+    static const QStringList t = {u"payments"_s, u"storefront"_s, u"db"_s,       u"platform"_s,
                                   u"search"_s,   u"logistics"_s,  u"identity"_s, u"data"_s};
     return t;
 }
@@ -33,11 +33,21 @@ const QStringList& teams()
 const QStringList& alertnames()
 {
     static const QStringList a = {
-        u"DatabaseConnectionPoolExhausted"_s, u"RedisConnectionTimeout"_s, u"KafkaConsumerLagHigh"_s,
-        u"ServiceErrorRateHigh"_s,            u"ServiceLatencyHigh"_s,     u"UpstreamTimeouts"_s,
-        u"PodCrashLooping"_s,                 u"DiskSpaceLow"_s,           u"CertificateExpiringSoon"_s,
-        u"HighMemoryUsage"_s,                 u"CPUThrottlingHigh"_s,      u"ReplicationLagHigh"_s,
-        u"QueueBacklogGrowing"_s,             u"HTTP5xxSpike"_s,           u"SLOBurnRateFast"_s,
+        u"DatabaseConnectionPoolExhausted"_s,
+        u"RedisConnectionTimeout"_s,
+        u"KafkaConsumerLagHigh"_s,
+        u"ServiceErrorRateHigh"_s,
+        u"ServiceLatencyHigh"_s,
+        u"UpstreamTimeouts"_s,
+        u"PodCrashLooping"_s,
+        u"DiskSpaceLow"_s,
+        u"CertificateExpiringSoon"_s,
+        u"HighMemoryUsage"_s,
+        u"CPUThrottlingHigh"_s,
+        u"ReplicationLagHigh"_s,
+        u"QueueBacklogGrowing"_s,
+        u"HTTP5xxSpike"_s,
+        u"SLOBurnRateFast"_s,
     };
     return a;
 }
@@ -62,9 +72,9 @@ bool seed(Store& store, int count, quint32 seedValue, const QDateTime& end, int 
     const QStringList& svc = services();
     const QStringList& names = alertnames();
     static const QStringList regions = {u"eu-west-1"_s, u"us-east-1"_s, u"ap-south-1"_s};
-    static const QStringList fixes = {u"restarted the pods"_s, u"rolled back the deploy"_s,
+    static const QStringList fixes = {u"restarted the pods"_s,         u"rolled back the deploy"_s,
                                       u"raised the connection pool"_s, u"failed over to the replica"_s,
-                                      u"cleared the queue backlog"_s, u"scaled out the consumers"_s};
+                                      u"cleared the queue backlog"_s,  u"scaled out the consumers"_s};
     const qint64 endMs = end.toMSecsSinceEpoch();
     const qint64 spanMs = qint64(years) * 365 * 24 * 3600 * 1000;
     constexpr int batch = 500;

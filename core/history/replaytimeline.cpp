@@ -12,9 +12,7 @@ using namespace Qt::StringLiterals;
 
 ReplayTimeline::ReplayTimeline(const Incident& incident, const QVector<Alert>& notifications,
                                QVector<Store::Action> actions, QVector<RunbookRun> runs)
-    : m_incident(incident)
-    , m_actions(std::move(actions))
-    , m_runs(std::move(runs))
+    : m_incident(incident), m_actions(std::move(actions)), m_runs(std::move(runs))
 {
     QSet<QString> members;
     for (const TrackedAlert& t : incident.alerts)
@@ -53,7 +51,8 @@ ReplayTimeline::ReplayTimeline(const Incident& incident, const QVector<Alert>& n
 
     std::stable_sort(m_actions.begin(), m_actions.end(),
                      [](const Store::Action& a, const Store::Action& b) { return a.at < b.at; });
-    std::stable_sort(m_runs.begin(), m_runs.end(), [](const RunbookRun& a, const RunbookRun& b) { return a.at < b.at; });
+    std::stable_sort(m_runs.begin(), m_runs.end(),
+                     [](const RunbookRun& a, const RunbookRun& b) { return a.at < b.at; });
     for (const Store::Action& a : std::as_const(m_actions))
         if (a.at.isValid())
             last = qMax(last, a.at.toMSecsSinceEpoch());
@@ -130,9 +129,8 @@ ReplayTimeline::State ReplayTimeline::stateAt(const QDateTime& at) const
         }
         s.alerts.append(std::move(known));
     }
-    std::stable_sort(s.alerts.begin(), s.alerts.end(), [](const TrackedAlert& a, const TrackedAlert& b) {
-        return a.firstStartsAt < b.firstStartsAt;
-    });
+    std::stable_sort(s.alerts.begin(), s.alerts.end(),
+                     [](const TrackedAlert& a, const TrackedAlert& b) { return a.firstStartsAt < b.firstStartsAt; });
     s.firingServices = QStringList(firing.cbegin(), firing.cend());
     s.firingServices.sort();
 

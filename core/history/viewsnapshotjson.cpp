@@ -153,8 +153,12 @@ QByteArray metrics(const IncidentMetricsResult& result, int maxColumns)
                             {"evidence", stringArray(e.evidence)},
                             {"against", stringArray(e.against)},
                             {"strength", e.strength}});
-    const json doc = {{"incident", utf8(result.incidentKey)}, {"start", from},           {"end", to},
-                      {"step", result.stepSeconds},           {"series", std::move(series)}, {"evidence", std::move(evidence)}};
+    const json doc = {{"incident", utf8(result.incidentKey)},
+                      {"start", from},
+                      {"end", to},
+                      {"step", result.stepSeconds},
+                      {"series", std::move(series)},
+                      {"evidence", std::move(evidence)}};
     return QByteArray::fromStdString(doc.dump());
 }
 

@@ -174,9 +174,9 @@ bool Store::saveViewSnapshot(qint64 incidentId, const QString& kind, const QByte
     q.bindValue(2, QString::fromUtf8(json));
     q.bindValue(3, (at.isValid() ? at : QDateTime::currentDateTimeUtc()).toMSecsSinceEpoch());
     if (!q.exec())
-        return fail(u"cannot store %1 snapshot of incident %2: %3"_s.arg(kind).arg(incidentId).arg(
-                        describe(q.lastError())),
-                    error);
+        return fail(
+            u"cannot store %1 snapshot of incident %2: %3"_s.arg(kind).arg(incidentId).arg(describe(q.lastError())),
+            error);
     return true;
 }
 
