@@ -416,6 +416,7 @@ void TestUiHistory::pagesInLazily()
             incidents << inc;
         }
         QVERIFY(store.recordNotifications(alerts, &error) && store.saveIncidents(incidents, &error));
+        QVERIFY2(store.refreshSearchIndex(&error), qPrintable(error));
     }
     // Hidden, so no view asks on its own: the model fetches exactly when told to, one page at a time. (No
     // QAbstractItemModelTester here: it calls fetchMore() itself; listsAndSearches runs it on this model.)

@@ -164,7 +164,7 @@ bool seed(Store& store, int count, quint32 seedValue, const QDateTime& end, int 
         }
         done += n;
     }
-    return true;
+    return store.refreshSearchIndex(error); // the rows saves left for later
 }
 
 } // namespace HistorySeed

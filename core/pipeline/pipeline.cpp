@@ -390,10 +390,19 @@ void Pipeline::saveGraphSnapshots(const QVector<Incident>& saved)
     for (const Incident& incident : saved) {
         if (incident.id == 0)
             continue;
-        const QByteArray json = ViewSnapshotJson::graphNeighbourhood(*m_graph, incident);
-        const size_t digest = qHash(json);
+        // The neighbourhood depends only on the services involved: a cheap digest of those first.
+        QStringList services;
+        services.reserve(incident.alerts.size() + 3);
+        for (const TrackedAlert& t : incident.alerts)
+            services << t.service();
+        for (int i = 0; i < qMin<qsizetype>(3, incident.rootCauses.size()); ++i)
+            services << incident.rootCauses.at(i).service;
+        services.sort();
+        services.removeDuplicates();
+        const size_t digest = qHash(services);
         if (m_graphSnapshotDigest.value(incident.id) == digest)
             continue;
+        const QByteArray json = ViewSnapshotJson::graphNeighbourhood(*m_graph, incident);
         QString why;
         if (!m_store->saveViewSnapshot(incident.id, ViewSnapshotJson::GraphKind, json, &why)) {
             qWarning("nightwatch: graph snapshot not saved: %s", qPrintable(why));

@@ -352,8 +352,9 @@ struct Store::Impl
     // Per incident id: hash of the member and root-cause rows last committed. A storm touches the same
     // incident with every repeat notification; its rows are rewritten only when they really changed.
     QHash<qint64, size_t> writtenDetail;
-    // Search index: when each incident's row was last written (ms since epoch), and the delay between rewrites.
-    QHash<qint64, qint64> indexedAt;
+    // Search index: since when each incident's row has been stale (ms since epoch), and how long a save may
+    // leave it so. A storm saves its incidents every refresh; their rows are written once things settle.
+    QHash<qint64, qint64> staleSince;
     int searchIndexDelayMs = 10'000;
 
     QSqlQuery* statement(Stmt id, QString* why)
@@ -586,27 +587,30 @@ bool Store::reindexIncident(qint64 incidentId, QString* error)
             return fail(u"cannot index incident %1 for search: %2"_s.arg(incidentId).arg(describe(q->lastError())),
                         error);
     }
-    m_impl->indexedAt.insert(incidentId, QDateTime::currentMSecsSinceEpoch());
+    m_impl->staleSince.remove(incidentId);
     return true;
 }
 
 bool Store::reindexStale(bool force, QString* error)
 {
-    QString why;
-    QSqlQuery* select = m_impl->statement(SelectStale, &why);
-    if (!select)
-        return fail(why, error);
-    if (!select->exec())
-        return fail(u"cannot read stale search rows: "_s + describe(select->lastError()), error);
     QVector<qint64> due;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    while (select->next()) {
-        const qint64 id = select->value(0).toLongLong();
-        const auto at = m_impl->indexedAt.constFind(id);
-        if (force || at == m_impl->indexedAt.cend() || now - *at >= m_impl->searchIndexDelayMs)
-            due << id;
+    if (force) {
+        // Everything marked, also what an earlier run left behind.
+        QString why;
+        QSqlQuery* select = m_impl->statement(SelectStale, &why);
+        if (!select)
+            return fail(why, error);
+        if (!select->exec())
+            return fail(u"cannot read stale search rows: "_s + describe(select->lastError()), error);
+        while (select->next())
+            due << select->value(0).toLongLong();
+        select->finish();
+    } else {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        for (auto it = m_impl->staleSince.cbegin(); it != m_impl->staleSince.cend(); ++it)
+            if (now - it.value() >= m_impl->searchIndexDelayMs)
+                due << it.key();
     }
-    select->finish();
     for (const qint64 id : std::as_const(due))
         if (!reindexIncident(id, error))
             return false;
@@ -974,10 +978,13 @@ qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error
         fail(why, error);
         return 0;
     }
-    stale->bindValue(0, id);
-    if (!stale->exec()) {
-        fail(u"cannot mark incident %1 for search: %2"_s.arg(incident.key, describe(stale->lastError())), error);
-        return 0;
+    if (!m_impl->staleSince.contains(id)) {
+        stale->bindValue(0, id);
+        if (!stale->exec()) {
+            fail(u"cannot mark incident %1 for search: %2"_s.arg(incident.key, describe(stale->lastError())), error);
+            return 0;
+        }
+        m_impl->staleSince.insert(id, QDateTime::currentMSecsSinceEpoch());
     }
     return id;
 }

@@ -111,9 +111,10 @@ public:
     // full-text index (incident_search) and the label pairs (incident_labels) current in the same transaction.
     // One page of incidents matching query, newest first, with the total; nullopt with error on failure.
     std::optional<HistoryPage> searchHistory(const HistoryQuery& query, QString* error) const;
-    // A save re-indexes an incident at once the first time and then at most once per delay (a storm rewrites
-    // its incident every refresh; re-indexing thousands of label values each time halved ingest). Notes,
-    // resolves and resolutions re-index at once. refreshSearchIndex() catches up now; open() does it too.
+    // A save leaves an incident's search row stale for up to the delay (10 s): a storm rewrites its incidents
+    // every refresh and indexing them each time halved ingest; a later save writes the rows that are due, in
+    // its own transaction. Notes, resolves and resolutions re-index at once. refreshSearchIndex() catches up
+    // now; open() does it too (a run that stopped in between), and so does the pipeline at exit.
     void setSearchIndexDelay(int ms);
     bool refreshSearchIndex(QString* error);
     // What a view showed, as JSON, so a past incident can be opened without live sources: one per kind
@@ -143,7 +144,8 @@ private:
     bool loadMembersAndCauses(Incident& incident) const;
     // Rewrites the incident's label pairs and search row from what is stored; call inside a transaction.
     bool reindexIncident(qint64 incidentId, QString* error);
-    // Re-indexes stale incidents whose delay has passed (all of them when force); inside a transaction.
+    // Re-indexes stale incidents whose delay has passed (all of them, from the table, when force); inside a
+    // transaction.
     bool reindexStale(bool force, QString* error);
     QSqlDatabase& database() const; // the open connection, for storehistory.cpp
 

@@ -162,7 +162,8 @@ const QVector<QStringList>& migrations()
         // v5: offline review. A full-text index over every incident (FTS5, trigram tokens so a word inside
         // an alertname or a service name matches), the distinct label pairs of its member alerts for exact
         // label filters, what the views showed (graph neighbourhood, metric series) so a past incident can
-        // be opened without its live sources, and the notifications of one fingerprint for the replay.
+        // be opened without its live sources. (No index on notifications by fingerprint: it cost a third of the
+        // ingest rate; a replay reads its incident's time window through notifications_by_received instead.)
         // Existing incidents are indexed here; the Store keeps the index current as incidents are saved.
         {
             uR"sql(CREATE VIRTUAL TABLE incident_search USING fts5(
@@ -183,7 +184,6 @@ const QVector<QStringList>& migrations()
                 at INTEGER NOT NULL,              -- when it was taken (ms, UTC)
                 PRIMARY KEY (incident_id, kind)
             ))sql"_s,
-            u"CREATE INDEX notifications_by_fingerprint ON notifications(fingerprint, received_at)"_s,
             // Incidents saved since their search row was last written (a storm re-indexes at most every few
             // seconds); whatever is left here at open is re-indexed then.
             u"CREATE TABLE search_stale (incident_id INTEGER PRIMARY KEY)"_s,
