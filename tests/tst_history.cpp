@@ -417,10 +417,16 @@ void TestHistory::searchIndexCatchesUp()
 
 void TestHistory::migrationBackfillsTheIndex()
 {
-    // A database one schema step behind (as the release before the search index wrote it), with incidents.
+    // A database from just before the search index (as the release before it wrote it), with incidents.
     QTemporaryDir dir;
     const QString path = dir.filePath(u"old.sqlite"_s);
-    const int old = StoreSchema::latestVersion() - 1;
+    // The step that adds the search index, wherever merging puts it among other branches' steps.
+    int old = -1;
+    for (int step = 0; step < StoreSchema::latestVersion() && old < 0; ++step)
+        for (const QString& sql : StoreSchema::migrations().at(step))
+            if (sql.contains(u"VIRTUAL TABLE incident_search"_s))
+                old = step;
+    QVERIFY(old > 0);
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"tst-history-old"_s);
         db.setDatabaseName(path);
