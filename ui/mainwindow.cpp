@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "historybrowser.h"
+
 #include "alertfilterproxymodel.h"
 #include "alerttablemodel.h"
 #include "desktopnotifier.h"
@@ -425,6 +427,7 @@ void MainWindow::createActions()
         &MainWindow::approveNextRunbookStep);
     add(tr("Show / hide the incident list"), {QKeySequence(Qt::Key_L)}, &MainWindow::toggleIncidentList);
     add(tr("Alert onsets / metrics"), {QKeySequence(Qt::Key_T)}, &MainWindow::toggleChartTab);
+    add(tr("Incident history (search, open, replay)"), {QKeySequence(Qt::Key_H)}, &MainWindow::showHistory);
     add(tr("War-room mode"), {QKeySequence(Qt::Key_F11)}, &MainWindow::toggleWarRoom);
     add(tr("Keyboard shortcuts"), {QKeySequence(Qt::Key_Question), QKeySequence(Qt::Key_F1)},
         &MainWindow::showCheatSheet);
@@ -662,6 +665,27 @@ void MainWindow::toggleIncidentList()
     m_incidentPanel->setVisible(!m_incidentPanel->isVisible());
     if (m_incidentPanel->isVisible())
         m_incidentView->setFocus(Qt::ShortcutFocusReason);
+}
+
+void MainWindow::setHistoryDatabase(const QString& path)
+{
+    m_historyPath = path;
+}
+
+void MainWindow::showHistory()
+{
+    if (m_historyPath.isEmpty()) {
+        statusBar()->showMessage(tr("No database to search: the history browser needs the console's database."), 5000);
+        return;
+    }
+    if (!m_history || m_history->databasePath() != m_historyPath) {
+        delete m_history;
+        m_history = new HistoryBrowser(m_historyPath, this);
+    }
+    m_history->show();
+    m_history->raise();
+    m_history->activateWindow();
+    m_history->focusSearch();
 }
 
 void MainWindow::toggleChartTab()

@@ -15,6 +15,7 @@
 #include <QPointer>
 
 class AlertFilterProxyModel;
+class HistoryBrowser;
 class DesktopNotifier;
 class QFrame;
 class ShortcutCheatSheet;
@@ -91,6 +92,9 @@ public:
     void setDatabasePath(const QString& path);
     ReportDialog* reportDialog() const { return m_reportDialog; } // null until first shown
     IncidentExporter* exporter() const { return m_exporter; }
+    // The database the history browser searches (its own read-only connection); empty: no history browser.
+    void setHistoryDatabase(const QString& path);
+    HistoryBrowser* historyBrowser() const { return m_history; } // null until first shown
 
 public Q_SLOTS:
     void setSnapshot(IncidentSnapshotPtr snapshot);
@@ -105,6 +109,7 @@ public Q_SLOTS:
     void toggleRunbooks(); // the bottom area between the alerts table and the runbook panel
     void toggleWarRoom();
     void showCheatSheet();
+    void showHistory(); // the offline review window: search past incidents, open one, replay it
     // Shows the runbook tab first; once it is in view, approves its next step (as its button would).
     void approveNextRunbookStep();
     void toggleIncidentList();
@@ -179,6 +184,8 @@ private:
     WarRoomMode* m_warRoom = nullptr;
     DesktopNotifier* m_notifier = nullptr;
     ShortcutCheatSheet* m_cheatSheet = nullptr;
+    QString m_historyPath;
+    HistoryBrowser* m_history = nullptr; // child window, created on first use
     QAction* m_darkAction = nullptr;
     QAction* m_settingsAction = nullptr;
     QPointer<SettingsDialog> m_settingsDialog;

@@ -1,6 +1,7 @@
 #include "benchcommand.h"
 
 #include "diagnosecommand.h"
+#include "historyseed.h"
 
 #include "correlate/graphreach.h"
 #include "diagnose/diagnoser.h"
@@ -9,6 +10,7 @@
 #include "ingest/scenarioreader.h"
 #include "pipeline/consoleruntime.h"
 #include "pipeline/pipeline.h"
+#include "store/store.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -51,6 +53,9 @@ struct Sizes
     int incidentAlerts = 2000;
     int diagnoseRuns = 50;
     bool inProcessOnly = false; // stop after the in-process ingest: the loop to profile
+    int historyIncidents = 10'000;
+    int historyQueries = 300;
+    QString historyDb; // empty: a temporary file
 };
 
 int fail(const QString& message)
@@ -527,6 +532,84 @@ double percentile(QVector<double> values, double p)
     return values[std::clamp<qsizetype>(rank - 1, 0, values.size() - 1)];
 }
 
+// History search over a seeded store: the latency of one browser query (count + first page of 100) for a mix
+// of free text, label filters, both, and a period, as the history browser asks them.
+bool historySearch(const Sizes& sizes, quint32 seed, ordered_json& out, QString* error)
+{
+    QTemporaryDir dir;
+    if (!dir.isValid()) {
+        *error = u"no temporary directory"_s;
+        return false;
+    }
+    // --history-db keeps the seeded file for a look with sqlite3 (it must not exist yet).
+    const QString path = sizes.historyDb.isEmpty() ? dir.filePath(u"history.sqlite"_s) : sizes.historyDb;
+    if (!sizes.historyDb.isEmpty() && QFile::exists(path)) {
+        *error = u"%1 exists already"_s.arg(path);
+        return false;
+    }
+    const QDateTime end = QDateTime::currentDateTimeUtc();
+    QElapsedTimer timer;
+    timer.start();
+    {
+        Store writer(u"bench-history-writer"_s);
+        if (!writer.open(path, error) || !HistorySeed::seed(writer, sizes.historyIncidents, seed, end, 3, error))
+            return false;
+    }
+    out["history_incidents"] = sizes.historyIncidents;
+    out["history_seed_s"] = std::round(timer.nsecsElapsed() / 1e6) / 1000;
+
+    Store reader(u"bench-history-reader"_s);
+    if (!reader.open(path, error, Store::OpenMode::ReadOnly))
+        return false;
+    QRandomGenerator rng(seed);
+    const QStringList& services = HistorySeed::services();
+    const QStringList& teams = HistorySeed::teams();
+    const QStringList& names = HistorySeed::alertnames();
+    const auto pick = [&](const QStringList& list) { return list.at(rng.bounded(int(list.size()))); };
+    static const QStringList words = {
+        u"Timeout"_s, u"ConnectionPool"_s, u"deploy"_s, u"rolled back"_s, u"replica"_s, u"Lag"_s, u"5xx"_s, u"pool"_s};
+    QVector<double> ms;
+    qint64 matched = 0;
+    for (int i = 0; i < sizes.historyQueries; ++i) {
+        HistoryQuery q;
+        switch (i % 6) {
+        case 0: // a word inside an alertname
+            q.text = names.at(i / 6 % names.size()).mid(4, 8);
+            break;
+        case 1: // a service name
+            q.text = pick(services);
+            break;
+        case 2: // a phrase from evidence, notes or resolutions
+            q.text = u"\"%1\""_s.arg(pick(words));
+            break;
+        case 3: // a label filter only
+            q.labels = {{u"team"_s, pick(teams)}};
+            break;
+        case 4: // text and labels
+            q.text = pick(words);
+            q.labels = {{u"service"_s, pick(services)}, {u"severity"_s, u"critical"_s}};
+            break;
+        case 5: // text in a period, resolved only
+            q.text = pick(services);
+            q.from = end.addDays(-90);
+            q.state = u"resolved"_s;
+            break;
+        }
+        QElapsedTimer t;
+        t.start();
+        const std::optional<HistoryPage> page = reader.searchHistory(q, error);
+        ms << double(t.nsecsElapsed()) / 1e6;
+        if (!page)
+            return false;
+        matched += page->total;
+    }
+    out["history_queries"] = sizes.historyQueries;
+    out["history_mean_matches"] = std::round(double(matched) / sizes.historyQueries);
+    out["history_search_p50_ms"] = std::round(percentile(ms, 0.50) * 1000) / 1000;
+    out["history_search_p95_ms"] = std::round(percentile(ms, 0.95) * 1000) / 1000;
+    return true;
+}
+
 int runStorm(const Sizes& sizes, quint32 seed, bool asJson)
 {
     progress(u"generating %1 notifications over %2 services (seed %3)"_s.arg(sizes.notifications)
@@ -599,6 +682,11 @@ int runStorm(const Sizes& sizes, quint32 seed, bool asJson)
     out["diagnose_incident_alerts"] = incident.alerts.size();
     out["diagnose_p50_ms"] = std::round(percentile(ms, 0.50) * 1000) / 1000;
     out["diagnose_p95_ms"] = std::round(percentile(ms, 0.95) * 1000) / 1000;
+
+    progress(
+        u"history search over %1 seeded incidents, %2 queries"_s.arg(sizes.historyIncidents).arg(sizes.historyQueries));
+    if (!historySearch(sizes, seed, out, &error))
+        return fail(u"history search: "_s + error);
 
     if (asJson) {
         std::printf("%s\n", out.dump(2).c_str());
@@ -724,7 +812,10 @@ int runBenchCommand(const QStringList& args)
                                    u"dir"_s);
     const QCommandLineOption inProcessOnly(u"in-process-only"_s,
                                            u"Stop after the in-process ingest figures (the loop to profile)."_s);
-    parser.addOptions({json, quick, seed, suite, inProcessOnly});
+    const QCommandLineOption historyOnly(u"history-only"_s,
+                                         u"Only the history search figures (seeded store of 10,000 incidents)."_s);
+    const QCommandLineOption historyDb(u"history-db"_s, u"Seed the history into FILE and keep it."_s, u"file"_s);
+    parser.addOptions({json, quick, seed, suite, historyOnly, historyDb, inProcessOnly});
     parser.addHelpOption();
     if (!parser.parse(QStringList{u"bench"_s} + args))
         return fail(parser.errorText());
@@ -747,6 +838,20 @@ int runBenchCommand(const QStringList& args)
         sizes.notifications = 5000;
         sizes.incidentAlerts = 200;
         sizes.diagnoseRuns = 10;
+        sizes.historyIncidents = 1000;
+        sizes.historyQueries = 60;
+    }
+    sizes.historyDb = parser.value(historyDb);
+    if (parser.isSet(historyOnly)) {
+        ordered_json out;
+        QString error;
+        if (!historySearch(sizes, seedValue, out, &error))
+            return fail(u"history search: "_s + error);
+        for (auto it = out.begin(); it != out.end(); ++it)
+            std::printf(parser.isSet(json) ? "" : "%-46s %s\n", it.key().c_str(), it.value().dump().c_str());
+        if (parser.isSet(json))
+            std::printf("%s\n", out.dump(2).c_str());
+        return 0;
     }
     sizes.inProcessOnly = parser.isSet(inProcessOnly);
     return runStorm(sizes, seedValue, parser.isSet(json));

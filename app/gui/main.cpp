@@ -189,6 +189,7 @@ int main(int argc, char** argv)
     }
     config->prometheusUrls = prometheusUrls; // the same series, as diagnosis evidence on the pipeline's side
     window.setDatabasePath(config->databasePath); // the report and the exports read the history from it
+    window.setHistoryDatabase(config->databasePath); // `h`: search, open and replay past incidents
     ConsoleRuntime runtime(*config);
     QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &window, &MainWindow::setSnapshot);
     QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &slack, &SlackNotifier::setSnapshot);

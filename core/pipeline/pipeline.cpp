@@ -1,5 +1,7 @@
 #include "pipeline.h"
 
+#include "history/viewsnapshotjson.h"
+
 #include "correlate/correlator.h"
 #include "correlate/inhibitruleset.h"
 #include "diagnose/diagnoser.h"
@@ -76,6 +78,12 @@ Pipeline::~Pipeline()
         if (!persistChanged(&why))
             qWarning("nightwatch: incidents not saved at exit (rebuilt from notifications at next start): %s",
                      qPrintable(why));
+    }
+    if (m_store && m_store->isOpen()) {
+        // The search rows a storm deferred, so the history is complete without waiting for the next start.
+        QString why;
+        if (!m_store->refreshSearchIndex(&why))
+            qWarning("nightwatch: search index not refreshed at exit (done at next start): %s", qPrintable(why));
     }
 }
 
@@ -292,6 +300,12 @@ void Pipeline::onMetrics(const IncidentMetricsResult& result)
 {
     if (result.degraded() || !result.focusService.isEmpty() || !m_incidents.contains(result.incidentKey))
         return; // Prometheus down: the diagnosis goes on with what it had
+    if (const qint64 id = m_incidents.value(result.incidentKey).id; id != 0 && !result.series.isEmpty()) {
+        // What the charts showed, for opening this incident offline later.
+        QString why;
+        if (!m_store->saveViewSnapshot(id, ViewSnapshotJson::MetricsKind, ViewSnapshotJson::metrics(result), &why))
+            qWarning("nightwatch: metrics snapshot not saved: %s", qPrintable(why));
+    }
     Diagnoser::MetricSupportMap support;
     for (const IncidentMetricsResult::RootEvidence& e : result.evidence)
         support.insert(e.service, {e.strength, e.evidence});
@@ -383,6 +397,7 @@ bool Pipeline::persistChanged(QString* error)
             refreshHumanState(saved.id);
     }
     m_changedKeys.clear();
+    saveGraphSnapshots(changed);
 
     for (auto it = m_removedIncidents.cbegin(); it != m_removedIncidents.cend(); ++it) {
         if (it->id == 0 || it->alerts.isEmpty())
@@ -432,6 +447,36 @@ void Pipeline::refreshMemory()
             m_memoryInput.remove(it.key());
             it = m_memory.erase(it);
         }
+    }
+}
+
+void Pipeline::saveGraphSnapshots(const QVector<Incident>& saved)
+{
+    // The neighbourhood the graph view drew, rewritten only when it changed (a storm's repeats leave it alone).
+    if (!m_graph || m_graph->nodeCount() == 0)
+        return;
+    for (const Incident& incident : saved) {
+        if (incident.id == 0)
+            continue;
+        // The neighbourhood depends only on the services involved: a cheap digest of those first.
+        QStringList services;
+        services.reserve(incident.alerts.size() + 3);
+        for (const TrackedAlert& t : incident.alerts)
+            services << t.service();
+        for (int i = 0; i < qMin<qsizetype>(3, incident.rootCauses.size()); ++i)
+            services << incident.rootCauses.at(i).service;
+        services.sort();
+        services.removeDuplicates();
+        const size_t digest = qHash(services);
+        if (m_graphSnapshotDigest.value(incident.id) == digest)
+            continue;
+        const QByteArray json = ViewSnapshotJson::graphNeighbourhood(*m_graph, incident);
+        QString why;
+        if (!m_store->saveViewSnapshot(incident.id, ViewSnapshotJson::GraphKind, json, &why)) {
+            qWarning("nightwatch: graph snapshot not saved: %s", qPrintable(why));
+            continue;
+        }
+        m_graphSnapshotDigest.insert(incident.id, digest);
     }
 }
 

@@ -105,6 +105,7 @@ private:
     void onMetrics(const IncidentMetricsResult& result);
     void rediagnoseAll();
     bool persistChanged(QString* error);
+    void saveGraphSnapshots(const QVector<Incident>& saved);
     bool hasStore(QString* error) const;
     bool recordAction(qint64 incidentId, const QString& kind, const QString& note, const QDateTime& when = {});
     void reloadLifecycle(qint64 incidentId); // the stored state, times and users of the lifecycle
@@ -134,6 +135,7 @@ private:
     std::unique_ptr<SimilarIncidentFinder> m_finder;
     QHash<QString, IncidentMemory> m_memory; // by key: of open incidents and the first few shown
     QHash<QString, size_t> m_memoryInput;    // by key: what the memory was computed from
+    QHash<qint64, size_t> m_graphSnapshotDigest;      // by incident id: the neighbourhood last stored
     qint64 m_notificationCount = 0;
     qint64 m_shownNotifications = 0; // as of the last rebuild
     qint64 m_shownAlerts = 0;

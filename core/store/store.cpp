@@ -56,6 +56,13 @@ enum Stmt
     SelectResolution,
     SelectNotificationsAfter,
     Notify,
+    DeleteIncidentLabels,
+    InsertIncidentLabels,
+    DeleteSearchRow,
+    InsertSearchRow,
+    MarkStale,
+    ClearStale,
+    SelectStale,
     StmtCount
 };
 
@@ -205,6 +212,42 @@ const QString& sqlOf(Stmt id)
         "WHERE n.id > ? ORDER BY n.id"_s,
         // Notify: PostgreSQL only (see postgresSqlOf).
         QString(),
+        // DeleteIncidentLabels
+        u"DELETE FROM incident_labels WHERE incident_id = ?"_s,
+        // InsertIncidentLabels: the distinct label pairs of the member alerts (what label filters match).
+        u"INSERT OR IGNORE INTO incident_labels(key, value, incident_id) "
+        "SELECT DISTINCT l.key, l.value, ia.incident_id "
+        "FROM incident_alerts ia JOIN alerts a ON a.fingerprint = ia.fingerprint, json_each(a.labels) l "
+        "WHERE ia.incident_id = ? AND l.type = 'text'"_s,
+        // DeleteSearchRow
+        u"DELETE FROM incident_search WHERE rowid = ?"_s,
+        // InsertSearchRow: the same document the v5 migration back-filled, for one incident (labels first).
+        u"INSERT INTO incident_search(rowid, title, services, alertnames, labels, root_cause, evidence, notes, "
+        "resolution) SELECT i.id, "
+        "coalesce((SELECT coalesce(json_extract(a.annotations, '$.summary'), "
+        "json_extract(a.annotations, '$.description'), '') "
+        "FROM incident_alerts ia JOIN alerts a ON a.fingerprint = ia.fingerprint "
+        "WHERE ia.incident_id = i.id ORDER BY ia.position LIMIT 1), ''), "
+        "coalesce((SELECT group_concat(value, ' ') FROM incident_labels WHERE incident_id = i.id "
+        "AND key = 'service'), ''), "
+        "coalesce((SELECT group_concat(value, ' ') FROM incident_labels WHERE incident_id = i.id "
+        "AND key = 'alertname'), ''), "
+        "coalesce((SELECT group_concat(value, ' ') FROM incident_labels WHERE incident_id = i.id "
+        "AND key NOT IN ('service', 'alertname')), ''), "
+        "trim(coalesce((SELECT service FROM root_causes WHERE incident_id = i.id AND rank = 0), '') || ' ' || "
+        "coalesce((SELECT root_cause FROM resolutions WHERE incident_id = i.id), '')), "
+        "coalesce((SELECT group_concat(e.value, ' ') FROM root_causes rc, json_each(rc.evidence) e "
+        "WHERE rc.incident_id = i.id AND rc.rank = 0), ''), "
+        "coalesce((SELECT group_concat(note, ' ') FROM actions WHERE incident_id = i.id AND note <> ''), ''), "
+        "coalesce((SELECT trim(fixed_by_runbook || ' ' || fixed_by_step || ' ' || fixed_by_text) "
+        "FROM resolutions WHERE incident_id = i.id), '') "
+        "FROM incidents i WHERE i.id = ?"_s,
+        // MarkStale
+        u"INSERT OR IGNORE INTO search_stale(incident_id) VALUES(?)"_s,
+        // ClearStale
+        u"DELETE FROM search_stale WHERE incident_id = ?"_s,
+        // SelectStale
+        u"SELECT incident_id FROM search_stale"_s,
     };
     return sql[id];
 }
@@ -415,6 +458,10 @@ struct Store::Impl
     // Per incident id: hash of the member and root-cause rows last committed. A storm touches the same
     // incident with every repeat notification; its rows are rewritten only when they really changed.
     QHash<qint64, size_t> writtenDetail;
+    // Search index: since when each incident's row has been stale (ms since epoch), and how long a save may
+    // leave it so. A storm saves its incidents every refresh; their rows are written once things settle.
+    QHash<qint64, qint64> staleSince;
+    int searchIndexDelayMs = 10'000;
 
     QSqlQuery* statement(Stmt id, QString* why)
     {
@@ -564,8 +611,9 @@ bool Store::openServer(const QString& urlText, QString* error)
     return true;
 }
 
-bool Store::open(const QString& path, QString* error)
+bool Store::open(const QString& path, QString* error, OpenMode mode)
 {
+    const bool readOnly = mode == OpenMode::ReadOnly;
     close();
     if (path.isEmpty())
         return fail(u"no database path given"_s, error);
@@ -581,7 +629,8 @@ bool Store::open(const QString& path, QString* error)
     m_impl->db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
     m_impl->db.setDatabaseName(path);
     // Another process (GUI beside a CLI replay) may hold the write lock briefly.
-    m_impl->db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
+    m_impl->db.setConnectOptions(readOnly ? u"QSQLITE_BUSY_TIMEOUT=5000;QSQLITE_OPEN_READONLY"_s
+                                          : u"QSQLITE_BUSY_TIMEOUT=5000"_s);
     if (!m_impl->db.open()) {
         const QString why = describe(m_impl->db.lastError());
         close();
@@ -589,20 +638,45 @@ bool Store::open(const QString& path, QString* error)
     }
 
     QString why;
+    if (readOnly) {
+        // A reader beside the console's writer: it takes the file as it is (WAL lets it read while the
+        // writer writes) and refuses a schema it would have to migrate.
+        const QVariant version = m_impl->scalar(u"PRAGMA user_version"_s, &why);
+        if (!version.isValid() || version.toInt() != latestSchemaVersion()) {
+            close();
+            return fail(version.isValid() ? u"database %1 is at schema version %2, not %3; open it once with the "
+                                            "console to upgrade it"_s.arg(path)
+                                                .arg(version.toInt())
+                                                .arg(latestSchemaVersion())
+                                          : u"cannot read database %1: %2"_s.arg(path, why),
+                        error);
+        }
+        m_impl->version = version.toInt();
+        // A reader pages through years of history: map the file and keep more of it cached than the default.
+        m_impl->exec(u"PRAGMA mmap_size=268435456"_s, &why);
+        m_impl->exec(u"PRAGMA cache_size=-32768"_s, &why);
+        m_lastError.clear();
+        return true;
+    }
     // journal_mode answers with the mode in force; an in-memory database stays "memory".
-    const QString mode = m_impl->scalar(u"PRAGMA journal_mode=WAL"_s, &why).toString().toLower();
-    const bool ok = !mode.isEmpty() && m_impl->exec(u"PRAGMA synchronous=NORMAL"_s, &why) &&
+    const QString journal = m_impl->scalar(u"PRAGMA journal_mode=WAL"_s, &why).toString().toLower();
+    const bool ok = !journal.isEmpty() && m_impl->exec(u"PRAGMA synchronous=NORMAL"_s, &why) &&
                     m_impl->exec(u"PRAGMA foreign_keys=ON"_s, &why) &&
                     m_impl->exec(u"PRAGMA temp_store=MEMORY"_s, &why);
     if (!ok) {
         close();
         return fail(u"cannot use database %1: %2"_s.arg(path, why), error);
     }
-    if (mode != u"wal" && path != u":memory:") {
+    if (journal != u"wal" && path != u":memory:") {
         close();
-        return fail(u"cannot switch database %1 to WAL mode (journal mode is '%2')"_s.arg(path, mode), error);
+        return fail(u"cannot switch database %1 to WAL mode (journal mode is '%2')"_s.arg(path, journal), error);
     }
     if (!migrate(&why)) {
+        close();
+        return fail(u"database %1: %2"_s.arg(path, why), error);
+    }
+    // Rows a previous run left stale (it stopped inside a storm's delay) are brought up to date now.
+    if (!refreshSearchIndex(&why)) {
         close();
         return fail(u"database %1: %2"_s.arg(path, why), error);
     }
@@ -737,6 +811,83 @@ int Store::schemaVersion() const
 QString Store::lastError() const
 {
     return m_lastError;
+}
+
+QSqlDatabase& Store::database() const
+{
+    return m_impl->db;
+}
+
+bool Store::reindexIncident(qint64 incidentId, QString* error)
+{
+    if (m_impl->shared)
+        return true; // the full-text index is SQLite's FTS5: a shared PostgreSQL store has none (see searchHistory)
+    QString why;
+    QSqlQuery* delLabels = m_impl->statement(DeleteIncidentLabels, &why);
+    QSqlQuery* addLabels = delLabels ? m_impl->statement(InsertIncidentLabels, &why) : nullptr;
+    QSqlQuery* delRow = addLabels ? m_impl->statement(DeleteSearchRow, &why) : nullptr;
+    QSqlQuery* addRow = delRow ? m_impl->statement(InsertSearchRow, &why) : nullptr;
+    if (!addRow)
+        return fail(why, error);
+    QSqlQuery* clear = m_impl->statement(ClearStale, &why);
+    if (!clear)
+        return fail(why, error);
+    for (QSqlQuery* q : {delLabels, addLabels, delRow, addRow, clear}) {
+        q->bindValue(0, incidentId);
+        if (!q->exec())
+            return fail(u"cannot index incident %1 for search: %2"_s.arg(incidentId).arg(describe(q->lastError())),
+                        error);
+    }
+    m_impl->staleSince.remove(incidentId);
+    return true;
+}
+
+bool Store::reindexStale(bool force, QString* error)
+{
+    if (m_impl->shared)
+        return true;
+    QVector<qint64> due;
+    if (force) {
+        // Everything marked, also what an earlier run left behind.
+        QString why;
+        QSqlQuery* select = m_impl->statement(SelectStale, &why);
+        if (!select)
+            return fail(why, error);
+        if (!select->exec())
+            return fail(u"cannot read stale search rows: "_s + describe(select->lastError()), error);
+        while (select->next())
+            due << select->value(0).toLongLong();
+        select->finish();
+    } else {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        for (auto it = m_impl->staleSince.cbegin(); it != m_impl->staleSince.cend(); ++it)
+            if (now - it.value() >= m_impl->searchIndexDelayMs)
+                due << it.key();
+    }
+    for (const qint64 id : std::as_const(due))
+        if (!reindexIncident(id, error))
+            return false;
+    return true;
+}
+
+void Store::setSearchIndexDelay(int ms)
+{
+    if (m_impl)
+        m_impl->searchIndexDelayMs = qMax(0, ms);
+}
+
+bool Store::refreshSearchIndex(QString* error)
+{
+    if (!m_impl)
+        return fail(u"store is not open"_s, error);
+    SqlTransaction tx(m_impl->db);
+    if (!tx.isActive())
+        return fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
+    if (!reindexStale(true, error))
+        return false;
+    if (!tx.commit())
+        return fail(u"cannot commit the search index: "_s + describe(m_impl->db.lastError()), error);
+    return true;
 }
 
 namespace {
@@ -1093,6 +1244,21 @@ qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error
             return 0;
         }
     }
+    // Only when members or causes changed: a storm's repeats leave the document as it was. Written by
+    // reindexStale() before the commit, at once or after the delay.
+    QSqlQuery* stale = m_impl->statement(MarkStale, &why);
+    if (!stale) {
+        fail(why, error);
+        return 0;
+    }
+    if (!m_impl->shared && !m_impl->staleSince.contains(id)) {
+        stale->bindValue(0, id);
+        if (!stale->exec()) {
+            fail(u"cannot mark incident %1 for search: %2"_s.arg(incident.key, describe(stale->lastError())), error);
+            return 0;
+        }
+        m_impl->staleSince.insert(id, QDateTime::currentMSecsSinceEpoch());
+    }
     return id;
 }
 
@@ -1109,7 +1275,7 @@ qint64 Store::saveIncident(const Incident& incident, QString* error)
     }
     size_t detail = 0;
     const qint64 id = saveIncidentInTransaction(incident, error, &detail);
-    if (id == 0)
+    if (id == 0 || !reindexStale(false, error))
         return 0;
     if (!tx.commit()) {
         fail(u"cannot commit incident: "_s + describe(m_impl->db.lastError()), error);
@@ -1138,6 +1304,8 @@ bool Store::saveIncidents(QVector<Incident>& incidents, QString* error)
         ids.append(id);
         details.append(detail);
     }
+    if (!reindexStale(false, error))
+        return false;
     if (!tx.commit())
         return fail(u"cannot commit incidents: "_s + describe(m_impl->db.lastError()), error);
     // Ids (and the written-rows cache) only once they are durable: a rolled-back batch changes neither.
@@ -1222,6 +1390,9 @@ bool Store::recordAction(qint64 incidentId, const QString& kind, const QString& 
         return fail(u"cannot apply %1: %2"_s.arg(kind, describe(update->lastError())), error);
     if (!m_impl->notify(u"action"_s, QString::number(incidentId), &why))
         return fail(why, error);
+    // Notes are searchable, and a resolved incident's row is brought up to date for good.
+    if ((!note.isEmpty() || kind == u"resolve") && !reindexIncident(incidentId, error))
+        return false;
     if (!tx.commit())
         return fail(u"cannot commit %1: %2"_s.arg(kind, describe(m_impl->db.lastError())), error);
     return true;
@@ -1623,6 +1794,9 @@ bool Store::recordResolution(const Resolution& resolution, QString* error)
 
     const auto boolOrNull = [](const std::optional<bool>& b) { return b ? QVariant(*b ? 1 : 0) : QVariant(); };
     const QDateTime at = resolution.at.isValid() ? resolution.at : QDateTime::currentDateTimeUtc();
+    SqlTransaction tx(m_impl->db);
+    if (!tx.isActive())
+        return fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
     upsert->bindValue(0, resolution.incidentId);
     upsert->bindValue(1, at.toMSecsSinceEpoch());
     upsert->bindValue(2, currentUser());
@@ -1635,6 +1809,10 @@ bool Store::recordResolution(const Resolution& resolution, QString* error)
     upsert->bindValue(9, LabelJson::encode(resolution.proposedRunbooks));
     if (!upsert->exec())
         return fail(u"cannot record a resolution: "_s + describe(upsert->lastError()), error);
+    if (!reindexIncident(resolution.incidentId, error)) // what fixed it is searchable
+        return false;
+    if (!tx.commit())
+        return fail(u"cannot commit a resolution: "_s + describe(m_impl->db.lastError()), error);
     return true;
 }
 

@@ -17,6 +17,8 @@
 // label and annotation sets are JSON objects (UTF-8 text, kept verbatim); enums are lowercase words
 // ("firing", "acknowledged") so the file stays readable with the sqlite3 shell during a review.
 
+#include "history/historyquery.h"
+#include "history/historysummary.h"
 #include "model/alert.h"
 #include "model/changeevent.h"
 #include "model/incident.h"
@@ -25,8 +27,10 @@
 #include "model/runbookrun.h"
 #include "store/incidentrecord.h"
 
+#include <QByteArray>
 #include <QDateTime>
 #include <QSqlDatabase>
+#include <QHash>
 #include <QString>
 #include <QVector>
 
@@ -36,6 +40,7 @@
 
 class QObject;
 class QSqlQuery;
+class QSqlDatabase;
 
 class Store
 {
@@ -46,10 +51,17 @@ public:
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
+    enum class OpenMode
+    {
+        ReadWrite,
+        ReadOnly // a reader beside the writer (the history browser's worker): never migrates, never writes
+    };
+
     // Opens (creating if missing) the database file at path and migrates its schema to the latest
     // version. The directory must exist. A database written by a newer Nightwatch is refused.
     // path may also be postgresql://user[:password]@host[:port]/database (the database must exist).
-    bool open(const QString& path, QString* error);
+    // ReadOnly opens an existing file only, and only at the latest schema version (it cannot migrate).
+    bool open(const QString& path, QString* error, OpenMode mode = OpenMode::ReadWrite);
     void close();
     bool isOpen() const;
     int schemaVersion() const; // of the open database; 0 when closed
@@ -142,6 +154,24 @@ public:
     // The open connection, for read-only query classes (report/ReportQuery) on the Store's thread.
     // Every write goes through a Store method. Invalid when closed.
     QSqlDatabase connection() const;
+    // Offline review (storehistory.cpp). Every save of an incident, note, resolve and resolution keeps the
+    // full-text index (incident_search) and the label pairs (incident_labels) current in the same transaction.
+    // One page of incidents matching query, newest first, with the total; nullopt with error on failure.
+    std::optional<HistoryPage> searchHistory(const HistoryQuery& query, QString* error) const;
+    // A save leaves an incident's search row stale for up to the delay (10 s): a storm rewrites its incidents
+    // every refresh and indexing them each time halved ingest; a later save writes the rows that are due, in
+    // its own transaction. Notes, resolves and resolutions re-index at once. refreshSearchIndex() catches up
+    // now; open() does it too (a run that stopped in between), and so does the pipeline at exit.
+    void setSearchIndexDelay(int ms);
+    bool refreshSearchIndex(QString* error);
+    // What a view showed, as JSON, so a past incident can be opened without live sources: one per kind
+    // ("graph", "metrics"); a later one of the same kind replaces it. at defaults to now.
+    bool saveViewSnapshot(qint64 incidentId, const QString& kind, const QByteArray& json, QString* error,
+                          const QDateTime& at = {});
+    QHash<QString, QByteArray> viewSnapshots(qint64 incidentId) const; // by kind
+    // Every notification of the incident's member alerts within its window (an hour before the first onset to
+    // its last notification), in arrival order, labels as in loadNotifications: what a replay needs.
+    QVector<Alert> incidentNotifications(qint64 incidentId) const;
 
     qint64 notificationCount() const;
     qint64 alertCount() const;
@@ -162,6 +192,12 @@ private:
     // detail: hash of the member and cause rows it wrote (or found unchanged), for the cache after commit.
     qint64 saveIncidentInTransaction(const Incident& incident, QString* error, size_t* detail);
     bool loadMembersAndCauses(Incident& incident) const;
+    // Rewrites the incident's label pairs and search row from what is stored; call inside a transaction.
+    bool reindexIncident(qint64 incidentId, QString* error);
+    // Re-indexes stale incidents whose delay has passed (all of them, from the table, when force); inside a
+    // transaction.
+    bool reindexStale(bool force, QString* error);
+    QSqlDatabase& database() const; // the open connection, for storehistory.cpp
 
     QString m_connectionName;
     std::unique_ptr<Impl> m_impl; // the open connection and its prepared statements; null when closed

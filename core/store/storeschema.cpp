@@ -167,6 +167,60 @@ const QVector<QStringList>& migrations()
             u"ALTER TABLE resolutions ADD COLUMN proposed_runbooks TEXT NOT NULL DEFAULT '[]'"_s,
             u"CREATE INDEX incidents_by_resolved ON incidents(resolved_at)"_s,
         },
+        // v6: offline review. A full-text index over every incident (FTS5, trigram tokens so a word inside
+        // an alertname or a service name matches), the distinct label pairs of its member alerts for exact
+        // label filters, what the views showed (graph neighbourhood, metric series) so a past incident can
+        // be opened without its live sources. (No index on notifications by fingerprint: it cost a third of the
+        // ingest rate; a replay reads its incident's time window through notifications_by_received instead.)
+        // Existing incidents are indexed here; the Store keeps the index current as incidents are saved.
+        {
+            uR"sql(CREATE VIRTUAL TABLE incident_search USING fts5(
+                title, services, alertnames, labels, root_cause, evidence, notes, resolution,
+                tokenize = 'trigram'
+            ))sql"_s,
+            uR"sql(CREATE TABLE incident_labels (
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                incident_id INTEGER NOT NULL,
+                PRIMARY KEY (key, value, incident_id)
+            ) WITHOUT ROWID)sql"_s,
+            u"CREATE INDEX incident_labels_by_incident ON incident_labels(incident_id)"_s,
+            uR"sql(CREATE TABLE view_snapshots (
+                incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,               -- 'graph' | 'metrics'
+                json TEXT NOT NULL,
+                at INTEGER NOT NULL,              -- when it was taken (ms, UTC)
+                PRIMARY KEY (incident_id, kind)
+            ))sql"_s,
+            // Incidents saved since their search row was last written (a storm re-indexes at most every few
+            // seconds); whatever is left here at open is re-indexed then.
+            u"CREATE TABLE search_stale (incident_id INTEGER PRIMARY KEY)"_s,
+            uR"sql(INSERT INTO incident_labels(key, value, incident_id)
+                SELECT DISTINCT l.key, l.value, ia.incident_id
+                FROM incident_alerts ia JOIN alerts a ON a.fingerprint = ia.fingerprint, json_each(a.labels) l
+                WHERE l.type = 'text')sql"_s,
+            uR"sql(INSERT INTO incident_search(rowid, title, services, alertnames, labels, root_cause, evidence, notes,
+                                          resolution)
+                SELECT i.id,
+                    coalesce((SELECT coalesce(json_extract(a.annotations, '$.summary'),
+                                              json_extract(a.annotations, '$.description'), '')
+                              FROM incident_alerts ia JOIN alerts a ON a.fingerprint = ia.fingerprint
+                              WHERE ia.incident_id = i.id ORDER BY ia.position LIMIT 1), ''),
+                    coalesce((SELECT group_concat(value, ' ') FROM incident_labels
+                              WHERE incident_id = i.id AND key = 'service'), ''),
+                    coalesce((SELECT group_concat(value, ' ') FROM incident_labels
+                              WHERE incident_id = i.id AND key = 'alertname'), ''),
+                    coalesce((SELECT group_concat(value, ' ') FROM incident_labels
+                              WHERE incident_id = i.id AND key NOT IN ('service', 'alertname')), ''),
+                    trim(coalesce((SELECT service FROM root_causes WHERE incident_id = i.id AND rank = 0), '') || ' ' ||
+                         coalesce((SELECT root_cause FROM resolutions WHERE incident_id = i.id), '')),
+                    coalesce((SELECT group_concat(e.value, ' ') FROM root_causes rc, json_each(rc.evidence) e
+                              WHERE rc.incident_id = i.id AND rc.rank = 0), ''),
+                    coalesce((SELECT group_concat(note, ' ') FROM actions WHERE incident_id = i.id AND note <> ''), ''),
+                    coalesce((SELECT trim(fixed_by_runbook || ' ' || fixed_by_step || ' ' || fixed_by_text)
+                              FROM resolutions WHERE incident_id = i.id), '')
+                FROM incidents i)sql"_s,
+        },
     };
     return steps;
 }
@@ -298,6 +352,11 @@ QStringList postgresStep(int step)
                                                    QRegularExpression::MultilineOption);
     QStringList out;
     for (QString sql : migrations().value(step)) {
+        // The offline-review search index is SQLite's FTS5 fed by json_each: a shared PostgreSQL store keeps
+        // the plain tables (labels, view snapshots) and leaves history search to the SQLite store.
+        if (sql.contains(u"USING fts5"_s) || sql.contains(u"json_each"_s) || sql.contains(u"incident_search"_s))
+            continue;
+        sql.replace(u") WITHOUT ROWID"_s, u")"_s);
         sql.replace(rowid, u"BIGSERIAL PRIMARY KEY"_s);
         sql.replace(integer, u"BIGINT"_s);
         sql.replace(real, u"DOUBLE PRECISION"_s);
