@@ -224,7 +224,7 @@ void HistoryBrowser::openIncident(qint64 incidentId)
     QMetaObject::invokeMethod(m_worker, [w = m_worker, job, incidentId] { w->load(job, incidentId); });
 }
 
-void HistoryBrowser::onLoaded(quint64 jobId, const PastIncident& incident, const QString& error)
+void HistoryBrowser::onLoaded(quint64 jobId, const ReviewedIncident& incident, const QString& error)
 {
     if (jobId != m_loadJob)
         return;

@@ -56,7 +56,7 @@ Q_SIGNALS:
 
 private:
     void onSearched(quint64 jobId, const HistoryPage& page, const QString& error);
-    void onLoaded(quint64 jobId, const PastIncident& incident, const QString& error);
+    void onLoaded(quint64 jobId, const ReviewedIncident& incident, const QString& error);
     void requestMore(int offset);
     void updateChips();
     void removeLabel(const QString& key, const QString& value);

@@ -16,7 +16,7 @@ HistoryWorker::HistoryWorker(const QString& databasePath, QObject* parent)
 {
     qRegisterMetaType<HistoryQuery>();
     qRegisterMetaType<HistoryPage>();
-    qRegisterMetaType<PastIncident>();
+    qRegisterMetaType<ReviewedIncident>();
 }
 
 HistoryWorker::~HistoryWorker() = default;
@@ -51,8 +51,8 @@ void HistoryWorker::load(quint64 jobId, qint64 incidentId)
         Q_EMIT loaded(jobId, {}, error);
         return;
     }
-    const std::optional<PastIncident> past = PastIncident::load(*m_store, incidentId, &error);
-    Q_EMIT loaded(jobId, past.value_or(PastIncident{}), past ? QString() : error);
+    const std::optional<ReviewedIncident> past = ReviewedIncident::load(*m_store, incidentId, &error);
+    Q_EMIT loaded(jobId, past.value_or(ReviewedIncident{}), past ? QString() : error);
 }
 
 void HistoryWorker::close()

@@ -29,7 +29,7 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void searched(quint64 jobId, const HistoryPage& page, const QString& error);
-    void loaded(quint64 jobId, const PastIncident& incident, const QString& error);
+    void loaded(quint64 jobId, const ReviewedIncident& incident, const QString& error);
 
 private:
     bool ensureOpen(QString* error);

@@ -125,7 +125,7 @@ PastIncidentView::PastIncidentView(QWidget* parent) : QWidget(parent)
 
 void PastIncidentView::clear(const QString& message)
 {
-    m_past = PastIncident{};
+    m_past = ReviewedIncident{};
     m_timeline = ReplayTimeline{};
     m_shownAt = {};
     m_title->setText(message.isEmpty() ? tr("No incident opened") : message);
@@ -143,7 +143,7 @@ void PastIncidentView::clear(const QString& message)
     m_scrubber->setEnabled(false);
 }
 
-void PastIncidentView::setPastIncident(const PastIncident& past)
+void PastIncidentView::setPastIncident(const ReviewedIncident& past)
 {
     m_past = past;
     m_timeline = ReplayTimeline(past.incident, past.notifications, past.actions, past.runs);

@@ -28,7 +28,7 @@ public:
     explicit PastIncidentView(QWidget* parent = nullptr);
 
     // Shows the incident as it ended (the scrubber at its last minute).
-    void setPastIncident(const PastIncident& past);
+    void setPastIncident(const ReviewedIncident& past);
     void clear(const QString& message = {});
 
     qint64 incidentId() const { return m_past.incident.id; }
@@ -49,7 +49,7 @@ private:
     void showMinute(int minute);
     void fillActions();
 
-    PastIncident m_past;
+    ReviewedIncident m_past;
     ReplayTimeline m_timeline;
     QDateTime m_shownAt;
 

@@ -5,7 +5,7 @@
 
 using namespace Qt::StringLiterals;
 
-std::optional<PastIncident> PastIncident::load(const Store& store, qint64 incidentId, QString* error)
+std::optional<ReviewedIncident> ReviewedIncident::load(const Store& store, qint64 incidentId, QString* error)
 {
     std::optional<Incident> incident = store.loadIncident(incidentId);
     if (!incident) {
@@ -13,7 +13,7 @@ std::optional<PastIncident> PastIncident::load(const Store& store, qint64 incide
             *error = store.lastError().isEmpty() ? u"no incident with id %1"_s.arg(incidentId) : store.lastError();
         return std::nullopt;
     }
-    PastIncident p;
+    ReviewedIncident p;
     p.incident = std::move(*incident);
     p.notifications = store.incidentNotifications(incidentId);
     p.actions = store.actions(incidentId);

@@ -1,5 +1,5 @@
 #pragma once
-// PastIncident: everything the history browser needs to show one stored incident as it looked, read from the
+// ReviewedIncident: everything the history browser needs to show one stored incident as it looked, read from the
 // store alone: the incident (members, diagnosis, lifecycle), its notifications for the replay, the human
 // actions, the runbook audit, the engineer's resolution, the changes around it, and the views' snapshots
 // (graph neighbourhood, metric series). load() runs on the history worker's read-only Store.
@@ -18,7 +18,7 @@
 
 class ServiceGraph;
 
-struct PastIncident
+struct ReviewedIncident
 {
     Incident incident;
     QVector<Alert> notifications; // arrival order
@@ -30,7 +30,7 @@ struct PastIncident
     std::optional<IncidentMetricsResult> metrics;
     QString snapshotProblem; // a snapshot that was kept but could not be read
 
-    static std::optional<PastIncident> load(const Store& store, qint64 incidentId, QString* error);
+    static std::optional<ReviewedIncident> load(const Store& store, qint64 incidentId, QString* error);
 };
 
-Q_DECLARE_METATYPE(PastIncident)
+Q_DECLARE_METATYPE(ReviewedIncident)
