@@ -30,7 +30,8 @@ bool openStore(Store& store, const QString& path, QString* error)
         *error = u"no database at %1"_s.arg(path);
         return false;
     }
-    return store.open(path, error);
+    // A reader beside the console: read-only needs no write lock; a file at an older schema is upgraded once.
+    return store.open(path, nullptr, Store::OpenMode::ReadOnly) || store.open(path, error);
 }
 
 } // namespace
