@@ -184,6 +184,23 @@ private Q_SLOTS:
         QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(u'\n')));
     }
 
+    // lupdate files a tr() it cannot tie to a class (Alias::tr, a free function's tr) under an empty context;
+    // the running console looks such a string up under the real class name and never finds the translation.
+    void everyStringHasAClassContext_data() { everySourceStringIsTranslated_data(); }
+    void everyStringHasAClassContext()
+    {
+        QFETCH(QString, ts);
+        QString error;
+        const QList<Message> messages = readTs(ts, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QStringList orphans;
+        for (const Message& m : messages)
+            if (m.context.isEmpty())
+                orphans << describe(m);
+        QVERIFY2(orphans.isEmpty(),
+                 qPrintable(u"strings without a class context (spell out Class::tr):\n"_s + orphans.join(u'\n')));
+    }
+
     // A translation that drops %2 loses a value; one that adds %3 shows a raw "%3"; a plural form without %n
     // hides the count.
     void placeholdersSurviveTranslation_data()
@@ -232,6 +249,10 @@ private Q_SLOTS:
         QTest::newRow("one incident") << u"MainWindow"_s << u"%n incident(s)"_s << 1 << u"1 Vorfall"_s;
         QTest::newRow("no incidents") << u"MainWindow"_s << u"%n incident(s)"_s << 0 << u"0 Vorfälle"_s;
         QTest::newRow("gui option") << u"main"_s << u"language"_s << -1 << u"Sprache"_s;
+        QTest::newRow("lifecycle button") << u"IncidentSummaryCard"_s << u"Mitigate"_s << -1 << u"Eindämmen"_s;
+        QTest::newRow("similar incident age")
+            << u"IncidentSummaryCard"_s << u"%1 weeks before"_s << -1 << u"%1 Wochen vorher"_s;
+        QTest::newRow("history count") << u"HistoryBrowser"_s << u"%n incident(s)"_s << 3 << u"3 Vorfälle"_s;
     }
 
     void germanTranslates()

@@ -212,6 +212,171 @@
     </message>
 </context>
 <context>
+    <name>HistoryBrowser</name>
+    <message>
+        <source>Incident history — Nightwatch</source>
+        <translation>Vorfallhistorie — Nightwatch</translation>
+    </message>
+    <message>
+        <source>Search incidents: words, &quot;a phrase&quot;, service=payment team=db …</source>
+        <translation>Vorfälle suchen: Wörter, &quot;eine Phrase&quot;, service=payment team=db …</translation>
+    </message>
+    <message>
+        <source>Search incident history</source>
+        <translation>Vorfallhistorie durchsuchen</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>Beliebiger Zeitraum</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Letzte 30 Tage</translation>
+    </message>
+    <message>
+        <source>Last 90 days</source>
+        <translation>Letzte 90 Tage</translation>
+    </message>
+    <message>
+        <source>Last year</source>
+        <translation>Letzte 12 Monate</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Zeitraum</translation>
+    </message>
+    <message>
+        <source>Any state</source>
+        <translation>Beliebiger Status</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Offen</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Behoben</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Past incidents</source>
+        <translation>Frühere Vorfälle</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Suchen</translation>
+    </message>
+    <message>
+        <source>Play / pause the replay</source>
+        <translation>Wiedergabe starten / anhalten</translation>
+    </message>
+    <message>
+        <source>Replay: one minute back</source>
+        <translation>Wiedergabe: eine Minute zurück</translation>
+    </message>
+    <message>
+        <source>Replay: one minute forward</source>
+        <translation>Wiedergabe: eine Minute vor</translation>
+    </message>
+    <message>
+        <source>Replay: first minute</source>
+        <translation>Wiedergabe: erste Minute</translation>
+    </message>
+    <message>
+        <source>Replay: as it ended</source>
+        <translation>Wiedergabe: Stand am Ende</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Suche läuft…</translation>
+    </message>
+    <message>
+        <source>Search failed</source>
+        <translation>Suche fehlgeschlagen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n incident(s)</source>
+        <translation>
+            <numerusform>%n Vorfall</numerusform>
+            <numerusform>%n Vorfälle</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot open this incident</source>
+        <translation>Dieser Vorfall kann nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <source>Label filter: only incidents with an alert labelled %1=&quot;%2&quot;. Click to remove.</source>
+        <translation>Label-Filter: nur Vorfälle mit einem Alarm mit dem Label %1=&quot;%2&quot;. Zum Entfernen klicken.</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryResultModel</name>
+    <message>
+        <source>&lt; 1 min</source>
+        <translation>&lt; 1 min</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 d %2 h</translation>
+    </message>
+    <message>
+        <source>%1 (%2%)</source>
+        <translation>%1 (%2 %)</translation>
+    </message>
+    <message>
+        <source>Began</source>
+        <translation>Beginn</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Schweregrad</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>Was geschah</translation>
+    </message>
+    <message>
+        <source>Root cause</source>
+        <translation>Ursache</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>Dienste</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Alarme</translation>
+    </message>
+</context>
+<context>
     <name>IncidentExporter</name>
     <message>
         <source>No stored incident is selected.</source>
@@ -425,6 +590,122 @@ Letzter Alarm %2</translation>
         <source>%1 by %2 at %3</source>
         <translation>%1 von %2 um %3</translation>
     </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 days</source>
+        <translation>%1 Tage</translation>
+    </message>
+    <message>
+        <source>%1 minute before</source>
+        <translation>%1 Minute vorher</translation>
+    </message>
+    <message>
+        <source>%1 minutes before</source>
+        <translation>%1 Minuten vorher</translation>
+    </message>
+    <message>
+        <source>%1 hour before</source>
+        <translation>%1 Stunde vorher</translation>
+    </message>
+    <message>
+        <source>%1 hours before</source>
+        <translation>%1 Stunden vorher</translation>
+    </message>
+    <message>
+        <source>%1 day before</source>
+        <translation>%1 Tag vorher</translation>
+    </message>
+    <message>
+        <source>%1 days before</source>
+        <translation>%1 Tage vorher</translation>
+    </message>
+    <message>
+        <source>%1 week before</source>
+        <translation>%1 Woche vorher</translation>
+    </message>
+    <message>
+        <source>%1 weeks before</source>
+        <translation>%1 Wochen vorher</translation>
+    </message>
+    <message>
+        <source>%1 month before</source>
+        <translation>%1 Monat vorher</translation>
+    </message>
+    <message>
+        <source>%1 months before</source>
+        <translation>%1 Monate vorher</translation>
+    </message>
+    <message>
+        <source>MTTA · MTTR</source>
+        <translation>MTTA · MTTR</translation>
+    </message>
+    <message>
+        <source>Mitigate</source>
+        <translation>Eindämmen</translation>
+    </message>
+    <message>
+        <source>Mark it mitigated: the impact is contained, the cause may remain (M)</source>
+        <translation>Als eingedämmt markieren: Die Auswirkung ist begrenzt, die Ursache kann bleiben (M)</translation>
+    </message>
+    <message>
+        <source>Resolve…</source>
+        <translation>Beheben…</translation>
+    </message>
+    <message>
+        <source>Resolve and say what fixed it (E or Shift+R)</source>
+        <translation>Als behoben markieren und angeben, was geholfen hat (E oder Umschalt+R)</translation>
+    </message>
+    <message>
+        <source>SIMILAR PAST INCIDENTS</source>
+        <translation>ÄHNLICHE FRÜHERE VORFÄLLE</translation>
+    </message>
+    <message>
+        <source>None yet: resolved incidents teach the console.</source>
+        <translation>Noch keine: Die Konsole lernt aus behobenen Vorfällen.</translation>
+    </message>
+    <message>
+        <source>#%1</source>
+        <translation>#%1</translation>
+    </message>
+    <message>
+        <source>resolved in %1</source>
+        <translation>behoben in %1</translation>
+    </message>
+    <message>
+        <source>fix not recorded</source>
+        <translation>Lösung nicht erfasst</translation>
+    </message>
+    <message>
+        <source>fixed by %1</source>
+        <translation>behoben durch %1</translation>
+    </message>
+    <message>
+        <source>ignored: %1</source>
+        <translation>ignoriert: %1</translation>
+    </message>
+    <message>
+        <source>#%1: %2 % alike, root cause %3</source>
+        <translation>#%1: %2 % ähnlich, Ursache %3</translation>
+    </message>
+    <message>
+        <source>not acknowledged</source>
+        <translation>nicht quittiert</translation>
+    </message>
+    <message>
+        <source>not resolved</source>
+        <translation>nicht behoben</translation>
+    </message>
+    <message>
+        <source>Time to acknowledge and time to resolve, from the first alert</source>
+        <translation>Zeit bis zur Quittierung und bis zur Behebung, ab dem ersten Alarm</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -467,10 +748,6 @@ Letzter Alarm %2</translation>
     <message>
         <source>Waiting for the first snapshot…</source>
         <translation>Warte auf den ersten Stand…</translation>
-    </message>
-    <message>
-        <source>j/k move · a acknowledge · r runbooks · Ctrl+Enter approve step · / filter · F11 war room · ? all keys</source>
-        <translation>j/k wechseln · a quittieren · r Runbooks · Strg+Enter Schritt freigeben · / Filter · F11 War-Room · ? alle Tasten</translation>
     </message>
     <message>
         <source>Incidents</source>
@@ -701,6 +978,34 @@ Eingehende Alarme werden hier gruppiert.</translation>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
+    <message>
+        <source>j/k move · a acknowledge · m mitigate · e resolve · r runbooks · Ctrl+Enter approve step · / filter · ? all keys</source>
+        <translation>j/k wechseln · a quittieren · m eindämmen · e beheben · r Runbooks · Strg+Enter Schritt freigeben · / Filter · ? alle Tasten</translation>
+    </message>
+    <message>
+        <source>Mark incident mitigated</source>
+        <translation>Vorfall als eingedämmt markieren</translation>
+    </message>
+    <message>
+        <source>Resolve incident…</source>
+        <translation>Vorfall beheben…</translation>
+    </message>
+    <message>
+        <source>Incident history (search, open, replay)</source>
+        <translation>Vorfallhistorie (suchen, öffnen, abspielen)</translation>
+    </message>
+    <message>
+        <source>No database to search: the history browser needs the console&apos;s database.</source>
+        <translation>Keine Datenbank zum Durchsuchen: Die Vorfallhistorie braucht die Datenbank der Konsole.</translation>
+    </message>
+    <message>
+        <source>Incident #%1 marked mitigated</source>
+        <translation>Vorfall #%1 als eingedämmt markiert</translation>
+    </message>
+    <message>
+        <source>Incident #%1 resolved</source>
+        <translation>Vorfall #%1 behoben</translation>
+    </message>
 </context>
 <context>
     <name>MetricChartsView</name>
@@ -751,6 +1056,184 @@ Eingehende Alarme werden hier gruppiert.</translation>
     <message>
         <source>never</source>
         <translation>nie</translation>
+    </message>
+</context>
+<context>
+    <name>PastIncidentView</name>
+    <message>
+        <source>acknowledged</source>
+        <translation>quittiert</translation>
+    </message>
+    <message>
+        <source>mitigated</source>
+        <translation>eingedämmt</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>behoben</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>Notiz</translation>
+    </message>
+    <message>
+        <source>escalated</source>
+        <translation>eskaliert</translation>
+    </message>
+    <message>
+        <source>Alert onsets</source>
+        <translation>Alarmbeginn</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>Metriken</translation>
+    </message>
+    <message>
+        <source>Alerts of the past incident</source>
+        <translation>Alarme des früheren Vorfalls</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Wer</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Was</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Human actions and runbook runs</source>
+        <translation>Manuelle Aktionen und Runbook-Läufe</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Alarme</translation>
+    </message>
+    <message>
+        <source>Actions &amp;&amp; runbook runs</source>
+        <translation>Aktionen &amp;&amp; Runbook-Läufe</translation>
+    </message>
+    <message>
+        <source>No incident opened</source>
+        <translation>Kein Vorfall geöffnet</translation>
+    </message>
+    <message>
+        <source>Pick an incident from the results to see it as it looked, then replay it.</source>
+        <translation>Einen Vorfall aus den Ergebnissen wählen, um ihn so zu sehen, wie er damals aussah, und ihn dann abzuspielen.</translation>
+    </message>
+    <message>
+        <source>Began %1 · lasted %2 · %3 · %4 alerts, %5 notifications</source>
+        <translation>Beginn %1 · Dauer %2 · %3 · %4 Alarme, %5 Benachrichtigungen</translation>
+    </message>
+    <message>
+        <source> · resolved by %1</source>
+        <translation> · behoben von %1</translation>
+    </message>
+    <message>
+        <source> · no graph snapshot was kept</source>
+        <translation> · kein Stand des Graphen gespeichert</translation>
+    </message>
+    <message>
+        <source>fixed by runbook %1%2</source>
+        <translation>behoben durch Runbook %1%2</translation>
+    </message>
+    <message>
+        <source>fixed by: %1</source>
+        <translation>behoben durch: %1</translation>
+    </message>
+    <message>
+        <source>root cause confirmed: %1</source>
+        <translation>Ursache bestätigt: %1</translation>
+    </message>
+    <message>
+        <source>the suggestion was right</source>
+        <translation>der Vorschlag war richtig</translation>
+    </message>
+    <message>
+        <source>the suggestion was wrong</source>
+        <translation>der Vorschlag war falsch</translation>
+    </message>
+    <message>
+        <source>actionable page</source>
+        <translation>Alarmierung mit Handlungsbedarf</translation>
+    </message>
+    <message>
+        <source>not actionable</source>
+        <translation>ohne Handlungsbedarf</translation>
+    </message>
+    <message>
+        <source>Resolution (%1, %2): %3</source>
+        <translation>Behebung (%1, %2): %3</translation>
+    </message>
+    <message>
+        <source>Metrics (none kept)</source>
+        <translation>Metriken (keine gespeichert)</translation>
+    </message>
+    <message>
+        <source>runbook %1 / %2: %3</source>
+        <translation>Runbook %1 / %2: %3</translation>
+    </message>
+    <message>
+        <source>Actions &amp;&amp; runbook runs (%1)</source>
+        <translation>Aktionen &amp;&amp; Runbook-Läufe (%1)</translation>
+    </message>
+    <message>
+        <source>%1 alerts known, %2 firing</source>
+        <translation>%1 Alarme bekannt, %2 aktiv</translation>
+    </message>
+    <message>
+        <source> · alerting: %1</source>
+        <translation> · mit aktivem Alarm: %1</translation>
+    </message>
+    <message>
+        <source> · diagnosis as the console made it then</source>
+        <translation> · Diagnose, wie die Konsole sie damals stellte</translation>
+    </message>
+    <message>
+        <source> · the stored diagnosis</source>
+        <translation> · die gespeicherte Diagnose</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayScrubber</name>
+    <message>
+        <source>One minute back (Left)</source>
+        <translation>Eine Minute zurück (Links)</translation>
+    </message>
+    <message>
+        <source>Replay minute by minute (Space)</source>
+        <translation>Minute für Minute abspielen (Leertaste)</translation>
+    </message>
+    <message>
+        <source>One minute forward (Right)</source>
+        <translation>Eine Minute vor (Rechts)</translation>
+    </message>
+    <message>
+        <source>Play replay</source>
+        <translation>Wiedergabe starten</translation>
+    </message>
+    <message>
+        <source>Replay position in minutes</source>
+        <translation>Wiedergabeposition in Minuten</translation>
+    </message>
+    <message>
+        <source>Pause replay</source>
+        <translation>Wiedergabe anhalten</translation>
+    </message>
+    <message>
+        <source>no replay</source>
+        <translation>keine Wiedergabe</translation>
+    </message>
+    <message>
+        <source>%1 · minute %2 of %3</source>
+        <translation>%1 · Minute %2 von %3</translation>
     </message>
 </context>
 <context>
@@ -925,6 +1408,77 @@ Eingehende Alarme werden hier gruppiert.</translation>
     <message>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
+    </message>
+</context>
+<context>
+    <name>ResolveDialog</name>
+    <message>
+        <source>Resolve incident #%1</source>
+        <translation>Vorfall #%1 beheben</translation>
+    </message>
+    <message>
+        <source>Three answers teach the console for the next incident like this one.</source>
+        <translation>Drei Antworten helfen der Konsole beim nächsten ähnlichen Vorfall.</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>    step %1 of %2</source>
+        <translation>    Schritt %1 von %2</translation>
+    </message>
+    <message>
+        <source>Something else…</source>
+        <translation>Etwas anderes…</translation>
+    </message>
+    <message>
+        <source>What fixed it, in a few words</source>
+        <translation>Was geholfen hat, in wenigen Worten</translation>
+    </message>
+    <message>
+        <source>What fixed it?</source>
+        <translation>Was hat geholfen?</translation>
+    </message>
+    <message>
+        <source>Yes, it was %1</source>
+        <translation>Ja, es war %1</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Nein</translation>
+    </message>
+    <message>
+        <source>There was no suggestion</source>
+        <translation>Es gab keinen Vorschlag</translation>
+    </message>
+    <message>
+        <source>No, it was %1</source>
+        <translation>Nein, es war %1</translation>
+    </message>
+    <message>
+        <source>Was the suggested root cause right?</source>
+        <translation>War die vorgeschlagene Ursache richtig?</translation>
+    </message>
+    <message>
+        <source>Yes, it needed a human</source>
+        <translation>Ja, ein Mensch musste eingreifen</translation>
+    </message>
+    <message>
+        <source>No, nothing to do (noise)</source>
+        <translation>Nein, nichts zu tun (Störalarm)</translation>
+    </message>
+    <message>
+        <source>Was the page actionable?</source>
+        <translation>Erforderte die Alarmierung ein Eingreifen?</translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation>Beheben</translation>
+    </message>
+    <message>
+        <source>Say what fixed it, or pick a runbook.</source>
+        <translation>Angeben, was geholfen hat, oder ein Runbook wählen.</translation>
     </message>
 </context>
 <context>

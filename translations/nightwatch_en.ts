@@ -36,6 +36,16 @@
     </message>
 </context>
 <context>
+    <name>HistoryBrowser</name>
+    <message numerus="yes">
+        <source>%n incident(s)</source>
+        <translation>
+            <numerusform>%n incident</numerusform>
+            <numerusform>%n incidents</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>IncidentListDelegate</name>
     <message numerus="yes">
         <source>%n alert(s)</source>

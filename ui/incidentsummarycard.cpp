@@ -39,16 +39,22 @@ QString spanText(qint64 secs)
 QString beforeText(qint64 secs)
 {
     secs = qMax<qint64>(0, secs);
-    using C = IncidentSummaryCard;
+    // IncidentSummaryCard::tr spelled out: lupdate files the tr() of an alias (C::tr) under an empty
+    // context, where the translator never looks.
     if (secs < 3600)
-        return Theme::count(qMax<qint64>(1, secs / 60), C::tr("%1 minute before"), C::tr("%1 minutes before"));
+        return Theme::count(qMax<qint64>(1, secs / 60), IncidentSummaryCard::tr("%1 minute before"),
+                            IncidentSummaryCard::tr("%1 minutes before"));
     if (secs < 2 * 86400)
-        return Theme::count(secs / 3600, C::tr("%1 hour before"), C::tr("%1 hours before"));
+        return Theme::count(secs / 3600, IncidentSummaryCard::tr("%1 hour before"),
+                            IncidentSummaryCard::tr("%1 hours before"));
     if (secs < 14 * 86400)
-        return Theme::count(secs / 86400, C::tr("%1 day before"), C::tr("%1 days before"));
+        return Theme::count(secs / 86400, IncidentSummaryCard::tr("%1 day before"),
+                            IncidentSummaryCard::tr("%1 days before"));
     if (secs < 61 * 86400)
-        return Theme::count(secs / (7 * 86400), C::tr("%1 week before"), C::tr("%1 weeks before"));
-    return Theme::count(secs / (30 * 86400), C::tr("%1 month before"), C::tr("%1 months before"));
+        return Theme::count(secs / (7 * 86400), IncidentSummaryCard::tr("%1 week before"),
+                            IncidentSummaryCard::tr("%1 weeks before"));
+    return Theme::count(secs / (30 * 86400), IncidentSummaryCard::tr("%1 month before"),
+                        IncidentSummaryCard::tr("%1 months before"));
 }
 
 QPushButton* lifecycleButton(const QString& text, const QString& tip, const QString& name, QWidget* parent)
