@@ -540,13 +540,8 @@ bool Pipeline::recordAction(qint64 incidentId, const QString& kind, const QStrin
         return false;
     }
     if (kind == u"ack" || kind == u"mitigate" || kind == u"resolve")
-        reloadLifecycle(incidentId);
+        refreshHumanState(incidentId);
     return true;
-}
-
-void Pipeline::reloadLifecycle(qint64 incidentId)
-{
-    refreshHumanState(incidentId);
 }
 
 void Pipeline::learnFrom(qint64 incidentId)

@@ -108,14 +108,13 @@ private:
     void saveGraphSnapshots(const QVector<Incident>& saved);
     bool hasStore(QString* error) const;
     bool recordAction(qint64 incidentId, const QString& kind, const QString& note, const QDateTime& when = {});
-    void reloadLifecycle(qint64 incidentId); // the stored state, times and users of the lifecycle
     QVector<RootCauseCandidate> diagnosis(const QString& key, const Incident& incident) const;
     void learnFrom(qint64 incidentId); // a resolved incident joins the history
     void refreshMemory();              // of the incidents that changed or when the history did
     QString keyOfId(qint64 incidentId) const;
     // Shared store: what another console committed ("notifications", "incident", "action", "runbook").
     void onOtherConsole(const QString& what, const QString& subject);
-    bool refreshHumanState(qint64 incidentId); // state and ack as stored; true when they changed
+    bool refreshHumanState(qint64 incidentId); // state, ack, mitigate and resolve times and users as stored; true when they changed
 
     Options m_options;
     std::shared_ptr<const ServiceGraph> m_graph;
