@@ -11,20 +11,6 @@ double rounded(double v)
     return std::round(v * 1000.0) / 1000.0;
 }
 
-const char* stateName(Incident::State s)
-{
-    switch (s) {
-    case Incident::State::Triggered:
-        return "triggered";
-    case Incident::State::Acknowledged:
-        return "acknowledged";
-    case Incident::State::Mitigated:
-        return "mitigated";
-    case Incident::State::Resolved:
-        return "resolved";
-    }
-    return "triggered";
-}
 } // namespace
 
 ordered_json incidentsToJson(const QVector<Incident>& incidents)
@@ -57,7 +43,7 @@ ordered_json incidentsToJson(const QVector<Incident>& incidents)
                              {"notifications", inc.notificationCount}};
         if (inc.id != 0) { // stored incidents: what the store knows beyond the diagnosis
             item["store_id"] = inc.id;
-            item["state"] = stateName(inc.state);
+            item["state"] = Incident::stateName(inc.state).toStdString();
         }
         list.push_back(std::move(item));
     }

@@ -28,21 +28,6 @@ void requestStop(int)
     stopRequested.store(true); // only an atomic store is safe in a signal handler; a timer looks at it
 }
 
-QString stateWord(Incident::State state)
-{
-    switch (state) {
-    case Incident::State::Triggered:
-        return u"triggered"_s;
-    case Incident::State::Acknowledged:
-        return u"acknowledged"_s;
-    case Incident::State::Mitigated:
-        return u"mitigated"_s;
-    case Incident::State::Resolved:
-        return u"resolved"_s;
-    }
-    return u"triggered"_s;
-}
-
 } // namespace
 
 int runServeCommand(const QStringList& args)
@@ -98,7 +83,7 @@ int runServeCommand(const QStringList& args)
         for (const Incident& i : s->incidents) {
             if (i.id <= 0)
                 continue;
-            QString state = stateWord(i.state);
+            QString state = Incident::stateName(i.state);
             if (i.state != Incident::State::Triggered && !i.acknowledgedBy.isEmpty())
                 state += u" (acknowledged by %1 at %2)"_s.arg(i.acknowledgedBy,
                                                               i.acknowledgedAt.toString(Qt::ISODateWithMs));
@@ -113,7 +98,7 @@ int runServeCommand(const QStringList& args)
                 std::printf("incident #%lld acknowledged by %s at %s\n", qlonglong(i.id), qPrintable(i.acknowledgedBy),
                             qPrintable(i.acknowledgedAt.toString(Qt::ISODateWithMs)));
             else
-                std::printf("incident #%lld %s\n", qlonglong(i.id), qPrintable(stateWord(i.state)));
+                std::printf("incident #%lld %s\n", qlonglong(i.id), qPrintable(Incident::stateName(i.state)));
             shownState.insert(i.id, state);
         }
         std::fflush(stdout);

@@ -38,6 +38,25 @@ struct Incident
     QString severity;          // highest member severity: critical > warning > info
 
     bool isOpen() const { return state != State::Resolved; }
+    // The lowercase words the store, bundles, JSON output and logs use for a state. An unknown word reads as
+    // Triggered: the correlator's "no opinion".
+    static QString stateName(State s)
+    {
+        switch (s) {
+        case State::Acknowledged: return QStringLiteral("acknowledged");
+        case State::Mitigated: return QStringLiteral("mitigated");
+        case State::Resolved: return QStringLiteral("resolved");
+        case State::Triggered: break;
+        }
+        return QStringLiteral("triggered");
+    }
+    static State stateFrom(const QString& name)
+    {
+        for (const State s : {State::Acknowledged, State::Mitigated, State::Resolved})
+            if (name == stateName(s))
+                return s;
+        return State::Triggered;
+    }
     // critical > error > warning > anything else; case-insensitive, since feeds disagree on case.
     static int severityRank(const QString& severity)
     {

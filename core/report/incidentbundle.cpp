@@ -48,21 +48,6 @@ json listJson(const QStringList& list)
     return a;
 }
 
-QString stateName(Incident::State s)
-{
-    switch (s) {
-    case Incident::State::Acknowledged:
-        return u"acknowledged"_s;
-    case Incident::State::Mitigated:
-        return u"mitigated"_s;
-    case Incident::State::Resolved:
-        return u"resolved"_s;
-    case Incident::State::Triggered:
-        break;
-    }
-    return u"triggered"_s;
-}
-
 // Reading: every field is checked; the first problem names its path ("alerts[2].labels").
 class Reader
 {
@@ -215,7 +200,7 @@ QByteArray toJson(const IncidentRecord& record)
     doc["incident"] = {
         {"id", inc.id},
         {"key", str(inc.key)},
-        {"state", str(stateName(inc.state))},
+        {"state", str(Incident::stateName(inc.state))},
         {"severity", str(inc.severity)},
         {"first_alert_at", timeJson(inc.firstAlertAt)},
         {"last_alert_at", timeJson(inc.lastAlertAt)},
@@ -343,10 +328,7 @@ std::optional<IncidentRecord> fromJson(const QByteArray& bytes, QString* error)
     const QString ip = u"incident"_s;
     inc.key = rd.text(*i, "key", ip, true);
     const QString state = rd.text(*i, "state", ip);
-    inc.state = state == u"acknowledged" ? Incident::State::Acknowledged
-                : state == u"mitigated"  ? Incident::State::Mitigated
-                : state == u"resolved"   ? Incident::State::Resolved
-                                         : Incident::State::Triggered;
+    inc.state = Incident::stateFrom(state);
     inc.severity = rd.text(*i, "severity", ip);
     inc.firstAlertAt = rd.time(*i, "first_alert_at", ip);
     inc.lastAlertAt = rd.time(*i, "last_alert_at", ip);

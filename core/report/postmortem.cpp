@@ -28,21 +28,6 @@ QString alertText(const Alert& a)
     return a.service().isEmpty() ? name : u"%1 on %2"_s.arg(name, a.service());
 }
 
-QString stateText(Incident::State s)
-{
-    switch (s) {
-    case Incident::State::Triggered:
-        return u"triggered"_s;
-    case Incident::State::Acknowledged:
-        return u"acknowledged"_s;
-    case Incident::State::Mitigated:
-        return u"mitigated"_s;
-    case Incident::State::Resolved:
-        return u"resolved"_s;
-    }
-    return u"triggered"_s;
-}
-
 QString actionText(const IncidentRecord::Action& a)
 {
     static const QHash<QString, QString> names{{u"ack"_s, u"Acknowledged"_s},
@@ -142,7 +127,7 @@ ReportDocument build(const IncidentRecord& record, const QTimeZone& zone)
     auto& summary = doc.addSection(u"Summary"_s);
     QVector<QStringList> facts{
         {u"Severity"_s, inc.severity.isEmpty() ? u"(none)"_s : inc.severity},
-        {u"State"_s, stateText(inc.state)},
+        {u"State"_s, Incident::stateName(inc.state)},
         {u"Started"_s, at(inc.firstAlertAt)},
         {u"Resolved"_s,
          inc.resolvedAt.isValid() ? u"%1 by %2"_s.arg(at(inc.resolvedAt), inc.resolvedBy) : u"not resolved"_s},

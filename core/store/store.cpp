@@ -333,32 +333,6 @@ QVariant textOrNull(const QString& s)
     return s.isEmpty() ? QVariant() : QVariant(s);
 }
 
-QString stateName(Incident::State s)
-{
-    switch (s) {
-    case Incident::State::Triggered:
-        return u"triggered"_s;
-    case Incident::State::Acknowledged:
-        return u"acknowledged"_s;
-    case Incident::State::Mitigated:
-        return u"mitigated"_s;
-    case Incident::State::Resolved:
-        return u"resolved"_s;
-    }
-    return u"triggered"_s;
-}
-
-Incident::State stateFrom(const QString& s)
-{
-    if (s == u"acknowledged")
-        return Incident::State::Acknowledged;
-    if (s == u"mitigated")
-        return Incident::State::Mitigated;
-    if (s == u"resolved")
-        return Incident::State::Resolved;
-    return Incident::State::Triggered;
-}
-
 RunbookRun::Outcome runbookOutcomeFrom(const QString& name)
 {
     using O = RunbookRun::Outcome;
@@ -388,7 +362,7 @@ Incident incidentFromRow(const QSqlQuery& q)
     Incident inc;
     inc.id = q.value(0).toLongLong();
     inc.key = q.value(1).toString();
-    inc.state = stateFrom(q.value(2).toString());
+    inc.state = Incident::stateFrom(q.value(2).toString());
     inc.severity = q.value(3).toString();
     inc.firstAlertAt = timeOf(q.value(4));
     inc.lastAlertAt = timeOf(q.value(5));
@@ -1173,7 +1147,7 @@ qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     upsert->bindValue(0, incident.key);
-    upsert->bindValue(1, stateName(incident.state));
+    upsert->bindValue(1, Incident::stateName(incident.state));
     upsert->bindValue(2, text(incident.severity));
     upsert->bindValue(3, msOrNull(incident.firstAlertAt));
     upsert->bindValue(4, msOrNull(incident.lastAlertAt));

@@ -25,17 +25,6 @@ QString describe(const QSqlError& e)
     return text.isEmpty() ? u"unknown SQLite error"_s : text;
 }
 
-Incident::State stateFrom(const QString& s)
-{
-    if (s == u"acknowledged")
-        return Incident::State::Acknowledged;
-    if (s == u"mitigated")
-        return Incident::State::Mitigated;
-    if (s == u"resolved")
-        return Incident::State::Resolved;
-    return Incident::State::Triggered;
-}
-
 // The WHERE clause of a history query and its values in bind order. Every piece of user input is bound,
 // never spliced: the text as quoted FTS5 strings or escaped LIKE patterns, labels and times as values.
 struct Filter
@@ -146,7 +135,7 @@ std::optional<HistoryPage> Store::searchHistory(const HistoryQuery& query, QStri
         HistorySummary s;
         s.id = rows.value(0).toLongLong();
         s.key = rows.value(1).toString();
-        s.state = stateFrom(rows.value(2).toString());
+        s.state = Incident::stateFrom(rows.value(2).toString());
         s.severity = rows.value(3).toString();
         s.firstAlertAt = timeOf(rows.value(4));
         s.lastAlertAt = timeOf(rows.value(5));

@@ -45,21 +45,6 @@ QString userOr(const QString& user)
     return user.isEmpty() ? u"unknown"_s : user;
 }
 
-QString stateName(Incident::State s)
-{
-    switch (s) {
-    case Incident::State::Acknowledged:
-        return u"acknowledged"_s;
-    case Incident::State::Mitigated:
-        return u"mitigated"_s;
-    case Incident::State::Resolved:
-        return u"resolved"_s;
-    case Incident::State::Triggered:
-        break;
-    }
-    return u"triggered"_s;
-}
-
 // Prepares and runs one statement with positional values; on failure says which table it was writing.
 class Writer
 {
@@ -154,7 +139,7 @@ bool Store::importIncident(const IncidentRecord& record, qint64* id, bool* exist
             u"INSERT INTO incidents(key, state, severity, first_alert_at, last_alert_at, notification_count, "
             "acknowledged_at, acknowledged_by, affected_services, created_at, updated_at, mitigated_at, mitigated_by, "
             "resolved_at, resolved_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
-            {inc.key, stateName(inc.state), text(inc.severity), msOrNull(inc.firstAlertAt), msOrNull(inc.lastAlertAt),
+            {inc.key, Incident::stateName(inc.state), text(inc.severity), msOrNull(inc.firstAlertAt), msOrNull(inc.lastAlertAt),
              inc.notificationCount, msOrNull(inc.acknowledgedAt), textOrNull(inc.acknowledgedBy),
              LabelJson::encode(inc.affectedServices), now, now, msOrNull(inc.mitigatedAt), textOrNull(inc.mitigatedBy),
              msOrNull(inc.resolvedAt), textOrNull(inc.resolvedBy)},

@@ -7,21 +7,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-QString stateName(Incident::State s)
-{
-    switch (s) {
-    case Incident::State::Triggered:
-        return u"triggered"_s;
-    case Incident::State::Acknowledged:
-        return u"acknowledged"_s;
-    case Incident::State::Mitigated:
-        return u"mitigated"_s;
-    case Incident::State::Resolved:
-        return u"resolved"_s;
-    }
-    return u"triggered"_s;
-}
-
 QJsonObject labelObject(const LabelSet& labels, int maxLength)
 {
     QJsonObject o;
@@ -65,7 +50,7 @@ QJsonObject TriagePrompt::incidentContext(const Incident& incident, const QStrin
     QJsonObject context{
         {u"incident_id"_s, incident.id},
         {u"severity"_s, incident.severity},
-        {u"state"_s, stateName(incident.state)},
+        {u"state"_s, Incident::stateName(incident.state)},
         {u"alert_count"_s, incident.alerts.size()},
         {u"notification_count"_s, incident.notificationCount},
         {u"affected_service_count"_s, incident.affectedServices.size()},
