@@ -53,6 +53,9 @@ const Edges kSharedCaller{{u"s1"_s, u"db"_s},    {u"s2"_s, u"db"_s},    {u"s3"_s
 // db <- a1,a2,a3 ; a3 <- f1,f2 ; a2 <- c
 const Edges kNested{{u"a1"_s, u"db"_s}, {u"a2"_s, u"db"_s}, {u"a3"_s, u"db"_s},
                     {u"f1"_s, u"a3"_s}, {u"f2"_s, u"a3"_s}, {u"c"_s, u"a2"_s}};
+// s1,s2,s3 call both db and mq
+const Edges kTwoBackends{{u"s1"_s, u"db"_s}, {u"s2"_s, u"db"_s}, {u"s3"_s, u"db"_s},
+                         {u"s1"_s, u"mq"_s}, {u"s2"_s, u"mq"_s}, {u"s3"_s, u"mq"_s}};
 // db <- a1,a2 ; a1 <- c1 <- d1 <- e1
 const Edges kChain{{u"a1"_s, u"db"_s}, {u"a2"_s, u"db"_s}, {u"c1"_s, u"a1"_s}, {u"d1"_s, u"c1"_s}, {u"e1"_s, u"d1"_s}};
 
@@ -230,6 +233,27 @@ void TestCorrelator::concurrentFaults_data()
                           alert(u"f1"_s, u"Err"_s, 130),  alert(u"a1"_s, u"Lat"_s, 250), alert(u"a3"_s, u"Crash"_s, 300),
                           alert(u"f2"_s, u"Err"_s, 320)}
         << QStringList{u"a1,a2,c,f1"_s, u"a3,f2"_s};
+    // The same callers hurt twice: db fails, then mq minutes later. mq's own alert began long after its callers
+    // were alerting, which db explains, so it is a fault of its own; the callers' new alerts come too late for
+    // db's cascade and in time for mq's, so they go with it.
+    QTest::addRow("one set of callers, two faults in turn")
+        << kTwoBackends
+        << QVector<Alert>{alert(u"db"_s, u"DbDown"_s, 0),   alert(u"s1"_s, u"Err"_s, 20),  alert(u"s2"_s, u"Err"_s, 30),
+                          alert(u"s3"_s, u"Err"_s, 40),     alert(u"s1"_s, u"Slow"_s, 100), alert(u"mq"_s, u"MqLag"_s, 200),
+                          alert(u"s1"_s, u"Lat"_s, 230),    alert(u"s2"_s, u"Lat"_s, 240),  alert(u"s3"_s, u"Lat"_s, 250)}
+        << QStringList{u"db,s1,s2,s3"_s, u"mq,s1,s2,s3"_s};
+    // A cause's own alert a little after its first callers' (a slower alert rule, within the causal slack) still
+    // joins them, even when another node could explain them too.
+    QTest::addRow("a cause alerting just after its callers joins them")
+        << kTwoBackends
+        << QVector<Alert>{alert(u"s1"_s, u"Err"_s, 0), alert(u"s2"_s, u"Err"_s, 10), alert(u"s3"_s, u"Err"_s, 20),
+                          alert(u"mq"_s, u"MqLag"_s, 50)}
+        << QStringList{u"mq,s1,s2,s3"_s};
+    QTest::addRow("the group's own cause alerting late joins it")
+        << kSharedCaller
+        << QVector<Alert>{alert(u"s1"_s, u"Err"_s, 0), alert(u"s2"_s, u"Err"_s, 10), alert(u"s3"_s, u"Err"_s, 20),
+                          alert(u"db"_s, u"DbDown"_s, 50)}
+        << QStringList{u"db,s1,s2,s3"_s};
     QTest::addRow("one cascade with late far callers stays one incident")
         << kChain << QVector<Alert>{alert(u"a1"_s, u"Err"_s, 0),   alert(u"a2"_s, u"Err"_s, 20), alert(u"c1"_s, u"Err"_s, 120),
                           alert(u"d1"_s, u"Err"_s, 230), alert(u"e1"_s, u"Err"_s, 340)}

@@ -166,13 +166,26 @@ QVector<int> Correlator::findGroups(int alertId) const
         return best < 0 ? QVector<int>{} : QVector<int>{best};
     }
 
-    // A group already holding this service takes it.
+    // A group already holding this service takes it, unless the alert began too late to be a symptom of that
+    // group's cause and another group's cause explains it in time: one service hurt by two faults in turn.
     int same = -1;
     for (int gid : std::as_const(inWindow))
         if (m_groups[gid]->alertsPerNode.contains(st.node) && (same < 0 || later(gid, same)))
             same = gid;
-    if (same >= 0)
-        return {same};
+    if (same >= 0) {
+        const Group& g = *m_groups[same];
+        const int cause = bestCause(g.cover, nullptr);
+        if (cause < 0 || !m_reach->reaches(st.node, cause) || explainsInTime(g, cause, st.node, st.onset))
+            return {same};
+        int other = -1;
+        for (int gid : std::as_const(inWindow)) {
+            const Group& h = *m_groups[gid];
+            if (gid != same && explainsInTime(h, bestCause(h.cover, nullptr), st.node, st.onset) &&
+                (other < 0 || later(gid, other)))
+                other = gid;
+        }
+        return {other >= 0 ? other : same};
+    }
 
     // Otherwise find the common cause c (a node this service depends on) that explains the most alerting
     // services among the groups it explains well, and is specific enough to be believed.
@@ -182,8 +195,12 @@ QVector<int> Correlator::findGroups(int alertId) const
     m_reach->forEachDependency(st.node, [&](int c) {
         groups.clear();
         int explained = 1; // the new alert
+        int alerting = 1;  // ...and every service alerting now that depends on c, whichever group holds it
         for (int gid : std::as_const(inWindow)) {
             const Group& g = *m_groups[gid];
+            alerting += g.cover[c];
+            if (c == st.node && beganAfterItsCallers(g, st.node, st.onset))
+                continue;
             if (g.services > 0 && g.cover[c] > 0 && g.cover[c] >= m_options.joinShare * g.services) {
                 groups << gid;
                 explained += g.cover[c];
@@ -191,7 +208,7 @@ QVector<int> Correlator::findGroups(int alertId) const
         }
         if (groups.isEmpty())
             return;
-        const double precision = double(explained) / m_reach->blastRadius(c);
+        const double precision = double(alerting) / m_reach->blastRadius(c);
         if (precision < m_options.minPrecision)
             return;
         const double value = explained + precision;
@@ -329,6 +346,36 @@ bool Correlator::inTime(const Group& g, int node, const Reach& r) const
            r.onset + m_options.propagationBaseSeconds + h * m_options.propagationPerHopSeconds;
 }
 
+bool Correlator::explainsInTime(const Group& g, int cause, int node, qint64 onset) const
+{
+    if (cause < 0 || node < 0 || !m_reach->reaches(node, cause))
+        return false;
+    const auto own = g.nodeOnset.constFind(cause);
+    if (own != g.nodeOnset.cend() && onset < *own - m_options.causalSlackSeconds)
+        return false;
+    const Reach r = reachOf(g, cause);
+    return onset <= r.onset + m_options.propagationBaseSeconds + r.hops->hops(node) * m_options.propagationPerHopSeconds;
+}
+
+bool Correlator::beganAfterItsCallers(const Group& g, int node, qint64 onset) const
+{
+    // A node the group's services depend on, whose own alert began only after all of them were alerting, did
+    // not cause them when the group already has another cause that does: it is a fault of its own that
+    // happens to sit under the same callers.
+    const int cause = bestCause(g.cover, nullptr);
+    if (cause < 0 || cause == node)
+        return false;
+    bool anyCaller = false;
+    for (auto it = g.nodeOnset.cbegin(); it != g.nodeOnset.cend(); ++it) {
+        if (it.key() == node || !m_reach->reaches(it.key(), node))
+            continue;
+        if (it.value() >= onset - m_options.causalSlackSeconds)
+            return false;
+        anyCaller = true;
+    }
+    return anyCaller;
+}
+
 QVector<int> Correlator::unexplained(const Group& g, int cause) const
 {
     const Reach r = reachOf(g, cause);
@@ -391,15 +438,8 @@ int Correlator::bestFit(const QVector<int>& groups, int alertId) const
     for (int gid : groups) {
         const Group& g = *m_groups[gid];
         const int cause = bestCause(g.cover, nullptr);
-        if (cause < 0 || !m_reach->reaches(st.node, cause))
-            continue;
-        const auto own = g.nodeOnset.constFind(cause);
-        if (own != g.nodeOnset.cend() && st.onset < *own - m_options.causalSlackSeconds)
-            continue;
-        const Reach r = reachOf(g, cause);
-        if (st.onset > r.onset + m_options.propagationBaseSeconds +
-                           r.hops->hops(st.node) * m_options.propagationPerHopSeconds)
-            continue; // too late to be a symptom of this group's cause
+        if (!explainsInTime(g, cause, st.node, st.onset))
+            continue; // not its symptom, or too late to be one
         const double value = double(g.cover[cause]) / std::max(1, g.services);
         if (value > bestValue) {
             bestValue = value;

@@ -87,6 +87,10 @@ private:
     int mergeGroups(int into, int from);
     int bestCause(const std::vector<int>& count, const std::vector<int>* alerting) const;
     bool causedBy(const Group& g, int node, int cause) const;
+    // An alert on `node` starting at `onset` is a symptom of `cause` in group g: node depends on it, did not
+    // start before the cause's own alert, and started within the hop budget (Options::propagation*).
+    bool explainsInTime(const Group& g, int cause, int node, qint64 onset) const;
+    bool beganAfterItsCallers(const Group& g, int node, qint64 onset) const;
     struct Reach; // one cause's hop distances and onset within a group
     Reach reachOf(const Group& g, int cause) const;
     std::shared_ptr<const CallerHops> hopsFrom(int cause) const;
