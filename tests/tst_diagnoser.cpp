@@ -51,6 +51,8 @@ private Q_SLOTS:
     void residualRoots();
     void metricSupportDecidesBetweenEqualCandidates_data();
     void metricSupportDecidesBetweenEqualCandidates();
+    void alertElsewhere_data();
+    void alertElsewhere();
     void cliOnGeneratedScenario();
     void cliRejectsInvalidInput_data();
     void cliRejectsInvalidInput();
@@ -275,6 +277,68 @@ void TestDiagnoser::metricSupportDecidesBetweenEqualCandidates()
     }
     QVERIFY(causes[0].score >= causes[1].score);
     QVERIFY(causes[0].confidence >= causes[1].confidence);
+}
+
+void TestDiagnoser::alertElsewhere_data()
+{
+    QTest::addColumn<int>("mqOffset"); // when mq's own alert began, in another incident (s from kT0)
+    QTest::addColumn<QString>("expected");
+    QTest::addColumn<bool>("used"); // relevantElsewhere() hands it to the diagnosis
+
+    // a1 and a2 call both db and mq and alert from +30 s: the graph alone cannot tell the two apart (db wins the
+    // tie by name). mq's own alert, grouped in a neighbouring incident, decides it only when it could have
+    // started this one.
+    QTest::addRow("began just before: mq is the cause") << 0 << u"mq"_s << true;
+    QTest::addRow("began with the callers, within the slack") << 60 << u"mq"_s << true;
+    QTest::addRow("began minutes after: not this incident's cause") << 300 << u"db"_s << false;
+    QTest::addRow("began long before: another story") << -600 << u"db"_s << false;
+}
+
+void TestDiagnoser::alertElsewhere()
+{
+    QFETCH(int, mqOffset);
+    QFETCH(QString, expected);
+    QFETCH(bool, used);
+    auto graph = std::make_shared<ServiceGraph>();
+    for (const char* caller : {"a1", "a2"}) {
+        graph->addEdge(QString::fromLatin1(caller), u"db"_s);
+        graph->addEdge(QString::fromLatin1(caller), u"mq"_s);
+    }
+    graph->addNode(u"z"_s);
+    const auto tracked = [](const Spec& spec) {
+        TrackedAlert t;
+        t.latest = alert(spec);
+        t.firstStartsAt = t.latest.startsAt;
+        t.notificationCount = 1;
+        return t;
+    };
+    Incident incident;
+    incident.key = u"callers"_s;
+    incident.alerts << tracked({u"a1"_s, 30}) << tracked({u"a2"_s, 40});
+    incident.firstAlertAt = kT0.addSecs(30);
+    incident.lastAlertAt = kT0.addSecs(55);
+    Incident neighbour;
+    neighbour.key = u"neighbour"_s;
+    neighbour.alerts << tracked({u"mq"_s, mqOffset, u"critical"_s, {}, u"infrastructure"_s})
+                     << tracked({u"z"_s, mqOffset}); // in the graph, but nothing here depends on it
+    neighbour.firstAlertAt = kT0.addSecs(mqOffset);
+    neighbour.lastAlertAt = kT0.addSecs(mqOffset + 15);
+
+    const Diagnoser diagnoser(graph);
+    QCOMPARE(diagnoser.diagnose(incident).constFirst().service, u"db"_s); // the tie, without the neighbour
+    Diagnoser::Context context;
+    if (Diagnoser::mayBearOn(neighbour, incident))
+        context.elsewhere = diagnoser.relevantElsewhere(incident, {neighbour});
+    QCOMPARE(context.elsewhere.size(), used ? 1 : 0);
+    if (used)
+        QCOMPARE(context.elsewhere.constFirst().service(), u"mq"_s);
+
+    const QVector<RootCauseCandidate> causes = diagnoser.diagnose(incident, context);
+    QCOMPARE(causes.constFirst().service, expected);
+    const auto mq = std::find_if(causes.cbegin(), causes.cend(), [](const auto& c) { return c.service == u"mq"_s; });
+    QVERIFY(mq != causes.cend());
+    QCOMPARE(mq->hasOwnAlert, used);
+    QCOMPARE(mq->evidence.join(u' ').contains(u"grouped in another incident"_s), used);
 }
 
 void TestDiagnoser::cliOnGeneratedScenario()

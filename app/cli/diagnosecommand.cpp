@@ -50,11 +50,11 @@ int runDiagnoseCommand(const QStringList& args)
             return failCommand("diagnose", error);
     }
     ordered_json dump = ordered_json::array();
-    std::function<void(const Diagnoser&, const Incident&)> inspect;
+    std::function<void(const Diagnoser&, const Incident&, const QVector<TrackedAlert>&)> inspect;
     if (parser.isSet(features)) {
-        inspect = [&dump](const Diagnoser& diagnoser, const Incident& inc) {
+        inspect = [&dump](const Diagnoser& diagnoser, const Incident& inc, const QVector<TrackedAlert>& elsewhere) {
             ordered_json cands = ordered_json::array();
-            for (const auto& s : diagnoser.score(inc)) {
+            for (const auto& s : diagnoser.score(inc, elsewhere)) {
                 cands.push_back({{"service", s.candidate.service.toStdString()},
                                  {"score", s.candidate.score},
                                  {"features", std::vector<double>(s.features.begin(), s.features.end())}});
@@ -77,7 +77,7 @@ int runDiagnoseCommand(const QStringList& args)
 }
 
 QVector<Incident> diagnoseScenario(Scenario scenario, const InhibitRuleSet* rules,
-                                   const std::function<void(const Diagnoser&, const Incident&)>& inspect)
+                                   const std::function<void(const Diagnoser&, const Incident&, const QVector<TrackedAlert>&)>& inspect)
 {
     const auto graph =
         std::make_shared<const ServiceGraph>(scenario.graph ? std::move(*scenario.graph) : ServiceGraph());
@@ -90,10 +90,13 @@ QVector<Incident> diagnoseScenario(Scenario scenario, const InhibitRuleSet* rule
     Diagnoser diagnoser(graph, correlator.reach());
     diagnoser.setChanges(scenario.changes);
     QVector<Incident> incidents = correlator.incidents();
+    const QVector<Incident> grouped = incidents;
     for (Incident& inc : incidents) {
+        Diagnoser::Context context;
+        context.elsewhere = diagnoser.relevantElsewhere(inc, grouped);
         if (inspect)
-            inspect(diagnoser, inc);
-        inc.rootCauses = diagnoser.diagnose(inc);
+            inspect(diagnoser, inc, context.elsewhere);
+        inc.rootCauses = diagnoser.diagnose(inc, context);
     }
 
     // Best first: most severe, then widest, then earliest.

@@ -21,4 +21,4 @@ int runDiagnoseCommand(const QStringList& args);
 // printed: correlates the scenario's alerts (inhibited by rules when given), diagnoses every incident and
 // returns them best first. inspect, when set, sees each incident before diagnosis, in correlator order.
 QVector<Incident> diagnoseScenario(Scenario scenario, const InhibitRuleSet* rules,
-                                   const std::function<void(const Diagnoser&, const Incident&)>& inspect = {});
+                                   const std::function<void(const Diagnoser&, const Incident&, const QVector<TrackedAlert>&)>& inspect = {});

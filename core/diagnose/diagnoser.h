@@ -43,6 +43,7 @@ public:
         FirstExplained,  // the incident's earliest alert is on a service that depends on it
         MetricSupport,   // its saturation rose before its callers' errors/latency (strength 0..1, from Prometheus)
         PastRoot,        // it was the confirmed root cause of a similar past incident (similarity x age decay, 0..1)
+        OwnElsewhere,    // no alert here, but one of its own in another incident at the time (Context::elsewhere)
         FeatureCount
     };
     using Features = std::array<double, FeatureCount>;
@@ -55,6 +56,16 @@ public:
         bool operator==(const MetricSupportOf&) const = default;
     };
     using MetricSupportMap = QHash<QString, MetricSupportOf>; // by service
+
+    // What else the console knows besides the incident itself. `elsewhere` are alerts the correlator put in
+    // other incidents: a service alerting there at the same time can still be this incident's cause (two faults
+    // whose blast radii overlap leave the cause's own alert in one incident and many of its symptoms in another).
+    struct Context
+    {
+        MetricSupportMap metrics;
+        MetricSupportMap pastRoots;
+        QVector<TrackedAlert> elsewhere;
+    };
 
     struct Scored
     {
@@ -81,13 +92,20 @@ public:
     // similarity x age decay and a sentence naming it.
     QVector<RootCauseCandidate> diagnose(const Incident& incident, const MetricSupportMap& metrics,
                                          const MetricSupportMap& pastRoots) const;
+    QVector<RootCauseCandidate> diagnose(const Incident& incident, const Context& context) const;
     // The same ranking with the feature vectors behind it (for fitting and for tests).
-    QVector<Scored> score(const Incident& incident) const;
+    QVector<Scored> score(const Incident& incident, const QVector<TrackedAlert>& elsewhere = {}) const;
+    // Of `others`, the alerts that could matter to `incident`'s diagnosis: on services in the graph that its
+    // alerting services depend on, not alerting in it, starting in its time window.
+    QVector<TrackedAlert> relevantElsewhere(const Incident& incident, const QVector<Incident>& others) const;
+    // A cheap test by times alone: whether `other` can hold alerts that relevantElsewhere() keeps for `incident`.
+    static bool mayBearOn(const Incident& other, const Incident& incident);
 
 private:
     bool explains(const QString& candidate, const QString& service) const;
     void rank(QVector<Scored>& scored) const; // score from the features, sort, calibrate
-    void promoteResidualRoots(const Incident& incident, QVector<Scored>& ranked) const;
+    void promoteResidualRoots(const Incident& incident, const QVector<TrackedAlert>& elsewhere,
+                              QVector<Scored>& ranked) const;
 
     std::shared_ptr<const ServiceGraph> m_graph;
     std::shared_ptr<const GraphReach> m_reach;

@@ -340,6 +340,7 @@ void Pipeline::rebuildChanged()
     m_shownNotifications = m_notificationCount;
     m_shownAlerts = m_correlator->alertCount();
     // Once per refresh, not per notification: a storm touches one incident many times in between.
+    QVector<QString> rebuilt;
     for (const QString& key : std::as_const(m_changedKeys)) {
         std::optional<Incident> fresh = m_correlator->incident(key);
         if (!fresh)
@@ -355,16 +356,41 @@ void Pipeline::rebuildChanged()
                     carryHumanState(*fresh, gone);
             }
         }
-        // Repeats and flaps of known alerts change counters, not what the diagnoser reads: keep its answer.
-        const size_t signature = diagnosisInput(*fresh);
-        if (previous.alerts.isEmpty() || m_diagnosedInput.value(key) != signature || previous.rootCauses.isEmpty()) {
-            fresh->rootCauses = diagnosis(key, *fresh);
-            m_diagnosedInput.insert(key, signature);
-        } else {
-            fresh->rootCauses = previous.rootCauses;
-        }
+        fresh->rootCauses = previous.rootCauses;
         m_incidents.insert(key, std::move(*fresh));
+        rebuilt << key;
     }
+    // Diagnosis reads neighbouring incidents too (Diagnoser::Context::elsewhere): an unchanged incident is
+    // diagnosed again when a neighbour's alerts that bear on it changed, e.g. a root alert that was kept apart.
+    QSet<QString> toDiagnose(rebuilt.cbegin(), rebuilt.cend());
+    for (const QString& key : std::as_const(rebuilt)) {
+        const Incident& changed = m_incidents[key];
+        for (auto it = m_incidents.cbegin(); it != m_incidents.cend(); ++it)
+            if (it->isOpen() && !toDiagnose.contains(it.key()) && Diagnoser::mayBearOn(changed, *it))
+                toDiagnose.insert(it.key());
+    }
+    for (const QString& key : std::as_const(toDiagnose)) {
+        Incident& incident = m_incidents[key];
+        const QVector<TrackedAlert> elsewhere = alertsElsewhere(incident);
+        // Repeats and flaps of known alerts change counters, not what the diagnoser reads: keep its answer.
+        size_t signature = diagnosisInput(incident);
+        for (const TrackedAlert& t : elsewhere)
+            signature = qHashMulti(signature, t.fingerprint(), t.firstStartsAt.toMSecsSinceEpoch());
+        if (m_diagnosedInput.value(key) == signature && !incident.rootCauses.isEmpty())
+            continue;
+        incident.rootCauses = diagnosis(key, incident, elsewhere);
+        m_diagnosedInput.insert(key, signature);
+        m_changedKeys.insert(key);
+    }
+}
+
+QVector<TrackedAlert> Pipeline::alertsElsewhere(const Incident& incident) const
+{
+    QVector<Incident> neighbours;
+    for (auto it = m_incidents.cbegin(); it != m_incidents.cend(); ++it)
+        if (it.key() != incident.key && Diagnoser::mayBearOn(*it, incident))
+            neighbours << *it;
+    return m_diagnoser->relevantElsewhere(incident, neighbours);
 }
 
 void Pipeline::rediagnoseAll()
@@ -372,7 +398,7 @@ void Pipeline::rediagnoseAll()
     for (auto it = m_incidents.begin(); it != m_incidents.end(); ++it) {
         if (!it->isOpen())
             continue;
-        it->rootCauses = diagnosis(it.key(), *it);
+        it->rootCauses = diagnosis(it.key(), *it, alertsElsewhere(*it));
         m_changedKeys.insert(it.key());
     }
 }
@@ -411,11 +437,16 @@ bool Pipeline::persistChanged(QString* error)
     return true;
 }
 
-QVector<RootCauseCandidate> Pipeline::diagnosis(const QString& key, const Incident& incident) const
+QVector<RootCauseCandidate> Pipeline::diagnosis(const QString& key, const Incident& incident,
+                                                const QVector<TrackedAlert>& elsewhere) const
 {
+    Diagnoser::Context context;
+    context.metrics = m_metricSupport.value(key);
     // Past incidents vouch for a candidate only when it was their confirmed root cause (see Diagnoser::PastRoot).
-    return m_diagnoser->diagnose(incident, m_metricSupport.value(key),
-                                 m_finder ? m_finder->rootSupport(incident) : Diagnoser::MetricSupportMap());
+    if (m_finder)
+        context.pastRoots = m_finder->rootSupport(incident);
+    context.elsewhere = elsewhere;
+    return m_diagnoser->diagnose(incident, context);
 }
 
 void Pipeline::refreshMemory()

@@ -108,7 +108,9 @@ private:
     void saveGraphSnapshots(const QVector<Incident>& saved);
     bool hasStore(QString* error) const;
     bool recordAction(qint64 incidentId, const QString& kind, const QString& note, const QDateTime& when = {});
-    QVector<RootCauseCandidate> diagnosis(const QString& key, const Incident& incident) const;
+    QVector<RootCauseCandidate> diagnosis(const QString& key, const Incident& incident,
+                                          const QVector<TrackedAlert>& elsewhere) const;
+    QVector<TrackedAlert> alertsElsewhere(const Incident& incident) const; // see Diagnoser::Context::elsewhere
     void learnFrom(qint64 incidentId); // a resolved incident joins the history
     void refreshMemory();              // of the incidents that changed or when the history did
     QString keyOfId(qint64 incidentId) const;
