@@ -34,6 +34,12 @@ bool couldHaveStartedIt(qint64 alertOnset, qint64 incidentOnset)
     return alertOnset >= incidentOnset - kElsewhereLeadSecs && alertOnset <= incidentOnset + kCausalSlackSecs;
 }
 
+// ...or it began while the incident was still growing: then it can have caused only what came after it.
+bool couldHaveJoinedIt(qint64 alertOnset, qint64 incidentOnset, qint64 incidentLastOnset)
+{
+    return alertOnset > incidentOnset + kCausalSlackSecs && alertOnset <= incidentLastOnset;
+}
+
 struct ServiceInfo
 {
     qint64 onset = std::numeric_limits<qint64>::max();
@@ -122,7 +128,7 @@ const char* Diagnoser::featureName(int feature)
         "explains",   "precision",     "own_alert",     "own_lead",          "silent",          "caller_share",
         "hop_order",  "earliest_near", "labelled_root", "labelled_not_root", "infra_layer",     "critical",
         "infra_kind", "recent_change", "unexplained",   "not_in_graph",      "first_explained", "metric_support",
-        "past_root",  "own_elsewhere"};
+        "past_root",  "own_elsewhere", "own_elsewhere_later"};
     static_assert(sizeof(names) / sizeof(names[0]) == FeatureCount);
     return feature >= 0 && feature < FeatureCount ? names[feature] : "";
 }
@@ -133,23 +139,23 @@ Diagnoser::Features Diagnoser::defaultWeights()
     // --seed 1000, 3000 and 5000: 600 scenarios, 1,026 incidents) and checked on other seeds. NotInGraph has no examples there
     // (generated roots are always in the graph): a hand-set penalty, since such a service explains only itself.
     Features w{};
-    w[Explains] = 1.974;
-    w[Precision] = 4.372;
-    w[OwnAlert] = -2.08;
-    w[OwnLead] = -0.247;
-    w[Silent] = -0.158;
-    w[CallerShare] = 3.132;
-    w[HopOrder] = 0.532;
-    w[EarliestNear] = -0.265;
-    w[LabelledRoot] = 0.955;
-    w[LabelledNotRoot] = -2.166;
-    w[InfraLayer] = -0.076;
-    w[Critical] = 2.8;
-    w[InfraKind] = -0.149;
-    w[RecentChange] = 1.758;
-    w[Unexplained] = -0.823;
+    w[Explains] = 2.129;
+    w[Precision] = 4.558;
+    w[OwnAlert] = -2.135;
+    w[OwnLead] = -0.271;
+    w[Silent] = -0.205;
+    w[CallerShare] = 3.264;
+    w[HopOrder] = 0.582;
+    w[EarliestNear] = -0.323;
+    w[LabelledRoot] = 0.986;
+    w[LabelledNotRoot] = -2.117;
+    w[InfraLayer] = -0.101;
+    w[Critical] = 2.818;
+    w[InfraKind] = -0.151;
+    w[RecentChange] = 1.745;
+    w[Unexplained] = -0.827;
     w[NotInGraph] = -1.0;
-    w[FirstExplained] = 0.776;
+    w[FirstExplained] = 0.777;
     // Generated suites carry no metric series to fit this on: hand-set so that a candidate whose saturation
     // clearly led its callers' errors (strength ~1) gains about what a deploy just before onset gives.
     w[MetricSupport] = 2.0;
@@ -159,7 +165,10 @@ Diagnoser::Features Diagnoser::defaultWeights()
     w[PastRoot] = 1.0;
     // Fitted with the rest: a service whose own alert, in a neighbouring incident, began just before this one is more
     // often the cause than one that alerts here (its alert is a root alert the correlator kept apart).
-    w[OwnElsewhere] = 0.939;
+    w[OwnElsewhere] = 1.06;
+    // Scaled by the share of its dependents that began after it: a neighbour's root alert that the correlator kept
+    // apart while most of its symptoms landed here.
+    w[OwnElsewhereLater] = 4.426;
     return w;
 }
 
@@ -226,9 +235,11 @@ bool Diagnoser::mayBearOn(const Incident& other, const Incident& incident)
     if (other.key == incident.key || !other.firstAlertAt.isValid() || !incident.firstAlertAt.isValid())
         return false;
     const qint64 t0 = incident.firstAlertAt.toSecsSinceEpoch();
+    const qint64 tLast = std::max(incident.lastAlertAt.isValid() ? incident.lastAlertAt.toSecsSinceEpoch() : 0, t0);
     const qint64 last = std::max(other.lastAlertAt.isValid() ? other.lastAlertAt.toSecsSinceEpoch() : 0,
                                  other.firstAlertAt.toSecsSinceEpoch());
-    return other.firstAlertAt.toSecsSinceEpoch() <= t0 + kCausalSlackSecs && last >= t0 - kElsewhereLeadSecs;
+    return other.firstAlertAt.toSecsSinceEpoch() <= std::max(tLast, t0 + kCausalSlackSecs) &&
+           last >= t0 - kElsewhereLeadSecs;
 }
 
 QVector<TrackedAlert> Diagnoser::relevantElsewhere(const Incident& incident, const QVector<Incident>& others) const
@@ -237,16 +248,18 @@ QVector<TrackedAlert> Diagnoser::relevantElsewhere(const Incident& incident, con
     if (incident.alerts.isEmpty())
         return relevant;
     QSet<QString> own;
-    qint64 first = std::numeric_limits<qint64>::max();
+    qint64 first = std::numeric_limits<qint64>::max(), last = std::numeric_limits<qint64>::min();
     for (const TrackedAlert& t : incident.alerts) {
         own.insert(t.service());
         first = std::min(first, t.firstStartsAt.toSecsSinceEpoch());
+        last = std::max(last, t.firstStartsAt.toSecsSinceEpoch());
     }
     for (const Incident& other : others) {
         if (other.key == incident.key)
             continue;
         for (const TrackedAlert& t : other.alerts) {
-            if (!couldHaveStartedIt(t.firstStartsAt.toSecsSinceEpoch(), first) || own.contains(t.service()))
+            const qint64 at = t.firstStartsAt.toSecsSinceEpoch();
+            if ((!couldHaveStartedIt(at, first) && !couldHaveJoinedIt(at, first, last)) || own.contains(t.service()))
                 continue;
             const int node = m_graph->indexOf(t.service());
             if (node < 0)
@@ -376,12 +389,23 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
     }
     const int total = int(inGraph.size() + outside.size());
     // What services that do not alert here said in other incidents at the time (see Context::elsewhere).
+    qint64 tLast = t0;
+    for (const TrackedAlert& t : incident.alerts)
+        tLast = std::max(tLast, t.firstStartsAt.toSecsSinceEpoch());
     QHash<int, ServiceInfo> alertingElsewhere;
+    QHash<int, qint64> laterElsewhere; // node -> onset of its earliest own alert that began after this incident
     for (const TrackedAlert& t : elsewhere) {
         const int node = m_graph->indexOf(t.service());
-        if (node >= 0 && !inGraph.contains(node) && couldHaveStartedIt(t.firstStartsAt.toSecsSinceEpoch(), t0))
+        const qint64 at = t.firstStartsAt.toSecsSinceEpoch();
+        if (node < 0 || inGraph.contains(node))
+            continue;
+        if (couldHaveStartedIt(at, t0))
             note(alertingElsewhere[node], t);
+        else if (couldHaveJoinedIt(at, t0, tLast) && (!laterElsewhere.contains(node) || at < laterElsewhere[node]))
+            laterElsewhere.insert(node, at);
     }
+    for (auto it = alertingElsewhere.cbegin(); it != alertingElsewhere.cend(); ++it)
+        laterElsewhere.remove(it.key());
     int firstNode = -1;
     for (auto it = inGraph.cbegin(); it != inGraph.cend(); ++it)
         if (firstNode < 0 || it->onset < inGraph[firstNode].onset)
@@ -405,6 +429,9 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
         std::nth_element(candidates.begin(), candidates.begin() + kGraphCandidates, candidates.end(), better);
         candidates.resize(kGraphCandidates);
         for (auto it = alertingElsewhere.cbegin(); it != alertingElsewhere.cend(); ++it)
+            if (cover[it.key()] > 0 && !candidates.contains(it.key()))
+                candidates << it.key();
+        for (auto it = laterElsewhere.cbegin(); it != laterElsewhere.cend(); ++it)
             if (cover[it.key()] > 0 && !candidates.contains(it.key()))
                 candidates << it.key();
     }
@@ -433,6 +460,8 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
         const bool ownElsewhere = there != alertingElsewhere.cend();
         const bool alerting = hasOwn || ownElsewhere; // the candidate said something itself, here or elsewhere
         const ServiceInfo info = hasOwn ? *own : ownElsewhere ? *there : ServiceInfo{};
+        const qint64 laterOnset = alerting ? 0 : laterElsewhere.value(c, 0);
+        int dependents = 0, afterLater = 0; // alerting services depending on it; of those, begun after laterOnset
 
         // Breadth-first up the callers: hop distance of every explained alerting service.
         visited.clear();
@@ -460,6 +489,10 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
                     if (si->onset < earliest) {
                         earliest = si->onset;
                         earliestHop = hop[v];
+                    }
+                    if (v != c) {
+                        ++dependents;
+                        afterLater += laterOnset != 0 && si->onset >= laterOnset - kCausalSlackSecs;
                     }
                     if (v != c && si->onset < earliestOther) {
                         earliestOther = si->onset;
@@ -492,6 +525,7 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
         f[Precision] = double(cover[c]) / m_reach->blastRadius(c);
         f[OwnAlert] = hasOwn;
         f[OwnElsewhere] = ownElsewhere;
+        f[OwnElsewhereLater] = dependents > 0 ? double(afterLater) / dependents : 0.0;
         f[Silent] = !alerting;
         if (alerting && earliestOther != std::numeric_limits<qint64>::max())
             f[OwnLead] = std::clamp(double(earliestOther - info.onset) / 60.0, -3.0, 3.0);
@@ -531,6 +565,11 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
         if (ownElsewhere)
             rc.evidence << u"its own alert %1 at %2 is grouped in another incident"_s.arg(info.firstAlertName,
                                                                                          clock(info.onset));
+        if (afterLater > 0)
+            rc.evidence << u"its own alert at %1, grouped in another incident, came before %2 of the %3 alerting "
+                           u"services that depend on it"_s.arg(clock(laterOnset))
+                               .arg(afterLater)
+                               .arg(dependents);
         if (alerting && earliestOther != std::numeric_limits<qint64>::max()) {
             const qint64 lead = earliestOther - info.onset;
             if (lead >= 0)

@@ -44,6 +44,7 @@ public:
         MetricSupport,   // its saturation rose before its callers' errors/latency (strength 0..1, from Prometheus)
         PastRoot,        // it was the confirmed root cause of a similar past incident (similarity x age decay, 0..1)
         OwnElsewhere,    // no alert here, but one of its own in another incident at the time (Context::elsewhere)
+        OwnElsewhereLater, // ...that began after this incident did: share of its alerting dependents that began after it
         FeatureCount
     };
     using Features = std::array<double, FeatureCount>;
