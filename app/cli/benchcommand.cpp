@@ -53,6 +53,7 @@ struct Sizes
     int incidentAlerts = 2000;
     int diagnoseRuns = 50;
     bool inProcessOnly = false; // stop after the in-process ingest: the loop to profile
+    bool httpOnly = false;      // only the two loopback ingests, ours and Alertmanager's: the HTTP loop to profile
     int historyIncidents = 10'000;
     int historyQueries = 300;
     QString historyDb; // empty: a temporary file
@@ -523,6 +524,33 @@ double alertmanagerIngest(const QVector<QByteArray>& bodies, qint64 notification
     return secs < 0 ? -1 : notifications / secs;
 }
 
+// The same storm over loopback to our receiver and to a real Alertmanager, one after the other in the same run
+// so that the two figures share the machine's load.
+bool loopbackIngest(const Sizes& sizes, const QVector<QByteArray>& webhookBodies, const QVector<QByteArray>& postableBodies,
+                    qint64 notifications, const std::shared_ptr<const ServiceGraph>& graph, ordered_json& out,
+                    QString* error)
+{
+    progress(u"webhook ingest over loopback"_s);
+    const double overHttp = receiverIngest(webhookBodies, notifications, sizes.inFlight, graph, error);
+    if (overHttp < 0) {
+        *error = u"webhook ingest: "_s + *error;
+        return false;
+    }
+    out["http_ingest_notifications_per_s"] = std::round(overHttp);
+
+    if (QFile::exists(alertmanagerBinary)) {
+        progress(u"Alertmanager ingest over loopback"_s);
+        const double am = alertmanagerIngest(postableBodies, notifications, sizes.inFlight, error);
+        if (am < 0) {
+            *error = u"Alertmanager ingest: "_s + *error;
+            return false;
+        }
+        out["alertmanager_http_ingest_notifications_per_s"] = std::round(am);
+        out["http_ingest_vs_alertmanager"] = std::round(overHttp / am * 100) / 100;
+    }
+    return true;
+}
+
 double percentile(QVector<double> values, double p)
 {
     if (values.isEmpty())
@@ -635,9 +663,16 @@ int runStorm(const Sizes& sizes, quint32 seed, bool asJson)
     out["in_flight"] = sizes.inFlight;
     out["seed"] = seed;
 
+    QString error;
+    if (sizes.httpOnly) {
+        if (!loopbackIngest(sizes, webhookBodies, postableBodies, notifications, generator.graph(), out, &error))
+            return fail(error);
+        std::printf("%s\n", out.dump(asJson ? 2 : -1).c_str());
+        return 0;
+    }
+
     // The generated storm and its payloads are the senders' memory, not the console's: subtract this.
     out["rss_before_ingest_mb"] = std::round(rssMb() * 10) / 10;
-    QString error;
     progress(u"in-process ingest"_s);
     const IngestTiming inProcess = inProcessIngest(webhookBodies, generator.graph(), &error);
     if (inProcess.seconds < 0)
@@ -652,19 +687,8 @@ int runStorm(const Sizes& sizes, quint32 seed, bool asJson)
         return 0;
     }
 
-    progress(u"webhook ingest over loopback"_s);
-    const double overHttp = receiverIngest(webhookBodies, notifications, sizes.inFlight, generator.graph(), &error);
-    if (overHttp < 0)
-        return fail(u"webhook ingest: "_s + error);
-    out["http_ingest_notifications_per_s"] = std::round(overHttp);
-
-    if (QFile::exists(alertmanagerBinary)) {
-        progress(u"Alertmanager ingest over loopback"_s);
-        const double am = alertmanagerIngest(postableBodies, notifications, sizes.inFlight, &error);
-        if (am < 0)
-            return fail(u"Alertmanager ingest: "_s + error);
-        out["alertmanager_http_ingest_notifications_per_s"] = std::round(am);
-    }
+    if (!loopbackIngest(sizes, webhookBodies, postableBodies, notifications, generator.graph(), out, &error))
+        return fail(error);
 
     progress(u"diagnosis of a %1-alert incident, %2 runs"_s.arg(sizes.incidentAlerts).arg(sizes.diagnoseRuns));
     const Incident incident = generator.bigIncident(sizes.incidentAlerts);
@@ -812,10 +836,12 @@ int runBenchCommand(const QStringList& args)
                                    u"dir"_s);
     const QCommandLineOption inProcessOnly(u"in-process-only"_s,
                                            u"Stop after the in-process ingest figures (the loop to profile)."_s);
+    const QCommandLineOption httpOnly(u"http-only"_s,
+                                      u"Only the loopback ingest figures, ours and Alertmanager's (the HTTP loop)."_s);
     const QCommandLineOption historyOnly(u"history-only"_s,
                                          u"Only the history search figures (seeded store of 10,000 incidents)."_s);
     const QCommandLineOption historyDb(u"history-db"_s, u"Seed the history into FILE and keep it."_s, u"file"_s);
-    parser.addOptions({json, quick, seed, suite, historyOnly, historyDb, inProcessOnly});
+    parser.addOptions({json, quick, seed, suite, historyOnly, historyDb, inProcessOnly, httpOnly});
     parser.addHelpOption();
     if (!parser.parse(QStringList{u"bench"_s} + args))
         return fail(parser.errorText());
@@ -854,5 +880,6 @@ int runBenchCommand(const QStringList& args)
         return 0;
     }
     sizes.inProcessOnly = parser.isSet(inProcessOnly);
+    sizes.httpOnly = parser.isSet(httpOnly);
     return runStorm(sizes, seedValue, parser.isSet(json));
 }
