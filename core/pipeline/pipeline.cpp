@@ -72,6 +72,7 @@ Pipeline::Pipeline(QObject* parent) : QObject(parent), m_refreshTimer(new QTimer
 
 Pipeline::~Pipeline()
 {
+    storeWaiting(); // received but not yet stored: keep them, even though nobody is left to answer
     if (m_store && m_store->isOpen() && (!m_changedKeys.isEmpty() || !m_removedIncidents.isEmpty())) {
         rebuildChanged();
         QString why;
@@ -224,6 +225,45 @@ bool Pipeline::submitHere(const AlertBatch& batch, QString* error)
     track(batch);
     scheduleRefresh();
     return true;
+}
+
+void Pipeline::submitDeferred(AlertBatch batch, Stored done)
+{
+    bool first = false;
+    {
+        QMutexLocker lock(&m_waitingMutex);
+        first = m_waiting.isEmpty();
+        m_waiting.append(Waiting{std::move(batch), std::move(done)});
+    }
+    // One queued call per group: whatever arrives until it runs joins the same transaction. While the pipeline
+    // stores, correlates or refreshes, deliveries pile up here and then cost one commit instead of one each.
+    if (first)
+        QMetaObject::invokeMethod(this, &Pipeline::storeWaiting, Qt::QueuedConnection);
+}
+
+void Pipeline::storeWaiting()
+{
+    QVector<Waiting> group;
+    {
+        QMutexLocker lock(&m_waitingMutex);
+        group.swap(m_waiting);
+    }
+    if (group.isEmpty())
+        return;
+    AlertBatch all = std::move(group.front().batch);
+    for (qsizetype i = 1; i < group.size(); ++i)
+        all.append(std::move(group[i].batch));
+
+    QString error;
+    const bool stored = hasStore(&error) && m_store->recordNotifications(all, &error);
+    // Answered as soon as they are durable; correlating and refreshing are ours to do, not the sender's to wait for.
+    for (Waiting& w : group)
+        w.done(stored, error);
+    if (!stored || all.isEmpty())
+        return;
+    m_notificationCount += all.size();
+    track(all);
+    scheduleRefresh();
 }
 
 bool Pipeline::submitChangeHere(const ChangeEvent& change, QString* error)
