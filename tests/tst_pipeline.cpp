@@ -7,6 +7,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QMutex>
+#include <QSemaphore>
 #include <QThread>
 
 using namespace Qt::StringLiterals;
@@ -58,6 +60,8 @@ private Q_SLOTS:
     void acknowledgementSurvivesRestart();
     void mergedIncidentsLeaveOneStoredIncident();
     void feedsOnOtherThreadsWaitForTheCommit();
+    void deferredDeliveriesAreStoredTogetherInOrder();
+    void deferredDeliveryWithoutDatabaseIsRefused();
     void stormRefreshesAtMostEveryRefreshMs();
     void runbookAuditAndEscalationAreStored();
     void lifecycleAndResolutionTeachTheNextIncident();
@@ -197,6 +201,77 @@ void TestPipeline::feedsOnOtherThreadsWaitForTheCommit()
     QCOMPARE(pipeline->incidentIdOf(alert(u"a1"_s, u"Err"_s, 0).fingerprint), store.loadIncidents().front().id);
     worker.quit();
     worker.wait();
+}
+
+void TestPipeline::deferredDeliveriesAreStoredTogetherInOrder()
+{
+    // The webhook receiver's way in: deliveries that arrive while the pipeline is busy wait and are then stored
+    // together; each is reported stored only after its commit, and none is lost or reordered.
+    const QString db = m_dir.filePath(u"deferred.sqlite"_s);
+    QThread worker;
+    auto* pipeline = new Pipeline;
+    pipeline->moveToThread(&worker);
+    connect(&worker, &QThread::finished, pipeline, &QObject::deleteLater);
+    worker.start();
+    QString error;
+    QVERIFY2(pipeline->open(options(db), &error), qPrintable(error));
+
+    QSemaphore busy; // the pipeline's thread is kept busy until released
+    QMetaObject::invokeMethod(pipeline, [&busy] { busy.acquire(); });
+    QMutex mutex;
+    QList<int> reported;
+    QList<bool> storedFlags;
+    QList<bool> onPipelineThread;
+    QVector<QString> sent; // fingerprints in submission order
+    for (int i = 0; i < 5; ++i) {
+        const AlertBatch batch = {alert(u"c%1"_s.arg(i + 1), u"Err"_s, i), alert(u"c%1"_s.arg(i + 1), u"Slow"_s, i)};
+        for (const Alert& a : batch)
+            sent << a.fingerprint;
+        pipeline->submitDeferred(batch, [&, i](bool stored, const QString&) {
+            QMutexLocker lock(&mutex);
+            reported << i;
+            storedFlags << stored;
+            onPipelineThread << (QThread::currentThread() == &worker);
+        });
+    }
+    QTest::qWait(100);
+    {
+        QMutexLocker lock(&mutex);
+        QVERIFY(reported.isEmpty()); // nothing is reported before the pipeline got to store it
+    }
+    busy.release();
+    QTRY_COMPARE_WITH_TIMEOUT((QMutexLocker(&mutex), reported.size()), 5, 10'000);
+    QCOMPARE(reported, (QList<int>{0, 1, 2, 3, 4}));
+    QCOMPARE(storedFlags, QList<bool>(5, true));
+    QCOMPARE(onPipelineThread, QList<bool>(5, true));
+
+    Store store(u"deferred-reader"_s);
+    QVERIFY2(store.open(db, &error), qPrintable(error));
+    QVector<QString> stored;
+    for (const Alert& a : store.loadNotifications(kT0.addSecs(-3600)))
+        stored << a.fingerprint;
+    QCOMPARE(stored, sent);
+    // And they were correlated like submitted ones: one incident under hub m, shown within refreshMs.
+    pipeline->flush();
+    QCOMPARE(pipeline->snapshot()->notificationCount, 10);
+    QCOMPARE(pipeline->incidentIdOf(sent.front()), pipeline->incidentIdOf(sent.back()));
+    worker.quit();
+    worker.wait();
+}
+
+void TestPipeline::deferredDeliveryWithoutDatabaseIsRefused()
+{
+    Pipeline pipeline; // never opened
+    bool called = false, stored = true;
+    QString why;
+    pipeline.submitDeferred({alert(u"a1"_s, u"Err"_s, 0)}, [&](bool ok, const QString& error) {
+        called = true;
+        stored = ok;
+        why = error;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(called, 5000);
+    QVERIFY(!stored);
+    QVERIFY2(why.contains(u"no open database"_s), qPrintable(why));
 }
 
 void TestPipeline::stormRefreshesAtMostEveryRefreshMs()
