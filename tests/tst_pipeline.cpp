@@ -62,6 +62,7 @@ private Q_SLOTS:
     void feedsOnOtherThreadsWaitForTheCommit();
     void deferredDeliveriesAreStoredTogetherInOrder();
     void deferredDeliveryWithoutDatabaseIsRefused();
+    void routineSourceNewsWaitsForTheRefresh();
     void stormRefreshesAtMostEveryRefreshMs();
     void runbookAuditAndEscalationAreStored();
     void lifecycleAndResolutionTeachTheNextIncident();
@@ -272,6 +273,47 @@ void TestPipeline::deferredDeliveryWithoutDatabaseIsRefused()
     QTRY_VERIFY_WITH_TIMEOUT(called, 5000);
     QVERIFY(!stored);
     QVERIFY2(why.contains(u"no open database"_s), qPrintable(why));
+}
+
+void TestPipeline::routineSourceNewsWaitsForTheRefresh()
+{
+    // The receiver reports every delivery of a storm; a snapshot for each would cost more than storing them.
+    Pipeline pipeline;
+    Pipeline::Options o = options(m_dir.filePath(u"health.sqlite"_s));
+    o.refreshMs = 300;
+    QString error;
+    QVERIFY2(pipeline.open(o, &error), qPrintable(error));
+    QSignalSpy published(&pipeline, &Pipeline::snapshotReady);
+    SourceHealth h;
+    h.id = u"webhook:127.0.0.1:1"_s;
+    h.state = SourceHealth::State::Live;
+    const auto shown = [&] { return pipeline.snapshot()->sources.value(0); };
+
+    h.alertCount = 1;
+    pipeline.updateSourceHealth(h); // a new source: at once
+    QCOMPARE(published.size(), 1);
+    h.alertCount = 2;
+    pipeline.updateSourceHealth(h); // routine, but the first after a quiet spell: at once too
+    QCOMPARE(published.size(), 2);
+    h.alertCount = 3;
+    pipeline.updateSourceHealth(h); // routine, right after: waits for the refresh
+    QCOMPARE(published.size(), 2);
+    QCOMPARE(shown().alertCount, 2);
+    h.state = SourceHealth::State::Unreachable;
+    h.lastError = u"connection refused"_s;
+    pipeline.updateSourceHealth(h); // bad news never waits
+    QCOMPARE(published.size(), 3);
+    QCOMPARE(shown().state, SourceHealth::State::Unreachable);
+    h.state = SourceHealth::State::Live;
+    h.lastError.clear();
+    h.alertCount = 4;
+    pipeline.updateSourceHealth(h); // nor does recovery
+    QCOMPARE(published.size(), 4);
+    h.alertCount = 5;
+    pipeline.updateSourceHealth(h);
+    QCOMPARE(shown().alertCount, 4);
+    // The refresh comes by itself and carries the latest news.
+    QTRY_COMPARE_WITH_TIMEOUT(shown().alertCount, 5, 5000);
 }
 
 void TestPipeline::stormRefreshesAtMostEveryRefreshMs()

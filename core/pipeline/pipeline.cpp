@@ -713,8 +713,17 @@ bool Pipeline::refreshHumanState(qint64 incidentId)
 void Pipeline::updateSourceHealth(const SourceHealth& health)
 {
     onOwnThread([&] {
+        // A source's routine news (the time and size of its latest delivery) rides with the next refresh, at most
+        // refreshMs away; a change of state, name or error shows at once. In a storm the receiver reports every
+        // delivery, and a snapshot per delivery cost more than storing it.
+        const auto known = m_sources.constFind(health.id);
+        const bool routine = m_options.refreshMs > 0 && known != m_sources.cend() && known->state == health.state &&
+                             known->lastError == health.lastError && known->displayName == health.displayName;
         m_sources.insert(health.id, health);
-        publish();
+        if (routine)
+            scheduleRefresh();
+        else
+            publish();
         return true;
     });
 }
