@@ -63,6 +63,7 @@ private Q_SLOTS:
     void deferredDeliveriesAreStoredTogetherInOrder();
     void deferredDeliveryWithoutDatabaseIsRefused();
     void routineSourceNewsWaitsForTheRefresh();
+    void deferredDeliveriesWaitingAtTheEndAreStored();
     void stormRefreshesAtMostEveryRefreshMs();
     void runbookAuditAndEscalationAreStored();
     void lifecycleAndResolutionTeachTheNextIncident();
@@ -273,6 +274,30 @@ void TestPipeline::deferredDeliveryWithoutDatabaseIsRefused()
     QTRY_VERIFY_WITH_TIMEOUT(called, 5000);
     QVERIFY(!stored);
     QVERIFY2(why.contains(u"no open database"_s), qPrintable(why));
+}
+
+void TestPipeline::deferredDeliveriesWaitingAtTheEndAreStored()
+{
+    // The console closes while deliveries wait for the pipeline: nobody can be answered any more, but what was
+    // received is kept (and a sender that saw no 200 sends it again: a repeat, not a loss).
+    const QString db = m_dir.filePath(u"closing.sqlite"_s);
+    bool stored = false;
+    {
+        Pipeline pipeline; // on this thread: its queued store cannot run before it is destroyed below
+        QString error;
+        Pipeline::Options o = options(db);
+        o.refreshMs = 200;
+        QVERIFY2(pipeline.open(o, &error), qPrintable(error));
+        pipeline.submitDeferred({alert(u"a1"_s, u"Err"_s, 0), alert(u"a2"_s, u"Err"_s, 1)},
+                                [&](bool ok, const QString&) { stored = ok; });
+        QVERIFY(!stored);
+    }
+    QVERIFY(stored);
+    Store store(u"closing-reader"_s);
+    QString error;
+    QVERIFY2(store.open(db, &error), qPrintable(error));
+    QCOMPARE(store.notificationCount(), 2);
+    QCOMPARE(store.loadIncidents().size(), 1); // and the incident they made is saved too
 }
 
 void TestPipeline::routineSourceNewsWaitsForTheRefresh()

@@ -72,7 +72,11 @@ Pipeline::Pipeline(QObject* parent) : QObject(parent), m_refreshTimer(new QTimer
 
 Pipeline::~Pipeline()
 {
-    storeWaiting(); // received but not yet stored: keep them, even though nobody is left to answer
+    // Deliveries received but not yet stored are kept, although nobody is left to answer them. No refresh on the
+    // way out (refreshMs < 0): what they change is saved just below like everything else that changed.
+    m_refreshTimer->stop();
+    m_options.refreshMs = -1;
+    storeWaiting();
     if (m_store && m_store->isOpen() && (!m_changedKeys.isEmpty() || !m_removedIncidents.isEmpty())) {
         rebuildChanged();
         QString why;
