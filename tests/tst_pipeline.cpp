@@ -4,11 +4,11 @@
 #include "pipeline/pipeline.h"
 #include "store/store.h"
 
+#include <QMutex>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QMutex>
-#include <QSemaphore>
 #include <QThread>
 
 using namespace Qt::StringLiterals;

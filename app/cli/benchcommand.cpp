@@ -437,8 +437,9 @@ double postAllNoDelay(const QUrl& url, const QVector<QByteArray>& bodies, int in
     QEventLoop loop;
     qsizetype next = 0, answered = 0;
     bool over = false;
-    const QByteArray head = "POST " + url.path(QUrl::FullyEncoded).toUtf8() + " HTTP/1.1\r\nHost: " +
-                            url.authority().toUtf8() + "\r\nContent-Type: application/json\r\nContent-Length: ";
+    const QByteArray head = "POST " + url.path(QUrl::FullyEncoded).toUtf8() +
+                            " HTTP/1.1\r\nHost: " + url.authority().toUtf8() +
+                            "\r\nContent-Type: application/json\r\nContent-Length: ";
     struct Connection
     {
         std::unique_ptr<QTcpSocket> socket;
@@ -555,8 +556,7 @@ double receiverIngest(const QVector<QByteArray>& bodies, qint64 notifications, i
         return -1;
     }
     const QUrl url(u"http://127.0.0.1:%1/api/v1/alerts/alertmanager"_s.arg(port));
-    const double secs =
-        noDelay ? postAllNoDelay(url, bodies, inFlight, error) : postAll(url, bodies, inFlight, error);
+    const double secs = noDelay ? postAllNoDelay(url, bodies, inFlight, error) : postAll(url, bodies, inFlight, error);
     return secs < 0 ? -1 : notifications / secs;
 }
 
@@ -619,16 +619,15 @@ double alertmanagerIngest(const QVector<QByteArray>& bodies, qint64 notification
         return -1;
     }
     const QUrl url(base + u"/api/v2/alerts"_s);
-    const double secs =
-        noDelay ? postAllNoDelay(url, bodies, inFlight, error) : postAll(url, bodies, inFlight, error);
+    const double secs = noDelay ? postAllNoDelay(url, bodies, inFlight, error) : postAll(url, bodies, inFlight, error);
     return secs < 0 ? -1 : notifications / secs;
 }
 
 // The same storm over loopback to our receiver and to a real Alertmanager, one after the other in the same run
 // so that the two figures share the machine's load.
-bool loopbackIngest(const Sizes& sizes, const QVector<QByteArray>& webhookBodies, const QVector<QByteArray>& postableBodies,
-                    qint64 notifications, const std::shared_ptr<const ServiceGraph>& graph, ordered_json& out,
-                    QString* error)
+bool loopbackIngest(const Sizes& sizes, const QVector<QByteArray>& webhookBodies,
+                    const QVector<QByteArray>& postableBodies, qint64 notifications,
+                    const std::shared_ptr<const ServiceGraph>& graph, ordered_json& out, QString* error)
 {
     progress(u"webhook ingest over loopback"_s);
     out["http_client"] = sizes.noDelayClient ? "nodelay" : "qt";
@@ -642,8 +641,7 @@ bool loopbackIngest(const Sizes& sizes, const QVector<QByteArray>& webhookBodies
 
     if (QFile::exists(alertmanagerBinary)) {
         progress(u"Alertmanager ingest over loopback"_s);
-        const double am =
-            alertmanagerIngest(postableBodies, notifications, sizes.inFlight, sizes.noDelayClient, error);
+        const double am = alertmanagerIngest(postableBodies, notifications, sizes.inFlight, sizes.noDelayClient, error);
         if (am < 0) {
             *error = u"Alertmanager ingest: "_s + *error;
             return false;

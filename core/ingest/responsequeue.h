@@ -15,9 +15,9 @@
 #include <QObject>
 
 #include <deque>
-#include <unordered_map>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 
 class QTcpSocket;
 

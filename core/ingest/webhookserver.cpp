@@ -114,10 +114,11 @@ bool WebhookServer::start()
 void WebhookServer::route(const QString& path, QHttpServerRequest::Method method,
                           std::function<void(const QHttpServerRequest&, quint64 ticket)> handler)
 {
-    m_http->route(path, method,
-                  [this, handler = std::move(handler)](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
-                      handler(request, m_answers->hold(std::move(responder)));
-                  });
+    m_http->route(
+        path, method,
+        [this, handler = std::move(handler)](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+            handler(request, m_answers->hold(std::move(responder)));
+        });
 }
 
 void WebhookServer::stop()
@@ -172,14 +173,13 @@ void WebhookServer::handleAlertmanager(const QHttpServerRequest& request, quint6
     }
     // Answered from deliveryStored(), back on this thread, once the sink has committed the batch; meanwhile this
     // thread reads and parses the next deliveries.
-    m_sink->submitDeferred(std::move(payload->alerts),
-                           [replies = m_replies, ticket, count](bool stored, const QString& why) {
-                               QMutexLocker lock(&replies->mutex);
-                               if (WebhookServer* server = replies->server)
-                                   QMetaObject::invokeMethod(
-                                       server, [=] { server->deliveryStored(ticket, count, stored, why); },
-                                       Qt::QueuedConnection);
-                           });
+    m_sink->submitDeferred(
+        std::move(payload->alerts), [replies = m_replies, ticket, count](bool stored, const QString& why) {
+            QMutexLocker lock(&replies->mutex);
+            if (WebhookServer* server = replies->server)
+                QMetaObject::invokeMethod(
+                    server, [=] { server->deliveryStored(ticket, count, stored, why); }, Qt::QueuedConnection);
+        });
 }
 
 void WebhookServer::deliveryStored(quint64 ticket, int alertCount, bool stored, const QString& error)
