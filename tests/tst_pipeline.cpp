@@ -4,6 +4,8 @@
 #include "pipeline/pipeline.h"
 #include "store/store.h"
 
+#include <QMutex>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -58,6 +60,10 @@ private Q_SLOTS:
     void acknowledgementSurvivesRestart();
     void mergedIncidentsLeaveOneStoredIncident();
     void feedsOnOtherThreadsWaitForTheCommit();
+    void deferredDeliveriesAreStoredTogetherInOrder();
+    void deferredDeliveryWithoutDatabaseIsRefused();
+    void routineSourceNewsWaitsForTheRefresh();
+    void deferredDeliveriesWaitingAtTheEndAreStored();
     void stormRefreshesAtMostEveryRefreshMs();
     void runbookAuditAndEscalationAreStored();
     void lifecycleAndResolutionTeachTheNextIncident();
@@ -197,6 +203,142 @@ void TestPipeline::feedsOnOtherThreadsWaitForTheCommit()
     QCOMPARE(pipeline->incidentIdOf(alert(u"a1"_s, u"Err"_s, 0).fingerprint), store.loadIncidents().front().id);
     worker.quit();
     worker.wait();
+}
+
+void TestPipeline::deferredDeliveriesAreStoredTogetherInOrder()
+{
+    // The webhook receiver's way in: deliveries that arrive while the pipeline is busy wait and are then stored
+    // together; each is reported stored only after its commit, and none is lost or reordered.
+    const QString db = m_dir.filePath(u"deferred.sqlite"_s);
+    QThread worker;
+    auto* pipeline = new Pipeline;
+    pipeline->moveToThread(&worker);
+    connect(&worker, &QThread::finished, pipeline, &QObject::deleteLater);
+    worker.start();
+    QString error;
+    QVERIFY2(pipeline->open(options(db), &error), qPrintable(error));
+
+    QSemaphore busy; // the pipeline's thread is kept busy until released
+    QMetaObject::invokeMethod(pipeline, [&busy] { busy.acquire(); });
+    QMutex mutex;
+    QList<int> reported;
+    QList<bool> storedFlags;
+    QList<bool> onPipelineThread;
+    QVector<QString> sent; // fingerprints in submission order
+    for (int i = 0; i < 5; ++i) {
+        const AlertBatch batch = {alert(u"c%1"_s.arg(i + 1), u"Err"_s, i), alert(u"c%1"_s.arg(i + 1), u"Slow"_s, i)};
+        for (const Alert& a : batch)
+            sent << a.fingerprint;
+        pipeline->submitDeferred(batch, [&, i](bool stored, const QString&) {
+            QMutexLocker lock(&mutex);
+            reported << i;
+            storedFlags << stored;
+            onPipelineThread << (QThread::currentThread() == &worker);
+        });
+    }
+    QTest::qWait(100);
+    {
+        QMutexLocker lock(&mutex);
+        QVERIFY(reported.isEmpty()); // nothing is reported before the pipeline got to store it
+    }
+    busy.release();
+    QTRY_COMPARE_WITH_TIMEOUT((QMutexLocker(&mutex), reported.size()), 5, 10'000);
+    QCOMPARE(reported, (QList<int>{0, 1, 2, 3, 4}));
+    QCOMPARE(storedFlags, QList<bool>(5, true));
+    QCOMPARE(onPipelineThread, QList<bool>(5, true));
+
+    Store store(u"deferred-reader"_s);
+    QVERIFY2(store.open(db, &error), qPrintable(error));
+    QVector<QString> stored;
+    for (const Alert& a : store.loadNotifications(kT0.addSecs(-3600)))
+        stored << a.fingerprint;
+    QCOMPARE(stored, sent);
+    // And they were correlated like submitted ones: one incident under hub m, shown within refreshMs.
+    pipeline->flush();
+    QCOMPARE(pipeline->snapshot()->notificationCount, 10);
+    QCOMPARE(pipeline->incidentIdOf(sent.front()), pipeline->incidentIdOf(sent.back()));
+    worker.quit();
+    worker.wait();
+}
+
+void TestPipeline::deferredDeliveryWithoutDatabaseIsRefused()
+{
+    Pipeline pipeline; // never opened
+    bool called = false, stored = true;
+    QString why;
+    pipeline.submitDeferred({alert(u"a1"_s, u"Err"_s, 0)}, [&](bool ok, const QString& error) {
+        called = true;
+        stored = ok;
+        why = error;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(called, 5000);
+    QVERIFY(!stored);
+    QVERIFY2(why.contains(u"no open database"_s), qPrintable(why));
+}
+
+void TestPipeline::deferredDeliveriesWaitingAtTheEndAreStored()
+{
+    // The console closes while deliveries wait for the pipeline: nobody can be answered any more, but what was
+    // received is kept (and a sender that saw no 200 sends it again: a repeat, not a loss).
+    const QString db = m_dir.filePath(u"closing.sqlite"_s);
+    bool stored = false;
+    {
+        Pipeline pipeline; // on this thread: its queued store cannot run before it is destroyed below
+        QString error;
+        Pipeline::Options o = options(db);
+        o.refreshMs = 200;
+        QVERIFY2(pipeline.open(o, &error), qPrintable(error));
+        pipeline.submitDeferred({alert(u"a1"_s, u"Err"_s, 0), alert(u"a2"_s, u"Err"_s, 1)},
+                                [&](bool ok, const QString&) { stored = ok; });
+        QVERIFY(!stored);
+    }
+    QVERIFY(stored);
+    Store store(u"closing-reader"_s);
+    QString error;
+    QVERIFY2(store.open(db, &error), qPrintable(error));
+    QCOMPARE(store.notificationCount(), 2);
+    QCOMPARE(store.loadIncidents().size(), 1); // and the incident they made is saved too
+}
+
+void TestPipeline::routineSourceNewsWaitsForTheRefresh()
+{
+    // The receiver reports every delivery of a storm; a snapshot for each would cost more than storing them.
+    Pipeline pipeline;
+    Pipeline::Options o = options(m_dir.filePath(u"health.sqlite"_s));
+    o.refreshMs = 300;
+    QString error;
+    QVERIFY2(pipeline.open(o, &error), qPrintable(error));
+    QSignalSpy published(&pipeline, &Pipeline::snapshotReady);
+    SourceHealth h;
+    h.id = u"webhook:127.0.0.1:1"_s;
+    h.state = SourceHealth::State::Live;
+    const auto shown = [&] { return pipeline.snapshot()->sources.value(0); };
+
+    h.alertCount = 1;
+    pipeline.updateSourceHealth(h); // a new source: at once
+    QCOMPARE(published.size(), 1);
+    h.alertCount = 2;
+    pipeline.updateSourceHealth(h); // routine, but the first after a quiet spell: at once too
+    QCOMPARE(published.size(), 2);
+    h.alertCount = 3;
+    pipeline.updateSourceHealth(h); // routine, right after: waits for the refresh
+    QCOMPARE(published.size(), 2);
+    QCOMPARE(shown().alertCount, 2);
+    h.state = SourceHealth::State::Unreachable;
+    h.lastError = u"connection refused"_s;
+    pipeline.updateSourceHealth(h); // bad news never waits
+    QCOMPARE(published.size(), 3);
+    QCOMPARE(shown().state, SourceHealth::State::Unreachable);
+    h.state = SourceHealth::State::Live;
+    h.lastError.clear();
+    h.alertCount = 4;
+    pipeline.updateSourceHealth(h); // nor does recovery
+    QCOMPARE(published.size(), 4);
+    h.alertCount = 5;
+    pipeline.updateSourceHealth(h);
+    QCOMPARE(shown().alertCount, 4);
+    // The refresh comes by itself and carries the latest news.
+    QTRY_COMPARE_WITH_TIMEOUT(shown().alertCount, 5, 5000);
 }
 
 void TestPipeline::stormRefreshesAtMostEveryRefreshMs()

@@ -59,6 +59,40 @@ public:
     QList<AlertBatch> batches;
 };
 
+// Stores at once but reports back only when the test says so, as a sink that commits on another thread would:
+// the receiver must not answer a delivery before its report.
+class DeferredSink : public AlertSink
+{
+public:
+    bool submit(const AlertBatch&, QString* error) override
+    {
+        *error = u"only submitDeferred is expected"_s;
+        return false;
+    }
+    void submitDeferred(AlertBatch batch, Stored done) override
+    {
+        QMutexLocker lock(&mutex);
+        batches.append(batch);
+        waiting.append(std::move(done));
+        entered.release();
+    }
+    // Reports every waiting batch, from the calling (test) thread.
+    void report(bool stored, const QString& error = {})
+    {
+        QList<Stored> now;
+        {
+            QMutexLocker lock(&mutex);
+            now.swap(waiting);
+        }
+        for (const Stored& done : std::as_const(now))
+            done(stored, error);
+    }
+    QMutex mutex;
+    QList<AlertBatch> batches;
+    QList<Stored> waiting;
+    QSemaphore entered;
+};
+
 class FakeChangeSink : public ChangeSink
 {
 public:
@@ -121,9 +155,13 @@ private Q_SLOTS:
     void sinkFailureIs503();
     void changes();
     void changesWithoutSinkIs501();
+    void deferredAnswersWaitForTheStore();
+    void pipelinedAnswersKeepRequestOrder();
+    void clientLeavingBeforeItsAnswerBreaksNothing();
 
 private:
-    quint16 startServer(const WebhookServer::Options& options = {}, ChangeSink* changeSink = nullptr);
+    quint16 startServer(const WebhookServer::Options& options = {}, ChangeSink* changeSink = nullptr,
+                        AlertSink* sink = nullptr);
     Response request(const QByteArray& method, const QString& path, const QByteArray& body = {},
                      const QByteArray& authorization = {});
 
@@ -134,11 +172,12 @@ private:
     QNetworkAccessManager m_nam;
 };
 
-quint16 TestWebhookServer::startServer(const WebhookServer::Options& givenOptions, ChangeSink* changeSink)
+quint16 TestWebhookServer::startServer(const WebhookServer::Options& givenOptions, ChangeSink* changeSink,
+                                       AlertSink* sink)
 {
     WebhookServer::Options options = givenOptions;
     options.port = 0;
-    m_server = new WebhookServer(&m_sink, options);
+    m_server = new WebhookServer(sink ? sink : &m_sink, options);
     m_server->setChangeSink(changeSink);
     m_thread = std::make_unique<QThread>();
     m_server->moveToThread(m_thread.get());
@@ -451,6 +490,132 @@ void TestWebhookServer::changesWithoutSinkIs501()
         request("POST", u"/api/v1/changes"_s, R"({"service":"a","kind":"deploy","at":"2026-11-27T23:31:00Z"})");
     QCOMPARE(r.status, 501);
     QVERIFY(!r.json.value(u"error"_s).toString().isEmpty());
+}
+
+namespace {
+QByteArray rawPost(const QByteArray& body)
+{
+    return "POST /api/v1/alerts/alertmanager HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+           "Content-Length: " +
+           QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+// Splits what a raw client received into responses (each with a Content-Length, as the receiver sends them).
+QList<QPair<int, QByteArray>> rawResponses(QByteArray stream)
+{
+    QList<QPair<int, QByteArray>> out;
+    while (true) {
+        const qsizetype headEnd = stream.indexOf("\r\n\r\n");
+        if (headEnd < 0)
+            return out;
+        const QByteArray head = stream.left(headEnd);
+        const qsizetype at = head.toLower().indexOf("content-length:");
+        const qsizetype length = at < 0 ? 0 : head.mid(at + 15).split('\r').value(0).trimmed().toLongLong();
+        if (stream.size() < headEnd + 4 + length)
+            return out;
+        out.append({head.mid(9, 3).toInt(), stream.mid(headEnd + 4, length)});
+        stream.remove(0, headEnd + 4 + length);
+    }
+}
+} // namespace
+
+void TestWebhookServer::deferredAnswersWaitForTheStore()
+{
+    DeferredSink sink;
+    startServer({}, nullptr, &sink);
+    QNetworkRequest req(QUrl(u"http://127.0.0.1:%1/api/v1/alerts/alertmanager"_s.arg(m_port)));
+    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    QList<QNetworkReply*> replies;
+    for (int i = 0; i < 3; ++i)
+        replies << m_nam.post(req, payload(i + 1));
+    replies << m_nam.post(req, QByteArray("{\"version\":")); // malformed: answered at once, stored nowhere
+
+    QTRY_COMPARE_WITH_TIMEOUT(sink.entered.available(), 3, 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT(replies[3]->isFinished(), 10'000);
+    QCOMPARE(replies[3]->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 400);
+    // Handed over but not reported stored: none of the good ones may be answered, and the receiver is not
+    // blocked meanwhile.
+    QCOMPARE(request("GET", u"/healthz"_s).status, 200);
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(!replies[i]->isFinished());
+
+    sink.report(true);
+    for (int i = 0; i < 3; ++i) {
+        QTRY_VERIFY_WITH_TIMEOUT(replies[i]->isFinished(), 10'000);
+        QCOMPARE(replies[i]->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        const QJsonObject answer = QJsonDocument::fromJson(replies[i]->readAll()).object();
+        QCOMPARE(answer.value(u"accepted"_s).toInt(), i + 1);
+    }
+    QCOMPARE(sink.batches.size(), 3);
+
+    // A store that failed is a 503 with its reason, never a 200.
+    QNetworkReply* failing = m_nam.post(req, payload(2));
+    QTRY_COMPARE_WITH_TIMEOUT(sink.entered.available(), 4, 10'000);
+    sink.report(false, u"disk full"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(failing->isFinished(), 10'000);
+    QCOMPARE(failing->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 503);
+    QVERIFY(failing->readAll().contains("disk full"));
+    qDeleteAll(replies);
+    delete failing;
+}
+
+void TestWebhookServer::pipelinedAnswersKeepRequestOrder()
+{
+    DeferredSink sink;
+    startServer({}, nullptr, &sink);
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, m_port);
+    QVERIFY(client.waitForConnected(5000));
+    // Three requests in one go on one connection: a delivery that waits for the store, a health check and a
+    // malformed delivery that are answerable at once. HTTP/1.1 wants the answers in request order.
+    client.write(rawPost(payload(2)) + "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + rawPost("[1]"));
+    QVERIFY(client.waitForBytesWritten(5000));
+    QTRY_COMPARE_WITH_TIMEOUT(sink.entered.available(), 1, 10'000);
+    QByteArray received;
+    QTest::qWait(200); // what the receiver would have sent early, had it not kept the order
+    received += client.readAll();
+    QCOMPARE(rawResponses(received).size(), 0);
+
+    sink.report(true);
+    QTRY_VERIFY_WITH_TIMEOUT((received += client.readAll(), rawResponses(received).size() == 3), 10'000);
+    const auto answers = rawResponses(received);
+    QCOMPARE(answers[0].first, 200);
+    QVERIFY(answers[0].second.contains("\"accepted\":2"));
+    QCOMPARE(answers[1].first, 200);
+    QVERIFY(answers[1].second.contains("\"status\":\"ok\""));
+    QCOMPARE(answers[2].first, 400);
+    QCOMPARE(sink.batches.size(), 1);
+}
+
+void TestWebhookServer::clientLeavingBeforeItsAnswerBreaksNothing()
+{
+    DeferredSink sink;
+    startServer({}, nullptr, &sink);
+    {
+        QTcpSocket leaving;
+        leaving.connectToHost(QHostAddress::LocalHost, m_port);
+        QVERIFY(leaving.waitForConnected(5000));
+        leaving.write(rawPost(payload(3)));
+        QVERIFY(leaving.waitForBytesWritten(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(sink.entered.available(), 1, 10'000);
+        leaving.abort();
+    }
+    // Let the receiver see the hang-up (QHttpServer deletes the socket) before the store reports back.
+    QTest::qWait(300);
+    sink.report(true);
+
+    // The delivery was handed to the store all the same, the late answer went nowhere, and the next client is
+    // served (a write to the deleted socket would have crashed here).
+    QCOMPARE(sink.batches.size(), 1);
+    QCOMPARE(sink.batches[0].size(), 3);
+    QNetworkRequest req(QUrl(u"http://127.0.0.1:%1/api/v1/alerts/alertmanager"_s.arg(m_port)));
+    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    QNetworkReply* next = m_nam.post(req, payload(1));
+    QTRY_COMPARE_WITH_TIMEOUT(sink.entered.available(), 2, 10'000);
+    sink.report(true);
+    QTRY_VERIFY_WITH_TIMEOUT(next->isFinished(), 10'000);
+    QCOMPARE(next->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    delete next;
 }
 
 QTEST_GUILESS_MAIN(TestWebhookServer)

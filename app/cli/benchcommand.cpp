@@ -25,6 +25,7 @@
 #include <QScopeGuard>
 #include <QSet>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -35,6 +36,8 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <memory>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 using nlohmann::json;
@@ -53,6 +56,8 @@ struct Sizes
     int incidentAlerts = 2000;
     int diagnoseRuns = 50;
     bool inProcessOnly = false; // stop after the in-process ingest: the loop to profile
+    bool httpOnly = false;      // only the two loopback ingests, ours and Alertmanager's: the HTTP loop to profile
+    bool noDelayClient = false; // post as Go's client does (see postAllNoDelay) instead of with QNetworkAccessManager
     int historyIncidents = 10'000;
     int historyQueries = 300;
     QString historyDb; // empty: a temporary file
@@ -421,6 +426,99 @@ double postAll(const QUrl& url, const QVector<QByteArray>& bodies, int inFlight,
     return double(timer.nsecsElapsed()) / 1e9;
 }
 
+// Posts as Go's net/http client does (Alertmanager's and Grafana's webhook senders): TCP_NODELAY, each request in
+// one write, keep-alive connections, `inFlight` of them. QNetworkAccessManager instead writes the headers and each
+// 16 KiB of the body separately without TCP_NODELAY, so a server that delays its ACKs (Linux does, by up to 40 ms)
+// stalls every request bigger than 16 KiB: that measures the client as much as the server.
+double postAllNoDelay(const QUrl& url, const QVector<QByteArray>& bodies, int inFlight, QString* error)
+{
+    if (bodies.isEmpty())
+        return 0.0;
+    QEventLoop loop;
+    qsizetype next = 0, answered = 0;
+    bool over = false;
+    const QByteArray head = "POST " + url.path(QUrl::FullyEncoded).toUtf8() +
+                            " HTTP/1.1\r\nHost: " + url.authority().toUtf8() +
+                            "\r\nContent-Type: application/json\r\nContent-Length: ";
+    struct Connection
+    {
+        std::unique_ptr<QTcpSocket> socket;
+        QByteArray received;
+    };
+    std::vector<Connection> connections(size_t(qMin<qsizetype>(inFlight, bodies.size())));
+    const auto finish = [&](int code) {
+        over = true;
+        loop.exit(code);
+    };
+    const auto send = [&](Connection& c) {
+        const QByteArray& body = bodies[next++];
+        c.socket->write(head + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    };
+    // One whole response in c.received: its status, or 0 while incomplete.
+    const auto takeResponse = [](Connection& c) {
+        const qsizetype headEnd = c.received.indexOf("\r\n\r\n");
+        if (headEnd < 0)
+            return 0;
+        const QByteArray headers = c.received.left(headEnd).toLower();
+        qsizetype end = headEnd + 4;
+        if (headers.contains("transfer-encoding: chunked")) {
+            const qsizetype last = c.received.indexOf("\r\n0\r\n\r\n", headEnd);
+            if (last < 0)
+                return 0;
+            end = last + 7;
+        } else if (const qsizetype at = headers.indexOf("content-length:"); at >= 0) {
+            end += headers.mid(at + 15).split('\r').value(0).trimmed().toLongLong();
+        }
+        if (c.received.size() < end)
+            return 0;
+        const int status = c.received.mid(9, 3).toInt();
+        c.received.remove(0, end);
+        return status;
+    };
+    for (Connection& c : connections) {
+        c.socket = std::make_unique<QTcpSocket>();
+        c.socket->connectToHost(url.host(), quint16(url.port()));
+        if (!c.socket->waitForConnected(10'000)) {
+            *error = url.toString() + u": "_s + c.socket->errorString();
+            return -1.0;
+        }
+        c.socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        QObject::connect(c.socket.get(), &QTcpSocket::readyRead, &loop, [&, conn = &c] {
+            conn->received += conn->socket->readAll();
+            while (!over) {
+                const int status = takeResponse(*conn);
+                if (status == 0)
+                    return;
+                if (status != 200) {
+                    *error = u"%1 answered %2"_s.arg(url.toString()).arg(status);
+                    finish(1);
+                } else if (++answered == bodies.size()) {
+                    finish(0);
+                } else if (next < bodies.size()) {
+                    send(*conn);
+                }
+            }
+        });
+        QObject::connect(c.socket.get(), &QTcpSocket::disconnected, &loop, [&] {
+            if (over)
+                return;
+            *error = u"%1 closed a connection"_s.arg(url.toString());
+            finish(1);
+        });
+    }
+    QTimer::singleShot(600'000, &loop, [&] {
+        *error = u"%1: no answer after 10 min"_s.arg(url.toString());
+        finish(1);
+    });
+    QElapsedTimer timer;
+    timer.start();
+    for (Connection& c : connections)
+        send(c);
+    if (loop.exec() != 0)
+        return -1.0;
+    return double(timer.nsecsElapsed()) / 1e9;
+}
+
 // Waits for a signal-driven condition with a timeout; returns whether it came true.
 bool waitFor(const std::function<bool()>& done, int timeoutMs)
 {
@@ -435,7 +533,7 @@ bool waitFor(const std::function<bool()>& done, int timeoutMs)
 }
 
 // Our receiver as the console runs it (ConsoleRuntime: webhook thread + pipeline thread + SQLite on disk).
-double receiverIngest(const QVector<QByteArray>& bodies, qint64 notifications, int inFlight,
+double receiverIngest(const QVector<QByteArray>& bodies, qint64 notifications, int inFlight, bool noDelay,
                       const std::shared_ptr<const ServiceGraph>& graph, QString* error)
 {
     QTemporaryDir dir;
@@ -458,7 +556,7 @@ double receiverIngest(const QVector<QByteArray>& bodies, qint64 notifications, i
         return -1;
     }
     const QUrl url(u"http://127.0.0.1:%1/api/v1/alerts/alertmanager"_s.arg(port));
-    const double secs = postAll(url, bodies, inFlight, error);
+    const double secs = noDelay ? postAllNoDelay(url, bodies, inFlight, error) : postAll(url, bodies, inFlight, error);
     return secs < 0 ? -1 : notifications / secs;
 }
 
@@ -477,7 +575,8 @@ int httpStatus(QNetworkAccessManager& nam, const QUrl& url, int timeoutMs)
 
 // A throwaway Alertmanager (clustering off, a receiver that sends nothing, storage in a temporary
 // directory) on a free loopback port, fed the same batches through POST /api/v2/alerts.
-double alertmanagerIngest(const QVector<QByteArray>& bodies, qint64 notifications, int inFlight, QString* error)
+double alertmanagerIngest(const QVector<QByteArray>& bodies, qint64 notifications, int inFlight, bool noDelay,
+                          QString* error)
 {
     QTemporaryDir dir;
     QFile config(dir.filePath(u"alertmanager.yml"_s));
@@ -519,8 +618,38 @@ double alertmanagerIngest(const QVector<QByteArray>& bodies, qint64 notification
         *error = u"Alertmanager did not become ready: "_s + QString::fromUtf8(process.readAll());
         return -1;
     }
-    const double secs = postAll(QUrl(base + u"/api/v2/alerts"_s), bodies, inFlight, error);
+    const QUrl url(base + u"/api/v2/alerts"_s);
+    const double secs = noDelay ? postAllNoDelay(url, bodies, inFlight, error) : postAll(url, bodies, inFlight, error);
     return secs < 0 ? -1 : notifications / secs;
+}
+
+// The same storm over loopback to our receiver and to a real Alertmanager, one after the other in the same run
+// so that the two figures share the machine's load.
+bool loopbackIngest(const Sizes& sizes, const QVector<QByteArray>& webhookBodies,
+                    const QVector<QByteArray>& postableBodies, qint64 notifications,
+                    const std::shared_ptr<const ServiceGraph>& graph, ordered_json& out, QString* error)
+{
+    progress(u"webhook ingest over loopback"_s);
+    out["http_client"] = sizes.noDelayClient ? "nodelay" : "qt";
+    const double overHttp =
+        receiverIngest(webhookBodies, notifications, sizes.inFlight, sizes.noDelayClient, graph, error);
+    if (overHttp < 0) {
+        *error = u"webhook ingest: "_s + *error;
+        return false;
+    }
+    out["http_ingest_notifications_per_s"] = std::round(overHttp);
+
+    if (QFile::exists(alertmanagerBinary)) {
+        progress(u"Alertmanager ingest over loopback"_s);
+        const double am = alertmanagerIngest(postableBodies, notifications, sizes.inFlight, sizes.noDelayClient, error);
+        if (am < 0) {
+            *error = u"Alertmanager ingest: "_s + *error;
+            return false;
+        }
+        out["alertmanager_http_ingest_notifications_per_s"] = std::round(am);
+        out["http_ingest_vs_alertmanager"] = std::round(overHttp / am * 100) / 100;
+    }
+    return true;
 }
 
 double percentile(QVector<double> values, double p)
@@ -635,9 +764,16 @@ int runStorm(const Sizes& sizes, quint32 seed, bool asJson)
     out["in_flight"] = sizes.inFlight;
     out["seed"] = seed;
 
+    QString error;
+    if (sizes.httpOnly) {
+        if (!loopbackIngest(sizes, webhookBodies, postableBodies, notifications, generator.graph(), out, &error))
+            return fail(error);
+        std::printf("%s\n", out.dump(asJson ? 2 : -1).c_str());
+        return 0;
+    }
+
     // The generated storm and its payloads are the senders' memory, not the console's: subtract this.
     out["rss_before_ingest_mb"] = std::round(rssMb() * 10) / 10;
-    QString error;
     progress(u"in-process ingest"_s);
     const IngestTiming inProcess = inProcessIngest(webhookBodies, generator.graph(), &error);
     if (inProcess.seconds < 0)
@@ -652,19 +788,8 @@ int runStorm(const Sizes& sizes, quint32 seed, bool asJson)
         return 0;
     }
 
-    progress(u"webhook ingest over loopback"_s);
-    const double overHttp = receiverIngest(webhookBodies, notifications, sizes.inFlight, generator.graph(), &error);
-    if (overHttp < 0)
-        return fail(u"webhook ingest: "_s + error);
-    out["http_ingest_notifications_per_s"] = std::round(overHttp);
-
-    if (QFile::exists(alertmanagerBinary)) {
-        progress(u"Alertmanager ingest over loopback"_s);
-        const double am = alertmanagerIngest(postableBodies, notifications, sizes.inFlight, &error);
-        if (am < 0)
-            return fail(u"Alertmanager ingest: "_s + error);
-        out["alertmanager_http_ingest_notifications_per_s"] = std::round(am);
-    }
+    if (!loopbackIngest(sizes, webhookBodies, postableBodies, notifications, generator.graph(), out, &error))
+        return fail(error);
 
     progress(u"diagnosis of a %1-alert incident, %2 runs"_s.arg(sizes.incidentAlerts).arg(sizes.diagnoseRuns));
     const Incident incident = generator.bigIncident(sizes.incidentAlerts);
@@ -812,10 +937,16 @@ int runBenchCommand(const QStringList& args)
                                    u"dir"_s);
     const QCommandLineOption inProcessOnly(u"in-process-only"_s,
                                            u"Stop after the in-process ingest figures (the loop to profile)."_s);
+    const QCommandLineOption httpOnly(u"http-only"_s,
+                                      u"Only the loopback ingest figures, ours and Alertmanager's (the HTTP loop)."_s);
+    const QCommandLineOption noDelayClient(
+        u"nodelay-client"_s,
+        u"Post over loopback as Go's client does (TCP_NODELAY, one write per request) instead of with "
+        "QNetworkAccessManager, whose split writes stall on delayed ACKs."_s);
     const QCommandLineOption historyOnly(u"history-only"_s,
                                          u"Only the history search figures (seeded store of 10,000 incidents)."_s);
     const QCommandLineOption historyDb(u"history-db"_s, u"Seed the history into FILE and keep it."_s, u"file"_s);
-    parser.addOptions({json, quick, seed, suite, historyOnly, historyDb, inProcessOnly});
+    parser.addOptions({json, quick, seed, suite, historyOnly, historyDb, inProcessOnly, httpOnly, noDelayClient});
     parser.addHelpOption();
     if (!parser.parse(QStringList{u"bench"_s} + args))
         return fail(parser.errorText());
@@ -854,5 +985,7 @@ int runBenchCommand(const QStringList& args)
         return 0;
     }
     sizes.inProcessOnly = parser.isSet(inProcessOnly);
+    sizes.httpOnly = parser.isSet(httpOnly);
+    sizes.noDelayClient = parser.isSet(noDelayClient);
     return runStorm(sizes, seedValue, parser.isSet(json));
 }

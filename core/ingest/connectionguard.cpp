@@ -2,7 +2,32 @@
 
 #include <QTcpSocket>
 
+#ifdef Q_OS_LINUX
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#endif
+
 using namespace Qt::StringLiterals;
+
+namespace {
+
+// Acknowledge the bytes just received now instead of up to 40 ms later. Many clients send a request in
+// several writes (Qt's QNetworkAccessManager: headers plus 16 KiB upload chunks) without TCP_NODELAY, and Nagle
+// holds each later write back until the earlier one is acknowledged; Linux delays that acknowledgement when
+// the receiver has nothing to send yet. Measured over loopback with 40 KB webhooks: two thirds of the receive
+// time was this stall. Linux turns quick-ack mode off again by itself, so it is re-armed on every read.
+void acknowledgePromptly(QTcpSocket* socket)
+{
+#if defined(Q_OS_LINUX) && defined(TCP_QUICKACK)
+    const int on = 1;
+    ::setsockopt(int(socket->socketDescriptor()), IPPROTO_TCP, TCP_QUICKACK, &on, sizeof on);
+#else
+    Q_UNUSED(socket);
+#endif
+}
+
+} // namespace
 
 ConnectionGuard::ConnectionGuard(QTcpSocket* socket, const HttpLimits& limits, QObject* httpServer)
     : QObject(socket), m_socket(socket), m_limits(limits), m_httpServer(httpServer)
@@ -33,6 +58,7 @@ void ConnectionGuard::onReadyRead()
             m_socket->disconnectFromHost();
         return;
     }
+    acknowledgePromptly(m_socket);
     // QHttpServer reads everything available inside a transaction each time readyRead fires, so
     // what is available now is exactly what neither of us has seen yet.
     const QByteArray fresh = m_socket->peek(m_socket->bytesAvailable());

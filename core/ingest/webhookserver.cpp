@@ -5,6 +5,7 @@
 #include "changesink.h"
 #include "guardedtcpserver.h"
 #include "ingestjson.h"
+#include "responsequeue.h"
 
 #include <QHttpServer>
 #include <QHttpServerRequest>
@@ -45,14 +46,17 @@ bool constantTimeEquals(const QByteArray& a, const QByteArray& b)
 WebhookServer::WebhookServer(AlertSink* sink, QObject* parent) : WebhookServer(sink, Options{}, parent) {}
 
 WebhookServer::WebhookServer(AlertSink* sink, const Options& options, QObject* parent)
-    : QObject(parent), m_sink(sink), m_options(options)
+    : QObject(parent), m_sink(sink), m_options(options), m_answers(new ResponseQueue(this))
 {
     m_health.id = sourceId();
     m_health.displayName = u"Webhook receiver"_s;
     m_health.state = SourceHealth::State::Stale; // nothing delivered yet
 }
 
-WebhookServer::~WebhookServer() = default;
+WebhookServer::~WebhookServer()
+{
+    stop();
+}
 
 QString WebhookServer::sourceId() const
 {
@@ -84,13 +88,17 @@ bool WebhookServer::start()
         return false;
     }
 
-    m_http->route(u"/healthz"_s, QHttpServerRequest::Method::Get, [](const QHttpServerRequest&) {
-        return jsonResponse(json{{"status", "ok"}}, StatusCode::Ok);
+    m_replies = std::make_shared<Replies>();
+    m_replies->server = this;
+    route(u"/healthz"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest&, quint64 ticket) {
+        m_answers->answer(ticket, jsonResponse(json{{"status", "ok"}}, StatusCode::Ok));
     });
-    m_http->route(u"/api/v1/alerts/alertmanager"_s, QHttpServerRequest::Method::Post,
-                  [this](const QHttpServerRequest& request) { return handleAlertmanager(request); });
-    m_http->route(u"/api/v1/changes"_s, QHttpServerRequest::Method::Post,
-                  [this](const QHttpServerRequest& request) { return handleChanges(request); });
+    route(u"/api/v1/alerts/alertmanager"_s, QHttpServerRequest::Method::Post,
+          [this](const QHttpServerRequest& request, quint64 ticket) { handleAlertmanager(request, ticket); });
+    route(u"/api/v1/changes"_s, QHttpServerRequest::Method::Post,
+          [this](const QHttpServerRequest& request, quint64 ticket) {
+              m_answers->answer(ticket, handleChanges(request));
+          });
     m_http->bind(m_tcp);
 
     m_port.store(m_tcp->serverPort());
@@ -103,8 +111,23 @@ bool WebhookServer::start()
     return true;
 }
 
+void WebhookServer::route(const QString& path, QHttpServerRequest::Method method,
+                          std::function<void(const QHttpServerRequest&, quint64 ticket)> handler)
+{
+    m_http->route(
+        path, method,
+        [this, handler = std::move(handler)](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+            handler(request, m_answers->hold(std::move(responder)));
+        });
+}
+
 void WebhookServer::stop()
 {
+    if (m_replies) {
+        QMutexLocker lock(&m_replies->mutex);
+        m_replies->server = nullptr; // deliveries still being stored are stored, but answered by nobody
+    }
+    m_answers->clear();
     delete m_http; // closes the listening socket and every client socket it owns
     m_http = nullptr;
     m_tcp = nullptr;
@@ -121,35 +144,55 @@ bool WebhookServer::authorized(const QHttpServerRequest& request) const
     return constantTimeEquals(header.mid(7).trimmed(), m_options.bearerToken.toUtf8());
 }
 
-QHttpServerResponse WebhookServer::handleAlertmanager(const QHttpServerRequest& request)
+void WebhookServer::handleAlertmanager(const QHttpServerRequest& request, quint64 ticket)
 {
     if (!authorized(request)) {
         QHttpServerResponse response = errorResponse(u"missing or wrong bearer token"_s, StatusCode::Unauthorized);
         response.addHeader(QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer"));
-        return response;
+        m_answers->answer(ticket, std::move(response));
+        return;
     }
     const QByteArray body = request.body();
     // The ConnectionGuard refuses oversized bodies before they are buffered; this is the backstop.
-    if (body.size() > m_options.limits.maxBodyBytes)
-        return errorResponse(u"request body exceeds the size limit"_s, StatusCode::PayloadTooLarge);
+    if (body.size() > m_options.limits.maxBodyBytes) {
+        m_answers->answer(ticket, errorResponse(u"request body exceeds the size limit"_s, StatusCode::PayloadTooLarge));
+        return;
+    }
 
     QString error;
-    const auto payload = AlertmanagerWebhookParser::parse(body, &error, QDateTime::currentDateTimeUtc());
+    auto payload = AlertmanagerWebhookParser::parse(body, &error, QDateTime::currentDateTimeUtc());
     if (!payload) {
         recordError(u"rejected delivery: "_s + error);
-        return errorResponse(error, StatusCode::BadRequest);
-    }
-    if (!payload->alerts.isEmpty()) {
-        if (!m_sink || !m_sink->submit(payload->alerts, &error)) {
-            const QString message = u"alerts not stored: "_s + (m_sink ? error : u"no alert sink"_s);
-            recordError(message);
-            return errorResponse(message, StatusCode::ServiceUnavailable);
-        }
+        m_answers->answer(ticket, errorResponse(error, StatusCode::BadRequest));
+        return;
     }
     const int count = int(payload->alerts.size());
-    recordDelivery(count);
-    Q_EMIT alertsAccepted(count);
-    return jsonResponse(json{{"accepted", count}}, StatusCode::Ok);
+    if (count == 0 || !m_sink) {
+        deliveryStored(ticket, count, count == 0, u"no alert sink"_s);
+        return;
+    }
+    // Answered from deliveryStored(), back on this thread, once the sink has committed the batch; meanwhile this
+    // thread reads and parses the next deliveries.
+    m_sink->submitDeferred(
+        std::move(payload->alerts), [replies = m_replies, ticket, count](bool stored, const QString& why) {
+            QMutexLocker lock(&replies->mutex);
+            if (WebhookServer* server = replies->server)
+                QMetaObject::invokeMethod(
+                    server, [=] { server->deliveryStored(ticket, count, stored, why); }, Qt::QueuedConnection);
+        });
+}
+
+void WebhookServer::deliveryStored(quint64 ticket, int alertCount, bool stored, const QString& error)
+{
+    if (!stored) {
+        const QString message = u"alerts not stored: "_s + error;
+        recordError(message);
+        m_answers->answer(ticket, errorResponse(message, StatusCode::ServiceUnavailable));
+        return;
+    }
+    recordDelivery(alertCount);
+    Q_EMIT alertsAccepted(alertCount);
+    m_answers->answer(ticket, jsonResponse(json{{"accepted", alertCount}}, StatusCode::Ok));
 }
 
 QHttpServerResponse WebhookServer::handleChanges(const QHttpServerRequest& request)

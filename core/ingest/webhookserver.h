@@ -4,25 +4,32 @@
 // ConnectionGuard per socket for the size and time limits Qt 6.4's QHttpServer lacks.
 //
 // Threading: construct anywhere, moveToThread() a worker, then call start() in that thread (e.g.
-// QMetaObject::invokeMethod(server, &WebhookServer::start)). Sinks block while they store, and a
-// blocked sink stalls only this thread, never the GUI; the store serialises writes anyway.
+// QMetaObject::invokeMethod(server, &WebhookServer::start)). Alert deliveries do not wait for the store
+// here: each is handed over with AlertSink::submitDeferred() and answered (ResponseQueue) when the sink
+// reports it stored, so this thread parses the next deliveries while the store commits the previous ones,
+// and a sink that groups waiting deliveries commits them together. Change events still wait (rare).
 
 #include "httplimits.h"
 #include "model/sourcehealth.h"
 
 #include <QHostAddress>
+#include <QHttpServerRequest>
 #include <QMutex>
 #include <QObject>
 #include <QString>
 
 #include <atomic>
+#include <functional>
+#include <memory>
 
 class AlertSink;
 class ChangeSink;
 class QHttpServer;
 class QHttpServerRequest;
+class QHttpServerResponder;
 class QHttpServerResponse;
 class GuardedTcpServer;
+class ResponseQueue;
 
 class WebhookServer : public QObject
 {
@@ -60,7 +67,11 @@ Q_SIGNALS:
     void alertsAccepted(int count);
 
 private:
-    QHttpServerResponse handleAlertmanager(const QHttpServerRequest& request);
+    // Every route answers through m_answers, so answers leave in request order on each connection.
+    void route(const QString& path, QHttpServerRequest::Method method,
+               std::function<void(const QHttpServerRequest&, quint64 ticket)> handler);
+    void handleAlertmanager(const QHttpServerRequest& request, quint64 ticket);
+    void deliveryStored(quint64 ticket, int alertCount, bool stored, const QString& error);
     QHttpServerResponse handleChanges(const QHttpServerRequest& request);
     bool authorized(const QHttpServerRequest& request) const;
     void recordDelivery(int alertCount);
@@ -71,6 +82,14 @@ private:
     Options m_options;
     QHttpServer* m_http = nullptr;     // child; created in start() so it lives in our thread
     GuardedTcpServer* m_tcp = nullptr; // owned by m_http after bind()
+    ResponseQueue* m_answers;          // child
+    // The way back from the sink's thread: a store that finishes after stop() (or our end) finds nobody to tell.
+    struct Replies
+    {
+        QMutex mutex;
+        WebhookServer* server = nullptr;
+    };
+    std::shared_ptr<Replies> m_replies;
     std::atomic<quint16> m_port{0};
     mutable QMutex m_healthMutex;
     SourceHealth m_health;

@@ -72,6 +72,11 @@ Pipeline::Pipeline(QObject* parent) : QObject(parent), m_refreshTimer(new QTimer
 
 Pipeline::~Pipeline()
 {
+    // Deliveries received but not yet stored are kept, although nobody is left to answer them. No refresh on the
+    // way out (refreshMs < 0): what they change is saved just below like everything else that changed.
+    m_refreshTimer->stop();
+    m_options.refreshMs = -1;
+    storeWaiting();
     if (m_store && m_store->isOpen() && (!m_changedKeys.isEmpty() || !m_removedIncidents.isEmpty())) {
         rebuildChanged();
         QString why;
@@ -224,6 +229,45 @@ bool Pipeline::submitHere(const AlertBatch& batch, QString* error)
     track(batch);
     scheduleRefresh();
     return true;
+}
+
+void Pipeline::submitDeferred(AlertBatch batch, Stored done)
+{
+    bool first = false;
+    {
+        QMutexLocker lock(&m_waitingMutex);
+        first = m_waiting.isEmpty();
+        m_waiting.append(Waiting{std::move(batch), std::move(done)});
+    }
+    // One queued call per group: whatever arrives until it runs joins the same transaction. While the pipeline
+    // stores, correlates or refreshes, deliveries pile up here and then cost one commit instead of one each.
+    if (first)
+        QMetaObject::invokeMethod(this, &Pipeline::storeWaiting, Qt::QueuedConnection);
+}
+
+void Pipeline::storeWaiting()
+{
+    QVector<Waiting> group;
+    {
+        QMutexLocker lock(&m_waitingMutex);
+        group.swap(m_waiting);
+    }
+    if (group.isEmpty())
+        return;
+    AlertBatch all = std::move(group.front().batch);
+    for (qsizetype i = 1; i < group.size(); ++i)
+        all.append(std::move(group[i].batch));
+
+    QString error;
+    const bool stored = hasStore(&error) && m_store->recordNotifications(all, &error);
+    // Answered as soon as they are durable; correlating and refreshing are ours to do, not the sender's to wait for.
+    for (Waiting& w : group)
+        w.done(stored, error);
+    if (!stored || all.isEmpty())
+        return;
+    m_notificationCount += all.size();
+    track(all);
+    scheduleRefresh();
 }
 
 bool Pipeline::submitChangeHere(const ChangeEvent& change, QString* error)
@@ -704,8 +748,17 @@ bool Pipeline::refreshHumanState(qint64 incidentId)
 void Pipeline::updateSourceHealth(const SourceHealth& health)
 {
     onOwnThread([&] {
+        // A source's routine news (the time and size of its latest delivery) rides with the next refresh, at most
+        // refreshMs away; a change of state, name or error shows at once. In a storm the receiver reports every
+        // delivery, and a snapshot per delivery cost more than storing it.
+        const auto known = m_sources.constFind(health.id);
+        const bool routine = m_options.refreshMs > 0 && known != m_sources.cend() && known->state == health.state &&
+                             known->lastError == health.lastError && known->displayName == health.displayName;
         m_sources.insert(health.id, health);
-        publish();
+        if (routine)
+            scheduleRefresh();
+        else
+            publish();
         return true;
     });
 }

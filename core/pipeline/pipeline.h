@@ -66,6 +66,10 @@ public:
     bool isOpen() const;
 
     bool submit(const AlertBatch& batch, QString* error) override;
+    // Group commit: deliveries that arrive while the pipeline is busy wait, and are then stored together in one
+    // transaction; each done() runs right after that commit (on the pipeline's thread), before the incidents are
+    // refreshed, which follow within refreshMs as for submit().
+    void submitDeferred(AlertBatch batch, Stored done) override;
     bool submitChange(const ChangeEvent& change, QString* error) override;
 
     IncidentSnapshotPtr snapshot() const;
@@ -96,6 +100,7 @@ private:
 
     bool openHere(const Options& options, QString* error);
     bool submitHere(const AlertBatch& batch, QString* error);
+    void storeWaiting(); // the deliveries submitDeferred() queued, in one transaction
     bool submitChangeHere(const ChangeEvent& change, QString* error);
     void track(const AlertBatch& batch); // correlator only: which incidents changed
     void rebuildChanged();               // materialise and diagnose them
@@ -142,6 +147,14 @@ private:
     qint64 m_shownAlerts = 0;
     QTimer* m_refreshTimer;
     QElapsedTimer m_sinceRefresh;
+
+    struct Waiting
+    {
+        AlertBatch batch;
+        Stored done;
+    };
+    QMutex m_waitingMutex;      // guards m_waiting: feeds on other threads add to it
+    QVector<Waiting> m_waiting; // non-empty: a storeWaiting() is queued on the pipeline's thread
 
     mutable QMutex m_snapshotMutex; // guards m_snapshot only; everything else lives on the pipeline thread
     IncidentSnapshotPtr m_snapshot;

@@ -1,0 +1,206 @@
+// ConsoleRuntime's receiver end to end: real HTTP on loopback, the webhook and pipeline threads, a real SQLite
+// file. Every 200 must already be in the database when it arrives, a malformed delivery among concurrent good
+// ones is a 400 that stores nothing and costs the others nothing, and a client that hangs up before its answer
+// loses nothing.
+
+#include "pipeline/consoleruntime.h"
+#include "pipeline/pipeline.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSemaphore>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// One Alertmanager webhook of `count` firing alerts whose service names start with `prefix` (unique per delivery).
+QByteArray delivery(const QString& prefix, int count)
+{
+    QJsonArray alerts;
+    const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+    for (int i = 0; i < count; ++i)
+        alerts.append(QJsonObject{
+            {u"status"_s, u"firing"_s},
+            {u"labels"_s, QJsonObject{{u"alertname"_s, u"Err"_s}, {u"service"_s, u"%1-%2"_s.arg(prefix).arg(i)}}},
+            {u"annotations"_s, QJsonObject{}},
+            {u"startsAt"_s, now},
+            {u"endsAt"_s, u"0001-01-01T00:00:00Z"_s}});
+    return QJsonDocument(QJsonObject{{u"version"_s, u"4"_s}, {u"status"_s, u"firing"_s}, {u"alerts"_s, alerts}})
+        .toJson(QJsonDocument::Compact);
+}
+
+QByteArray rawPost(const QByteArray& body)
+{
+    return "POST /api/v1/alerts/alertmanager HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+           "Content-Length: " +
+           QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+} // namespace
+
+class TestConsoleRuntime : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void concurrentDeliveriesAreStoredBeforeTheirAnswers_data();
+    void concurrentDeliveriesAreStoredBeforeTheirAnswers();
+    void clientHangingUpBeforeItsAnswerLosesNothing();
+
+private:
+    // Notifications in the database whose service starts with prefix, read through a connection of our own.
+    int storedWithPrefix(const QString& prefix);
+    QUrl url() const { return QUrl(u"http://127.0.0.1:%1/api/v1/alerts/alertmanager"_s.arg(m_port)); }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<ConsoleRuntime> m_runtime;
+    quint16 m_port = 0;
+    QNetworkAccessManager m_nam;
+};
+
+void TestConsoleRuntime::init()
+{
+    ConsoleRuntime::Config config;
+    static int run = 0; // a fresh database for every test and data row
+    config.databasePath = m_dir.filePath(u"runtime-%1.sqlite"_s.arg(++run));
+    config.webhookPort = 0;
+    m_runtime = std::make_unique<ConsoleRuntime>(config);
+    QSignalSpy listening(m_runtime.get(), &ConsoleRuntime::webhookListening);
+    m_runtime->start();
+    QVERIFY(listening.wait(20'000));
+    m_port = listening.constFirst().constFirst().value<quint16>();
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"reader"_s);
+    db.setDatabaseName(config.databasePath);
+    QVERIFY(db.open());
+}
+
+void TestConsoleRuntime::cleanup()
+{
+    QSqlDatabase::database(u"reader"_s).close();
+    QSqlDatabase::removeDatabase(u"reader"_s);
+    m_runtime.reset();
+    m_nam.clearConnectionCache();
+}
+
+int TestConsoleRuntime::storedWithPrefix(const QString& prefix)
+{
+    // The alerts table maps fingerprints to labels; the notifications table is the durable log of deliveries.
+    QSqlQuery q(QSqlDatabase::database(u"reader"_s));
+    q.prepare(u"SELECT COUNT(*) FROM notifications n JOIN alerts a ON a.fingerprint = n.fingerprint "
+              "WHERE json_extract(a.labels, '$.service') LIKE ?"_s);
+    q.addBindValue(prefix + u"-%"_s);
+    if (!q.exec() || !q.next())
+        return -1;
+    return q.value(0).toInt();
+}
+
+void TestConsoleRuntime::concurrentDeliveriesAreStoredBeforeTheirAnswers_data()
+{
+    QTest::addColumn<int>("deliveries");
+    QTest::addColumn<QList<int>>("malformed"); // indexes of deliveries sent broken
+    QTest::addRow("one") << 1 << QList<int>{};
+    QTest::addRow("24 at once") << 24 << QList<int>{};
+    QTest::addRow("24 at once, two malformed") << 24 << QList<int>{5, 17};
+}
+
+void TestConsoleRuntime::concurrentDeliveriesAreStoredBeforeTheirAnswers()
+{
+    QFETCH(int, deliveries);
+    QFETCH(QList<int>, malformed);
+    constexpr int alertsEach = 5;
+    QNetworkRequest request(url());
+    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+
+    struct Sent
+    {
+        QString prefix;
+        bool broken;
+        QNetworkReply* reply;
+        int status = 0;
+        int storedWhenAnswered = -1;
+    };
+    QList<Sent> sent;
+    for (int i = 0; i < deliveries; ++i) {
+        const QString prefix = u"d%1x"_s.arg(i); // no prefix of another
+        QByteArray body = delivery(prefix, alertsEach);
+        const bool broken = malformed.contains(i);
+        if (broken) // the last alert's label value a number: the whole delivery is refused
+            body.replace(u"\"%1-4\""_s.arg(prefix).toUtf8(), "4");
+        sent.append(Sent{prefix, broken, m_nam.post(request, body)});
+    }
+    for (Sent& s : sent) {
+        // Read the database the moment the answer is in: a 200 means its notifications are committed already.
+        connect(s.reply, &QNetworkReply::finished, this, [this, &s] {
+            s.status = s.reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            s.storedWhenAnswered = storedWithPrefix(s.prefix);
+        });
+    }
+    for (Sent& s : sent)
+        QTRY_VERIFY_WITH_TIMEOUT(s.reply->isFinished(), 20'000);
+
+    for (const Sent& s : std::as_const(sent)) {
+        if (s.broken) {
+            QCOMPARE(s.status, 400);
+            QVERIFY(s.reply->readAll().contains("must be a string"));
+            QCOMPARE(storedWithPrefix(s.prefix), 0);
+        } else {
+            QCOMPARE(s.status, 200);
+            QCOMPARE(s.storedWhenAnswered, alertsEach);
+        }
+        s.reply->deleteLater();
+    }
+    // The console shows them within refreshMs, like any other feed's.
+    const qint64 expected = qint64(deliveries - malformed.size()) * alertsEach;
+    QTRY_COMPARE_WITH_TIMEOUT(m_runtime->pipeline()->notificationCount(), expected, 10'000);
+}
+
+void TestConsoleRuntime::clientHangingUpBeforeItsAnswerLosesNothing()
+{
+    // Keep the pipeline busy so that no answer can be ready before the client leaves.
+    QSemaphore busy;
+    QMetaObject::invokeMethod(m_runtime->pipeline(), [&busy] { busy.acquire(); });
+
+    QTcpSocket leaving;
+    leaving.connectToHost(QHostAddress::LocalHost, m_port);
+    QVERIFY(leaving.waitForConnected(5000));
+    leaving.write(rawPost(delivery(u"gone"_s, 3)));
+    QVERIFY(leaving.waitForBytesWritten(5000));
+    // A delivery on another connection, sent after the first was written: once the receiver has read this one it
+    // has read the first too (both are handed to the busy pipeline and wait).
+    QNetworkRequest request(url());
+    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    QNetworkReply* staying = m_nam.post(request, delivery(u"stay"_s, 2));
+    QTest::qWait(300);
+    leaving.abort();
+    QTest::qWait(100);
+    QVERIFY(!staying->isFinished());
+    busy.release();
+
+    QTRY_VERIFY_WITH_TIMEOUT(staying->isFinished(), 20'000);
+    QCOMPARE(staying->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    QCOMPARE(storedWithPrefix(u"stay"_s), 2);
+    // Nobody was left to answer, but what was received is stored all the same.
+    QTRY_COMPARE_WITH_TIMEOUT(storedWithPrefix(u"gone"_s), 3, 10'000);
+    // And the receiver goes on serving.
+    QNetworkReply* next = m_nam.post(request, delivery(u"next"_s, 1));
+    QTRY_VERIFY_WITH_TIMEOUT(next->isFinished(), 20'000);
+    QCOMPARE(next->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    delete staying;
+    delete next;
+}
+
+QTEST_GUILESS_MAIN(TestConsoleRuntime)
+#include "tst_consoleruntime.moc"
