@@ -1,10 +1,16 @@
 // Pipeline: what reaches the store, what the views see, and what survives a restart, on a real SQLite file.
 #include "graph/servicegraph.h"
+#include "ingest/scenarioreader.h"
 #include "model/incidenttimes.h"
 #include "pipeline/pipeline.h"
 #include "store/store.h"
 
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMutex>
+#include <QProcess>
 #include <QSemaphore>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -68,6 +74,7 @@ private Q_SLOTS:
     void runbookAuditAndEscalationAreStored();
     void lifecycleAndResolutionTeachTheNextIncident();
     void recurrenceWeeksLaterIsANewIncident();
+    void consoleDiagnosesAsTheEngine();
 
 private:
     QTemporaryDir m_dir;
@@ -533,4 +540,74 @@ void TestPipeline::recurrenceWeeksLaterIsANewIncident()
     QVERIFY(store.open(db, &error));
     QCOMPARE(store.loadIncident(first)->state, Incident::State::Resolved);
     QCOMPARE(store.loadIncident(now.id)->state, Incident::State::Triggered);
+}
+
+// The console builds incidents delivery by delivery and diagnoses them as they grow, each with what its neighbours
+// say (Diagnoser::Context::elsewhere); `nightwatch-cli diagnose` sees the whole scenario at once. Both must end
+// with the same incidents and the same shortlist, also when a neighbour's alert arrives after an incident was
+// last diagnosed.
+void TestPipeline::consoleDiagnosesAsTheEngine()
+{
+    QTemporaryDir suite;
+    QVERIFY(suite.isValid());
+    QProcess gen;
+    gen.start(u"python3"_s, {QStringLiteral(NIGHTWATCH_SCENARIOS_DIR) + u"/generate.py"_s, u"--suite"_s, suite.path(),
+                             u"--count"_s, u"30"_s, u"--seed"_s, u"31337"_s});
+    QVERIFY(gen.waitForFinished(120'000));
+    QCOMPARE(gen.exitCode(), 0);
+    const QStringList files = QDir(suite.path()).entryList({u"*.json"_s}, QDir::Files, QDir::Name);
+    QCOMPARE(files.size(), 30);
+
+    int incidents = 0, withNeighbourEvidence = 0;
+    for (const QString& name : files) {
+        const QString path = suite.filePath(name);
+        QProcess cli;
+        cli.start(QStringLiteral(NIGHTWATCH_CLI), {u"diagnose"_s, path});
+        QVERIFY(cli.waitForFinished(60'000));
+        QCOMPARE(cli.exitCode(), 0);
+        QHash<QString, QStringList> engine; // incident key -> top 3
+        for (const auto& v : QJsonDocument::fromJson(cli.readAllStandardOutput()).object()[u"incidents"_s].toArray()) {
+            QStringList top;
+            for (const auto& c : v.toObject()[u"root_causes"_s].toArray())
+                if (top.size() < 3)
+                    top << c.toObject()[u"service"_s].toString();
+            engine.insert(v.toObject()[u"id"_s].toString(), top);
+        }
+
+        QString error;
+        std::optional<Scenario> scenario = ScenarioReader::readFile(path, &error);
+        QVERIFY2(scenario, qPrintable(error));
+        Pipeline pipeline;
+        Pipeline::Options o;
+        o.databasePath = m_dir.filePath(name + u".sqlite"_s);
+        o.graph = std::make_shared<const ServiceGraph>(*scenario->graph);
+        QVERIFY2(pipeline.open(o, &error), qPrintable(error));
+        for (const ChangeEvent& change : std::as_const(scenario->changes))
+            QVERIFY2(pipeline.submitChange(change, &error), qPrintable(error));
+        for (const Alert& a : std::as_const(scenario->alerts)) // one delivery each, in arrival order
+            QVERIFY2(pipeline.submit({a}, &error), qPrintable(error));
+        pipeline.flush();
+
+        QHash<QString, QStringList> console;
+        for (const Incident& inc : pipeline.snapshot()->incidents) {
+            QStringList top;
+            for (const RootCauseCandidate& c : inc.rootCauses) {
+                if (top.size() < 3)
+                    top << c.service;
+                withNeighbourEvidence += c.evidence.join(u' ').contains(u"in another incident"_s);
+            }
+            console.insert(inc.key, top);
+        }
+        QCOMPARE(console.size(), engine.size());
+        for (auto it = engine.cbegin(); it != engine.cend(); ++it) {
+            QVERIFY2(console.contains(it.key()), qPrintable(name + u": no incident "_s + it.key()));
+            QVERIFY2(console.value(it.key()) == *it, qPrintable(u"%1 %2: console %3, engine %4"_s.arg(
+                                                         name, it.key(), console.value(it.key()).join(u','),
+                                                         it->join(u','))));
+        }
+        incidents += engine.size();
+    }
+    qInfo("%d incidents in 30 scenarios; %d candidates cite an alert in another incident", incidents,
+          withNeighbourEvidence);
+    QVERIFY(withNeighbourEvidence > 0); // the suite exercises the neighbours at all
 }
