@@ -38,6 +38,7 @@
 #include <memory>
 #include <optional>
 
+struct AlertCountDelta;
 class QObject;
 class QSqlQuery;
 class QSqlDatabase;
@@ -189,6 +190,14 @@ private:
     bool migratePostgres(QString* error);
     QVector<Alert> readNotifications(QSqlQuery& query, bool unseenOnly) const;
     bool writeNotifications(const AlertBatch& batch, QString* error, bool* staleCache);
+    // SQLite: the repeats' counters (see PendingAlertCounts). writeAlertCounts writes deltas to their rows inside
+    // a transaction (and, when countedThrough > 0, records that every notification up to it is counted);
+    // settleAlertCounts writes whatever is pending in its own, before anything reads alert rows;
+    // catchUpAlertCounts folds in at open what a previous run committed but had not counted yet.
+    bool writeAlertCounts(const QHash<QString, AlertCountDelta>& deltas, qint64 countedThrough, QString* error);
+    bool settleAlertCounts(QString* error) const;
+    bool catchUpAlertCounts(QString* error);
+    void settleAlertCountsForReaders() const; // settleAlertCounts, warning on failure
     // detail: hash of the member and cause rows it wrote (or found unchanged), for the cache after commit.
     qint64 saveIncidentInTransaction(const Incident& incident, QString* error, size_t* detail);
     bool loadMembersAndCauses(Incident& incident) const;
