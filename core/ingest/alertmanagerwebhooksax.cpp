@@ -441,7 +441,10 @@ std::optional<AlertmanagerWebhook> readBySpans(const WebhookAlertSpans& spans)
         std::optional<Alert> alert = readOneAlert(object);
         if (!alert)
             return std::nullopt;
-        cache.insert(object, *alert);
+        // A resolved object is sent once or twice and then dropped from its group (and its endsAt is new each
+        // time it resolves): remembering it would only push out the firing objects that do repeat.
+        if (alert->isFiring())
+            cache.insert(object, *alert);
         w->alerts.append(std::move(*alert));
     }
     return w;

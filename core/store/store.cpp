@@ -479,7 +479,18 @@ struct Store::Impl
     struct KnownAlert
     {
         bool firing;
-        size_t details; // hash of labels, annotations, source, generatorUrl
+        // The details stored in its row, kept as implicitly shared copies: a repeat that arrives with the very
+        // same label maps (the parser's AlertObjectCache hands them out) compares in constant time, anything
+        // else value by value, so a changed alert is never taken for a repeat.
+        LabelSet labels;
+        LabelSet annotations;
+        QString source;
+        QString generatorUrl;
+        bool sameDetails(const Alert& a) const
+        {
+            return labels == a.labels && annotations == a.annotations && source == a.source &&
+                   generatorUrl == a.generatorUrl;
+        }
     };
     QHash<QString, KnownAlert> known;
     // Per incident id: hash of the member and root-cause rows last committed. A storm touches the same
@@ -940,20 +951,6 @@ void appendMs(QString& out, qint64 ms)
 
 } // namespace
 
-namespace {
-
-size_t detailsHash(const Alert& a)
-{
-    size_t h = qHashMulti(0, a.source, a.generatorUrl, a.labels.size(), a.annotations.size());
-    for (auto it = a.labels.cbegin(); it != a.labels.cend(); ++it)
-        h = qHashMulti(h, it.key(), it.value());
-    for (auto it = a.annotations.cbegin(); it != a.annotations.cend(); ++it)
-        h = qHashMulti(h, it.key(), it.value());
-    return h;
-}
-
-} // namespace
-
 bool Store::recordNotifications(const AlertBatch& batch, QString* error)
 {
     if (!m_impl)
@@ -989,7 +986,6 @@ struct Fold
     AlertCountDelta delta; // flaps here: only those inside the batch until classified
     bool firstFiring;
     bool narrow = false; // known, details unchanged: only the counters change
-    size_t details = 0;
 };
 
 struct FoldedBatch
@@ -1318,11 +1314,10 @@ bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* st
         Fold& f = folded.folds[k];
         AlertCountDelta& d = f.delta;
         const Alert& a = batch.at(f.last);
-        f.details = detailsHash(a);
         const auto known = m_impl->known.constFind(f.fingerprint);
         if (known != m_impl->known.cend()) {
             d.flaps += f.firstFiring && !known->firing ? 1 : 0;
-            if (known->details == f.details) {
+            if (known->sameDetails(a)) {
                 f.narrow = true;
                 d.latest = a;
                 ++narrowRows;
@@ -1447,8 +1442,11 @@ bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* st
                     m_impl->pending.add(f.fingerprint, f.delta, now);
         }
     }
-    for (const Fold& f : std::as_const(folded.folds))
-        m_impl->known.insert(f.fingerprint, Impl::KnownAlert{f.delta.lastFiring, f.details});
+    for (const Fold& f : std::as_const(folded.folds)) {
+        const Alert& a = batch.at(f.last);
+        m_impl->known.insert(f.fingerprint,
+                             Impl::KnownAlert{f.delta.lastFiring, a.labels, a.annotations, a.source, a.generatorUrl});
+    }
     return true;
 }
 
