@@ -495,7 +495,7 @@ struct Store::Impl
     QHash<QString, KnownAlert> known;
     // Per incident id: hash of the member and root-cause rows last committed. A storm touches the same
     // incident with every repeat notification; its rows are rewritten only when they really changed.
-    QHash<qint64, size_t> writtenDetail;
+    QHash<qint64, RowsDigest> writtenDetail;
     // Search index: since when each incident's row has been stale (ms since epoch), and how long a save may
     // leave it so. A storm saves its incidents every refresh; their rows are written once things settle.
     QHash<qint64, qint64> staleSince;
@@ -1451,18 +1451,24 @@ bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* st
 }
 
 namespace {
-size_t detailDigest(const Incident& incident)
+size_t membersDigest(const Incident& incident)
 {
     size_t h = qHash(incident.alerts.size());
     for (const TrackedAlert& t : incident.alerts)
         h = qHashMulti(h, t.fingerprint(), t.inhibited, t.inhibitedBy);
+    return h;
+}
+
+size_t causesDigest(const Incident& incident)
+{
+    size_t h = qHash(incident.rootCauses.size());
     for (const RootCauseCandidate& c : incident.rootCauses)
         h = qHashMulti(h, c.service, c.score, c.confidence, c.evidence, c.hasOwnAlert, c.inGraph);
     return h;
 }
 } // namespace
 
-qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error, size_t* detail)
+qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error, RowsDigest* detail)
 {
     if (incident.key.isEmpty()) {
         fail(u"incident has no key"_s, error);
@@ -1470,11 +1476,7 @@ qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error
     }
     QString why;
     QSqlQuery* upsert = m_impl->statement(UpsertIncident, &why);
-    QSqlQuery* delMembers = upsert ? m_impl->statement(DeleteMembers, &why) : nullptr;
-    QSqlQuery* addMember = delMembers ? m_impl->statement(InsertMember, &why) : nullptr;
-    QSqlQuery* delCauses = addMember ? m_impl->statement(DeleteCauses, &why) : nullptr;
-    QSqlQuery* addCause = delCauses ? m_impl->statement(InsertCause, &why) : nullptr;
-    if (!addCause) {
+    if (!upsert) {
         fail(why, error);
         return 0;
     }
@@ -1498,60 +1500,25 @@ qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error
     }
     const qint64 id = upsert->value(0).toLongLong();
     upsert->finish(); // RETURNING leaves the statement mid-step; reset it before the next write
-    *detail = detailDigest(incident);
+    *detail = {membersDigest(incident), causesDigest(incident)};
+    bool membersDone = false, causesDone = false;
     if (m_impl->shared) {
         // Another console may have rewritten the rows since: no shortcut, and tell the others.
         if (!m_impl->notify(u"incident"_s, incident.key, &why)) {
             fail(why, error);
             return 0;
         }
-    } else if (const auto written = m_impl->writtenDetail.constFind(id);
-               written != m_impl->writtenDetail.cend() && *written == *detail) {
-        return id;
+    } else if (const auto written = m_impl->writtenDetail.constFind(id); written != m_impl->writtenDetail.cend()) {
+        membersDone = written->members == detail->members;
+        causesDone = written->causes == detail->causes;
+        if (membersDone && causesDone)
+            return id;
     }
 
-    delMembers->bindValue(0, id);
-    if (!delMembers->exec()) {
-        fail(u"cannot replace members of incident %1: %2"_s.arg(incident.key, describe(delMembers->lastError())),
-             error);
+    if (!membersDone && !writeMembers(id, incident, error))
         return 0;
-    }
-    for (qsizetype i = 0; i < incident.alerts.size(); ++i) {
-        const TrackedAlert& t = incident.alerts.at(i);
-        addMember->bindValue(0, id);
-        addMember->bindValue(1, t.fingerprint());
-        addMember->bindValue(2, qint64(i));
-        addMember->bindValue(3, t.inhibited ? 1 : 0);
-        addMember->bindValue(4, text(t.inhibitedBy));
-        if (!addMember->exec()) {
-            fail(u"cannot store member of incident %1: %2"_s.arg(incident.key, describe(addMember->lastError())),
-                 error);
-            return 0;
-        }
-    }
-
-    delCauses->bindValue(0, id);
-    if (!delCauses->exec()) {
-        fail(u"cannot replace root causes of incident %1: %2"_s.arg(incident.key, describe(delCauses->lastError())),
-             error);
+    if (!causesDone && !writeCauses(id, incident, error))
         return 0;
-    }
-    for (qsizetype rank = 0; rank < incident.rootCauses.size(); ++rank) {
-        const RootCauseCandidate& c = incident.rootCauses.at(rank);
-        addCause->bindValue(0, id);
-        addCause->bindValue(1, qint64(rank));
-        addCause->bindValue(2, text(c.service));
-        addCause->bindValue(3, c.score);
-        addCause->bindValue(4, c.confidence);
-        addCause->bindValue(5, LabelJson::encode(c.evidence));
-        addCause->bindValue(6, c.hasOwnAlert ? 1 : 0);
-        addCause->bindValue(7, c.inGraph ? 1 : 0);
-        if (!addCause->exec()) {
-            fail(u"cannot store root cause of incident %1: %2"_s.arg(incident.key, describe(addCause->lastError())),
-                 error);
-            return 0;
-        }
-    }
     // Only when members or causes changed: a storm's repeats leave the document as it was. Written by
     // reindexStale() before the commit, at once or after the delay.
     if (!m_impl->shared && !m_impl->staleSince.contains(id)) {
@@ -1570,6 +1537,65 @@ qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error
     return id;
 }
 
+bool Store::writeMembers(qint64 id, const Incident& incident, QString* error)
+{
+    QString why;
+    QSqlQuery* delMembers = m_impl->statement(DeleteMembers, &why);
+    QSqlQuery* addMember = delMembers ? m_impl->statement(InsertMember, &why) : nullptr;
+    if (!addMember)
+        return fail(why, error);
+    delMembers->bindValue(0, id);
+    if (!delMembers->exec()) {
+        return fail(u"cannot replace members of incident %1: %2"_s.arg(incident.key, describe(delMembers->lastError())),
+                    error);
+    }
+    for (qsizetype i = 0; i < incident.alerts.size(); ++i) {
+        const TrackedAlert& t = incident.alerts.at(i);
+        addMember->bindValue(0, id);
+        addMember->bindValue(1, t.fingerprint());
+        addMember->bindValue(2, qint64(i));
+        addMember->bindValue(3, t.inhibited ? 1 : 0);
+        addMember->bindValue(4, text(t.inhibitedBy));
+        if (!addMember->exec()) {
+            return fail(u"cannot store member of incident %1: %2"_s.arg(incident.key, describe(addMember->lastError())),
+                        error);
+        }
+    }
+    return true;
+}
+
+bool Store::writeCauses(qint64 id, const Incident& incident, QString* error)
+{
+    QString why;
+    QSqlQuery* delCauses = m_impl->statement(DeleteCauses, &why);
+    QSqlQuery* addCause = delCauses ? m_impl->statement(InsertCause, &why) : nullptr;
+    if (!addCause)
+        return fail(why, error);
+    delCauses->bindValue(0, id);
+    if (!delCauses->exec()) {
+        return fail(
+            u"cannot replace root causes of incident %1: %2"_s.arg(incident.key, describe(delCauses->lastError())),
+            error);
+    }
+    for (qsizetype rank = 0; rank < incident.rootCauses.size(); ++rank) {
+        const RootCauseCandidate& c = incident.rootCauses.at(rank);
+        addCause->bindValue(0, id);
+        addCause->bindValue(1, qint64(rank));
+        addCause->bindValue(2, text(c.service));
+        addCause->bindValue(3, c.score);
+        addCause->bindValue(4, c.confidence);
+        addCause->bindValue(5, LabelJson::encode(c.evidence));
+        addCause->bindValue(6, c.hasOwnAlert ? 1 : 0);
+        addCause->bindValue(7, c.inGraph ? 1 : 0);
+        if (!addCause->exec()) {
+            return fail(
+                u"cannot store root cause of incident %1: %2"_s.arg(incident.key, describe(addCause->lastError())),
+                error);
+        }
+    }
+    return true;
+}
+
 qint64 Store::saveIncident(const Incident& incident, QString* error)
 {
     if (!m_impl) {
@@ -1581,7 +1607,7 @@ qint64 Store::saveIncident(const Incident& incident, QString* error)
         fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
         return 0;
     }
-    size_t detail = 0;
+    RowsDigest detail;
     const qint64 id = saveIncidentInTransaction(incident, error, &detail);
     if (id == 0 || !reindexStale(false, error))
         return 0;
@@ -1605,11 +1631,11 @@ bool Store::saveIncidents(QVector<Incident>& incidents, QString* error)
     if (settle && !writeAlertCounts(m_impl->pending.all(), m_impl->lastNotificationId, error))
         return false;
     QVector<qint64> ids;
-    QVector<size_t> details;
+    QVector<RowsDigest> details;
     ids.reserve(incidents.size());
     details.reserve(incidents.size());
     for (const Incident& incident : std::as_const(incidents)) {
-        size_t detail = 0;
+        RowsDigest detail;
         const qint64 id = saveIncidentInTransaction(incident, error, &detail);
         if (id == 0)
             return false;
@@ -1690,10 +1716,7 @@ bool Store::recordAction(qint64 incidentId, const QString& kind, const QString& 
     if (!insert->exec())
         return fail(u"cannot record %1: %2"_s.arg(kind, describe(insert->lastError())), error);
 
-    QSqlQuery* update = kind == u"ack"        ? ack
-                        : kind == u"mitigate" ? mitigate
-                        : kind == u"resolve"  ? resolve
-                                              : nullptr;
+    QSqlQuery* update = kind == u"ack" ? ack : kind == u"mitigate" ? mitigate : kind == u"resolve" ? resolve : nullptr;
     if (update) {
         update->bindValue(0, at);
         update->bindValue(1, user);
@@ -1913,8 +1936,7 @@ QVector<Alert> Store::readNotifications(QSqlQuery& query, bool unseenOnly) const
     return out;
 }
 
-bool Store::watchOthers(QObject* context, std::function<void(const QString&, const QString&)> onChange,
-                        QString* error)
+bool Store::watchOthers(QObject* context, std::function<void(const QString&, const QString&)> onChange, QString* error)
 {
     if (!m_impl || !m_impl->shared)
         return fail(u"only a shared (PostgreSQL) store has other consoles to watch"_s, error);

@@ -198,8 +198,17 @@ private:
     bool settleAlertCounts(QString* error) const;
     bool catchUpAlertCounts(QString* error);
     void settleAlertCountsForReaders() const; // settleAlertCounts, warning on failure
-    // detail: hash of the member and cause rows it wrote (or found unchanged), for the cache after commit.
-    qint64 saveIncidentInTransaction(const Incident& incident, QString* error, size_t* detail);
+    // detail: digests of the member and cause rows it wrote (or found unchanged), for the cache after commit.
+    // The member rows and the root-cause rows are digested apart: a new diagnosis (scores move with every flap)
+    // rewrites the causes, not hundreds of unchanged member rows.
+    struct RowsDigest
+    {
+        size_t members = 0;
+        size_t causes = 0;
+    };
+    qint64 saveIncidentInTransaction(const Incident& incident, QString* error, RowsDigest* detail);
+    bool writeMembers(qint64 id, const Incident& incident, QString* error); // inside a transaction
+    bool writeCauses(qint64 id, const Incident& incident, QString* error);
     bool loadMembersAndCauses(Incident& incident) const;
     // Rewrites the incident's label pairs and search row from what is stored; call inside a transaction.
     bool reindexIncident(qint64 incidentId, QString* error);
