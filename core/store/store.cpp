@@ -388,6 +388,8 @@ enum NativeStmt
     NativeUpdateCounts,      // a known alert's counters and latest status; counted_through moves with them
     NativeSetCountedThrough, // after an UpsertAlerts row: it counts its notifications up to this one
     NativeSetCountedMark,    // store_state: every notification up to this one is counted in its alert row
+    NativeDeleteMembers,     // an incident's member rows, rewritten whenever its membership changes
+    NativeInsertMember,
     NativeCount
 };
 
@@ -403,6 +405,9 @@ const char* nativeSqlOf(NativeStmt id)
         "counted_through = max(counted_through, ?10) WHERE fingerprint = ?1",
         "UPDATE alerts SET counted_through = max(counted_through, ?2) WHERE fingerprint = ?1",
         "UPDATE store_state SET value = max(value, ?1) WHERE key = 'alerts_counted_through'",
+        "DELETE FROM incident_alerts WHERE incident_id = ?1",
+        "INSERT OR REPLACE INTO incident_alerts(incident_id, fingerprint, position, inhibited, inhibited_by) "
+        "VALUES(?1, ?2, ?3, ?4, ?5)",
     };
     return sql[id];
 }
@@ -1540,6 +1545,29 @@ qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error
 bool Store::writeMembers(qint64 id, const Incident& incident, QString* error)
 {
     QString why;
+    if (!m_impl->shared) {
+        // A storm's incidents gain members between most refreshes: hundreds of rows each time, bound natively.
+        SqliteStatement* del = m_impl->native(NativeDeleteMembers, &why);
+        SqliteStatement* add = del ? m_impl->native(NativeInsertMember, &why) : nullptr;
+        if (!add)
+            return fail(why, error);
+        del->bindInt64(1, id);
+        if (!del->step(&why))
+            return fail(u"cannot replace members of incident %1: %2"_s.arg(incident.key, why), error);
+        for (qsizetype i = 0; i < incident.alerts.size(); ++i) {
+            const TrackedAlert& t = incident.alerts.at(i);
+            const QByteArray fingerprint = t.fingerprint().toUtf8();
+            const QByteArray inhibitedBy = t.inhibitedBy.toUtf8();
+            add->bindInt64(1, id);
+            add->bindText(2, fingerprint);
+            add->bindInt64(3, i);
+            add->bindInt64(4, t.inhibited ? 1 : 0);
+            add->bindText(5, inhibitedBy);
+            if (!add->step(&why))
+                return fail(u"cannot store member of incident %1: %2"_s.arg(incident.key, why), error);
+        }
+        return true;
+    }
     QSqlQuery* delMembers = m_impl->statement(DeleteMembers, &why);
     QSqlQuery* addMember = delMembers ? m_impl->statement(InsertMember, &why) : nullptr;
     if (!addMember)
