@@ -58,6 +58,7 @@ bool SqliteStatement::step(QString* why)
     if (rc != SQLITE_DONE)
         *why = QString::fromUtf8(sqlite3_errmsg(m_db)); // before the reset, which may clear it
     sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt); // bindText keeps pointers: none survives the call that used it
     return rc == SQLITE_DONE;
 }
 

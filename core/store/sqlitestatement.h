@@ -27,13 +27,13 @@ public:
     bool prepare(const QSqlDatabase& db, const char* sql, QString* why);
     bool isPrepared() const { return m_stmt != nullptr; }
 
-    // Parameters are numbered from 1, as in SQLite. Text is copied only when it must outlive the call:
-    // bindText keeps a pointer, so the bytes must stay alive until step() returns.
+    // Parameters are numbered from 1, as in SQLite. bindText does not copy: it keeps a pointer, so the bytes
+    // must stay alive until step() returns.
     void bindInt64(int index, qint64 value);
     void bindNull(int index);
     void bindText(int index, QByteArrayView utf8);
 
-    // Runs the statement to its end and resets it (bindings are kept until rebound). False with why on error.
+    // Runs the statement to its end, resets it and clears its bindings. False with why on error.
     bool step(QString* why);
     // Rows the last step() inserted, updated or deleted; the row id the last insert on the connection got.
     int changes() const;
