@@ -8,6 +8,7 @@
 #include "ingest/replaysource.h"
 #include "ingest/scenarioreader.h"
 #include "ingest/timeparse.h"
+#include "ingest/webhookalertspans.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -88,6 +89,12 @@ private Q_SLOTS:
     void webhookFingerprintFallback();
     void webhookFastPathMatchesDom_data();
     void webhookFastPathMatchesDom();
+    void webhookChangedObjectIsNotARepeat_data();
+    void webhookChangedObjectIsNotARepeat();
+    void webhookBrokenAroundKnownObjects_data();
+    void webhookBrokenAroundKnownObjects();
+    void alertSpans_data();
+    void alertSpans();
 
     void apiAlerts();
     void apiInvalid_data();
@@ -301,6 +308,13 @@ void TestAlertParsers::webhookFastPathMatchesDom_data()
         j["alerts"][0]["startsAt"] = "2026-11-27T23:47:00.5+05:30";
         j["alerts"][1]["endsAt"] = "2026-11-28t00:00:00.999999z";
     });
+    row("brackets, quotes and backslashes inside strings", [](json& j) {
+        j["alerts"][0]["annotations"]["summary"] = "}]{[\"\\\\\"";
+        j["alerts"][1]["labels"]["path"] = "C:\\dir\\";
+        j["receiver"] = "{\"alerts\":[1]}";
+    });
+    row("same object twice in one payload", [](json& j) { j["alerts"][1] = j["alerts"][0]; });
+    QTest::addRow("pretty-printed") << QByteArray::fromStdString(goodWebhook().dump(4));
     // Repeated keys: both readers keep the last value.
     QTest::addRow("repeated keys") << QByteArray(
         R"({"version":"4","receiver":"a","receiver":"b","alerts":[{"status":"resolved","status":"firing",
@@ -308,29 +322,23 @@ void TestAlertParsers::webhookFastPathMatchesDom_data()
         "generatorURL":"u","generatorURL":null}]})");
 }
 
-void TestAlertParsers::webhookFastPathMatchesDom()
+namespace {
+// Every field the parsers fill, one by one so a failure names the field.
+void compareWebhooks(const AlertmanagerWebhook& fast, const AlertmanagerWebhook& dom)
 {
-    QFETCH(QByteArray, body);
-    const QDateTime received = utc("2026-11-27T23:48:00.000");
-    const auto fast = AlertmanagerWebhookSax::read(body, received, u"webhook:alertmanager"_s);
-    QVERIFY2(fast, "the fast path must take every well-formed payload");
-    QString error;
-    const auto dom = AlertmanagerWebhookParser::parse(json::parse(body.constData()), &error, received);
-    QVERIFY2(dom, qPrintable(error));
-
-    QCOMPARE(fast->version, dom->version);
-    QCOMPARE(fast->groupKey, dom->groupKey);
-    QCOMPARE(fast->status, dom->status);
-    QCOMPARE(fast->receiver, dom->receiver);
-    QCOMPARE(fast->externalUrl, dom->externalUrl);
-    QCOMPARE(fast->groupLabels, dom->groupLabels);
-    QCOMPARE(fast->commonLabels, dom->commonLabels);
-    QCOMPARE(fast->commonAnnotations, dom->commonAnnotations);
-    QCOMPARE(fast->truncatedAlerts, dom->truncatedAlerts);
-    QCOMPARE(fast->alerts.size(), dom->alerts.size());
-    for (qsizetype i = 0; i < fast->alerts.size(); ++i) {
-        const Alert& f = fast->alerts[i];
-        const Alert& d = dom->alerts[i];
+    QCOMPARE(fast.version, dom.version);
+    QCOMPARE(fast.groupKey, dom.groupKey);
+    QCOMPARE(fast.status, dom.status);
+    QCOMPARE(fast.receiver, dom.receiver);
+    QCOMPARE(fast.externalUrl, dom.externalUrl);
+    QCOMPARE(fast.groupLabels, dom.groupLabels);
+    QCOMPARE(fast.commonLabels, dom.commonLabels);
+    QCOMPARE(fast.commonAnnotations, dom.commonAnnotations);
+    QCOMPARE(fast.truncatedAlerts, dom.truncatedAlerts);
+    QCOMPARE(fast.alerts.size(), dom.alerts.size());
+    for (qsizetype i = 0; i < fast.alerts.size(); ++i) {
+        const Alert& f = fast.alerts[i];
+        const Alert& d = dom.alerts[i];
         QCOMPARE(f.fingerprint, d.fingerprint);
         QCOMPARE(f.labels, d.labels);
         QCOMPARE(f.annotations, d.annotations);
@@ -341,6 +349,138 @@ void TestAlertParsers::webhookFastPathMatchesDom()
         QCOMPARE(f.receivedAt, d.receivedAt);
         QCOMPARE(f.source, d.source);
     }
+}
+} // namespace
+
+void TestAlertParsers::webhookFastPathMatchesDom()
+{
+    QFETCH(QByteArray, body);
+    // The second read finds every alert object among those already read (AlertObjectCache): a repeat must
+    // come out exactly as a first reading, with this delivery's time and source, not the cached one's.
+    const QDateTime first = utc("2026-11-27T23:48:00.000");
+    const QDateTime second = utc("2026-11-27T23:53:00.000");
+    for (const auto& [received, source] : {std::pair{first, u"webhook:alertmanager"_s}, std::pair{second, u"webhook:other"_s}}) {
+        const auto fast = AlertmanagerWebhookSax::read(body, received, source);
+        QVERIFY2(fast, "the fast path must take every well-formed payload");
+        QString error;
+        const auto dom = AlertmanagerWebhookParser::parse(json::parse(body.constData()), &error, received, source);
+        QVERIFY2(dom, qPrintable(error));
+        compareWebhooks(*fast, *dom);
+        if (QTest::currentTestFailed())
+            return;
+    }
+}
+
+void TestAlertParsers::webhookChangedObjectIsNotARepeat_data()
+{
+    QTest::addColumn<QByteArray>("changed");
+    // The first alert of goodWebhook() as it is re-sent after a change; its fingerprint stays the same.
+    auto row = [](const char* tag, const std::function<void(json&)>& mutate) {
+        json j = goodWebhook();
+        mutate(j["alerts"][0]);
+        QTest::addRow("%s", tag) << bytes(j);
+    };
+    row("resolved", [](json& a) {
+        a["status"] = "resolved";
+        a["endsAt"] = "2026-11-28T00:10:00Z";
+    });
+    row("new endsAt", [](json& a) { a["endsAt"] = "2026-11-28T00:10:00Z"; });
+    row("annotation edited", [](json& a) { a["annotations"]["summary"] = "worse now"; });
+    row("label value", [](json& a) { a["labels"]["severity"] = "warning"; });
+    row("new startsAt", [](json& a) { a["startsAt"] = "2026-11-27T23:47:01Z"; });
+    row("one byte of whitespace", [](json& a) { a["annotations"]["summary"] = a["annotations"]["summary"].get<std::string>() + " "; });
+}
+
+void TestAlertParsers::webhookChangedObjectIsNotARepeat()
+{
+    QFETCH(QByteArray, changed);
+    const QDateTime received = utc("2026-11-27T23:48:00.000");
+    QVERIFY(AlertmanagerWebhookSax::read(bytes(goodWebhook()), received, u"webhook:alertmanager"_s)); // now known
+    const auto fast = AlertmanagerWebhookSax::read(changed, received, u"webhook:alertmanager"_s);
+    QVERIFY(fast);
+    QString error;
+    const auto dom = AlertmanagerWebhookParser::parse(json::parse(changed.constData()), &error, received);
+    QVERIFY2(dom, qPrintable(error));
+    compareWebhooks(*fast, *dom);
+}
+
+void TestAlertParsers::webhookBrokenAroundKnownObjects_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("expectedError");
+    // The alert objects are all known (read just before): what is wrong lies between or around them, and the
+    // DOM reader must still be the one to say what.
+    const std::string good = goodWebhook().dump();
+    const std::string a0 = goodWebhook()["alerts"][0].dump();
+    const auto body = [](const std::string& s) { return QByteArray::fromStdString(s); };
+    QTest::addRow("trailing garbage") << body(good + "x") << u"not valid JSON"_s;
+    QTest::addRow("no comma between alerts")
+        << body(R"({"version":"4","alerts":[)" + a0 + a0 + "]}") << u"not valid JSON"_s;
+    QTest::addRow("trailing comma in alerts")
+        << body(R"({"version":"4","alerts":[)" + a0 + ",]}") << u"not valid JSON"_s;
+    QTest::addRow("version 3") << body(R"({"version":"3","alerts":[)" + a0 + "]}") << u"version must be"_s;
+    QTest::addRow("no version") << body(R"({"alerts":[)" + a0 + "]}") << u"version is required"_s;
+    QTest::addRow("alerts twice, last is an object")
+        << body(R"({"version":"4","alerts":[)" + a0 + R"(],"alerts":{}})") << u"alerts must be an array"_s;
+    QTest::addRow("escaped key spelling alerts")
+        << body(R"({"version":"4","alerts":[)" + a0 + R"(],"\u0061lerts":null})") << u"alerts is required"_s;
+    QTest::addRow("alert among known ones invalid")
+        << body(R"({"version":"4","alerts":[)" + a0 + R"(,{"status":"firing"}]})") << u"alerts[1].labels is required"_s;
+    QTest::addRow("unclosed") << body(good.substr(0, good.size() - 1)) << u"not valid JSON"_s;
+}
+
+void TestAlertParsers::webhookBrokenAroundKnownObjects()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, expectedError);
+    QVERIFY(AlertmanagerWebhookSax::read(bytes(goodWebhook()), QDateTime::currentDateTimeUtc(), u"webhook:test"_s));
+    QVERIFY(!AlertmanagerWebhookSax::read(body, QDateTime::currentDateTimeUtc(), u"webhook:test"_s));
+    QString error;
+    QVERIFY(!AlertmanagerWebhookParser::parse(body, &error));
+    QVERIFY2(error.contains(expectedError), qPrintable(u"got: "_s + error));
+}
+
+void TestAlertParsers::alertSpans_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QStringList>("elements"); // empty with envelope "": the scan must give up
+    QTest::addColumn<QByteArray>("envelope");
+    QTest::addRow("two alerts") << QByteArray(R"( {"version":"4", "alerts" : [ {"a":1} ,{"b":[{}]}] ,"x":null} )")
+                                << QStringList{u"{\"a\":1}"_s, u"{\"b\":[{}]}"_s}
+                                << QByteArray(R"( {"version":"4", "alerts" : [] ,"x":null} )");
+    QTest::addRow("empty array") << QByteArray(R"({"alerts":[],"v":{"alerts":[{}]}})") << QStringList{}
+                                 << QByteArray(R"({"alerts":[],"v":{"alerts":[{}]}})");
+    QTest::addRow("strings with brackets and escapes")
+        << QByteArray(R"({"k":"\"}","alerts":[{"s":"}\"]\\"},{"t":"\\"}]})")
+        << QStringList{uR"({"s":"}\"]\\"})"_s, uR"({"t":"\\"})"_s} << QByteArray(R"({"k":"\"}","alerts":[]})");
+    QTest::addRow("nested alerts key is not the array") << QByteArray(R"({"g":{"alerts":[{"x":1}]},"alerts":[]})")
+                                                         << QStringList{} << QByteArray(R"({"g":{"alerts":[{"x":1}]},"alerts":[]})");
+    QTest::addRow("no alerts") << QByteArray(R"({"version":"4"})") << QStringList{} << QByteArray();
+    QTest::addRow("alerts null") << QByteArray(R"({"alerts":null})") << QStringList{} << QByteArray();
+    QTest::addRow("alerts twice") << QByteArray(R"({"alerts":[],"alerts":[]})") << QStringList{} << QByteArray();
+    QTest::addRow("escaped key") << QByteArray(R"({"\u0061lerts":[],"alerts":[]})") << QStringList{} << QByteArray();
+    QTest::addRow("element not an object") << QByteArray(R"({"alerts":["x"]})") << QStringList{} << QByteArray();
+    QTest::addRow("unbalanced") << QByteArray(R"({"alerts":[{"a":[1}]})") << QStringList{} << QByteArray();
+    QTest::addRow("unterminated string") << QByteArray(R"({"alerts":[{"a":"x}]})") << QStringList{} << QByteArray();
+    QTest::addRow("array at top") << QByteArray(R"([{"alerts":[]}])") << QStringList{} << QByteArray();
+}
+
+void TestAlertParsers::alertSpans()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QStringList, elements);
+    QFETCH(QByteArray, envelope);
+    const auto spans = WebhookAlertSpans::scan(body);
+    if (envelope.isEmpty()) {
+        QVERIFY(!spans);
+        return;
+    }
+    QVERIFY(spans);
+    QCOMPARE(spans->envelope, envelope);
+    QStringList found;
+    for (const QByteArrayView e : spans->elements)
+        found << QString::fromUtf8(e);
+    QCOMPARE(found, elements);
 }
 
 void TestAlertParsers::webhookEmptyAlerts()

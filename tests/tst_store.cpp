@@ -122,6 +122,8 @@ private Q_SLOTS:
     void distinctAlertsAndArrivalOrder();
     void flapCountedAcrossReopen();
     void alertsChangedBehindStoreRecovers();
+    void repeatCountersSurviveACrash_data();
+    void repeatCountersSurviveACrash();
     void incidentRoundTrip();
     void upsertByKeyKeepsIdAndReplacesMembers();
     void saveIncidentsIsOneTransaction();
@@ -346,6 +348,118 @@ void TestStore::alertsChangedBehindStoreRecovers()
     QCOMPARE(inc->alerts[0].notificationCount, 1); // recreated from this batch
     QCOMPARE(inc->alerts[0].latest.labels, a.labels);
     QCOMPARE(inc->alerts[1].notificationCount, 2);
+}
+
+namespace {
+// What an alerts row says, every column but the bookkeeping one (counted_through), one string per row.
+QStringList alertRows(const QString& path, const QString& connection)
+{
+    QStringList rows;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, connection);
+        db.setDatabaseName(path);
+        if (!db.open())
+            return {u"cannot open "_s + path};
+        QSqlQuery q(db);
+        q.exec(u"SELECT fingerprint, labels, annotations, status, starts_at, ends_at, first_starts_at, "
+               "first_received_at, last_received_at, notification_count, flap_count, source, generator_url "
+               "FROM alerts ORDER BY fingerprint"_s);
+        while (q.next()) {
+            QStringList cols;
+            for (int i = 0; i < 13; ++i)
+                cols << (q.value(i).isNull() ? u"NULL"_s : q.value(i).toString());
+            rows << cols.join(u'|');
+        }
+    }
+    QSqlDatabase::removeDatabase(connection);
+    return rows;
+}
+} // namespace
+
+void TestStore::repeatCountersSurviveACrash_data()
+{
+    // Each character one notification of alert A (F firing, R resolved, C firing with an edited annotation:
+    // its row is rewritten whole), b of alert B firing; '/' ends a delivery.
+    QTest::addColumn<QString>("deliveries");
+    QTest::addRow("repeats") << u"Fb/F/F/Fb/F"_s;
+    QTest::addRow("flaps across deliveries") << u"F/R/F/F/R/F/b"_s;
+    QTest::addRow("flaps inside a delivery") << u"FRFRF/bb/FR"_s;
+    QTest::addRow("ends resolved") << u"F/F/b/R"_s;
+    QTest::addRow("changed annotation among repeats") << u"F/F/R/C/F/C/F"_s;
+    QTest::addRow("changed annotation first in a delivery") << u"Fb/F/CF/b/F"_s;
+}
+
+void TestStore::repeatCountersSurviveACrash()
+{
+    // Repeats of known alerts are counted in memory and written to their rows in one go a moment later; the
+    // notifications themselves are committed with every delivery. A crash in between (the file copied while the
+    // Store is open, then opened as it is) must give the same rows as a Store that wrote everything, and both
+    // must count every notification as the delivery order says.
+    QFETCH(QString, deliveries);
+    QVector<AlertBatch> batches{{}};
+    qint64 at = 0;
+    for (const QChar c : deliveries) {
+        if (c == u'/') {
+            batches.append(AlertBatch());
+            continue;
+        }
+        at += 1000;
+        const bool isA = c != u'b';
+        Alert a = makeAlert(isA ? u"A"_s : u"B"_s, isA ? u"api"_s : u"db"_s,
+                            c == u'R' ? Alert::Status::Resolved : Alert::Status::Firing, 0);
+        a.receivedAt = t0.addMSecs(at);
+        if (c == u'R')
+            a.endsAt = t0.addMSecs(at);
+        if (c == u'C')
+            a.annotations.insert(u"summary"_s, u"edited at %1"_s.arg(at));
+        batches.last().append(a);
+    }
+
+    // The count, flaps and status the notifications imply, by the plain rules.
+    int countA = 0, flapsA = 0;
+    bool firingA = true;
+    QDateTime lastA;
+    for (const AlertBatch& batch : std::as_const(batches))
+        for (const Alert& a : batch)
+            if (a.labels.value(u"alertname"_s) == u"A")
+                lastA = a.receivedAt;
+    for (const QChar c : deliveries) {
+        if (c == u'/' || c == u'b')
+            continue;
+        const bool firing = c != u'R';
+        if (countA > 0 && firing && !firingA)
+            ++flapsA;
+        firingA = firing;
+        ++countA;
+    }
+
+    const QString crashCopy = m_dir->filePath(u"crash.db"_s);
+    Store store(u"tst-crash"_s);
+    QVERIFY(openStore(store));
+    for (const AlertBatch& batch : std::as_const(batches))
+        QVERIFY(store.recordNotifications(batch, nullptr));
+    // The crash: the file as the disk has it now, counters of the last repeats still in memory.
+    for (const QString& suffix : {u""_s, u"-wal"_s}) {
+        QFile::remove(crashCopy + suffix);
+        if (QFile::exists(dbPath() + suffix))
+            QVERIFY(QFile::copy(dbPath() + suffix, crashCopy + suffix));
+    }
+    QCOMPARE(store.alertCount(), deliveries.contains(u'b') ? 2 : 1); // written now, before this read
+    const QStringList settled = alertRows(dbPath(), u"tst-rows-settled"_s);
+    {
+        Store recovered(u"tst-crash-recovered"_s);
+        QString error;
+        QVERIFY2(recovered.open(crashCopy, &error), qPrintable(error));
+    }
+    QCOMPARE(alertRows(crashCopy, u"tst-rows-recovered"_s), settled);
+
+    const Alert any = makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0);
+    const auto inc = store.loadIncident(store.saveIncident(makeIncident(u"k"_s, {any}), nullptr));
+    QVERIFY(inc);
+    QCOMPARE(inc->alerts[0].notificationCount, countA);
+    QCOMPARE(inc->alerts[0].flapCount, flapsA);
+    QCOMPARE(inc->alerts[0].isFiring(), firingA);
+    QCOMPARE(inc->alerts[0].lastReceivedAt, lastA);
 }
 
 void TestStore::incidentRoundTrip()

@@ -1,6 +1,8 @@
 #include "alertmanagerwebhooksax.h"
 
+#include "alertobjectcache.h"
 #include "timeparse.h"
+#include "webhookalertspans.h"
 
 #include <nlohmann/json.hpp>
 
@@ -82,6 +84,14 @@ public:
     AlertmanagerWebhook webhook;
     bool hasVersion = false;
     bool hasAlerts = false;
+
+    Handler() = default;
+    // Reads one element of the alerts array on its own, in the state the whole payload's reader is in
+    // when it reaches one: the element comes out exactly as it would from the whole payload.
+    struct OneAlert
+    {
+    };
+    explicit Handler(OneAlert) : m_slot(Slot::Alerts), m_depth(1), m_inAlerts(true) {}
 
     bool null() override
     {
@@ -377,8 +387,8 @@ private:
     }
 
     Slot m_slot = Slot::None;
-    int m_depth = 0;      // object nesting outside skipped values
-    int m_skip = 0;       // > 0 while inside a value nobody reads
+    int m_depth = 0; // object nesting outside skipped values
+    int m_skip = 0;  // > 0 while inside a value nobody reads
     bool m_inAlerts = false;
     bool m_inAlert = false;
     LabelSet* m_labels = nullptr; // the label set being filled
@@ -386,26 +396,77 @@ private:
     AlertFields m_current;
 };
 
+// The whole payload through one SAX pass.
+std::optional<AlertmanagerWebhook> readWhole(const QByteArray& body)
+{
+    Handler handler;
+    const char* begin = body.constData();
+    if (!json::sax_parse(begin, begin + body.size(), &handler, nlohmann::detail::input_format_t::json, true))
+        return std::nullopt;
+    if (!handler.hasVersion || !handler.hasAlerts)
+        return std::nullopt;
+    return std::move(handler.webhook);
+}
+
+std::optional<Alert> readOneAlert(QByteArrayView object)
+{
+    Handler handler{Handler::OneAlert{}};
+    const char* begin = object.data();
+    if (!json::sax_parse(begin, begin + object.size(), &handler, nlohmann::detail::input_format_t::json, true) ||
+        handler.webhook.alerts.size() != 1)
+        return std::nullopt;
+    return std::move(handler.webhook.alerts.front());
+}
+
+AlertObjectCache& recentAlerts()
+{
+    thread_local AlertObjectCache cache;
+    return cache;
+}
+
+// The envelope (everything but the alerts) through SAX, then each alert object from the cache when its
+// exact bytes were read before, else through SAX on its own and remembered.
+std::optional<AlertmanagerWebhook> readBySpans(const WebhookAlertSpans& spans)
+{
+    std::optional<AlertmanagerWebhook> w = readWhole(spans.envelope);
+    if (!w || !w->alerts.isEmpty())
+        return std::nullopt;
+    AlertObjectCache& cache = recentAlerts();
+    w->alerts.reserve(spans.elements.size());
+    for (const QByteArrayView object : spans.elements) {
+        if (const Alert* known = cache.find(object)) {
+            w->alerts.append(*known);
+            continue;
+        }
+        std::optional<Alert> alert = readOneAlert(object);
+        if (!alert)
+            return std::nullopt;
+        // A resolved object is sent once or twice and then dropped from its group (and its endsAt is new each
+        // time it resolves): remembering it would only push out the firing objects that do repeat.
+        if (alert->isFiring())
+            cache.insert(object, *alert);
+        w->alerts.append(std::move(*alert));
+    }
+    return w;
+}
+
 } // namespace
 
 namespace AlertmanagerWebhookSax {
 
 std::optional<AlertmanagerWebhook> read(const QByteArray& body, const QDateTime& receivedAt, const QString& source)
 {
-    Handler handler;
-    const char* begin = body.constData();
-    if (!json::sax_parse(begin, begin + body.size(), &handler, nlohmann::detail::input_format_t::json, true))
+    const std::optional<WebhookAlertSpans> spans = WebhookAlertSpans::scan(body);
+    std::optional<AlertmanagerWebhook> w = spans ? readBySpans(*spans) : readWhole(body);
+    if (!w || w->version != u"4")
         return std::nullopt;
-    AlertmanagerWebhook& w = handler.webhook;
-    if (!handler.hasVersion || w.version != u"4" || !handler.hasAlerts)
+    if (!w->status.isEmpty() && w->status != u"firing" && w->status != u"resolved")
         return std::nullopt;
-    if (!w.status.isEmpty() && w.status != u"firing" && w.status != u"resolved")
-        return std::nullopt;
-    for (Alert& a : w.alerts) {
+    for (Alert& a : w->alerts) {
         a.receivedAt = receivedAt;
         a.source = source;
     }
-    return std::move(w);
+    return w;
 }
 
 } // namespace AlertmanagerWebhookSax

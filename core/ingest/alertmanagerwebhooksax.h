@@ -8,6 +8,11 @@
 // (a parse error, a wrong type, a missing or invalid field) returns nullopt and the caller re-reads
 // the body with the DOM parser, which stays the one place that words error messages. So both paths
 // accept exactly the same payloads and produce the same alerts (tests/tst_alertparsers checks that).
+//
+// Alert objects it has read lately are remembered by their exact bytes (AlertObjectCache, one per thread):
+// when WebhookAlertSpans can place every element of the alerts array, only the envelope and the objects not
+// seen before are parsed; a repeat is copied. Parsing an element alone gives what parsing it inside the
+// payload gives, so the cache changes the cost, never the result.
 
 #include "alertmanagerwebhookparser.h"
 

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include "labeljson.h"
+#include "pendingalertcounts.h"
+#include "sqlitestatement.h"
 #include "sqltransaction.h"
 #include "storeschema.h"
 
@@ -379,6 +381,37 @@ Incident incidentFromRow(const QSqlQuery& q)
 
 } // namespace
 
+// SQLite only: statements run through SqliteStatement (per notification or per alert in a storm).
+enum NativeStmt
+{
+    NativeInsertNotification,
+    NativeUpdateCounts,      // a known alert's counters and latest status; counted_through moves with them
+    NativeSetCountedThrough, // after an UpsertAlerts row: it counts its notifications up to this one
+    NativeSetCountedMark,    // store_state: every notification up to this one is counted in its alert row
+    NativeDeleteMembers,     // an incident's member rows, rewritten whenever its membership changes
+    NativeInsertMember,
+    NativeCount
+};
+
+const char* nativeSqlOf(NativeStmt id)
+{
+    static const std::array<const char*, NativeCount> sql = {
+        "INSERT INTO notifications(fingerprint, status, starts_at, ends_at, received_at, source) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+        "UPDATE alerts SET status = ?2, starts_at = ?3, ends_at = ?4, "
+        "first_starts_at = CASE WHEN first_starts_at IS NULL OR ?5 < first_starts_at THEN ?5 ELSE first_starts_at "
+        "END, first_received_at = min(first_received_at, ?6), last_received_at = max(last_received_at, ?7), "
+        "notification_count = notification_count + ?8, flap_count = flap_count + ?9, "
+        "counted_through = max(counted_through, ?10) WHERE fingerprint = ?1",
+        "UPDATE alerts SET counted_through = max(counted_through, ?2) WHERE fingerprint = ?1",
+        "UPDATE store_state SET value = max(value, ?1) WHERE key = 'alerts_counted_through'",
+        "DELETE FROM incident_alerts WHERE incident_id = ?1",
+        "INSERT OR REPLACE INTO incident_alerts(incident_id, fingerprint, position, inhibited, inhibited_by) "
+        "VALUES(?1, ?2, ?3, ?4, ?5)",
+    };
+    return sql[id];
+}
+
 struct Store::Impl
 {
     QSqlDatabase db;
@@ -419,6 +452,31 @@ struct Store::Impl
     }
     // Prepared on first use and reused for the life of the connection.
     std::array<std::optional<QSqlQuery>, StmtCount> statements;
+    // SQLite only: the statements a storm runs per notification and per alert, bound natively (see
+    // SqliteStatement). Prepared on first use; destroyed before the connection closes.
+    std::array<std::unique_ptr<SqliteStatement>, NativeCount> natives;
+    SqliteStatement* native(NativeStmt id, QString* why)
+    {
+        auto& slot = natives[id];
+        if (!slot) {
+            auto stmt = std::make_unique<SqliteStatement>();
+            if (!stmt->prepare(db, nativeSqlOf(id), why))
+                return nullptr;
+            slot = std::move(stmt);
+        }
+        return slot.get();
+    }
+    // SQLite only: counters of known alerts not yet written to their rows (see PendingAlertCounts), and the
+    // steady clock their age is measured on.
+    PendingAlertCounts pending;
+    qint64 lastNotificationId = 0; // the newest notification this Store wrote or found at open
+    QElapsedTimer steady;
+    qint64 nowMs()
+    {
+        if (!steady.isValid())
+            steady.start();
+        return steady.elapsed();
+    }
 
     // What this Store last wrote to each alerts row it touched: enough to count a flap and to know
     // that the narrow UpdateKnownAlerts suffices. Valid because the Store is the database's only
@@ -426,12 +484,23 @@ struct Store::Impl
     struct KnownAlert
     {
         bool firing;
-        size_t details; // hash of labels, annotations, source, generatorUrl
+        // The details stored in its row, kept as implicitly shared copies: a repeat that arrives with the very
+        // same label maps (the parser's AlertObjectCache hands them out) compares in constant time, anything
+        // else value by value, so a changed alert is never taken for a repeat.
+        LabelSet labels;
+        LabelSet annotations;
+        QString source;
+        QString generatorUrl;
+        bool sameDetails(const Alert& a) const
+        {
+            return labels == a.labels && annotations == a.annotations && source == a.source &&
+                   generatorUrl == a.generatorUrl;
+        }
     };
     QHash<QString, KnownAlert> known;
     // Per incident id: hash of the member and root-cause rows last committed. A storm touches the same
     // incident with every repeat notification; its rows are rewritten only when they really changed.
-    QHash<qint64, size_t> writtenDetail;
+    QHash<qint64, RowsDigest> writtenDetail;
     // Search index: since when each incident's row has been stale (ms since epoch), and how long a save may
     // leave it so. A storm saves its incidents every refresh; their rows are written once things settle.
     QHash<qint64, qint64> staleSince;
@@ -645,7 +714,7 @@ bool Store::open(const QString& path, QString* error, OpenMode mode)
         close();
         return fail(u"cannot switch database %1 to WAL mode (journal mode is '%2')"_s.arg(path, journal), error);
     }
-    if (!migrate(&why)) {
+    if (!migrate(&why) || !catchUpAlertCounts(&why)) {
         close();
         return fail(u"database %1: %2"_s.arg(path, why), error);
     }
@@ -760,8 +829,13 @@ void Store::close()
 {
     if (!m_impl)
         return;
+    QString why;
+    if (!settleAlertCounts(&why)) // else the next open() folds them in from the notifications
+        qWarning("nightwatch: alert counters not written at close: %s", qPrintable(why));
     for (auto& q : m_impl->statements)
         q.reset();
+    for (auto& n : m_impl->natives)
+        n.reset();
     m_impl->db.close();
     m_impl.reset(); // drops the last QSqlDatabase copy, so removeDatabase does not warn
     QSqlDatabase::removeDatabase(m_connectionName);
@@ -774,6 +848,7 @@ bool Store::isOpen() const
 
 QSqlDatabase Store::connection() const
 {
+    settleAlertCountsForReaders(); // the report reads alert rows through it
     return m_impl ? m_impl->db : QSqlDatabase();
 }
 
@@ -881,20 +956,6 @@ void appendMs(QString& out, qint64 ms)
 
 } // namespace
 
-namespace {
-
-size_t detailsHash(const Alert& a)
-{
-    size_t h = qHashMulti(0, a.source, a.generatorUrl, a.labels.size(), a.annotations.size());
-    for (auto it = a.labels.cbegin(); it != a.labels.cend(); ++it)
-        h = qHashMulti(h, it.key(), it.value());
-    for (auto it = a.annotations.cbegin(); it != a.annotations.cend(); ++it)
-        h = qHashMulti(h, it.key(), it.value());
-    return h;
-}
-
-} // namespace
-
 bool Store::recordNotifications(const AlertBatch& batch, QString* error)
 {
     if (!m_impl)
@@ -914,184 +975,418 @@ bool Store::recordNotifications(const AlertBatch& batch, QString* error)
     return writeNotifications(batch, error, &staleCache);
 }
 
-bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* staleCache)
+namespace {
+
+constexpr qint64 noTime = AlertCountDelta::noTime;
+// How long counters of repeats may wait in memory before a delivery's commit writes them anyway: bounds
+// what a reader beside the console (history browser, report) sees behind during a storm.
+constexpr qint64 kMaxCountLagMs = 1000;
+
+// One fingerprint's notifications within a batch, folded: the alerts table sees at most one write per
+// fingerprint per batch instead of one per delivery.
+struct Fold
 {
-    QString why;
-    QSqlQuery* insert = m_impl->statement(InsertNotifications, &why);
-    QSqlQuery* boundary = insert ? m_impl->statement(CountBoundaryFlaps, &why) : nullptr;
-    QSqlQuery* upsert = boundary ? m_impl->statement(UpsertAlerts, &why) : nullptr;
-    QSqlQuery* update = upsert ? m_impl->statement(UpdateKnownAlerts, &why) : nullptr;
-    if (!update)
-        return fail(why, error);
+    qsizetype last; // index of the latest notification in the batch
+    QString fingerprint;
+    AlertCountDelta delta; // flaps here: only those inside the batch until classified
+    bool firstFiring;
+    bool narrow = false; // known, details unchanged: only the counters change
+};
 
-    // Why JSON: QSqlResult binds each value through a formatted, hashed placeholder name, which
-    // capped row-at-a-time statements far below the throughput a storm needs (measured ~3.9 us per
-    // 6-value row). One bound document per statement per batch, expanded by SQLite's json_each,
-    // keeps the whole batch inside SQLite's C code.
-    //
-    // Repeats of one fingerprint within the batch are folded here, so the alerts table sees one
-    // write per fingerprint per batch instead of one per delivery.
-    struct Fold
-    {
-        qsizetype last; // index of the latest notification in the batch
-        QString fingerprint;
-        int count;
-        int flaps; // resolved -> firing transitions inside the batch
-        bool firstFiring;
-        bool lastFiring;
-        qint64 firstStartsAt; // min over the batch; noTime when no notification had one
-        qint64 firstReceived;
-        qint64 lastReceived;
-    };
-    constexpr qint64 noTime = std::numeric_limits<qint64>::max();
+struct FoldedBatch
+{
     QVector<Fold> folds;
-    QHash<QString, qsizetype> foldOf;
-    folds.reserve(batch.size());
-    foldOf.reserve(batch.size());
+    QVector<qsizetype> foldOfRow; // per notification
+    QVector<qint64> received;     // per notification, ms; stamped with now when the feed gave none
+};
 
-    QString rows;
-    rows.reserve(batch.size() * 96);
-    rows += u'[';
+qint64 msOrNoTime(const QDateTime& t)
+{
+    return t.isValid() ? t.toMSecsSinceEpoch() : noTime;
+}
+
+FoldedBatch foldBatch(const AlertBatch& batch)
+{
+    FoldedBatch out;
+    QHash<QString, qsizetype> foldOf;
+    out.folds.reserve(batch.size());
+    out.foldOfRow.reserve(batch.size());
+    out.received.reserve(batch.size());
+    foldOf.reserve(batch.size());
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (qsizetype i = 0; i < batch.size(); ++i) {
         const Alert& a = batch.at(i);
         const QString fingerprint = a.fingerprint.isEmpty() ? Alert::fingerprintOf(a.labels) : a.fingerprint;
         const bool firing = a.isFiring();
         const qint64 received = a.receivedAt.isValid() ? a.receivedAt.toMSecsSinceEpoch() : now;
-        const qint64 startsAt = a.startsAt.isValid() ? a.startsAt.toMSecsSinceEpoch() : noTime;
+        out.received.append(received);
+        AlertCountDelta d;
+        d.lastFiring = firing;
+        d.startsAt = d.firstStartsAt = msOrNoTime(a.startsAt);
+        d.endsAt = msOrNoTime(a.endsAt);
+        d.firstReceived = d.lastReceived = received;
+        d.count = 1;
+        const auto found = foldOf.constFind(fingerprint);
+        if (found == foldOf.cend()) {
+            foldOf.insert(fingerprint, out.folds.size());
+            out.foldOfRow.append(out.folds.size());
+            d.fingerprintUtf8 = fingerprint.toUtf8();
+            out.folds.append(Fold{i, fingerprint, d, firing});
+            continue;
+        }
+        out.foldOfRow.append(*found);
+        Fold& f = out.folds[*found];
+        d.flaps = firing && !f.delta.lastFiring ? 1 : 0;
+        f.delta.merge(d);
+        f.last = i;
+    }
+    return out;
+}
 
+void appendTime(QString& out, qint64 ms)
+{
+    if (ms == noTime)
+        out += u"null";
+    else
+        appendMs(out, ms);
+}
+
+// The batch's notifications as InsertNotifications' JSON rows (the shared store's path).
+QString notificationRowsJson(const AlertBatch& batch, const FoldedBatch& folded)
+{
+    QString rows;
+    rows.reserve(batch.size() * 96);
+    rows += u'[';
+    for (qsizetype i = 0; i < batch.size(); ++i) {
+        const Alert& a = batch.at(i);
         if (i)
             rows += u',';
         rows += u'[';
-        LabelJson::appendString(rows, fingerprint);
-        rows += firing ? u",\"firing\"," : u",\"resolved\",";
+        LabelJson::appendString(rows, folded.folds.at(folded.foldOfRow.at(i)).fingerprint);
+        rows += a.isFiring() ? u",\"firing\"," : u",\"resolved\",";
         appendMs(rows, a.startsAt);
         rows += u',';
         appendMs(rows, a.endsAt);
         rows += u',';
-        appendMs(rows, received);
+        appendMs(rows, folded.received.at(i));
         rows += u',';
         LabelJson::appendString(rows, a.source);
         rows += u']';
-
-        const auto found = foldOf.constFind(fingerprint);
-        if (found == foldOf.cend()) {
-            foldOf.insert(fingerprint, folds.size());
-            folds.append(Fold{i, fingerprint, 1, 0, firing, firing, startsAt, received, received});
-            continue;
-        }
-        Fold& f = folds[*found];
-        if (firing && !f.lastFiring)
-            ++f.flaps;
-        f.lastFiring = firing;
-        f.last = i;
-        ++f.count;
-        f.firstStartsAt = qMin(f.firstStartsAt, startsAt);
-        f.firstReceived = qMin(f.firstReceived, received);
-        f.lastReceived = qMax(f.lastReceived, received);
     }
     rows += u']';
+    return rows;
+}
 
-    const auto appendFirstStartsAt = [](QString& out, qint64 ms) {
-        if (ms == noTime)
-            out += u"null";
-        else
-            appendMs(out, ms);
-    };
+// The narrow folds as UpdateKnownAlerts' JSON rows (the shared store's path).
+QString narrowRowsJson(const FoldedBatch& folded)
+{
+    QString narrow = u"["_s;
+    for (const Fold& f : folded.folds) {
+        if (!f.narrow)
+            continue;
+        const AlertCountDelta& d = f.delta;
+        if (narrow.size() > 1)
+            narrow += u',';
+        narrow += u'[';
+        LabelJson::appendString(narrow, f.fingerprint);
+        narrow += d.lastFiring ? u",\"firing\"," : u",\"resolved\",";
+        appendTime(narrow, d.startsAt);
+        narrow += u',';
+        appendTime(narrow, d.endsAt);
+        narrow += u',';
+        appendTime(narrow, d.firstStartsAt);
+        narrow += u',';
+        appendMs(narrow, d.firstReceived);
+        narrow += u',';
+        appendMs(narrow, d.lastReceived);
+        narrow += u',';
+        narrow += QString::number(d.count);
+        narrow += u',';
+        narrow += QString::number(d.flaps);
+        narrow += u']';
+    }
+    narrow += u']';
+    return narrow;
+}
 
+// One UpsertAlerts row: the alert's latest notification a, the counters of the notifications it stands for.
+void appendFullRow(QString& full, const QString& fingerprint, const Alert& a, const AlertCountDelta& counts)
+{
+    if (full.size() > 1)
+        full += u',';
+    full += u'[';
+    LabelJson::appendString(full, fingerprint);
+    full += u',';
+    LabelJson::appendObject(full, a.labels);
+    full += u',';
+    LabelJson::appendObject(full, a.annotations);
+    full += counts.lastFiring ? u",\"firing\"," : u",\"resolved\",";
+    appendMs(full, a.startsAt);
+    full += u',';
+    appendMs(full, a.endsAt);
+    full += u',';
+    appendTime(full, counts.firstStartsAt);
+    full += u',';
+    appendMs(full, counts.firstReceived);
+    full += u',';
+    appendMs(full, counts.lastReceived);
+    full += u',';
+    full += QString::number(counts.count);
+    full += u',';
+    full += QString::number(counts.flaps);
+    full += u',';
+    LabelJson::appendString(full, a.source);
+    full += u',';
+    LabelJson::appendString(full, a.generatorUrl);
+    full += u']';
+}
+
+void bindTime(SqliteStatement& stmt, int index, qint64 ms)
+{
+    if (ms == noTime)
+        stmt.bindNull(index);
+    else
+        stmt.bindInt64(index, ms);
+}
+
+void bindMsOrNull(SqliteStatement& stmt, int index, const QDateTime& t)
+{
+    bindTime(stmt, index, msOrNoTime(t));
+}
+
+} // namespace
+
+bool Store::writeAlertCounts(const QHash<QString, AlertCountDelta>& deltas, qint64 countedThrough, QString* error)
+{
+    // Call inside a transaction. A row that is gone (nothing else deletes alert rows) has nothing left to count.
+    QString why;
+    SqliteStatement* update = m_impl->native(NativeUpdateCounts, &why);
+    SqliteStatement* mark = update ? m_impl->native(NativeSetCountedMark, &why) : nullptr;
+    if (!mark)
+        return fail(why, error);
+    const auto fingerprint = [](const AlertCountDelta& d) { return QString::fromUtf8(d.fingerprintUtf8); };
+    QString missing = u"["_s;
+    for (const AlertCountDelta& d : deltas) {
+        update->bindText(1, d.fingerprintUtf8);
+        update->bindText(2, d.lastFiring ? QByteArrayView("firing") : QByteArrayView("resolved"));
+        bindTime(*update, 3, d.startsAt);
+        bindTime(*update, 4, d.endsAt);
+        bindTime(*update, 5, d.firstStartsAt);
+        update->bindInt64(6, d.firstReceived);
+        update->bindInt64(7, d.lastReceived);
+        update->bindInt64(8, d.count);
+        update->bindInt64(9, d.flaps);
+        update->bindInt64(10, d.lastId);
+        if (!update->step(&why))
+            return fail(u"cannot update alerts: "_s + why, error);
+        if (update->changes() == 0 && !d.latest.labels.isEmpty())
+            appendFullRow(missing, fingerprint(d), d.latest, d);
+    }
+    if (missing.size() > 1) {
+        // Deleted behind the store (by hand, or another tool): written whole again from the latest notification,
+        // counting what is pending for it.
+        missing += u']';
+        QSqlQuery* upsert = m_impl->statement(UpsertAlerts, &why);
+        SqliteStatement* counted = upsert ? m_impl->native(NativeSetCountedThrough, &why) : nullptr;
+        if (!counted)
+            return fail(why, error);
+        upsert->bindValue(0, missing);
+        if (!upsert->exec())
+            return fail(u"cannot store alerts: "_s + describe(upsert->lastError()), error);
+        for (const AlertCountDelta& d : deltas) {
+            counted->bindText(1, d.fingerprintUtf8);
+            counted->bindInt64(2, d.lastId);
+            if (!counted->step(&why))
+                return fail(u"cannot update alerts: "_s + why, error);
+        }
+    }
+    if (countedThrough > 0) {
+        mark->bindInt64(1, countedThrough);
+        if (!mark->step(&why))
+            return fail(u"cannot update alerts: "_s + why, error);
+    }
+    return true;
+}
+
+bool Store::settleAlertCounts(QString* error) const
+{
+    // Readers of alert rows in this process see every stored notification counted.
+    if (!m_impl || m_impl->shared || m_impl->pending.isEmpty())
+        return true;
+    Store* self = const_cast<Store*>(this); // writes only what is already committed as notifications
+    SqlTransaction tx(m_impl->db);
+    if (!tx.isActive())
+        return self->fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
+    if (!self->writeAlertCounts(m_impl->pending.all(), m_impl->lastNotificationId, error))
+        return false;
+    if (!tx.commit())
+        return self->fail(u"cannot commit alert counters: "_s + describe(m_impl->db.lastError()), error);
+    m_impl->pending.clear();
+    return true;
+}
+
+void Store::settleAlertCountsForReaders() const
+{
+    QString why;
+    if (!settleAlertCounts(&why))
+        qWarning("nightwatch: alert counters not written before a read (they trail by a moment): %s", qPrintable(why));
+}
+
+bool Store::catchUpAlertCounts(QString* error)
+{
+    // Notifications a previous run committed but whose counters it had not yet written to their alert rows
+    // (it stopped within a second of a storm's delivery): folded in now, against each row's stored status.
+    QString why;
+    const QVariant mark = m_impl->scalar(u"SELECT value FROM store_state WHERE key = 'alerts_counted_through'"_s, &why);
+    const QVariant last = m_impl->scalar(u"SELECT coalesce(max(id), 0) FROM notifications"_s, &why);
+    if (!mark.isValid() || !last.isValid())
+        return fail(u"cannot read the alert counters' progress: "_s + why, error);
+    m_impl->lastNotificationId = last.toLongLong();
+    if (mark.toLongLong() >= m_impl->lastNotificationId)
+        return true;
+    QSqlQuery q(m_impl->db);
+    q.setForwardOnly(true);
+    if (!q.prepare(u"SELECT n.id, n.fingerprint, n.status, n.starts_at, n.ends_at, n.received_at, a.status "
+                   "FROM notifications n JOIN alerts a ON a.fingerprint = n.fingerprint "
+                   "WHERE n.id > ? AND n.id > a.counted_through ORDER BY n.id"_s))
+        return fail(u"cannot read uncounted notifications: "_s + describe(q.lastError()), error);
+    q.bindValue(0, mark.toLongLong());
+    if (!q.exec())
+        return fail(u"cannot read uncounted notifications: "_s + describe(q.lastError()), error);
+    QHash<QString, AlertCountDelta> deltas;
+    while (q.next()) {
+        const QString fingerprint = q.value(1).toString();
+        const bool firing = q.value(2).toString() != u"resolved";
+        AlertCountDelta d;
+        d.lastFiring = firing;
+        d.startsAt = d.firstStartsAt = q.value(3).isNull() ? noTime : q.value(3).toLongLong();
+        d.endsAt = q.value(4).isNull() ? noTime : q.value(4).toLongLong();
+        d.firstReceived = d.lastReceived = q.value(5).toLongLong();
+        d.count = 1;
+        d.lastId = q.value(0).toLongLong();
+        auto it = deltas.find(fingerprint);
+        const bool wasFiring = it == deltas.end() ? q.value(6).toString() != u"resolved" : it->lastFiring;
+        d.flaps = firing && !wasFiring ? 1 : 0;
+        if (it == deltas.end()) {
+            d.fingerprintUtf8 = fingerprint.toUtf8();
+            deltas.insert(fingerprint, d);
+        } else {
+            it->merge(d);
+        }
+    }
+    q.finish();
+    SqlTransaction tx(m_impl->db);
+    if (!tx.isActive())
+        return fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
+    if (!writeAlertCounts(deltas, m_impl->lastNotificationId, error))
+        return false;
+    if (!tx.commit())
+        return fail(u"cannot commit alert counters: "_s + describe(m_impl->db.lastError()), error);
+    return true;
+}
+
+bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* staleCache)
+{
+    QString why;
+    QSqlQuery* boundary = m_impl->statement(CountBoundaryFlaps, &why);
+    QSqlQuery* upsert = boundary ? m_impl->statement(UpsertAlerts, &why) : nullptr;
+    if (!upsert)
+        return fail(why, error);
+    // The per-notification writes: natively on SQLite, as one JSON document per batch on the shared store
+    // (PostgreSQL parses it as fast as it binds, and its RETURNING gives the ids it needs).
+    QSqlQuery* insert = nullptr;
+    QSqlQuery* update = nullptr;
+    SqliteStatement* insertRow = nullptr;
+    SqliteStatement* countedThrough = nullptr;
+    if (m_impl->shared) {
+        insert = m_impl->statement(InsertNotifications, &why);
+        update = insert ? m_impl->statement(UpdateKnownAlerts, &why) : nullptr;
+        if (!update)
+            return fail(why, error);
+    } else {
+        insertRow = m_impl->native(NativeInsertNotification, &why);
+        countedThrough = insertRow ? m_impl->native(NativeSetCountedThrough, &why) : nullptr;
+        if (!countedThrough)
+            return fail(why, error);
+    }
+
+    FoldedBatch folded = foldBatch(batch);
     QString full = u"["_s;        // UpsertAlerts rows: new fingerprints, or changed labels/annotations/source
-    QString narrow = u"["_s;      // UpdateKnownAlerts rows
     QString startFiring = u"["_s; // unknown fingerprints whose batch opens firing (CountBoundaryFlaps)
     qsizetype narrowRows = 0;
-    QVector<size_t> details(folds.size());
-    for (qsizetype k = 0; k < folds.size(); ++k) {
-        const Fold& f = folds.at(k);
+    QVector<qsizetype> fullFolds;
+    for (qsizetype k = 0; k < folded.folds.size(); ++k) {
+        Fold& f = folded.folds[k];
+        AlertCountDelta& d = f.delta;
         const Alert& a = batch.at(f.last);
-        details[k] = detailsHash(a);
         const auto known = m_impl->known.constFind(f.fingerprint);
-        if (known != m_impl->known.cend() && known->details == details[k]) {
-            const int flaps = f.flaps + (f.firstFiring && !known->firing ? 1 : 0);
-            if (narrowRows++)
-                narrow += u',';
-            narrow += u'[';
-            LabelJson::appendString(narrow, f.fingerprint);
-            narrow += f.lastFiring ? u",\"firing\"," : u",\"resolved\",";
-            appendMs(narrow, a.startsAt);
-            narrow += u',';
-            appendMs(narrow, a.endsAt);
-            narrow += u',';
-            appendFirstStartsAt(narrow, f.firstStartsAt);
-            narrow += u',';
-            appendMs(narrow, f.firstReceived);
-            narrow += u',';
-            appendMs(narrow, f.lastReceived);
-            narrow += u',';
-            narrow += QString::number(f.count);
-            narrow += u',';
-            narrow += QString::number(flaps);
-            narrow += u']';
-            continue;
-        }
-        int flaps = f.flaps;
         if (known != m_impl->known.cend()) {
-            flaps += f.firstFiring && !known->firing ? 1 : 0;
+            d.flaps += f.firstFiring && !known->firing ? 1 : 0;
+            if (known->sameDetails(a)) {
+                f.narrow = true;
+                d.latest = a;
+                ++narrowRows;
+                continue;
+            }
         } else if (f.firstFiring) {
             if (startFiring.size() > 1)
                 startFiring += u',';
             LabelJson::appendString(startFiring, f.fingerprint);
         }
-        if (full.size() > 1)
-            full += u',';
-        full += u'[';
-        LabelJson::appendString(full, f.fingerprint);
-        full += u',';
-        LabelJson::appendObject(full, a.labels);
-        full += u',';
-        LabelJson::appendObject(full, a.annotations);
-        full += f.lastFiring ? u",\"firing\"," : u",\"resolved\",";
-        appendMs(full, a.startsAt);
-        full += u',';
-        appendMs(full, a.endsAt);
-        full += u',';
-        appendFirstStartsAt(full, f.firstStartsAt);
-        full += u',';
-        appendMs(full, f.firstReceived);
-        full += u',';
-        appendMs(full, f.lastReceived);
-        full += u',';
-        full += QString::number(f.count);
-        full += u',';
-        full += QString::number(flaps);
-        full += u',';
-        LabelJson::appendString(full, a.source);
-        full += u',';
-        LabelJson::appendString(full, a.generatorUrl);
-        full += u']';
+        fullFolds << k;
+        // The row is rewritten whole: the counters still pending for it go with it.
+        AlertCountDelta counts = d;
+        if (const AlertCountDelta* waiting = m_impl->pending.find(f.fingerprint)) {
+            counts = *waiting;
+            counts.merge(d);
+        }
+        appendFullRow(full, f.fingerprint, a, counts);
     }
     full += u']';
-    narrow += u']';
     startFiring += u']';
 
     SqlTransaction tx(m_impl->db);
     if (!tx.isActive())
         return fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
-    insert->bindValue(0, rows);
-    if (!insert->exec())
-        return fail(u"cannot store notifications: "_s + describe(insert->lastError()), error);
     QVector<qint64> ownIds;
-    if (m_impl->shared) {
+    qint64 lastId = 0;
+    if (insert) {
+        insert->bindValue(0, notificationRowsJson(batch, folded));
+        if (!insert->exec())
+            return fail(u"cannot store notifications: "_s + describe(insert->lastError()), error);
         ownIds.reserve(batch.size());
         while (insert->next())
             ownIds << insert->value(0).toLongLong();
         insert->finish();
+    } else {
+        // A feed stamps one source on its whole delivery: converted once, not per row.
+        QString source;
+        QByteArray sourceUtf8;
+        for (qsizetype i = 0; i < batch.size(); ++i) {
+            const Alert& a = batch.at(i);
+            if (i == 0 || a.source != source) {
+                source = a.source;
+                sourceUtf8 = source.toUtf8();
+            }
+            Fold& f = folded.folds[folded.foldOfRow.at(i)];
+            insertRow->bindText(1, f.delta.fingerprintUtf8);
+            insertRow->bindText(2, a.isFiring() ? QByteArrayView("firing") : QByteArrayView("resolved"));
+            bindMsOrNull(*insertRow, 3, a.startsAt);
+            bindMsOrNull(*insertRow, 4, a.endsAt);
+            insertRow->bindInt64(5, folded.received.at(i));
+            insertRow->bindText(6, sourceUtf8);
+            if (!insertRow->step(&why))
+                return fail(u"cannot store notifications: "_s + why, error);
+            lastId = f.delta.lastId = insertRow->lastInsertId();
+        }
     }
     if (startFiring.size() > 2) {
         boundary->bindValue(0, startFiring);
         if (!boundary->exec())
             return fail(u"cannot count flaps: "_s + describe(boundary->lastError()), error);
     }
-    if (narrowRows > 0) {
-        update->bindValue(0, narrow);
+    if (narrowRows > 0 && update) {
+        update->bindValue(0, narrowRowsJson(folded));
         if (!update->exec())
             return fail(u"cannot update alerts: "_s + describe(update->lastError()), error);
         if (update->numRowsAffected() != narrowRows) {
@@ -1104,6 +1399,34 @@ bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* st
         if (!upsert->exec())
             return fail(u"cannot store alerts: "_s + describe(upsert->lastError()), error);
     }
+    // SQLite: the rows written whole count their notifications; the repeats' counters wait in memory unless the
+    // oldest has waited long enough, then every pending counter is written with this delivery.
+    QHash<QString, AlertCountDelta> flushNow;
+    bool flushed = false;
+    if (countedThrough) {
+        for (const qsizetype k : std::as_const(fullFolds)) {
+            countedThrough->bindText(1, folded.folds.at(k).delta.fingerprintUtf8);
+            countedThrough->bindInt64(2, folded.folds.at(k).delta.lastId);
+            if (!countedThrough->step(&why))
+                return fail(u"cannot update alerts: "_s + why, error);
+        }
+        if (m_impl->pending.ageMs(m_impl->nowMs()) >= kMaxCountLagMs) {
+            flushNow = m_impl->pending.all();
+            for (const qsizetype k : std::as_const(fullFolds))
+                flushNow.remove(folded.folds.at(k).fingerprint);
+            for (const Fold& f : std::as_const(folded.folds)) {
+                if (!f.narrow)
+                    continue;
+                if (const auto it = flushNow.find(f.fingerprint); it != flushNow.end())
+                    it->merge(f.delta);
+                else
+                    flushNow.insert(f.fingerprint, f.delta);
+            }
+            if (!writeAlertCounts(flushNow, lastId, error))
+                return false;
+            flushed = true;
+        }
+    }
     if (!m_impl->notify(u"notifications"_s, QString::number(batch.size()), &why))
         return fail(why, error);
     if (!tx.commit())
@@ -1111,24 +1434,46 @@ bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* st
     for (const qint64 id : std::as_const(ownIds))
         m_impl->markSeen(id);
 
-    for (qsizetype k = 0; k < folds.size(); ++k)
-        m_impl->known.insert(folds.at(k).fingerprint, Impl::KnownAlert{folds.at(k).lastFiring, details.at(k)});
+    if (countedThrough) {
+        m_impl->lastNotificationId = std::max(m_impl->lastNotificationId, lastId);
+        if (flushed) {
+            m_impl->pending.clear();
+        } else {
+            const qint64 now = m_impl->nowMs();
+            for (const qsizetype k : std::as_const(fullFolds))
+                m_impl->pending.remove(folded.folds.at(k).fingerprint);
+            for (const Fold& f : std::as_const(folded.folds))
+                if (f.narrow)
+                    m_impl->pending.add(f.fingerprint, f.delta, now);
+        }
+    }
+    for (const Fold& f : std::as_const(folded.folds)) {
+        const Alert& a = batch.at(f.last);
+        m_impl->known.insert(f.fingerprint,
+                             Impl::KnownAlert{f.delta.lastFiring, a.labels, a.annotations, a.source, a.generatorUrl});
+    }
     return true;
 }
 
 namespace {
-size_t detailDigest(const Incident& incident)
+size_t membersDigest(const Incident& incident)
 {
     size_t h = qHash(incident.alerts.size());
     for (const TrackedAlert& t : incident.alerts)
         h = qHashMulti(h, t.fingerprint(), t.inhibited, t.inhibitedBy);
+    return h;
+}
+
+size_t causesDigest(const Incident& incident)
+{
+    size_t h = qHash(incident.rootCauses.size());
     for (const RootCauseCandidate& c : incident.rootCauses)
         h = qHashMulti(h, c.service, c.score, c.confidence, c.evidence, c.hasOwnAlert, c.inGraph);
     return h;
 }
 } // namespace
 
-qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error, size_t* detail)
+qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error, RowsDigest* detail)
 {
     if (incident.key.isEmpty()) {
         fail(u"incident has no key"_s, error);
@@ -1136,11 +1481,7 @@ qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error
     }
     QString why;
     QSqlQuery* upsert = m_impl->statement(UpsertIncident, &why);
-    QSqlQuery* delMembers = upsert ? m_impl->statement(DeleteMembers, &why) : nullptr;
-    QSqlQuery* addMember = delMembers ? m_impl->statement(InsertMember, &why) : nullptr;
-    QSqlQuery* delCauses = addMember ? m_impl->statement(DeleteCauses, &why) : nullptr;
-    QSqlQuery* addCause = delCauses ? m_impl->statement(InsertCause, &why) : nullptr;
-    if (!addCause) {
+    if (!upsert) {
         fail(why, error);
         return 0;
     }
@@ -1164,60 +1505,25 @@ qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error
     }
     const qint64 id = upsert->value(0).toLongLong();
     upsert->finish(); // RETURNING leaves the statement mid-step; reset it before the next write
-    *detail = detailDigest(incident);
+    *detail = {membersDigest(incident), causesDigest(incident)};
+    bool membersDone = false, causesDone = false;
     if (m_impl->shared) {
         // Another console may have rewritten the rows since: no shortcut, and tell the others.
         if (!m_impl->notify(u"incident"_s, incident.key, &why)) {
             fail(why, error);
             return 0;
         }
-    } else if (const auto written = m_impl->writtenDetail.constFind(id);
-               written != m_impl->writtenDetail.cend() && *written == *detail) {
-        return id;
+    } else if (const auto written = m_impl->writtenDetail.constFind(id); written != m_impl->writtenDetail.cend()) {
+        membersDone = written->members == detail->members;
+        causesDone = written->causes == detail->causes;
+        if (membersDone && causesDone)
+            return id;
     }
 
-    delMembers->bindValue(0, id);
-    if (!delMembers->exec()) {
-        fail(u"cannot replace members of incident %1: %2"_s.arg(incident.key, describe(delMembers->lastError())),
-             error);
+    if (!membersDone && !writeMembers(id, incident, error))
         return 0;
-    }
-    for (qsizetype i = 0; i < incident.alerts.size(); ++i) {
-        const TrackedAlert& t = incident.alerts.at(i);
-        addMember->bindValue(0, id);
-        addMember->bindValue(1, t.fingerprint());
-        addMember->bindValue(2, qint64(i));
-        addMember->bindValue(3, t.inhibited ? 1 : 0);
-        addMember->bindValue(4, text(t.inhibitedBy));
-        if (!addMember->exec()) {
-            fail(u"cannot store member of incident %1: %2"_s.arg(incident.key, describe(addMember->lastError())),
-                 error);
-            return 0;
-        }
-    }
-
-    delCauses->bindValue(0, id);
-    if (!delCauses->exec()) {
-        fail(u"cannot replace root causes of incident %1: %2"_s.arg(incident.key, describe(delCauses->lastError())),
-             error);
+    if (!causesDone && !writeCauses(id, incident, error))
         return 0;
-    }
-    for (qsizetype rank = 0; rank < incident.rootCauses.size(); ++rank) {
-        const RootCauseCandidate& c = incident.rootCauses.at(rank);
-        addCause->bindValue(0, id);
-        addCause->bindValue(1, qint64(rank));
-        addCause->bindValue(2, text(c.service));
-        addCause->bindValue(3, c.score);
-        addCause->bindValue(4, c.confidence);
-        addCause->bindValue(5, LabelJson::encode(c.evidence));
-        addCause->bindValue(6, c.hasOwnAlert ? 1 : 0);
-        addCause->bindValue(7, c.inGraph ? 1 : 0);
-        if (!addCause->exec()) {
-            fail(u"cannot store root cause of incident %1: %2"_s.arg(incident.key, describe(addCause->lastError())),
-                 error);
-            return 0;
-        }
-    }
     // Only when members or causes changed: a storm's repeats leave the document as it was. Written by
     // reindexStale() before the commit, at once or after the delay.
     if (!m_impl->shared && !m_impl->staleSince.contains(id)) {
@@ -1236,6 +1542,88 @@ qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error
     return id;
 }
 
+bool Store::writeMembers(qint64 id, const Incident& incident, QString* error)
+{
+    QString why;
+    if (!m_impl->shared) {
+        // A storm's incidents gain members between most refreshes: hundreds of rows each time, bound natively.
+        SqliteStatement* del = m_impl->native(NativeDeleteMembers, &why);
+        SqliteStatement* add = del ? m_impl->native(NativeInsertMember, &why) : nullptr;
+        if (!add)
+            return fail(why, error);
+        del->bindInt64(1, id);
+        if (!del->step(&why))
+            return fail(u"cannot replace members of incident %1: %2"_s.arg(incident.key, why), error);
+        for (qsizetype i = 0; i < incident.alerts.size(); ++i) {
+            const TrackedAlert& t = incident.alerts.at(i);
+            const QByteArray fingerprint = t.fingerprint().toUtf8();
+            const QByteArray inhibitedBy = t.inhibitedBy.toUtf8();
+            add->bindInt64(1, id);
+            add->bindText(2, fingerprint);
+            add->bindInt64(3, i);
+            add->bindInt64(4, t.inhibited ? 1 : 0);
+            add->bindText(5, inhibitedBy);
+            if (!add->step(&why))
+                return fail(u"cannot store member of incident %1: %2"_s.arg(incident.key, why), error);
+        }
+        return true;
+    }
+    QSqlQuery* delMembers = m_impl->statement(DeleteMembers, &why);
+    QSqlQuery* addMember = delMembers ? m_impl->statement(InsertMember, &why) : nullptr;
+    if (!addMember)
+        return fail(why, error);
+    delMembers->bindValue(0, id);
+    if (!delMembers->exec()) {
+        return fail(u"cannot replace members of incident %1: %2"_s.arg(incident.key, describe(delMembers->lastError())),
+                    error);
+    }
+    for (qsizetype i = 0; i < incident.alerts.size(); ++i) {
+        const TrackedAlert& t = incident.alerts.at(i);
+        addMember->bindValue(0, id);
+        addMember->bindValue(1, t.fingerprint());
+        addMember->bindValue(2, qint64(i));
+        addMember->bindValue(3, t.inhibited ? 1 : 0);
+        addMember->bindValue(4, text(t.inhibitedBy));
+        if (!addMember->exec()) {
+            return fail(u"cannot store member of incident %1: %2"_s.arg(incident.key, describe(addMember->lastError())),
+                        error);
+        }
+    }
+    return true;
+}
+
+bool Store::writeCauses(qint64 id, const Incident& incident, QString* error)
+{
+    QString why;
+    QSqlQuery* delCauses = m_impl->statement(DeleteCauses, &why);
+    QSqlQuery* addCause = delCauses ? m_impl->statement(InsertCause, &why) : nullptr;
+    if (!addCause)
+        return fail(why, error);
+    delCauses->bindValue(0, id);
+    if (!delCauses->exec()) {
+        return fail(
+            u"cannot replace root causes of incident %1: %2"_s.arg(incident.key, describe(delCauses->lastError())),
+            error);
+    }
+    for (qsizetype rank = 0; rank < incident.rootCauses.size(); ++rank) {
+        const RootCauseCandidate& c = incident.rootCauses.at(rank);
+        addCause->bindValue(0, id);
+        addCause->bindValue(1, qint64(rank));
+        addCause->bindValue(2, text(c.service));
+        addCause->bindValue(3, c.score);
+        addCause->bindValue(4, c.confidence);
+        addCause->bindValue(5, LabelJson::encode(c.evidence));
+        addCause->bindValue(6, c.hasOwnAlert ? 1 : 0);
+        addCause->bindValue(7, c.inGraph ? 1 : 0);
+        if (!addCause->exec()) {
+            return fail(
+                u"cannot store root cause of incident %1: %2"_s.arg(incident.key, describe(addCause->lastError())),
+                error);
+        }
+    }
+    return true;
+}
+
 qint64 Store::saveIncident(const Incident& incident, QString* error)
 {
     if (!m_impl) {
@@ -1247,7 +1635,7 @@ qint64 Store::saveIncident(const Incident& incident, QString* error)
         fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
         return 0;
     }
-    size_t detail = 0;
+    RowsDigest detail;
     const qint64 id = saveIncidentInTransaction(incident, error, &detail);
     if (id == 0 || !reindexStale(false, error))
         return 0;
@@ -1266,12 +1654,16 @@ bool Store::saveIncidents(QVector<Incident>& incidents, QString* error)
     SqlTransaction tx(m_impl->db);
     if (!tx.isActive())
         return fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
+    // The member alerts' rows count every notification the incidents do.
+    const bool settle = !m_impl->shared && !m_impl->pending.isEmpty();
+    if (settle && !writeAlertCounts(m_impl->pending.all(), m_impl->lastNotificationId, error))
+        return false;
     QVector<qint64> ids;
-    QVector<size_t> details;
+    QVector<RowsDigest> details;
     ids.reserve(incidents.size());
     details.reserve(incidents.size());
     for (const Incident& incident : std::as_const(incidents)) {
-        size_t detail = 0;
+        RowsDigest detail;
         const qint64 id = saveIncidentInTransaction(incident, error, &detail);
         if (id == 0)
             return false;
@@ -1282,6 +1674,8 @@ bool Store::saveIncidents(QVector<Incident>& incidents, QString* error)
         return false;
     if (!tx.commit())
         return fail(u"cannot commit incidents: "_s + describe(m_impl->db.lastError()), error);
+    if (settle)
+        m_impl->pending.clear();
     // Ids (and the written-rows cache) only once they are durable: a rolled-back batch changes neither.
     for (qsizetype i = 0; i < incidents.size(); ++i) {
         incidents[i].id = ids.at(i);
@@ -1350,10 +1744,7 @@ bool Store::recordAction(qint64 incidentId, const QString& kind, const QString& 
     if (!insert->exec())
         return fail(u"cannot record %1: %2"_s.arg(kind, describe(insert->lastError())), error);
 
-    QSqlQuery* update = kind == u"ack"        ? ack
-                        : kind == u"mitigate" ? mitigate
-                        : kind == u"resolve"  ? resolve
-                                              : nullptr;
+    QSqlQuery* update = kind == u"ack" ? ack : kind == u"mitigate" ? mitigate : kind == u"resolve" ? resolve : nullptr;
     if (update) {
         update->bindValue(0, at);
         update->bindValue(1, user);
@@ -1450,6 +1841,7 @@ std::optional<Incident> Store::loadIncident(qint64 id) const
 {
     if (!m_impl)
         return std::nullopt;
+    settleAlertCountsForReaders();
     QString why;
     QSqlQuery* q = m_impl->statement(SelectIncident, &why);
     if (!q) {
@@ -1477,6 +1869,7 @@ QVector<Incident> Store::loadIncidents(int limit) const
     QVector<Incident> out;
     if (!m_impl)
         return out;
+    settleAlertCountsForReaders();
     QString why;
     QSqlQuery* q = m_impl->statement(SelectIncidents, &why);
     if (!q) {
@@ -1571,8 +1964,7 @@ QVector<Alert> Store::readNotifications(QSqlQuery& query, bool unseenOnly) const
     return out;
 }
 
-bool Store::watchOthers(QObject* context, std::function<void(const QString&, const QString&)> onChange,
-                        QString* error)
+bool Store::watchOthers(QObject* context, std::function<void(const QString&, const QString&)> onChange, QString* error)
 {
     if (!m_impl || !m_impl->shared)
         return fail(u"only a shared (PostgreSQL) store has other consoles to watch"_s, error);
@@ -1652,6 +2044,7 @@ qint64 Store::alertCount() const
 {
     if (!m_impl)
         return 0;
+    settleAlertCountsForReaders(); // a row deleted behind the store is back once its counters are written
     QString why;
     QSqlQuery* q = m_impl->statement(CountAlerts, &why);
     if (!q || !q->exec() || !q->next()) {

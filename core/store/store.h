@@ -38,6 +38,7 @@
 #include <memory>
 #include <optional>
 
+struct AlertCountDelta;
 class QObject;
 class QSqlQuery;
 class QSqlDatabase;
@@ -189,8 +190,25 @@ private:
     bool migratePostgres(QString* error);
     QVector<Alert> readNotifications(QSqlQuery& query, bool unseenOnly) const;
     bool writeNotifications(const AlertBatch& batch, QString* error, bool* staleCache);
-    // detail: hash of the member and cause rows it wrote (or found unchanged), for the cache after commit.
-    qint64 saveIncidentInTransaction(const Incident& incident, QString* error, size_t* detail);
+    // SQLite: the repeats' counters (see PendingAlertCounts). writeAlertCounts writes deltas to their rows inside
+    // a transaction (and, when countedThrough > 0, records that every notification up to it is counted);
+    // settleAlertCounts writes whatever is pending in its own, before anything reads alert rows;
+    // catchUpAlertCounts folds in at open what a previous run committed but had not counted yet.
+    bool writeAlertCounts(const QHash<QString, AlertCountDelta>& deltas, qint64 countedThrough, QString* error);
+    bool settleAlertCounts(QString* error) const;
+    bool catchUpAlertCounts(QString* error);
+    void settleAlertCountsForReaders() const; // settleAlertCounts, warning on failure
+    // detail: digests of the member and cause rows it wrote (or found unchanged), for the cache after commit.
+    // The member rows and the root-cause rows are digested apart: a new diagnosis (scores move with every flap)
+    // rewrites the causes, not hundreds of unchanged member rows.
+    struct RowsDigest
+    {
+        size_t members = 0;
+        size_t causes = 0;
+    };
+    qint64 saveIncidentInTransaction(const Incident& incident, QString* error, RowsDigest* detail);
+    bool writeMembers(qint64 id, const Incident& incident, QString* error); // inside a transaction
+    bool writeCauses(qint64 id, const Incident& incident, QString* error);
     bool loadMembersAndCauses(Incident& incident) const;
     // Rewrites the incident's label pairs and search row from what is stored; call inside a transaction.
     bool reindexIncident(qint64 incidentId, QString* error);

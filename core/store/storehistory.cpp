@@ -78,6 +78,7 @@ std::optional<HistoryPage> Store::searchHistory(const HistoryQuery& query, QStri
         fail(u"store is not open"_s, error);
         return std::nullopt;
     }
+    settleAlertCountsForReaders();
     if (isShared()) {
         fail(u"history search needs the SQLite store (its FTS5 index); a shared PostgreSQL store has none yet"_s,
              error);

@@ -133,6 +133,13 @@ bool Store::importIncident(const IncidentRecord& record, qint64* id, bool* exist
                    u"notification"_s, &why))
             return fail(why, error);
     }
+    // The bundle's counters are the new rows' counters: the deliveries just inserted are already in them.
+    for (const QString& fingerprint : std::as_const(newAlerts)) {
+        if (!w.run(u"UPDATE alerts SET counted_through = (SELECT coalesce(max(id), 0) FROM notifications) "
+                   "WHERE fingerprint = ?"_s,
+                   {fingerprint}, u"alert %1"_s.arg(fingerprint), &why))
+            return fail(why, error);
+    }
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (!w.run(

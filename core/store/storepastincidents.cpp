@@ -72,6 +72,7 @@ QVector<PastIncident> Store::pastIncidents(const PastQuery& query) const
     QVector<PastIncident> out;
     if (!isOpen())
         return out;
+    settleAlertCountsForReaders();
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     const Selection selection(query);
     QString why;

@@ -221,6 +221,17 @@ const QVector<QStringList>& migrations()
                               FROM resolutions WHERE incident_id = i.id), '')
                 FROM incidents i)sql"_s,
         },
+        // v7: an alert row's counters (deliveries, flaps, first/last received, latest status) may trail its
+        // notifications by a moment: repeats are folded in memory and written in one go (see
+        // store/pendingalertcounts.h). counted_through is the last notification a row counts; every
+        // notification up to store_state 'alerts_counted_through' is counted in its row. open() folds in the
+        // notifications past both (a crash in between). Existing rows count everything already stored.
+        {
+            u"ALTER TABLE alerts ADD COLUMN counted_through INTEGER NOT NULL DEFAULT 0"_s,
+            u"CREATE TABLE store_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)"_s,
+            uR"sql(INSERT INTO store_state(key, value)
+                SELECT 'alerts_counted_through', coalesce(max(id), 0) FROM notifications)sql"_s,
+        },
     };
     return steps;
 }
