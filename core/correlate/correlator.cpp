@@ -354,7 +354,8 @@ bool Correlator::explainsInTime(const Group& g, int cause, int node, qint64 onse
     if (own != g.nodeOnset.cend() && onset < *own - m_options.causalSlackSeconds)
         return false;
     const Reach r = reachOf(g, cause);
-    return onset <= r.onset + m_options.propagationBaseSeconds + r.hops->hops(node) * m_options.propagationPerHopSeconds;
+    return onset <=
+           r.onset + m_options.propagationBaseSeconds + r.hops->hops(node) * m_options.propagationPerHopSeconds;
 }
 
 bool Correlator::beganAfterItsCallers(const Group& g, int node, qint64 onset) const

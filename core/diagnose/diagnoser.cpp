@@ -125,9 +125,9 @@ void Diagnoser::setChanges(const QVector<ChangeEvent>& changes)
 const char* Diagnoser::featureName(int feature)
 {
     static const char* names[] = {
-        "explains",   "precision",     "own_alert",     "own_lead",          "silent",          "caller_share",
-        "hop_order",  "earliest_near", "labelled_root", "labelled_not_root", "infra_layer",     "critical",
-        "infra_kind", "recent_change", "unexplained",   "not_in_graph",      "first_explained", "metric_support",
+        "explains",   "precision",     "own_alert",          "own_lead",          "silent",          "caller_share",
+        "hop_order",  "earliest_near", "labelled_root",      "labelled_not_root", "infra_layer",     "critical",
+        "infra_kind", "recent_change", "unexplained",        "not_in_graph",      "first_explained", "metric_support",
         "past_root",  "own_elsewhere", "own_elsewhere_later"};
     static_assert(sizeof(names) / sizeof(names[0]) == FeatureCount);
     return feature >= 0 && feature < FeatureCount ? names[feature] : "";
@@ -136,8 +136,9 @@ const char* Diagnoser::featureName(int feature)
 Diagnoser::Features Diagnoser::defaultWeights()
 {
     // Conditional-logit weights fitted by fit_diagnoser.py on three generated suites (generate.py --suite --count 200
-    // --seed 1000, 3000 and 5000: 600 scenarios, 1,026 incidents) and checked on other seeds. NotInGraph has no examples there
-    // (generated roots are always in the graph): a hand-set penalty, since such a service explains only itself.
+    // --seed 1000, 3000 and 5000: 600 scenarios, 1,026 incidents) and checked on other seeds. NotInGraph has no
+    // examples there (generated roots are always in the graph): a hand-set penalty, since such a service explains
+    // only itself.
     Features w{};
     w[Explains] = 2.129;
     w[Precision] = 4.558;
@@ -227,9 +228,6 @@ bool Diagnoser::explains(const QString& candidate, const QString& service) const
     return c >= 0 && s >= 0 && m_reach->reaches(s, c);
 }
 
-// The correlator sometimes has to merge two concurrent faults into one incident (they share callers);
-// then the best single candidate explains only one of them. The best explanation of the alerts the
-// leaders leave unexplained is the natural runner-up, whatever its score over the whole incident.
 bool Diagnoser::mayBearOn(const Incident& other, const Incident& incident)
 {
     if (other.key == incident.key || !other.firstAlertAt.isValid() || !incident.firstAlertAt.isValid())
@@ -276,6 +274,9 @@ QVector<TrackedAlert> Diagnoser::relevantElsewhere(const Incident& incident, con
     return relevant;
 }
 
+// The correlator sometimes has to merge two concurrent faults into one incident (they share callers);
+// then the best single candidate explains only one of them. The best explanation of the alerts the
+// leaders leave unexplained is the natural runner-up, whatever its score over the whole incident.
 void Diagnoser::promoteResidualRoots(const Incident& incident, const QVector<TrackedAlert>& elsewhere,
                                      QVector<Scored>& ranked) const
 {
@@ -564,7 +565,7 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
         }
         if (ownElsewhere)
             rc.evidence << u"its own alert %1 at %2 is grouped in another incident"_s.arg(info.firstAlertName,
-                                                                                         clock(info.onset));
+                                                                                          clock(info.onset));
         if (afterLater > 0)
             rc.evidence << u"its own alert at %1, grouped in another incident, came before %2 of the %3 alerting "
                            u"services that depend on it"_s.arg(clock(laterOnset))
