@@ -1077,6 +1077,20 @@ QString notificationRowsJson(const AlertBatch& batch, const FoldedBatch& folded)
     return rows;
 }
 
+// The counters part of both alert row layouts below: first onset, first and last receipt, count, flaps.
+void appendCounters(QString& row, const AlertCountDelta& d)
+{
+    appendTime(row, d.firstStartsAt);
+    row += u',';
+    appendMs(row, d.firstReceived);
+    row += u',';
+    appendMs(row, d.lastReceived);
+    row += u',';
+    row += QString::number(d.count);
+    row += u',';
+    row += QString::number(d.flaps);
+}
+
 // The narrow folds as UpdateKnownAlerts' JSON rows (the shared store's path).
 QString narrowRowsJson(const FoldedBatch& folded)
 {
@@ -1094,15 +1108,7 @@ QString narrowRowsJson(const FoldedBatch& folded)
         narrow += u',';
         appendTime(narrow, d.endsAt);
         narrow += u',';
-        appendTime(narrow, d.firstStartsAt);
-        narrow += u',';
-        appendMs(narrow, d.firstReceived);
-        narrow += u',';
-        appendMs(narrow, d.lastReceived);
-        narrow += u',';
-        narrow += QString::number(d.count);
-        narrow += u',';
-        narrow += QString::number(d.flaps);
+        appendCounters(narrow, d);
         narrow += u']';
     }
     narrow += u']';
@@ -1125,15 +1131,7 @@ void appendFullRow(QString& full, const QString& fingerprint, const Alert& a, co
     full += u',';
     appendMs(full, a.endsAt);
     full += u',';
-    appendTime(full, counts.firstStartsAt);
-    full += u',';
-    appendMs(full, counts.firstReceived);
-    full += u',';
-    appendMs(full, counts.lastReceived);
-    full += u',';
-    full += QString::number(counts.count);
-    full += u',';
-    full += QString::number(counts.flaps);
+    appendCounters(full, counts);
     full += u',';
     LabelJson::appendString(full, a.source);
     full += u',';
