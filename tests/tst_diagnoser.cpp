@@ -191,6 +191,17 @@ void TestDiagnoser::residualRoots_data()
         << QVector<Spec>{{u"a1"_s, 0},  {u"a2"_s, 20, u"critical"_s}, {u"a3"_s, 300, u"critical"_s},
                          {u"f1"_s, 320}, {u"f2"_s, 330},              {u"f3"_s, 340}}
         << u"db"_s << u"a3"_s << true;
+    // cache crashed minutes after db and took f1 and f2 with it; its five other callers are quiet (or their
+    // alerts are grouped elsewhere), so few of its callers alert. Its own crash still makes it the second root.
+    const Edges quietCallers{{u"a1"_s, u"db"_s}, {u"a2"_s, u"db"_s}, {u"a3"_s, u"db"_s},
+                             {u"f1"_s, u"cache"_s}, {u"f2"_s, u"cache"_s}, {u"q1"_s, u"cache"_s},
+                             {u"q2"_s, u"cache"_s}, {u"q3"_s, u"cache"_s}, {u"q4"_s, u"cache"_s},
+                             {u"q5"_s, u"cache"_s}, {u"a1"_s, u"cache"_s}};
+    QTest::addRow("a second root that alerted itself, with most callers quiet")
+        << quietCallers
+        << QVector<Spec>{{u"a1"_s, 0},  {u"a2"_s, 20, u"critical"_s}, {u"a3"_s, 30},
+                         {u"cache"_s, 300, u"critical"_s}, {u"f1"_s, 320}, {u"f2"_s, 330}}
+        << u"db"_s << u"cache"_s << true;
     // Two stray alerts on unrelated leaves share no believable cause: the natural runner-up (the caller that
     // alerted first) keeps second place.
     const Edges withStrays{{u"s1"_s, u"db"_s},  {u"s2"_s, u"db"_s},   {u"s3"_s, u"db"_s},   {u"web"_s, u"s1"_s},

@@ -350,10 +350,13 @@ void Diagnoser::promoteResidualRoots(const Incident& incident, const QVector<Tra
         if (sub.isEmpty())
             return;
         // Scattered leftovers (noise) have no believable common cause: a second root must explain several of
-        // them and be specific (the correlator's minPrecision), or the true runner-up keeps its place.
+        // them and be specific (the correlator's minPrecision), or the true runner-up keeps its place. A root
+        // that raised an alert of its own (here or in a neighbouring incident) has shown it is failing: then
+        // how few of its callers alert says little, as their alerts may sit in another incident or not yet exist.
         const Features& f = sub.front().features;
         const double explainedRest = f[Explains] * double(restServices.size());
-        if (explainedRest + 1e-9 < kMinResidualServices || f[Precision] < kMinResidualPrecision)
+        const bool alertedItself = f[OwnAlert] > 0 || f[OwnElsewhere] > 0 || f[OwnElsewhereLater] > 0;
+        if (explainedRest + 1e-9 < kMinResidualServices || (!alertedItself && f[Precision] < kMinResidualPrecision))
             return;
         const QString best = sub.front().candidate.service;
         int at = -1;
