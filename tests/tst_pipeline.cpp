@@ -1,5 +1,6 @@
 // Pipeline: what reaches the store, what the views see, and what survives a restart, on a real SQLite file.
 #include "graph/servicegraph.h"
+#include "history/replaytimeline.h"
 #include "ingest/alertmanagerwebhookparser.h"
 #include "ingest/scenarioreader.h"
 #include "model/incidenttimes.h"
@@ -635,7 +636,8 @@ void TestPipeline::recurrenceWeeksLaterIsANewIncident()
 // The console builds incidents delivery by delivery and diagnoses them as they grow, each with what its neighbours
 // say (Diagnoser::Context::elsewhere); `nightwatch-cli diagnose` sees the whole scenario at once. Both must end
 // with the same incidents and the same shortlist, also when a neighbour's alert arrives after an incident was
-// last diagnosed.
+// last diagnosed. The history browser's replay of each stored incident, from its own and its neighbours' stored
+// notifications, must end with that shortlist too.
 void TestPipeline::consoleDiagnosesAsTheEngine()
 {
     QTemporaryDir suite;
@@ -648,7 +650,7 @@ void TestPipeline::consoleDiagnosesAsTheEngine()
     const QStringList files = QDir(suite.path()).entryList({u"*.json"_s}, QDir::Files, QDir::Name);
     QCOMPARE(files.size(), 30);
 
-    int incidents = 0, withNeighbourEvidence = 0;
+    int incidents = 0, withNeighbourEvidence = 0, replayDiffersAlone = 0;
     for (const QString& name : files) {
         const QString path = suite.filePath(name);
         QProcess cli;
@@ -696,8 +698,35 @@ void TestPipeline::consoleDiagnosesAsTheEngine()
                                                          it->join(u','))));
         }
         incidents += engine.size();
+
+        Store history(u"tst-replay-"_s + name);
+        QVERIFY2(history.open(o.databasePath, &error), qPrintable(error));
+        QDateTime lastArrival;
+        for (const Alert& a : std::as_const(scenario->alerts))
+            lastArrival = std::max(lastArrival, a.receivedAt);
+        for (const Incident& inc : pipeline.snapshot()->incidents) {
+            const std::optional<Incident> stored = history.loadIncident(inc.id);
+            QVERIFY(stored);
+            ReplayTimeline replay(*stored, history.incidentNotifications(inc.id), {}, {});
+            const auto topOf = [&](const QVector<RootCauseCandidate>& causes) {
+                QStringList top;
+                for (const RootCauseCandidate& c : causes)
+                    if (top.size() < 3)
+                        top << c.service;
+                return top;
+            };
+            const QStringList alone = topOf(replay.diagnosisAt(lastArrival, o.graph, scenario->changes));
+            replay.setNeighbours(history.neighbourNotifications(inc.id));
+            const QStringList replayed = topOf(replay.diagnosisAt(lastArrival, o.graph, scenario->changes));
+            QVERIFY2(replayed == console.value(inc.key),
+                     qPrintable(u"%1 %2: replay %3, console %4"_s.arg(name, inc.key, replayed.join(u','),
+                                                                       console.value(inc.key).join(u','))));
+            replayDiffersAlone += alone != replayed;
+        }
     }
-    qInfo("%d incidents in 30 scenarios; %d candidates cite an alert in another incident", incidents,
-          withNeighbourEvidence);
+    qInfo("%d incidents in 30 scenarios; %d candidates cite an alert in another incident; %d replays would differ "
+          "without the neighbours",
+          incidents, withNeighbourEvidence, replayDiffersAlone);
     QVERIFY(withNeighbourEvidence > 0); // the suite exercises the neighbours at all
+    QVERIFY(replayDiffersAlone > 0);    // ...and the replay needs them
 }

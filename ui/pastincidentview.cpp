@@ -147,6 +147,7 @@ void PastIncidentView::setPastIncident(const ReviewedIncident& past)
 {
     m_past = past;
     m_timeline = ReplayTimeline(past.incident, past.notifications, past.actions, past.runs);
+    m_timeline.setNeighbours(past.neighbourNotifications);
     const Incident& inc = past.incident;
 
     const TrackedAlert* founder = inc.alerts.isEmpty() ? nullptr : &inc.alerts.constFirst();
@@ -250,7 +251,7 @@ void PastIncidentView::showMinute(int minute)
     const ReplayTimeline::State state = m_timeline.stateAt(t);
     Incident inc = m_timeline.incidentAt(t);
     // Before the end, what the console believed then: the notifications so far through a fresh correlator and
-    // diagnoser (cheap for an incident's own notifications; a storm of thousands keeps the stored answer).
+    // diagnoser (cheap for an incident and its neighbours; a storm of thousands keeps the stored answer).
     // At the end, exactly the stored diagnosis.
     const bool replayed = minute < m_scrubber->minutes() && m_timeline.notificationTotal() <= 5000;
     if (replayed) {

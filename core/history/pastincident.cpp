@@ -43,6 +43,11 @@ std::optional<ReviewedIncident> ReviewedIncident::load(const Store& store, qint6
         else
             p.metrics->incidentKey = p.incident.key; // the charts accept results of the incident they show
     }
+    if (p.graph) {
+        for (Alert& a : store.neighbourNotifications(incidentId))
+            if (p.graph->contains(a.service()))
+                p.neighbourNotifications.append(std::move(a));
+    }
     p.snapshotProblem = problems.join(u"; "_s);
     return p;
 }

@@ -22,6 +22,9 @@ struct ReviewedIncident
 {
     Incident incident;
     QVector<Alert> notifications; // arrival order
+    // Other alerts' notifications around it on the services of the graph snapshot (none without one): the replay's
+    // diagnosis weighs a candidate's own alert in a neighbouring incident as the console did.
+    QVector<Alert> neighbourNotifications;
     QVector<Store::Action> actions;
     QVector<RunbookRun> runs;
     std::optional<Resolution> resolution;

@@ -195,6 +195,16 @@ Incident ReplayTimeline::incidentAt(const QDateTime& at) const
     return inc;
 }
 
+void ReplayTimeline::setNeighbours(QVector<Alert> notifications)
+{
+    m_neighbours.clear();
+    for (Alert& a : notifications)
+        if (a.receivedAt.isValid() && !m_deliveries.contains(a.fingerprint))
+            m_neighbours.append(std::move(a));
+    std::stable_sort(m_neighbours.begin(), m_neighbours.end(),
+                     [](const Alert& a, const Alert& b) { return a.receivedAt < b.receivedAt; });
+}
+
 QVector<RootCauseCandidate> ReplayTimeline::diagnosisAt(const QDateTime& at, std::shared_ptr<const ServiceGraph> graph,
                                                         const QVector<ChangeEvent>& changes) const
 {
@@ -205,9 +215,18 @@ QVector<RootCauseCandidate> ReplayTimeline::diagnosisAt(const QDateTime& at, std
     Correlator correlator(graph);
     QString first;
     QDateTime firstOnset;
-    for (const Alert& a : m_notifications) {
-        if (a.receivedAt > at)
-            break;
+    // Both lists by arrival, merged: the correlator sees the deliveries in the order the console did.
+    auto member = m_notifications.cbegin(), neighbour = m_neighbours.cbegin();
+    while (true) {
+        const bool memberNext = member != m_notifications.cend() && member->receivedAt <= at &&
+                                (neighbour == m_neighbours.cend() || member->receivedAt <= neighbour->receivedAt);
+        if (!memberNext) {
+            if (neighbour == m_neighbours.cend() || neighbour->receivedAt > at)
+                break;
+            correlator.add(*neighbour++);
+            continue;
+        }
+        const Alert& a = *member++;
         correlator.add(a);
         const QDateTime onset = a.startsAt.isValid() ? a.startsAt : a.receivedAt;
         if (!firstOnset.isValid() || onset < firstOnset) {
@@ -226,5 +245,9 @@ QVector<RootCauseCandidate> ReplayTimeline::diagnosisAt(const QDateTime& at, std
         if (c.at <= at)
             known << c;
     diagnoser.setChanges(known);
-    return diagnoser.diagnose(*group);
+    QVector<Incident> others;
+    for (const Incident& other : correlator.incidents())
+        if (Diagnoser::mayBearOn(other, *group))
+            others << other;
+    return diagnoser.diagnose(*group, Diagnoser::Context{{}, {}, diagnoser.relevantElsewhere(*group, others)});
 }

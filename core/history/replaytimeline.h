@@ -45,16 +45,22 @@ public:
     int minuteCount() const;                    // scrubber positions minus one: minute 0 .. minuteCount()
     QDateTime timeAtMinute(int minute) const;   // start + minute, clamped to end
 
+    // The other alerts' notifications around it (Store::neighbourNotifications), any order: diagnosisAt() groups
+    // them as the console did, so a candidate whose own alert sat in a neighbouring incident is weighed as it was.
+    void setNeighbours(QVector<Alert> notifications);
+
     State stateAt(const QDateTime& at) const;
     // The stored incident reduced to what was known at `at`: members, affected services, counts, lifecycle.
     // The diagnosis stays the stored (final) one.
     Incident incidentAt(const QDateTime& at) const;
-    // What the console believed at `at`: the notifications received by then through a fresh Correlator and
-    // Diagnoser on graph (the stored neighbourhood; may be null) with the changes known by then. The
-    // candidates of the group the earliest known member was in; empty before anything arrived.
+    // What the console believed at `at`: the notifications received by then (the members' and the neighbours')
+    // through a fresh Correlator and Diagnoser on graph (the stored neighbourhood; may be null) with the changes
+    // known by then. The candidates of the group the earliest known member was in, diagnosed with what the other
+    // groups hold; empty before anything arrived.
     QVector<RootCauseCandidate> diagnosisAt(const QDateTime& at, std::shared_ptr<const ServiceGraph> graph,
                                             const QVector<ChangeEvent>& changes) const;
-    int notificationTotal() const { return int(m_notifications.size()); }
+    // What diagnosisAt() feeds the correlator at most: the members' and the neighbours' notifications.
+    int notificationTotal() const { return int(m_notifications.size() + m_neighbours.size()); }
 
 private:
     struct Delivery
@@ -67,6 +73,7 @@ private:
     Incident m_incident;
     QHash<QString, QVector<Delivery>> m_deliveries; // by fingerprint, by arrival
     QVector<Alert> m_notifications;                 // of the members, by arrival
+    QVector<Alert> m_neighbours;                    // of other alerts around it, by arrival
     QVector<Store::Action> m_actions;               // by time
     QVector<RunbookRun> m_runs;                     // by time
     QDateTime m_start;

@@ -173,6 +173,9 @@ public:
     // Every notification of the incident's member alerts within its window (an hour before the first onset to
     // its last notification), in arrival order, labels as in loadNotifications: what a replay needs.
     QVector<Alert> incidentNotifications(qint64 incidentId) const;
+    // The other alerts' notifications from an hour before the incident's first onset to an hour after its last, in
+    // arrival order: the neighbouring incidents a replay needs to diagnose it as the console did.
+    QVector<Alert> neighbourNotifications(qint64 incidentId) const;
 
     qint64 notificationCount() const;
     qint64 alertCount() const;
@@ -189,6 +192,8 @@ private:
     bool migrate(QString* error);
     bool migratePostgres(QString* error);
     QVector<Alert> readNotifications(QSqlQuery& query, bool unseenOnly) const;
+    // window: the join condition on i (the incident) and n, ending in "IN" or "NOT IN" before its members.
+    QVector<Alert> notificationsInWindow(qint64 incidentId, const QString& window) const;
     bool writeNotifications(const AlertBatch& batch, QString* error, bool* staleCache);
     // SQLite: the repeats' counters (see PendingAlertCounts). writeAlertCounts writes deltas to their rows inside
     // a transaction (and, when countedThrough > 0, records that every notification up to it is counted);

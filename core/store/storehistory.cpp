@@ -198,19 +198,35 @@ QHash<QString, QByteArray> Store::viewSnapshots(qint64 incidentId) const
 
 QVector<Alert> Store::incidentNotifications(qint64 incidentId) const
 {
+    // A fingerprint can fire again in a later incident: only this incident's window counts. The window is read
+    // through notifications_by_received (an index by fingerprint would slow every ingest for this rare read).
+    return notificationsInWindow(incidentId, u"n.received_at >= coalesce(i.first_alert_at, 0) - 3600000 "
+                                             "AND n.received_at <= coalesce(i.last_alert_at, 9223372036854775807) "
+                                             "AND n.fingerprint IN "_s);
+}
+
+QVector<Alert> Store::neighbourNotifications(qint64 incidentId) const
+{
+    // An hour either side, like the members' own window: the diagnoser looks only 5 min back, but the neighbouring
+    // groups come out as the console formed them only from enough of their history (a quarter of an hour was not
+    // always enough on generated storms).
+    return notificationsInWindow(incidentId, u"n.received_at >= coalesce(i.first_alert_at, 0) - 3600000 "
+                                             "AND n.received_at <= coalesce(i.last_alert_at + 3600000, 9223372036854775807) "
+                                             "AND n.fingerprint NOT IN "_s);
+}
+
+QVector<Alert> Store::notificationsInWindow(qint64 incidentId, const QString& window) const
+{
     QVector<Alert> out;
     if (!isOpen())
         return out;
-    // A fingerprint can fire again in a later incident: only this incident's window counts. The window is read
-    // through notifications_by_received (an index by fingerprint would slow every ingest for this rare read).
     QSqlQuery q(database());
     q.setForwardOnly(true);
     if (!q.prepare(u"SELECT n.fingerprint, n.status, n.starts_at, n.ends_at, n.received_at, n.source, a.labels, "
                    "a.annotations, a.generator_url "
-                   "FROM incidents i JOIN notifications n "
-                   "ON n.received_at >= coalesce(i.first_alert_at, 0) - 3600000 "
-                   "AND n.received_at <= coalesce(i.last_alert_at, 9223372036854775807) "
-                   "AND n.fingerprint IN (SELECT fingerprint FROM incident_alerts WHERE incident_id = i.id) "
+                   "FROM incidents i JOIN notifications n ON "_s +
+                   window +
+                   u"(SELECT fingerprint FROM incident_alerts WHERE incident_id = i.id) "
                    "LEFT JOIN alerts a ON a.fingerprint = n.fingerprint "
                    "WHERE i.id = ? ORDER BY n.received_at, n.id"_s)) {
         fail(describe(q.lastError()), nullptr);
