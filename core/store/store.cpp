@@ -20,6 +20,7 @@
 #include <QVariant>
 
 #include <array>
+#include <charconv>
 
 using namespace Qt::StringLiterals;
 
@@ -1077,10 +1078,13 @@ void appendJsonString(QByteArray& out, QByteArrayView utf8)
 
 void appendMsOrNull(QByteArray& out, const QDateTime& t)
 {
-    if (t.isValid())
-        out += QByteArray::number(t.toMSecsSinceEpoch());
-    else
+    if (!t.isValid()) {
         out += "null";
+        return;
+    }
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, t.toMSecsSinceEpoch()).ptr;
+    out.append(digits, end - digits);
 }
 
 // Notifications [begin, end) of the batch as a deliveries row's body (schema v8): [fingerprint, status, starts_at,
@@ -1503,6 +1507,12 @@ bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* st
         }
     }
     for (const Fold& f : std::as_const(folded.folds)) {
+        if (f.narrow) { // its details are the row's already: only the status moved
+            if (const auto it = m_impl->known.find(f.fingerprint); it != m_impl->known.end()) {
+                it->firing = f.delta.lastFiring;
+                continue;
+            }
+        }
         const Alert& a = batch.at(f.last);
         m_impl->known.insert(f.fingerprint,
                              Impl::KnownAlert{f.delta.lastFiring, a.labels, a.annotations, a.source, a.generatorUrl});
