@@ -140,6 +140,7 @@ private Q_SLOTS:
     void unicodeLabelsRoundTrip_data();
     void unicodeLabelsRoundTrip();
     void migratesVersion1Database();
+    void deliveryIsOneRowOfItsNotifications();
     void refusesNewerSchema();
     void badPathGivesError_data();
     void badPathGivesError();
@@ -186,11 +187,13 @@ void TestStore::openCreatesLatestSchemaInWalMode()
     RawDb raw(dbPath());
     QCOMPARE(raw.scalar(u"PRAGMA journal_mode"_s).toString(), u"wal"_s); // WAL is persistent in the file
     QCOMPARE(raw.scalar(u"PRAGMA user_version"_s).toInt(), Store::latestSchemaVersion());
-    for (const auto& table : {u"alerts"_s, u"notifications"_s, u"incidents"_s, u"incident_alerts"_s,
+    for (const auto& table : {u"alerts"_s, u"deliveries"_s, u"incidents"_s, u"incident_alerts"_s,
                               u"root_causes"_s, u"actions"_s, u"changes"_s}) {
         QCOMPARE(raw.scalar(u"SELECT count(*) FROM sqlite_master WHERE type='table' AND name='%1'"_s.arg(table)).toInt(),
                  1);
     }
+    // Notifications are stored one row per delivery (v8); the per-notification table is a view over them.
+    QCOMPARE(raw.scalar(u"SELECT type FROM sqlite_master WHERE name = 'notifications'"_s).toString(), u"view"_s);
 }
 
 // Each case: a pattern of deliveries for ONE fingerprint, batches separated by '|', F = firing,
@@ -380,13 +383,19 @@ void TestStore::repeatCountersSurviveACrash_data()
 {
     // Each character one notification of alert A (F firing, R resolved, C firing with an edited annotation:
     // its row is rewritten whole), b of alert B firing; '/' ends a delivery.
+    // oneReceipt: a delivery's notifications share its receipt time, as a webhook's do (one deliveries row
+    // each); otherwise each has its own (a row per notification): both layouts of schema v8 recover alike.
     QTest::addColumn<QString>("deliveries");
-    QTest::addRow("repeats") << u"Fb/F/F/Fb/F"_s;
-    QTest::addRow("flaps across deliveries") << u"F/R/F/F/R/F/b"_s;
-    QTest::addRow("flaps inside a delivery") << u"FRFRF/bb/FR"_s;
-    QTest::addRow("ends resolved") << u"F/F/b/R"_s;
-    QTest::addRow("changed annotation among repeats") << u"F/F/R/C/F/C/F"_s;
-    QTest::addRow("changed annotation first in a delivery") << u"Fb/F/CF/b/F"_s;
+    QTest::addColumn<bool>("oneReceipt");
+    for (const bool oneReceipt : {false, true}) {
+        const char* how = oneReceipt ? ", one receipt per delivery" : "";
+        QTest::addRow("repeats%s", how) << u"Fb/F/F/Fb/F"_s << oneReceipt;
+        QTest::addRow("flaps across deliveries%s", how) << u"F/R/F/F/R/F/b"_s << oneReceipt;
+        QTest::addRow("flaps inside a delivery%s", how) << u"FRFRF/bb/FR"_s << oneReceipt;
+        QTest::addRow("ends resolved%s", how) << u"F/F/b/R"_s << oneReceipt;
+        QTest::addRow("changed annotation among repeats%s", how) << u"F/F/R/C/F/C/F"_s << oneReceipt;
+        QTest::addRow("changed annotation first in a delivery%s", how) << u"Fb/F/CF/b/F"_s << oneReceipt;
+    }
 }
 
 void TestStore::repeatCountersSurviveACrash()
@@ -396,6 +405,7 @@ void TestStore::repeatCountersSurviveACrash()
     // Store is open, then opened as it is) must give the same rows as a Store that wrote everything, and both
     // must count every notification as the delivery order says.
     QFETCH(QString, deliveries);
+    QFETCH(bool, oneReceipt);
     QVector<AlertBatch> batches{{}};
     qint64 at = 0;
     for (const QChar c : deliveries) {
@@ -403,7 +413,8 @@ void TestStore::repeatCountersSurviveACrash()
             batches.append(AlertBatch());
             continue;
         }
-        at += 1000;
+        if (!oneReceipt || batches.last().isEmpty())
+            at += 1000;
         const bool isA = c != u'b';
         Alert a = makeAlert(isA ? u"A"_s : u"B"_s, isA ? u"api"_s : u"db"_s,
                             c == u'R' ? Alert::Status::Resolved : Alert::Status::Firing, 0);
@@ -452,6 +463,13 @@ void TestStore::repeatCountersSurviveACrash()
         QVERIFY2(recovered.open(crashCopy, &error), qPrintable(error));
     }
     QCOMPARE(alertRows(crashCopy, u"tst-rows-recovered"_s), settled);
+    {
+        // Every notification survived, one deliveries row per delivery when its notifications share a receipt.
+        RawDb raw(crashCopy);
+        QCOMPARE(raw.scalar(u"SELECT count(*) FROM notifications"_s).toInt(), deliveries.size() - deliveries.count(u'/'));
+        QCOMPARE(raw.scalar(u"SELECT count(*) FROM deliveries"_s).toInt(),
+                 oneReceipt ? int(batches.size()) : int(deliveries.size() - deliveries.count(u'/')));
+    }
 
     const Alert any = makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0);
     const auto inc = store.loadIncident(store.saveIncident(makeIncident(u"k"_s, {any}), nullptr));
@@ -939,7 +957,71 @@ void TestStore::migratesVersion1Database()
 
     RawDb raw(dbPath());
     QCOMPARE(raw.scalar(u"PRAGMA user_version"_s).toInt(), Store::latestSchemaVersion());
-    QCOMPARE(raw.scalar(u"SELECT count(*) FROM sqlite_master WHERE name = 'notifications_by_received'"_s).toInt(), 1);
+    // v8 moved the notifications into deliveries rows, ids kept: the old ones one each, the new batch one row.
+    QCOMPARE(raw.scalar(u"SELECT count(*) FROM sqlite_master WHERE name = 'deliveries_by_received'"_s).toInt(), 1);
+    QCOMPARE(raw.scalar(u"SELECT count(*) FROM deliveries"_s).toInt(), 4); // the new two were received apart
+    QCOMPARE(raw.scalar(u"SELECT group_concat(id || ':' || fingerprint || ':' || status || ':' || "
+                        "coalesce(starts_at, '-') || ':' || coalesce(ends_at, '-') || ':' || source, ' ') "
+                        "FROM (SELECT * FROM notifications ORDER BY id)"_s)
+                 .toString(),
+             u"1:fp-db:firing:900:-:replay:old 2:fp-api:firing:1000:-:replay:old "_s
+             u"3:fp-api:resolved:%1:%2:webhook:alertmanager 4:fp-api:firing:%3:-:webhook:alertmanager"_s
+                 .arg(t0.toMSecsSinceEpoch())
+                 .arg(t0.toMSecsSinceEpoch() + 1)
+                 .arg(t0.toMSecsSinceEpoch() + 10));
+}
+
+void TestStore::deliveryIsOneRowOfItsNotifications()
+{
+    Store store(u"tst-deliveries"_s);
+    QVERIFY(openStore(store));
+    // A webhook delivery: one receipt time, one source. The odd fingerprint must survive the row's JSON body.
+    AlertBatch delivery;
+    for (int i = 0; i < 3; ++i) {
+        Alert a = makeAlert(u"A%1"_s.arg(i), u"api"_s, i == 1 ? Alert::Status::Resolved : Alert::Status::Firing, i);
+        a.receivedAt = t0;
+        delivery << a;
+    }
+    delivery[2].fingerprint = u"odd \"fp\" \\ \t \u00e9"_s;
+    delivery[2].startsAt = {};
+    // A group commit of two feeds' deliveries: two more rows.
+    Alert other = makeAlert(u"B"_s, u"db"_s, Alert::Status::Firing, 50);
+    other.source = u"webhook:grafana"_s;
+    AlertBatch both = delivery;
+    both << other << delivery[0];
+    QVERIFY(store.recordNotifications(both, nullptr));
+    QCOMPARE(store.notificationCount(), 5);
+
+    const QVector<Alert> loaded = store.loadNotifications({});
+    QCOMPARE(loaded.size(), 5);
+    for (int i = 0; i < 5; ++i) {
+        QCOMPARE(loaded[i].fingerprint, both[i].fingerprint);
+        QCOMPARE(loaded[i].status, both[i].status);
+        QCOMPARE(loaded[i].startsAt, both[i].startsAt);
+        QCOMPARE(loaded[i].endsAt, both[i].endsAt);
+        QCOMPARE(loaded[i].receivedAt, both[i].receivedAt);
+        QCOMPARE(loaded[i].source, both[i].source);
+    }
+    // The time filter is the receipt's, read through the deliveries' index.
+    QCOMPARE(store.loadNotifications(t0.addMSecs(1)).size(), 1);
+    {
+        RawDb raw(dbPath());
+        QCOMPARE(raw.scalar(u"SELECT group_concat(last_id - id + 1, ',') FROM (SELECT * FROM deliveries ORDER BY id)"_s)
+                     .toString(),
+                 u"3,1,1"_s);
+        QCOMPARE(raw.scalar(u"SELECT group_concat(id, ',') FROM (SELECT id FROM notifications ORDER BY id)"_s).toString(),
+                 u"1,2,3,4,5"_s);
+        // Another tool inserting notifications row by row (as bundle import does) continues the ids.
+        QVERIFY(raw.exec(u"INSERT INTO notifications(fingerprint, status, received_at) VALUES('fp-x', 'firing', 7)"_s));
+        QVERIFY(!raw.exec(u"INSERT INTO notifications(status, received_at) VALUES('firing', 7)"_s));
+    }
+    QVERIFY(store.recordNotifications({delivery[1]}, nullptr));
+    QCOMPARE(store.notificationCount(), 7);
+    RawDb raw(dbPath());
+    QCOMPARE(raw.scalar(u"SELECT group_concat(id || ':' || fingerprint, ',') FROM "
+                        "(SELECT id, fingerprint FROM notifications WHERE id > 5 ORDER BY id)"_s)
+                 .toString(),
+             u"6:fp-x,7:"_s + delivery[1].fingerprint);
 }
 
 void TestStore::refusesNewerSchema()

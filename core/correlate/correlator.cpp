@@ -290,10 +290,13 @@ int Correlator::bestCause(const std::vector<int>& count, const std::vector<int>*
 
 bool Correlator::causedBy(const Group& g, int node, int cause) const
 {
-    if (!m_reach->reaches(node, cause))
-        return false;
+    return m_reach->reaches(node, cause) && onsetFits(g, g.nodeOnset.value(node), cause);
+}
+
+bool Correlator::onsetFits(const Group& g, qint64 nodeOnset, int cause) const
+{
     const auto own = g.nodeOnset.constFind(cause);
-    return own == g.nodeOnset.cend() || g.nodeOnset.value(node) >= *own - m_options.causalSlackSeconds;
+    return own == g.nodeOnset.cend() || nodeOnset >= *own - m_options.causalSlackSeconds;
 }
 
 struct Correlator::Reach
@@ -466,11 +469,13 @@ Correlator::Split Correlator::secondCause(const Group& g) const
         return split;
     const auto coverOf = [&](const QVector<int>& nodes) {
         std::vector<int> cover(std::size_t(m_reach->nodeCount()), 0);
-        for (int v : nodes)
-            m_reach->forEachDependency(v, [&](int c) {
-                if (causedBy(g, v, c))
+        for (int v : nodes) {
+            const qint64 onset = g.nodeOnset.value(v);
+            m_reach->forEachDependency(v, [&](int c) { // causedBy(g, v, c): v reaches every c here
+                if (onsetFits(g, onset, c))
                     ++cover[c];
             });
+        }
         return cover;
     };
     const int c2 = bestCause(coverOf(rest), &g.cover);

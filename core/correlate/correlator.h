@@ -87,6 +87,8 @@ private:
     int mergeGroups(int into, int from);
     int bestCause(const std::vector<int>& count, const std::vector<int>* alerting) const;
     bool causedBy(const Group& g, int node, int cause) const;
+    // causedBy() for a node already known to reach cause, by the node's onset (a lookup saved in hot loops).
+    bool onsetFits(const Group& g, qint64 nodeOnset, int cause) const;
     // An alert on `node` starting at `onset` is a symptom of `cause` in group g: node depends on it, did not
     // start before the cause's own alert, and started within the hop budget (Options::propagation*).
     bool explainsInTime(const Group& g, int cause, int node, qint64 onset) const;

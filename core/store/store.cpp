@@ -20,6 +20,7 @@
 #include <QVariant>
 
 #include <array>
+#include <charconv>
 
 using namespace Qt::StringLiterals;
 
@@ -185,8 +186,8 @@ const QString& sqlOf(Stmt id)
         u"INSERT INTO changes(service, kind, at, description, link) VALUES(?, ?, ?, ?, ?)"_s,
         // SelectChanges
         u"SELECT service, kind, at, description, link FROM changes WHERE at >= ? ORDER BY at, id"_s,
-        // CountNotifications
-        u"SELECT count(*) FROM notifications"_s,
+        // CountNotifications: SQLite stores one row per delivery (see schema v8), which knows how many it holds.
+        u"SELECT coalesce(sum(last_id - id + 1), 0) FROM deliveries"_s,
         // CountAlerts
         u"SELECT count(*) FROM alerts"_s,
         // InsertRunbookRun
@@ -308,6 +309,8 @@ QString postgresSqlOf(Stmt id)
                "FROM runbook_runs WHERE CAST(? AS BIGINT) IS NULL OR incident_id = ? ORDER BY id"_s;
     case Notify:
         return u"SELECT pg_notify('nightwatch', ?)"_s;
+    case CountNotifications: // the shared store keeps one row per notification
+        return u"SELECT count(*) FROM notifications"_s;
     default:
         return sqlOf(id);
     }
@@ -384,7 +387,7 @@ Incident incidentFromRow(const QSqlQuery& q)
 // SQLite only: statements run through SqliteStatement (per notification or per alert in a storm).
 enum NativeStmt
 {
-    NativeInsertNotification,
+    NativeInsertDelivery,    // one row per run of a batch's notifications received together from one source
     NativeUpdateCounts,      // a known alert's counters and latest status; counted_through moves with them
     NativeSetCountedThrough, // after an UpsertAlerts row: it counts its notifications up to this one
     NativeSetCountedMark,    // store_state: every notification up to this one is counted in its alert row
@@ -396,8 +399,10 @@ enum NativeStmt
 const char* nativeSqlOf(NativeStmt id)
 {
     static const std::array<const char*, NativeCount> sql = {
-        "INSERT INTO notifications(fingerprint, status, starts_at, ends_at, received_at, source) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+        // The ids continue from the newest delivery's last one (read under the write lock: always the truth,
+        // whoever wrote it); the row id returned is the delivery's first notification's id.
+        "INSERT INTO deliveries(id, last_id, received_at, source, body) SELECT n + 1, n + ?1, ?2, ?3, ?4 "
+        "FROM (SELECT coalesce((SELECT last_id FROM deliveries ORDER BY id DESC LIMIT 1), 0) AS n)",
         "UPDATE alerts SET status = ?2, starts_at = ?3, ends_at = ?4, "
         "first_starts_at = CASE WHEN first_starts_at IS NULL OR ?5 < first_starts_at THEN ?5 ELSE first_starts_at "
         "END, first_received_at = min(first_received_at, ?6), last_received_at = max(last_received_at, ?7), "
@@ -1051,6 +1056,58 @@ void appendTime(QString& out, qint64 ms)
         appendMs(out, ms);
 }
 
+void appendJsonString(QByteArray& out, QByteArrayView utf8)
+{
+    out += '"';
+    for (const char c : utf8) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20) {
+            static const char hex[] = "0123456789abcdef";
+            out += "\\u00";
+            out += hex[u >> 4];
+            out += hex[u & 15];
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+}
+
+void appendMsOrNull(QByteArray& out, const QDateTime& t)
+{
+    if (!t.isValid()) {
+        out += "null";
+        return;
+    }
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, t.toMSecsSinceEpoch()).ptr;
+    out.append(digits, end - digits);
+}
+
+// Notifications [begin, end) of the batch as a deliveries row's body (schema v8): [fingerprint, status, starts_at,
+// ends_at] each, in order.
+void appendDeliveryBody(QByteArray& body, const AlertBatch& batch, const FoldedBatch& folded, qsizetype begin,
+                        qsizetype end)
+{
+    body += '[';
+    for (qsizetype i = begin; i < end; ++i) {
+        const Alert& a = batch.at(i);
+        if (i > begin)
+            body += ',';
+        body += '[';
+        appendJsonString(body, folded.folds.at(folded.foldOfRow.at(i)).delta.fingerprintUtf8);
+        body += a.isFiring() ? ",\"firing\"," : ",\"resolved\",";
+        appendMsOrNull(body, a.startsAt);
+        body += ',';
+        appendMsOrNull(body, a.endsAt);
+        body += ']';
+    }
+    body += ']';
+}
+
 // The batch's notifications as InsertNotifications' JSON rows (the shared store's path).
 QString notificationRowsJson(const AlertBatch& batch, const FoldedBatch& folded)
 {
@@ -1147,11 +1204,6 @@ void bindTime(SqliteStatement& stmt, int index, qint64 ms)
         stmt.bindInt64(index, ms);
 }
 
-void bindMsOrNull(SqliteStatement& stmt, int index, const QDateTime& t)
-{
-    bindTime(stmt, index, msOrNoTime(t));
-}
-
 } // namespace
 
 bool Store::writeAlertCounts(const QHash<QString, AlertCountDelta>& deltas, qint64 countedThrough, QString* error)
@@ -1236,7 +1288,8 @@ bool Store::catchUpAlertCounts(QString* error)
     // (it stopped within a second of a storm's delivery): folded in now, against each row's stored status.
     QString why;
     const QVariant mark = m_impl->scalar(u"SELECT value FROM store_state WHERE key = 'alerts_counted_through'"_s, &why);
-    const QVariant last = m_impl->scalar(u"SELECT coalesce(max(id), 0) FROM notifications"_s, &why);
+    const QVariant last =
+        m_impl->scalar(u"SELECT coalesce((SELECT last_id FROM deliveries ORDER BY id DESC LIMIT 1), 0)"_s, &why);
     if (!mark.isValid() || !last.isValid())
         return fail(u"cannot read the alert counters' progress: "_s + why, error);
     m_impl->lastNotificationId = last.toLongLong();
@@ -1244,11 +1297,14 @@ bool Store::catchUpAlertCounts(QString* error)
         return true;
     QSqlQuery q(m_impl->db);
     q.setForwardOnly(true);
-    if (!q.prepare(u"SELECT n.id, n.fingerprint, n.status, n.starts_at, n.ends_at, n.received_at, a.status "
-                   "FROM notifications n JOIN alerts a ON a.fingerprint = n.fingerprint "
-                   "WHERE n.id > ? AND n.id > a.counted_through ORDER BY n.id"_s))
+    // Straight from the deliveries (not the notifications view): only those from the one holding the mark on.
+    if (!q.prepare(u"SELECT d.id + j.key, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, d.received_at, "
+                   "a.status FROM deliveries d, json_each(d.body) j JOIN alerts a ON a.fingerprint = j.value ->> 0 "
+                   "WHERE d.id >= coalesce((SELECT id FROM deliveries WHERE id <= ? ORDER BY id DESC LIMIT 1), 0) "
+                   "AND d.id + j.key > ? AND d.id + j.key > a.counted_through ORDER BY d.id, j.key"_s))
         return fail(u"cannot read uncounted notifications: "_s + describe(q.lastError()), error);
     q.bindValue(0, mark.toLongLong());
+    q.bindValue(1, mark.toLongLong());
     if (!q.exec())
         return fail(u"cannot read uncounted notifications: "_s + describe(q.lastError()), error);
     QHash<QString, AlertCountDelta> deltas;
@@ -1302,7 +1358,7 @@ bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* st
         if (!update)
             return fail(why, error);
     } else {
-        insertRow = m_impl->native(NativeInsertNotification, &why);
+        insertRow = m_impl->native(NativeInsertDelivery, &why);
         countedThrough = insertRow ? m_impl->native(NativeSetCountedThrough, &why) : nullptr;
         if (!countedThrough)
             return fail(why, error);
@@ -1357,25 +1413,30 @@ bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* st
             ownIds << insert->value(0).toLongLong();
         insert->finish();
     } else {
-        // A feed stamps one source on its whole delivery: converted once, not per row.
-        QString source;
-        QByteArray sourceUtf8;
-        for (qsizetype i = 0; i < batch.size(); ++i) {
-            const Alert& a = batch.at(i);
-            if (i == 0 || a.source != source) {
-                source = a.source;
-                sourceUtf8 = source.toUtf8();
-            }
-            Fold& f = folded.folds[folded.foldOfRow.at(i)];
-            insertRow->bindText(1, f.delta.fingerprintUtf8);
-            insertRow->bindText(2, a.isFiring() ? QByteArrayView("firing") : QByteArrayView("resolved"));
-            bindMsOrNull(*insertRow, 3, a.startsAt);
-            bindMsOrNull(*insertRow, 4, a.endsAt);
-            insertRow->bindInt64(5, folded.received.at(i));
-            insertRow->bindText(6, sourceUtf8);
+        // One deliveries row per run of notifications received together from one source (a feed stamps both on
+        // its whole delivery, so a delivery is one row; a group commit of several is a few).
+        QByteArray body, sourceUtf8;
+        body.reserve(batch.size() * 64);
+        for (qsizetype begin = 0; begin < batch.size();) {
+            const QString& source = batch.at(begin).source;
+            const qint64 received = folded.received.at(begin);
+            qsizetype end = begin + 1;
+            while (end < batch.size() && folded.received.at(end) == received && batch.at(end).source == source)
+                ++end;
+            body.clear();
+            appendDeliveryBody(body, batch, folded, begin, end);
+            sourceUtf8 = source.toUtf8();
+            insertRow->bindInt64(1, end - begin);
+            insertRow->bindInt64(2, received);
+            insertRow->bindText(3, sourceUtf8);
+            insertRow->bindText(4, body);
             if (!insertRow->step(&why))
                 return fail(u"cannot store notifications: "_s + why, error);
-            lastId = f.delta.lastId = insertRow->lastInsertId();
+            const qint64 firstId = insertRow->lastInsertId();
+            for (qsizetype i = begin; i < end; ++i)
+                folded.folds[folded.foldOfRow.at(i)].delta.lastId = firstId + (i - begin);
+            lastId = firstId + (end - begin) - 1;
+            begin = end;
         }
     }
     if (startFiring.size() > 2) {
@@ -1446,6 +1507,12 @@ bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* st
         }
     }
     for (const Fold& f : std::as_const(folded.folds)) {
+        if (f.narrow) { // its details are the row's already: only the status moved
+            if (const auto it = m_impl->known.find(f.fingerprint); it != m_impl->known.end()) {
+                it->firing = f.delta.lastFiring;
+                continue;
+            }
+        }
         const Alert& a = batch.at(f.last);
         m_impl->known.insert(f.fingerprint,
                              Impl::KnownAlert{f.delta.lastFiring, a.labels, a.annotations, a.source, a.generatorUrl});

@@ -134,11 +134,20 @@ bool Store::importIncident(const IncidentRecord& record, qint64* id, bool* exist
             return fail(why, error);
     }
     // The bundle's counters are the new rows' counters: the deliveries just inserted are already in them.
-    for (const QString& fingerprint : std::as_const(newAlerts)) {
-        if (!w.run(u"UPDATE alerts SET counted_through = (SELECT coalesce(max(id), 0) FROM notifications) "
-                   "WHERE fingerprint = ?"_s,
-                   {fingerprint}, u"alert %1"_s.arg(fingerprint), &why))
+    if (!newAlerts.isEmpty()) {
+        // The newest notification's id: SQLite keeps one row per delivery (schema v8), whose last id is it.
+        if (!w.run(isShared() ? u"SELECT coalesce(max(id), 0) FROM notifications"_s
+                              : u"SELECT coalesce((SELECT last_id FROM deliveries ORDER BY id DESC LIMIT 1), 0)"_s,
+                   {}, u"notification"_s, &why, &q) ||
+            !q.next())
             return fail(why, error);
+        const qint64 lastId = q.value(0).toLongLong();
+        q.finish();
+        for (const QString& fingerprint : std::as_const(newAlerts)) {
+            if (!w.run(u"UPDATE alerts SET counted_through = ? WHERE fingerprint = ?"_s, {lastId, fingerprint},
+                       u"alert %1"_s.arg(fingerprint), &why))
+                return fail(why, error);
+        }
     }
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();

@@ -232,6 +232,41 @@ const QVector<QStringList>& migrations()
             uR"sql(INSERT INTO store_state(key, value)
                 SELECT 'alerts_counted_through', coalesce(max(id), 0) FROM notifications)sql"_s,
         },
+        // v8 (SQLite only): one row per delivery instead of one per notification. A storm's 100-alert webhook
+        // was 100 inserts into notifications and its index; it is now one deliveries row whose body holds its
+        // notifications as a JSON array of [fingerprint, status, starts_at, ends_at] (a delivery's notifications
+        // share when they were received and the feed's source: a batch with several is stored as one row per run).
+        // Notification ids stay: a delivery's notifications are id, id + 1, ... last_id. notifications becomes a
+        // view with the same columns, so every reader keeps its SQL (SQLite flattens the view: a received_at range
+        // is read through deliveries_by_received), and inserting into it still works (one delivery per row).
+        // Existing notifications become one delivery each, ids kept. The shared PostgreSQL store keeps its table.
+        {
+            uR"sql(CREATE TABLE deliveries (  -- SQLite only
+                id INTEGER PRIMARY KEY,       -- its first notification's id
+                last_id INTEGER NOT NULL,     -- its last notification's id
+                received_at INTEGER NOT NULL,
+                source TEXT NOT NULL DEFAULT '',
+                body TEXT NOT NULL            -- JSON array of [fingerprint, status, starts_at, ends_at], in order
+            ))sql"_s,
+            uR"sql(INSERT INTO deliveries(id, last_id, received_at, source, body)  -- SQLite only
+                SELECT id, id, received_at, source, json_array(json_array(fingerprint, status, starts_at, ends_at))
+                FROM notifications ORDER BY id)sql"_s,
+            u"DROP TABLE notifications -- SQLite only"_s,
+            u"CREATE INDEX deliveries_by_received ON deliveries(received_at) -- SQLite only"_s,
+            uR"sql(CREATE VIEW notifications(id, fingerprint, status, starts_at, ends_at, received_at, source) AS
+                SELECT d.id + j.key, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, d.received_at, d.source
+                FROM deliveries d, json_each(d.body) j -- SQLite only)sql"_s,
+            // What other tools (and bundle import) insert row by row: one delivery each, ids continuing.
+            uR"sql(CREATE TRIGGER notifications_insert INSTEAD OF INSERT ON notifications  -- SQLite only
+            BEGIN
+                SELECT RAISE(ABORT, 'NOT NULL constraint failed: notifications')
+                    WHERE NEW.fingerprint IS NULL OR NEW.status IS NULL OR NEW.received_at IS NULL;
+                INSERT INTO deliveries(id, last_id, received_at, source, body)
+                    SELECT n, n, NEW.received_at, coalesce(NEW.source, ''),
+                           json_array(json_array(NEW.fingerprint, NEW.status, NEW.starts_at, NEW.ends_at))
+                    FROM (SELECT coalesce(NEW.id, (SELECT last_id FROM deliveries ORDER BY id DESC LIMIT 1) + 1, 1) AS n);
+            END)sql"_s,
+        },
     };
     return steps;
 }
@@ -366,6 +401,10 @@ QStringList postgresStep(int step)
         // The offline-review search index is SQLite's FTS5 fed by json_each: a shared PostgreSQL store keeps
         // the plain tables (labels, view snapshots) and leaves history search to the SQLite store.
         if (sql.contains(u"USING fts5"_s) || sql.contains(u"json_each"_s) || sql.contains(u"incident_search"_s))
+            continue;
+        // SQLite's storage layout (one row per delivery, notifications a view over them): PostgreSQL keeps its
+        // notifications table, which other consoles read by id.
+        if (sql.contains(u"-- SQLite only"_s))
             continue;
         sql.replace(u") WITHOUT ROWID"_s, u")"_s);
         sql.replace(rowid, u"BIGSERIAL PRIMARY KEY"_s);
