@@ -3,12 +3,14 @@
 #include "diagnose/diagnoser.h"
 #include "graph/servicegraph.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <nlohmann/json.hpp>
 
 using namespace Qt::StringLiterals;
 
@@ -54,6 +56,7 @@ private Q_SLOTS:
     void alertElsewhere_data();
     void alertElsewhere();
     void cliOnGeneratedScenario();
+    void sameAnswerInEveryProcess();
     void cliRejectsInvalidInput_data();
     void cliRejectsInvalidInput();
 };
@@ -399,6 +402,60 @@ void TestDiagnoser::cliOnGeneratedScenario()
             previous = rc.value(u"score"_s).toDouble();
             QVERIFY(!rc.value(u"evidence"_s).toArray().isEmpty());
         }
+    }
+}
+
+// Qt seeds its hashes at random in every process: nothing a hash visits first may change a score. a and b alert in
+// the same second, so each is "the earliest alert" and x (under a) and y (under b) must be scored alike, every run.
+void TestDiagnoser::sameAnswerInEveryProcess()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(u"tie.json"_s);
+    const auto alertAt = [](const char* service, const char* startsAt) {
+        return nlohmann::json{{"status", "firing"},
+                              {"labels", {{"alertname", "Err"}, {"service", service}, {"severity", "warning"}}},
+                              {"annotations", nlohmann::json::object()},
+                              {"startsAt", startsAt},
+                              {"endsAt", "0001-01-01T00:00:00Z"},
+                              {"receivedAt", startsAt},
+                              {"fingerprint", std::string("fp-") + service}};
+    };
+    const nlohmann::json scenario{
+        {"name", "tie"},
+        {"topology",
+         {{"nodes", {{{"id", "a"}, {"kind", "service"}}, {{"id", "b"}, {"kind", "service"}},
+                     {{"id", "w"}, {"kind", "service"}}, {{"id", "x"}, {"kind", "database"}},
+                     {{"id", "y"}, {"kind", "database"}}}},
+          {"edges", {{{"from", "a"}, {"to", "w"}}, {{"from", "b"}, {"to", "w"}}, {{"from", "a"}, {"to", "x"}},
+                     {{"from", "b"}, {"to", "y"}}}}}},
+        {"alerts", {alertAt("a", "2026-11-27T23:00:00Z"), alertAt("b", "2026-11-27T23:00:00Z")}},
+        {"changes", nlohmann::json::array()}};
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(QByteArray::fromStdString(scenario.dump()));
+    out.close();
+
+    QByteArray first;
+    for (int run = 0; run < 6; ++run) {
+        QProcess cli;
+        cli.start(QStringLiteral(NIGHTWATCH_CLI), {u"diagnose"_s, file});
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitCode(), 0);
+        const QByteArray said = cli.readAllStandardOutput();
+        if (run == 0) {
+            first = said;
+            const QJsonArray causes = QJsonDocument::fromJson(said)[u"incidents"_s][0][u"root_causes"_s].toArray();
+            double x = -1, y = -2;
+            for (const auto& c : causes) {
+                if (c[u"service"_s] == u"x"_s)
+                    x = c[u"score"_s].toDouble();
+                if (c[u"service"_s] == u"y"_s)
+                    y = c[u"score"_s].toDouble();
+            }
+            QCOMPARE(x, y);
+        }
+        QCOMPARE(said, first);
     }
 }
 

@@ -410,10 +410,12 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
     }
     for (auto it = alertingElsewhere.cbegin(); it != alertingElsewhere.cend(); ++it)
         laterElsewhere.remove(it.key());
-    int firstNode = -1;
+    // Every service whose alert began first (several can share that second): which one a hash visits first must
+    // not decide anything.
+    QVector<int> firstNodes;
     for (auto it = inGraph.cbegin(); it != inGraph.cend(); ++it)
-        if (firstNode < 0 || it->onset < inGraph[firstNode].onset)
-            firstNode = it.key();
+        if (it->onset == t0)
+            firstNodes << it.key();
 
     // 2. Graph propagation: how many alerting services each node could explain through its callers.
     const int n = m_reach->nodeCount();
@@ -438,6 +440,8 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
         for (auto it = laterElsewhere.cbegin(); it != laterElsewhere.cend(); ++it)
             if (cover[it.key()] > 0 && !candidates.contains(it.key()))
                 candidates << it.key();
+        // In node order, as without the cut: equal scores then rank the same whatever order the hashes gave.
+        std::sort(candidates.begin(), candidates.end());
     }
 
     auto recentChange = [&](const QString& service, qint64 onset) -> const ChangeEvent* {
@@ -541,7 +545,8 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
         const ChangeEvent* change = recentChange(node.id, t0);
         f[RecentChange] = change != nullptr;
         f[Unexplained] = std::log1p(double(total - cover[c]));
-        f[FirstExplained] = firstNode >= 0 && inGraph[firstNode].onset == t0 && m_reach->reaches(firstNode, c);
+        f[FirstExplained] = std::any_of(firstNodes.cbegin(), firstNodes.cend(),
+                                        [&](int first) { return m_reach->reaches(first, c); });
 
         RootCauseCandidate& rc = sc.candidate;
         rc.service = node.id;
