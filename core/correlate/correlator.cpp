@@ -21,6 +21,10 @@ struct Correlator::Group
     QSet<QString> outside;         // service labels of members missing from the graph
     QHash<int, qint64> nodeOnset;  // graph node -> earliest onset of a member alert on it
     bool alive = true;
+    // bestCause(cover): asked for on every alert placed near the group, changed only when cover does. Whoever
+    // changes cover sets it back to kCauseUnknown.
+    mutable int cause = kCauseUnknown;
+    static constexpr int kCauseUnknown = -2;
 };
 
 namespace {
@@ -174,13 +178,13 @@ QVector<int> Correlator::findGroups(int alertId) const
             same = gid;
     if (same >= 0) {
         const Group& g = *m_groups[same];
-        const int cause = bestCause(g.cover, nullptr);
+        const int cause = causeOf(g);
         if (cause < 0 || !m_reach->reaches(st.node, cause) || explainsInTime(g, cause, st.node, st.onset))
             return {same};
         int other = -1;
         for (int gid : std::as_const(inWindow)) {
             const Group& h = *m_groups[gid];
-            if (gid != same && explainsInTime(h, bestCause(h.cover, nullptr), st.node, st.onset) &&
+            if (gid != same && explainsInTime(h, causeOf(h), st.node, st.onset) &&
                 (other < 0 || later(gid, other)))
                 other = gid;
         }
@@ -288,6 +292,13 @@ int Correlator::bestCause(const std::vector<int>& count, const std::vector<int>*
     return best;
 }
 
+int Correlator::causeOf(const Group& g) const
+{
+    if (g.cause == Group::kCauseUnknown)
+        g.cause = bestCause(g.cover, nullptr);
+    return g.cause;
+}
+
 bool Correlator::causedBy(const Group& g, int node, int cause) const
 {
     return m_reach->reaches(node, cause) && onsetFits(g, g.nodeOnset.value(node), cause);
@@ -366,7 +377,7 @@ bool Correlator::beganAfterItsCallers(const Group& g, int node, qint64 onset) co
     // A node the group's services depend on, whose own alert began only after all of them were alerting, did
     // not cause them when the group already has another cause that does: it is a fault of its own that
     // happens to sit under the same callers.
-    const int cause = bestCause(g.cover, nullptr);
+    const int cause = causeOf(g);
     if (cause < 0 || cause == node)
         return false;
     bool anyCaller = false;
@@ -441,7 +452,7 @@ int Correlator::bestFit(const QVector<int>& groups, int alertId) const
     double bestValue = -1.0;
     for (int gid : groups) {
         const Group& g = *m_groups[gid];
-        const int cause = bestCause(g.cover, nullptr);
+        const int cause = causeOf(g);
         if (!explainsInTime(g, cause, st.node, st.onset))
             continue; // not its symptom, or too late to be one
         const double value = double(g.cover[cause]) / std::max(1, g.services);
@@ -461,18 +472,25 @@ Correlator::Split Correlator::secondCause(const Group& g) const
     const int minServices = m_options.minSplitServices;
     if (g.alertsPerNode.size() < 2 * minServices)
         return split;
-    const int c1 = bestCause(g.cover, nullptr);
+    const int c1 = causeOf(g);
     if (c1 < 0)
         return split;
     const QVector<int> rest = unexplained(g, c1);
     if (rest.size() < minServices)
         return split;
+    // onsetFits() for every dependency of every node below: the group's onsets by node, looked up by index
+    // rather than hashed once per dependency.
+    constexpr qint64 kNoOnset = std::numeric_limits<qint64>::min();
+    std::vector<qint64> ownOnset(std::size_t(m_reach->nodeCount()), kNoOnset);
+    for (auto it = g.nodeOnset.cbegin(); it != g.nodeOnset.cend(); ++it)
+        ownOnset[std::size_t(it.key())] = it.value();
     const auto coverOf = [&](const QVector<int>& nodes) {
         std::vector<int> cover(std::size_t(m_reach->nodeCount()), 0);
         for (int v : nodes) {
             const qint64 onset = g.nodeOnset.value(v);
             m_reach->forEachDependency(v, [&](int c) { // causedBy(g, v, c): v reaches every c here
-                if (onsetFits(g, onset, c))
+                const qint64 own = ownOnset[std::size_t(c)];
+                if (own == kNoOnset || onset >= own - m_options.causalSlackSeconds) // onsetFits(g, onset, c)
                     ++cover[c];
             });
         }
@@ -607,6 +625,7 @@ void Correlator::rebuildGroup(int groupId)
     g.outside.clear();
     g.services = 0;
     std::fill(g.cover.begin(), g.cover.end(), 0);
+    g.cause = Group::kCauseUnknown;
     g.firstOnset = std::numeric_limits<qint64>::max();
     g.lastOnset = std::numeric_limits<qint64>::min();
     for (int id : members)
@@ -631,6 +650,7 @@ void Correlator::addToGroup(int groupId, int alertId)
         if (count++ == 0) {
             ++g.services;
             m_reach->forEachDependency(st.node, [&](int c) { ++g.cover[c]; });
+            g.cause = Group::kCauseUnknown;
         }
     } else {
         g.outside.insert(groupingLabel(m_alerts[alertId].latest));
@@ -649,6 +669,7 @@ int Correlator::mergeGroups(int into, int from)
     b.alertsPerNode.clear();
     b.nodeOnset.clear();
     b.cover = {};
+    b.cause = Group::kCauseUnknown;
     m_active.removeAll(from);
     --m_alive;
     return into;

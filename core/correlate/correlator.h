@@ -86,6 +86,7 @@ private:
     void addToGroup(int groupId, int alertId);
     int mergeGroups(int into, int from);
     int bestCause(const std::vector<int>& count, const std::vector<int>* alerting) const;
+    int causeOf(const Group& g) const; // bestCause(g.cover, nullptr), kept while g.cover does not change
     bool causedBy(const Group& g, int node, int cause) const;
     // causedBy() for a node already known to reach cause, by the node's onset (a lookup saved in hot loops).
     bool onsetFits(const Group& g, qint64 nodeOnset, int cause) const;
