@@ -291,6 +291,11 @@ void TestDiagnoser::metricSupportDecidesBetweenEqualCandidates()
     }
     QVERIFY(causes[0].score >= causes[1].score);
     QVERIFY(causes[0].confidence >= causes[1].confidence);
+    // Equal evidence is equal belief: the name that sorts first wins the tie, not a larger share of the confidence.
+    if (causes[0].score == causes[1].score)
+        QCOMPARE(causes[0].confidence, causes[1].confidence);
+    else
+        QVERIFY(causes[0].confidence > causes[1].confidence);
 }
 
 void TestDiagnoser::alertElsewhere_data()

@@ -31,12 +31,21 @@ QVector<double> ConfidenceCalibrator::calibrate(const QVector<double>& scores) c
     }
     for (double& p : out)
         p /= sum;
-    const double p0 = std::clamp(out[0], 1e-6, 1.0 - 1e-6);
+    // Candidates tied with the top one are one answer in several names: the calibration applies to their joint
+    // share and they split it evenly, or the name that sorts first would look more likely than its twin.
+    int tied = 1;
+    while (tied < scores.size() && scores[tied] == scores[0])
+        ++tied;
+    double topRaw = 0.0;
+    for (int i = 0; i < tied; ++i)
+        topRaw += out[i];
+    const double p0 = std::clamp(topRaw, 1e-6, 1.0 - 1e-6);
     const double calibrated = 1.0 / (1.0 + std::exp(-(m_a * std::log(p0 / (1.0 - p0)) + m_b)));
-    // The rest share what the top candidate leaves, in their softmax proportions.
-    const double restRaw = 1.0 - out[0];
-    for (int i = 1; i < out.size(); ++i)
+    // The rest share what the top candidates leave, in their softmax proportions.
+    const double restRaw = 1.0 - topRaw;
+    for (int i = tied; i < out.size(); ++i)
         out[i] = restRaw > 1e-12 ? out[i] / restRaw * (1.0 - calibrated) : 0.0;
-    out[0] = calibrated;
+    for (int i = 0; i < tied; ++i)
+        out[i] = calibrated / tied;
     return out;
 }
