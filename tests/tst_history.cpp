@@ -4,6 +4,7 @@
 
 #include "graph/servicegraph.h"
 #include "history/historyquery.h"
+#include "history/pastincident.h"
 #include "history/replaytimeline.h"
 #include "history/viewsnapshotjson.h"
 #include "store/store.h"
@@ -138,6 +139,7 @@ private Q_SLOTS:
     void migrationBackfillsTheIndex();
     void readOnlyOpenRefusesAnOldSchema();
     void incidentNotificationsStayInTheWindow();
+    void neighboursAreTheOtherAlertsAroundIt();
     void replayStateAt_data();
     void replayStateAt();
     void replayMinutes();
@@ -512,6 +514,45 @@ void TestHistory::incidentNotificationsStayInTheWindow()
     QCOMPARE(got.size(), 3);
     QCOMPARE(got.at(2).status, Alert::Status::Resolved);
     QCOMPARE(got.at(0).labels.value(u"team"_s), u"storefront"_s);
+}
+
+// What the replay needs besides the incident's own notifications: the other alerts of its hour, on the services of
+// its graph snapshot (the only ones the diagnoser could weigh), and nothing when no snapshot was kept.
+void TestHistory::neighboursAreTheOtherAlertsAroundIt()
+{
+    QTemporaryDir dir;
+    Store store(u"tst-history-neighbours"_s);
+    QString error;
+    QVERIFY2(store.open(dir.filePath(u"n.sqlite"_s), &error), qPrintable(error));
+    const QDateTime t0 = at(2024, 6, 1);
+    const Alert member = alert(u"Errors"_s, u"cart"_s, u"storefront"_s, u"critical"_s, u"cart errors"_s, t0);
+    const Alert db = alert(u"ReplicationLag"_s, u"db"_s, u"data"_s, u"warning"_s, u"lag"_s, t0.addSecs(-120));
+    const Alert elsewhere = alert(u"DiskFull"_s, u"batch"_s, u"data"_s, u"warning"_s, u"disk"_s, t0.addSecs(60));
+    const Alert later = alert(u"ReplicationLag"_s, u"db2"_s, u"data"_s, u"warning"_s, u"lag"_s, t0.addSecs(3 * 3600));
+    QVERIFY(store.recordNotifications({db, member, elsewhere, later}, &error));
+    const Incident inc = incidentOf(u"cart"_s, {member}, u"db"_s, {});
+    const qint64 id = store.saveIncident(inc, &error);
+    QVERIFY2(id != 0, qPrintable(error));
+
+    QStringList around;
+    for (const Alert& a : store.neighbourNotifications(id))
+        around << a.service();
+    QCOMPARE(around, (QStringList{u"db"_s, u"batch"_s})); // arrival order; not the member, not hours later
+
+    std::optional<ReviewedIncident> past = ReviewedIncident::load(store, id, &error);
+    QVERIFY2(past, qPrintable(error));
+    QVERIFY(past->neighbourNotifications.isEmpty()); // no graph snapshot: nothing to weigh them on
+
+    ServiceGraph graph;
+    graph.addEdge(u"cart"_s, u"db"_s);
+    QVERIFY2(store.saveViewSnapshot(id, ViewSnapshotJson::GraphKind, ViewSnapshotJson::graphNeighbourhood(graph, inc),
+                                    &error),
+             qPrintable(error));
+    past = ReviewedIncident::load(store, id, &error);
+    QVERIFY2(past, qPrintable(error));
+    QCOMPARE(past->neighbourNotifications.size(), 1);
+    QCOMPARE(past->neighbourNotifications.constFirst().service(), u"db"_s);
+    QCOMPARE(past->neighbourNotifications.constFirst().labels.value(u"alertname"_s), u"ReplicationLag"_s);
 }
 
 namespace {
