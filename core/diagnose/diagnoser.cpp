@@ -252,22 +252,24 @@ QVector<TrackedAlert> Diagnoser::relevantElsewhere(const Incident& incident, con
         first = std::min(first, t.firstStartsAt.toSecsSinceEpoch());
         last = std::max(last, t.firstStartsAt.toSecsSinceEpoch());
     }
+    // Looked up once: the console asks this for every open incident at every refresh of a storm.
+    QVector<int> ownNodes;
+    for (const QString& s : std::as_const(own))
+        if (const int node = m_graph->indexOf(s); node >= 0)
+            ownNodes << node;
     for (const Incident& other : others) {
         if (other.key == incident.key)
             continue;
         for (const TrackedAlert& t : other.alerts) {
             const qint64 at = t.firstStartsAt.toSecsSinceEpoch();
-            if ((!couldHaveStartedIt(at, first) && !couldHaveJoinedIt(at, first, last)) || own.contains(t.service()))
+            if (!couldHaveStartedIt(at, first) && !couldHaveJoinedIt(at, first, last))
                 continue;
-            const int node = m_graph->indexOf(t.service());
-            if (node < 0)
+            const QString service = t.service();
+            if (own.contains(service))
                 continue;
-            bool explainsSome = false;
-            for (auto s = own.cbegin(); s != own.cend() && !explainsSome; ++s) {
-                const int caller = m_graph->indexOf(*s);
-                explainsSome = caller >= 0 && m_reach->reaches(caller, node);
-            }
-            if (explainsSome)
+            const int node = m_graph->indexOf(service);
+            if (node >= 0 && std::any_of(ownNodes.cbegin(), ownNodes.cend(),
+                                         [&](int caller) { return m_reach->reaches(caller, node); }))
                 relevant << t;
         }
     }
