@@ -192,8 +192,9 @@ private:
     bool migrate(QString* error);
     bool migratePostgres(QString* error);
     QVector<Alert> readNotifications(QSqlQuery& query, bool unseenOnly) const;
-    // window: the join condition on i (the incident) and n, ending in "IN" or "NOT IN" before its members.
-    QVector<Alert> notificationsInWindow(qint64 incidentId, const QString& window) const;
+    // The notifications received from beforeMs before the incident's first onset to afterMs after its last, of its
+    // member alerts (members) or of every other alert, in arrival order.
+    QVector<Alert> notificationsInWindow(qint64 incidentId, qint64 beforeMs, qint64 afterMs, bool members) const;
     bool writeNotifications(const AlertBatch& batch, QString* error, bool* staleCache);
     // SQLite: the repeats' counters (see PendingAlertCounts). writeAlertCounts writes deltas to their rows inside
     // a transaction (and, when countedThrough > 0, records that every notification up to it is counted);

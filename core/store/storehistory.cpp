@@ -200,9 +200,7 @@ QVector<Alert> Store::incidentNotifications(qint64 incidentId) const
 {
     // A fingerprint can fire again in a later incident: only this incident's window counts. The window is read
     // through notifications_by_received (an index by fingerprint would slow every ingest for this rare read).
-    return notificationsInWindow(incidentId, u"n.received_at >= coalesce(i.first_alert_at, 0) - 3600000 "
-                                             "AND n.received_at <= coalesce(i.last_alert_at, 9223372036854775807) "
-                                             "AND n.fingerprint IN "_s);
+    return notificationsInWindow(incidentId, 3600 * 1000, 0, true);
 }
 
 QVector<Alert> Store::neighbourNotifications(qint64 incidentId) const
@@ -210,12 +208,10 @@ QVector<Alert> Store::neighbourNotifications(qint64 incidentId) const
     // An hour either side, like the members' own window: the diagnoser looks only 5 min back, but the neighbouring
     // groups come out as the console formed them only from enough of their history (a quarter of an hour was not
     // always enough on generated storms).
-    return notificationsInWindow(incidentId, u"n.received_at >= coalesce(i.first_alert_at, 0) - 3600000 "
-                                             "AND n.received_at <= coalesce(i.last_alert_at + 3600000, 9223372036854775807) "
-                                             "AND n.fingerprint NOT IN "_s);
+    return notificationsInWindow(incidentId, 3600 * 1000, 3600 * 1000, false);
 }
 
-QVector<Alert> Store::notificationsInWindow(qint64 incidentId, const QString& window) const
+QVector<Alert> Store::notificationsInWindow(qint64 incidentId, qint64 beforeMs, qint64 afterMs, bool members) const
 {
     QVector<Alert> out;
     if (!isOpen())
@@ -224,15 +220,18 @@ QVector<Alert> Store::notificationsInWindow(qint64 incidentId, const QString& wi
     q.setForwardOnly(true);
     if (!q.prepare(u"SELECT n.fingerprint, n.status, n.starts_at, n.ends_at, n.received_at, n.source, a.labels, "
                    "a.annotations, a.generator_url "
-                   "FROM incidents i JOIN notifications n ON "_s +
-                   window +
-                   u"(SELECT fingerprint FROM incident_alerts WHERE incident_id = i.id) "
+                   "FROM incidents i JOIN notifications n "
+                   "ON n.received_at >= coalesce(i.first_alert_at, 0) - :before "
+                   "AND n.received_at <= coalesce(i.last_alert_at + :after, 9223372036854775807) "
+                   "AND n.fingerprint %1 (SELECT fingerprint FROM incident_alerts WHERE incident_id = i.id) "
                    "LEFT JOIN alerts a ON a.fingerprint = n.fingerprint "
-                   "WHERE i.id = ? ORDER BY n.received_at, n.id"_s)) {
+                   "WHERE i.id = :id ORDER BY n.received_at, n.id"_s.arg(members ? u"IN"_s : u"NOT IN"_s))) {
         fail(describe(q.lastError()), nullptr);
         return out;
     }
-    q.bindValue(0, incidentId);
+    q.bindValue(u":before"_s, beforeMs);
+    q.bindValue(u":after"_s, afterMs);
+    q.bindValue(u":id"_s, incidentId);
     if (!q.exec()) {
         fail(describe(q.lastError()), nullptr);
         return out;
