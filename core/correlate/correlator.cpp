@@ -307,7 +307,12 @@ bool Correlator::causedBy(const Group& g, int node, int cause) const
 bool Correlator::onsetFits(const Group& g, qint64 nodeOnset, int cause) const
 {
     const auto own = g.nodeOnset.constFind(cause);
-    return own == g.nodeOnset.cend() || nodeOnset >= *own - m_options.causalSlackSeconds;
+    return own == g.nodeOnset.cend() || notBeforeCause(nodeOnset, *own);
+}
+
+bool Correlator::notBeforeCause(qint64 onset, qint64 causeOnset) const
+{
+    return onset >= causeOnset - m_options.causalSlackSeconds;
 }
 
 struct Correlator::Reach
@@ -364,8 +369,7 @@ bool Correlator::explainsInTime(const Group& g, int cause, int node, qint64 onse
 {
     if (cause < 0 || node < 0 || !m_reach->reaches(node, cause))
         return false;
-    const auto own = g.nodeOnset.constFind(cause);
-    if (own != g.nodeOnset.cend() && onset < *own - m_options.causalSlackSeconds)
+    if (!onsetFits(g, onset, cause))
         return false;
     const Reach r = reachOf(g, cause);
     return onset <=
@@ -384,7 +388,7 @@ bool Correlator::beganAfterItsCallers(const Group& g, int node, qint64 onset) co
     for (auto it = g.nodeOnset.cbegin(); it != g.nodeOnset.cend(); ++it) {
         if (it.key() == node || !m_reach->reaches(it.key(), node))
             continue;
-        if (it.value() >= onset - m_options.causalSlackSeconds)
+        if (notBeforeCause(it.value(), onset))
             return false;
         anyCaller = true;
     }
@@ -490,7 +494,7 @@ Correlator::Split Correlator::secondCause(const Group& g) const
             const qint64 onset = g.nodeOnset.value(v);
             m_reach->forEachDependency(v, [&](int c) { // causedBy(g, v, c): v reaches every c here
                 const qint64 own = ownOnset[std::size_t(c)];
-                if (own == kNoOnset || onset >= own - m_options.causalSlackSeconds) // onsetFits(g, onset, c)
+                if (own == kNoOnset || notBeforeCause(onset, own))
                     ++cover[c];
             });
         }

@@ -88,8 +88,11 @@ private:
     int bestCause(const std::vector<int>& count, const std::vector<int>* alerting) const;
     int causeOf(const Group& g) const; // bestCause(g.cover, nullptr), kept while g.cover does not change
     bool causedBy(const Group& g, int node, int cause) const;
-    // causedBy() for a node already known to reach cause, by the node's onset (a lookup saved in hot loops).
+    // causedBy() for a node already known to reach cause, by the node's onset: true when the cause has no alert in
+    // g or notBeforeCause(nodeOnset, its onset).
     bool onsetFits(const Group& g, qint64 nodeOnset, int cause) const;
+    // A caller cannot have been hurt by a cause whose own alert began more than the causal slack after the caller's.
+    bool notBeforeCause(qint64 onset, qint64 causeOnset) const;
     // An alert on `node` starting at `onset` is a symptom of `cause` in group g: node depends on it, did not
     // start before the cause's own alert, and started within the hop budget (Options::propagation*).
     bool explainsInTime(const Group& g, int cause, int node, qint64 onset) const;
