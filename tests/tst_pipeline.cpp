@@ -26,6 +26,26 @@ namespace {
 // Recent, so a restart's "last day" restore finds them.
 const QDateTime kT0 = QDateTime::currentDateTimeUtc().addSecs(-600);
 
+// The pipeline on a worker thread, as in the console. The thread stops (and deletes the pipeline) when this goes
+// out of scope, also when a check fails half-way.
+struct PipelineOnWorker
+{
+    QThread worker;
+    Pipeline* pipeline = new Pipeline;
+
+    PipelineOnWorker()
+    {
+        pipeline->moveToThread(&worker);
+        QObject::connect(&worker, &QThread::finished, pipeline, &QObject::deleteLater);
+        worker.start();
+    }
+    ~PipelineOnWorker()
+    {
+        worker.quit();
+        worker.wait();
+    }
+};
+
 Alert alert(const QString& service, const QString& name, int offset, Alert::Status status = Alert::Status::Firing)
 {
     Alert a;
@@ -286,11 +306,8 @@ void TestPipeline::feedsOnOtherThreadsWaitForTheCommit()
 {
     // The pipeline on a worker thread, as in the console; this (another) thread is a feed.
     const QString db = m_dir.filePath(u"threads.sqlite"_s);
-    QThread worker;
-    auto* pipeline = new Pipeline;
-    pipeline->moveToThread(&worker);
-    connect(&worker, &QThread::finished, pipeline, &QObject::deleteLater);
-    worker.start();
+    PipelineOnWorker onWorker;
+    Pipeline* pipeline = onWorker.pipeline;
     QString error;
     QVERIFY2(pipeline->open(options(db), &error), qPrintable(error));
     QVERIFY(pipeline->submit({alert(u"a1"_s, u"Err"_s, 0)}, &error));
@@ -299,8 +316,6 @@ void TestPipeline::feedsOnOtherThreadsWaitForTheCommit()
     QVERIFY2(store.open(db, &error), qPrintable(error));
     QCOMPARE(store.notificationCount(), 1);
     QCOMPARE(pipeline->incidentIdOf(alert(u"a1"_s, u"Err"_s, 0).fingerprint), store.loadIncidents().front().id);
-    worker.quit();
-    worker.wait();
 }
 
 void TestPipeline::deferredDeliveriesAreStoredTogetherInOrder()
@@ -308,11 +323,8 @@ void TestPipeline::deferredDeliveriesAreStoredTogetherInOrder()
     // The webhook receiver's way in: deliveries that arrive while the pipeline is busy wait and are then stored
     // together; each is reported stored only after its commit, and none is lost or reordered.
     const QString db = m_dir.filePath(u"deferred.sqlite"_s);
-    QThread worker;
-    auto* pipeline = new Pipeline;
-    pipeline->moveToThread(&worker);
-    connect(&worker, &QThread::finished, pipeline, &QObject::deleteLater);
-    worker.start();
+    PipelineOnWorker onWorker;
+    Pipeline* pipeline = onWorker.pipeline;
     QString error;
     QVERIFY2(pipeline->open(options(db), &error), qPrintable(error));
 
@@ -331,7 +343,7 @@ void TestPipeline::deferredDeliveriesAreStoredTogetherInOrder()
             QMutexLocker lock(&mutex);
             reported << i;
             storedFlags << stored;
-            onPipelineThread << (QThread::currentThread() == &worker);
+            onPipelineThread << (QThread::currentThread() == &onWorker.worker);
         });
     }
     QTest::qWait(100);
@@ -355,8 +367,6 @@ void TestPipeline::deferredDeliveriesAreStoredTogetherInOrder()
     pipeline->flush();
     QCOMPARE(pipeline->snapshot()->notificationCount, 10);
     QCOMPARE(pipeline->incidentIdOf(sent.front()), pipeline->incidentIdOf(sent.back()));
-    worker.quit();
-    worker.wait();
 }
 
 void TestPipeline::deferredDeliveryWithoutDatabaseIsRefused()
