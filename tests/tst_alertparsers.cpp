@@ -95,6 +95,8 @@ private Q_SLOTS:
     void webhookBrokenAroundKnownObjects();
     void alertSpans_data();
     void alertSpans();
+    void alertStateSpans_data();
+    void alertStateSpans();
 
     void apiAlerts();
     void apiInvalid_data();
@@ -389,6 +391,34 @@ void TestAlertParsers::webhookChangedObjectIsNotARepeat_data()
     row("label value", [](json& a) { a["labels"]["severity"] = "warning"; });
     row("new startsAt", [](json& a) { a["startsAt"] = "2026-11-27T23:47:01Z"; });
     row("one byte of whitespace", [](json& a) { a["annotations"]["summary"] = a["annotations"]["summary"].get<std::string>() + " "; });
+    // Only status and endsAt changed: read from the firing object's identity (AlertStateSpans), which must
+    // give what a full reading gives.
+    row("resolved, endsAt with offset and fraction", [](json& a) {
+        a["status"] = "resolved";
+        a["endsAt"] = "2026-11-28T01:10:00.25+01:00";
+    });
+    row("firing again, endsAt ahead", [](json& a) { a["endsAt"] = "2026-11-28T00:14:00Z"; });
+    row("resolved, annotation edited too", [](json& a) {
+        a["status"] = "resolved";
+        a["endsAt"] = "2026-11-28T00:10:00Z";
+        a["annotations"]["summary"] = "recovered";
+    });
+    // Byte-level variants nlohmann would never write: the scan must step aside and the parser read them.
+    auto resolvedBytes = [](const char* tag, const char* from, const char* to) {
+        json j = goodWebhook();
+        j["alerts"][0]["status"] = "resolved";
+        j["alerts"][0]["endsAt"] = "2026-11-28T00:10:00Z";
+        QByteArray b = bytes(j);
+        const qsizetype at = b.indexOf(from);
+        QVERIFY2(at >= 0, tag);
+        b.replace(at, qsizetype(qstrlen(from)), to);
+        QTest::addRow("%s", tag) << b;
+    };
+    resolvedBytes("resolved, escaped endsAt", "00:10:00Z", "00:10:00\\u005a");
+    resolvedBytes("resolved, escaped status", "\"resolved\"", "\"resolve\\u0064\"");
+    resolvedBytes("resolved, status repeated at the end", "\"status\":\"resolved\"}",
+                  "\"status\":\"firing\",\"status\":\"resolved\"}");
+    resolvedBytes("resolved, spaces around the values", "\"endsAt\":\"", "\"endsAt\" :  \"");
 }
 
 void TestAlertParsers::webhookChangedObjectIsNotARepeat()
@@ -427,6 +457,15 @@ void TestAlertParsers::webhookBrokenAroundKnownObjects_data()
     QTest::addRow("alert among known ones invalid")
         << body(R"({"version":"4","alerts":[)" + a0 + R"(,{"status":"firing"}]})") << u"alerts[1].labels is required"_s;
     QTest::addRow("unclosed") << body(good.substr(0, good.size() - 1)) << u"not valid JSON"_s;
+    // A known alert re-sent with only its state changed, to something no alert can have.
+    json badState = goodWebhook()["alerts"][0];
+    badState["status"] = "Resolved";
+    QTest::addRow("known alert, status misspelt")
+        << body(R"({"version":"4","alerts":[)" + badState.dump() + "]}") << u"alerts[0].status must be"_s;
+    badState["status"] = "resolved";
+    badState["endsAt"] = "2026-11-28 00:10";
+    QTest::addRow("known alert, endsAt not a timestamp")
+        << body(R"({"version":"4","alerts":[)" + badState.dump() + "]}") << u"alerts[0].endsAt is not an RFC 3339"_s;
 }
 
 void TestAlertParsers::webhookBrokenAroundKnownObjects()
@@ -481,6 +520,56 @@ void TestAlertParsers::alertSpans()
     for (const QByteArrayView e : spans->elements)
         found << QString::fromUtf8(e);
     QCOMPARE(found, elements);
+}
+
+void TestAlertParsers::alertStateSpans_data()
+{
+    QTest::addColumn<QByteArray>("object");
+    QTest::addColumn<QByteArray>("identity"); // empty: the scan must give up
+    QTest::addColumn<QByteArray>("status");
+    QTest::addColumn<QByteArray>("endsAt");
+    QTest::addRow("status first") << QByteArray(R"({"status":"resolved","labels":{"a":"b"},"endsAt":"2026-11-28T00:10:00Z"})")
+                                  << QByteArray(R"({"status":"","labels":{"a":"b"},"endsAt":""})")
+                                  << QByteArray("resolved") << QByteArray("2026-11-28T00:10:00Z");
+    QTest::addRow("endsAt first, spaces") << QByteArray(R"( { "endsAt" : "x" , "status": "firing" } )")
+                                          << QByteArray(R"( { "endsAt" : "" , "status": "" } )")
+                                          << QByteArray("firing") << QByteArray("x");
+    QTest::addRow("nested keys are not the alert's")
+        << QByteArray(R"({"labels":{"status":"a","endsAt":"b"},"status":"firing","endsAt":"c"})")
+        << QByteArray(R"({"labels":{"status":"a","endsAt":"b"},"status":"","endsAt":""})") << QByteArray("firing")
+        << QByteArray("c");
+    QTest::addRow("quotes and brackets in other values")
+        << QByteArray(R"({"s":"\"status\":\"x\"}","status":"firing","endsAt":""})")
+        << QByteArray(R"({"s":"\"status\":\"x\"}","status":"","endsAt":""})") << QByteArray("firing") << QByteArray("");
+    QTest::addRow("no endsAt") << QByteArray(R"({"status":"firing"})") << QByteArray() << QByteArray() << QByteArray();
+    QTest::addRow("status twice") << QByteArray(R"({"status":"firing","endsAt":"x","status":"resolved"})")
+                                  << QByteArray() << QByteArray() << QByteArray();
+    QTest::addRow("escaped value") << QByteArray(R"({"status":"firing","endsAt":"\u0030"})") << QByteArray()
+                                   << QByteArray() << QByteArray();
+    QTest::addRow("escaped key") << QByteArray(R"({"st\u0061tus":"firing","status":"firing","endsAt":"x"})")
+                                 << QByteArray() << QByteArray() << QByteArray();
+    QTest::addRow("status not a string") << QByteArray(R"({"status":1,"endsAt":"x"})") << QByteArray()
+                                         << QByteArray() << QByteArray();
+    QTest::addRow("empty object") << QByteArray("{}") << QByteArray() << QByteArray() << QByteArray();
+    QTest::addRow("unterminated") << QByteArray(R"({"status":"firing","endsAt":"x)") << QByteArray() << QByteArray()
+                                  << QByteArray();
+}
+
+void TestAlertParsers::alertStateSpans()
+{
+    QFETCH(QByteArray, object);
+    QFETCH(QByteArray, identity);
+    QFETCH(QByteArray, status);
+    QFETCH(QByteArray, endsAt);
+    const auto spans = AlertStateSpans::scan(object);
+    if (identity.isEmpty()) {
+        QVERIFY(!spans);
+        return;
+    }
+    QVERIFY(spans);
+    QCOMPARE(spans->identity, identity);
+    QCOMPARE(spans->status.toByteArray(), status);
+    QCOMPARE(spans->endsAt.toByteArray(), endsAt);
 }
 
 void TestAlertParsers::webhookEmptyAlerts()

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -68,6 +70,16 @@ enum class Slot
     AlertFingerprint,
     AlertStatus,
 };
+
+// An alert's "status" value, read the same way whether it comes through the parser or from AlertStateSpans.
+std::optional<Alert::Status> statusNamed(std::string_view value)
+{
+    if (value == "firing")
+        return Alert::Status::Firing;
+    if (value == "resolved")
+        return Alert::Status::Resolved;
+    return std::nullopt;
+}
 
 struct AlertFields
 {
@@ -180,15 +192,14 @@ public:
         case Slot::AlertFingerprint:
             m_current.alert.fingerprint = fromUtf8(value);
             return afterValue(true);
-        case Slot::AlertStatus:
-            if (value == "firing")
-                m_current.alert.status = Alert::Status::Firing;
-            else if (value == "resolved")
-                m_current.alert.status = Alert::Status::Resolved;
-            else
+        case Slot::AlertStatus: {
+            const std::optional<Alert::Status> status = statusNamed(value);
+            if (!status)
                 return false;
+            m_current.alert.status = *status;
             m_current.hasStatus = true;
             return afterValue(true);
+        }
         case Slot::Alerts:
             return false;
         }
@@ -424,6 +435,31 @@ AlertObjectCache& recentAlerts()
     return cache;
 }
 
+// The same firing objects by identity (AlertStateSpans): what their resolve is read from.
+AlertObjectCache& recentIdentities()
+{
+    thread_local AlertObjectCache cache;
+    return cache;
+}
+
+// The alert read from an object of the same identity, with this object's status and endsAt: exactly what
+// reading this object would give, since every other byte is the same. nullopt when either value would not
+// read (the full parse then words the error).
+std::optional<Alert> restated(const Alert& sameIdentity, const AlertStateSpans& state)
+{
+    const std::optional<Alert::Status> status = statusNamed(std::string_view(state.status.data(), size_t(state.status.size())));
+    if (!status)
+        return std::nullopt;
+    bool ok = false;
+    const QDateTime endsAt = TimeParse::parseAlertTime(std::string_view(state.endsAt.data(), size_t(state.endsAt.size())), &ok);
+    if (!ok)
+        return std::nullopt;
+    Alert alert = sameIdentity;
+    alert.status = *status;
+    alert.endsAt = endsAt;
+    return alert;
+}
+
 // The envelope (everything but the alerts) through SAX, then each alert object from the cache when its
 // exact bytes were read before, else through SAX on its own and remembered.
 std::optional<AlertmanagerWebhook> readBySpans(const WebhookAlertSpans& spans)
@@ -432,19 +468,33 @@ std::optional<AlertmanagerWebhook> readBySpans(const WebhookAlertSpans& spans)
     if (!w || !w->alerts.isEmpty())
         return std::nullopt;
     AlertObjectCache& cache = recentAlerts();
+    AlertObjectCache& identities = recentIdentities();
     w->alerts.reserve(spans.elements.size());
     for (const QByteArrayView object : spans.elements) {
         if (const Alert* known = cache.find(object)) {
             w->alerts.append(*known);
             continue;
         }
+        const std::optional<AlertStateSpans> state = AlertStateSpans::scan(object);
+        if (state) {
+            if (const Alert* firing = identities.find(state->identity)) {
+                if (std::optional<Alert> resolve = restated(*firing, *state)) {
+                    w->alerts.append(std::move(*resolve));
+                    continue;
+                }
+            }
+        }
         std::optional<Alert> alert = readOneAlert(object);
         if (!alert)
             return std::nullopt;
         // A resolved object is sent once or twice and then dropped from its group (and its endsAt is new each
-        // time it resolves): remembering it would only push out the firing objects that do repeat.
-        if (alert->isFiring())
+        // time it resolves): remembering its bytes would only push out the firing objects that do repeat. It is
+        // read from its firing object's identity instead.
+        if (alert->isFiring()) {
             cache.insert(object, *alert);
+            if (state)
+                identities.insert(state->identity, *alert);
+        }
         w->alerts.append(std::move(*alert));
     }
     return w;

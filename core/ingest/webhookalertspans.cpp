@@ -67,6 +67,38 @@ public:
         return false;
     }
 
+    // At a member of an object: reads its key and moves past the colon and the space after it. An escaped
+    // key fails: it could spell any name.
+    bool readKey(QByteArrayView* key)
+    {
+        skipSpace();
+        if (!at('"'))
+            return false;
+        const char* keyBegin = m_p + 1;
+        bool escaped = false;
+        if (!skipString(&escaped) || escaped)
+            return false;
+        *key = QByteArrayView(keyBegin, m_p - 1 - keyBegin);
+        skipSpace();
+        if (!at(':'))
+            return false;
+        skip();
+        skipSpace();
+        return true;
+    }
+
+    // After a member's value: past the comma when another member follows; at the closing brace when not.
+    enum class Next { Member, Close, Broken };
+    Next afterMember()
+    {
+        skipSpace();
+        if (at(',')) {
+            skip();
+            return Next::Member;
+        }
+        return at('}') ? Next::Close : Next::Broken;
+    }
+
     bool skipValue()
     {
         if (at('"'))
@@ -98,20 +130,10 @@ std::optional<WebhookAlertSpans> WebhookAlertSpans::scan(const QByteArray& body)
     WebhookAlertSpans spans;
     const char* arrayBegin = nullptr;
     const char* arrayEnd = nullptr;
-    for (;;) {
-        c.skipSpace();
-        if (!c.at('"'))
+    for (Cursor::Next next = Cursor::Next::Member; next == Cursor::Next::Member; next = c.afterMember()) {
+        QByteArrayView key;
+        if (!c.readKey(&key))
             return std::nullopt;
-        const char* keyBegin = c.pos() + 1;
-        bool escaped = false;
-        if (!c.skipString(&escaped) || escaped)
-            return std::nullopt;
-        const QByteArrayView key(keyBegin, c.pos() - 1 - keyBegin);
-        c.skipSpace();
-        if (!c.at(':'))
-            return std::nullopt;
-        c.skip();
-        c.skipSpace();
         if (key == "alerts") {
             if (arrayBegin || !c.at('['))
                 return std::nullopt; // twice, or not an array: the full parser knows which value counts
@@ -144,20 +166,59 @@ std::optional<WebhookAlertSpans> WebhookAlertSpans::scan(const QByteArray& body)
         } else if (!c.skipValue()) {
             return std::nullopt;
         }
-        c.skipSpace();
-        if (c.at(',')) {
-            c.skip();
-            continue;
-        }
-        if (!c.at('}'))
-            return std::nullopt;
-        break; // what follows the closing brace is the envelope parser's to judge
     }
-    if (!arrayBegin)
+    // At the closing brace, or broken: what follows the brace is the envelope parser's to judge.
+    if (!c.at('}') || !arrayBegin)
         return std::nullopt;
     const qsizetype head = arrayBegin - begin;
     const qsizetype tail = body.size() - (arrayEnd - begin);
     spans.envelope.reserve(head + 2 + tail);
     spans.envelope.append(begin, head).append("[]", 2).append(arrayEnd, tail);
+    return spans;
+}
+
+std::optional<AlertStateSpans> AlertStateSpans::scan(QByteArrayView object)
+{
+    const char* begin = object.data();
+    const char* end = begin + object.size();
+    Cursor c(begin, end);
+    c.skipSpace();
+    if (!c.at('{'))
+        return std::nullopt;
+    c.skip();
+
+    AlertStateSpans spans;
+    bool hasStatus = false;
+    bool hasEndsAt = false;
+    for (Cursor::Next next = Cursor::Next::Member; next == Cursor::Next::Member; next = c.afterMember()) {
+        QByteArrayView key;
+        if (!c.readKey(&key))
+            return std::nullopt; // also an empty object: no state to find
+        bool* seen = key == "status" ? &hasStatus : key == "endsAt" ? &hasEndsAt : nullptr;
+        if (seen) {
+            if (*seen || !c.at('"'))
+                return std::nullopt; // twice (the last one counts), or not a string: the parser decides
+            const char* valueBegin = c.pos() + 1;
+            bool escaped = false;
+            if (!c.skipString(&escaped) || escaped)
+                return std::nullopt;
+            *seen = true;
+            (seen == &hasStatus ? spans.status : spans.endsAt) = QByteArrayView(valueBegin, c.pos() - 1 - valueBegin);
+        } else if (!c.skipValue()) {
+            return std::nullopt;
+        }
+    }
+    if (!c.at('}') || !hasStatus || !hasEndsAt)
+        return std::nullopt;
+
+    const bool statusFirst = spans.status.data() < spans.endsAt.data();
+    const QByteArrayView first = statusFirst ? spans.status : spans.endsAt;
+    const QByteArrayView second = statusFirst ? spans.endsAt : spans.status;
+    const char* firstEnd = first.data() + first.size();
+    const char* secondEnd = second.data() + second.size();
+    spans.identity.reserve(object.size() - first.size() - second.size());
+    spans.identity.append(begin, first.data() - begin)
+        .append(firstEnd, second.data() - firstEnd)
+        .append(secondEnd, end - secondEnd);
     return spans;
 }

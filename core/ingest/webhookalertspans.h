@@ -23,3 +23,20 @@ struct WebhookAlertSpans
     // body must outlive the returned views.
     static std::optional<WebhookAlertSpans> scan(const QByteArray& body);
 };
+
+// Where an alert object's two top-level state values, "status" and "endsAt", lie, found by the same scan. An
+// alert that resolves is re-sent with only these two changed, and each resolve brings a new endsAt, so its
+// bytes never repeat those of its firing object; its identity (the object with both values emptied) does.
+//
+// The spans are the raw bytes between the quotes, which the scan vouches for only as far as this: each key
+// appears once at the top level, unescaped, with a string value holding no backslash (so raw and decoded
+// bytes are the same). Anything else is nullopt, and the caller parses the object whole.
+struct AlertStateSpans
+{
+    QByteArrayView status;
+    QByteArrayView endsAt;
+    QByteArray identity; // the object with "status":"" and "endsAt":"" in place of both values
+
+    // object must outlive the returned views.
+    static std::optional<AlertStateSpans> scan(QByteArrayView object);
+};
