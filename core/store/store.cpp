@@ -69,6 +69,19 @@ enum Stmt
     StmtCount
 };
 
+// How an alert row takes a newer fold of its notifications: the ON CONFLICT clause of both upserts, the JSON
+// batch one (the shared store) and the native one (SQLite). SET expressions see the old row as alerts.*.
+#define ALERT_UPSERT_SET                                                                                               \
+    "ON CONFLICT(fingerprint) DO UPDATE SET labels = excluded.labels, annotations = excluded.annotations, "            \
+    "status = excluded.status, starts_at = excluded.starts_at, ends_at = excluded.ends_at, "                           \
+    "first_starts_at = CASE WHEN alerts.first_starts_at IS NULL OR excluded.first_starts_at < "                        \
+    "alerts.first_starts_at THEN excluded.first_starts_at ELSE alerts.first_starts_at END, "                           \
+    "first_received_at = min(alerts.first_received_at, excluded.first_received_at), "                                  \
+    "last_received_at = max(alerts.last_received_at, excluded.last_received_at), "                                     \
+    "notification_count = alerts.notification_count + excluded.notification_count, "                                   \
+    "flap_count = alerts.flap_count + excluded.flap_count, "                                                           \
+    "source = excluded.source, generator_url = excluded.generator_url"
+
 // Column lists are spelled out (never SELECT *) so a later migration adding columns cannot shift
 // positions under the readers.
 const QString& sqlOf(Stmt id)
@@ -96,16 +109,7 @@ const QString& sqlOf(Stmt id)
         "json_extract(value, '$[7]'), json_extract(value, '$[8]'), json_extract(value, '$[9]'), "
         "json_extract(value, '$[10]'), json_extract(value, '$[11]'), json_extract(value, '$[12]') "
         "FROM json_each(?) WHERE true " // WHERE resolves the parser's ON ambiguity for upserts
-        "ON CONFLICT(fingerprint) DO UPDATE SET labels = excluded.labels, annotations = excluded.annotations, "
-        "status = excluded.status, starts_at = excluded.starts_at, ends_at = excluded.ends_at, "
-        "first_starts_at = CASE WHEN alerts.first_starts_at IS NULL OR excluded.first_starts_at < "
-        "alerts.first_starts_at "
-        "THEN excluded.first_starts_at ELSE alerts.first_starts_at END, "
-        "first_received_at = min(alerts.first_received_at, excluded.first_received_at), "
-        "last_received_at = max(alerts.last_received_at, excluded.last_received_at), "
-        "notification_count = alerts.notification_count + excluded.notification_count, "
-        "flap_count = alerts.flap_count + excluded.flap_count, "
-        "source = excluded.source, generator_url = excluded.generator_url"_s,
+        ALERT_UPSERT_SET ""_s,
         // UpdateKnownAlerts: the common case in a storm, a fingerprint this Store wrote before and whose
         // labels/annotations/source did not change. Only the narrow counter columns travel:
         // [fingerprint, status, startsAt, endsAt, firstStartsAt, firstReceived, lastReceived, count, flaps].
@@ -390,6 +394,7 @@ enum NativeStmt
     NativeInsertDelivery,    // one row per run of a batch's notifications received together from one source
     NativeUpdateCounts,      // a known alert's counters and latest status; counted_through moves with them
     NativeSetCountedThrough, // after an UpsertAlerts row: it counts its notifications up to this one
+    NativeUpsertAlert,       // UpsertAlerts for one row, bound natively; counted_through moves with it
     NativeSetCountedMark,    // store_state: every notification up to this one is counted in its alert row
     NativeDeleteMembers,     // an incident's member rows, rewritten whenever its membership changes
     NativeInsertMember,
@@ -409,6 +414,10 @@ const char* nativeSqlOf(NativeStmt id)
         "notification_count = notification_count + ?8, flap_count = flap_count + ?9, "
         "counted_through = max(counted_through, ?10) WHERE fingerprint = ?1",
         "UPDATE alerts SET counted_through = max(counted_through, ?2) WHERE fingerprint = ?1",
+        "INSERT INTO alerts(fingerprint, labels, annotations, status, starts_at, ends_at, first_starts_at, "
+        "first_received_at, last_received_at, notification_count, flap_count, source, generator_url, counted_through) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) " ALERT_UPSERT_SET
+        ", counted_through = max(alerts.counted_through, excluded.counted_through)",
         "UPDATE store_state SET value = max(value, ?1) WHERE key = 'alerts_counted_through'",
         "DELETE FROM incident_alerts WHERE incident_id = ?1",
         "INSERT OR REPLACE INTO incident_alerts(incident_id, fingerprint, position, inhibited, inhibited_by) "
@@ -1204,6 +1213,39 @@ void bindTime(SqliteStatement& stmt, int index, qint64 ms)
         stmt.bindInt64(index, ms);
 }
 
+void bindTime(SqliteStatement& stmt, int index, const QDateTime& t)
+{
+    bindTime(stmt, index, t.isValid() ? t.toMSecsSinceEpoch() : noTime);
+}
+
+// NativeUpsertAlert's values: the same row appendFullRow writes as JSON, counted through countedThrough.
+struct FullRowText
+{
+    QByteArray labels, annotations, source, generatorUrl; // alive until the statement has run: bound, not copied
+};
+
+bool upsertFullRow(SqliteStatement& upsert, const AlertCountDelta& fold, const Alert& a, const AlertCountDelta& counts,
+                   QString* why)
+{
+    const FullRowText text{LabelJson::encode(a.labels).toUtf8(), LabelJson::encode(a.annotations).toUtf8(),
+                           a.source.toUtf8(), a.generatorUrl.toUtf8()};
+    upsert.bindText(1, fold.fingerprintUtf8);
+    upsert.bindText(2, text.labels);
+    upsert.bindText(3, text.annotations);
+    upsert.bindText(4, counts.lastFiring ? QByteArrayView("firing") : QByteArrayView("resolved"));
+    bindTime(upsert, 5, a.startsAt);
+    bindTime(upsert, 6, a.endsAt);
+    bindTime(upsert, 7, counts.firstStartsAt);
+    upsert.bindInt64(8, counts.firstReceived);
+    upsert.bindInt64(9, counts.lastReceived);
+    upsert.bindInt64(10, counts.count);
+    upsert.bindInt64(11, counts.flaps);
+    upsert.bindText(12, text.source);
+    upsert.bindText(13, text.generatorUrl);
+    upsert.bindInt64(14, fold.lastId);
+    return upsert.step(why);
+}
+
 } // namespace
 
 bool Store::writeAlertCounts(const QHash<QString, AlertCountDelta>& deltas, qint64 countedThrough, QString* error)
@@ -1343,24 +1385,26 @@ bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* st
 {
     QString why;
     QSqlQuery* boundary = m_impl->statement(CountBoundaryFlaps, &why);
-    QSqlQuery* upsert = boundary ? m_impl->statement(UpsertAlerts, &why) : nullptr;
-    if (!upsert)
+    if (!boundary)
         return fail(why, error);
-    // The per-notification writes: natively on SQLite, as one JSON document per batch on the shared store
+    // The per-notification and per-alert writes: natively on SQLite (a statement per row costs less than
+    // SQLite's JSON functions reading a document), as one JSON document per batch on the shared store
     // (PostgreSQL parses it as fast as it binds, and its RETURNING gives the ids it needs).
     QSqlQuery* insert = nullptr;
     QSqlQuery* update = nullptr;
+    QSqlQuery* upsert = nullptr;
     SqliteStatement* insertRow = nullptr;
-    SqliteStatement* countedThrough = nullptr;
+    SqliteStatement* upsertRow = nullptr;
     if (m_impl->shared) {
         insert = m_impl->statement(InsertNotifications, &why);
         update = insert ? m_impl->statement(UpdateKnownAlerts, &why) : nullptr;
-        if (!update)
+        upsert = update ? m_impl->statement(UpsertAlerts, &why) : nullptr;
+        if (!upsert)
             return fail(why, error);
     } else {
         insertRow = m_impl->native(NativeInsertDelivery, &why);
-        countedThrough = insertRow ? m_impl->native(NativeSetCountedThrough, &why) : nullptr;
-        if (!countedThrough)
+        upsertRow = insertRow ? m_impl->native(NativeUpsertAlert, &why) : nullptr;
+        if (!upsertRow)
             return fail(why, error);
     }
 
@@ -1369,6 +1413,7 @@ bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* st
     QString startFiring = u"["_s; // unknown fingerprints whose batch opens firing (CountBoundaryFlaps)
     qsizetype narrowRows = 0;
     QVector<qsizetype> fullFolds;
+    QVector<AlertCountDelta> fullCounts; // SQLite: each full fold's counters, bound row by row after the insert
     for (qsizetype k = 0; k < folded.folds.size(); ++k) {
         Fold& f = folded.folds[k];
         AlertCountDelta& d = f.delta;
@@ -1394,7 +1439,10 @@ bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* st
             counts = *waiting;
             counts.merge(d);
         }
-        appendFullRow(full, f.fingerprint, a, counts);
+        if (upsertRow)
+            fullCounts << counts;
+        else
+            appendFullRow(full, f.fingerprint, a, counts);
     }
     full += u']';
     startFiring += u']';
@@ -1453,21 +1501,21 @@ bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* st
             return fail(u"alerts table changed behind the store"_s, error);
         }
     }
-    if (full.size() > 2) {
+    if (upsert && full.size() > 2) {
         upsert->bindValue(0, full);
         if (!upsert->exec())
             return fail(u"cannot store alerts: "_s + describe(upsert->lastError()), error);
     }
-    // SQLite: the rows written whole count their notifications; the repeats' counters wait in memory unless the
-    // oldest has waited long enough, then every pending counter is written with this delivery.
+    // SQLite: the rows written whole count their notifications (and say so in counted_through); the repeats'
+    // counters wait in memory unless the oldest has waited long enough, then every pending counter is written
+    // with this delivery.
     QHash<QString, AlertCountDelta> flushNow;
     bool flushed = false;
-    if (countedThrough) {
-        for (const qsizetype k : std::as_const(fullFolds)) {
-            countedThrough->bindText(1, folded.folds.at(k).delta.fingerprintUtf8);
-            countedThrough->bindInt64(2, folded.folds.at(k).delta.lastId);
-            if (!countedThrough->step(&why))
-                return fail(u"cannot update alerts: "_s + why, error);
+    if (upsertRow) {
+        for (qsizetype i = 0; i < fullFolds.size(); ++i) {
+            const Fold& f = folded.folds.at(fullFolds.at(i));
+            if (!upsertFullRow(*upsertRow, f.delta, batch.at(f.last), fullCounts.at(i), &why))
+                return fail(u"cannot store alerts: "_s + why, error);
         }
         if (m_impl->pending.ageMs(m_impl->nowMs()) >= kMaxCountLagMs) {
             flushNow = m_impl->pending.all();
@@ -1493,7 +1541,7 @@ bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* st
     for (const qint64 id : std::as_const(ownIds))
         m_impl->markSeen(id);
 
-    if (countedThrough) {
+    if (upsertRow) {
         m_impl->lastNotificationId = std::max(m_impl->lastNotificationId, lastId);
         if (flushed) {
             m_impl->pending.clear();
