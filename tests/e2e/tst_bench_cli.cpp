@@ -43,6 +43,7 @@ private Q_SLOTS:
         const QJsonObject figures = runJson({u"bench"_s, u"--quick"_s, u"--json"_s});
         QVERIFY(!figures.isEmpty());
         QStringList keys{u"ingest_notifications_per_s"_s,
+                         u"ingest_one_at_a_time_notifications_per_s"_s,
                          u"http_ingest_notifications_per_s"_s,
                          u"diagnose_p50_ms"_s,
                          u"diagnose_p95_ms"_s,
