@@ -528,12 +528,13 @@ void TestAlertParsers::alertStateSpans_data()
     QTest::addColumn<QByteArray>("identity"); // empty: the scan must give up
     QTest::addColumn<QByteArray>("status");
     QTest::addColumn<QByteArray>("endsAt");
-    QTest::addRow("status first") << QByteArray(R"({"status":"resolved","labels":{"a":"b"},"endsAt":"2026-11-28T00:10:00Z"})")
+    QTest::addRow("status first") << QByteArray(
+                                         R"({"status":"resolved","labels":{"a":"b"},"endsAt":"2026-11-28T00:10:00Z"})")
                                   << QByteArray(R"({"status":"","labels":{"a":"b"},"endsAt":""})")
                                   << QByteArray("resolved") << QByteArray("2026-11-28T00:10:00Z");
-    QTest::addRow("endsAt first, spaces") << QByteArray(R"( { "endsAt" : "x" , "status": "firing" } )")
-                                          << QByteArray(R"( { "endsAt" : "" , "status": "" } )")
-                                          << QByteArray("firing") << QByteArray("x");
+    QTest::addRow("endsAt first, spaces")
+        << QByteArray(R"( { "endsAt" : "x" , "status": "firing" } )")
+        << QByteArray(R"( { "endsAt" : "" , "status": "" } )") << QByteArray("firing") << QByteArray("x");
     QTest::addRow("nested keys are not the alert's")
         << QByteArray(R"({"labels":{"status":"a","endsAt":"b"},"status":"firing","endsAt":"c"})")
         << QByteArray(R"({"labels":{"status":"a","endsAt":"b"},"status":"","endsAt":""})") << QByteArray("firing")
@@ -548,8 +549,8 @@ void TestAlertParsers::alertStateSpans_data()
                                    << QByteArray() << QByteArray();
     QTest::addRow("escaped key") << QByteArray(R"({"st\u0061tus":"firing","status":"firing","endsAt":"x"})")
                                  << QByteArray() << QByteArray() << QByteArray();
-    QTest::addRow("status not a string") << QByteArray(R"({"status":1,"endsAt":"x"})") << QByteArray()
-                                         << QByteArray() << QByteArray();
+    QTest::addRow("status not a string") << QByteArray(R"({"status":1,"endsAt":"x"})") << QByteArray() << QByteArray()
+                                         << QByteArray();
     QTest::addRow("empty object") << QByteArray("{}") << QByteArray() << QByteArray() << QByteArray();
     QTest::addRow("unterminated") << QByteArray(R"({"status":"firing","endsAt":"x)") << QByteArray() << QByteArray()
                                   << QByteArray();

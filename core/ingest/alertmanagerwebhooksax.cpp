@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 
 #include <optional>
-
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -447,11 +446,13 @@ AlertObjectCache& recentIdentities()
 // read (the full parse then words the error).
 std::optional<Alert> restated(const Alert& sameIdentity, const AlertStateSpans& state)
 {
-    const std::optional<Alert::Status> status = statusNamed(std::string_view(state.status.data(), size_t(state.status.size())));
+    const std::optional<Alert::Status> status =
+        statusNamed(std::string_view(state.status.data(), size_t(state.status.size())));
     if (!status)
         return std::nullopt;
     bool ok = false;
-    const QDateTime endsAt = TimeParse::parseAlertTime(std::string_view(state.endsAt.data(), size_t(state.endsAt.size())), &ok);
+    const QDateTime endsAt =
+        TimeParse::parseAlertTime(std::string_view(state.endsAt.data(), size_t(state.endsAt.size())), &ok);
     if (!ok)
         return std::nullopt;
     Alert alert = sameIdentity;
@@ -461,7 +462,8 @@ std::optional<Alert> restated(const Alert& sameIdentity, const AlertStateSpans& 
 }
 
 // The envelope (everything but the alerts) through SAX, then each alert object from the cache when its
-// exact bytes were read before, else through SAX on its own and remembered.
+// exact bytes were read before, or from its identity's when only its state changed (a resolve), else through
+// SAX on its own and remembered.
 std::optional<AlertmanagerWebhook> readBySpans(const WebhookAlertSpans& spans)
 {
     std::optional<AlertmanagerWebhook> w = readWhole(spans.envelope);

@@ -88,7 +88,12 @@ public:
     }
 
     // After a member's value: past the comma when another member follows; at the closing brace when not.
-    enum class Next { Member, Close, Broken };
+    enum class Next
+    {
+        Member,
+        Close,
+        Broken
+    };
     Next afterMember()
     {
         skipSpace();
