@@ -19,6 +19,7 @@
 #include <QUrl>
 #include <QVariant>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -1068,6 +1069,13 @@ void appendTime(QString& out, qint64 ms)
 void appendJsonString(QByteArray& out, QByteArrayView utf8)
 {
     out += '"';
+    // Fingerprints, the one string of every notification, never need escaping: appended whole.
+    const auto plain = [](char c) { return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\'; };
+    if (std::all_of(utf8.begin(), utf8.end(), plain)) {
+        out += utf8;
+        out += '"';
+        return;
+    }
     for (const char c : utf8) {
         const auto u = static_cast<unsigned char>(c);
         if (c == '"' || c == '\\') {
