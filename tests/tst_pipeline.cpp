@@ -121,6 +121,7 @@ private Q_SLOTS:
     void webhookRepeatsStoredAndReloadedEqual_data();
     void webhookRepeatsStoredAndReloadedEqual();
     void mergedIncidentsLeaveOneStoredIncident();
+    void incidentsAreNumberedInTheOrderTheyBegan();
     void feedsOnOtherThreadsWaitForTheCommit();
     void deferredDeliveriesAreStoredTogetherInOrder();
     void deferredDeliveryWithoutDatabaseIsRefused();
@@ -300,6 +301,28 @@ void TestPipeline::mergedIncidentsLeaveOneStoredIncident()
     QCOMPARE(stored.size(), 1);
     QCOMPARE(stored.front().alerts.size(), 4);
     QCOMPARE(stored.front().topCause()->service, u"m"_s);
+}
+
+void TestPipeline::incidentsAreNumberedInTheOrderTheyBegan()
+{
+    // Six unrelated alerts in one delivery, newest first: six incidents stored in one refresh. Their numbers
+    // must follow their onsets, whatever order the delivery (or a hash) lists them in.
+    QVector<Alert> delivery;
+    for (int i = 6; i >= 1; --i)
+        delivery << alert(u"lone%1"_s.arg(i), u"Err"_s, i * 60);
+    Pipeline pipeline;
+    QString error;
+    QVERIFY2(pipeline.open(options(m_dir.filePath(u"numbered.sqlite"_s)), &error), qPrintable(error));
+    QVERIFY2(pipeline.submit(delivery, &error), qPrintable(error));
+    QVector<Incident> incidents = pipeline.snapshot()->incidents;
+    QCOMPARE(incidents.size(), 6);
+    std::sort(incidents.begin(), incidents.end(),
+              [](const Incident& a, const Incident& b) { return a.firstAlertAt < b.firstAlertAt; });
+    QStringList order;
+    for (const Incident& inc : std::as_const(incidents))
+        order << u"%1:%2"_s.arg(inc.id).arg(inc.alerts.constFirst().service());
+    for (qsizetype i = 1; i < incidents.size(); ++i)
+        QVERIFY2(incidents[i - 1].id < incidents[i].id, qPrintable(order.join(u' ')));
 }
 
 void TestPipeline::feedsOnOtherThreadsWaitForTheCommit()

@@ -455,6 +455,10 @@ bool Pipeline::persistChanged(QString* error)
         if (const auto it = m_incidents.constFind(key); it != m_incidents.cend())
             changed << *it;
     }
+    // New incidents get their numbers in the order they began, not in the set's hash order: #12 began before #13.
+    std::sort(changed.begin(), changed.end(), [](const Incident& a, const Incident& b) {
+        return a.firstAlertAt != b.firstAlertAt ? a.firstAlertAt < b.firstAlertAt : a.key < b.key;
+    });
     if (!changed.isEmpty() && !m_store->saveIncidents(changed, error))
         return false;
     for (const Incident& saved : std::as_const(changed)) {
