@@ -87,6 +87,13 @@ Correlator::Update Correlator::addAll(const QVector<Alert>& notifications)
 Correlator::Update Correlator::add(const Alert& n)
 {
     Update update;
+    add(n, &update);
+    return update;
+}
+
+void Correlator::add(const Alert& n, Update* into)
+{
+    Update& update = *into;
     ++m_notifications;
     const QString fp = n.fingerprint.isEmpty() ? Alert::fingerprintOf(n.labels) : n.fingerprint;
     auto it = m_byFingerprint.constFind(fp);
@@ -108,7 +115,7 @@ Correlator::Update Correlator::add(const Alert& n)
         touched(m_state[id].group, &update);
         if (wasFiring != t.isFiring() && !m_inhibit.isEmpty())
             reevaluateTargetsOf(id, &update);
-        return update;
+        return;
     }
 
     const int id = int(m_alerts.size());
@@ -133,7 +140,6 @@ Correlator::Update Correlator::add(const Alert& n)
         evaluateInhibition(id, &update);
         reevaluateTargetsOf(id, &update);
     }
-    return update;
 }
 
 void Correlator::touched(int groupId, Update* update) const

@@ -63,6 +63,9 @@ public:
     void setInhibitRules(const InhibitRuleSet& rules);
 
     Update add(const Alert& notification);
+    // The same, adding what changed to *update: one Update for a whole delivery (a merged-away key leaves its
+    // changed list, as within one add()).
+    void add(const Alert& notification, Update* update);
     Update addAll(const QVector<Alert>& notifications);
 
     int incidentCount() const;

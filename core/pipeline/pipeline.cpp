@@ -363,19 +363,22 @@ void Pipeline::onMetrics(const IncidentMetricsResult& result)
 
 void Pipeline::track(const AlertBatch& batch)
 {
-    for (const Alert& a : batch) {
-        const Correlator::Update update = m_correlator->add(a);
-        for (const QString& key : update.changed)
-            m_changedKeys.insert(key);
-        for (const QString& key : update.removed) {
-            m_changedKeys.remove(key);
-            if (const auto it = m_incidents.constFind(key); it != m_incidents.cend()) {
-                m_removedIncidents.insert(key, *it);
-                m_incidents.erase(it);
-            }
-            m_diagnosedInput.remove(key);
+    // One Update for the whole batch: a storm's repeats touch the same few incidents again and again.
+    Correlator::Update update;
+    for (const Alert& a : batch)
+        m_correlator->add(a, &update);
+    // Removed first: a key can go (merged away) and come back (a split re-founds it) within one batch, and then
+    // it is in both lists and changed.
+    for (const QString& key : std::as_const(update.removed)) {
+        m_changedKeys.remove(key);
+        if (const auto it = m_incidents.constFind(key); it != m_incidents.cend()) {
+            m_removedIncidents.insert(key, *it);
+            m_incidents.erase(it);
         }
+        m_diagnosedInput.remove(key);
     }
+    for (const QString& key : std::as_const(update.changed))
+        m_changedKeys.insert(key);
 }
 
 void Pipeline::rebuildChanged()
