@@ -1226,20 +1226,18 @@ void bindTime(SqliteStatement& stmt, int index, const QDateTime& t)
     bindTime(stmt, index, t.isValid() ? t.toMSecsSinceEpoch() : noTime);
 }
 
-// NativeUpsertAlert's values: the same row appendFullRow writes as JSON, counted through countedThrough.
-struct FullRowText
-{
-    QByteArray labels, annotations, source, generatorUrl; // alive until the statement has run: bound, not copied
-};
-
+// NativeUpsertAlert with the row appendFullRow writes as JSON, counted through the fold's newest notification.
 bool upsertFullRow(SqliteStatement& upsert, const AlertCountDelta& fold, const Alert& a, const AlertCountDelta& counts,
                    QString* why)
 {
-    const FullRowText text{LabelJson::encode(a.labels).toUtf8(), LabelJson::encode(a.annotations).toUtf8(),
-                           a.source.toUtf8(), a.generatorUrl.toUtf8()};
+    // Bound, not copied: the texts must live until step() returns.
+    const QByteArray labels = LabelJson::encode(a.labels).toUtf8();
+    const QByteArray annotations = LabelJson::encode(a.annotations).toUtf8();
+    const QByteArray source = a.source.toUtf8();
+    const QByteArray generatorUrl = a.generatorUrl.toUtf8();
     upsert.bindText(1, fold.fingerprintUtf8);
-    upsert.bindText(2, text.labels);
-    upsert.bindText(3, text.annotations);
+    upsert.bindText(2, labels);
+    upsert.bindText(3, annotations);
     upsert.bindText(4, counts.lastFiring ? QByteArrayView("firing") : QByteArrayView("resolved"));
     bindTime(upsert, 5, a.startsAt);
     bindTime(upsert, 6, a.endsAt);
@@ -1248,8 +1246,8 @@ bool upsertFullRow(SqliteStatement& upsert, const AlertCountDelta& fold, const A
     upsert.bindInt64(9, counts.lastReceived);
     upsert.bindInt64(10, counts.count);
     upsert.bindInt64(11, counts.flaps);
-    upsert.bindText(12, text.source);
-    upsert.bindText(13, text.generatorUrl);
+    upsert.bindText(12, source);
+    upsert.bindText(13, generatorUrl);
     upsert.bindInt64(14, fold.lastId);
     return upsert.step(why);
 }
