@@ -22,7 +22,7 @@ struct Spec
     QString service;
     int offset;
     QString severity = u"warning"_s;
-    QString rootLabel; // root_cause_candidate value, empty = absent
+    QString rootLabel = {}; // root_cause_candidate value, empty = absent
     QString layer = u"application"_s;
 };
 
