@@ -69,17 +69,8 @@ void Correlator::setInhibitRules(const InhibitRuleSet& rules)
 Correlator::Update Correlator::addAll(const QVector<Alert>& notifications)
 {
     Update total;
-    QSet<QString> changed;
-    for (const Alert& a : notifications) {
-        const Update u = add(a);
-        for (const QString& k : u.removed) {
-            changed.remove(k);
-            total.removed << k;
-        }
-        for (const QString& k : u.changed)
-            changed.insert(k);
-    }
-    total.changed = QStringList(changed.begin(), changed.end());
+    for (const Alert& a : notifications)
+        add(a, &total);
     total.changed.sort();
     return total;
 }
