@@ -87,21 +87,15 @@ public:
         return true;
     }
 
-    // After a member's value: past the comma when another member follows; at the closing brace when not.
-    enum class Next
-    {
-        Member,
-        Close,
-        Broken
-    };
-    Next afterMember()
+    // After a member's value: true past the comma when another member follows; false otherwise, and the caller
+    // checks for the closing brace.
+    bool nextMember()
     {
         skipSpace();
-        if (at(',')) {
-            skip();
-            return Next::Member;
-        }
-        return at('}') ? Next::Close : Next::Broken;
+        if (!at(','))
+            return false;
+        skip();
+        return true;
     }
 
     bool skipValue()
@@ -135,7 +129,7 @@ std::optional<WebhookAlertSpans> WebhookAlertSpans::scan(const QByteArray& body)
     WebhookAlertSpans spans;
     const char* arrayBegin = nullptr;
     const char* arrayEnd = nullptr;
-    for (Cursor::Next next = Cursor::Next::Member; next == Cursor::Next::Member; next = c.afterMember()) {
+    do {
         QByteArrayView key;
         if (!c.readKey(&key))
             return std::nullopt;
@@ -171,7 +165,7 @@ std::optional<WebhookAlertSpans> WebhookAlertSpans::scan(const QByteArray& body)
         } else if (!c.skipValue()) {
             return std::nullopt;
         }
-    }
+    } while (c.nextMember());
     // At the closing brace, or broken: what follows the brace is the envelope parser's to judge.
     if (!c.at('}') || !arrayBegin)
         return std::nullopt;
@@ -195,7 +189,7 @@ std::optional<AlertStateSpans> AlertStateSpans::scan(QByteArrayView object)
     AlertStateSpans spans;
     bool hasStatus = false;
     bool hasEndsAt = false;
-    for (Cursor::Next next = Cursor::Next::Member; next == Cursor::Next::Member; next = c.afterMember()) {
+    do {
         QByteArrayView key;
         if (!c.readKey(&key))
             return std::nullopt; // also an empty object: no state to find
@@ -212,7 +206,7 @@ std::optional<AlertStateSpans> AlertStateSpans::scan(QByteArrayView object)
         } else if (!c.skipValue()) {
             return std::nullopt;
         }
-    }
+    } while (c.nextMember());
     if (!c.at('}') || !hasStatus || !hasEndsAt)
         return std::nullopt;
 
