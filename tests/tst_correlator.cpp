@@ -97,6 +97,8 @@ private Q_SLOTS:
     void concurrentFaults_data();
     void concurrentFaults();
     void splitKeepsKeysAndStaysSplit();
+    void everyIncidentIsFoundByItsKey_data();
+    void everyIncidentIsFoundByItsKey();
 };
 
 void TestCorrelator::grouping_data()
@@ -312,6 +314,36 @@ void TestCorrelator::splitKeepsKeysAndStaysSplit()
     QVERIFY(dbSide.removed.isEmpty());
     QCOMPARE(dbSide.changed, QStringList{founderKey});
     QCOMPARE(groupsOf(correlator), (QStringList{u"s1,s2,s3,s4"_s, u"s5,s6,s7"_s}));
+}
+
+void TestCorrelator::everyIncidentIsFoundByItsKey_data()
+{
+    QTest::addColumn<QStringList>("order"); // services alerting 10 s apart, the first one founds the incident
+
+    // The split of the shared-caller storm moves one fault's alerts to a new incident: whichever side founded the
+    // incident, its founding alert stays, as the key names it (incident(key) finds the incident through it).
+    QTest::addRow("founded on the db side") << QStringList{u"s1"_s, u"s4"_s, u"s5"_s, u"s6"_s, u"s2"_s, u"s7"_s};
+    QTest::addRow("founded on the cache side") << QStringList{u"s6"_s, u"s4"_s, u"s1"_s, u"s2"_s, u"s5"_s, u"s3"_s};
+    QTest::addRow("founded by the shared caller") << QStringList{u"s4"_s, u"s1"_s, u"s6"_s, u"s2"_s, u"s5"_s, u"s7"_s};
+}
+
+void TestCorrelator::everyIncidentIsFoundByItsKey()
+{
+    QFETCH(QStringList, order);
+    Correlator correlator(graphOf(kSharedCaller));
+    const Alert founder = alert(order.constFirst(), u"Err"_s, 0);
+    const QString founderKey = Correlator::incidentKey(founder.fingerprint, founder.startsAt.toSecsSinceEpoch());
+    for (qsizetype i = 0; i < order.size(); ++i) {
+        correlator.add(alert(order[i], u"Err"_s, int(i) * 10));
+        for (const Incident& inc : correlator.incidents()) {
+            const std::optional<Incident> found = correlator.incident(inc.key);
+            QVERIFY2(found, qPrintable(u"after %1: %2 (%3) is not found by its key"_s.arg(order[i], inc.key,
+                                                                                          services(inc).join(u','))));
+            QCOMPARE(services(*found), services(inc));
+        }
+        QCOMPARE(correlator.incidentKeyOf(founder.fingerprint), founderKey);
+    }
+    QCOMPARE(correlator.incidentCount(), 2); // the storm did split
 }
 
 QTEST_GUILESS_MAIN(TestCorrelator)

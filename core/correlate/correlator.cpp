@@ -568,7 +568,8 @@ void Correlator::splitByCause(int groupId, Update* update, int depth)
     if (keep.isEmpty() || move.isEmpty())
         return;
     int movingCause = split.second;
-    const int keyAlert = m_byFingerprint.value(g.key, -1);
+    // The key is "fingerprint@onset": incident(key) finds the group through its founding alert, so that alert stays.
+    const int keyAlert = m_byFingerprint.value(g.key.section(u'@', 0, 0), -1);
     if (move.contains(keyAlert)) {
         std::swap(keep, move); // the part holding the founding alert stays the same incident
         movingCause = split.first;
