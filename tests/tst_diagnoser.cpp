@@ -55,6 +55,8 @@ private Q_SLOTS:
     void metricSupportDecidesBetweenEqualCandidates();
     void alertElsewhere_data();
     void alertElsewhere();
+    void neighbourCause_data();
+    void neighbourCause();
     void cliOnGeneratedScenario();
     void sameAnswerInEveryProcess();
     void cliRejectsInvalidInput_data();
@@ -366,6 +368,83 @@ void TestDiagnoser::alertElsewhere()
     QVERIFY(mq != causes.cend());
     const QString said = mq->evidence.join(u" | "_s);
     QVERIFY2(used ? said.contains(evidence) : !said.contains(u"another incident"_s), qPrintable(said));
+}
+
+void TestDiagnoser::neighbourCause_data()
+{
+    QTest::addColumn<QVector<Spec>>("neighbour"); // the other incident's alerts
+    QTest::addColumn<bool>("lends");              // whether it lends its cause to this one
+    QTest::addColumn<bool>("shown");              // ...and that cause is shown third here
+
+    // Here: a1..a5 call the silent db, x1 calls db and the silent cache. Over there: c1 and c2 call cache.
+    QTest::addRow("smaller, while this one grew") << QVector<Spec>{{u"c1"_s, 30}, {u"c2"_s, 50}} << true << true;
+    QTest::addRow("began as this one's last alert did")
+        << QVector<Spec>{{u"c1"_s, 100}, {u"c2"_s, 130}} << true << true;
+    QTest::addRow("one alert says little") << QVector<Spec>{{u"c1"_s, 30}} << false << false;
+    QTest::addRow("over before this one began") << QVector<Spec>{{u"c1"_s, -300}, {u"c2"_s, -280}} << false << false;
+    QTest::addRow("began after this one's last alert")
+        << QVector<Spec>{{u"c1"_s, 400}, {u"c2"_s, 420}} << false << false;
+    QTest::addRow("bigger than this one") << QVector<Spec>{{u"c1"_s, 30}, {u"c2"_s, 35}, {u"c3"_s, 40}, {u"c4"_s, 45},
+                                                           {u"c5"_s, 50}, {u"c6"_s, 55}, {u"c7"_s, 60}}
+                                          << false << false;
+    QTest::addRow("its cause explains nothing here") << QVector<Spec>{{u"q1"_s, 30}, {u"q2"_s, 50}} << true << false;
+}
+
+void TestDiagnoser::neighbourCause()
+{
+    QFETCH(QVector<Spec>, neighbour);
+    QFETCH(bool, lends);
+    QFETCH(bool, shown);
+    auto graph = std::make_shared<ServiceGraph>();
+    for (const char* caller : {"a1", "a2", "a3", "a4", "a5", "x1"})
+        graph->addEdge(QString::fromLatin1(caller), u"db"_s);
+    graph->addEdge(u"x1"_s, u"cache"_s);
+    for (const char* caller : {"c1", "c2", "c3", "c4", "c5", "c6", "c7"})
+        graph->addEdge(QString::fromLatin1(caller), u"cache"_s);
+    for (const char* caller : {"q1", "q2"})
+        graph->addEdge(QString::fromLatin1(caller), u"queue"_s);
+    const auto incidentOf = [](const QString& key, const QVector<Spec>& specs) {
+        Incident incident;
+        incident.key = key;
+        for (const Spec& spec : specs) {
+            TrackedAlert t;
+            t.latest = alert(spec);
+            t.firstStartsAt = t.latest.startsAt;
+            t.lastReceivedAt = t.latest.receivedAt;
+            t.notificationCount = 1;
+            incident.alerts << t;
+            if (!incident.firstAlertAt.isValid() || t.firstStartsAt < incident.firstAlertAt)
+                incident.firstAlertAt = t.firstStartsAt;
+            incident.lastAlertAt = std::max(incident.lastAlertAt, t.lastReceivedAt);
+        }
+        return incident;
+    };
+    const Incident here = incidentOf(
+        u"here"_s, {{u"a1"_s, 0}, {u"a2"_s, 20}, {u"a3"_s, 40}, {u"a4"_s, 60}, {u"a5"_s, 80}, {u"x1"_s, 100}});
+    Incident there = incidentOf(u"there"_s, neighbour);
+    const Diagnoser diagnoser(graph);
+    there.rootCauses = diagnoser.diagnose(there);
+    QVERIFY(!there.rootCauses.isEmpty());
+
+    const QVector<RootCauseCandidate> alone = diagnoser.diagnose(here);
+    QCOMPARE(alone.constFirst().service, u"db"_s);
+    QVERIFY(alone.size() >= 3 && alone[2].service != there.rootCauses.constFirst().service);
+
+    const QVector<Diagnoser::NeighbourCause> causes = Diagnoser::neighbourCauses(here, {&there, 1});
+    QCOMPARE(causes.size(), lends ? 1 : 0);
+    Diagnoser::Context context;
+    context.neighbourCauses = causes;
+    const QVector<RootCauseCandidate> ranked = diagnoser.diagnose(here, context);
+    QCOMPARE(ranked.constFirst().service, u"db"_s); // never the first answer
+    QCOMPARE(ranked.size(), alone.size());
+    const QString lent = u"probable cause of a concurrent incident of %1 alerts"_s.arg(neighbour.size());
+    if (shown) {
+        QCOMPARE(ranked[2].service, u"cache"_s);
+        QVERIFY2(ranked[2].evidence.constFirst().startsWith(lent), qPrintable(ranked[2].evidence.join(u" | "_s)));
+    } else {
+        for (int i = 0; i < ranked.size(); ++i)
+            QCOMPARE(ranked[i].service, alone[i].service);
+    }
 }
 
 void TestDiagnoser::cliOnGeneratedScenario()

@@ -91,9 +91,13 @@ QVector<Incident> diagnoseScenario(Scenario scenario, const InhibitRuleSet* rule
     diagnoser.setChanges(scenario.changes);
     QVector<Incident> incidents = correlator.incidents();
     const QVector<Incident> grouped = incidents;
-    for (Incident& inc : incidents) {
+    // Smallest first: a bigger incident's shortlist names the causes of smaller ones (Diagnoser::causeLentBy).
+    std::sort(incidents.begin(), incidents.end(), Diagnoser::diagnosedBefore);
+    for (qsizetype i = 0; i < incidents.size(); ++i) {
+        Incident& inc = incidents[i];
         Diagnoser::Context context;
         context.elsewhere = diagnoser.relevantElsewhere(inc, grouped);
+        context.neighbourCauses = Diagnoser::neighbourCauses(inc, {incidents.constData(), std::size_t(i)});
         if (inspect)
             inspect(diagnoser, inc, context.elsewhere);
         inc.rootCauses = diagnoser.diagnose(inc, context);

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 using namespace Qt::StringLiterals;
 
@@ -18,6 +19,8 @@ constexpr qint64 kChangeLookbackSecs = 30 * 60;
 constexpr qint64 kChangeLookaheadSecs = 2 * 60;
 constexpr int kGraphCandidates = 25;
 constexpr int kResidualSlots = 3; // runners-up that may be chosen to explain what the leaders leave
+constexpr int kNeighbourCauseSlot = 2; // where a smaller concurrent incident's cause is shown (third)
+constexpr int kMinLendingAlerts = 2;   // a lone alert's "cause" is mostly itself: it lends nothing
 constexpr int kMinResidualServices = 2;
 constexpr double kMinResidualPrecision = 0.4;
 constexpr qint64 kCausalSlackSecs = 60; // a cause's own alert may begin this much after its symptoms' (see Correlator)
@@ -186,14 +189,14 @@ QVector<RootCauseCandidate> Diagnoser::diagnose(const Incident& incident, const 
 QVector<RootCauseCandidate> Diagnoser::diagnose(const Incident& incident, const MetricSupportMap& metrics,
                                                 const MetricSupportMap& pastRoots) const
 {
-    return diagnose(incident, Context{metrics, pastRoots, {}});
+    return diagnose(incident, Context{metrics, pastRoots, {}, {}});
 }
 
 QVector<RootCauseCandidate> Diagnoser::diagnose(const Incident& incident, const Context& context) const
 {
     const MetricSupportMap& metrics = context.metrics;
     const MetricSupportMap& pastRoots = context.pastRoots;
-    QVector<Scored> scored = score(incident, context.elsewhere);
+    QVector<Scored> scored = score(incident, context.elsewhere, context.neighbourCauses);
     // Each extra signal is a feature of the candidates it names, and its sentences come right after the graph's
     // reason: what the engineer can check in the charts, or in the past incident.
     const auto apply = [&scored](const MetricSupportMap& support, Feature feature) {
@@ -213,6 +216,7 @@ QVector<RootCauseCandidate> Diagnoser::diagnose(const Incident& incident, const 
         rank(scored);
     }
     promoteResidualRoots(incident, context.elsewhere, scored);
+    adoptNeighbourCause(context.neighbourCauses, scored);
     QVector<RootCauseCandidate> out;
     out.reserve(std::min<int>(int(scored.size()), m_maxCandidates));
     for (int i = 0; i < scored.size() && i < m_maxCandidates; ++i)
@@ -238,6 +242,51 @@ bool Diagnoser::mayBearOn(const Incident& other, const Incident& incident)
                                  other.firstAlertAt.toSecsSinceEpoch());
     return other.firstAlertAt.toSecsSinceEpoch() <= std::max(tLast, t0 + kCausalSlackSecs) &&
            last >= t0 - kElsewhereLeadSecs;
+}
+
+qint64 Diagnoser::lastOnsetOf(const Incident& incident)
+{
+    qint64 last = std::numeric_limits<qint64>::min();
+    for (const TrackedAlert& t : incident.alerts)
+        last = std::max(last, t.firstStartsAt.toSecsSinceEpoch());
+    return last;
+}
+
+std::optional<Diagnoser::NeighbourCause> Diagnoser::causeLentBy(const Incident& other, const Incident& incident)
+{
+    return causeLentBy(other, incident, lastOnsetOf(incident));
+}
+
+std::optional<Diagnoser::NeighbourCause> Diagnoser::causeLentBy(const Incident& other, const Incident& incident,
+                                                                qint64 incidentLastOnset)
+{
+    if (other.key == incident.key || other.rootCauses.isEmpty() || other.alerts.size() < kMinLendingAlerts ||
+        other.alerts.size() >= incident.alerts.size() || !other.firstAlertAt.isValid() ||
+        !incident.firstAlertAt.isValid())
+        return std::nullopt;
+    const qint64 first = other.firstAlertAt.toSecsSinceEpoch();
+    if (first > incidentLastOnset)
+        return std::nullopt;
+    const qint64 last = lastOnsetOf(other);
+    if (last < incident.firstAlertAt.toSecsSinceEpoch())
+        return std::nullopt;
+    return NeighbourCause{other.rootCauses.front().service, int(other.alerts.size()), first, last};
+}
+
+QVector<Diagnoser::NeighbourCause> Diagnoser::neighbourCauses(const Incident& incident,
+                                                              std::span<const Incident> others)
+{
+    QVector<NeighbourCause> causes;
+    const qint64 last = lastOnsetOf(incident);
+    for (const Incident& other : others)
+        if (const auto cause = causeLentBy(other, incident, last))
+            causes << *cause;
+    return causes;
+}
+
+bool Diagnoser::diagnosedBefore(const Incident& a, const Incident& b)
+{
+    return a.alerts.size() != b.alerts.size() ? a.alerts.size() < b.alerts.size() : a.key < b.key;
 }
 
 QVector<TrackedAlert> Diagnoser::relevantElsewhere(const Incident& incident, const QVector<Incident>& others) const
@@ -377,7 +426,44 @@ void Diagnoser::promoteResidualRoots(const Incident& incident, const QVector<Tra
     }
 }
 
+// Two faults whose blast radii overlap: the correlator can put most of one's symptoms with the other's, and the
+// smaller incident it leaves holds the rest under their own probable cause. A cause that explains alerting services
+// here too is then the natural third answer here, whatever its score over this incident's alerts.
+void Diagnoser::adoptNeighbourCause(const QVector<NeighbourCause>& causes, QVector<Scored>& ranked) const
+{
+    const NeighbourCause* chosen = nullptr;
+    int at = -1;
+    for (const NeighbourCause& cause : causes) {
+        // The biggest such neighbour holds the most symptoms: its cause, or among equals the earliest.
+        if (chosen && (cause.alerts < chosen->alerts ||
+                       (cause.alerts == chosen->alerts &&
+                        std::tie(cause.firstOnset, cause.service) >= std::tie(chosen->firstOnset, chosen->service))))
+            continue;
+        // Not a candidate here: it explains none of this incident's alerting services.
+        const auto it = std::find_if(ranked.cbegin(), ranked.cend(),
+                                     [&](const Scored& sc) { return sc.candidate.service == cause.service; });
+        const int i = it == ranked.cend() ? -1 : int(it - ranked.cbegin());
+        if (i < kNeighbourCauseSlot) // absent, or already shown first or second
+            continue;
+        chosen = &cause;
+        at = i;
+    }
+    if (!chosen)
+        return;
+    Scored adopted = ranked.takeAt(at);
+    adopted.candidate.evidence.prepend(
+        u"probable cause of a concurrent incident of %1 alerts (from %2)"_s.arg(chosen->alerts)
+            .arg(clock(chosen->firstOnset)));
+    ranked.insert(kNeighbourCauseSlot, std::move(adopted));
+}
+
 QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVector<TrackedAlert>& elsewhere) const
+{
+    return score(incident, elsewhere, {});
+}
+
+QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVector<TrackedAlert>& elsewhere,
+                                            const QVector<NeighbourCause>& causes) const
 {
     QVector<Scored> result;
     if (incident.alerts.isEmpty())
@@ -442,6 +528,10 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
         for (auto it = laterElsewhere.cbegin(); it != laterElsewhere.cend(); ++it)
             if (cover[it.key()] > 0 && !candidates.contains(it.key()))
                 candidates << it.key();
+        for (const NeighbourCause& cause : causes)
+            if (const int node = m_graph->indexOf(cause.service);
+                node >= 0 && cover[node] > 0 && !candidates.contains(node))
+                candidates << node;
         // In node order, as without the cut: equal scores then rank the same whatever order the hashes gave.
         std::sort(candidates.begin(), candidates.end());
     }

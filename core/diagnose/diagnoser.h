@@ -15,6 +15,8 @@
 
 #include <array>
 #include <memory>
+#include <optional>
+#include <span>
 
 class GraphReach;
 class ServiceGraph;
@@ -58,14 +60,28 @@ public:
     };
     using MetricSupportMap = QHash<QString, MetricSupportOf>; // by service
 
+    // The probable cause (top candidate) of another incident, as Context::neighbourCauses lists it.
+    struct NeighbourCause
+    {
+        QString service;
+        int alerts = 0;        // how many alerts that incident holds
+        qint64 firstOnset = 0; // its alerts' first and last onsets, seconds since the epoch
+        qint64 lastOnset = 0;
+        bool operator==(const NeighbourCause&) const = default;
+    };
+
     // What else the console knows besides the incident itself. `elsewhere` are alerts the correlator put in
     // other incidents: a service alerting there at the same time can still be this incident's cause (two faults
     // whose blast radii overlap leave the cause's own alert in one incident and many of its symptoms in another).
+    // `neighbourCauses` are the probable causes of smaller incidents under way at the same time (causeLentBy()):
+    // the correlator also puts part of a fault's symptoms with a bigger neighbour's, and a silent cause then
+    // leaves no alert of its own to find in `elsewhere`.
     struct Context
     {
         MetricSupportMap metrics;
         MetricSupportMap pastRoots;
         QVector<TrackedAlert> elsewhere;
+        QVector<NeighbourCause> neighbourCauses;
     };
 
     struct Scored
@@ -101,12 +117,28 @@ public:
     QVector<TrackedAlert> relevantElsewhere(const Incident& incident, const QVector<Incident>& others) const;
     // A cheap test by times alone: whether `other` can hold alerts that relevantElsewhere() keeps for `incident`.
     static bool mayBearOn(const Incident& other, const Incident& incident);
+    // The probable cause that `other` (diagnosed) lends to `incident`'s Context::neighbourCauses: when it is
+    // smaller, holds at least two alerts and its alerts began while this incident's did. Only smaller incidents
+    // lend, so diagnosing the smallest first gives every incident its neighbours' final causes.
+    static std::optional<NeighbourCause> causeLentBy(const Incident& other, const Incident& incident);
+    // The same, with `incident`'s last alert onset (seconds since the epoch) known: asked of many neighbours.
+    static std::optional<NeighbourCause> causeLentBy(const Incident& other, const Incident& incident,
+                                                     qint64 incidentLastOnset);
+    // The latest onset among its alerts, seconds since the epoch (firstAlertAt is the earliest).
+    static qint64 lastOnsetOf(const Incident& incident);
+    // Of `others` (diagnosed), the causes they lend to `incident`.
+    static QVector<NeighbourCause> neighbourCauses(const Incident& incident, std::span<const Incident> others);
+    // Whether `a` is diagnosed before `b`: fewer alerts first (see causeLentBy()), then by key.
+    static bool diagnosedBefore(const Incident& a, const Incident& b);
 
 private:
     bool explains(const QString& candidate, const QString& service) const;
     void rank(QVector<Scored>& scored) const; // score from the features, sort, calibrate
     void promoteResidualRoots(const Incident& incident, const QVector<TrackedAlert>& elsewhere,
                               QVector<Scored>& ranked) const;
+    void adoptNeighbourCause(const QVector<NeighbourCause>& causes, QVector<Scored>& ranked) const;
+    QVector<Scored> score(const Incident& incident, const QVector<TrackedAlert>& elsewhere,
+                          const QVector<NeighbourCause>& causes) const;
 
     std::shared_ptr<const ServiceGraph> m_graph;
     std::shared_ptr<const GraphReach> m_reach;

@@ -245,9 +245,26 @@ QVector<RootCauseCandidate> ReplayTimeline::diagnosisAt(const QDateTime& at, std
         if (c.at <= at)
             known << c;
     diagnoser.setChanges(known);
-    QVector<Incident> others;
-    for (const Incident& other : correlator.incidents())
-        if (Diagnoser::mayBearOn(other, *group))
-            others << other;
-    return diagnoser.diagnose(*group, Diagnoser::Context{{}, {}, diagnoser.relevantElsewhere(*group, others)});
+    const QVector<Incident> all = correlator.incidents();
+    const auto bearingOn = [&all](const Incident& incident) {
+        QVector<Incident> others;
+        for (const Incident& other : all)
+            if (Diagnoser::mayBearOn(other, incident))
+                others << other;
+        return others;
+    };
+    Diagnoser::Context context;
+    const QVector<Incident> others = bearingOn(*group);
+    context.elsewhere = diagnoser.relevantElsewhere(*group, others);
+    // The smaller incidents under way lend their probable causes (Diagnoser::causeLentBy): diagnosed as the console
+    // did, each with its own neighbours' alerts.
+    for (Incident other : others) {
+        if (!Diagnoser::diagnosedBefore(other, *group))
+            continue;
+        other.rootCauses = diagnoser.diagnose(
+            other, Diagnoser::Context{{}, {}, diagnoser.relevantElsewhere(other, bearingOn(other)), {}});
+        if (const auto cause = Diagnoser::causeLentBy(other, *group))
+            context.neighbourCauses << *cause;
+    }
+    return diagnoser.diagnose(*group, context);
 }

@@ -416,18 +416,44 @@ void Pipeline::rebuildChanged()
             if (it->isOpen() && !toDiagnose.contains(it.key()) && Diagnoser::mayBearOn(changed, *it))
                 toDiagnose.insert(it.key());
     }
-    for (const QString& key : std::as_const(toDiagnose)) {
+    diagnoseInOrder(toDiagnose, false);
+}
+
+void Pipeline::diagnoseInOrder(QSet<QString> keys, bool always)
+{
+    // Smallest first: a bigger incident's shortlist names the causes of smaller ones under way at the same time
+    // (Diagnoser::causeLentBy), so theirs must be current first. When one's cause changes, the bigger incidents
+    // it lends to are diagnosed again after it.
+    QVector<QString> queue(keys.cbegin(), keys.cend());
+    const auto before = [this](const QString& a, const QString& b) {
+        return Diagnoser::diagnosedBefore(m_incidents[a], m_incidents[b]);
+    };
+    std::sort(queue.begin(), queue.end(), before);
+    for (qsizetype i = 0; i < queue.size(); ++i) {
+        const QString key = queue[i];
         Incident& incident = m_incidents[key];
         const QVector<TrackedAlert> elsewhere = alertsElsewhere(incident);
+        const QVector<Diagnoser::NeighbourCause> causes = neighbourCauses(incident);
         // Repeats and flaps of known alerts change counters, not what the diagnoser reads: keep its answer.
         size_t signature = diagnosisInput(incident);
         for (const TrackedAlert& t : elsewhere)
             signature = qHashMulti(signature, t.fingerprint(), t.firstStartsAt.toMSecsSinceEpoch());
-        if (m_diagnosedInput.value(key) == signature && !incident.rootCauses.isEmpty())
+        for (const Diagnoser::NeighbourCause& c : causes)
+            signature = qHashMulti(signature, c.service, c.alerts, c.firstOnset, c.lastOnset);
+        if (!always && m_diagnosedInput.value(key) == signature && !incident.rootCauses.isEmpty())
             continue;
-        incident.rootCauses = diagnosis(key, incident, elsewhere);
+        const QString causeBefore = incident.topCause() ? incident.topCause()->service : QString();
+        incident.rootCauses = diagnosis(key, incident, elsewhere, causes);
         m_diagnosedInput.insert(key, signature);
         m_changedKeys.insert(key);
+        if (!incident.topCause() || incident.topCause()->service == causeBefore)
+            continue;
+        for (auto it = m_incidents.cbegin(); it != m_incidents.cend(); ++it) {
+            if (!it->isOpen() || keys.contains(it.key()) || !Diagnoser::causeLentBy(incident, *it))
+                continue;
+            keys.insert(it.key());
+            queue.insert(std::upper_bound(queue.begin() + i + 1, queue.end(), it.key(), before), it.key());
+        }
     }
 }
 
@@ -440,14 +466,23 @@ QVector<TrackedAlert> Pipeline::alertsElsewhere(const Incident& incident) const
     return m_diagnoser->relevantElsewhere(incident, neighbours);
 }
 
+QVector<Diagnoser::NeighbourCause> Pipeline::neighbourCauses(const Incident& incident) const
+{
+    QVector<Diagnoser::NeighbourCause> causes;
+    const qint64 last = Diagnoser::lastOnsetOf(incident);
+    for (const Incident& other : m_incidents)
+        if (const auto cause = Diagnoser::causeLentBy(other, incident, last))
+            causes << *cause;
+    return causes;
+}
+
 void Pipeline::rediagnoseAll()
 {
-    for (auto it = m_incidents.begin(); it != m_incidents.end(); ++it) {
-        if (!it->isOpen())
-            continue;
-        it->rootCauses = diagnosis(it.key(), *it, alertsElsewhere(*it));
-        m_changedKeys.insert(it.key());
-    }
+    QSet<QString> open;
+    for (auto it = m_incidents.cbegin(); it != m_incidents.cend(); ++it)
+        if (it->isOpen())
+            open.insert(it.key());
+    diagnoseInOrder(open, true);
 }
 
 bool Pipeline::persistChanged(QString* error)
@@ -489,7 +524,8 @@ bool Pipeline::persistChanged(QString* error)
 }
 
 QVector<RootCauseCandidate> Pipeline::diagnosis(const QString& key, const Incident& incident,
-                                                const QVector<TrackedAlert>& elsewhere) const
+                                                const QVector<TrackedAlert>& elsewhere,
+                                                const QVector<Diagnoser::NeighbourCause>& causes) const
 {
     Diagnoser::Context context;
     context.metrics = m_metricSupport.value(key);
@@ -497,6 +533,7 @@ QVector<RootCauseCandidate> Pipeline::diagnosis(const QString& key, const Incide
     if (m_finder)
         context.pastRoots = m_finder->rootSupport(incident);
     context.elsewhere = elsewhere;
+    context.neighbourCauses = causes;
     return m_diagnoser->diagnose(incident, context);
 }
 

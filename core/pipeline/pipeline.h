@@ -113,9 +113,14 @@ private:
     void saveGraphSnapshots(const QVector<Incident>& saved);
     bool hasStore(QString* error) const;
     bool recordAction(qint64 incidentId, const QString& kind, const QString& note, const QDateTime& when = {});
+    // Diagnoses `keys` (skipping those whose input did not change unless `always`), and the bigger incidents that
+    // borrow a cause that changed (see Diagnoser::Context::neighbourCauses).
+    void diagnoseInOrder(QSet<QString> keys, bool always);
     QVector<RootCauseCandidate> diagnosis(const QString& key, const Incident& incident,
-                                          const QVector<TrackedAlert>& elsewhere) const;
+                                          const QVector<TrackedAlert>& elsewhere,
+                                          const QVector<Diagnoser::NeighbourCause>& causes) const;
     QVector<TrackedAlert> alertsElsewhere(const Incident& incident) const; // see Diagnoser::Context::elsewhere
+    QVector<Diagnoser::NeighbourCause> neighbourCauses(const Incident& incident) const; // ...and ::neighbourCauses
     void learnFrom(qint64 incidentId); // a resolved incident joins the history
     void refreshMemory();              // of the incidents that changed or when the history did
     QString keyOfId(qint64 incidentId) const;
