@@ -535,9 +535,15 @@ void TestHistory::neighboursAreTheOtherAlertsAroundIt()
     QVERIFY2(id != 0, qPrintable(error));
 
     QStringList around;
-    for (const Alert& a : store.neighbourNotifications(id))
+    const QVector<Alert> neighbours = store.neighbourNotifications(id);
+    for (const Alert& a : neighbours)
         around << a.service();
     QCOMPARE(around, (QStringList{u"db"_s, u"batch"_s})); // arrival order; not the member, not hours later
+    // Both lists carry the store's arrival order, which the replay follows where arrival times tie.
+    const QVector<Alert> members = store.incidentNotifications(id);
+    QCOMPARE(members.size(), 1);
+    QVERIFY(neighbours[0].storedId > 0);
+    QVERIFY(neighbours[0].storedId < members[0].storedId && members[0].storedId < neighbours[1].storedId);
 
     std::optional<ReviewedIncident> past = ReviewedIncident::load(store, id, &error);
     QVERIFY2(past, qPrintable(error));

@@ -218,8 +218,12 @@ QVector<RootCauseCandidate> ReplayTimeline::diagnosisAt(const QDateTime& at, std
     // Both lists by arrival, merged: the correlator sees the deliveries in the order the console did.
     auto member = m_notifications.cbegin(), neighbour = m_neighbours.cbegin();
     while (true) {
-        const bool memberNext = member != m_notifications.cend() && member->receivedAt <= at &&
-                                (neighbour == m_neighbours.cend() || member->receivedAt <= neighbour->receivedAt);
+        // Deliveries of the same second in the order the store received them: the correlator's answer can
+        // depend on it.
+        const bool memberNext =
+            member != m_notifications.cend() && member->receivedAt <= at &&
+            (neighbour == m_neighbours.cend() || member->receivedAt < neighbour->receivedAt ||
+             (member->receivedAt == neighbour->receivedAt && member->storedId <= neighbour->storedId));
         if (!memberNext) {
             if (neighbour == m_neighbours.cend() || neighbour->receivedAt > at)
                 break;

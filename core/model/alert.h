@@ -22,6 +22,7 @@ struct Alert
     QDateTime receivedAt; // UTC; when the feed delivered this notification
     QString source;       // which feed: "alertmanager-poll:URL", "webhook:alertmanager", "replay:FILE", ...
     QString generatorUrl;
+    qint64 storedId = 0; // the store's notification id when read back from it (arrival order); 0 otherwise
 
     QString service() const { return labels.value(QStringLiteral("service")); }
     QString alertName() const { return labels.value(QStringLiteral("alertname")); }

@@ -219,7 +219,7 @@ QVector<Alert> Store::notificationsInWindow(qint64 incidentId, qint64 beforeMs, 
     QSqlQuery q(database());
     q.setForwardOnly(true);
     if (!q.prepare(u"SELECT n.fingerprint, n.status, n.starts_at, n.ends_at, n.received_at, n.source, a.labels, "
-                   "a.annotations, a.generator_url "
+                   "a.annotations, a.generator_url, n.id "
                    "FROM incidents i JOIN notifications n "
                    "ON n.received_at >= coalesce(i.first_alert_at, 0) - :before "
                    "AND n.received_at <= coalesce(i.last_alert_at + :after, 9223372036854775807) "
@@ -252,6 +252,7 @@ QVector<Alert> Store::notificationsInWindow(qint64 incidentId, qint64 beforeMs, 
         a.labels = it->first;
         a.annotations = it->second;
         a.generatorUrl = q.value(8).toString();
+        a.storedId = q.value(9).toLongLong();
         out.append(std::move(a));
     }
     return out;
