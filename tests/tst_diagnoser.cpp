@@ -430,7 +430,7 @@ void TestDiagnoser::neighbourCause()
     QCOMPARE(alone.constFirst().service, u"db"_s);
     QVERIFY(alone.size() >= 3 && alone[2].service != there.rootCauses.constFirst().service);
 
-    const QVector<Diagnoser::NeighbourCause> causes = Diagnoser::neighbourCauses(here, {&there, 1});
+    const QVector<Diagnoser::NeighbourCause> causes = Diagnoser::neighbourCauses(here, QVector<Incident>{there});
     QCOMPARE(causes.size(), lends ? 1 : 0);
     Diagnoser::Context context;
     context.neighbourCauses = causes;

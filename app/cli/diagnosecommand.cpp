@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <span>
 
 using namespace Qt::StringLiterals;
 using nlohmann::json;
@@ -97,7 +98,7 @@ QVector<Incident> diagnoseScenario(Scenario scenario, const InhibitRuleSet* rule
         Incident& inc = incidents[i];
         Diagnoser::Context context;
         context.elsewhere = diagnoser.relevantElsewhere(inc, grouped);
-        context.neighbourCauses = Diagnoser::neighbourCauses(inc, {incidents.constData(), std::size_t(i)});
+        context.neighbourCauses = Diagnoser::neighbourCauses(inc, std::span(incidents.constData(), std::size_t(i)));
         if (inspect)
             inspect(diagnoser, inc, context.elsewhere);
         inc.rootCauses = diagnoser.diagnose(inc, context);

@@ -267,21 +267,9 @@ std::optional<Diagnoser::NeighbourCause> Diagnoser::causeLentBy(const Incident& 
     const qint64 first = other.firstAlertAt.toSecsSinceEpoch();
     if (first > incidentLastOnset)
         return std::nullopt;
-    const qint64 last = lastOnsetOf(other);
-    if (last < incident.firstAlertAt.toSecsSinceEpoch())
+    if (lastOnsetOf(other) < incident.firstAlertAt.toSecsSinceEpoch())
         return std::nullopt;
-    return NeighbourCause{other.rootCauses.front().service, int(other.alerts.size()), first, last};
-}
-
-QVector<Diagnoser::NeighbourCause> Diagnoser::neighbourCauses(const Incident& incident,
-                                                              std::span<const Incident> others)
-{
-    QVector<NeighbourCause> causes;
-    const qint64 last = lastOnsetOf(incident);
-    for (const Incident& other : others)
-        if (const auto cause = causeLentBy(other, incident, last))
-            causes << *cause;
-    return causes;
+    return NeighbourCause{other.rootCauses.front().service, int(other.alerts.size()), first};
 }
 
 bool Diagnoser::diagnosedBefore(const Incident& a, const Incident& b)

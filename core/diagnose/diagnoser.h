@@ -16,7 +16,6 @@
 #include <array>
 #include <memory>
 #include <optional>
-#include <span>
 
 class GraphReach;
 class ServiceGraph;
@@ -65,8 +64,7 @@ public:
     {
         QString service;
         int alerts = 0;        // how many alerts that incident holds
-        qint64 firstOnset = 0; // its alerts' first and last onsets, seconds since the epoch
-        qint64 lastOnset = 0;
+        qint64 firstOnset = 0; // its first alert's onset, seconds since the epoch
         bool operator==(const NeighbourCause&) const = default;
     };
 
@@ -121,17 +119,25 @@ public:
     // smaller, holds at least two alerts and its alerts began while this incident's did. Only smaller incidents
     // lend, so diagnosing the smallest first gives every incident its neighbours' final causes.
     static std::optional<NeighbourCause> causeLentBy(const Incident& other, const Incident& incident);
-    // The same, with `incident`'s last alert onset (seconds since the epoch) known: asked of many neighbours.
-    static std::optional<NeighbourCause> causeLentBy(const Incident& other, const Incident& incident,
-                                                     qint64 incidentLastOnset);
-    // The latest onset among its alerts, seconds since the epoch (firstAlertAt is the earliest).
-    static qint64 lastOnsetOf(const Incident& incident);
-    // Of `others` (diagnosed), the causes they lend to `incident`.
-    static QVector<NeighbourCause> neighbourCauses(const Incident& incident, std::span<const Incident> others);
+    // Of `others` (diagnosed; any range of Incident), the causes they lend to `incident`.
+    template <typename Incidents>
+    static QVector<NeighbourCause> neighbourCauses(const Incident& incident, const Incidents& others)
+    {
+        QVector<NeighbourCause> causes;
+        const qint64 last = lastOnsetOf(incident);
+        for (const Incident& other : others)
+            if (const auto cause = causeLentBy(other, incident, last))
+                causes << *cause;
+        return causes;
+    }
     // Whether `a` is diagnosed before `b`: fewer alerts first (see causeLentBy()), then by key.
     static bool diagnosedBefore(const Incident& a, const Incident& b);
 
 private:
+    // causeLentBy() with `incident`'s last alert onset (seconds since the epoch) known: asked of many neighbours.
+    static std::optional<NeighbourCause> causeLentBy(const Incident& other, const Incident& incident,
+                                                     qint64 incidentLastOnset);
+    static qint64 lastOnsetOf(const Incident& incident); // the latest onset among its alerts (firstAlertAt: earliest)
     bool explains(const QString& candidate, const QString& service) const;
     void rank(QVector<Scored>& scored) const; // score from the features, sort, calibrate
     void promoteResidualRoots(const Incident& incident, const QVector<TrackedAlert>& elsewhere,

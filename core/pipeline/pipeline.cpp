@@ -433,13 +433,13 @@ void Pipeline::diagnoseInOrder(QSet<QString> keys, bool always)
         const QString key = queue[i];
         Incident& incident = m_incidents[key];
         const QVector<TrackedAlert> elsewhere = alertsElsewhere(incident);
-        const QVector<Diagnoser::NeighbourCause> causes = neighbourCauses(incident);
+        const QVector<Diagnoser::NeighbourCause> causes = Diagnoser::neighbourCauses(incident, m_incidents);
         // Repeats and flaps of known alerts change counters, not what the diagnoser reads: keep its answer.
         size_t signature = diagnosisInput(incident);
         for (const TrackedAlert& t : elsewhere)
             signature = qHashMulti(signature, t.fingerprint(), t.firstStartsAt.toMSecsSinceEpoch());
         for (const Diagnoser::NeighbourCause& c : causes)
-            signature = qHashMulti(signature, c.service, c.alerts, c.firstOnset, c.lastOnset);
+            signature = qHashMulti(signature, c.service, c.alerts, c.firstOnset);
         if (!always && m_diagnosedInput.value(key) == signature && !incident.rootCauses.isEmpty())
             continue;
         const QString causeBefore = incident.topCause() ? incident.topCause()->service : QString();
@@ -464,16 +464,6 @@ QVector<TrackedAlert> Pipeline::alertsElsewhere(const Incident& incident) const
         if (it.key() != incident.key && Diagnoser::mayBearOn(*it, incident))
             neighbours << *it;
     return m_diagnoser->relevantElsewhere(incident, neighbours);
-}
-
-QVector<Diagnoser::NeighbourCause> Pipeline::neighbourCauses(const Incident& incident) const
-{
-    QVector<Diagnoser::NeighbourCause> causes;
-    const qint64 last = Diagnoser::lastOnsetOf(incident);
-    for (const Incident& other : m_incidents)
-        if (const auto cause = Diagnoser::causeLentBy(other, incident, last))
-            causes << *cause;
-    return causes;
 }
 
 void Pipeline::rediagnoseAll()

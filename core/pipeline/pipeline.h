@@ -120,7 +120,6 @@ private:
                                           const QVector<TrackedAlert>& elsewhere,
                                           const QVector<Diagnoser::NeighbourCause>& causes) const;
     QVector<TrackedAlert> alertsElsewhere(const Incident& incident) const; // see Diagnoser::Context::elsewhere
-    QVector<Diagnoser::NeighbourCause> neighbourCauses(const Incident& incident) const; // ...and ::neighbourCauses
     void learnFrom(qint64 incidentId); // a resolved incident joins the history
     void refreshMemory();              // of the incidents that changed or when the history did
     QString keyOfId(qint64 incidentId) const;
