@@ -262,9 +262,10 @@ QVector<RootCauseCandidate> ReplayTimeline::diagnosisAt(const QDateTime& at, std
     context.elsewhere = diagnoser.relevantElsewhere(*group, others);
     // The smaller incidents under way lend their probable causes (Diagnoser::causeLentBy): diagnosed as the console
     // did, each with its own neighbours' alerts.
-    for (Incident other : others) {
-        if (!Diagnoser::diagnosedBefore(other, *group))
+    for (const Incident& neighbour : others) {
+        if (!Diagnoser::diagnosedBefore(neighbour, *group))
             continue;
+        Incident other = neighbour;
         other.rootCauses = diagnoser.diagnose(
             other, Diagnoser::Context{{}, {}, diagnoser.relevantElsewhere(other, bearingOn(other)), {}});
         if (const auto cause = Diagnoser::causeLentBy(other, *group))
