@@ -24,13 +24,14 @@ struct Spec
     QString severity = u"warning"_s;
     QString rootLabel = {}; // root_cause_candidate value, empty = absent
     QString layer = u"application"_s;
+    QString alertName = u"Err"_s; // another name on the same service: another alert
 };
 
 Alert alert(const Spec& s)
 {
     Alert a;
     a.labels = {
-        {u"alertname"_s, u"Err"_s}, {u"service"_s, s.service}, {u"severity"_s, s.severity}, {u"layer"_s, s.layer}};
+        {u"alertname"_s, s.alertName}, {u"service"_s, s.service}, {u"severity"_s, s.severity}, {u"layer"_s, s.layer}};
     if (!s.rootLabel.isEmpty())
         a.labels.insert(u"root_cause_candidate"_s, s.rootLabel);
     a.fingerprint = Alert::fingerprintOf(a.labels);
@@ -171,8 +172,9 @@ void TestDiagnoser::mergedFaultsRankBothRoots()
     QVERIFY(causes.size() >= 2);
     QCOMPARE(causes[0].service, u"db1"_s);
     QCOMPARE(causes[1].service, u"db2"_s);
-    QVERIFY2(causes[1].evidence.constFirst().contains(u"explains 2 alerting services that db1 does not reach"_s),
-             qPrintable(causes[1].evidence.join(u" | "_s)));
+    QVERIFY2(
+        causes[1].evidence.constFirst().contains(u"explains alerts on 2 services that db1 does not reach in time"_s),
+        qPrintable(causes[1].evidence.join(u" | "_s)));
     double sum = 0.0;
     for (const RootCauseCandidate& c : causes)
         sum += c.confidence;
@@ -207,6 +209,23 @@ void TestDiagnoser::residualRoots_data()
         << QVector<Spec>{{u"a1"_s, 0},  {u"a2"_s, 20, u"critical"_s}, {u"a3"_s, 30},
                          {u"cache"_s, 300, u"critical"_s}, {u"f1"_s, 320}, {u"f2"_s, 330}}
         << u"db"_s << u"cache"_s << true;
+    // a3, f1 and f2 first alerted as db's callers; minutes later a3 crashed and its callers alerted again. A
+    // service's first alert does not make its later ones db's symptoms: each alert is timed on its own.
+    const Edges hurtTwice{{u"a1"_s, u"db"_s}, {u"a2"_s, u"db"_s}, {u"a3"_s, u"db"_s}, {u"a4"_s, u"db"_s},
+                          {u"f1"_s, u"a3"_s}, {u"f2"_s, u"a3"_s}, {u"f3"_s, u"a3"_s}};
+    QTest::addRow("second fault on services that already alerted for the first")
+        << hurtTwice
+        << QVector<Spec>{{u"a1"_s, 0},
+                         {u"a2"_s, 20, u"critical"_s},
+                         {u"a3"_s, 30},
+                         {u"a4"_s, 40},
+                         {u"f1"_s, 100},
+                         {u"f2"_s, 110},
+                         {u"a3"_s, 600, u"critical"_s, {}, u"application"_s, u"Crash"_s},
+                         {u"f1"_s, 620, u"warning"_s, {}, u"application"_s, u"Timeout"_s},
+                         {u"f2"_s, 630, u"warning"_s, {}, u"application"_s, u"Timeout"_s},
+                         {u"f3"_s, 640}}
+        << u"db"_s << u"a3"_s << true;
     // Two stray alerts on unrelated leaves share no believable cause: the natural runner-up (the caller that
     // alerted first) keeps second place.
     const Edges withStrays{{u"s1"_s, u"db"_s},  {u"s2"_s, u"db"_s},   {u"s3"_s, u"db"_s},   {u"web"_s, u"s1"_s},

@@ -329,7 +329,8 @@ void Diagnoser::promoteResidualRoots(const Incident& incident, const QVector<Tra
     }
     // ...nor what began too late to be its symptom: callers h hops away alert within base + h * perHop of
     // the cause's onset (the median of its own and its direct callers' first alerts); later alerts under it
-    // are a second fault.
+    // are a second fault. Each alert is timed on its own: a service hurt by the first fault can alert again,
+    // under another name, when a second one hits it or what it calls.
     struct Window
     {
         CallerHops hops;
@@ -359,17 +360,19 @@ void Diagnoser::promoteResidualRoots(const Incident& incident, const QVector<Tra
         }
         return &*it;
     };
-    const auto causedBy = [&](const RootCauseCandidate& c, const QString& service) {
+    const auto causedBy = [&](const RootCauseCandidate& c, const TrackedAlert& alert) {
+        const QString service = alert.service();
         if (!explains(c.service, service))
             return false;
+        const qint64 at = alert.firstStartsAt.toSecsSinceEpoch();
         const auto own = onset.constFind(c.service);
-        if (own != onset.cend() && onset.value(service) < *own - kCausalSlackSecs)
+        if (own != onset.cend() && at < *own - kCausalSlackSecs)
             return false;
         const Window* w = windowOf(c.service);
         if (!w || c.service == service)
             return true;
         const int h = w->hops.hops(m_graph->indexOf(service));
-        return h < 0 || onset.value(service) <= w->onset + kPropagationBaseSecs + h * kPropagationPerHopSecs;
+        return h < 0 || at <= w->onset + kPropagationBaseSecs + h * kPropagationPerHopSecs;
     };
     for (int slot = 1; slot < kResidualSlots && slot < ranked.size(); ++slot) {
         Incident rest;
@@ -377,7 +380,7 @@ void Diagnoser::promoteResidualRoots(const Incident& incident, const QVector<Tra
         for (const TrackedAlert& t : incident.alerts) {
             bool covered = false;
             for (int i = 0; i < slot && !covered; ++i)
-                covered = causedBy(ranked[i].candidate, t.service());
+                covered = causedBy(ranked[i].candidate, t);
             if (!covered) {
                 rest.alerts << t;
                 restServices.insert(t.service());
@@ -408,7 +411,7 @@ void Diagnoser::promoteResidualRoots(const Incident& incident, const QVector<Tra
         if (at < 0) // scored against part of the incident only: never more confident than the weakest shown
             promoted.candidate.confidence = std::min(promoted.candidate.confidence, ranked.back().candidate.confidence);
         promoted.candidate.evidence.prepend(
-            u"explains %1 alerting services that %2 does not reach"_s.arg(restServices.size())
+            u"explains alerts on %1 services that %2 does not reach in time"_s.arg(restServices.size())
                 .arg(ranked.front().candidate.service));
         ranked.insert(slot, promoted);
     }
