@@ -100,6 +100,17 @@ void TestDiagnoser::signals_data()
         << QVector<ChangeEvent>{{u"redis-cache"_s, u"deploy"_s, kT0.addSecs(-14 * 60), u"v7.2.1"_s, {}}}
         << u"redis-cache"_s << u"deployed v7.2.1 14 min before onset"_s;
 
+    // Two suspects in the same place, both critical: the one whose alert repeats what its callers say is more
+    // likely one more symptom than the one saying what no one else says.
+    const Edges twinGraph{{u"web"_s, u"alpha"_s}, {u"web"_s, u"zeta"_s}, {u"api"_s, u"alpha"_s}, {u"api"_s, u"zeta"_s}};
+    QTest::addRow("distinct critical alert among repeated ones")
+        << twinGraph
+        << QVector<Spec>{{u"web"_s, 40, u"warning"_s, {}, u"application"_s, u"ErrorRateHigh"_s},
+                         {u"alpha"_s, 0, u"critical"_s, {}, u"application"_s, u"ErrorRateHigh"_s},
+                         {u"zeta"_s, 0, u"critical"_s, {}, u"application"_s, u"PoolExhausted"_s},
+                         {u"api"_s, 50, u"warning"_s, {}, u"application"_s, u"ErrorRateHigh"_s}}
+        << QVector<ChangeEvent>{} << u"zeta"_s << u"zeta is the only alerting service raising PoolExhausted"_s;
+
     QTest::addRow("unknown service flagged")
         << Edges{{u"a"_s, u"b"_s}} << QVector<Spec>{{u"legacy-billing"_s, 0}, {u"legacy-billing"_s, 30}}
         << QVector<ChangeEvent>{} << u"legacy-billing"_s << u"not in graph"_s;

@@ -52,7 +52,15 @@ struct ServiceInfo
     bool infraLayer = false;
     bool critical = false;
     QString firstAlertName;
+    QVarLengthArray<QString, 4> alertNames;    // each name once
+    QVarLengthArray<QString, 2> criticalNames; // ...of its critical alerts
 };
+
+void addOnce(auto& names, const QString& name)
+{
+    if (std::find(names.cbegin(), names.cend(), name) == names.cend())
+        names.append(name);
+}
 
 void note(ServiceInfo& info, const TrackedAlert& t)
 {
@@ -66,7 +74,24 @@ void note(ServiceInfo& info, const TrackedAlert& t)
     info.labelledRoot |= rcc == u"true";
     info.allLabelledNotRoot &= rcc == u"false";
     info.infraLayer |= t.latest.labels.value(u"layer"_s).compare(u"infrastructure"_s, Qt::CaseInsensitive) == 0;
-    info.critical |= t.latest.severity().compare(u"critical"_s, Qt::CaseInsensitive) == 0;
+    const bool critical = t.latest.severity().compare(u"critical"_s, Qt::CaseInsensitive) == 0;
+    info.critical |= critical;
+    const QString name = t.latest.alertName();
+    addOnce(info.alertNames, name);
+    if (critical)
+        addOnce(info.criticalNames, name);
+}
+
+// In a storm the symptoms repeat (the same error-rate alert on caller after caller) while a cause tends to say
+// something nobody else says: its critical alert whose name no other alerting service raised, if any.
+QString distinctCriticalName(const ServiceInfo& info, const QHash<QString, int>& servicesRaising, int total)
+{
+    if (total < 2)
+        return {};
+    for (const QString& name : info.criticalNames)
+        if (servicesRaising.value(name) == 1)
+            return name;
+    return {};
 }
 
 QString clock(qint64 secs)
@@ -104,6 +129,11 @@ void semanticEvidence(const QString& service, const ServiceInfo& info, QStringLi
     evidence << u"%1 raised %2%3"_s.arg(service, info.firstAlertName,
                                         traits.isEmpty() ? QString() : u" ("_s + traits.join(u", "_s) + u')');
 }
+
+QString distinctEvidence(const QString& service, const QString& alertName)
+{
+    return u"%1 is the only alerting service raising %2"_s.arg(service, alertName);
+}
 } // namespace
 
 Diagnoser::Diagnoser(std::shared_ptr<const ServiceGraph> graph) : Diagnoser(graph, nullptr) {}
@@ -128,10 +158,10 @@ void Diagnoser::setChanges(const QVector<ChangeEvent>& changes)
 const char* Diagnoser::featureName(int feature)
 {
     static const char* names[] = {
-        "explains",   "precision",     "own_alert",          "own_lead",          "silent",          "caller_share",
-        "hop_order",  "earliest_near", "labelled_root",      "labelled_not_root", "infra_layer",     "critical",
-        "infra_kind", "recent_change", "unexplained",        "not_in_graph",      "first_explained", "metric_support",
-        "past_root",  "own_elsewhere", "own_elsewhere_later"};
+        "explains",   "precision",     "own_alert",           "own_lead",          "silent",          "caller_share",
+        "hop_order",  "earliest_near", "labelled_root",       "labelled_not_root", "infra_layer",     "critical",
+        "infra_kind", "recent_change", "unexplained",         "not_in_graph",      "first_explained", "metric_support",
+        "past_root",  "own_elsewhere", "own_elsewhere_later", "distinct_critical"};
     static_assert(sizeof(names) / sizeof(names[0]) == FeatureCount);
     return feature >= 0 && feature < FeatureCount ? names[feature] : "";
 }
@@ -173,6 +203,9 @@ Diagnoser::Features Diagnoser::defaultWeights()
     // Scaled by the share of its dependents that began after it: a neighbour's root alert that the correlator kept
     // apart while most of its symptoms landed here.
     w[OwnElsewhereLater] = 4.426;
+    // Fitted on the same three suites with the other weights held: a critical alert nobody else in the incident
+    // raises is worth about a quarter of what any critical alert is.
+    w[DistinctCritical] = 0.713;
     return w;
 }
 
@@ -471,6 +504,14 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
         t0 = std::min(t0, t.firstStartsAt.toSecsSinceEpoch());
     }
     const int total = int(inGraph.size() + outside.size());
+    QHash<QString, int> servicesRaising; // alert name -> how many alerting services raised it
+    const auto countNames = [&servicesRaising](const auto& infos) {
+        for (const ServiceInfo& info : infos)
+            for (const QString& name : info.alertNames)
+                ++servicesRaising[name];
+    };
+    countNames(inGraph);
+    countNames(outside);
     // What services that do not alert here said in other incidents at the time (see Context::elsewhere).
     qint64 tLast = t0;
     for (const TrackedAlert& t : incident.alerts)
@@ -630,6 +671,8 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
         f[Unexplained] = std::log1p(double(total - cover[c]));
         f[FirstExplained] = std::any_of(firstNodes.cbegin(), firstNodes.cend(),
                                         [&](int first) { return m_reach->reaches(first, c); });
+        const QString distinct = hasOwn ? distinctCriticalName(*own, servicesRaising, total) : QString();
+        f[DistinctCritical] = !distinct.isEmpty();
 
         RootCauseCandidate& rc = sc.candidate;
         rc.service = node.id;
@@ -681,6 +724,8 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
                                                           change->description,
                                                           duration(t0 - change->at.toSecsSinceEpoch()));
         semanticEvidence(node.id, info, rc.evidence);
+        if (!distinct.isEmpty())
+            rc.evidence << distinctEvidence(node.id, distinct);
         if (!node.kind.isEmpty() && node.kind != u"service")
             rc.evidence << u"%1 is a %2 in the topology"_s.arg(node.id, node.kind);
         result << sc;
@@ -701,6 +746,8 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
         f[Unexplained] = std::log1p(double(total - 1));
         f[NotInGraph] = 1.0;
         f[FirstExplained] = it->onset == t0;
+        const QString distinct = distinctCriticalName(*it, servicesRaising, total);
+        f[DistinctCritical] = !distinct.isEmpty();
         RootCauseCandidate& rc = sc.candidate;
         rc.service = it.key();
         rc.hasOwnAlert = true;
@@ -712,6 +759,8 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
                                                           change->description,
                                                           duration(t0 - change->at.toSecsSinceEpoch()));
         semanticEvidence(it.key(), *it, rc.evidence);
+        if (!distinct.isEmpty())
+            rc.evidence << distinctEvidence(it.key(), distinct);
         result << sc;
     }
 

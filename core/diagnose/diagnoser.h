@@ -25,27 +25,28 @@ class Diagnoser
 public:
     enum Feature
     {
-        Explains,        // share of alerting services that depend on the candidate
-        Precision,       // share of the candidate's blast radius that is alerting
-        OwnAlert,        // the candidate raised an alert itself
-        OwnLead,         // minutes its own alert led the earliest alert that depends on it (clipped)
-        Silent,          // no alert of its own
-        CallerShare,     // share of its direct callers that alert
-        HopOrder,        // correlation of onset with hop distance from the candidate
-        EarliestNear,    // the incident's earliest explained alert is on it or a direct caller
-        LabelledRoot,    // root_cause_candidate=true on one of its alerts
-        LabelledNotRoot, // all of its alerts say root_cause_candidate=false
-        InfraLayer,      // layer=infrastructure on one of its alerts
-        Critical,        // a critical alert of its own
-        InfraKind,       // the topology says database/cache/queue/...
-        RecentChange,    // a deploy/change on it within 30 min before onset
-        Unexplained,     // log(1 + alerting services it does not explain)
-        NotInGraph,      // absent from the topology
-        FirstExplained,  // the incident's earliest alert is on a service that depends on it
-        MetricSupport,   // its saturation rose before its callers' errors/latency (strength 0..1, from Prometheus)
-        PastRoot,        // it was the confirmed root cause of a similar past incident (similarity x age decay, 0..1)
-        OwnElsewhere,    // no alert here, but one of its own in another incident at the time (Context::elsewhere)
-        OwnElsewhereLater, // ...that began after this incident did: share of its alerting dependents that began after it
+        Explains,          // share of alerting services that depend on the candidate
+        Precision,         // share of the candidate's blast radius that is alerting
+        OwnAlert,          // the candidate raised an alert itself
+        OwnLead,           // minutes its own alert led the earliest alert that depends on it (clipped)
+        Silent,            // no alert of its own
+        CallerShare,       // share of its direct callers that alert
+        HopOrder,          // correlation of onset with hop distance from the candidate
+        EarliestNear,      // the incident's earliest explained alert is on it or a direct caller
+        LabelledRoot,      // root_cause_candidate=true on one of its alerts
+        LabelledNotRoot,   // all of its alerts say root_cause_candidate=false
+        InfraLayer,        // layer=infrastructure on one of its alerts
+        Critical,          // a critical alert of its own
+        InfraKind,         // the topology says database/cache/queue/...
+        RecentChange,      // a deploy/change on it within 30 min before onset
+        Unexplained,       // log(1 + alerting services it does not explain)
+        NotInGraph,        // absent from the topology
+        FirstExplained,    // the incident's earliest alert is on a service that depends on it
+        MetricSupport,     // its saturation rose before its callers' errors/latency (strength 0..1, from Prometheus)
+        PastRoot,          // it was the confirmed root cause of a similar past incident (similarity x age decay, 0..1)
+        OwnElsewhere,      // no alert here, but one of its own in another incident at the time (Context::elsewhere)
+        OwnElsewhereLater, // ...begun after this incident: share of its alerting dependents that began after it
+        DistinctCritical,  // a critical alert of its own whose name no other alerting service here raises
         FeatureCount
     };
     using Features = std::array<double, FeatureCount>;
