@@ -99,6 +99,10 @@ void TestDiagnoser::signals_data()
         << cacheGraph << cacheStorm
         << QVector<ChangeEvent>{{u"redis-cache"_s, u"deploy"_s, kT0.addSecs(-14 * 60), u"v7.2.1"_s, {}}}
         << u"redis-cache"_s << u"deployed v7.2.1 14 min before onset"_s;
+    QTest::addRow("deploy just after onset is cited as after")
+        << cacheGraph << cacheStorm
+        << QVector<ChangeEvent>{{u"redis-cache"_s, u"deploy"_s, kT0.addSecs(90), u"v7.2.2"_s, {}}} << u"redis-cache"_s
+        << u"deployed v7.2.2 90 s after onset"_s;
 
     // Two suspects in the same place, both critical: the one whose alert repeats what its callers say is more
     // likely one more symptom than the one saying what no one else says.

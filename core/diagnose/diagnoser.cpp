@@ -130,6 +130,15 @@ void semanticEvidence(const QString& service, const ServiceInfo& info, QStringLi
                                         traits.isEmpty() ? QString() : u" ("_s + traits.join(u", "_s) + u')');
 }
 
+// A change counts from kChangeLookbackSecs before the incident's onset to kChangeLookaheadSecs after it (the first
+// alert can lead its change's record by a little): say which side it fell on.
+QString changeEvidence(const ChangeEvent& change, qint64 onset)
+{
+    const qint64 at = change.at.toSecsSinceEpoch();
+    return u"%1 %2 %3 %4 onset"_s.arg(change.kind == u"deploy" ? u"deployed"_s : change.kind, change.description,
+                                      duration(onset - at), at <= onset ? u"before"_s : u"after"_s);
+}
+
 QString distinctEvidence(const QString& service, const QString& alertName)
 {
     return u"%1 is the only alerting service raising %2"_s.arg(service, alertName);
@@ -720,9 +729,7 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
             rc.evidence << u"alerts start later the further a caller is from it (correlation %1)"_s.arg(corr, 0, 'f',
                                                                                                         2);
         if (change)
-            rc.evidence << u"%1 %2 %3 before onset"_s.arg(change->kind == u"deploy" ? u"deployed"_s : change->kind,
-                                                          change->description,
-                                                          duration(t0 - change->at.toSecsSinceEpoch()));
+            rc.evidence << changeEvidence(*change, t0);
         semanticEvidence(node.id, info, rc.evidence);
         if (!distinct.isEmpty())
             rc.evidence << distinctEvidence(node.id, distinct);
@@ -755,9 +762,7 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
         rc.evidence << u"%1 is not in graph: grouped by time and labels only"_s.arg(it.key());
         rc.evidence << u"first alert at %1"_s.arg(clock(it->onset));
         if (change)
-            rc.evidence << u"%1 %2 %3 before onset"_s.arg(change->kind == u"deploy" ? u"deployed"_s : change->kind,
-                                                          change->description,
-                                                          duration(t0 - change->at.toSecsSinceEpoch()));
+            rc.evidence << changeEvidence(*change, t0);
         semanticEvidence(it.key(), *it, rc.evidence);
         if (!distinct.isEmpty())
             rc.evidence << distinctEvidence(it.key(), distinct);
