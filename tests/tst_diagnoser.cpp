@@ -52,6 +52,8 @@ private Q_SLOTS:
     void mergedFaultsRankBothRoots();
     void residualRoots_data();
     void residualRoots();
+    void distinctSuspectShownThird_data();
+    void distinctSuspectShownThird();
     void metricSupportDecidesBetweenEqualCandidates_data();
     void metricSupportDecidesBetweenEqualCandidates();
     void alertElsewhere_data();
@@ -281,6 +283,56 @@ void TestDiagnoser::residualRoots()
     const bool saysResidual = causes[1].evidence.constFirst().startsWith(u"explains "_s) &&
                               causes[1].evidence.constFirst().contains(u"does not reach"_s);
     QVERIFY2(saysResidual == promoted, qPrintable(causes[1].evidence.join(u" | "_s)));
+}
+
+void TestDiagnoser::distinctSuspectShownThird_data()
+{
+    QTest::addColumn<QString>("a3AlertName"); // a3's critical alert, among callers that all raise ErrorRateHigh
+    QTest::addColumn<bool>("shown");          // a3 is third, its distinct alert the first reason given
+
+    QTest::addRow("a crash nobody else reports") << u"PodCrashLooping"_s << true;
+    QTest::addRow("the same alert as its neighbours") << u"ErrorRateHigh"_s << false;
+}
+
+void TestDiagnoser::distinctSuspectShownThird()
+{
+    // db's failure reaches a1..a6; a3 also crashed on its own within db's propagation window, so timing cannot tell
+    // it apart and two shared dependencies (cache, queue) outscore it for second and third place.
+    QFETCH(QString, a3AlertName);
+    QFETCH(bool, shown);
+    auto graph = std::make_shared<ServiceGraph>();
+    for (const char* s : {"a1", "a2", "a3", "a4", "a5", "a6"})
+        graph->addEdge(QString::fromLatin1(s), u"db"_s);
+    for (const char* s : {"a1", "a2"})
+        graph->addEdge(QString::fromLatin1(s), u"cache"_s);
+    for (const char* s : {"a4", "a5"})
+        graph->addEdge(QString::fromLatin1(s), u"queue"_s);
+    Incident incident;
+    int offset = 0;
+    for (const char* s : {"a1", "a2", "a3", "a4", "a5", "a6"}) {
+        const QString service = QString::fromLatin1(s);
+        const bool a3 = service == u"a3";
+        TrackedAlert t;
+        t.latest = alert({service,
+                          offset,
+                          a3 ? u"critical"_s : u"warning"_s,
+                          {},
+                          u"application"_s,
+                          a3 ? a3AlertName : u"ErrorRateHigh"_s});
+        t.firstStartsAt = t.latest.startsAt;
+        t.notificationCount = 1;
+        incident.alerts << t;
+        offset += 20;
+    }
+    const auto causes = Diagnoser(graph).diagnose(incident);
+    QStringList ranked;
+    for (const RootCauseCandidate& c : causes)
+        ranked << c.service + u" "_s + QString::number(c.score, 'f', 2);
+    QVERIFY2(causes.size() >= 3, qPrintable(ranked.join(u", "_s)));
+    QCOMPARE(causes[0].service, u"db"_s);
+    QVERIFY2((causes[2].service == u"a3") == shown, qPrintable(ranked.join(u", "_s)));
+    if (shown)
+        QCOMPARE(causes[2].evidence.constFirst(), u"a3 is the only alerting service raising PodCrashLooping"_s);
 }
 
 void TestDiagnoser::metricSupportDecidesBetweenEqualCandidates_data()

@@ -20,6 +20,7 @@ constexpr qint64 kChangeLookaheadSecs = 2 * 60;
 constexpr int kGraphCandidates = 25;
 constexpr int kResidualSlots = 3; // runners-up that may be chosen to explain what the leaders leave
 constexpr int kNeighbourCauseSlot = 2; // where a smaller concurrent incident's cause is shown (third)
+constexpr int kDistinctSuspectSlot = 2; // ...and a service with a critical alert of its own kind
 constexpr int kMinLendingAlerts = 2;   // a lone alert's "cause" is mostly itself: it lends nothing
 constexpr int kMinResidualServices = 2;
 constexpr double kMinResidualPrecision = 0.4;
@@ -259,6 +260,7 @@ QVector<RootCauseCandidate> Diagnoser::diagnose(const Incident& incident, const 
     }
     promoteResidualRoots(incident, context.elsewhere, scored);
     adoptNeighbourCause(context.neighbourCauses, scored);
+    showDistinctSuspect(scored);
     QVector<RootCauseCandidate> out;
     out.reserve(std::min<int>(int(scored.size()), m_maxCandidates));
     for (int i = 0; i < scored.size() && i < m_maxCandidates; ++i)
@@ -490,6 +492,28 @@ void Diagnoser::adoptNeighbourCause(const QVector<NeighbourCause>& causes, QVect
     ranked.insert(kNeighbourCauseSlot, std::move(adopted));
 }
 
+// A service that raised a critical alert nobody else in the incident raises has said what is wrong with it: when two
+// faults share an incident, both causes tend to be such services, and the one that explains fewer alerts ranks far
+// down. The best-scored such service is the natural third answer unless the shortlist already shows one there.
+void Diagnoser::showDistinctSuspect(QVector<Scored>& ranked) const
+{
+    if (ranked.size() <= kDistinctSuspectSlot || ranked[kDistinctSuspectSlot].features[DistinctCritical] > 0)
+        return;
+    const auto it = std::find_if(ranked.cbegin() + kDistinctSuspectSlot + 1, ranked.cend(),
+                                 [](const Scored& sc) { return sc.features[DistinctCritical] > 0; });
+    if (it == ranked.cend())
+        return;
+    Scored shown = ranked.takeAt(int(it - ranked.cbegin()));
+    // Its reason first: why it is shown here whatever its score.
+    auto& evidence = shown.candidate.evidence;
+    const auto reason = std::find_if(evidence.begin(), evidence.end(), [](const QString& sentence) {
+        return sentence.contains(u" is the only alerting service raising "_s);
+    });
+    if (reason != evidence.end())
+        std::rotate(evidence.begin(), reason, reason + 1);
+    ranked.insert(kDistinctSuspectSlot, std::move(shown));
+}
+
 QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVector<TrackedAlert>& elsewhere) const
 {
     return score(incident, elsewhere, {});
@@ -568,6 +592,9 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
                 candidates << it.key();
         for (auto it = laterElsewhere.cbegin(); it != laterElsewhere.cend(); ++it)
             if (cover[it.key()] > 0 && !candidates.contains(it.key()))
+                candidates << it.key();
+        for (auto it = inGraph.cbegin(); it != inGraph.cend(); ++it) // see showDistinctSuspect()
+            if (!candidates.contains(it.key()) && !distinctCriticalName(*it, servicesRaising, total).isEmpty())
                 candidates << it.key();
         for (const NeighbourCause& cause : causes)
             if (const int node = m_graph->indexOf(cause.service);

@@ -144,6 +144,7 @@ private:
     void promoteResidualRoots(const Incident& incident, const QVector<TrackedAlert>& elsewhere,
                               QVector<Scored>& ranked) const;
     void adoptNeighbourCause(const QVector<NeighbourCause>& causes, QVector<Scored>& ranked) const;
+    void showDistinctSuspect(QVector<Scored>& ranked) const;
     QVector<Scored> score(const Incident& incident, const QVector<TrackedAlert>& elsewhere,
                           const QVector<NeighbourCause>& causes) const;
 
