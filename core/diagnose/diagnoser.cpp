@@ -587,19 +587,20 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
     if (candidates.size() > kGraphCandidates) {
         std::nth_element(candidates.begin(), candidates.begin() + kGraphCandidates, candidates.end(), better);
         candidates.resize(kGraphCandidates);
-        for (auto it = alertingElsewhere.cbegin(); it != alertingElsewhere.cend(); ++it)
-            if (cover[it.key()] > 0 && !candidates.contains(it.key()))
-                candidates << it.key();
-        for (auto it = laterElsewhere.cbegin(); it != laterElsewhere.cend(); ++it)
-            if (cover[it.key()] > 0 && !candidates.contains(it.key()))
-                candidates << it.key();
-        for (auto it = inGraph.cbegin(); it != inGraph.cend(); ++it) // see showDistinctSuspect()
-            if (!candidates.contains(it.key()) && !distinctCriticalName(*it, servicesRaising, total).isEmpty())
-                candidates << it.key();
-        for (const NeighbourCause& cause : causes)
-            if (const int node = m_graph->indexOf(cause.service);
-                node >= 0 && cover[node] > 0 && !candidates.contains(node))
+        // ...but what other signals single out stays, if it explains anything here.
+        const auto keep = [&](int node) {
+            if (node >= 0 && cover[node] > 0 && !candidates.contains(node))
                 candidates << node;
+        };
+        for (auto it = alertingElsewhere.cbegin(); it != alertingElsewhere.cend(); ++it)
+            keep(it.key());
+        for (auto it = laterElsewhere.cbegin(); it != laterElsewhere.cend(); ++it)
+            keep(it.key());
+        for (auto it = inGraph.cbegin(); it != inGraph.cend(); ++it) // see showDistinctSuspect()
+            if (!distinctCriticalName(*it, servicesRaising, total).isEmpty())
+                keep(it.key());
+        for (const NeighbourCause& cause : causes)
+            keep(m_graph->indexOf(cause.service));
         // In node order, as without the cut: equal scores then rank the same whatever order the hashes gave.
         std::sort(candidates.begin(), candidates.end());
     }
