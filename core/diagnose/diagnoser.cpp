@@ -494,7 +494,8 @@ void Diagnoser::adoptNeighbourCause(const QVector<NeighbourCause>& causes, QVect
 
 // A service that raised a critical alert nobody else in the incident raises has said what is wrong with it: when two
 // faults share an incident, both causes tend to be such services, and the one that explains fewer alerts ranks far
-// down. The best-scored such service is the natural third answer unless the shortlist already shows one there.
+// down. The best-scored such service is the natural third answer unless the shortlist already shows one there,
+// also over a neighbour's cause adopted there (keeping that one third lost more on the generated suites than it won).
 void Diagnoser::showDistinctSuspect(QVector<Scored>& ranked) const
 {
     if (ranked.size() <= kDistinctSuspectSlot || ranked[kDistinctSuspectSlot].features[DistinctCritical] > 0)
