@@ -3,6 +3,7 @@
 #include "diagnose/diagnoser.h"
 #include "graph/servicegraph.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -553,10 +554,22 @@ void TestDiagnoser::cliOnGeneratedScenario()
     const QJsonDocument doc = QJsonDocument::fromJson(cli.readAllStandardOutput(), &err);
     QVERIFY2(err.error == QJsonParseError::NoError, qPrintable(err.errorString()));
     const QJsonArray incidents = doc.object().value(u"incidents"_s).toArray();
-    QVERIFY(!incidents.isEmpty());
+    QVERIFY(incidents.size() >= 3);
+    // Listed as the console lists them: the most severe first, then the newest.
+    for (qsizetype i = 1; i < incidents.size(); ++i) {
+        const QJsonObject before = incidents[i - 1].toObject(), after = incidents[i].toObject();
+        const int rankBefore = Incident::severityRank(before.value(u"severity"_s).toString());
+        const int rankAfter = Incident::severityRank(after.value(u"severity"_s).toString());
+        QVERIFY2(rankBefore >= rankAfter, qPrintable(u"incident %1 is more severe than %2"_s.arg(i).arg(i - 1)));
+        if (rankBefore == rankAfter)
+            QVERIFY2(QDateTime::fromString(before.value(u"first_alert_at"_s).toString(), Qt::ISODate) >=
+                         QDateTime::fromString(after.value(u"first_alert_at"_s).toString(), Qt::ISODate),
+                     qPrintable(u"incident %1 is newer than %2"_s.arg(i).arg(i - 1)));
+    }
     for (const auto& v : incidents) {
         const QJsonObject inc = v.toObject();
         QVERIFY(!inc.value(u"id"_s).toString().isEmpty());
+        QVERIFY(QDateTime::fromString(inc.value(u"first_alert_at"_s).toString(), Qt::ISODate).isValid());
         QVERIFY(!inc.value(u"alerts"_s).toArray().isEmpty());
         QVERIFY(inc.value(u"affected_services"_s).isArray());
         const QJsonArray causes = inc.value(u"root_causes"_s).toArray();

@@ -16,13 +16,7 @@ QString IncidentListModel::incidentKey(const Incident& incident)
 void IncidentListModel::setIncidents(QVector<Incident> incidents)
 {
     std::stable_sort(incidents.begin(), incidents.end(), [](const Incident& a, const Incident& b) {
-        if (a.isOpen() != b.isOpen())
-            return a.isOpen();
-        const int ra = Theme::severityRank(a.severity);
-        const int rb = Theme::severityRank(b.severity);
-        if (ra != rb)
-            return ra > rb;
-        return a.firstAlertAt > b.firstAlertAt;
+        return Incident::listedBefore(a, b, &Theme::severityRank);
     });
     replaceRows(std::move(incidents));
 }

@@ -104,14 +104,8 @@ QVector<Incident> diagnoseScenario(Scenario scenario, const InhibitRuleSet* rule
         inc.rootCauses = diagnoser.diagnose(inc, context);
     }
 
-    // Best first: most severe, then widest, then earliest.
-    std::stable_sort(incidents.begin(), incidents.end(), [](const Incident& a, const Incident& b) {
-        const int sa = Incident::severityRank(a.severity), sb = Incident::severityRank(b.severity);
-        if (sa != sb)
-            return sa > sb;
-        if (a.affectedServices.size() != b.affectedServices.size())
-            return a.affectedServices.size() > b.affectedServices.size();
-        return a.firstAlertAt < b.firstAlertAt;
-    });
+    // As the console lists them, so a recorded storm reads the same in both.
+    std::stable_sort(incidents.begin(), incidents.end(),
+                     [](const Incident& a, const Incident& b) { return Incident::listedBefore(a, b); });
     return incidents;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // The `nightwatch-cli diagnose SCENARIO.json` subcommand: reads a scenario (shared/scenarios/FORMAT.md),
-// runs the correlator and the diagnoser over it and prints the incidents as JSON, best first.
-// Never reads the scenario's `truth`.
+// runs the correlator and the diagnoser over it and prints the incidents as JSON, in the order the console lists them
+// (Incident::listedBefore). Never reads the scenario's `truth`.
 
 #include "model/incident.h"
 
@@ -19,6 +19,6 @@ int runDiagnoseCommand(const QStringList& args);
 
 // The engine behind the command, shared with `bench --suite` so the benchmark measures exactly what is
 // printed: correlates the scenario's alerts (inhibited by rules when given), diagnoses every incident and
-// returns them best first. inspect, when set, sees each incident before diagnosis, in correlator order.
+// returns them in list order. inspect, when set, sees each incident before diagnosis, in correlator order.
 QVector<Incident> diagnoseScenario(Scenario scenario, const InhibitRuleSet* rules,
                                    const std::function<void(const Diagnoser&, const Incident&, const QVector<TrackedAlert>&)>& inspect = {});

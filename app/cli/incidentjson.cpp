@@ -40,6 +40,7 @@ ordered_json incidentsToJson(const QVector<Incident>& incidents)
                              {"root_causes", causes},
                              {"affected_services", services},
                              {"severity", inc.severity.toStdString()},
+                             {"first_alert_at", inc.firstAlertAt.toUTC().toString(Qt::ISODate).toStdString()},
                              {"notifications", inc.notificationCount}};
         if (inc.id != 0) { // stored incidents: what the store knows beyond the diagnosis
             item["store_id"] = inc.id;

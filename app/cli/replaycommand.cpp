@@ -13,6 +13,7 @@
 #include <QCommandLineParser>
 #include <QTextStream>
 
+#include <algorithm>
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
@@ -69,6 +70,9 @@ int runReplayCommand(const QStringList& args)
     if (!ok)
         return failCommand("replay", replay.health().lastError);
     pipeline.flush();
-    printJson(incidentsToJson(pipeline.snapshot()->incidents));
+    QVector<Incident> incidents = pipeline.snapshot()->incidents;
+    std::stable_sort(incidents.begin(), incidents.end(),
+                     [](const Incident& a, const Incident& b) { return Incident::listedBefore(a, b); });
+    printJson(incidentsToJson(incidents));
     return 0;
 }
