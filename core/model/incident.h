@@ -66,8 +66,8 @@ struct Incident
                : s == QLatin1String("warning") ? 1
                                                : 0;
     }
-    // The order every incident list shows (the console's list, `nightwatch-cli diagnose`): open ones first, then
-    // the most severe, then the newest, since at 3 AM the page that just arrived is the one being asked about.
+    // The order every incident list shows (the console, `nightwatch-cli diagnose` and `replay`): open ones first,
+    // then the most severe, then the newest, since at 3 AM the page that just arrived is the one asked about.
     // rank: the severity ranking of the caller (the console's theme knows more spellings).
     static bool listedBefore(const Incident& a, const Incident& b, int (*rank)(const QString&) = &severityRank)
     {
