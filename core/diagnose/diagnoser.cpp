@@ -140,9 +140,12 @@ QString changeEvidence(const ChangeEvent& change, qint64 onset)
                                       duration(onset - at), at <= onset ? u"before"_s : u"after"_s);
 }
 
+// The middle of distinctEvidence(): showDistinctSuspect() finds that sentence by it.
+constexpr QStringView kOnlyOneRaising = u" is the only alerting service raising ";
+
 QString distinctEvidence(const QString& service, const QString& alertName)
 {
-    return u"%1 is the only alerting service raising %2"_s.arg(service, alertName);
+    return QString(service).append(kOnlyOneRaising).append(alertName);
 }
 } // namespace
 
@@ -507,9 +510,8 @@ void Diagnoser::showDistinctSuspect(QVector<Scored>& ranked) const
     Scored shown = ranked.takeAt(int(it - ranked.cbegin()));
     // Its reason first: why it is shown here whatever its score.
     auto& evidence = shown.candidate.evidence;
-    const auto reason = std::find_if(evidence.begin(), evidence.end(), [](const QString& sentence) {
-        return sentence.contains(u" is the only alerting service raising "_s);
-    });
+    const auto reason = std::find_if(evidence.begin(), evidence.end(),
+                                     [](const QString& sentence) { return sentence.contains(kOnlyOneRaising); });
     if (reason != evidence.end())
         std::rotate(evidence.begin(), reason, reason + 1);
     ranked.insert(kDistinctSuspectSlot, std::move(shown));
