@@ -763,12 +763,11 @@ void TestAlertParsers::scenarioFixture()
 
 void TestAlertParsers::scenarioGenerated()
 {
-    const QString generator = QStringLiteral(NIGHTWATCH_SCENARIOS_DIR "/generate.py");
-    if (!QFile::exists(generator))
-        QSKIP("shared/scenarios/generate.py is not present");
+    const QString generator = QStringLiteral(NIGHTWATCH_SCENGEN);
+    QVERIFY2(QFile::exists(generator), "tools/scengen.py is missing");
     QProcess python;
     python.start(u"python3"_s, {generator, u"--seed"_s, u"3"_s});
-    QVERIFY2(python.waitForFinished(60'000), "generate.py did not finish");
+    QVERIFY2(python.waitForFinished(60'000), "scengen.py did not finish");
     QCOMPARE(python.exitCode(), 0);
     const QByteArray content = python.readAllStandardOutput();
 

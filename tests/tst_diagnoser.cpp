@@ -541,7 +541,7 @@ void TestDiagnoser::cliOnGeneratedScenario()
     const QString file = dir.filePath(u"s.json"_s);
     QProcess gen;
     gen.setStandardOutputFile(file);
-    gen.start(u"python3"_s, {QStringLiteral(NIGHTWATCH_SCENARIOS_DIR) + u"/generate.py"_s, u"--seed"_s, u"4242"_s,
+    gen.start(u"python3"_s, {QStringLiteral(NIGHTWATCH_SCENGEN), u"--seed"_s, u"4242"_s,
                              u"--faults"_s, u"2"_s});
     QVERIFY(gen.waitForFinished(60000));
     QCOMPARE(gen.exitCode(), 0);

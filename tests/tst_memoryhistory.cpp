@@ -96,9 +96,8 @@ private:
 
 void TestMemoryHistory::initTestCase()
 {
-    const QString generator = QStringLiteral(NIGHTWATCH_SCENARIOS_DIR "/generate.py");
-    if (!QFile::exists(generator))
-        QSKIP("shared/scenarios/generate.py is not present");
+    const QString generator = QStringLiteral(NIGHTWATCH_SCENGEN);
+    QVERIFY2(QFile::exists(generator), "tools/scengen.py is missing");
     QProcess python;
     python.start(u"python3"_s, {generator, u"--suite"_s, m_dir.filePath(u"suite"_s), u"--count"_s,
                                 QString::number(kScenarios), u"--seed"_s, u"7100"_s});

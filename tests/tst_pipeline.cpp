@@ -677,7 +677,7 @@ void TestPipeline::consoleDiagnosesAsTheEngine()
     QTemporaryDir suite;
     QVERIFY(suite.isValid());
     QProcess gen;
-    gen.start(u"python3"_s, {QStringLiteral(NIGHTWATCH_SCENARIOS_DIR) + u"/generate.py"_s, u"--suite"_s, suite.path(),
+    gen.start(u"python3"_s, {QStringLiteral(NIGHTWATCH_SCENGEN), u"--suite"_s, suite.path(),
                              u"--count"_s, u"60"_s, u"--seed"_s, u"60606"_s});
     QVERIFY(gen.waitForFinished(120'000));
     QCOMPARE(gen.exitCode(), 0);

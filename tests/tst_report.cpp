@@ -353,7 +353,7 @@ void TestReport::seededHistoryThroughPipeline()
     // real Pipeline (store, correlation, diagnosis) with its own topology.
     const QString suite = m_dir.filePath(u"suite"_s);
     QProcess gen;
-    gen.start(u"python3"_s, {QStringLiteral(NIGHTWATCH_SCENARIOS_DIR) + u"/generate.py"_s, u"--suite"_s, suite,
+    gen.start(u"python3"_s, {QStringLiteral(NIGHTWATCH_SCENGEN), u"--suite"_s, suite,
                              u"--count"_s, u"28"_s, u"--seed"_s, u"6000"_s});
     QVERIFY(gen.waitForFinished(120000));
     QCOMPARE(gen.exitCode(), 0);

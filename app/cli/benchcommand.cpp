@@ -988,7 +988,7 @@ int runBenchCommand(const QStringList& args)
     const QCommandLineOption seed(u"seed"_s, u"Seed of the generated graph and storm (1)."_s, u"n"_s, u"1"_s);
     const QCommandLineOption suite(u"suite"_s,
                                    u"Instead: reliability table of top-candidate confidence on the scenarios in DIR "
-                                   "(shared/scenarios/generate.py --suite)."_s,
+                                   "(tools/scengen.py --suite)."_s,
                                    u"dir"_s);
     const QCommandLineOption inProcessOnly(u"in-process-only"_s,
                                            u"Stop after the in-process ingest figures (the loop to profile)."_s);

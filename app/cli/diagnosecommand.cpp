@@ -28,7 +28,7 @@ int runDiagnoseCommand(const QStringList& args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Group a scenario's alerts into incidents and rank root causes."_s);
-    parser.addPositionalArgument(u"scenario"_s, u"Scenario JSON file (shared/scenarios/FORMAT.md)."_s);
+    parser.addPositionalArgument(u"scenario"_s, u"Scenario JSON file (docs/scenario-format.md)."_s);
     QCommandLineOption inhibit(u"inhibit-rules"_s, u"Alertmanager config whose inhibit_rules apply."_s, u"yaml"_s);
     QCommandLineOption features(u"dump-features"_s, u"Write candidate feature vectors (for fitting)."_s, u"file"_s);
     features.setFlags(QCommandLineOption::HiddenFromHelp);

@@ -1,5 +1,5 @@
 #pragma once
-// The `nightwatch-cli diagnose SCENARIO.json` subcommand: reads a scenario (shared/scenarios/FORMAT.md),
+// The `nightwatch-cli diagnose SCENARIO.json` subcommand: reads a scenario (docs/scenario-format.md),
 // runs the correlator and the diagnoser over it and prints the incidents as JSON, in the order the console lists them
 // (Incident::listedBefore). Never reads the scenario's `truth`.
 

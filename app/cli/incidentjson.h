@@ -1,5 +1,5 @@
 #pragma once
-// The incident JSON every CLI command prints (shared/scenarios/FORMAT.md, "Output the scorer reads").
+// The incident JSON every CLI command prints (docs/scenario-format.md, "Output the scorer reads").
 
 #include "model/incident.h"
 

@@ -22,7 +22,7 @@ int runReplayCommand(const QStringList& args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Feed a recorded feed through store, correlation and diagnosis."_s);
-    parser.addPositionalArgument(u"feed"_s, u"Recorded feed / scenario JSON (shared/scenarios/FORMAT.md)."_s);
+    parser.addPositionalArgument(u"feed"_s, u"Recorded feed / scenario JSON (docs/scenario-format.md)."_s);
     const QCommandLineOption db(u"db"_s, u"SQLite database to write (created when missing), or a postgresql:// URL."_s, u"file"_s);
     const QCommandLineOption graph(u"graph"_s, u"Dependency graph JSON (default: the feed's topology)."_s, u"file"_s);
     const QCommandLineOption inhibit(u"inhibit-rules"_s, u"Alertmanager config whose inhibit_rules apply."_s,

@@ -1,5 +1,5 @@
 #pragma once
-// Scenario: the contents of a scenario / recorded feed file (shared/scenarios/FORMAT.md) minus
+// Scenario: the contents of a scenario / recorded feed file (docs/scenario-format.md) minus
 // the ground truth: the graph, the alert notifications in arrival order, change events and the
 // raw metric series for whoever reads them later.
 

@@ -65,7 +65,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         QProcess generate;
-        generate.start(u"python3"_s, {QStringLiteral(NIGHTWATCH_SCENARIOS_DIR) + u"/generate.py"_s, u"--suite"_s,
+        generate.start(u"python3"_s, {QStringLiteral(NIGHTWATCH_SCENGEN), u"--suite"_s,
                                       dir.path(), u"--count"_s, u"6"_s, u"--seed"_s, u"77"_s});
         QVERIFY(generate.waitForFinished(60'000));
         QCOMPARE(generate.exitCode(), 0);
