@@ -4,10 +4,9 @@
 
 #include "incidentjson.h"
 
-#include "correlate/correlator.h"
 #include "correlate/inhibitruleset.h"
 #include "diagnose/diagnoser.h"
-#include "graph/servicegraph.h"
+#include "diagnose/scenariodiagnosis.h"
 #include "ingest/scenarioreader.h"
 
 #include <QCommandLineParser>
@@ -16,9 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <cstdio>
-#include <span>
 
 using namespace Qt::StringLiterals;
 using nlohmann::json;
@@ -75,37 +72,4 @@ int runDiagnoseCommand(const QStringList& args)
 
     printJson(incidentsToJson(incidents));
     return 0;
-}
-
-QVector<Incident> diagnoseScenario(Scenario scenario, const InhibitRuleSet* rules,
-                                   const std::function<void(const Diagnoser&, const Incident&, const QVector<TrackedAlert>&)>& inspect)
-{
-    const auto graph =
-        std::make_shared<const ServiceGraph>(scenario.graph ? std::move(*scenario.graph) : ServiceGraph());
-    Correlator correlator(graph);
-    if (rules)
-        correlator.setInhibitRules(*rules);
-    for (const Alert& a : std::as_const(scenario.alerts))
-        correlator.add(a);
-
-    Diagnoser diagnoser(graph, correlator.reach());
-    diagnoser.setChanges(scenario.changes);
-    QVector<Incident> incidents = correlator.incidents();
-    const QVector<Incident> grouped = incidents;
-    // Smallest first: a bigger incident's shortlist names the causes of smaller ones (Diagnoser::causeLentBy).
-    std::sort(incidents.begin(), incidents.end(), Diagnoser::diagnosedBefore);
-    for (qsizetype i = 0; i < incidents.size(); ++i) {
-        Incident& inc = incidents[i];
-        Diagnoser::Context context;
-        context.elsewhere = diagnoser.relevantElsewhere(inc, grouped);
-        context.neighbourCauses = Diagnoser::neighbourCauses(inc, std::span(incidents.constData(), std::size_t(i)));
-        if (inspect)
-            inspect(diagnoser, inc, context.elsewhere);
-        inc.rootCauses = diagnoser.diagnose(inc, context);
-    }
-
-    // As the console lists them, so a recorded storm reads the same in both.
-    std::stable_sort(incidents.begin(), incidents.end(),
-                     [](const Incident& a, const Incident& b) { return Incident::listedBefore(a, b); });
-    return incidents;
 }

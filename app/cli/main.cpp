@@ -1,5 +1,4 @@
 // nightwatch-cli: the console's headless entry point, on the same core as the GUI.
-#include "benchcommand.h"
 #include "bundlecommand.h"
 #include "changescommand.h"
 #include "diagnosecommand.h"
@@ -28,7 +27,6 @@ void usage(FILE* to)
             "  serve                     webhook receiver + Alertmanager polling + pipeline, no window\n"
             "  changes import FILE       store deploy/config/flag events as diagnosis context\n"
             "  runbook plan|run FILE     resolve a runbook's steps (JSON) or run the --approve'd ones, audited\n"
-            "  bench [--json] [--quick]  ingest throughput, diagnosis latency, memory; --suite DIR: calibration\n"
             "  report --from D --to D    on-call health report of a period (--format md|html|pdf)\n"
             "  postmortem INCIDENT_ID    a postmortem draft from one stored incident (--format md|html)\n"
             "  bundle export|import      one incident as a JSON bundle, and back into another database\n");
@@ -71,8 +69,6 @@ int main(int argc, char** argv)
         return runChangesCommand(args);
     if (command == u"runbook")
         return runRunbookCommand(args);
-    if (command == u"bench")
-        return runBenchCommand(args);
     if (command == u"report")
         return runReportCommand(args);
     if (command == u"postmortem")

@@ -1,4 +1,4 @@
-// `nightwatch-cli bench` as a user runs it: the quick storm prints every figure as a positive finite
+// nightwatch-bench as a developer runs it: the quick storm prints every figure as a positive finite
 // number, and the reliability table of `--suite` accounts for every true incident of a generated suite.
 // No timing is asserted: the figures depend on the machine.
 
@@ -16,18 +16,18 @@
 
 using namespace Qt::StringLiterals;
 
-class TestBenchCli : public QObject
+class TestBench : public QObject
 {
     Q_OBJECT
 
 private:
-    // Runs the CLI and returns its stdout parsed as one JSON object (empty on any failure, with a warning).
+    // Runs the benchmark and returns its stdout parsed as one JSON object (empty on any failure, with a warning).
     static QJsonObject runJson(const QStringList& args)
     {
         QProcess cli;
-        cli.start(QStringLiteral(NIGHTWATCH_CLI), args);
+        cli.start(QStringLiteral(NIGHTWATCH_BENCH), args);
         if (!cli.waitForFinished(240'000) || cli.exitStatus() != QProcess::NormalExit || cli.exitCode() != 0) {
-            qWarning() << "nightwatch-cli" << args << "failed:" << cli.readAllStandardError();
+            qWarning() << "nightwatch-bench" << args << "failed:" << cli.readAllStandardError();
             return {};
         }
         QJsonParseError error;
@@ -40,7 +40,7 @@ private:
 private Q_SLOTS:
     void quickStormPrintsEveryFigure()
     {
-        const QJsonObject figures = runJson({u"bench"_s, u"--quick"_s, u"--json"_s});
+        const QJsonObject figures = runJson({u"--quick"_s, u"--json"_s});
         QVERIFY(!figures.isEmpty());
         QStringList keys{u"ingest_notifications_per_s"_s,
                          u"ingest_one_at_a_time_notifications_per_s"_s,
@@ -82,7 +82,7 @@ private Q_SLOTS:
         QVERIFY(trueIncidents >= files.size());
 
         const QJsonObject table =
-            runJson({u"bench"_s, u"--suite"_s, dir.path(), u"--json"_s}).value(u"reliability"_s).toObject();
+            runJson({u"--suite"_s, dir.path(), u"--json"_s}).value(u"reliability"_s).toObject();
         QVERIFY(!table.isEmpty());
         QCOMPARE(table.value(u"true_incidents"_s).toInt(), trueIncidents);
         int counted = 0;
@@ -103,5 +103,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestBenchCli)
-#include "tst_bench_cli.moc"
+QTEST_GUILESS_MAIN(TestBench)
+#include "tst_bench.moc"

@@ -1,5 +1,5 @@
 #pragma once
-// The `nightwatch-cli bench` subcommand. Default mode: a synthetic alert storm over a generated
+// nightwatch-bench, the benchmark harness (not shipped: the CLI stays a user tool). Default mode: a synthetic alert storm over a generated
 // 1,000-service graph, measured through the in-process pipeline, our webhook receiver over loopback and
 // (when installed) a real Alertmanager, plus diagnosis latency and memory. `--suite DIR`: the
 // calibration of the diagnose engine's confidence on generated scenarios, as a reliability table.
@@ -7,5 +7,5 @@
 
 #include <QStringList>
 
-// args: the arguments after "bench". Returns the process exit code.
+// args: the arguments after the program name. Returns the process exit code.
 int runBenchCommand(const QStringList& args);

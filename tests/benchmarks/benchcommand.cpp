@@ -1,6 +1,6 @@
 #include "benchcommand.h"
 
-#include "diagnosecommand.h"
+#include "diagnose/scenariodiagnosis.h"
 #include "historyseed.h"
 
 #include "correlate/graphreach.h"
@@ -66,7 +66,7 @@ struct Sizes
 
 int fail(const QString& message)
 {
-    std::fprintf(stderr, "nightwatch-cli bench: %s\n", qPrintable(message));
+    std::fprintf(stderr, "nightwatch-bench: %s\n", qPrintable(message));
     return 2;
 }
 
@@ -1003,7 +1003,7 @@ int runBenchCommand(const QStringList& args)
     const QCommandLineOption historyDb(u"history-db"_s, u"Seed the history into FILE and keep it."_s, u"file"_s);
     parser.addOptions({json, quick, seed, suite, historyOnly, historyDb, inProcessOnly, httpOnly, noDelayClient});
     parser.addHelpOption();
-    if (!parser.parse(QStringList{u"bench"_s} + args))
+    if (!parser.parse(QStringList{u"nightwatch-bench"_s} + args))
         return fail(parser.errorText());
     if (parser.isSet(u"help"_s)) {
         std::printf("%s", qPrintable(parser.helpText()));

@@ -1,0 +1,16 @@
+// nightwatch-bench: throughput, latency, memory and calibration figures of the core (see benchcommand.h).
+// It lives beside the tests, not in the shipped CLI: it starts servers, seeds stores and prints figures, which a user
+// of the console never needs.
+#include "benchcommand.h"
+
+#include <QCoreApplication>
+
+using namespace Qt::StringLiterals;
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"nightwatch"_s);
+    QCoreApplication::setOrganizationName(u"nightwatch"_s);
+    return runBenchCommand(QCoreApplication::arguments().mid(1));
+}
