@@ -173,6 +173,9 @@ int main(int argc, char** argv)
     for (const QString& problem : library.errors())
         std::fprintf(stderr, "nightwatch: %s\n",
                      qPrintable(QCoreApplication::translate("main", "runbook skipped: %1").arg(problem)));
+    for (const QString& risk : library.warnings())
+        std::fprintf(stderr, "nightwatch: %s\n",
+                     qPrintable(QCoreApplication::translate("main", "runbook warning: %1").arg(risk)));
     window.setRunbookLibrary(&library);
     IncidentMetrics metrics;
     QList<QUrl> prometheusUrls;
