@@ -669,6 +669,32 @@ bool Store::openServer(const QString& urlText, QString* error)
     return true;
 }
 
+namespace {
+bool checkIntegrity(QSqlDatabase& db, const QString& path, QString* error)
+{
+    // A damaged file must be refused before anything is written to it: a console that went on would
+    // answer 200 for deliveries it may not be able to read back, and could spread the damage. quick_check
+    // reads every page (O(size), not the slower index cross-check of integrity_check).
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    QStringList problems;
+    if (!q.exec(u"PRAGMA quick_check(5)"_s)) {
+        problems << describe(q.lastError());
+    } else {
+        while (q.next())
+            if (const QString line = q.value(0).toString(); line != u"ok")
+                problems << line.simplified().left(200);
+        if (q.lastError().isValid())
+            problems << describe(q.lastError());
+    }
+    if (problems.isEmpty())
+        return true;
+    *error = u"database %1 is damaged (SQLite quick_check: %2); it was not changed. Restore it from a backup, "
+             "or move it aside to start with an empty one"_s.arg(path, problems.join(u"; "_s));
+    return false;
+}
+} // namespace
+
 bool Store::open(const QString& path, QString* error, OpenMode mode)
 {
     const bool readOnly = mode == OpenMode::ReadOnly;
@@ -696,6 +722,10 @@ bool Store::open(const QString& path, QString* error, OpenMode mode)
     }
 
     QString why;
+    if (!checkIntegrity(m_impl->db, path, &why)) {
+        close();
+        return fail(why, error);
+    }
     if (readOnly) {
         // A reader beside the console's writer: it takes the file as it is (WAL lets it read while the
         // writer writes) and refuses a schema it would have to migrate.
