@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <functional>
 #include <memory>
 
 namespace testsupport {
@@ -24,6 +25,7 @@ struct ServeProcess
     std::unique_ptr<QProcess> process;
     quint16 port = 0;
     QByteArray output;
+    std::function<void()> childSetup; // runs in the child before exec (resource limits)
 
     // Starts serve on db and waits until it listens; false (with the output so far in *why) otherwise.
     bool start(const QString& db, QString* why)
@@ -36,6 +38,8 @@ struct ServeProcess
         env.insert(QStringLiteral("HOME"), home.path());
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
         process->setProcessEnvironment(env);
+        if (childSetup)
+            process->setChildProcessModifier(childSetup);
         QObject::connect(process.get(), &QProcess::readyRead, process.get(),
                          [this] { output += process->readAll(); });
         process->start(QStringLiteral(NIGHTWATCH_CLI),

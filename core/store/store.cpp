@@ -678,15 +678,30 @@ bool checkIntegrity(QSqlDatabase& db, const QString& path, QString* error)
     QSqlQuery q(db);
     q.setForwardOnly(true);
     QStringList problems;
+    QSqlError failure;
     if (!q.exec(u"PRAGMA quick_check(5)"_s)) {
-        problems << describe(q.lastError());
+        failure = q.lastError();
     } else {
         while (q.next())
             if (const QString line = q.value(0).toString(); line != u"ok")
                 problems << line.simplified().left(200);
         if (q.lastError().isValid())
-            problems << describe(q.lastError());
+            failure = q.lastError();
     }
+    // SQLITE_BUSY / SQLITE_LOCKED: another process holds the file past the busy timeout; it is not damage.
+    const QString code = failure.nativeErrorCode();
+    if (code == u"5" || code == u"6") {
+        *error = u"database %1 is locked by another process (%2); close it there or wait, then start again"_s.arg(
+            path, describe(failure));
+        return false;
+    }
+    // SQLITE_CORRUPT / SQLITE_NOTADB are the damage this check is for; any other failure is an I/O problem.
+    if (failure.isValid() && code != u"11" && code != u"26") {
+        *error = u"cannot read database %1: %2"_s.arg(path, describe(failure));
+        return false;
+    }
+    if (failure.isValid())
+        problems << describe(failure);
     if (problems.isEmpty())
         return true;
     *error = u"database %1 is damaged (SQLite quick_check: %2); it was not changed. Restore it from a backup, "
