@@ -180,8 +180,9 @@ void ProcessRunner::complete()
 {
     signalGroup(SIGKILL); // whatever the step left running in its group ends with it
     m_scan.stop();
-    // The leader is gone and reaped: its pid is not asked about again, only what was remembered.
-    signalEscaped(SIGKILL);
+    // The leader is gone and reaped: its pid (free for reuse) is not asked about again, only what was
+    // remembered and what carries the marker.
+    m_escaped = std::max(m_escaped, m_tree.signalAll(0, SIGKILL));
     // SIGKILL takes effect within milliseconds; the dead that were re-parented to us are reaped here.
     QList<pid_t> survivors = m_tree.alive(0);
     for (int i = 0; i < 50 && (m_tree.reap() || !survivors.isEmpty()); ++i) {

@@ -28,6 +28,7 @@ private Q_SLOTS:
     void stopsCleanlyWhileDeliveriesArrive();
     void stopsWithinTenSecondsDuringABigDelivery();
     void damagedDatabaseIsRefused();
+    void consoleQuitsCleanlyOnSigterm();
 
 private:
     int post(const QUrl& url, const QByteArray& body, QByteArray* answer);
@@ -216,6 +217,40 @@ void TestServeCli::damagedDatabaseIsRefused()
     QTRY_COMPARE_WITH_TIMEOUT(serve.process->state(), QProcess::NotRunning, 10'000);
     QCOMPARE(serve.process->exitCode(), 2);
     QVERIFY2(serve.output.contains("is damaged") && serve.output.contains("quick_check"), serve.output.constData());
+}
+
+void TestServeCli::consoleQuitsCleanlyOnSigterm()
+{
+    // The window console under systemd or a logout: SIGTERM quits as its Quit does (saved, closed, exit 0).
+    QTemporaryDir dir;
+    const QString db = dir.filePath(u"gui.sqlite"_s);
+    const quint16 port = testsupport::freePort();
+    QProcess gui;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"HOME"_s, dir.path());
+    env.insert(u"XDG_CONFIG_HOME"_s, dir.filePath(u"config"_s));
+    env.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+    gui.setProcessEnvironment(env);
+    gui.setProcessChannelMode(QProcess::MergedChannels);
+    gui.start(QStringLiteral(NIGHTWATCH_GUI), {u"--db"_s, db, u"--listen"_s, u"127.0.0.1:%1"_s.arg(port)});
+    QVERIFY(gui.waitForStarted(10'000));
+    const QUrl url(u"http://127.0.0.1:%1/api/v1/alerts/alertmanager"_s.arg(port));
+    QByteArray answer;
+    int status = 0;
+    for (QDeadlineTimer deadline(20'000); status != 200 && !deadline.hasExpired(); QTest::qWait(100))
+        status = post(url, testsupport::alertmanagerDelivery(7, 3), &answer); // refused until it listens
+    QCOMPARE(status, 200);
+    QElapsedTimer stopping;
+    stopping.start();
+    ::kill(pid_t(gui.processId()), SIGTERM);
+    QTRY_VERIFY_WITH_TIMEOUT(gui.state() == QProcess::NotRunning, 10'000);
+    std::printf("console: exited %d after %lld ms\n", gui.exitCode(), qlonglong(stopping.elapsed()));
+    QCOMPARE(gui.exitStatus(), QProcess::NormalExit); // not killed by the signal
+    QCOMPARE(gui.exitCode(), 0);
+    Store store(u"gui-after"_s);
+    QString why;
+    QVERIFY2(store.open(db, &why, Store::OpenMode::ReadOnly), qPrintable(why));
+    QCOMPARE(store.notificationCount(), 3);
 }
 
 QTEST_GUILESS_MAIN(TestServeCli)
