@@ -10,11 +10,14 @@
 #include "store/store.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cerrno>
+#include <csignal>
 #include <functional>
 
 using namespace Qt::StringLiterals;
@@ -106,6 +109,13 @@ private Q_SLOTS:
     void paramValidation_data();
     void paramValidation();
     void strictUtf8();
+    void shippedRunbooksRefuseHostileValues_data();
+    void shippedRunbooksRefuseHostileValues();
+    void pathParameter_data();
+    void pathParameter();
+    void loaderWarnsAboutPatternsAdmittingDotDot_data();
+    void loaderWarnsAboutPatternsAdmittingDotDot();
+    void shippedAnsibleCheckNeedsApproval();
     void hostileValuesStayOneLiteralElement_data();
     void hostileValuesStayOneLiteralElement();
     void resolverSourcesAndEnvironment();
@@ -115,6 +125,9 @@ private Q_SLOTS:
     void tokenVoidedByAnyChange();
     void executorRefusesWithoutValidToken();
     void executorRunsStreamsLogsAndDigests();
+    void escapedProcessesDieWithTheStep_data();
+    void escapedProcessesDieWithTheStep();
+    void stepLogIsBounded();
     void auditRoundTrip();
 };
 
@@ -133,6 +146,7 @@ void TestRunbook::shippedRunbooksLoad()
     }
     for (const char* tool : {"kubectl", "kafka-consumer-groups.sh", "find", "ansible-playbook"})
         QVERIFY2(programs.contains(QString::fromLatin1(tool)), tool);
+    QVERIFY2(folder.warnings.isEmpty(), qPrintable(folder.warnings.join(u'\n')));
 }
 
 void TestRunbook::loadsEveryField()
@@ -292,6 +306,170 @@ void TestRunbook::strictUtf8()
     QVERIFY(!ParamResolver::decodeUtf8("\xc0\xaf"));     // overlong '/'
     QString why;
     QVERIFY(!ParamResolver::validate(param(u".*"_s), QString::fromUtf8("\xc0\xaf"), &why));
+}
+
+namespace {
+const RunbookParam* shippedParam(const QString& file, const QString& name, Runbook* holder)
+{
+    QString error;
+    const auto rb = RunbookLoader::loadFile(u":/runbooks/"_s + file, &error);
+    if (!rb)
+        return nullptr;
+    *holder = *rb;
+    for (const RunbookParam& p : std::as_const(holder->params))
+        if (p.name == name)
+            return &p;
+    return nullptr;
+}
+} // namespace
+
+void TestRunbook::shippedRunbooksRefuseHostileValues_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("param");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<bool>("accepted");
+    const QString disk = u"disk-cleanup.yaml"_s;
+    const QString ansible = u"ansible-pgbouncer.yaml"_s;
+    const QString kafka = u"kafka-consumer-reset.yaml"_s;
+    QTest::addRow("log_dir default") << disk << u"log_dir"_s << u"/var/log"_s << true;
+    QTest::addRow("log_dir subfolder") << disk << u"log_dir"_s << u"/var/log/nginx"_s << true;
+    QTest::addRow("log_dir climbs to /etc") << disk << u"log_dir"_s << u"/var/log/../../etc"_s << false;
+    QTest::addRow("log_dir climbs after a segment") << disk << u"log_dir"_s << u"/var/log/nginx/../../../etc"_s << false;
+    QTest::addRow("log_dir dot segment") << disk << u"log_dir"_s << u"/var/log/./x"_s << false;
+    QTest::addRow("log_dir prefix only") << disk << u"log_dir"_s << u"/var/logs"_s << false;
+    QTest::addRow("log_dir other tree") << disk << u"log_dir"_s << u"/etc"_s << false;
+    QTest::addRow("backup default") << disk << u"backup"_s << u"/var/backups/nightwatch/rotated-logs.tar.gz"_s << true;
+    QTest::addRow("backup climbs to /tmp")
+        << disk << u"backup"_s << u"/var/backups/nightwatch/../../../tmp/x.tar.gz"_s << false;
+    QTest::addRow("backup climbs in the name")
+        << disk << u"backup"_s << u"/var/backups/nightwatch/a/../../x.tar.gz"_s << false;
+    QTest::addRow("inventory default") << ansible << u"inventory"_s << u"/etc/ansible/hosts"_s << true;
+    QTest::addRow("inventory subfolder") << ansible << u"inventory"_s << u"/etc/ansible/prod/hosts.yml"_s << true;
+    QTest::addRow("inventory climbs to /tmp")
+        << ansible << u"inventory"_s << u"/etc/ansible/x/../../../tmp/evil-inventory.sh"_s << false;
+    QTest::addRow("inventory double slash dot dot") << ansible << u"inventory"_s << u"/etc/ansible//..//passwd"_s << false;
+    QTest::addRow("inventory root itself") << ansible << u"inventory"_s << u"/etc/ansible/"_s << false;
+    QTest::addRow("host fqdn") << ansible << u"host"_s << u"db1.prod.example.com"_s << true;
+    QTest::addRow("host all") << ansible << u"host"_s << u"all"_s << false;
+    QTest::addRow("host star") << ansible << u"host"_s << u"*"_s << false;
+    QTest::addRow("host group name") << ansible << u"host"_s << u"dbservers"_s << false;
+    QTest::addRow("host union") << ansible << u"host"_s << u"db1.example:db2.example"_s << false;
+    QTest::addRow("host exclusion") << ansible << u"host"_s << u"!db1.example"_s << false;
+    QTest::addRow("host regex") << ansible << u"host"_s << u"~.*"_s << false;
+    QTest::addRow("host empty label") << ansible << u"host"_s << u"db1..example"_s << false;
+    QTest::addRow("topic") << kafka << u"topic"_s << u"orders.v2"_s << true;
+    QTest::addRow("topic dot dot") << kafka << u"topic"_s << u".."_s << false;
+    QTest::addRow("group dot") << kafka << u"group"_s << u"."_s << false;
+}
+
+void TestRunbook::shippedRunbooksRefuseHostileValues()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, param);
+    QFETCH(QString, value);
+    QFETCH(bool, accepted);
+    Runbook rb;
+    const RunbookParam* p = shippedParam(file, param, &rb);
+    QVERIFY2(p, qPrintable(file + u": no parameter "_s + param));
+    QString why;
+    QVERIFY2(ParamResolver::validate(*p, value, &why) == accepted, qPrintable(why));
+}
+
+void TestRunbook::pathParameter_data()
+{
+    QTest::addColumn<QString>("value"); // relative to a temporary folder holding root/
+    QTest::addColumn<QString>("rejection");
+    QTest::addColumn<QString>("substituted"); // relative, when accepted
+    QTest::addRow("existing file") << u"root/logs/app.log"_s << QString() << u"root/logs/app.log"_s;
+    QTest::addRow("not yet existing") << u"root/new/deeper/x.tar.gz"_s << QString() << u"root/new/deeper/x.tar.gz"_s;
+    QTest::addRow("double slashes and trailing slash") << u"root//logs/"_s << QString() << u"root/logs"_s;
+    QTest::addRow("dot dot") << u"root/logs/../../outside"_s << u"has a '..' segment"_s << QString();
+    QTest::addRow("dot dot staying inside") << u"root/logs/../logs"_s << u"has a '..' segment"_s << QString();
+    QTest::addRow("dot") << u"root/./logs"_s << u"has a '.' segment"_s << QString();
+    QTest::addRow("sibling with the root as prefix") << u"rootless/x"_s << u"is outside"_s << QString();
+    QTest::addRow("symlink to outside") << u"root/escape/secret"_s << u"symbolic link"_s << QString();
+    QTest::addRow("symlink to outside, not yet existing") << u"root/escape/new/x"_s << u"symbolic link"_s << QString();
+    QTest::addRow("dangling symlink to outside") << u"root/dangling"_s << u"symbolic link"_s << QString();
+    QTest::addRow("symlink inside the root") << u"root/inner/app.log"_s << QString() << u"root/inner/app.log"_s;
+}
+
+void TestRunbook::pathParameter()
+{
+    QFETCH(QString, value);
+    QFETCH(QString, rejection);
+    QFETCH(QString, substituted);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString base = dir.path();
+    QVERIFY(QDir().mkpath(base + u"/root/logs"_s) && QDir().mkpath(base + u"/outside"_s));
+    QFile log(base + u"/root/logs/app.log"_s);
+    QVERIFY(log.open(QIODevice::WriteOnly));
+    QVERIFY(QFile::link(base + u"/outside"_s, base + u"/root/escape"_s));
+    QVERIFY(QFile::link(base + u"/outside/not-there"_s, base + u"/root/dangling"_s));
+    QVERIFY(QFile::link(base + u"/root/logs"_s, base + u"/root/inner"_s));
+    QFile secret(base + u"/outside/secret"_s);
+    QVERIFY(secret.open(QIODevice::WriteOnly));
+
+    const QByteArray yaml = "id: RB-P\ntitle: t\nparams:\n  - name: p\n    type: path\n    root: " +
+                            (base + u"/root"_s).toUtf8() +
+                            "\n    pattern: '/[A-Za-z0-9._/-]+'\nsteps:\n  - name: s\n    safety: low\n"
+                            "    argv: [ls, '{p}']\n";
+    QString error;
+    const auto rb = RunbookLoader::parse(yaml, u"path.yaml"_s, &error);
+    QVERIFY2(rb, qPrintable(error));
+    QCOMPARE(rb->params.constFirst().type, RunbookParam::Type::Path);
+    ParamResolver::Context context;
+    context.input.insert(u"p"_s, base + u'/' + value);
+    const auto resolved = ParamResolver::resolve(*rb, context, &error);
+    QCOMPARE(bool(resolved), rejection.isEmpty());
+    if (resolved)
+        QCOMPARE(resolved->steps.constFirst().argv, (QStringList{u"ls"_s, base + u'/' + substituted}));
+    else
+        QVERIFY2(error.contains(rejection), qPrintable(error));
+}
+
+void TestRunbook::loaderWarnsAboutPatternsAdmittingDotDot_data()
+{
+    QTest::addColumn<QByteArray>("param");
+    QTest::addColumn<QString>("warning"); // empty: none
+    QTest::addRow("old inventory pattern") << QByteArray("pattern: '/etc/ansible/[A-Za-z0-9_][A-Za-z0-9._/-]{0,200}'")
+                                           << u"params[0].pattern: admits '..'"_s;
+    QTest::addRow("any text") << QByteArray("pattern: '.+'") << u"admits '..'"_s;
+    QTest::addRow("dots allowed first") << QByteArray("pattern: '[A-Za-z0-9._-]{1,249}'") << u"e.g. '..'"_s;
+    QTest::addRow("suffix required") << QByteArray("pattern: '/var/backups/[A-Za-z0-9./_-]+\\.tar\\.gz'")
+                                     << u"admits '..'"_s;
+    QTest::addRow("no dot first in a segment")
+        << QByteArray("pattern: '/var/log(/[A-Za-z0-9_][A-Za-z0-9._-]{0,63}){0,6}'") << QString();
+    QTest::addRow("path type refuses '..' itself")
+        << QByteArray("type: path\n    root: /etc/ansible\n    pattern: '/etc/ansible/.+'") << QString();
+}
+
+void TestRunbook::loaderWarnsAboutPatternsAdmittingDotDot()
+{
+    QFETCH(QByteArray, param);
+    QFETCH(QString, warning);
+    const QByteArray yaml = "id: RB-W\ntitle: t\nparams:\n  - name: p\n    " + param +
+                            "\nsteps:\n  - name: s\n    safety: low\n    argv: [ls, '{p}']\n";
+    QString error;
+    const auto rb = RunbookLoader::parse(yaml, u"warn.yaml"_s, &error);
+    QVERIFY2(rb, qPrintable(error));
+    if (warning.isEmpty()) {
+        QVERIFY2(rb->warnings.isEmpty(), qPrintable(rb->warnings.join(u'\n')));
+    } else {
+        QCOMPARE(rb->warnings.size(), 1);
+        QVERIFY2(rb->warnings.constFirst().startsWith(u"warn.yaml: "_s), qPrintable(rb->warnings.constFirst()));
+        QVERIFY2(rb->warnings.constFirst().contains(warning), qPrintable(rb->warnings.constFirst()));
+    }
+}
+
+void TestRunbook::shippedAnsibleCheckNeedsApproval()
+{
+    QString error;
+    const auto rb = RunbookLoader::loadFile(u":/runbooks/ansible-pgbouncer.yaml"_s, &error);
+    QVERIFY2(rb, qPrintable(error));
+    for (const RunbookStep& s : rb->steps)
+        QVERIFY2(s.requiresApproval, qPrintable(s.name)); // the check runs the playbook and the inventory too
 }
 
 void TestRunbook::hostileValuesStayOneLiteralElement_data()
@@ -559,6 +737,75 @@ void TestRunbook::executorRunsStreamsLogsAndDigests()
     QVERIFY(executor.run(u"RB-T"_s, missing, ApprovalToken::mint(u"RB-T"_s, missing)));
     QTRY_COMPARE(finished.last().at(0).value<RunbookRun>().outcome, RunbookRun::Outcome::FailedToStart);
     QVERIFY(finished.last().at(0).value<RunbookRun>().error.contains(u"not found"_s));
+}
+
+void TestRunbook::escapedProcessesDieWithTheStep_data()
+{
+    QTest::addColumn<QString>("script"); // PIDFILE stands for the file the escaping process writes its pid to
+    QTest::addColumn<int>("outcome");
+    QTest::addRow("setsid in the background, timed out")
+        << u"setsid sleep 300 & echo $! > PIDFILE; sleep 300"_s << int(RunbookRun::Outcome::TimedOut);
+    QTest::addRow("setsid double fork, timed out")
+        << u"setsid -f sh -c 'echo $$ > PIDFILE; exec sleep 300'; sleep 300"_s << int(RunbookRun::Outcome::TimedOut);
+    QTest::addRow("setsid double fork, step exits 0")
+        << u"setsid -f sh -c 'echo $$ > PIDFILE; exec sleep 300'; while [ ! -s PIDFILE ]; do sleep 0.05; done"_s
+        << int(RunbookRun::Outcome::Passed);
+    QTest::addRow("ignores SIGTERM, timed out")
+        << u"setsid -f sh -c 'trap \"\" TERM; echo $$ > PIDFILE; while :; do sleep 1; done'; sleep 300"_s
+        << int(RunbookRun::Outcome::TimedOut);
+}
+
+void TestRunbook::escapedProcessesDieWithTheStep()
+{
+    QFETCH(QString, script);
+    QFETCH(int, outcome);
+    QTemporaryDir dir;
+    const QString pidFile = dir.filePath(u"pid"_s);
+    ResolvedStep step = echoStep(u"escape"_s, {u"sh"_s, u"-c"_s, script.replace(u"PIDFILE"_s, pidFile)});
+    step.timeoutMs = 1500;
+    StepExecutor executor;
+    executor.setGracePeriod(500);
+    QSignalSpy finished(&executor, &StepExecutor::stepFinished);
+    QVERIFY(executor.run(u"RB-T"_s, step, ApprovalToken::mint(u"RB-T"_s, step)));
+    QVERIFY(finished.wait(20'000));
+    const auto run = finished.last().at(0).value<RunbookRun>();
+    QCOMPARE(int(run.outcome), outcome);
+    QFile file(pidFile);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const int pid = file.readAll().trimmed().toInt();
+    QVERIFY(pid > 1);
+    // Gone, and reaped (a zombie would still answer kill 0): nothing the step started outlives its record.
+    QVERIFY2(::kill(pid, 0) == -1 && errno == ESRCH, qPrintable(u"pid %1 survived: "_s.arg(pid) + run.error));
+    QVERIFY2(run.error.contains(u"outside its process group"_s), qPrintable(run.error));
+    QVERIFY2(!run.error.contains(u"could not be killed"_s), qPrintable(run.error));
+}
+
+void TestRunbook::stepLogIsBounded()
+{
+    QTemporaryDir dir;
+    // 3 MB of numbered lines: the last line tells whether the log kept the end.
+    const ResolvedStep step = echoStep(u"noisy"_s, {u"seq"_s, u"1"_s, u"450000"_s});
+    StepExecutor executor;
+    executor.setLogDirectory(dir.filePath(u"logs"_s));
+    executor.setLogLimit(64 * 1024);
+    QSignalSpy finished(&executor, &StepExecutor::stepFinished);
+    QByteArray streamed;
+    connect(&executor, &StepExecutor::outputReceived, this,
+            [&streamed](const QString&, const QByteArray& chunk, bool) { streamed += chunk; });
+    QVERIFY(executor.run(u"RB-T"_s, step, ApprovalToken::mint(u"RB-T"_s, step)));
+    QVERIFY(finished.wait(20'000));
+    const auto run = finished.last().at(0).value<RunbookRun>();
+    QCOMPARE(run.outcome, RunbookRun::Outcome::Passed);
+    QVERIFY(streamed.size() > 3'000'000);
+    QCOMPARE(run.outputDigest, QString::fromLatin1(QCryptographicHash::hash(streamed, QCryptographicHash::Sha256).toHex()));
+    QFile log(run.logFile);
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    const QByteArray logged = log.readAll();
+    QVERIFY2(logged.size() < 64 * 1024 + 2048, QByteArray::number(logged.size()).constData());
+    QVERIFY(logged.contains("\n1\n2\n3\n"));
+    QVERIFY(logged.contains("\n449999\n450000\n# command: exited with code 0\n"));
+    QVERIFY(logged.contains("# output truncated: "));
+    QVERIFY(logged.endsWith("# outcome: passed\n"));
 }
 
 void TestRunbook::auditRoundTrip()

@@ -145,6 +145,8 @@ private Q_SLOTS:
     void badPathGivesError_data();
     void badPathGivesError();
     void connectionNameInUseIsRefused();
+    void damagedFileIsRefusedAtOpen_data();
+    void damagedFileIsRefusedAtOpen();
 
 private:
     QString dbPath() const { return m_dir->filePath(u"nightwatch.db"_s); }
@@ -1090,6 +1092,58 @@ void TestStore::badPathGivesError()
 
     // The same Store can then open a good file.
     QVERIFY(openStore(store));
+}
+
+void TestStore::damagedFileIsRefusedAtOpen_data()
+{
+    QTest::addColumn<QString>("damage");
+    QTest::addColumn<bool>("readOnly");
+    for (const bool readOnly : {false, true}) {
+        const char* mode = readOnly ? "read-only" : "read-write";
+        QTest::addRow("last pages scribbled, %s", mode) << u"last pages"_s << readOnly;
+        QTest::addRow("a middle page scribbled, %s", mode) << u"middle page"_s << readOnly;
+        QTest::addRow("garbage after the header, %s", mode) << u"after header"_s << readOnly;
+    }
+}
+
+void TestStore::damagedFileIsRefusedAtOpen()
+{
+    QFETCH(QString, damage);
+    QFETCH(bool, readOnly);
+    {
+        Store store;
+        QVERIFY(openStore(store));
+        QString error;
+        QVector<Alert> alerts;
+        for (int i = 0; i < 3000; ++i)
+            alerts.append(makeAlert(u"Alert%1"_s.arg(i), u"svc%1"_s.arg(i % 50), Alert::Status::Firing, i));
+        QVERIFY2(store.recordNotifications(alerts, &error), qPrintable(error));
+    } // closing the last connection checkpoints the WAL into the file
+    QFile file(dbPath());
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    const qint64 size = file.size();
+    constexpr qint64 page = 4096;
+    QVERIFY2(size > 20 * page, qPrintable(QString::number(size)));
+    QByteArray garbage(2 * page, '\0');
+    for (qsizetype i = 0; i < garbage.size(); ++i)
+        garbage[i] = char((i * 7919 + 13) % 251); // not zero pages: those can pass for empty ones
+    const qint64 at = damage == u"last pages" ? size - 2 * page : damage == u"middle page" ? size / 2 / page * page : 100;
+    QVERIFY(file.seek(at));
+    QCOMPARE(file.write(garbage), garbage.size());
+    file.close();
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray before = file.readAll();
+    file.close();
+
+    Store store(u"tst-damaged"_s);
+    QString error;
+    QVERIFY(!store.open(dbPath(), &error, readOnly ? Store::OpenMode::ReadOnly : Store::OpenMode::ReadWrite));
+    QVERIFY2(error.contains(u"is damaged"_s) && error.contains(u"quick_check"_s), qPrintable(error));
+    QVERIFY2(!error.contains(u'\n'), qPrintable(error));
+    QVERIFY(!store.isOpen());
+    QVERIFY(!QSqlDatabase::contains(u"tst-damaged"_s));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), before); // refused without writing a byte: nothing more is lost
 }
 
 void TestStore::connectionNameInUseIsRefused()

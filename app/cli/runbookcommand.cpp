@@ -195,6 +195,8 @@ int runRunbookCommand(const QStringList& args)
     const auto runbook = RunbookLoader::loadFile(positional.at(1), &error);
     if (!runbook)
         return failCommand("runbook", error);
+    for (const QString& risk : runbook->warnings)
+        std::fprintf(stderr, "nightwatch-cli runbook: warning: %s\n", qPrintable(risk));
 
     ParamResolver::Context context;
     QMap<QString, QString> labels;

@@ -1,6 +1,7 @@
 // nightwatch: the incident console. Wires ConsoleRuntime (feeds, store, correlation, diagnosis on
 // worker threads) to the MainWindow, which only ever reads the snapshots the pipeline publishes.
 #include "common/runtimeoptions.h"
+#include "common/unixsignalwatcher.h"
 #include "desktopnotifier.h"
 #include "mainwindow.h"
 #include "metrics/incidentmetrics.h"
@@ -20,7 +21,9 @@
 #include <QSettings>
 #include <QTimer>
 
+#include <csignal>
 #include <cstdio>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -173,6 +176,9 @@ int main(int argc, char** argv)
     for (const QString& problem : library.errors())
         std::fprintf(stderr, "nightwatch: %s\n",
                      qPrintable(QCoreApplication::translate("main", "runbook skipped: %1").arg(problem)));
+    for (const QString& risk : library.warnings())
+        std::fprintf(stderr, "nightwatch: %s\n",
+                     qPrintable(QCoreApplication::translate("main", "runbook warning: %1").arg(risk)));
     window.setRunbookLibrary(&library);
     IncidentMetrics metrics;
     QList<QUrl> prometheusUrls;
@@ -252,5 +258,14 @@ int main(int argc, char** argv)
     } else {
         window.show();
     }
+    // SIGTERM/SIGINT (logout, systemd, Ctrl-C) quit like the window's Quit: the runtime then stops the
+    // receiver, saves and closes the database, and a running step's processes are killed with it. A second
+    // signal ends it at once; every delivery answered 200 is already committed.
+    UnixSignalWatcher signals({SIGINT, SIGTERM});
+    QObject::connect(&signals, &UnixSignalWatcher::received, &app, [](int, int count) {
+        if (count > 1)
+            ::_exit(0);
+        QApplication::quit();
+    });
     return app.exec();
 }

@@ -19,9 +19,18 @@ struct RunbookParam
         Service,
         Input
     };
+    // A Path value is also normalised and must stay under root (no '..' segment, and symbolic links
+    // resolved where they exist on this host): a pattern alone cannot see where a path really leads.
+    enum class Type
+    {
+        Text,
+        Path
+    };
 
     QString name; // [a-z_][a-z0-9_]*, referenced as {name} inside argv elements
     Source source = Source::Input;
+    Type type = Type::Text;
+    QString root; // Type::Path: the absolute directory the value must stay under
     QString label;       // Source::Label: the alert label read (defaults to name)
     QString pattern;     // regular expression the whole value must match (anchored by the resolver)
     int maxLength = 256; // in UTF-16 code units, checked before the pattern
@@ -81,6 +90,7 @@ struct Runbook
     RunbookMatches matches;
     QVector<RunbookParam> params;
     QVector<RunbookStep> steps;
+    QStringList warnings; // loadable but risky (a pattern that admits '..'), one line each, naming the file
 };
 
 inline QString safetyName(RunbookStep::Safety s)

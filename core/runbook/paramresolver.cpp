@@ -2,6 +2,8 @@
 
 #include "metrics/promqltemplate.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QStringDecoder>
 
@@ -121,7 +123,68 @@ bool ParamResolver::validate(const RunbookParam& param, const QString& value, QS
         return fail(u"has an invalid pattern: %1"_s.arg(re.errorString()));
     if (!re.match(value).hasMatch())
         return fail(u"'%1' does not match the pattern %2"_s.arg(preview(value), param.pattern));
+    if (param.type == RunbookParam::Type::Path)
+        return checkPath(param.root, value, why);
     return true;
+}
+
+namespace {
+bool isUnder(const QString& path, const QString& root)
+{
+    return path == root || root == u"/" || path.startsWith(root + u'/');
+}
+
+// The path with the symbolic links of its longest existing ancestor resolved; the part that does not
+// exist yet is appended as written (it has no '..' and cannot be a link).
+QString resolvedPath(const QString& path)
+{
+    QString existing = path;
+    QString rest;
+    while (!existing.isEmpty() && existing != u"/") {
+        const QFileInfo info(existing);
+        // A dangling link counts as existing: what it names is where a write would land.
+        if (info.exists() || info.isSymLink()) {
+            QString canonical = info.canonicalFilePath();
+            if (canonical.isEmpty()) // a dangling link: follow it one step, it names where a write lands
+                canonical = QDir::cleanPath(QFileInfo(info.absolutePath(), info.symLinkTarget()).absoluteFilePath());
+            return rest.isEmpty() ? canonical : QDir::cleanPath(canonical + u'/' + rest);
+        }
+        const qsizetype slash = existing.lastIndexOf(u'/');
+        rest = rest.isEmpty() ? existing.mid(slash + 1) : existing.mid(slash + 1) + u'/' + rest;
+        existing = slash <= 0 ? u"/"_s : existing.left(slash);
+    }
+    return path;
+}
+} // namespace
+
+bool ParamResolver::checkPath(const QString& root, const QString& value, QString* why)
+{
+    const auto fail = [why](const QString& message) {
+        if (why)
+            *why = message;
+        return false;
+    };
+    if (!value.startsWith(u'/'))
+        return fail(u"'%1' is not an absolute path"_s.arg(preview(value)));
+    for (const QStringView segment : QStringView(value).split(u'/'))
+        if (segment == u"." || segment == u"..")
+            return fail(u"'%1' has a '%2' segment; a path parameter must name its target directly"_s.arg(
+                preview(value), segment.toString()));
+    const QString cleanRoot = QDir::cleanPath(root);
+    const QString path = QDir::cleanPath(value);
+    if (!isUnder(path, cleanRoot))
+        return fail(u"'%1' is outside %2"_s.arg(preview(value), cleanRoot));
+    // The root itself may be a link (/var/log -> /data/log): compare both with their links resolved.
+    const QString realRoot = resolvedPath(cleanRoot);
+    const QString realPath = resolvedPath(path);
+    if (!isUnder(realPath, realRoot))
+        return fail(u"'%1' leads through a symbolic link to %2, outside %3"_s.arg(preview(value), realPath, cleanRoot));
+    return true;
+}
+
+QString ParamResolver::normalised(const RunbookParam& param, const QString& value)
+{
+    return param.type == RunbookParam::Type::Path ? QDir::cleanPath(value) : value;
 }
 
 QStringList ParamResolver::placeholders(const QString& element)
@@ -173,8 +236,10 @@ std::optional<ResolvedRunbook> ParamResolver::resolve(const Runbook& runbook, co
         QString why;
         if (!validate(p, resolved->value, &why))
             return fail(u"parameter '%1' (from %2) %3"_s.arg(p.name, resolved->source, why));
-        values.insert(p.name, resolved->value);
-        out.params.append(*resolved);
+        ResolvedParam r = *resolved;
+        r.value = normalised(p, r.value);
+        values.insert(p.name, r.value);
+        out.params.append(r);
     }
 
     const QString path = context.environment.value(u"PATH"_s, u"/usr/local/bin:/usr/bin:/bin"_s);

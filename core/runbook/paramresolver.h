@@ -31,7 +31,13 @@ public:
     // The rules every value passes, in this order: valid UTF-8 (no U+FFFD, no lone surrogate), at most
     // maxLength, no NUL, no line break, no other control character, no leading '-' (it would read as an
     // option), and a full match of the parameter's pattern. *why names the rule that failed.
+    // A path parameter then also passes checkPath.
     static bool validate(const RunbookParam& param, const QString& value, QString* why);
+    // For a path value: absolute, no '.' or '..' segment, and under root both as written and with the
+    // symbolic links of its existing part resolved. *why names the rule that failed.
+    static bool checkPath(const QString& root, const QString& value, QString* why);
+    // The value as substituted: a path parameter's value with '//' and a trailing '/' removed.
+    static QString normalised(const RunbookParam& param, const QString& value);
     // Strict UTF-8 for values arriving as bytes: nullopt on any invalid sequence.
     static std::optional<QString> decodeUtf8(const QByteArray& bytes);
 

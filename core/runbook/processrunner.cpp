@@ -4,8 +4,11 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QProcessEnvironment>
+#include <QRandomGenerator>
 #include <QStandardPaths>
+#include <QThread>
 
+#include <algorithm>
 #include <csignal>
 #include <sys/types.h>
 #include <unistd.h>
@@ -16,11 +19,15 @@ ProcessRunner::ProcessRunner(QObject* parent) : QObject(parent)
 {
     m_deadline.setSingleShot(true);
     m_grace.setSingleShot(true);
+    // Orphans of a step are re-parented to us rather than init: still ours to find, kill and reap.
+    ProcessTree::becomeSubreaper();
+    connect(&m_scan, &QTimer::timeout, this, [this] { m_tree.remember(pid_t(m_pid)); });
     connect(&m_deadline, &QTimer::timeout, this, [this] {
         stop(u"timed out after %1 s; the process group was terminated"_s.arg(m_deadline.interval() / 1000.0), true);
     });
     connect(&m_grace, &QTimer::timeout, this, [this] {
         signalGroup(SIGKILL);
+        signalEscaped(SIGKILL);
         if (m_waitingForGroup)
             complete();
     });
@@ -31,6 +38,7 @@ ProcessRunner::~ProcessRunner()
     if (m_running) {
         // Destroyed mid-run (the application quits): the group must not outlive us.
         signalGroup(SIGKILL);
+        m_tree.signalAll(pid_t(m_pid), SIGKILL);
         if (m_process) {
             m_process->disconnect(this);
             m_process->waitForFinished(m_graceMs);
@@ -67,6 +75,11 @@ bool ProcessRunner::start(const QStringList& argv, const QMap<QString, QString>&
     QProcessEnvironment clean;
     for (auto it = env.cbegin(); it != env.cend(); ++it)
         clean.insert(it.key(), it.value());
+    // Inherited by whatever the step starts, even what leaves its process group: how ProcessTree knows
+    // a re-parented process belongs to this run.
+    const QString marker = QString::number(QRandomGenerator::system()->generate64(), 16);
+    clean.insert(u"NIGHTWATCH_STEP_RUN"_s, marker);
+    m_escaped = 0;
 
     m_running = true;
     m_process = new QProcess(this);
@@ -92,8 +105,10 @@ bool ProcessRunner::start(const QStringList& argv, const QMap<QString, QString>&
         return false; // FailedToStart was reported from inside start()
     m_pid = m_process->processId();
     m_result.started = m_pid > 0;
+    m_tree = ProcessTree("NIGHTWATCH_STEP_RUN=" + marker.toLatin1(), pid_t(m_pid));
     if (timeoutMs > 0)
         m_deadline.start(timeoutMs);
+    m_scan.start(250);
     Q_EMIT started(m_pid);
     return true;
 }
@@ -115,6 +130,11 @@ void ProcessRunner::signalGroup(int signal)
         ::kill(-pid_t(m_pid), signal);
 }
 
+void ProcessRunner::signalEscaped(int signal)
+{
+    m_escaped = std::max(m_escaped, m_tree.signalAll(pid_t(m_pid), signal));
+}
+
 void ProcessRunner::terminate(const QString& reason)
 {
     stop(reason, false);
@@ -127,6 +147,7 @@ void ProcessRunner::stop(const QString& reason, bool timedOut)
     m_result.timedOut = timedOut;
     m_result.error = reason;
     signalGroup(SIGTERM);
+    signalEscaped(SIGTERM);
     m_grace.start(m_graceMs);
 }
 
@@ -148,7 +169,7 @@ void ProcessRunner::processEnded()
     m_process = nullptr;
     // Being terminated, the rest of the group keeps its grace period to clean up (the leader may be a
     // wrapper around the real work); otherwise leftovers end with the step.
-    if (m_grace.isActive() && m_pid > 0 && ::kill(-pid_t(m_pid), 0) == 0) {
+    if (m_grace.isActive() && m_pid > 0 && (::kill(-pid_t(m_pid), 0) == 0 || !m_tree.alive(0).isEmpty())) {
         m_waitingForGroup = true;
         return;
     }
@@ -158,6 +179,34 @@ void ProcessRunner::processEnded()
 void ProcessRunner::complete()
 {
     signalGroup(SIGKILL); // whatever the step left running in its group ends with it
+    m_scan.stop();
+    // The leader is gone and reaped: its pid (free for reuse) is not asked about again, only what was
+    // remembered and what carries the marker.
+    m_escaped = std::max(m_escaped, m_tree.signalAll(0, SIGKILL));
+    // SIGKILL takes effect within milliseconds; the dead that were re-parented to us are reaped here.
+    QList<pid_t> survivors = m_tree.alive(0);
+    for (int i = 0; i < 50 && (m_tree.reap() || !survivors.isEmpty()); ++i) {
+        QThread::msleep(10);
+        survivors = m_tree.alive(0);
+    }
+    QStringList sentences;
+    if (m_escaped > 0)
+        sentences << u"%1 process(es) it started outside its process group (setsid/setpgid) were killed"_s.arg(
+            m_escaped);
+    if (!survivors.isEmpty()) {
+        QStringList pids;
+        for (const pid_t pid : std::as_const(survivors))
+            pids << QString::number(pid);
+        sentences << u"%1 process(es) it started could not be killed: pid %2"_s.arg(survivors.size()).arg(
+            pids.join(u", "_s));
+    }
+    if (!sentences.isEmpty()) {
+        if (m_result.error.isEmpty())
+            m_result.leftovers = sentences.join(u"; "_s);
+        else
+            m_result.error += u"; "_s + sentences.join(u"; "_s);
+    }
+    m_tree.clear();
     m_grace.stop();
     m_waitingForGroup = false;
     m_running = false;

@@ -2,7 +2,8 @@
 // ProcessRunner: runs one argv (never through a shell) in a clean environment and its own process group,
 // with a deadline: at the timeout the whole group gets SIGTERM, and SIGKILL after a grace period. When
 // the program exits, whatever it left running in its group is killed too, so nothing a step started
-// outlives the step's audit record. One run at a time.
+// outlives the step's audit record; so are the processes that left the group (setsid, setpgid), found
+// by ProcessTree. The result says what was killed and what, if anything, survived. One run at a time.
 
 #include <QByteArray>
 #include <QMap>
@@ -11,6 +12,8 @@
 #include <QString>
 #include <QStringList>
 #include <QTimer>
+
+#include "runbook/processtree.h"
 
 #include <optional>
 
@@ -25,6 +28,9 @@ public:
         bool timedOut = false;
         qint64 durationMs = 0;
         QString error; // why it failed to start, timed out or was killed; empty on a normal exit
+        // On a normal exit: the processes the step left behind outside its group that were killed (or
+        // could not be); otherwise that sentence is part of error. Empty when there were none.
+        QString leftovers;
     };
 
     explicit ProcessRunner(QObject* parent = nullptr);
@@ -54,10 +60,14 @@ private:
     void signalGroup(int signal);
     void processEnded();
     void complete();
+    void signalEscaped(int signal);
 
     QProcess* m_process = nullptr;
     QTimer m_deadline;
     QTimer m_grace;
+    QTimer m_scan; // remembers the step's descendants while their parents still link them to it
+    ProcessTree m_tree;
+    int m_escaped = 0; // processes outside the group that a signal reached
     qint64 m_pid = 0;
     bool m_running = false;
     bool m_waitingForGroup = false; // the leader is gone, its group has until the grace period ends

@@ -95,19 +95,23 @@ void RunbookLibrary::load(const QString& dir, bool includeBuiltIn)
 {
     QVector<Runbook> all;
     QStringList errors;
+    QStringList warnings;
     if (!dir.isEmpty()) {
         RunbookLoader::Folder folder = RunbookLoader::loadFolder(dir);
         all = std::move(folder.runbooks);
         errors = std::move(folder.errors);
+        warnings = std::move(folder.warnings);
     }
     if (includeBuiltIn) {
         const RunbookLoader::Folder builtIn = RunbookLoader::loadFolder(builtInFolder());
         errors += builtIn.errors;
+        warnings += builtIn.warnings;
         for (const Runbook& rb : builtIn.runbooks)
             if (std::none_of(all.cbegin(), all.cend(), [&](const Runbook& r) { return r.id == rb.id; }))
                 all.append(rb);
     }
     m_errors = errors;
+    m_warnings = warnings;
     setRunbooks(all);
 }
 

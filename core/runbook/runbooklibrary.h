@@ -49,7 +49,8 @@ public:
     void load(const QString& dir, bool includeBuiltIn = true);
     void setRunbooks(const QVector<Runbook>& runbooks); // already loaded elsewhere; sorted by id
     const QVector<Runbook>& runbooks() const { return m_runbooks; }
-    QStringList errors() const { return m_errors; } // one line per file skipped
+    QStringList errors() const { return m_errors; }     // one line per file skipped
+    QStringList warnings() const { return m_warnings; } // one line per risk in a file loaded
     const Runbook* find(const QString& id) const;
 
     void setHistoryScore(HistoryScore score) { m_history = std::move(score); }
@@ -64,5 +65,6 @@ Q_SIGNALS:
 private:
     QVector<Runbook> m_runbooks;
     QStringList m_errors;
+    QStringList m_warnings;
     HistoryScore m_history;
 };

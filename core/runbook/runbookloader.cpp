@@ -152,7 +152,7 @@ void checkArgv(const YAML::Node& node, const QStringList& argv, const QString& f
 
 RunbookParam readParam(const YAML::Node& node, const QString& field)
 {
-    onlyKeys(node, field, {"name", "source", "label", "pattern", "max_length", "default", "description"});
+    onlyKeys(node, field, {"name", "source", "label", "type", "root", "pattern", "max_length", "default", "description"});
     RunbookParam p;
     p.name = requiredText(node, "name", field + u".name"_s);
     if (!matchesWhole(paramNamePattern, p.name))
@@ -165,6 +165,18 @@ RunbookParam readParam(const YAML::Node& node, const QString& field)
     p.label = optionalText(node, "label", field + u".label"_s);
     if (!p.label.isEmpty() && p.source != RunbookParam::Source::Label)
         fail(node["label"], field + u".label"_s, u"is only for source: label"_s);
+    using Type = RunbookParam::Type;
+    if (node["type"])
+        p.type = choice<Type>(node["type"], field + u".type"_s, {{"text", Type::Text}, {"path", Type::Path}});
+    if (p.type == Type::Path) {
+        p.root = requiredText(node, "root", field + u".root"_s);
+        QString why;
+        if (!ParamResolver::checkPath(u"/"_s, p.root, &why))
+            fail(node["root"], field + u".root"_s, why);
+        p.root = QDir::cleanPath(p.root);
+    } else if (node["root"]) {
+        fail(node["root"], field + u".root"_s, u"is only for type: path"_s);
+    }
     // Every value is untrusted: a parameter without a validation pattern is refused, not defaulted.
     p.pattern = requiredText(node, "pattern", field + u".pattern"_s);
     const QRegularExpression re(p.pattern);
@@ -185,6 +197,32 @@ RunbookParam readParam(const YAML::Node& node, const QString& field)
     }
     p.description = optionalText(node, "description", field + u".description"_s);
     return p;
+}
+
+// A value the pattern lets through that climbs out of a directory, or nothing: probes built from the
+// pattern's literal start and end, the default and a few '..' shapes. Only text parameters need it; a
+// path parameter refuses '..' whatever its pattern says.
+QString dotDotAdmitted(const RunbookParam& p)
+{
+    static const QRegularExpression literalStart(u"^(?:\\\\[./-]|[A-Za-z0-9_/-])+"_s);
+    static const QRegularExpression literalEnd(u"(?:\\\\[./-]|[A-Za-z0-9_/-])+$"_s);
+    const auto unescaped = [](QString text) { return text.remove(u'\\'); };
+    const QString prefix = unescaped(literalStart.match(p.pattern).captured(0));
+    const QString suffix = unescaped(literalEnd.match(p.pattern).captured(0));
+    const QStringList bases{QString(), prefix, p.defaultValue, u"/"_s};
+    const QStringList climbs{u".."_s, u"../x"_s, u"x/../.."_s, u"x/../../x"_s, u"../../x"_s};
+    const QRegularExpression re(QRegularExpression::anchoredPattern(p.pattern));
+    for (const QString& base : bases)
+        for (const QString& climb : climbs)
+            for (const QString& end : {QString(), suffix}) {
+                QString probe = base;
+                if (!probe.isEmpty() && !probe.endsWith(u'/'))
+                    probe += u'/';
+                probe += climb + end;
+                if (re.match(probe).hasMatch())
+                    return probe;
+            }
+    return {};
 }
 
 RunbookStep readStep(const YAML::Node& node, const QString& field, const QSet<QString>& params)
@@ -295,6 +333,12 @@ Runbook readRunbook(const YAML::Node& root)
             if (paramNames.contains(p.name))
                 fail(params[i], field + u".name"_s, u"'%1' is declared twice"_s.arg(p.name));
             paramNames.insert(p.name);
+            if (p.type == RunbookParam::Type::Text) {
+                const QString probe = dotDotAdmitted(p);
+                if (!probe.isEmpty())
+                    rb.warnings.append(u"%1.pattern: admits '..' (e.g. '%2'); declare the parameter type: path "
+                                       u"with a root, or refuse '.' as a first character"_s.arg(field, probe));
+            }
             rb.params.append(std::move(p));
         }
     }
@@ -332,6 +376,8 @@ std::optional<Runbook> RunbookLoader::parse(const QByteArray& yaml, const QStrin
                 documents.size() == 1 ? 0 : documents.size()));
         Runbook rb = readRunbook(documents.front());
         rb.file = fileName;
+        for (QString& w : rb.warnings)
+            w = fileName + u": "_s + w;
         return rb;
     } catch (const LoadError& e) {
         const QString where = e.line > 0 ? u"%1:%2"_s.arg(fileName).arg(e.line) : fileName;
@@ -379,6 +425,7 @@ RunbookLoader::Folder RunbookLoader::loadFolder(const QString& dir)
             out.errors.append(u"%1: id: '%2' is already used by another runbook in %3"_s.arg(rb->file, rb->id, dir));
         } else {
             ids.insert(rb->id);
+            out.warnings += rb->warnings;
             out.runbooks.append(std::move(*rb));
         }
     }

@@ -24,6 +24,7 @@ public:
     {
         QVector<Runbook> runbooks; // sorted by file name
         QStringList errors;        // one line per file skipped (invalid, or an id already loaded)
+        QStringList warnings;      // one line per risk in a file that loaded (Runbook::warnings)
     };
     // Every *.yaml / *.yml directly in dir. One bad file does not hide the others.
     static Folder loadFolder(const QString& dir);

@@ -6,6 +6,8 @@
 
 #include <QDir>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -14,7 +16,8 @@ QString describeExit(const ProcessRunner::Result& r)
 {
     if (!r.error.isEmpty())
         return r.error;
-    return r.exitCode ? u"exited with code %1"_s.arg(*r.exitCode) : u"ended without an exit code"_s;
+    const QString exit = r.exitCode ? u"exited with code %1"_s.arg(*r.exitCode) : u"ended without an exit code"_s;
+    return r.leftovers.isEmpty() ? exit : exit + u"; "_s + r.leftovers;
 }
 
 bool succeeded(const ProcessRunner::Result& r)
@@ -143,13 +146,54 @@ void StepExecutor::openLog()
         return;
     m_run.logFile = file->fileName();
     m_log = std::move(file);
+    m_logHead = 0;
+    m_logTail.clear();
+    m_logDropped = 0;
     log(u"# nightwatch runbook %1, step %2 (%3), approved %4 at %5\n"_s
             .arg(m_run.runbookId, m_run.step, m_run.kind, m_run.approval, m_run.approvedAt.toString(Qt::ISODateWithMs))
             .toUtf8());
 }
 
+void StepExecutor::logOutput(QByteArray chunk)
+{
+    if (!m_log)
+        return;
+    // A step printing without end must not fill the disk it may be cleaning: the start says what it
+    // did first, the tail how it ended; what lies between is counted, and still in the output digest.
+    const qsizetype half = std::max<qsizetype>(m_logLimit / 2, 1);
+    if (m_logHead < half) {
+        const QByteArray head = chunk.left(half - m_logHead);
+        m_log->write(head);
+        m_log->flush();
+        m_logHead += head.size();
+        chunk.remove(0, head.size());
+    }
+    if (chunk.isEmpty())
+        return;
+    m_logTail += chunk;
+    if (m_logTail.size() > half) {
+        m_logDropped += m_logTail.size() - half;
+        m_logTail.remove(0, m_logTail.size() - half);
+    }
+}
+
+void StepExecutor::flushLogTail()
+{
+    if (!m_log)
+        return;
+    if (m_logDropped > 0)
+        m_log->write(QByteArray("\n# output truncated: ") + QByteArray::number(m_logDropped) +
+                     " bytes left out here; the log keeps the first and the last " +
+                     QByteArray::number(std::max<qsizetype>(m_logLimit / 2, 1) / 1024) +
+                     " KiB (the output digest covers all of it)\n");
+    m_log->write(m_logTail);
+    m_logTail.clear();
+    m_logDropped = 0;
+}
+
 void StepExecutor::log(const QByteArray& bytes)
 {
+    flushLogTail();
     if (m_log) {
         m_log->write(bytes);
         m_log->flush(); // a crash of the console must not lose what the step printed
@@ -168,7 +212,7 @@ void StepExecutor::onOutput(const QByteArray& chunk, bool fromStderr)
 {
     if (m_phase == Phase::Command || m_run.kind == u"rollback")
         m_digest.addData(chunk);
-    log(chunk);
+    logOutput(chunk);
     m_recent += chunk;
     if (m_recent.size() > m_outputLimit)
         m_recent.remove(0, m_recent.size() - m_outputLimit);
@@ -186,6 +230,8 @@ void StepExecutor::recordCommand(const ProcessRunner::Result& result)
                                       : RunbookRun::Outcome::Failed;
     if (!succeeded(result))
         m_run.error = describeExit(result);
+    else if (!result.leftovers.isEmpty()) // the audit says so: a passed step that left processes behind
+        m_run.error = result.leftovers;
 }
 
 void StepExecutor::onPhaseFinished(const ProcessRunner::Result& result)
@@ -193,6 +239,7 @@ void StepExecutor::onPhaseFinished(const ProcessRunner::Result& result)
     if (!m_busy)
         return;
     log("# " + QByteArray(phaseName(m_phase)) + ": " + describeExit(result).toUtf8() + '\n');
+
     if (m_run.kind == u"rollback") { // a rollback run on its own approval: it is the command
         recordCommand(result);
         m_run.rolledBack = succeeded(result);

@@ -3,7 +3,8 @@
 // verify failed and the runbook says `rollback: automatic`) its rollback, and reports the whole attempt
 // as one RunbookRun. A step whose approval token does not cover it exactly is refused before any
 // process exists; each token is spent once. Output is streamed as signals, kept in a bounded buffer for
-// a live view and written in full to a log file.
+// a live view and written to a log file bounded like the buffer: the first and the last half of
+// setLogLimit() bytes, with a line saying how much was left out between them.
 
 #include "model/runbookrun.h"
 #include "runbook/approvaltoken.h"
@@ -40,6 +41,7 @@ public:
     void setLogDirectory(const QString& dir) { m_logDir = dir; }    // empty: no log file
     void setGracePeriod(int ms);                                    // SIGTERM → SIGKILL (5 s)
     void setOutputLimit(qsizetype bytes) { m_outputLimit = bytes; } // recentOutput() keeps this many (256 KiB)
+    void setLogLimit(qsizetype bytes) { m_logLimit = bytes; }       // output kept per log file (8 MiB)
     // Where PromQL verify conditions are evaluated; without one they are recorded as not supported.
     void setPrometheus(PrometheusClient* client);
 
@@ -70,6 +72,8 @@ private:
     void finish();
     void openLog();
     void log(const QByteArray& bytes);
+    void logOutput(QByteArray chunk);
+    void flushLogTail();
 
     void onConditionFinished(bool held, const QString& detail);
 
@@ -85,4 +89,8 @@ private:
     QString m_logDir;
     QByteArray m_recent;
     qsizetype m_outputLimit = 256 * 1024;
+    qsizetype m_logLimit = 8 * 1024 * 1024;
+    qsizetype m_logHead = 0;   // output bytes written at the start of the log
+    QByteArray m_logTail;      // the latest output once the head is full, written when a phase ends
+    qint64 m_logDropped = 0;   // output bytes between head and tail that the log does not keep
 };

@@ -669,6 +669,47 @@ bool Store::openServer(const QString& urlText, QString* error)
     return true;
 }
 
+namespace {
+bool checkIntegrity(QSqlDatabase& db, const QString& path, QString* error)
+{
+    // A damaged file must be refused before anything is written to it: a console that went on would
+    // answer 200 for deliveries it may not be able to read back, and could spread the damage. quick_check
+    // reads every page (O(size), not the slower index cross-check of integrity_check).
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    QStringList problems;
+    QSqlError failure;
+    if (!q.exec(u"PRAGMA quick_check(5)"_s)) {
+        failure = q.lastError();
+    } else {
+        while (q.next())
+            if (const QString line = q.value(0).toString(); line != u"ok")
+                problems << line.simplified().left(200);
+        if (q.lastError().isValid())
+            failure = q.lastError();
+    }
+    // SQLITE_BUSY / SQLITE_LOCKED: another process holds the file past the busy timeout; it is not damage.
+    const QString code = failure.nativeErrorCode();
+    if (code == u"5" || code == u"6") {
+        *error = u"database %1 is locked by another process (%2); close it there or wait, then start again"_s.arg(
+            path, describe(failure));
+        return false;
+    }
+    // SQLITE_CORRUPT / SQLITE_NOTADB are the damage this check is for; any other failure is an I/O problem.
+    if (failure.isValid() && code != u"11" && code != u"26") {
+        *error = u"cannot read database %1: %2"_s.arg(path, describe(failure));
+        return false;
+    }
+    if (failure.isValid())
+        problems << describe(failure);
+    if (problems.isEmpty())
+        return true;
+    *error = u"database %1 is damaged (SQLite quick_check: %2); it was not changed. Restore it from a backup, "
+             "or move it aside to start with an empty one"_s.arg(path, problems.join(u"; "_s));
+    return false;
+}
+} // namespace
+
 bool Store::open(const QString& path, QString* error, OpenMode mode)
 {
     const bool readOnly = mode == OpenMode::ReadOnly;
@@ -696,6 +737,10 @@ bool Store::open(const QString& path, QString* error, OpenMode mode)
     }
 
     QString why;
+    if (!checkIntegrity(m_impl->db, path, &why)) {
+        close();
+        return fail(why, error);
+    }
     if (readOnly) {
         // A reader beside the console's writer: it takes the file as it is (WAL lets it read while the
         // writer writes) and refuses a schema it would have to migrate.

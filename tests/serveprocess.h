@@ -1,0 +1,148 @@
+#pragma once
+// `nightwatch-cli serve` on a free loopback port with its own HOME, and a client that keeps posting
+// Alertmanager deliveries and remembers which were acknowledged (200): what the shutdown and crash
+// tests need to say "nothing acknowledged was lost".
+
+#include "alertmanagerprocess.h" // testsupport::freePort
+
+#include <QDateTime>
+#include <QDeadlineTimer>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <functional>
+#include <memory>
+
+namespace testsupport {
+
+struct ServeProcess
+{
+    QTemporaryDir home;
+    std::unique_ptr<QProcess> process;
+    quint16 port = 0;
+    QByteArray output;
+    std::function<void()> childSetup; // runs in the child before exec (resource limits)
+
+    // Starts serve on db and waits until it listens; false (with the output so far in *why) otherwise.
+    bool start(const QString& db, QString* why)
+    {
+        port = freePort();
+        output.clear();
+        process = std::make_unique<QProcess>();
+        process->setProcessChannelMode(QProcess::MergedChannels);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), home.path());
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+        process->setProcessEnvironment(env);
+        if (childSetup)
+            process->setChildProcessModifier(childSetup);
+        QObject::connect(process.get(), &QProcess::readyRead, process.get(),
+                         [this] { output += process->readAll(); });
+        process->start(QStringLiteral(NIGHTWATCH_CLI),
+                       {QStringLiteral("serve"), QStringLiteral("--db"), db, QStringLiteral("--listen"),
+                        QStringLiteral("127.0.0.1:%1").arg(port)});
+        if (!process->waitForStarted(10'000)) {
+            *why = process->errorString();
+            return false;
+        }
+        QDeadlineTimer deadline(20'000);
+        while (!output.contains("webhook: listening") && process->state() != QProcess::NotRunning &&
+               !deadline.hasExpired())
+            QTest::qWait(20);
+        if (!output.contains("webhook: listening")) {
+            *why = QString::fromUtf8(output);
+            return false;
+        }
+        return true;
+    }
+
+    QUrl url(const char* path = "/api/v1/alerts/alertmanager") const
+    {
+        return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(QLatin1StringView(path)));
+    }
+};
+
+// The alert names of delivery id: alertsPerDelivery distinct alerts, so a count per name shows loss or doubling.
+inline QString alertName(int delivery, int k)
+{
+    return QStringLiteral("Crash%1x%2").arg(delivery).arg(k);
+}
+
+// services: how many services the alerts spread over (the correlator's work grows with it).
+inline QByteArray alertmanagerDelivery(int delivery, int alertsPerDelivery, int services = 5)
+{
+    using namespace Qt::StringLiterals;
+    const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+    QStringList alerts;
+    for (int k = 0; k < alertsPerDelivery; ++k)
+        alerts << (uR"({"status":"firing","labels":{"alertname":"%1","service":"svc%2","instance":"i%1","severity":"warning"},)"
+                   uR"("annotations":{},"startsAt":"%3","endsAt":"0001-01-01T00:00:00Z"})"_s)
+                      .arg(alertName(delivery, k))
+                      .arg(k % services)
+                      .arg(now);
+    return (uR"({"version":"4","status":"firing","receiver":"nightwatch","groupLabels":{},)"
+            uR"("commonLabels":{},"commonAnnotations":{},"externalURL":"http://am","alerts":[%1]})"_s)
+        .arg(alerts.join(QLatin1Char(',')))
+        .toUtf8();
+}
+
+// Keeps `concurrency` posts in flight, each a new delivery id, until stop(); acked holds those answered 200.
+class DeliveryClient
+{
+public:
+    DeliveryClient(QUrl url, int alertsPerDelivery, int* nextId)
+        : m_url(std::move(url)), m_alerts(alertsPerDelivery), m_nextId(nextId)
+    {
+    }
+
+    void start(int concurrency)
+    {
+        for (int i = 0; i < concurrency; ++i)
+            post();
+    }
+    // Aborts what is in flight: those deliveries count as not acknowledged.
+    void stop()
+    {
+        m_running = false;
+        for (QNetworkReply* r : m_inFlight.values())
+            r->abort();
+    }
+
+    QSet<int> acked;
+    int failed = 0;
+
+private:
+    void post()
+    {
+        if (!m_running)
+            return;
+        const int id = (*m_nextId)++;
+        QNetworkRequest request(m_url);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        request.setTransferTimeout(10'000);
+        QNetworkReply* reply = m_nam.post(request, alertmanagerDelivery(id, m_alerts));
+        m_inFlight.insert(reply);
+        QObject::connect(reply, &QNetworkReply::finished, &m_nam, [this, reply, id] {
+            m_inFlight.remove(reply);
+            reply->deleteLater();
+            if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200)
+                acked.insert(id);
+            else
+                ++failed;
+            post();
+        });
+    }
+
+    QNetworkAccessManager m_nam;
+    QUrl m_url;
+    int m_alerts;
+    int* m_nextId;
+    bool m_running = true;
+    QSet<QNetworkReply*> m_inFlight;
+};
+
+} // namespace testsupport
