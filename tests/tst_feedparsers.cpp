@@ -101,24 +101,23 @@ void TestFeedParsers::fixtures_data()
                                      << utc("2026-11-27T22:51:00Z") << none;
     QTest::addRow("pagerduty triggered") << Feed::PagerDuty << u"pagerduty/incident-triggered.json"_s << QString() << 1
                                          << 0 << pdIncident << u"Replication lag on postgres-main above 30s"_s
-                                         << u"postgres-main"_s << u"critical"_s << true
-                                         << utc("2026-11-27T23:47:12Z") << none;
-    QTest::addRow("pagerduty acknowledged") << Feed::PagerDuty << u"pagerduty/incident-acknowledged.json"_s << QString()
-                                            << 1 << 0 << pdIncident << u"Replication lag on postgres-main above 30s"_s
-                                            << u"postgres-main"_s << u"critical"_s << true
-                                            << utc("2026-11-27T23:47:12Z") << none;
+                                         << u"postgres-main"_s << u"critical"_s << true << utc("2026-11-27T23:47:12Z")
+                                         << none;
+    QTest::addRow("pagerduty acknowledged")
+        << Feed::PagerDuty << u"pagerduty/incident-acknowledged.json"_s << QString() << 1 << 0 << pdIncident
+        << u"Replication lag on postgres-main above 30s"_s << u"postgres-main"_s << u"critical"_s << true
+        << utc("2026-11-27T23:47:12Z") << none;
     QTest::addRow("pagerduty resolved") << Feed::PagerDuty << u"pagerduty/incident-resolved.json"_s << QString() << 1
                                         << 0 << pdIncident << u"Replication lag on postgres-main above 30s"_s
                                         << u"postgres-main"_s << u"critical"_s << false << utc("2026-11-27T23:47:12Z")
                                         << utc("2026-11-28T00:20:05.731Z");
-    QTest::addRow("pagerduty low urgency") << Feed::PagerDuty << u"pagerduty/incident-low-urgency.json"_s << QString()
-                                           << 1 << 0 << PagerDutyWebhookParser::fingerprintOf(u"PLW3A8C"_s)
-                                           << u"Disk 80% full on kafka-2"_s << u"kafka"_s << u"warning"_s << true
-                                           << utc("2026-11-28T02:10:00Z") << none;
-    QTest::addRow("generic events, rfc 3339") << Feed::Generic << u"generic/events.json"_s << u"mapping.yaml"_s << 2
-                                              << 0 << u"chk-8812-eu1"_s << u"HTTP 5xx ratio"_s
-                                              << u"checkout-service"_s << u"critical"_s << true
-                                              << utc("2026-11-27T23:47:00Z") << none;
+    QTest::addRow("pagerduty low urgency")
+        << Feed::PagerDuty << u"pagerduty/incident-low-urgency.json"_s << QString() << 1 << 0
+        << PagerDutyWebhookParser::fingerprintOf(u"PLW3A8C"_s) << u"Disk 80% full on kafka-2"_s << u"kafka"_s
+        << u"warning"_s << true << utc("2026-11-28T02:10:00Z") << none;
+    QTest::addRow("generic events, rfc 3339")
+        << Feed::Generic << u"generic/events.json"_s << u"mapping.yaml"_s << 2 << 0 << u"chk-8812-eu1"_s
+        << u"HTTP 5xx ratio"_s << u"checkout-service"_s << u"critical"_s << true << utc("2026-11-27T23:47:00Z") << none;
     QTest::addRow("generic events, epoch, resolved")
         << Feed::Generic << u"generic/events.json"_s << u"mapping.yaml"_s << 2 << 1 << u"8813"_s
         << u"TLS certificate expiry"_s << u"edge-proxy"_s << u"warning"_s << false << utc("2026-12-02T23:45:00Z")
@@ -128,8 +127,8 @@ void TestFeedParsers::fixtures_data()
                                            << u"warning"_s << true << utc("2026-11-27T22:49:30.250Z") << none;
     QTest::addRow("generic array, fractional epoch")
         << Feed::Generic << u"generic/array.json"_s << u"mapping-bare.json"_s << 2 << 0 << QString()
-        << u"Queue depth high"_s << u"notification-service"_s << u"warning"_s << true
-        << utc("2026-12-02T22:49:30.500Z") << none;
+        << u"Queue depth high"_s << u"notification-service"_s << u"warning"_s << true << utc("2026-12-02T22:49:30.500Z")
+        << none;
     QTest::addRow("generic array, resolved without end")
         << Feed::Generic << u"generic/array.json"_s << u"mapping-bare.json"_s << 2 << 1 << QString()
         << u"Consumer lag"_s << u"kafka"_s << u"error"_s << false << utc("2026-11-27T23:50:00Z") << received;
@@ -179,8 +178,8 @@ void TestFeedParsers::malformed_data()
 
     QTest::addRow("grafana legacy format") << Feed::Grafana << u"grafana/bad-legacy.json"_s << QString()
                                            << u"version is required (Grafana unified alerting webhook"_s;
-    QTest::addRow("grafana labels array") << Feed::Grafana << u"grafana/bad-labels.json"_s << QString()
-                                          << u"alerts[1].labels must be an object"_s;
+    QTest::addRow("grafana labels array")
+        << Feed::Grafana << u"grafana/bad-labels.json"_s << QString() << u"alerts[1].labels must be an object"_s;
     QTest::addRow("grafana alert status") << Feed::Grafana << u"grafana/bad-status.json"_s << QString()
                                           << u"alerts[0].status must be \"firing\" or \"resolved\""_s;
     QTest::addRow("grafana truncated") << Feed::Grafana << u"grafana/bad-truncated.json"_s << QString()
@@ -193,10 +192,10 @@ void TestFeedParsers::malformed_data()
                                           << u"event.data.created_at is not an RFC 3339 timestamp"_s;
     QTest::addRow("pagerduty no id") << Feed::PagerDuty << u"pagerduty/bad-no-id.json"_s << QString()
                                      << u"event.data.id is required"_s;
-    QTest::addRow("pagerduty service string") << Feed::PagerDuty << u"pagerduty/bad-service.json"_s << QString()
-                                              << u"event.data.service must be an object"_s;
-    QTest::addRow("pagerduty data string") << Feed::PagerDuty << u"pagerduty/bad-data.json"_s << QString()
-                                           << u"event.data must be an object"_s;
+    QTest::addRow("pagerduty service string")
+        << Feed::PagerDuty << u"pagerduty/bad-service.json"_s << QString() << u"event.data.service must be an object"_s;
+    QTest::addRow("pagerduty data string")
+        << Feed::PagerDuty << u"pagerduty/bad-data.json"_s << QString() << u"event.data must be an object"_s;
     QTest::addRow("pagerduty truncated") << Feed::PagerDuty << u"grafana/bad-truncated.json"_s << QString()
                                          << u"body is not valid JSON"_s;
     QTest::addRow("generic list missing") << Feed::Generic << u"generic/bad-no-events.json"_s << u"mapping.yaml"_s
@@ -250,9 +249,9 @@ void TestFeedParsers::pagerDutyIncidentKeepsOneFingerprint()
     QStringList fingerprints;
     QList<LabelSet> labels;
     for (const char* name : {"incident-triggered", "incident-acknowledged", "incident-resolved"}) {
-        const auto alerts = WebhookFeeds::parse(Feed::PagerDuty, {},
-                                                fixture(u"pagerduty/"_s + QLatin1StringView(name) + u".json"_s), {},
-                                                received, nullptr);
+        const auto alerts =
+            WebhookFeeds::parse(Feed::PagerDuty, {}, fixture(u"pagerduty/"_s + QLatin1StringView(name) + u".json"_s),
+                                {}, received, nullptr);
         QVERIFY(alerts && alerts->size() == 1);
         fingerprints << alerts->at(0).fingerprint;
         labels << alerts->at(0).labels;
@@ -267,9 +266,9 @@ void TestFeedParsers::pagerDutyIncidentKeepsOneFingerprint()
     // Events about no incident state: valid and empty, so PagerDuty keeps the subscription enabled.
     for (const char* name : {"incident-annotated", "pagey-ping", "service-updated"}) {
         WebhookFeeds::Refusal refusal;
-        const auto alerts = WebhookFeeds::parse(
-            Feed::PagerDuty, {}, fixture(u"pagerduty/"_s + QLatin1StringView(name) + u".json"_s), {}, received,
-            &refusal);
+        const auto alerts =
+            WebhookFeeds::parse(Feed::PagerDuty, {}, fixture(u"pagerduty/"_s + QLatin1StringView(name) + u".json"_s),
+                                {}, received, &refusal);
         QVERIFY2(alerts, qPrintable(refusal.reason));
         QVERIFY2(alerts->isEmpty(), name);
     }
@@ -277,8 +276,8 @@ void TestFeedParsers::pagerDutyIncidentKeepsOneFingerprint()
 
 void TestFeedParsers::pagerDutyAnnotations()
 {
-    const auto alerts = WebhookFeeds::parse(Feed::PagerDuty, {}, fixture(u"pagerduty/incident-acknowledged.json"_s),
-                                            {}, received, nullptr);
+    const auto alerts = WebhookFeeds::parse(Feed::PagerDuty, {}, fixture(u"pagerduty/incident-acknowledged.json"_s), {},
+                                            received, nullptr);
     QVERIFY(alerts && alerts->size() == 1);
     const Alert& a = alerts->at(0);
     QCOMPARE(a.generatorUrl, u"https://acme.pagerduty.com/incidents/Q2R7XK4V9DZLMN"_s);
@@ -304,7 +303,7 @@ void TestFeedParsers::genericLabelsAndAnnotations()
     QCOMPARE(a.labels.value(u"severity"_s), u"critical"_s); // "CRITICAL" as the other feeds spell it
     QCOMPARE(a.annotations.value(u"summary"_s), u"12% of requests to /checkout answered 5xx"_s);
     QCOMPARE(a.generatorUrl, u"https://uptime.example.com/checks/8812"_s);
-    QVERIFY(a.isFiring()); // "alerting" is not one of resolvedValues
+    QVERIFY(a.isFiring());              // "alerting" is not one of resolvedValues
     QVERIFY(!alerts->at(1).isFiring()); // "ok" is
     QVERIFY(alerts->at(1).generatorUrl.isEmpty());
 }
@@ -365,8 +364,8 @@ void TestFeedParsers::signatureGatesTheFeed()
     QVERIFY(!WebhookFeeds::parse(Feed::PagerDuty, settings, body, {}, received, &refusal));
     QCOMPARE(refusal.httpStatus, 401);
     QVERIFY(refusal.reason.contains(u"missing X-PagerDuty-Signature"_s));
-    QVERIFY(!WebhookFeeds::parse(Feed::PagerDuty, settings, body, PagerDutyWebhookParser::sign(body, "guess"),
-                                 received, &refusal));
+    QVERIFY(!WebhookFeeds::parse(Feed::PagerDuty, settings, body, PagerDutyWebhookParser::sign(body, "guess"), received,
+                                 &refusal));
     QCOMPARE(refusal.httpStatus, 401);
     QVERIFY(refusal.reason.contains(u"does not match"_s));
     // Signed garbage is authentic but still malformed: 400, not 401.
@@ -404,8 +403,8 @@ void TestFeedParsers::mappingErrors_data()
                                     << u"labels: expected a map of name: pointer"_s;
     QTest::addRow("alertname as label") << QByteArray("name: /t\nlabels: {alertname: /x}\n")
                                         << u"labels.alertname is already mapped by its own key"_s;
-    QTest::addRow("empty resolvedValues") << QByteArray("name: /t\nresolvedValues: []\n")
-                                          << u"resolvedValues: expected a non-empty list"_s;
+    QTest::addRow("empty resolvedValues")
+        << QByteArray("name: /t\nresolvedValues: []\n") << u"resolvedValues: expected a non-empty list"_s;
     QTest::addRow("not a map") << QByteArray("- /t\n") << u"must be a map"_s;
     QTest::addRow("broken yaml") << QByteArray("name: [/t\n") << u"not valid YAML or JSON"_s;
     QTest::addRow("broken json") << QByteArray(R"({"name": "/t",)") << u"not valid YAML or JSON"_s;
