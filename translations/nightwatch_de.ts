@@ -1934,6 +1934,14 @@ Eingehende Alarme werden hier gruppiert.</translation>
         <translation>Alertmanager-Konfiguration (YAML), deren inhibit_rules gelten.</translation>
     </message>
     <message>
+        <source>JSON pointers (YAML or JSON file) for POST /api/v1/alerts/generic. PagerDuty webhook secret: NIGHTWATCH_PAGERDUTY_SECRET.</source>
+        <translation>JSON-Pointer (YAML- oder JSON-Datei) für POST /api/v1/alerts/generic. PagerDuty-Webhook-Geheimnis: NIGHTWATCH_PAGERDUTY_SECRET.</translation>
+    </message>
+    <message>
+        <source>--generic-mapping: %1</source>
+        <translation>--generic-mapping: %1</translation>
+    </message>
+    <message>
         <source>--alertmanager: &apos;%1&apos; is not an http(s) URL</source>
         <translation>--alertmanager: &apos;%1&apos; ist keine http(s)-URL</translation>
     </message>

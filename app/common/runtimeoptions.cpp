@@ -1,6 +1,7 @@
 #include "runtimeoptions.h"
 
 #include "graph/servicegraph.h"
+#include "ingest/genericjsonmapping.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -64,13 +65,20 @@ RuntimeOptions::RuntimeOptions()
       noWebhook(u"no-webhook"_s, QCoreApplication::translate("RuntimeOptions", "Do not start the webhook receiver.")),
       inhibitRules(u"inhibit-rules"_s,
                    QCoreApplication::translate("RuntimeOptions", "Alertmanager config YAML whose inhibit_rules apply."),
-                   QCoreApplication::translate("RuntimeOptions", "file"))
+                   QCoreApplication::translate("RuntimeOptions", "file")),
+      genericMapping(u"generic-mapping"_s,
+                     QCoreApplication::translate(
+                         "RuntimeOptions",
+                         "JSON pointers (YAML or JSON file) for POST /api/v1/alerts/generic. PagerDuty webhook "
+                         "secret: NIGHTWATCH_PAGERDUTY_SECRET."),
+                     QCoreApplication::translate("RuntimeOptions", "file"))
 {
 }
 
 void RuntimeOptions::addTo(QCommandLineParser& parser) const
 {
-    parser.addOptions({demo, database, graph, alertmanager, pollInterval, replay, listen, noWebhook, inhibitRules});
+    parser.addOptions(
+        {demo, database, graph, alertmanager, pollInterval, replay, listen, noWebhook, inhibitRules, genericMapping});
 }
 
 QString RuntimeOptions::defaultDatabasePath(bool demo)
@@ -140,6 +148,18 @@ std::optional<ConsoleRuntime::Config> RuntimeOptions::config(const QCommandLineP
     }
     config.webhookToken =
         qEnvironmentVariable("NIGHTWATCH_WEBHOOK_TOKEN", settings.value(u"webhook/token"_s).toString());
+    // A signing secret never lives in the settings file, which is often readable by more than its owner.
+    config.webhookFeeds.pagerDutySecret = qgetenv("NIGHTWATCH_PAGERDUTY_SECRET");
+    const QString mappingFile = value(genericMapping, u"webhook/genericMapping"_s);
+    if (!mappingFile.isEmpty()) {
+        QString why;
+        auto mapping = GenericJsonMapping::fromFile(mappingFile, &why);
+        if (!mapping) {
+            *error = QCoreApplication::translate("RuntimeOptions", "--generic-mapping: %1").arg(why);
+            return std::nullopt;
+        }
+        config.webhookFeeds.genericMapping = std::make_shared<const GenericJsonMapping>(std::move(*mapping));
+    }
 
     if (isDemo && !parser.isSet(replay)) {
         config.replayFile = demoFeed;

@@ -30,4 +30,5 @@ public:
     QCommandLineOption listen;
     QCommandLineOption noWebhook;
     QCommandLineOption inhibitRules;
+    QCommandLineOption genericMapping;
 };

@@ -1,6 +1,5 @@
 #include "webhookserver.h"
 
-#include "alertmanagerwebhookparser.h"
 #include "alertsink.h"
 #include "changesink.h"
 #include "guardedtcpserver.h"
@@ -93,8 +92,9 @@ bool WebhookServer::start()
     route(u"/healthz"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest&, quint64 ticket) {
         m_answers->answer(ticket, jsonResponse(json{{"status", "ok"}}, StatusCode::Ok));
     });
-    route(u"/api/v1/alerts/alertmanager"_s, QHttpServerRequest::Method::Post,
-          [this](const QHttpServerRequest& request, quint64 ticket) { handleAlertmanager(request, ticket); });
+    for (const WebhookFeeds::Feed feed : WebhookFeeds::all)
+        route(WebhookFeeds::routePath(feed), QHttpServerRequest::Method::Post,
+              [this, feed](const QHttpServerRequest& request, quint64 ticket) { handleAlerts(request, ticket, feed); });
     route(u"/api/v1/changes"_s, QHttpServerRequest::Method::Post,
           [this](const QHttpServerRequest& request, quint64 ticket) {
               m_answers->answer(ticket, handleChanges(request));
@@ -144,7 +144,7 @@ bool WebhookServer::authorized(const QHttpServerRequest& request) const
     return constantTimeEquals(header.mid(7).trimmed(), m_options.bearerToken.toUtf8());
 }
 
-void WebhookServer::handleAlertmanager(const QHttpServerRequest& request, quint64 ticket)
+void WebhookServer::handleAlerts(const QHttpServerRequest& request, quint64 ticket, WebhookFeeds::Feed feed)
 {
     if (!authorized(request)) {
         QHttpServerResponse response = errorResponse(u"missing or wrong bearer token"_s, StatusCode::Unauthorized);
@@ -159,14 +159,16 @@ void WebhookServer::handleAlertmanager(const QHttpServerRequest& request, quint6
         return;
     }
 
-    QString error;
-    auto payload = AlertmanagerWebhookParser::parse(body, &error, QDateTime::currentDateTimeUtc());
-    if (!payload) {
-        recordError(u"rejected delivery: "_s + error);
-        m_answers->answer(ticket, errorResponse(error, StatusCode::BadRequest));
+    WebhookFeeds::Refusal refusal;
+    auto alerts =
+        WebhookFeeds::parse(feed, m_options.feeds, body, request.value(QByteArrayLiteral("X-PagerDuty-Signature")),
+                            QDateTime::currentDateTimeUtc(), &refusal);
+    if (!alerts) {
+        recordError(u"rejected delivery: "_s + refusal.reason);
+        m_answers->answer(ticket, errorResponse(refusal.reason, StatusCode(refusal.httpStatus)));
         return;
     }
-    const int count = int(payload->alerts.size());
+    const int count = int(alerts->size());
     if (count == 0 || !m_sink) {
         deliveryStored(ticket, count, count == 0, u"no alert sink"_s);
         return;
@@ -174,7 +176,7 @@ void WebhookServer::handleAlertmanager(const QHttpServerRequest& request, quint6
     // Answered from deliveryStored(), back on this thread, once the sink has committed the batch; meanwhile this
     // thread reads and parses the next deliveries.
     m_sink->submitDeferred(
-        std::move(payload->alerts), [replies = m_replies, ticket, count](bool stored, const QString& why) {
+        std::move(*alerts), [replies = m_replies, ticket, count](bool stored, const QString& why) {
             QMutexLocker lock(&replies->mutex);
             if (WebhookServer* server = replies->server)
                 QMetaObject::invokeMethod(

@@ -11,6 +11,7 @@
 
 #include "httplimits.h"
 #include "model/sourcehealth.h"
+#include "webhookfeeds.h"
 
 #include <QHostAddress>
 #include <QHttpServerRequest>
@@ -41,6 +42,7 @@ public:
         quint16 port = 9797; // 0: any free port, see serverPort()
         QString bearerToken; // empty: no authentication
         HttpLimits limits;
+        WebhookFeeds::Settings feeds; // PagerDuty secret, generic JSON mapping
     };
 
     explicit WebhookServer(AlertSink* sink, QObject* parent = nullptr);
@@ -70,7 +72,7 @@ private:
     // Every route answers through m_answers, so answers leave in request order on each connection.
     void route(const QString& path, QHttpServerRequest::Method method,
                std::function<void(const QHttpServerRequest&, quint64 ticket)> handler);
-    void handleAlertmanager(const QHttpServerRequest& request, quint64 ticket);
+    void handleAlerts(const QHttpServerRequest& request, quint64 ticket, WebhookFeeds::Feed feed);
     void deliveryStored(quint64 ticket, int alertCount, bool stored, const QString& error);
     QHttpServerResponse handleChanges(const QHttpServerRequest& request);
     bool authorized(const QHttpServerRequest& request) const;

@@ -5,6 +5,7 @@
 // The GUI and `nightwatch-cli serve` both run the console through this one class.
 
 #include "ingest/httplimits.h"
+#include "ingest/webhookfeeds.h"
 #include "model/incidentsnapshot.h"
 
 #include <QHostAddress>
@@ -41,6 +42,7 @@ public:
         QHostAddress webhookAddress = QHostAddress::LocalHost;
         quint16 webhookPort = 9797;
         QString webhookToken;
+        WebhookFeeds::Settings webhookFeeds; // PagerDuty secret, generic JSON mapping
 
         QString replayFile;       // empty: no replay
         double replaySpeed = 0.0; // see ReplaySource::Options
