@@ -29,5 +29,6 @@ public:
     QCommandLineOption replay;
     QCommandLineOption listen;
     QCommandLineOption noWebhook;
+    QCommandLineOption insecureListen;
     QCommandLineOption inhibitRules;
 };

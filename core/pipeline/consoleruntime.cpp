@@ -46,6 +46,7 @@ void ConsoleRuntime::start()
         options.address = m_config.webhookAddress;
         options.port = m_config.webhookPort;
         options.bearerToken = m_config.webhookToken;
+        options.allowedOrigins = m_config.webhookAllowedOrigins;
         m_webhook = new WebhookServer(m_pipeline, options);
         m_webhook->setChangeSink(m_pipeline);
         m_webhook->moveToThread(&m_webhookThread);

@@ -11,6 +11,7 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QStringList>
 #include <QThread>
 #include <QUrl>
 
@@ -41,6 +42,7 @@ public:
         QHostAddress webhookAddress = QHostAddress::LocalHost;
         quint16 webhookPort = 9797;
         QString webhookToken;
+        QStringList webhookAllowedOrigins; // browser pages that may post (CSRF); default none
 
         QString replayFile;       // empty: no replay
         double replaySpeed = 0.0; // see ReplaySource::Options
