@@ -281,11 +281,18 @@ void TestAlertmanagerPoller::failuresMarkOnlyTheirSource_data()
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("expectedError");
-    QTest::addRow("http 500") << QByteArray("oops") << 500 << u"500"_s;
-    QTest::addRow("bad json") << QByteArray("[{\"labels\":") << 200 << u"bad response"_s;
-    QTest::addRow("wrong shape") << QByteArray("{\"alerts\":[]}") << 200 << u"must be a JSON array"_s;
+    QTest::addColumn<qint64>("maxAnswerBytes");
+    const qint64 normal = AlertmanagerPoller::defaultMaxAnswerBytes;
+    QTest::addRow("http 500") << QByteArray("oops") << 500 << u"500"_s << normal;
+    QTest::addRow("bad json") << QByteArray("[{\"labels\":") << 200 << u"bad response"_s << normal;
+    QTest::addRow("wrong shape") << QByteArray("{\"alerts\":[]}") << 200 << u"must be a JSON array"_s << normal;
     QTest::addRow("label not string") << QByteArray(R"([{"labels":{"a":1},"startsAt":"2026-11-27T23:47:00Z"}])") << 200
-                                      << u"alerts[0].labels.a must be a string"_s;
+                                      << u"alerts[0].labels.a must be a string"_s << normal;
+    // A valid answer, only too large: 8 MiB of whitespace around [] against a 1 MiB cap.
+    QTest::addRow("answer over the cap") << QByteArray(8 * 1024 * 1024, ' ') + "[]" << 200
+                                         << u"answer exceeds the size limit of 1 MiB"_s << qint64(1024 * 1024);
+    QTest::addRow("answer over the default cap") << QByteArray(65 * 1024 * 1024, ' ') + "[]" << 200
+                                                 << u"answer exceeds the size limit of 64 MiB"_s << normal;
 }
 
 void TestAlertmanagerPoller::failuresMarkOnlyTheirSource()
@@ -293,6 +300,7 @@ void TestAlertmanagerPoller::failuresMarkOnlyTheirSource()
     QFETCH(QByteArray, body);
     QFETCH(int, status);
     QFETCH(QString, expectedError);
+    QFETCH(qint64, maxAnswerBytes);
     FakeAlertmanager good;
     good.body = fakeAlerts({u"a"_s, u"b"_s});
     FakeAlertmanager broken;
@@ -301,6 +309,7 @@ void TestAlertmanagerPoller::failuresMarkOnlyTheirSource()
 
     RecordingSink sink;
     AlertmanagerPoller poller(&sink, {broken.url(), good.url()});
+    poller.setMaxAnswerBytes(maxAnswerBytes);
     const auto batches = runRound(poller, sink);
     QCOMPARE(batches.size(), 1);
     QCOMPARE(batches[0].size(), 2);

@@ -158,6 +158,18 @@ private Q_SLOTS:
     void deferredAnswersWaitForTheStore();
     void pipelinedAnswersKeepRequestOrder();
     void clientLeavingBeforeItsAnswerBreaksNothing();
+    void fieldLimits_data();
+    void fieldLimits();
+    void changeLimits_data();
+    void changeLimits();
+    void foreignRequests_data();
+    void foreignRequests();
+    void trailingGarbage_data();
+    void trailingGarbage();
+    void smuggling_data();
+    void smuggling();
+    void authOnEveryRoute_data();
+    void authOnEveryRoute();
 
 private:
     quint16 startServer(const WebhookServer::Options& options = {}, ChangeSink* changeSink = nullptr,
@@ -357,10 +369,12 @@ void TestWebhookServer::payloadTooLarge()
 void TestWebhookServer::largeButAllowedBody()
 {
     startServer();
-    const Response r = request("POST", u"/api/v1/alerts/alertmanager"_s, payload(1, QByteArray(9 * 1024 * 1024, 'y')));
+    // 9 MiB spread over alerts whose annotations stay within their own limit.
+    const Response r = request("POST", u"/api/v1/alerts/alertmanager"_s, payload(150, QByteArray(60 * 1024, 'y')));
     QCOMPARE(r.status, 200);
     QCOMPARE(m_sink.recorded().size(), 1);
-    QCOMPARE(m_sink.recorded()[0][0].annotations.value(u"summary"_s).size(), 9 * 1024 * 1024);
+    QCOMPARE(m_sink.recorded()[0].size(), 150);
+    QCOMPARE(m_sink.recorded()[0][0].annotations.value(u"summary"_s).size(), 60 * 1024);
 }
 
 void TestWebhookServer::bearerToken_data()
@@ -616,6 +630,388 @@ void TestWebhookServer::clientLeavingBeforeItsAnswerBreaksNothing()
     QTRY_VERIFY_WITH_TIMEOUT(next->isFinished(), 10'000);
     QCOMPARE(next->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
     delete next;
+}
+
+namespace {
+
+// Sends raw bytes on a fresh connection; returns the answers received within a second of the first one (or until
+// the server closed the connection), and whether it closed.
+QList<QPair<int, QByteArray>> exchange(quint16 port, const QByteArray& bytes, bool* closed)
+{
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, port);
+    if (!client.waitForConnected(5000))
+        return {};
+    client.write(bytes);
+    QByteArray received;
+    while (client.state() == QAbstractSocket::ConnectedState) {
+        if (!client.waitForReadyRead(rawResponses(received).isEmpty() ? 10'000 : 1000))
+            break;
+        received += client.readAll();
+    }
+    received += client.readAll();
+    *closed = client.state() != QAbstractSocket::ConnectedState;
+    return rawResponses(received);
+}
+
+QByteArray rawRequest(const QByteArray& method, const QByteArray& path, const QByteArray& headers,
+                      const QByteArray& body)
+{
+    return method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers +
+           "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+QByteArray withAlertField(QByteArray body, const QByteArray& from, const QByteArray& to)
+{
+    body.replace(from, to);
+    return body;
+}
+
+QByteArray manyPairs(int n)
+{
+    QByteArray out;
+    for (int i = 0; i < n; ++i)
+        out += ",\"k" + QByteArray::number(i) + "\":\"v\"";
+    return out;
+}
+
+const QByteArray kChange = R"({"service":"a","kind":"deploy","at":"2026-11-27T23:31:00Z"})";
+
+} // namespace
+
+void TestWebhookServer::fieldLimits_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("maxAlerts");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("expectedError");
+    const QByteArray one = payload(1);
+    const QByteArray service = R"("service":"svc-0")";
+    const QByteArray summary = R"("summary":"")";
+    auto fingerprint = [&](int n) {
+        return withAlertField(one, R"("status":"firing","labels")",
+                              R"("status":"firing","fingerprint":")" + QByteArray(n, 'f') + R"(","labels")");
+    };
+    QTest::addRow("fingerprint 128 bytes") << fingerprint(128) << 100'000 << 200 << QString();
+    QTest::addRow("fingerprint 129 bytes") << fingerprint(129) << 100'000 << 400
+                                           << u"alerts[0].fingerprint is 129 bytes, the limit is 128"_s;
+    QTest::addRow("fingerprint 9000 bytes (pg_notify)") << fingerprint(9000) << 100'000 << 400
+                                                        << u"alerts[0].fingerprint is 9000 bytes"_s;
+    QTest::addRow("label value 4 KiB") << withAlertField(one, service, R"("service":")" + QByteArray(4096, 's') + '"')
+                                       << 100'000 << 200 << QString();
+    QTest::addRow("label value 4 KiB + 1")
+        << withAlertField(one, service, R"("service":")" + QByteArray(4097, 's') + '"') << 100'000 << 400
+        << u"alerts[0].labels.service is 4097 bytes, the limit is 4096"_s;
+    QTest::addRow("label value multibyte over limit")
+        << withAlertField(one, service, R"("service":")" + QByteArray(1400, 'x').replace("x", "\xc3\xa9\xe2\x82\xac") + '"')
+        << 100'000 << 400 << u"alerts[0].labels.service is 7000 bytes"_s;
+    QTest::addRow("label name 257 bytes")
+        << withAlertField(one, service, service + ",\"" + QByteArray(257, 'n') + "\":\"v\"") << 100'000 << 400
+        << u"alerts[0].labels name"_s;
+    QTest::addRow("64 labels") << withAlertField(one, service, service + manyPairs(62)) << 100'000 << 200
+                               << QString();
+    QTest::addRow("65 labels") << withAlertField(one, service, service + manyPairs(63)) << 100'000 << 413
+                               << u"alerts[0].labels has 65 entries, the limit is 64"_s;
+    QTest::addRow("annotation 64 KiB + 1")
+        << withAlertField(one, summary, R"("summary":")" + QByteArray(64 * 1024 + 1, 'a') + '"') << 100'000 << 400
+        << u"alerts[0].annotations.summary is 65537 bytes"_s;
+    QTest::addRow("65 annotations") << withAlertField(one, summary, summary + manyPairs(64)) << 100'000 << 413
+                                    << u"alerts[0].annotations has 65 entries"_s;
+    QTest::addRow("generatorURL 8 KiB + 1")
+        << withAlertField(one, R"("status":"firing","labels")",
+                          R"("status":"firing","generatorURL":"http://x/)" + QByteArray(8 * 1024 - 8, 'u') +
+                              R"(","labels")")
+        << 100'000 << 400 << u"alerts[0].generatorURL is 8193 bytes"_s;
+    QTest::addRow("alerts at the limit") << payload(5) << 5 << 200 << QString();
+    QTest::addRow("alerts over the limit") << payload(6) << 5 << 413 << u"alerts has 6 entries, the limit is 5"_s;
+    QTest::addRow("bad field in the last alert")
+        << withAlertField(payload(4), R"("service":"svc-3")", R"("service":")" + QByteArray(5000, 's') + '"')
+        << 100'000 << 400 << u"alerts[3].labels.service"_s;
+}
+
+// Every field is bounded before the delivery reaches the sink: a too-long field is refused with its name and
+// nothing of the delivery is stored (one 9,000-byte fingerprint once broke PostgreSQL's pg_notify for everyone).
+void TestWebhookServer::fieldLimits()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(int, maxAlerts);
+    QFETCH(int, status);
+    QFETCH(QString, expectedError);
+    WebhookServer::Options options;
+    options.limits.maxAlertsPerDelivery = maxAlerts;
+    startServer(options);
+    const Response r = request("POST", u"/api/v1/alerts/alertmanager"_s, body);
+    QVERIFY2(r.status == status, r.body.left(300).constData());
+    if (status == 200) {
+        QCOMPARE(m_sink.recorded().size(), 1);
+        return;
+    }
+    QVERIFY(r.contentType.startsWith("application/json"));
+    QVERIFY2(r.json.value(u"error"_s).toString().contains(expectedError), r.body.left(300).constData());
+    QVERIFY(m_sink.recorded().isEmpty());
+}
+
+void TestWebhookServer::changeLimits_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("expectedError");
+    auto list = [](int n) {
+        QByteArray out = "[";
+        for (int i = 0; i < n; ++i)
+            out += (i ? "," : "") + kChange;
+        return out + ']';
+    };
+    QTest::addRow("3 events (limit)") << list(3) << 200 << QString();
+    QTest::addRow("4 events") << list(4) << 413 << u"changes has 4 entries, the limit is 3"_s;
+    QTest::addRow("long service") << withAlertField(kChange, R"("service":"a")",
+                                                    R"("service":")" + QByteArray(4097, 's') + '"')
+                                  << 400 << u"changes[0].service is 4097 bytes"_s;
+    QTest::addRow("long description")
+        << withAlertField(kChange, R"("kind")", R"("description":")" + QByteArray(64 * 1024 + 1, 'd') + R"(","kind")")
+        << 400 << u"changes[0].description is 65537 bytes"_s;
+    QTest::addRow("long link in the second event")
+        << "[" + kChange + "," +
+               withAlertField(kChange, R"("kind")", R"("link":"http://)" + QByteArray(9000, 'l') + R"(","kind")") + "]"
+        << 400 << u"changes[1].link is 9007 bytes"_s;
+}
+
+void TestWebhookServer::changeLimits()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    QFETCH(QString, expectedError);
+    FakeChangeSink changeSink;
+    WebhookServer::Options options;
+    options.limits.maxChangesPerRequest = 3;
+    startServer(options, &changeSink);
+    const Response r = request("POST", u"/api/v1/changes"_s, body);
+    QVERIFY2(r.status == status, r.body.left(300).constData());
+    QMutexLocker lock(&changeSink.mutex);
+    if (status == 200) {
+        QCOMPARE(changeSink.changes.size(), 3);
+        return;
+    }
+    QVERIFY2(r.json.value(u"error"_s).toString().contains(expectedError), r.body.left(300).constData());
+    QVERIFY(changeSink.changes.isEmpty());
+}
+
+void TestWebhookServer::foreignRequests_data()
+{
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("headers");
+    QTest::addColumn<int>("status");
+    const QByteArray json = "Content-Type: application/json\r\n";
+    const struct
+    {
+        const char* name;
+        QByteArray path;
+    } routes[] = {{"alerts", "/api/v1/alerts/alertmanager"}, {"changes", "/api/v1/changes"}};
+    for (const auto& route : routes) {
+        QTest::addRow("%s: no Origin, json", route.name) << route.path << QByteArray("POST") << json << 200;
+        QTest::addRow("%s: allowed Origin", route.name)
+            << route.path << QByteArray("POST") << "Origin: https://ops.example\r\n" + json << 200;
+        QTest::addRow("%s: json; charset", route.name)
+            << route.path << QByteArray("POST") << QByteArray("Content-Type: application/json; charset=utf-8\r\n")
+            << 200;
+        QTest::addRow("%s: foreign Origin", route.name)
+            << route.path << QByteArray("POST") << "Origin: http://evil.example\r\n" + json << 403;
+        QTest::addRow("%s: null Origin", route.name)
+            << route.path << QByteArray("POST") << "Origin: null\r\n" + json << 403;
+        QTest::addRow("%s: text/plain from a page", route.name)
+            << route.path << QByteArray("POST")
+            << QByteArray("Origin: http://evil.example\r\nContent-Type: text/plain\r\n") << 403;
+        QTest::addRow("%s: text/plain", route.name)
+            << route.path << QByteArray("POST") << QByteArray("Content-Type: text/plain\r\n") << 415;
+        QTest::addRow("%s: form", route.name)
+            << route.path << QByteArray("POST") << QByteArray("Content-Type: application/x-www-form-urlencoded\r\n")
+            << 415;
+        QTest::addRow("%s: no Content-Type", route.name) << route.path << QByteArray("POST") << QByteArray() << 415;
+        QTest::addRow("%s: CORS preflight", route.name)
+            << route.path << QByteArray("OPTIONS")
+            << QByteArray("Origin: http://evil.example\r\nAccess-Control-Request-Method: POST\r\n") << 0;
+    }
+    QTest::addRow("healthz: foreign Origin") << QByteArray("/healthz") << QByteArray("GET")
+                                             << QByteArray("Origin: http://evil.example\r\n") << 403;
+}
+
+// CSRF to localhost: a page in the engineer's browser must not be able to post alerts or changes.
+void TestWebhookServer::foreignRequests()
+{
+    QFETCH(QByteArray, path);
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, headers);
+    QFETCH(int, status);
+    FakeChangeSink changeSink;
+    WebhookServer::Options options;
+    options.allowedOrigins = {u"https://ops.example"_s};
+    startServer(options, &changeSink);
+    const QByteArray body = method == "POST" ? (path.contains("changes") ? kChange : payload(1)) : QByteArray();
+
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, m_port);
+    QVERIFY(client.waitForConnected(5000));
+    client.write(rawRequest(method, path, headers, body));
+    QByteArray received;
+    while (rawResponses(received).isEmpty() && client.waitForReadyRead(10'000))
+        received += client.readAll();
+    const auto answers = rawResponses(received);
+    QCOMPARE(answers.size(), 1);
+    // Never any CORS permission, whatever the answer.
+    QVERIFY2(!received.toLower().contains("access-control-allow"), received.constData());
+    if (status == 0) { // a preflight: refused, whatever the code
+        QVERIFY2(answers[0].first >= 400, received.constData());
+        return;
+    }
+    QVERIFY2(answers[0].first == status, received.constData());
+    if (status != 200) {
+        QVERIFY(QJsonDocument::fromJson(answers[0].second).object().value(u"error"_s).toString().size() > 0);
+        QVERIFY(m_sink.recorded().isEmpty());
+        QMutexLocker lock(&changeSink.mutex);
+        QVERIFY(changeSink.changes.isEmpty());
+    }
+}
+
+void TestWebhookServer::trailingGarbage_data()
+{
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<QByteArray>("suffix");
+    QTest::addColumn<int>("status");
+    for (const QByteArray& path : {QByteArray("/api/v1/alerts/alertmanager"), QByteArray("/api/v1/changes")}) {
+        QTest::addRow("%s: whitespace", path.constData()) << path << QByteArray(" \r\n\t ") << 200;
+        QTest::addRow("%s: NUL", path.constData()) << path << QByteArray(1, '\0') << 400;
+        QTest::addRow("%s: NUL + garbage", path.constData()) << path << QByteArray("\0garbage", 8) << 400;
+        QTest::addRow("%s: newline NUL {}", path.constData()) << path << QByteArray("\n\0{}", 4) << 400;
+        QTest::addRow("%s: garbage", path.constData()) << path << QByteArray("x") << 400;
+        QTest::addRow("%s: second document", path.constData()) << path << QByteArray("{}") << 400;
+    }
+}
+
+// Anything after the JSON document but whitespace is a 400 (nlohmann's lexer alone takes a NUL for the end).
+void TestWebhookServer::trailingGarbage()
+{
+    QFETCH(QByteArray, path);
+    QFETCH(QByteArray, suffix);
+    QFETCH(int, status);
+    FakeChangeSink changeSink;
+    startServer({}, &changeSink);
+    const bool alerts = path.contains("alerts");
+    // A payload the fast (SAX) reader takes and one only the DOM reader takes (extra field with a null).
+    for (const QByteArray& base : alerts ? QList<QByteArray>{payload(2), withAlertField(payload(2), R"("receiver":"nw")",
+                                                                                        R"("receiver":null)")}
+                                         : QList<QByteArray>{kChange}) {
+        const Response r = request("POST", QString::fromLatin1(path), base + suffix);
+        QVERIFY2(r.status == status, r.body.constData());
+        if (status == 400)
+            QVERIFY(!r.json.value(u"error"_s).toString().isEmpty());
+    }
+    QMutexLocker lock(&changeSink.mutex);
+    const qsizetype stored = alerts ? m_sink.recorded().size() : changeSink.changes.size();
+    QCOMPARE(stored, status == 200 ? (alerts ? 2 : 1) : 0);
+}
+
+void TestWebhookServer::smuggling_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<bool>("closes");
+    // The body is a whole second request: it must never be read as one.
+    const QByteArray smuggled = rawPost(payload(1));
+    auto withHeaders = [&](int n) {
+        QByteArray headers = "Content-Type: application/json\r\n";
+        for (int i = 0; i < n - 3; ++i) // + Host, Content-Type, Content-Length
+            headers += "X-Filler-" + QByteArray::number(i) + ": x\r\n";
+        return rawRequest("POST", "/api/v1/alerts/alertmanager", headers, smuggled);
+    };
+    QTest::addRow("50 headers") << withHeaders(50) << 400 << false; // body read as a (bad) body
+    QTest::addRow("100 headers") << withHeaders(100) << 400 << false;
+    QTest::addRow("101 headers") << withHeaders(101) << 400 << true;
+    QTest::addRow("150 headers") << withHeaders(150) << 400 << true;
+    QTest::addRow("1000 headers") << withHeaders(1000) << 400 << true;
+    QTest::addRow("Content-Length + chunked")
+        << "POST /api/v1/alerts/alertmanager HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+           "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled
+        << 400 << true;
+    QTest::addRow("chunked + Content-Length")
+        << "POST /api/v1/alerts/alertmanager HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+           "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(smuggled.size()) + "\r\n\r\n" +
+               smuggled
+        << 400 << true;
+    QTest::addRow("two different Content-Lengths")
+        << "POST /api/v1/alerts/alertmanager HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+           "Content-Length: 0\r\nContent-Length: " + QByteArray::number(smuggled.size()) + "\r\n\r\n" + smuggled
+        << 400 << true;
+}
+
+// Request smuggling: a request the receiver refuses on its headers is answered once and the connection closed,
+// so its body is never parsed as the next request; no alert of the smuggled request is stored.
+void TestWebhookServer::smuggling()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(int, status);
+    QFETCH(bool, closes);
+    startServer();
+    bool closed = false;
+    const auto answers = exchange(m_port, bytes, &closed);
+    QCOMPARE(answers.size(), 1);
+    QCOMPARE(answers[0].first, status);
+    QCOMPARE(closed, closes);
+    QVERIFY(m_sink.recorded().isEmpty());
+    // The receiver still serves the next client.
+    QCOMPARE(request("GET", u"/healthz"_s).status, 200);
+}
+
+void TestWebhookServer::authOnEveryRoute_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<QByteArray>("authorization");
+    QTest::addColumn<int>("status");
+    const QByteArray right = "Authorization: Bearer s3cret\r\n";
+    for (const QByteArray& path : {QByteArray("/api/v1/alerts/alertmanager"), QByteArray("/api/v1/changes")}) {
+        QTest::addRow("%s: none", path.constData()) << QByteArray("POST") << path << QByteArray() << 401;
+        QTest::addRow("%s: wrong", path.constData())
+            << QByteArray("POST") << path << QByteArray("Authorization: Bearer nope\r\n") << 401;
+        QTest::addRow("%s: right", path.constData()) << QByteArray("POST") << path << right << 200;
+        QTest::addRow("%s?x: none", path.constData()) << QByteArray("POST") << path + "?x=1" << QByteArray() << 401;
+    }
+    QTest::addRow("unknown route: none") << QByteArray("GET") << QByteArray("/nope") << QByteArray() << 401;
+    QTest::addRow("unknown route: right") << QByteArray("GET") << QByteArray("/nope") << right << 404;
+    QTest::addRow("healthz: none") << QByteArray("GET") << QByteArray("/healthz") << QByteArray() << 200;
+}
+
+// With a token, every route but /healthz needs it, and the 401 comes on the headers: a body is never waited for.
+void TestWebhookServer::authOnEveryRoute()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, path);
+    QFETCH(QByteArray, authorization);
+    QFETCH(int, status);
+    FakeChangeSink changeSink;
+    WebhookServer::Options options;
+    options.bearerToken = u"s3cret"_s;
+    startServer(options, &changeSink);
+    const QByteArray body = method == "POST" ? (path.contains("changes") ? kChange : payload(1)) : QByteArray();
+    bool closed = false;
+    auto answers =
+        exchange(m_port, rawRequest(method, path, "Content-Type: application/json\r\n" + authorization, body), &closed);
+    QCOMPARE(answers.size(), 1);
+    QCOMPARE(answers[0].first, status);
+    if (status != 401)
+        return;
+    QCOMPARE(QJsonDocument::fromJson(answers[0].second).object().value(u"error"_s).toString(),
+             u"missing or wrong bearer token"_s);
+    QVERIFY(m_sink.recorded().isEmpty());
+
+    // Headers announcing 1 MiB, and no body byte sent: refused all the same.
+    QTcpSocket raw;
+    raw.connectToHost(QHostAddress::LocalHost, m_port);
+    QVERIFY(raw.waitForConnected(5000));
+    raw.write(method + ' ' + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + authorization +
+              "Content-Length: 1048576\r\n\r\n");
+    QTRY_VERIFY_WITH_TIMEOUT(raw.bytesAvailable() > 0 || raw.waitForReadyRead(100), 5000);
+    QVERIFY(raw.readAll().startsWith("HTTP/1.1 401"));
 }
 
 QTEST_GUILESS_MAIN(TestWebhookServer)

@@ -63,6 +63,9 @@ RuntimeOptions::RuntimeOptions()
               "RuntimeOptions", "Webhook receiver address (default 127.0.0.1:9797). Token: NIGHTWATCH_WEBHOOK_TOKEN."),
           QCoreApplication::translate("RuntimeOptions", "host:port")),
       noWebhook(u"no-webhook"_s, QCoreApplication::translate("RuntimeOptions", "Do not start the webhook receiver.")),
+      insecureListen(u"insecure-listen"_s,
+                     QCoreApplication::translate("RuntimeOptions",
+                                                 "Allow --listen on a non-loopback address without a token.")),
       inhibitRules(u"inhibit-rules"_s,
                    QCoreApplication::translate("RuntimeOptions", "Alertmanager config YAML whose inhibit_rules apply."),
                    QCoreApplication::translate("RuntimeOptions", "file")),
@@ -78,7 +81,8 @@ RuntimeOptions::RuntimeOptions()
 void RuntimeOptions::addTo(QCommandLineParser& parser) const
 {
     parser.addOptions(
-        {demo, database, graph, alertmanager, pollInterval, replay, listen, noWebhook, inhibitRules, genericMapping});
+        {demo, database, graph, alertmanager, pollInterval, replay, listen, noWebhook, insecureListen, inhibitRules,
+         genericMapping});
 }
 
 QString RuntimeOptions::defaultDatabasePath(bool demo)
@@ -160,6 +164,16 @@ std::optional<ConsoleRuntime::Config> RuntimeOptions::config(const QCommandLineP
         }
         config.webhookFeeds.genericMapping = std::make_shared<const GenericJsonMapping>(std::move(*mapping));
     }
+    // Reachable from other machines with no token, anyone on the network could inject alerts and deploys.
+    if (config.webhookEnabled && !config.webhookAddress.isLoopback() && config.webhookToken.isEmpty() &&
+        !parser.isSet(insecureListen)) {
+        *error = QCoreApplication::translate("RuntimeOptions",
+                                             "--listen %1: a non-loopback address needs a token "
+                                             "(NIGHTWATCH_WEBHOOK_TOKEN), or --insecure-listen")
+                     .arg(config.webhookAddress.toString());
+        return std::nullopt;
+    }
+    config.webhookAllowedOrigins = settings.value(u"webhook/allowedOrigins"_s).toStringList();
 
     if (isDemo && !parser.isSet(replay)) {
         config.replayFile = demoFeed;

@@ -29,6 +29,7 @@ public:
     QCommandLineOption replay;
     QCommandLineOption listen;
     QCommandLineOption noWebhook;
+    QCommandLineOption insecureListen;
     QCommandLineOption inhibitRules;
     QCommandLineOption genericMapping;
 };

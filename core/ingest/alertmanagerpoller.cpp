@@ -95,6 +95,7 @@ void AlertmanagerPoller::pollNow()
     for (int i = 0; i < m_targets.size(); ++i) {
         Target& t = m_targets[i];
         t.okThisRound = false;
+        t.answerTooLarge = false;
         t.thisRound.clear();
         QNetworkRequest request(t.alertsUrl);
         request.setRawHeader(QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));
@@ -102,6 +103,14 @@ void AlertmanagerPoller::pollNow()
         t.reply = m_network->get(request);
         ++m_pending;
         connect(t.reply, &QNetworkReply::finished, this, [this, i] { onReplyFinished(i); });
+        // Checked as the answer arrives (announced length or bytes so far), so at most the cap is ever buffered.
+        connect(t.reply, &QNetworkReply::downloadProgress, this, [this, i](qint64 received, qint64 total) {
+            Target& target = m_targets[i];
+            if (target.reply && (received > m_maxAnswerBytes || total > m_maxAnswerBytes)) {
+                target.answerTooLarge = true;
+                target.reply->abort(); // finished follows, and reports the error
+            }
+        });
     }
     if (m_pending == 0)
         finishRound();
@@ -116,7 +125,9 @@ void AlertmanagerPoller::onReplyFinished(int index)
 
     QString error;
     const int httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (reply->error() != QNetworkReply::NoError) {
+    if (t.answerTooLarge) {
+        error = u"answer exceeds the size limit of %1 MiB; aborted"_s.arg(m_maxAnswerBytes / (1024.0 * 1024.0));
+    } else if (reply->error() != QNetworkReply::NoError) {
         error = reply->errorString();
         if (httpStatus)
             error = u"HTTP "_s + QString::number(httpStatus) + u": "_s + error;

@@ -29,6 +29,10 @@ public:
     void setInterval(int ms); // default 15 000
     int interval() const { return m_intervalMs; }
     void setRequestTimeout(int ms); // default min(interval, 10 000)
+    // An answer larger than this is aborted as it arrives, with a clear source error: a broken or hostile
+    // Alertmanager must not make the console buffer gigabytes (1 GiB once took 3.9 GiB RSS).
+    void setMaxAnswerBytes(qint64 bytes) { m_maxAnswerBytes = bytes; }
+    static constexpr qint64 defaultMaxAnswerBytes = 64ll * 1024 * 1024; // ~200k alerts
 
     QVector<SourceHealth> health() const;
     static QString sourceIdFor(const QUrl& baseUrl);
@@ -52,6 +56,7 @@ private:
         QSet<QString> lastFingerprints; // what this URL listed at its last success
         QNetworkReply* reply = nullptr;
         bool okThisRound = false;
+        bool answerTooLarge = false;
         AlertBatch thisRound;
     };
 
@@ -66,6 +71,7 @@ private:
     int m_intervalMs = 15'000;
     int m_requestTimeoutMs = 10'000;
     bool m_timeoutSet = false;
+    qint64 m_maxAnswerBytes = defaultMaxAnswerBytes;
     int m_pending = 0;
     QDateTime m_roundStartedAt;
     QHash<QString, Alert> m_lastSeen; // fingerprint -> latest firing notification delivered

@@ -1,5 +1,7 @@
 #include "connectionguard.h"
 
+#include "bearertoken.h"
+
 #include <QTcpSocket>
 
 #ifdef Q_OS_LINUX
@@ -29,8 +31,9 @@ void acknowledgePromptly(QTcpSocket* socket)
 
 } // namespace
 
-ConnectionGuard::ConnectionGuard(QTcpSocket* socket, const HttpLimits& limits, QObject* httpServer)
-    : QObject(socket), m_socket(socket), m_limits(limits), m_httpServer(httpServer)
+ConnectionGuard::ConnectionGuard(QTcpSocket* socket, const HttpLimits& limits, const QByteArray& bearerToken,
+                                 QObject* httpServer)
+    : QObject(socket), m_socket(socket), m_limits(limits), m_bearerToken(bearerToken), m_httpServer(httpServer)
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &ConnectionGuard::onTimeout);
@@ -123,9 +126,15 @@ bool ConnectionGuard::headersComplete(qsizetype headerEnd, qint64 bodyBytesHere)
 {
     const QByteArray head = m_header.left(headerEnd);
     m_header.clear();
-    qint64 contentLength = 0;
+    qint64 contentLength = -1;
     bool chunked = false;
+    QByteArray authorization;
     const QList<QByteArray> lines = head.split('\n');
+    // Refused here, with the connection closed, so no byte of this request is read as the start of another.
+    if (lines.size() - 1 > m_limits.maxHeaderCount) {
+        reject(400, "Bad Request", "too many request headers", 0);
+        return false;
+    }
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const QByteArray line = lines[i].trimmed();
         const qsizetype colon = line.indexOf(':');
@@ -135,14 +144,32 @@ bool ConnectionGuard::headersComplete(qsizetype headerEnd, qint64 bodyBytesHere)
         const QByteArray value = line.mid(colon + 1).trimmed();
         if (name == "content-length") {
             bool ok = false;
-            contentLength = value.toLongLong(&ok);
-            if (!ok || contentLength < 0) {
+            const qint64 length = value.toLongLong(&ok);
+            // Two different lengths: the two ends of a proxy chain could each pick one (smuggling).
+            if (!ok || length < 0 || (contentLength >= 0 && length != contentLength)) {
                 reject(400, "Bad Request", "invalid Content-Length", 0);
                 return false;
             }
+            contentLength = length;
         } else if (name == "transfer-encoding" && value.toLower().contains("chunked")) {
             chunked = true;
+        } else if (name == "authorization") {
+            authorization = value;
         }
+    }
+    // Both framings at once is the classic smuggling request (RFC 9112 6.1 allows refusing it): answer now
+    // rather than let the client wait for a timeout.
+    if (chunked && contentLength >= 0) {
+        reject(400, "Bad Request", "Content-Length together with Transfer-Encoding: chunked", 0);
+        return false;
+    }
+    // Authentication on the headers: a stranger's body is never buffered, only drained (like a 413) so the
+    // client reads the answer. Only the liveness probe is open.
+    const QByteArray target = lines.value(0).split(' ').value(1).split('?').value(0);
+    if (!m_bearerToken.isEmpty() && target != "/healthz" && !BearerToken::matches(authorization, m_bearerToken)) {
+        reject(401, "Unauthorized", "missing or wrong bearer token",
+               chunked ? 0 : qMin(qMax<qint64>(contentLength, 0), m_limits.maxDrainBytes) - bodyBytesHere);
+        return false;
     }
     if (chunked) {
         m_phase = Phase::Unframed;
@@ -177,6 +204,7 @@ void ConnectionGuard::reject(int status, const QByteArray& reason, const QByteAr
     const QByteArray body = "{\"error\":\"" + message + "\"}";
     QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\n";
     response +=
+ (status == 401 ? QByteArray("WWW-Authenticate: Bearer\r\n") : QByteArray()) +
         "Content-Type: application/json\r\nConnection: close\r\nContent-Length: " + QByteArray::number(body.size()) +
         "\r\n\r\n" + body;
     m_socket->write(response);

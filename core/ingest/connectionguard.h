@@ -22,7 +22,9 @@ class ConnectionGuard : public QObject
     Q_OBJECT
 public:
     // httpServer: the object QHttpServer connected the socket's readyRead to, to disconnect it on rejection.
-    ConnectionGuard(QTcpSocket* socket, const HttpLimits& limits, QObject* httpServer);
+    // bearerToken: when set, a request without it (other than to /healthz) gets 401 on its headers, before
+    // any of its body is buffered.
+    ConnectionGuard(QTcpSocket* socket, const HttpLimits& limits, const QByteArray& bearerToken, QObject* httpServer);
 
 private:
     enum class Phase
@@ -46,6 +48,7 @@ private:
 
     QTcpSocket* m_socket;
     HttpLimits m_limits;
+    QByteArray m_bearerToken;
     QPointer<QObject> m_httpServer;
     QTimer m_timer{this};
     Phase m_phase = Phase::Idle;

@@ -4,7 +4,10 @@
 
 #include <QTcpSocket>
 
-GuardedTcpServer::GuardedTcpServer(const HttpLimits& limits, QObject* parent) : QTcpServer(parent), m_limits(limits) {}
+GuardedTcpServer::GuardedTcpServer(const HttpLimits& limits, const QByteArray& bearerToken, QObject* parent)
+    : QTcpServer(parent), m_limits(limits), m_bearerToken(bearerToken)
+{
+}
 
 void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
 {
@@ -16,6 +19,6 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
     }
     // The guard must connect to readyRead before QHttpServer does (slots run in connection
     // order), so it is created before addPendingConnection() emits newConnection.
-    new ConnectionGuard(socket, m_limits, m_httpServer);
+    new ConnectionGuard(socket, m_limits, m_bearerToken, m_httpServer);
     addPendingConnection(socket);
 }

@@ -11,7 +11,8 @@ class GuardedTcpServer : public QTcpServer
 {
     Q_OBJECT
 public:
-    GuardedTcpServer(const HttpLimits& limits, QObject* parent = nullptr);
+    // bearerToken: checked on the headers of every request but GET /healthz; empty: none.
+    GuardedTcpServer(const HttpLimits& limits, const QByteArray& bearerToken, QObject* parent = nullptr);
 
     // The QHttpServer this server will be bound to; the guard cuts its readyRead on rejection.
     void setHttpServer(QObject* httpServer) { m_httpServer = httpServer; }
@@ -21,5 +22,6 @@ protected:
 
 private:
     HttpLimits m_limits;
+    QByteArray m_bearerToken;
     QPointer<QObject> m_httpServer;
 };

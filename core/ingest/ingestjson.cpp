@@ -185,6 +185,10 @@ bool readChanges(const json& doc, QVector<ChangeEvent>* out, QString* error)
 
 bool parseDocument(const QByteArray& body, json* out, QString* error)
 {
+    // nlohmann's lexer takes a NUL byte for the end of input, so "{...}\0garbage" would pass as one document;
+    // a NUL can never be part of JSON text (inside strings it must be escaped).
+    if (body.contains('\0'))
+        return fail(error, u"body is not valid JSON: it contains a NUL byte"_s);
     *out = json::parse(body.constBegin(), body.constEnd(), nullptr, false);
     if (out->is_discarded())
         return fail(error, u"body is not valid JSON"_s);

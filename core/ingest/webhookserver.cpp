@@ -1,7 +1,9 @@
 #include "webhookserver.h"
 
 #include "alertsink.h"
+#include "bearertoken.h"
 #include "changesink.h"
+#include "deliverylimits.h"
 #include "guardedtcpserver.h"
 #include "ingestjson.h"
 #include "responsequeue.h"
@@ -28,16 +30,6 @@ QHttpServerResponse jsonResponse(const json& body, StatusCode status)
 QHttpServerResponse errorResponse(const QString& message, StatusCode status)
 {
     return jsonResponse(json{{"error", message.toStdString()}}, status);
-}
-
-// Compares without an early exit so response timing does not leak how much of a token matched.
-bool constantTimeEquals(const QByteArray& a, const QByteArray& b)
-{
-    unsigned char diff = a.size() == b.size() ? 0 : 1;
-    const qsizetype n = qMin(a.size(), b.size());
-    for (qsizetype i = 0; i < n; ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return diff == 0;
 }
 
 } // namespace
@@ -74,7 +66,7 @@ bool WebhookServer::start()
     if (m_http)
         return true;
     m_http = new QHttpServer(this);
-    m_tcp = new GuardedTcpServer(m_options.limits, m_http);
+    m_tcp = new GuardedTcpServer(m_options.limits, m_options.bearerToken.toUtf8(), m_http);
     m_tcp->setHttpServer(m_http);
     if (!m_tcp->listen(m_options.address, m_options.port)) {
         const QString error = u"cannot listen on "_s + m_options.address.toString() + u':' +
@@ -117,7 +109,13 @@ void WebhookServer::route(const QString& path, QHttpServerRequest::Method method
     m_http->route(
         path, method,
         [this, handler = std::move(handler)](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
-            handler(request, m_answers->hold(std::move(responder)));
+            const quint64 ticket = m_answers->hold(std::move(responder));
+            if (auto refused = refusedBeforeHandler(request)) {
+                recordError(u"refused request: "_s + QString::fromUtf8(refused->data()));
+                m_answers->answer(ticket, std::move(*refused));
+                return;
+            }
+            handler(request, ticket);
         });
 }
 
@@ -136,12 +134,23 @@ void WebhookServer::stop()
 
 bool WebhookServer::authorized(const QHttpServerRequest& request) const
 {
-    if (m_options.bearerToken.isEmpty())
-        return true;
-    const QByteArray header = request.value(QByteArrayLiteral("Authorization")).trimmed();
-    if (!header.startsWith("Bearer ") && !header.startsWith("bearer "))
-        return false;
-    return constantTimeEquals(header.mid(7).trimmed(), m_options.bearerToken.toUtf8());
+    return BearerToken::matches(request.value(QByteArrayLiteral("Authorization")), m_options.bearerToken.toUtf8());
+}
+
+std::optional<QHttpServerResponse> WebhookServer::refusedBeforeHandler(const QHttpServerRequest& request) const
+{
+    const QByteArray origin = request.value(QByteArrayLiteral("Origin"));
+    if (!origin.isEmpty() && !m_options.allowedOrigins.contains(QString::fromUtf8(origin)))
+        return errorResponse(u"requests from browser origin \"%1\" are not allowed (see allowedOrigins)"_s.arg(
+                                 QString::fromUtf8(origin.left(200))),
+                             StatusCode::Forbidden);
+    if (request.method() == QHttpServerRequest::Method::Post) {
+        // A page can post text/plain cross-origin without a preflight; application/json it cannot.
+        const QByteArray type = request.value(QByteArrayLiteral("Content-Type")).split(';').first().trimmed().toLower();
+        if (type != "application/json")
+            return errorResponse(u"Content-Type must be application/json"_s, StatusCode::UnsupportedMediaType);
+    }
+    return std::nullopt;
 }
 
 void WebhookServer::handleAlerts(const QHttpServerRequest& request, quint64 ticket, WebhookFeeds::Feed feed)
@@ -166,6 +175,15 @@ void WebhookServer::handleAlerts(const QHttpServerRequest& request, quint64 tick
     if (!alerts) {
         recordError(u"rejected delivery: "_s + refusal.reason);
         m_answers->answer(ticket, errorResponse(refusal.reason, StatusCode(refusal.httpStatus)));
+        return;
+    }
+    QString error;
+    const auto verdict = DeliveryLimits::checkAlerts(*alerts, m_options.limits, &error);
+    if (verdict != DeliveryLimits::Verdict::Ok) {
+        recordError(u"rejected delivery: "_s + error);
+        m_answers->answer(ticket, errorResponse(error, verdict == DeliveryLimits::Verdict::TooMany
+                                                           ? StatusCode::PayloadTooLarge
+                                                           : StatusCode::BadRequest));
         return;
     }
     const int count = int(alerts->size());
@@ -217,6 +235,10 @@ QHttpServerResponse WebhookServer::handleChanges(const QHttpServerRequest& reque
     QVector<ChangeEvent> changes;
     if (!IngestJson::readChanges(doc, &changes, &error))
         return errorResponse(error, StatusCode::BadRequest);
+    const auto verdict = DeliveryLimits::checkChanges(changes, m_options.limits, &error);
+    if (verdict != DeliveryLimits::Verdict::Ok)
+        return errorResponse(error, verdict == DeliveryLimits::Verdict::TooMany ? StatusCode::PayloadTooLarge
+                                                                                : StatusCode::BadRequest);
     // All validated before any is stored, so a bad element never leaves half a batch behind.
     for (const ChangeEvent& c : std::as_const(changes)) {
         if (!m_changeSink->submitChange(c, &error))

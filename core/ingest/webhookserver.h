@@ -18,10 +18,12 @@
 #include <QMutex>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 
 class AlertSink;
 class ChangeSink;
@@ -41,6 +43,10 @@ public:
         QHostAddress address = QHostAddress::LocalHost;
         quint16 port = 9797; // 0: any free port, see serverPort()
         QString bearerToken; // empty: no authentication
+        // Browser origins (e.g. "https://ops.example") whose pages may call the receiver. A request carrying any
+        // other Origin header is refused with 403: without this any web page open in the engineer's browser
+        // could post fake alerts to localhost (CSRF). Default none; senders that are not browsers send no Origin.
+        QStringList allowedOrigins;
         HttpLimits limits;
         WebhookFeeds::Settings feeds; // PagerDuty secret, generic JSON mapping
     };
@@ -76,6 +82,8 @@ private:
     void deliveryStored(quint64 ticket, int alertCount, bool stored, const QString& error);
     QHttpServerResponse handleChanges(const QHttpServerRequest& request);
     bool authorized(const QHttpServerRequest& request) const;
+    // The checks every request passes before its handler: Origin, and Content-Type for POST. nullopt: passed.
+    std::optional<QHttpServerResponse> refusedBeforeHandler(const QHttpServerRequest& request) const;
     void recordDelivery(int alertCount);
     void recordError(const QString& error);
 

@@ -47,6 +47,7 @@ void ConsoleRuntime::start()
         options.port = m_config.webhookPort;
         options.bearerToken = m_config.webhookToken;
         options.feeds = m_config.webhookFeeds;
+        options.allowedOrigins = m_config.webhookAllowedOrigins;
         m_webhook = new WebhookServer(m_pipeline, options);
         m_webhook->setChangeSink(m_pipeline);
         m_webhook->moveToThread(&m_webhookThread);

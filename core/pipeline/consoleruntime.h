@@ -12,6 +12,7 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QStringList>
 #include <QThread>
 #include <QUrl>
 
@@ -43,6 +44,7 @@ public:
         quint16 webhookPort = 9797;
         QString webhookToken;
         WebhookFeeds::Settings webhookFeeds; // PagerDuty secret, generic JSON mapping
+        QStringList webhookAllowedOrigins; // browser pages that may post (CSRF); default none
 
         QString replayFile;       // empty: no replay
         double replaySpeed = 0.0; // see ReplaySource::Options

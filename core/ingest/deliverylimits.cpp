@@ -1,0 +1,98 @@
+#include "deliverylimits.h"
+
+using namespace Qt::StringLiterals;
+
+namespace DeliveryLimits {
+
+namespace {
+
+// UTF-8 size without converting when the UTF-16 length already decides: a UTF-16 unit is 1 to 3 UTF-8 bytes.
+bool withinBytes(const QString& s, int limit, qsizetype* bytes)
+{
+    if (s.size() * 3 <= limit)
+        return true;
+    *bytes = s.size() > limit ? s.size() : s.toUtf8().size();
+    return *bytes <= limit;
+}
+
+Verdict tooLong(QString* error, const QString& field, qsizetype bytes, int limit)
+{
+    if (error)
+        *error = u"%1 is %2 bytes, the limit is %3"_s.arg(field).arg(bytes).arg(limit);
+    return Verdict::TooLong;
+}
+
+Verdict tooMany(QString* error, const QString& field, qsizetype count, int limit)
+{
+    if (error)
+        *error = u"%1 has %2 entries, the limit is %3"_s.arg(field).arg(count).arg(limit);
+    return Verdict::TooMany;
+}
+
+Verdict checkString(const QString& value, int limit, const QString& field, QString* error)
+{
+    qsizetype bytes = 0;
+    return withinBytes(value, limit, &bytes) ? Verdict::Ok : tooLong(error, field, bytes, limit);
+}
+
+Verdict checkSet(const LabelSet& set, int maxEntries, int maxValueBytes, const HttpLimits& limits,
+                 const QString& field, QString* error)
+{
+    if (set.size() > maxEntries)
+        return tooMany(error, field, set.size(), maxEntries);
+    for (auto it = set.cbegin(); it != set.cend(); ++it) {
+        qsizetype bytes = 0;
+        if (!withinBytes(it.key(), limits.maxLabelNameBytes, &bytes))
+            return tooLong(error, field + u" name \""_s + it.key().left(32) + u"...\""_s, bytes,
+                           limits.maxLabelNameBytes);
+        if (!withinBytes(it.value(), maxValueBytes, &bytes))
+            return tooLong(error, field + u'.' + it.key(), bytes, maxValueBytes);
+    }
+    return Verdict::Ok;
+}
+
+} // namespace
+
+Verdict checkAlerts(const QList<Alert>& alerts, const HttpLimits& limits, QString* error)
+{
+    if (alerts.size() > limits.maxAlertsPerDelivery)
+        return tooMany(error, u"alerts"_s, alerts.size(), limits.maxAlertsPerDelivery);
+    for (qsizetype i = 0; i < alerts.size(); ++i) {
+        const Alert& a = alerts[i];
+        const QString at = u"alerts[%1]"_s.arg(i);
+        Verdict v = checkString(a.fingerprint, limits.maxFingerprintBytes, at + u".fingerprint"_s, error);
+        if (v == Verdict::Ok)
+            v = checkString(a.generatorUrl, limits.maxUrlBytes, at + u".generatorURL"_s, error);
+        if (v == Verdict::Ok)
+            v = checkSet(a.labels, limits.maxLabelsPerAlert, limits.maxLabelValueBytes, limits, at + u".labels"_s,
+                         error);
+        if (v == Verdict::Ok)
+            v = checkSet(a.annotations, limits.maxAnnotationsPerAlert, limits.maxAnnotationValueBytes, limits,
+                         at + u".annotations"_s, error);
+        if (v != Verdict::Ok)
+            return v;
+    }
+    return Verdict::Ok;
+}
+
+Verdict checkChanges(const QList<ChangeEvent>& changes, const HttpLimits& limits, QString* error)
+{
+    if (changes.size() > limits.maxChangesPerRequest)
+        return tooMany(error, u"changes"_s, changes.size(), limits.maxChangesPerRequest);
+    for (qsizetype i = 0; i < changes.size(); ++i) {
+        const ChangeEvent& c = changes[i];
+        const QString at = u"changes[%1]"_s.arg(i);
+        Verdict v = checkString(c.service, limits.maxLabelValueBytes, at + u".service"_s, error);
+        if (v == Verdict::Ok)
+            v = checkString(c.kind, limits.maxLabelValueBytes, at + u".kind"_s, error);
+        if (v == Verdict::Ok)
+            v = checkString(c.description, limits.maxChangeDescriptionBytes, at + u".description"_s, error);
+        if (v == Verdict::Ok)
+            v = checkString(c.link, limits.maxUrlBytes, at + u".link"_s, error);
+        if (v != Verdict::Ok)
+            return v;
+    }
+    return Verdict::Ok;
+}
+
+} // namespace DeliveryLimits
