@@ -30,4 +30,15 @@ public:
     QCommandLineOption listen;
     QCommandLineOption noWebhook;
     QCommandLineOption inhibitRules;
+    QCommandLineOption prometheus;
+
+    // --<source>-token, -user, -password, -header, -ca, -cert, -key; settings <group>/token... (same names).
+    struct AccessOptions
+    {
+        explicit AccessOptions(const QString& source);
+        QString source;
+        QCommandLineOption token, user, password, header, ca, cert, key;
+    };
+    AccessOptions alertmanagerAccess{QStringLiteral("alertmanager")};
+    AccessOptions prometheusAccess{QStringLiteral("prometheus")};
 };

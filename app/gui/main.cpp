@@ -80,11 +80,6 @@ int main(int argc, char** argv)
         QCoreApplication::translate("main", "Folder of runbook YAML files (beside the built-in examples)."),
         QCoreApplication::translate("main", "dir"));
     parser.addOption(runbooks);
-    const QCommandLineOption prometheus(
-        u"prometheus"_s,
-        QCoreApplication::translate("main", "Prometheus base URL for the metrics beside an incident (repeatable)."),
-        QCoreApplication::translate("main", "url"));
-    parser.addOption(prometheus);
     const QCommandLineOption warRoom(
         u"war-room"_s,
         QCoreApplication::translate("main", "Start in war-room mode: full screen, large type (F11 toggles)."));
@@ -175,19 +170,11 @@ int main(int argc, char** argv)
                      qPrintable(QCoreApplication::translate("main", "runbook skipped: %1").arg(problem)));
     window.setRunbookLibrary(&library);
     IncidentMetrics metrics;
-    QList<QUrl> prometheusUrls;
-    for (const QString& u : parser.isSet(prometheus) ? parser.values(prometheus)
-                                                     : QSettings().value(u"metrics/prometheusUrls"_s).toStringList()) {
-        const QUrl url(u, QUrl::StrictMode);
-        if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https"))
-            return fail(QCoreApplication::translate("main", "--prometheus: '%1' is not an http(s) URL").arg(u));
-        prometheusUrls << url;
-    }
-    if (!prometheusUrls.isEmpty()) {
-        metrics.setServers(prometheusUrls);
+    // The series beside an incident; the pipeline asks the same servers for diagnosis evidence.
+    if (!config->prometheusUrls.isEmpty()) {
+        metrics.setServers(config->prometheusUrls, config->prometheusAccess);
         window.setIncidentMetrics(&metrics);
     }
-    config->prometheusUrls = prometheusUrls; // the same series, as diagnosis evidence on the pipeline's side
     window.setDatabasePath(config->databasePath); // the report and the exports read the history from it
     window.setHistoryDatabase(config->databasePath); // `h`: search, open and replay past incidents
     ConsoleRuntime runtime(*config);

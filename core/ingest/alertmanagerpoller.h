@@ -6,6 +6,7 @@
 
 #include "model/alert.h"
 #include "model/sourcehealth.h"
+#include "sourceaccess.h"
 
 #include <QHash>
 #include <QObject>
@@ -29,6 +30,8 @@ public:
     void setInterval(int ms); // default 15 000
     int interval() const { return m_intervalMs; }
     void setRequestTimeout(int ms); // default min(interval, 10 000)
+    // Token, tenant header, TLS for every URL (an HA pair shares them). loadFiles() already called.
+    void setAccess(const SourceAccess& access) { m_access = access; }
 
     QVector<SourceHealth> health() const;
     static QString sourceIdFor(const QUrl& baseUrl);
@@ -60,6 +63,7 @@ private:
     void markStale();
 
     AlertSink* m_sink;
+    SourceAccess m_access;
     QVector<Target> m_targets;
     QNetworkAccessManager* m_network;
     QTimer m_timer{this}; // a child, so it follows moveToThread()

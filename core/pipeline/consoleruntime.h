@@ -5,6 +5,7 @@
 // The GUI and `nightwatch-cli serve` both run the console through this one class.
 
 #include "ingest/httplimits.h"
+#include "ingest/sourceaccess.h"
 #include "model/incidentsnapshot.h"
 
 #include <QHostAddress>
@@ -33,8 +34,10 @@ public:
         int refreshMs = 200;
         QList<QUrl> prometheusUrls; // metric evidence for the diagnosis (Pipeline::Options::prometheusUrls) //
                                     // Pipeline::Options::refreshMs: a storm redraws a few times a second
+        SourceAccess prometheusAccess;
 
         QList<QUrl> alertmanagerUrls;
+        SourceAccess alertmanagerAccess; // files loaded; secrets resolved
         int pollIntervalMs = 15'000;
 
         bool webhookEnabled = true;
