@@ -8,6 +8,7 @@
 #include "graphlegend.h"
 #include "graphview.h"
 #include "incidentexporter.h"
+#include "incidentsilencer.h"
 #include "incidentlistdelegate.h"
 #include "incidentlistmodel.h"
 #include "incidentsummarycard.h"
@@ -420,6 +421,7 @@ void MainWindow::createActions()
     addAction(resolve);
     add(tr("Filter alerts"), {QKeySequence(Qt::Key_Slash), QKeySequence::Find}, &MainWindow::focusFilter);
     add(tr("Add note"), {QKeySequence(Qt::Key_N)}, &MainWindow::requestNote);
+    add(tr("Silence the incident's alerts…"), {QKeySequence(Qt::Key_S)}, &MainWindow::silenceCurrentIncident);
     add(tr("Alerts / runbooks"), {QKeySequence(Qt::Key_R)}, &MainWindow::toggleRunbooks);
     // A modifier on the one key that changes production: no stray letter approves anything.
     add(tr("Approve next runbook step"),
@@ -620,6 +622,27 @@ void MainWindow::showReport()
     m_reportDialog->show();
     m_reportDialog->raise();
     m_reportDialog->activateWindow();
+}
+
+void MainWindow::setSilencer(IncidentSilencer* silencer)
+{
+    m_silencer = silencer;
+    if (silencer)
+        connect(silencer, &IncidentSilencer::message, this, [this](const QString& text) {
+            statusBar()->showMessage(text, 10'000);
+        });
+}
+
+void MainWindow::silenceCurrentIncident()
+{
+    const Incident* incident = m_incidentModel->incidentAt(m_incidentModel->rowOfKey(m_currentKey));
+    if (!m_silencer || !incident) {
+        statusBar()->showMessage(m_silencer ? tr("Select an incident to silence its alerts")
+                                            : tr("No Alertmanager configured to silence in (--alertmanager)"),
+                                 6000);
+        return;
+    }
+    m_silencer->silence(*incident, this);
 }
 
 void MainWindow::exportPostmortem()

@@ -2,6 +2,7 @@
 // worker threads) to the MainWindow, which only ever reads the snapshots the pipeline publishes.
 #include "common/runtimeoptions.h"
 #include "desktopnotifier.h"
+#include "incidentsilencer.h"
 #include "mainwindow.h"
 #include "metrics/incidentmetrics.h"
 #include "notify/slacknotifier.h"
@@ -170,6 +171,12 @@ int main(int argc, char** argv)
                      qPrintable(QCoreApplication::translate("main", "runbook skipped: %1").arg(problem)));
     window.setRunbookLibrary(&library);
     IncidentMetrics metrics;
+    // `s` silences in the first Alertmanager: an HA pair shares its silences.
+    std::unique_ptr<IncidentSilencer> silencer;
+    if (!config->alertmanagerUrls.isEmpty()) {
+        silencer = std::make_unique<IncidentSilencer>(config->alertmanagerUrls.first(), config->alertmanagerAccess);
+        window.setSilencer(silencer.get());
+    }
     // The series beside an incident; the pipeline asks the same servers for diagnosis evidence.
     if (!config->prometheusUrls.isEmpty()) {
         metrics.setServers(config->prometheusUrls, config->prometheusAccess);
