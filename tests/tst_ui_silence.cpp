@@ -3,11 +3,14 @@
 
 #include "alertmanagerprocess.h"
 #include "incidentsilencer.h"
+#include "mainwindow.h"
 #include "silencedialog.h"
+#include "tst_ui_fixture.h"
 
 #include <QComboBox>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -22,6 +25,7 @@ private Q_SLOTS:
     void dialogNeedsAComment();
     void silencesTheIncidentsAlerts_data();
     void silencesTheIncidentsAlerts();
+    void keySFromTheWindow();
 };
 
 namespace {
@@ -92,6 +96,39 @@ void TestUiSilence::silencesTheIncidentsAlerts()
     for (const SilenceClient::Silence& s : listed.first().at(1).value<QList<SilenceClient::Silence>>())
         active += s.state == u"active" && s.comment == u"rollback" && s.createdBy == SilenceClient::osUser();
     QCOMPARE(active, 2);
+}
+
+void TestUiSilence::keySFromTheWindow()
+{
+    QNetworkAccessManager nam;
+    testsupport::AlertmanagerProcess am;
+    QString error;
+    QVERIFY2(am.start("route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n", nam, &error), qPrintable(error));
+    MainWindow window;
+    IncidentSilencer silencer(am.url(), SourceAccess{});
+    window.setSilencer(&silencer);
+    window.setSnapshot(fixture::blackFridaySnapshot());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const auto titled = [&window](const QString& part) {
+        for (const QLabel* label : window.findChildren<QLabel*>())
+            if (label->text().contains(part))
+                return true;
+        return false;
+    };
+    QVERIFY(titled(u"INCIDENT #"_s));
+    QVERIFY(!titled(u"SILENCED UNTIL"_s));
+
+    QTest::keyClick(&window, Qt::Key_S);
+    SilenceDialog* dialog = nullptr;
+    QTRY_VERIFY((dialog = window.findChild<SilenceDialog*>()) != nullptr);
+    dialog->commentEdit()->setText(u"rolling back order-service"_s);
+    QSignalSpy message(&silencer, &IncidentSilencer::message);
+    dialog->silenceButton()->click();
+    QVERIFY(message.wait(15'000));
+    QVERIFY2(message.first().at(0).toString().contains(u"silenced until"_s),
+             qPrintable(message.first().at(0).toString()));
+    QVERIFY(titled(u"SILENCED UNTIL"_s));
 }
 
 QTEST_MAIN(TestUiSilence)

@@ -895,6 +895,10 @@ Eingehende Alarme werden hier gruppiert.</translation>
         <source>INCIDENT #%1</source>
         <translation>VORFALL #%1</translation>
     </message>
+    <message>
+        <source>INCIDENT #%1 · SILENCED UNTIL %2</source>
+        <translation>VORFALL #%1 · STUMM BIS %2</translation>
+    </message>
     <message numerus="yes">
         <source>%1 of %n alert(s)</source>
         <translation>

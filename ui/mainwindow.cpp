@@ -32,6 +32,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QDateTime>
+#include <QLocale>
 #include <QEventLoop>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -630,6 +631,7 @@ void MainWindow::setSilencer(IncidentSilencer* silencer)
     if (silencer)
         connect(silencer, &IncidentSilencer::message, this, [this](const QString& text) {
             statusBar()->showMessage(text, 10'000);
+            showCurrentIncident(); // the card title says until when
         });
 }
 
@@ -831,7 +833,12 @@ void MainWindow::showCurrentIncident()
     const int proposed = int(m_runbookPanel->proposedRunbookIds().size());
     m_bottomTabs->setTabText(1, proposed > 0 ? tr("Runbooks (%1)").arg(proposed) : tr("Runbooks"));
     m_alertsTitle->setText(tr("ALERTS OF INCIDENT #%1").arg(incident->id));
-    m_cardTitle->setText(tr("INCIDENT #%1").arg(incident->id));
+    const QDateTime silencedUntil = m_silencer ? m_silencer->silencedUntil(incident->key) : QDateTime();
+    m_cardTitle->setText(silencedUntil > QDateTime::currentDateTimeUtc()
+                             ? tr("INCIDENT #%1 · SILENCED UNTIL %2")
+                                   .arg(incident->id)
+                                   .arg(QLocale().toString(silencedUntil.toLocalTime().time(), QLocale::ShortFormat))
+                             : tr("INCIDENT #%1").arg(incident->id));
     updateFilterStatus();
 }
 
