@@ -6,7 +6,9 @@
 #include "secrets/secretref.h"
 #include "triage/llmtriageclient.h"
 
+#include <QFile>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -16,6 +18,8 @@ class TestSecrets : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void keyringThroughSecretTool_data();
+    void keyringThroughSecretTool();
     void configured_data();
     void configured();
     void llmKeyNeverCrossesPlainHttp_data();
@@ -23,6 +27,39 @@ private Q_SLOTS:
     void slackHookNeverCrossesPlainHttp_data();
     void slackHookNeverCrossesPlainHttp();
 };
+
+void TestSecrets::keyringThroughSecretTool_data()
+{
+    QTest::addColumn<QString>("reference");
+    QTest::addColumn<QString>("expected");
+    QTest::addColumn<QString>("errorPart");
+    QTest::addRow("stored") << u"keyring:grafana"_s << u"glsa_token"_s << u""_s;
+    QTest::addRow("not stored") << u"keyring:mimir"_s << u""_s << u"no secret named mimir in the keyring"_s;
+}
+
+void TestSecrets::keyringThroughSecretTool()
+{
+    QFETCH(QString, reference);
+    QFETCH(QString, expected);
+    QFETCH(QString, errorPart);
+    // A stand-in secret-tool first on PATH: it answers only the exact lookup Nightwatch documents, so the
+    // arguments are checked too. (The desktop keyring itself cannot run in a test.)
+    QTemporaryDir bin;
+    QFile tool(bin.filePath(u"secret-tool"_s));
+    QVERIFY(tool.open(QIODevice::WriteOnly));
+    tool.write("#!/bin/sh\n"
+               "[ \"$*\" = \"lookup service nightwatch secret grafana\" ] && { echo glsa_token; exit 0; }\n"
+               "exit 1\n");
+    tool.close();
+    QVERIFY(tool.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    const QByteArray path = qgetenv("PATH");
+    qputenv("PATH", bin.path().toLocal8Bit() + ':' + path);
+    QString error;
+    const QString value = SecretRef::resolve(reference, &error);
+    qputenv("PATH", path);
+    QCOMPARE(value, expected);
+    QVERIFY2(errorPart.isEmpty() ? error.isEmpty() : error.contains(errorPart), qPrintable(error));
+}
 
 void TestSecrets::configured_data()
 {
@@ -72,7 +109,7 @@ void TestSecrets::llmKeyNeverCrossesPlainHttp_data()
     QTest::addColumn<bool>("refused");
     QTest::addRow("key to http elsewhere") << u"http://llm.example:8080"_s << u"sk-1"_s << true;
     // Without a key nothing secret is sent: a local-network model server over http stays usable.
-    QTest::addRow("no key to http elsewhere") << u"http://llm.example:1"_s << u""_s << false;
+    QTest::addRow("no key to http elsewhere") << u"http://0.0.0.0:1"_s << u""_s << false;
     QTest::addRow("key to loopback http") << u"http://127.0.0.1:1"_s << u"sk-1"_s << false;
 }
 
