@@ -119,9 +119,10 @@ void TestUiSettingsDialog::validation_data()
     QTest::addRow("prometheus: URL") << u"prometheusUrls"_s << u"http://127.0.0.1:9090/prom"_s << QString();
     QTest::addRow("prometheus: bare host") << u"prometheusUrls"_s << u"prometheus:9090"_s << u"Prometheus:"_s;
     QTest::addRow("slack: empty") << u"slackWebhookUrl"_s << QString() << QString();
-    QTest::addRow("slack: hook") << u"slackWebhookUrl"_s << u"https://hooks.slack.com/services/T0/B0/x"_s << QString();
-    QTest::addRow("slack: no scheme") << u"slackWebhookUrl"_s << u"hooks.slack.com/services/x"_s
-                                      << u"Notifications:"_s;
+    QTest::addRow("slack: keyring") << u"slackWebhookUrl"_s << u"keyring:slack"_s << QString();
+    QTest::addRow("slack: environment") << u"slackWebhookUrl"_s << u"env:SLACK_HOOK"_s << QString();
+    QTest::addRow("slack: hook in plain text") << u"slackWebhookUrl"_s << u"https://hooks.slack.com/services/T0/B0/x"_s
+                                               << u"a secret is not kept in the settings file"_s;
     QTest::addRow("llm: local endpoint") << u"llmEndpoint"_s << u"http://127.0.0.1:11434"_s << QString();
     QTest::addRow("llm: endpoint required") << u"llmEndpoint"_s << QString() << u"LLM triage: a URL is required"_s;
     QTest::addRow("llm: endpoint not http") << u"llmEndpoint"_s << u"file:///tmp/x"_s << u"not an http(s) URL"_s;
@@ -201,7 +202,7 @@ void TestUiSettingsDialog::saveThenReopen()
         dialog.findChild<QCheckBox*>(u"doNotDisturb"_s)->setChecked(true);
         dialog.findChild<QCheckBox*>(u"sound_critical"_s)->setChecked(true);
         dialog.findChild<QCheckBox*>(u"sound_warning"_s)->setChecked(true);
-        dialog.findChild<QLineEdit*>(u"slackWebhookUrl"_s)->setText(u"https://hooks.slack.com/services/T0/B0/x"_s);
+        dialog.findChild<QLineEdit*>(u"slackWebhookUrl"_s)->setText(u"keyring:slack"_s);
         dialog.findChild<QCheckBox*>(u"llmEnabled"_s)->setChecked(true);
         dialog.findChild<QLineEdit*>(u"llmEndpoint"_s)->setText(u"http://127.0.0.1:11434"_s);
         dialog.findChild<QLineEdit*>(u"llmModel"_s)->setText(u"qwen2.5:7b"_s);
@@ -226,7 +227,7 @@ void TestUiSettingsDialog::saveThenReopen()
         QCOMPARE(s.value(u"metrics/prometheusUrls"_s).toStringList(), QStringList{u"http://127.0.0.1:9090"_s});
         QCOMPARE(s.value(u"notifications/doNotDisturb"_s).toBool(), true);
         QCOMPARE(s.value(u"notifications/soundSeverities"_s).toStringList(), (QStringList{u"critical"_s, u"warning"_s}));
-        QCOMPARE(s.value(u"notify/slackWebhookUrl"_s).toString(), u"https://hooks.slack.com/services/T0/B0/x"_s);
+        QCOMPARE(s.value(u"notify/slackWebhookUrl"_s).toString(), u"keyring:slack"_s);
         QCOMPARE(s.value(u"llm/enabled"_s).toBool(), true);
         QCOMPARE(s.value(u"llm/endpoint"_s).toString(), u"http://127.0.0.1:11434"_s);
         QCOMPARE(s.value(u"llm/model"_s).toString(), u"qwen2.5:7b"_s);

@@ -710,6 +710,18 @@ Letzter Alarm %2</translation>
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Silence the incident&apos;s alerts…</source>
+        <translation>Alarme des Vorfalls stummschalten…</translation>
+    </message>
+    <message>
+        <source>Select an incident to silence its alerts</source>
+        <translation>Einen Vorfall wählen, um seine Alarme stummzuschalten</translation>
+    </message>
+    <message>
+        <source>No Alertmanager configured to silence in (--alertmanager)</source>
+        <translation>Kein Alertmanager zum Stummschalten eingerichtet (--alertmanager)</translation>
+    </message>
+    <message>
         <source>Nightwatch</source>
         <translation>Nightwatch</translation>
     </message>
@@ -882,6 +894,10 @@ Eingehende Alarme werden hier gruppiert.</translation>
     <message>
         <source>INCIDENT #%1</source>
         <translation>VORFALL #%1</translation>
+    </message>
+    <message>
+        <source>INCIDENT #%1 · SILENCED UNTIL %2</source>
+        <translation>VORFALL #%1 · STUMM BIS %2</translation>
     </message>
     <message numerus="yes">
         <source>%1 of %n alert(s)</source>
@@ -1942,10 +1958,6 @@ Eingehende Alarme werden hier gruppiert.</translation>
         <translation>--generic-mapping: %1</translation>
     </message>
     <message>
-        <source>--alertmanager: &apos;%1&apos; is not an http(s) URL</source>
-        <translation>--alertmanager: &apos;%1&apos; ist keine http(s)-URL</translation>
-    </message>
-    <message>
         <source>--poll-interval: expected 1 to 3600 seconds, got &apos;%1&apos;</source>
         <translation>--poll-interval: 1 bis 3600 Sekunden erwartet, nicht &apos;%1&apos;</translation>
     </message>
@@ -2213,6 +2225,10 @@ http://alertmanager-2:9093</translation>
 </context>
 <context>
     <name>SettingsValidator</name>
+    <message>
+        <source>a secret is not kept in the settings file: give env:VARIABLE or keyring:NAME</source>
+        <translation>ein Geheimnis gehört nicht in die Einstellungsdatei: env:VARIABLE oder keyring:NAME angeben</translation>
+    </message>
     <message>
         <source>a URL is required</source>
         <translation>eine URL ist erforderlich</translation>
@@ -2518,10 +2534,6 @@ http://alertmanager-2:9093</translation>
         <translation>Runbook übersprungen: %1</translation>
     </message>
     <message>
-        <source>--prometheus: &apos;%1&apos; is not an http(s) URL</source>
-        <translation>--prometheus: &apos;%1&apos; ist keine http(s)-URL</translation>
-    </message>
-    <message>
         <source>the replay failed; see the source health</source>
         <translation>das Abspielen ist fehlgeschlagen; siehe Zustand der Quellen</translation>
     </message>
@@ -2532,6 +2544,75 @@ http://alertmanager-2:9093</translation>
     <message>
         <source>no screenshot after 60 s</source>
         <translation>kein Screenshot nach 60 s</translation>
+    </message>
+</context>
+<context>
+    <name>SilenceDialog</name>
+    <message>
+        <source>Silence incident #%1</source>
+        <translation>Vorfall #%1 stummschalten</translation>
+    </message>
+    <message>
+        <source>30 minutes</source>
+        <translation>30 Minuten</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 Stunde</translation>
+    </message>
+    <message>
+        <source>2 hours</source>
+        <translation>2 Stunden</translation>
+    </message>
+    <message>
+        <source>4 hours</source>
+        <translation>4 Stunden</translation>
+    </message>
+    <message>
+        <source>8 hours</source>
+        <translation>8 Stunden</translation>
+    </message>
+    <message>
+        <source>24 hours</source>
+        <translation>24 Stunden</translation>
+    </message>
+    <message>
+        <source>&amp;Duration</source>
+        <translation>&amp;Dauer</translation>
+    </message>
+    <message>
+        <source>why, for the next on-call</source>
+        <translation>warum, für die nächste Bereitschaft</translation>
+    </message>
+    <message>
+        <source>&amp;Comment</source>
+        <translation>&amp;Kommentar</translation>
+    </message>
+    <message>
+        <source>&amp;Silence</source>
+        <translation>&amp;Stummschalten</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s) silenced in Alertmanager, each by its exact labels.</source>
+        <translation>
+            <numerusform>%n Alarm wird in Alertmanager stummgeschaltet, genau nach seinen Labels.</numerusform>
+            <numerusform>%n Alarme werden in Alertmanager stummgeschaltet, jeder genau nach seinen Labels.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>IncidentSilencer</name>
+    <message>
+        <source>Incident #%1 silenced until %2</source>
+        <translation>Vorfall #%1 stummgeschaltet bis %2</translation>
+    </message>
+    <message>
+        <source>Silencing incident #%1 failed: %2</source>
+        <translation>Stummschalten von Vorfall #%1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Incident #%1 has no alert to silence</source>
+        <translation>Vorfall #%1 hat keinen Alarm zum Stummschalten</translation>
     </message>
 </context>
 </TS>

@@ -161,4 +161,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>SilenceDialog</name>
+    <message numerus="yes">
+        <source>%n alert(s) silenced in Alertmanager, each by its exact labels.</source>
+        <translation>
+            <numerusform>%n alert silenced in Alertmanager, by its exact labels.</numerusform>
+            <numerusform>%n alerts silenced in Alertmanager, each by its exact labels.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -8,6 +8,7 @@
 #include "graphlegend.h"
 #include "graphview.h"
 #include "incidentexporter.h"
+#include "incidentsilencer.h"
 #include "incidentlistdelegate.h"
 #include "incidentlistmodel.h"
 #include "incidentsummarycard.h"
@@ -31,6 +32,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QDateTime>
+#include <QLocale>
 #include <QEventLoop>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -420,6 +422,7 @@ void MainWindow::createActions()
     addAction(resolve);
     add(tr("Filter alerts"), {QKeySequence(Qt::Key_Slash), QKeySequence::Find}, &MainWindow::focusFilter);
     add(tr("Add note"), {QKeySequence(Qt::Key_N)}, &MainWindow::requestNote);
+    add(tr("Silence the incident's alerts…"), {QKeySequence(Qt::Key_S)}, &MainWindow::silenceCurrentIncident);
     add(tr("Alerts / runbooks"), {QKeySequence(Qt::Key_R)}, &MainWindow::toggleRunbooks);
     // A modifier on the one key that changes production: no stray letter approves anything.
     add(tr("Approve next runbook step"),
@@ -622,6 +625,28 @@ void MainWindow::showReport()
     m_reportDialog->activateWindow();
 }
 
+void MainWindow::setSilencer(IncidentSilencer* silencer)
+{
+    m_silencer = silencer;
+    if (silencer)
+        connect(silencer, &IncidentSilencer::message, this, [this](const QString& text) {
+            statusBar()->showMessage(text, 10'000);
+            showCurrentIncident(); // the card title says until when
+        });
+}
+
+void MainWindow::silenceCurrentIncident()
+{
+    const Incident* incident = m_incidentModel->incidentAt(m_incidentModel->rowOfKey(m_currentKey));
+    if (!m_silencer || !incident) {
+        statusBar()->showMessage(m_silencer ? tr("Select an incident to silence its alerts")
+                                            : tr("No Alertmanager configured to silence in (--alertmanager)"),
+                                 6000);
+        return;
+    }
+    m_silencer->silence(*incident, this);
+}
+
 void MainWindow::exportPostmortem()
 {
     const qint64 id = currentIncidentId();
@@ -808,7 +833,12 @@ void MainWindow::showCurrentIncident()
     const int proposed = int(m_runbookPanel->proposedRunbookIds().size());
     m_bottomTabs->setTabText(1, proposed > 0 ? tr("Runbooks (%1)").arg(proposed) : tr("Runbooks"));
     m_alertsTitle->setText(tr("ALERTS OF INCIDENT #%1").arg(incident->id));
-    m_cardTitle->setText(tr("INCIDENT #%1").arg(incident->id));
+    const QDateTime silencedUntil = m_silencer ? m_silencer->silencedUntil(incident->key) : QDateTime();
+    m_cardTitle->setText(silencedUntil > QDateTime::currentDateTimeUtc()
+                             ? tr("INCIDENT #%1 · SILENCED UNTIL %2")
+                                   .arg(incident->id)
+                                   .arg(QLocale().toString(silencedUntil.toLocalTime().time(), QLocale::ShortFormat))
+                             : tr("INCIDENT #%1").arg(incident->id));
     updateFilterStatus();
 }
 

@@ -33,6 +33,7 @@ class QTableView;
 class QSplitter;
 class QTabWidget;
 class IncidentMetrics;
+class IncidentSilencer;
 class LlmTriageClient;
 class SettingsDialog;
 class MetricChartsView;
@@ -95,6 +96,8 @@ public:
     // The database the history browser searches (its own read-only connection); empty: no history browser.
     void setHistoryDatabase(const QString& path);
     HistoryBrowser* historyBrowser() const { return m_history; } // null until first shown
+    // `s` silences the selected incident's alerts through it (not owned; null: no Alertmanager to silence in).
+    void setSilencer(IncidentSilencer* silencer);
 
 public Q_SLOTS:
     void setSnapshot(IncidentSnapshotPtr snapshot);
@@ -117,6 +120,7 @@ public Q_SLOTS:
     void setDarkTheme(bool dark);
     void showSettings(); // Ctrl+, ; the dialog is window-modal and saves to QSettings on OK
     void showReport();             // the on-call health report (Ctrl+Shift+H)
+    void silenceCurrentIncident(); // `s`: duration and comment, then silences in Alertmanager
     void exportPostmortem();       // the selected incident as a postmortem draft, to a chosen file (Ctrl+E)
     void exportIncidentBundle();   // the selected incident as a JSON bundle (Ctrl+Shift+E)
 
@@ -190,6 +194,7 @@ private:
     QAction* m_settingsAction = nullptr;
     QPointer<SettingsDialog> m_settingsDialog;
     LlmTriageClient* m_triageClient = nullptr;
+    IncidentSilencer* m_silencer = nullptr;
     QHash<QString, quint64> m_triageAsked;       // incident key → the request asked for it
     QHash<QString, TriageResult> m_triageAnswers; // incident key → the model's answer, or why there is none
     QString m_databasePath;

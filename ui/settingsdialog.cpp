@@ -231,7 +231,8 @@ QWidget* SettingsDialog::buildNotificationsPage()
                                  page));
     m_slackUrl = new QLineEdit(page);
     m_slackUrl->setObjectName(u"slackWebhookUrl"_s);
-    m_slackUrl->setPlaceholderText(u"https://hooks.slack.com/services/…"_s);
+    // The hook URL is the credential: the settings file only names where it is kept.
+    m_slackUrl->setPlaceholderText(u"keyring:slack or env:SLACK_WEBHOOK_URL"_s);
     m_slackUrl->setClearButtonEnabled(true);
     form->addRow(tr("S&lack webhook"), m_slackUrl);
     m_slackFollowsDnd = new QCheckBox(tr("Slack &follows do not disturb"), page);
@@ -379,7 +380,7 @@ void SettingsDialog::validate()
     mark(m_inhibitRules, files, SettingsValidator::file(m_inhibitRules->text()));
     mark(m_runbookFolder, files, SettingsValidator::folder(m_runbookFolder->text()));
     mark(m_prometheusUrls, metrics, SettingsValidator::urlList(SettingsValidator::lines(m_prometheusUrls->toPlainText())));
-    mark(m_slackUrl, notifications, SettingsValidator::url(m_slackUrl->text()));
+    mark(m_slackUrl, notifications, SettingsValidator::secretReference(m_slackUrl->text()));
     const bool llmOn = m_llmEnabled->isChecked();
     mark(m_llmEndpoint, llm, llmOn ? SettingsValidator::url(m_llmEndpoint->text(), true) : QString());
     mark(m_llmModel, llm, llmOn && m_llmModel->text().trimmed().isEmpty() ? tr("a model name is required") : QString());

@@ -1,5 +1,7 @@
 #include "settingsvalidator.h"
 
+#include "secrets/secretref.h"
+
 #include "graph/servicegraph.h"
 
 #include <QFileInfo>
@@ -26,6 +28,14 @@ QString SettingsValidator::url(const QString& text, bool required)
     if (!u.isValid() || (u.scheme() != u"http" && u.scheme() != u"https") || u.host().isEmpty())
         return tr("'%1' is not an http(s) URL with a host").arg(t);
     return {};
+}
+
+QString SettingsValidator::secretReference(const QString& text)
+{
+    const QString t = text.trimmed();
+    if (t.isEmpty() || SecretRef::isReference(t))
+        return {};
+    return tr("a secret is not kept in the settings file: give env:VARIABLE or keyring:NAME");
 }
 
 QString SettingsValidator::urlList(const QStringList& list)

@@ -14,6 +14,8 @@ class SettingsValidator
 public:
     static QString url(const QString& text, bool required = false);
     static QString urlList(const QStringList& lines); // blank lines are ignored
+    // A secret is only named in the settings (env:VARIABLE or keyring:NAME, see SecretRef); empty is fine.
+    static QString secretReference(const QString& text);
     static QString file(const QString& path);         // empty: not set, fine
     static QString graphFile(const QString& path);    // exists and parses as a dependency graph
     static QString folder(const QString& path);

@@ -2,12 +2,17 @@
 
 #include "graph/servicegraph.h"
 #include "ingest/genericjsonmapping.h"
+#include "ingest/sourceaccessspec.h"
+#include "secrets/secretref.h"
+#include "store/store.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QSettings>
 #include <QStandardPaths>
+
+#include <cstdio>
 
 using namespace Qt::StringLiterals;
 
@@ -28,6 +33,57 @@ bool parseListen(const QString& text, QHostAddress* address, quint16* port)
     if (!ok || p > 65535 || !address->setAddress(host == u"localhost" ? u"127.0.0.1"_s : host))
         return false;
     *port = quint16(p);
+    return true;
+}
+
+// Command line first, else the settings group (sources/alertmanager, metrics/prometheus).
+std::optional<SourceAccess> accessFrom(const QCommandLineParser& parser, const QSettings& settings,
+                                       const RuntimeOptions::AccessOptions& o, const QString& group, QString* error)
+{
+    const auto value = [&](const QCommandLineOption& option, const QString& key) {
+        return parser.isSet(option) ? parser.value(option) : settings.value(group + u'/' + key).toString();
+    };
+    SourceAccessSpec spec;
+    spec.token = value(o.token, u"token"_s);
+    spec.user = value(o.user, u"user"_s);
+    spec.password = value(o.password, u"password"_s);
+    spec.headers =
+        parser.isSet(o.header) ? parser.values(o.header) : settings.value(group + u"/headers"_s).toStringList();
+    spec.caFile = value(o.ca, u"ca"_s);
+    spec.certFile = value(o.cert, u"cert"_s);
+    spec.keyFile = value(o.key, u"key"_s);
+    return spec.resolve(o.source, u"NIGHTWATCH_%1_TOKEN"_s.arg(o.source.toUpper()), error);
+}
+
+// One kind of source: its URLs (command line, else urlsKey) and how to reach them (accessFrom).
+bool readSource(const QCommandLineParser& parser, const QSettings& settings, const QCommandLineOption& urlOption,
+                const RuntimeOptions::AccessOptions& accessOptions, const QString& urlsKey, const QString& group,
+                QList<QUrl>* urls, SourceAccess* access, QString* error)
+{
+    const auto resolved = accessFrom(parser, settings, accessOptions, group, error);
+    if (!resolved)
+        return false;
+    *access = *resolved;
+    const QString option = accessOptions.source;
+    const QStringList texts =
+        parser.isSet(urlOption) ? parser.values(urlOption) : settings.value(urlsKey).toStringList();
+    for (const QString& u : texts) {
+        const QUrl url(u, QUrl::StrictMode);
+        if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") || url.host().isEmpty()) {
+            *error = u"--%1: '%2' is not an http(s) URL"_s.arg(option, u);
+            return false;
+        }
+        if (!url.userInfo().isEmpty()) {
+            *error = u"--%1: credentials in the URL would be shown and stored; use --%1-user and --%1-password"_s.arg(
+                option);
+            return false;
+        }
+        if (const QString refusal = access->refusalFor(url); !refusal.isEmpty()) {
+            *error = u"--%1: %2"_s.arg(option, refusal);
+            return false;
+        }
+        *urls << url;
+    }
     return true;
 }
 } // namespace
@@ -74,7 +130,30 @@ RuntimeOptions::RuntimeOptions()
                          "RuntimeOptions",
                          "JSON pointers (YAML or JSON file) for POST /api/v1/alerts/generic. PagerDuty webhook "
                          "secret: NIGHTWATCH_PAGERDUTY_SECRET."),
-                     QCoreApplication::translate("RuntimeOptions", "file"))
+                     QCoreApplication::translate("RuntimeOptions", "file")),
+      // Context "main": the option was the GUI's own and its translations are kept.
+      prometheus(
+          u"prometheus"_s,
+          QCoreApplication::translate("main", "Prometheus base URL for the metrics beside an incident (repeatable)."),
+          QCoreApplication::translate("main", "url"))
+{
+}
+
+RuntimeOptions::AccessOptions::AccessOptions(const QString& source)
+    : source(source),
+      token(source + u"-token"_s,
+            u"Bearer token for %1, as env:VARIABLE or keyring:NAME (default: $NIGHTWATCH_%2_TOKEN)."_s.arg(
+                source, source.toUpper()),
+            u"ref"_s),
+      user(source + u"-user"_s, u"Basic auth user for %1."_s.arg(source), u"name"_s),
+      password(source + u"-password"_s, u"Basic auth password for %1, as env:VARIABLE or keyring:NAME."_s.arg(source),
+               u"ref"_s),
+      header(source + u"-header"_s, u"Extra header for %1, e.g. 'X-Scope-OrgID: team-a' (repeatable)."_s.arg(source),
+             u"header"_s),
+      ca(source + u"-ca"_s, u"PEM file of the CA(s) that sign %1's certificate (replaces the system's)."_s.arg(source),
+         u"file"_s),
+      cert(source + u"-cert"_s, u"PEM client certificate for %1 (mTLS; with --%1-key)."_s.arg(source), u"file"_s),
+      key(source + u"-key"_s, u"PEM private key of the client certificate for %1."_s.arg(source), u"file"_s)
 {
 }
 
@@ -82,7 +161,9 @@ void RuntimeOptions::addTo(QCommandLineParser& parser) const
 {
     parser.addOptions(
         {demo, database, graph, alertmanager, pollInterval, replay, listen, noWebhook, insecureListen, inhibitRules,
-         genericMapping});
+         genericMapping, prometheus});
+    for (const AccessOptions* o : {&alertmanagerAccess, &prometheusAccess})
+        parser.addOptions({o->token, o->user, o->password, o->header, o->ca, o->cert, o->key});
 }
 
 QString RuntimeOptions::defaultDatabasePath(bool demo)
@@ -104,6 +185,23 @@ std::optional<ConsoleRuntime::Config> RuntimeOptions::config(const QCommandLineP
     config.databasePath = parser.isSet(database) ? parser.value(database)
                           : isDemo               ? defaultDatabasePath(true)
                                    : settings.value(u"store/database"_s, defaultDatabasePath(false)).toString();
+    if (Store::isServerUrl(config.databasePath) && !QUrl(config.databasePath).password().isEmpty()) {
+        if (parser.isSet(database)) {
+            std::fprintf(
+                stderr, "nightwatch: %s\n",
+                qPrintable(
+                    u"warning: the password in --db shows in the process list; give the URL without it and the password in NIGHTWATCH_DB_PASSWORD or PGPASSWORD"_s));
+        } else {
+            // Kept out of the settings file: the one in it is ignored, the environment supplies it.
+            QUrl withoutPassword(config.databasePath);
+            withoutPassword.setPassword({});
+            config.databasePath = withoutPassword.toString();
+            std::fprintf(
+                stderr, "nightwatch: %s\n",
+                qPrintable(
+                    u"warning: the password in the setting store/database is ignored; set NIGHTWATCH_DB_PASSWORD or PGPASSWORD instead and remove it from the file"_s));
+        }
+    }
     if (isDemo && !parser.isSet(database)) {
         // The demo replays the same recorded storm shifted to now: yesterday's demo must not pile up in it.
         for (const QString& suffix : {u""_s, u"-wal"_s, u"-shm"_s})
@@ -119,16 +217,11 @@ std::optional<ConsoleRuntime::Config> RuntimeOptions::config(const QCommandLineP
     }
     config.inhibitRulesFile = value(inhibitRules, u"correlate/inhibitRulesFile"_s);
 
-    const QStringList urls = parser.isSet(alertmanager) ? parser.values(alertmanager)
-                                                        : settings.value(u"sources/alertmanagers"_s).toStringList();
-    for (const QString& u : urls) {
-        const QUrl url(u, QUrl::StrictMode);
-        if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") || url.host().isEmpty()) {
-            *error = QCoreApplication::translate("RuntimeOptions", "--alertmanager: '%1' is not an http(s) URL").arg(u);
-            return std::nullopt;
-        }
-        config.alertmanagerUrls << url;
-    }
+    if (!readSource(parser, settings, alertmanager, alertmanagerAccess, u"sources/alertmanagers"_s,
+                    u"sources/alertmanager"_s, &config.alertmanagerUrls, &config.alertmanagerAccess, error) ||
+        !readSource(parser, settings, prometheus, prometheusAccess, u"metrics/prometheusUrls"_s,
+                    u"metrics/prometheus"_s, &config.prometheusUrls, &config.prometheusAccess, error))
+        return std::nullopt;
     const QString interval = value(pollInterval, u"sources/pollIntervalSeconds"_s);
     if (!interval.isEmpty()) {
         bool ok = false;
@@ -150,8 +243,14 @@ std::optional<ConsoleRuntime::Config> RuntimeOptions::config(const QCommandLineP
                      .arg(listenAt);
         return std::nullopt;
     }
-    config.webhookToken =
-        qEnvironmentVariable("NIGHTWATCH_WEBHOOK_TOKEN", settings.value(u"webhook/token"_s).toString());
+    // A token left in plain text in the settings refuses the start: ignoring it would open the receiver to all.
+    QString tokenError;
+    config.webhookToken = SecretRef::configured("NIGHTWATCH_WEBHOOK_TOKEN", u"webhook/token"_s,
+                                                settings.value(u"webhook/token"_s).toString(), &tokenError);
+    if (!tokenError.isEmpty()) {
+        *error = u"refusing to start: "_s + tokenError;
+        return std::nullopt;
+    }
     // A signing secret never lives in the settings file, which is often readable by more than its owner.
     config.webhookFeeds.pagerDutySecret = qgetenv("NIGHTWATCH_PAGERDUTY_SECRET");
     const QString mappingFile = value(genericMapping, u"webhook/genericMapping"_s);

@@ -32,4 +32,15 @@ public:
     QCommandLineOption insecureListen;
     QCommandLineOption inhibitRules;
     QCommandLineOption genericMapping;
+    QCommandLineOption prometheus;
+
+    // --<source>-token, -user, -password, -header, -ca, -cert, -key; settings <group>/token... (same names).
+    struct AccessOptions
+    {
+        explicit AccessOptions(const QString& source);
+        QString source;
+        QCommandLineOption token, user, password, header, ca, cert, key;
+    };
+    AccessOptions alertmanagerAccess{QStringLiteral("alertmanager")};
+    AccessOptions prometheusAccess{QStringLiteral("prometheus")};
 };

@@ -3,6 +3,7 @@
 #include "common/runtimeoptions.h"
 #include "common/unixsignalwatcher.h"
 #include "desktopnotifier.h"
+#include "incidentsilencer.h"
 #include "mainwindow.h"
 #include "metrics/incidentmetrics.h"
 #include "notify/slacknotifier.h"
@@ -83,11 +84,6 @@ int main(int argc, char** argv)
         QCoreApplication::translate("main", "Folder of runbook YAML files (beside the built-in examples)."),
         QCoreApplication::translate("main", "dir"));
     parser.addOption(runbooks);
-    const QCommandLineOption prometheus(
-        u"prometheus"_s,
-        QCoreApplication::translate("main", "Prometheus base URL for the metrics beside an incident (repeatable)."),
-        QCoreApplication::translate("main", "url"));
-    parser.addOption(prometheus);
     const QCommandLineOption warRoom(
         u"war-room"_s,
         QCoreApplication::translate("main", "Start in war-room mode: full screen, large type (F11 toggles)."));
@@ -181,19 +177,17 @@ int main(int argc, char** argv)
                      qPrintable(QCoreApplication::translate("main", "runbook warning: %1").arg(risk)));
     window.setRunbookLibrary(&library);
     IncidentMetrics metrics;
-    QList<QUrl> prometheusUrls;
-    for (const QString& u : parser.isSet(prometheus) ? parser.values(prometheus)
-                                                     : QSettings().value(u"metrics/prometheusUrls"_s).toStringList()) {
-        const QUrl url(u, QUrl::StrictMode);
-        if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https"))
-            return fail(QCoreApplication::translate("main", "--prometheus: '%1' is not an http(s) URL").arg(u));
-        prometheusUrls << url;
+    // `s` silences in the first Alertmanager: an HA pair shares its silences.
+    std::unique_ptr<IncidentSilencer> silencer;
+    if (!config->alertmanagerUrls.isEmpty()) {
+        silencer = std::make_unique<IncidentSilencer>(config->alertmanagerUrls.first(), config->alertmanagerAccess);
+        window.setSilencer(silencer.get());
     }
-    if (!prometheusUrls.isEmpty()) {
-        metrics.setServers(prometheusUrls);
+    // The series beside an incident; the pipeline asks the same servers for diagnosis evidence.
+    if (!config->prometheusUrls.isEmpty()) {
+        metrics.setServers(config->prometheusUrls, config->prometheusAccess);
         window.setIncidentMetrics(&metrics);
     }
-    config->prometheusUrls = prometheusUrls; // the same series, as diagnosis evidence on the pipeline's side
     window.setDatabasePath(config->databasePath); // the report and the exports read the history from it
     window.setHistoryDatabase(config->databasePath); // `h`: search, open and replay past incidents
     ConsoleRuntime runtime(*config);

@@ -15,11 +15,7 @@ AlertmanagerPoller::AlertmanagerPoller(AlertSink* sink, const QList<QUrl>& baseU
     for (const QUrl& base : baseUrls) {
         Target t;
         t.base = base;
-        t.alertsUrl = base;
-        QString path = base.path();
-        while (path.endsWith(u'/'))
-            path.chop(1);
-        t.alertsUrl.setPath(path + u"/api/v2/alerts"_s);
+        t.alertsUrl = SourceAccess::join(base, u"/api/v2/alerts"_s);
         t.health.id = sourceIdFor(base);
         t.health.displayName = u"Alertmanager "_s + base.toDisplayString();
         t.health.state = SourceHealth::State::Stale; // not polled yet
@@ -97,8 +93,7 @@ void AlertmanagerPoller::pollNow()
         t.okThisRound = false;
         t.answerTooLarge = false;
         t.thisRound.clear();
-        QNetworkRequest request(t.alertsUrl);
-        request.setRawHeader(QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));
+        QNetworkRequest request = m_access.request(t.alertsUrl);
         request.setTransferTimeout(timeout);
         t.reply = m_network->get(request);
         ++m_pending;

@@ -6,6 +6,7 @@
 
 #include "model/alert.h"
 #include "model/sourcehealth.h"
+#include "sourceaccess.h"
 
 #include <QHash>
 #include <QObject>
@@ -33,6 +34,8 @@ public:
     // Alertmanager must not make the console buffer gigabytes (1 GiB once took 3.9 GiB RSS).
     void setMaxAnswerBytes(qint64 bytes) { m_maxAnswerBytes = bytes; }
     static constexpr qint64 defaultMaxAnswerBytes = 64ll * 1024 * 1024; // ~200k alerts
+    // Token, tenant header, TLS for every URL (an HA pair shares them). loadFiles() already called.
+    void setAccess(const SourceAccess& access) { m_access = access; }
 
     QVector<SourceHealth> health() const;
     static QString sourceIdFor(const QUrl& baseUrl);
@@ -65,6 +68,7 @@ private:
     void markStale();
 
     AlertSink* m_sink;
+    SourceAccess m_access;
     QVector<Target> m_targets;
     QNetworkAccessManager* m_network;
     QTimer m_timer{this}; // a child, so it follows moveToThread()

@@ -89,7 +89,7 @@ IncidentMetrics::~IncidentMetrics()
     cancel();
 }
 
-void IncidentMetrics::setServers(const QList<QUrl>& urls)
+void IncidentMetrics::setServers(const QList<QUrl>& urls, const SourceAccess& access)
 {
     cancel();
     for (PrometheusClient* client : std::as_const(m_clients)) {
@@ -100,6 +100,7 @@ void IncidentMetrics::setServers(const QList<QUrl>& urls)
     m_clients.clear();
     for (const QUrl& url : urls) {
         auto* client = new PrometheusClient(url, this);
+        client->setAccess(access);
         connect(client, &PrometheusClient::finished, this,
                 [this, client](quint64 id, const PrometheusResult& r) { onClientFinished(client, id, r); });
         connect(client, &PrometheusClient::healthChanged, this, &IncidentMetrics::serverHealthChanged);

@@ -6,6 +6,7 @@
 // onsets and the evidence sentences. Selecting another incident cancels the previous job; an outdated job's
 // answers are dropped. An unreachable Prometheus ends the job with an error, never with a wait.
 
+#include "ingest/sourceaccess.h"
 #include "metrics/promqltemplate.h"
 #include "model/incident.h"
 #include "model/incidentmetricsresult.h"
@@ -71,7 +72,7 @@ public:
     ~IncidentMetrics() override;
 
     // One PrometheusClient per URL, owned by this object (replaces the previous ones, cancelling their work).
-    void setServers(const QList<QUrl>& urls);
+    void setServers(const QList<QUrl>& urls, const SourceAccess& access = {});
     QList<PrometheusClient*> clients() const { return m_clients; } // to tune timeouts and retries
     void setTemplates(const QVector<PromQLTemplate>& templates);
     QVector<PromQLTemplate> templates() const { return m_templates; }

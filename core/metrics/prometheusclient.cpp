@@ -98,11 +98,7 @@ PrometheusClient::RequestId PrometheusClient::submit(const QString& path,
     withTimeout.append({u"timeout"_s, QString::number(qMax(1, m_timeoutMs / 1000)) + u's'});
 
     Request r;
-    r.url = m_base;
-    QString basePath = m_base.path();
-    while (basePath.endsWith(u'/'))
-        basePath.chop(1);
-    r.url.setPath(basePath + path);
+    r.url = SourceAccess::join(m_base, path);
     r.url.setQuery(encodeQuery(withTimeout), QUrl::StrictMode);
     r.deadline = QDeadlineTimer(m_timeoutMs);
 
@@ -118,8 +114,7 @@ void PrometheusClient::startAttempt(RequestId id)
     auto it = m_requests.find(id);
     if (it == m_requests.end())
         return; // cancelled or ended by its deadline while waiting to retry
-    QNetworkRequest request(it->url);
-    request.setRawHeader(QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));
+    QNetworkRequest request = m_access.request(it->url);
     QNetworkReply* reply = m_network->get(request);
     it->reply = reply;
     ++it->attempt;

@@ -4,6 +4,7 @@
 // on 4xx: a bad query stays bad), and can be cancelled; results arrive as plain series through finished().
 // It also keeps the server's health (live / unreachable, last error, last success). One client per server.
 
+#include "ingest/sourceaccess.h"
 #include "metrics/prometheusresult.h"
 #include "model/sourcehealth.h"
 
@@ -28,6 +29,9 @@ public:
 
     QUrl baseUrl() const { return m_base; }
     static QString sourceIdFor(const QUrl& baseUrl);
+
+    // Token, tenant header, TLS (loadFiles() already called); applies to requests submitted afterwards.
+    void setAccess(const SourceAccess& access) { m_access = access; }
 
     // The whole request, retries included, ends within this (default 10 000 ms).
     void setTimeout(int ms);
@@ -73,6 +77,7 @@ private:
     void finish(RequestId id, PrometheusResult result, bool serverUsable);
 
     QUrl m_base;
+    SourceAccess m_access;
     QNetworkAccessManager* m_network;
     QHash<RequestId, Request> m_requests;
     RequestId m_nextId = 1;

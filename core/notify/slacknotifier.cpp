@@ -1,5 +1,7 @@
 #include "slacknotifier.h"
 
+#include "secrets/secretref.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -40,14 +42,17 @@ QString title(const IncidentNotice& notice)
 }
 } // namespace
 
-SlackNotifier::SlackNotifier(QObject* parent) : QObject(parent), m_network(new QNetworkAccessManager(this))
-{
-}
+SlackNotifier::SlackNotifier(QObject* parent) : QObject(parent), m_network(new QNetworkAccessManager(this)) {}
 
 QUrl SlackNotifier::configuredUrl()
 {
-    const QString fromEnv = qEnvironmentVariable("NIGHTWATCH_SLACK_WEBHOOK_URL");
-    return QUrl(fromEnv.isEmpty() ? QSettings().value(settingsKey()).toString() : fromEnv, QUrl::StrictMode);
+    // The URL is the credential (anyone holding it posts to the channel), so the settings only name it.
+    QString error;
+    const QString url = SecretRef::configured("NIGHTWATCH_SLACK_WEBHOOK_URL", settingsKey(),
+                                              QSettings().value(settingsKey()).toString(), &error);
+    if (!error.isEmpty())
+        qCWarning(lcSlack).noquote() << "Slack disabled:" << error;
+    return QUrl(url, QUrl::StrictMode);
 }
 
 void SlackNotifier::setWebhookUrl(const QUrl& url)
@@ -55,6 +60,11 @@ void SlackNotifier::setWebhookUrl(const QUrl& url)
     const bool usable = url.isValid() && (url.scheme() == u"http" || url.scheme() == u"https") && !url.host().isEmpty();
     if (!url.isEmpty() && !usable)
         qCWarning(lcSlack) << "Slack webhook URL ignored: not an http(s) URL with a host";
+    if (const QString refusal = usable ? SecretRef::plainHttpRefusal(url) : QString(); !refusal.isEmpty()) {
+        qCWarning(lcSlack).noquote() << "Slack webhook URL ignored:" << refusal;
+        m_url = QUrl();
+        return;
+    }
     m_url = usable ? url : QUrl();
 }
 
@@ -84,8 +94,8 @@ QByteArray SlackNotifier::payload(const IncidentNotice& notice)
         services << escaped(s);
     if (notice.affectedServices.size() > MaxServicesListed)
         services << u"+%1 more"_s.arg(notice.affectedServices.size() - MaxServicesListed);
-    const QString servicesText = u"*Affected services (%1)*\n%2"_s.arg(notice.serviceCount).arg(
-        services.isEmpty() ? u"—"_s : services.join(u", "_s));
+    const QString servicesText = u"*Affected services (%1)*\n%2"_s.arg(notice.serviceCount)
+                                     .arg(services.isEmpty() ? u"—"_s : services.join(u", "_s));
 
     const QJsonArray blocks{
         QJsonObject{{u"type"_s, u"header"_s},

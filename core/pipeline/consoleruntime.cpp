@@ -70,6 +70,7 @@ void ConsoleRuntime::startFeedsOnPipelineThread()
     options.restoreHours = m_config.restoreHours;
     options.refreshMs = m_config.refreshMs;
     options.prometheusUrls = m_config.prometheusUrls;
+    options.prometheusAccess = m_config.prometheusAccess;
     QString error;
     if (!m_pipeline->open(options, &error)) {
         Q_EMIT started(false, error);
@@ -92,6 +93,7 @@ void ConsoleRuntime::startFeedsOnPipelineThread()
     if (!m_config.alertmanagerUrls.isEmpty()) {
         auto* poller = new AlertmanagerPoller(m_pipeline, m_config.alertmanagerUrls, m_pipeline);
         poller->setInterval(m_config.pollIntervalMs);
+        poller->setAccess(m_config.alertmanagerAccess);
         connect(poller, &AlertmanagerPoller::healthChanged, m_pipeline, &Pipeline::updateSourceHealth);
         for (const SourceHealth& h : poller->health())
             m_pipeline->updateSourceHealth(h);

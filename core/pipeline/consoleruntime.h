@@ -6,6 +6,7 @@
 
 #include "ingest/httplimits.h"
 #include "ingest/webhookfeeds.h"
+#include "ingest/sourceaccess.h"
 #include "model/incidentsnapshot.h"
 
 #include <QHostAddress>
@@ -35,8 +36,10 @@ public:
         int refreshMs = 200;
         QList<QUrl> prometheusUrls; // metric evidence for the diagnosis (Pipeline::Options::prometheusUrls) //
                                     // Pipeline::Options::refreshMs: a storm redraws a few times a second
+        SourceAccess prometheusAccess;
 
         QList<QUrl> alertmanagerUrls;
+        SourceAccess alertmanagerAccess; // files loaded; secrets resolved
         int pollIntervalMs = 15'000;
 
         bool webhookEnabled = true;

@@ -172,7 +172,7 @@ bool Pipeline::openHere(const Options& options, QString* error)
     m_metricsAskedAt.clear();
     if (!options.prometheusUrls.isEmpty()) {
         m_metrics = new IncidentMetrics(this);
-        m_metrics->setServers(options.prometheusUrls);
+        m_metrics->setServers(options.prometheusUrls, options.prometheusAccess);
         if (!options.metricTemplates.isEmpty())
             m_metrics->setTemplates(options.metricTemplates);
         if (options.metricsClock)

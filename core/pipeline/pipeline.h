@@ -8,6 +8,7 @@
 #include "diagnose/diagnoser.h"
 #include "ingest/alertsink.h"
 #include "ingest/changesink.h"
+#include "ingest/sourceaccess.h"
 #include "knowledge/similarincidentfinder.h"
 #include "metrics/promqltemplate.h"
 #include "model/incidentsnapshot.h"
@@ -50,6 +51,7 @@ public:
         int refreshMs = 0;
         // Prometheus servers whose series become diagnosis evidence for the incident on top (none: no metrics).
         QList<QUrl> prometheusUrls;
+        SourceAccess prometheusAccess; // token, tenant header, TLS for all of them
         QVector<PromQLTemplate> metricTemplates; // empty: PromQLTemplate::defaults()
         std::function<QDateTime()> metricsClock; // "now" for open incidents; empty: the system clock
         // Incident memory: similar resolved incidents (read from the store at open, newest first, at most

@@ -645,7 +645,9 @@ bool Store::openServer(const QString& urlText, QString* error)
     m_impl->db.setPort(url.port(5432));
     m_impl->db.setDatabaseName(dbName);
     m_impl->db.setUserName(url.userName());
-    m_impl->db.setPassword(url.password());
+    // Never on the command line (ps shows it) nor in the settings: NIGHTWATCH_DB_PASSWORD, else libpq reads
+    // PGPASSWORD or ~/.pgpass itself.
+    m_impl->db.setPassword(url.password().isEmpty() ? qEnvironmentVariable("NIGHTWATCH_DB_PASSWORD") : url.password());
     m_impl->db.setConnectOptions(u"connect_timeout=5;application_name=nightwatch"_s);
     if (!m_impl->db.open()) {
         const QString why = describe(m_impl->db.lastError());

@@ -1,5 +1,6 @@
 #include "llmtriageclient.h"
 
+#include "secrets/secretref.h"
 #include "triage/deterministictriage.h"
 #include "triage/triageprompt.h"
 
@@ -37,9 +38,7 @@ bool LlmTriageClient::Config::isUsable() const
            !endpoint.host().isEmpty() && !model.isEmpty();
 }
 
-LlmTriageClient::LlmTriageClient(QObject* parent) : QObject(parent), m_network(new QNetworkAccessManager(this))
-{
-}
+LlmTriageClient::LlmTriageClient(QObject* parent) : QObject(parent), m_network(new QNetworkAccessManager(this)) {}
 
 QUrl LlmTriageClient::completionsUrl(const QUrl& base)
 {
@@ -61,10 +60,16 @@ quint64 LlmTriageClient::request(const Incident& incident, const QString& firstR
         QTimer::singleShot(0, this, [this, id] { fallBack(id, u"LLM triage is not configured"_s); });
         return id;
     }
+    const QUrl url = completionsUrl(m_config.endpoint);
+    if (const QString refusal = m_config.apiKey.isEmpty() ? QString() : SecretRef::plainHttpRefusal(url);
+        !refusal.isEmpty()) {
+        QTimer::singleShot(0, this, [this, id, refusal] { fallBack(id, refusal); });
+        return id;
+    }
     TriagePrompt::Options options;
     options.model = m_config.model;
     options.sendAlertData = m_config.sendAlertData;
-    QNetworkRequest request(completionsUrl(m_config.endpoint));
+    QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
     if (!m_config.apiKey.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_config.apiKey.toUtf8());
