@@ -2,6 +2,8 @@
 # The README's two commands: `packaging/dev.sh run` and `packaging/dev.sh test`.
 # Each installs the missing Debian 12 packages (apt), configures and builds into build/, then
 # starts the console on its embedded default or runs every test with ctest.
+# `packaging/dev.sh fuzz [SECONDS]` builds the libFuzzer targets (tests/fuzz) with clang into build-fuzz/ and
+# runs each for SECONDS (default 600).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -47,8 +49,38 @@ test)
     # The servers the end-to-end tests start (Alertmanager, Prometheus) need no display; GUI tests run offscreen.
     QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j"$(nproc)"
     ;;
+fuzz)
+    seconds="${2:-600}"
+    # clang and its compiler-rt (which holds libFuzzer and the sanitizers) only here, so `run`/`test` and CI stay lean.
+    packages+=(clang libclang-rt-14-dev)
+    install_missing
+    fuzzbuild="$here/build-fuzz"
+    targets=(webhook alertmanagerapi scenario runbook inhibitrules promqltemplate)
+    CC=clang CXX=clang++ cmake -S "$here" -B "$fuzzbuild" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DNIGHTWATCH_FUZZ=ON >/dev/null
+    cmake --build "$fuzzbuild" -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
+    failed=0
+    for t in "${targets[@]}"; do
+        out="$fuzzbuild/fuzz-out/$t"
+        mkdir -p "$out/new" "$out/crashes" "$out/minimised"
+        # libFuzzer adds what it finds to the first directory: a scratch one, so the committed seeds stay as they are.
+        # One process, one worker: the machine is shared. -timeout catches hangs, ASan's leak check runs at exit.
+        status=clean
+        "$fuzzbuild/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+            -print_final_stats=1 -artifact_prefix="$out/crashes/" "$out/new" "$here/tests/fuzz/corpus/$t" \
+            >"$out/run.log" 2>&1 || { status=FOUND; failed=1; }
+        # A minimised union of seeds and finds, to copy into tests/fuzz/corpus/$t by hand when it adds coverage.
+        rm -rf "$out/minimised" && mkdir -p "$out/minimised"
+        "$fuzzbuild/tests/fuzz/fuzz_$t" -merge=1 "$out/minimised" "$here/tests/fuzz/corpus/$t" "$out/new" \
+            >"$out/merge.log" 2>&1 || true
+        execs="$(grep -o 'number_of_executed_units: *[0-9]*' "$out/run.log" | grep -o '[0-9]*$' || true)"
+        echo "fuzz_$t: $status, ${execs:-?} executions in ${seconds}s, $(ls "$out/crashes" | wc -l) crash/leak/timeout" \
+             "inputs in $out/crashes, $(ls "$out/minimised" | wc -l) inputs after merge (log: $out/run.log)"
+    done
+    exit "$failed"
+    ;;
 *)
-    echo "usage: packaging/dev.sh run [-- nightwatch options] | packaging/dev.sh test" >&2
+    echo "usage: packaging/dev.sh run [-- nightwatch options] | packaging/dev.sh test | packaging/dev.sh fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac
