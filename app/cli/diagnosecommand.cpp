@@ -7,6 +7,7 @@
 #include "correlate/correlator.h"
 #include "correlate/inhibitruleset.h"
 #include "diagnose/diagnoser.h"
+#include "diagnose/seriesanomaly.h"
 #include "graph/servicegraph.h"
 #include "ingest/scenarioreader.h"
 
@@ -51,11 +52,11 @@ int runDiagnoseCommand(const QStringList& args)
             return failCommand("diagnose", error);
     }
     ordered_json dump = ordered_json::array();
-    std::function<void(const Diagnoser&, const Incident&, const QVector<TrackedAlert>&)> inspect;
+    std::function<void(const Diagnoser&, const Incident&, const Diagnoser::Context&)> inspect;
     if (parser.isSet(features)) {
-        inspect = [&dump](const Diagnoser& diagnoser, const Incident& inc, const QVector<TrackedAlert>& elsewhere) {
+        inspect = [&dump](const Diagnoser& diagnoser, const Incident& inc, const Diagnoser::Context& context) {
             ordered_json cands = ordered_json::array();
-            for (const auto& s : diagnoser.score(inc, elsewhere)) {
+            for (const auto& s : diagnoser.score(inc, context.elsewhere, context.anomaly)) {
                 cands.push_back({{"service", s.candidate.service.toStdString()},
                                  {"score", s.candidate.score},
                                  {"features", std::vector<double>(s.features.begin(), s.features.end())}});
@@ -78,7 +79,7 @@ int runDiagnoseCommand(const QStringList& args)
 }
 
 QVector<Incident> diagnoseScenario(Scenario scenario, const InhibitRuleSet* rules,
-                                   const std::function<void(const Diagnoser&, const Incident&, const QVector<TrackedAlert>&)>& inspect)
+                                   const std::function<void(const Diagnoser&, const Incident&, const Diagnoser::Context&)>& inspect)
 {
     const auto graph =
         std::make_shared<const ServiceGraph>(scenario.graph ? std::move(*scenario.graph) : ServiceGraph());
@@ -90,6 +91,7 @@ QVector<Incident> diagnoseScenario(Scenario scenario, const InhibitRuleSet* rule
 
     Diagnoser diagnoser(graph, correlator.reach());
     diagnoser.setChanges(scenario.changes);
+    const SeriesAnomaly series = SeriesAnomaly::fromScenarioJson(scenario.metrics);
     QVector<Incident> incidents = correlator.incidents();
     const QVector<Incident> grouped = incidents;
     // Smallest first: a bigger incident's shortlist names the causes of smaller ones (Diagnoser::causeLentBy).
@@ -99,8 +101,10 @@ QVector<Incident> diagnoseScenario(Scenario scenario, const InhibitRuleSet* rule
         Diagnoser::Context context;
         context.elsewhere = diagnoser.relevantElsewhere(inc, grouped);
         context.neighbourCauses = Diagnoser::neighbourCauses(inc, std::span(incidents.constData(), std::size_t(i)));
+        if (!series.isEmpty() && inc.firstAlertAt.isValid())
+            context.anomaly = series.scores(inc.firstAlertAt.toSecsSinceEpoch(), Diagnoser::lastOnsetOf(inc));
         if (inspect)
-            inspect(diagnoser, inc, context.elsewhere);
+            inspect(diagnoser, inc, context);
         inc.rootCauses = diagnoser.diagnose(inc, context);
     }
 

@@ -3,6 +3,7 @@
 // runs the correlator and the diagnoser over it and prints the incidents as JSON, in the order the console lists them
 // (Incident::listedBefore). Never reads the scenario's `truth`.
 
+#include "diagnose/diagnoser.h"
 #include "model/incident.h"
 
 #include <QStringList>
@@ -10,7 +11,6 @@
 
 #include <functional>
 
-class Diagnoser;
 class InhibitRuleSet;
 struct Scenario;
 
@@ -21,4 +21,4 @@ int runDiagnoseCommand(const QStringList& args);
 // printed: correlates the scenario's alerts (inhibited by rules when given), diagnoses every incident and
 // returns them in list order. inspect, when set, sees each incident before diagnosis, in correlator order.
 QVector<Incident> diagnoseScenario(Scenario scenario, const InhibitRuleSet* rules,
-                                   const std::function<void(const Diagnoser&, const Incident&, const QVector<TrackedAlert>&)>& inspect = {});
+                                   const std::function<void(const Diagnoser&, const Incident&, const Diagnoser::Context&)>& inspect = {});
