@@ -35,6 +35,7 @@ constexpr qint64 kElsewhereLeadSecs = 5 * 60;
 // A series this many robust standard deviations off its pre-onset median is anomalous; MetricAnomaly saturates at
 // kAnomalyScale (a 2x latency shift on ~8 % noise is about 12).
 constexpr double kAnomalousZ = 4.0;
+constexpr double kNoiseZ = 3.0; // below this a deviation is the series' own noise: it counts for nothing
 constexpr double kAnomalyScale = 10.0;
 
 bool couldHaveStartedIt(qint64 alertOnset, qint64 incidentOnset)
@@ -614,7 +615,7 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
     // Anomalous: alerting, accused by a caller, or with series clearly off their pre-onset level. A root is an
     // anomalous node none of whose (observed) callees is anomalous: its callers' trouble stops at it.
     const auto metricAnomaly = [&](int node) {
-        return std::clamp(anomaly.value(m_graph->nodes()[node].id, 0.0) / kAnomalyScale, 0.0, 1.0);
+        return std::clamp((anomaly.value(m_graph->nodes()[node].id, 0.0) - kNoiseZ) / kAnomalyScale, 0.0, 1.0);
     };
     const auto anomalous = [&](int node) {
         return inGraph.contains(node) || accusers.contains(node) ||
@@ -765,9 +766,9 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
         const auto& callees = m_graph->calleesOf(c);
         // Only where the callees are observed (series for each): a silent callee without metrics is unknown, not
         // healthy, and the innermost alerting caller of a silent root would otherwise pass for a root.
-        f[Frontier] = anomalous(c) && std::none_of(callees.cbegin(), callees.cend(), anomalous) &&
-                      std::all_of(callees.cbegin(), callees.cend(),
-                                  [&](int callee) { return anomaly.contains(m_graph->nodes()[callee].id); });
+        const auto observed = [&](int v) { return anomaly.contains(m_graph->nodes()[v].id); };
+        f[Frontier] = observed(c) && anomalous(c) && std::none_of(callees.cbegin(), callees.cend(), anomalous) &&
+                      std::all_of(callees.cbegin(), callees.cend(), observed);
         f[MetricAnomaly] = metricAnomaly(c);
         const QString distinct = hasOwn ? distinctCriticalName(*own, servicesRaising, total) : QString();
         f[DistinctCritical] = !distinct.isEmpty();
