@@ -6,7 +6,7 @@
 #include <cmath>
 
 namespace {
-constexpr int kMinBaseline = 5; // fewer pre-onset points than this give no believable baseline
+constexpr int kMinBaseline = 3; // fewer pre-onset points than this give no believable baseline
 constexpr double kMadToSigma = 1.4826;
 
 double median(QVector<double> v)
