@@ -48,11 +48,11 @@ int runDiagnoseCommand(const QStringList& args)
             return failCommand("diagnose", error);
     }
     ordered_json dump = ordered_json::array();
-    std::function<void(const Diagnoser&, const Incident&, const QVector<TrackedAlert>&)> inspect;
+    std::function<void(const Diagnoser&, const Incident&, const Diagnoser::Context&)> inspect;
     if (parser.isSet(features)) {
-        inspect = [&dump](const Diagnoser& diagnoser, const Incident& inc, const QVector<TrackedAlert>& elsewhere) {
+        inspect = [&dump](const Diagnoser& diagnoser, const Incident& inc, const Diagnoser::Context& context) {
             ordered_json cands = ordered_json::array();
-            for (const auto& s : diagnoser.score(inc, elsewhere)) {
+            for (const auto& s : diagnoser.score(inc, context.elsewhere, context.anomaly)) {
                 cands.push_back({{"service", s.candidate.service.toStdString()},
                                  {"score", s.candidate.score},
                                  {"features", std::vector<double>(s.features.begin(), s.features.end())}});

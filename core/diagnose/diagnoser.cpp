@@ -32,6 +32,11 @@ constexpr qint64 kPropagationPerHopSecs = 90;
 // (a cause leads its symptoms by a few hops' worth of propagation) and not after the incident's first alert (give
 // or take the causal slack): what began later cannot have caused what was already alerting.
 constexpr qint64 kElsewhereLeadSecs = 5 * 60;
+// A series this many robust standard deviations off its pre-onset median is anomalous; MetricAnomaly saturates at
+// kAnomalyScale (a 2x latency shift on ~8 % noise is about 12).
+constexpr double kAnomalousZ = 4.0;
+constexpr double kNoiseZ = 3.0; // below this a deviation is the series' own noise: it counts for nothing
+constexpr double kAnomalyScale = 10.0;
 
 bool couldHaveStartedIt(qint64 alertOnset, qint64 incidentOnset)
 {
@@ -174,7 +179,8 @@ const char* Diagnoser::featureName(int feature)
         "explains",   "precision",     "own_alert",           "own_lead",          "silent",          "caller_share",
         "hop_order",  "earliest_near", "labelled_root",       "labelled_not_root", "infra_layer",     "critical",
         "infra_kind", "recent_change", "unexplained",         "not_in_graph",      "first_explained", "metric_support",
-        "past_root",  "own_elsewhere", "own_elsewhere_later", "distinct_critical"};
+        "past_root",  "own_elsewhere", "own_elsewhere_later", "distinct_critical", "accused",         "frontier",
+        "metric_anomaly"};
     static_assert(sizeof(names) / sizeof(names[0]) == FeatureCount);
     return feature >= 0 && feature < FeatureCount ? names[feature] : "";
 }
@@ -219,6 +225,9 @@ Diagnoser::Features Diagnoser::defaultWeights()
     // Fitted on the same three suites with the other weights held: a critical alert nobody else in the incident
     // raises is worth about a quarter of what any critical alert is.
     w[DistinctCritical] = 0.713;
+    w[Accused] = 2.0;
+    w[Frontier] = 1.5;
+    w[MetricAnomaly] = 2.0;
     return w;
 }
 
@@ -235,14 +244,14 @@ QVector<RootCauseCandidate> Diagnoser::diagnose(const Incident& incident, const 
 QVector<RootCauseCandidate> Diagnoser::diagnose(const Incident& incident, const MetricSupportMap& metrics,
                                                 const MetricSupportMap& pastRoots) const
 {
-    return diagnose(incident, Context{metrics, pastRoots, {}, {}});
+    return diagnose(incident, Context{metrics, pastRoots, {}, {}, {}});
 }
 
 QVector<RootCauseCandidate> Diagnoser::diagnose(const Incident& incident, const Context& context) const
 {
     const MetricSupportMap& metrics = context.metrics;
     const MetricSupportMap& pastRoots = context.pastRoots;
-    QVector<Scored> scored = score(incident, context.elsewhere, context.neighbourCauses);
+    QVector<Scored> scored = score(incident, context.elsewhere, context.neighbourCauses, context.anomaly);
     // Each extra signal is a feature of the candidates it names, and its sentences come right after the graph's
     // reason: what the engineer can check in the charts, or in the past incident.
     const auto apply = [&scored](const MetricSupportMap& support, Feature feature) {
@@ -261,9 +270,17 @@ QVector<RootCauseCandidate> Diagnoser::diagnose(const Incident& incident, const 
         apply(metrics, MetricSupport);
         rank(scored);
     }
-    promoteResidualRoots(incident, context.elsewhere, scored);
+    promoteResidualRoots(incident, context.elsewhere, context.anomaly, scored);
     adoptNeighbourCause(context.neighbourCauses, scored);
     showDistinctSuspect(scored);
+    // The moves above put a candidate where the ranking alone would not: confidences stay with the slots, so no
+    // candidate is ever shown above one with a higher confidence.
+    QVector<double> confidences;
+    for (const Scored& sc : std::as_const(scored))
+        confidences << sc.candidate.confidence;
+    std::sort(confidences.begin(), confidences.end(), std::greater<>());
+    for (qsizetype i = 0; i < scored.size(); ++i)
+        scored[i].candidate.confidence = confidences[i];
     QVector<RootCauseCandidate> out;
     out.reserve(std::min<int>(int(scored.size()), m_maxCandidates));
     for (int i = 0; i < scored.size() && i < m_maxCandidates; ++i)
@@ -364,7 +381,7 @@ QVector<TrackedAlert> Diagnoser::relevantElsewhere(const Incident& incident, con
 // then the best single candidate explains only one of them. The best explanation of the alerts the
 // leaders leave unexplained is the natural runner-up, whatever its score over the whole incident.
 void Diagnoser::promoteResidualRoots(const Incident& incident, const QVector<TrackedAlert>& elsewhere,
-                                     QVector<Scored>& ranked) const
+                                     const QHash<QString, double>& anomaly, QVector<Scored>& ranked) const
 {
     // A candidate with an alert of its own cannot have caused what began well before it.
     QHash<QString, qint64> onset;
@@ -435,7 +452,7 @@ void Diagnoser::promoteResidualRoots(const Incident& incident, const QVector<Tra
         }
         if (restServices.size() < kMinResidualServices)
             return;
-        const QVector<Scored> sub = score(rest, elsewhere);
+        const QVector<Scored> sub = score(rest, elsewhere, {}, anomaly);
         if (sub.isEmpty())
             return;
         // Scattered leftovers (noise) have no believable common cause: a second root must explain several of
@@ -517,13 +534,15 @@ void Diagnoser::showDistinctSuspect(QVector<Scored>& ranked) const
     ranked.insert(kDistinctSuspectSlot, std::move(shown));
 }
 
-QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVector<TrackedAlert>& elsewhere) const
+QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVector<TrackedAlert>& elsewhere,
+                                            const QHash<QString, double>& anomaly) const
 {
-    return score(incident, elsewhere, {});
+    return score(incident, elsewhere, {}, anomaly);
 }
 
 QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVector<TrackedAlert>& elsewhere,
-                                            const QVector<NeighbourCause>& causes) const
+                                            const QVector<NeighbourCause>& causes,
+                                            const QHash<QString, double>& anomaly) const
 {
     QVector<Scored> result;
     if (incident.alerts.isEmpty())
@@ -572,6 +591,36 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
     for (auto it = inGraph.cbegin(); it != inGraph.cend(); ++it)
         if (it->onset == t0)
             firstNodes << it.key();
+    // Onset order says something only when the onsets can differ: metrics at 1- or 10-minute steps give many
+    // alerts the same startsAt. The share of alerting services whose onset no other one shares scales every
+    // feature read from order (1 at second resolution with distinct onsets, near 0 when all are tied).
+    QHash<qint64, int> perOnset;
+    for (const ServiceInfo& info : std::as_const(inGraph))
+        ++perOnset[info.onset];
+    int distinctOnsets = 0;
+    for (const ServiceInfo& info : std::as_const(inGraph))
+        distinctOnsets += perOnset.value(info.onset) == 1;
+    const double orderTrust = inGraph.size() < 2 ? 1.0 : double(distinctOnsets) / double(inGraph.size());
+    // An edge alert (a caller's client-side error or latency naming its callee in peer_service) is evidence
+    // against the callee, which may raise nothing itself.
+    QHash<int, QSet<int>> accusers; // callee -> callers naming it
+    for (const TrackedAlert& t : incident.alerts) {
+        const QString peer = t.latest.labels.value(u"peer_service"_s);
+        if (peer.isEmpty())
+            continue;
+        const int callee = m_graph->indexOf(peer), caller = m_graph->indexOf(t.service());
+        if (callee >= 0 && caller >= 0 && callee != caller)
+            accusers[callee].insert(caller);
+    }
+    // Anomalous: alerting, accused by a caller, or with series clearly off their pre-onset level. A root is an
+    // anomalous node none of whose (observed) callees is anomalous: its callers' trouble stops at it.
+    const auto metricAnomaly = [&](int node) {
+        return std::clamp((anomaly.value(m_graph->nodes()[node].id, 0.0) - kNoiseZ) / kAnomalyScale, 0.0, 1.0);
+    };
+    const auto anomalous = [&](int node) {
+        return inGraph.contains(node) || accusers.contains(node) ||
+               anomaly.value(m_graph->nodes()[node].id, 0.0) >= kAnomalousZ;
+    };
 
     // 2. Graph propagation: how many alerting services each node could explain through its callers.
     const int n = m_reach->nodeCount();
@@ -700,17 +749,27 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
         f[OwnElsewhereLater] = dependents > 0 ? double(afterLater) / dependents : 0.0;
         f[Silent] = !alerting;
         if (alerting && earliestOther != std::numeric_limits<qint64>::max())
-            f[OwnLead] = std::clamp(double(earliestOther - info.onset) / 60.0, -3.0, 3.0);
+            f[OwnLead] = orderTrust * std::clamp(double(earliestOther - info.onset) / 60.0, -3.0, 3.0);
         f[CallerShare] = callers.isEmpty() ? 0.0 : double(alertingCallers) / callers.size();
-        f[HopOrder] = corr;
-        f[EarliestNear] = earliestHop >= 0 && earliestHop <= 1;
+        f[HopOrder] = orderTrust * corr;
+        f[EarliestNear] = orderTrust * (earliestHop >= 0 && earliestHop <= 1);
         semantics(info, f);
         f[InfraKind] = !node.kind.isEmpty() && node.kind != u"service";
         const ChangeEvent* change = recentChange(node.id, t0);
         f[RecentChange] = change != nullptr;
         f[Unexplained] = std::log1p(double(total - cover[c]));
-        f[FirstExplained] = std::any_of(firstNodes.cbegin(), firstNodes.cend(),
-                                        [&](int first) { return m_reach->reaches(first, c); });
+        f[FirstExplained] = orderTrust * std::any_of(firstNodes.cbegin(), firstNodes.cend(),
+                                                     [&](int first) { return m_reach->reaches(first, c); });
+        const auto accusing = accusers.constFind(c);
+        const int accusedBy = accusing == accusers.cend() ? 0 : int(accusing->size());
+        f[Accused] = accusedBy == 0 ? 0.0 : std::min(1.0, double(accusedBy) / std::max<qsizetype>(1, callers.size()));
+        const auto& callees = m_graph->calleesOf(c);
+        // Only where the callees are observed (series for each): a silent callee without metrics is unknown, not
+        // healthy, and the innermost alerting caller of a silent root would otherwise pass for a root.
+        const auto observed = [&](int v) { return anomaly.contains(m_graph->nodes()[v].id); };
+        f[Frontier] = observed(c) && anomalous(c) && std::none_of(callees.cbegin(), callees.cend(), anomalous) &&
+                      std::all_of(callees.cbegin(), callees.cend(), observed);
+        f[MetricAnomaly] = metricAnomaly(c);
         const QString distinct = hasOwn ? distinctCriticalName(*own, servicesRaising, total) : QString();
         f[DistinctCritical] = !distinct.isEmpty();
 
@@ -756,7 +815,15 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
             rc.evidence << u"raised no alert of its own; %1 of its %2 direct callers alert"_s.arg(alertingCallers)
                                .arg(callers.size());
         }
-        if (corr > 0.3)
+        if (accusedBy > 0)
+            rc.evidence << u"%1 of its %2 direct callers report errors or latency calling it"_s.arg(accusedBy)
+                               .arg(callers.size());
+        if (f[MetricAnomaly] > 0.3)
+            rc.evidence << u"its metrics left their pre-onset level (robust z %1)"_s.arg(anomaly.value(node.id), 0,
+                                                                                         'f', 1);
+        if (f[Frontier] > 0 && !callees.isEmpty())
+            rc.evidence << u"none of the %1 services it calls shows trouble"_s.arg(callees.size());
+        if (corr > 0.3 && orderTrust > 0.5)
             rc.evidence << u"alerts start later the further a caller is from it (correlation %1)"_s.arg(corr, 0, 'f',
                                                                                                         2);
         if (change)

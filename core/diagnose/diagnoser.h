@@ -47,6 +47,9 @@ public:
         OwnElsewhere,      // no alert here, but one of its own in another incident at the time (Context::elsewhere)
         OwnElsewhereLater, // ...begun after this incident: share of its alerting dependents that began after it
         DistinctCritical,  // a critical alert of its own whose name no other alerting service here raises
+        Accused,           // share of its direct callers whose edge alerts (peer_service) name it as the callee failing
+        Frontier,          // anomalous (alerting, accused or metric-anomalous) while none of its callees is
+        MetricAnomaly,     // robust z of its own series against the pre-onset window, /10 clipped to 0..1
         FeatureCount
     };
     using Features = std::array<double, FeatureCount>;
@@ -81,6 +84,9 @@ public:
         MetricSupportMap pastRoots;
         QVector<TrackedAlert> elsewhere;
         QVector<NeighbourCause> neighbourCauses;
+        // Per service, how far its metric series left their pre-onset level (robust z, see SeriesAnomaly): for
+        // services that raised no alert too, so a silent node can be seen failing.
+        QHash<QString, double> anomaly;
     };
 
     struct Scored
@@ -110,7 +116,8 @@ public:
                                          const MetricSupportMap& pastRoots) const;
     QVector<RootCauseCandidate> diagnose(const Incident& incident, const Context& context) const;
     // The same ranking with the feature vectors behind it (for fitting and for tests).
-    QVector<Scored> score(const Incident& incident, const QVector<TrackedAlert>& elsewhere = {}) const;
+    QVector<Scored> score(const Incident& incident, const QVector<TrackedAlert>& elsewhere = {},
+                          const QHash<QString, double>& anomaly = {}) const;
     // Of `others`, the alerts that could matter to `incident`'s diagnosis: on services in the graph that its
     // alerting services depend on, not alerting in it, starting in its time window.
     QVector<TrackedAlert> relevantElsewhere(const Incident& incident, const QVector<Incident>& others) const;
@@ -131,6 +138,7 @@ public:
                 causes << *cause;
         return causes;
     }
+    static qint64 lastOnsetOf(const Incident& incident); // the latest onset among its alerts (firstAlertAt: earliest)
     // Whether `a` is diagnosed before `b`: fewer alerts first (see causeLentBy()), then by key.
     static bool diagnosedBefore(const Incident& a, const Incident& b);
 
@@ -138,15 +146,14 @@ private:
     // causeLentBy() with `incident`'s last alert onset (seconds since the epoch) known: asked of many neighbours.
     static std::optional<NeighbourCause> causeLentBy(const Incident& other, const Incident& incident,
                                                      qint64 incidentLastOnset);
-    static qint64 lastOnsetOf(const Incident& incident); // the latest onset among its alerts (firstAlertAt: earliest)
     bool explains(const QString& candidate, const QString& service) const;
     void rank(QVector<Scored>& scored) const; // score from the features, sort, calibrate
     void promoteResidualRoots(const Incident& incident, const QVector<TrackedAlert>& elsewhere,
-                              QVector<Scored>& ranked) const;
+                              const QHash<QString, double>& anomaly, QVector<Scored>& ranked) const;
     void adoptNeighbourCause(const QVector<NeighbourCause>& causes, QVector<Scored>& ranked) const;
     void showDistinctSuspect(QVector<Scored>& ranked) const;
     QVector<Scored> score(const Incident& incident, const QVector<TrackedAlert>& elsewhere,
-                          const QVector<NeighbourCause>& causes) const;
+                          const QVector<NeighbourCause>& causes, const QHash<QString, double>& anomaly) const;
 
     std::shared_ptr<const ServiceGraph> m_graph;
     std::shared_ptr<const GraphReach> m_reach;

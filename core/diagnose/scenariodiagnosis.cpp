@@ -3,6 +3,7 @@
 #include "correlate/correlator.h"
 #include "correlate/inhibitruleset.h"
 #include "diagnose/diagnoser.h"
+#include "diagnose/seriesanomaly.h"
 #include "graph/servicegraph.h"
 #include "ingest/scenario.h"
 
@@ -10,7 +11,7 @@
 #include <span>
 
 QVector<Incident> diagnoseScenario(Scenario scenario, const InhibitRuleSet* rules,
-                                   const std::function<void(const Diagnoser&, const Incident&, const QVector<TrackedAlert>&)>& inspect)
+                                   const std::function<void(const Diagnoser&, const Incident&, const Diagnoser::Context&)>& inspect)
 {
     const auto graph =
         std::make_shared<const ServiceGraph>(scenario.graph ? std::move(*scenario.graph) : ServiceGraph());
@@ -22,6 +23,7 @@ QVector<Incident> diagnoseScenario(Scenario scenario, const InhibitRuleSet* rule
 
     Diagnoser diagnoser(graph, correlator.reach());
     diagnoser.setChanges(scenario.changes);
+    const SeriesAnomaly series = SeriesAnomaly::fromScenarioJson(scenario.metrics);
     QVector<Incident> incidents = correlator.incidents();
     const QVector<Incident> grouped = incidents;
     // Smallest first: a bigger incident's shortlist names the causes of smaller ones (Diagnoser::causeLentBy).
@@ -31,8 +33,10 @@ QVector<Incident> diagnoseScenario(Scenario scenario, const InhibitRuleSet* rule
         Diagnoser::Context context;
         context.elsewhere = diagnoser.relevantElsewhere(inc, grouped);
         context.neighbourCauses = Diagnoser::neighbourCauses(inc, std::span(incidents.constData(), std::size_t(i)));
+        if (!series.isEmpty() && inc.firstAlertAt.isValid())
+            context.anomaly = series.scores(inc.firstAlertAt.toSecsSinceEpoch(), Diagnoser::lastOnsetOf(inc));
         if (inspect)
-            inspect(diagnoser, inc, context.elsewhere);
+            inspect(diagnoser, inc, context);
         inc.rootCauses = diagnoser.diagnose(inc, context);
     }
 

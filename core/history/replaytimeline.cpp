@@ -267,7 +267,7 @@ QVector<RootCauseCandidate> ReplayTimeline::diagnosisAt(const QDateTime& at, std
             continue;
         Incident other = neighbour;
         other.rootCauses = diagnoser.diagnose(
-            other, Diagnoser::Context{{}, {}, diagnoser.relevantElsewhere(other, bearingOn(other)), {}});
+            other, Diagnoser::Context{{}, {}, diagnoser.relevantElsewhere(other, bearingOn(other)), {}, {}});
         if (const auto cause = Diagnoser::causeLentBy(other, *group))
             context.neighbourCauses << *cause;
     }

@@ -4,6 +4,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 constexpr double GuessBelow = 0.4; // below this the top candidate is a lead, not a finding
+// Callers are named as "follow from the cause" only at this confidence: below it one of them may be a separate
+// cause, and forbidding to restart it would do harm. Between GuessBelow and this, the triage says nothing.
+constexpr double ExplainedFrom = 0.8;
 }
 
 QString DeterministicTriage::describeFirstStep(const Runbook& runbook)
@@ -68,6 +71,8 @@ TriageResult DeterministicTriage::build(const Incident& incident, const QString&
         result.doNotDo = tr("Do not act on %1 alone: %2 % is a lead, not a finding; confirm it with the evidence first.")
                              .arg(top->service)
                              .arg(percent);
+    } else if (!callers.isEmpty() && top->confidence < ExplainedFrom) {
+        result.doNotDo.clear(); // not sure enough that their alerts all follow from the cause: forbid nothing
     } else if (!callers.isEmpty()) {
         const QString named = callers.mid(0, 3).join(u", "_s) +
                               (callers.size() > 3 ? tr(" and %1 more").arg(callers.size() - 3) : QString());
