@@ -3,8 +3,13 @@
 #include "incidentlistmodel.h"
 #include "theme.h"
 
+#include <QAbstractItemView>
 #include <QApplication>
+#include <QHelpEvent>
+#include <QKeyEvent>
+#include <QMouseEvent>
 #include <QPainter>
+#include <QToolTip>
 
 using namespace Qt::StringLiterals;
 
@@ -16,6 +21,13 @@ QFont titleFont(const QFont& base)
     f.setBold(true);
     return f;
 }
+
+// The text area of a row; a noise incident listed under its group is indented under it.
+QRect textRect(const QStyleOptionViewItem& option, const QModelIndex& index)
+{
+    const bool member = index.data(IncidentListModel::IsNoiseMemberRole).toBool();
+    return option.rect.adjusted(member ? 16 : 4, 3, -4, -3).adjusted(16, 6, -10, -6);
+}
 } // namespace
 
 QSize IncidentListDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIndex&) const
@@ -25,11 +37,34 @@ QSize IncidentListDelegate::sizeHint(const QStyleOptionViewItem& option, const Q
     return {240, 12 + title.height() + 2 * body.height() + 8};
 }
 
+QRect IncidentListDelegate::confidenceRect(const QStyleOptionViewItem& option, const QModelIndex& index)
+{
+    const QString conf = confidenceText(index);
+    if (conf.isEmpty())
+        return {};
+    const QRect text = textRect(option, index);
+    const QFontMetrics bfm(option.font);
+    const int width = bfm.horizontalAdvance(conf);
+    return {text.right() - width + 1, text.top() + QFontMetrics(titleFont(option.font)).height() + 2, width,
+            bfm.height()};
+}
+
+QString IncidentListDelegate::confidenceText(const QModelIndex& index)
+{
+    const QVariant confidence = index.data(IncidentListModel::ConfidenceRole);
+    return confidence.isValid() ? tr("root cause %1 %").arg(qRound(confidence.toDouble() * 100)) : QString();
+}
+
 void IncidentListDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const
 {
+    if (index.data(IncidentListModel::IsNoiseGroupRole).toBool()) {
+        paintNoiseGroup(painter, option, index);
+        return;
+    }
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing);
-    const QRect r = option.rect.adjusted(4, 3, -4, -3);
+    const bool member = index.data(IncidentListModel::IsNoiseMemberRole).toBool();
+    const QRect r = option.rect.adjusted(member ? 16 : 4, 3, -4, -3);
     const bool selected = option.state & QStyle::State_Selected;
     const bool open = index.data(IncidentListModel::IsOpenRole).toBool();
 
@@ -43,44 +78,46 @@ void IncidentListDelegate::paint(QPainter* painter, const QStyleOptionViewItem& 
     painter->setBrush(open ? sev : sev.lighter(150));
     painter->drawRoundedRect(QRect(r.left() + 1, r.top() + 1, 7, r.height() - 1), 3, 3);
 
-    const QRect text = r.adjusted(16, 6, -10, -6);
+    const QRect text = textRect(option, index);
     const QFont tf = titleFont(option.font);
     const QFontMetrics tfm(tf);
     const QFontMetrics bfm(option.font);
     const QColor ink = open ? QColor(0x1A, 0x23, 0x2B) : Theme::mutedText();
 
-    // Line 1: root cause  ............  confidence
+    // Line 1: #number and the incident's name.
+    const qint64 id = index.data(IncidentListModel::IncidentIdRole).toLongLong();
+    const QString title = (id > 0 ? u"#%1  "_s.arg(id) : QString()) + index.data(IncidentListModel::TitleRole).toString();
+    painter->setFont(tf);
+    painter->setPen(ink);
+    painter->drawText(QRect(text.left(), text.top(), text.width(), tfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                      tfm.elidedText(title, Qt::ElideRight, text.width()));
+
+    // Line 2: root cause  ............  root cause NN %
+    painter->setFont(option.font);
+    const int y2 = text.top() + tfm.height() + 2;
     QString root = index.data(IncidentListModel::RootCauseRole).toString();
     if (root.isEmpty())
         root = tr("root cause unknown");
-    const QVariant confidence = index.data(IncidentListModel::ConfidenceRole);
-    const QString conf = confidence.isValid() ? tr("%1 %").arg(qRound(confidence.toDouble() * 100)) : QString();
-    painter->setFont(tf);
-    const int confWidth = tfm.horizontalAdvance(conf);
+    const QString conf = confidenceText(index);
+    const int confWidth = conf.isEmpty() ? 0 : bfm.horizontalAdvance(conf) + 8;
+    QFont rootFont = option.font;
+    rootFont.setBold(true);
+    painter->setFont(rootFont);
     painter->setPen(open ? Theme::rootCauseColor() : Theme::mutedText());
-    painter->drawText(QRect(text.left(), text.top(), text.width() - confWidth - 8, tfm.height()),
-                      Qt::AlignLeft | Qt::AlignVCenter,
-                      tfm.elidedText(root, Qt::ElideRight, text.width() - confWidth - 8));
-    painter->setPen(ink);
-    painter->drawText(QRect(text.left(), text.top(), text.width(), tfm.height()), Qt::AlignRight | Qt::AlignVCenter,
-                      conf);
-
-    // Line 2: counts
+    painter->drawText(QRect(text.left(), y2, text.width() - confWidth, bfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                      QFontMetrics(rootFont).elidedText(root, Qt::ElideRight, text.width() - confWidth));
     painter->setFont(option.font);
-    const int y2 = text.top() + tfm.height() + 2;
-    const QString counts = tr("%n alert(s)", nullptr, index.data(IncidentListModel::AlertCountRole).toInt()) +
-                           u" · "_s +
-                           tr("%n service(s)", nullptr, index.data(IncidentListModel::ServiceCountRole).toInt()) +
-                           u" · "_s + tr("%1 notif.").arg(index.data(IncidentListModel::NotificationCountRole).toInt());
     painter->setPen(ink);
-    painter->drawText(QRect(text.left(), y2, text.width(), bfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                      bfm.elidedText(counts, Qt::ElideRight, text.width()));
+    painter->drawText(QRect(text.left(), y2, text.width(), bfm.height()), Qt::AlignRight | Qt::AlignVCenter, conf);
 
-    // Line 3: severity + state  ............  first alert time
+    // Line 3: severity, state and counts  ............  first alert time
     const int y3 = y2 + bfm.height();
     const auto state = Incident::State(index.data(IncidentListModel::StateRole).toInt());
     const QString left = index.data(IncidentListModel::SeverityRole).toString().toUpper() + u" · "_s +
-                         index.data(IncidentListModel::StateTextRole).toString();
+                         index.data(IncidentListModel::StateTextRole).toString() + u" · "_s +
+                         tr("%n alert(s)", nullptr, index.data(IncidentListModel::AlertCountRole).toInt()) +
+                         u" · "_s +
+                         tr("%n service(s)", nullptr, index.data(IncidentListModel::ServiceCountRole).toInt());
     const QString when = Theme::clock(index.data(IncidentListModel::FirstAlertRole).toDateTime());
     QFont stateFont = option.font;
     stateFont.setBold(state == Incident::State::Triggered);
@@ -92,9 +129,70 @@ void IncidentListDelegate::paint(QPainter* painter, const QStyleOptionViewItem& 
     painter->setFont(option.font);
     painter->setPen(Theme::mutedText());
     painter->drawText(QRect(text.left(), y3, text.width(), bfm.height()), Qt::AlignRight | Qt::AlignVCenter, when);
-
-    if (option.state & QStyle::State_HasFocus && selected) {
-        // The selection border already shows focus; no dotted rectangle on top.
-    }
     painter->restore();
+}
+
+void IncidentListDelegate::paintNoiseGroup(QPainter* painter, const QStyleOptionViewItem& option,
+                                           const QModelIndex& index) const
+{
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    const QRect r = option.rect.adjusted(4, 3, -4, -3);
+    const bool selected = option.state & QStyle::State_Selected;
+    const bool expanded = index.data(IncidentListModel::NoiseExpandedRole).toBool();
+    painter->setPen(QPen(selected ? QColor(0x15, 0x65, 0xC0) : Theme::panelBorder(), selected ? 2 : 1,
+                         selected ? Qt::SolidLine : Qt::DashLine));
+    painter->setBrush(QColor(0xF5, 0xF6, 0xF7));
+    painter->drawRoundedRect(QRectF(r).adjusted(0.5, 0.5, -0.5, -0.5), 5, 5);
+
+    const QRect text = r.adjusted(12, 6, -10, -6);
+    const QFont tf = titleFont(option.font);
+    const QFontMetrics tfm(tf);
+    const QFontMetrics bfm(option.font);
+    painter->setFont(tf);
+    painter->setPen(QColor(0x1A, 0x23, 0x2B));
+    const QString title = (expanded ? u"▾ "_s : u"▸ "_s) + index.data(Qt::DisplayRole).toString();
+    painter->drawText(QRect(text.left(), text.top(), text.width(), tfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                      tfm.elidedText(title, Qt::ElideRight, text.width()));
+    painter->setFont(option.font);
+    painter->setPen(Theme::mutedText());
+    const QString hint = tr("one warning or info alert each");
+    const QString action = expanded ? tr("click or Space to fold") : tr("click or Space to list them");
+    const int y2 = text.top() + tfm.height() + 2;
+    painter->drawText(QRect(text.left(), y2, text.width(), bfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                      bfm.elidedText(hint, Qt::ElideRight, text.width()));
+    painter->drawText(QRect(text.left(), y2 + bfm.height(), text.width(), bfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                      bfm.elidedText(action, Qt::ElideRight, text.width()));
+    painter->restore();
+}
+
+bool IncidentListDelegate::editorEvent(QEvent* event, QAbstractItemModel* model, const QStyleOptionViewItem& option,
+                                       const QModelIndex& index)
+{
+    if (index.data(IncidentListModel::IsNoiseGroupRole).toBool()) {
+        const bool toggle =
+            (event->type() == QEvent::MouseButtonRelease &&
+             static_cast<QMouseEvent*>(event)->button() == Qt::LeftButton &&
+             option.rect.contains(static_cast<QMouseEvent*>(event)->position().toPoint())) ||
+            (event->type() == QEvent::KeyPress && (static_cast<QKeyEvent*>(event)->key() == Qt::Key_Space ||
+                                                   static_cast<QKeyEvent*>(event)->key() == Qt::Key_Select));
+        if (toggle) {
+            const bool expanded = index.data(IncidentListModel::NoiseExpandedRole).toBool();
+            return model->setData(index, !expanded, IncidentListModel::NoiseExpandedRole);
+        }
+    }
+    return QStyledItemDelegate::editorEvent(event, model, option, index);
+}
+
+bool IncidentListDelegate::helpEvent(QHelpEvent* event, QAbstractItemView* view, const QStyleOptionViewItem& option,
+                                     const QModelIndex& index)
+{
+    if (event->type() == QEvent::ToolTip && confidenceRect(option, index).contains(event->pos())) {
+        QToolTip::showText(event->globalPos(),
+                           tr("Likelihood that %1 is the root cause, as calibrated on test suites of alert storms.")
+                               .arg(index.data(IncidentListModel::RootCauseRole).toString()),
+                           view);
+        return true;
+    }
+    return QStyledItemDelegate::helpEvent(event, view, option, index);
 }
