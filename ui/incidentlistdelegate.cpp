@@ -9,6 +9,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QTextLayout>
 #include <QToolTip>
 
 using namespace Qt::StringLiterals;
@@ -20,6 +21,22 @@ QFont titleFont(const QFont& base)
     f.setPointSizeF(base.pointSizeF() + 1.5);
     f.setBold(true);
     return f;
+}
+
+// The name over two lines at most, the second elided: a list pane is narrow, and a name cut after its first
+// word names nothing.
+QStringList twoLines(const QString& text, const QFont& font, int width)
+{
+    const QFontMetrics fm(font);
+    if (fm.horizontalAdvance(text) <= width)
+        return {text};
+    QTextLayout layout(text, font);
+    layout.beginLayout();
+    QTextLine first = layout.createLine();
+    first.setLineWidth(width);
+    const int length = first.textLength();
+    layout.endLayout();
+    return {text.left(length).trimmed(), fm.elidedText(text.mid(length).trimmed(), Qt::ElideRight, width)};
 }
 
 // The text area of a row; a noise incident listed under its group is indented under it.
@@ -34,7 +51,7 @@ QSize IncidentListDelegate::sizeHint(const QStyleOptionViewItem& option, const Q
 {
     const QFontMetrics title(titleFont(option.font));
     const QFontMetrics body(option.font);
-    return {240, 12 + title.height() + 2 * body.height() + 8};
+    return {240, 12 + 2 * title.height() + 2 * body.height() + 8};
 }
 
 QRect IncidentListDelegate::confidenceRect(const QStyleOptionViewItem& option, const QModelIndex& index)
@@ -45,7 +62,7 @@ QRect IncidentListDelegate::confidenceRect(const QStyleOptionViewItem& option, c
     const QRect text = textRect(option, index);
     const QFontMetrics bfm(option.font);
     const int width = bfm.horizontalAdvance(conf);
-    return {text.right() - width + 1, text.top() + QFontMetrics(titleFont(option.font)).height() + 2, width,
+    return {text.right() - width + 1, text.top() + 2 * QFontMetrics(titleFont(option.font)).height() + 2, width,
             bfm.height()};
 }
 
@@ -84,17 +101,19 @@ void IncidentListDelegate::paint(QPainter* painter, const QStyleOptionViewItem& 
     const QFontMetrics bfm(option.font);
     const QColor ink = open ? QColor(0x1A, 0x23, 0x2B) : Theme::mutedText();
 
-    // Line 1: #number and the incident's name.
+    // Lines 1-2: #number and the incident's name.
     const qint64 id = index.data(IncidentListModel::IncidentIdRole).toLongLong();
     const QString title = (id > 0 ? u"#%1  "_s.arg(id) : QString()) + index.data(IncidentListModel::TitleRole).toString();
     painter->setFont(tf);
     painter->setPen(ink);
-    painter->drawText(QRect(text.left(), text.top(), text.width(), tfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                      tfm.elidedText(title, Qt::ElideRight, text.width()));
+    const QStringList titleLines = twoLines(title, tf, text.width());
+    for (int i = 0; i < titleLines.size(); ++i)
+        painter->drawText(QRect(text.left(), text.top() + i * tfm.height(), text.width(), tfm.height()),
+                          Qt::AlignLeft | Qt::AlignVCenter, titleLines.at(i));
 
-    // Line 2: root cause  ............  root cause NN %
+    // Line 3: root cause  ............  root cause NN %
     painter->setFont(option.font);
-    const int y2 = text.top() + tfm.height() + 2;
+    const int y2 = text.top() + 2 * tfm.height() + 2;
     QString root = index.data(IncidentListModel::RootCauseRole).toString();
     if (root.isEmpty())
         root = tr("root cause unknown");
@@ -110,22 +129,28 @@ void IncidentListDelegate::paint(QPainter* painter, const QStyleOptionViewItem& 
     painter->setPen(ink);
     painter->drawText(QRect(text.left(), y2, text.width(), bfm.height()), Qt::AlignRight | Qt::AlignVCenter, conf);
 
-    // Line 3: severity, state and counts  ............  first alert time
+    // Line 4: severity, state and the counts that fit  ............  first alert time
     const int y3 = y2 + bfm.height();
     const auto state = Incident::State(index.data(IncidentListModel::StateRole).toInt());
-    const QString left = index.data(IncidentListModel::SeverityRole).toString().toUpper() + u" · "_s +
-                         index.data(IncidentListModel::StateTextRole).toString() + u" · "_s +
-                         tr("%n alert(s)", nullptr, index.data(IncidentListModel::AlertCountRole).toInt()) +
-                         u" · "_s +
-                         tr("%n service(s)", nullptr, index.data(IncidentListModel::ServiceCountRole).toInt());
     const QString when = Theme::clock(index.data(IncidentListModel::FirstAlertRole).toDateTime());
     QFont stateFont = option.font;
     stateFont.setBold(state == Incident::State::Triggered);
+    const QFontMetrics sfm(stateFont);
+    const int whenWidth = bfm.horizontalAdvance(when) + 8;
+    const QString alerts = tr("%n alert(s)", nullptr, index.data(IncidentListModel::AlertCountRole).toInt());
+    const QString services = tr("%n service(s)", nullptr, index.data(IncidentListModel::ServiceCountRole).toInt());
+    QString left = index.data(IncidentListModel::SeverityRole).toString().toUpper() + u" · "_s +
+                   index.data(IncidentListModel::StateTextRole).toString();
+    for (const QString& more : {left + u" · "_s + alerts + u" · "_s + services, left + u" · "_s + alerts}) {
+        if (sfm.horizontalAdvance(more) <= text.width() - whenWidth) {
+            left = more;
+            break;
+        }
+    }
     painter->setFont(stateFont);
     painter->setPen(state == Incident::State::Triggered ? sev.darker(130) : Theme::mutedText());
-    const int whenWidth = bfm.horizontalAdvance(when) + 8;
     painter->drawText(QRect(text.left(), y3, text.width() - whenWidth, bfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                      QFontMetrics(stateFont).elidedText(left, Qt::ElideRight, text.width() - whenWidth));
+                      sfm.elidedText(left, Qt::ElideRight, text.width() - whenWidth));
     painter->setFont(option.font);
     painter->setPen(Theme::mutedText());
     painter->drawText(QRect(text.left(), y3, text.width(), bfm.height()), Qt::AlignRight | Qt::AlignVCenter, when);
@@ -152,13 +177,15 @@ void IncidentListDelegate::paintNoiseGroup(QPainter* painter, const QStyleOption
     painter->setFont(tf);
     painter->setPen(QColor(0x1A, 0x23, 0x2B));
     const QString title = (expanded ? u"▾ "_s : u"▸ "_s) + index.data(Qt::DisplayRole).toString();
-    painter->drawText(QRect(text.left(), text.top(), text.width(), tfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                      tfm.elidedText(title, Qt::ElideRight, text.width()));
+    const QStringList titleLines = twoLines(title, tf, text.width());
+    for (int i = 0; i < titleLines.size(); ++i)
+        painter->drawText(QRect(text.left(), text.top() + i * tfm.height(), text.width(), tfm.height()),
+                          Qt::AlignLeft | Qt::AlignVCenter, titleLines.at(i));
     painter->setFont(option.font);
     painter->setPen(Theme::mutedText());
     const QString hint = tr("one warning or info alert each");
     const QString action = expanded ? tr("click or Space to fold") : tr("click or Space to list them");
-    const int y2 = text.top() + tfm.height() + 2;
+    const int y2 = text.top() + 2 * tfm.height() + 2;
     painter->drawText(QRect(text.left(), y2, text.width(), bfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
                       bfm.elidedText(hint, Qt::ElideRight, text.width()));
     painter->drawText(QRect(text.left(), y2 + bfm.height(), text.width(), bfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
