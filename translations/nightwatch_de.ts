@@ -393,10 +393,6 @@
         <source>root cause unknown</source>
         <translation>Ursache unbekannt</translation>
     </message>
-    <message>
-        <source>%1 %</source>
-        <translation>%1 %</translation>
-    </message>
     <message numerus="yes">
         <source>%n alert(s)</source>
         <translation>
@@ -412,8 +408,24 @@
         </translation>
     </message>
     <message>
-        <source>%1 notif.</source>
-        <translation>%1 Benachr.</translation>
+        <source>root cause %1 %</source>
+        <translation>Ursache %1 %</translation>
+    </message>
+    <message>
+        <source>one warning or info alert each</source>
+        <translation>je ein Warn- oder Info-Alarm</translation>
+    </message>
+    <message>
+        <source>click or Space to fold</source>
+        <translation>Klick oder Leertaste zum Einklappen</translation>
+    </message>
+    <message>
+        <source>click or Space to list them</source>
+        <translation>Klick oder Leertaste zum Auflisten</translation>
+    </message>
+    <message>
+        <source>Likelihood that %1 is the root cause, as calibrated on test suites of alert storms.</source>
+        <translation>Wahrscheinlichkeit, dass %1 die Ursache ist, kalibriert an Testreihen von Alarmstürmen.</translation>
     </message>
 </context>
 <context>
@@ -459,6 +471,25 @@
     <message>
         <source>First alert</source>
         <translation>Erster Alarm</translation>
+    </message>
+    <message numerus="yes">
+        <source>Noise: %n single-alert incident(s)</source>
+        <translation>
+            <numerusform>Rauschen: %n Vorfall mit einem Alarm</numerusform>
+            <numerusform>Rauschen: %n Vorfälle mit je einem Alarm</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>root cause %1 %2 %: the likelihood that it is the cause, calibrated on test suites</source>
+        <translation>Ursache %1 %2 %: die Wahrscheinlichkeit, dass sie es ist, kalibriert an Testreihen</translation>
+    </message>
+    <message>
+        <source>Incidents of one warning or info alert each. Click or press Space to fold them, so the storm&apos;s real incidents stay on screen.</source>
+        <translation>Vorfälle mit je einem Warn- oder Info-Alarm. Klick oder Leertaste klappt sie ein, damit die echten Vorfälle des Sturms sichtbar bleiben.</translation>
+    </message>
+    <message>
+        <source>Incidents of one warning or info alert each, folded so the storm&apos;s real incidents stay on screen. Click or press Space to list them.</source>
+        <translation>Vorfälle mit je einem Warn- oder Info-Alarm, eingeklappt, damit die echten Vorfälle des Sturms sichtbar bleiben. Klick oder Leertaste listet sie auf.</translation>
     </message>
 </context>
 <context>

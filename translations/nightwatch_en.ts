@@ -78,6 +78,13 @@
             <numerusform>%n notifications</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Noise: %n single-alert incident(s)</source>
+        <translation>
+            <numerusform>Noise: %n single-alert incident</numerusform>
+            <numerusform>Noise: %n single-alert incidents</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>IncidentSummaryCard</name>

@@ -126,9 +126,10 @@ QVariant IncidentListModel::data(const QModelIndex& index, int role) const
         case Qt::DisplayRole:
             return tr("Noise: %n single-alert incident(s)", nullptr, m_noiseCount);
         case Qt::ToolTipRole:
-            return tr("Incidents of one warning or info alert each, folded so the storm's real incidents stay on "
-                      "screen. Click or press Space to %1.")
-                .arg(m_noiseExpanded ? tr("fold them") : tr("list them"));
+            return m_noiseExpanded ? tr("Incidents of one warning or info alert each. Click or press Space to fold "
+                                        "them, so the storm's real incidents stay on screen.")
+                                   : tr("Incidents of one warning or info alert each, folded so the storm's real "
+                                        "incidents stay on screen. Click or press Space to list them.");
         }
         return {};
     }
