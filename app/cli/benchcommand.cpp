@@ -1,5 +1,7 @@
 #include "benchcommand.h"
 
+#include "clicommand.h"
+
 #include "diagnosecommand.h"
 #include "historyseed.h"
 
@@ -1002,13 +1004,8 @@ int runBenchCommand(const QStringList& args)
                                          u"Only the history search figures (seeded store of 10,000 incidents)."_s);
     const QCommandLineOption historyDb(u"history-db"_s, u"Seed the history into FILE and keep it."_s, u"file"_s);
     parser.addOptions({json, quick, seed, suite, historyOnly, historyDb, inProcessOnly, httpOnly, noDelayClient});
-    parser.addHelpOption();
-    if (!parser.parse(QStringList{u"bench"_s} + args))
-        return fail(parser.errorText());
-    if (parser.isSet(u"help"_s)) {
-        std::printf("%s", qPrintable(parser.helpText()));
-        return 0;
-    }
+    if (const auto done = parseCommandLine(parser, "bench", args))
+        return *done;
     if (!parser.positionalArguments().isEmpty())
         return fail(u"unexpected argument "_s + parser.positionalArguments().constFirst());
     if (parser.isSet(suite))
