@@ -20,6 +20,9 @@
 #include <QStandardItemModel>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QValueAxis>
+
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -77,6 +80,14 @@ void TestUiReport::dialogShowsTheFigures()
     QCOMPARE(bars->barSets().at(0)->at(0) + bars->barSets().at(1)->at(0), 4.0);
     QCOMPARE(bars->barSets().at(1)->at(1), 1.0);
     QCOMPARE(dialog.timesChart()->chart()->series().size(), 2);
+    // Counts and minutes on whole-number ticks: no "0 0 1 1 2" from %d over half steps.
+    for (QChartView* view : {dialog.pagesChart(), dialog.timesChart()}) {
+        const auto* axis = qobject_cast<QValueAxis*>(view->chart()->axes(Qt::Vertical).value(0));
+        QVERIFY(axis);
+        const double step = (axis->max() - axis->min()) / (axis->tickCount() - 1);
+        QVERIFY2(step >= 1 && step == std::floor(step) && axis->min() == 0 && axis->max() == std::floor(axis->max()),
+                 qPrintable(u"%1..%2 in %3 ticks"_s.arg(axis->min()).arg(axis->max()).arg(axis->tickCount())));
+    }
     const QList<QLabel*> labels = dialog.findChildren<QLabel*>();
     QVERIFY(std::any_of(labels.cbegin(), labels.cend(), [](QLabel* l) { return l->text() == u"5 min 00 s"_s; }));
 }

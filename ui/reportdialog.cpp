@@ -28,7 +28,30 @@
 #include <QVBoxLayout>
 #include <QValueAxis>
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
+
+namespace {
+// A 0..top axis of whole numbers: ticks every 1, 2, 5, 10, 20, 50 ... so no label repeats ("0 0 1 1 2") and none has
+// a fraction.
+void countAxis(QValueAxis* axis, double top)
+{
+    const int most = qMax(1, int(std::ceil(top)));
+    int step = 1;
+    for (int scale = 1; most / step > 6; scale *= 10) {
+        for (const int s : {1, 2, 5}) {
+            step = s * scale;
+            if (most / step <= 6)
+                break;
+        }
+    }
+    const int end = (most + step - 1) / step * step;
+    axis->setRange(0, end);
+    axis->setTickCount(end / step + 1);
+    axis->setLabelFormat(u"%d"_s);
+}
+} // namespace
 
 ReportDialog::ReportDialog(const QString& databasePath, QWidget* parent)
     : QDialog(parent), m_loader(new ReportLoader(this)), m_zone(QTimeZone::systemTimeZone())
@@ -223,9 +246,7 @@ void ReportDialog::showReport(const HealthReport& r)
     auto* categories = new QBarCategoryAxis;
     categories->append(weeks);
     auto* count = new QValueAxis;
-    count->setRange(0, most);
-    count->applyNiceNumbers();
-    count->setLabelFormat(u"%d"_s);
+    countAxis(count, most);
     pages->addAxis(categories, Qt::AlignBottom);
     pages->addAxis(count, Qt::AlignLeft);
     stacked->attachAxis(categories);
@@ -255,8 +276,7 @@ void ReportDialog::showReport(const HealthReport& r)
     auto* x = new QBarCategoryAxis;
     x->append(weeks);
     auto* minutes = new QValueAxis;
-    minutes->setRange(0, longest * 1.1);
-    minutes->setLabelFormat(u"%.0f"_s);
+    countAxis(minutes, longest * 1.1);
     times->addAxis(x, Qt::AlignBottom);
     times->addAxis(minutes, Qt::AlignLeft);
     for (QLineSeries* s : {mtta, mttr}) {
