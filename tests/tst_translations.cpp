@@ -133,7 +133,7 @@ private Q_SLOTS:
         QVERIFY(QFile::copy(ts, copy));
         QFile(copy).setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
 
-        QStringList args{u"-locations"_s, u"none"_s, u"ui"_s, u"app/gui"_s, u"app/common"_s, u"-ts"_s, copy};
+        QStringList args{u"-locations"_s, u"none"_s, u"ui"_s, u"app/gui"_s, u"app/common"_s, u"core"_s, u"-ts"_s, copy};
         if (isPluralOnly(ts))
             args.prepend(u"-pluralonly"_s);
         QProcess lupdate;
@@ -253,6 +253,14 @@ private Q_SLOTS:
         QTest::newRow("similar incident age")
             << u"IncidentSummaryCard"_s << u"%1 weeks before"_s << -1 << u"%1 Wochen vorher"_s;
         QTest::newRow("history count") << u"HistoryBrowser"_s << u"%n incident(s)"_s << 3 << u"3 Vorfälle"_s;
+        // The core's sentences: triage headings, incident names, counted evidence.
+        QTest::newRow("triage heading") << u"DeterministicTriage"_s << u"Strongest evidence: %1"_s << -1
+                                        << u"Stärkster Hinweis: %1"_s;
+        QTest::newRow("incident name") << u"IncidentTitle"_s << u"errors"_s << -1 << u"Fehler"_s;
+        QTest::newRow("evidence count") << u"Diagnoser"_s << u"all %n alerting service(s)"_s << 4
+                                        << u"alle 4 alarmierenden Dienste"_s;
+        QTest::newRow("noise group") << u"IncidentListModel"_s << u"Noise: %n single-alert incident(s)"_s << 80
+                                     << u"Rauschen: 80 Vorfälle mit je einem Alarm"_s;
     }
 
     void germanTranslates()
