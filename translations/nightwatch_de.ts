@@ -132,7 +132,7 @@
     </message>
     <message>
         <source>%1 incident: %2 (%3) across %4</source>
-        <translation>%1 Vorfall: %2 (%3) in %4</translation>
+        <translation>Vorfall (%1): %2 (%3) in %4</translation>
     </message>
     <message numerus="yes">
         <source>%n alert(s)</source>
@@ -2517,6 +2517,25 @@ http://alertmanager-2:9093</translation>
     <message>
         <source>&apos;%1&apos; is not an IP address (or localhost)</source>
         <translation>&apos;%1&apos; ist keine IP-Adresse (oder localhost)</translation>
+    </message>
+</context>
+<context>
+    <name>Severity</name>
+    <message>
+        <source>critical</source>
+        <translation>kritisch</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>Info</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,6 @@
 #include "incidentlistdelegate.h"
 
+#include "i18n/coretranslate.h"
 #include "incidentlistmodel.h"
 #include "theme.h"
 
@@ -139,7 +140,7 @@ void IncidentListDelegate::paint(QPainter* painter, const QStyleOptionViewItem& 
     const int whenWidth = bfm.horizontalAdvance(when) + 8;
     const QString alerts = tr("%n alert(s)", nullptr, index.data(IncidentListModel::AlertCountRole).toInt());
     const QString services = tr("%n service(s)", nullptr, index.data(IncidentListModel::ServiceCountRole).toInt());
-    QString left = index.data(IncidentListModel::SeverityRole).toString().toUpper() + u" · "_s +
+    QString left = CoreTranslate::severity(index.data(IncidentListModel::SeverityRole).toString()).toUpper() + u" · "_s +
                    index.data(IncidentListModel::StateTextRole).toString();
     for (const QString& more : {left + u" · "_s + alerts + u" · "_s + services, left + u" · "_s + alerts}) {
         if (sfm.horizontalAdvance(more) <= text.width() - whenWidth) {

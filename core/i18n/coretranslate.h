@@ -10,4 +10,8 @@ namespace CoreTranslate {
 // QCoreApplication::translate(context, source, nullptr, n); an untranslated "(s)" becomes "" for 1 and "s" otherwise.
 QString plural(const char* context, const char* source, int n);
 
+// A severity label's value in the console's language ("critical" -> "kritisch"); spellings it does not know stay
+// as they came.
+QString severity(const QString& label);
+
 } // namespace CoreTranslate

@@ -22,7 +22,7 @@ TriageResult DeterministicTriage::build(const Incident& incident, const QString&
     TriageResult result;
     result.origin = TriageResult::Origin::Deterministic;
     const RootCauseCandidate* top = incident.topCause();
-    QString severity = incident.severity.isEmpty() ? tr("Unclassified") : incident.severity;
+    QString severity = incident.severity.isEmpty() ? tr("Unclassified") : CoreTranslate::severity(incident.severity);
     severity[0] = severity.at(0).toUpper(); // it opens the sentence
 
     // One count per %n: each is its own phrase, so "1 alert" and "3 services" both read right.
