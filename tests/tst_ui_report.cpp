@@ -36,6 +36,7 @@ private Q_SLOTS:
     void exports_data();
     void exports();
     void missingDatabaseIsReported();
+    void emptyTablesSayNone();
     void windowHasTheKeys();
     void exporterWritesPostmortemAndBundle_data();
     void exporterWritesPostmortemAndBundle();
@@ -118,6 +119,21 @@ void TestUiReport::exports()
     QVERIFY(file.readAll().startsWith(start));
     QVERIFY(!dialog.exportTo(format, m_dir.filePath(u"no-such-dir/report."_s + format), &error));
     QVERIFY(!error.isEmpty());
+}
+
+void TestUiReport::emptyTablesSayNone()
+{
+    ReportDialog dialog(m_db);
+    dialog.setTimeZone(QTimeZone::utc());
+    dialog.setPeriod(QDate(2020, 1, 6), QDate(2020, 1, 13)); // long before anything in the fixture
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog.isBusy() && dialog.report() && dialog.report()->fromDate == QDate(2020, 1, 6),
+                             10000);
+    QCOMPARE(dialog.report()->incidents, 0);
+    for (QStandardItemModel* model : {dialog.noisyModel(), dialog.causeModel()}) {
+        QCOMPARE(model->rowCount(), 1);
+        QCOMPARE(model->index(0, 0).data().toString(), u"none"_s);
+        QVERIFY(!(model->flags(model->index(0, 0)) & Qt::ItemIsSelectable));
+    }
 }
 
 void TestUiReport::missingDatabaseIsReported()

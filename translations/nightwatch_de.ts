@@ -1635,6 +1635,10 @@ Eingehende Alarme werden hier gruppiert.</translation>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
+    <message>
+        <source>Nothing of this kind in the period.</source>
+        <translation>Nichts dieser Art im Zeitraum.</translation>
+    </message>
 </context>
 <context>
     <name>ResolveDialog</name>

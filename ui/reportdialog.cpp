@@ -301,6 +301,16 @@ void ReportDialog::showReport(const HealthReport& r)
         n->setData(c.incidents, Qt::DisplayRole);
         m_causeModel->appendRow({new QStandardItem(c.service), n});
     }
+    for (QStandardItemModel* model : {m_noisyModel, m_causeModel}) {
+        if (model->rowCount() > 0)
+            continue;
+        // An empty table says so, rather than showing a header over nothing that reads as "still loading".
+        auto* none = new QStandardItem(tr("none"));
+        none->setFlags(Qt::ItemIsEnabled);
+        none->setForeground(QColor(0x5A, 0x64, 0x72));
+        none->setToolTip(tr("Nothing of this kind in the period."));
+        model->appendRow(none);
+    }
     m_noisyView->resizeColumnsToContents();
     m_causeView->resizeColumnsToContents();
 }
