@@ -143,7 +143,7 @@ void TestBundle::badBundlesAreRefused_data()
 {
     QTest::addColumn<QByteArray>("bundle");
     QTest::addColumn<QString>("reason");
-    QTest::addRow("not json") << QByteArray("{nope") << u"not a JSON object"_s;
+    QTest::addRow("not json") << QByteArray("{nope") << u"not valid JSON (line 1, column 3"_s;
     QTest::addRow("other format") << QByteArray(R"({"format":"something","version":1})") << u"not a Nightwatch"_s;
     QTest::addRow("future version") << QByteArray(R"({"format":"nightwatch-incident-bundle","version":99})")
                                     << u"version 99"_s;

@@ -295,7 +295,9 @@ void TestHistory::summariesCarryTheRow()
     QVERIFY2(page && page->rows.size() == 1, qPrintable(error));
     const HistorySummary& s = page->rows.constFirst();
     QCOMPARE(s.id, m_seeded.id(u"pool"_s));
-    QCOMPARE(s.title, u"DB connection pool at 95%"_s);
+    QCOMPARE(s.summary, u"DB connection pool at 95%"_s);
+    // Named from the stored alerts as the console names it live: the most severe symptom, then the root.
+    QCOMPARE(s.title, u"Order-service pool — postgres-main"_s);
     QCOMPARE(s.topCause, u"postgres-main"_s);
     QCOMPARE(s.severity, u"critical"_s);
     QCOMPARE(s.state, Incident::State::Resolved);

@@ -54,6 +54,8 @@ void TestPostmortem::sectionsAndFacts_data()
     for (const char* section :
          {"Summary", "Timeline", "Root cause and evidence", "Actions taken", "Impact", "Follow-ups"})
         both(section, u"## "_s + QString::fromLatin1(section), u"<h2>"_s + QString::fromLatin1(section) + u"</h2>"_s);
+    both("name", u"- **Name:** Order-service pool — postgres-main"_s,
+         u"<th>Name</th><td>Order-service pool — postgres-main</td>"_s);
     both("severity", u"- **Severity:** critical"_s, u"<th>Severity</th><td>critical</td>"_s);
     // 23:47:00 to the resolve at 00:17:00.
     both("duration", u"- **Duration:** 30 min 00 s"_s, u"<th>Duration</th><td>30 min 00 s</td>"_s);

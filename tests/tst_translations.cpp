@@ -1,8 +1,11 @@
-// The shipped translations: every tr() string of ui/, app/gui and app/common is translated in every
+// The shipped translations: every tr() string of ui/, core/, app/gui and app/common is translated in every
 // translations/*.ts (lupdate runs over the sources into a temporary copy, so a string added anywhere
 // without a translation fails here), the embedded .qm files translate, placeholders survive translation,
 // and the console picks its language from the system locale or --lang.
 #include "uitranslations.h"
+
+#include "theme.h"
+#include "triage/deterministictriage.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -133,7 +136,7 @@ private Q_SLOTS:
         QVERIFY(QFile::copy(ts, copy));
         QFile(copy).setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
 
-        QStringList args{u"-locations"_s, u"none"_s, u"ui"_s, u"app/gui"_s, u"app/common"_s, u"-ts"_s, copy};
+        QStringList args{u"-locations"_s, u"none"_s, u"ui"_s, u"app/gui"_s, u"app/common"_s, u"core"_s, u"-ts"_s, copy};
         if (isPluralOnly(ts))
             args.prepend(u"-pluralonly"_s);
         QProcess lupdate;
@@ -253,6 +256,15 @@ private Q_SLOTS:
         QTest::newRow("similar incident age")
             << u"IncidentSummaryCard"_s << u"%1 weeks before"_s << -1 << u"%1 Wochen vorher"_s;
         QTest::newRow("history count") << u"HistoryBrowser"_s << u"%n incident(s)"_s << 3 << u"3 Vorfälle"_s;
+        // The core's sentences: triage headings, incident names, counted evidence.
+        QTest::newRow("triage heading") << u"DeterministicTriage"_s << u"Strongest evidence: %1"_s << -1
+                                        << u"Stärkster Hinweis: %1"_s;
+        QTest::newRow("incident name") << u"IncidentTitle"_s << u"errors"_s << -1 << u"Fehler"_s;
+        QTest::newRow("evidence count") << u"Diagnoser"_s << u"all %n alerting service(s)"_s << 4
+                                        << u"alle 4 alarmierenden Dienste"_s;
+        QTest::newRow("severity") << u"Severity"_s << u"critical"_s << -1 << u"kritisch"_s;
+        QTest::newRow("noise group") << u"IncidentListModel"_s << u"Noise: %n single-alert incident(s)"_s << 80
+                                     << u"Rauschen: 80 Vorfälle mit je einem Alarm"_s;
     }
 
     void germanTranslates()
@@ -265,6 +277,21 @@ private Q_SLOTS:
         QVERIFY2(!loaded.isEmpty() && loaded.first().endsWith(u"nightwatch_de.qm"), qPrintable(loaded.join(u", ")));
         QCOMPARE(QCoreApplication::translate(context.toUtf8().constData(), source.toUtf8().constData(), nullptr, n),
                  expected);
+    }
+
+    // German mode: the severity everywhere it is shown, and the core's triage sentence with its counts.
+    void germanSeverityAndTriage()
+    {
+        QVERIFY(!UiTranslations::install(QLocale(QLocale::German, QLocale::Germany)).isEmpty());
+        QCOMPARE(Theme::severityLabel(u"critical"_s), u"▲ KRITISCH"_s);
+        QCOMPARE(Theme::severityLabel(u"Warning"_s), u"◆ WARNUNG"_s);
+        Incident incident;
+        incident.severity = u"critical"_s;
+        incident.alerts.resize(1);
+        incident.affectedServices = {u"db"_s};
+        incident.notificationCount = 2;
+        QCOMPARE(DeterministicTriage::build(incident).summary.value(0),
+                 u"Vorfall (Kritisch): 1 Alarm (2 Benachrichtigungen) in 1 Dienst."_s);
     }
 
     // Without any language installed, the English plural forms are: they come with the ui library.

@@ -32,6 +32,8 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QGuiApplication>
+#include <QScreen>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -135,6 +137,7 @@ private Q_SLOTS:
     void opensAPastIncidentAsItLooked();
     void scrubsMinuteByMinute();
     void pagesInLazily();
+    void fitsALaptopAndClosesWithEsc();
 
 private:
     void waitForSearch(HistoryBrowser& browser, const QString& text);
@@ -437,6 +440,21 @@ void TestUiHistory::pagesInLazily()
     QVERIFY(!model->canFetchMore({}));
     QCOMPARE(model->summary(0).key, u"fp-0"_s);     // newest first
     QCOMPARE(model->summary(249).key, u"fp-249"_s); // pages continue in order
+}
+
+void TestUiHistory::fitsALaptopAndClosesWithEsc()
+{
+    HistoryBrowser browser(m_db);
+    // Nothing in it insists on more than a 1366×768 screen, and it opens within the screen it is on.
+    const QSize least = browser.minimumSizeHint();
+    QVERIFY2(least.width() <= 1366 && least.height() <= 768 - 40,
+             qPrintable(u"needs %1x%2"_s.arg(least.width()).arg(least.height())));
+    QVERIFY(browser.size().width() <= QGuiApplication::primaryScreen()->availableGeometry().width());
+    QVERIFY(browser.size().height() <= QGuiApplication::primaryScreen()->availableGeometry().height());
+    browser.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&browser));
+    QTest::keyClick(&browser, Qt::Key_Escape);
+    QVERIFY(!browser.isVisible());
 }
 
 QTEST_MAIN(TestUiHistory)

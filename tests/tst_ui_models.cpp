@@ -3,11 +3,15 @@
 
 #include "alertfilterproxymodel.h"
 #include "alerttablemodel.h"
+#include "incidentlistdelegate.h"
 #include "incidentlistmodel.h"
+#include "model/incidenttitle.h"
 #include "sourcehealthmodel.h"
 #include "tst_ui_fixture.h"
 
 #include <QAbstractItemModelTester>
+#include <QImage>
+#include <QListView>
 #include <QItemSelectionModel>
 #include <QSignalSpy>
 #include <QTest>
@@ -23,6 +27,11 @@ private Q_SLOTS:
     void incidentModelOrdersOpenSevereFirst();
     void incidentModelKeepsSelectionAcrossSnapshots();
     void incidentModelUpdatesInPlaceWithoutReset();
+    void incidentModelNamesIncidents();
+    void incidentModelFoldsNoise_data();
+    void incidentModelFoldsNoise();
+    void noiseGroupExpandsOnClickAndSpace();
+    void rowShowsNumberTitleAndLabelledConfidence();
     void alertModelUnderTester();
     void alertModelColumns();
     void sourceModelUnderTester();
@@ -109,6 +118,155 @@ void TestUiModels::incidentModelUpdatesInPlaceWithoutReset()
     QVERIFY(changed.size() >= 1);
     QCOMPARE(model.index(0, 0).data(IncidentListModel::NotificationCountRole).toInt(),
              fixture::blackFridayIncident().notificationCount + 10);
+}
+
+namespace {
+// One warning (or info) alert, nothing else: a storm's background.
+Incident noiseIncident(int i, const QString& severity = u"warning"_s)
+{
+    Incident incident;
+    incident.id = 100 + i;
+    incident.key = u"noise-%1"_s.arg(i);
+    incident.severity = severity;
+    incident.alerts = {fixture::alert(u"HighCPU"_s, u"svc-%1"_s.arg(i), severity, fixture::at(13, i % 60), 1)};
+    incident.affectedServices = {u"svc-%1"_s.arg(i)};
+    incident.firstAlertAt = fixture::at(13, i % 60);
+    incident.notificationCount = 1;
+    return incident;
+}
+
+QVector<Incident> stormOf(int noise)
+{
+    QVector<Incident> incidents = fixture::blackFridaySnapshot()->incidents;
+    for (int i = 0; i < noise; ++i)
+        incidents.append(noiseIncident(i, i % 2 ? u"info"_s : u"warning"_s));
+    return incidents;
+}
+} // namespace
+
+void TestUiModels::incidentModelNamesIncidents()
+{
+    IncidentListModel model;
+    model.setIncidents(fixture::blackFridaySnapshot()->incidents);
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const QString title = model.index(row, 0).data(IncidentListModel::TitleRole).toString();
+        QCOMPARE(title, IncidentTitle::of(*model.incidentAt(row)));
+        QVERIFY(!title.contains(model.incidentAt(row)->key)); // a name, not the correlator's key
+    }
+    QCOMPARE(model.index(0, 0).data(IncidentListModel::TitleRole).toString(),
+             u"Checkout-service SLO burn — postgres-main connections"_s);
+    QVERIFY(model.index(0, 0).data(Qt::ToolTipRole).toString().contains(u"calibrated on test suites"_s));
+}
+
+void TestUiModels::incidentModelFoldsNoise_data()
+{
+    QTest::addColumn<int>("noise");
+    QTest::addColumn<int>("foldedRows");
+    QTest::addColumn<int>("groupRow"); // -1: no group
+    // Open critical first; the group stands where its first member would (noise from 13:00 to 13:59 around the
+    // acknowledged warning of 13:40), the resolved incident stays last.
+    QTest::addRow("storm") << 80 << 4 << 1;
+    QTest::addRow("just enough for a group") << IncidentListModel::MinimumNoiseGroup << 4 << 2;
+    QTest::addRow("too few to fold") << IncidentListModel::MinimumNoiseGroup - 1
+                                     << 3 + IncidentListModel::MinimumNoiseGroup - 1 << -1;
+}
+
+void TestUiModels::incidentModelFoldsNoise()
+{
+    QFETCH(int, noise);
+    QFETCH(int, foldedRows);
+    QFETCH(int, groupRow);
+    IncidentListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setIncidents(stormOf(noise));
+    QCOMPARE(model.rowCount(), foldedRows);
+    QCOMPARE(model.noiseGroupRow(), groupRow);
+    if (groupRow < 0) {
+        for (int row = 0; row < model.rowCount(); ++row)
+            QVERIFY(model.incidentAt(row));
+        return;
+    }
+    const QModelIndex group = model.index(groupRow, IncidentListModel::RootCauseColumn);
+    QVERIFY(group.data(IncidentListModel::IsNoiseGroupRole).toBool());
+    QCOMPARE(group.data(IncidentListModel::NoiseCountRole).toInt(), noise);
+    QVERIFY(group.data().toString().startsWith(u"Noise: %1 single-alert incident"_s.arg(noise)));
+    QVERIFY(!model.incidentAt(groupRow));
+    QVERIFY(group.data(IncidentListModel::IncidentKeyRole).toString().isEmpty());
+    QCOMPARE(model.incidentAt(0)->id, 42);
+    QCOMPARE(model.incidentAt(model.rowCount() - 1)->id, 40); // resolved last
+
+    QVERIFY(model.setData(group, true, IncidentListModel::NoiseExpandedRole));
+    QCOMPARE(model.rowCount(), foldedRows + noise);
+    for (int i = 1; i <= noise; ++i) {
+        const Incident* member = model.incidentAt(groupRow + i);
+        QVERIFY(member);
+        QVERIFY(IncidentListModel::isNoise(*member));
+        QVERIFY(model.index(groupRow + i, 0).data(IncidentListModel::IsNoiseMemberRole).toBool());
+    }
+    // A new snapshot keeps the group open; folding hides the members again.
+    model.setIncidents(stormOf(noise));
+    QCOMPARE(model.rowCount(), foldedRows + noise);
+    QVERIFY(model.setData(model.index(groupRow, 0), false, IncidentListModel::NoiseExpandedRole));
+    QCOMPARE(model.rowCount(), foldedRows);
+    QVERIFY(!model.setData(model.index(0, 0), true, IncidentListModel::NoiseExpandedRole)); // not the group
+}
+
+void TestUiModels::noiseGroupExpandsOnClickAndSpace()
+{
+    IncidentListModel model;
+    model.setIncidents(stormOf(12));
+    QListView view;
+    view.setModel(&model);
+    view.setModelColumn(IncidentListModel::RootCauseColumn);
+    view.setItemDelegate(new IncidentListDelegate(&view));
+    view.resize(320, 700);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const int groupRow = model.noiseGroupRow();
+    QCOMPARE(groupRow, 2); // after the critical and the acknowledged warning of 13:40: the noise is older
+    const QRect rect = view.visualRect(model.index(groupRow, IncidentListModel::RootCauseColumn));
+    QVERIFY(view.viewport()->rect().contains(rect));
+
+    QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, rect.center());
+    QVERIFY(model.isNoiseExpanded());
+    QCOMPARE(model.rowCount(), 4 + 12);
+
+    view.setCurrentIndex(model.index(groupRow, IncidentListModel::RootCauseColumn));
+    QTest::keyClick(view.viewport(), Qt::Key_Space);
+    QVERIFY(!model.isNoiseExpanded());
+    QCOMPARE(model.rowCount(), 4);
+}
+
+void TestUiModels::rowShowsNumberTitleAndLabelledConfidence()
+{
+    IncidentListModel model;
+    model.setIncidents(fixture::blackFridaySnapshot()->incidents);
+    QListView view;
+    view.setModel(&model);
+    view.setModelColumn(IncidentListModel::RootCauseColumn);
+    view.setItemDelegate(new IncidentListDelegate(&view));
+    view.resize(340, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+
+    const QModelIndex top = model.index(0, IncidentListModel::RootCauseColumn);
+    QCOMPARE(IncidentListDelegate::confidenceText(top), u"root cause 78 %"_s);
+    QStyleOptionViewItem option;
+    option.initFrom(view.viewport());
+    option.rect = view.visualRect(top);
+    option.font = view.font();
+    const QRect conf = IncidentListDelegate::confidenceRect(option, top);
+    QVERIFY(!conf.isEmpty());
+    QVERIFY(option.rect.contains(conf)); // in the row, not clipped at its right edge
+
+    // The labelled confidence is actually drawn there: dark ink on the white card.
+    const QImage image = view.viewport()->grab().toImage();
+    int ink = 0;
+    for (int y = conf.top(); y <= conf.bottom(); ++y)
+        for (int x = conf.left(); x <= conf.right(); ++x)
+            ink += qGray(image.pixel(x * image.width() / view.viewport()->width(),
+                                     y * image.height() / view.viewport()->height())) < 128;
+    QVERIFY2(ink > 20, qPrintable(u"%1 dark pixels"_s.arg(ink)));
 }
 
 void TestUiModels::alertModelUnderTester()

@@ -20,6 +20,9 @@
 #include <QStandardItemModel>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QValueAxis>
+
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -33,6 +36,7 @@ private Q_SLOTS:
     void exports_data();
     void exports();
     void missingDatabaseIsReported();
+    void emptyTablesSayNone();
     void windowHasTheKeys();
     void exporterWritesPostmortemAndBundle_data();
     void exporterWritesPostmortemAndBundle();
@@ -77,6 +81,14 @@ void TestUiReport::dialogShowsTheFigures()
     QCOMPARE(bars->barSets().at(0)->at(0) + bars->barSets().at(1)->at(0), 4.0);
     QCOMPARE(bars->barSets().at(1)->at(1), 1.0);
     QCOMPARE(dialog.timesChart()->chart()->series().size(), 2);
+    // Counts and minutes on whole-number ticks: no "0 0 1 1 2" from %d over half steps.
+    for (QChartView* view : {dialog.pagesChart(), dialog.timesChart()}) {
+        const auto* axis = qobject_cast<QValueAxis*>(view->chart()->axes(Qt::Vertical).value(0));
+        QVERIFY(axis);
+        const double step = (axis->max() - axis->min()) / (axis->tickCount() - 1);
+        QVERIFY2(step >= 1 && step == std::floor(step) && axis->min() == 0 && axis->max() == std::floor(axis->max()),
+                 qPrintable(u"%1..%2 in %3 ticks"_s.arg(axis->min()).arg(axis->max()).arg(axis->tickCount())));
+    }
     const QList<QLabel*> labels = dialog.findChildren<QLabel*>();
     QVERIFY(std::any_of(labels.cbegin(), labels.cend(), [](QLabel* l) { return l->text() == u"5 min 00 s"_s; }));
 }
@@ -107,6 +119,21 @@ void TestUiReport::exports()
     QVERIFY(file.readAll().startsWith(start));
     QVERIFY(!dialog.exportTo(format, m_dir.filePath(u"no-such-dir/report."_s + format), &error));
     QVERIFY(!error.isEmpty());
+}
+
+void TestUiReport::emptyTablesSayNone()
+{
+    ReportDialog dialog(m_db);
+    dialog.setTimeZone(QTimeZone::utc());
+    dialog.setPeriod(QDate(2020, 1, 6), QDate(2020, 1, 13)); // long before anything in the fixture
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog.isBusy() && dialog.report() && dialog.report()->fromDate == QDate(2020, 1, 6),
+                             10000);
+    QCOMPARE(dialog.report()->incidents, 0);
+    for (QStandardItemModel* model : {dialog.noisyModel(), dialog.causeModel()}) {
+        QCOMPARE(model->rowCount(), 1);
+        QCOMPARE(model->index(0, 0).data().toString(), u"none"_s);
+        QVERIFY(!(model->flags(model->index(0, 0)) & Qt::ItemIsSelectable));
+    }
 }
 
 void TestUiReport::missingDatabaseIsReported()

@@ -121,6 +121,123 @@
     </message>
 </context>
 <context>
+    <name>DeterministicTriage</name>
+    <message>
+        <source>%1 (%2), step &apos;%3&apos;: %4</source>
+        <translation>%1 (%2), Schritt „%3“: %4</translation>
+    </message>
+    <message>
+        <source>Unclassified</source>
+        <translation>Unklassifiziert</translation>
+    </message>
+    <message>
+        <source>%1 incident: %2 (%3) across %4</source>
+        <translation>Vorfall (%1): %2 (%3) in %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s)</source>
+        <translation>
+            <numerusform>%n Alarm</numerusform>
+            <numerusform>%n Alarme</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n notification(s)</source>
+        <translation>
+            <numerusform>%n Benachrichtigung</numerusform>
+            <numerusform>%n Benachrichtigungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n service(s)</source>
+        <translation>
+            <numerusform>%n Dienst</numerusform>
+            <numerusform>%n Diensten</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> since %1 UTC</source>
+        <translation> seit %1 UTC</translation>
+    </message>
+    <message>
+        <source>No root-cause candidate yet.</source>
+        <translation>Noch kein Kandidat für die Ursache.</translation>
+    </message>
+    <message>
+        <source>The diagnosis needs more alerts or a dependency graph to rank causes.</source>
+        <translation>Die Diagnose braucht mehr Alarme oder einen Abhängigkeitsgraphen, um Ursachen zu ordnen.</translation>
+    </message>
+    <message>
+        <source>Read the earliest alerts in the table: the first to fire is the likeliest cause.</source>
+        <translation>Die frühesten Alarme in der Tabelle lesen: Der erste ist die wahrscheinlichste Ursache.</translation>
+    </message>
+    <message>
+        <source>Run the proposed runbook: %1</source>
+        <translation>Das vorgeschlagene Runbook ausführen: %1</translation>
+    </message>
+    <message>
+        <source>Do not restart services on a guess: nothing points at a cause yet.</source>
+        <translation>Keine Dienste auf Verdacht neu starten: Noch deutet nichts auf eine Ursache.</translation>
+    </message>
+    <message>
+        <source>Probable root cause: %1 (%2 % confidence)</source>
+        <translation>Wahrscheinliche Ursache: %1 (%2 % Konfidenz)</translation>
+    </message>
+    <message>
+        <source>, silent: it raised no alert of its own</source>
+        <translation>, still: Es hat selbst keinen Alarm ausgelöst</translation>
+    </message>
+    <message>
+        <source>Strongest evidence: %1</source>
+        <translation>Stärkster Hinweis: %1</translation>
+    </message>
+    <message>
+        <source>Next candidate: %1 (%2 %).</source>
+        <translation>Nächster Kandidat: %1 (%2 %).</translation>
+    </message>
+    <message>
+        <source>No evidence recorded yet.</source>
+        <translation>Noch keine Hinweise erfasst.</translation>
+    </message>
+    <message>
+        <source>Check %1 first (its saturation, errors and recent changes) before touching the services that call it.</source>
+        <translation>Zuerst %1 prüfen (Auslastung, Fehler, letzte Änderungen), bevor die Dienste angefasst werden, die es aufrufen.</translation>
+    </message>
+    <message>
+        <source>Do not act on %1 alone: %2 % is a lead, not a finding; confirm it with the evidence first.</source>
+        <translation>Nicht allein wegen %1 handeln: %2 % ist eine Spur, kein Befund; erst mit den Hinweisen bestätigen.</translation>
+    </message>
+    <message>
+        <source> and %1 more</source>
+        <translation> und %1 weitere</translation>
+    </message>
+    <message>
+        <source>Do not restart or roll back %1: their alerts follow from %2 and will return until it recovers.</source>
+        <translation>%1 nicht neu starten oder zurückrollen: Ihre Alarme folgen aus %2 und kehren wieder, bis es sich erholt.</translation>
+    </message>
+    <message>
+        <source>Do not silence this incident&apos;s alerts before %1 is confirmed fixed.</source>
+        <translation>Die Alarme dieses Vorfalls nicht stummschalten, bevor %1 nachweislich behoben ist.</translation>
+    </message>
+</context>
+<context>
+    <name>Diagnoser</name>
+    <message numerus="yes">
+        <source>all %n alerting service(s)</source>
+        <translation>
+            <numerusform>%n alarmierender Dienst</numerusform>
+            <numerusform>alle %n alarmierenden Dienste</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n alerting service(s)</source>
+        <translation>
+            <numerusform>%1 von %n alarmierenden Dienst</numerusform>
+            <numerusform>%1 von %n alarmierenden Diensten</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>GraphLayout</name>
     <message>
         <source>Graphviz is not available</source>
@@ -393,10 +510,6 @@
         <source>root cause unknown</source>
         <translation>Ursache unbekannt</translation>
     </message>
-    <message>
-        <source>%1 %</source>
-        <translation>%1 %</translation>
-    </message>
     <message numerus="yes">
         <source>%n alert(s)</source>
         <translation>
@@ -412,8 +525,24 @@
         </translation>
     </message>
     <message>
-        <source>%1 notif.</source>
-        <translation>%1 Benachr.</translation>
+        <source>root cause %1 %</source>
+        <translation>Ursache %1 %</translation>
+    </message>
+    <message>
+        <source>one warning or info alert each</source>
+        <translation>je ein Warn- oder Info-Alarm</translation>
+    </message>
+    <message>
+        <source>click or Space to fold</source>
+        <translation>Klick oder Leertaste zum Einklappen</translation>
+    </message>
+    <message>
+        <source>click or Space to list them</source>
+        <translation>Klick oder Leertaste zum Auflisten</translation>
+    </message>
+    <message>
+        <source>Likelihood that %1 is the root cause, as calibrated on test suites of alert storms.</source>
+        <translation>Wahrscheinlichkeit, dass %1 die Ursache ist, kalibriert an Testreihen von Alarmstürmen.</translation>
     </message>
 </context>
 <context>
@@ -459,6 +588,36 @@
     <message>
         <source>First alert</source>
         <translation>Erster Alarm</translation>
+    </message>
+    <message numerus="yes">
+        <source>Noise: %n single-alert incident(s)</source>
+        <translation>
+            <numerusform>Rauschen: %n Vorfall mit einem Alarm</numerusform>
+            <numerusform>Rauschen: %n Vorfälle mit je einem Alarm</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>root cause %1 %2 %: the likelihood that it is the cause, calibrated on test suites</source>
+        <translation>Ursache %1 %2 %: die Wahrscheinlichkeit, dass sie es ist, kalibriert an Testreihen</translation>
+    </message>
+    <message>
+        <source>Incidents of one warning or info alert each. Click or press Space to fold them, so the storm&apos;s real incidents stay on screen.</source>
+        <translation>Vorfälle mit je einem Warn- oder Info-Alarm. Klick oder Leertaste klappt sie ein, damit die echten Vorfälle des Sturms sichtbar bleiben.</translation>
+    </message>
+    <message>
+        <source>Incidents of one warning or info alert each, folded so the storm&apos;s real incidents stay on screen. Click or press Space to list them.</source>
+        <translation>Vorfälle mit je einem Warn- oder Info-Alarm, eingeklappt, damit die echten Vorfälle des Sturms sichtbar bleiben. Klick oder Leertaste listet sie auf.</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentMetrics</name>
+    <message>
+        <source>no Prometheus server configured</source>
+        <translation>kein Prometheus-Server eingerichtet</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>keine Antwort</translation>
     </message>
 </context>
 <context>
@@ -705,6 +864,73 @@ Letzter Alarm %2</translation>
     <message>
         <source>Time to acknowledge and time to resolve, from the first alert</source>
         <translation>Zeit bis zur Quittierung und bis zur Behebung, ab dem ersten Alarm</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentTitle</name>
+    <message>
+        <source>pool</source>
+        <translation>Pool</translation>
+    </message>
+    <message>
+        <source>replication lag</source>
+        <translation>Replikationsverzug</translation>
+    </message>
+    <message>
+        <source>disk</source>
+        <translation>Platte</translation>
+    </message>
+    <message>
+        <source>memory</source>
+        <translation>Speicher</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>crashing</source>
+        <translation>stürzt ab</translation>
+    </message>
+    <message>
+        <source>certificate</source>
+        <translation>Zertifikat</translation>
+    </message>
+    <message>
+        <source>down</source>
+        <translation>ausgefallen</translation>
+    </message>
+    <message>
+        <source>timeouts</source>
+        <translation>Timeouts</translation>
+    </message>
+    <message>
+        <source>SLO burn</source>
+        <translation>SLO-Verbrauch</translation>
+    </message>
+    <message>
+        <source>latency</source>
+        <translation>Latenz</translation>
+    </message>
+    <message>
+        <source>errors</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>lag</source>
+        <translation>Verzug</translation>
+    </message>
+    <message>
+        <source>queue</source>
+        <translation>Warteschlange</translation>
+    </message>
+    <message>
+        <source>connections</source>
+        <translation>Verbindungen</translation>
+    </message>
+    <message>
+        <source>Unnamed incident</source>
+        <translation>Unbenannter Vorfall</translation>
     </message>
 </context>
 <context>
@@ -1425,6 +1651,10 @@ Eingehende Alarme werden hier gruppiert.</translation>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
+    <message>
+        <source>Nothing of this kind in the period.</source>
+        <translation>Nichts dieser Art im Zeitraum.</translation>
+    </message>
 </context>
 <context>
     <name>ResolveDialog</name>
@@ -1495,6 +1725,53 @@ Eingehende Alarme werden hier gruppiert.</translation>
     <message>
         <source>Say what fixed it, or pick a runbook.</source>
         <translation>Angeben, was geholfen hat, oder ein Runbook wählen.</translation>
+    </message>
+</context>
+<context>
+    <name>RunbookLibrary</name>
+    <message>
+        <source>Alert %1 on %2 names it in its runbook label.</source>
+        <translation>Alarm %1 auf %2 nennt es in seinem Runbook-Label.</translation>
+    </message>
+    <message>
+        <source>It handles the alert %1 of this incident.</source>
+        <translation>Es behandelt den Alarm %1 dieses Vorfalls.</translation>
+    </message>
+    <message>
+        <source>The diagnosed root cause is %1.</source>
+        <translation>Die diagnostizierte Ursache ist %1.</translation>
+    </message>
+    <message>
+        <source>Alert %1 on %2 reports the cause %3.</source>
+        <translation>Alarm %1 auf %2 meldet die Ursache %3.</translation>
+    </message>
+    <message>
+        <source>The diagnosis points at %1: “%2”</source>
+        <translation>Die Diagnose deutet auf %1: „%2“</translation>
+    </message>
+    <message>
+        <source>Its service %1 is the diagnosed root cause.</source>
+        <translation>Sein Dienst %1 ist die diagnostizierte Ursache.</translation>
+    </message>
+    <message>
+        <source>Its service %1 is affected.</source>
+        <translation>Sein Dienst %1 ist betroffen.</translation>
+    </message>
+    <message>
+        <source>Alert %1 carries %2.</source>
+        <translation>Alarm %1 trägt %2.</translation>
+    </message>
+    <message>
+        <source>Its record on similar past incidents adds %1 to its rank.</source>
+        <translation>Seine Bilanz bei ähnlichen früheren Vorfällen hebt seinen Rang um %1.</translation>
+    </message>
+    <message>
+        <source>Similar past incidents: %1.</source>
+        <translation>Ähnliche frühere Vorfälle: %1.</translation>
+    </message>
+    <message>
+        <source>Picked by hand: nothing in this incident matches it.</source>
+        <translation>Von Hand gewählt: Nichts in diesem Vorfall passt dazu.</translation>
     </message>
 </context>
 <context>
@@ -2271,6 +2548,25 @@ http://alertmanager-2:9093</translation>
     </message>
 </context>
 <context>
+    <name>Severity</name>
+    <message>
+        <source>critical</source>
+        <translation>kritisch</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>Info</translation>
+    </message>
+</context>
+<context>
     <name>ShortcutCheatSheet</name>
     <message>
         <source>Keyboard shortcuts</source>
@@ -2430,6 +2726,14 @@ http://alertmanager-2:9093</translation>
     <message>
         <source>root cause row</source>
         <translation>Zeile der Ursache</translation>
+    </message>
+    <message>
+        <source>(other services)</source>
+        <translation>(andere Dienste)</translation>
+    </message>
+    <message>
+        <source>%1, before this axis</source>
+        <translation>%1, vor dieser Achse</translation>
     </message>
 </context>
 <context>

@@ -26,6 +26,47 @@
     </message>
 </context>
 <context>
+    <name>DeterministicTriage</name>
+    <message numerus="yes">
+        <source>%n alert(s)</source>
+        <translation>
+            <numerusform>%n alert</numerusform>
+            <numerusform>%n alerts</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n notification(s)</source>
+        <translation>
+            <numerusform>%n notification</numerusform>
+            <numerusform>%n notifications</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n service(s)</source>
+        <translation>
+            <numerusform>%n service</numerusform>
+            <numerusform>%n services</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Diagnoser</name>
+    <message numerus="yes">
+        <source>all %n alerting service(s)</source>
+        <translation>
+            <numerusform>all %n alerting service</numerusform>
+            <numerusform>all %n alerting services</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n alerting service(s)</source>
+        <translation>
+            <numerusform>%1 of %n alerting service</numerusform>
+            <numerusform>%1 of %n alerting services</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>GraphNodeItem</name>
     <message numerus="yes">
         <source>%n firing</source>
@@ -76,6 +117,13 @@
         <translation>
             <numerusform>%n notification</numerusform>
             <numerusform>%n notifications</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Noise: %n single-alert incident(s)</source>
+        <translation>
+            <numerusform>Noise: %n single-alert incident</numerusform>
+            <numerusform>Noise: %n single-alert incidents</numerusform>
         </translation>
     </message>
 </context>

@@ -7,11 +7,14 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QScreen>
+#include <QShortcut>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
@@ -29,7 +32,13 @@ HistoryBrowser::HistoryBrowser(const QString& databasePath, QWidget* parent)
 {
     setObjectName(u"historyBrowser"_s);
     setWindowTitle(tr("Incident history — Nightwatch"));
-    resize(1500, 960);
+    // Roomy where the screen allows, never beyond it: a 1366×768 laptop shows the whole window.
+    QSize want(1500, 960);
+    if (const QScreen* screen = QGuiApplication::primaryScreen())
+        want = want.boundedTo(screen->availableGeometry().size() * 0.95);
+    resize(want);
+    auto* close = new QShortcut(QKeySequence::Cancel, this); // Esc, as every other dialog-like window
+    connect(close, &QShortcut::activated, this, &QWidget::close);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 6);

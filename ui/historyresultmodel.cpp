@@ -92,7 +92,7 @@ QVariant HistoryResultModel::data(const QModelIndex& index, int role) const
         case Severity:
             return Theme::severityLabel(s.severity);
         case Title:
-            return s.title.isEmpty() ? s.key : s.title;
+            return u"#%1  %2"_s.arg(s.id).arg(s.title);
         case RootCause:
             return s.topCause.isEmpty() ? QString() : tr("%1 (%2%)").arg(s.topCause).arg(qRound(s.confidence * 100));
         case Services:
@@ -105,6 +105,8 @@ QVariant HistoryResultModel::data(const QModelIndex& index, int role) const
     }
     if (role == Qt::ToolTipRole && index.column() == Services)
         return s.services.join(u"\n"_s);
+    if (role == Qt::ToolTipRole && index.column() == Title && !s.summary.isEmpty())
+        return s.summary;
     if (role == Qt::ForegroundRole && index.column() == Severity)
         return Theme::severityColor(s.severity);
     if (role == Qt::FontRole && index.column() == RootCause) {

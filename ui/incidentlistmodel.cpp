@@ -1,10 +1,16 @@
 #include "incidentlistmodel.h"
 
+#include "model/incidenttitle.h"
 #include "theme.h"
 
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
+
+namespace {
+// The group row's key: the unit separator never starts a correlator key ("fingerprint@onset") or "id:N".
+const QString noiseGroupKey = u"\x1Fnoise"_s;
+} // namespace
 
 IncidentListModel::IncidentListModel(QObject* parent) : KeyedTableModel<Incident>(parent) {}
 
@@ -18,12 +24,72 @@ void IncidentListModel::setIncidents(QVector<Incident> incidents)
     std::stable_sort(incidents.begin(), incidents.end(), [](const Incident& a, const Incident& b) {
         return Incident::listedBefore(a, b, &Theme::severityRank);
     });
-    replaceRows(std::move(incidents));
+    m_all = std::move(incidents);
+    m_noiseCount = int(std::count_if(m_all.cbegin(), m_all.cend(), &IncidentListModel::isNoise));
+    showRows();
+}
+
+bool IncidentListModel::isNoise(const Incident& incident)
+{
+    return incident.alerts.size() <= 1 && Theme::severityRank(incident.severity) < Theme::severityRank(u"critical"_s);
+}
+
+void IncidentListModel::showRows()
+{
+    QVector<Incident> rows;
+    rows.reserve(m_all.size() + 1);
+    bool grouped = false;
+    for (const Incident& incident : m_all) {
+        if (!isGroupedNoise(incident)) {
+            rows.append(incident);
+            continue;
+        }
+        if (grouped)
+            continue;
+        grouped = true;
+        Incident group;
+        group.key = noiseGroupKey;
+        rows.append(group);
+        if (m_noiseExpanded)
+            std::copy_if(m_all.cbegin(), m_all.cend(), std::back_inserter(rows),
+                         [this](const Incident& i) { return isGroupedNoise(i); });
+    }
+    replaceRows(std::move(rows));
+}
+
+void IncidentListModel::setNoiseExpanded(bool expanded)
+{
+    if (expanded == m_noiseExpanded)
+        return;
+    m_noiseExpanded = expanded;
+    showRows();
+}
+
+bool IncidentListModel::isGroupRow(int row) const
+{
+    return row >= 0 && row < m_rows.size() && m_rows.at(row).id == 0 && m_rows.at(row).key == noiseGroupKey;
+}
+
+int IncidentListModel::noiseGroupRow() const
+{
+    for (int row = 0; row < m_rows.size(); ++row) {
+        if (isGroupRow(row))
+            return row;
+    }
+    return -1;
 }
 
 const Incident* IncidentListModel::incidentAt(int row) const
 {
-    return row >= 0 && row < m_rows.size() ? &m_rows.at(row) : nullptr;
+    return row >= 0 && row < m_rows.size() && !isGroupRow(row) ? &m_rows.at(row) : nullptr;
+}
+
+bool IncidentListModel::setData(const QModelIndex& index, const QVariant& value, int role)
+{
+    if (role != NoiseExpandedRole || !checkIndex(index, CheckIndexOption::IndexIsValid) || !isGroupRow(index.row()))
+        return false;
+    setNoiseExpanded(value.toBool());
+    return true;
 }
 
 int IncidentListModel::rowOfKey(const QString& key) const
@@ -44,6 +110,29 @@ QVariant IncidentListModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
+    if (isGroupRow(index.row())) {
+        switch (role) {
+        case IsNoiseGroupRole:
+            return true;
+        case NoiseCountRole:
+            return m_noiseCount;
+        case NoiseExpandedRole:
+            return m_noiseExpanded;
+        case IncidentKeyRole:
+            return QString(); // no incident: the card stays empty while the group row is current
+        case IsOpenRole:
+            return true;
+        case TitleRole:
+        case Qt::DisplayRole:
+            return tr("Noise: %n single-alert incident(s)", nullptr, m_noiseCount);
+        case Qt::ToolTipRole:
+            return m_noiseExpanded ? tr("Incidents of one warning or info alert each. Click or press Space to fold "
+                                        "them, so the storm's real incidents stay on screen.")
+                                   : tr("Incidents of one warning or info alert each, folded so the storm's real "
+                                        "incidents stay on screen. Click or press Space to list them.");
+        }
+        return {};
+    }
     const Incident& incident = m_rows.at(index.row());
     const RootCauseCandidate* top = incident.topCause();
 
@@ -74,12 +163,24 @@ QVariant IncidentListModel::data(const QModelIndex& index, int role) const
         return incident.firstAlertAt;
     case IsOpenRole:
         return incident.isOpen();
-    case Qt::ToolTipRole:
-        return tr("Incident #%1 — %2, %3, first alert %4")
-            .arg(incident.id)
-            .arg(tr("%n alert(s)", nullptr, int(incident.alerts.size())),
-                 tr("%n notification(s)", nullptr, incident.notificationCount),
-                 Theme::clockDate(incident.firstAlertAt));
+    case TitleRole:
+        return IncidentTitle::of(incident);
+    case IsNoiseGroupRole:
+        return false;
+    case IsNoiseMemberRole:
+        return isGroupedNoise(incident);
+    case Qt::ToolTipRole: {
+        QString tip = tr("Incident #%1 — %2, %3, first alert %4")
+                          .arg(incident.id)
+                          .arg(tr("%n alert(s)", nullptr, int(incident.alerts.size())),
+                               tr("%n notification(s)", nullptr, incident.notificationCount),
+                               Theme::clockDate(incident.firstAlertAt));
+        if (top)
+            tip += u"\n"_s + tr("root cause %1 %2 %: the likelihood that it is the cause, calibrated on test suites")
+                                 .arg(top->service)
+                                 .arg(qRound(top->confidence * 100));
+        return tip;
+    }
     case Qt::DisplayRole:
         switch (index.column()) {
         case SeverityColumn:

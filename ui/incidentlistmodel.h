@@ -1,7 +1,8 @@
 #pragma once
 // IncidentListModel: the incidents of the latest snapshot, one row each, most severe and newest
 // first. Rows are keyed by the correlator's incident key, so a new snapshot never drops the
-// engineer's selection.
+// engineer's selection. A storm's single-alert, non-critical incidents (noise) fold into one group row
+// where the first of them would be; expanding the group lists them right under it.
 
 #include "keyedtablemodel.h"
 #include "model/incident.h"
@@ -35,12 +36,20 @@ public:
         StateTextRole,
         FirstAlertRole, // QDateTime (UTC)
         IsOpenRole,
+        TitleRole,          // QString, IncidentTitle::of: "Checkout errors — postgres-main pool"
+        IsNoiseGroupRole,   // bool: the row stands for every noise incident
+        IsNoiseMemberRole,  // bool: a noise incident listed under the expanded group
+        NoiseCountRole,     // int, on the group row
+        NoiseExpandedRole,  // bool, on the group row; setData() on it expands or folds the group
     };
+    // Fewer noise incidents than this stay ordinary rows: a group of one hides more than it saves.
+    static constexpr int MinimumNoiseGroup = 3;
 
     explicit IncidentListModel(QObject* parent = nullptr);
 
     // Orders open incidents before closed ones, then by severity, then newest first.
     void setIncidents(QVector<Incident> incidents);
+    // nullptr for the noise group's row.
     const Incident* incidentAt(int row) const;
     int rowOfKey(const QString& key) const;
 
@@ -50,7 +59,24 @@ public:
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
+
+    // One alert, below critical: the storm's background that must not bury the real incidents.
+    static bool isNoise(const Incident& incident);
+    bool isNoiseExpanded() const { return m_noiseExpanded; }
+    void setNoiseExpanded(bool expanded);
+    int noiseCount() const { return m_noiseCount; }
+    int noiseGroupRow() const;
 
 protected:
     QString rowKey(const Incident& row) const override { return incidentKey(row); }
+
+private:
+    void showRows(); // m_all -> the rows shown, folding the noise as m_noiseExpanded says
+    bool isGroupRow(int row) const;
+    bool isGroupedNoise(const Incident& incident) const { return m_noiseCount >= MinimumNoiseGroup && isNoise(incident); }
+
+    QVector<Incident> m_all; // every incident, in list order
+    int m_noiseCount = 0;
+    bool m_noiseExpanded = false;
 };

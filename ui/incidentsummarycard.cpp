@@ -11,6 +11,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -311,6 +313,11 @@ void IncidentSummaryCard::setMemory(const IncidentMemory& memory)
     m_similar->setToolTip(tips.join(u'\n'));
 }
 
+QString IncidentSummaryCard::notesText() const
+{
+    return m_others->text();
+}
+
 QString IncidentSummaryCard::confidenceText() const
 {
     return m_confidence->text();
@@ -338,9 +345,16 @@ void IncidentSummaryCard::setIncident(const Incident& incident)
         const int percent = qRound(top->confidence * 100);
         m_confidence->setText(tr("%1 %").arg(percent));
         m_confidenceBar->setValue(percent);
+        // The runners-up by their own confidence (the ranking's score can disagree with it), and only those a
+        // rounded percentage does not call impossible: "api-gateway 0 %" is not a possibility.
+        QVector<RootCauseCandidate> rest(incident.rootCauses.cbegin() + 1, incident.rootCauses.cend());
+        std::stable_sort(rest.begin(), rest.end(), [](const RootCauseCandidate& a, const RootCauseCandidate& b) {
+            return a.confidence > b.confidence;
+        });
         QStringList others;
-        for (int i = 1; i < qMin<qsizetype>(4, incident.rootCauses.size()); ++i) {
-            const auto& c = incident.rootCauses.at(i);
+        for (const RootCauseCandidate& c : std::as_const(rest)) {
+            if (qRound(c.confidence * 100) < 1 || others.size() == 3)
+                continue;
             others << u"%1 %2 %"_s.arg(c.service).arg(qRound(c.confidence * 100));
         }
         QStringList notes;

@@ -38,6 +38,7 @@ public:
     QStringList similarLines() const { return m_similarLines; } // one per similar past incident, as shown
     QString rootCauseText() const;
     QString confidenceText() const;
+    QString notesText() const; // under the root cause: silent root, not in the graph, "Also possible: ..."
     QStringList evidence() const { return m_evidenceLines; }
     // Filled by the window (it knows the runbooks and the LLM); cleared with the card.
     TriageBox* triageBox() const { return m_triage; }

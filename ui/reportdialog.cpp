@@ -28,7 +28,30 @@
 #include <QVBoxLayout>
 #include <QValueAxis>
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
+
+namespace {
+// A 0..top axis of whole numbers: ticks every 1, 2, 5, 10, 20, 50 ... so no label repeats ("0 0 1 1 2") and none has
+// a fraction.
+void countAxis(QValueAxis* axis, double top)
+{
+    const int most = qMax(1, int(std::ceil(top)));
+    int step = 1;
+    for (int scale = 1; most / step > 6; scale *= 10) {
+        for (const int s : {1, 2, 5}) {
+            step = s * scale;
+            if (most / step <= 6)
+                break;
+        }
+    }
+    const int end = (most + step - 1) / step * step;
+    axis->setRange(0, end);
+    axis->setTickCount(end / step + 1);
+    axis->setLabelFormat(u"%d"_s);
+}
+} // namespace
 
 ReportDialog::ReportDialog(const QString& databasePath, QWidget* parent)
     : QDialog(parent), m_loader(new ReportLoader(this)), m_zone(QTimeZone::systemTimeZone())
@@ -223,9 +246,7 @@ void ReportDialog::showReport(const HealthReport& r)
     auto* categories = new QBarCategoryAxis;
     categories->append(weeks);
     auto* count = new QValueAxis;
-    count->setRange(0, most);
-    count->applyNiceNumbers();
-    count->setLabelFormat(u"%d"_s);
+    countAxis(count, most);
     pages->addAxis(categories, Qt::AlignBottom);
     pages->addAxis(count, Qt::AlignLeft);
     stacked->attachAxis(categories);
@@ -255,8 +276,7 @@ void ReportDialog::showReport(const HealthReport& r)
     auto* x = new QBarCategoryAxis;
     x->append(weeks);
     auto* minutes = new QValueAxis;
-    minutes->setRange(0, longest * 1.1);
-    minutes->setLabelFormat(u"%.0f"_s);
+    countAxis(minutes, longest * 1.1);
     times->addAxis(x, Qt::AlignBottom);
     times->addAxis(minutes, Qt::AlignLeft);
     for (QLineSeries* s : {mtta, mttr}) {
@@ -280,6 +300,16 @@ void ReportDialog::showReport(const HealthReport& r)
         auto* n = new QStandardItem;
         n->setData(c.incidents, Qt::DisplayRole);
         m_causeModel->appendRow({new QStandardItem(c.service), n});
+    }
+    for (QStandardItemModel* model : {m_noisyModel, m_causeModel}) {
+        if (model->rowCount() > 0)
+            continue;
+        // An empty table says so, rather than showing a header over nothing that reads as "still loading".
+        auto* none = new QStandardItem(tr("none"));
+        none->setFlags(Qt::ItemIsEnabled);
+        none->setForeground(QColor(0x5A, 0x64, 0x72));
+        none->setToolTip(tr("Nothing of this kind in the period."));
+        model->appendRow(none);
     }
     m_noisyView->resizeColumnsToContents();
     m_causeView->resizeColumnsToContents();

@@ -33,6 +33,7 @@ public:
     bool exportTo(const QString& format, const QString& path, QString* error) const;
 
     QStandardItemModel* noisyModel() const { return m_noisyModel; }
+    QStandardItemModel* causeModel() const { return m_causeModel; }
     QChartView* pagesChart() const { return m_pagesChart; }
     QChartView* timesChart() const { return m_timesChart; }
 

@@ -1,4 +1,6 @@
 #include "theme.h"
+
+#include "i18n/coretranslate.h"
 #include "uitranslations.h"
 
 #include <QCoreApplication>
@@ -125,7 +127,7 @@ QColor Theme::readableOn(const QColor& background)
 
 QString Theme::severityLabel(const QString& severity)
 {
-    const QString word = severity.isEmpty() ? QCoreApplication::translate("Theme", "unknown") : severity;
+    const QString word = severity.isEmpty() ? QCoreApplication::translate("Theme", "unknown") : CoreTranslate::severity(severity);
     static const QString shapes[] = {u"■"_s, u"●"_s, u"◆"_s, u"▲"_s}; // unknown, info, warning, critical
     return shapes[severityRank(severity)] + u' ' + word.toUpper();
 }

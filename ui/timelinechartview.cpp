@@ -10,6 +10,7 @@
 #include <QCursor>
 #include <QDateTimeAxis>
 #include <QGraphicsLineItem>
+#include <QGraphicsSimpleTextItem>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QMouseEvent>
@@ -17,10 +18,33 @@
 #include <QToolTip>
 #include <QValueAxis>
 
+#include <QFontMetricsF>
+
 #include <algorithm>
 #include <limits>
 
 using namespace Qt::StringLiterals;
+
+namespace {
+// The earliest and latest alert onset of an incident (0, 0 without one).
+std::pair<qint64, qint64> onsetSpan(const Incident& incident)
+{
+    qint64 lo = std::numeric_limits<qint64>::max(), hi = std::numeric_limits<qint64>::min();
+    for (const TrackedAlert& alert : incident.alerts) {
+        const QDateTime onset = alert.firstStartsAt.isValid() ? alert.firstStartsAt : alert.latest.startsAt;
+        if (!onset.isValid())
+            continue;
+        lo = qMin(lo, onset.toMSecsSinceEpoch());
+        hi = qMax(hi, onset.toMSecsSinceEpoch());
+    }
+    return lo > hi ? std::pair<qint64, qint64>{0, 0} : std::pair{lo, hi};
+}
+} // namespace
+
+QString TimelineChartView::otherServicesRow()
+{
+    return tr("(other services)");
+}
 
 TimelineChartView::TimelineChartView(QWidget* parent) : QChartView(parent)
 {
@@ -38,6 +62,7 @@ TimelineChartView::TimelineChartView(QWidget* parent) : QChartView(parent)
     m_cursorLine->hide();
     scene()->addItem(m_cursorLine);
     setMouseTracking(true);
+    connect(chart, &QChart::plotAreaChanged, this, &TimelineChartView::placeRowLabels);
     rebuild(nullptr, {}, {});
 }
 
@@ -69,7 +94,15 @@ void TimelineChartView::mouseMoveEvent(QMouseEvent* event)
 {
     QChartView::mouseMoveEvent(event);
     const QPointF scenePos = mapToScene(event->position().toPoint());
-    if (chart()->series().isEmpty() || !chart()->plotArea().contains(scenePos))
+    if (chart()->series().isEmpty())
+        return;
+    if (scenePos.x() < chart()->plotArea().left()) { // over the row labels: the whole name
+        const QString service = serviceAt(scenePos);
+        if (!service.isEmpty())
+            QToolTip::showText(event->globalPosition().toPoint(), service, this);
+        return;
+    }
+    if (!chart()->plotArea().contains(scenePos))
         return;
     const QPointF value = chart()->mapToValue(scenePos, chart()->series().constFirst());
     m_cursor = QDateTime::fromMSecsSinceEpoch(qint64(value.x()), Qt::UTC);
@@ -80,12 +113,41 @@ void TimelineChartView::mouseMoveEvent(QMouseEvent* event)
 void TimelineChartView::resizeEvent(QResizeEvent* event)
 {
     QChartView::resizeEvent(event);
+    if (m_shown && event->size() != event->oldSize()) // row labels are sized to the chart: lay them out again
+        rebuild(&*m_shown, m_shownChanges, m_shownRuns);
     placeCursor();
+}
+
+void TimelineChartView::placeRowLabels()
+{
+    if (m_labelItems.size() != m_services.size() || chart()->series().isEmpty())
+        return;
+    const QRectF plot = chart()->plotArea();
+    const int rows = int(m_services.size());
+    for (int i = 0; i < rows; ++i) {
+        QGraphicsSimpleTextItem* item = m_labelItems.at(i);
+        const qreal y = plot.top() + (i + 0.5) * plot.height() / rows; // the axis spans -0.6 .. rows - 0.4: one row each
+        const QRectF r = item->boundingRect();
+        item->setPos(plot.left() - 6 - r.width(), y - r.height() / 2);
+    }
+}
+
+QString TimelineChartView::serviceAt(const QPointF& scenePos) const
+{
+    if (m_services.isEmpty() || chart()->series().isEmpty())
+        return {};
+    const int rows = int(m_services.size());
+    const qreal value = chart()->mapToValue(scenePos, chart()->series().constFirst()).y();
+    const int fromBottom = qRound(value);
+    if (fromBottom < 0 || fromBottom >= rows || qAbs(value - fromBottom) > 0.5)
+        return {};
+    return m_services.at(rows - 1 - fromBottom);
 }
 
 void TimelineChartView::clear()
 {
     m_signature.clear();
+    m_shown.reset();
     rebuild(nullptr, {}, {});
 }
 
@@ -106,6 +168,9 @@ void TimelineChartView::showIncident(const Incident& incident, const QVector<Cha
     if (signature == m_signature)
         return;
     m_signature = signature;
+    m_shown = incident;
+    m_shownChanges = changes;
+    m_shownRuns = runs;
     rebuild(&incident, changes, runs);
 }
 
@@ -119,6 +184,12 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
         delete axis;
     }
     m_services.clear();
+    m_rowLabels.clear();
+    qDeleteAll(m_labelItems);
+    m_labelItems.clear();
+    m_labelWidth = 0;
+    chart()->setMargins(QMargins(2, 2, 6, 0));
+    chart()->legend()->attachToChart();
     m_pointTexts.clear();
     m_rootCause.clear();
     m_onsets = 0;
@@ -151,6 +222,16 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
             return !ta.isValid(); // silent root first: it is where to look
         return ta != tb ? ta < tb : a < b;
     });
+    // Changes to services outside the incident get a row of their own at the bottom, never another service's.
+    const auto [onsetMin, onsetMax] = onsetSpan(*incident);
+    const qint64 lookBack = qMax<qint64>(30 * 60 * 1000, onsetMax - onsetMin);
+    const auto shown = [&](const ChangeEvent& change) {
+        return change.at.isValid() && change.at.toMSecsSinceEpoch() >= onsetMin - lookBack &&
+               change.at.toMSecsSinceEpoch() <= onsetMax;
+    };
+    if (std::any_of(changes.cbegin(), changes.cend(),
+                    [&](const ChangeEvent& c) { return shown(c) && !firstOnset.contains(c.service); }))
+        m_services.append(otherServicesRow());
     const int rows = int(m_services.size());
     auto rowOf = [&](const QString& service) { return double(rows - 1 - m_services.indexOf(service)); };
 
@@ -212,19 +293,23 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
         delete actions;
         return;
     }
-    // Changes shortly before the first onset are the interesting ones; show those inside a margin.
-    const qint64 lookBack = qMax<qint64>(30 * 60 * 1000, (maxT - minT));
+    // Changes shortly before the first onset are the interesting ones. The axis is the incident's, with a lead of a
+    // third of its span (a minute at least) for what came just before; an older change stands at the left edge,
+    // its tooltip saying when it was.
+    const qint64 lead = qMax<qint64>(60 * 1000, (maxT - minT) / 3);
+    const qint64 earliest = minT - lead;
     for (const ChangeEvent& change : changes) {
-        if (!change.at.isValid())
+        if (!shown(change))
             continue;
-        const qint64 t = change.at.toMSecsSinceEpoch();
-        if (t < minT - lookBack || t > maxT)
-            continue;
-        extend(change.at);
-        const double y = m_services.contains(change.service) ? rowOf(change.service) : double(rows - 1);
+        const qint64 t = qMax(change.at.toMSecsSinceEpoch(), earliest);
+        extend(QDateTime::fromMSecsSinceEpoch(t, Qt::UTC));
+        const bool own = m_services.indexOf(change.service) >= 0 && change.service != otherServicesRow();
+        const double y = rowOf(own ? change.service : otherServicesRow());
         deploys->append(double(t), y);
-        m_pointTexts.insert({t, int(y)}, u"%1 %2: %3 (%4)"_s.arg(change.kind, change.service, change.description,
-                                                                 Theme::clock(change.at)));
+        const QString when = t > change.at.toMSecsSinceEpoch()
+                                 ? tr("%1, before this axis").arg(Theme::clock(change.at))
+                                 : Theme::clock(change.at);
+        m_pointTexts.insert({t, int(y)}, u"%1 %2: %3 (%4)"_s.arg(change.kind, change.service, change.description, when));
         ++m_changeMarkers;
     }
     // What was done about it, on the row of the service it was done for: the root's, else the top row.
@@ -270,13 +355,38 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
     auto* yAxis = new QCategoryAxis;
     yAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     yAxis->setRange(-0.6, rows - 0.4);
-    for (int i = rows - 1; i >= 0; --i) { // QCategoryAxis wants ascending values: bottom row first
-        const QString& service = m_services.at(i);
-        // Category labels must be unique; the root's label carries a mark that also reads without colour.
-        yAxis->append(service == m_rootCause ? u"▶ "_s + service : service, double(rows - 1 - i));
-    }
+    // Qt Charts turns a category label into "..." once its row is lower than the text plus 8 px of padding: with 17
+    // services every name went. The rows are labelled here instead, sized to the rows, long names elided in the
+    // middle (both ends of "payment-gateway-eu-west-3" matter); hovering a label shows the whole name.
+    yAxis->setLabelsVisible(false);
     QFont yFont = yAxis->labelsFont();
-    yFont.setPointSizeF(8);
+    const qreal rowHeight = qMax(1.0, (height() - 70.0) / rows); // the plot, less the x axis and the legend
+    qreal points = 8;
+    for (; points > 6; points -= 0.5) {
+        yFont.setPointSizeF(points);
+        if (QFontMetricsF(yFont).height() <= rowHeight)
+            break;
+    }
+    yFont.setPointSizeF(points);
+    QFont rootFont = yFont;
+    rootFont.setBold(true);
+    int labelWidth = 0;
+    for (const QString& service : std::as_const(m_services))
+        labelWidth = qMax(labelWidth, QFontMetrics(rootFont).horizontalAdvance(u"▶ "_s + service));
+    labelWidth = qBound(40, labelWidth, qMax(40, width() / 3));
+    for (int i = 0; i < rows; ++i) {
+        const QString& service = m_services.at(i);
+        const bool isRoot = service == m_rootCause;
+        // The root's label carries a mark that also reads without colour.
+        const QString label = isRoot ? u"▶ "_s + service : service;
+        auto* item = new QGraphicsSimpleTextItem(QFontMetrics(isRoot ? rootFont : yFont).elidedText(label, Qt::ElideMiddle, labelWidth), c);
+        item->setFont(isRoot ? rootFont : yFont);
+        item->setBrush(isRoot ? Theme::rootCauseColor() : QColor(0x26, 0x32, 0x38));
+        item->setZValue(50);
+        m_rowLabels.insert(item->text(), service);
+        m_labelItems.append(item);
+    }
+    m_labelWidth = labelWidth;
     yAxis->setLabelsFont(yFont);
     yAxis->setGridLineColor(QColor(0xEE, 0xF0, 0xF2));
     yAxis->setLabelsColor(QColor(0x26, 0x32, 0x38));
@@ -307,6 +417,19 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
     QFont legendFont = c->legend()->font();
     legendFont.setPointSizeF(8);
     c->legend()->setFont(legendFont);
+    // The plot leaves room for the row labels on the left (a chart margin); the legend, detached, keeps the whole
+    // width below it, and the time axis gets three ticks when the plot is narrow.
+    const qreal legendHeight = QFontMetricsF(legendFont).height() + 10;
+    c->setMargins(QMargins(m_labelWidth + 10, 2, 10, int(legendHeight)));
+    c->legend()->detachFromChart();
+    c->legend()->setGeometry(QRectF(4, c->size().height() - legendHeight - 4, c->size().width() - 8, legendHeight));
+    c->legend()->update();
+    if (width() - m_labelWidth < 260) {
+        xAxis->setTickCount(3);
+        if (!multiDay && x1 - x0 >= 3 * 60 * 1000)
+            xAxis->setFormat(u"HH:mm"_s);
+    }
+    placeRowLabels();
     placeCursor();
 }
 

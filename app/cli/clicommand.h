@@ -13,6 +13,7 @@ inline int failCommand(const char* command, const QString& message)
 }
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QTextStream>
 
 #include <optional>
@@ -25,7 +26,13 @@ inline std::optional<int> parseCommandLine(QCommandLineParser& parser, const cha
     if (!parser.parse(QStringList{QString::fromLatin1(command)} + args))
         return failCommand(command, parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
+        // Qt's usage line names the program by its path; name the command too: "nightwatch-cli replay [options] feed".
+        QString help = parser.helpText();
+        const QString program = QCoreApplication::arguments().value(0);
+        const qsizetype at = help.indexOf(program);
+        if (!program.isEmpty() && at >= 0 && at < help.indexOf(u'\n'))
+            help.replace(at, program.size(), QStringLiteral("nightwatch-cli ") + QString::fromLatin1(command));
+        QTextStream(stdout) << help;
         return 0;
     }
     return std::nullopt;

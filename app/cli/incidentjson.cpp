@@ -1,5 +1,7 @@
 #include "incidentjson.h"
 
+#include "model/incidenttitle.h"
+
 #include <cmath>
 #include <cstdio>
 
@@ -36,6 +38,7 @@ ordered_json incidentsToJson(const QVector<Incident>& incidents)
         for (const QString& s : inc.affectedServices)
             services.push_back(s.toStdString());
         ordered_json item = {{"id", inc.key.toStdString()},
+                             {"title", IncidentTitle::of(inc).toStdString()},
                              {"alerts", alerts},
                              {"root_causes", causes},
                              {"affected_services", services},

@@ -4,13 +4,13 @@
 
 #include "incidentjson.h"
 
-#include "common/runtimeoptions.h"
 #include "graph/servicegraph.h"
 #include "ingest/replaysource.h"
 #include "ingest/scenarioreader.h"
 #include "pipeline/pipeline.h"
 
 #include <QCommandLineParser>
+#include <QTemporaryDir>
 #include <QTextStream>
 
 #include <algorithm>
@@ -23,7 +23,11 @@ int runReplayCommand(const QStringList& args)
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Feed a recorded feed through store, correlation and diagnosis."_s);
     parser.addPositionalArgument(u"feed"_s, u"Recorded feed / scenario JSON (docs/scenario-format.md)."_s);
-    const QCommandLineOption db(u"db"_s, u"SQLite database to write (created when missing), or a postgresql:// URL."_s, u"file"_s);
+    const QCommandLineOption db(u"db"_s,
+                                u"SQLite database to write (created when missing), or a postgresql:// URL. Without it "
+                                "the replay goes into a temporary database, deleted at exit: a recording never lands "
+                                "in the console's own history."_s,
+                                u"file"_s);
     const QCommandLineOption graph(u"graph"_s, u"Dependency graph JSON (default: the feed's topology)."_s, u"file"_s);
     const QCommandLineOption inhibit(u"inhibit-rules"_s, u"Alertmanager config whose inhibit_rules apply."_s,
                                      u"yaml"_s);
@@ -49,9 +53,16 @@ int runReplayCommand(const QStringList& args)
         topology = std::make_shared<const ServiceGraph>(*scenario->graph);
     }
 
+    // Replayed incidents are fake: written into the console's database they would show in its history, its
+    // similar incidents and its reports. Only a database asked for by name keeps them.
+    QTemporaryDir scratch;
+    if (!parser.isSet(db) && !scratch.isValid())
+        return failCommand("replay", u"cannot create a temporary database: "_s + scratch.errorString());
+    if (!parser.isSet(db))
+        std::fprintf(stderr, "nightwatch-cli replay: no --db: stored in a temporary database, deleted at exit\n");
     Pipeline pipeline;
     Pipeline::Options options;
-    options.databasePath = parser.isSet(db) ? parser.value(db) : RuntimeOptions::defaultDatabasePath(false);
+    options.databasePath = parser.isSet(db) ? parser.value(db) : scratch.filePath(u"replay.sqlite"_s);
     options.graph = topology;
     options.inhibitRulesFile = parser.value(inhibit);
     options.refreshMs = -1; // one refresh at the end

@@ -215,6 +215,8 @@ std::optional<ConsoleRuntime::Config> RuntimeOptions::config(const QCommandLineP
             return std::nullopt;
         config.graph = std::make_shared<const ServiceGraph>(std::move(*g));
     }
+    // A settings graph describes production; a replayed recording brings its own (ConsoleRuntime::Config).
+    config.graphExplicit = parser.isSet(graph) || isDemo;
     config.inhibitRulesFile = value(inhibitRules, u"correlate/inhibitRulesFile"_s);
 
     if (!readSource(parser, settings, alertmanager, alertmanagerAccess, u"sources/alertmanagers"_s,

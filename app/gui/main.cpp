@@ -25,6 +25,7 @@
 #include <csignal>
 #include <cstdio>
 #include <unistd.h>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -49,56 +50,105 @@ QString requestedLanguage(const QStringList& arguments)
     }
     return QSettings().value(u"ui/language"_s).toString();
 }
+
+// The system locale (LANG, LC_ALL, LC_MESSAGES; LANGUAGE for the order of preference) unless --lang says.
+bool chooseLanguage(const QString& language)
+{
+    if (!language.isEmpty()) {
+        const QLocale chosen(language);
+        if (chosen.language() == QLocale::C && language != u"C")
+            return false;
+        QLocale::setDefault(chosen);
+    }
+    UiTranslations::install(QLocale());
+    return true;
+}
+
+// The console's own options beside the RuntimeOptions it shares with `nightwatch-cli serve`.
+struct ConsoleOptions
+{
+    QCommandLineOption screenshot{
+        u"screenshot"_s,
+        QCoreApplication::translate("main", "Once every feed has been replayed, save the window as a PNG and exit."),
+        QCoreApplication::translate("main", "file")};
+    QCommandLineOption runbooks{
+        u"runbooks"_s,
+        QCoreApplication::translate("main", "Folder of runbook YAML files (beside the built-in examples)."),
+        QCoreApplication::translate("main", "dir")};
+    QCommandLineOption warRoom{
+        u"war-room"_s,
+        QCoreApplication::translate("main", "Start in war-room mode: full screen, large type (F11 toggles).")};
+    QCommandLineOption theme{
+        u"theme"_s,
+        QCoreApplication::translate("main", "Colour scheme: dark, light or system (the default; setting ui/theme)."),
+        QCoreApplication::translate("main", "scheme")};
+    QCommandLineOption lang{
+        u"lang"_s,
+        QCoreApplication::translate(
+            "main", "Language of the console, e.g. de or en (default: the system locale; setting ui/language)."),
+        QCoreApplication::translate("main", "language")};
+
+    void addTo(QCommandLineParser& parser) const
+    {
+        parser.setApplicationDescription(QCoreApplication::translate("main", "Nightwatch incident console."));
+        parser.addHelpOption();
+        parser.addVersionOption();
+        runtime.addTo(parser);
+        parser.addOptions({screenshot, runbooks, warRoom, theme, lang});
+    }
+
+    const RuntimeOptions runtime;
+};
+
+// --help, --version and a mistyped option are answered before the window system is touched: creating the
+// QApplication aborts without a display, and these must work over ssh and in scripts. nullopt: go on.
+std::optional<int> answerWithoutDisplay(int& argc, char** argv)
+{
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    {
+        QCommandLineParser check;
+        ConsoleOptions().addTo(check);
+        if (check.parse(args) && !check.isSet(u"help"_s) && !check.isSet(u"help-all"_s) && !check.isSet(u"version"_s))
+            return std::nullopt;
+    }
+    QCoreApplication core(argc, argv);
+    QCoreApplication::setApplicationName(u"nightwatch"_s);
+    QCoreApplication::setOrganizationName(u"nightwatch"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(NIGHTWATCH_VERSION));
+    const QString language = requestedLanguage(args);
+    if (!chooseLanguage(language))
+        return fail(u"--lang: '%1' is not a language such as de or en"_s.arg(language));
+    QCommandLineParser parser;
+    const ConsoleOptions options; // after the translator: --help in the console's language
+    options.addTo(parser);
+    parser.process(core); // prints the help, the version or the mistake, and exits
+    return 2;
+}
 } // namespace
 
 int main(int argc, char** argv)
 {
+    if (const auto answered = answerWithoutDisplay(argc, argv))
+        return *answered;
     QApplication app(argc, argv);
     QApplication::setApplicationName(u"nightwatch"_s);
     QApplication::setOrganizationName(u"nightwatch"_s);
     QApplication::setApplicationVersion(QStringLiteral(NIGHTWATCH_VERSION));
 
-    // The system locale (LANG, LC_ALL, LC_MESSAGES; LANGUAGE for the order of preference) unless --lang says.
     const QString language = requestedLanguage(QApplication::arguments());
-    if (!language.isEmpty()) {
-        const QLocale chosen(language);
-        if (chosen.language() == QLocale::C && language != u"C")
-            return fail(u"--lang: '%1' is not a language such as de or en"_s.arg(language));
-        QLocale::setDefault(chosen);
-    }
-    UiTranslations::install(QLocale());
+    if (!chooseLanguage(language))
+        return fail(u"--lang: '%1' is not a language such as de or en"_s.arg(language));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate("main", "Nightwatch incident console."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const RuntimeOptions options;
-    options.addTo(parser);
-    const QCommandLineOption screenshot(
-        u"screenshot"_s,
-        QCoreApplication::translate("main", "Once every feed has been replayed, save the window as a PNG and exit."),
-        QCoreApplication::translate("main", "file"));
-    parser.addOption(screenshot);
-    const QCommandLineOption runbooks(
-        u"runbooks"_s,
-        QCoreApplication::translate("main", "Folder of runbook YAML files (beside the built-in examples)."),
-        QCoreApplication::translate("main", "dir"));
-    parser.addOption(runbooks);
-    const QCommandLineOption warRoom(
-        u"war-room"_s,
-        QCoreApplication::translate("main", "Start in war-room mode: full screen, large type (F11 toggles)."));
-    parser.addOption(warRoom);
-    const QCommandLineOption theme(
-        u"theme"_s,
-        QCoreApplication::translate("main", "Colour scheme: dark, light or system (the default; setting ui/theme)."),
-        QCoreApplication::translate("main", "scheme"));
-    parser.addOption(theme);
-    const QCommandLineOption lang(
-        u"lang"_s,
-        QCoreApplication::translate(
-            "main", "Language of the console, e.g. de or en (default: the system locale; setting ui/language)."),
-        QCoreApplication::translate("main", "language"));
-    parser.addOption(lang);
+    const ConsoleOptions console;
+    console.addTo(parser);
+    const RuntimeOptions& options = console.runtime;
+    const QCommandLineOption& screenshot = console.screenshot;
+    const QCommandLineOption& runbooks = console.runbooks;
+    const QCommandLineOption& warRoom = console.warRoom;
+    const QCommandLineOption& theme = console.theme;
     parser.process(app);
 
     QSettings settings;

@@ -1,5 +1,7 @@
 #include "diagnoser.h"
 
+#include "i18n/coretranslate.h"
+
 #include "correlate/callerhops.h"
 #include "correlate/graphreach.h"
 #include "graph/servicegraph.h"
@@ -792,8 +794,13 @@ QVector<Diagnoser::Scored> Diagnoser::score(const Incident& incident, const QVec
                     through = m_graph->nodes()[caller].id;
                 }
             }
-            const QString who = explained == others ? u"all %1 alerting services"_s.arg(others)
-                                                    : u"%1 of %2 alerting services"_s.arg(explained).arg(others);
+            const QString who =
+                explained == others
+                    ? CoreTranslate::plural("Diagnoser", QT_TRANSLATE_N_NOOP("Diagnoser", "all %n alerting service(s)"),
+                                            others)
+                    : CoreTranslate::plural("Diagnoser", QT_TRANSLATE_N_NOOP("Diagnoser", "%1 of %n alerting service(s)"),
+                                            others)
+                          .arg(explained);
             rc.evidence << u"%1 call %2 (directly or through %3)"_s.arg(who, node.id, through);
         }
         if (ownElsewhere)

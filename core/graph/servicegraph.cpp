@@ -1,5 +1,7 @@
 #include "servicegraph.h"
 
+#include "ingest/ingestjson.h"
+
 #include <QFile>
 
 #include <nlohmann/json.hpp>
@@ -58,17 +60,22 @@ std::optional<ServiceGraph> ServiceGraph::fromFile(const QString& path, QString*
             *error = QStringLiteral("cannot read graph file %1: %2").arg(path, file.errorString());
         return std::nullopt;
     }
-    const QByteArray bytes = file.readAll();
-    const auto json = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
-    if (json.is_discarded()) {
-        if (error)
-            *error = QStringLiteral("graph file %1 is not valid JSON").arg(path);
+    nlohmann::json json;
+    if (!IngestJson::parseDocument(file.readAll(), &json, error, QStringLiteral("graph file %1").arg(path)))
         return std::nullopt;
-    }
+    // A scenario file carries its graph as "topology": the same graph `nightwatch-cli replay` uses.
+    if (json.is_object() && !json.contains("nodes") && !json.contains("edges") && json.contains("topology"))
+        json = json["topology"];
     QString why;
     auto graph = fromJson(json, &why);
-    if (!graph && error)
-        *error = QStringLiteral("graph file %1: %2").arg(path, why);
+    if (graph && graph->nodeCount() == 0)
+        why = QStringLiteral("no nodes: expected {\"nodes\":[{\"id\"}],\"edges\":[{\"from\",\"to\"}]} "
+                             "or a scenario with a \"topology\"");
+    if (!graph || graph->nodeCount() == 0) {
+        if (error)
+            *error = QStringLiteral("graph file %1: %2").arg(path, why);
+        return std::nullopt;
+    }
     return graph;
 }
 

@@ -23,6 +23,8 @@ public:
 
     // {"nodes":[{"id","kind"?}],"edges":[{"from","to"}]}. Edges may name nodes not listed; they are added.
     static std::optional<ServiceGraph> fromJson(const nlohmann::json& json, QString* error);
+    // A graph file, or a scenario file's "topology". A file that yields no node is an error: an empty graph
+    // would silently turn every diagnosis into "not in the dependency graph".
     static std::optional<ServiceGraph> fromFile(const QString& path, QString* error);
 
     void addNode(const QString& id, const QString& kind = {});

@@ -14,7 +14,8 @@ struct HistorySummary
 {
     qint64 id = 0;
     QString key;
-    QString title;    // the founding alert's summary
+    QString title;    // IncidentTitle of its alerts and top cause: "Checkout errors — postgres-main pool"
+    QString summary;  // the founding alert's summary annotation ("" when it has none)
     QString topCause; // the diagnosis' best candidate ("" when none)
     double confidence = 0.0;
     QString severity;

@@ -183,15 +183,26 @@ bool readChanges(const json& doc, QVector<ChangeEvent>* out, QString* error)
     return true;
 }
 
-bool parseDocument(const QByteArray& body, json* out, QString* error)
+QString parseErrorText(const json::parse_error& e)
+{
+    // nlohmann says "[json.exception.parse_error.101] parse error at line 3, column 14: syntax error ...";
+    // the position and the reason are what a person fixing the file needs.
+    const QString what = QString::fromUtf8(e.what());
+    const qsizetype at = what.indexOf(u"parse error at "_s);
+    return at >= 0 ? what.mid(at + 15) : u"byte %1: %2"_s.arg(e.byte).arg(what);
+}
+
+bool parseDocument(const QByteArray& body, json* out, QString* error, const QString& what)
 {
     // nlohmann's lexer takes a NUL byte for the end of input, so "{...}\0garbage" would pass as one document;
     // a NUL can never be part of JSON text (inside strings it must be escaped).
     if (body.contains('\0'))
-        return fail(error, u"body is not valid JSON: it contains a NUL byte"_s);
-    *out = json::parse(body.constBegin(), body.constEnd(), nullptr, false);
-    if (out->is_discarded())
-        return fail(error, u"body is not valid JSON"_s);
+        return fail(error, u"%1 is not valid JSON: it contains a NUL byte"_s.arg(what));
+    try {
+        *out = json::parse(body.constBegin(), body.constEnd());
+    } catch (const json::parse_error& e) {
+        return fail(error, u"%1 is not valid JSON (%2)"_s.arg(what, parseErrorText(e)));
+    }
     return true;
 }
 

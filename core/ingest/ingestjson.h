@@ -1,7 +1,7 @@
 #pragma once
 // IngestJson: the checked readers every feed parser shares (label maps, alert objects, change
 // events, timestamps), so "alerts[2].labels must be an object" reads the same in every format.
-// Nothing here throws: each reader validates types and reports the JSON path of the first problem.
+// Nothing here throws (parse errors are caught where they arise): each reader validates types and reports the JSON path of the first problem.
 
 #include "model/alert.h"
 #include "model/changeevent.h"
@@ -45,7 +45,9 @@ bool readChange(const nlohmann::json& obj, const QString& path, ChangeEvent* out
 // One change object, an array of them, or {"changes": [...]} (a scenario file); all or nothing.
 bool readChanges(const nlohmann::json& doc, QVector<ChangeEvent>* out, QString* error);
 
-// Parses without exceptions; on failure *error names the byte offset of the syntax error.
-bool parseDocument(const QByteArray& body, nlohmann::json* out, QString* error);
+// Parses; on failure *error says "<what> is not valid JSON (line 3, column 14: <reason>)". No exception leaves.
+bool parseDocument(const QByteArray& body, nlohmann::json* out, QString* error, const QString& what = QStringLiteral("body"));
+// "line 3, column 14: syntax error while parsing object key - ..." of a parse error.
+QString parseErrorText(const nlohmann::json::parse_error& e);
 
 } // namespace IngestJson

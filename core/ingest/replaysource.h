@@ -34,6 +34,8 @@ public:
     QString errorString() const { return m_error; }
     void setChangeSink(ChangeSink* sink) { m_changeSink = sink; } // changes are delivered at start()
 
+    // The file's "topology" as a graph (nullopt when it has none or could not be read).
+    const std::optional<ServiceGraph>& topology() const { return m_scenario.graph; }
     int delivered() const { return m_next; }
     int total() const { return int(m_scenario.alerts.size()); }
     SourceHealth health() const { return m_health; }

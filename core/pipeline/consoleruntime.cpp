@@ -63,9 +63,20 @@ void ConsoleRuntime::start()
 
 void ConsoleRuntime::startFeedsOnPipelineThread()
 {
+    // The replay reads its file first: its topology is the graph unless one was named on purpose.
+    ReplaySource* replay = nullptr;
+    if (!m_config.replayFile.isEmpty()) {
+        ReplaySource::Options ro;
+        ro.speed = m_config.replaySpeed;
+        ro.fillWithinMs = m_config.replayFillWithinMs;
+        ro.shiftToNow = m_config.replayShiftToNow;
+        replay = new ReplaySource(m_pipeline, m_config.replayFile, ro, m_pipeline); // a child: gone with it
+    }
     Pipeline::Options options;
     options.databasePath = m_config.databasePath;
     options.graph = m_config.graph;
+    if (replay && replay->topology() && replay->topology()->nodeCount() > 0 && !m_config.graphExplicit)
+        options.graph = std::make_shared<const ServiceGraph>(*replay->topology());
     options.inhibitRulesFile = m_config.inhibitRulesFile;
     options.restoreHours = m_config.restoreHours;
     options.refreshMs = m_config.refreshMs;
@@ -78,12 +89,7 @@ void ConsoleRuntime::startFeedsOnPipelineThread()
     }
 
     // Feeds are children of the pipeline: same thread, gone with it.
-    if (!m_config.replayFile.isEmpty()) {
-        ReplaySource::Options ro;
-        ro.speed = m_config.replaySpeed;
-        ro.fillWithinMs = m_config.replayFillWithinMs;
-        ro.shiftToNow = m_config.replayShiftToNow;
-        auto* replay = new ReplaySource(m_pipeline, m_config.replayFile, ro, m_pipeline);
+    if (replay) {
         replay->setChangeSink(m_pipeline);
         connect(replay, &ReplaySource::healthChanged, m_pipeline, &Pipeline::updateSourceHealth);
         connect(replay, &ReplaySource::finished, this, &ConsoleRuntime::replayFinished);

@@ -31,6 +31,9 @@ public:
     {
         QString databasePath;
         std::shared_ptr<const ServiceGraph> graph;
+        // false: a replayed file's own topology replaces graph (a recording describes its own world, as
+        // `nightwatch-cli replay` assumes); true: graph was named on purpose (--graph, the demo's) and stays.
+        bool graphExplicit = false;
         QString inhibitRulesFile;
         int restoreHours = 24;
         int refreshMs = 200;

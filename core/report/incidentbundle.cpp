@@ -1,5 +1,7 @@
 #include "incidentbundle.h"
 
+#include "ingest/ingestjson.h"
+
 #include "report/reportquery.h"
 #include "store/store.h"
 
@@ -308,8 +310,10 @@ std::optional<IncidentRecord> fromJson(const QByteArray& bytes, QString* error)
             *error = why;
         return std::nullopt;
     };
-    json doc = json::parse(bytes.constBegin(), bytes.constEnd(), nullptr, false);
-    if (doc.is_discarded() || !doc.is_object())
+    json doc;
+    if (!IngestJson::parseDocument(bytes, &doc, error, u"the bundle"_s))
+        return std::nullopt;
+    if (!doc.is_object())
         return failWith(u"not a JSON object"_s);
     Reader rd;
     if (rd.text(doc, "format", u"bundle"_s, true) != QLatin1String(Format))

@@ -1,5 +1,7 @@
 #include "postmortem.h"
 
+#include "model/incidenttitle.h"
+
 #include "report/reportformat.h"
 
 #include <QHash>
@@ -126,6 +128,7 @@ ReportDocument build(const IncidentRecord& record, const QTimeZone& zone)
 
     auto& summary = doc.addSection(u"Summary"_s);
     QVector<QStringList> facts{
+        {u"Name"_s, IncidentTitle::of(inc)}, // as the console, the history and the CLI call it
         {u"Severity"_s, inc.severity.isEmpty() ? u"(none)"_s : inc.severity},
         {u"State"_s, Incident::stateName(inc.state)},
         {u"Started"_s, at(inc.firstAlertAt)},

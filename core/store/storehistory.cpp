@@ -4,6 +4,7 @@
 #include "store.h"
 
 #include "labeljson.h"
+#include "model/incidenttitle.h"
 
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -68,6 +69,50 @@ Filter filterOf(const HistoryQuery& query)
     }
     f.where = clauses.join(u" AND "_s);
     return f;
+}
+
+// Each row's IncidentTitle, from the labels of its member alerts as stored: one query for the page, ids bound as
+// a JSON array, only the labels a title reads.
+bool nameIncidents(QSqlDatabase& db, QVector<HistorySummary>* rows, QString* error)
+{
+    if (rows->isEmpty())
+        return true;
+    QStringList ids;
+    QHash<qint64, QVector<TrackedAlert>> members;
+    for (const HistorySummary& s : std::as_const(*rows))
+        ids << QString::number(s.id);
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.prepare(u"SELECT ia.incident_id, json_extract(a.labels, '$.alertname'), json_extract(a.labels, '$.service'), "
+                   "json_extract(a.labels, '$.severity'), a.status, a.first_starts_at "
+                   "FROM incident_alerts ia JOIN alerts a ON a.fingerprint = ia.fingerprint "
+                   "WHERE ia.incident_id IN (SELECT value FROM json_each(?)) ORDER BY ia.incident_id, ia.position"_s)) {
+        if (error)
+            *error = u"cannot name history incidents: "_s + describe(q.lastError());
+        return false;
+    }
+    q.bindValue(0, u"["_s + ids.join(u',') + u"]"_s);
+    if (!q.exec()) {
+        if (error)
+            *error = u"cannot name history incidents: "_s + describe(q.lastError());
+        return false;
+    }
+    while (q.next()) {
+        TrackedAlert t;
+        const auto put = [&t](const QString& name, const QVariant& v) {
+            if (!v.isNull())
+                t.latest.labels.insert(name, v.toString());
+        };
+        put(u"alertname"_s, q.value(1));
+        put(u"service"_s, q.value(2));
+        put(u"severity"_s, q.value(3));
+        t.latest.status = q.value(4).toString() == u"resolved" ? Alert::Status::Resolved : Alert::Status::Firing;
+        t.firstStartsAt = timeOf(q.value(5));
+        members[q.value(0).toLongLong()].append(std::move(t));
+    }
+    for (HistorySummary& s : *rows)
+        s.title = IncidentTitle::of(members.value(s.id), s.topCause);
+    return true;
 }
 
 } // namespace
@@ -144,11 +189,14 @@ std::optional<HistoryPage> Store::searchHistory(const HistoryQuery& query, QStri
         s.notificationCount = rows.value(7).toInt();
         s.services = LabelJson::decodeList(rows.value(8).toString());
         s.alertCount = rows.value(9).toInt();
-        s.title = rows.value(10).toString();
+        s.summary = rows.value(10).toString();
         s.topCause = rows.value(11).toString();
         s.confidence = rows.value(12).toDouble();
         page.rows.append(std::move(s));
     }
+    rows.finish();
+    if (!nameIncidents(db, &page.rows, error))
+        return std::nullopt;
     return page;
 }
 

@@ -1,5 +1,7 @@
 #include "deterministictriage.h"
 
+#include "i18n/coretranslate.h"
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -23,14 +25,20 @@ TriageResult DeterministicTriage::build(const Incident& incident, const QString&
     TriageResult result;
     result.origin = TriageResult::Origin::Deterministic;
     const RootCauseCandidate* top = incident.topCause();
-    QString severity = incident.severity.isEmpty() ? tr("Unclassified") : incident.severity;
+    QString severity = incident.severity.isEmpty() ? tr("Unclassified") : CoreTranslate::severity(incident.severity);
     severity[0] = severity.at(0).toUpper(); // it opens the sentence
 
-    QString scope = tr("%1 incident: %2 alerts (%3 notifications) across %4 services")
-                        .arg(severity)
-                        .arg(incident.alerts.size())
-                        .arg(incident.notificationCount)
-                        .arg(incident.affectedServices.size());
+    // One count per %n: each is its own phrase, so "1 alert" and "3 services" both read right.
+    QString scope = tr("%1 incident: %2 (%3) across %4")
+                        .arg(severity,
+                             CoreTranslate::plural("DeterministicTriage", QT_TRANSLATE_N_NOOP("DeterministicTriage", "%n alert(s)"),
+                                                   int(incident.alerts.size())),
+                             CoreTranslate::plural("DeterministicTriage",
+                                                   QT_TRANSLATE_N_NOOP("DeterministicTriage", "%n notification(s)"),
+                                                   incident.notificationCount),
+                             CoreTranslate::plural("DeterministicTriage",
+                                                   QT_TRANSLATE_N_NOOP("DeterministicTriage", "%n service(s)"),
+                                                   int(incident.affectedServices.size())));
     if (incident.firstAlertAt.isValid())
         scope += tr(" since %1 UTC").arg(incident.firstAlertAt.toUTC().toString(u"HH:mm"_s));
     result.summary << scope + u'.';
