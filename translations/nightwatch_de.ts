@@ -621,7 +621,42 @@
     </message>
 </context>
 <context>
+    <name>FeedStatus</name>
+    <message>
+        <source>%1 unreachable since %2</source>
+        <translation>%1 nicht erreichbar seit %2</translation>
+    </message>
+    <message>
+        <source>%1 unreachable, never reached</source>
+        <translation>%1 nicht erreichbar, nie erreicht</translation>
+    </message>
+    <message>
+        <source>%1 silent since %2</source>
+        <translation>%1 still seit %2</translation>
+    </message>
+    <message>
+        <source>Waiting for first data from %1</source>
+        <translation>Warte auf erste Daten von %1</translation>
+    </message>
+    <message>
+        <source>Waiting for first data</source>
+        <translation>Warte auf erste Daten</translation>
+    </message>
+    <message>
+        <source>No alert source has reported yet: no incidents does not mean all clear.</source>
+        <translation>Noch keine Alarmquelle hat gemeldet: keine Vorfälle heißt nicht Entwarnung.</translation>
+    </message>
+    <message>
+        <source>Its alerts cannot reach the console: an empty list here does not mean all clear.</source>
+        <translation>Ihre Alarme erreichen die Konsole nicht: eine leere Liste heißt hier nicht Entwarnung.</translation>
+    </message>
+</context>
+<context>
     <name>IncidentSummaryCard</name>
+    <message>
+        <source>ALERT SOURCES</source>
+        <translation>ALARMQUELLEN</translation>
+    </message>
     <message>
         <source>Acknowledge</source>
         <translation>Quittieren</translation>

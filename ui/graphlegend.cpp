@@ -97,7 +97,8 @@ void GraphLegend::paintEvent(QPaintEvent*)
         painter.setPen(QPen(e.border, e.borderWidth));
         painter.setBrush(e.fill);
         painter.drawRoundedRect(swatches.at(i), 3, 3);
-        painter.setPen(palette().color(QPalette::WindowText));
+        // The legend sits on the graph's paper, light in every scheme: the paper's ink, never the chrome's.
+        painter.setPen(Theme::windowPalette(Theme::Scheme::Light).color(QPalette::WindowText));
         painter.drawText(labels.at(i), Qt::AlignVCenter, e.label);
     }
 }

@@ -5,10 +5,13 @@
 
 #include "model/incidenttimes.h"
 
+#include <QEvent>
+#include <QFontMetrics>
 #include <QFormLayout>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QTextDocument>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -83,7 +86,7 @@ IncidentSummaryCard::IncidentSummaryCard(QWidget* parent) : QWidget(parent)
     layout->setSpacing(3);
 
     // The action sits on the first line so it never scrolls out of reach.
-    auto* topRow = new QHBoxLayout;
+    auto* topRow = m_topRow = new QHBoxLayout;
     m_badges = new QLabel(this);
     m_badges->setTextFormat(Qt::RichText); // built from escaped text only
     m_badges->setWordWrap(true);
@@ -101,7 +104,7 @@ IncidentSummaryCard::IncidentSummaryCard(QWidget* parent) : QWidget(parent)
             Q_EMIT acknowledgeRequested(m_incidentId);
     });
     topRow->addWidget(m_badges, 1);
-    topRow->addWidget(m_ackButton);
+    topRow->addWidget(m_ackButton, 0, Qt::AlignLeft);
     layout->addLayout(topRow);
     layout->addSpacing(4);
 
@@ -112,6 +115,7 @@ IncidentSummaryCard::IncidentSummaryCard(QWidget* parent) : QWidget(parent)
     m_rootService = plainLabel(this);
     m_rootService->setMinimumWidth(1); // a very long name is cut rather than widening the card
     m_rootService->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_rootService->installEventFilter(this);
     m_confidence = new QLabel(this);
     m_confidence->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_confidence->setToolTip(tr("Calibrated probability that this is the root cause"));
@@ -214,6 +218,42 @@ void IncidentSummaryCard::setPresentation(bool showAllEvidence, double fontScale
     applyStyle();
 }
 
+bool IncidentSummaryCard::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_rootService && event->type() == QEvent::Resize)
+        fitRootService();
+    return QWidget::eventFilter(watched, event);
+}
+
+void IncidentSummaryCard::fitRootService()
+{
+    if (m_incidentId == 0 && m_rootService->wordWrap())
+        return; // a message: it wraps at its full size
+    // Too narrow for the badges and the whole "Acknowledge" on one line (war-room type): the button goes below.
+    QTextDocument badges;
+    badges.setDefaultFont(m_badges->font());
+    badges.setHtml(m_badges->text());
+    const int row = int(badges.idealWidth()) + m_ackButton->sizeHint().width() + m_topRow->spacing() + 8;
+    const auto direction = row > contentsRect().width() - 24 ? QBoxLayout::TopToBottom : QBoxLayout::LeftToRight;
+    if (m_topRow->direction() != direction)
+        m_topRow->setDirection(direction);
+    const int available = m_rootService->contentsRect().width();
+    double points = 15 * m_fontScale;
+    if (available > 0) {
+        QFont font = m_rootService->font();
+        font.setBold(true);
+        for (; points > 9 * m_fontScale; points -= 0.5) {
+            font.setPointSizeF(points);
+            if (QFontMetrics(font).horizontalAdvance(m_rootService->text()) <= available)
+                break;
+        }
+    }
+    const QString style = u"color: %1; font-size: %2pt; font-weight: 700;"_s.arg(Theme::accentText().name())
+                              .arg(points, 0, 'f', 1);
+    if (m_rootService->styleSheet() != style)
+        m_rootService->setStyleSheet(style);
+}
+
 QString IncidentSummaryCard::sized(double points) const
 {
     return u"font-size: %1pt;"_s.arg(points * m_fontScale, 0, 'f', 1);
@@ -230,21 +270,29 @@ void IncidentSummaryCard::applyStyle()
     m_others->setStyleSheet(u"color: %1;"_s.arg(secondary));
 }
 
-void IncidentSummaryCard::clear(const QString& message)
+void IncidentSummaryCard::clear(const QString& message, const QString& detail)
 {
     m_incidentId = 0;
     m_evidenceLines.clear();
     m_badges->setText(QString());
     m_rootService->setText(message.isEmpty() ? tr("No incident selected") : message);
-    m_rootService->setStyleSheet(u"color: %1; %2 font-weight: 700;"_s.arg(Theme::secondaryText().name(), sized(15)));
+    m_rootCaption->setText(detail.isEmpty() ? tr("PROBABLE ROOT CAUSE") : tr("ALERT SOURCES"));
+    m_rootService->setStyleSheet(u"color: %1; %2 font-weight: 700;"_s.arg(
+        (detail.isEmpty() ? Theme::secondaryText() : Theme::text()).name(), sized(15)));
+    m_rootService->setWordWrap(true); // a message, not a name: it wraps
     m_confidence->clear();
     m_confidenceBar->setValue(0);
     m_others->clear();
     m_others->setVisible(false);
-    m_evidence->setText(u"<span style='color:%1'>%2</span>"_s.arg(
-        Theme::secondaryText().name(),
-        (message.isEmpty() ? tr("Select an incident on the left.") : tr("Nothing needs you right now."))
-            .toHtmlEscaped()));
+    if (!detail.isEmpty()) {
+        m_evidence->setText(u"<div style='color:%1; %2'>%3</div>"_s.arg(
+            Theme::text().name(), sized(12), detail.toHtmlEscaped().replace(u'\n', u"<br>"_s)));
+    } else {
+        m_evidence->setText(u"<span style='color:%1'>%2</span>"_s.arg(
+            Theme::secondaryText().name(),
+            (message.isEmpty() ? tr("Select an incident on the left.") : tr("Nothing needs you right now."))
+                .toHtmlEscaped()));
+    }
     for (QLabel* l : {m_affected, m_window, m_counts, m_state, m_times}) {
         l->setText(u"—"_s);
         l->setToolTip(QString());
@@ -257,6 +305,13 @@ void IncidentSummaryCard::clear(const QString& message)
     m_similarCaption->setVisible(false);
     m_similar->clear();
     m_similar->setVisible(false);
+}
+
+QString IncidentSummaryCard::detailText() const
+{
+    QTextDocument doc;
+    doc.setHtml(m_evidence->text());
+    return doc.toPlainText();
 }
 
 QString IncidentSummaryCard::rootCauseText() const
@@ -333,12 +388,13 @@ void IncidentSummaryCard::setIncident(const Incident& incident)
     // The severity is a colour, a shape and a word, so no one has to tell red from orange.
     m_badges->setText(
         u"<span style='background:%1; color:%2; font-weight:700;'>&nbsp;%3&nbsp;</span>  <b style='color:%4'>%5</b>"_s
-            .arg(sev.name(), Theme::readableOn(sev).name(), Theme::severityLabel(sevText).toHtmlEscaped(),
+            .arg(sev.name(), Theme::readableOn(sev).name(), Theme::severityLabel(sevText).toHtmlEscaped().replace(u' ', u"&nbsp;"_s),
                  Theme::text().name(), Theme::stateText(incident.state).toUpper().toHtmlEscaped()));
 
     const RootCauseCandidate* top = incident.topCause();
     m_evidenceLines = top ? top->evidence : QStringList();
-    m_rootService->setStyleSheet(u"color: %1; %2 font-weight: 700;"_s.arg(Theme::accentText().name(), sized(15)));
+    m_rootCaption->setText(tr("PROBABLE ROOT CAUSE"));
+    m_rootService->setWordWrap(false);
     if (top) {
         m_rootService->setText(top->service);
         m_rootService->setToolTip(top->inGraph ? QString() : tr("%1 is not in the dependency graph").arg(top->service));
@@ -450,4 +506,5 @@ void IncidentSummaryCard::setIncident(const Incident& incident)
     m_mitigateButton->setEnabled(incident.id != 0 && (incident.state == Incident::State::Triggered ||
                                                       incident.state == Incident::State::Acknowledged));
     m_resolveButton->setEnabled(incident.id != 0 && incident.state != Incident::State::Resolved);
+    fitRootService();
 }

@@ -8,6 +8,7 @@
 
 #include <QWidget>
 
+class QBoxLayout;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -23,7 +24,10 @@ public:
     void setIncident(const Incident& incident);
     // What past incidents say about the one shown (the top similar ones); empty: the section says so.
     void setMemory(const IncidentMemory& memory);
-    void clear(const QString& message = {}); // message replaces "No incident selected"
+    // message replaces "No incident selected"; detail (plain text, may hold alert-source errors) replaces
+    // "Nothing needs you right now." and is shown large: it explains why the list is empty.
+    void clear(const QString& message = {}, const QString& detail = {});
+    QString detailText() const; // the plain text under the headline, as shown
     // War-room presentation: every evidence line instead of "+N more (hover)", type scaled by fontScale.
     // Also re-reads Theme's colours; takes effect on the next setIncident()/clear().
     void setPresentation(bool showAllEvidence, double fontScale);
@@ -48,8 +52,14 @@ Q_SIGNALS:
     void mitigateRequested(qint64 incidentId);
     void resolveRequested(qint64 incidentId);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void applyStyle();
+    // The root cause's name on one line beside its percentage: its type shrinks (down to body size) rather than
+    // the name breaking mid-word or running into the percentage.
+    void fitRootService();
     QString sized(double points) const; // "font-size: 12pt;" at the current scale
 
     qint64 m_incidentId = 0;
@@ -60,6 +70,7 @@ private:
     QStringList m_similarLines;
     QDateTime m_incidentStart;
 
+    QBoxLayout* m_topRow = nullptr; // badges beside the Acknowledge button, or above it when the card is narrow
     QLabel* m_badges = nullptr;
     QLabel* m_rootCaption = nullptr;
     QLabel* m_rootService = nullptr;

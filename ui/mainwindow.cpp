@@ -5,6 +5,7 @@
 #include "alertfilterproxymodel.h"
 #include "alerttablemodel.h"
 #include "desktopnotifier.h"
+#include "feedstatus.h"
 #include "graphlegend.h"
 #include "graphview.h"
 #include "incidentexporter.h"
@@ -43,9 +44,11 @@
 #include <QListView>
 #include <QPixmap>
 #include <QPushButton>
+#include <QScopedValueRollback>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
@@ -170,6 +173,9 @@ MainWindow::MainWindow(QWidget* parent)
     right->setStretchFactor(0, 3);
     right->setStretchFactor(1, 2);
     right->setSizes({410, 250});
+    m_rightSplitter = right;
+    connect(m_bottomTabs, &QTabWidget::currentChanged, this, &MainWindow::makeRoomForRunbook);
+    connect(m_runbookPanel, &RunbookPanel::roomNeeded, this, &MainWindow::makeRoomForRunbook);
 
     body->addWidget(right);
     body->setStretchFactor(0, 0);
@@ -218,6 +224,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_warRoom, &WarRoomMode::activeChanged, this, &MainWindow::applyTheme);
 
     connect(m_card, &IncidentSummaryCard::acknowledgeRequested, this, &MainWindow::acknowledgeRequested);
+    connect(m_card, &IncidentSummaryCard::acknowledgeRequested, this, [this] { m_pinned = true; });
     connect(m_card, &IncidentSummaryCard::mitigateRequested, this, &MainWindow::mitigateCurrentIncident);
     connect(m_card, &IncidentSummaryCard::resolveRequested, this, &MainWindow::resolveCurrentIncident);
     connect(m_incidentView->selectionModel(), &QItemSelectionModel::currentChanged, this,
@@ -319,6 +326,21 @@ void MainWindow::setIncidentMetrics(IncidentMetrics* metrics)
         m_topSplitter->setSizes({270, 380, 440});
     }
     showCurrentIncident();
+}
+
+void MainWindow::makeRoomForRunbook()
+{
+    // After whoever else sets the splitter in this pass (war-room mode shares it out after switching tabs).
+    QTimer::singleShot(0, this, [this] {
+        if (m_bottomTabs->currentIndex() != 1)
+            return;
+        const int want = m_runbookPanel->minimumSizeHint().height() + m_bottomTabs->tabBar()->sizeHint().height();
+        const QList<int> sizes = m_rightSplitter->sizes();
+        if (sizes.size() != 2 || sizes.at(1) >= want)
+            return;
+        const int total = sizes.at(0) + sizes.at(1);
+        m_rightSplitter->setSizes({qMax(0, total - want), want});
+    });
 }
 
 void MainWindow::toggleRunbooks()
@@ -545,6 +567,9 @@ void MainWindow::setUpTabOrder()
 void MainWindow::applyTheme()
 {
     const QPalette paper = Theme::windowPalette(Theme::Scheme::Light);
+    // The application's too: a widget styled by a style sheet (the panels' frames, war-room type) takes its
+    // colours from the application palette, not its parent's, and wrote black on the dark chrome.
+    QApplication::setPalette(Theme::windowPalette());
     setPalette(Theme::windowPalette());
     m_darkAction->setChecked(Theme::scheme() == Theme::Scheme::Dark);
     const QString secondary = Theme::secondaryText().name();
@@ -745,8 +770,12 @@ void MainWindow::setSnapshot(IncidentSnapshotPtr snapshot)
     const IncidentSnapshot empty;
     const IncidentSnapshot& s = m_snapshot ? *m_snapshot : empty;
 
-    const QString keep = m_currentKey;
-    m_incidentModel->setIncidents(s.incidents);
+    const QString keep = m_currentKey; // the view's current row may move while the rows change
+    {
+        // Rows moving under the view are not the engineer's choice.
+        const QScopedValueRollback<bool> auto_(m_autoSelect, true);
+        m_incidentModel->setIncidents(s.incidents);
+    }
     m_sourceModel->setSources(s.sources);
 
     qint64 alerts = s.alertCount;
@@ -767,23 +796,54 @@ void MainWindow::setSnapshot(IncidentSnapshotPtr snapshot)
     m_updatedLabel->setText(tr("Snapshot at %1").arg(QDateTime::currentDateTime().toString(u"HH:mm:ss"_s)));
     m_notifier->setSnapshot(m_snapshot);
 
-    // Keep the engineer on the incident they were reading; fall back to the top one.
-    int row = m_incidentModel->rowOfKey(keep);
-    if (row < 0 && m_incidentModel->rowCount() > 0)
-        row = 0;
-    const QModelIndex want = row >= 0 ? m_incidentModel->index(row, IncidentListModel::RootCauseColumn) : QModelIndex();
-    if (want.isValid() && m_incidentView->currentIndex() != want)
-        m_incidentView->setCurrentIndex(want); // triggers onCurrentIncidentChanged
+    // Keep the engineer on the incident they picked; until they pick one (or once it is gone), follow the worst.
+    int row = m_pinned ? m_incidentModel->rowOfKey(keep) : -1;
+    if (row < 0) {
+        m_pinned = false;
+        row = m_incidentModel->rowOfKey(followedIncidentKey());
+    }
+    setCurrentRow(row);
+    const QModelIndex want = m_incidentModel->index(row, IncidentListModel::RootCauseColumn);
     m_currentKey = want.isValid() ? want.data(IncidentListModel::IncidentKeyRole).toString() : QString();
     showCurrentIncident();
     if (m_warRoom->isActive()) // the source chips restyle themselves on every snapshot
         m_warRoom->rescaleStyleSheets();
 }
 
+QString MainWindow::followedIncidentKey() const
+{
+    // What a page is about: open and nobody on it yet, then the most severe, then the newest (the list order).
+    const Incident* best = nullptr;
+    for (int row = 0; row < m_incidentModel->rowCount(); ++row) {
+        const Incident* incident = m_incidentModel->incidentAt(row);
+        if (!incident || !incident->isOpen())
+            continue;
+        const bool waiting = incident->state == Incident::State::Triggered;
+        if (!best || (waiting && best->state != Incident::State::Triggered) ||
+            (waiting == (best->state == Incident::State::Triggered) &&
+             Theme::severityRank(incident->severity) > Theme::severityRank(best->severity)))
+            best = incident;
+    }
+    if (!best)
+        best = m_incidentModel->incidentAt(0);
+    return best ? IncidentListModel::incidentKey(*best) : QString();
+}
+
+void MainWindow::setCurrentRow(int row)
+{
+    const QModelIndex want = m_incidentModel->index(row, IncidentListModel::RootCauseColumn);
+    if (!want.isValid() || m_incidentView->currentIndex() == want)
+        return;
+    const QScopedValueRollback<bool> auto_(m_autoSelect, true);
+    m_incidentView->setCurrentIndex(want); // triggers onCurrentIncidentChanged
+}
+
 void MainWindow::onCurrentIncidentChanged()
 {
     const QModelIndex current = m_incidentView->currentIndex();
     const QString key = current.isValid() ? current.data(IncidentListModel::IncidentKeyRole).toString() : QString();
+    if (!m_autoSelect && current.isValid())
+        m_pinned = true; // a click, j/k or a notification: the engineer chose
     if (key == m_currentKey)
         return;
     m_currentKey = key;
@@ -798,7 +858,14 @@ void MainWindow::showCurrentIncident()
     m_emptyList->setVisible(!any);
     m_incidentView->setVisible(any);
     if (!incident) {
-        m_card->clear(any ? QString() : tr("No open incidents"));
+        // An empty list is only good news when every source is live; otherwise say which one is not.
+        const FeedStatus feed = FeedStatus::of(m_snapshot ? m_snapshot->sources : QVector<SourceHealth>());
+        if (any)
+            m_card->clear();
+        else if (feed.allLive)
+            m_card->clear(tr("No open incidents"));
+        else
+            m_card->clear(feed.headline, feed.detail);
         m_alertModel->setAlerts({});
         m_alertModel->setRootCause({});
         m_graphView->clear();
@@ -877,6 +944,7 @@ void MainWindow::acknowledgeCurrentIncident()
     const Incident* incident = m_incidentModel->incidentAt(m_incidentModel->rowOfKey(m_currentKey));
     if (!incident || incident->id == 0 || incident->state != Incident::State::Triggered)
         return;
+    m_pinned = true; // the engineer is on it: acknowledging must not move the console to the next page
     statusBar()->showMessage(tr("Acknowledgement of incident #%1 requested").arg(incident->id), 4000);
     Q_EMIT acknowledgeRequested(incident->id);
 }

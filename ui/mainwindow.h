@@ -55,7 +55,9 @@ public:
     IncidentSnapshotPtr snapshot() const { return m_snapshot; }
     qint64 currentIncidentId() const; // 0 when nothing is selected
     QString currentIncidentKey() const { return m_currentKey; }
-    bool selectIncident(const QString& key);
+    bool selectIncident(const QString& key); // as the engineer would: the console stops following
+    // True once the engineer picked an incident; until then the console follows followedIncidentKey().
+    bool selectionPinned() const { return m_pinned; }
 
     // Waits (events keep flowing) for a pending graph layout, at most 5 s, then grabs the window to a PNG.
     bool saveScreenshot(const QString& path);
@@ -141,14 +143,19 @@ private:
     void onCurrentIncidentChanged();
     void showCurrentIncident();
     void updateFilterStatus();
+    QString followedIncidentKey() const; // the most severe unacknowledged open incident, else the top row
+    void setCurrentRow(int row);         // programmatic: does not pin the selection
     void requestNote();
     void applyTheme(); // Theme's current scheme on the chrome; the canvases stay paper-light
     void setUpTabOrder();
+    void makeRoomForRunbook(); // deferred: the runbook tab gets the height its step awaiting approval needs
     void updateTriage(const Incident& incident);
     void onTriageFinished(quint64 id, const QString& key, const TriageResult& result);
 
     IncidentSnapshotPtr m_snapshot;
     QString m_currentKey;
+    bool m_pinned = false;      // the engineer chose m_currentKey: keep it while it exists
+    bool m_autoSelect = false;  // the console itself is moving the selection
 
     IncidentListModel* m_incidentModel = nullptr;
     AlertTableModel* m_alertModel = nullptr;
@@ -172,6 +179,7 @@ private:
     QTabWidget* m_bottomTabs = nullptr;
     QTabWidget* m_chartTabs = nullptr;
     QSplitter* m_topSplitter = nullptr;
+    QSplitter* m_rightSplitter = nullptr;
     MetricChartsView* m_metricsView = nullptr;
     IncidentMetrics* m_metrics = nullptr;
     QString m_metricsKey;          // incident whose metrics were last asked for

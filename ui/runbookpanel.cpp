@@ -22,6 +22,7 @@
 #include <QSignalBlocker>
 #include <QSplitter>
 #include <QStandardPaths>
+#include <QTimer>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -108,7 +109,7 @@ RunbookPanel::RunbookPanel(QWidget* parent)
     m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_scroll->setFrameShape(QFrame::NoFrame);
 
-    auto* outputBox = new QWidget(this);
+    auto* outputBox = m_outputBox = new QWidget(this);
     auto* outputColumn = new QVBoxLayout(outputBox);
     outputColumn->setContentsMargins(0, 4, 0, 0);
     outputColumn->setSpacing(3);
@@ -136,6 +137,14 @@ RunbookPanel::RunbookPanel(QWidget* parent)
     splitter->setSizes({470, 190}); // the steps first; the output pane keeps about a dozen lines
     m_output->setMinimumHeight(90);
     layout->addWidget(splitter, 1);
+    outputBox->setVisible(false);
+    connect(m_output, &QPlainTextEdit::textChanged, this, [this] {
+        const bool any = !m_output->document()->isEmpty();
+        if (any != m_outputBox->isVisible()) {
+            m_outputBox->setVisible(any);
+            keepAwaitingInView();
+        }
+    });
 
     auto* escalateRow = new QHBoxLayout;
     escalateRow->setSpacing(6);
@@ -328,12 +337,62 @@ void RunbookPanel::rebuildCards()
         m_cardLayout->addWidget(card);
         m_cards.append(card);
     }
+    keepAwaitingInView();
+}
+
+void RunbookPanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    keepAwaitingInView(); // narrower: the step's text wraps taller
+}
+
+void RunbookPanel::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    keepAwaitingInView();
+}
+
+RunbookStepCard* RunbookPanel::awaitingCard() const
+{
+    for (int row = 0; row < m_model->rowCount() && row < m_cards.size(); ++row) {
+        const RunbookStepModel::State state = m_model->state(row);
+        if (state != RunbookStepModel::State::Passed && state != RunbookStepModel::State::Skipped)
+            return m_cards.at(row);
+    }
+    return nullptr;
+}
+
+void RunbookPanel::keepAwaitingInView()
+{
+    if (m_inViewPending)
+        return;
+    m_inViewPending = true;
+    QTimer::singleShot(0, this, [this] {
+        m_inViewPending = false;
+        if (!isVisible())
+            return; // hidden, the scroller's width is stale and the card's height with it: done when shown
+        RunbookStepCard* card = awaitingCard();
+        // The scroller is never shorter than the step to act on: the window's splitter gives the panel
+        // that much room rather than leaving the Approve button below a 40 px slit.
+        const int width = m_scroll->viewport()->width() - 4;
+        const int need =
+            card ? (card->hasHeightForWidth() ? card->heightForWidth(width) : card->sizeHint().height()) + 12 : 0;
+        if (m_scroll->minimumHeight() != need)
+            m_scroll->setMinimumHeight(need);
+        if (card)
+            Q_EMIT roomNeeded();
+        if (card) {
+            m_scroll->widget()->layout()->activate();
+            m_scroll->ensureWidgetVisible(card, 0, 6);
+        }
+    });
 }
 
 void RunbookPanel::refreshCards(const QModelIndex& from, const QModelIndex& to)
 {
     for (int row = from.row(); row <= to.row() && row < m_cards.size(); ++row)
         m_cards.at(row)->showRow(m_model->index(row));
+    keepAwaitingInView();
 }
 
 void RunbookPanel::resolve()

@@ -55,6 +55,10 @@ public:
     QLineEdit* escalationNote() const { return m_note; }
     QPushButton* escalateButton() const { return m_escalate; }
     QString lastDryRun() const { return m_lastDryRun; }
+    // The step the engineer acts on next (the first not passed or skipped; running counts), null when none.
+    // It is kept in view with its command and Approve button, whatever the panel's height.
+    RunbookStepCard* awaitingCard() const;
+    QScrollArea* stepScroll() const { return m_scroll; }
 
 public Q_SLOTS:
     // The keyboard's "Approve & run": the first step whose button is enabled, exactly as if clicked.
@@ -67,6 +71,8 @@ Q_SIGNALS:
     // The engineer escalates; note says from which runbook and step, plus what they typed: record it.
     void escalated(qint64 incidentId, const QString& note);
     void stepStateChanged(const QString& step, RunbookStepModel::State state);
+    // The step to act on needs more height than the panel may have: whoever sizes the panel, make room.
+    void roomNeeded();
 
 private:
     struct Attempt
@@ -78,6 +84,9 @@ private:
 
     void refreshProposals();
     void showEntry(int entry); // index into m_entries, -1: none
+    void keepAwaitingInView(); // deferred: after the layout has placed the cards
+    void resizeEvent(QResizeEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     void rebuildCards();
     void refreshCards(const QModelIndex& from, const QModelIndex& to);
     void resolve();
@@ -120,6 +129,8 @@ private:
     QVector<RunbookStepCard*> m_cards;
     QLabel* m_activity = nullptr;
     RunbookOutputPane* m_output = nullptr;
+    QWidget* m_outputBox = nullptr; // hidden while there is no output: an empty pane must not take the steps' room
+    bool m_inViewPending = false;
     QLineEdit* m_note = nullptr;
     QPushButton* m_escalate = nullptr;
 };

@@ -1,0 +1,521 @@
+// The console tells the truth at a glance (issue 21): it shows the worst incident until the engineer picks one,
+// never says "all clear" while a source is down or silent, keeps every text at WCAG AA contrast in the light,
+// dark and war-room themes, keeps the runbook step awaiting approval in view, and fits war-room text without
+// clipping or overlap at 1366×768 and 1920×1080. Checked on the real window, by pixels and geometry.
+// NIGHTWATCH_SCREENSHOT_DIR=/some/dir keeps the screenshots taken on the way.
+
+#include "graphview.h"
+#include "incidentlistmodel.h"
+#include "incidentsummarycard.h"
+#include "mainwindow.h"
+#include "pipeline/consoleruntime.h"
+#include "pipeline/pipeline.h"
+#include "runbook/runbooklibrary.h"
+#include "runbookpanel.h"
+#include "runbookstepcard.h"
+#include "theme.h"
+#include "tst_ui_fixture.h"
+#include "warroommode.h"
+
+#include <QAbstractButton>
+#include <QDir>
+#include <QHash>
+#include <QLabel>
+#include <QListView>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QScrollArea>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestUiGlance : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanup();
+    void demoReplaySelectsTheCriticalIncident_data();
+    void demoReplaySelectsTheCriticalIncident();
+    void followsTheWorstUntilTheEngineerPicks();
+    void noFalseAllClear_data();
+    void noFalseAllClear();
+    void textContrastMeetsWcagAA_data();
+    void textContrastMeetsWcagAA();
+    void approveStaysInView_data();
+    void approveStaysInView();
+    void warRoomCardTextFits_data();
+    void warRoomCardTextFits();
+
+private:
+    void saveShot(QWidget* widget, const QString& name);
+    static bool waitForGraph(MainWindow& window);
+    // The Black-Friday fixture with the built-in runbooks, laid out and painted at size in the given theme.
+    static bool showFixture(MainWindow& window, RunbookLibrary& library, QSize size, bool dark, bool warRoom);
+    QTemporaryDir m_dir;
+};
+
+void TestUiGlance::initTestCase()
+{
+    qRegisterMetaType<IncidentSnapshotPtr>();
+    QVERIFY(m_dir.isValid());
+}
+
+void TestUiGlance::cleanup()
+{
+    Theme::setScheme(Theme::Scheme::Light);
+    Theme::setHighContrast(false);
+}
+
+void TestUiGlance::saveShot(QWidget* widget, const QString& name)
+{
+    const QString dir = qEnvironmentVariable("NIGHTWATCH_SCREENSHOT_DIR");
+    if (!dir.isEmpty())
+        QVERIFY(widget->grab().save(QDir(dir).filePath(name), "PNG"));
+}
+
+bool TestUiGlance::waitForGraph(MainWindow& window)
+{
+    if (!window.graphView()->isLayoutPending())
+        return true;
+    QSignalSpy spy(window.graphView(), &GraphView::layoutFinished);
+    return spy.wait(10000);
+}
+
+bool TestUiGlance::showFixture(MainWindow& window, RunbookLibrary& library, QSize size, bool dark, bool warRoom)
+{
+    library.load(QString());
+    window.setRunbookLibrary(&library);
+    window.warRoom()->setFullScreenEnabled(false);
+    window.setDarkTheme(dark);
+    window.resize(size);
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window))
+        return false;
+    window.setSnapshot(fixture::blackFridaySnapshot()); // one source unreachable: its chip is red text too
+    window.warRoom()->setActive(warRoom);
+    if (!waitForGraph(window))
+        return false;
+    QTest::qWait(50); // deferred scrolling, splitter sizes and repaints
+    return true;
+}
+
+void TestUiGlance::demoReplaySelectsTheCriticalIncident_data()
+{
+    // Paced as `--demo` runs live, and all at once as `--screenshot` does: both must end on the same incident.
+    QTest::addColumn<int>("fillWithinMs");
+    QTest::addRow("live") << 1500;
+    QTest::addRow("screenshot") << 0;
+}
+
+void TestUiGlance::demoReplaySelectsTheCriticalIncident()
+{
+    QFETCH(int, fillWithinMs);
+    ConsoleRuntime::Config config;
+    static int run = 0;
+    config.databasePath = m_dir.filePath(u"demo-%1.sqlite"_s.arg(++run));
+    QString error;
+    auto graph = ServiceGraph::fromFile(u":/demo/blackfriday-graph.json"_s, &error);
+    QVERIFY2(graph, qPrintable(error));
+    config.graph = std::make_shared<const ServiceGraph>(std::move(*graph));
+    config.webhookEnabled = false;
+    config.replayFile = u":/demo/blackfriday-feed.json"_s;
+    config.replayFillWithinMs = fillWithinMs;
+
+    MainWindow window;
+    window.resize(1366, 768);
+    window.show();
+    ConsoleRuntime runtime(config);
+    connect(&runtime, &ConsoleRuntime::snapshotReady, &window, &MainWindow::setSnapshot);
+    QSignalSpy finished(&runtime, &ConsoleRuntime::replayFinished);
+    runtime.start();
+    QVERIFY(finished.wait(30'000));
+    QVERIFY(finished.constFirst().constFirst().toBool());
+    QSignalSpy snapshots(&runtime, &ConsoleRuntime::snapshotReady);
+    runtime.pipeline()->flush();
+    QVERIFY(snapshots.wait(10'000));
+
+    const IncidentSnapshotPtr last = window.snapshot();
+    QVERIFY(last && last->incidents.size() > 1); // the demo has a cascade and unrelated smaller alerts
+    int worst = 0;
+    for (const Incident& i : last->incidents)
+        worst = qMax(worst, Theme::severityRank(i.severity));
+    QCOMPARE(worst, Theme::severityRank(u"critical"_s));
+    const Incident* shown = window.incidentModel()->incidentAt(window.incidentModel()->rowOfKey(window.currentIncidentKey()));
+    QVERIFY(shown);
+    QCOMPARE(shown->severity.toLower(), u"critical"_s);
+    QVERIFY(!window.selectionPinned());
+    // What is selected is what the card shows.
+    QCOMPARE(window.summaryCard()->incidentId(), shown->id);
+    QVERIFY(waitForGraph(window));
+    if (fillWithinMs > 0)
+        saveShot(&window, u"screenshot-mainwindow.png"_s);
+}
+
+void TestUiGlance::followsTheWorstUntilTheEngineerPicks()
+{
+    MainWindow window;
+    window.resize(1366, 768);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+    // The first thing to arrive is a warning: it is shown, for want of anything worse.
+    auto first = std::make_shared<IncidentSnapshot>(*fixture::blackFridaySnapshot());
+    first->incidents = {fixture::searchIncident()};
+    first->incidents[0].state = Incident::State::Triggered;
+    window.setSnapshot(first);
+    QCOMPARE(window.currentIncidentId(), 43);
+
+    // The critical cascade arrives (older onset, so it is not simply the newest row): the console follows it.
+    auto second = std::make_shared<IncidentSnapshot>(*first);
+    second->incidents.append(fixture::blackFridayIncident());
+    window.setSnapshot(second);
+    QCOMPARE(window.currentIncidentId(), 42);
+    QVERIFY(!window.selectionPinned());
+
+    // An acknowledged critical incident is no longer the page: the unacknowledged one wins over it.
+    auto acked = std::make_shared<IncidentSnapshot>(*second);
+    Incident other = fixture::blackFridayIncident();
+    other.id = 44;
+    other.key = u"acked-critical"_s;
+    other.firstAlertAt = fixture::at(14, 30);
+    other.state = Incident::State::Acknowledged;
+    acked->incidents.append(other);
+    window.setSnapshot(acked);
+    QCOMPARE(window.currentIncidentId(), 42);
+
+    // The engineer clicks the warning; a new critical incident arrives and the click sticks.
+    const int row = window.incidentModel()->rowOfKey(u"search-es-heap"_s);
+    const QRect rect = window.incidentView()->visualRect(window.incidentModel()->index(row, IncidentListModel::RootCauseColumn));
+    QVERIFY(rect.isValid());
+    QTest::mouseClick(window.incidentView()->viewport(), Qt::LeftButton, {}, rect.center());
+    QCOMPARE(window.currentIncidentId(), 43);
+    QVERIFY(window.selectionPinned());
+    auto third = std::make_shared<IncidentSnapshot>(*acked);
+    Incident storm = fixture::blackFridayIncident();
+    storm.id = 51;
+    storm.key = u"second-storm"_s;
+    storm.firstAlertAt = fixture::at(14, 40);
+    third->incidents.append(storm);
+    window.setSnapshot(third);
+    QCOMPARE(window.currentIncidentId(), 43);
+    QCOMPARE(window.summaryCard()->incidentId(), 43);
+
+    // The picked incident goes away: the console follows the worst again.
+    auto gone = std::make_shared<IncidentSnapshot>(*third);
+    gone->incidents.removeIf([](const Incident& i) { return i.id == 43; });
+    window.setSnapshot(gone);
+    QCOMPARE(window.currentIncidentId(), 51);
+    QVERIFY(!window.selectionPinned());
+}
+
+void TestUiGlance::noFalseAllClear_data()
+{
+    QTest::addColumn<QVector<SourceHealth>>("sources");
+    QTest::addColumn<bool>("allClear");
+    QTest::addColumn<QStringList>("mustSay");
+
+    const QVector<SourceHealth> live = fixture::sources(true);
+    QTest::addRow("every source live") << live << true << QStringList{u"No open incidents"_s};
+    QTest::addRow("nothing received yet") << QVector<SourceHealth>{} << false
+                                          << QStringList{u"Waiting for first data"_s};
+    QVector<SourceHealth> allDown = live;
+    for (SourceHealth& s : allDown) {
+        s.state = SourceHealth::State::Unreachable;
+        s.lastError = u"connect to %1: Connection refused"_s.arg(s.displayName);
+    }
+    QTest::addRow("every source unreachable")
+        << allDown << false
+        << QStringList{u"alertmanager-eu unreachable since %1"_s.arg(Theme::clock(allDown[0].lastSuccessAt)),
+                       u"connect to alertmanager-eu: Connection refused"_s,
+                       u"connect to webhook: Connection refused"_s};
+    SourceHealth replay;
+    replay.id = u"replay:/tmp/broken.json"_s;
+    replay.displayName = u"Replay /tmp/broken.json"_s;
+    replay.state = SourceHealth::State::Unreachable;
+    replay.lastError = u"/tmp/broken.json: line 3, column 7: unterminated string"_s;
+    QTest::addRow("malformed replay file")
+        << QVector<SourceHealth>{replay} << false
+        << QStringList{u"Replay /tmp/broken.json unreachable, never reached"_s, u"line 3, column 7"_s};
+    SourceHealth hook;
+    hook.id = u"webhook:127.0.0.1:9797"_s;
+    hook.displayName = u"Webhook receiver"_s;
+    hook.state = SourceHealth::State::Stale;
+    QVector<SourceHealth> waiting = {live[0], hook};
+    QTest::addRow("one source silent") << waiting << false
+                                       << QStringList{u"Waiting for first data from Webhook receiver"_s};
+}
+
+void TestUiGlance::noFalseAllClear()
+{
+    QFETCH(QVector<SourceHealth>, sources);
+    QFETCH(bool, allClear);
+    QFETCH(QStringList, mustSay);
+    MainWindow window;
+    window.resize(1366, 768);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto snapshot = std::make_shared<IncidentSnapshot>();
+    snapshot->sources = sources;
+    window.setSnapshot(snapshot);
+    QCoreApplication::processEvents();
+
+    IncidentSummaryCard* card = window.summaryCard();
+    const QString shown = card->rootCauseText() + u'\n' + card->detailText();
+    QCOMPARE(shown.contains(u"No open incidents"_s), allClear);
+    QCOMPARE(shown.contains(u"Nothing needs you"_s), allClear);
+    for (const QString& text : mustSay)
+        QVERIFY2(shown.contains(text), qPrintable(shown));
+
+    // In large type, on screen, in the main area (not only a chip in the header).
+    QLabel* headline = nullptr;
+    for (QLabel* l : card->findChildren<QLabel*>())
+        if (l->isVisible() && l->text() == card->rootCauseText())
+            headline = l;
+    QVERIFY(headline);
+    QVERIFY2(QFontInfo(headline->font()).pixelSize() >= 18, qPrintable(QString::number(QFontInfo(headline->font()).pixelSize())));
+    const QRect onScreen(headline->mapTo(&window, QPoint()), headline->size());
+    QVERIFY(window.rect().contains(onScreen));
+    QVERIFY(onScreen.height() >= QFontMetrics(headline->font()).height());
+    if (!allClear)
+        saveShot(&window, u"dead-source-%1.png"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
+}
+
+namespace {
+// The colours a label's text is written in: its palette's (style sheets land there when polished) and every
+// inline colour of rich text.
+QList<std::pair<QColor, QColor>> textColours(QWidget* w) // text colour, own background or invalid
+{
+    const QPalette::ColorGroup group = w->isEnabled() ? QPalette::Active : QPalette::Disabled;
+    QList<std::pair<QColor, QColor>> colours = {{w->palette().color(group, w->foregroundRole()), QColor()}};
+    if (auto* label = qobject_cast<QLabel*>(w); label && Qt::mightBeRichText(label->text())) {
+        // Inline style attributes; a span with a background of its own (a badge) is measured against it.
+        static const QRegularExpression style(u"style\\s*=\\s*['\"]([^'\"]*)['\"]"_s);
+        static const QRegularExpression colour(u"(?:^|;|\\s)color\\s*:\\s*(#[0-9A-Fa-f]{6})"_s);
+        static const QRegularExpression background(u"background(?:-color)?\\s*:\\s*(#[0-9A-Fa-f]{6})"_s);
+        for (auto m = style.globalMatch(label->text()); m.hasNext();) {
+            const QString css = m.next().captured(1);
+            const QRegularExpressionMatch fg = colour.match(css);
+            if (!fg.hasMatch())
+                continue;
+            const QRegularExpressionMatch bg = background.match(css);
+            colours.append({QColor(fg.captured(1)), bg.hasMatch() ? QColor(bg.captured(1)) : QColor()});
+        }
+    }
+    return colours;
+}
+
+// The colour most of a rectangle is painted in: what the text actually sits on, whoever painted it.
+// Colours of inline backgrounds (badges) are left out: their own text is measured against them.
+QColor dominantColour(const QImage& image, const QRect& rect, const QList<QColor>& besides = {})
+{
+    QHash<QRgb, int> counts;
+    const QRect r = rect.intersected(image.rect());
+    for (int y = r.top(); y <= r.bottom(); ++y)
+        for (int x = r.left(); x <= r.right(); ++x)
+            ++counts[image.pixel(x, y)];
+    for (const QColor& c : besides)
+        counts.remove(c.rgb());
+    QRgb best = 0;
+    int most = -1;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        if (it.value() > most) {
+            most = it.value();
+            best = it.key();
+        }
+    return QColor(best);
+}
+
+// The strongest contrast any pixel of the rectangle has against the background: the ink actually drawn.
+double inkContrast(const QImage& image, const QRect& rect, const QColor& background)
+{
+    double best = 1.0;
+    const QRect r = rect.intersected(image.rect());
+    for (int y = r.top(); y <= r.bottom(); ++y)
+        for (int x = r.left(); x <= r.right(); ++x)
+            best = qMax(best, Theme::contrastRatio(QColor(image.pixel(x, y)), background));
+    return best;
+}
+} // namespace
+
+void TestUiGlance::textContrastMeetsWcagAA_data()
+{
+    QTest::addColumn<bool>("dark");
+    QTest::addColumn<bool>("warRoom");
+    QTest::addRow("light") << false << false;
+    QTest::addRow("dark") << true << false;
+    QTest::addRow("war room light") << false << true;
+    QTest::addRow("war room dark") << true << true;
+}
+
+void TestUiGlance::textContrastMeetsWcagAA()
+{
+    QFETCH(bool, dark);
+    QFETCH(bool, warRoom);
+    RunbookLibrary library;
+    MainWindow window;
+    QVERIFY(showFixture(window, library, QSize(1366, 768), dark, warRoom));
+    const QImage image = window.grab().toImage().convertToFormat(QImage::Format_RGB32);
+    const qreal dpr = image.devicePixelRatio();
+
+    int checked = 0;
+    QStringList failures;
+    QList<QWidget*> texts;
+    for (QLabel* l : window.findChildren<QLabel*>())
+        texts << l;
+    for (QAbstractButton* b : window.findChildren<QAbstractButton*>())
+        texts << b;
+    for (QWidget* w : texts) {
+        const auto* label = qobject_cast<QLabel*>(w);
+        const auto* button = qobject_cast<QAbstractButton*>(w);
+        const QString text = label ? label->text() : button->text();
+        if (!w->isVisible() || text.trimmed().isEmpty() || w->visibleRegion().isEmpty())
+            continue;
+        if (button && !button->isEnabled())
+            continue; // WCAG 1.4.3 exempts inactive controls
+        const QRect visible = w->visibleRegion().boundingRect();
+        if (visible.height() < w->fontMetrics().height() / 2)
+            continue; // a sliver at a scroller's edge: no text of it is readable, or measurable
+
+        const QRect inWindow(w->mapTo(&window, visible.topLeft()) * dpr, visible.size() * dpr);
+        const QList<std::pair<QColor, QColor>> colours = textColours(w);
+        QList<QColor> inlineBackgrounds;
+        for (const auto& pair : colours)
+            if (pair.second.isValid())
+                inlineBackgrounds << pair.second;
+        const QColor background = dominantColour(image, inWindow, inlineBackgrounds);
+        ++checked;
+        for (const auto& [fg, own] : colours) {
+            const QColor bg = own.isValid() ? own : background;
+            const double ratio = Theme::contrastRatio(fg, bg);
+            if (ratio < 4.5)
+                failures << u"%1 \"%2\": %3 on %4 = %5:1"_s.arg(QString::fromLatin1(w->metaObject()->className()),
+                                                               text.left(40), fg.name(), bg.name())
+                                .arg(ratio, 0, 'f', 2);
+        }
+        // And what was drawn: a text whose best pixel is this faint was not painted in the colours above.
+        const double ink = inkContrast(image, inWindow, background);
+        if (ink < 4.5)
+            failures << u"%1 \"%2\" drawn at %3:1 on %4"_s.arg(QString::fromLatin1(w->metaObject()->className()),
+                                                              text.left(40))
+                            .arg(ink, 0, 'f', 2)
+                            .arg(background.name());
+    }
+    qInfo("%d texts checked", checked);
+    saveShot(&window, u"contrast-%1.png"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
+    QVERIFY(checked > 20);
+    QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u"\n"_s)));
+}
+
+void TestUiGlance::approveStaysInView_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<bool>("warRoom");
+    QTest::addColumn<bool>("dark");
+    QTest::addRow("1366x768") << QSize(1366, 768) << false << false;
+    QTest::addRow("1920x1080") << QSize(1920, 1080) << false << false;
+    QTest::addRow("1366x768 war room dark") << QSize(1366, 768) << true << true;
+    QTest::addRow("1920x1080 war room dark") << QSize(1920, 1080) << true << true;
+}
+
+void TestUiGlance::approveStaysInView()
+{
+    QFETCH(QSize, size);
+    QFETCH(bool, warRoom);
+    QFETCH(bool, dark);
+    RunbookLibrary library;
+    MainWindow window;
+    QVERIFY(showFixture(window, library, size, dark, warRoom));
+    window.bottomTabs()->setCurrentIndex(1);
+    QTest::qWait(50); // the panel keeps its step in view once the layout has placed it
+
+    saveShot(&window, u"runbook-%1.png"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
+    RunbookStepCard* card = window.runbookPanel()->awaitingCard();
+    QVERIFY(card);
+    const QRect viewport(window.runbookPanel()->stepScroll()->viewport()->mapTo(&window, QPoint()),
+                         window.runbookPanel()->stepScroll()->viewport()->size());
+    auto whole = [&](QWidget* w) { return QRect(w->mapTo(&window, QPoint()), w->size()); };
+    for (QWidget* w : QList<QWidget*>{card->approveButton(), card->findChild<QLabel*>(u"stepCommand"_s)}) {
+        QVERIFY(w);
+        const QRect r = whole(w);
+        QVERIFY2(w->isVisible(), w->metaObject()->className());
+        QVERIFY2(window.rect().contains(r), qPrintable(u"%1 at %2,%3 %4x%5 outside the window"_s
+                                                           .arg(QString::fromLatin1(w->metaObject()->className()))
+                                                           .arg(r.x()).arg(r.y()).arg(r.width()).arg(r.height())));
+        QVERIFY2(viewport.contains(r), qPrintable(u"%1 at y %2..%3, the scroller shows y %4..%5"_s
+                                                      .arg(QString::fromLatin1(w->metaObject()->className()))
+                                                      .arg(r.top()).arg(r.bottom()).arg(viewport.top())
+                                                      .arg(viewport.bottom())));
+    }
+    QVERIFY(card->approveButton()->visibleRegion().boundingRect().size() == card->approveButton()->size());
+    QVERIFY(!card->commandText().isEmpty());
+    saveShot(window.bottomTabs(), u"runbook-panel-%1.png"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
+}
+
+void TestUiGlance::warRoomCardTextFits_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<bool>("dark");
+    QTest::addRow("1366x768 dark") << QSize(1366, 768) << true;
+    QTest::addRow("1366x768 light") << QSize(1366, 768) << false;
+    QTest::addRow("1920x1080 dark") << QSize(1920, 1080) << true;
+    QTest::addRow("1920x1080 light") << QSize(1920, 1080) << false;
+}
+
+void TestUiGlance::warRoomCardTextFits()
+{
+    QFETCH(QSize, size);
+    QFETCH(bool, dark);
+    RunbookLibrary library;
+    MainWindow window;
+    QVERIFY(showFixture(window, library, size, dark, true));
+    saveShot(&window, u"warroom-%1.png"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
+
+    IncidentSummaryCard* card = window.summaryCard();
+    auto fits = [](QWidget* w, const QString& text) {
+        QFont font = w->font();
+        return QFontMetrics(font).horizontalAdvance(text) <= w->contentsRect().width();
+    };
+    QPushButton* ack = card->acknowledgeButton();
+    QVERIFY2(ack->sizeHint().width() <= ack->width(),
+             qPrintable(u"Acknowledge needs %1 px, has %2"_s.arg(ack->sizeHint().width()).arg(ack->width())));
+    QVERIFY(ack->visibleRegion().boundingRect().size() == ack->size());
+    QLabel* root = nullptr;
+    QLabel* percent = nullptr;
+    for (QLabel* l : card->findChildren<QLabel*>()) {
+        if (l->text() == card->rootCauseText())
+            root = l;
+        if (l->text() == card->confidenceText())
+            percent = l;
+    }
+    QVERIFY(root && percent);
+    QVERIFY2(fits(root, root->text()), qPrintable(u"\"%1\" needs %2 px at %3 pt, has %4"_s.arg(root->text())
+                                                      .arg(QFontMetrics(root->font()).horizontalAdvance(root->text()))
+                                                      .arg(root->font().pointSizeF())
+                                                      .arg(root->contentsRect().width())));
+    QVERIFY(fits(percent, percent->text()));
+    QVERIFY2(QFontInfo(root->font()).pixelSize() >= QFontInfo(card->font()).pixelSize(),
+             "the root cause is never smaller than the card's body text");
+    // No two visible labels of the card share pixels (the name and its percentage, the badges and the button).
+    QList<QWidget*> shown;
+    for (QWidget* w : card->findChildren<QWidget*>())
+        if (w->isVisible() && (qobject_cast<QLabel*>(w) || qobject_cast<QPushButton*>(w)))
+            shown << w;
+    for (qsizetype i = 0; i < shown.size(); ++i)
+        for (qsizetype j = i + 1; j < shown.size(); ++j) {
+            if (shown[i]->isAncestorOf(shown[j]) || shown[j]->isAncestorOf(shown[i]))
+                continue;
+            const QRect a(shown[i]->mapTo(card, QPoint()), shown[i]->size());
+            const QRect b(shown[j]->mapTo(card, QPoint()), shown[j]->size());
+            QVERIFY2(!a.intersects(b), qPrintable(u"\"%1\" overlaps \"%2\""_s
+                                                      .arg(shown[i]->property("text").toString().left(30),
+                                                           shown[j]->property("text").toString().left(30))));
+        }
+}
+
+QTEST_MAIN(TestUiGlance)
+#include "tst_ui_glance.moc"
