@@ -238,6 +238,37 @@
     </message>
 </context>
 <context>
+    <name>FeedStatus</name>
+    <message>
+        <source>%1 unreachable since %2</source>
+        <translation>%1 nicht erreichbar seit %2</translation>
+    </message>
+    <message>
+        <source>%1 unreachable, never reached</source>
+        <translation>%1 nicht erreichbar, nie erreicht</translation>
+    </message>
+    <message>
+        <source>%1 silent since %2</source>
+        <translation>%1 still seit %2</translation>
+    </message>
+    <message>
+        <source>Waiting for first data from %1</source>
+        <translation>Warte auf erste Daten von %1</translation>
+    </message>
+    <message>
+        <source>Waiting for first data</source>
+        <translation>Warte auf erste Daten</translation>
+    </message>
+    <message>
+        <source>No alert source has reported yet: no incidents does not mean all clear.</source>
+        <translation>Noch keine Alarmquelle hat gemeldet: keine Vorfälle heißt nicht Entwarnung.</translation>
+    </message>
+    <message>
+        <source>Its alerts cannot reach the console: an empty list here does not mean all clear.</source>
+        <translation>Ihre Alarme erreichen die Konsole nicht: eine leere Liste heißt hier nicht Entwarnung.</translation>
+    </message>
+</context>
+<context>
     <name>GraphLayout</name>
     <message>
         <source>Graphviz is not available</source>
@@ -621,34 +652,18 @@
     </message>
 </context>
 <context>
-    <name>FeedStatus</name>
+    <name>IncidentSilencer</name>
     <message>
-        <source>%1 unreachable since %2</source>
-        <translation>%1 nicht erreichbar seit %2</translation>
+        <source>Incident #%1 silenced until %2</source>
+        <translation>Vorfall #%1 stummgeschaltet bis %2</translation>
     </message>
     <message>
-        <source>%1 unreachable, never reached</source>
-        <translation>%1 nicht erreichbar, nie erreicht</translation>
+        <source>Silencing incident #%1 failed: %2</source>
+        <translation>Stummschalten von Vorfall #%1 fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <source>%1 silent since %2</source>
-        <translation>%1 still seit %2</translation>
-    </message>
-    <message>
-        <source>Waiting for first data from %1</source>
-        <translation>Warte auf erste Daten von %1</translation>
-    </message>
-    <message>
-        <source>Waiting for first data</source>
-        <translation>Warte auf erste Daten</translation>
-    </message>
-    <message>
-        <source>No alert source has reported yet: no incidents does not mean all clear.</source>
-        <translation>Noch keine Alarmquelle hat gemeldet: keine Vorfälle heißt nicht Entwarnung.</translation>
-    </message>
-    <message>
-        <source>Its alerts cannot reach the console: an empty list here does not mean all clear.</source>
-        <translation>Ihre Alarme erreichen die Konsole nicht: eine leere Liste heißt hier nicht Entwarnung.</translation>
+        <source>Incident #%1 has no alert to silence</source>
+        <translation>Vorfall #%1 hat keinen Alarm zum Stummschalten</translation>
     </message>
 </context>
 <context>
@@ -2285,6 +2300,14 @@ Eingehende Alarme werden hier gruppiert.</translation>
         <source>file|url</source>
         <translation>Datei|URL</translation>
     </message>
+    <message>
+        <source>Allow --listen on a non-loopback address without a token.</source>
+        <translation>--listen auf einer Adresse außerhalb von Loopback ohne Token erlauben.</translation>
+    </message>
+    <message>
+        <source>--listen %1: a non-loopback address needs a token (NIGHTWATCH_WEBHOOK_TOKEN), or --insecure-listen</source>
+        <translation>--listen %1: eine Adresse außerhalb von Loopback braucht ein Token (NIGHTWATCH_WEBHOOK_TOKEN) oder --insecure-listen</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -2637,6 +2660,60 @@ http://alertmanager-2:9093</translation>
     </message>
 </context>
 <context>
+    <name>SilenceDialog</name>
+    <message>
+        <source>Silence incident #%1</source>
+        <translation>Vorfall #%1 stummschalten</translation>
+    </message>
+    <message>
+        <source>30 minutes</source>
+        <translation>30 Minuten</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 Stunde</translation>
+    </message>
+    <message>
+        <source>2 hours</source>
+        <translation>2 Stunden</translation>
+    </message>
+    <message>
+        <source>4 hours</source>
+        <translation>4 Stunden</translation>
+    </message>
+    <message>
+        <source>8 hours</source>
+        <translation>8 Stunden</translation>
+    </message>
+    <message>
+        <source>24 hours</source>
+        <translation>24 Stunden</translation>
+    </message>
+    <message>
+        <source>&amp;Duration</source>
+        <translation>&amp;Dauer</translation>
+    </message>
+    <message>
+        <source>why, for the next on-call</source>
+        <translation>warum, für die nächste Bereitschaft</translation>
+    </message>
+    <message>
+        <source>&amp;Comment</source>
+        <translation>&amp;Kommentar</translation>
+    </message>
+    <message>
+        <source>&amp;Silence</source>
+        <translation>&amp;Stummschalten</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s) silenced in Alertmanager, each by its exact labels.</source>
+        <translation>
+            <numerusform>%n Alarm wird in Alertmanager stummgeschaltet, genau nach seinen Labels.</numerusform>
+            <numerusform>%n Alarme werden in Alertmanager stummgeschaltet, jeder genau nach seinen Labels.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SourceHealthBar</name>
     <message>
         <source>No alert sources configured</source>
@@ -2884,74 +2961,9 @@ http://alertmanager-2:9093</translation>
         <source>no screenshot after 60 s</source>
         <translation>kein Screenshot nach 60 s</translation>
     </message>
-</context>
-<context>
-    <name>SilenceDialog</name>
     <message>
-        <source>Silence incident #%1</source>
-        <translation>Vorfall #%1 stummschalten</translation>
-    </message>
-    <message>
-        <source>30 minutes</source>
-        <translation>30 Minuten</translation>
-    </message>
-    <message>
-        <source>1 hour</source>
-        <translation>1 Stunde</translation>
-    </message>
-    <message>
-        <source>2 hours</source>
-        <translation>2 Stunden</translation>
-    </message>
-    <message>
-        <source>4 hours</source>
-        <translation>4 Stunden</translation>
-    </message>
-    <message>
-        <source>8 hours</source>
-        <translation>8 Stunden</translation>
-    </message>
-    <message>
-        <source>24 hours</source>
-        <translation>24 Stunden</translation>
-    </message>
-    <message>
-        <source>&amp;Duration</source>
-        <translation>&amp;Dauer</translation>
-    </message>
-    <message>
-        <source>why, for the next on-call</source>
-        <translation>warum, für die nächste Bereitschaft</translation>
-    </message>
-    <message>
-        <source>&amp;Comment</source>
-        <translation>&amp;Kommentar</translation>
-    </message>
-    <message>
-        <source>&amp;Silence</source>
-        <translation>&amp;Stummschalten</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n alert(s) silenced in Alertmanager, each by its exact labels.</source>
-        <translation>
-            <numerusform>%n Alarm wird in Alertmanager stummgeschaltet, genau nach seinen Labels.</numerusform>
-            <numerusform>%n Alarme werden in Alertmanager stummgeschaltet, jeder genau nach seinen Labels.</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>IncidentSilencer</name>
-    <message>
-        <source>Incident #%1 silenced until %2</source>
-        <translation>Vorfall #%1 stummgeschaltet bis %2</translation>
-    </message>
-    <message>
-        <source>Silencing incident #%1 failed: %2</source>
-        <translation>Stummschalten von Vorfall #%1 fehlgeschlagen: %2</translation>
-    </message>
-    <message>
-        <source>Incident #%1 has no alert to silence</source>
-        <translation>Vorfall #%1 hat keinen Alarm zum Stummschalten</translation>
+        <source>runbook warning: %1</source>
+        <translation>Runbook-Warnung: %1</translation>
     </message>
 </context>
 </TS>

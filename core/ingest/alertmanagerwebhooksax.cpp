@@ -508,6 +508,10 @@ namespace AlertmanagerWebhookSax {
 
 std::optional<AlertmanagerWebhook> read(const QByteArray& body, const QDateTime& receivedAt, const QString& source)
 {
+    // nlohmann's lexer ends the input at a NUL byte, so "{...}\0garbage" would read as one document; JSON text never
+    // holds a NUL, and the DOM reader (IngestJson::parseDocument) refuses it, so the fast path must not accept it.
+    if (body.contains('\0'))
+        return std::nullopt;
     const std::optional<WebhookAlertSpans> spans = WebhookAlertSpans::scan(body);
     std::optional<AlertmanagerWebhook> w = spans ? readBySpans(*spans) : readWhole(body);
     if (!w || w->version != u"4")

@@ -109,7 +109,7 @@ void TestCliSafety::consoleAnswersWithoutDisplay()
 void TestCliSafety::usageNamesTheCommand_data()
 {
     QTest::addColumn<QString>("command");
-    for (const char* c : {"diagnose", "replay", "serve", "changes", "runbook", "bench", "report", "postmortem", "bundle"})
+    for (const char* c : {"diagnose", "replay", "serve", "changes", "runbook", "report", "postmortem", "bundle"})
         QTest::addRow("%s", c) << QString::fromLatin1(c);
 }
 
