@@ -7,12 +7,14 @@
 #include "incidentlistmodel.h"
 #include "model/incidenttitle.h"
 #include "sourcehealthmodel.h"
+#include "theme.h"
 #include "tst_ui_fixture.h"
 
 #include <QAbstractItemModelTester>
 #include <QImage>
 #include <QListView>
 #include <QItemSelectionModel>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -34,6 +36,8 @@ private Q_SLOTS:
     void rowShowsNumberTitleAndLabelledConfidence();
     void alertModelUnderTester();
     void alertModelColumns();
+    void alertCellsReadableInEveryTheme_data();
+    void alertCellsReadableInEveryTheme();
     void sourceModelUnderTester();
     void filter_data();
     void filter();
@@ -312,6 +316,43 @@ void TestUiModels::alertModelColumns()
     QCOMPARE(model.index(0, AlertTableModel::OnsetColumn).data(AlertTableModel::SortRole).toDateTime(),
              fixture::at(14, 1, 5));
     QCOMPARE(model.index(1, 0).data(AlertTableModel::LabelsRole).toMap().value(u"pool"_s).toString(), u"orders-rw"_s);
+}
+
+// Every cell the alerts table colours itself (severity, the root cause's rows, muted rows) keeps WCAG AA contrast
+// against the panel it is drawn on, in the light and the dark theme (white on a light purple row was 1.2:1).
+void TestUiModels::alertCellsReadableInEveryTheme_data()
+{
+    QTest::addColumn<Theme::Scheme>("scheme");
+    QTest::addRow("light") << Theme::Scheme::Light;
+    QTest::addRow("dark") << Theme::Scheme::Dark;
+}
+
+void TestUiModels::alertCellsReadableInEveryTheme()
+{
+    QFETCH(Theme::Scheme, scheme);
+    const Theme::Scheme before = Theme::scheme();
+    Theme::setScheme(scheme);
+    const auto restore = qScopeGuard([before] { Theme::setScheme(before); });
+    AlertTableModel model;
+    const Incident incident = fixture::blackFridayIncident();
+    model.setAlerts(incident.alerts);
+    model.setRootCause(incident.alerts.constFirst().latest.service());
+    int checked = 0;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        for (int column = 0; column < model.columnCount(); ++column) {
+            const QModelIndex index = model.index(row, column);
+            const QVariant fg = index.data(Qt::ForegroundRole), bg = index.data(Qt::BackgroundRole);
+            if (!fg.isValid() && !bg.isValid())
+                continue; // the view's own palette, checked by tst_ui_glance
+            const QColor text = fg.isValid() ? fg.value<QColor>() : Theme::text();
+            const QColor under = bg.isValid() ? bg.value<QColor>() : Theme::panelBackground();
+            const double ratio = Theme::contrastRatio(text, under);
+            QVERIFY2(ratio >= 4.5, qPrintable(u"row %1 column %2: %3 on %4 is %5:1"_s.arg(row).arg(column).arg(
+                                       text.name(), under.name()).arg(ratio, 0, 'f', 2)));
+            ++checked;
+        }
+    }
+    QVERIFY(checked > model.rowCount()); // severity cells and the root cause's rows at least
 }
 
 void TestUiModels::sourceModelUnderTester()

@@ -7,6 +7,17 @@
 using namespace Qt::StringLiterals;
 
 namespace {
+// The root cause's own alerts: a purple tint of the panel, light on the light theme and dark on the dark one, so the
+// text colour chosen for it (Theme::readableOn) stays readable in every theme.
+QColor rootRowBackground()
+{
+    const QColor panel = Theme::panelBackground(), tint = Theme::rootCauseColor();
+    constexpr double share = 0.18;
+    return QColor::fromRgbF(float(panel.redF() * (1 - share) + tint.redF() * share),
+                            float(panel.greenF() * (1 - share) + tint.greenF() * share),
+                            float(panel.blueF() * (1 - share) + tint.blueF() * share));
+}
+
 // Labels already shown in their own columns are left out of the "Labels" column.
 bool hasOwnColumn(const QString& name)
 {
@@ -105,15 +116,17 @@ QVariant AlertTableModel::data(const QModelIndex& index, int role) const
         break;
     case Qt::ForegroundRole:
         if (index.column() == SeverityColumn)
-            return Theme::severityRank(latest.severity()) >= 2 ? QColor(0x1A, 0x1A, 0x1A) : QColor(Qt::white);
+            return Theme::readableOn(Theme::severityColor(latest.severity()));
         if (!latest.isFiring() || alert.inhibited)
-            return Theme::mutedText();
+            return Theme::secondaryText(); // muted, yet readable on the theme's panel (dark or light)
+        if (!m_rootCause.isEmpty() && latest.service() == m_rootCause)
+            return Theme::readableOn(rootRowBackground());
         break;
     case Qt::BackgroundRole:
         if (index.column() == SeverityColumn)
             return Theme::severityColor(latest.severity());
         if (!m_rootCause.isEmpty() && latest.service() == m_rootCause)
-            return QColor(0xF3, 0xE5, 0xF5); // light purple: the root cause's own alerts
+            return rootRowBackground();
         break;
     case Qt::FontRole:
         if (index.column() == AlertNameColumn || (index.column() == ServiceColumn && latest.service() == m_rootCause)) {
