@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QDeadlineTimer>
+#include <QHash>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
@@ -26,6 +27,8 @@ struct ServeProcess
     quint16 port = 0;
     QByteArray output;
     std::function<void()> childSetup; // runs in the child before exec (resource limits)
+    QStringList extraArguments;        // after --db and --listen (e.g. --generic-mapping FILE)
+    QHash<QString, QString> extraEnvironment; // beside the private HOME (e.g. a secret)
 
     // Starts serve on db and waits until it listens; false (with the output so far in *why) otherwise.
     bool start(const QString& db, QString* why)
@@ -37,14 +40,17 @@ struct ServeProcess
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("HOME"), home.path());
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+        for (auto it = extraEnvironment.cbegin(); it != extraEnvironment.cend(); ++it)
+            env.insert(it.key(), it.value());
         process->setProcessEnvironment(env);
         if (childSetup)
             process->setChildProcessModifier(childSetup);
         QObject::connect(process.get(), &QProcess::readyRead, process.get(),
                          [this] { output += process->readAll(); });
         process->start(QStringLiteral(NIGHTWATCH_CLI),
-                       {QStringLiteral("serve"), QStringLiteral("--db"), db, QStringLiteral("--listen"),
-                        QStringLiteral("127.0.0.1:%1").arg(port)});
+                       QStringList{QStringLiteral("serve"), QStringLiteral("--db"), db, QStringLiteral("--listen"),
+                        QStringLiteral("127.0.0.1:%1").arg(port)} +
+                           extraArguments);
         if (!process->waitForStarted(10'000)) {
             *why = process->errorString();
             return false;

@@ -5,7 +5,7 @@
 #include "ingest/pagerdutywebhookparser.h"
 #include "store/store.h"
 
-#include "../alertmanagerprocess.h"
+#include "../serveprocess.h"
 
 #include <QFile>
 #include <QNetworkAccessManager>
@@ -29,12 +29,14 @@ QByteArray fixture(const QString& name)
     return file.readAll();
 }
 
+const QString kSecret = u"s3cr3t-current"_s;
+
 QProcessEnvironment isolated(const QTemporaryDir& dir)
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(u"HOME"_s, dir.path());
     env.insert(u"XDG_CONFIG_HOME"_s, dir.filePath(u"config"_s));
-    env.insert(u"NIGHTWATCH_PAGERDUTY_SECRET"_s, u"s3cr3t-current"_s);
+    env.insert(u"NIGHTWATCH_PAGERDUTY_SECRET"_s, kSecret);
     return env;
 }
 
@@ -68,24 +70,20 @@ int TestFeedsCli::post(quint16 port, const QString& route, const QByteArray& bod
 
 void TestFeedsCli::feedsIntoTheDatabase()
 {
-    QTemporaryDir dir;
-    const QString db = dir.filePath(u"feeds.sqlite"_s);
-    const quint16 port = testsupport::freePort();
-    QProcess serve;
-    serve.setProcessEnvironment(isolated(dir));
-    serve.start(QStringLiteral(NIGHTWATCH_CLI),
-                {u"serve"_s, u"--db"_s, db, u"--listen"_s, u"127.0.0.1:%1"_s.arg(port), u"--generic-mapping"_s,
-                 QStringLiteral(NIGHTWATCH_SOURCE_DIR) + u"/tests/data/feeds/generic/mapping.yaml"_s});
-    QByteArray output;
-    connect(&serve, &QProcess::readyReadStandardOutput, this, [&] { output += serve.readAllStandardOutput(); });
-    QVERIFY(serve.waitForStarted(10'000));
-    QTRY_VERIFY_WITH_TIMEOUT(output.contains("webhook: listening") || serve.state() == QProcess::NotRunning, 20'000);
-    QCOMPARE(serve.state(), QProcess::Running);
+    testsupport::ServeProcess serve;
+    QVERIFY(serve.home.isValid());
+    const QString db = serve.home.filePath(u"feeds.sqlite"_s);
+    serve.extraArguments = {u"--generic-mapping"_s,
+                            QStringLiteral(NIGHTWATCH_SOURCE_DIR) + u"/tests/data/feeds/generic/mapping.yaml"_s};
+    serve.extraEnvironment.insert(u"NIGHTWATCH_PAGERDUTY_SECRET"_s, kSecret);
+    QString why;
+    QVERIFY2(serve.start(db, &why), qPrintable(why));
+    const quint16 port = serve.port;
 
     QCOMPARE(post(port, u"grafana"_s, fixture(u"grafana/firing-two.json"_s)), 200);
     const QByteArray incident = fixture(u"pagerduty/incident-triggered.json"_s);
     QCOMPARE(post(port, u"pagerduty"_s, incident), 401); // the secret came from the environment
-    QCOMPARE(post(port, u"pagerduty"_s, incident, PagerDutyWebhookParser::sign(incident, "s3cr3t-current")), 200);
+    QCOMPARE(post(port, u"pagerduty"_s, incident, PagerDutyWebhookParser::sign(incident, kSecret.toUtf8())), 200);
     QCOMPARE(post(port, u"generic"_s, fixture(u"generic/events.json"_s)), 200); // the mapping from the file
     QCOMPARE(post(port, u"generic"_s, fixture(u"generic/bad-time.json"_s)), 400);
 
@@ -95,9 +93,9 @@ void TestFeedsCli::feedsIntoTheDatabase()
         QVERIFY2(store.open(db, &error), qPrintable(error));
         QCOMPARE(store.notificationCount(), 2 + 1 + 2);
     }
-    ::kill(pid_t(serve.processId()), SIGTERM);
-    QVERIFY(serve.waitForFinished(10'000));
-    QCOMPARE(serve.exitCode(), 0);
+    ::kill(pid_t(serve.process->processId()), SIGTERM);
+    QVERIFY(serve.process->waitForFinished(10'000));
+    QCOMPARE(serve.process->exitCode(), 0);
 }
 
 void TestFeedsCli::badMappingStopsServe()
