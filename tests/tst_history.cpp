@@ -4,6 +4,7 @@
 
 #include "graph/servicegraph.h"
 #include "history/historyquery.h"
+#include "history/historysummary.h"
 #include "history/pastincident.h"
 #include "history/replaytimeline.h"
 #include "history/viewsnapshotjson.h"

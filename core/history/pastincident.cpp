@@ -1,6 +1,7 @@
 #include "pastincident.h"
 
 #include "graph/servicegraph.h"
+#include "store/store.h"
 #include "viewsnapshotjson.h"
 
 using namespace Qt::StringLiterals;

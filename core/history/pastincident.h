@@ -6,15 +6,17 @@
 
 #include "model/changeevent.h"
 #include "model/incident.h"
+#include "model/incidentaction.h"
 #include "model/incidentmetricsresult.h"
 #include "model/resolution.h"
 #include "model/runbookrun.h"
-#include "store/store.h"
 
 #include <QMetaType>
 
 #include <memory>
 #include <optional>
+
+class Store;
 
 class ServiceGraph;
 
@@ -25,7 +27,7 @@ struct ReviewedIncident
     // Other alerts' notifications around it on the services of the graph snapshot (none without one): the replay's
     // diagnosis weighs a candidate's own alert in a neighbouring incident as the console did.
     QVector<Alert> neighbourNotifications;
-    QVector<Store::Action> actions;
+    QVector<IncidentAction> actions;
     QVector<RunbookRun> runs;
     std::optional<Resolution> resolution;
     QVector<ChangeEvent> changes;              // from two hours before the first alert to its end

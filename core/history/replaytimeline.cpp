@@ -11,7 +11,7 @@
 using namespace Qt::StringLiterals;
 
 ReplayTimeline::ReplayTimeline(const Incident& incident, const QVector<Alert>& notifications,
-                               QVector<Store::Action> actions, QVector<RunbookRun> runs)
+                               QVector<IncidentAction> actions, QVector<RunbookRun> runs)
     : m_incident(incident), m_actions(std::move(actions)), m_runs(std::move(runs))
 {
     QSet<QString> members;
@@ -50,10 +50,10 @@ ReplayTimeline::ReplayTimeline(const Incident& incident, const QVector<Alert>& n
         return;
 
     std::stable_sort(m_actions.begin(), m_actions.end(),
-                     [](const Store::Action& a, const Store::Action& b) { return a.at < b.at; });
+                     [](const IncidentAction& a, const IncidentAction& b) { return a.at < b.at; });
     std::stable_sort(m_runs.begin(), m_runs.end(),
                      [](const RunbookRun& a, const RunbookRun& b) { return a.at < b.at; });
-    for (const Store::Action& a : std::as_const(m_actions))
+    for (const IncidentAction& a : std::as_const(m_actions))
         if (a.at.isValid())
             last = qMax(last, a.at.toMSecsSinceEpoch());
     for (const RunbookRun& r : std::as_const(m_runs))
@@ -135,7 +135,7 @@ ReplayTimeline::State ReplayTimeline::stateAt(const QDateTime& at) const
     s.firingServices.sort();
 
     bool acked = false, mitigated = false, resolved = false;
-    for (const Store::Action& a : m_actions) {
+    for (const IncidentAction& a : m_actions) {
         if (!a.at.isValid() || a.at > at)
             break;
         s.actions.append(a);
@@ -177,15 +177,15 @@ Incident ReplayTimeline::incidentAt(const QDateTime& at) const
     inc.lastAlertAt = last;
     inc.severity = severity;
     // Lifecycle fields exist only once their action happened.
-    const auto firstOf = [&](const QString& kind) -> const Store::Action* {
-        for (const Store::Action& a : s.actions)
+    const auto firstOf = [&](const QString& kind) -> const IncidentAction* {
+        for (const IncidentAction& a : s.actions)
             if (a.kind == kind)
                 return &a;
         return nullptr;
     };
-    const Store::Action* ack = firstOf(u"ack"_s);
-    const Store::Action* mitigate = firstOf(u"mitigate"_s);
-    const Store::Action* resolve = firstOf(u"resolve"_s);
+    const IncidentAction* ack = firstOf(u"ack"_s);
+    const IncidentAction* mitigate = firstOf(u"mitigate"_s);
+    const IncidentAction* resolve = firstOf(u"resolve"_s);
     inc.acknowledgedAt = ack ? ack->at : QDateTime();
     inc.acknowledgedBy = ack ? ack->user : QString();
     inc.mitigatedAt = mitigate ? mitigate->at : QDateTime();

@@ -7,8 +7,8 @@
 
 #include "model/changeevent.h"
 #include "model/incident.h"
+#include "model/incidentaction.h"
 #include "model/runbookrun.h"
-#include "store/store.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -29,14 +29,14 @@ public:
         QStringList firingServices;   // services with a firing (not inhibited) alert at `at`, sorted
         int firingCount = 0;          // firing alerts
         int notificationCount = 0;    // deliveries received up to `at`
-        QVector<Store::Action> actions;
+        QVector<IncidentAction> actions;
         QVector<RunbookRun> runs;
         Incident::State state = Incident::State::Triggered;
     };
 
     ReplayTimeline() = default;
     // incident: as stored at the end (members, labels, root causes); notifications of its members, any order.
-    ReplayTimeline(const Incident& incident, const QVector<Alert>& notifications, QVector<Store::Action> actions,
+    ReplayTimeline(const Incident& incident, const QVector<Alert>& notifications, QVector<IncidentAction> actions,
                    QVector<RunbookRun> runs);
 
     bool isEmpty() const { return !m_start.isValid(); }
@@ -74,7 +74,7 @@ private:
     QHash<QString, QVector<Delivery>> m_deliveries; // by fingerprint, by arrival
     QVector<Alert> m_notifications;                 // of the members, by arrival
     QVector<Alert> m_neighbours;                    // of other alerts around it, by arrival
-    QVector<Store::Action> m_actions;               // by time
+    QVector<IncidentAction> m_actions;               // by time
     QVector<RunbookRun> m_runs;                     // by time
     QDateTime m_start;
     QDateTime m_end;

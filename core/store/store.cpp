@@ -6,8 +6,13 @@
 #include "labeljson.h"
 #include "pendingalertcounts.h"
 #include "sqlitestatement.h"
+#include "searchindex.h"
+#include "storeimpl.h"
 #include "sqltransaction.h"
+#include "sqlvalues.h"
+#include "storeconnection.h"
 #include "storeschema.h"
+#include "storesql.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -24,347 +29,14 @@
 #include <charconv>
 
 using namespace Qt::StringLiterals;
+using namespace StoreSql;
+using namespace SqlValues;
 
 namespace {
 
-enum Stmt
-{
-    InsertNotifications,
-    CountBoundaryFlaps,
-    UpsertAlerts,
-    UpdateKnownAlerts,
-    UpsertIncident,
-    DeleteMembers,
-    InsertMember,
-    DeleteCauses,
-    InsertCause,
-    IncidentExists,
-    MarkMerged,
-    InsertAction,
-    AckIncident,
-    MitigateIncident,
-    ResolveIncident,
-    SelectActions,
-    SelectIncident,
-    SelectIncidents,
-    SelectMembers,
-    SelectCauses,
-    SelectNotifications,
-    InsertChange,
-    SelectChanges,
-    CountNotifications,
-    CountAlerts,
-    InsertRunbookRun,
-    SelectRunbookRuns,
-    UpsertResolution,
-    SelectResolution,
-    SelectNotificationsAfter,
-    Notify,
-    DeleteIncidentLabels,
-    InsertIncidentLabels,
-    DeleteSearchRow,
-    InsertSearchRow,
-    MarkStale,
-    ClearStale,
-    SelectStale,
-    StmtCount
-};
-
-// How an alert row takes a newer fold of its notifications: the ON CONFLICT clause of both upserts, the JSON
-// batch one (the shared store) and the native one (SQLite). SET expressions see the old row as alerts.*.
-#define ALERT_UPSERT_SET                                                                                               \
-    "ON CONFLICT(fingerprint) DO UPDATE SET labels = excluded.labels, annotations = excluded.annotations, "            \
-    "status = excluded.status, starts_at = excluded.starts_at, ends_at = excluded.ends_at, "                           \
-    "first_starts_at = CASE WHEN alerts.first_starts_at IS NULL OR excluded.first_starts_at < "                        \
-    "alerts.first_starts_at THEN excluded.first_starts_at ELSE alerts.first_starts_at END, "                           \
-    "first_received_at = min(alerts.first_received_at, excluded.first_received_at), "                                  \
-    "last_received_at = max(alerts.last_received_at, excluded.last_received_at), "                                     \
-    "notification_count = alerts.notification_count + excluded.notification_count, "                                   \
-    "flap_count = alerts.flap_count + excluded.flap_count, "                                                           \
-    "source = excluded.source, generator_url = excluded.generator_url"
-
-// Column lists are spelled out (never SELECT *) so a later migration adding columns cannot shift
-// positions under the readers.
-const QString& sqlOf(Stmt id)
-{
-    static const std::array<QString, StmtCount> sql = {
-        // InsertNotifications: the whole batch arrives as ONE bound JSON array of rows
-        // [fingerprint, status, startsAt, endsAt, receivedAt, source] and json_each expands it.
-        // QtSql's per-value binding costs more than SQLite's JSON parsing (see recordNotifications).
-        u"INSERT INTO notifications(fingerprint, status, starts_at, ends_at, received_at, source) "
-        "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), "
-        "json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]') "
-        "FROM json_each(?)"_s,
-        // CountBoundaryFlaps: alerts stored as resolved whose batch starts with a firing
-        // notification flapped once more. Runs before UpsertAlerts overwrites the status; only for
-        // fingerprints whose stored status this Store does not already know.
-        u"UPDATE alerts SET flap_count = flap_count + 1 WHERE status = 'resolved' "
-        "AND fingerprint IN (SELECT value FROM json_each(?))"_s,
-        // UpsertAlerts: one row per fingerprint per batch, already folded in memory:
-        // [fingerprint, labels, annotations, status, startsAt, endsAt, firstStartsAt, firstReceived,
-        //  lastReceived, count, flaps, source, generatorUrl]. SET expressions see the old row.
-        u"INSERT INTO alerts(fingerprint, labels, annotations, status, starts_at, ends_at, first_starts_at, "
-        "first_received_at, last_received_at, notification_count, flap_count, source, generator_url) "
-        "SELECT json_extract(value, '$[0]'), value -> 1, value -> 2, json_extract(value, '$[3]'), "
-        "json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'), "
-        "json_extract(value, '$[7]'), json_extract(value, '$[8]'), json_extract(value, '$[9]'), "
-        "json_extract(value, '$[10]'), json_extract(value, '$[11]'), json_extract(value, '$[12]') "
-        "FROM json_each(?) WHERE true " // WHERE resolves the parser's ON ambiguity for upserts
-        ALERT_UPSERT_SET ""_s,
-        // UpdateKnownAlerts: the common case in a storm, a fingerprint this Store wrote before and whose
-        // labels/annotations/source did not change. Only the narrow counter columns travel:
-        // [fingerprint, status, startsAt, endsAt, firstStartsAt, firstReceived, lastReceived, count, flaps].
-        u"UPDATE alerts SET status = u.st, starts_at = u.s, ends_at = u.e, "
-        "first_starts_at = CASE WHEN first_starts_at IS NULL OR u.fs < first_starts_at THEN u.fs ELSE first_starts_at "
-        "END, "
-        "first_received_at = min(first_received_at, u.fr), last_received_at = max(last_received_at, u.lr), "
-        "notification_count = notification_count + u.n, flap_count = flap_count + u.f "
-        "FROM (SELECT json_extract(value, '$[0]') AS fp, json_extract(value, '$[1]') AS st, "
-        "json_extract(value, '$[2]') AS s, json_extract(value, '$[3]') AS e, json_extract(value, '$[4]') AS fs, "
-        "json_extract(value, '$[5]') AS fr, json_extract(value, '$[6]') AS lr, json_extract(value, '$[7]') AS n, "
-        "json_extract(value, '$[8]') AS f FROM json_each(?)) AS u WHERE alerts.fingerprint = u.fp"_s,
-        // UpsertIncident: the correlator's Triggered means "no opinion" about state and acks.
-        u"INSERT INTO incidents(key, state, severity, first_alert_at, last_alert_at, notification_count, "
-        "acknowledged_at, acknowledged_by, affected_services, created_at, updated_at) "
-        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(key) DO UPDATE SET "
-        "state = CASE WHEN excluded.state = 'triggered' THEN incidents.state ELSE excluded.state END, "
-        "severity = excluded.severity, first_alert_at = excluded.first_alert_at, "
-        "last_alert_at = excluded.last_alert_at, notification_count = excluded.notification_count, "
-        "acknowledged_at = coalesce(excluded.acknowledged_at, incidents.acknowledged_at), "
-        "acknowledged_by = coalesce(excluded.acknowledged_by, incidents.acknowledged_by), "
-        "affected_services = excluded.affected_services, updated_at = excluded.updated_at "
-        "RETURNING id"_s,
-        // DeleteMembers
-        u"DELETE FROM incident_alerts WHERE incident_id = ?"_s,
-        // InsertMember: OR REPLACE so a duplicated member cannot fail the whole batch.
-        u"INSERT OR REPLACE INTO incident_alerts(incident_id, fingerprint, position, inhibited, inhibited_by) "
-        "VALUES(?, ?, ?, ?, ?)"_s,
-        // DeleteCauses
-        u"DELETE FROM root_causes WHERE incident_id = ?"_s,
-        // InsertCause
-        u"INSERT INTO root_causes(incident_id, rank, service, score, confidence, evidence, has_own_alert, in_graph) "
-        "VALUES(?, ?, ?, ?, ?, ?, ?, ?)"_s,
-        // IncidentExists
-        u"SELECT id FROM incidents WHERE id = ?"_s,
-        // MarkMerged
-        u"UPDATE incidents SET merged_into = ?, updated_at = ? WHERE key = ? AND id <> ?"_s,
-        // InsertAction
-        u"INSERT INTO actions(incident_id, kind, note, at, \"user\") VALUES(?, ?, ?, ?, ?)"_s,
-        // AckIncident: the first acknowledgement is the one that counts; a later ack of a resolved
-        // or mitigated incident is recorded as an action but does not move the state back.
-        u"UPDATE incidents SET state = CASE WHEN state = 'triggered' THEN 'acknowledged' ELSE state END, "
-        "acknowledged_at = coalesce(acknowledged_at, ?), acknowledged_by = coalesce(acknowledged_by, ?), "
-        "updated_at = ? WHERE id = ?"_s,
-        // MitigateIncident: the first mitigation counts; a resolved incident stays resolved.
-        u"UPDATE incidents SET state = CASE WHEN state = 'resolved' THEN state ELSE 'mitigated' END, "
-        "mitigated_at = coalesce(mitigated_at, ?), mitigated_by = coalesce(mitigated_by, ?), "
-        "updated_at = ? WHERE id = ?"_s,
-        // ResolveIncident: the first resolve is the one MTTR counts.
-        u"UPDATE incidents SET state = 'resolved', resolved_at = coalesce(resolved_at, ?), "
-        "resolved_by = coalesce(resolved_by, ?), updated_at = ? WHERE id = ?"_s,
-        // SelectActions
-        u"SELECT incident_id, kind, note, at, \"user\" FROM actions WHERE incident_id = ? ORDER BY id"_s,
-        // SelectIncident
-        u"SELECT id, key, state, severity, first_alert_at, last_alert_at, notification_count, acknowledged_at, "
-        "acknowledged_by, affected_services, mitigated_at, mitigated_by, resolved_at, resolved_by FROM incidents "
-        "WHERE id = ?"_s,
-        // SelectIncidents
-        u"SELECT id, key, state, severity, first_alert_at, last_alert_at, notification_count, acknowledged_at, "
-        "acknowledged_by, affected_services, mitigated_at, mitigated_by, resolved_at, resolved_by FROM incidents "
-        "WHERE merged_into IS NULL "
-        "ORDER BY last_alert_at DESC, id DESC LIMIT ?"_s,
-        // SelectMembers: LEFT JOIN so a member whose alert row is missing still appears (by fingerprint).
-        u"SELECT ia.fingerprint, ia.inhibited, ia.inhibited_by, a.labels, a.annotations, a.status, a.starts_at, "
-        "a.ends_at, a.first_starts_at, a.first_received_at, a.last_received_at, a.notification_count, "
-        "a.flap_count, a.source, a.generator_url "
-        "FROM incident_alerts ia LEFT JOIN alerts a ON a.fingerprint = ia.fingerprint "
-        "WHERE ia.incident_id = ? ORDER BY ia.position"_s,
-        // SelectCauses
-        u"SELECT service, score, confidence, evidence, has_own_alert, in_graph FROM root_causes "
-        "WHERE incident_id = ? ORDER BY rank"_s,
-        // SelectNotifications
-        u"SELECT n.fingerprint, n.status, n.starts_at, n.ends_at, n.received_at, n.source, a.labels, "
-        "a.annotations, a.generator_url, n.id FROM notifications n LEFT JOIN alerts a ON a.fingerprint = n.fingerprint "
-        "WHERE n.received_at >= ? ORDER BY n.id"_s,
-        // InsertChange
-        u"INSERT INTO changes(service, kind, at, description, link) VALUES(?, ?, ?, ?, ?)"_s,
-        // SelectChanges
-        u"SELECT service, kind, at, description, link FROM changes WHERE at >= ? ORDER BY at, id"_s,
-        // CountNotifications: SQLite stores one row per delivery (see schema v8), which knows how many it holds.
-        u"SELECT coalesce(sum(last_id - id + 1), 0) FROM deliveries"_s,
-        // CountAlerts
-        u"SELECT count(*) FROM alerts"_s,
-        // InsertRunbookRun
-        u"INSERT INTO runbook_runs(at, \"user\", incident_id, runbook_id, step, kind, argv, approval, approved_at, "
-        "exit_code, outcome, duration_ms, output_digest, verify_result, rolled_back, rollback_exit_code, log_file, "
-        "error) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
-        // SelectRunbookRuns: a NULL incident id selects every run.
-        u"SELECT id, at, \"user\", incident_id, runbook_id, step, kind, argv, approval, approved_at, exit_code, outcome, "
-        "duration_ms, output_digest, verify_result, rolled_back, rollback_exit_code, log_file, error "
-        "FROM runbook_runs WHERE ? IS NULL OR incident_id = ? ORDER BY id"_s,
-        // UpsertResolution: answering again (a reopened incident resolved twice) replaces the answer.
-        u"INSERT INTO resolutions(incident_id, at, \"user\", fixed_by_runbook, fixed_by_step, fixed_by_text, root_cause, "
-        "suggestion_right, actionable, proposed_runbooks) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(incident_id) DO UPDATE SET at = excluded.at, \"user\" = excluded.\"user\", "
-        "fixed_by_runbook = excluded.fixed_by_runbook, fixed_by_step = excluded.fixed_by_step, "
-        "fixed_by_text = excluded.fixed_by_text, root_cause = excluded.root_cause, "
-        "suggestion_right = excluded.suggestion_right, actionable = excluded.actionable, "
-        "proposed_runbooks = excluded.proposed_runbooks"_s,
-        // SelectResolution
-        u"SELECT incident_id, at, \"user\", fixed_by_runbook, fixed_by_step, fixed_by_text, root_cause, suggestion_right, "
-        "actionable, proposed_runbooks FROM resolutions WHERE incident_id = ?"_s,
-        // SelectNotificationsAfter: the same columns as SelectNotifications, by id (the shared store's cursor).
-        u"SELECT n.fingerprint, n.status, n.starts_at, n.ends_at, n.received_at, n.source, a.labels, "
-        "a.annotations, a.generator_url, n.id FROM notifications n LEFT JOIN alerts a ON a.fingerprint = n.fingerprint "
-        "WHERE n.id > ? ORDER BY n.id"_s,
-        // Notify: PostgreSQL only (see postgresSqlOf).
-        QString(),
-        // DeleteIncidentLabels
-        u"DELETE FROM incident_labels WHERE incident_id = ?"_s,
-        // InsertIncidentLabels: the distinct label pairs of the member alerts (what label filters match).
-        u"INSERT OR IGNORE INTO incident_labels(key, value, incident_id) "
-        "SELECT DISTINCT l.key, l.value, ia.incident_id "
-        "FROM incident_alerts ia JOIN alerts a ON a.fingerprint = ia.fingerprint, json_each(a.labels) l "
-        "WHERE ia.incident_id = ? AND l.type = 'text'"_s,
-        // DeleteSearchRow
-        u"DELETE FROM incident_search WHERE rowid = ?"_s,
-        // InsertSearchRow: the same document the v5 migration back-filled, for one incident (labels first).
-        u"INSERT INTO incident_search(rowid, title, services, alertnames, labels, root_cause, evidence, notes, "
-        "resolution) SELECT i.id, "
-        "coalesce((SELECT coalesce(json_extract(a.annotations, '$.summary'), "
-        "json_extract(a.annotations, '$.description'), '') "
-        "FROM incident_alerts ia JOIN alerts a ON a.fingerprint = ia.fingerprint "
-        "WHERE ia.incident_id = i.id ORDER BY ia.position LIMIT 1), ''), "
-        "coalesce((SELECT group_concat(value, ' ') FROM incident_labels WHERE incident_id = i.id "
-        "AND key = 'service'), ''), "
-        "coalesce((SELECT group_concat(value, ' ') FROM incident_labels WHERE incident_id = i.id "
-        "AND key = 'alertname'), ''), "
-        "coalesce((SELECT group_concat(value, ' ') FROM incident_labels WHERE incident_id = i.id "
-        "AND key NOT IN ('service', 'alertname')), ''), "
-        "trim(coalesce((SELECT service FROM root_causes WHERE incident_id = i.id AND rank = 0), '') || ' ' || "
-        "coalesce((SELECT root_cause FROM resolutions WHERE incident_id = i.id), '')), "
-        "coalesce((SELECT group_concat(e.value, ' ') FROM root_causes rc, json_each(rc.evidence) e "
-        "WHERE rc.incident_id = i.id AND rc.rank = 0), ''), "
-        "coalesce((SELECT group_concat(note, ' ') FROM actions WHERE incident_id = i.id AND note <> ''), ''), "
-        "coalesce((SELECT trim(fixed_by_runbook || ' ' || fixed_by_step || ' ' || fixed_by_text) "
-        "FROM resolutions WHERE incident_id = i.id), '') "
-        "FROM incidents i WHERE i.id = ?"_s,
-        // MarkStale
-        u"INSERT OR IGNORE INTO search_stale(incident_id) VALUES(?)"_s,
-        // ClearStale
-        u"DELETE FROM search_stale WHERE incident_id = ?"_s,
-        // SelectStale
-        u"SELECT incident_id FROM search_stale"_s,
-    };
-    return sql[id];
-}
-
-// The shared team store's dialect: only the statements whose SQLite text PostgreSQL does not take. JSON
-// batches use the json type (not jsonb) so label sets keep their text; two-argument min/max are LEAST/
-// GREATEST; an untyped parameter gets a CAST because PostgreSQL types parameters when it prepares.
-QString postgresSqlOf(Stmt id)
-{
-    switch (id) {
-    case InsertNotifications:
-        // RETURNING: the ids this console wrote, so it does not read its own rows back as another's.
-        return u"INSERT INTO notifications(fingerprint, status, starts_at, ends_at, received_at, source) "
-               "SELECT r->>0, r->>1, CAST(r->>2 AS BIGINT), CAST(r->>3 AS BIGINT), CAST(r->>4 AS BIGINT), r->>5 "
-               "FROM json_array_elements(CAST(? AS json)) AS r RETURNING id"_s;
-    case CountBoundaryFlaps:
-        return u"UPDATE alerts SET flap_count = flap_count + 1 WHERE status = 'resolved' "
-               "AND fingerprint IN (SELECT json_array_elements_text(CAST(? AS json)))"_s;
-    case UpsertAlerts:
-        return u"INSERT INTO alerts(fingerprint, labels, annotations, status, starts_at, ends_at, first_starts_at, "
-               "first_received_at, last_received_at, notification_count, flap_count, source, generator_url) "
-               "SELECT r->>0, CAST(r->1 AS TEXT), CAST(r->2 AS TEXT), r->>3, CAST(r->>4 AS BIGINT), "
-               "CAST(r->>5 AS BIGINT), CAST(r->>6 AS BIGINT), CAST(r->>7 AS BIGINT), CAST(r->>8 AS BIGINT), "
-               "CAST(r->>9 AS INTEGER), CAST(r->>10 AS INTEGER), r->>11, r->>12 "
-               "FROM json_array_elements(CAST(? AS json)) AS r "
-               "ON CONFLICT(fingerprint) DO UPDATE SET labels = excluded.labels, annotations = excluded.annotations, "
-               "status = excluded.status, starts_at = excluded.starts_at, ends_at = excluded.ends_at, "
-               "first_starts_at = CASE WHEN alerts.first_starts_at IS NULL OR excluded.first_starts_at < "
-               "alerts.first_starts_at THEN excluded.first_starts_at ELSE alerts.first_starts_at END, "
-               "first_received_at = LEAST(alerts.first_received_at, excluded.first_received_at), "
-               "last_received_at = GREATEST(alerts.last_received_at, excluded.last_received_at), "
-               "notification_count = alerts.notification_count + excluded.notification_count, "
-               "flap_count = alerts.flap_count + excluded.flap_count, "
-               "source = excluded.source, generator_url = excluded.generator_url"_s;
-    case UpdateKnownAlerts:
-        return u"UPDATE alerts SET status = u.st, starts_at = u.s, ends_at = u.e, "
-               "first_starts_at = CASE WHEN first_starts_at IS NULL OR u.fs < first_starts_at THEN u.fs "
-               "ELSE first_starts_at END, "
-               "first_received_at = LEAST(first_received_at, u.fr), last_received_at = GREATEST(last_received_at, u.lr), "
-               "notification_count = notification_count + u.n, flap_count = flap_count + u.f "
-               "FROM (SELECT r->>0 AS fp, r->>1 AS st, CAST(r->>2 AS BIGINT) AS s, CAST(r->>3 AS BIGINT) AS e, "
-               "CAST(r->>4 AS BIGINT) AS fs, CAST(r->>5 AS BIGINT) AS fr, CAST(r->>6 AS BIGINT) AS lr, "
-               "CAST(r->>7 AS INTEGER) AS n, CAST(r->>8 AS INTEGER) AS f "
-               "FROM json_array_elements(CAST(? AS json)) AS r) AS u WHERE alerts.fingerprint = u.fp"_s;
-    case InsertMember:
-        return u"INSERT INTO incident_alerts(incident_id, fingerprint, position, inhibited, inhibited_by) "
-               "VALUES(?, ?, ?, ?, ?) ON CONFLICT(incident_id, fingerprint) DO UPDATE SET "
-               "position = excluded.position, inhibited = excluded.inhibited, inhibited_by = excluded.inhibited_by"_s;
-    case SelectIncidents: // PostgreSQL sorts NULL first in DESC, SQLite last
-        return u"SELECT id, key, state, severity, first_alert_at, last_alert_at, notification_count, acknowledged_at, "
-               "acknowledged_by, affected_services FROM incidents WHERE merged_into IS NULL "
-               "ORDER BY last_alert_at DESC NULLS LAST, id DESC LIMIT ?"_s;
-    case SelectRunbookRuns:
-        return u"SELECT id, at, \"user\", incident_id, runbook_id, step, kind, argv, approval, approved_at, exit_code, "
-               "outcome, duration_ms, output_digest, verify_result, rolled_back, rollback_exit_code, log_file, error "
-               "FROM runbook_runs WHERE CAST(? AS BIGINT) IS NULL OR incident_id = ? ORDER BY id"_s;
-    case Notify:
-        return u"SELECT pg_notify('nightwatch', ?)"_s;
-    case CountNotifications: // the shared store keeps one row per notification
-        return u"SELECT count(*) FROM notifications"_s;
-    default:
-        return sqlOf(id);
-    }
-}
-
-QVariant msOrNull(const QDateTime& t)
-{
-    return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant();
-}
-
-QDateTime timeOf(const QVariant& v)
-{
-    return v.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC);
-}
-
-// A null QString binds as SQL NULL; NOT NULL text columns want ''.
-QVariant text(const QString& s)
-{
-    static const QString empty = u""_s;
-    return QVariant(s.isNull() ? empty : s);
-}
-
-QVariant textOrNull(const QString& s)
-{
-    return s.isEmpty() ? QVariant() : QVariant(s);
-}
-
-RunbookRun::Outcome runbookOutcomeFrom(const QString& name)
-{
-    using O = RunbookRun::Outcome;
-    for (const O o : {O::Passed, O::Failed, O::TimedOut, O::FailedToStart, O::Refused, O::NotApproved, O::Rejected})
-        if (outcomeName(o) == name)
-            return o;
-    return O::Failed;
-}
-
-RunbookRun::Verify runbookVerifyFrom(const QString& name)
-{
-    using V = RunbookRun::Verify;
-    for (const V v : {V::Passed, V::Failed, V::Unsupported, V::Skipped})
-        if (verifyName(v) == name)
-            return v;
-    return V::None;
-}
-
 QString describe(const QSqlError& e)
 {
-    const QString text = e.text().trimmed();
-    return text.isEmpty() ? u"unknown database error"_s : text;
+    return StoreConnection::describe(e);
 }
 
 Incident incidentFromRow(const QSqlQuery& q)
@@ -389,190 +61,6 @@ Incident incidentFromRow(const QSqlQuery& q)
 
 } // namespace
 
-// SQLite only: statements run through SqliteStatement (per notification or per alert in a storm).
-enum NativeStmt
-{
-    NativeInsertDelivery,    // one row per run of a batch's notifications received together from one source
-    NativeUpdateCounts,      // a known alert's counters and latest status; counted_through moves with them
-    NativeSetCountedThrough, // after an UpsertAlerts row: it counts its notifications up to this one
-    NativeUpsertAlert,       // UpsertAlerts for one row, bound natively; counted_through moves with it
-    NativeSetCountedMark,    // store_state: every notification up to this one is counted in its alert row
-    NativeDeleteMembers,     // an incident's member rows, rewritten whenever its membership changes
-    NativeInsertMember,
-    NativeCount
-};
-
-const char* nativeSqlOf(NativeStmt id)
-{
-    static const std::array<const char*, NativeCount> sql = {
-        // The ids continue from the newest delivery's last one (read under the write lock: always the truth,
-        // whoever wrote it); the row id returned is the delivery's first notification's id.
-        "INSERT INTO deliveries(id, last_id, received_at, source, body) SELECT n + 1, n + ?1, ?2, ?3, ?4 "
-        "FROM (SELECT coalesce((SELECT last_id FROM deliveries ORDER BY id DESC LIMIT 1), 0) AS n)",
-        "UPDATE alerts SET status = ?2, starts_at = ?3, ends_at = ?4, "
-        "first_starts_at = CASE WHEN first_starts_at IS NULL OR ?5 < first_starts_at THEN ?5 ELSE first_starts_at "
-        "END, first_received_at = min(first_received_at, ?6), last_received_at = max(last_received_at, ?7), "
-        "notification_count = notification_count + ?8, flap_count = flap_count + ?9, "
-        "counted_through = max(counted_through, ?10) WHERE fingerprint = ?1",
-        "UPDATE alerts SET counted_through = max(counted_through, ?2) WHERE fingerprint = ?1",
-        "INSERT INTO alerts(fingerprint, labels, annotations, status, starts_at, ends_at, first_starts_at, "
-        "first_received_at, last_received_at, notification_count, flap_count, source, generator_url, counted_through) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) " ALERT_UPSERT_SET
-        ", counted_through = max(alerts.counted_through, excluded.counted_through)",
-        "UPDATE store_state SET value = max(value, ?1) WHERE key = 'alerts_counted_through'",
-        "DELETE FROM incident_alerts WHERE incident_id = ?1",
-        "INSERT OR REPLACE INTO incident_alerts(incident_id, fingerprint, position, inhibited, inhibited_by) "
-        "VALUES(?1, ?2, ?3, ?4, ?5)",
-    };
-    return sql[id];
-}
-
-struct Store::Impl
-{
-    QSqlDatabase db;
-    int version = 0;
-    // PostgreSQL: the team store other consoles write too. The single-writer caches below are then off
-    // (another console may have changed any row), and every commit is announced with NOTIFY.
-    bool shared = false;
-
-    // Which notifications this Store has seen (its own or returned by othersNotifications): every id up to
-    // contiguous, and the ones above it in seenAbove. A hole below a seen id is a transaction of another
-    // console still in flight (ids are taken before commit), so it is asked for again until it fills or
-    // is older than gapPatienceMs (a rolled-back insert leaves a hole for good).
-    qint64 contiguous = 0;
-    QSet<qint64> seenAbove;
-    QElapsedTimer gapSince;
-    static constexpr qint64 gapPatienceMs = 30'000;
-
-    void markSeen(qint64 id)
-    {
-        if (id > contiguous)
-            seenAbove.insert(id);
-    }
-    void advanceCursor()
-    {
-        while (seenAbove.remove(contiguous + 1))
-            ++contiguous;
-        if (seenAbove.isEmpty()) {
-            gapSince.invalidate();
-            return;
-        }
-        if (!gapSince.isValid()) {
-            gapSince.start();
-        } else if (gapSince.elapsed() > gapPatienceMs) {
-            contiguous = *std::min_element(seenAbove.cbegin(), seenAbove.cend()) - 1;
-            gapSince.invalidate();
-            advanceCursor();
-        }
-    }
-    // Prepared on first use and reused for the life of the connection.
-    std::array<std::optional<QSqlQuery>, StmtCount> statements;
-    // SQLite only: the statements a storm runs per notification and per alert, bound natively (see
-    // SqliteStatement). Prepared on first use; destroyed before the connection closes.
-    std::array<std::unique_ptr<SqliteStatement>, NativeCount> natives;
-    SqliteStatement* native(NativeStmt id, QString* why)
-    {
-        auto& slot = natives[id];
-        if (!slot) {
-            auto stmt = std::make_unique<SqliteStatement>();
-            if (!stmt->prepare(db, nativeSqlOf(id), why))
-                return nullptr;
-            slot = std::move(stmt);
-        }
-        return slot.get();
-    }
-    // SQLite only: counters of known alerts not yet written to their rows (see PendingAlertCounts), and the
-    // steady clock their age is measured on.
-    PendingAlertCounts pending;
-    qint64 lastNotificationId = 0; // the newest notification this Store wrote or found at open
-    QElapsedTimer steady;
-    qint64 nowMs()
-    {
-        if (!steady.isValid())
-            steady.start();
-        return steady.elapsed();
-    }
-
-    // What this Store last wrote to each alerts row it touched: enough to count a flap and to know
-    // that the narrow UpdateKnownAlerts suffices. Valid because the Store is the database's only
-    // writer; filled only after a commit, so a rolled-back batch cannot leave it ahead of the file.
-    struct KnownAlert
-    {
-        bool firing;
-        // The details stored in its row, kept as implicitly shared copies: a repeat that arrives with the very
-        // same label maps (the parser's AlertObjectCache hands them out) compares in constant time, anything
-        // else value by value, so a changed alert is never taken for a repeat.
-        LabelSet labels;
-        LabelSet annotations;
-        QString source;
-        QString generatorUrl;
-        bool sameDetails(const Alert& a) const
-        {
-            return labels == a.labels && annotations == a.annotations && source == a.source &&
-                   generatorUrl == a.generatorUrl;
-        }
-    };
-    QHash<QString, KnownAlert> known;
-    // Per incident id: hash of the member and root-cause rows last committed. A storm touches the same
-    // incident with every repeat notification; its rows are rewritten only when they really changed.
-    QHash<qint64, RowsDigest> writtenDetail;
-    // Search index: since when each incident's row has been stale (ms since epoch), and how long a save may
-    // leave it so. A storm saves its incidents every refresh; their rows are written once things settle.
-    QHash<qint64, qint64> staleSince;
-    int searchIndexDelayMs = 10'000;
-
-    QSqlQuery* statement(Stmt id, QString* why)
-    {
-        auto& slot = statements[id];
-        if (!slot) {
-            QSqlQuery q(db);
-            if (!q.prepare(shared ? postgresSqlOf(id) : sqlOf(id))) {
-                *why = u"cannot prepare statement: "_s + describe(q.lastError());
-                return nullptr;
-            }
-            slot.emplace(std::move(q));
-        }
-        return &*slot;
-    }
-
-    bool exec(const QString& sql, QString* why)
-    {
-        QSqlQuery q(db);
-        if (!q.exec(sql)) {
-            *why = describe(q.lastError()) + u" (in: "_s + sql.simplified().left(120) + u')';
-            return false;
-        }
-        return true;
-    }
-
-    QVariant scalar(const QString& sql, QString* why)
-    {
-        QSqlQuery q(db);
-        if (!q.exec(sql) || !q.next()) {
-            *why = describe(q.lastError());
-            return {};
-        }
-        return q.value(0);
-    }
-
-    // Tells the other consoles "<what>:<subject>". Inside a transaction PostgreSQL delivers it at commit,
-    // and not at all on rollback. A no-op on SQLite, whose only writer is this console.
-    bool notify(const QString& what, const QString& subject, QString* why)
-    {
-        if (!shared)
-            return true;
-        QSqlQuery* q = statement(Notify, why);
-        if (!q)
-            return false;
-        q->bindValue(0, what + u':' + subject);
-        if (!q->exec()) {
-            *why = u"cannot notify other consoles: "_s + describe(q->lastError());
-            return false;
-        }
-        q->finish();
-        return true;
-    }
-};
 
 Store::Store(const QString& connectionName) : m_connectionName(connectionName) {}
 
@@ -609,14 +97,12 @@ QString Store::currentUser()
 
 bool Store::isServerUrl(const QString& path)
 {
-    return path.startsWith(u"postgresql://") || path.startsWith(u"postgres://");
+    return StoreBackend::isServerUrl(path);
 }
 
 QString Store::displayName(const QString& path)
 {
-    if (!isServerUrl(path))
-        return path;
-    return QUrl(path).toDisplayString(QUrl::RemovePassword);
+    return StoreBackend::forPath(path)->displayName(path);
 }
 
 bool Store::isShared() const
@@ -624,268 +110,42 @@ bool Store::isShared() const
     return m_impl && m_impl->shared;
 }
 
-bool Store::openServer(const QString& urlText, QString* error)
-{
-    const QUrl url(urlText, QUrl::StrictMode);
-    const QString shown = displayName(urlText);
-    const QString dbName = url.path().mid(1);
-    if (!url.isValid() || url.host().isEmpty() || dbName.isEmpty() || dbName.contains(u'/'))
-        return fail(u"'%1' is not a PostgreSQL URL: expected postgresql://user[:password]@host[:port]/database"_s.arg(
-                        shown),
-                    error);
-    if (!QSqlDatabase::isDriverAvailable(u"QPSQL"_s))
-        return fail(u"the Qt PostgreSQL driver (QPSQL) is not available: install libqt6sql6-psql"_s, error);
-    if (QSqlDatabase::contains(m_connectionName))
-        return fail(u"database connection name '%1' is already in use by another Store"_s.arg(m_connectionName), error);
-
-    m_impl = std::make_unique<Impl>();
-    m_impl->shared = true;
-    m_impl->db = QSqlDatabase::addDatabase(u"QPSQL"_s, m_connectionName);
-    m_impl->db.setHostName(url.host());
-    m_impl->db.setPort(url.port(5432));
-    m_impl->db.setDatabaseName(dbName);
-    m_impl->db.setUserName(url.userName());
-    // Never on the command line (ps shows it) nor in the settings: NIGHTWATCH_DB_PASSWORD, else libpq reads
-    // PGPASSWORD or ~/.pgpass itself.
-    m_impl->db.setPassword(url.password().isEmpty() ? qEnvironmentVariable("NIGHTWATCH_DB_PASSWORD") : url.password());
-    m_impl->db.setConnectOptions(u"connect_timeout=5;application_name=nightwatch"_s);
-    if (!m_impl->db.open()) {
-        const QString why = describe(m_impl->db.lastError());
-        close();
-        return fail(u"cannot open database %1: %2"_s.arg(shown, why), error);
-    }
-    QString why;
-    // CREATE TABLE IF NOT EXISTS and friends would print NOTICEs on the console's stderr.
-    if (!m_impl->exec(u"SET client_min_messages = warning"_s, &why) || !migrate(&why)) {
-        close();
-        return fail(u"database %1: %2"_s.arg(shown, why), error);
-    }
-    // Everything already in the table counts as seen: loadNotifications() is how a console reads history.
-    const QVariant last = m_impl->scalar(u"SELECT coalesce(max(id), 0) FROM notifications"_s, &why);
-    if (!last.isValid()) {
-        close();
-        return fail(u"database %1: %2"_s.arg(shown, why), error);
-    }
-    m_impl->contiguous = last.toLongLong();
-    m_lastError.clear();
-    return true;
-}
-
-namespace {
-bool checkIntegrity(QSqlDatabase& db, const QString& path, QString* error)
-{
-    // A damaged file must be refused before anything is written to it: a console that went on would
-    // answer 200 for deliveries it may not be able to read back, and could spread the damage. quick_check
-    // reads every page (O(size), not the slower index cross-check of integrity_check).
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    QStringList problems;
-    QSqlError failure;
-    if (!q.exec(u"PRAGMA quick_check(5)"_s)) {
-        failure = q.lastError();
-    } else {
-        while (q.next())
-            if (const QString line = q.value(0).toString(); line != u"ok")
-                problems << line.simplified().left(200);
-        if (q.lastError().isValid())
-            failure = q.lastError();
-    }
-    // SQLITE_BUSY / SQLITE_LOCKED: another process holds the file past the busy timeout; it is not damage.
-    const QString code = failure.nativeErrorCode();
-    if (code == u"5" || code == u"6") {
-        *error = u"database %1 is locked by another process (%2); close it there or wait, then start again"_s.arg(
-            path, describe(failure));
-        return false;
-    }
-    // SQLITE_CORRUPT / SQLITE_NOTADB are the damage this check is for; any other failure is an I/O problem.
-    if (failure.isValid() && code != u"11" && code != u"26") {
-        *error = u"cannot read database %1: %2"_s.arg(path, describe(failure));
-        return false;
-    }
-    if (failure.isValid())
-        problems << describe(failure);
-    if (problems.isEmpty())
-        return true;
-    *error = u"database %1 is damaged (SQLite quick_check: %2); it was not changed. Restore it from a backup, "
-             "or move it aside to start with an empty one"_s.arg(path, problems.join(u"; "_s));
-    return false;
-}
-} // namespace
-
 bool Store::open(const QString& path, QString* error, OpenMode mode)
 {
-    const bool readOnly = mode == OpenMode::ReadOnly;
     close();
     if (path.isEmpty())
         return fail(u"no database path given"_s, error);
-    if (isServerUrl(path))
-        return openServer(path, error);
-    if (!QSqlDatabase::isDriverAvailable(u"QSQLITE"_s))
-        return fail(u"the Qt SQLite driver (QSQLITE) is not available"_s, error);
-    // Never take over another live Store's connection: addDatabase would silently replace it.
-    if (QSqlDatabase::contains(m_connectionName))
-        return fail(u"database connection name '%1' is already in use by another Store"_s.arg(m_connectionName), error);
-
     m_impl = std::make_unique<Impl>();
-    m_impl->db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
-    m_impl->db.setDatabaseName(path);
-    // Another process (GUI beside a CLI replay) may hold the write lock briefly.
-    m_impl->db.setConnectOptions(readOnly ? u"QSQLITE_BUSY_TIMEOUT=5000;QSQLITE_OPEN_READONLY"_s
-                                          : u"QSQLITE_BUSY_TIMEOUT=5000"_s);
-    if (!m_impl->db.open()) {
-        const QString why = describe(m_impl->db.lastError());
-        close();
-        return fail(u"cannot open database %1: %2"_s.arg(path, why), error);
-    }
-
+    m_impl->backend = StoreBackend::forPath(path);
+    m_impl->shared = m_impl->backend->hasOtherWriters();
+    m_impl->search = std::make_unique<SearchIndex>(*m_impl);
+    m_impl->humanRecord = std::make_unique<HumanRecordRepository>(*m_impl, *m_impl->search);
     QString why;
-    if (!checkIntegrity(m_impl->db, path, &why)) {
+    if (!m_impl->backend->open(*m_impl, m_connectionName, path, mode == OpenMode::ReadOnly, &why)) {
         close();
         return fail(why, error);
     }
-    if (readOnly) {
-        // A reader beside the console's writer: it takes the file as it is (WAL lets it read while the
-        // writer writes) and refuses a schema it would have to migrate.
-        const QVariant version = m_impl->scalar(u"PRAGMA user_version"_s, &why);
-        if (!version.isValid() || version.toInt() != latestSchemaVersion()) {
-            close();
-            return fail(version.isValid() ? u"database %1 is at schema version %2, not %3; open it once with the "
-                                            "console to upgrade it"_s.arg(path)
-                                                .arg(version.toInt())
-                                                .arg(latestSchemaVersion())
-                                          : u"cannot read database %1: %2"_s.arg(path, why),
-                        error);
-        }
-        m_impl->version = version.toInt();
-        // A reader pages through years of history: map the file and keep more of it cached than the default.
-        m_impl->exec(u"PRAGMA mmap_size=268435456"_s, &why);
-        m_impl->exec(u"PRAGMA cache_size=-32768"_s, &why);
+    if (mode == OpenMode::ReadOnly) {
         m_lastError.clear();
         return true;
     }
-    // journal_mode answers with the mode in force; an in-memory database stays "memory".
-    const QString journal = m_impl->scalar(u"PRAGMA journal_mode=WAL"_s, &why).toString().toLower();
-    const bool ok = !journal.isEmpty() && m_impl->exec(u"PRAGMA synchronous=NORMAL"_s, &why) &&
-                    m_impl->exec(u"PRAGMA foreign_keys=ON"_s, &why) &&
-                    m_impl->exec(u"PRAGMA temp_store=MEMORY"_s, &why);
-    if (!ok) {
+    // Everything already stored counts as seen (loadNotifications() is how a console reads history), and a
+    // previous run's uncounted repeats are counted now.
+    const QString shown = m_impl->backend->displayName(path);
+    if (!catchUpAlertCounts(&why)) {
         close();
-        return fail(u"cannot use database %1: %2"_s.arg(path, why), error);
+        return fail(u"database %1: %2"_s.arg(shown, why), error);
     }
-    if (journal != u"wal" && path != u":memory:") {
-        close();
-        return fail(u"cannot switch database %1 to WAL mode (journal mode is '%2')"_s.arg(path, journal), error);
-    }
-    if (!migrate(&why) || !catchUpAlertCounts(&why)) {
-        close();
-        return fail(u"database %1: %2"_s.arg(path, why), error);
-    }
+    m_impl->contiguous = m_impl->lastNotificationId;
     // Rows a previous run left stale (it stopped inside a storm's delay) are brought up to date now. Another
     // writer (the console beside a report or a CLI) may hold the lock: the rows stay marked and the next save
     // or open catches up, so the store still opens.
     if (!refreshSearchIndex(&why))
-        qWarning("nightwatch: search index of %s not brought up to date now: %s", qPrintable(path), qPrintable(why));
+        qWarning("nightwatch: search index of %s not brought up to date now: %s", qPrintable(shown), qPrintable(why));
     m_lastError.clear();
     return true;
 }
 
-bool Store::migratePostgres(QString* error)
-{
-    // Consoles starting together against a fresh database: one creates the schema, the others wait here
-    // (the lock is released with the transaction) and then find it done.
-    SqlTransaction tx(m_impl->db);
-    if (!tx.isActive()) {
-        *error = u"cannot begin migration: "_s + describe(m_impl->db.lastError());
-        return false;
-    }
-    if (!m_impl->exec(u"SELECT pg_advisory_xact_lock(7270211)"_s, error) ||
-        !m_impl->exec(u"CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"_s, error))
-        return false;
-    const QVariant v = m_impl->scalar(u"SELECT coalesce(max(version), 0) FROM schema_version"_s, error);
-    if (!v.isValid())
-        return false;
-    int version = v.toInt();
-    const int latest = latestSchemaVersion();
-    if (version > latest) {
-        *error = u"schema version %1 is newer than this Nightwatch understands (%2); refusing to open it. "
-                 "Use a newer Nightwatch or another database."_s.arg(version)
-                     .arg(latest);
-        return false;
-    }
-    if (version > 0 && version < StoreSchema::postgresBaselineVersion()) {
-        *error = u"schema version %1 predates the PostgreSQL store; use a fresh database"_s.arg(version);
-        return false;
-    }
-    if (version < latest) {
-        QStringList statements;
-        if (version == 0) {
-            statements = StoreSchema::postgresBaseline();
-            version = StoreSchema::postgresBaselineVersion();
-        }
-        for (int step = version; step < latest; ++step)
-            statements += StoreSchema::postgresStep(step);
-        for (const QString& sql : std::as_const(statements)) {
-            QString why;
-            if (!m_impl->exec(sql, &why)) {
-                *error = u"creating schema version %1 failed: %2"_s.arg(latest).arg(why);
-                return false;
-            }
-        }
-        if (!m_impl->exec(u"DELETE FROM schema_version"_s, error) ||
-            !m_impl->exec(u"INSERT INTO schema_version(version) VALUES(%1)"_s.arg(latest), error))
-            return false;
-    }
-    if (!tx.commit()) {
-        *error = u"cannot commit migration: "_s + describe(m_impl->db.lastError());
-        return false;
-    }
-    m_impl->version = latest;
-    return true;
-}
-
-bool Store::migrate(QString* error)
-{
-    if (m_impl->shared)
-        return migratePostgres(error);
-    const QVariant v = m_impl->scalar(u"PRAGMA user_version"_s, error);
-    if (!v.isValid())
-        return false;
-    const int version = v.toInt();
-    const int latest = latestSchemaVersion();
-    if (version > latest) {
-        *error = u"schema version %1 is newer than this Nightwatch understands (%2); refusing to open it. "
-                 "Use a newer Nightwatch or another database file."_s.arg(version)
-                     .arg(latest);
-        return false;
-    }
-    if (version < latest) {
-        // All steps and the new user_version in one transaction: a failed migration leaves the file
-        // exactly as it was.
-        SqlTransaction tx(m_impl->db);
-        if (!tx.isActive()) {
-            *error = u"cannot begin migration: "_s + describe(m_impl->db.lastError());
-            return false;
-        }
-        const auto& steps = StoreSchema::migrations();
-        for (int step = version; step < latest; ++step) {
-            for (const QString& sql : steps.at(step)) {
-                QString why;
-                if (!m_impl->exec(sql, &why)) {
-                    *error = u"migration to schema version %1 failed: %2"_s.arg(step + 1).arg(why);
-                    return false;
-                }
-            }
-        }
-        if (!m_impl->exec(u"PRAGMA user_version=%1"_s.arg(latest), error))
-            return false;
-        if (!tx.commit()) {
-            *error = u"cannot commit migration: "_s + describe(m_impl->db.lastError());
-            return false;
-        }
-    }
-    m_impl->version = latest;
-    return true;
-}
 
 void Store::close()
 {
@@ -894,13 +154,15 @@ void Store::close()
     QString why;
     if (!settleAlertCounts(&why)) // else the next open() folds them in from the notifications
         qWarning("nightwatch: alert counters not written at close: %s", qPrintable(why));
-    for (auto& q : m_impl->statements)
-        q.reset();
+    m_impl->releaseStatements();
     for (auto& n : m_impl->natives)
         n.reset();
+    // Invalid when the open failed before adding it (the name belongs to another Store then).
+    const bool added = m_impl->db.isValid();
     m_impl->db.close();
     m_impl.reset(); // drops the last QSqlDatabase copy, so removeDatabase does not warn
-    QSqlDatabase::removeDatabase(m_connectionName);
+    if (added)
+        QSqlDatabase::removeDatabase(m_connectionName);
 }
 
 bool Store::isOpen() const
@@ -929,62 +191,10 @@ QSqlDatabase& Store::database() const
     return m_impl->db;
 }
 
-bool Store::reindexIncident(qint64 incidentId, QString* error)
-{
-    if (m_impl->shared)
-        return true; // the full-text index is SQLite's FTS5: a shared PostgreSQL store has none (see searchHistory)
-    QString why;
-    QSqlQuery* delLabels = m_impl->statement(DeleteIncidentLabels, &why);
-    QSqlQuery* addLabels = delLabels ? m_impl->statement(InsertIncidentLabels, &why) : nullptr;
-    QSqlQuery* delRow = addLabels ? m_impl->statement(DeleteSearchRow, &why) : nullptr;
-    QSqlQuery* addRow = delRow ? m_impl->statement(InsertSearchRow, &why) : nullptr;
-    if (!addRow)
-        return fail(why, error);
-    QSqlQuery* clear = m_impl->statement(ClearStale, &why);
-    if (!clear)
-        return fail(why, error);
-    for (QSqlQuery* q : {delLabels, addLabels, delRow, addRow, clear}) {
-        q->bindValue(0, incidentId);
-        if (!q->exec())
-            return fail(u"cannot index incident %1 for search: %2"_s.arg(incidentId).arg(describe(q->lastError())),
-                        error);
-    }
-    m_impl->staleSince.remove(incidentId);
-    return true;
-}
-
-bool Store::reindexStale(bool force, QString* error)
-{
-    if (m_impl->shared)
-        return true;
-    QVector<qint64> due;
-    if (force) {
-        // Everything marked, also what an earlier run left behind.
-        QString why;
-        QSqlQuery* select = m_impl->statement(SelectStale, &why);
-        if (!select)
-            return fail(why, error);
-        if (!select->exec())
-            return fail(u"cannot read stale search rows: "_s + describe(select->lastError()), error);
-        while (select->next())
-            due << select->value(0).toLongLong();
-        select->finish();
-    } else {
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        for (auto it = m_impl->staleSince.cbegin(); it != m_impl->staleSince.cend(); ++it)
-            if (now - it.value() >= m_impl->searchIndexDelayMs)
-                due << it.key();
-    }
-    for (const qint64 id : std::as_const(due))
-        if (!reindexIncident(id, error))
-            return false;
-    return true;
-}
-
 void Store::setSearchIndexDelay(int ms)
 {
     if (m_impl)
-        m_impl->searchIndexDelayMs = qMax(0, ms);
+        m_impl->search->setDelay(ms);
 }
 
 bool Store::refreshSearchIndex(QString* error)
@@ -994,8 +204,9 @@ bool Store::refreshSearchIndex(QString* error)
     SqlTransaction tx(m_impl->db);
     if (!tx.isActive())
         return fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
-    if (!reindexStale(true, error))
-        return false;
+    QString why;
+    if (!m_impl->search->reindexStale(true, &why))
+        return fail(why, error);
     if (!tx.commit())
         return fail(u"cannot commit the search index: "_s + describe(m_impl->db.lastError()), error);
     return true;
@@ -1356,7 +567,7 @@ bool Store::writeAlertCounts(const QHash<QString, AlertCountDelta>& deltas, qint
 bool Store::settleAlertCounts(QString* error) const
 {
     // Readers of alert rows in this process see every stored notification counted.
-    if (!m_impl || m_impl->shared || m_impl->pending.isEmpty())
+    if (!m_impl || m_impl->pending.isEmpty()) // never anything held back with other writers
         return true;
     Store* self = const_cast<Store*>(this); // writes only what is already committed as notifications
     SqlTransaction tx(m_impl->db);
@@ -1383,12 +594,12 @@ bool Store::catchUpAlertCounts(QString* error)
     // (it stopped within a second of a storm's delivery): folded in now, against each row's stored status.
     QString why;
     const QVariant mark = m_impl->scalar(u"SELECT value FROM store_state WHERE key = 'alerts_counted_through'"_s, &why);
-    const QVariant last =
-        m_impl->scalar(u"SELECT coalesce((SELECT last_id FROM deliveries ORDER BY id DESC LIMIT 1), 0)"_s, &why);
+    const QVariant last = m_impl->scalar(m_impl->backend->sql(NewestNotificationId), &why);
     if (!mark.isValid() || !last.isValid())
         return fail(u"cannot read the alert counters' progress: "_s + why, error);
     m_impl->lastNotificationId = last.toLongLong();
-    if (mark.toLongLong() >= m_impl->lastNotificationId)
+    // With other writers every counter is written with its notification: nothing was held back.
+    if (m_impl->shared || mark.toLongLong() >= m_impl->lastNotificationId)
         return true;
     QSqlQuery q(m_impl->db);
     q.setForwardOnly(true);
@@ -1587,7 +798,7 @@ bool Store::writeNotifications(const AlertBatch& batch, QString* error, bool* st
             flushed = true;
         }
     }
-    if (!m_impl->notify(u"notifications"_s, QString::number(batch.size()), &why))
+    if (!m_impl->announce(u"notifications"_s, QString::number(batch.size()), &why))
         return fail(why, error);
     if (!tx.commit())
         return fail(u"cannot commit notifications: "_s + describe(m_impl->db.lastError()), error);
@@ -1675,7 +886,7 @@ qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error
     bool membersDone = false, causesDone = false;
     if (m_impl->shared) {
         // Another console may have rewritten the rows since: no shortcut, and tell the others.
-        if (!m_impl->notify(u"incident"_s, incident.key, &why)) {
+        if (!m_impl->announce(u"incident"_s, incident.key, &why)) {
             fail(why, error);
             return 0;
         }
@@ -1692,18 +903,9 @@ qint64 Store::saveIncidentInTransaction(const Incident& incident, QString* error
         return 0;
     // Only when members or causes changed: a storm's repeats leave the document as it was. Written by
     // reindexStale() before the commit, at once or after the delay.
-    if (!m_impl->shared && !m_impl->staleSince.contains(id)) {
-        QSqlQuery* stale = m_impl->statement(MarkStale, &why);
-        if (!stale) {
-            fail(why, error);
-            return 0;
-        }
-        stale->bindValue(0, id);
-        if (!stale->exec()) {
-            fail(u"cannot mark incident %1 for search: %2"_s.arg(incident.key, describe(stale->lastError())), error);
-            return 0;
-        }
-        m_impl->staleSince.insert(id, QDateTime::currentMSecsSinceEpoch());
+    if (!m_impl->search->markStale(id, &why)) {
+        fail(why, error);
+        return 0;
     }
     return id;
 }
@@ -1803,8 +1005,12 @@ qint64 Store::saveIncident(const Incident& incident, QString* error)
     }
     RowsDigest detail;
     const qint64 id = saveIncidentInTransaction(incident, error, &detail);
-    if (id == 0 || !reindexStale(false, error))
+    if (id == 0)
         return 0;
+    if (QString why; !m_impl->search->reindexStale(false, &why)) {
+        fail(why, error);
+        return 0;
+    }
     if (!tx.commit()) {
         fail(u"cannot commit incident: "_s + describe(m_impl->db.lastError()), error);
         return 0;
@@ -1821,7 +1027,7 @@ bool Store::saveIncidents(QVector<Incident>& incidents, QString* error)
     if (!tx.isActive())
         return fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
     // The member alerts' rows count every notification the incidents do.
-    const bool settle = !m_impl->shared && !m_impl->pending.isEmpty();
+    const bool settle = !m_impl->pending.isEmpty();
     if (settle && !writeAlertCounts(m_impl->pending.all(), m_impl->lastNotificationId, error))
         return false;
     QVector<qint64> ids;
@@ -1836,8 +1042,8 @@ bool Store::saveIncidents(QVector<Incident>& incidents, QString* error)
         ids.append(id);
         details.append(detail);
     }
-    if (!reindexStale(false, error))
-        return false;
+    if (QString why; !m_impl->search->reindexStale(false, &why))
+        return fail(why, error);
     if (!tx.commit())
         return fail(u"cannot commit incidents: "_s + describe(m_impl->db.lastError()), error);
     if (settle)
@@ -1880,75 +1086,18 @@ bool Store::recordAction(qint64 incidentId, const QString& kind, const QString& 
 {
     if (!m_impl)
         return fail(u"store is not open"_s, error);
-    if (kind.isEmpty())
-        return fail(u"an action needs a kind"_s, error);
     QString why;
-    QSqlQuery* exists = m_impl->statement(IncidentExists, &why);
-    QSqlQuery* insert = exists ? m_impl->statement(InsertAction, &why) : nullptr;
-    QSqlQuery* ack = insert ? m_impl->statement(AckIncident, &why) : nullptr;
-    QSqlQuery* mitigate = ack ? m_impl->statement(MitigateIncident, &why) : nullptr;
-    QSqlQuery* resolve = mitigate ? m_impl->statement(ResolveIncident, &why) : nullptr;
-    if (!resolve)
-        return fail(why, error);
-
-    SqlTransaction tx(m_impl->db);
-    if (!tx.isActive())
-        return fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
-    exists->bindValue(0, incidentId);
-    const bool found = exists->exec() && exists->next();
-    exists->finish();
-    if (!found)
-        return fail(u"cannot record %1: no incident with id %2"_s.arg(kind).arg(incidentId), error);
-
-    const qint64 at = when.isValid() ? when.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
-    const QString user = currentUser();
-    insert->bindValue(0, incidentId);
-    insert->bindValue(1, kind);
-    insert->bindValue(2, text(note));
-    insert->bindValue(3, at);
-    insert->bindValue(4, user);
-    if (!insert->exec())
-        return fail(u"cannot record %1: %2"_s.arg(kind, describe(insert->lastError())), error);
-
-    QSqlQuery* update = kind == u"ack" ? ack : kind == u"mitigate" ? mitigate : kind == u"resolve" ? resolve : nullptr;
-    if (update) {
-        update->bindValue(0, at);
-        update->bindValue(1, user);
-        update->bindValue(2, at);
-        update->bindValue(3, incidentId);
-    }
-    if (update && !update->exec())
-        return fail(u"cannot apply %1: %2"_s.arg(kind, describe(update->lastError())), error);
-    if (!m_impl->notify(u"action"_s, QString::number(incidentId), &why))
-        return fail(why, error);
-    // Notes are searchable, and a resolved incident's row is brought up to date for good.
-    if ((!note.isEmpty() || kind == u"resolve") && !reindexIncident(incidentId, error))
-        return false;
-    if (!tx.commit())
-        return fail(u"cannot commit %1: %2"_s.arg(kind, describe(m_impl->db.lastError())), error);
-    return true;
+    return m_impl->humanRecord->recordAction(incidentId, kind, note, when, &why) || fail(why, error);
 }
 
 QVector<Store::Action> Store::actions(qint64 incidentId) const
 {
-    QVector<Action> out;
     if (!m_impl)
-        return out;
+        return {};
     QString why;
-    QSqlQuery* q = m_impl->statement(SelectActions, &why);
-    if (!q) {
+    const QVector<Action> out = m_impl->humanRecord->actions(incidentId, &why);
+    if (!why.isEmpty())
         fail(why, nullptr);
-        return out;
-    }
-    q->bindValue(0, incidentId);
-    if (!q->exec()) {
-        fail(describe(q->lastError()), nullptr);
-        return out;
-    }
-    while (q->next())
-        out.append(Action{q->value(0).toLongLong(), q->value(1).toString(), q->value(2).toString(), timeOf(q->value(3)),
-                          q->value(4).toString()});
-    q->finish();
     return out;
 }
 
@@ -2132,20 +1281,11 @@ QVector<Alert> Store::readNotifications(QSqlQuery& query, bool unseenOnly) const
 
 bool Store::watchOthers(QObject* context, std::function<void(const QString&, const QString&)> onChange, QString* error)
 {
-    if (!m_impl || !m_impl->shared)
-        return fail(u"only a shared (PostgreSQL) store has other consoles to watch"_s, error);
-    QSqlDriver* driver = m_impl->db.driver();
-    if (!driver->subscribeToNotification(u"nightwatch"_s))
-        return fail(u"cannot LISTEN for other consoles: "_s + describe(driver->lastError()), error);
-    QObject::connect(driver, &QSqlDriver::notification, context,
-                     [onChange = std::move(onChange)](const QString& channel, QSqlDriver::NotificationSource source,
-                                                      const QVariant& payload) {
-                         if (channel != u"nightwatch" || source == QSqlDriver::SelfSource)
-                             return; // our own writes are known already
-                         const QString text = payload.toString();
-                         const qsizetype colon = text.indexOf(u':');
-                         onChange(text.left(colon), colon < 0 ? QString() : text.mid(colon + 1));
-                     });
+    if (!m_impl)
+        return fail(u"store is not open"_s, error);
+    QString why;
+    if (!m_impl->backend->listen(*m_impl, context, std::move(onChange), &why))
+        return fail(why, error);
     return true;
 }
 
@@ -2229,84 +1369,20 @@ qint64 Store::recordRunbookRun(const RunbookRun& run, QString* error)
         return 0;
     }
     QString why;
-    QSqlQuery* q = m_impl->statement(InsertRunbookRun, &why);
-    if (!q) {
+    const qint64 id = m_impl->humanRecord->recordRunbookRun(run, &why);
+    if (id == 0)
         fail(why, error);
-        return 0;
-    }
-    const auto intOrNull = [](const std::optional<int>& v) { return v ? QVariant(*v) : QVariant(); };
-    q->bindValue(0, run.at.isValid() ? run.at.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch());
-    q->bindValue(1, currentUser());
-    q->bindValue(2, run.incidentId != 0 ? QVariant(run.incidentId) : QVariant());
-    q->bindValue(3, text(run.runbookId));
-    q->bindValue(4, text(run.step));
-    q->bindValue(5, text(run.kind));
-    q->bindValue(6, LabelJson::encode(run.argv));
-    q->bindValue(7, text(run.approval));
-    q->bindValue(8, msOrNull(run.approvedAt));
-    q->bindValue(9, intOrNull(run.exitCode));
-    q->bindValue(10, outcomeName(run.outcome));
-    q->bindValue(11, run.durationMs);
-    q->bindValue(12, text(run.outputDigest));
-    q->bindValue(13, text(verifyName(run.verify)));
-    q->bindValue(14, run.rolledBack ? 1 : 0);
-    q->bindValue(15, intOrNull(run.rollbackExitCode));
-    q->bindValue(16, text(run.logFile));
-    q->bindValue(17, text(run.error));
-    if (!q->exec()) {
-        fail(u"cannot record runbook run of %1/%2: %3"_s.arg(run.runbookId, run.step, describe(q->lastError())), error);
-        return 0;
-    }
-    const qint64 id = q->lastInsertId().toLongLong();
-    // The audit row is stored; a lost announcement only delays what other consoles show.
-    if (!m_impl->notify(u"runbook"_s, QString::number(run.incidentId), &why))
-        qWarning("nightwatch: %s", qPrintable(why));
     return id;
 }
 
 QVector<RunbookRun> Store::runbookRuns(std::optional<qint64> incidentId) const
 {
-    QVector<RunbookRun> out;
     if (!m_impl)
-        return out;
+        return {};
     QString why;
-    QSqlQuery* q = m_impl->statement(SelectRunbookRuns, &why);
-    if (!q) {
+    const QVector<RunbookRun> out = m_impl->humanRecord->runbookRuns(incidentId, &why);
+    if (!why.isEmpty())
         fail(why, nullptr);
-        return out;
-    }
-    const QVariant incident = incidentId ? QVariant(*incidentId) : QVariant();
-    q->bindValue(0, incident);
-    q->bindValue(1, incident);
-    if (!q->exec()) {
-        fail(describe(q->lastError()), nullptr);
-        return out;
-    }
-    const auto intOrNone = [](const QVariant& v) { return v.isNull() ? std::optional<int>() : v.toInt(); };
-    while (q->next()) {
-        RunbookRun r;
-        r.id = q->value(0).toLongLong();
-        r.at = timeOf(q->value(1));
-        r.user = q->value(2).toString();
-        r.incidentId = q->value(3).toLongLong();
-        r.runbookId = q->value(4).toString();
-        r.step = q->value(5).toString();
-        r.kind = q->value(6).toString();
-        r.argv = LabelJson::decodeList(q->value(7).toString());
-        r.approval = q->value(8).toString();
-        r.approvedAt = timeOf(q->value(9));
-        r.exitCode = intOrNone(q->value(10));
-        r.outcome = runbookOutcomeFrom(q->value(11).toString());
-        r.durationMs = q->value(12).toLongLong();
-        r.outputDigest = q->value(13).toString();
-        r.verify = runbookVerifyFrom(q->value(14).toString());
-        r.rolledBack = q->value(15).toBool();
-        r.rollbackExitCode = intOrNone(q->value(16));
-        r.logFile = q->value(17).toString();
-        r.error = q->value(18).toString();
-        out.append(std::move(r));
-    }
-    q->finish();
     return out;
 }
 
@@ -2315,38 +1391,7 @@ bool Store::recordResolution(const Resolution& resolution, QString* error)
     if (!m_impl)
         return fail(u"store is not open"_s, error);
     QString why;
-    QSqlQuery* exists = m_impl->statement(IncidentExists, &why);
-    QSqlQuery* upsert = exists ? m_impl->statement(UpsertResolution, &why) : nullptr;
-    if (!upsert)
-        return fail(why, error);
-    exists->bindValue(0, resolution.incidentId);
-    const bool found = exists->exec() && exists->next();
-    exists->finish();
-    if (!found)
-        return fail(u"cannot record a resolution: no incident with id %1"_s.arg(resolution.incidentId), error);
-
-    const auto boolOrNull = [](const std::optional<bool>& b) { return b ? QVariant(*b ? 1 : 0) : QVariant(); };
-    const QDateTime at = resolution.at.isValid() ? resolution.at : QDateTime::currentDateTimeUtc();
-    SqlTransaction tx(m_impl->db);
-    if (!tx.isActive())
-        return fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
-    upsert->bindValue(0, resolution.incidentId);
-    upsert->bindValue(1, at.toMSecsSinceEpoch());
-    upsert->bindValue(2, currentUser());
-    upsert->bindValue(3, text(resolution.fixedByRunbook));
-    upsert->bindValue(4, text(resolution.fixedByStep));
-    upsert->bindValue(5, text(resolution.fixedByText));
-    upsert->bindValue(6, text(resolution.rootCause));
-    upsert->bindValue(7, boolOrNull(resolution.suggestionRight));
-    upsert->bindValue(8, boolOrNull(resolution.actionable));
-    upsert->bindValue(9, LabelJson::encode(resolution.proposedRunbooks));
-    if (!upsert->exec())
-        return fail(u"cannot record a resolution: "_s + describe(upsert->lastError()), error);
-    if (!reindexIncident(resolution.incidentId, error)) // what fixed it is searchable
-        return false;
-    if (!tx.commit())
-        return fail(u"cannot commit a resolution: "_s + describe(m_impl->db.lastError()), error);
-    return true;
+    return m_impl->humanRecord->recordResolution(resolution, &why) || fail(why, error);
 }
 
 std::optional<Resolution> Store::resolution(qint64 incidentId) const
@@ -2354,32 +1399,8 @@ std::optional<Resolution> Store::resolution(qint64 incidentId) const
     if (!m_impl)
         return std::nullopt;
     QString why;
-    QSqlQuery* q = m_impl->statement(SelectResolution, &why);
-    if (!q) {
+    std::optional<Resolution> out = m_impl->humanRecord->resolution(incidentId, &why);
+    if (!why.isEmpty())
         fail(why, nullptr);
-        return std::nullopt;
-    }
-    q->bindValue(0, incidentId);
-    if (!q->exec()) {
-        fail(describe(q->lastError()), nullptr);
-        return std::nullopt;
-    }
-    if (!q->next()) {
-        q->finish();
-        return std::nullopt;
-    }
-    const auto boolOrNone = [](const QVariant& v) { return v.isNull() ? std::optional<bool>() : v.toBool(); };
-    Resolution r;
-    r.incidentId = q->value(0).toLongLong();
-    r.at = timeOf(q->value(1));
-    r.user = q->value(2).toString();
-    r.fixedByRunbook = q->value(3).toString();
-    r.fixedByStep = q->value(4).toString();
-    r.fixedByText = q->value(5).toString();
-    r.rootCause = q->value(6).toString();
-    r.suggestionRight = boolOrNone(q->value(7));
-    r.actionable = boolOrNone(q->value(8));
-    r.proposedRunbooks = LabelJson::decodeList(q->value(9).toString());
-    q->finish();
-    return r;
+    return out;
 }

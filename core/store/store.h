@@ -17,11 +17,10 @@
 // label and annotation sets are JSON objects (UTF-8 text, kept verbatim); enums are lowercase words
 // ("firing", "acknowledged") so the file stays readable with the sqlite3 shell during a review.
 
-#include "history/historyquery.h"
-#include "history/historysummary.h"
 #include "model/alert.h"
 #include "model/changeevent.h"
 #include "model/incident.h"
+#include "model/incidentaction.h"
 #include "model/pastincident.h"
 #include "model/resolution.h"
 #include "model/runbookrun.h"
@@ -39,6 +38,8 @@
 #include <optional>
 
 struct AlertCountDelta;
+struct HistoryPage;  // history/historysummary.h: the history module builds on the store, not the reverse
+struct HistoryQuery; // history/historyquery.h
 class QObject;
 class QSqlQuery;
 class QSqlDatabase;
@@ -119,14 +120,7 @@ public:
     };
     QVector<PastIncident> pastIncidents(const PastQuery& query) const;
 
-    struct Action
-    {
-        qint64 incidentId = 0;
-        QString kind;
-        QString note;
-        QDateTime at;
-        QString user;
-    };
+    using Action = IncidentAction; // the name callers used before it moved to core/model
     QVector<Action> actions(qint64 incidentId) const; // oldest first
 
     // With member alerts (TrackedAlert rebuilt from the alerts table) and root causes.
@@ -188,9 +182,6 @@ private:
     struct Impl;
 
     bool fail(const QString& message, QString* error) const;
-    bool openServer(const QString& url, QString* error);
-    bool migrate(QString* error);
-    bool migratePostgres(QString* error);
     QVector<Alert> readNotifications(QSqlQuery& query, bool unseenOnly) const;
     // The notifications received from beforeMs before the incident's first onset to afterMs after its last, of its
     // member alerts (members) or of every other alert, in arrival order.
@@ -216,11 +207,6 @@ private:
     bool writeMembers(qint64 id, const Incident& incident, QString* error); // inside a transaction
     bool writeCauses(qint64 id, const Incident& incident, QString* error);
     bool loadMembersAndCauses(Incident& incident) const;
-    // Rewrites the incident's label pairs and search row from what is stored; call inside a transaction.
-    bool reindexIncident(qint64 incidentId, QString* error);
-    // Re-indexes stale incidents whose delay has passed (all of them, from the table, when force); inside a
-    // transaction.
-    bool reindexStale(bool force, QString* error);
     QSqlDatabase& database() const; // the open connection, for storehistory.cpp
 
     QString m_connectionName;

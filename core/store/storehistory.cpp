@@ -3,6 +3,9 @@
 
 #include "store.h"
 
+#include "history/historyquery.h"
+#include "history/historysummary.h"
+
 #include "labeljson.h"
 #include "model/incidenttitle.h"
 

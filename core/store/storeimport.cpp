@@ -4,6 +4,7 @@
 #include "store.h"
 
 #include "labeljson.h"
+#include "storeimpl.h"
 #include "sqltransaction.h"
 
 #include <QSet>
@@ -136,9 +137,7 @@ bool Store::importIncident(const IncidentRecord& record, qint64* id, bool* exist
     // The bundle's counters are the new rows' counters: the deliveries just inserted are already in them.
     if (!newAlerts.isEmpty()) {
         // The newest notification's id: SQLite keeps one row per delivery (schema v8), whose last id is it.
-        if (!w.run(isShared() ? u"SELECT coalesce(max(id), 0) FROM notifications"_s
-                              : u"SELECT coalesce((SELECT last_id FROM deliveries ORDER BY id DESC LIMIT 1), 0)"_s,
-                   {}, u"notification"_s, &why, &q) ||
+        if (!w.run(m_impl->backend->sql(StoreSql::NewestNotificationId), {}, u"notification"_s, &why, &q) ||
             !q.next())
             return fail(why, error);
         const qint64 lastId = q.value(0).toLongLong();
@@ -154,21 +153,22 @@ bool Store::importIncident(const IncidentRecord& record, qint64* id, bool* exist
     if (!w.run(
             u"INSERT INTO incidents(key, state, severity, first_alert_at, last_alert_at, notification_count, "
             "acknowledged_at, acknowledged_by, affected_services, created_at, updated_at, mitigated_at, mitigated_by, "
-            "resolved_at, resolved_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+            "resolved_at, resolved_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
             {inc.key, Incident::stateName(inc.state), text(inc.severity), msOrNull(inc.firstAlertAt), msOrNull(inc.lastAlertAt),
              inc.notificationCount, msOrNull(inc.acknowledgedAt), textOrNull(inc.acknowledgedBy),
              LabelJson::encode(inc.affectedServices), now, now, msOrNull(inc.mitigatedAt), textOrNull(inc.mitigatedBy),
              msOrNull(inc.resolvedAt), textOrNull(inc.resolvedBy)},
             u"incident %1"_s.arg(inc.key), &why, &q))
         return fail(why, error);
-    const qint64 newId = q.lastInsertId().toLongLong();
+    // RETURNING, not lastInsertId(): PostgreSQL's driver has no last insert id for a table without OIDs.
+    const qint64 newId = q.next() ? q.value(0).toLongLong() : 0;
+    q.finish();
     if (newId <= 0)
         return fail(u"cannot import incident %1: no row id"_s.arg(inc.key), error);
 
     for (qsizetype i = 0; i < inc.alerts.size(); ++i) {
         const TrackedAlert& t = inc.alerts.at(i);
-        if (!w.run(u"INSERT OR REPLACE INTO incident_alerts(incident_id, fingerprint, position, inhibited, "
-                   "inhibited_by) VALUES(?, ?, ?, ?, ?)"_s,
+        if (!w.run(m_impl->backend->sql(StoreSql::InsertMember),
                    {newId, t.fingerprint(), qint64(i), t.inhibited ? 1 : 0, text(t.inhibitedBy)}, u"member"_s, &why))
             return fail(why, error);
     }

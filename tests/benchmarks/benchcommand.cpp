@@ -10,6 +10,8 @@
 #include "ingest/scenarioreader.h"
 #include "pipeline/consoleruntime.h"
 #include "pipeline/pipeline.h"
+#include "history/historyquery.h"
+#include "history/historysummary.h"
 #include "store/store.h"
 
 #include <QCommandLineParser>

@@ -1,0 +1,72 @@
+#pragma once
+// StoreSql: the text of every statement the Store and its repositories prepare once per connection and reuse,
+// in SQLite's dialect, which is the reference: a backend returns these texts, PostgresBackend its own for the
+// few its server does not take (see StoreBackend::sql). Column lists are spelled out (never SELECT *) so a
+// later migration adding columns cannot shift positions under the readers.
+
+#include <QString>
+
+namespace StoreSql {
+
+enum Id
+{
+    InsertNotifications,
+    CountBoundaryFlaps,
+    UpsertAlerts,
+    UpdateKnownAlerts,
+    UpsertIncident,
+    DeleteMembers,
+    InsertMember,
+    DeleteCauses,
+    InsertCause,
+    IncidentExists,
+    MarkMerged,
+    InsertAction,
+    AckIncident,
+    MitigateIncident,
+    ResolveIncident,
+    SelectActions,
+    SelectIncident,
+    SelectIncidents,
+    SelectMembers,
+    SelectCauses,
+    SelectNotifications,
+    InsertChange,
+    SelectChanges,
+    CountNotifications,
+    CountAlerts,
+    InsertRunbookRun,
+    SelectRunbookRuns,
+    UpsertResolution,
+    SelectResolution,
+    SelectNotificationsAfter,
+    Notify,
+    DeleteIncidentLabels,
+    InsertIncidentLabels,
+    DeleteSearchRow,
+    InsertSearchRow,
+    MarkStale,
+    ClearStale,
+    SelectStale,
+    NewestNotificationId, // the id the next notification continues from (each backend stores them its own way)
+    Count
+};
+
+const QString& sqliteText(Id id);
+
+// SQLite only: statements run through SqliteStatement (per notification or per alert in a storm).
+enum Native
+{
+    NativeInsertDelivery,    // one row per run of a batch's notifications received together from one source
+    NativeUpdateCounts,      // a known alert's counters and latest status; counted_through moves with them
+    NativeSetCountedThrough, // after an UpsertAlerts row: it counts its notifications up to this one
+    NativeUpsertAlert,       // UpsertAlerts for one row, bound natively; counted_through moves with it
+    NativeSetCountedMark,    // store_state: every notification up to this one is counted in its alert row
+    NativeDeleteMembers,     // an incident's member rows, rewritten whenever its membership changes
+    NativeInsertMember,
+    NativeCount
+};
+
+const char* nativeText(Native id);
+
+} // namespace StoreSql
