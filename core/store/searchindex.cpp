@@ -8,14 +8,14 @@
 
 using namespace Qt::StringLiterals;
 
-bool SearchIndex::enabled() const
+bool SearchIndex::available() const
 {
     return m_connection.backend->hasSearchIndex();
 }
 
 bool SearchIndex::markStale(qint64 incidentId, QString* error)
 {
-    if (!enabled() || m_staleSince.contains(incidentId))
+    if (!available() || m_staleSince.contains(incidentId))
         return true;
     QSqlQuery* stale = m_connection.statement(StoreSql::MarkStale, error);
     if (!stale)
@@ -32,7 +32,7 @@ bool SearchIndex::markStale(qint64 incidentId, QString* error)
 
 bool SearchIndex::reindex(qint64 incidentId, QString* error)
 {
-    if (!enabled())
+    if (!available())
         return true;
     using namespace StoreSql;
     for (const Id id : {DeleteIncidentLabels, InsertIncidentLabels, DeleteSearchRow, InsertSearchRow, ClearStale}) {
@@ -52,7 +52,7 @@ bool SearchIndex::reindex(qint64 incidentId, QString* error)
 
 bool SearchIndex::reindexStale(bool force, QString* error)
 {
-    if (!enabled())
+    if (!available())
         return true;
     QVector<qint64> due;
     if (force) {

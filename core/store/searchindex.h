@@ -21,11 +21,11 @@ public:
     bool reindex(qint64 incidentId, QString* error);
     // Re-indexes the stale incidents whose delay has passed; every marked one, from the table, when force.
     bool reindexStale(bool force, QString* error);
+    // The backend keeps the index (StoreBackend::hasSearchIndex): history search can be answered.
+    bool available() const;
     void setDelay(int ms) { m_delayMs = qMax(0, ms); }
 
 private:
-    bool enabled() const;
-
     StoreConnection& m_connection;
     QHash<qint64, qint64> m_staleSince; // incident id -> since when (ms since epoch) its rows are stale
     int m_delayMs = 10'000;

@@ -3,6 +3,8 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include "history/historyquery.h"
+#include "history/historysummary.h"
 #include "labeljson.h"
 #include "pendingalertcounts.h"
 #include "sqlitestatement.h"
@@ -120,6 +122,7 @@ bool Store::open(const QString& path, QString* error, OpenMode mode)
     m_impl->shared = m_impl->backend->hasOtherWriters();
     m_impl->search = std::make_unique<SearchIndex>(*m_impl);
     m_impl->humanRecord = std::make_unique<HumanRecordRepository>(*m_impl, *m_impl->search);
+    m_impl->history = std::make_unique<HistoryRepository>(*m_impl, *m_impl->search);
     QString why;
     if (!m_impl->backend->open(*m_impl, m_connectionName, path, mode == OpenMode::ReadOnly, &why)) {
         close();
@@ -1400,6 +1403,66 @@ std::optional<Resolution> Store::resolution(qint64 incidentId) const
         return std::nullopt;
     QString why;
     std::optional<Resolution> out = m_impl->humanRecord->resolution(incidentId, &why);
+    if (!why.isEmpty())
+        fail(why, nullptr);
+    return out;
+}
+
+std::optional<HistoryPage> Store::searchHistory(const HistoryQuery& query, QString* error) const
+{
+    if (!m_impl) {
+        fail(u"store is not open"_s, error);
+        return std::nullopt;
+    }
+    settleAlertCountsForReaders();
+    QString why;
+    std::optional<HistoryPage> page = m_impl->history->search(query, &why);
+    if (!page)
+        fail(why, error);
+    return page;
+}
+
+bool Store::saveViewSnapshot(qint64 incidentId, const QString& kind, const QByteArray& json, QString* error,
+                             const QDateTime& at)
+{
+    if (!m_impl)
+        return fail(u"store is not open"_s, error);
+    QString why;
+    return m_impl->history->saveViewSnapshot(incidentId, kind, json, at, &why) || fail(why, error);
+}
+
+QHash<QString, QByteArray> Store::viewSnapshots(qint64 incidentId) const
+{
+    if (!m_impl)
+        return {};
+    QString why;
+    QHash<QString, QByteArray> out = m_impl->history->viewSnapshots(incidentId, &why);
+    if (!why.isEmpty())
+        fail(why, nullptr);
+    return out;
+}
+
+QVector<Alert> Store::incidentNotifications(qint64 incidentId) const
+{
+    // A fingerprint can fire again in a later incident: only this incident's window counts. The window is read
+    // through notifications_by_received (an index by fingerprint would slow every ingest for this rare read).
+    return notificationsInWindow(incidentId, 3600 * 1000, 0, true);
+}
+
+QVector<Alert> Store::neighbourNotifications(qint64 incidentId) const
+{
+    // An hour either side, like the members' own window: the diagnoser looks only 5 min back, but the neighbouring
+    // groups come out as the console formed them only from enough of their history (a quarter of an hour was not
+    // always enough on generated storms).
+    return notificationsInWindow(incidentId, 3600 * 1000, 3600 * 1000, false);
+}
+
+QVector<Alert> Store::notificationsInWindow(qint64 incidentId, qint64 beforeMs, qint64 afterMs, bool members) const
+{
+    if (!m_impl)
+        return {};
+    QString why;
+    QVector<Alert> out = m_impl->history->notificationsInWindow(incidentId, beforeMs, afterMs, members, &why);
     if (!why.isEmpty())
         fail(why, nullptr);
     return out;

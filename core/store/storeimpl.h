@@ -2,6 +2,7 @@
 // Store::Impl: the open connection (StoreConnection: database, backend, prepared statements) and the Store's
 // single-writer state around it. Private to core/store: the Store's own .cpp files and its repositories.
 
+#include "historyrepository.h"
 #include "humanrecordrepository.h"
 #include "model/alert.h"
 #include "pendingalertcounts.h"
@@ -108,4 +109,5 @@ struct Store::Impl : StoreConnection
     QHash<qint64, RowsDigest> writtenDetail;
     std::unique_ptr<SearchIndex> search;
     std::unique_ptr<HumanRecordRepository> humanRecord;
+    std::unique_ptr<HistoryRepository> history;
 };

@@ -2,31 +2,25 @@
 // queries over the same selection (incidents, their members' labels, their runbook runs) instead of one per
 // incident: 5,000 incidents come back in well under a second.
 #include "labeljson.h"
+#include "sqlstatement.h"
+#include "sqlvalues.h"
 #include "store.h"
 
 #include <QHash>
 #include <QSqlDatabase>
-#include <QSqlError>
-#include <QSqlQuery>
+#include <QVariantMap>
 
 using namespace Qt::StringLiterals;
 
 namespace {
-QDateTime msTime(const QVariant& v)
-{
-    return v.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC);
-}
+using SqlValues::boolOrNone;
+using SqlValues::timeOf;
 
-std::optional<bool> optionalBool(const QVariant& v)
-{
-    return v.isNull() ? std::optional<bool>() : std::optional<bool>(v.toBool());
-}
-
-// The selection as a subquery of incident ids, with its bound values in order.
+// The selection as a subquery of incident ids, with its values by parameter name.
 struct Selection
 {
     QString sql;
-    QVariantList values;
+    QVariantMap values;
 
     explicit Selection(const Store::PastQuery& q)
     {
@@ -34,35 +28,29 @@ struct Selection
         if (q.resolvedOnly)
             where << u"state = 'resolved'"_s;
         if (q.from.isValid()) {
-            where << u"first_alert_at >= ?"_s;
-            values << q.from.toMSecsSinceEpoch();
+            where << u"first_alert_at >= :from"_s;
+            values.insert(u":from"_s, q.from.toMSecsSinceEpoch());
         }
         if (q.to.isValid()) {
-            where << u"first_alert_at < ?"_s;
-            values << q.to.toMSecsSinceEpoch();
+            where << u"first_alert_at < :to"_s;
+            values.insert(u":to"_s, q.to.toMSecsSinceEpoch());
         }
         if (q.id) {
-            where << u"id = ?"_s;
-            values << *q.id;
+            where << u"id = :id"_s;
+            values.insert(u":id"_s, *q.id);
         }
         const QString order = q.resolvedOnly ? u"resolved_at DESC, id DESC"_s : u"first_alert_at DESC, id DESC"_s;
-        sql = u"SELECT id FROM incidents WHERE %1 ORDER BY %2 LIMIT ?"_s.arg(where.join(u" AND "_s), order);
-        values << qMax(0, q.limit);
+        sql = u"SELECT id FROM incidents WHERE %1 ORDER BY %2 LIMIT :limit"_s.arg(where.join(u" AND "_s), order);
+        values.insert(u":limit"_s, qMax(0, q.limit));
     }
 
-    bool run(QSqlQuery& query, const QString& text, QString* why) const
+    bool run(SqlStatement& query, const QString& text, QString* why) const
     {
-        if (!query.prepare(text)) {
-            *why = query.lastError().text();
+        if (!query.prepare(text, why))
             return false;
-        }
-        for (const QVariant& v : values)
-            query.addBindValue(v);
-        if (!query.exec()) {
-            *why = query.lastError().text();
-            return false;
-        }
-        return true;
+        for (auto it = values.cbegin(); it != values.cend(); ++it)
+            query.bind(it.key(), it.value());
+        return query.exec(why);
     }
 };
 } // namespace
@@ -77,8 +65,7 @@ QVector<PastIncident> Store::pastIncidents(const PastQuery& query) const
     const Selection selection(query);
     QString why;
 
-    QSqlQuery incidents(db);
-    incidents.setForwardOnly(true);
+    SqlStatement incidents(db, u"read past incidents"_s);
     const QString order =
         query.resolvedOnly ? u"i.resolved_at DESC, i.id DESC"_s : u"i.first_alert_at DESC, i.id DESC"_s;
     if (!selection.run(incidents,
@@ -90,7 +77,7 @@ QVector<PastIncident> Store::pastIncidents(const PastQuery& query) const
                        "LEFT JOIN resolutions r ON r.incident_id = i.id "
                        "WHERE i.id IN (%1) ORDER BY %2"_s.arg(selection.sql, order),
                        &why)) {
-        fail(u"cannot read past incidents: "_s + why, nullptr);
+        fail(why, nullptr);
         return out;
     }
     QHash<qint64, qsizetype> row; // incident id -> index in out
@@ -99,22 +86,22 @@ QVector<PastIncident> Store::pastIncidents(const PastQuery& query) const
         p.id = incidents.value(0).toLongLong();
         p.state = incidents.value(1).toString();
         p.severity = incidents.value(2).toString();
-        p.firstAlertAt = msTime(incidents.value(3));
-        p.acknowledgedAt = msTime(incidents.value(4));
-        p.resolvedAt = msTime(incidents.value(5));
+        p.firstAlertAt = timeOf(incidents.value(3));
+        p.acknowledgedAt = timeOf(incidents.value(4));
+        p.resolvedAt = timeOf(incidents.value(5));
         p.notificationCount = incidents.value(6).toInt();
         p.topCandidate = incidents.value(7).toString();
         if (!incidents.value(8).isNull()) {
             Resolution r;
             r.incidentId = p.id;
-            r.at = msTime(incidents.value(9));
+            r.at = timeOf(incidents.value(9));
             r.user = incidents.value(10).toString();
             r.fixedByRunbook = incidents.value(11).toString();
             r.fixedByStep = incidents.value(12).toString();
             r.fixedByText = incidents.value(13).toString();
             r.rootCause = incidents.value(14).toString();
-            r.suggestionRight = optionalBool(incidents.value(15));
-            r.actionable = optionalBool(incidents.value(16));
+            r.suggestionRight = boolOrNone(incidents.value(15));
+            r.actionable = boolOrNone(incidents.value(16));
             r.proposedRunbooks = LabelJson::decodeList(incidents.value(17).toString());
             p.resolution = std::move(r);
         }
@@ -124,14 +111,13 @@ QVector<PastIncident> Store::pastIncidents(const PastQuery& query) const
     if (out.isEmpty())
         return out;
 
-    QSqlQuery members(db);
-    members.setForwardOnly(true);
+    SqlStatement members(db, u"read past incident members"_s);
     if (!selection.run(members,
                        u"SELECT ia.incident_id, a.labels, a.status, a.ends_at FROM incident_alerts ia "
                        "JOIN alerts a ON a.fingerprint = ia.fingerprint "
                        "WHERE ia.incident_id IN (%1) ORDER BY ia.incident_id, ia.position"_s.arg(selection.sql),
                        &why)) {
-        fail(u"cannot read past incident members: "_s + why, nullptr);
+        fail(why, nullptr);
         return out;
     }
     while (members.next()) {
@@ -145,17 +131,16 @@ QVector<PastIncident> Store::pastIncidents(const PastQuery& query) const
         m.layer = labels.value(u"layer"_s);
         m.team = labels.value(u"team"_s);
         m.resolved = members.value(2).toString() == u"resolved";
-        m.endsAt = msTime(members.value(3));
+        m.endsAt = timeOf(members.value(3));
         out[*it].members << std::move(m);
     }
 
-    QSqlQuery runs(db);
-    runs.setForwardOnly(true);
+    SqlStatement runs(db, u"read past runbook runs"_s);
     if (!selection.run(runs,
                        u"SELECT incident_id, runbook_id, step, outcome FROM runbook_runs "
                        "WHERE kind = 'run' AND incident_id IN (%1) ORDER BY id"_s.arg(selection.sql),
                        &why)) {
-        fail(u"cannot read past runbook runs: "_s + why, nullptr);
+        fail(why, nullptr);
         return out;
     }
     while (runs.next()) {
