@@ -512,16 +512,18 @@ void TestPipeline::changeBatchesAreDiagnosedOnceAtTheRefresh()
     QString error;
     QVERIFY2(pipeline.open(o, &error), qPrintable(error));
     QSignalSpy published(&pipeline, &Pipeline::snapshotReady);
-    QVERIFY(pipeline.submit({alert(u"c1"_s, u"Err"_s, 0), alert(u"c2"_s, u"Err"_s, 5), alert(u"c3"_s, u"Err"_s, 9)},
+    QVERIFY(pipeline.submit({alert(u"m"_s, u"Saturated"_s, 0), alert(u"c1"_s, u"Err"_s, 5),
+                             alert(u"c2"_s, u"Err"_s, 9), alert(u"c3"_s, u"Err"_s, 12)},
                             &error));
-    QTRY_COMPARE_WITH_TIMEOUT(pipeline.snapshot()->incidents.size(), 1, 5000);
-    const auto cites = [](const Incident& inc, const QString& what) {
-        for (const RootCauseCandidate& c : inc.rootCauses)
-            if (c.evidence.join(u' ').contains(what))
-                return true;
+    QTRY_VERIFY_WITH_TIMEOUT(!pipeline.snapshot()->incidents.isEmpty(), 5000);
+    const auto cites = [](const IncidentSnapshotPtr& shown, const QString& what) {
+        for (const Incident& inc : shown->incidents)
+            for (const RootCauseCandidate& c : inc.rootCauses)
+                if (c.evidence.join(u' ').contains(what))
+                    return true;
         return false;
     };
-    QVERIFY(!cites(pipeline.snapshot()->incidents.front(), u"release-"_s));
+    QVERIFY(!cites(pipeline.snapshot(), u"release-"_s));
     const qsizetype before = published.size();
 
     constexpr int kBatches = 20;
@@ -538,7 +540,7 @@ void TestPipeline::changeBatchesAreDiagnosedOnceAtTheRefresh()
     QCOMPARE(published.size(), before + 1); // one refresh for all of them
     const IncidentSnapshotPtr shown = pipeline.snapshot();
     QCOMPARE(shown->changes.size(), kBatches);
-    QVERIFY2(cites(shown->incidents.front(), u"release-"_s), "the deploys are not part of the diagnosis");
+    QVERIFY2(cites(shown, u"release-"_s), "the deploys are not part of the diagnosis");
 }
 
 void TestPipeline::runbookAuditAndEscalationAreStored()

@@ -27,8 +27,8 @@ public:
     }
     // The same promise without the wait: done(stored, error) runs once the batch is stored (or could not be), on
     // whatever thread stored it, so a receiver can answer other requests (/healthz) meanwhile.
-    using Stored = std::function<void(bool stored, const QString& error)>;
-    virtual void submitChangesDeferred(QVector<ChangeEvent> changes, Stored done)
+    using ChangesStored = std::function<void(bool stored, const QString& error)>;
+    virtual void submitChangesDeferred(QVector<ChangeEvent> changes, ChangesStored done)
     {
         QString error;
         const bool stored = submitChanges(changes, &error);

@@ -122,7 +122,7 @@ bool Pipeline::submitChanges(const QVector<ChangeEvent>& changes, QString* error
     return onOwnThread([&] { return submitChangesHere(changes, error); });
 }
 
-void Pipeline::submitChangesDeferred(QVector<ChangeEvent> changes, ChangeSink::Stored done)
+void Pipeline::submitChangesDeferred(QVector<ChangeEvent> changes, ChangeSink::ChangesStored done)
 {
     QMetaObject::invokeMethod(
         this,
@@ -298,8 +298,12 @@ bool Pipeline::submitChangesHere(const QVector<ChangeEvent>& changes, QString* e
     if (m_options.refreshMs == 0) {
         flush();
     } else if (m_options.refreshMs > 0 && !m_refreshTimer->isActive()) {
-        const qint64 since = m_sinceRefresh.isValid() ? m_sinceRefresh.elapsed() : m_options.refreshMs;
-        m_refreshTimer->start(int(qMax<qint64>(0, m_options.refreshMs - since)));
+        // At least as long as the last refresh took: with many open incidents a re-diagnosis of all of them costs
+        // more than refreshMs, and senders posting one change at a time would otherwise find the pipeline busy
+        // re-diagnosing most of the time.
+        const qint64 interval = qMax<qint64>(m_options.refreshMs, m_lastRefreshMs);
+        const qint64 since = m_sinceRefresh.isValid() ? m_sinceRefresh.elapsed() : interval;
+        m_refreshTimer->start(int(qMax<qint64>(0, interval - since)));
     }
     return true;
 }
@@ -338,6 +342,7 @@ void Pipeline::flush()
         }
         publish();
         askMetricsForTopIncident();
+        m_lastRefreshMs = m_sinceRefresh.elapsed();
         return true;
     });
 }

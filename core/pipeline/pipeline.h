@@ -77,7 +77,7 @@ public:
     // at the next refresh (at once when refreshMs is 0), once for however many batches arrive until then.
     bool submitChanges(const QVector<ChangeEvent>& changes, QString* error) override;
     // The same, queued to the pipeline's thread; done() runs there right after the commit.
-    void submitChangesDeferred(QVector<ChangeEvent> changes, ChangeSink::Stored done) override;
+    void submitChangesDeferred(QVector<ChangeEvent> changes, ChangeSink::ChangesStored done) override;
 
     IncidentSnapshotPtr snapshot() const;
     qint64 notificationCount() const;
@@ -155,6 +155,7 @@ private:
     qint64 m_shownAlerts = 0;
     QTimer* m_refreshTimer;
     QElapsedTimer m_sinceRefresh;
+    qint64 m_lastRefreshMs = 0; // how long the last flush() took: change batches wait at least as long between
 
     struct Waiting
     {
