@@ -14,6 +14,7 @@
 #include <QSemaphore>
 #include <QSignalSpy>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -59,6 +60,8 @@ private Q_SLOTS:
     void concurrentDeliveriesAreStoredBeforeTheirAnswers_data();
     void concurrentDeliveriesAreStoredBeforeTheirAnswers();
     void clientHangingUpBeforeItsAnswerLosesNothing();
+    void changeBatchIsStoredAllOrNothing_data();
+    void changeBatchIsStoredAllOrNothing();
 
 private:
     // Notifications in the database whose service starts with prefix, read through a connection of our own.
@@ -105,6 +108,61 @@ int TestConsoleRuntime::storedWithPrefix(const QString& prefix)
     if (!q.exec() || !q.next())
         return -1;
     return q.value(0).toInt();
+}
+
+void TestConsoleRuntime::changeBatchIsStoredAllOrNothing_data()
+{
+    QTest::addColumn<int>("events");
+    QTest::addColumn<int>("refused"); // index of the event the database refuses; -1: none
+    QTest::addRow("one") << 1 << -1;
+    QTest::addRow("500 in one POST") << 500 << -1;
+    QTest::addRow("the first refused") << 5 << 0;
+    QTest::addRow("one in the middle refused") << 500 << 250;
+    QTest::addRow("the last refused") << 5 << 4;
+}
+
+void TestConsoleRuntime::changeBatchIsStoredAllOrNothing()
+{
+    QFETCH(int, events);
+    QFETCH(int, refused);
+    // The database itself refuses one event of the batch (as a full disk or a constraint would), after the
+    // receiver validated them all: the batch is one transaction, so none of it stays.
+    QSqlQuery trigger(QSqlDatabase::database(u"reader"_s));
+    QVERIFY2(trigger.exec(u"CREATE TRIGGER refuse_change BEFORE INSERT ON changes WHEN NEW.service = 'refused' "
+                          "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"_s),
+             qPrintable(trigger.lastError().text()));
+    QJsonArray changes;
+    const QString at = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+    for (int i = 0; i < events; ++i)
+        changes.append(QJsonObject{{u"service"_s, i == refused ? u"refused"_s : u"svc-%1"_s.arg(i)},
+                                   {u"kind"_s, u"deploy"_s},
+                                   {u"at"_s, at},
+                                   {u"description"_s, u"release %1"_s.arg(i)}});
+    QNetworkRequest request(QUrl(u"http://127.0.0.1:%1/api/v1/changes"_s.arg(m_port)));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    QNetworkReply* reply = m_nam.post(request, QJsonDocument(QJsonObject{{u"changes"_s, changes}}).toJson());
+    const auto storedChanges = [] {
+        QSqlQuery q(QSqlDatabase::database(u"reader"_s));
+        return q.exec(u"SELECT COUNT(*) FROM changes"_s) && q.next() ? q.value(0).toInt() : -1;
+    };
+    int storedWhenAnswered = -1;
+    connect(reply, &QNetworkReply::finished, this, [&] { storedWhenAnswered = storedChanges(); });
+    QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 20'000);
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QByteArray answer = reply->readAll();
+    reply->deleteLater();
+    if (refused < 0) {
+        QCOMPARE(status, 200);
+        QCOMPARE(storedWhenAnswered, events); // committed before the answer
+        QTRY_COMPARE_WITH_TIMEOUT(m_runtime->pipeline()->snapshot()->changes.size(), events, 10'000);
+    } else {
+        QCOMPARE(status, 503);
+        QVERIFY2(answer.contains("refused by the test"), answer.constData());
+        QCOMPARE(storedWhenAnswered, 0);
+        QCOMPARE(storedChanges(), 0);
+        QTest::qWait(m_runtime->config().refreshMs * 2); // a refresh would show what the pipeline took in
+        QCOMPARE(m_runtime->pipeline()->snapshot()->changes.size(), 0);
+    }
 }
 
 void TestConsoleRuntime::concurrentDeliveriesAreStoredBeforeTheirAnswers_data()

@@ -128,6 +128,7 @@ private Q_SLOTS:
     void routineSourceNewsWaitsForTheRefresh();
     void deferredDeliveriesWaitingAtTheEndAreStored();
     void stormRefreshesAtMostEveryRefreshMs();
+    void changeBatchesAreDiagnosedOnceAtTheRefresh();
     void runbookAuditAndEscalationAreStored();
     void lifecycleAndResolutionTeachTheNextIncident();
     void recurrenceWeeksLaterIsANewIncident();
@@ -497,6 +498,49 @@ void TestPipeline::stormRefreshesAtMostEveryRefreshMs()
     QCOMPARE(snap->incidents.size(), 1);
     QCOMPARE(snap->incidents.front().notificationCount, 100);
     QCOMPARE(store.loadIncidents().front().notificationCount, 100);
+}
+
+void TestPipeline::changeBatchesAreDiagnosedOnceAtTheRefresh()
+{
+    // A CI run posting deploys one by one must not cost a re-diagnosis of every open incident per event while it
+    // waits for each answer: each batch is stored before submitChanges returns, and the incidents are diagnosed
+    // with all of them at the next refresh, once.
+    const QString db = m_dir.filePath(u"changes.sqlite"_s);
+    Pipeline pipeline; // on this thread: no refresh can run between the submissions below
+    Pipeline::Options o = options(db);
+    o.refreshMs = 300;
+    QString error;
+    QVERIFY2(pipeline.open(o, &error), qPrintable(error));
+    QSignalSpy published(&pipeline, &Pipeline::snapshotReady);
+    QVERIFY(pipeline.submit({alert(u"m"_s, u"Saturated"_s, 0), alert(u"c1"_s, u"Err"_s, 5),
+                             alert(u"c2"_s, u"Err"_s, 9), alert(u"c3"_s, u"Err"_s, 12)},
+                            &error));
+    QTRY_VERIFY_WITH_TIMEOUT(!pipeline.snapshot()->incidents.isEmpty(), 5000);
+    const auto cites = [](const IncidentSnapshotPtr& shown, const QString& what) {
+        for (const Incident& inc : shown->incidents)
+            for (const RootCauseCandidate& c : inc.rootCauses)
+                if (c.evidence.join(u' ').contains(what))
+                    return true;
+        return false;
+    };
+    QVERIFY(!cites(pipeline.snapshot(), u"release-"_s));
+    const qsizetype before = published.size();
+
+    constexpr int kBatches = 20;
+    for (int i = 0; i < kBatches; ++i) {
+        const ChangeEvent deploy{u"m"_s, u"deploy"_s, kT0.addSecs(-120 + i), u"release-%1"_s.arg(i), {}};
+        QVERIFY2(pipeline.submitChanges({deploy}, &error), qPrintable(error));
+        QCOMPARE(published.size(), before); // answered without a refresh
+    }
+    Store store(u"changes-reader"_s);
+    QVERIFY2(store.open(db, &error), qPrintable(error));
+    QCOMPARE(store.loadChanges({}).size(), kBatches);
+
+    QVERIFY(published.wait(5000));
+    QCOMPARE(published.size(), before + 1); // one refresh for all of them
+    const IncidentSnapshotPtr shown = pipeline.snapshot();
+    QCOMPARE(shown->changes.size(), kBatches);
+    QVERIFY2(cites(shown, u"release-"_s), "the deploys are not part of the diagnosis");
 }
 
 void TestPipeline::runbookAuditAndEscalationAreStored()

@@ -8,6 +8,8 @@
 #include "confidencecalibrator.h"
 #include "model/changeevent.h"
 #include "model/incident.h"
+#include "model/metricsupport.h"
+#include "model/neighbourcause.h"
 
 #include <QHash>
 #include <QStringList>
@@ -54,23 +56,10 @@ public:
     };
     using Features = std::array<double, FeatureCount>;
 
-    // What the metrics said of one candidate (core/metrics' MetricEvidence, as plain data).
-    struct MetricSupportOf
-    {
-        double strength = 0.0; // 0..1
-        QStringList evidence;  // strongest first
-        bool operator==(const MetricSupportOf&) const = default;
-    };
-    using MetricSupportMap = QHash<QString, MetricSupportOf>; // by service
-
-    // The probable cause (top candidate) of another incident, as Context::neighbourCauses lists it.
-    struct NeighbourCause
-    {
-        QString service;
-        int alerts = 0;        // how many alerts that incident holds
-        qint64 firstOnset = 0; // its first alert's onset, seconds since the epoch
-        bool operator==(const NeighbourCause&) const = default;
-    };
+    // Plain data shared with other modules, in core/model.
+    using MetricSupportOf = ::MetricSupportOf;
+    using MetricSupportMap = ::MetricSupportMap;
+    using NeighbourCause = ::NeighbourCause;
 
     // What else the console knows besides the incident itself. `elsewhere` are alerts the correlator put in
     // other incidents: a service alerting there at the same time can still be this incident's cause (two faults

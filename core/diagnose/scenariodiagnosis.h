@@ -14,6 +14,6 @@ class InhibitRuleSet;
 struct Scenario;
 
 // Correlates the scenario's alerts (inhibited by rules when given), diagnoses every incident and returns them in
-// list order (Incident::listedBefore). inspect, when set, sees each incident before diagnosis, in correlator order.
+// list order (Incident::listedBefore). inspect, when set, sees each incident before diagnosis, smallest first (diagnoseAll).
 QVector<Incident> diagnoseScenario(Scenario scenario, const InhibitRuleSet* rules,
                                    const std::function<void(const Diagnoser&, const Incident&, const Diagnoser::Context&)>& inspect = {});

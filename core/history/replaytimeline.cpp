@@ -2,6 +2,7 @@
 
 #include "correlate/correlator.h"
 #include "diagnose/diagnoser.h"
+#include "diagnose/incidentsetdiagnosis.h"
 #include "graph/servicegraph.h"
 
 #include <QSet>
@@ -249,27 +250,15 @@ QVector<RootCauseCandidate> ReplayTimeline::diagnosisAt(const QDateTime& at, std
         if (c.at <= at)
             known << c;
     diagnoser.setChanges(known);
-    const QVector<Incident> all = correlator.incidents();
-    const auto bearingOn = [&all](const Incident& incident) {
-        QVector<Incident> others;
-        for (const Incident& other : all)
-            if (Diagnoser::mayBearOn(other, incident))
-                others << other;
-        return others;
-    };
-    Diagnoser::Context context;
-    const QVector<Incident> others = bearingOn(*group);
-    context.elsewhere = diagnoser.relevantElsewhere(*group, others);
-    // The smaller incidents under way lend their probable causes (Diagnoser::causeLentBy): diagnosed as the console
-    // did, each with its own neighbours' alerts.
-    for (const Incident& neighbour : others) {
-        if (!Diagnoser::diagnosedBefore(neighbour, *group))
-            continue;
-        Incident other = neighbour;
-        other.rootCauses = diagnoser.diagnose(
-            other, Diagnoser::Context{{}, {}, diagnoser.relevantElsewhere(other, bearingOn(other)), {}, {}});
-        if (const auto cause = Diagnoser::causeLentBy(other, *group))
-            context.neighbourCauses << *cause;
+    // As the console diagnosed it: with its neighbours' alerts and the causes the smaller ones lend it, each of
+    // those diagnosed the same way first. Bigger incidents lend nothing to it and are left alone.
+    QHash<QString, Incident> all;
+    QSet<QString> keys;
+    for (Incident& inc : correlator.incidents()) {
+        if (inc.key == group->key || Diagnoser::diagnosedBefore(inc, *group))
+            keys.insert(inc.key);
+        all.insert(inc.key, std::move(inc));
     }
-    return diagnoser.diagnose(*group, context);
+    diagnoseAll(diagnoser, all, keys);
+    return all.value(group->key).rootCauses;
 }

@@ -88,9 +88,7 @@ bool WebhookServer::start()
         route(WebhookFeeds::routePath(feed), QHttpServerRequest::Method::Post,
               [this, feed](const QHttpServerRequest& request, quint64 ticket) { handleAlerts(request, ticket, feed); });
     route(u"/api/v1/changes"_s, QHttpServerRequest::Method::Post,
-          [this](const QHttpServerRequest& request, quint64 ticket) {
-              m_answers->answer(ticket, handleChanges(request));
-          });
+          [this](const QHttpServerRequest& request, quint64 ticket) { handleChanges(request, ticket); });
     m_http->bind(m_tcp);
 
     m_port.store(m_tcp->serverPort());
@@ -215,7 +213,13 @@ void WebhookServer::deliveryStored(quint64 ticket, int alertCount, bool stored, 
     m_answers->answer(ticket, jsonResponse(json{{"accepted", alertCount}}, StatusCode::Ok));
 }
 
-QHttpServerResponse WebhookServer::handleChanges(const QHttpServerRequest& request)
+void WebhookServer::handleChanges(const QHttpServerRequest& request, quint64 ticket)
+{
+    if (std::optional<QHttpServerResponse> refused = takeChanges(request, ticket))
+        m_answers->answer(ticket, std::move(*refused));
+}
+
+std::optional<QHttpServerResponse> WebhookServer::takeChanges(const QHttpServerRequest& request, quint64 ticket)
 {
     if (!authorized(request)) {
         QHttpServerResponse response = errorResponse(u"missing or wrong bearer token"_s, StatusCode::Unauthorized);
@@ -239,12 +243,25 @@ QHttpServerResponse WebhookServer::handleChanges(const QHttpServerRequest& reque
     if (verdict != DeliveryLimits::Verdict::Ok)
         return errorResponse(error, verdict == DeliveryLimits::Verdict::TooMany ? StatusCode::PayloadTooLarge
                                                                                 : StatusCode::BadRequest);
-    // All validated before any is stored, so a bad element never leaves half a batch behind.
-    for (const ChangeEvent& c : std::as_const(changes)) {
-        if (!m_changeSink->submitChange(c, &error))
-            return errorResponse(u"change not stored: "_s + error, StatusCode::ServiceUnavailable);
-    }
-    return jsonResponse(json{{"accepted", changes.size()}}, StatusCode::Ok);
+    // All validated before any is stored, and then stored all or nothing: a sender that sees no 200 sends the
+    // whole batch again without doubling any of it.
+    // Answered back on this thread once the sink has committed them; meanwhile this thread answers others.
+    const qsizetype count = changes.size();
+    m_changeSink->submitChangesDeferred(
+        std::move(changes), [replies = m_replies, ticket, count](bool stored, const QString& why) {
+            QMutexLocker lock(&replies->mutex);
+            if (WebhookServer* server = replies->server)
+                QMetaObject::invokeMethod(
+                    server,
+                    [=] {
+                        server->m_answers->answer(
+                            ticket, stored ? jsonResponse(json{{"accepted", count}}, StatusCode::Ok)
+                                           : errorResponse(u"changes not stored: "_s + why,
+                                                           StatusCode::ServiceUnavailable));
+                    },
+                    Qt::QueuedConnection);
+        });
+    return std::nullopt;
 }
 
 void WebhookServer::recordDelivery(int alertCount)

@@ -80,7 +80,10 @@ private:
                std::function<void(const QHttpServerRequest&, quint64 ticket)> handler);
     void handleAlerts(const QHttpServerRequest& request, quint64 ticket, WebhookFeeds::Feed feed);
     void deliveryStored(quint64 ticket, int alertCount, bool stored, const QString& error);
-    QHttpServerResponse handleChanges(const QHttpServerRequest& request);
+    void handleChanges(const QHttpServerRequest& request, quint64 ticket);
+    // Validates and hands the batch to the change sink, which answers `ticket` once it is stored; or the answer
+    // now when the request is refused.
+    std::optional<QHttpServerResponse> takeChanges(const QHttpServerRequest& request, quint64 ticket);
     bool authorized(const QHttpServerRequest& request) const;
     // The checks every request passes before its handler: Origin, and Content-Type for POST. nullopt: passed.
     std::optional<QHttpServerResponse> refusedBeforeHandler(const QHttpServerRequest& request) const;

@@ -5,6 +5,7 @@
 #include "correlate/correlator.h"
 #include "correlate/inhibitruleset.h"
 #include "diagnose/diagnoser.h"
+#include "diagnose/incidentsetdiagnosis.h"
 #include "graph/servicegraph.h"
 #include "metrics/incidentmetrics.h"
 #include "store/store.h"
@@ -28,15 +29,6 @@ bool shownBefore(const Incident& a, const Incident& b)
     if (sa != sb)
         return sa > sb;
     return a.lastAlertAt > b.lastAlertAt;
-}
-
-// What the diagnoser reads of an incident: which alerts, their onsets, whether they fire or are inhibited.
-size_t diagnosisInput(const Incident& incident)
-{
-    size_t h = qHash(incident.alerts.size());
-    for (const TrackedAlert& t : incident.alerts)
-        h = qHashMulti(h, t.fingerprint(), t.firstStartsAt.toMSecsSinceEpoch(), t.isFiring(), t.inhibited);
-    return h;
 }
 
 // What a human decided about an incident; the correlator's rebuilt incident knows none of it.
@@ -77,7 +69,8 @@ Pipeline::~Pipeline()
     m_refreshTimer->stop();
     m_options.refreshMs = -1;
     storeWaiting();
-    if (m_store && m_store->isOpen() && (!m_changedKeys.isEmpty() || !m_removedIncidents.isEmpty())) {
+    if (m_store && m_store->isOpen() &&
+        (!m_changedKeys.isEmpty() || !m_removedIncidents.isEmpty() || m_changesSinceDiagnosis)) {
         rebuildChanged();
         QString why;
         if (!persistChanged(&why))
@@ -121,7 +114,24 @@ bool Pipeline::submit(const AlertBatch& batch, QString* error)
 
 bool Pipeline::submitChange(const ChangeEvent& change, QString* error)
 {
-    return onOwnThread([&] { return submitChangeHere(change, error); });
+    return submitChanges({change}, error);
+}
+
+bool Pipeline::submitChanges(const QVector<ChangeEvent>& changes, QString* error)
+{
+    return onOwnThread([&] { return submitChangesHere(changes, error); });
+}
+
+void Pipeline::submitChangesDeferred(QVector<ChangeEvent> changes, ChangeSink::ChangesStored done)
+{
+    QMetaObject::invokeMethod(
+        this,
+        [this, changes = std::move(changes), done = std::move(done)] {
+            QString error;
+            const bool stored = submitChangesHere(changes, &error);
+            done(stored, error);
+        },
+        Qt::QueuedConnection);
 }
 
 qint64 Pipeline::incidentIdOf(const QString& fingerprint) const
@@ -270,19 +280,31 @@ void Pipeline::storeWaiting()
     scheduleRefresh();
 }
 
-bool Pipeline::submitChangeHere(const ChangeEvent& change, QString* error)
+bool Pipeline::submitChangesHere(const QVector<ChangeEvent>& changes, QString* error)
 {
     if (!hasStore(error))
         return false;
-    if (!m_store->recordChange(change, error))
+    if (changes.isEmpty())
+        return true;
+    if (!m_store->recordChanges(changes, error))
         return false;
-    m_changes << change;
+    m_changes += changes;
     std::stable_sort(m_changes.begin(), m_changes.end(),
                      [](const ChangeEvent& a, const ChangeEvent& b) { return a.at < b.at; });
     m_diagnoser->setChanges(m_changes);
-    rebuildChanged();
-    rediagnoseAll();
-    flush();
+    // A change may speak for a cause of any open incident: all are diagnosed again, but at the next refresh, once
+    // for however many changes arrive meanwhile, and never while the sender waits for its answer.
+    m_changesSinceDiagnosis = true;
+    if (m_options.refreshMs == 0) {
+        flush();
+    } else if (m_options.refreshMs > 0 && !m_refreshTimer->isActive()) {
+        // At least as long as the last refresh took: with many open incidents a re-diagnosis of all of them costs
+        // more than refreshMs, and senders posting one change at a time would otherwise find the pipeline busy
+        // re-diagnosing most of the time.
+        const qint64 interval = qMax<qint64>(m_options.refreshMs, m_lastRefreshMs);
+        const qint64 since = m_sinceRefresh.isValid() ? m_sinceRefresh.elapsed() : interval;
+        m_refreshTimer->start(int(qMax<qint64>(0, interval - since)));
+    }
     return true;
 }
 
@@ -320,6 +342,7 @@ void Pipeline::flush()
         }
         publish();
         askMetricsForTopIncident();
+        m_lastRefreshMs = m_sinceRefresh.elapsed();
         return true;
     });
 }
@@ -410,69 +433,43 @@ void Pipeline::rebuildChanged()
     // Diagnosis reads neighbouring incidents too (Diagnoser::Context::elsewhere): an unchanged incident is
     // diagnosed again when a neighbour's alerts that bear on it changed, e.g. a root alert that was kept apart.
     QSet<QString> toDiagnose(rebuilt.cbegin(), rebuilt.cend());
+    if (std::exchange(m_changesSinceDiagnosis, false)) {
+        for (auto it = m_incidents.cbegin(); it != m_incidents.cend(); ++it) {
+            if (it->isOpen()) {
+                toDiagnose.insert(it.key());
+                m_diagnosedInput.remove(it.key()); // the changes are not part of its digest
+            }
+        }
+    }
     for (const QString& key : std::as_const(rebuilt)) {
         const Incident& changed = m_incidents[key];
         for (auto it = m_incidents.cbegin(); it != m_incidents.cend(); ++it)
             if (it->isOpen() && !toDiagnose.contains(it.key()) && Diagnoser::mayBearOn(changed, *it))
                 toDiagnose.insert(it.key());
     }
-    diagnoseInOrder(toDiagnose, false);
+    diagnoseInOrder(toDiagnose);
 }
 
-void Pipeline::diagnoseInOrder(QSet<QString> keys, bool always)
+void Pipeline::diagnoseInOrder(const QSet<QString>& keys)
 {
-    // Smallest first: a bigger incident's shortlist names the causes of smaller ones under way at the same time
-    // (Diagnoser::causeLentBy), so theirs must be current first. When one's cause changes, the bigger incidents
-    // it lends to are diagnosed again after it.
-    QVector<QString> queue(keys.cbegin(), keys.cend());
-    const auto before = [this](const QString& a, const QString& b) {
-        return Diagnoser::diagnosedBefore(m_incidents[a], m_incidents[b]);
-    };
-    std::sort(queue.begin(), queue.end(), before);
-    for (qsizetype i = 0; i < queue.size(); ++i) {
-        const QString key = queue[i];
-        Incident& incident = m_incidents[key];
-        const QVector<TrackedAlert> elsewhere = alertsElsewhere(incident);
-        const QVector<Diagnoser::NeighbourCause> causes = Diagnoser::neighbourCauses(incident, m_incidents);
-        // Repeats and flaps of known alerts change counters, not what the diagnoser reads: keep its answer.
-        size_t signature = diagnosisInput(incident);
-        for (const TrackedAlert& t : elsewhere)
-            signature = qHashMulti(signature, t.fingerprint(), t.firstStartsAt.toMSecsSinceEpoch());
-        for (const Diagnoser::NeighbourCause& c : causes)
-            signature = qHashMulti(signature, c.service, c.alerts, c.firstOnset);
-        if (!always && m_diagnosedInput.value(key) == signature && !incident.rootCauses.isEmpty())
-            continue;
-        const QString causeBefore = incident.topCause() ? incident.topCause()->service : QString();
-        incident.rootCauses = diagnosis(key, incident, elsewhere, causes);
-        m_diagnosedInput.insert(key, signature);
-        m_changedKeys.insert(key);
-        if (!incident.topCause() || incident.topCause()->service == causeBefore)
-            continue;
-        for (auto it = m_incidents.cbegin(); it != m_incidents.cend(); ++it) {
-            if (!it->isOpen() || keys.contains(it.key()) || !Diagnoser::causeLentBy(incident, *it))
-                continue;
-            keys.insert(it.key());
-            queue.insert(std::upper_bound(queue.begin() + i + 1, queue.end(), it.key(), before), it.key());
-        }
-    }
-}
-
-QVector<TrackedAlert> Pipeline::alertsElsewhere(const Incident& incident) const
-{
-    QVector<Incident> neighbours;
-    for (auto it = m_incidents.cbegin(); it != m_incidents.cend(); ++it)
-        if (it.key() != incident.key && Diagnoser::mayBearOn(*it, incident))
-            neighbours << *it;
-    return m_diagnoser->relevantElsewhere(incident, neighbours);
+    IncidentSetSupport support;
+    support.metrics = [this](const Incident& incident) { return m_metricSupport.value(incident.key); };
+    // Past incidents vouch for a candidate only when it was their confirmed root cause (see Diagnoser::PastRoot).
+    if (m_finder)
+        support.pastRoots = [this](const Incident& incident) { return m_finder->rootSupport(incident); };
+    m_changedKeys.unite(diagnoseAll(*m_diagnoser, m_incidents, keys, support, &m_diagnosedInput));
 }
 
 void Pipeline::rediagnoseAll()
 {
     QSet<QString> open;
-    for (auto it = m_incidents.cbegin(); it != m_incidents.cend(); ++it)
-        if (it->isOpen())
+    for (auto it = m_incidents.cbegin(); it != m_incidents.cend(); ++it) {
+        if (it->isOpen()) {
             open.insert(it.key());
-    diagnoseInOrder(open, true);
+            m_diagnosedInput.remove(it.key());
+        }
+    }
+    diagnoseInOrder(open);
 }
 
 bool Pipeline::persistChanged(QString* error)
@@ -511,20 +508,6 @@ bool Pipeline::persistChanged(QString* error)
     }
     m_removedIncidents.clear();
     return true;
-}
-
-QVector<RootCauseCandidate> Pipeline::diagnosis(const QString& key, const Incident& incident,
-                                                const QVector<TrackedAlert>& elsewhere,
-                                                const QVector<Diagnoser::NeighbourCause>& causes) const
-{
-    Diagnoser::Context context;
-    context.metrics = m_metricSupport.value(key);
-    // Past incidents vouch for a candidate only when it was their confirmed root cause (see Diagnoser::PastRoot).
-    if (m_finder)
-        context.pastRoots = m_finder->rootSupport(incident);
-    context.elsewhere = elsewhere;
-    context.neighbourCauses = causes;
-    return m_diagnoser->diagnose(incident, context);
 }
 
 void Pipeline::refreshMemory()

@@ -73,6 +73,11 @@ public:
     // refreshed, which follow within refreshMs as for submit().
     void submitDeferred(AlertBatch batch, Stored done) override;
     bool submitChange(const ChangeEvent& change, QString* error) override;
+    // Stored in one transaction, all or none, before it returns; the open incidents are diagnosed again with them
+    // at the next refresh (at once when refreshMs is 0), once for however many batches arrive until then.
+    bool submitChanges(const QVector<ChangeEvent>& changes, QString* error) override;
+    // The same, queued to the pipeline's thread; done() runs there right after the commit.
+    void submitChangesDeferred(QVector<ChangeEvent> changes, ChangeSink::ChangesStored done) override;
 
     IncidentSnapshotPtr snapshot() const;
     qint64 notificationCount() const;
@@ -103,7 +108,7 @@ private:
     bool openHere(const Options& options, QString* error);
     bool submitHere(const AlertBatch& batch, QString* error);
     void storeWaiting(); // the deliveries submitDeferred() queued, in one transaction
-    bool submitChangeHere(const ChangeEvent& change, QString* error);
+    bool submitChangesHere(const QVector<ChangeEvent>& changes, QString* error);
     void track(const AlertBatch& batch); // correlator only: which incidents changed
     void rebuildChanged();               // materialise and diagnose them
     void scheduleRefresh();
@@ -115,13 +120,9 @@ private:
     void saveGraphSnapshots(const QVector<Incident>& saved);
     bool hasStore(QString* error) const;
     bool recordAction(qint64 incidentId, const QString& kind, const QString& note, const QDateTime& when = {});
-    // Diagnoses `keys` (skipping those whose input did not change unless `always`), and the bigger incidents that
-    // borrow a cause that changed (see Diagnoser::Context::neighbourCauses).
-    void diagnoseInOrder(QSet<QString> keys, bool always);
-    QVector<RootCauseCandidate> diagnosis(const QString& key, const Incident& incident,
-                                          const QVector<TrackedAlert>& elsewhere,
-                                          const QVector<Diagnoser::NeighbourCause>& causes) const;
-    QVector<TrackedAlert> alertsElsewhere(const Incident& incident) const; // see Diagnoser::Context::elsewhere
+    // Diagnoses `keys` (skipping those whose input did not change), and the bigger incidents that borrow a cause
+    // that changed: diagnoseAll() with this console's metrics and history.
+    void diagnoseInOrder(const QSet<QString>& keys);
     void learnFrom(qint64 incidentId); // a resolved incident joins the history
     void refreshMemory();              // of the incidents that changed or when the history did
     QString keyOfId(qint64 incidentId) const;
@@ -136,13 +137,14 @@ private:
     std::unique_ptr<Diagnoser> m_diagnoser;
     QHash<QString, Incident> m_incidents;                        // by correlator key; carries store id and human state
     IncidentMetrics* m_metrics = nullptr;                        // child; only with prometheusUrls
-    QHash<QString, Diagnoser::MetricSupportMap> m_metricSupport; // by incident key
+    QHash<QString, MetricSupportMap> m_metricSupport;            // by incident key
     QHash<QString, qsizetype> m_metricsAskedAt;                  // by key: its alert count when asked
     QHash<QString, size_t> m_diagnosedInput;                     // by key: hash of what the last diagnosis read
     QSet<QString> m_changedKeys;
     QHash<QString, Incident> m_removedIncidents; // last known state of incidents merged away
     QHash<QString, SourceHealth> m_sources;
     QVector<ChangeEvent> m_changes;
+    bool m_changesSinceDiagnosis = false; // the next refresh diagnoses every open incident again
     QHash<qint64, QVector<RunbookRun>> m_runbookRuns; // of the incidents shown, by id
     std::unique_ptr<SimilarIncidentFinder> m_finder;
     QHash<QString, IncidentMemory> m_memory; // by key: of open incidents and the first few shown
@@ -153,6 +155,7 @@ private:
     qint64 m_shownAlerts = 0;
     QTimer* m_refreshTimer;
     QElapsedTimer m_sinceRefresh;
+    qint64 m_lastRefreshMs = 0; // how long the last flush() took: change batches wait at least as long between
 
     struct Waiting
     {

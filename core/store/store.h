@@ -131,6 +131,7 @@ public:
     QVector<Alert> loadNotifications(const QDateTime& since) const;
 
     bool recordChange(const ChangeEvent& change, QString* error);
+    bool recordChanges(const QVector<ChangeEvent>& changes, QString* error); // one transaction: all or none
     QVector<ChangeEvent> loadChanges(const QDateTime& since) const; // oldest first
 
     // The runbook audit: one row per step attempt, refused and rejected ones included. who is always

@@ -1,4 +1,5 @@
 #include "benchcommand.h"
+#include "receiverload.h"
 
 #include "diagnose/scenariodiagnosis.h"
 #include "historyseed.h"
@@ -1003,7 +1004,13 @@ int runBenchCommand(const QStringList& args)
     const QCommandLineOption historyOnly(u"history-only"_s,
                                          u"Only the history search figures (seeded store of 10,000 incidents)."_s);
     const QCommandLineOption historyDb(u"history-db"_s, u"Seed the history into FILE and keep it."_s, u"file"_s);
-    parser.addOptions({json, quick, seed, suite, historyOnly, historyDb, inProcessOnly, httpOnly, noDelayClient});
+    const QCommandLineOption receiverLoad(
+        u"receiver-load"_s,
+        u"Instead: a real `serve` under an alert storm and change-event batches over loopback (alerts/s, delivery "
+        "and /healthz latency, SIGTERM during a batch)."_s);
+    const QCommandLineOption serveBinary(u"serve"_s, u"The nightwatch-cli to run for --receiver-load."_s, u"binary"_s);
+    parser.addOptions({json, quick, seed, suite, historyOnly, historyDb, inProcessOnly, httpOnly, noDelayClient,
+                       receiverLoad, serveBinary});
     parser.addHelpOption();
     if (!parser.parse(QStringList{u"nightwatch-bench"_s} + args))
         return fail(parser.errorText());
@@ -1015,6 +1022,18 @@ int runBenchCommand(const QStringList& args)
         return fail(u"unexpected argument "_s + parser.positionalArguments().constFirst());
     if (parser.isSet(suite))
         return runSuite(parser.value(suite), parser.isSet(json));
+    if (parser.isSet(receiverLoad)) {
+        ReceiverLoadOptions load;
+        load.serveBinary = parser.isSet(serveBinary)
+                               ? parser.value(serveBinary)
+                               : QCoreApplication::applicationDirPath() + u"/../../app/nightwatch-cli"_s;
+        load.json = parser.isSet(json);
+        if (parser.isSet(quick)) {
+            load.stormAlerts = 2'000;
+            load.changeEvents = 200;
+        }
+        return runReceiverLoad(load);
+    }
 
     bool ok = false;
     const quint32 seedValue = parser.value(seed).toUInt(&ok);
