@@ -261,7 +261,10 @@ int main(int argc, char** argv)
     bool graphDiscovered = config->discoverGraphUrl.isEmpty(); // a screenshot waits for the first round
     QObject::connect(&runtime, &ConsoleRuntime::graphDiscoveryFinished, &window,
                      [&, graphStatus](bool ok, const QString& message) {
-                         graphStatus->setText(message);
+                         // The whole line in the tooltip; the bar keeps the counts or the error's start.
+                         graphStatus->setToolTip(message);
+                         graphStatus->setText(graphStatus->fontMetrics().elidedText(message, Qt::ElideRight,
+                                                                                    window.width() / 2));
                          graphStatus->setStyleSheet(ok ? QString() : u"color: #E65100; font-weight: bold;"_s);
                          if (!ok)
                              std::fprintf(stderr, "nightwatch: %s\n", qPrintable(message));

@@ -5,6 +5,8 @@
 
 #include <QTimer>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -80,6 +82,8 @@ void GraphDiscovery::finishRound()
     QStringList errors;
     bool down = false;
     QStringList metrics;
+    // In family order, whichever answered first: the same answers give the same graph and the same origins.
+    std::sort(m_answers.begin(), m_answers.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& [family, result] : std::as_const(m_answers)) {
         const auto f = ServiceGraphMetrics::Family(family);
         metrics << ServiceGraphMetrics::metricName(f);
@@ -109,8 +113,8 @@ void GraphDiscovery::finishRound()
     m_health.lastSuccessAt = QDateTime::currentDateTimeUtc();
     m_health.lastError.clear();
     m_health.alertCount = m_merged.discoveredEdges;
-    QString message = tr("graph discovered from %1: %2 services, %3 edges (%4 from the file, %5 discovered, %6 added)")
-                          .arg(m_options.prometheusUrl.toDisplayString())
+    // The counts first: a narrow status bar cuts the end.
+    QString message = tr("graph discovered: %1 services, %2 edges (%3 from the file, %4 discovered, %5 added)")
                           .arg(m_merged.graph.nodeCount())
                           .arg(m_merged.graph.edgeCount())
                           .arg(m_merged.fileEdges)
@@ -122,6 +126,7 @@ void GraphDiscovery::finishRound()
         message += tr("; against the file, left out: %1").arg(m_merged.conflicts.join(u", "_s));
     if (!changed)
         message += tr("; unchanged");
+    message += tr("; from %1").arg(m_options.prometheusUrl.toDisplayString());
     Q_EMIT healthChanged(m_health);
     if (changed) {
         m_graph = std::make_shared<const ServiceGraph>(m_merged.graph);
