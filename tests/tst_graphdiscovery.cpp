@@ -9,6 +9,7 @@
 #include "pipeline/pipeline.h"
 #include "store/store.h"
 
+#include "graphedgenames.h"
 #include "stubhttpserver.h"
 
 #include <QSignalSpy>
@@ -44,15 +45,7 @@ QStringList edgeNames(const QVector<DiscoveredEdge>& edges)
     return out;
 }
 
-QStringList edgeNames(const ServiceGraph& g)
-{
-    QStringList out;
-    for (const ServiceGraph::Node& n : g.nodes())
-        for (const QString& callee : g.callees(n.id))
-            out << n.id + u'>' + callee;
-    out.sort();
-    return out;
-}
+using testsupport::edgeNames;
 
 ServiceGraph graphOf(const QStringList& edges, const QStringList& kinds = {})
 {

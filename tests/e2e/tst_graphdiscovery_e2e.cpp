@@ -10,6 +10,7 @@
 #include "pipeline/consoleruntime.h"
 #include "pipeline/pipeline.h"
 
+#include "../graphedgenames.h"
 #include "../prometheusprocess.h"
 #include "../serveprocess.h"
 
@@ -75,15 +76,7 @@ QByteArray openMetrics()
     return out.toUtf8();
 }
 
-QStringList edgeNames(const ServiceGraph& g)
-{
-    QStringList out;
-    for (const ServiceGraph::Node& n : g.nodes())
-        for (const QString& callee : g.callees(n.id))
-            out << n.id + u'>' + callee;
-    out.sort();
-    return out;
-}
+using testsupport::edgeNames;
 
 const QStringList kDiscovered = {u"checkout>orders"_s,    u"frontend>checkout"_s, u"orders>kafka"_s,
                                  u"orders>postgres"_s,    u"productpage>reviews"_s, u"reviews>ratings"_s};
