@@ -118,6 +118,8 @@ void TestUiSettingsDialog::validation_data()
     QTest::addRow("runbooks: missing") << u"runbookFolder"_s << u"$MISSING"_s << u"does not exist"_s;
     QTest::addRow("prometheus: URL") << u"prometheusUrls"_s << u"http://127.0.0.1:9090/prom"_s << QString();
     QTest::addRow("prometheus: bare host") << u"prometheusUrls"_s << u"prometheus:9090"_s << u"Prometheus:"_s;
+    QTest::addRow("graph discovery: URL") << u"discoverPrometheus"_s << u"https://mimir.example/prometheus"_s << QString();
+    QTest::addRow("graph discovery: bare host") << u"discoverPrometheus"_s << u"tempo:3200"_s << u"Prometheus:"_s;
     QTest::addRow("slack: empty") << u"slackWebhookUrl"_s << QString() << QString();
     QTest::addRow("slack: keyring") << u"slackWebhookUrl"_s << u"keyring:slack"_s << QString();
     QTest::addRow("slack: environment") << u"slackWebhookUrl"_s << u"env:SLACK_HOOK"_s << QString();
@@ -199,6 +201,7 @@ void TestUiSettingsDialog::saveThenReopen()
         dialog.findChild<QLineEdit*>(u"graphFile"_s)->setText(path(u"$GRAPH"_s));
         dialog.findChild<QLineEdit*>(u"runbookFolder"_s)->setText(path(u"$DIR"_s));
         dialog.findChild<QPlainTextEdit*>(u"prometheusUrls"_s)->setPlainText(u"http://127.0.0.1:9090"_s);
+        dialog.findChild<QLineEdit*>(u"discoverPrometheus"_s)->setText(u"http://127.0.0.1:9091"_s);
         dialog.findChild<QCheckBox*>(u"doNotDisturb"_s)->setChecked(true);
         dialog.findChild<QCheckBox*>(u"sound_critical"_s)->setChecked(true);
         dialog.findChild<QCheckBox*>(u"sound_warning"_s)->setChecked(true);
@@ -225,6 +228,7 @@ void TestUiSettingsDialog::saveThenReopen()
         QCOMPARE(s.value(u"runbooks/folder"_s).toString(), path(u"$DIR"_s));
         QVERIFY(!s.contains(u"correlate/inhibitRulesFile"_s));
         QCOMPARE(s.value(u"metrics/prometheusUrls"_s).toStringList(), QStringList{u"http://127.0.0.1:9090"_s});
+        QCOMPARE(s.value(u"graph/discoverPrometheus"_s).toString(), u"http://127.0.0.1:9091"_s);
         QCOMPARE(s.value(u"notifications/doNotDisturb"_s).toBool(), true);
         QCOMPARE(s.value(u"notifications/soundSeverities"_s).toStringList(), (QStringList{u"critical"_s, u"warning"_s}));
         QCOMPARE(s.value(u"notify/slackWebhookUrl"_s).toString(), u"keyring:slack"_s);

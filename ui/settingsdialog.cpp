@@ -30,6 +30,7 @@ const QString KeyGraphFile = u"graph/file"_s;
 const QString KeyInhibitRules = u"correlate/inhibitRulesFile"_s;
 const QString KeyRunbookFolder = u"runbooks/folder"_s;
 const QString KeyPrometheusUrls = u"metrics/prometheusUrls"_s;
+const QString KeyDiscoverPrometheus = u"graph/discoverPrometheus"_s;
 const QString KeyTray = u"notifications/tray"_s;
 const QString KeyDoNotDisturb = u"notifications/doNotDisturb"_s;
 const QString KeySoundSeverities = u"notifications/soundSeverities"_s;
@@ -42,7 +43,8 @@ const QString KeyLlmSendAlertData = u"llm/sendAlertData"_s;
 const QString KeyLlmTimeout = u"llm/timeoutSeconds"_s;
 
 const QStringList RestartKeys = {KeyAlertmanagers, KeyPollInterval, KeyWebhookEnabled, KeyWebhookListen, KeyGraphFile,
-                                 KeyInhibitRules,  KeyRunbookFolder, KeyPrometheusUrls, KeyTray};
+                                 KeyInhibitRules,  KeyRunbookFolder, KeyPrometheusUrls, KeyTray,
+                                 KeyDiscoverPrometheus};
 
 const char ProblemProperty[] = "nightwatchProblem";
 
@@ -200,6 +202,13 @@ QWidget* SettingsDialog::buildMetricsPage()
     form->addRow(QString(), note(tr("One per line. Their series appear beside the graph and count as diagnosis "
                                     "evidence."),
                                  page));
+    m_discoverPrometheus = new QLineEdit(page);
+    m_discoverPrometheus->setObjectName(u"discoverPrometheus"_s);
+    m_discoverPrometheus->setPlaceholderText(tr("none: the graph file only"));
+    form->addRow(tr("&Discover the graph from"), m_discoverPrometheus);
+    form->addRow(QString(), note(tr("A Prometheus with Tempo or Istio service-graph metrics: who calls whom in the "
+                                    "last hour, every 5 minutes, merged with the graph file."),
+                                 page));
     form->addRow(QString(), restartNote(page));
     return page;
 }
@@ -300,6 +309,7 @@ void SettingsDialog::load()
     m_inhibitRules->setText(s.value(KeyInhibitRules).toString());
     m_runbookFolder->setText(s.value(KeyRunbookFolder).toString());
     m_prometheusUrls->setPlainText(s.value(KeyPrometheusUrls).toStringList().join(u'\n'));
+    m_discoverPrometheus->setText(s.value(KeyDiscoverPrometheus).toString());
     m_tray->setChecked(s.value(KeyTray, true).toBool());
     m_doNotDisturb->setChecked(s.value(KeyDoNotDisturb, false).toBool());
     QStringList sounds;
@@ -329,6 +339,7 @@ void SettingsDialog::save()
     store(&s, KeyInhibitRules, m_inhibitRules->text());
     store(&s, KeyRunbookFolder, m_runbookFolder->text());
     store(&s, KeyPrometheusUrls, SettingsValidator::lines(m_prometheusUrls->toPlainText()));
+    store(&s, KeyDiscoverPrometheus, m_discoverPrometheus->text());
     s.setValue(KeyTray, m_tray->isChecked());
     s.setValue(KeyDoNotDisturb, m_doNotDisturb->isChecked());
     QStringList sounds;
@@ -380,6 +391,7 @@ void SettingsDialog::validate()
     mark(m_inhibitRules, files, SettingsValidator::file(m_inhibitRules->text()));
     mark(m_runbookFolder, files, SettingsValidator::folder(m_runbookFolder->text()));
     mark(m_prometheusUrls, metrics, SettingsValidator::urlList(SettingsValidator::lines(m_prometheusUrls->toPlainText())));
+    mark(m_discoverPrometheus, metrics, SettingsValidator::url(m_discoverPrometheus->text()));
     mark(m_slackUrl, notifications, SettingsValidator::secretReference(m_slackUrl->text()));
     const bool llmOn = m_llmEnabled->isChecked();
     mark(m_llmEndpoint, llm, llmOn ? SettingsValidator::url(m_llmEndpoint->text(), true) : QString());

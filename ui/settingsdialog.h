@@ -71,6 +71,7 @@ private:
     QLineEdit* m_inhibitRules = nullptr;
     QLineEdit* m_runbookFolder = nullptr;
     QPlainTextEdit* m_prometheusUrls = nullptr;
+    QLineEdit* m_discoverPrometheus = nullptr;
     QCheckBox* m_tray = nullptr;
     QCheckBox* m_doNotDisturb = nullptr;
     QList<QCheckBox*> m_sounds; // in soundSeverities() order

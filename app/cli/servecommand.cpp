@@ -67,6 +67,13 @@ int runServeCommand(const QStringList& args)
     });
     QObject::connect(&runtime, &ConsoleRuntime::failed,
                      [](const QString& why) { std::fprintf(stderr, "nightwatch-cli serve: %s\n", qPrintable(why)); });
+    QObject::connect(&runtime, &ConsoleRuntime::graphDiscoveryFinished, [](bool ok, const QString& message) {
+        if (ok)
+            std::printf("%s\n", qPrintable(message));
+        else
+            std::fprintf(stderr, "nightwatch-cli serve: %s\n", qPrintable(message));
+        std::fflush(stdout);
+    });
     // Slack: one message per new incident, as the console would (NIGHTWATCH_SLACK_WEBHOOK_URL or the setting).
     SlackNotifier slack;
     slack.setWebhookUrl(SlackNotifier::configuredUrl());

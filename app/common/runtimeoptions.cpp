@@ -9,6 +9,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QHash>
 #include <QSettings>
 #include <QStandardPaths>
 
@@ -55,6 +56,28 @@ std::optional<SourceAccess> accessFrom(const QCommandLineParser& parser, const Q
     return spec.resolve(o.source, u"NIGHTWATCH_%1_TOKEN"_s.arg(o.source.toUpper()), error);
 }
 
+// An http(s) URL with a host, no credentials in it, and none of `access`'s sent over plain http off loopback.
+bool checkedUrl(const QString& option, const QString& accessOption, const QString& text, const SourceAccess& access,
+                QUrl* out, QString* error)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") || url.host().isEmpty()) {
+        *error = u"--%1: '%2' is not an http(s) URL"_s.arg(option, text);
+        return false;
+    }
+    if (!url.userInfo().isEmpty()) {
+        *error = u"--%1: credentials in the URL would be shown and stored; use --%2-user and --%2-password"_s.arg(
+            option, accessOption);
+        return false;
+    }
+    if (const QString refusal = access.refusalFor(url); !refusal.isEmpty()) {
+        *error = u"--%1: %2"_s.arg(option, refusal);
+        return false;
+    }
+    *out = url;
+    return true;
+}
+
 // One kind of source: its URLs (command line, else urlsKey) and how to reach them (accessFrom).
 bool readSource(const QCommandLineParser& parser, const QSettings& settings, const QCommandLineOption& urlOption,
                 const RuntimeOptions::AccessOptions& accessOptions, const QString& urlsKey, const QString& group,
@@ -68,23 +91,23 @@ bool readSource(const QCommandLineParser& parser, const QSettings& settings, con
     const QStringList texts =
         parser.isSet(urlOption) ? parser.values(urlOption) : settings.value(urlsKey).toStringList();
     for (const QString& u : texts) {
-        const QUrl url(u, QUrl::StrictMode);
-        if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") || url.host().isEmpty()) {
-            *error = u"--%1: '%2' is not an http(s) URL"_s.arg(option, u);
+        QUrl url;
+        if (!checkedUrl(option, accessOptions.source, u, *access, &url, error))
             return false;
-        }
-        if (!url.userInfo().isEmpty()) {
-            *error = u"--%1: credentials in the URL would be shown and stored; use --%1-user and --%1-password"_s.arg(
-                option);
-            return false;
-        }
-        if (const QString refusal = access->refusalFor(url); !refusal.isEmpty()) {
-            *error = u"--%1: %2"_s.arg(option, refusal);
-            return false;
-        }
         *urls << url;
     }
     return true;
+}
+
+// "3600", "90m", "1h", "2d" -> seconds; 0 when malformed.
+int durationSeconds(const QString& text)
+{
+    static const QHash<QChar, int> unit{{u's', 1}, {u'm', 60}, {u'h', 3600}, {u'd', 86400}};
+    const QString t = text.trimmed();
+    const int factor = t.isEmpty() ? 0 : unit.value(t.back(), 0);
+    bool ok = false;
+    const qint64 n = (factor ? t.chopped(1) : t).toLongLong(&ok);
+    return ok && n > 0 && n * qMax(1, factor) <= 30ll * 86400 ? int(n * qMax(1, factor)) : 0;
 }
 } // namespace
 
@@ -135,7 +158,20 @@ RuntimeOptions::RuntimeOptions()
       prometheus(
           u"prometheus"_s,
           QCoreApplication::translate("main", "Prometheus base URL for the metrics beside an incident (repeatable)."),
-          QCoreApplication::translate("main", "url"))
+          QCoreApplication::translate("main", "url")),
+      discoverGraph(u"discover-graph"_s,
+                    QCoreApplication::translate("RuntimeOptions",
+                                                "Discover the dependency graph from this Prometheus' service-graph "
+                                                "metrics (Tempo, Istio), merged with --graph; access as --prometheus-*."),
+                    QCoreApplication::translate("RuntimeOptions", "url")),
+      discoverInterval(u"discover-interval"_s,
+                       QCoreApplication::translate("RuntimeOptions",
+                                                   "Seconds between graph discoveries (default 300)."),
+                       QCoreApplication::translate("RuntimeOptions", "seconds")),
+      discoverWindow(u"discover-window"_s,
+                     QCoreApplication::translate(
+                         "RuntimeOptions", "Calls within this window make a discovered edge, e.g. 1h or 30m (default 1h)."),
+                     QCoreApplication::translate("RuntimeOptions", "duration"))
 {
 }
 
@@ -164,6 +200,7 @@ void RuntimeOptions::addTo(QCommandLineParser& parser) const
          genericMapping, prometheus});
     for (const AccessOptions* o : {&alertmanagerAccess, &prometheusAccess})
         parser.addOptions({o->token, o->user, o->password, o->header, o->ca, o->cert, o->key});
+    parser.addOptions({discoverGraph, discoverInterval, discoverWindow});
 }
 
 QString RuntimeOptions::defaultDatabasePath(bool demo)
@@ -275,6 +312,33 @@ std::optional<ConsoleRuntime::Config> RuntimeOptions::config(const QCommandLineP
         return std::nullopt;
     }
     config.webhookAllowedOrigins = settings.value(u"webhook/allowedOrigins"_s).toStringList();
+
+    // Graph discovery: the Prometheus may be one of --prometheus or another; it is reached as those are.
+    if (const QString discoverUrl = value(discoverGraph, u"graph/discoverPrometheus"_s); !discoverUrl.isEmpty()) {
+        if (!checkedUrl(discoverGraph.names().constFirst(), prometheusAccess.source, discoverUrl,
+                        config.prometheusAccess, &config.discoverGraphUrl, error))
+            return std::nullopt;
+        if (const QString interval = value(discoverInterval, u"graph/discoverIntervalSeconds"_s); !interval.isEmpty()) {
+            bool ok = false;
+            const int seconds = interval.toInt(&ok);
+            if (!ok || seconds < 10 || seconds > 86400) {
+                *error = QCoreApplication::translate("RuntimeOptions",
+                                                     "--discover-interval: expected 10 to 86400 seconds, got '%1'")
+                             .arg(interval);
+                return std::nullopt;
+            }
+            config.discoverIntervalMs = seconds * 1000;
+        }
+        if (const QString window = value(discoverWindow, u"graph/discoverWindow"_s); !window.isEmpty()) {
+            config.discoverWindowSeconds = durationSeconds(window);
+            if (config.discoverWindowSeconds < 60) {
+                *error = QCoreApplication::translate("RuntimeOptions",
+                                                     "--discover-window: expected 1m to 30d such as 1h or 30m, got '%1'")
+                             .arg(window);
+                return std::nullopt;
+            }
+        }
+    }
 
     if (isDemo && !parser.isSet(replay)) {
         config.replayFile = demoFeed;

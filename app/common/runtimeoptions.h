@@ -43,4 +43,9 @@ public:
     };
     AccessOptions alertmanagerAccess{QStringLiteral("alertmanager")};
     AccessOptions prometheusAccess{QStringLiteral("prometheus")};
+
+    // Graph discovery from Prometheus service-graph metrics (settings graph/discoverPrometheus, ...).
+    QCommandLineOption discoverGraph;
+    QCommandLineOption discoverInterval;
+    QCommandLineOption discoverWindow;
 };

@@ -18,8 +18,10 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QLabel>
 #include <QLocale>
 #include <QSettings>
+#include <QStatusBar>
 #include <QTimer>
 
 #include <csignal>
@@ -251,6 +253,23 @@ int main(int argc, char** argv)
     });
     QObject::connect(&runtime, &ConsoleRuntime::failed, &window,
                      [](const QString& why) { std::fprintf(stderr, "nightwatch: %s\n", qPrintable(why)); });
+    // Graph discovery says each round in the status bar; a failure also goes to stderr (the last graph stays).
+    auto* graphStatus = new QLabel(&window);
+    graphStatus->setTextFormat(Qt::PlainText); // URLs and errors come from the outside world
+    graphStatus->setVisible(!config->discoverGraphUrl.isEmpty());
+    window.statusBar()->addPermanentWidget(graphStatus);
+    bool graphDiscovered = config->discoverGraphUrl.isEmpty(); // a screenshot waits for the first round
+    QObject::connect(&runtime, &ConsoleRuntime::graphDiscoveryFinished, &window,
+                     [&, graphStatus](bool ok, const QString& message) {
+                         // The whole line in the tooltip; the bar keeps the counts or the error's start.
+                         graphStatus->setToolTip(message);
+                         graphStatus->setText(graphStatus->fontMetrics().elidedText(message, Qt::ElideRight,
+                                                                                    window.width() / 2));
+                         graphStatus->setStyleSheet(ok ? QString() : u"color: #E65100; font-weight: bold;"_s);
+                         if (!ok)
+                             std::fprintf(stderr, "nightwatch: %s\n", qPrintable(message));
+                         graphDiscovered = true;
+                     });
     runtime.start();
     Pipeline* pipeline = runtime.pipeline();
     // Human decisions are stored on the pipeline's thread; the window never waits for the disk.
@@ -268,14 +287,13 @@ int main(int argc, char** argv)
                      [pipeline](const RunbookRun& run) { pipeline->recordRunbookRun(run); });
 
     if (!screenshotPath.isEmpty()) {
-        QObject::connect(&runtime, &ConsoleRuntime::replayFinished, &window, [&](bool ok) {
-            if (!ok) {
-                std::fprintf(
-                    stderr, "nightwatch: %s\n",
-                    qPrintable(QCoreApplication::translate("main", "the replay failed; see the source health")));
-                QApplication::exit(2);
+        // The shot waits for the replay and, with graph discovery, for its first round: what a live run shows.
+        bool replayed = false;
+        bool shot = false;
+        const auto shootWhenReady = [&] {
+            if (!replayed || !graphDiscovered || shot)
                 return;
-            }
+            shot = true;
             // Incidents refresh a few times a second: take the storm's last state now, let that snapshot
             // arrive (it is queued before the shot), then shoot.
             pipeline->flush();
@@ -290,6 +308,18 @@ int main(int argc, char** argv)
                         qPrintable(QCoreApplication::translate("main", "cannot write %1").arg(screenshotPath)));
                 QApplication::exit(saved ? 0 : 2);
             });
+        };
+        QObject::connect(&runtime, &ConsoleRuntime::graphDiscoveryFinished, &window, shootWhenReady);
+        QObject::connect(&runtime, &ConsoleRuntime::replayFinished, &window, [&](bool ok) {
+            if (!ok) {
+                std::fprintf(
+                    stderr, "nightwatch: %s\n",
+                    qPrintable(QCoreApplication::translate("main", "the replay failed; see the source health")));
+                QApplication::exit(2);
+                return;
+            }
+            replayed = true;
+            shootWhenReady();
         });
         QTimer::singleShot(60'000, &window, [] {
             std::fprintf(stderr, "nightwatch: %s\n",

@@ -1,5 +1,6 @@
 #include "consoleruntime.h"
 
+#include "graph/graphdiscovery.h"
 #include "graph/servicegraph.h"
 #include "ingest/alertmanagerpoller.h"
 #include "ingest/replaysource.h"
@@ -104,6 +105,19 @@ void ConsoleRuntime::startFeedsOnPipelineThread()
         for (const SourceHealth& h : poller->health())
             m_pipeline->updateSourceHealth(h);
         poller->start();
+    }
+    if (!m_config.discoverGraphUrl.isEmpty()) {
+        // Merged with the graph the pipeline opened on (the file, or a replay's topology); the pipeline
+        // re-correlates only when a round changes the graph.
+        GraphDiscovery::Options go;
+        go.prometheusUrl = m_config.discoverGraphUrl;
+        go.access = m_config.prometheusAccess;
+        go.intervalMs = m_config.discoverIntervalMs;
+        go.windowSeconds = m_config.discoverWindowSeconds;
+        auto* discovery = new GraphDiscovery(go, options.graph, m_pipeline);
+        connect(discovery, &GraphDiscovery::graphChanged, m_pipeline, &Pipeline::setGraph);
+        connect(discovery, &GraphDiscovery::roundFinished, this, &ConsoleRuntime::graphDiscoveryFinished);
+        discovery->start();
     }
     if (m_webhook)
         QMetaObject::invokeMethod(

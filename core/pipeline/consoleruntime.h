@@ -56,6 +56,11 @@ public:
         double replaySpeed = 0.0; // see ReplaySource::Options
         int replayFillWithinMs = 0;
         bool replayShiftToNow = true;
+
+        // Graph discovery from service-graph metrics (GraphDiscovery), merged with graph; through prometheusAccess.
+        QUrl discoverGraphUrl; // empty: no discovery
+        int discoverIntervalMs = 300'000;
+        int discoverWindowSeconds = 3600;
     };
 
     explicit ConsoleRuntime(Config config, QObject* parent = nullptr);
@@ -72,6 +77,8 @@ Q_SIGNALS:
     void replayFinished(bool ok);
     void webhookListening(quint16 port);
     void failed(const QString& message);
+    // After each graph discovery round: what was discovered, or why the last graph stays (GraphDiscovery).
+    void graphDiscoveryFinished(bool ok, const QString& message);
 
 private:
     void startFeedsOnPipelineThread(); // runs on m_pipelineThread

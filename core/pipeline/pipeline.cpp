@@ -168,6 +168,7 @@ bool Pipeline::openHere(const Options& options, QString* error)
             return false;
         }
         m_correlator->setInhibitRules(*rules);
+        m_inhibitRules = std::make_shared<const InhibitRuleSet>(*rules);
     }
     m_diagnoser = std::make_unique<Diagnoser>(m_graph, m_correlator->reach());
     m_finder = std::make_unique<SimilarIncidentFinder>(options.memory);
@@ -760,6 +761,49 @@ bool Pipeline::refreshHumanState(qint64 incidentId)
         return false;
     carryHumanState(inc, *stored);
     return true;
+}
+
+void Pipeline::setGraph(std::shared_ptr<const ServiceGraph> graph)
+{
+    onOwnThread([&] {
+        if (!m_store || !graph)
+            return true;
+        m_graph = std::move(graph);
+        m_correlator = std::make_unique<Correlator>(m_graph);
+        if (m_inhibitRules)
+            m_correlator->setInhibitRules(*m_inhibitRules);
+        m_diagnoser = std::make_unique<Diagnoser>(m_graph, m_correlator->reach());
+        m_diagnoser->setChanges(m_changes);
+        if (m_metrics)
+            m_metrics->setGraph(m_graph);
+
+        QHash<QString, Incident> before;
+        before.swap(m_incidents);
+        m_changedKeys.clear();
+        m_diagnosedInput.clear();
+        m_graphSnapshotDigest.clear(); // the neighbourhoods are drawn from the new graph
+        const QDateTime since = QDateTime::currentDateTimeUtc().addSecs(-qint64(m_options.restoreHours) * 3600);
+        track(m_store->loadNotifications(since));
+        // The same alerts found the same incidents (keys): those keep their ids, decisions and last diagnosis.
+        for (const QString& key : std::as_const(m_changedKeys))
+            if (const auto it = before.constFind(key); it != before.cend())
+                m_incidents.insert(key, *it);
+        for (auto it = before.cbegin(); it != before.cend(); ++it) {
+            if (m_incidents.contains(it.key()))
+                continue;
+            if (it->lastAlertAt.isValid() && it->lastAlertAt < since)
+                m_incidents.insert(it.key(), *it); // older than what was re-read: shown as it was
+            else
+                m_removedIncidents.insert(it.key(), *it); // now part of another: persistChanged marks it merged
+        }
+        rebuildChanged();
+        QString why;
+        if (!persistChanged(&why))
+            Q_EMIT failed(u"could not save incidents: %1"_s.arg(why));
+        publish();
+        askMetricsForTopIncident();
+        return true;
+    });
 }
 
 void Pipeline::updateSourceHealth(const SourceHealth& health)

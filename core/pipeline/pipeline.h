@@ -28,6 +28,7 @@
 #include <memory>
 
 class Correlator;
+class InhibitRuleSet;
 class IncidentMetrics;
 struct IncidentMetricsResult;
 class QTimer;
@@ -97,6 +98,10 @@ public Q_SLOTS:
     void recordRunbookRun(const RunbookRun& run); // the audit of a step attempt made in the console
     void updateSourceHealth(const SourceHealth& health);
     void flush(); // rebuild, diagnose and store the incidents that changed, then publish
+    // A new dependency graph (graph discovery): the incidents of the restore window are correlated and diagnosed
+    // again on it from the stored notifications, as a restart with that graph would do; an incident that keeps its
+    // key keeps its id and human decisions, one the new graph folds into another is marked merged into it.
+    void setGraph(std::shared_ptr<const ServiceGraph> graph);
 
 Q_SIGNALS:
     void snapshotReady(IncidentSnapshotPtr snapshot);
@@ -134,6 +139,7 @@ private:
     std::shared_ptr<const ServiceGraph> m_graph;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Correlator> m_correlator;
+    std::shared_ptr<const InhibitRuleSet> m_inhibitRules; // kept for a correlator built on a new graph
     std::unique_ptr<Diagnoser> m_diagnoser;
     QHash<QString, Incident> m_incidents;                        // by correlator key; carries store id and human state
     IncidentMetrics* m_metrics = nullptr;                        // child; only with prometheusUrls
