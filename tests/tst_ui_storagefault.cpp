@@ -2,10 +2,9 @@
 // The sender gets 503, the header strip shows the storage error on the receiver's chip, and once the lock is
 // gone the next delivery is stored, the error leaves the strip and the incident list shows the new alerts.
 
-#include "mainwindow.h"
-#include "pipeline/consoleruntime.h"
 #include "sourcehealthbar.h"
 
+#include "liveconsole.h"
 #include "serveprocess.h" // testsupport::alertmanagerDelivery
 
 #include <QSignalSpy>
@@ -42,20 +41,10 @@ int TestUiStorageFault::post(quint16 port, int delivery, QByteArray* answer)
 
 void TestUiStorageFault::lockedStoreShowsInTheHeaderAndRecovers()
 {
-    QTemporaryDir dir;
-    ConsoleRuntime::Config config;
-    config.databasePath = dir.filePath(u"console.sqlite"_s);
-    config.webhookPort = 0;
-    MainWindow window;
-    window.resize(1600, 900);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    ConsoleRuntime runtime(config);
-    connect(&runtime, &ConsoleRuntime::snapshotReady, &window, &MainWindow::setSnapshot);
-    QSignalSpy listening(&runtime, &ConsoleRuntime::webhookListening);
-    runtime.start();
-    QVERIFY(listening.wait(20'000));
-    const quint16 port = listening.constFirst().constFirst().value<quint16>();
+    LiveConsole console;
+    QVERIFY(console.start());
+    MainWindow& window = console.window;
+    const quint16 port = console.port;
     const auto strip = [&] { return window.sourceBar()->chipTexts().join(u" | "_s); };
 
     QByteArray answer;
@@ -65,7 +54,7 @@ void TestUiStorageFault::lockedStoreShowsInTheHeaderAndRecovers()
     // Another process holds the file exclusively while the next delivery arrives.
     {
         QSqlDatabase locker = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"locker"_s);
-        locker.setDatabaseName(config.databasePath);
+        locker.setDatabaseName(console.databasePath);
         QVERIFY(locker.open());
         QVERIFY(QSqlQuery(locker).exec(u"BEGIN EXCLUSIVE"_s));
         const int locked = post(port, 2, &answer);
@@ -78,16 +67,10 @@ void TestUiStorageFault::lockedStoreShowsInTheHeaderAndRecovers()
     QSqlDatabase::removeDatabase(u"locker"_s);
 
     // The fault cleared: the next delivery is stored, the error leaves the strip, the console goes on.
-    const auto alertsShown = [&] {
-        qsizetype n = 0;
-        for (const Incident& i : window.snapshot()->incidents)
-            n += i.alerts.size();
-        return n;
-    };
-    const qsizetype alertsBefore = alertsShown();
+    const qsizetype alertsBefore = console.alertsShown();
     QCOMPARE(post(port, 3, &answer), 200);
     QTRY_VERIFY2_WITH_TIMEOUT(!strip().contains(u"not stored"_s), qPrintable(strip()), 10'000);
-    QTRY_VERIFY_WITH_TIMEOUT(alertsShown() > alertsBefore, 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT(console.alertsShown() > alertsBefore, 10'000);
 }
 
 QTEST_MAIN(TestUiStorageFault)
