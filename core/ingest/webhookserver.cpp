@@ -15,11 +15,17 @@
 
 #include <nlohmann/json.hpp>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 using namespace Qt::StringLiterals;
 using nlohmann::json;
 using StatusCode = QHttpServerResponder::StatusCode;
 
 namespace {
+
+constexpr int kTrimAfterAlerts = 10'000;
 
 QHttpServerResponse jsonResponse(const json& body, StatusCode status)
 {
@@ -240,6 +246,12 @@ void WebhookServer::deliveryStored(quint64 ticket, int alertCount, bool stored, 
     }
     recordDelivery(alertCount);
     Q_EMIT alertsAccepted(alertCount);
+#ifdef __GLIBC__
+    // A big body leaves megabytes of freed parse buffers in the worker's malloc arena, which glibc keeps for
+    // good; handing them back after a large delivery lets the RSS fall back once the storm is over.
+    if (alertCount >= kTrimAfterAlerts)
+        malloc_trim(0);
+#endif
     m_answers->answer(ticket, jsonResponse(json{{"accepted", alertCount}}, StatusCode::Ok));
 }
 
