@@ -11,14 +11,21 @@
 #include <QHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponse>
+#include <QThreadPool>
 
 #include <nlohmann/json.hpp>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 using namespace Qt::StringLiterals;
 using nlohmann::json;
 using StatusCode = QHttpServerResponder::StatusCode;
 
 namespace {
+
+constexpr int kTrimAfterAlerts = 10'000;
 
 QHttpServerResponse jsonResponse(const json& body, StatusCode status)
 {
@@ -37,8 +44,12 @@ QHttpServerResponse errorResponse(const QString& message, StatusCode status)
 WebhookServer::WebhookServer(AlertSink* sink, QObject* parent) : WebhookServer(sink, Options{}, parent) {}
 
 WebhookServer::WebhookServer(AlertSink* sink, const Options& options, QObject* parent)
-    : QObject(parent), m_sink(sink), m_options(options), m_answers(new ResponseQueue(this))
+    : QObject(parent), m_sink(sink), m_options(options), m_answers(new ResponseQueue(this)),
+      m_parsers(new QThreadPool(this))
 {
+    // Two: a big body being parsed on one leaves the other to the small deliveries that keep arriving.
+    m_parsers->setMaxThreadCount(2);
+    m_parsers->setObjectName(u"nightwatch-webhook-parse"_s);
     m_health.id = sourceId();
     m_health.displayName = u"Webhook receiver"_s;
     m_health.state = SourceHealth::State::Stale; // nothing delivered yet
@@ -166,25 +177,48 @@ void WebhookServer::handleAlerts(const QHttpServerRequest& request, quint64 tick
         return;
     }
 
+    // Parsed on a worker: a 10 MiB body of 100,000 alerts takes a second or more to read, and this thread must go
+    // on answering /healthz and reading other deliveries meanwhile. The answer keeps its place (ResponseQueue).
+    m_parsers->start([replies = m_replies, ticket, feed, body, feeds = m_options.feeds, limits = m_options.limits,
+                      signature = request.value(QByteArrayLiteral("X-PagerDuty-Signature"))] {
+        Parsed parsed = parseDelivery(feed, feeds, limits, body, signature);
+        QMutexLocker lock(&replies->mutex);
+        if (WebhookServer* server = replies->server)
+            QMetaObject::invokeMethod(
+                server, [server, ticket, parsed = std::move(parsed)]() mutable { server->parsed(ticket, std::move(parsed)); },
+                Qt::QueuedConnection);
+    });
+}
+
+WebhookServer::Parsed WebhookServer::parseDelivery(WebhookFeeds::Feed feed, const WebhookFeeds::Settings& feeds,
+                                                   const HttpLimits& limits, const QByteArray& body,
+                                                   const QByteArray& signature)
+{
+    Parsed parsed;
     WebhookFeeds::Refusal refusal;
-    auto alerts =
-        WebhookFeeds::parse(feed, m_options.feeds, body, request.value(QByteArrayLiteral("X-PagerDuty-Signature")),
-                            QDateTime::currentDateTimeUtc(), &refusal);
+    auto alerts = WebhookFeeds::parse(feed, feeds, body, signature, QDateTime::currentDateTimeUtc(), &refusal);
     if (!alerts) {
-        recordError(u"rejected delivery: "_s + refusal.reason);
-        m_answers->answer(ticket, errorResponse(refusal.reason, StatusCode(refusal.httpStatus)));
-        return;
+        parsed.httpStatus = refusal.httpStatus;
+        parsed.error = refusal.reason;
+        return parsed;
     }
-    QString error;
-    const auto verdict = DeliveryLimits::checkAlerts(*alerts, m_options.limits, &error);
+    const auto verdict = DeliveryLimits::checkAlerts(*alerts, limits, &parsed.error);
     if (verdict != DeliveryLimits::Verdict::Ok) {
-        recordError(u"rejected delivery: "_s + error);
-        m_answers->answer(ticket, errorResponse(error, verdict == DeliveryLimits::Verdict::TooMany
-                                                           ? StatusCode::PayloadTooLarge
-                                                           : StatusCode::BadRequest));
+        parsed.httpStatus = verdict == DeliveryLimits::Verdict::TooMany ? 413 : 400;
+        return parsed;
+    }
+    parsed.alerts = std::move(*alerts);
+    return parsed;
+}
+
+void WebhookServer::parsed(quint64 ticket, Parsed parsed)
+{
+    if (!parsed.alerts) {
+        recordError(u"rejected delivery: "_s + parsed.error);
+        m_answers->answer(ticket, errorResponse(parsed.error, StatusCode(parsed.httpStatus)));
         return;
     }
-    const int count = int(alerts->size());
+    const int count = int(parsed.alerts->size());
     if (count == 0 || !m_sink) {
         deliveryStored(ticket, count, count == 0, u"no alert sink"_s);
         return;
@@ -192,7 +226,7 @@ void WebhookServer::handleAlerts(const QHttpServerRequest& request, quint64 tick
     // Answered from deliveryStored(), back on this thread, once the sink has committed the batch; meanwhile this
     // thread reads and parses the next deliveries.
     m_sink->submitDeferred(
-        std::move(*alerts), [replies = m_replies, ticket, count](bool stored, const QString& why) {
+        std::move(*parsed.alerts), [replies = m_replies, ticket, count](bool stored, const QString& why) {
             QMutexLocker lock(&replies->mutex);
             if (WebhookServer* server = replies->server)
                 QMetaObject::invokeMethod(
@@ -210,6 +244,12 @@ void WebhookServer::deliveryStored(quint64 ticket, int alertCount, bool stored, 
     }
     recordDelivery(alertCount);
     Q_EMIT alertsAccepted(alertCount);
+#ifdef __GLIBC__
+    // A big body leaves megabytes of freed parse buffers in the worker's malloc arena, which glibc keeps for
+    // good; handing them back after a large delivery lets the RSS fall back once the storm is over.
+    if (alertCount >= kTrimAfterAlerts)
+        malloc_trim(0);
+#endif
     m_answers->answer(ticket, jsonResponse(json{{"accepted", alertCount}}, StatusCode::Ok));
 }
 

@@ -5,7 +5,8 @@
 //
 // Threading: construct anywhere, moveToThread() a worker, then call start() in that thread (e.g.
 // QMetaObject::invokeMethod(server, &WebhookServer::start)). Alert deliveries do not wait for the store
-// here: each is handed over with AlertSink::submitDeferred() and answered (ResponseQueue) when the sink
+// here: each body is parsed on a small thread pool (so a 10 MiB delivery does not stop this thread from answering
+// /healthz and reading other requests), then handed over with AlertSink::submitDeferred() and answered (ResponseQueue) when the sink
 // reports it stored, so this thread parses the next deliveries while the store commits the previous ones,
 // and a sink that groups waiting deliveries commits them together. Change events still wait (rare).
 
@@ -31,6 +32,7 @@ class QHttpServer;
 class QHttpServerRequest;
 class QHttpServerResponder;
 class QHttpServerResponse;
+class QThreadPool;
 class GuardedTcpServer;
 class ResponseQueue;
 
@@ -79,6 +81,17 @@ private:
     void route(const QString& path, QHttpServerRequest::Method method,
                std::function<void(const QHttpServerRequest&, quint64 ticket)> handler);
     void handleAlerts(const QHttpServerRequest& request, quint64 ticket, WebhookFeeds::Feed feed);
+    // What a worker made of one body: the alerts, or the status and reason it is refused with.
+    struct Parsed
+    {
+        std::optional<AlertBatch> alerts;
+        int httpStatus = 400;
+        QString error;
+    };
+    // Runs on m_parsers: reads only its arguments.
+    static Parsed parseDelivery(WebhookFeeds::Feed feed, const WebhookFeeds::Settings& feeds, const HttpLimits& limits,
+                                const QByteArray& body, const QByteArray& signature);
+    void parsed(quint64 ticket, Parsed parsed); // back on this thread
     void deliveryStored(quint64 ticket, int alertCount, bool stored, const QString& error);
     void handleChanges(const QHttpServerRequest& request, quint64 ticket);
     // Validates and hands the batch to the change sink, which answers `ticket` once it is stored; or the answer
@@ -96,6 +109,7 @@ private:
     QHttpServer* m_http = nullptr;     // child; created in start() so it lives in our thread
     GuardedTcpServer* m_tcp = nullptr; // owned by m_http after bind()
     ResponseQueue* m_answers;          // child
+    QThreadPool* m_parsers;            // child: bodies are parsed here, off the thread that reads requests
     // The way back from the sink's thread: a store that finishes after stop() (or our end) finds nobody to tell.
     struct Replies
     {

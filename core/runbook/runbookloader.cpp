@@ -1,6 +1,7 @@
 #include "runbookloader.h"
 
 #include "paramresolver.h"
+#include "yamldocuments.h"
 
 #include <QDir>
 #include <QFile>
@@ -370,7 +371,11 @@ std::optional<Runbook> RunbookLoader::parse(const QByteArray& yaml, const QStrin
         return std::nullopt;
     };
     try {
-        const std::vector<YAML::Node> documents = YAML::LoadAll(yaml.toStdString());
+        QString stuck;
+        const auto loaded = YamlDocuments::loadAll(yaml, &stuck);
+        if (!loaded)
+            return failWith(u"%1:%2"_s.arg(fileName, stuck));
+        const std::vector<YAML::Node>& documents = *loaded;
         if (documents.size() != 1 || documents.front().IsNull())
             return failWith(u"%1: expected exactly one runbook (one YAML document), found %2"_s.arg(fileName).arg(
                 documents.size() == 1 ? 0 : documents.size()));

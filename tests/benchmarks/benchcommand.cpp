@@ -1,6 +1,9 @@
 #include "benchcommand.h"
 #include "receiverload.h"
 
+#include "benchstats.h"
+#include "servestorm.h"
+
 #include "diagnose/scenariodiagnosis.h"
 #include "historyseed.h"
 
@@ -689,15 +692,6 @@ bool loopbackIngest(const Sizes& sizes, const QVector<QByteArray>& webhookBodies
     return true;
 }
 
-double percentile(QVector<double> values, double p)
-{
-    if (values.isEmpty())
-        return 0.0;
-    std::sort(values.begin(), values.end());
-    const auto rank = qsizetype(std::ceil(p * double(values.size())));
-    return values[std::clamp<qsizetype>(rank - 1, 0, values.size() - 1)];
-}
-
 // History search over a seeded store: the latency of one browser query (count + first page of 100) for a mix
 // of free text, label filters, both, and a period, as the history browser asks them.
 bool historySearch(const Sizes& sizes, quint32 seed, ordered_json& out, QString* error)
@@ -1009,8 +1003,20 @@ int runBenchCommand(const QStringList& args)
         u"Instead: a real `serve` under an alert storm and change-event batches over loopback (alerts/s, delivery "
         "and /healthz latency, SIGTERM during a batch)."_s);
     const QCommandLineOption serveBinary(u"serve"_s, u"The nightwatch-cli to run for --receiver-load."_s, u"binary"_s);
+    const QCommandLineOption serveStorm(
+        u"serve-storm"_s, u"Instead: the HTTP storm against a real `nightwatch-cli serve` on a temp SQLite file."_s);
+    const QCommandLineOption clients(u"clients"_s, u"--serve-storm: clients posting at once (8)."_s, u"n"_s, u"8"_s);
+    const QCommandLineOption notifications(u"notifications"_s, u"--serve-storm: alerts in the storm (200000)."_s,
+                                           u"n"_s, u"200000"_s);
+    const QCommandLineOption perDelivery(u"alerts-per-delivery"_s, u"--serve-storm: alerts per delivery (20)."_s,
+                                         u"n"_s, u"20"_s);
+    const QCommandLineOption bigAlerts(u"big-alerts"_s,
+                                       u"--serve-storm: alerts of the one big delivery after the storm (100000)."_s,
+                                       u"n"_s, u"100000"_s);
+    const QCommandLineOption cli(u"cli"_s, u"--serve-storm: the nightwatch-cli to start (the one built beside)."_s,
+                                 u"path"_s, QStringLiteral(NIGHTWATCH_CLI_PATH));
     parser.addOptions({json, quick, seed, suite, historyOnly, historyDb, inProcessOnly, httpOnly, noDelayClient,
-                       receiverLoad, serveBinary});
+                       serveStorm, clients, notifications, perDelivery, bigAlerts, cli, receiverLoad, serveBinary});
     parser.addHelpOption();
     if (!parser.parse(QStringList{u"nightwatch-bench"_s} + args))
         return fail(parser.errorText());
@@ -1024,15 +1030,23 @@ int runBenchCommand(const QStringList& args)
         return runSuite(parser.value(suite), parser.isSet(json));
     if (parser.isSet(receiverLoad)) {
         ReceiverLoadOptions load;
-        load.serveBinary = parser.isSet(serveBinary)
-                               ? parser.value(serveBinary)
-                               : QCoreApplication::applicationDirPath() + u"/../../app/nightwatch-cli"_s;
+        load.serveBinary = parser.isSet(serveBinary) ? parser.value(serveBinary) : QStringLiteral(NIGHTWATCH_CLI_PATH);
         load.json = parser.isSet(json);
         if (parser.isSet(quick)) {
             load.stormAlerts = 2'000;
             load.changeEvents = 200;
         }
         return runReceiverLoad(load);
+    }
+    if (parser.isSet(serveStorm)) {
+        ServeStormOptions storm;
+        storm.cli = parser.value(cli);
+        storm.clients = std::max(1, parser.value(clients).toInt());
+        storm.notifications = std::max(1, parser.value(notifications).toInt());
+        storm.alertsPerDelivery = std::max(1, parser.value(perDelivery).toInt());
+        storm.bigAlerts = std::max(0, parser.value(bigAlerts).toInt());
+        storm.json = parser.isSet(json);
+        return runServeStorm(storm);
     }
 
     bool ok = false;

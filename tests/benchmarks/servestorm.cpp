@@ -1,0 +1,287 @@
+#include "servestorm.h"
+
+#include "benchstats.h"
+#include "store/store.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QProcess>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <csignal>
+#include <functional>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+qint64 rssMiB(qint64 pid)
+{
+    QFile status(u"/proc/%1/status"_s.arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (QByteArray line = status.readLine(); !line.isEmpty(); line = status.readLine())
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong() / 1024;
+    return 0;
+}
+
+// One keep-alive connection with one request in flight, written in one piece with TCP_NODELAY as Alertmanager's
+// Go client does (QNetworkAccessManager's split writes stall on delayed ACKs and would measure the client).
+class Connection
+{
+public:
+    using Answered = std::function<void(int status, double ms)>; // status 0: the connection failed
+
+    explicit Connection(quint16 port) : m_port(port) {}
+
+    void send(const QByteArray& method, const QByteArray& path, const QByteArray& body, Answered answered)
+    {
+        if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
+            connectSocket();
+        m_answered = std::move(answered);
+        m_received.clear();
+        m_timer.start();
+        QByteArray request = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+        if (!body.isEmpty())
+            request += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
+        m_socket->write(request + "\r\n" + body);
+    }
+
+private:
+    void connectSocket()
+    {
+        m_socket = std::make_unique<QTcpSocket>();
+        m_socket->connectToHost(u"127.0.0.1"_s, m_port);
+        m_socket->waitForConnected(10'000);
+        m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        QObject::connect(m_socket.get(), &QTcpSocket::readyRead, m_socket.get(), [this] {
+            m_received += m_socket->readAll();
+            const qsizetype headEnd = m_received.indexOf("\r\n\r\n");
+            if (headEnd < 0)
+                return;
+            const QByteArray headers = m_received.left(headEnd).toLower();
+            const qsizetype at = headers.indexOf("content-length:");
+            const qsizetype length = at < 0 ? 0 : headers.mid(at + 15).split('\r').value(0).trimmed().toLongLong();
+            if (m_received.size() < headEnd + 4 + length)
+                return;
+            done(m_received.mid(9, 3).toInt());
+        });
+        QObject::connect(m_socket.get(), &QTcpSocket::errorOccurred, m_socket.get(), [this] { done(0); });
+    }
+
+    void done(int status)
+    {
+        if (!m_answered)
+            return;
+        Answered answered = std::move(m_answered);
+        m_answered = nullptr;
+        answered(status, double(m_timer.nsecsElapsed()) / 1e6);
+    }
+
+    quint16 m_port;
+    std::unique_ptr<QTcpSocket> m_socket;
+    QByteArray m_received;
+    QElapsedTimer m_timer;
+    Answered m_answered;
+};
+
+// compact: only alertname and service, ~95 bytes an alert, so 100,000 alerts fit the receiver's 10 MiB.
+QByteArray delivery(int id, int alerts, const QByteArray& now, bool compact = false)
+{
+    QByteArray body = R"({"version":"4","status":"firing","receiver":"nightwatch","groupLabels":{},"commonLabels":{},)"
+                      R"("commonAnnotations":{},"externalURL":"http://am","alerts":[)";
+    for (int k = 0; k < alerts; ++k) {
+        if (k)
+            body += ',';
+        const QByteArray name = (compact ? "B" : "Storm" + QByteArray::number(id) + 'x') + QByteArray::number(k);
+        body += R"({"status":"firing","labels":{"alertname":")" + name + R"(","service":"svc)" +
+                QByteArray::number((id * alerts + k) % 200) + (compact ? "" : R"(","severity":"warning)") +
+                R"("},"startsAt":")" + now + R"("})";
+    }
+    return body + "]}";
+}
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+double tenths(double ms)
+{
+    return std::round(ms * 10.0) / 10.0;
+}
+
+int fail(const QString& message)
+{
+    std::fprintf(stderr, "nightwatch-bench: %s\n", qPrintable(message));
+    return 1;
+}
+
+} // namespace
+
+int runServeStorm(const ServeStormOptions& options)
+{
+    QTemporaryDir dir;
+    const QString db = dir.filePath(u"storm.sqlite"_s);
+    const quint16 port = freePort();
+    QProcess serve;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"HOME"_s, dir.path());
+    env.insert(u"XDG_CONFIG_HOME"_s, dir.filePath(u"config"_s));
+    serve.setProcessEnvironment(env);
+    serve.setProcessChannelMode(QProcess::MergedChannels);
+    serve.start(options.cli, {u"serve"_s, u"--db"_s, db, u"--listen"_s, u"127.0.0.1:%1"_s.arg(port)});
+    QByteArray output;
+    QElapsedTimer startTimer;
+    startTimer.start();
+    while (!output.contains("webhook: listening") && startTimer.elapsed() < 30'000 &&
+           serve.state() != QProcess::NotRunning) {
+        serve.waitForReadyRead(100);
+        output += serve.readAll();
+    }
+    if (!output.contains("webhook: listening"))
+        return fail(u"serve did not start: "_s + QString::fromUtf8(output));
+    const qint64 pid = serve.processId();
+
+    const QByteArray now = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toUtf8();
+    const int deliveries = std::max(1, options.notifications / options.alertsPerDelivery);
+    QVector<QByteArray> bodies;
+    bodies.reserve(deliveries);
+    for (int id = 0; id < deliveries; ++id)
+        bodies << delivery(id, options.alertsPerDelivery, now);
+    const qint64 rssBefore = rssMiB(pid);
+    qint64 rssPeak = rssBefore;
+    QTimer rssWatch;
+    QObject::connect(&rssWatch, &QTimer::timeout, [&] { rssPeak = std::max(rssPeak, rssMiB(pid)); });
+    rssWatch.start(20);
+
+    // /healthz, one at a time every 20 ms, into whichever phase is running.
+    QVector<double>* healthzInto = nullptr;
+    QVector<double> healthzStorm, healthzBig;
+    int healthzErrors = 0;
+    Connection healthz(port);
+    std::function<void()> poll = [&] {
+        if (!healthzInto)
+            return;
+        healthz.send("GET", "/healthz", {}, [&](int status, double ms) {
+            if (healthzInto)
+                *healthzInto << ms;
+            healthzErrors += status != 200;
+            QTimer::singleShot(20, poll);
+        });
+    };
+
+    QEventLoop loop;
+    QVector<double> latencies;
+    latencies.reserve(deliveries);
+    int next = 0, answered = 0, errors = 0;
+    qint64 acknowledgedAlerts = 0;
+    std::vector<std::unique_ptr<Connection>> clients;
+    std::function<void(Connection*)> post = [&](Connection* c) {
+        if (next >= deliveries)
+            return;
+        c->send("POST", "/api/v1/alerts/alertmanager", bodies.at(next++), [&, c](int status, double ms) {
+            latencies << ms;
+            if (status == 200)
+                acknowledgedAlerts += options.alertsPerDelivery;
+            else
+                ++errors;
+            if (++answered == deliveries)
+                loop.quit();
+            else
+                post(c);
+        });
+    };
+    healthzInto = &healthzStorm;
+    poll();
+    QElapsedTimer storm;
+    storm.start();
+    for (int i = 0; i < options.clients; ++i) {
+        clients.push_back(std::make_unique<Connection>(port));
+        post(clients.back().get());
+    }
+    loop.exec();
+    const double stormSeconds = double(storm.nsecsElapsed()) / 1e9;
+
+    double bigMs = 0;
+    int bigStatus = 0;
+    qsizetype bigBytes = 0;
+    if (options.bigAlerts > 0) {
+        const QByteArray big = delivery(deliveries, options.bigAlerts, now, true);
+        bigBytes = big.size();
+        healthzInto = &healthzBig;
+        Connection c(port);
+        c.send("POST", "/api/v1/alerts/alertmanager", big, [&](int status, double ms) {
+            bigStatus = status;
+            bigMs = ms;
+            loop.quit();
+        });
+        loop.exec();
+        if (bigStatus == 200)
+            acknowledgedAlerts += options.bigAlerts;
+        else
+            ++errors;
+    }
+    healthzInto = nullptr;
+    QTimer::singleShot(2'000, &loop, &QEventLoop::quit); // let serve settle before reading its memory
+    loop.exec();
+    rssWatch.stop();
+    const qint64 rssAfter = rssMiB(pid);
+    ::kill(pid_t(pid), SIGTERM);
+    if (!serve.waitForFinished(30'000) || serve.exitCode() != 0)
+        return fail(u"serve did not exit 0 on SIGTERM: "_s + QString::fromUtf8(output + serve.readAll()));
+
+    Store store(u"storm-reader"_s);
+    QString error;
+    if (!store.open(db, &error, Store::OpenMode::ReadOnly))
+        return fail(error);
+    const qint64 stored = store.notificationCount();
+
+    nlohmann::ordered_json out;
+    out["clients"] = options.clients;
+    out["deliveries"] = deliveries;
+    out["alerts_per_delivery"] = options.alertsPerDelivery;
+    out["storm_alerts_per_s"] = std::round(double(deliveries) * options.alertsPerDelivery / stormSeconds);
+    out["delivery_p50_ms"] = tenths(percentile(latencies, 0.50));
+    out["delivery_p99_ms"] = tenths(percentile(latencies, 0.99));
+    out["delivery_max_ms"] = tenths(percentile(latencies, 1.0));
+    out["errors"] = errors;
+    out["healthz_storm_p99_ms"] = tenths(percentile(healthzStorm, 0.99));
+    out["healthz_storm_polls"] = healthzStorm.size();
+    out["big_delivery_alerts"] = options.bigAlerts;
+    out["big_delivery_bytes"] = bigBytes;
+    out["big_delivery_status"] = bigStatus;
+    out["big_delivery_ms"] = tenths(bigMs);
+    out["big_delivery_alerts_per_s"] = bigMs > 0 ? std::round(options.bigAlerts * 1000.0 / bigMs) : 0.0;
+    out["healthz_big_p99_ms"] = tenths(percentile(healthzBig, 0.99));
+    out["healthz_errors"] = healthzErrors;
+    out["serve_rss_before_mb"] = rssBefore;
+    out["serve_rss_peak_mb"] = rssPeak;
+    out["serve_rss_after_mb"] = rssAfter;
+    out["alerts_acknowledged"] = acknowledgedAlerts;
+    out["alerts_stored"] = stored;
+    if (options.json) {
+        std::printf("%s\n", out.dump(2).c_str());
+    } else {
+        for (auto it = out.begin(); it != out.end(); ++it)
+            std::printf("%-32s %s\n", it.key().c_str(), it.value().dump().c_str());
+    }
+    std::fflush(stdout);
+    if (errors > 0 || healthzErrors > 0)
+        return fail(u"%1 deliveries and %2 healthz polls were not answered 200"_s.arg(errors).arg(healthzErrors));
+    if (stored != acknowledgedAlerts)
+        return fail(u"%1 alerts acknowledged, %2 stored"_s.arg(acknowledgedAlerts).arg(stored));
+    return 0;
+}

@@ -1,0 +1,20 @@
+#pragma once
+// The HTTP storm against the real `nightwatch-cli serve` process (issue 20, "Load"): N concurrent clients post
+// Alertmanager deliveries of mostly distinct alerts to serve on a temp SQLite file while another polls /healthz,
+// then one big delivery is posted alone. Prints alerts/s, p50/p99 delivery latency, errors, healthz p99 during the
+// storm, the big delivery's time, serve's RSS before/peak/after, and checks the store holds every alert that was
+// acknowledged (exit 1 otherwise, or on any error answer). Figures only: no speed is asserted.
+
+#include <QString>
+
+struct ServeStormOptions
+{
+    QString cli;               // nightwatch-cli to start
+    int clients = 8;           // connections posting at once, one delivery in flight each
+    int notifications = 200'000;
+    int alertsPerDelivery = 20;
+    int bigAlerts = 100'000;   // the single big delivery after the storm (0: none)
+    bool json = false;
+};
+
+int runServeStorm(const ServeStormOptions& options);
