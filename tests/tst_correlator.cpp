@@ -56,6 +56,9 @@ const Edges kNested{{u"a1"_s, u"db"_s}, {u"a2"_s, u"db"_s}, {u"a3"_s, u"db"_s},
 // s1,s2,s3 call both db and mq
 const Edges kTwoBackends{{u"s1"_s, u"db"_s}, {u"s2"_s, u"db"_s}, {u"s3"_s, u"db"_s},
                          {u"s1"_s, u"mq"_s}, {u"s2"_s, u"mq"_s}, {u"s3"_s, u"mq"_s}};
+// m <- c1..c8: a hub with a big blast radius
+const Edges kHub{{u"c1"_s, u"m"_s}, {u"c2"_s, u"m"_s}, {u"c3"_s, u"m"_s}, {u"c4"_s, u"m"_s},
+                 {u"c5"_s, u"m"_s}, {u"c6"_s, u"m"_s}, {u"c7"_s, u"m"_s}, {u"c8"_s, u"m"_s}};
 // db <- a1,a2 ; a1 <- c1 <- d1 <- e1
 const Edges kChain{{u"a1"_s, u"db"_s}, {u"a2"_s, u"db"_s}, {u"c1"_s, u"a1"_s}, {u"d1"_s, u"c1"_s}, {u"e1"_s, u"d1"_s}};
 
@@ -269,6 +272,21 @@ void TestCorrelator::concurrentFaults_data()
         << kSharedCaller << QVector<Alert>{alert(u"s1"_s, u"Err"_s, 0), alert(u"s4"_s, u"Err"_s, 10), alert(u"s5"_s, u"Err"_s, 20),
                           alert(u"s2"_s, u"Err"_s, 30), alert(u"s3"_s, u"Err"_s, 40)}
         << QStringList{u"s1,s2,s3,s4,s5"_s};
+    // A fault of a hub reaches few of its callers (2 of 9 alerting is below minPrecision): its own alert has shown
+    // it failing, so one caller alerting in time after it is its symptom, not a page of its own (the storm's split).
+    QTest::addRow("a hub's own alert takes its one alerting caller")
+        << kHub << QVector<Alert>{alert(u"m"_s, u"HubDown"_s, 0), alert(u"c1"_s, u"Err"_s, 90)}
+        << QStringList{u"c1,m"_s};
+    QTest::addRow("...also when the hub's alert comes just after its caller's")
+        << kHub << QVector<Alert>{alert(u"c1"_s, u"Err"_s, 0), alert(u"m"_s, u"HubDown"_s, 40)}
+        << QStringList{u"c1,m"_s};
+    // Onsets and graph both say otherwise: the caller was alerting well before the hub (beyond the causal slack).
+    QTest::addRow("a caller alerting long before the hub stays apart")
+        << kHub << QVector<Alert>{alert(u"c1"_s, u"Err"_s, 0), alert(u"m"_s, u"HubDown"_s, 100)}
+        << QStringList{u"c1"_s, u"m"_s};
+    QTest::addRow("...and so does its caller's alert before the hub's")
+        << kHub << QVector<Alert>{alert(u"c1"_s, u"Err"_s, 0), alert(u"m"_s, u"HubDown"_s, 100), alert(u"c2"_s, u"Err"_s, 110)}
+        << QStringList{u"c1"_s, u"c2,m"_s};
 }
 
 void TestCorrelator::concurrentFaults()

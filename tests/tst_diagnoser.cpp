@@ -1,6 +1,8 @@
 // Diagnoser: one hand-made scenario per signal, and the `nightwatch-cli diagnose` command end to end.
 #include "correlate/correlator.h"
 #include "diagnose/diagnoser.h"
+#include "diagnose/scenariodiagnosis.h"
+#include "ingest/scenarioreader.h"
 #include "graph/servicegraph.h"
 
 #include <QDateTime>
@@ -68,6 +70,8 @@ private Q_SLOTS:
     void principles_data();
     void principles();
     void tiedOnsetsDoNotDecide();
+    void realLikeFixture_data();
+    void realLikeFixture();
     void confidenceStrictlyBestFirst();
     void cliOnGeneratedScenario();
     void sameAnswerInEveryProcess();
@@ -115,16 +119,17 @@ void TestDiagnoser::signals_data()
         << QVector<ChangeEvent>{{u"redis-cache"_s, u"deploy"_s, kT0.addSecs(90), u"v7.2.2"_s, {}}} << u"redis-cache"_s
         << u"deployed v7.2.2 90 s after onset"_s;
 
-    // Two suspects in the same place, both critical: the one whose alert repeats what its callers say is more
-    // likely one more symptom than the one saying what no one else says.
+    // Two suspects in the same place: severity and a distinct alert name are conventions of generated storms, not of
+    // real incidents (a real root often raises the same LatencyHigh as its callers, as a warning). They do not decide:
+    // the twins tie, shown in name order, and zeta's distinct critical alert is only cited.
     const Edges twinGraph{{u"web"_s, u"alpha"_s}, {u"web"_s, u"zeta"_s}, {u"api"_s, u"alpha"_s}, {u"api"_s, u"zeta"_s}};
-    QTest::addRow("distinct critical alert among repeated ones")
+    QTest::addRow("severity and a distinct name do not decide")
         << twinGraph
         << QVector<Spec>{{u"web"_s, 40, u"warning"_s, {}, u"application"_s, u"ErrorRateHigh"_s},
-                         {u"alpha"_s, 0, u"critical"_s, {}, u"application"_s, u"ErrorRateHigh"_s},
+                         {u"alpha"_s, 0, u"warning"_s, {}, u"application"_s, u"ErrorRateHigh"_s},
                          {u"zeta"_s, 0, u"critical"_s, {}, u"application"_s, u"PoolExhausted"_s},
                          {u"api"_s, 50, u"warning"_s, {}, u"application"_s, u"ErrorRateHigh"_s}}
-        << QVector<ChangeEvent>{} << u"zeta"_s << u"zeta is the only alerting service raising PoolExhausted"_s;
+        << QVector<ChangeEvent>{} << u"alpha"_s << u"alpha raised ErrorRateHigh"_s;
 
     QTest::addRow("unknown service flagged")
         << Edges{{u"a"_s, u"b"_s}} << QVector<Spec>{{u"legacy-billing"_s, 0}, {u"legacy-billing"_s, 30}}
@@ -612,6 +617,64 @@ void TestDiagnoser::tiedOnsetsDoNotDecide()
                                    Diagnoser::OwnLead})
             QVERIFY2(sc.features[feature] == 0.0,
                      qPrintable(sc.candidate.service + u": "_s + QString::fromLatin1(Diagnoser::featureName(feature))));
+}
+
+// Committed scenarios of tools/scengen.py that break the generator's conventions (warning-only symptom names, ties at
+// one-minute resolution, a silent root, edge alerts only): `scengen.py --seed 1 --services 20 --faults 1 --profile P`,
+// the first seed of each profile, not one picked to pass (of seeds 1-20, 20 reallike, 18 edge-only and 19 silent-root
+// scenarios pass). The true root must be among the three shown, with the principle that finds it in its evidence.
+void TestDiagnoser::realLikeFixture_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("principle"); // what the true root's evidence must say
+    QTest::addRow("reallike: metric anomaly") << u"reallike-s1.json"_s << u"its metrics left their pre-onset level"_s;
+    QTest::addRow("edge-only: edge alerts accuse the callee")
+        << u"edge-only-s1.json"_s << u"report errors or latency calling it"_s;
+    QTest::addRow("silent-root: graph explanation") << u"silent-root-s1.json"_s << u"direct callers alert"_s;
+}
+
+void TestDiagnoser::realLikeFixture()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, principle);
+    const QString path = QFINDTESTDATA(u"data/scenarios/"_s + file);
+    QVERIFY2(!path.isEmpty(), qPrintable(file));
+    QString error;
+    auto scenario = ScenarioReader::readFile(path, &error);
+    QVERIFY2(scenario, qPrintable(error));
+    const QVector<Incident> incidents = diagnoseScenario(std::move(*scenario), nullptr);
+    // The truth is read here only: the engine never sees it.
+    QFile raw(path);
+    QVERIFY(raw.open(QIODevice::ReadOnly));
+    const nlohmann::json doc = nlohmann::json::parse(raw.readAll().toStdString());
+    QVERIFY(!doc["truth"]["incidents"].empty());
+    for (const auto& truth : doc["truth"]["incidents"]) {
+        const QString root = QString::fromStdString(truth["root_cause_service"].get<std::string>());
+        QSet<QString> fingerprints;
+        for (const auto& fp : truth["alerts"])
+            fingerprints.insert(QString::fromStdString(fp.get<std::string>()));
+        const Incident* best = nullptr; // the incident holding most of its alerts
+        qsizetype bestShared = 0;
+        for (const Incident& incident : incidents) {
+            const qsizetype shared = std::count_if(incident.alerts.cbegin(), incident.alerts.cend(), [&](const TrackedAlert& t) {
+                return fingerprints.contains(t.fingerprint());
+            });
+            if (shared > bestShared) {
+                bestShared = shared;
+                best = &incident;
+            }
+        }
+        QVERIFY(best);
+        QStringList shown;
+        const RootCauseCandidate* found = nullptr;
+        for (qsizetype i = 0; i < best->rootCauses.size() && i < 3; ++i) {
+            shown << best->rootCauses[i].service;
+            if (best->rootCauses[i].service == root)
+                found = &best->rootCauses[i];
+        }
+        QVERIFY2(found, qPrintable(root + u" not in "_s + shown.join(u", "_s)));
+        QVERIFY2(found->evidence.join(u" | "_s).contains(principle), qPrintable(found->evidence.join(u" | "_s)));
+    }
 }
 
 // However the shortlist is rearranged (a residual root, a neighbour's cause, a distinct suspect moved up), no candidate

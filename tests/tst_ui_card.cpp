@@ -3,6 +3,7 @@
 #include "incidentsummarycard.h"
 #include "tst_ui_fixture.h"
 
+#include <QLabel>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -14,6 +15,7 @@ class TestUiCard : public QObject
 private Q_SLOTS:
     void alsoPossible_data();
     void alsoPossible();
+    void confidenceSaysWhatItIs();
 };
 
 void TestUiCard::alsoPossible_data()
@@ -43,6 +45,19 @@ void TestUiCard::alsoPossible()
     const QStringList lines = card.notesText().split(u'\n');
     const auto also = std::find_if(lines.cbegin(), lines.cend(), [](const QString& l) { return l.startsWith(u"Also"_s); });
     QCOMPARE(also == lines.cend() ? QString() : *also, line);
+}
+
+// The percentage is calibrated on generated suites only: its tooltip must say so rather than promise a probability.
+void TestUiCard::confidenceSaysWhatItIs()
+{
+    IncidentSummaryCard card;
+    card.setIncident(fixture::blackFridayIncident());
+    QVERIFY(!card.confidenceText().isEmpty());
+    const auto labels = card.findChildren<QLabel*>();
+    const auto shown = std::find_if(labels.cbegin(), labels.cend(),
+                                    [&](const QLabel* l) { return l->text() == card.confidenceText(); });
+    QVERIFY(shown != labels.cend());
+    QVERIFY2((*shown)->toolTip().startsWith(u"Likelihood on test suites"_s), qPrintable((*shown)->toolTip()));
 }
 
 QTEST_MAIN(TestUiCard)

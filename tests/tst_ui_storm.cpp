@@ -70,7 +70,10 @@ void TestUiStorm::listFoldsTheNoise()
         open += incident.isOpen();
         noise += IncidentListModel::isNoise(incident);
     }
-    QVERIFY2(open >= 80 && noise >= 60, qPrintable(u"%1 open, %2 noise"_s.arg(open).arg(noise)));
+    // A storm: the 80 background alerts mostly stay single-alert noise, while the six faults are not shredded into
+    // a root page and single-alert symptom pages (at most two rows each).
+    QVERIFY2(open >= 70 && noise >= 60 && open - noise <= 12,
+             qPrintable(u"%1 open, %2 noise"_s.arg(open).arg(noise)));
 
     MainWindow window;
     window.resize(size);

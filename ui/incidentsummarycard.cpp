@@ -118,7 +118,9 @@ IncidentSummaryCard::IncidentSummaryCard(QWidget* parent) : QWidget(parent)
     m_rootService->installEventFilter(this);
     m_confidence = new QLabel(this);
     m_confidence->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    m_confidence->setToolTip(tr("Calibrated probability that this is the root cause"));
+    // What the number is, not a promise: its calibration holds on the project's test suites of alert storms.
+    m_confidence->setToolTip(tr("Likelihood on test suites: of the causes shown with this percentage, about as many "
+                                "were the root cause in simulated alert storms. Not a guarantee for this incident."));
     rootRow->addWidget(m_rootService, 1);
     rootRow->addWidget(m_confidence);
     layout->addLayout(rootRow);

@@ -210,8 +210,21 @@ QVector<int> Correlator::findGroups(int alertId) const
         if (groups.isEmpty())
             return;
         const double precision = double(alerting) / m_reach->blastRadius(c);
-        if (precision < m_options.minPrecision)
-            return;
+        if (precision < m_options.minPrecision) {
+            // Too unspecific to be believed from the share alone: only the groups whose onsets and graph vouch for
+            // c (its own alert in time, see vouchedFor()) may be joined through it.
+            explained = 1;
+            groups.erase(std::remove_if(groups.begin(), groups.end(),
+                                        [&](int gid) {
+                                            if (!vouchedFor(*m_groups[gid], c, st))
+                                                return true;
+                                            explained += m_groups[gid]->cover[c];
+                                            return false;
+                                        }),
+                         groups.end());
+            if (groups.isEmpty())
+                return;
+        }
         const double value = explained + precision;
         if (value > bestValue) {
             bestValue = value;
@@ -371,6 +384,35 @@ bool Correlator::explainsInTime(const Group& g, int cause, int node, qint64 onse
     const Reach r = reachOf(g, cause);
     return onset <=
            r.onset + m_options.propagationBaseSeconds + r.hops->hops(node) * m_options.propagationPerHopSeconds;
+}
+
+bool Correlator::vouchedFor(const Group& g, int cause, const AlertState& st) const
+{
+    // A cause that raised an alert of its own has shown it is failing: then how few of the services depending on it
+    // alert says little (a big database's fault can reach two of its forty callers), and the graph and onsets alone
+    // decide. Either the cause alerts in g and the new alert on a service depending on it began in time to be its
+    // symptom, or the new alert is the cause's own and every service of g depending on it began in time after it.
+    // Only near the cause (its callers and theirs): farther out, other causes of an alert multiply and the share
+    // of the blast radius alerting must speak for the cause, as usual (a hub's fault then swallows the background
+    // alerts of services many hops up).
+    constexpr int kMaxVouchedHops = 2;
+    const auto hops = hopsFrom(cause);
+    if (cause == st.node) {
+        bool any = false;
+        for (auto it = g.nodeOnset.cbegin(); it != g.nodeOnset.cend(); ++it) {
+            if (it.key() == cause || !m_reach->reaches(it.key(), cause))
+                continue;
+            const int h = hops->hops(it.key());
+            if (h < 0 || h > kMaxVouchedHops || !notBeforeCause(it.value(), st.onset) ||
+                it.value() > st.onset + m_options.propagationBaseSeconds + h * m_options.propagationPerHopSeconds)
+                return false;
+            any = true;
+        }
+        return any;
+    }
+    const int h = hops->hops(st.node);
+    return h >= 0 && h <= kMaxVouchedHops && g.alertsPerNode.contains(cause) && causeOf(g) == cause &&
+           explainsInTime(g, cause, st.node, st.onset);
 }
 
 bool Correlator::beganAfterItsCallers(const Group& g, int node, qint64 onset) const

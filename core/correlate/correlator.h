@@ -100,6 +100,10 @@ private:
     // start before the cause's own alert, and started within the hop budget (Options::propagation*).
     bool explainsInTime(const Group& g, int cause, int node, qint64 onset) const;
     bool beganAfterItsCallers(const Group& g, int node, qint64 onset) const;
+    struct AlertState;
+    // Whether `cause`'s own alert (in g, or the new alert st itself) makes it a believable common cause of st and g
+    // whatever share of its blast radius alerts: onsets and the graph agree.
+    bool vouchedFor(const Group& g, int cause, const AlertState& st) const;
     struct Reach; // one cause's hop distances and onset within a group
     Reach reachOf(const Group& g, int cause) const;
     std::shared_ptr<const CallerHops> hopsFrom(int cause) const;

@@ -5,10 +5,12 @@
 
 // Fitted by core/diagnose/fit_diagnoser.py: temperature 1 (the softmax of a conditional-logit model),
 // then Platt scaling of the top candidate's softmax probability by logistic regression on whether the
-// top candidate was right, on the suites the weights were fitted on. Refit whenever the weights change:
-// a new feature raises the scores, and confidence then runs ahead of accuracy.
+// top candidate was right, on the pooled tuning suites the weights were fitted on (every scengen profile and
+// generate.py, see Diagnoser::defaultWeights). It is a likelihood on those test suites, not a promise for a real
+// incident. Refit whenever the weights change: a new feature raises the scores, and confidence then runs ahead of
+// accuracy.
 ConfidenceCalibrator::ConfidenceCalibrator()
-    : ConfidenceCalibrator(1.0, 0.670, 0.374)
+    : ConfidenceCalibrator(1.0, 0.756, 0.302)
 {
 }
 

@@ -52,6 +52,7 @@ public:
         Accused,           // share of its direct callers whose edge alerts (peer_service) name it as the callee failing
         Frontier,          // anomalous (alerting, accused or metric-anomalous) while none of its callees is
         MetricAnomaly,     // robust z of its own series against the pre-onset window, /10 clipped to 0..1
+        Dominated,         // shows nothing itself, and one alerting service depending on it explains all it explains
         FeatureCount
     };
     using Features = std::array<double, FeatureCount>;
