@@ -281,6 +281,11 @@ int main(int argc, char** argv)
             pipeline->flush();
             QTimer::singleShot(0, &window, [&] {
                 window.show();
+                // The shot shows what F11 shows, at the window's size (full screen would be the virtual screen's).
+                if (parser.isSet(warRoom)) {
+                    window.warRoom()->setFullScreenEnabled(false);
+                    window.warRoom()->setActive(true);
+                }
                 const bool saved = window.saveScreenshot(screenshotPath);
                 if (saved)
                     std::printf("%s\n", qPrintable(screenshotPath));
