@@ -22,9 +22,9 @@ void TestUiCard::alsoPossible_data()
 {
     QTest::addColumn<QList<double>>("confidences"); // runners-up in ranking order
     QTest::addColumn<QString>("line");
-    QTest::addRow("sorted by confidence") << QList<double>{0.02, 0.15, 0.05} << u"Also possible: b 15 %, c 5 %, a 2 %"_s;
-    QTest::addRow("zero percent dropped") << QList<double>{0.004, 0.1, 0.0} << u"Also possible: b 10 %"_s;
-    QTest::addRow("at most three") << QList<double>{0.03, 0.04, 0.05, 0.06} << u"Also possible: d 6 %, c 5 %, b 4 %"_s;
+    QTest::addRow("sorted by confidence") << QList<double>{0.02, 0.15, 0.05} << u"Also possible: b 15\u00A0%, c 5\u00A0%, a 2\u00A0%"_s;
+    QTest::addRow("zero percent dropped") << QList<double>{0.004, 0.1, 0.0} << u"Also possible: b 10\u00A0%"_s;
+    QTest::addRow("at most three") << QList<double>{0.03, 0.04, 0.05, 0.06} << u"Also possible: d 6\u00A0%, c 5\u00A0%, b 4\u00A0%"_s;
     QTest::addRow("none left") << QList<double>{0.001} << QString();
 }
 

@@ -5,6 +5,7 @@
 // NIGHTWATCH_SCREENSHOT_DIR=/some/dir keeps the screenshots taken on the way.
 
 #include "graphview.h"
+#include "incidentlistdelegate.h"
 #include "incidentlistmodel.h"
 #include "incidentsummarycard.h"
 #include "mainwindow.h"
@@ -14,11 +15,16 @@
 #include "runbookpanel.h"
 #include "runbookstepcard.h"
 #include "theme.h"
+#include "timelinechartview.h"
 #include "tst_ui_fixture.h"
 #include "warroommode.h"
 
 #include <QAbstractButton>
+#include <QAbstractAxis>
+#include <QChart>
 #include <QDir>
+#include <QGraphicsSimpleTextItem>
+#include <QLegend>
 #include <QHash>
 #include <QLabel>
 #include <QListView>
@@ -46,6 +52,8 @@ private Q_SLOTS:
     void noFalseAllClear();
     void textContrastMeetsWcagAA_data();
     void textContrastMeetsWcagAA();
+    void listAndTimelineColoursMeetWcagAA_data();
+    void listAndTimelineColoursMeetWcagAA();
     void approveStaysInView_data();
     void approveStaysInView();
     void warRoomCardTextFits_data();
@@ -69,6 +77,7 @@ void TestUiGlance::cleanup()
 {
     Theme::setScheme(Theme::Scheme::Light);
     Theme::setHighContrast(false);
+    Theme::setFontScale(1.0);
 }
 
 void TestUiGlance::saveShot(QWidget* widget, const QString& name)
@@ -408,6 +417,97 @@ void TestUiGlance::textContrastMeetsWcagAA()
     qInfo("%d texts checked", checked);
     saveShot(&window, u"contrast-%1.png"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
     QVERIFY(checked > 20);
+    QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u"\n"_s)));
+}
+
+void TestUiGlance::listAndTimelineColoursMeetWcagAA_data()
+{
+    textContrastMeetsWcagAA_data();
+}
+
+void TestUiGlance::listAndTimelineColoursMeetWcagAA()
+{
+    // The views that paint their own text (the incident rows, the timeline's labels and legend) are not labels:
+    // their colours are measured as painted, against what is under them.
+    QFETCH(bool, dark);
+    QFETCH(bool, warRoom);
+    RunbookLibrary library;
+    MainWindow window;
+    QVERIFY(showFixture(window, library, QSize(1366, 768), dark, warRoom));
+    QStringList failures;
+    auto check = [&](const QString& what, const QColor& fg, const QColor& bg) {
+        const double ratio = Theme::contrastRatio(fg, bg);
+        if (ratio < 4.5)
+            failures << u"%1: %2 on %3 = %4:1"_s.arg(what, fg.name(), bg.name()).arg(ratio, 0, 'f', 2);
+    };
+
+    // Incident rows: every colour the delegate writes in, on the tile it paints, and the tile is what is on screen.
+    QListView* list = window.incidentView();
+    const QImage rows = list->viewport()->grab().toImage().convertToFormat(QImage::Format_RGB32);
+    const qreal dpr = rows.devicePixelRatio();
+    const QColor panel = dominantColour(rows, QRect(QPoint(0, 0), rows.size()));
+    for (int row = 0; row < window.incidentModel()->rowCount(); ++row) {
+        const QModelIndex index = window.incidentModel()->index(row, IncidentListModel::RootCauseColumn);
+        QStyleOptionViewItem option;
+        option.initFrom(list->viewport());
+        option.rect = list->visualRect(index);
+        option.font = list->font();
+        if (list->selectionModel()->isSelected(index))
+            option.state |= QStyle::State_Selected;
+        const IncidentListDelegate::Colours c = IncidentListDelegate::colours(option, index);
+        const QString tag = u"row %1"_s.arg(row);
+        check(tag + u" text"_s, c.ink, c.fill);
+        check(tag + u" secondary"_s, c.muted, c.fill);
+        check(tag + u" root cause"_s, c.root, c.fill);
+        check(tag + u" state"_s, c.state, c.fill);
+        const QRect tile(option.rect.topLeft() * dpr, option.rect.size() * dpr);
+        const QColor painted = dominantColour(rows, tile.adjusted(12, 6, -8, -6));
+        check(tag + u" text on the painted tile"_s, c.ink, painted);
+        // In the dark scheme the tiles are dark too: no light card on the dark panel.
+        if (dark && !(option.state & QStyle::State_Selected) && painted.lightness() > 100)
+            failures << u"%1 painted light (%2) in the dark theme"_s.arg(tag, painted.name());
+        const QRect conf = IncidentListDelegate::confidenceRect(option, index);
+        if (!conf.isEmpty()) {
+            const double ink = inkContrast(rows, QRect(conf.topLeft() * dpr, conf.size() * dpr), painted);
+            if (ink < 4.5)
+                failures << u"%1 confidence drawn at %2:1"_s.arg(tag).arg(ink, 0, 'f', 2);
+        }
+    }
+    if (dark && panel.lightness() > 100)
+        failures << u"the incident list is light (%1) in the dark theme"_s.arg(panel.name());
+
+    // Timeline: row labels, axis labels and the legend, on the colours drawn under them.
+    TimelineChartView* timeline = window.timelineView();
+    const QImage chart = timeline->grab().toImage().convertToFormat(QImage::Format_RGB32);
+    auto onScreen = [&](const QRectF& sceneRect) {
+        const QRect r = timeline->mapFromScene(sceneRect).boundingRect();
+        return QRect(r.topLeft() * chart.devicePixelRatio(), r.size() * chart.devicePixelRatio());
+    };
+    int labels = 0;
+    for (QGraphicsItem* item : timeline->scene()->items()) {
+        auto* text = dynamic_cast<QGraphicsSimpleTextItem*>(item);
+        if (!text || !text->isVisible())
+            continue;
+        ++labels;
+        const QRect r = onScreen(text->sceneBoundingRect());
+        check(u"timeline row \"%1\""_s.arg(text->text()), text->brush().color(), dominantColour(chart, r));
+    }
+    QVERIFY(labels > 3);
+    QLegend* legend = timeline->chart()->legend();
+    const QRect legendRect = onScreen(timeline->chart()->mapToScene(legend->geometry()).boundingRect());
+    const QColor legendBackground = dominantColour(chart, legendRect);
+    check(u"timeline legend"_s, legend->labelColor(), legendBackground);
+    const double legendInk = inkContrast(chart, legendRect, legendBackground);
+    if (legendInk < 4.5)
+        failures << u"timeline legend drawn at %1:1 on %2"_s.arg(legendInk, 0, 'f', 2).arg(legendBackground.name());
+    const QRectF plot = timeline->chart()->plotArea();
+    for (QAbstractAxis* axis : timeline->chart()->axes()) {
+        if (!axis->labelsVisible())
+            continue;
+        const QRectF below(plot.left(), plot.bottom() + 2, plot.width(), QFontMetricsF(axis->labelsFont()).height());
+        check(u"timeline axis labels"_s, axis->labelsColor(),
+              dominantColour(chart, onScreen(timeline->chart()->mapToScene(below).boundingRect())));
+    }
     QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u"\n"_s)));
 }
 

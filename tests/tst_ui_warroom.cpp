@@ -4,19 +4,30 @@
 // notifies once. Screenshots go to the test's temp dir and, when NIGHTWATCH_SCREENSHOT_DIR is set, there.
 
 #include "desktopnotifier.h"
+#include "graphlegend.h"
+#include "graphnodeitem.h"
+#include "incidentlistdelegate.h"
+#include "incidentlistmodel.h"
 #include "graphview.h"
 #include "incidentsummarycard.h"
 #include "mainwindow.h"
 #include "triagebox.h"
 #include "runbook/runbooklibrary.h"
 #include "runbookpanel.h"
+#include "runbookstepcard.h"
 #include "shortcutcheatsheet.h"
+#include "sourcehealthbar.h"
 #include "theme.h"
+#include "timelinechartview.h"
 #include "tst_ui_fixture.h"
 #include "warroommode.h"
 
 #include <QAction>
 #include <QDir>
+#include <QGraphicsScene>
+#include <QGraphicsSimpleTextItem>
+#include <QDateTimeAxis>
+#include <QLegend>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -43,8 +54,8 @@ private Q_SLOTS:
     void severityColoursAreColourBlindSafe_data();
     void severityColoursAreColourBlindSafe();
     void parseScheme();
-    void screenshots_data();
-    void screenshots();
+    void warRoomLayoutFits_data();
+    void warRoomLayoutFits();
     void cheatSheetListsEveryAction();
     void keysReachEveryPanel();
     void approveNeedsTheRunbookInView();
@@ -67,6 +78,7 @@ void TestUiWarRoom::cleanup()
 {
     Theme::setScheme(Theme::Scheme::Light);
     Theme::setHighContrast(false);
+    Theme::setFontScale(1.0);
 }
 
 bool TestUiWarRoom::showActive(MainWindow& window)
@@ -223,35 +235,217 @@ void TestUiWarRoom::parseScheme()
     QVERIFY(!ok);
 }
 
-void TestUiWarRoom::screenshots_data()
+void TestUiWarRoom::warRoomLayoutFits_data()
 {
+    QTest::addColumn<QSize>("size");
     QTest::addColumn<bool>("dark");
-    QTest::addColumn<QString>("file");
-    QTest::addRow("dark") << true << u"warroom-dark.png"_s;
-    QTest::addRow("light") << false << u"warroom-light.png"_s;
+    QTest::addColumn<QString>("file"); // the docs' names
+    QTest::addRow("1366x768 dark") << QSize(1366, 768) << true << u"warroom-dark-1366x768.png"_s;
+    QTest::addRow("1366x768 light") << QSize(1366, 768) << false << u"warroom-light-1366x768.png"_s;
+    QTest::addRow("1920x1080 dark") << QSize(1920, 1080) << true << u"warroom-dark.png"_s;
+    QTest::addRow("1920x1080 light") << QSize(1920, 1080) << false << u"warroom-light.png"_s;
 }
 
-void TestUiWarRoom::screenshots()
+namespace {
+// Pixel size of the text of what the views draw themselves, next to the widgets' own fonts.
+struct TypeSizes
 {
+    int card = 0, list = 0, legend = 0, timelineRows = 0, timelineLegend = 0, chips = 0, keys = 0;
+    qreal graphNames = 0; // on screen: the scene's font times the view's scale
+};
+
+int pixels(const QFont& font)
+{
+    return QFontInfo(font).pixelSize();
+}
+
+QList<QGraphicsSimpleTextItem*> timelineLabels(TimelineChartView* view)
+{
+    QList<QGraphicsSimpleTextItem*> labels;
+    for (QGraphicsItem* item : view->scene()->items())
+        if (auto* text = dynamic_cast<QGraphicsSimpleTextItem*>(item); text && text->isVisible())
+            labels << text;
+    return labels;
+}
+
+TypeSizes typeSizes(MainWindow& window)
+{
+    TypeSizes t;
+    t.card = pixels(window.summaryCard()->font());
+    t.list = pixels(window.incidentView()->font());
+    t.legend = pixels(window.findChild<GraphLegend*>()->font());
+    for (QGraphicsSimpleTextItem* label : timelineLabels(window.timelineView()))
+        t.timelineRows = qMax(t.timelineRows, pixels(label->font()));
+    t.timelineLegend = pixels(window.timelineView()->chart()->legend()->font());
+    t.chips = pixels(window.sourceBar()->findChildren<QLabel*>().constFirst()->font());
+    t.keys = pixels(window.findChild<QLabel*>(u"keysLabel"_s)->font());
+    t.graphNames = QFontInfo(GraphNodeItem::nameFont()).pixelSize() * window.graphView()->transform().m11();
+    return t;
+}
+
+QString describe(const QWidget* w)
+{
+    return u"%1 \"%2\""_s.arg(QString::fromLatin1(w->metaObject()->className()), w->property("text").toString().left(40));
+}
+} // namespace
+
+void TestUiWarRoom::warRoomLayoutFits()
+{
+    QFETCH(QSize, size);
     QFETCH(bool, dark);
     QFETCH(QString, file);
     RunbookLibrary library;
     library.load(QString());
     MainWindow window;
     window.setRunbookLibrary(&library);
-    window.warRoom()->setFullScreenEnabled(false);
+    window.warRoom()->setFullScreenEnabled(false); // the shot has exactly the size asked for
     window.setDarkTheme(dark);
-    window.resize(1920, 1080);
+    window.resize(size);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     window.setSnapshot(fixture::blackFridaySnapshot());
+    QVERIFY(window.saveScreenshot(m_dir.filePath(u"normal.png"_s))); // waits for the graph layout
+    QTest::qWait(50);
+    const TypeSizes normal = typeSizes(window);
+
     window.warRoom()->setActive(true);
-    QVERIFY(window.saveScreenshot(m_dir.filePath(u"scratch.png"_s))); // waits for the graph layout
-    QCOMPARE(window.size(), QSize(1920, 1080));
+    QCOMPARE(Theme::fontScale(), WarRoomMode::FontScale);
+    QVERIFY(window.saveScreenshot(m_dir.filePath(u"scratch.png"_s)));
+    QTest::qWait(50); // deferred splitter sizes, chip fitting and repaints
+    QCOMPARE(window.size(), size);
     saveShot(&window, file);
+    const TypeSizes war = typeSizes(window);
+
+    // One factor for every view: each text grows, and none grows alone (the legend doubled while the graph's
+    // names shrank to 5 px).
+    const QList<std::tuple<const char*, qreal, qreal>> grown = {
+        {"card", normal.card, war.card},
+        {"incident list", normal.list, war.list},
+        {"graph legend", normal.legend, war.legend},
+        {"graph node names", normal.graphNames, war.graphNames},
+        {"timeline rows", normal.timelineRows, war.timelineRows},
+        {"timeline legend", normal.timelineLegend, war.timelineLegend},
+        {"source chips", normal.chips, war.chips},
+        {"status-bar keys", normal.keys, war.keys}};
+    for (const auto& [what, before, after] : grown) {
+        QVERIFY2(after > before, qPrintable(u"%1: %2 px in the war room, %3 px at a desk"_s.arg(QLatin1String(what))
+                                                .arg(after).arg(before)));
+        QVERIFY2(after <= war.card * 1.5, qPrintable(u"%1: %2 px beside the card's %3 px"_s.arg(QLatin1String(what))
+                                                         .arg(after).arg(war.card)));
+    }
+    QCOMPARE(GraphNodeItem::nameFont().pointSizeF(), 10 * WarRoomMode::FontScale);
+
+    // Graph names are read from across the room: at least 16 px on screen, the root cause in view.
+    GraphView* graph = window.graphView();
+    QVERIFY2(war.graphNames >= 16, qPrintable(u"graph names at %1 px"_s.arg(war.graphNames)));
+    bool rootShown = false;
+    for (QGraphicsItem* item : graph->scene()->items()) {
+        if (item->type() != GraphNodeItem::Type || !static_cast<GraphNodeItem*>(item)->info().rootCause)
+            continue;
+        const QRect onScreen = graph->mapFromScene(static_cast<GraphNodeItem*>(item)->nodeRect()).boundingRect();
+        QVERIFY2(graph->viewport()->rect().contains(onScreen), "the root cause's node is cut by the graph panel");
+        rootShown = true;
+    }
+    QVERIFY(rootShown);
+
+    // Every one-line label and button shows its whole text (no "Acknowl", no "ok 14:0", no "? all ke").
+    QStringList clipped;
+    int labels = 0;
+    for (QWidget* w : window.findChildren<QWidget*>()) {
+        if (!w->isVisible() || w->visibleRegion().isEmpty() || w->window() != &window)
+            continue;
+        if (auto* label = qobject_cast<QLabel*>(w)) {
+            if (label->wordWrap() || label->text().isEmpty() || label->textFormat() == Qt::RichText ||
+                (label->textFormat() == Qt::AutoText && Qt::mightBeRichText(label->text())) || label->text().contains(u'\n'))
+                continue;
+            ++labels;
+            const int need = label->fontMetrics().horizontalAdvance(label->text());
+            const int room = label->contentsRect().width() - 2 * label->margin() - 2 * label->indent();
+            if (need > room + 1)
+                clipped << u"%1 needs %2 px, has %3"_s.arg(describe(w)).arg(need).arg(room);
+        } else if (auto* button = qobject_cast<QPushButton*>(w)) {
+            if (button->sizeHint().width() > button->width())
+                clipped << u"%1 needs %2 px, has %3"_s.arg(describe(w)).arg(button->sizeHint().width()).arg(button->width());
+        }
+    }
+    QVERIFY(labels > 15);
+    QVERIFY2(clipped.isEmpty(), qPrintable(clipped.join(u'\n')));
+
+    // The buttons the room acts on are wholly inside the window and not covered.
+    RunbookStepCard* step = window.runbookPanel()->awaitingCard();
+    QVERIFY(step);
+    for (QPushButton* button : {window.summaryCard()->acknowledgeButton(), step->approveButton()}) {
+        const QRect r(button->mapTo(&window, QPoint()), button->size());
+        QVERIFY2(button->isVisible() && window.rect().contains(r), qPrintable(describe(button)));
+        QCOMPARE(button->visibleRegion().boundingRect().size(), button->size());
+    }
+
+    // The card's root cause and its percentage do not overlap.
+    IncidentSummaryCard* card = window.summaryCard();
+    QLabel* root = nullptr;
+    QLabel* percent = nullptr;
+    for (QLabel* l : card->findChildren<QLabel*>()) {
+        if (l->isVisible() && l->text() == card->rootCauseText())
+            root = l;
+        if (l->isVisible() && l->text() == card->confidenceText())
+            percent = l;
+    }
+    QVERIFY(root && percent);
+    const QRect rootText(root->mapTo(card, root->contentsRect().topLeft()),
+                         QSize(root->fontMetrics().horizontalAdvance(root->text()), root->fontMetrics().height()));
+    const QRect percentRect(percent->mapTo(card, QPoint()), percent->size());
+    QVERIFY2(!rootText.intersects(percentRect), "the card's root cause runs into its percentage");
+
+    // The same in every incident row: the name and "root cause NN %" side by side, the first row's name whole.
+    QListView* list = window.incidentView();
+    auto* delegate = qobject_cast<IncidentListDelegate*>(list->itemDelegate());
+    QVERIFY(delegate);
+    for (int row = 0; row < window.incidentModel()->rowCount(); ++row) {
+        const QModelIndex index = window.incidentModel()->index(row, IncidentListModel::RootCauseColumn);
+        QStyleOptionViewItem option;
+        option.initFrom(list->viewport());
+        option.rect = list->visualRect(index);
+        option.font = list->font();
+        const QRect rootRect = IncidentListDelegate::rootCauseRect(option, index);
+        const QRect confRect = IncidentListDelegate::confidenceRect(option, index);
+        QVERIFY2(!rootRect.intersects(confRect), qPrintable(u"row %1"_s.arg(row)));
+        QVERIFY(confRect.isEmpty() || option.rect.contains(confRect));
+        if (row == 0)
+            QCOMPARE(IncidentListDelegate::shownRootCause(option, index), index.data(IncidentListModel::RootCauseRole).toString());
+    }
+
+    // Timeline row labels: inside the chart, their text whole or elided in the middle to a name it maps back to.
+    TimelineChartView* timeline = window.timelineView();
+    const QList<QGraphicsSimpleTextItem*> rows = timelineLabels(timeline);
+    QVERIFY(!rows.isEmpty());
+    for (QGraphicsSimpleTextItem* label : rows) {
+        const QRect onScreen = timeline->mapFromScene(label->sceneBoundingRect()).boundingRect();
+        QVERIFY2(timeline->viewport()->rect().contains(onScreen), qPrintable(label->text()));
+        QVERIFY2(timeline->rowLabels().contains(label->text()), qPrintable(label->text()));
+    }
+
+    // The legend below the plot is whole, and the time axis has only as many ticks as whole labels fit.
+    const QRectF legend = timeline->mapFromScene(timeline->chart()->mapToScene(timeline->chart()->legend()->geometry()))
+                              .boundingRect();
+    QVERIFY2(QRectF(timeline->viewport()->rect()).contains(legend),
+             qPrintable(u"the timeline legend at %1,%2 %3x%4 is cut off by the %5x%6 view"_s.arg(legend.x()).arg(legend.y())
+                            .arg(legend.width()).arg(legend.height()).arg(timeline->viewport()->width())
+                            .arg(timeline->viewport()->height())));
+    const auto* axis = qobject_cast<QDateTimeAxis*>(timeline->chart()->axes(Qt::Horizontal).constFirst());
+    QVERIFY(axis);
+    const int tickLabel = QFontMetrics(axis->labelsFont()).horizontalAdvance(axis->max().toString(axis->format()));
+    QVERIFY2(tickLabel * axis->tickCount() <= timeline->chart()->plotArea().width(),
+             qPrintable(u"%1 ticks of %2 px on a %3 px axis"_s.arg(axis->tickCount()).arg(tickLabel)
+                            .arg(timeline->chart()->plotArea().width())));
+
+    // And the picture itself: the theme's chrome, not a default grey.
     const QImage image = window.grab().toImage();
     const QColor corner = image.pixelColor(image.width() - 3, image.height() / 2);
     QVERIFY2(dark ? corner.lightness() < 80 : corner.lightness() > 180, qPrintable(corner.name()));
+
+    window.warRoom()->setActive(false);
+    QCOMPARE(Theme::fontScale(), 1.0);
+    QCOMPARE(GraphNodeItem::nameFont().pointSizeF(), 10.0);
 }
 
 void TestUiWarRoom::cheatSheetListsEveryAction()

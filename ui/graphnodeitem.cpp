@@ -9,11 +9,17 @@ using namespace Qt::StringLiterals;
 namespace {
 constexpr qreal Radius = 6;
 constexpr qreal Halo = 7;
-constexpr qreal BadgeHeight = 17;
+
+QFont badgeFont()
+{
+    QFont font = GraphNodeItem::subtitleFont();
+    font.setBold(true);
+    return font;
+}
 } // namespace
 
 GraphNodeItem::GraphNodeItem(const Info& info, const QRectF& rect, QGraphicsItem* parent)
-    : QGraphicsItem(parent), m_info(info), m_rect(rect)
+    : QGraphicsItem(parent), m_info(info), m_rect(rect), m_badgeHeight(QFontMetricsF(badgeFont()).height() + 4)
 {
     setToolTip(
         m_info.service + u'\n' + subtitle(m_info) +
@@ -27,7 +33,7 @@ GraphNodeItem::GraphNodeItem(const Info& info, const QRectF& rect, QGraphicsItem
 QFont GraphNodeItem::nameFont()
 {
     QFont font;
-    font.setPointSizeF(10);
+    font.setPointSizeF(Theme::points(10));
     font.setBold(true);
     return font;
 }
@@ -35,7 +41,7 @@ QFont GraphNodeItem::nameFont()
 QFont GraphNodeItem::subtitleFont()
 {
     QFont font;
-    font.setPointSizeF(9);
+    font.setPointSizeF(Theme::points(9));
     return font;
 }
 
@@ -56,12 +62,14 @@ QSizeF GraphNodeItem::preferredSize(const Info& info)
 {
     const qreal nameWidth = QFontMetricsF(nameFont()).horizontalAdvance(info.service);
     const qreal subWidth = QFontMetricsF(subtitleFont()).horizontalAdvance(subtitle(info));
-    return QSizeF(qMax(96.0, qMax(nameWidth, subWidth) + 22), 40);
+    const QFontMetricsF name(nameFont()), sub(subtitleFont());
+    return QSizeF(qMax(96.0 * Theme::fontScale(), qMax(nameWidth, subWidth) + 22),
+                  qMax(40.0, name.height() + sub.height() + 10));
 }
 
 QRectF GraphNodeItem::boundingRect() const
 {
-    return m_rect.adjusted(-Halo - 2, -Halo - BadgeHeight - 4, Halo + 2, Halo + 2);
+    return m_rect.adjusted(-Halo - 2, -Halo - m_badgeHeight - 4, Halo + 2, Halo + 2);
 }
 
 void GraphNodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*)
@@ -94,16 +102,15 @@ void GraphNodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QW
                       Qt::AlignHCenter | Qt::AlignTop, subtitle(m_info));
 
     if (m_info.rootCause) {
-        QFont badgeFont = subtitleFont();
-        badgeFont.setBold(true);
+        const QFont font = badgeFont();
         const QString label = QCoreApplication::translate("GraphNodeItem", "ROOT CAUSE");
-        const qreal w = QFontMetricsF(badgeFont).horizontalAdvance(label) + 14;
-        const QRectF badge(m_rect.center().x() - w / 2, m_rect.top() - BadgeHeight - 3, w, BadgeHeight);
+        const qreal w = QFontMetricsF(font).horizontalAdvance(label) + 14;
+        const QRectF badge(m_rect.center().x() - w / 2, m_rect.top() - m_badgeHeight - 3, w, m_badgeHeight);
         painter->setPen(Qt::NoPen);
         painter->setBrush(Theme::rootCauseColor());
-        painter->drawRoundedRect(badge, BadgeHeight / 2, BadgeHeight / 2);
+        painter->drawRoundedRect(badge, m_badgeHeight / 2, m_badgeHeight / 2);
         painter->setPen(Qt::white);
-        painter->setFont(badgeFont);
+        painter->setFont(font);
         painter->drawText(badge, Qt::AlignCenter, label);
     }
 }

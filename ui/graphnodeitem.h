@@ -40,10 +40,12 @@ public:
     // The size a node needs for its text; the layout request asks Graphviz for exactly this.
     static QSizeF preferredSize(const Info& info);
     static QString subtitle(const Info& info);
+    // In points of the theme's scale (Theme::fontScale): war-room nodes are laid out larger, like all other text.
     static QFont nameFont();
     static QFont subtitleFont();
 
 private:
     Info m_info;
     QRectF m_rect;
+    qreal m_badgeHeight; // the "ROOT CAUSE" badge above the box, sized to its type when the item was made
 };

@@ -3,6 +3,8 @@
 #include "graph/servicegraph.h"
 #include "model/incident.h"
 
+#include <QFontInfo>
+#include <QFontMetricsF>
 #include <QFutureWatcher>
 #include <QGraphicsPathItem>
 #include <QGraphicsScene>
@@ -185,6 +187,7 @@ GraphView::Plan GraphView::planFor(const ServiceGraph* graph, const Incident& in
     sig << u"--"_s;
     for (const auto& i : plan.outside)
         sig << describe(i);
+    sig << QString::number(Theme::fontScale()); // the nodes' type: the war room lays them out again, larger
     plan.signature = sig.join(u';');
     return plan;
 }
@@ -305,7 +308,7 @@ void GraphView::applyLayout(const Plan& plan, const JobResult& result)
         caption->setFont(font);
         caption->setBrush(Theme::mutedText());
         const qreal left = plan.inGraph.isEmpty() ? 0 : mainBounds.center().x() - result.outside.bounds.width() / 2;
-        caption->setPos(left, top - 18);
+        caption->setPos(left, top - QFontMetricsF(font).height() - 4);
         for (int i = 0; i < plan.outside.size() && i < result.outside.nodeRects.size(); ++i) {
             const QRectF r = result.outside.nodeRects.at(i).translated(left, top + 6);
             m_scene->addItem(new GraphNodeItem(plan.outside.at(i), r));
@@ -332,6 +335,25 @@ void GraphView::fit()
         scale(1.15, 1.15);
         centerOn(bounds.center());
     }
+    // The war room reads the names from across the room: rather than shrink a large graph to a picture of
+    // unreadable boxes, keep the names at a readable size around the root cause (drag to see the rest).
+    const qreal floor = minimumZoom();
+    if (transform().m11() < floor) {
+        resetTransform();
+        scale(floor, floor);
+        const QList<QGraphicsItem*> all = m_scene->items();
+        const auto root = std::find_if(all.cbegin(), all.cend(), [](const QGraphicsItem* item) {
+            return item->type() == GraphNodeItem::Type && static_cast<const GraphNodeItem*>(item)->info().rootCause;
+        });
+        centerOn(root != all.cend() ? static_cast<const GraphNodeItem*>(*root)->nodeRect().center() : bounds.center());
+    }
+}
+
+qreal GraphView::minimumZoom()
+{
+    if (Theme::fontScale() <= 1.0)
+        return 0; // at a desk the whole picture wins; hover and zoom read the names
+    return qreal(WarRoomMinimumNamePixels) / qMax(1, QFontInfo(GraphNodeItem::nameFont()).pixelSize());
 }
 
 void GraphView::resizeEvent(QResizeEvent* event)

@@ -21,6 +21,10 @@ class GraphView : public QGraphicsView
 public:
     static constexpr int WholeGraphLimit = 60;     // graphs up to this size are shown whole
     static constexpr int NeighbourhoodLimit = 120; // beyond this, direct neighbours are kept only around the root
+    // In the war room node names are never drawn smaller than this on screen (12 pt at 96 dpi).
+    static constexpr int WarRoomMinimumNamePixels = 16;
+    // The smallest view scale fit() uses: 0 at a desk, what keeps names at WarRoomMinimumNamePixels in the war room.
+    static qreal minimumZoom();
 
     explicit GraphView(QWidget* parent = nullptr);
     ~GraphView() override;

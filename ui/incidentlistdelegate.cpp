@@ -19,7 +19,7 @@ namespace {
 QFont titleFont(const QFont& base)
 {
     QFont f = base;
-    f.setPointSizeF(base.pointSizeF() + 1.5);
+    f.setPointSizeF(base.pointSizeF() + Theme::points(1.5)); // the base is already scaled: keep the proportion
     f.setBold(true);
     return f;
 }
@@ -46,7 +46,73 @@ QRect textRect(const QStyleOptionViewItem& option, const QModelIndex& index)
     const bool member = index.data(IncidentListModel::IsNoiseMemberRole).toBool();
     return option.rect.adjusted(member ? 16 : 4, 3, -4, -3).adjusted(16, 6, -10, -6);
 }
+
+// The root cause's name and its labelled confidence share line 3: the label shortens to the number alone, then
+// the name elides, so the two never overlap.
+struct RootLine
+{
+    QString root;
+    QString confidence;
+    QRect rootRect;
+    QRect confidenceRect;
+};
+
+RootLine rootLine(const QStyleOptionViewItem& option, const QModelIndex& index)
+{
+    const QRect text = textRect(option, index);
+    const QFontMetrics bfm(option.font);
+    QFont rootFont = option.font;
+    rootFont.setBold(true);
+    const QFontMetrics rfm(rootFont);
+    RootLine line;
+    line.root = index.data(IncidentListModel::RootCauseRole).toString();
+    if (line.root.isEmpty())
+        line.root = IncidentListDelegate::tr("root cause unknown");
+    const QVariant confidence = index.data(IncidentListModel::ConfidenceRole);
+    const int y = text.top() + 2 * QFontMetrics(titleFont(option.font)).height() + 2;
+    if (confidence.isValid()) {
+        line.confidence = IncidentListDelegate::confidenceText(index);
+        const QString percent = IncidentListDelegate::tr("%1 %").arg(qRound(confidence.toDouble() * 100));
+        if (rfm.horizontalAdvance(line.root) + 8 + bfm.horizontalAdvance(line.confidence) > text.width())
+            line.confidence = percent;
+        const int width = bfm.horizontalAdvance(line.confidence);
+        line.confidenceRect = QRect(text.right() - width + 1, y, width, bfm.height());
+    }
+    const int rootRoom = text.width() - (line.confidence.isEmpty() ? 0 : line.confidenceRect.width() + 8);
+    line.root = rfm.elidedText(line.root, Qt::ElideRight, rootRoom);
+    line.rootRect = QRect(text.left(), y, qMin(rootRoom, rfm.horizontalAdvance(line.root)), bfm.height());
+    return line;
+}
+
+// Tile colours from the window palette's roles, so a dark scheme gets dark tiles with light text.
+QColor tileFill(const QStyleOptionViewItem& option, bool selected, bool open)
+{
+    const QPalette& pal = option.palette;
+    if (selected) { // a tint of the highlight over the base: the text keeps its contrast
+        const QColor base = pal.color(QPalette::Base), hl = pal.color(QPalette::Highlight);
+        return QColor::fromRgbF(0.82f * base.redF() + 0.18f * hl.redF(), 0.82f * base.greenF() + 0.18f * hl.greenF(),
+                                0.82f * base.blueF() + 0.18f * hl.blueF());
+    }
+    return pal.color(open ? QPalette::Base : QPalette::AlternateBase);
+}
 } // namespace
+
+IncidentListDelegate::Colours IncidentListDelegate::colours(const QStyleOptionViewItem& option, const QModelIndex& index)
+{
+    const bool selected = option.state & QStyle::State_Selected;
+    const bool group = index.data(IncidentListModel::IsNoiseGroupRole).toBool();
+    const bool open = !group && index.data(IncidentListModel::IsOpenRole).toBool();
+    Colours c;
+    c.fill = tileFill(option, selected, open); // the noise group and closed incidents are the quieter tile
+    c.border = selected ? option.palette.color(QPalette::Highlight) : Theme::chromeBorder();
+    c.ink = Theme::readableAccent(option.palette.color(QPalette::Text), c.fill);
+    c.muted = Theme::readableAccent(Theme::secondaryText(), c.fill);
+    c.root = open ? Theme::readableAccent(Theme::accentText(), c.fill) : c.muted;
+    const QColor sev = index.data(IncidentListModel::SeverityColorRole).value<QColor>();
+    const auto state = Incident::State(index.data(IncidentListModel::StateRole).toInt());
+    c.state = state == Incident::State::Triggered && !group ? Theme::readableAccent(sev, c.fill) : c.muted;
+    return c;
+}
 
 QSize IncidentListDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIndex&) const
 {
@@ -57,14 +123,17 @@ QSize IncidentListDelegate::sizeHint(const QStyleOptionViewItem& option, const Q
 
 QRect IncidentListDelegate::confidenceRect(const QStyleOptionViewItem& option, const QModelIndex& index)
 {
-    const QString conf = confidenceText(index);
-    if (conf.isEmpty())
-        return {};
-    const QRect text = textRect(option, index);
-    const QFontMetrics bfm(option.font);
-    const int width = bfm.horizontalAdvance(conf);
-    return {text.right() - width + 1, text.top() + 2 * QFontMetrics(titleFont(option.font)).height() + 2, width,
-            bfm.height()};
+    return rootLine(option, index).confidenceRect;
+}
+
+QRect IncidentListDelegate::rootCauseRect(const QStyleOptionViewItem& option, const QModelIndex& index)
+{
+    return rootLine(option, index).rootRect;
+}
+
+QString IncidentListDelegate::shownRootCause(const QStyleOptionViewItem& option, const QModelIndex& index)
+{
+    return rootLine(option, index).root;
 }
 
 QString IncidentListDelegate::confidenceText(const QModelIndex& index)
@@ -85,9 +154,10 @@ void IncidentListDelegate::paint(QPainter* painter, const QStyleOptionViewItem& 
     const QRect r = option.rect.adjusted(member ? 16 : 4, 3, -4, -3);
     const bool selected = option.state & QStyle::State_Selected;
     const bool open = index.data(IncidentListModel::IsOpenRole).toBool();
+    const Colours colour = colours(option, index);
 
-    painter->setPen(QPen(selected ? QColor(0x15, 0x65, 0xC0) : Theme::panelBorder(), selected ? 2 : 1));
-    painter->setBrush(selected ? QColor(0xE3, 0xF2, 0xFD) : (open ? QColor(Qt::white) : QColor(0xF5, 0xF6, 0xF7)));
+    painter->setPen(QPen(colour.border, selected ? 2 : 1));
+    painter->setBrush(colour.fill);
     painter->drawRoundedRect(QRectF(r).adjusted(0.5, 0.5, -0.5, -0.5), 5, 5);
 
     // Severity bar on the left edge.
@@ -100,38 +170,31 @@ void IncidentListDelegate::paint(QPainter* painter, const QStyleOptionViewItem& 
     const QFont tf = titleFont(option.font);
     const QFontMetrics tfm(tf);
     const QFontMetrics bfm(option.font);
-    const QColor ink = open ? QColor(0x1A, 0x23, 0x2B) : Theme::mutedText();
 
     // Lines 1-2: #number and the incident's name.
     const qint64 id = index.data(IncidentListModel::IncidentIdRole).toLongLong();
     const QString title = (id > 0 ? u"#%1  "_s.arg(id) : QString()) + index.data(IncidentListModel::TitleRole).toString();
     painter->setFont(tf);
-    painter->setPen(ink);
+    painter->setPen(colour.ink);
     const QStringList titleLines = twoLines(title, tf, text.width());
     for (int i = 0; i < titleLines.size(); ++i)
         painter->drawText(QRect(text.left(), text.top() + i * tfm.height(), text.width(), tfm.height()),
                           Qt::AlignLeft | Qt::AlignVCenter, titleLines.at(i));
 
     // Line 3: root cause  ............  root cause NN %
-    painter->setFont(option.font);
-    const int y2 = text.top() + 2 * tfm.height() + 2;
-    QString root = index.data(IncidentListModel::RootCauseRole).toString();
-    if (root.isEmpty())
-        root = tr("root cause unknown");
-    const QString conf = confidenceText(index);
-    const int confWidth = conf.isEmpty() ? 0 : bfm.horizontalAdvance(conf) + 8;
+    const RootLine line = rootLine(option, index);
     QFont rootFont = option.font;
     rootFont.setBold(true);
     painter->setFont(rootFont);
-    painter->setPen(open ? Theme::rootCauseColor() : Theme::mutedText());
-    painter->drawText(QRect(text.left(), y2, text.width() - confWidth, bfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                      QFontMetrics(rootFont).elidedText(root, Qt::ElideRight, text.width() - confWidth));
+    painter->setPen(colour.root);
+    painter->drawText(QRect(text.left(), line.rootRect.top(), line.rootRect.width() + 2, line.rootRect.height()),
+                      Qt::AlignLeft | Qt::AlignVCenter, line.root);
     painter->setFont(option.font);
-    painter->setPen(ink);
-    painter->drawText(QRect(text.left(), y2, text.width(), bfm.height()), Qt::AlignRight | Qt::AlignVCenter, conf);
+    painter->setPen(colour.ink);
+    painter->drawText(line.confidenceRect, Qt::AlignRight | Qt::AlignVCenter, line.confidence);
 
     // Line 4: severity, state and the counts that fit  ............  first alert time
-    const int y3 = y2 + bfm.height();
+    const int y3 = line.rootRect.top() + bfm.height();
     const auto state = Incident::State(index.data(IncidentListModel::StateRole).toInt());
     const QString when = Theme::clock(index.data(IncidentListModel::FirstAlertRole).toDateTime());
     QFont stateFont = option.font;
@@ -149,11 +212,11 @@ void IncidentListDelegate::paint(QPainter* painter, const QStyleOptionViewItem& 
         }
     }
     painter->setFont(stateFont);
-    painter->setPen(state == Incident::State::Triggered ? sev.darker(130) : Theme::mutedText());
+    painter->setPen(colour.state);
     painter->drawText(QRect(text.left(), y3, text.width() - whenWidth, bfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
                       sfm.elidedText(left, Qt::ElideRight, text.width() - whenWidth));
     painter->setFont(option.font);
-    painter->setPen(Theme::mutedText());
+    painter->setPen(colour.muted);
     painter->drawText(QRect(text.left(), y3, text.width(), bfm.height()), Qt::AlignRight | Qt::AlignVCenter, when);
     painter->restore();
 }
@@ -166,9 +229,9 @@ void IncidentListDelegate::paintNoiseGroup(QPainter* painter, const QStyleOption
     const QRect r = option.rect.adjusted(4, 3, -4, -3);
     const bool selected = option.state & QStyle::State_Selected;
     const bool expanded = index.data(IncidentListModel::NoiseExpandedRole).toBool();
-    painter->setPen(QPen(selected ? QColor(0x15, 0x65, 0xC0) : Theme::panelBorder(), selected ? 2 : 1,
-                         selected ? Qt::SolidLine : Qt::DashLine));
-    painter->setBrush(QColor(0xF5, 0xF6, 0xF7));
+    const Colours colour = colours(option, index);
+    painter->setPen(QPen(colour.border, selected ? 2 : 1, selected ? Qt::SolidLine : Qt::DashLine));
+    painter->setBrush(colour.fill);
     painter->drawRoundedRect(QRectF(r).adjusted(0.5, 0.5, -0.5, -0.5), 5, 5);
 
     const QRect text = r.adjusted(12, 6, -10, -6);
@@ -176,14 +239,14 @@ void IncidentListDelegate::paintNoiseGroup(QPainter* painter, const QStyleOption
     const QFontMetrics tfm(tf);
     const QFontMetrics bfm(option.font);
     painter->setFont(tf);
-    painter->setPen(QColor(0x1A, 0x23, 0x2B));
+    painter->setPen(colour.ink);
     const QString title = (expanded ? u"▾ "_s : u"▸ "_s) + index.data(Qt::DisplayRole).toString();
     const QStringList titleLines = twoLines(title, tf, text.width());
     for (int i = 0; i < titleLines.size(); ++i)
         painter->drawText(QRect(text.left(), text.top() + i * tfm.height(), text.width(), tfm.height()),
                           Qt::AlignLeft | Qt::AlignVCenter, titleLines.at(i));
     painter->setFont(option.font);
-    painter->setPen(Theme::mutedText());
+    painter->setPen(colour.muted);
     const QString hint = tr("one warning or info alert each");
     const QString action = expanded ? tr("click or Space to fold") : tr("click or Space to list them");
     const int y2 = text.top() + 2 * tfm.height() + 2;

@@ -3,6 +3,7 @@
 // and its labelled confidence, severity, state, counts and first alert time — readable at a glance
 // during a storm; and the noise group's row, which a click or Space expands or folds.
 
+#include <QColor>
 #include <QStyledItemDelegate>
 
 class IncidentListDelegate : public QStyledItemDelegate
@@ -19,9 +20,19 @@ public:
     bool helpEvent(QHelpEvent* event, QAbstractItemView* view, const QStyleOptionViewItem& option,
                    const QModelIndex& index) override;
 
-    // Where the labelled confidence ("root cause 37 %") is drawn in a row: its tooltip explains the number.
+    // Where the labelled confidence ("root cause 37 %", or "37 %" when the row is narrow) is drawn in a row: its
+    // tooltip explains the number. The root cause's name is drawn left of it, elided rather than overlapping.
     static QRect confidenceRect(const QStyleOptionViewItem& option, const QModelIndex& index);
+    static QRect rootCauseRect(const QStyleOptionViewItem& option, const QModelIndex& index);
+    static QString shownRootCause(const QStyleOptionViewItem& option, const QModelIndex& index);
     static QString confidenceText(const QModelIndex& index);
+
+    // The colours a row is painted in, from the theme's palette roles (tests measure their contrast).
+    struct Colours
+    {
+        QColor fill, border, ink, muted, root, state;
+    };
+    static Colours colours(const QStyleOptionViewItem& option, const QModelIndex& index);
 
 private:
     void paintNoiseGroup(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const;

@@ -413,7 +413,7 @@ void IncidentSummaryCard::setIncident(const Incident& incident)
         for (const RootCauseCandidate& c : std::as_const(rest)) {
             if (qRound(c.confidence * 100) < 1 || others.size() == 3)
                 continue;
-            others << u"%1 %2 %"_s.arg(c.service).arg(qRound(c.confidence * 100));
+            others << u"%1 %2\u00A0%"_s.arg(c.service).arg(qRound(c.confidence * 100)); // "14 %" never wraps apart
         }
         QStringList notes;
         if (!top->hasOwnAlert)

@@ -6,6 +6,7 @@
 #include "alerttablemodel.h"
 #include "desktopnotifier.h"
 #include "feedstatus.h"
+#include "fittinglabel.h"
 #include "graphlegend.h"
 #include "graphview.h"
 #include "incidentexporter.h"
@@ -191,10 +192,19 @@ MainWindow::MainWindow(QWidget* parent)
 
     m_updatedLabel = new QLabel(tr("Waiting for the first snapshot…"), this);
     statusBar()->addWidget(m_updatedLabel, 1);
-    m_keysLabel = new QLabel(
+    // The key hints in war-room type do not fit 1366 px: hints drop from the right, "? all keys" always stays.
+    auto* keys = new FittingLabel(this);
+    keys->setObjectName(u"keysLabel"_s);
+    const QStringList hints =
         tr("j/k move · a acknowledge · m mitigate · e resolve · r runbooks · Ctrl+Enter approve step · / filter · "
-           "? all keys"),
-        this);
+           "? all keys")
+            .split(u" · "_s);
+    QStringList variants;
+    for (qsizetype n = hints.size() - 1; n >= 0; --n)
+        variants << (hints.mid(0, n) + hints.mid(hints.size() - 1)).join(u" · "_s);
+    keys->setTexts(variants);
+    m_keysLabel = keys;
+    keys->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     statusBar()->addPermanentWidget(m_keysLabel);
     // A gear in the status bar, not the header: the source chips need the header's whole width.
     auto* settingsButton = new QToolButton(this);

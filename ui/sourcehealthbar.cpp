@@ -4,6 +4,7 @@
 #include "theme.h"
 
 #include <QAbstractItemModel>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 
@@ -64,8 +65,10 @@ void SourceHealthBar::rebuild()
         const QString stateText = col(SourceHealthModel::StateColumn).data().toString();
         const QString last = col(SourceHealthModel::LastSuccessColumn).data().toString();
         // A live source's time is its last success anyway; a broken one says so explicitly.
-        m_texts[r].head = u"● "_s + name + u"  "_s + stateText + u" · "_s +
+        m_texts[r].shortHead = u"● "_s + name + u"  "_s + stateText;
+        m_texts[r].head = m_texts[r].shortHead + u" · "_s +
                           (state == SourceHealth::State::Live ? tr("ok %1").arg(last) : tr("last ok %1").arg(last));
+        m_texts[r].live = state == SourceHealth::State::Live;
         m_texts[r].error = col(SourceHealthModel::ErrorColumn).data().toString().simplified();
 
         QLabel* chip = m_chips.at(r);
@@ -90,26 +93,47 @@ void SourceHealthBar::resizeEvent(QResizeEvent* event)
     fitChips();
 }
 
+void SourceHealthBar::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    // After the chips themselves took the new font (they are polished after their parent).
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
+        QMetaObject::invokeMethod(this, &SourceHealthBar::fitChips, Qt::QueuedConnection);
+}
+
 void SourceHealthBar::fitChips()
 {
     if (m_chips.isEmpty())
         return;
     constexpr int ChipPadding = 18; // 8 px padding each side plus the border
     const QString separator = u" · "_s;
+    // Heads as long as the strip allows: first the live sources lose their time, then the broken ones theirs
+    // (the tooltip keeps both); what still does not fit is elided, each chip to its share.
+    QVector<QString> heads(m_chips.size());
     int headWidth = 0;
-    int errors = 0;
-    for (int r = 0; r < m_chips.size(); ++r) {
-        headWidth += QFontMetrics(m_chips.at(r)->font()).horizontalAdvance(m_texts.at(r).head) + ChipPadding +
-                     m_layout->spacing();
-        errors += m_texts.at(r).error.isEmpty() ? 0 : 1;
+    for (int level = 0; level < 3; ++level) {
+        headWidth = 0;
+        for (int r = 0; r < m_chips.size(); ++r) {
+            const ChipText& t = m_texts.at(r);
+            heads[r] = (level == 0 || (level == 1 && !t.live)) ? t.head : t.shortHead;
+            headWidth += QFontMetrics(m_chips.at(r)->font()).horizontalAdvance(heads.at(r)) + ChipPadding +
+                         m_layout->spacing();
+        }
+        if (headWidth <= width() - 8)
+            break;
     }
+    const bool tooWide = headWidth > width() - 8;
+    int errors = 0;
+    for (const ChipText& t : std::as_const(m_texts))
+        errors += t.error.isEmpty() ? 0 : 1;
     const int room = qMax(0, width() - headWidth - 8);
     const int share = errors ? room / errors : 0;
+    const int chipShare = width() / int(m_chips.size()) - ChipPadding - m_layout->spacing();
     for (int r = 0; r < m_chips.size(); ++r) {
         const ChipText& t = m_texts.at(r);
-        QString text = t.head;
-        if (!t.error.isEmpty()) {
-            const QFontMetrics fm(m_chips.at(r)->font());
+        const QFontMetrics fm(m_chips.at(r)->font());
+        QString text = tooWide ? fm.elidedText(heads.at(r), Qt::ElideRight, qMax(0, chipShare)) : heads.at(r);
+        if (!tooWide && !t.error.isEmpty()) {
             const int errorRoom = share - fm.horizontalAdvance(separator);
             // Below a few words the error would be noise; the tooltip still has it, and the chip's colour says
             // "broken".

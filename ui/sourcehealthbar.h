@@ -23,16 +23,19 @@ public:
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    void changeEvent(QEvent* event) override; // war-room type: the chips fit again at their new size
 
 private:
     struct ChipText
     {
         QString head;  // "● name  state  · last ok 14:02:05"
+        QString shortHead; // "● name  state": what a narrow strip (war-room type at 1366 px) keeps
+        bool live = false;
         QString error; // shortened to the room left, never dropped while there is room for a few words
     };
 
     void rebuild();
-    void fitChips(); // elides errors so all chips fit the strip's width
+    void fitChips(); // shortens and elides so all chips fit the strip's width, the broken ones last
 
     QPointer<QAbstractItemModel> m_model;
     QHBoxLayout* m_layout = nullptr;

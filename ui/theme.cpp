@@ -12,6 +12,7 @@ using namespace Qt::StringLiterals;
 namespace {
 Theme::Scheme s_scheme = Theme::Scheme::Light;
 bool s_highContrast = false;
+double s_fontScale = 1.0;
 
 double relativeLuminance(const QColor& c)
 {
@@ -46,6 +47,16 @@ bool Theme::highContrast()
 void Theme::setHighContrast(bool on)
 {
     s_highContrast = on;
+}
+
+double Theme::fontScale()
+{
+    return s_fontScale;
+}
+
+void Theme::setFontScale(double scale)
+{
+    s_fontScale = scale > 0 ? scale : 1.0;
 }
 
 Theme::Scheme Theme::schemeOf(const QPalette& system)
@@ -123,6 +134,15 @@ QColor Theme::readableOn(const QColor& background)
 {
     const QColor dark(0x11, 0x11, 0x11);
     return contrastRatio(dark, background) >= contrastRatio(Qt::white, background) ? dark : QColor(Qt::white);
+}
+
+QColor Theme::readableAccent(const QColor& accent, const QColor& background)
+{
+    const bool darkBackground = relativeLuminance(background) < 0.18;
+    QColor c = accent;
+    for (int step = 0; step < 20 && contrastRatio(c, background) < 4.5; ++step)
+        c = darkBackground ? c.lighter(112) : c.darker(112);
+    return contrastRatio(c, background) >= 4.5 ? c : readableOn(background);
 }
 
 QString Theme::severityLabel(const QString& severity)

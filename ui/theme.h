@@ -34,6 +34,12 @@ public:
     // War-room mode: secondary text as strong as the main text, for a screen read from across the room.
     static bool highContrast();
     static void setHighContrast(bool on);
+    // War-room type: the one factor every view multiplies its point sizes by (card, incident list, graph nodes
+    // and legend, timeline, source chips, status bar), so nothing grows alone and nothing stays small. 1 outside.
+    static constexpr double WarRoomFontScale = 1.6; // 9 pt reads as 14.4 pt: legible from ~4 m on a 1080p screen
+    static double fontScale();
+    static void setFontScale(double scale);
+    static double points(double normalPoints) { return normalPoints * fontScale(); }
     // Qt 6.4 has no QStyleHints::colorScheme: a dark window colour in the OS palette means a dark desktop.
     static Scheme schemeOf(const QPalette& system);
     // "dark", "light" or "system" (empty too); nullopt-like: returns false in *ok for anything else.
@@ -51,6 +57,9 @@ public:
     // WCAG 2.x contrast ratio of two opaque colours, 1..21 (4.5 is the floor for body text).
     static double contrastRatio(const QColor& a, const QColor& b);
     static QColor readableOn(const QColor& background); // near-black or white, whichever contrasts more
+    // The accent itself when it reaches 4.5:1 on the background, else the same hue darkened (light background) or
+    // lightened (dark background) until it does: a severity word keeps its colour cue and stays readable.
+    static QColor readableAccent(const QColor& accent, const QColor& background);
 
     // Severity colours are colour-blind safe in both schemes (the light ones differ in lightness, the dark
     // ones are Okabe-Ito) and are never the only cue: severityLabel() adds a shape and the word.

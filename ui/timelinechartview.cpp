@@ -154,7 +154,8 @@ void TimelineChartView::clear()
 void TimelineChartView::showIncident(const Incident& incident, const QVector<ChangeEvent>& changes,
                                      const QVector<RunbookRun>& runs)
 {
-    QByteArray signature = incident.key.toUtf8();
+    // The type's scale too: entering the war room redraws the labels, axis and legend larger.
+    QByteArray signature = incident.key.toUtf8() + '@' + QByteArray::number(Theme::fontScale());
     if (const RootCauseCandidate* top = incident.topCause())
         signature += '|' + top->service.toUtf8();
     for (const TrackedAlert& a : incident.alerts)
@@ -348,7 +349,7 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
     xAxis->setRange(QDateTime::fromMSecsSinceEpoch(x0), QDateTime::fromMSecsSinceEpoch(x1));
     xAxis->setTickCount(4);
     QFont axisFont = xAxis->labelsFont();
-    axisFont.setPointSizeF(8.5);
+    axisFont.setPointSizeF(Theme::points(8.5));
     xAxis->setLabelsFont(axisFont);
     xAxis->setGridLineColor(QColor(0xE0, 0xE4, 0xE8));
 
@@ -360,9 +361,10 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
     // middle (both ends of "payment-gateway-eu-west-3" matter); hovering a label shows the whole name.
     yAxis->setLabelsVisible(false);
     QFont yFont = yAxis->labelsFont();
-    const qreal rowHeight = qMax(1.0, (height() - 70.0) / rows); // the plot, less the x axis and the legend
-    qreal points = 8;
-    for (; points > 6; points -= 0.5) {
+    // The plot, less the x axis and the legend (both in the theme's scale).
+    const qreal rowHeight = qMax(1.0, (height() - 70.0 * Theme::fontScale()) / rows);
+    qreal points = Theme::points(8);
+    for (; points > Theme::points(6); points -= 0.5) {
         yFont.setPointSizeF(points);
         if (QFontMetricsF(yFont).height() <= rowHeight)
             break;
@@ -415,19 +417,27 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
     for (QScatterSeries* s : {critical, warning, other, root, deploys, actions})
         connect(s, &QScatterSeries::hovered, this, &TimelineChartView::showPointToolTip);
     QFont legendFont = c->legend()->font();
-    legendFont.setPointSizeF(8);
+    legendFont.setPointSizeF(Theme::points(8));
     c->legend()->setFont(legendFont);
     // The plot leaves room for the row labels on the left (a chart margin); the legend, detached, keeps the whole
     // width below it, and the time axis gets three ticks when the plot is narrow.
-    const qreal legendHeight = QFontMetricsF(legendFont).height() + 10;
+    // The markers' row can be taller than the text (marker and padding): the legend's own minimum, or it is cut.
+    const qreal legendHeight = qMax(QFontMetricsF(legendFont).height() + 10,
+                                    c->legend()->effectiveSizeHint(Qt::MinimumSize).height());
     c->setMargins(QMargins(m_labelWidth + 10, 2, 10, int(legendHeight)));
     c->legend()->detachFromChart();
-    c->legend()->setGeometry(QRectF(4, c->size().height() - legendHeight - 4, c->size().width() - 8, legendHeight));
+    // The chart is the view's size, frame included: the bottom is the viewport's, or the legend's last pixels go.
+    const QSizeF visible(qMin(c->size().width(), qreal(contentsRect().width())),
+                       qMin(c->size().height(), qreal(contentsRect().height())));
+    c->legend()->setGeometry(QRectF(4, visible.height() - legendHeight - 4, visible.width() - 8, legendHeight));
     c->legend()->update();
-    if (width() - m_labelWidth < 260) {
-        xAxis->setTickCount(3);
+    if (width() - m_labelWidth < 260 * Theme::fontScale()) {
         if (!multiDay && x1 - x0 >= 3 * 60 * 1000)
             xAxis->setFormat(u"HH:mm"_s);
+        // As many ticks as whole labels fit (Qt Charts cuts a label that has no room to "14:0…").
+        const QString sample = QDateTime::fromMSecsSinceEpoch(x1).toString(xAxis->format());
+        const int perTick = QFontMetrics(axisFont).horizontalAdvance(sample) * 3 / 2;
+        xAxis->setTickCount(qBound(2, (width() - m_labelWidth - 20) / qMax(1, perTick), 3));
     }
     placeRowLabels();
     placeCursor();

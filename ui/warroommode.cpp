@@ -67,6 +67,7 @@ void WarRoomMode::setActive(bool active)
         m_styleSheet = window->styleSheet();
         window->setStyleSheet(m_styleSheet + u"\nQWidget { font-size: %1pt; }"_s.arg(big.pointSizeF(), 0, 'f', 1));
         Theme::setHighContrast(true);
+        Theme::setFontScale(FontScale); // the graph, timeline and list read it when they restyle (activeChanged)
         // The runbook is what the room decides on; the alert table is one key (r) away.
         m_parts.bottomTabs->setCurrentIndex(m_parts.runbookTab);
         if (m_fullScreen)
@@ -75,6 +76,7 @@ void WarRoomMode::setActive(bool active)
         window->setFont(m_font);
         window->setStyleSheet(m_styleSheet);
         Theme::setHighContrast(false);
+        Theme::setFontScale(1.0);
         m_parts.bottomTabs->setCurrentIndex(m_bottomIndex);
         if (m_fullScreen) {
             window->setWindowState(m_windowState);

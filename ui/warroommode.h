@@ -4,6 +4,8 @@
 // card, the incident list shrunk to a strip and the runbook (the step awaiting approval) in view. It only
 // rearranges widgets the window hands it and restores them exactly on leave.
 
+#include "theme.h"
+
 #include <QByteArray>
 #include <QFont>
 #include <QList>
@@ -21,7 +23,7 @@ class WarRoomMode : public QObject
     Q_OBJECT
 
 public:
-    static constexpr double FontScale = 1.6; // 9 pt reads as 14.4 pt: legible from ~4 m on a 1080p screen
+    static constexpr double FontScale = Theme::WarRoomFontScale; // the theme's, shared by every view
 
     struct Parts
     {

@@ -297,7 +297,15 @@ int main(int argc, char** argv)
             // Incidents refresh a few times a second: take the storm's last state now, let that snapshot
             // arrive (it is queued before the shot), then shoot.
             pipeline->flush();
-            QTimer::singleShot(0, &window, [&] {
+            // The shot shows what F11 shows, at the window's size (full screen would be the virtual screen's); the
+            // war room shares its splitters and scrolls the runbook step into view after the switch: let it settle.
+            const bool warRoomShot = parser.isSet(warRoom);
+            if (warRoomShot) {
+                window.show();
+                window.warRoom()->setFullScreenEnabled(false);
+                window.warRoom()->setActive(true);
+            }
+            QTimer::singleShot(warRoomShot ? 250 : 0, &window, [&] {
                 window.show();
                 const bool saved = window.saveScreenshot(screenshotPath);
                 if (saved)
