@@ -1,6 +1,8 @@
 // The console's `s`: the silence dialog asks for a comment before it silences, and IncidentSilencer silences the
 // incident's alerts in the real Alertmanager and says until when; Shift+S or the card's button expires those
 // silences, and Alertmanager reports the alerts active again.
+// NIGHTWATCH_SCREENSHOT_DIR=/some/dir keeps the window as it was silenced and after the expiry
+// (docs/screenshot-silence.png, docs/screenshot-silence-expired.png) and the dialog (docs/screenshot-silence-dialog.png).
 
 #include "alertmanagerprocess.h"
 #include "incidentlistmodel.h"
@@ -10,6 +12,7 @@
 #include "tst_ui_fixture.h"
 
 #include <QComboBox>
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -48,6 +51,13 @@ Incident incidentWith(const QList<LabelSet>& labelSets)
         incident.alerts.append(t);
     }
     return incident;
+}
+
+void saveShot(QWidget* widget, const QString& name)
+{
+    const QString dir = qEnvironmentVariable("NIGHTWATCH_SCREENSHOT_DIR");
+    if (!dir.isEmpty())
+        QVERIFY(widget->grab().save(QDir(dir).filePath(name), "PNG"));
 }
 
 // GET /api/v2/alerts or /api/v2/silences of the Alertmanager, as JSON.
@@ -145,6 +155,7 @@ void TestUiSilence::keySFromTheWindow()
     QString error;
     QVERIFY2(am.start("route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n", nam, &error), qPrintable(error));
     MainWindow window;
+    window.resize(1366, 768);
     IncidentSilencer silencer(am.url(), SourceAccess{});
     window.setSilencer(&silencer);
     window.setSnapshot(fixture::blackFridaySnapshot());
@@ -184,6 +195,8 @@ void TestUiSilence::keySFromTheWindow()
     SilenceDialog* dialog = nullptr;
     QTRY_VERIFY((dialog = window.findChild<SilenceDialog*>()) != nullptr);
     dialog->commentEdit()->setText(u"rolling back order-service"_s);
+    if (!byButton)
+        saveShot(dialog, u"screenshot-silence-dialog.png"_s);
     QSignalSpy message(&silencer, &IncidentSilencer::message);
     dialog->silenceButton()->click();
     QVERIFY(message.wait(15'000));
@@ -191,6 +204,8 @@ void TestUiSilence::keySFromTheWindow()
              qPrintable(message.first().at(0).toString()));
     QVERIFY(titled(u"SILENCED UNTIL"_s));
     QVERIFY(expireButton->isVisible());
+    if (byButton)
+        saveShot(&window, u"screenshot-silence.png"_s);
     const QStringList ids = silencer.silenceIds(window.currentIncidentKey());
     QCOMPARE(ids.size(), labelSets.size()); // one exact silence per distinct alert
     QCOMPARE(alertStates(nam, am.url(), labelSets), QStringList(labelSets.size(), u"suppressed"_s));
@@ -217,6 +232,8 @@ void TestUiSilence::keySFromTheWindow()
             expired << v[u"status"_s][u"state"_s].toString();
     QCOMPARE(expired, QStringList(ids.size(), u"expired"_s));
     QCOMPARE(alertStates(nam, am.url(), labelSets), allActive);
+    if (byButton)
+        saveShot(&window, u"screenshot-silence-expired.png"_s);
 }
 
 void TestUiSilence::expireWithoutSilence()
