@@ -3,7 +3,7 @@
 # Each installs the missing Debian 12 packages (apt), configures and builds into build/, then
 # starts the console on its embedded default or runs every test with ctest.
 # `packaging/dev.sh fuzz [SECONDS]` builds the libFuzzer targets (tests/fuzz) with clang into build-fuzz/ and
-# runs each for SECONDS (default 600).
+# runs each for SECONDS (default 600); `fuzz SECONDS TARGET...` runs only those (e.g. `fuzz 60 grafana generic`).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -55,7 +55,8 @@ fuzz)
     packages+=(clang libclang-rt-14-dev)
     install_missing
     fuzzbuild="$here/build-fuzz"
-    targets=(webhook alertmanagerapi scenario runbook inhibitrules promqltemplate)
+    targets=(webhook alertmanagerapi scenario runbook inhibitrules promqltemplate grafana pagerduty generic)
+    [ $# -gt 2 ] && targets=("${@:3}") # `fuzz 60 grafana pagerduty`: only those
     CC=clang CXX=clang++ cmake -S "$here" -B "$fuzzbuild" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DNIGHTWATCH_FUZZ=ON >/dev/null
     cmake --build "$fuzzbuild" -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
@@ -80,7 +81,7 @@ fuzz)
     exit "$failed"
     ;;
 *)
-    echo "usage: packaging/dev.sh run [-- nightwatch options] | packaging/dev.sh test | packaging/dev.sh fuzz [SECONDS]" >&2
+    echo "usage: packaging/dev.sh run [-- nightwatch options] | packaging/dev.sh test | packaging/dev.sh fuzz [SECONDS [TARGET...]]" >&2
     exit 2
     ;;
 esac

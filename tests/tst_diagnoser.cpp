@@ -740,8 +740,8 @@ void TestDiagnoser::cliOnGeneratedScenario()
     // Listed as the console lists them: the most severe first, then the newest.
     for (qsizetype i = 1; i < incidents.size(); ++i) {
         const QJsonObject before = incidents[i - 1].toObject(), after = incidents[i].toObject();
-        const int rankBefore = Incident::severityRank(before.value(u"severity"_s).toString());
-        const int rankAfter = Incident::severityRank(after.value(u"severity"_s).toString());
+        const Severity rankBefore = parseSeverity(before.value(u"severity"_s).toString());
+        const Severity rankAfter = parseSeverity(after.value(u"severity"_s).toString());
         QVERIFY2(rankBefore >= rankAfter, qPrintable(u"incident %1 is more severe than %2"_s.arg(i).arg(i - 1)));
         if (rankBefore == rankAfter)
             QVERIFY2(QDateTime::fromString(before.value(u"first_alert_at"_s).toString(), Qt::ISODate) >=

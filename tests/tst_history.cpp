@@ -54,9 +54,8 @@ Incident incidentOf(const QString& key, const QVector<Alert>& members, const QSt
         inc.alerts << t;
         if (!inc.affectedServices.contains(a.service()))
             inc.affectedServices << a.service();
-        if (Incident::severityRank(a.severity()) > Incident::severityRank(inc.severity))
-            inc.severity = a.severity();
     }
+    inc.severity = Incident::highestSeverity(inc.alerts);
     inc.firstAlertAt = members.constFirst().startsAt;
     inc.lastAlertAt = members.constLast().receivedAt;
     inc.notificationCount = int(members.size());

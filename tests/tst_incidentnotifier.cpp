@@ -111,13 +111,13 @@ void TestIncidentNotifier::unacknowledgedCount()
 {
     IncidentNotifier notifier;
     QCOMPARE(notifier.unacknowledgedCount(), 0);
-    QCOMPARE(notifier.worstUnacknowledgedRank(), -1);
+    QCOMPARE(notifier.worstUnacknowledged(), Severity::Unknown);
     notifier.update({incident(u"A"_s, u"warning"_s, {u"a1"_s}),
                      incident(u"B"_s, u"critical"_s, {u"b1"_s}, Incident::State::Acknowledged),
                      incident(u"C"_s, u"critical"_s, {u"c1"_s}, Incident::State::Resolved),
                      incident(u"D"_s, u"info"_s, {u"d1"_s})});
     QCOMPARE(notifier.unacknowledgedCount(), 2);
-    QCOMPARE(notifier.worstUnacknowledgedRank(), Incident::severityRank(u"warning"_s));
+    QCOMPARE(notifier.worstUnacknowledged(), Severity::Warning);
     notifier.update({incident(u"A"_s, u"warning"_s, {u"a1"_s}, Incident::State::Acknowledged)});
     QCOMPARE(notifier.unacknowledgedCount(), 0);
 }
@@ -125,7 +125,7 @@ void TestIncidentNotifier::unacknowledgedCount()
 void TestIncidentNotifier::soundFollowsSeverity()
 {
     IncidentNotifier notifier;
-    notifier.setSoundRanks({Incident::severityRank(u"critical"_s)});
+    notifier.setSoundSeverities({Severity::Critical});
     const QVector<IncidentNotice> notices =
         notifier.update({incident(u"A"_s, u"critical"_s, {u"a1"_s}), incident(u"B"_s, u"warning"_s, {u"b1"_s})});
     QCOMPARE(notices.size(), 2);

@@ -150,10 +150,10 @@ void TestUiGlance::demoReplaySelectsTheCriticalIncident()
 
     const IncidentSnapshotPtr last = window.snapshot();
     QVERIFY(last && last->incidents.size() > 1); // the demo has a cascade and unrelated smaller alerts
-    int worst = 0;
+    Severity worst = Severity::Unknown;
     for (const Incident& i : last->incidents)
-        worst = qMax(worst, Theme::severityRank(i.severity));
-    QCOMPARE(worst, Theme::severityRank(u"critical"_s));
+        worst = std::max(worst, i.severityLevel());
+    QCOMPARE(worst, Severity::Critical);
     const Incident* shown = window.incidentModel()->incidentAt(window.incidentModel()->rowOfKey(window.currentIncidentKey()));
     QVERIFY(shown);
     QCOMPARE(shown->severity.toLower(), u"critical"_s);

@@ -96,7 +96,7 @@ QVariant AlertTableModel::data(const QModelIndex& index, int role) const
         case NotificationsColumn:
             return alert.notificationCount;
         case SeverityColumn:
-            return Theme::severityRank(latest.severity());
+            return int(parseSeverity(latest.severity()));
         case InhibitedColumn:
             return alert.inhibited;
         default:

@@ -54,10 +54,11 @@ void DesktopNotifier::enableTray()
 
 void DesktopNotifier::setSoundSeverities(const QStringList& severities)
 {
-    QSet<int> ranks;
+    QList<Severity> chosen;
     for (const QString& s : severities)
-        ranks.insert(Incident::severityRank(s.trimmed()));
-    m_notifier.setSoundRanks(ranks);
+        if (const Severity severity = parseSeverity(s); severity != Severity::Unknown)
+            chosen << severity;
+    m_notifier.setSoundSeverities(chosen);
 }
 
 void DesktopNotifier::setDoNotDisturb(bool on)
@@ -97,7 +98,7 @@ void DesktopNotifier::setSnapshot(const IncidentSnapshotPtr& snapshot)
         m_lastKey = notice.key;
         m_lastMessage = title(notice) + u'\n' + body(notice);
         if (m_tray) {
-            const bool critical = Incident::severityRank(notice.severity) >= 2;
+            const bool critical = parseSeverity(notice.severity) >= Severity::Error; // as do-not-disturb
             m_tray->showMessage(title(notice), body(notice),
                                 critical ? QSystemTrayIcon::Critical : QSystemTrayIcon::Warning, 15000);
         }
@@ -122,11 +123,9 @@ void DesktopNotifier::updateIcon()
     pixmap.fill(Qt::transparent);
     QPainter p(&pixmap);
     p.setRenderHint(QPainter::Antialiasing);
-    const int rank = m_notifier.worstUnacknowledgedRank();
+    const Severity worst = m_notifier.worstUnacknowledged();
     const QColor fill = count == 0 ? QColor(0x78, 0x90, 0x9C)
-                                   : Theme::severityColor(rank >= 2   ? u"critical"_s
-                                                          : rank == 1 ? u"warning"_s
-                                                                      : u"info"_s);
+                                   : Theme::severityColor(severityName(std::max(worst, Severity::Info)));
     p.setBrush(fill);
     p.setPen(QPen(Qt::white, 3));
     p.drawEllipse(QRectF(3, 3, 58, 58));

@@ -75,10 +75,10 @@ GraphView::Plan GraphView::planFor(const ServiceGraph* graph, const Incident& in
         GraphNodeItem::Info& info = infoFor(service);
         if (alert.isFiring() && !alert.inhibited) {
             ++info.firing;
-            const int rank = Theme::severityRank(alert.latest.severity());
-            const Theme::AlertState s = rank >= 3   ? Theme::AlertState::Critical
-                                        : rank == 2 ? Theme::AlertState::Warning
-                                                    : Theme::AlertState::Info;
+            const Severity severity = parseSeverity(alert.latest.severity());
+            const Theme::AlertState s = severity >= Severity::Error     ? Theme::AlertState::Critical
+                                        : severity == Severity::Warning ? Theme::AlertState::Warning
+                                                                        : Theme::AlertState::Info;
             if (info.state == Theme::AlertState::None || info.state == Theme::AlertState::Resolved ||
                 int(s) < int(info.state))
                 info.state = s;

@@ -21,9 +21,7 @@ QString IncidentListModel::incidentKey(const Incident& incident)
 
 void IncidentListModel::setIncidents(QVector<Incident> incidents)
 {
-    std::stable_sort(incidents.begin(), incidents.end(), [](const Incident& a, const Incident& b) {
-        return Incident::listedBefore(a, b, &Theme::severityRank);
-    });
+    std::stable_sort(incidents.begin(), incidents.end(), &Incident::listedBefore);
     m_all = std::move(incidents);
     m_noiseCount = int(std::count_if(m_all.cbegin(), m_all.cend(), &IncidentListModel::isNoise));
     showRows();
@@ -31,7 +29,7 @@ void IncidentListModel::setIncidents(QVector<Incident> incidents)
 
 bool IncidentListModel::isNoise(const Incident& incident)
 {
-    return incident.alerts.size() <= 1 && Theme::severityRank(incident.severity) < Theme::severityRank(u"critical"_s);
+    return incident.alerts.size() <= 1 && incident.severityLevel() < Severity::Error; // the console paints error as critical
 }
 
 void IncidentListModel::showRows()

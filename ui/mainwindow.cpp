@@ -139,7 +139,13 @@ MainWindow::MainWindow(QWidget* parent)
     cardScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     cardScroll->viewport()->setAutoFillBackground(false);
     m_card->setAutoFillBackground(false);
-    top->addWidget(panel(tr("INCIDENT"), cardScroll, top, &m_cardTitle));
+    // Shown only while this console's silence holds the incident's alerts: lifting it is one click (or Shift+S).
+    m_expireSilenceButton = new QPushButton(tr("Expire silence"));
+    m_expireSilenceButton->setObjectName(u"expireSilence"_s);
+    m_expireSilenceButton->setToolTip(tr("Expire the silences this console created for the incident (Shift+S)"));
+    m_expireSilenceButton->hide();
+    connect(m_expireSilenceButton, &QPushButton::clicked, this, &MainWindow::expireSilenceOfCurrentIncident);
+    top->addWidget(panel(tr("INCIDENT"), cardScroll, top, &m_cardTitle, m_expireSilenceButton));
 
     m_graphView = new GraphView;
     top->addWidget(panel(tr("DEPENDENCY GRAPH"), m_graphView, top, nullptr, new GraphLegend, true));
@@ -455,6 +461,8 @@ void MainWindow::createActions()
     add(tr("Filter alerts"), {QKeySequence(Qt::Key_Slash), QKeySequence::Find}, &MainWindow::focusFilter);
     add(tr("Add note"), {QKeySequence(Qt::Key_N)}, &MainWindow::requestNote);
     add(tr("Silence the incident's alerts…"), {QKeySequence(Qt::Key_S)}, &MainWindow::silenceCurrentIncident);
+    add(tr("Expire the incident's silence"), {QKeySequence(Qt::SHIFT | Qt::Key_S)},
+        &MainWindow::expireSilenceOfCurrentIncident);
     add(tr("Alerts / runbooks"), {QKeySequence(Qt::Key_R)}, &MainWindow::toggleRunbooks);
     // A modifier on the one key that changes production: no stray letter approves anything.
     add(tr("Approve next runbook step"),
@@ -670,16 +678,27 @@ void MainWindow::setSilencer(IncidentSilencer* silencer)
         });
 }
 
-void MainWindow::silenceCurrentIncident()
+const Incident* MainWindow::silenceTarget(const QString& noneSelected)
 {
     const Incident* incident = m_incidentModel->incidentAt(m_incidentModel->rowOfKey(m_currentKey));
     if (!m_silencer || !incident) {
-        statusBar()->showMessage(m_silencer ? tr("Select an incident to silence its alerts")
-                                            : tr("No Alertmanager configured to silence in (--alertmanager)"),
-                                 6000);
-        return;
+        statusBar()->showMessage(
+            m_silencer ? noneSelected : tr("No Alertmanager configured to silence in (--alertmanager)"), 6000);
+        return nullptr;
     }
-    m_silencer->silence(*incident, this);
+    return incident;
+}
+
+void MainWindow::silenceCurrentIncident()
+{
+    if (const Incident* incident = silenceTarget(tr("Select an incident to silence its alerts")))
+        m_silencer->silence(*incident, this);
+}
+
+void MainWindow::expireSilenceOfCurrentIncident()
+{
+    if (const Incident* incident = silenceTarget(tr("Select an incident to expire its silence")))
+        m_silencer->expire(*incident);
 }
 
 void MainWindow::exportPostmortem()
@@ -831,7 +850,7 @@ QString MainWindow::followedIncidentKey() const
         const bool waiting = incident->state == Incident::State::Triggered;
         if (!best || (waiting && best->state != Incident::State::Triggered) ||
             (waiting == (best->state == Incident::State::Triggered) &&
-             Theme::severityRank(incident->severity) > Theme::severityRank(best->severity)))
+             incident->severityLevel() > best->severityLevel()))
             best = incident;
     }
     if (!best)
@@ -886,6 +905,7 @@ void MainWindow::showCurrentIncident()
         m_bottomTabs->setTabText(1, tr("Runbooks"));
         m_alertsTitle->setText(tr("ALERTS"));
         m_cardTitle->setText(tr("INCIDENT"));
+        m_expireSilenceButton->hide();
         updateFilterStatus();
         return;
     }
@@ -911,11 +931,12 @@ void MainWindow::showCurrentIncident()
     m_bottomTabs->setTabText(1, proposed > 0 ? tr("Runbooks (%1)").arg(proposed) : tr("Runbooks"));
     m_alertsTitle->setText(tr("ALERTS OF INCIDENT #%1").arg(incident->id));
     const QDateTime silencedUntil = m_silencer ? m_silencer->silencedUntil(incident->key) : QDateTime();
-    m_cardTitle->setText(silencedUntil > QDateTime::currentDateTimeUtc()
-                             ? tr("INCIDENT #%1 · SILENCED UNTIL %2")
-                                   .arg(incident->id)
-                                   .arg(QLocale().toString(silencedUntil.toLocalTime().time(), QLocale::ShortFormat))
-                             : tr("INCIDENT #%1").arg(incident->id));
+    const bool silenced = silencedUntil > QDateTime::currentDateTimeUtc();
+    m_cardTitle->setText(silenced ? tr("INCIDENT #%1 · SILENCED UNTIL %2")
+                                        .arg(incident->id)
+                                        .arg(QLocale().toString(silencedUntil.toLocalTime().time(), QLocale::ShortFormat))
+                                  : tr("INCIDENT #%1").arg(incident->id));
+    m_expireSilenceButton->setVisible(silenced && !m_silencer->silenceIds(incident->key).isEmpty());
     updateFilterStatus();
 }
 

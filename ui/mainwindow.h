@@ -27,6 +27,7 @@ class IncidentListModel;
 class ReportDialog;
 class IncidentSummaryCard;
 class QLabel;
+class QPushButton;
 class QLineEdit;
 class QListView;
 class QTableView;
@@ -123,6 +124,7 @@ public Q_SLOTS:
     void showSettings(); // Ctrl+, ; the dialog is window-modal and saves to QSettings on OK
     void showReport();             // the on-call health report (Ctrl+Shift+H)
     void silenceCurrentIncident(); // `s`: duration and comment, then silences in Alertmanager
+    void expireSilenceOfCurrentIncident(); // Shift+S or the card's button: expires those silences
     void exportPostmortem();       // the selected incident as a postmortem draft, to a chosen file (Ctrl+E)
     void exportIncidentBundle();   // the selected incident as a JSON bundle (Ctrl+Shift+E)
 
@@ -143,6 +145,9 @@ private:
     void onCurrentIncidentChanged();
     void showCurrentIncident();
     void updateFilterStatus();
+    // The incident shown, when there is an Alertmanager to silence in; otherwise says why not (noneSelected, or
+    // that none is configured) and returns null.
+    const Incident* silenceTarget(const QString& noneSelected);
     QString followedIncidentKey() const; // the most severe unacknowledged open incident, else the top row
     void setCurrentRow(int row);         // programmatic: does not pin the selection
     void requestNote();
@@ -203,6 +208,7 @@ private:
     QPointer<SettingsDialog> m_settingsDialog;
     LlmTriageClient* m_triageClient = nullptr;
     IncidentSilencer* m_silencer = nullptr;
+    QPushButton* m_expireSilenceButton = nullptr; // on the card, while the incident is silenced from here
     QHash<QString, quint64> m_triageAsked;       // incident key → the request asked for it
     QHash<QString, TriageResult> m_triageAnswers; // incident key → the model's answer, or why there is none
     QString m_databasePath;

@@ -1,4 +1,5 @@
 #include "pastincidentview.h"
+#include "model/incidentaction.h"
 
 #include "alerttablemodel.h"
 #include "graphview.h"
@@ -211,7 +212,7 @@ void PastIncidentView::fillActions()
         QString who, what, detail;
     };
     QVector<Row> rows;
-    for (const Store::Action& a : std::as_const(m_past.actions))
+    for (const IncidentAction& a : std::as_const(m_past.actions))
         rows << Row{a.at, a.user, actionText(a.kind), a.note};
     for (const RunbookRun& r : std::as_const(m_past.runs)) {
         QString detail = r.argv.join(u' ');

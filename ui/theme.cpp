@@ -26,6 +26,20 @@ void installEnglishPlurals()
 {
     UiTranslations::installEnglishPlurals();
 }
+
+// The look of a severity, one of four (unknown, info, warning, critical): "error" is painted as critical, since both
+// mean something is broken now. The ranking itself is Severity's.
+int look(const QString& severity)
+{
+    switch (parseSeverity(severity)) {
+    case Severity::Critical:
+    case Severity::Error: return 3;
+    case Severity::Warning: return 2;
+    case Severity::Info: return 1;
+    case Severity::Unknown: break;
+    }
+    return 0;
+}
 } // namespace
 Q_COREAPP_STARTUP_FUNCTION(installEnglishPlurals)
 
@@ -149,7 +163,7 @@ QString Theme::severityLabel(const QString& severity)
 {
     const QString word = severity.isEmpty() ? QCoreApplication::translate("Theme", "unknown") : CoreTranslate::severity(severity);
     static const QString shapes[] = {u"■"_s, u"●"_s, u"◆"_s, u"▲"_s}; // unknown, info, warning, critical
-    return shapes[severityRank(severity)] + u' ' + word.toUpper();
+    return shapes[look(severity)] + u' ' + word.toUpper();
 }
 
 QColor Theme::severityColor(const QString& severity)
@@ -157,9 +171,9 @@ QColor Theme::severityColor(const QString& severity)
     if (s_scheme == Scheme::Dark) { // Okabe-Ito: vermillion, yellow, blue, grey
         static const QColor okabeIto[] = {QColor(0x99, 0x99, 0x99), QColor(0x00, 0x72, 0xB2), QColor(0xF0, 0xE4, 0x42),
                                           QColor(0xD5, 0x5E, 0x00)};
-        return okabeIto[severityRank(severity)];
+        return okabeIto[look(severity)];
     }
-    switch (severityRank(severity)) {
+    switch (look(severity)) {
     case 3:
         return QColor(0xC6, 0x28, 0x28);
     case 2:
@@ -215,18 +229,6 @@ QColor Theme::sourceStateColor(SourceHealth::State state)
         return QColor(0xD3, 0x2F, 0x2F);
     }
     return {};
-}
-
-int Theme::severityRank(const QString& severity)
-{
-    const QString s = severity.toLower();
-    if (s == u"critical" || s == u"page" || s == u"error" || s == u"high")
-        return 3;
-    if (s == u"warning" || s == u"warn" || s == u"medium")
-        return 2;
-    if (s == u"info" || s == u"low" || s == u"none")
-        return 1;
-    return 0;
 }
 
 QString Theme::stateText(Incident::State state)

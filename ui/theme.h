@@ -76,8 +76,6 @@ public:
     static QColor panelBorder() { return QColor(0xC5, 0xCC, 0xD3); }
     static QColor mutedText() { return QColor(0x4A, 0x55, 0x60); }
 
-    // critical > warning > info > anything else; used for sorting and for "worst of".
-    static int severityRank(const QString& severity);
     static QString stateText(Incident::State state);
     static QString sourceStateText(SourceHealth::State state);
 

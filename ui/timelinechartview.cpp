@@ -275,8 +275,8 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
         extend(onset);
         const QString service = alert.service().isEmpty() ? tr("(no service)") : alert.service();
         const QPointF p(double(onset.toMSecsSinceEpoch()), rowOf(service));
-        const int rank = Theme::severityRank(alert.latest.severity());
-        (rank >= 3 ? critical : rank == 2 ? warning : other)->append(p);
+        const Severity severity = parseSeverity(alert.latest.severity());
+        (severity >= Severity::Error ? critical : severity == Severity::Warning ? warning : other)->append(p);
         if (service == m_rootCause)
             root->append(p);
         m_pointTexts.insert(

@@ -832,11 +832,9 @@ const TrackedAlert* Correlator::trackedAlert(const QString& fingerprint) const
 
 Incident Correlator::materialize(const Group& g) const
 {
-    static const QHash<QString, int> rank{{u"critical"_s, 3}, {u"error"_s, 2}, {u"warning"_s, 1}, {u"info"_s, 0}};
     Incident inc;
     inc.key = g.key;
     QSet<QString> firing, all;
-    int sev = -1;
     for (int id : g.alerts) {
         const TrackedAlert& t = m_alerts[id];
         inc.alerts << t;
@@ -849,12 +847,8 @@ Incident Correlator::materialize(const Group& g) const
             inc.firstAlertAt = t.firstStartsAt;
         if (!inc.lastAlertAt.isValid() || t.lastReceivedAt > inc.lastAlertAt)
             inc.lastAlertAt = t.lastReceivedAt;
-        const int r = rank.value(t.latest.severity().toLower(), -1);
-        if (r > sev) {
-            sev = r;
-            inc.severity = t.latest.severity();
-        }
     }
+    inc.severity = Incident::highestSeverity(inc.alerts); // before the sort below: ties go to the group's first
     std::stable_sort(inc.alerts.begin(), inc.alerts.end(),
                      [](const TrackedAlert& a, const TrackedAlert& b) { return a.firstStartsAt < b.firstStartsAt; });
     const QSet<QString>& services = firing.isEmpty() ? all : firing;

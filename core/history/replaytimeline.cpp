@@ -165,18 +165,15 @@ Incident ReplayTimeline::incidentAt(const QDateTime& at) const
     inc.notificationCount = s.notificationCount;
     inc.state = s.state;
     QDateTime first, last;
-    QString severity;
     for (const TrackedAlert& t : s.alerts) {
         if (t.firstStartsAt.isValid() && (!first.isValid() || t.firstStartsAt < first))
             first = t.firstStartsAt;
         if (t.lastReceivedAt.isValid() && (!last.isValid() || t.lastReceivedAt > last))
             last = t.lastReceivedAt;
-        if (Incident::severityRank(t.latest.severity()) > Incident::severityRank(severity))
-            severity = t.latest.severity();
     }
     inc.firstAlertAt = first;
     inc.lastAlertAt = last;
-    inc.severity = severity;
+    inc.severity = Incident::highestSeverity(s.alerts);
     // Lifecycle fields exist only once their action happened.
     const auto firstOf = [&](const QString& kind) -> const IncidentAction* {
         for (const IncidentAction& a : s.actions)

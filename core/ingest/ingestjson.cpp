@@ -202,6 +202,10 @@ bool parseDocument(const QByteArray& body, json* out, QString* error, const QStr
         *out = json::parse(body.constBegin(), body.constEnd());
     } catch (const json::parse_error& e) {
         return fail(error, u"%1 is not valid JSON (%2)"_s.arg(what, parseErrorText(e)));
+    } catch (const json::out_of_range&) {
+        // A number no double holds (1e400, 400 digits): nlohmann throws out_of_range 406, not a parse error. Found
+        // by fuzz_grafana; uncaught, it ended the receiver.
+        return fail(error, u"%1 has a number too large to read"_s.arg(what));
     }
     return true;
 }

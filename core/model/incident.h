@@ -2,6 +2,7 @@
 // Incident: a group of alerts the correlator believes share one cause, with the diagnosis attached.
 
 #include "rootcausecandidate.h"
+#include "severity.h"
 #include "trackedalert.h"
 
 #include <QDateTime>
@@ -35,7 +36,7 @@ struct Incident
     QDateTime resolvedAt; // when an engineer resolved it (alerts clearing alone do not resolve it)
     QString resolvedBy;
     int notificationCount = 0; // deliveries behind these alerts, for "31 alerts -> 1 incident"
-    QString severity;          // highest member severity: critical > warning > info
+    QString severity;          // highest member severity (highestSeverity), compared as a Severity
 
     bool isOpen() const { return state != State::Resolved; }
     // The lowercase words the store, bundles, JSON output and logs use for a state. An unknown word reads as
@@ -57,26 +58,38 @@ struct Incident
                 return s;
         return State::Triggered;
     }
-    // critical > error > warning > anything else; case-insensitive, since feeds disagree on case.
-    static int severityRank(const QString& severity)
-    {
-        const QString s = severity.toLower();
-        return s == QLatin1String("critical")  ? 3
-               : s == QLatin1String("error")   ? 2
-               : s == QLatin1String("warning") ? 1
-                                               : 0;
-    }
-    // The order every incident list shows (the console, `nightwatch-cli diagnose` and `replay`): open ones first,
-    // then the most severe, then the newest, since at 3 AM the page that just arrived is the one asked about.
-    // rank: the severity ranking of the caller (the console's theme knows more spellings).
-    static bool listedBefore(const Incident& a, const Incident& b, int (*rank)(const QString&) = &severityRank)
+    Severity severityLevel() const { return parseSeverity(severity); }
+    // The one order of every incident list (the console, the pipeline's snapshots and memory budget,
+    // `nightwatch-cli diagnose` and `replay`): open ones first, then the most severe, then the newest onset, since at
+    // 3 AM the page that just arrived is the one asked about. Onset rather than last notification: re-notifications
+    // would reshuffle the list every repeat interval. The key breaks ties so equal incidents never swap places.
+    static bool listedBefore(const Incident& a, const Incident& b)
     {
         if (a.isOpen() != b.isOpen())
             return a.isOpen();
-        const int ra = rank(a.severity), rb = rank(b.severity);
-        if (ra != rb)
-            return ra > rb;
-        return a.firstAlertAt > b.firstAlertAt;
+        const Severity sa = a.severityLevel(), sb = b.severityLevel();
+        if (sa != sb)
+            return sa > sb;
+        if (a.firstAlertAt != b.firstAlertAt)
+            return a.firstAlertAt > b.firstAlertAt;
+        if (a.key != b.key)
+            return a.key < b.key;
+        return a.id < b.id;
+    }
+    // The incident's severity: the label of its first most severe member, the word as the feed wrote it; empty when
+    // no member has a known severity.
+    static QString highestSeverity(const QVector<TrackedAlert>& alerts)
+    {
+        Severity worst = Severity::Unknown;
+        QString label;
+        for (const TrackedAlert& t : alerts) {
+            const Severity s = parseSeverity(t.latest.severity());
+            if (s > worst) {
+                worst = s;
+                label = t.latest.severity();
+            }
+        }
+        return label;
     }
     const RootCauseCandidate* topCause() const { return rootCauses.isEmpty() ? nullptr : &rootCauses.front(); }
 };

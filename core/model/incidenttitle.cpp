@@ -67,7 +67,7 @@ const TrackedAlert* mainSymptom(const QVector<TrackedAlert>& alerts, const QStri
     // Most severe, then away from the root (the root has its own half of the title), then the last to start: a
     // cascade reaches the services people use last. Names break ties so the title never flickers.
     const auto rank = [&](const TrackedAlert& a) {
-        return std::make_tuple(Incident::severityRank(a.latest.severity()), a.service() != rootService,
+        return std::make_tuple(parseSeverity(a.latest.severity()), a.service() != rootService,
                                a.firstStartsAt, a.latest.alertName(), a.service());
     };
     for (const TrackedAlert& a : alerts) {
@@ -86,9 +86,9 @@ const TrackedAlert* rootAlert(const QVector<TrackedAlert>& alerts, const QString
     for (const TrackedAlert& a : alerts) {
         if (a.service() != rootService)
             continue;
-        if (!best || Incident::severityRank(a.latest.severity()) > Incident::severityRank(best->latest.severity()) ||
-            (Incident::severityRank(a.latest.severity()) == Incident::severityRank(best->latest.severity()) &&
-             a.firstStartsAt < best->firstStartsAt))
+        const Severity s = parseSeverity(a.latest.severity());
+        if (!best || s > parseSeverity(best->latest.severity()) ||
+            (s == parseSeverity(best->latest.severity()) && a.firstStartsAt < best->firstStartsAt))
             best = &a;
     }
     return best;

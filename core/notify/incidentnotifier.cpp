@@ -4,7 +4,7 @@
 
 bool IncidentNotifier::isCritical(const Incident& incident)
 {
-    return Incident::severityRank(incident.severity) >= 2;
+    return incident.severityLevel() >= Severity::Error;
 }
 
 QVector<IncidentNotice> IncidentNotifier::update(const QVector<Incident>& incidents)
@@ -12,12 +12,12 @@ QVector<IncidentNotice> IncidentNotifier::update(const QVector<Incident>& incide
     QVector<IncidentNotice> notices;
     QSet<QString> openAlerts;
     m_unacknowledged = 0;
-    m_worstRank = -1;
+    m_worst = Severity::Unknown;
     for (const Incident& incident : incidents) {
         const bool waiting = incident.isOpen() && incident.state == Incident::State::Triggered;
         if (waiting) {
             ++m_unacknowledged;
-            m_worstRank = qMax(m_worstRank, Incident::severityRank(incident.severity));
+            m_worst = std::max(m_worst, incident.severityLevel());
         }
         const QString key = incident.key.isEmpty() ? QString::number(incident.id) : incident.key;
         if (incident.isOpen()) {
@@ -55,12 +55,12 @@ QVector<IncidentNotice> IncidentNotifier::update(const QVector<Incident>& incide
         notice.serviceCount = incident.affectedServices.size();
         notice.notificationCount = incident.notificationCount;
         notice.affectedServices = incident.affectedServices;
-        notice.sound = m_soundRanks.contains(Incident::severityRank(incident.severity));
+        notice.sound = m_soundSeverities.contains(incident.severityLevel());
         notices << notice;
     }
     m_openAlerts = openAlerts;
     std::stable_sort(notices.begin(), notices.end(), [](const IncidentNotice& a, const IncidentNotice& b) {
-        return Incident::severityRank(a.severity) > Incident::severityRank(b.severity);
+        return parseSeverity(a.severity) > parseSeverity(b.severity);
     });
     return notices;
 }

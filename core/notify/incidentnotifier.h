@@ -33,25 +33,27 @@ class IncidentNotifier
 public:
     void setDoNotDisturb(bool on) { m_doNotDisturb = on; }
     bool doNotDisturb() const { return m_doNotDisturb; }
-    // Severity ranks (Incident::severityRank: 3 critical, 2 error, 1 warning, 0 other) that also beep.
-    void setSoundRanks(const QSet<int>& ranks) { m_soundRanks = ranks; }
+    // Severities whose notices also beep.
+    void setSoundSeverities(const QList<Severity>& severities) { m_soundSeverities = severities; }
 
     // The incidents of the latest snapshot; returns the notices to show now, most severe first.
     QVector<IncidentNotice> update(const QVector<Incident>& incidents);
 
     // Open incidents nobody has acknowledged yet, in the last snapshot given to update().
     int unacknowledgedCount() const { return m_unacknowledged; }
-    int worstUnacknowledgedRank() const { return m_worstRank; } // -1: none
+    // The most severe of those; Unknown when none waits (or none of them has a known severity).
+    Severity worstUnacknowledged() const { return m_worst; }
 
-    // What do-not-disturb lets through: critical (and "error", which the console paints as critical).
+    // What do-not-disturb lets through and the tray shows as critical: error or worse (the console paints "error" as
+    // critical too).
     static bool isCritical(const Incident& incident);
 
 private:
     QSet<QString> m_announced;  // incident keys already notified
     QSet<QString> m_held;       // keys held back by do-not-disturb: announced if they turn critical
     QSet<QString> m_openAlerts; // fingerprints of the open incidents' alerts in the previous snapshot
-    QSet<int> m_soundRanks;
+    QList<Severity> m_soundSeverities;
     bool m_doNotDisturb = false;
     int m_unacknowledged = 0;
-    int m_worstRank = -1;
+    Severity m_worst = Severity::Unknown;
 };

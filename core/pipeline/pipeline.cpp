@@ -20,17 +20,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-// Open incidents first, then the most severe, then the most recently active: what needs eyes now.
-bool shownBefore(const Incident& a, const Incident& b)
-{
-    if (a.isOpen() != b.isOpen())
-        return a.isOpen();
-    const int sa = Incident::severityRank(a.severity), sb = Incident::severityRank(b.severity);
-    if (sa != sb)
-        return sa > sb;
-    return a.lastAlertAt > b.lastAlertAt;
-}
-
 // What a human decided about an incident; the correlator's rebuilt incident knows none of it.
 void carryHumanState(Incident& to, const Incident& from)
 {
@@ -518,7 +507,7 @@ void Pipeline::refreshMemory()
     QVector<const Incident*> wanted;
     for (const Incident& inc : std::as_const(m_incidents))
         wanted << &inc;
-    std::sort(wanted.begin(), wanted.end(), [](const Incident* a, const Incident* b) { return shownBefore(*a, *b); });
+    std::sort(wanted.begin(), wanted.end(), [](const Incident* a, const Incident* b) { return Incident::listedBefore(*a, *b); });
     QSet<QString> keep;
     for (qsizetype i = 0; i < wanted.size(); ++i) {
         const Incident& inc = *wanted[i];
@@ -580,7 +569,7 @@ void Pipeline::publish()
     snap->incidents.reserve(m_incidents.size());
     for (const Incident& inc : std::as_const(m_incidents))
         snap->incidents << inc;
-    std::sort(snap->incidents.begin(), snap->incidents.end(), shownBefore);
+    std::sort(snap->incidents.begin(), snap->incidents.end(), &Incident::listedBefore);
     if (snap->incidents.size() > m_options.snapshotIncidentLimit)
         snap->incidents.resize(m_options.snapshotIncidentLimit);
     for (const SourceHealth& h : std::as_const(m_sources))

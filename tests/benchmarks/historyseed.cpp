@@ -100,7 +100,6 @@ bool seed(Store& store, int count, quint32 seedValue, const QDateTime& end, int 
             inc.key = u"seed-%1-%2"_s.arg(seedValue).arg(index);
             const int alerts = 2 + rng.bounded(10);
             const QString region = regions.at(rng.bounded(int(regions.size())));
-            QString topSeverity;
             for (int a = 0; a < alerts; ++a) {
                 Alert al;
                 const int near = (rootIndex + rng.bounded(7) - 3 + int(svc.size())) % int(svc.size());
@@ -130,13 +129,11 @@ bool seed(Store& store, int count, quint32 seedValue, const QDateTime& end, int 
                 t.lastReceivedAt = resolved.receivedAt;
                 t.notificationCount = 2;
                 inc.alerts << t;
-                if (Incident::severityRank(al.severity()) > Incident::severityRank(topSeverity))
-                    topSeverity = al.severity();
                 if (!inc.affectedServices.contains(service))
                     inc.affectedServices << service;
             }
             inc.affectedServices.sort();
-            inc.severity = topSeverity;
+            inc.severity = Incident::highestSeverity(inc.alerts);
             inc.firstAlertAt = QDateTime::fromMSecsSinceEpoch(first, Qt::UTC);
             inc.lastAlertAt = inc.alerts.constLast().lastReceivedAt;
             inc.notificationCount = alerts * 2;
