@@ -269,6 +269,53 @@
     </message>
 </context>
 <context>
+    <name>GraphDiscovery</name>
+    <message>
+        <source>Graph discovery (Prometheus %1)</source>
+        <translation>Graph-Erkennung (Prometheus %1)</translation>
+    </message>
+    <message>
+        <source>no caller/callee pair in %1 over the last %2</source>
+        <translation>kein Aufrufer/Aufgerufener-Paar in %1 in den letzten %2</translation>
+    </message>
+    <message>
+        <source>graph discovered: %1 services, %2 edges (%3 from the file, %4 discovered, %5 added)</source>
+        <translation>Graph erkannt: %1 Dienste, %2 Kanten (%3 aus der Datei, %4 erkannt, %5 hinzugefügt)</translation>
+    </message>
+    <message>
+        <source>; %1 series without a usable caller or callee ignored</source>
+        <translation>; %1 Zeitreihen ohne brauchbaren Aufrufer oder Aufgerufenen ignoriert</translation>
+    </message>
+    <message>
+        <source>; against the file, left out: %1</source>
+        <translation>; widerspricht der Datei, ausgelassen: %1</translation>
+    </message>
+    <message>
+        <source>; unchanged</source>
+        <translation>; unverändert</translation>
+    </message>
+    <message>
+        <source>; from %1</source>
+        <translation>; aus %1</translation>
+    </message>
+    <message>
+        <source>keeping the graph discovered at %1 (%2 services, %3 edges), now stale</source>
+        <translation>der um %1 erkannte Graph bleibt (%2 Dienste, %3 Kanten), jetzt veraltet</translation>
+    </message>
+    <message>
+        <source>keeping the graph file (%1 services, %2 edges)</source>
+        <translation>die Graph-Datei bleibt (%1 Dienste, %2 Kanten)</translation>
+    </message>
+    <message>
+        <source>no dependency graph yet</source>
+        <translation>noch kein Abhängigkeitsgraph</translation>
+    </message>
+    <message>
+        <source>graph discovery from %1: %2</source>
+        <translation>Graph-Erkennung aus %1: %2</translation>
+    </message>
+</context>
+<context>
     <name>GraphLayout</name>
     <message>
         <source>Graphviz is not available</source>
@@ -575,6 +622,10 @@
         <source>Likelihood that %1 is the root cause, as calibrated on test suites of alert storms.</source>
         <translation>Wahrscheinlichkeit, dass %1 die Ursache ist, kalibriert an Testreihen von Alarmstürmen.</translation>
     </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
 </context>
 <context>
     <name>IncidentListModel</name>
@@ -665,6 +716,18 @@
         <source>Incident #%1 has no alert to silence</source>
         <translation>Vorfall #%1 hat keinen Alarm zum Stummschalten</translation>
     </message>
+    <message>
+        <source>Silences of incident #%1 expired: its alerts notify again</source>
+        <translation>Stummschaltungen von Vorfall #%1 beendet: Seine Alarme benachrichtigen wieder</translation>
+    </message>
+    <message>
+        <source>Expiring the silences of incident #%1 failed: %2</source>
+        <translation>Beenden der Stummschaltungen von Vorfall #%1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Incident #%1 has no silence from this console to expire</source>
+        <translation>Vorfall #%1 hat keine Stummschaltung dieser Konsole, die beendet werden kann</translation>
+    </message>
 </context>
 <context>
     <name>IncidentSummaryCard</name>
@@ -683,10 +746,6 @@
     <message>
         <source>PROBABLE ROOT CAUSE</source>
         <translation>WAHRSCHEINLICHE URSACHE</translation>
-    </message>
-    <message>
-        <source>Calibrated probability that this is the root cause</source>
-        <translation>Kalibrierte Wahrscheinlichkeit, dass dies die Ursache ist</translation>
     </message>
     <message>
         <source>EVIDENCE</source>
@@ -914,6 +973,10 @@ Letzter Alarm %2</translation>
     <message>
         <source>Time to acknowledge and time to resolve, from the first alert</source>
         <translation>Zeit bis zur Quittierung und bis zur Behebung, ab dem ersten Alarm</translation>
+    </message>
+    <message>
+        <source>Likelihood on test suites: of the causes shown with this percentage, about as many were the root cause in simulated alert storms. Not a guarantee for this incident.</source>
+        <translation>Wahrscheinlichkeit auf Testreihen: Von den Ursachen, die mit diesem Prozentwert angezeigt wurden, war in simulierten Alarmstürmen etwa dieser Anteil die Ursache. Keine Garantie für diesen Vorfall.</translation>
     </message>
 </context>
 <context>
@@ -1297,6 +1360,22 @@ Eingehende Alarme werden hier gruppiert.</translation>
     <message>
         <source>Incident #%1 resolved</source>
         <translation>Vorfall #%1 behoben</translation>
+    </message>
+    <message>
+        <source>Expire silence</source>
+        <translation>Stummschaltung beenden</translation>
+    </message>
+    <message>
+        <source>Expire the silences this console created for the incident (Shift+S)</source>
+        <translation>Die Stummschaltungen beenden, die diese Konsole für den Vorfall angelegt hat (Umschalt+S)</translation>
+    </message>
+    <message>
+        <source>Expire the incident&apos;s silence</source>
+        <translation>Stummschaltung des Vorfalls beenden</translation>
+    </message>
+    <message>
+        <source>Select an incident to expire its silence</source>
+        <translation>Einen Vorfall wählen, um seine Stummschaltung zu beenden</translation>
     </message>
 </context>
 <context>
@@ -2308,6 +2387,30 @@ Eingehende Alarme werden hier gruppiert.</translation>
         <source>--listen %1: a non-loopback address needs a token (NIGHTWATCH_WEBHOOK_TOKEN), or --insecure-listen</source>
         <translation>--listen %1: eine Adresse außerhalb von Loopback braucht ein Token (NIGHTWATCH_WEBHOOK_TOKEN) oder --insecure-listen</translation>
     </message>
+    <message>
+        <source>Discover the dependency graph from this Prometheus&apos; service-graph metrics (Tempo, Istio), merged with --graph; access as --prometheus-*.</source>
+        <translation>Den Abhängigkeitsgraphen aus den Service-Graph-Metriken dieses Prometheus erkennen (Tempo, Istio), zusammengeführt mit --graph; Zugang wie --prometheus-*.</translation>
+    </message>
+    <message>
+        <source>Seconds between graph discoveries (default 300).</source>
+        <translation>Sekunden zwischen zwei Graph-Erkennungen (Standard 300).</translation>
+    </message>
+    <message>
+        <source>Calls within this window make a discovered edge, e.g. 1h or 30m (default 1h).</source>
+        <translation>Aufrufe in diesem Zeitfenster ergeben eine erkannte Kante, z. B. 1h oder 30m (Standard 1h).</translation>
+    </message>
+    <message>
+        <source>duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>--discover-interval: expected 10 to 86400 seconds, got &apos;%1&apos;</source>
+        <translation>--discover-interval: 10 bis 86400 Sekunden erwartet, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>--discover-window: expected 1m to 30d such as 1h or 30m, got &apos;%1&apos;</source>
+        <translation>--discover-window: 1m bis 30d erwartet, etwa 1h oder 30m, erhalten: „%1“</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -2556,6 +2659,18 @@ http://alertmanager-2:9093</translation>
     <message>
         <source>(+%1 more)</source>
         <translation>(+%1 weitere)</translation>
+    </message>
+    <message>
+        <source>none: the graph file only</source>
+        <translation>keiner: nur die Graph-Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Discover the graph from</source>
+        <translation>Graph &amp;erkennen aus</translation>
+    </message>
+    <message>
+        <source>A Prometheus with Tempo or Istio service-graph metrics: who calls whom in the last hour, every 5 minutes, merged with the graph file.</source>
+        <translation>Ein Prometheus mit Service-Graph-Metriken von Tempo oder Istio: wer wen in der letzten Stunde aufgerufen hat, alle 5 Minuten, zusammengeführt mit der Graph-Datei.</translation>
     </message>
 </context>
 <context>
