@@ -286,10 +286,11 @@ int main(int argc, char** argv)
     QObject::connect(&window, &MainWindow::runbookRunFinished, pipeline,
                      [pipeline](const RunbookRun& run) { pipeline->recordRunbookRun(run); });
 
+    // The shot waits for the replay and, with graph discovery, for its first round: what a live run shows. The
+    // flags live as long as the event loop below, which is when the lambdas read them.
+    bool replayed = false;
+    bool shot = false;
     if (!screenshotPath.isEmpty()) {
-        // The shot waits for the replay and, with graph discovery, for its first round: what a live run shows.
-        bool replayed = false;
-        bool shot = false;
         const auto shootWhenReady = [&] {
             if (!replayed || !graphDiscovered || shot)
                 return;
@@ -318,7 +319,7 @@ int main(int argc, char** argv)
             });
         };
         QObject::connect(&runtime, &ConsoleRuntime::graphDiscoveryFinished, &window, shootWhenReady);
-        QObject::connect(&runtime, &ConsoleRuntime::replayFinished, &window, [&](bool ok) {
+        QObject::connect(&runtime, &ConsoleRuntime::replayFinished, &window, [&, shootWhenReady](bool ok) {
             if (!ok) {
                 std::fprintf(
                     stderr, "nightwatch: %s\n",
