@@ -16,6 +16,8 @@
 #include "tst_ui_fixture.h"
 
 #include <QElapsedTimer>
+#include <QGraphicsScene>
+#include <QGraphicsSimpleTextItem>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
@@ -40,6 +42,8 @@ private Q_SLOTS:
     void showsSnapshotAt1366x768();
     void graphShowsNeighbourhoodWithRootHighlighted();
     void graphLargeGraphShowsOnlyNeighbourhood();
+    void graphCaptionClearsTheRootBadge_data();
+    void graphCaptionClearsTheRootBadge();
     void graphDropsOutdatedLayouts();
     void graphWithoutServiceGraphStillShowsServices();
     void timelineHighlightsRootCause();
@@ -160,6 +164,44 @@ void TestUiMainWindow::graphShowsNeighbourhoodWithRootHighlighted()
     QVERIFY(waitForGraph(window));
     QCOMPARE(graph->highlightedRootCause(), u"elasticsearch"_s);
     QCOMPARE(graph->nodeItemCount(), 14);
+}
+
+void TestUiMainWindow::graphCaptionClearsTheRootBadge_data()
+{
+    QTest::addColumn<bool>("withGraph");
+    QTest::addRow("no graph configured") << false;
+    QTest::addRow("service outside the graph") << true;
+}
+
+// A root cause outside the graph is drawn under a caption; its "ROOT CAUSE" badge sat on that caption.
+void TestUiMainWindow::graphCaptionClearsTheRootBadge()
+{
+    QFETCH(bool, withGraph);
+    Incident incident = fixture::searchIncident();
+    for (TrackedAlert& t : incident.alerts)
+        t.latest.labels.insert(u"service"_s, u"checkout-x"_s);
+    incident.affectedServices = {u"checkout-x"_s};
+    incident.rootCauses.first().service = u"checkout-x"_s;
+
+    GraphView view;
+    view.resize(600, 400);
+    view.show();
+    QSignalSpy finished(&view, &GraphView::layoutFinished);
+    view.showIncident(withGraph ? fixture::blackFridayGraph() : nullptr, incident);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(view.highlightedRootCause(), u"checkout-x"_s);
+
+    QList<QRectF> captions, others;
+    for (const QGraphicsItem* item : view.scene()->items())
+        (item->type() == QGraphicsSimpleTextItem::Type ? captions : others) << item->sceneBoundingRect();
+    QVERIFY(!captions.isEmpty());
+    for (const QRectF& caption : std::as_const(captions))
+        for (const QRectF& other : std::as_const(others))
+            QVERIFY2(!caption.intersects(other), qPrintable(u"caption %1,%2 %3x%4 overlaps an item at %5,%6 %7x%8"_s
+                                                                .arg(caption.x()).arg(caption.y())
+                                                                .arg(caption.width()).arg(caption.height())
+                                                                .arg(other.x()).arg(other.y())
+                                                                .arg(other.width()).arg(other.height())));
 }
 
 void TestUiMainWindow::graphLargeGraphShowsOnlyNeighbourhood()

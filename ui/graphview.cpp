@@ -309,10 +309,17 @@ void GraphView::applyLayout(const Plan& plan, const JobResult& result)
         caption->setBrush(Theme::mutedText());
         const qreal left = plan.inGraph.isEmpty() ? 0 : mainBounds.center().x() - result.outside.bounds.width() / 2;
         caption->setPos(left, top - QFontMetricsF(font).height() - 4);
+        // The row goes below the caption with everything it paints, a root cause's badge and halo included.
+        QVector<GraphNodeItem*> row;
+        qreal rowTop = top;
         for (int i = 0; i < plan.outside.size() && i < result.outside.nodeRects.size(); ++i) {
             const QRectF r = result.outside.nodeRects.at(i).translated(left, top + 6);
-            m_scene->addItem(new GraphNodeItem(plan.outside.at(i), r));
+            row << new GraphNodeItem(plan.outside.at(i), r);
+            m_scene->addItem(row.last());
+            rowTop = qMin(rowTop, row.last()->sceneBoundingRect().top());
         }
+        for (GraphNodeItem* node : std::as_const(row))
+            node->moveBy(0, top - rowTop);
     }
     if (plan.inGraph.isEmpty() && plan.outside.isEmpty())
         m_placeholder = tr("No services to show");
