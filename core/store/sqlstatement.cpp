@@ -1,4 +1,5 @@
 #include "sqlstatement.h"
+#include "storeconnection.h"
 
 #include <QRegularExpression>
 #include <QSqlError>
@@ -6,12 +7,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-
-QString describe(const QSqlError& e)
-{
-    const QString text = e.text().trimmed();
-    return text.isEmpty() ? u"unknown database error"_s : text;
-}
 
 // The :name parameters outside string literals. A PostgreSQL cast (x::bigint) is not a parameter.
 QStringList parameterNames(const QString& sql)
@@ -51,7 +46,7 @@ bool SqlStatement::prepare(const QString& sql, QString* error)
     m_unknown.clear();
     m_prepared = m_query.prepare(sql);
     if (!m_prepared)
-        return failed(describe(m_query.lastError()), error);
+        return failed(StoreConnection::describe(m_query.lastError()), error);
     return true;
 }
 
@@ -90,7 +85,7 @@ bool SqlStatement::exec(QString* error)
     if (!missing.isEmpty())
         return failed(u"parameter %1 not bound"_s.arg(missing.join(u", "_s)), error);
     if (!m_query.exec())
-        return failed(describe(m_query.lastError()), error);
+        return failed(StoreConnection::describe(m_query.lastError()), error);
     return true;
 }
 
