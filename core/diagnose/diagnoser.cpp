@@ -5,6 +5,7 @@
 #include "correlate/callerhops.h"
 #include "correlate/graphreach.h"
 #include "graph/servicegraph.h"
+#include "model/severity.h"
 
 #include <QHash>
 #include <QSet>
@@ -82,7 +83,8 @@ void note(ServiceInfo& info, const TrackedAlert& t)
     info.labelledRoot |= rcc == u"true";
     info.allLabelledNotRoot &= rcc == u"false";
     info.infraLayer |= t.latest.labels.value(u"layer"_s).compare(u"infrastructure"_s, Qt::CaseInsensitive) == 0;
-    const bool critical = t.latest.severity().compare(u"critical"_s, Qt::CaseInsensitive) == 0;
+    // Through the one Severity parse, so a PagerDuty "high" or a paging rule's "page" counts as critical here too.
+    const bool critical = parseSeverity(t.latest.severity()) == Severity::Critical;
     info.critical |= critical;
     const QString name = t.latest.alertName();
     addOnce(info.alertNames, name);
