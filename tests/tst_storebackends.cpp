@@ -75,6 +75,8 @@ private Q_SLOTS:
     void importIsOnceAndWhole();
     void historySearchNeedsTheIndex_data() { backends(); }
     void historySearchNeedsTheIndex();
+    void ingestCountsAlikeOnEveryBackend_data();
+    void ingestCountsAlikeOnEveryBackend();
 
 private:
     void backends();
@@ -200,6 +202,99 @@ void TestStoreBackends::lifecycleReadsBackFromEveryReader()
     QVERIFY(!store.recordAction(id + 100, u"note"_s, u"x"_s, &error));
     QVERIFY2(error.contains(u"no incident"_s), qPrintable(error));
     QCOMPARE(store.actions(id + 100).size(), 0);
+}
+
+// A batch written as "db+ api- db+": db firing, api resolved, db firing again, in that order, each a second apart.
+using Script = QStringList; // one batch per element
+
+namespace {
+AlertBatch batchOf(const QString& script, int batchIndex, const QString& summary)
+{
+    AlertBatch batch;
+    int k = 0;
+    for (const QString& token : script.split(u' ', Qt::SkipEmptyParts)) {
+        Alert a = makeAlert(token.chopped(1) == u"db"_s ? u"PoolExhausted"_s : u"HighLatency"_s, token.chopped(1),
+                            qint64(batchIndex) * 60'000 + qint64(k++) * 1'000);
+        a.status = token.endsWith(u'-') ? Alert::Status::Resolved : Alert::Status::Firing;
+        a.annotations = {{u"summary"_s, summary}};
+        batch << a;
+    }
+    return batch;
+}
+} // namespace
+
+void TestStoreBackends::ingestCountsAlikeOnEveryBackend_data()
+{
+    // Both write strategies (SQLite's single writer with its caches and held-back counters, the shared store's JSON
+    // rows) from the same scripts must leave the same alert rows: counts never doubled, flaps counted once whether
+    // inside a batch, across batches or across a reopen (when the single writer no longer knows the stored status).
+    QTest::addColumn<bool>("postgres");
+    QTest::addColumn<Script>("batches");
+    QTest::addColumn<int>("reopenBefore"); // batch index before which the store is closed and opened again; -1 never
+    QTest::addColumn<QVector<int>>("expected"); // db count, db flaps, db firing, api count, api flaps, api firing
+    const struct
+    {
+        const char* name;
+        Script batches;
+        int reopenBefore;
+        QVector<int> expected;
+    } cases[] = {
+        {"repeats-in-one-batch", {u"db+ api+ db+"_s}, -1, {2, 0, 1, 1, 0, 1}},
+        {"same-batch-twice", {u"db+ api+"_s, u"db+ api+"_s}, -1, {2, 0, 1, 2, 0, 1}},
+        {"flap-inside-a-batch", {u"db+ db- db+"_s}, -1, {3, 1, 1, 0, 0, 0}},
+        {"flap-across-batches", {u"db+ api+"_s, u"db-"_s, u"db+ api-"_s}, -1, {3, 1, 1, 2, 0, 0}},
+        {"flap-across-a-reopen", {u"db+"_s, u"db-"_s, u"db+ db+"_s}, 2, {4, 1, 1, 0, 0, 0}},
+        {"resolved-then-reopened-twice", {u"db- api+"_s, u"db+"_s, u"db+ api+"_s}, 1, {3, 1, 1, 2, 0, 1}},
+    };
+    for (const auto& c : cases) {
+        QTest::addRow("sqlite/%s", c.name) << false << c.batches << c.reopenBefore << c.expected;
+        QTest::addRow("postgresql/%s", c.name) << true << c.batches << c.reopenBefore << c.expected;
+    }
+}
+
+void TestStoreBackends::ingestCountsAlikeOnEveryBackend()
+{
+    QFETCH(Script, batches);
+    QFETCH(int, reopenBefore);
+    QFETCH(QVector<int>, expected);
+    OPEN_STORE(store);
+    qint64 notifications = 0;
+    for (int i = 0; i < batches.size(); ++i) {
+        if (i == reopenBefore) {
+            store.close();
+            QVERIFY2(store.open(path, &error), qPrintable(error));
+        }
+        const AlertBatch batch = batchOf(batches.at(i), i, u"batch %1"_s.arg(i));
+        QVERIFY2(store.recordNotifications(batch, &error), qPrintable(error));
+        notifications += batch.size();
+    }
+    QCOMPARE(store.notificationCount(), notifications);
+    QCOMPARE(store.loadNotifications({}).size(), notifications);
+    const bool withApi = expected.at(3) > 0;
+    QCOMPARE(store.alertCount(), withApi ? 2 : 1);
+
+    // The rows as the pipeline reads them back: an incident's members.
+    const Alert db = makeAlert(u"PoolExhausted"_s, u"db"_s, 0);
+    const Alert api = makeAlert(u"HighLatency"_s, u"api"_s, 0);
+    const qint64 id = store.saveIncident(makeIncident(u"inc-ingest"_s, withApi ? QVector<Alert>{db, api}
+                                                                              : QVector<Alert>{db}),
+                                         &error);
+    QVERIFY2(id > 0, qPrintable(error));
+    const std::optional<Incident> back = store.loadIncident(id);
+    QVERIFY(back);
+    QCOMPARE(back->alerts.size(), withApi ? 2 : 1);
+    for (const TrackedAlert& t : back->alerts) {
+        const int base = t.fingerprint() == db.fingerprint ? 0 : 3;
+        QCOMPARE(t.notificationCount, expected.at(base));
+        QCOMPARE(t.flapCount, expected.at(base + 1));
+        QCOMPARE(t.latest.isFiring(), expected.at(base + 2) == 1);
+        // The latest details win: the annotation of the last batch that carried the alert.
+        qsizetype lastBatch = batches.size() - 1;
+        const QString name = base == 0 ? u"db"_s : u"api"_s;
+        while (!batches.at(lastBatch).contains(name))
+            --lastBatch;
+        QCOMPARE(t.latest.annotations.value(u"summary"_s), u"batch %1"_s.arg(lastBatch));
+    }
 }
 
 void TestStoreBackends::viewSnapshotsReplaceByKind()

@@ -56,16 +56,6 @@ QString PostgresBackend::sql(StoreSql::Id id) const
                "notification_count = alerts.notification_count + excluded.notification_count, "
                "flap_count = alerts.flap_count + excluded.flap_count, "
                "source = excluded.source, generator_url = excluded.generator_url"_s;
-    case UpdateKnownAlerts:
-        return u"UPDATE alerts SET status = u.st, starts_at = u.s, ends_at = u.e, "
-               "first_starts_at = CASE WHEN first_starts_at IS NULL OR u.fs < first_starts_at THEN u.fs "
-               "ELSE first_starts_at END, "
-               "first_received_at = LEAST(first_received_at, u.fr), last_received_at = GREATEST(last_received_at, u.lr), "
-               "notification_count = notification_count + u.n, flap_count = flap_count + u.f "
-               "FROM (SELECT r->>0 AS fp, r->>1 AS st, CAST(r->>2 AS BIGINT) AS s, CAST(r->>3 AS BIGINT) AS e, "
-               "CAST(r->>4 AS BIGINT) AS fs, CAST(r->>5 AS BIGINT) AS fr, CAST(r->>6 AS BIGINT) AS lr, "
-               "CAST(r->>7 AS INTEGER) AS n, CAST(r->>8 AS INTEGER) AS f "
-               "FROM json_array_elements(CAST(? AS json)) AS r) AS u WHERE alerts.fingerprint = u.fp"_s;
     case InsertMember:
         return u"INSERT INTO incident_alerts(incident_id, fingerprint, position, inhibited, inhibited_by) "
                "VALUES(?, ?, ?, ?, ?) ON CONFLICT(incident_id, fingerprint) DO UPDATE SET "

@@ -111,8 +111,12 @@ bool SqliteBackend::open(StoreConnection& c, const QString& name, const QString&
     }
     // journal_mode answers with the mode in force; an in-memory database stays "memory".
     const QString journal = c.scalar(u"PRAGMA journal_mode=WAL"_s, &why).toString().toLower();
+    // A big delivery is one transaction over tens of megabytes of alert rows and index: with SQLite's default 2 MiB
+    // page cache its dirty pages spilled to the WAL mid-transaction and were read back, a read and a write per alert.
+    // The cache grows only as far as a transaction needs it.
     const bool ok = !journal.isEmpty() && c.exec(u"PRAGMA synchronous=NORMAL"_s, &why) &&
-                    c.exec(u"PRAGMA foreign_keys=ON"_s, &why) && c.exec(u"PRAGMA temp_store=MEMORY"_s, &why);
+                    c.exec(u"PRAGMA foreign_keys=ON"_s, &why) && c.exec(u"PRAGMA temp_store=MEMORY"_s, &why) &&
+                    c.exec(u"PRAGMA cache_size=-65536"_s, &why);
     if (!ok) {
         *error = u"cannot use database %1: %2"_s.arg(path, why);
         return false;

@@ -37,11 +37,9 @@
 #include <memory>
 #include <optional>
 
-struct AlertCountDelta;
 struct HistoryPage;  // history/historysummary.h: the history module builds on the store, not the reverse
 struct HistoryQuery; // history/historyquery.h
 class QObject;
-class QSqlQuery;
 class QSqlDatabase;
 
 class Store
@@ -183,34 +181,16 @@ private:
     struct Impl;
 
     bool fail(const QString& message, QString* error) const;
-    QVector<Alert> readNotifications(QSqlQuery& query, bool unseenOnly) const;
+    // A read's error text (empty: it succeeded) becomes lastError().
+    void noteRead(const QString& why) const;
+    // Counters the ingest path holds back in memory are written before anything reads alert rows (warns on failure:
+    // the rows then trail by a moment).
+    void settleAlertCountsForReaders() const;
     // The notifications received from beforeMs before the incident's first onset to afterMs after its last, of its
     // member alerts (members) or of every other alert, in arrival order.
     QVector<Alert> notificationsInWindow(qint64 incidentId, qint64 beforeMs, qint64 afterMs, bool members) const;
-    bool writeNotifications(const AlertBatch& batch, QString* error, bool* staleCache);
-    // SQLite: the repeats' counters (see PendingAlertCounts). writeAlertCounts writes deltas to their rows inside
-    // a transaction (and, when countedThrough > 0, records that every notification up to it is counted);
-    // settleAlertCounts writes whatever is pending in its own, before anything reads alert rows;
-    // catchUpAlertCounts folds in at open what a previous run committed but had not counted yet.
-    bool writeAlertCounts(const QHash<QString, AlertCountDelta>& deltas, qint64 countedThrough, QString* error);
-    bool settleAlertCounts(QString* error) const;
-    bool catchUpAlertCounts(QString* error);
-    void settleAlertCountsForReaders() const; // settleAlertCounts, warning on failure
-    // detail: digests of the member and cause rows it wrote (or found unchanged), for the cache after commit.
-    // The member rows and the root-cause rows are digested apart: a new diagnosis (scores move with every flap)
-    // rewrites the causes, not hundreds of unchanged member rows.
-    struct RowsDigest
-    {
-        size_t members = 0;
-        size_t causes = 0;
-    };
-    qint64 saveIncidentInTransaction(const Incident& incident, QString* error, RowsDigest* detail);
-    bool writeMembers(qint64 id, const Incident& incident, QString* error); // inside a transaction
-    bool writeCauses(qint64 id, const Incident& incident, QString* error);
-    bool loadMembersAndCauses(Incident& incident) const;
-    QSqlDatabase& database() const; // the open connection, for storehistory.cpp
 
     QString m_connectionName;
-    std::unique_ptr<Impl> m_impl; // the open connection and its prepared statements; null when closed
+    std::unique_ptr<Impl> m_impl; // the open connection and its repositories; null when closed
     mutable QString m_lastError;
 };

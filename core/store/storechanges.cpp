@@ -6,6 +6,7 @@
 #include "sqlvalues.h"
 #include "store.h"
 #include "storeconnection.h"
+#include "storeimpl.h"
 
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -18,7 +19,7 @@ bool Store::recordChanges(const QVector<ChangeEvent>& changes, QString* error)
         return fail(u"store is not open"_s, error);
     if (changes.isEmpty())
         return true;
-    QSqlDatabase& db = database();
+    QSqlDatabase& db = m_impl->db;
     SqlTransaction tx(db);
     if (!tx.isActive())
         return fail(u"cannot begin transaction: "_s + StoreConnection::describe(db.lastError()), error);

@@ -7,8 +7,9 @@ using namespace Qt::StringLiterals;
 namespace StoreSql {
 
 // How an alert row takes a newer fold of its notifications: the ON CONFLICT clause of both upserts, the JSON
-// batch one (the shared store) and the native one (SQLite). SET expressions see the old row as alerts.*.
-#define ALERT_UPSERT_SET                                                                                               \
+// batch one (the shared store) and the native one (SQLite), around how they count flaps. SET expressions see the old
+// row as alerts.*.
+#define ALERT_UPSERT_SET_HEAD                                                                                          \
     "ON CONFLICT(fingerprint) DO UPDATE SET labels = excluded.labels, annotations = excluded.annotations, "            \
     "status = excluded.status, starts_at = excluded.starts_at, ends_at = excluded.ends_at, "                           \
     "first_starts_at = CASE WHEN alerts.first_starts_at IS NULL OR excluded.first_starts_at < "                        \
@@ -16,8 +17,8 @@ namespace StoreSql {
     "first_received_at = min(alerts.first_received_at, excluded.first_received_at), "                                  \
     "last_received_at = max(alerts.last_received_at, excluded.last_received_at), "                                     \
     "notification_count = alerts.notification_count + excluded.notification_count, "                                   \
-    "flap_count = alerts.flap_count + excluded.flap_count, "                                                           \
-    "source = excluded.source, generator_url = excluded.generator_url"
+    "source = excluded.source, generator_url = excluded.generator_url, "
+#define ALERT_UPSERT_SET ALERT_UPSERT_SET_HEAD "flap_count = alerts.flap_count + excluded.flap_count"
 
 
 const QString& sqliteText(Id id)
@@ -46,18 +47,6 @@ const QString& sqliteText(Id id)
         "json_extract(value, '$[10]'), json_extract(value, '$[11]'), json_extract(value, '$[12]') "
         "FROM json_each(?) WHERE true " // WHERE resolves the parser's ON ambiguity for upserts
         ALERT_UPSERT_SET ""_s,
-        // UpdateKnownAlerts: the common case in a storm, a fingerprint this Store wrote before and whose
-        // labels/annotations/source did not change. Only the narrow counter columns travel:
-        // [fingerprint, status, startsAt, endsAt, firstStartsAt, firstReceived, lastReceived, count, flaps].
-        u"UPDATE alerts SET status = u.st, starts_at = u.s, ends_at = u.e, "
-        "first_starts_at = CASE WHEN first_starts_at IS NULL OR u.fs < first_starts_at THEN u.fs ELSE first_starts_at "
-        "END, "
-        "first_received_at = min(first_received_at, u.fr), last_received_at = max(last_received_at, u.lr), "
-        "notification_count = notification_count + u.n, flap_count = flap_count + u.f "
-        "FROM (SELECT json_extract(value, '$[0]') AS fp, json_extract(value, '$[1]') AS st, "
-        "json_extract(value, '$[2]') AS s, json_extract(value, '$[3]') AS e, json_extract(value, '$[4]') AS fs, "
-        "json_extract(value, '$[5]') AS fr, json_extract(value, '$[6]') AS lr, json_extract(value, '$[7]') AS n, "
-        "json_extract(value, '$[8]') AS f FROM json_each(?)) AS u WHERE alerts.fingerprint = u.fp"_s,
         // UpsertIncident: the correlator's Triggered means "no opinion" about state and acks.
         u"INSERT INTO incidents(key, state, severity, first_alert_at, last_alert_at, notification_count, "
         "acknowledged_at, acknowledged_by, affected_services, created_at, updated_at) "
@@ -209,11 +198,11 @@ const char* nativeText(Native id)
         "END, first_received_at = min(first_received_at, ?6), last_received_at = max(last_received_at, ?7), "
         "notification_count = notification_count + ?8, flap_count = flap_count + ?9, "
         "counted_through = max(counted_through, ?10) WHERE fingerprint = ?1",
-        "UPDATE alerts SET counted_through = max(counted_through, ?2) WHERE fingerprint = ?1",
         "INSERT INTO alerts(fingerprint, labels, annotations, status, starts_at, ends_at, first_starts_at, "
         "first_received_at, last_received_at, notification_count, flap_count, source, generator_url, counted_through) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) " ALERT_UPSERT_SET
-        ", counted_through = max(alerts.counted_through, excluded.counted_through)",
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) " ALERT_UPSERT_SET_HEAD
+        "flap_count = alerts.flap_count + excluded.flap_count + (?15 AND alerts.status = 'resolved'), "
+        "counted_through = max(alerts.counted_through, excluded.counted_through)",
         "UPDATE store_state SET value = max(value, ?1) WHERE key = 'alerts_counted_through'",
         "DELETE FROM incident_alerts WHERE incident_id = ?1",
         "INSERT OR REPLACE INTO incident_alerts(incident_id, fingerprint, position, inhibited, inhibited_by) "

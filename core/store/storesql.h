@@ -13,7 +13,6 @@ enum Id
     InsertNotifications,
     CountBoundaryFlaps,
     UpsertAlerts,
-    UpdateKnownAlerts,
     UpsertIncident,
     DeleteMembers,
     InsertMember,
@@ -59,8 +58,8 @@ enum Native
 {
     NativeInsertDelivery,    // one row per run of a batch's notifications received together from one source
     NativeUpdateCounts,      // a known alert's counters and latest status; counted_through moves with them
-    NativeSetCountedThrough, // after an UpsertAlerts row: it counts its notifications up to this one
-    NativeUpsertAlert,       // UpsertAlerts for one row, bound natively; counted_through moves with it
+    NativeUpsertAlert,       // UpsertAlerts for one row, bound natively; counted_through moves with it; ?15: the
+                             // batch opens firing, so a row stored as resolved flapped once more
     NativeSetCountedMark,    // store_state: every notification up to this one is counted in its alert row
     NativeDeleteMembers,     // an incident's member rows, rewritten whenever its membership changes
     NativeInsertMember,

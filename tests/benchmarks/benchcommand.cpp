@@ -3,6 +3,7 @@
 
 #include "benchstats.h"
 #include "servestorm.h"
+#include "storewrite.h"
 
 #include "diagnose/scenariodiagnosis.h"
 #include "historyseed.h"
@@ -1015,8 +1016,17 @@ int runBenchCommand(const QStringList& args)
                                        u"n"_s, u"100000"_s);
     const QCommandLineOption cli(u"cli"_s, u"--serve-storm: the nightwatch-cli to start (the one built beside)."_s,
                                  u"path"_s, QStringLiteral(NIGHTWATCH_CLI_PATH));
+    const QCommandLineOption storeWrite(
+        u"store-write"_s, u"Instead: Store::recordNotifications alone, one batch of N alerts (new, repeats, new into a "
+                          "filled store), alerts/s."_s);
+    const QCommandLineOption storeAlerts(u"store-alerts"_s, u"--store-write: alerts per batch (100000)."_s, u"n"_s,
+                                         u"100000"_s);
+    const QCommandLineOption storeUrl(u"store-url"_s,
+                                      u"--store-write: a new, empty PostgreSQL database instead of SQLite files."_s,
+                                      u"url"_s);
     parser.addOptions({json, quick, seed, suite, historyOnly, historyDb, inProcessOnly, httpOnly, noDelayClient,
                        serveStorm, clients, notifications, perDelivery, bigAlerts, cli, receiverLoad, serveBinary});
+    parser.addOptions({storeWrite, storeAlerts, storeUrl});
     parser.addHelpOption();
     if (!parser.parse(QStringList{u"nightwatch-bench"_s} + args))
         return fail(parser.errorText());
@@ -1037,6 +1047,15 @@ int runBenchCommand(const QStringList& args)
             load.changeEvents = 200;
         }
         return runReceiverLoad(load);
+    }
+    if (parser.isSet(storeWrite)) {
+        StoreWriteOptions write;
+        write.alerts = std::max(1, parser.value(storeAlerts).toInt());
+        if (parser.isSet(quick))
+            write.alerts = std::min(write.alerts, 5'000);
+        write.url = parser.value(storeUrl);
+        write.json = parser.isSet(json);
+        return runStoreWrite(write);
     }
     if (parser.isSet(serveStorm)) {
         ServeStormOptions storm;

@@ -1,10 +1,9 @@
-// Store::pastIncidents: the one read incident memory needs, kept beside the store in its own file. Three
-// queries over the same selection (incidents, their members' labels, their runbook runs) instead of one per
-// incident: 5,000 incidents come back in well under a second.
+#include "pastincidentrepository.h"
+
 #include "labeljson.h"
 #include "sqlstatement.h"
 #include "sqlvalues.h"
-#include "store.h"
+#include "storeconnection.h"
 
 #include <QHash>
 #include <QSqlDatabase>
@@ -55,15 +54,11 @@ struct Selection
 };
 } // namespace
 
-QVector<PastIncident> Store::pastIncidents(const PastQuery& query) const
+QVector<PastIncident> PastIncidentRepository::read(const Store::PastQuery& query, QString* error) const
 {
     QVector<PastIncident> out;
-    if (!isOpen())
-        return out;
-    settleAlertCountsForReaders();
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    const QSqlDatabase& db = m_connection.db;
     const Selection selection(query);
-    QString why;
 
     SqlStatement incidents(db, u"read past incidents"_s);
     const QString order =
@@ -76,10 +71,8 @@ QVector<PastIncident> Store::pastIncidents(const PastQuery& query) const
                        "LEFT JOIN root_causes rc ON rc.incident_id = i.id AND rc.rank = 0 "
                        "LEFT JOIN resolutions r ON r.incident_id = i.id "
                        "WHERE i.id IN (%1) ORDER BY %2"_s.arg(selection.sql, order),
-                       &why)) {
-        fail(why, nullptr);
+                       error))
         return out;
-    }
     QHash<qint64, qsizetype> row; // incident id -> index in out
     while (incidents.next()) {
         PastIncident p;
@@ -116,10 +109,8 @@ QVector<PastIncident> Store::pastIncidents(const PastQuery& query) const
                        u"SELECT ia.incident_id, a.labels, a.status, a.ends_at FROM incident_alerts ia "
                        "JOIN alerts a ON a.fingerprint = ia.fingerprint "
                        "WHERE ia.incident_id IN (%1) ORDER BY ia.incident_id, ia.position"_s.arg(selection.sql),
-                       &why)) {
-        fail(why, nullptr);
+                       error))
         return out;
-    }
     while (members.next()) {
         const auto it = row.constFind(members.value(0).toLongLong());
         if (it == row.cend())
@@ -139,10 +130,8 @@ QVector<PastIncident> Store::pastIncidents(const PastQuery& query) const
     if (!selection.run(runs,
                        u"SELECT incident_id, runbook_id, step, outcome FROM runbook_runs "
                        "WHERE kind = 'run' AND incident_id IN (%1) ORDER BY id"_s.arg(selection.sql),
-                       &why)) {
-        fail(why, nullptr);
+                       error))
         return out;
-    }
     while (runs.next()) {
         const auto it = row.constFind(runs.value(0).toLongLong());
         if (it == row.cend())

@@ -1,0 +1,465 @@
+#include "sqliteingest.h"
+
+#include "ingestbatch.h"
+#include "labeljson.h"
+#include "sqltransaction.h"
+#include "storeconnection.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <algorithm>
+#include <charconv>
+
+using namespace Qt::StringLiterals;
+using namespace StoreSql;
+using IngestBatch::Fold;
+using IngestBatch::noTime;
+
+namespace {
+
+// How long counters of repeats may wait in memory before a delivery's commit writes them anyway: bounds what a
+// reader beside the console (history browser, report) sees behind during a storm.
+constexpr qint64 kMaxCountLagMs = 1000;
+
+QString describe(const QSqlError& e)
+{
+    return StoreConnection::describe(e);
+}
+
+bool failWith(QString* error, const QString& message)
+{
+    if (error)
+        *error = message;
+    return false;
+}
+
+void appendJsonString(QByteArray& out, QByteArrayView utf8)
+{
+    out += '"';
+    // Fingerprints, the one string of every notification, never need escaping: appended whole.
+    const auto plain = [](char c) { return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\'; };
+    if (std::all_of(utf8.begin(), utf8.end(), plain)) {
+        out += utf8;
+        out += '"';
+        return;
+    }
+    for (const char c : utf8) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20) {
+            static const char hex[] = "0123456789abcdef";
+            out += "\\u00";
+            out += hex[u >> 4];
+            out += hex[u & 15];
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+}
+
+void appendMsOrNull(QByteArray& out, const QDateTime& t)
+{
+    if (!t.isValid()) {
+        out += "null";
+        return;
+    }
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, t.toMSecsSinceEpoch()).ptr;
+    out.append(digits, end - digits);
+}
+
+// Notifications [begin, end) of the batch as a deliveries row's body (schema v8): [fingerprint, status, starts_at,
+// ends_at] each, in order.
+void appendDeliveryBody(QByteArray& body, const AlertBatch& batch, const IngestBatch::Folded& folded,
+                        qsizetype begin, qsizetype end)
+{
+    body += '[';
+    for (qsizetype i = begin; i < end; ++i) {
+        const Alert& a = batch.at(i);
+        if (i > begin)
+            body += ',';
+        body += '[';
+        appendJsonString(body, folded.folds.at(folded.foldOfRow.at(i)).delta.fingerprintUtf8);
+        body += a.isFiring() ? ",\"firing\"," : ",\"resolved\",";
+        appendMsOrNull(body, a.startsAt);
+        body += ',';
+        appendMsOrNull(body, a.endsAt);
+        body += ']';
+    }
+    body += ']';
+}
+
+void bindTime(SqliteStatement& stmt, int index, qint64 ms)
+{
+    if (ms == noTime)
+        stmt.bindNull(index);
+    else
+        stmt.bindInt64(index, ms);
+}
+
+void bindTime(SqliteStatement& stmt, int index, const QDateTime& t)
+{
+    bindTime(stmt, index, IngestBatch::msOrNoTime(t));
+}
+
+// NativeUpsertAlert: the alert's latest notification a, the counters of the notifications it stands for (counted
+// through counts.lastId). boundaryFlap: the batch opens firing and the row's stored status is not known here, so a
+// row stored as resolved flapped once more (the upsert compares with it before overwriting it).
+bool upsertFullRow(SqliteStatement& upsert, const Alert& a, const AlertCountDelta& counts, bool boundaryFlap,
+                   QString* why)
+{
+    // Bound, not copied: the texts must live until step() returns.
+    const QByteArray labels = LabelJson::encode(a.labels).toUtf8();
+    const QByteArray annotations = LabelJson::encode(a.annotations).toUtf8();
+    const QByteArray source = a.source.toUtf8();
+    const QByteArray generatorUrl = a.generatorUrl.toUtf8();
+    upsert.bindText(1, counts.fingerprintUtf8);
+    upsert.bindText(2, labels);
+    upsert.bindText(3, annotations);
+    upsert.bindText(4, counts.lastFiring ? QByteArrayView("firing") : QByteArrayView("resolved"));
+    bindTime(upsert, 5, a.startsAt);
+    bindTime(upsert, 6, a.endsAt);
+    bindTime(upsert, 7, counts.firstStartsAt);
+    upsert.bindInt64(8, counts.firstReceived);
+    upsert.bindInt64(9, counts.lastReceived);
+    upsert.bindInt64(10, counts.count);
+    upsert.bindInt64(11, counts.flaps);
+    upsert.bindText(12, source);
+    upsert.bindText(13, generatorUrl);
+    upsert.bindInt64(14, counts.lastId);
+    upsert.bindInt64(15, boundaryFlap ? 1 : 0);
+    return upsert.step(why);
+}
+
+bool byFingerprint(const AlertCountDelta* a, const AlertCountDelta* b)
+{
+    return a->fingerprintUtf8 < b->fingerprintUtf8;
+}
+
+} // namespace
+
+SqliteStatement* SqliteIngest::native(Native id, QString* error)
+{
+    auto& slot = m_natives[id];
+    if (!slot) {
+        auto stmt = std::make_unique<SqliteStatement>();
+        if (!stmt->prepare(m_connection.db, nativeText(id), error))
+            return nullptr;
+        slot = std::move(stmt);
+    }
+    return slot.get();
+}
+
+void SqliteIngest::release()
+{
+    for (auto& n : m_natives)
+        n.reset();
+}
+
+qint64 SqliteIngest::nowMs()
+{
+    if (!m_steady.isValid())
+        m_steady.start();
+    return m_steady.elapsed();
+}
+
+bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
+{
+    if (batch.isEmpty())
+        return true;
+    QString why;
+    SqliteStatement* insertRow = native(NativeInsertDelivery, &why);
+    SqliteStatement* upsertRow = insertRow ? native(NativeUpsertAlert, &why) : nullptr;
+    if (!upsertRow)
+        return failWith(error, why);
+
+    IngestBatch::Folded folded = IngestBatch::fold(batch);
+    QVector<qsizetype> fullFolds;        // new fingerprints, or changed labels/annotations/source: rewritten whole
+    QVector<AlertCountDelta> fullCounts; // each one's counters, with whatever was still pending for its row
+    for (qsizetype k = 0; k < folded.folds.size(); ++k) {
+        Fold& f = folded.folds[k];
+        AlertCountDelta& d = f.delta;
+        const Alert& a = batch.at(f.last);
+        if (const auto known = m_known.constFind(f.fingerprint); known != m_known.cend()) {
+            f.known = true;
+            d.flaps += f.firstFiring && !known->firing ? 1 : 0;
+            if (known->sameDetails(a)) {
+                f.narrow = true;
+                d.latest = a;
+                continue;
+            }
+        }
+        fullFolds << k;
+        AlertCountDelta counts = d;
+        if (const AlertCountDelta* waiting = m_pending.find(f.fingerprint)) {
+            counts = *waiting;
+            counts.merge(d);
+            counts.fingerprintUtf8 = d.fingerprintUtf8;
+        }
+        fullCounts << counts;
+    }
+
+    SqlTransaction tx(m_connection.db);
+    if (!tx.isActive())
+        return failWith(error, u"cannot begin transaction: "_s + describe(m_connection.db.lastError()));
+    // One deliveries row per run of notifications received together from one source (a feed stamps both on its whole
+    // delivery, so a delivery is one row; a group commit of several is a few).
+    qint64 lastId = 0;
+    QByteArray body, sourceUtf8;
+    body.reserve(batch.size() * 64);
+    for (qsizetype begin = 0; begin < batch.size();) {
+        const QString& source = batch.at(begin).source;
+        const qint64 received = folded.received.at(begin);
+        qsizetype end = begin + 1;
+        while (end < batch.size() && folded.received.at(end) == received && batch.at(end).source == source)
+            ++end;
+        body.clear();
+        appendDeliveryBody(body, batch, folded, begin, end);
+        sourceUtf8 = source.toUtf8();
+        insertRow->bindInt64(1, end - begin);
+        insertRow->bindInt64(2, received);
+        insertRow->bindText(3, sourceUtf8);
+        insertRow->bindText(4, body);
+        if (!insertRow->step(&why))
+            return failWith(error, u"cannot store notifications: "_s + why);
+        const qint64 firstId = insertRow->lastInsertId();
+        for (qsizetype i = begin; i < end; ++i)
+            folded.folds[folded.foldOfRow.at(i)].delta.lastId = firstId + (i - begin);
+        lastId = firstId + (end - begin) - 1;
+        begin = end;
+    }
+    body = QByteArray(); // a big delivery's body is megabytes: not kept through the rest
+
+    // The rows written whole count their notifications (and say so in counted_through). In fingerprint order: a big
+    // delivery of new alerts then walks the alerts index once from one end to the other instead of jumping to a
+    // random page per alert (which, past the page cache, read and wrote a page per alert).
+    QVector<qsizetype> order(fullFolds.size());
+    for (qsizetype i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::sort(order.begin(), order.end(), [&](qsizetype x, qsizetype y) {
+        return folded.folds.at(fullFolds.at(x)).delta.fingerprintUtf8 <
+               folded.folds.at(fullFolds.at(y)).delta.fingerprintUtf8;
+    });
+    for (const qsizetype i : std::as_const(order)) {
+        const Fold& f = folded.folds.at(fullFolds.at(i));
+        AlertCountDelta& counts = fullCounts[i];
+        counts.lastId = std::max(counts.lastId, f.delta.lastId);
+        if (!upsertFullRow(*upsertRow, batch.at(f.last), counts, !f.known && f.firstFiring, &why))
+            return failWith(error, u"cannot store alerts: "_s + why);
+    }
+    // The repeats' counters wait in memory unless the oldest has waited long enough; then every pending counter is
+    // written with this delivery.
+    QHash<QString, AlertCountDelta> flushNow;
+    bool flushed = false;
+    if (m_pending.ageMs(nowMs()) >= kMaxCountLagMs) {
+        flushNow = m_pending.all();
+        for (const qsizetype k : std::as_const(fullFolds))
+            flushNow.remove(folded.folds.at(k).fingerprint);
+        for (const Fold& f : std::as_const(folded.folds)) {
+            if (!f.narrow)
+                continue;
+            if (const auto it = flushNow.find(f.fingerprint); it != flushNow.end())
+                it->merge(f.delta);
+            else
+                flushNow.insert(f.fingerprint, f.delta);
+        }
+        if (!writeAlertCounts(flushNow, lastId, error))
+            return false;
+        flushed = true;
+    }
+    if (!tx.commit())
+        return failWith(error, u"cannot commit notifications: "_s + describe(m_connection.db.lastError()));
+
+    m_lastNotificationId = std::max(m_lastNotificationId, lastId);
+    if (flushed) {
+        m_pending.clear();
+    } else {
+        const qint64 now = nowMs();
+        for (const qsizetype k : std::as_const(fullFolds))
+            m_pending.remove(folded.folds.at(k).fingerprint);
+        for (const Fold& f : std::as_const(folded.folds))
+            if (f.narrow)
+                m_pending.add(f.fingerprint, f.delta, now);
+    }
+    m_known.reserve(m_known.size() + fullFolds.size());
+    for (const Fold& f : std::as_const(folded.folds)) {
+        if (f.narrow) { // its details are the row's already: only the status moved
+            if (const auto it = m_known.find(f.fingerprint); it != m_known.end()) {
+                it->firing = f.delta.lastFiring;
+                continue;
+            }
+        }
+        const Alert& a = batch.at(f.last);
+        m_known.insert(f.fingerprint, KnownAlert{f.delta.lastFiring, a.labels, a.annotations, a.source, a.generatorUrl});
+    }
+    return true;
+}
+
+bool SqliteIngest::writeAlertCounts(const QHash<QString, AlertCountDelta>& deltas, qint64 countedThrough,
+                                    QString* error)
+{
+    // Call inside a transaction. A row that is gone (nothing else deletes alert rows) has nothing left to count.
+    QString why;
+    SqliteStatement* update = native(NativeUpdateCounts, &why);
+    SqliteStatement* upsert = update ? native(NativeUpsertAlert, &why) : nullptr;
+    SqliteStatement* mark = upsert ? native(NativeSetCountedMark, &why) : nullptr;
+    if (!mark)
+        return failWith(error, why);
+    // In fingerprint order, as the batch's rows (see recordNotifications).
+    QVector<const AlertCountDelta*> ordered;
+    ordered.reserve(deltas.size());
+    for (const AlertCountDelta& d : deltas)
+        ordered << &d;
+    std::sort(ordered.begin(), ordered.end(), byFingerprint);
+    for (const AlertCountDelta* d : std::as_const(ordered)) {
+        update->bindText(1, d->fingerprintUtf8);
+        update->bindText(2, d->lastFiring ? QByteArrayView("firing") : QByteArrayView("resolved"));
+        bindTime(*update, 3, d->startsAt);
+        bindTime(*update, 4, d->endsAt);
+        bindTime(*update, 5, d->firstStartsAt);
+        update->bindInt64(6, d->firstReceived);
+        update->bindInt64(7, d->lastReceived);
+        update->bindInt64(8, d->count);
+        update->bindInt64(9, d->flaps);
+        update->bindInt64(10, d->lastId);
+        if (!update->step(&why))
+            return failWith(error, u"cannot update alerts: "_s + why);
+        // Deleted behind the store (by hand, or another tool): written whole again from the latest notification,
+        // counting what is pending for it.
+        if (update->changes() == 0 && !d->latest.labels.isEmpty() && !upsertFullRow(*upsert, d->latest, *d, false, &why))
+            return failWith(error, u"cannot store alerts: "_s + why);
+    }
+    if (countedThrough > 0) {
+        mark->bindInt64(1, countedThrough);
+        if (!mark->step(&why))
+            return failWith(error, u"cannot update alerts: "_s + why);
+    }
+    return true;
+}
+
+bool SqliteIngest::settle(QString* error)
+{
+    if (m_pending.isEmpty())
+        return true;
+    SqlTransaction tx(m_connection.db);
+    if (!tx.isActive())
+        return failWith(error, u"cannot begin transaction: "_s + describe(m_connection.db.lastError()));
+    if (!writeAlertCounts(m_pending.all(), m_lastNotificationId, error))
+        return false;
+    if (!tx.commit())
+        return failWith(error, u"cannot commit alert counters: "_s + describe(m_connection.db.lastError()));
+    m_pending.clear();
+    return true;
+}
+
+bool SqliteIngest::open(QString* error)
+{
+    // Notifications a previous run committed but whose counters it had not yet written to their alert rows (it
+    // stopped within a second of a storm's delivery): folded in now, against each row's stored status.
+    QString why;
+    const QVariant mark =
+        m_connection.scalar(u"SELECT value FROM store_state WHERE key = 'alerts_counted_through'"_s, &why);
+    const QVariant last = m_connection.scalar(m_connection.backend->sql(NewestNotificationId), &why);
+    if (!mark.isValid() || !last.isValid())
+        return failWith(error, u"cannot read the alert counters' progress: "_s + why);
+    m_lastNotificationId = last.toLongLong();
+    if (mark.toLongLong() >= m_lastNotificationId)
+        return true;
+    QSqlQuery q(m_connection.db);
+    q.setForwardOnly(true);
+    // Straight from the deliveries (not the notifications view): only those from the one holding the mark on.
+    if (!q.prepare(u"SELECT d.id + j.key, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, d.received_at, "
+                   "a.status FROM deliveries d, json_each(d.body) j JOIN alerts a ON a.fingerprint = j.value ->> 0 "
+                   "WHERE d.id >= coalesce((SELECT id FROM deliveries WHERE id <= ? ORDER BY id DESC LIMIT 1), 0) "
+                   "AND d.id + j.key > ? AND d.id + j.key > a.counted_through ORDER BY d.id, j.key"_s))
+        return failWith(error, u"cannot read uncounted notifications: "_s + describe(q.lastError()));
+    q.bindValue(0, mark.toLongLong());
+    q.bindValue(1, mark.toLongLong());
+    if (!q.exec())
+        return failWith(error, u"cannot read uncounted notifications: "_s + describe(q.lastError()));
+    QHash<QString, AlertCountDelta> deltas;
+    while (q.next()) {
+        const QString fingerprint = q.value(1).toString();
+        const bool firing = q.value(2).toString() != u"resolved";
+        AlertCountDelta d;
+        d.lastFiring = firing;
+        d.startsAt = d.firstStartsAt = q.value(3).isNull() ? noTime : q.value(3).toLongLong();
+        d.endsAt = q.value(4).isNull() ? noTime : q.value(4).toLongLong();
+        d.firstReceived = d.lastReceived = q.value(5).toLongLong();
+        d.count = 1;
+        d.lastId = q.value(0).toLongLong();
+        auto it = deltas.find(fingerprint);
+        const bool wasFiring = it == deltas.end() ? q.value(6).toString() != u"resolved" : it->lastFiring;
+        d.flaps = firing && !wasFiring ? 1 : 0;
+        if (it == deltas.end()) {
+            d.fingerprintUtf8 = fingerprint.toUtf8();
+            deltas.insert(fingerprint, d);
+        } else {
+            it->merge(d);
+        }
+    }
+    q.finish();
+    SqlTransaction tx(m_connection.db);
+    if (!tx.isActive())
+        return failWith(error, u"cannot begin transaction: "_s + describe(m_connection.db.lastError()));
+    if (!writeAlertCounts(deltas, m_lastNotificationId, error))
+        return false;
+    if (!tx.commit())
+        return failWith(error, u"cannot commit alert counters: "_s + describe(m_connection.db.lastError()));
+    return true;
+}
+
+bool SqliteIngest::beforeIncidents(QString* error)
+{
+    // The member alerts' rows count every notification the incidents do.
+    m_settlesWithCommit = !m_pending.isEmpty();
+    return !m_settlesWithCommit || writeAlertCounts(m_pending.all(), m_lastNotificationId, error);
+}
+
+bool SqliteIngest::rowsToWrite(const Incident&, qint64 id, const RowsDigest& digest, bool* members, bool* causes,
+                               QString*)
+{
+    const auto written = m_writtenDetail.constFind(id);
+    *members = written == m_writtenDetail.cend() || written->members != digest.members;
+    *causes = written == m_writtenDetail.cend() || written->causes != digest.causes;
+    return true;
+}
+
+bool SqliteIngest::writeMembers(qint64 id, const Incident& incident, QString* error)
+{
+    // A storm's incidents gain members between most refreshes: hundreds of rows each time, bound natively.
+    QString why;
+    SqliteStatement* del = native(NativeDeleteMembers, &why);
+    SqliteStatement* add = del ? native(NativeInsertMember, &why) : nullptr;
+    if (!add)
+        return failWith(error, why);
+    del->bindInt64(1, id);
+    if (!del->step(&why))
+        return failWith(error, u"cannot replace members of incident %1: %2"_s.arg(incident.key, why));
+    for (qsizetype i = 0; i < incident.alerts.size(); ++i) {
+        const TrackedAlert& t = incident.alerts.at(i);
+        const QByteArray fingerprint = t.fingerprint().toUtf8();
+        const QByteArray inhibitedBy = t.inhibitedBy.toUtf8();
+        add->bindInt64(1, id);
+        add->bindText(2, fingerprint);
+        add->bindInt64(3, i);
+        add->bindInt64(4, t.inhibited ? 1 : 0);
+        add->bindText(5, inhibitedBy);
+        if (!add->step(&why))
+            return failWith(error, u"cannot store member of incident %1: %2"_s.arg(incident.key, why));
+    }
+    return true;
+}
+
+void SqliteIngest::incidentsCommitted(const QVector<qint64>& ids, const QVector<RowsDigest>& digests)
+{
+    if (m_settlesWithCommit)
+        m_pending.clear();
+    m_settlesWithCommit = false;
+    for (qsizetype i = 0; i < ids.size(); ++i)
+        m_writtenDetail.insert(ids.at(i), digests.at(i));
+}

@@ -1,0 +1,72 @@
+#pragma once
+// SqliteIngest: the ingest write strategy of the console's own SQLite file, whose only writer it is. That makes three
+// shortcuts sound: it remembers what it last wrote to each alert row (a repeat with the same details changes only
+// counters, and a flap is counted without reading the row), it holds the repeats' counters back in memory for up to a
+// second (PendingAlertCounts: one write per row per flush instead of one per delivery), and it rewrites an incident's
+// member and cause rows only when they changed. Rows are bound natively (SqliteStatement), a delivery is one row of
+// the deliveries table (schema v8), and a batch's alert rows are written in fingerprint order, so that the pages of
+// the alerts index are visited once each rather than once per alert.
+
+#include "ingestrepository.h"
+#include "pendingalertcounts.h"
+#include "sqlitestatement.h"
+#include "storesql.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+
+#include <array>
+#include <memory>
+
+class SqliteIngest : public IngestRepository
+{
+public:
+    SqliteIngest(StoreConnection& connection, SearchIndex& search) : IngestRepository(connection, search) {}
+
+    bool open(QString* error) override;
+    bool recordNotifications(const AlertBatch& batch, QString* error) override;
+    bool settle(QString* error) override;
+    void release() override;
+
+protected:
+    bool beforeIncidents(QString* error) override;
+    bool rowsToWrite(const Incident& incident, qint64 id, const RowsDigest& digest, bool* members, bool* causes,
+                     QString* error) override;
+    bool writeMembers(qint64 id, const Incident& incident, QString* error) override;
+    void incidentsCommitted(const QVector<qint64>& ids, const QVector<RowsDigest>& digests) override;
+
+private:
+    SqliteStatement* native(StoreSql::Native id, QString* error);
+    // Writes deltas to their rows inside the caller's transaction (a row gone meanwhile is written whole again from
+    // its latest notification) and, when countedThrough > 0, records that every notification up to it is counted.
+    bool writeAlertCounts(const QHash<QString, AlertCountDelta>& deltas, qint64 countedThrough, QString* error);
+    qint64 nowMs();
+
+    // What this repository last wrote to each alerts row it touched: enough to count a flap and to know that the
+    // counters alone changed. Filled only after a commit, so a rolled-back batch cannot leave it ahead of the file.
+    struct KnownAlert
+    {
+        bool firing;
+        // The details stored in its row, kept as implicitly shared copies: a repeat that arrives with the very
+        // same label maps (the parser's AlertObjectCache hands them out) compares in constant time, anything
+        // else value by value, so a changed alert is never taken for a repeat.
+        LabelSet labels;
+        LabelSet annotations;
+        QString source;
+        QString generatorUrl;
+        bool sameDetails(const Alert& a) const
+        {
+            return labels == a.labels && annotations == a.annotations && source == a.source &&
+                   generatorUrl == a.generatorUrl;
+        }
+    };
+    QHash<QString, KnownAlert> m_known;
+    PendingAlertCounts m_pending;
+    bool m_settlesWithCommit = false; // the open incidents transaction writes every pending counter
+    qint64 m_lastNotificationId = 0;  // the newest notification written or found at open
+    QElapsedTimer m_steady;
+    // Per incident id: digests of the member and root-cause rows last committed. A storm touches the same incident
+    // with every repeat notification; its rows are rewritten only when they really changed.
+    QHash<qint64, RowsDigest> m_writtenDetail;
+    std::array<std::unique_ptr<SqliteStatement>, StoreSql::NativeCount> m_natives;
+};
