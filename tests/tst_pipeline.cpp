@@ -1,4 +1,5 @@
 // Pipeline: what reaches the store, what the views see, and what survives a restart, on a real SQLite file.
+#include "diagnosissettle.h"
 #include "graph/servicegraph.h"
 #include "history/replaytimeline.h"
 #include "ingest/alertmanagerwebhookparser.h"
@@ -101,20 +102,6 @@ QMap<QString, QString> alertCounters(const QVector<Incident>& incidents)
                                             .arg(t.isFiring())
                                             .arg(t.lastReceivedAt.toString(Qt::ISODate)));
     return out;
-}
-
-// Until nothing is left to diagnose, by the pipeline's diagnosisSettled() signal. A signal that came between the
-// check and the wait is not lost: the state is asked again when the wait ends without one.
-bool waitSettled(Pipeline* pipeline, QSignalSpy& settled)
-{
-    for (int round = 0; round < 1000; ++round) {
-        if (pipeline->isDiagnosisSettled())
-            return true;
-        settled.clear();
-        if (!settled.wait(10'000) && !pipeline->isDiagnosisSettled())
-            return false;
-    }
-    return false;
 }
 
 // Every incident by key: its candidates' services, best first.
@@ -886,7 +873,7 @@ void TestPipeline::deliveriesDoNotWaitForTheDiagnosis()
     QVERIFY(diagnosedOn != &onWorker.worker && diagnosedOn != QThread::currentThread());
 
     release.release();
-    QVERIFY(waitSettled(pipeline, settled));
+    QVERIFY(testsupport::waitSettled(pipeline, settled));
     const IncidentSnapshotPtr shown = pipeline->snapshot();
     QCOMPARE(shown->alertCount, 4);
     QVERIFY(!shown->incidents.isEmpty());
@@ -913,7 +900,7 @@ void TestPipeline::onlyChangedIncidentsAreDiagnosedAgain()
                               alert(u"db1"_s, u"Down"_s, -3600), alert(u"a1"_s, u"Err"_s, -3595)},
                              &error),
              qPrintable(error));
-    QVERIFY(waitSettled(&pipeline, settled));
+    QVERIFY(testsupport::waitSettled(&pipeline, settled));
     const IncidentSnapshotPtr first = pipeline.snapshot();
     QCOMPARE(first->incidents.size(), 2);
     const qint64 once = pipeline.diagnosisCount();
@@ -932,7 +919,7 @@ void TestPipeline::onlyChangedIncidentsAreDiagnosedAgain()
     QVERIFY(!before.value(apart).isEmpty());
 
     QVERIFY2(pipeline.submit({alert(u"c2"_s, u"Err"_s, 9)}, &error), qPrintable(error));
-    QVERIFY(waitSettled(&pipeline, settled));
+    QVERIFY(testsupport::waitSettled(&pipeline, settled));
     QCOMPARE(pipeline.diagnosisCount(), once + 1);
     const IncidentSnapshotPtr second = pipeline.snapshot();
     QCOMPARE(second->incidents.size(), 2);
@@ -940,7 +927,7 @@ void TestPipeline::onlyChangedIncidentsAreDiagnosedAgain()
     QCOMPARE(causesByKey(second).value(apart), before.value(apart));
 
     QVERIFY2(pipeline.submit({alert(u"c2"_s, u"Err"_s, 9)}, &error), qPrintable(error)); // a repeat
-    QVERIFY(waitSettled(&pipeline, settled));
+    QVERIFY(testsupport::waitSettled(&pipeline, settled));
     QCOMPARE(pipeline.diagnosisCount(), once + 1);
     QCOMPARE(pipeline.snapshot()->notificationCount, 6);
 }
@@ -988,7 +975,7 @@ void TestPipeline::backgroundDiagnosisEndsAsInPlace()
             QVERIFY2(pipeline.submit({a}, &error), qPrintable(error));
             QCoreApplication::processEvents(); // the worker's answers land between deliveries
         }
-        QVERIFY(waitSettled(&pipeline, settled));
+        QVERIFY(testsupport::waitSettled(&pipeline, settled));
         const QMap<QString, QStringList> shown = causesByKey(pipeline.snapshot());
         QVERIFY(!shown.isEmpty());
         if (!background) {
