@@ -1,4 +1,5 @@
 // Pipeline: what reaches the store, what the views see, and what survives a restart, on a real SQLite file.
+#include "diagnosissettle.h"
 #include "graph/servicegraph.h"
 #include "history/replaytimeline.h"
 #include "ingest/alertmanagerwebhookparser.h"
@@ -8,6 +9,7 @@
 #include "store/store.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -19,6 +21,8 @@
 #include <QTest>
 #include <QThread>
 #include <nlohmann/json.hpp>
+
+#include <atomic>
 
 using namespace Qt::StringLiterals;
 
@@ -100,6 +104,19 @@ QMap<QString, QString> alertCounters(const QVector<Incident>& incidents)
     return out;
 }
 
+// Every incident by key: its candidates' services, best first.
+QMap<QString, QStringList> causesByKey(const IncidentSnapshotPtr& shown)
+{
+    QMap<QString, QStringList> out;
+    for (const Incident& inc : shown->incidents) {
+        QStringList services;
+        for (const RootCauseCandidate& c : inc.rootCauses)
+            services << c.service;
+        out.insert(inc.key, services);
+    }
+    return out;
+}
+
 Pipeline::Options options(const QString& db)
 {
     Pipeline::Options o;
@@ -133,6 +150,10 @@ private Q_SLOTS:
     void lifecycleAndResolutionTeachTheNextIncident();
     void recurrenceWeeksLaterIsANewIncident();
     void consoleDiagnosesAsTheEngine();
+    void deliveriesDoNotWaitForTheDiagnosis();
+    void onlyChangedIncidentsAreDiagnosedAgain();
+    void backgroundDiagnosisEndsAsInPlace_data();
+    void backgroundDiagnosisEndsAsInPlace();
 
 private:
     QTemporaryDir m_dir;
@@ -813,4 +834,158 @@ void TestPipeline::consoleDiagnosesAsTheEngine()
     QVERIFY(withNeighbourEvidence > 0); // the suite exercises the neighbours at all
     QVERIFY(withNeighbourCause > 0);
     QVERIFY(replayDiffersAlone > 0);    // ...and the replay needs them
+}
+
+void TestPipeline::deliveriesDoNotWaitForTheDiagnosis()
+{
+    // The first diagnosis is held on the worker until the test lets it go: meanwhile a delivery is answered,
+    // stored and published, which is what a storm needs when diagnosing thousands of incidents takes seconds.
+    const QString db = m_dir.filePath(u"background.sqlite"_s);
+    PipelineOnWorker onWorker;
+    Pipeline* pipeline = onWorker.pipeline;
+    QSignalSpy settled(pipeline, &Pipeline::diagnosisSettled);
+    QSemaphore entered, release;
+    std::atomic<bool> hold{true};
+    QThread* diagnosedOn = nullptr;
+    Pipeline::Options o = options(db);
+    o.refreshMs = 0;
+    o.diagnoseInBackground = true;
+    o.beforeDiagnosis = [&](const Incident&) {
+        if (!hold.exchange(false))
+            return;
+        diagnosedOn = QThread::currentThread();
+        entered.release();
+        release.acquire();
+    };
+    QString error;
+    QVERIFY2(pipeline->open(o, &error), qPrintable(error));
+    QVERIFY2(pipeline->submit({alert(u"m"_s, u"Saturated"_s, 0), alert(u"c1"_s, u"Err"_s, 5)}, &error),
+             qPrintable(error));
+    QVERIFY(entered.tryAcquire(1, 30'000)); // the worker is inside the diagnosis now, and stays there
+
+    QVERIFY2(pipeline->submit({alert(u"a1"_s, u"Err"_s, 7), alert(u"c2"_s, u"Err"_s, 9)}, &error), qPrintable(error));
+    Store store(u"background-reader"_s);
+    QVERIFY2(store.open(db, &error, Store::OpenMode::ReadOnly), qPrintable(error));
+    QCOMPARE(store.notificationCount(), 4);
+    QCOMPARE(pipeline->snapshot()->alertCount, 4); // published too, with what was diagnosed before
+    QCOMPARE(pipeline->diagnosisCount(), 0);
+    QVERIFY(!pipeline->isDiagnosisSettled());
+    QVERIFY(diagnosedOn != &onWorker.worker && diagnosedOn != QThread::currentThread());
+
+    release.release();
+    QVERIFY(testsupport::waitSettled(pipeline, settled));
+    const IncidentSnapshotPtr shown = pipeline->snapshot();
+    QCOMPARE(shown->alertCount, 4);
+    QVERIFY(!shown->incidents.isEmpty());
+    for (const Incident& inc : shown->incidents)
+        QVERIFY2(!inc.rootCauses.isEmpty(), qPrintable(inc.key));
+    QVERIFY(pipeline->diagnosisCount() >= shown->incidents.size());
+    // ...and stored with them.
+    for (const Incident& inc : store.loadIncidents())
+        QVERIFY2(!inc.rootCauses.isEmpty(), qPrintable(inc.key));
+}
+
+void TestPipeline::onlyChangedIncidentsAreDiagnosedAgain()
+{
+    // Two incidents an hour apart cannot bear on each other: a new alert in one diagnoses that one again, a repeat
+    // of a known alert diagnoses none.
+    Pipeline pipeline;
+    Pipeline::Options o = options(m_dir.filePath(u"dirty.sqlite"_s));
+    o.refreshMs = 0;
+    o.diagnoseInBackground = true;
+    QSignalSpy settled(&pipeline, &Pipeline::diagnosisSettled);
+    QString error;
+    QVERIFY2(pipeline.open(o, &error), qPrintable(error));
+    QVERIFY2(pipeline.submit({alert(u"m"_s, u"Saturated"_s, 0), alert(u"c1"_s, u"Err"_s, 5),
+                              alert(u"db1"_s, u"Down"_s, -3600), alert(u"a1"_s, u"Err"_s, -3595)},
+                             &error),
+             qPrintable(error));
+    QVERIFY(testsupport::waitSettled(&pipeline, settled));
+    const IncidentSnapshotPtr first = pipeline.snapshot();
+    QCOMPARE(first->incidents.size(), 2);
+    const qint64 once = pipeline.diagnosisCount();
+    QCOMPARE(once, 2);
+    const QMap<QString, QStringList> before = causesByKey(first);
+
+    const auto keyOf = [](const IncidentSnapshotPtr& shown, const Alert& a) {
+        for (const Incident& inc : shown->incidents)
+            for (const TrackedAlert& t : inc.alerts)
+                if (t.fingerprint() == a.fingerprint)
+                    return inc.key;
+        return QString();
+    };
+    const QString apart = keyOf(first, alert(u"db1"_s, u"Down"_s, -3600));
+    QVERIFY(!apart.isEmpty());
+    QVERIFY(!before.value(apart).isEmpty());
+
+    QVERIFY2(pipeline.submit({alert(u"c2"_s, u"Err"_s, 9)}, &error), qPrintable(error));
+    QVERIFY(testsupport::waitSettled(&pipeline, settled));
+    QCOMPARE(pipeline.diagnosisCount(), once + 1);
+    const IncidentSnapshotPtr second = pipeline.snapshot();
+    QCOMPARE(second->incidents.size(), 2);
+    QCOMPARE(keyOf(second, alert(u"c2"_s, u"Err"_s, 9)), keyOf(second, alert(u"m"_s, u"Saturated"_s, 0)));
+    QCOMPARE(causesByKey(second).value(apart), before.value(apart));
+
+    QVERIFY2(pipeline.submit({alert(u"c2"_s, u"Err"_s, 9)}, &error), qPrintable(error)); // a repeat
+    QVERIFY(testsupport::waitSettled(&pipeline, settled));
+    QCOMPARE(pipeline.diagnosisCount(), once + 1);
+    QCOMPARE(pipeline.snapshot()->notificationCount, 6);
+}
+
+void TestPipeline::backgroundDiagnosisEndsAsInPlace_data()
+{
+    // Generated scenarios with concurrent incidents (see consoleDiagnosesAsTheEngine), once for every row.
+    QTest::addColumn<QString>("path");
+    const QString suite = m_dir.filePath(u"background-suite"_s);
+    if (!QDir(suite).exists()) {
+        QProcess gen;
+        gen.start(u"python3"_s, {QStringLiteral(NIGHTWATCH_SCENGEN), u"--suite"_s, suite, u"--count"_s, u"12"_s,
+                                 u"--seed"_s, u"60606"_s});
+        QVERIFY(gen.waitForFinished(120'000));
+        QCOMPARE(gen.exitCode(), 0);
+    }
+    const QStringList files = QDir(suite).entryList({u"*.json"_s}, QDir::Files, QDir::Name);
+    QCOMPARE(files.size(), 12);
+    for (const QString& name : files)
+        QTest::addRow("%s", qPrintable(name)) << QDir(suite).filePath(name);
+}
+
+void TestPipeline::backgroundDiagnosisEndsAsInPlace()
+{
+    // The worker diagnoses copies while deliveries keep coming (answers about incidents that changed meanwhile
+    // arrive stale): once settled, every incident has the candidates the in-place diagnosis gives it.
+    QFETCH(QString, path);
+    QString error;
+    std::optional<Scenario> scenario = ScenarioReader::readFile(path, &error);
+    QVERIFY2(scenario, qPrintable(error));
+    const QString name = QFileInfo(path).completeBaseName();
+    QMap<QString, QStringList> inPlace;
+    for (const bool background : {false, true}) {
+        Pipeline pipeline;
+        Pipeline::Options o;
+        o.databasePath = m_dir.filePath(u"%1-%2.sqlite"_s.arg(name).arg(background));
+        o.graph = std::make_shared<const ServiceGraph>(*scenario->graph);
+        o.refreshMs = 0;
+        o.diagnoseInBackground = background;
+        QSignalSpy settled(&pipeline, &Pipeline::diagnosisSettled);
+        QVERIFY2(pipeline.open(o, &error), qPrintable(error));
+        for (const ChangeEvent& change : std::as_const(scenario->changes))
+            QVERIFY2(pipeline.submitChange(change, &error), qPrintable(error));
+        for (const Alert& a : std::as_const(scenario->alerts)) { // one delivery each, in arrival order
+            QVERIFY2(pipeline.submit({a}, &error), qPrintable(error));
+            QCoreApplication::processEvents(); // the worker's answers land between deliveries
+        }
+        QVERIFY(testsupport::waitSettled(&pipeline, settled));
+        const QMap<QString, QStringList> shown = causesByKey(pipeline.snapshot());
+        QVERIFY(!shown.isEmpty());
+        if (!background) {
+            inPlace = shown;
+            continue;
+        }
+        QCOMPARE(shown.keys(), inPlace.keys());
+        for (auto it = inPlace.cbegin(); it != inPlace.cend(); ++it)
+            QVERIFY2(shown.value(it.key()) == *it,
+                     qPrintable(u"%1: background %2, in place %3"_s.arg(it.key(), shown.value(it.key()).join(u','),
+                                                                         it->join(u','))));
+    }
 }

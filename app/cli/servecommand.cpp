@@ -91,11 +91,17 @@ int runServeCommand(const QStringList& args)
     QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &slack, &SlackNotifier::setSnapshot);
     qint64 lastNotifications = -1;
     QHash<qint64, QString> shownState; // by incident id: what the log last said about its human state
+    QHash<qint64, QString> shownCause; // by incident id: the top cause the log last named
     QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, [&](IncidentSnapshotPtr s) {
         // A headless console's log says what people decided, here or on another console of a shared store.
         for (const Incident& i : s->incidents) {
             if (i.id <= 0)
                 continue;
+            // Diagnosed on a worker: a new incident is logged at once, its top cause when the diagnosis names one.
+            const QString cause = i.rootCauses.isEmpty() ? QString() : i.rootCauses.constFirst().service;
+            if (shownState.contains(i.id) && !cause.isEmpty() && cause != shownCause.value(i.id))
+                std::printf("incident #%lld top cause %s\n", qlonglong(i.id), qPrintable(cause));
+            shownCause.insert(i.id, cause);
             QString state = Incident::stateName(i.state);
             if (i.state != Incident::State::Triggered && !i.acknowledgedBy.isEmpty())
                 state += u" (acknowledged by %1 at %2)"_s.arg(i.acknowledgedBy,

@@ -46,6 +46,8 @@ QSet<QString> diagnoseAll(const Diagnoser& diagnoser, QHash<QString, Incident>& 
 
     QSet<QString> diagnosed;
     for (qsizetype i = 0; i < queue.size(); ++i) {
+        if (support.stop && support.stop())
+            break;
         const QString key = queue[i];
         const Incident& current = *all.constFind(key);
         QVector<Incident> neighbours; // a cheap test by times first: a storm holds many incidents
@@ -94,4 +96,24 @@ QSet<QString> diagnoseAll(const Diagnoser& diagnoser, QHash<QString, Incident>& 
         }
     }
     return diagnosed;
+}
+
+QSet<QString> diagnoseChanged(const Diagnoser& diagnoser, QHash<QString, Incident>& incidents,
+                              const QSet<QString>& changed, const IncidentSetSupport& support,
+                              QHash<QString, size_t>* memo)
+{
+    const QHash<QString, Incident>& all = incidents;
+    QSet<QString> keys;
+    for (const QString& key : changed)
+        if (all.contains(key))
+            keys.insert(key);
+    for (const QString& key : changed) {
+        const auto it = all.constFind(key);
+        if (it == all.cend())
+            continue;
+        for (auto other = all.cbegin(); other != all.cend(); ++other)
+            if (other->isOpen() && !keys.contains(other.key()) && Diagnoser::mayBearOn(*it, *other))
+                keys.insert(other.key());
+    }
+    return diagnoseAll(diagnoser, incidents, keys, support, memo);
 }

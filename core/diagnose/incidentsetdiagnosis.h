@@ -24,6 +24,9 @@ struct IncidentSetSupport
     std::function<QHash<QString, double>(const Incident&)> anomaly; // metric series (SeriesAnomaly::scores)
     // Sees each incident and its context just before it is diagnosed (the calibration benchmark's features).
     std::function<void(const Incident&, const Diagnoser::Context&)> inspect;
+    // Asked before each incident: true ends the run early (a console closing while a worker diagnoses a storm);
+    // what was diagnosed until then is kept and returned.
+    std::function<bool()> stop;
 };
 
 // Diagnoses the incidents named by `keys` in place (their rootCauses); every incident of `incidents` counts as a
@@ -35,3 +38,11 @@ struct IncidentSetSupport
 // Returns the keys whose candidates were recomputed.
 QSet<QString> diagnoseAll(const Diagnoser& diagnoser, QHash<QString, Incident>& incidents, const QSet<QString>& keys,
                           const IncidentSetSupport& support = {}, QHash<QString, size_t>* memo = nullptr);
+
+// The console's refresh: the incidents whose alerts changed (`changed`), and every open incident one of them may bear
+// on (Diagnoser::mayBearOn: a root alert kept apart changes a neighbour's diagnosis), through diagnoseAll() with
+// `memo`, so those whose input did not change keep their candidates. The one definition the pipeline uses both on
+// its worker's copy of the incidents and in place (Pipeline::flush(), Options::diagnoseInBackground off).
+QSet<QString> diagnoseChanged(const Diagnoser& diagnoser, QHash<QString, Incident>& incidents,
+                              const QSet<QString>& changed, const IncidentSetSupport& support,
+                              QHash<QString, size_t>* memo);

@@ -41,6 +41,7 @@ void ConsoleRuntime::start()
     connect(&m_pipelineThread, &QThread::finished, m_pipeline, &QObject::deleteLater);
     connect(m_pipeline, &Pipeline::snapshotReady, this, &ConsoleRuntime::snapshotReady);
     connect(m_pipeline, &Pipeline::failed, this, &ConsoleRuntime::failed);
+    connect(m_pipeline, &Pipeline::diagnosisSettled, this, &ConsoleRuntime::diagnosisSettled);
 
     if (m_config.webhookEnabled) {
         WebhookServer::Options options;
@@ -81,6 +82,7 @@ void ConsoleRuntime::startFeedsOnPipelineThread()
     options.inhibitRulesFile = m_config.inhibitRulesFile;
     options.restoreHours = m_config.restoreHours;
     options.refreshMs = m_config.refreshMs;
+    options.diagnoseInBackground = true; // a storm is stored and shown while the worker diagnoses it
     options.prometheusUrls = m_config.prometheusUrls;
     options.prometheusAccess = m_config.prometheusAccess;
     QString error;

@@ -77,6 +77,7 @@ Q_SIGNALS:
     void replayFinished(bool ok);
     void webhookListening(quint16 port);
     void failed(const QString& message);
+    void diagnosisSettled(); // Pipeline::diagnosisSettled: the last snapshot shows every incident diagnosed
     // After each graph discovery round: what was discovered, or why the last graph stays (GraphDiscovery).
     void graphDiscoveryFinished(bool ok, const QString& message);
 

@@ -42,10 +42,12 @@ QString uniqueConnectionName()
 }
 } // namespace
 
-Pipeline::Pipeline(QObject* parent) : QObject(parent), m_refreshTimer(new QTimer(this))
+Pipeline::Pipeline(QObject* parent)
+    : QObject(parent), m_runner(new DiagnosisRunner(this)), m_refreshTimer(new QTimer(this))
 {
     m_refreshTimer->setSingleShot(true);
-    connect(m_refreshTimer, &QTimer::timeout, this, &Pipeline::flush);
+    connect(m_refreshTimer, &QTimer::timeout, this, [this] { refresh(false); });
+    connect(m_runner, &DiagnosisRunner::finished, this, &Pipeline::onDiagnosed);
     qRegisterMetaType<IncidentSnapshotPtr>();
     qRegisterMetaType<SourceHealth>();
     m_snapshot = std::make_shared<const IncidentSnapshot>();
@@ -58,8 +60,12 @@ Pipeline::~Pipeline()
     m_refreshTimer->stop();
     m_options.refreshMs = -1;
     storeWaiting();
-    if (m_store && m_store->isOpen() &&
-        (!m_changedKeys.isEmpty() || !m_removedIncidents.isEmpty() || m_changesSinceDiagnosis)) {
+    // A worker's diagnosis ends early (a storm's could take long): what it found is saved, the rest is diagnosed
+    // at the next start, which rebuilds the incidents from the notifications anyway.
+    if (std::optional<DiagnosisRunner::Result> answer = m_runner->wait(true))
+        applyDiagnosis(*answer);
+    if (m_store && m_store->isOpen() && (!m_changedKeys.isEmpty() || !m_diagnosedKeys.isEmpty() ||
+                                         !m_removedIncidents.isEmpty() || m_changesSinceDiagnosis)) {
         rebuildChanged();
         QString why;
         if (!persistChanged(&why))
@@ -159,7 +165,8 @@ bool Pipeline::openHere(const Options& options, QString* error)
         m_correlator->setInhibitRules(*rules);
         m_inhibitRules = std::make_shared<const InhibitRuleSet>(*rules);
     }
-    m_diagnoser = std::make_unique<Diagnoser>(m_graph, m_correlator->reach());
+    m_runner->wait(true); // an answer about the incidents of a previous open() would be stale
+    auto diagnoser = std::make_shared<Diagnoser>(m_graph, m_correlator->reach());
     m_finder = std::make_unique<SimilarIncidentFinder>(options.memory);
     Store::PastQuery resolved;
     resolved.limit = options.memory.historyLimit;
@@ -183,13 +190,17 @@ bool Pipeline::openHere(const Options& options, QString* error)
     m_incidents.clear();
     m_diagnosedInput.clear();
     m_changedKeys.clear();
+    m_diagnosedKeys.clear();
+    m_toDiagnose.clear();
+    m_changedAt.clear();
     m_removedIncidents.clear();
 
     // Rebuild what was open when the console last ran: the same notifications through the same
     // correlator give the same incident keys, and the stored rows give back ids and human decisions.
     const QDateTime since = QDateTime::currentDateTimeUtc().addSecs(-qint64(options.restoreHours) * 3600);
     m_changes = m_store->loadChanges(since.addSecs(-3600));
-    m_diagnoser->setChanges(m_changes);
+    diagnoser->setChanges(m_changes);
+    m_diagnoser = std::move(diagnoser);
     const QVector<Alert> history = m_store->loadNotifications(since);
     m_notificationCount = history.size();
     track(history);
@@ -213,6 +224,7 @@ bool Pipeline::openHere(const Options& options, QString* error)
             m_runbookRuns.insert(inc.id, std::move(runs));
     }
     publish();
+    startDiagnosis();
     return true;
 }
 
@@ -281,12 +293,15 @@ bool Pipeline::submitChangesHere(const QVector<ChangeEvent>& changes, QString* e
     m_changes += changes;
     std::stable_sort(m_changes.begin(), m_changes.end(),
                      [](const ChangeEvent& a, const ChangeEvent& b) { return a.at < b.at; });
-    m_diagnoser->setChanges(m_changes);
+    // A new diagnoser rather than a change to the one a worker may be reading.
+    auto diagnoser = std::make_shared<Diagnoser>(*m_diagnoser);
+    diagnoser->setChanges(m_changes);
+    m_diagnoser = std::move(diagnoser);
     // A change may speak for a cause of any open incident: all are diagnosed again, but at the next refresh, once
     // for however many changes arrive meanwhile, and never while the sender waits for its answer.
     m_changesSinceDiagnosis = true;
     if (m_options.refreshMs == 0) {
-        flush();
+        refresh(false);
     } else if (m_options.refreshMs > 0 && !m_refreshTimer->isActive()) {
         // At least as long as the last refresh took: with many open incidents a re-diagnosis of all of them costs
         // more than refreshMs, and senders posting one change at a time would otherwise find the pipeline busy
@@ -312,7 +327,7 @@ void Pipeline::scheduleRefresh()
     // notifications behind it are already safe.
     const bool quiet = !m_sinceRefresh.isValid() || m_sinceRefresh.elapsed() >= m_options.refreshMs;
     if (m_options.refreshMs == 0 || (m_options.refreshMs > 0 && quiet))
-        flush();
+        refresh(false);
     else if (m_options.refreshMs > 0 && !m_refreshTimer->isActive())
         m_refreshTimer->start(int(m_options.refreshMs - m_sinceRefresh.elapsed()));
 }
@@ -320,21 +335,125 @@ void Pipeline::scheduleRefresh()
 void Pipeline::flush()
 {
     onOwnThread([&] {
-        m_refreshTimer->stop();
-        m_sinceRefresh.restart();
-        if (!m_store)
-            return true;
-        rebuildChanged();
-        QString why;
-        if (!persistChanged(&why)) {
-            // What the feeds delivered is safe already; the incident rows are rebuilt from it at the next start.
-            Q_EMIT failed(u"could not save incidents: %1"_s.arg(why));
-        }
-        publish();
-        askMetricsForTopIncident();
-        m_lastRefreshMs = m_sinceRefresh.elapsed();
+        refresh(true);
         return true;
     });
+}
+
+void Pipeline::refresh(bool settle)
+{
+    m_refreshTimer->stop();
+    m_sinceRefresh.restart();
+    if (!m_store)
+        return;
+    rebuildChanged();
+    if (settle)
+        diagnoseNow();
+    QString why;
+    if (!persistChanged(&why)) {
+        // What the feeds delivered is safe already; the incident rows are rebuilt from it at the next start.
+        Q_EMIT failed(u"could not save incidents: %1"_s.arg(why));
+    }
+    publish();
+    askMetricsForTopIncident();
+    startDiagnosis();
+    m_lastRefreshMs = m_sinceRefresh.elapsed();
+    if (settledHere())
+        Q_EMIT diagnosisSettled();
+}
+
+bool Pipeline::isDiagnosisSettled() const
+{
+    return const_cast<Pipeline*>(this)->onOwnThread([&] { return settledHere(); });
+}
+
+bool Pipeline::settledHere() const
+{
+    bool waiting = false;
+    {
+        QMutexLocker lock(&const_cast<Pipeline*>(this)->m_waitingMutex);
+        waiting = !m_waiting.isEmpty();
+    }
+    return !waiting && !m_refreshTimer->isActive() && m_changedKeys.isEmpty() && m_diagnosedKeys.isEmpty() &&
+           m_toDiagnose.isEmpty() && !m_changesSinceDiagnosis && !m_runner->isRunning();
+}
+
+void Pipeline::markForDiagnosis(const QString& key)
+{
+    m_toDiagnose.insert(key);
+    m_changedAt.insert(key, ++m_version);
+}
+
+IncidentSetSupport Pipeline::diagnosisSupport()
+{
+    IncidentSetSupport support;
+    support.metrics = [metrics = m_metricSupport](const Incident& incident) { return metrics.value(incident.key); };
+    // Past incidents vouch for a candidate only when it was their confirmed root cause (see Diagnoser::PastRoot).
+    // A copy, renewed when the history grows: the finder caches weights as it reads, so the worker gets its own.
+    if (m_finder) {
+        if (!m_finderForDiagnosis || m_finderForDiagnosis->generation() != m_finder->generation())
+            m_finderForDiagnosis = std::make_shared<const SimilarIncidentFinder>(*m_finder);
+        support.pastRoots = [finder = m_finderForDiagnosis](const Incident& incident) {
+            return finder->rootSupport(incident);
+        };
+    }
+    if (m_options.beforeDiagnosis)
+        support.inspect = [see = m_options.beforeDiagnosis](const Incident& incident, const Diagnoser::Context&) {
+            see(incident);
+        };
+    return support;
+}
+
+void Pipeline::diagnoseNow()
+{
+    if (std::optional<DiagnosisRunner::Result> answer = m_runner->wait())
+        applyDiagnosis(*answer);
+    if (m_toDiagnose.isEmpty())
+        return;
+    const QSet<QString> changed = std::exchange(m_toDiagnose, {});
+    const QSet<QString> diagnosed = diagnoseChanged(*m_diagnoser, m_incidents, changed, diagnosisSupport(), &m_diagnosedInput);
+    m_diagnosedKeys.unite(diagnosed);
+    m_diagnosisCount += diagnosed.size();
+}
+
+void Pipeline::startDiagnosis()
+{
+    if (!m_options.diagnoseInBackground || m_runner->isRunning() || m_toDiagnose.isEmpty())
+        return;
+    DiagnosisRunner::Job job;
+    job.version = m_version;
+    job.incidents = m_incidents; // shared until the next rebuild writes to ours
+    job.changed = std::exchange(m_toDiagnose, {});
+    job.memo = m_diagnosedInput;
+    job.diagnoser = m_diagnoser;
+    job.support = diagnosisSupport();
+    m_runner->start(std::move(job));
+}
+
+void Pipeline::onDiagnosed(const DiagnosisRunner::Result& result)
+{
+    applyDiagnosis(result);
+    // Stored and published with the next refresh, at most refreshMs away, which also starts on what changed
+    // meanwhile: during a storm the worker's answers do not add refreshes of their own (refreshMs < 0: at flush()).
+    if (m_options.refreshMs >= 0)
+        scheduleRefresh();
+}
+
+void Pipeline::applyDiagnosis(const DiagnosisRunner::Result& result)
+{
+    m_diagnosisCount += result.causes.size();
+    for (auto it = result.causes.cbegin(); it != result.causes.cend(); ++it) {
+        const auto incident = m_incidents.find(it.key());
+        if (incident == m_incidents.end())
+            continue; // merged away meanwhile
+        // An incident that changed again while the worker read the copy still gets this answer (in a storm the
+        // biggest incident changes at every refresh and would otherwise never show one), but not its digest:
+        // it is marked already, and the next job diagnoses it as it is now.
+        incident->rootCauses = *it;
+        m_diagnosedKeys.insert(it.key());
+        if (m_changedAt.value(it.key()) <= result.version)
+            m_diagnosedInput.insert(it.key(), result.memo.value(it.key()));
+    }
 }
 
 void Pipeline::askMetricsForTopIncident()
@@ -371,7 +490,7 @@ void Pipeline::onMetrics(const IncidentMetricsResult& result)
     m_metricSupport.insert(result.incidentKey, support);
     m_diagnosedInput.remove(result.incidentKey); // diagnose again with the new evidence
     m_changedKeys.insert(result.incidentKey);
-    flush();
+    refresh(false);
 }
 
 void Pipeline::track(const AlertBatch& batch)
@@ -389,6 +508,7 @@ void Pipeline::track(const AlertBatch& batch)
             m_incidents.erase(it);
         }
         m_diagnosedInput.remove(key);
+        m_changedAt.insert(key, ++m_version); // a worker's answer about it is stale
     }
     for (const QString& key : std::as_const(update.changed))
         m_changedKeys.insert(key);
@@ -420,50 +540,38 @@ void Pipeline::rebuildChanged()
         m_incidents.insert(key, std::move(*fresh));
         rebuilt << key;
     }
-    // Diagnosis reads neighbouring incidents too (Diagnoser::Context::elsewhere): an unchanged incident is
-    // diagnosed again when a neighbour's alerts that bear on it changed, e.g. a root alert that was kept apart.
-    QSet<QString> toDiagnose(rebuilt.cbegin(), rebuilt.cend());
+    // Diagnosis reads neighbouring incidents too (Diagnoser::Context::elsewhere): diagnoseChanged() also takes the
+    // unchanged incidents a rebuilt one may bear on, e.g. when a root alert that was kept apart changed.
+    for (const QString& key : std::as_const(rebuilt))
+        markForDiagnosis(key);
     if (std::exchange(m_changesSinceDiagnosis, false)) {
         for (auto it = m_incidents.cbegin(); it != m_incidents.cend(); ++it) {
             if (it->isOpen()) {
-                toDiagnose.insert(it.key());
                 m_diagnosedInput.remove(it.key()); // the changes are not part of its digest
+                markForDiagnosis(it.key());
             }
         }
     }
-    for (const QString& key : std::as_const(rebuilt)) {
-        const Incident& changed = m_incidents[key];
-        for (auto it = m_incidents.cbegin(); it != m_incidents.cend(); ++it)
-            if (it->isOpen() && !toDiagnose.contains(it.key()) && Diagnoser::mayBearOn(changed, *it))
-                toDiagnose.insert(it.key());
-    }
-    diagnoseInOrder(toDiagnose);
-}
-
-void Pipeline::diagnoseInOrder(const QSet<QString>& keys)
-{
-    IncidentSetSupport support;
-    support.metrics = [this](const Incident& incident) { return m_metricSupport.value(incident.key); };
-    // Past incidents vouch for a candidate only when it was their confirmed root cause (see Diagnoser::PastRoot).
-    if (m_finder)
-        support.pastRoots = [this](const Incident& incident) { return m_finder->rootSupport(incident); };
-    m_changedKeys.unite(diagnoseAll(*m_diagnoser, m_incidents, keys, support, &m_diagnosedInput));
+    if (!m_options.diagnoseInBackground)
+        diagnoseNow();
 }
 
 void Pipeline::rediagnoseAll()
 {
-    QSet<QString> open;
     for (auto it = m_incidents.cbegin(); it != m_incidents.cend(); ++it) {
         if (it->isOpen()) {
-            open.insert(it.key());
             m_diagnosedInput.remove(it.key());
+            markForDiagnosis(it.key());
         }
     }
-    diagnoseInOrder(open);
+    if (!m_options.diagnoseInBackground)
+        diagnoseNow();
 }
 
 bool Pipeline::persistChanged(QString* error)
 {
+    m_changedKeys.unite(m_diagnosedKeys);
+    m_diagnosedKeys.clear();
     QVector<Incident> changed;
     changed.reserve(m_changedKeys.size());
     for (const QString& key : std::as_const(m_changedKeys)) {
@@ -670,7 +778,7 @@ void Pipeline::resolve(qint64 incidentId, const Resolution& resolution, const QS
         if (!m_store->recordResolution(answer, &error))
             Q_EMIT failed(u"the resolution was not stored: %1"_s.arg(error)); // the resolve itself is
         learnFrom(incidentId);
-        flush();
+        refresh(false);
         return true;
     });
 }
@@ -761,8 +869,10 @@ void Pipeline::setGraph(std::shared_ptr<const ServiceGraph> graph)
         m_correlator = std::make_unique<Correlator>(m_graph);
         if (m_inhibitRules)
             m_correlator->setInhibitRules(*m_inhibitRules);
-        m_diagnoser = std::make_unique<Diagnoser>(m_graph, m_correlator->reach());
-        m_diagnoser->setChanges(m_changes);
+        m_runner->wait(true); // its answer was found on the old graph: dropped, everything is diagnosed again
+        auto diagnoser = std::make_shared<Diagnoser>(m_graph, m_correlator->reach());
+        diagnoser->setChanges(m_changes);
+        m_diagnoser = std::move(diagnoser);
         if (m_metrics)
             m_metrics->setGraph(m_graph);
 
@@ -785,12 +895,7 @@ void Pipeline::setGraph(std::shared_ptr<const ServiceGraph> graph)
             else
                 m_removedIncidents.insert(it.key(), *it); // now part of another: persistChanged marks it merged
         }
-        rebuildChanged();
-        QString why;
-        if (!persistChanged(&why))
-            Q_EMIT failed(u"could not save incidents: %1"_s.arg(why));
-        publish();
-        askMetricsForTopIncident();
+        refresh(false);
         return true;
     });
 }

@@ -3,7 +3,8 @@
 // It owns the Store (the only writer of the database) and runs every store call on the thread it
 // lives in: move it to a worker thread and feeds on other threads may still call submit(), which
 // then hops to that thread and waits there until the batch is committed. Views only ever see the
-// immutable IncidentSnapshot it publishes.
+// immutable IncidentSnapshot it publishes. With Options::diagnoseInBackground the re-diagnosis runs on a
+// DiagnosisRunner's thread instead, so no delivery ever waits for it.
 
 #include "diagnose/diagnoser.h"
 #include "ingest/alertsink.h"
@@ -11,6 +12,7 @@
 #include "ingest/sourceaccess.h"
 #include "knowledge/similarincidentfinder.h"
 #include "metrics/promqltemplate.h"
+#include "pipeline/diagnosisrunner.h"
 #include "model/incidentsnapshot.h"
 #include "model/resolution.h"
 #include "model/runbookrun.h"
@@ -24,6 +26,7 @@
 
 #include <QUrl>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -58,6 +61,15 @@ public:
         // Incident memory: similar resolved incidents (read from the store at open, newest first, at most
         // memory.historyLimit), their decay and thresholds.
         SimilarIncidentFinder::Options memory;
+        // false: a refresh diagnoses the incidents that changed before it stores and publishes them, on the
+        // pipeline's thread (deterministic: what replay and most tests want). true (the console and `serve`): a
+        // refresh stores and publishes them with their previous diagnosis at once, and a worker diagnoses a copy
+        // of them meanwhile; its answer is stored and published at a later refresh, and diagnosisSettled() tells
+        // when nothing is left to diagnose. flush() diagnoses in place either way.
+        bool diagnoseInBackground = false;
+        // Sees each incident just before it is diagnosed, on the thread that diagnoses it (the worker's with
+        // diagnoseInBackground): a test holds a diagnosis there to show what does not wait for it.
+        std::function<void(const Incident&)> beforeDiagnosis;
     };
 
     explicit Pipeline(QObject* parent = nullptr);
@@ -82,6 +94,11 @@ public:
 
     IncidentSnapshotPtr snapshot() const;
     qint64 notificationCount() const;
+    // Nothing waits to be refreshed or diagnosed: the snapshot shows the diagnosis of everything stored. Asks the
+    // pipeline's thread (waits for it when called from another).
+    bool isDiagnosisSettled() const;
+    // How many times an incident has been diagnosed since open() (each diagnosis of one incident counts one).
+    qint64 diagnosisCount() const { return m_diagnosisCount.load(); }
     // The store's row id of the incident the alert with this fingerprint belongs to (0: none).
     qint64 incidentIdOf(const QString& fingerprint) const;
 
@@ -97,7 +114,9 @@ public Q_SLOTS:
     void escalate(qint64 incidentId, const QString& note);
     void recordRunbookRun(const RunbookRun& run); // the audit of a step attempt made in the console
     void updateSourceHealth(const SourceHealth& health);
-    void flush(); // rebuild, diagnose and store the incidents that changed, then publish
+    // Rebuild, diagnose and store the incidents that changed, then publish; with diagnoseInBackground it waits for
+    // a running diagnosis and diagnoses what is left in place, so the snapshot it publishes is settled.
+    void flush();
     // A new dependency graph (graph discovery): the incidents of the restore window are correlated and diagnosed
     // again on it from the stored notifications, as a restart with that graph would do; an incident that keeps its
     // key keeps its id and human decisions, one the new graph folds into another is marked merged into it.
@@ -106,6 +125,9 @@ public Q_SLOTS:
 Q_SIGNALS:
     void snapshotReady(IncidentSnapshotPtr snapshot);
     void failed(const QString& message);
+    // Emitted after a refresh that left nothing to diagnose: the snapshot just published (and the store) hold the
+    // diagnosis of every incident as it stands (see isDiagnosisSettled()).
+    void diagnosisSettled();
 
 private:
     template <typename F> auto onOwnThread(F&& f) -> decltype(f());
@@ -115,8 +137,16 @@ private:
     void storeWaiting(); // the deliveries submitDeferred() queued, in one transaction
     bool submitChangesHere(const QVector<ChangeEvent>& changes, QString* error);
     void track(const AlertBatch& batch); // correlator only: which incidents changed
-    void rebuildChanged();               // materialise and diagnose them
+    void rebuildChanged();               // materialise them and mark them for diagnosis (or diagnose them)
     void scheduleRefresh();
+    void refresh(bool settle); // flush()'s work; settle: diagnose in place what is left (else a worker starts on it)
+    void markForDiagnosis(const QString& key);
+    void diagnoseNow();     // the running job's answer, then what is marked, in place
+    void startDiagnosis();  // a worker job on a copy of what is marked, if none runs
+    void onDiagnosed(const DiagnosisRunner::Result& result);
+    void applyDiagnosis(const DiagnosisRunner::Result& result);
+    IncidentSetSupport diagnosisSupport(); // reads only copies: safe on the worker
+    bool settledHere() const;
     void publish();
     void askMetricsForTopIncident();
     void onMetrics(const IncidentMetricsResult& result);
@@ -125,9 +155,6 @@ private:
     void saveGraphSnapshots(const QVector<Incident>& saved);
     bool hasStore(QString* error) const;
     bool recordAction(qint64 incidentId, const QString& kind, const QString& note, const QDateTime& when = {});
-    // Diagnoses `keys` (skipping those whose input did not change), and the bigger incidents that borrow a cause
-    // that changed: diagnoseAll() with this console's metrics and history.
-    void diagnoseInOrder(const QSet<QString>& keys);
     void learnFrom(qint64 incidentId); // a resolved incident joins the history
     void refreshMemory();              // of the incidents that changed or when the history did
     QString keyOfId(qint64 incidentId) const;
@@ -140,19 +167,26 @@ private:
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Correlator> m_correlator;
     std::shared_ptr<const InhibitRuleSet> m_inhibitRules; // kept for a correlator built on a new graph
-    std::unique_ptr<Diagnoser> m_diagnoser;
+    std::shared_ptr<const Diagnoser> m_diagnoser; // replaced, never changed: a worker may be reading it
     QHash<QString, Incident> m_incidents;                        // by correlator key; carries store id and human state
     IncidentMetrics* m_metrics = nullptr;                        // child; only with prometheusUrls
     QHash<QString, MetricSupportMap> m_metricSupport;            // by incident key
     QHash<QString, qsizetype> m_metricsAskedAt;                  // by key: its alert count when asked
     QHash<QString, size_t> m_diagnosedInput;                     // by key: hash of what the last diagnosis read
-    QSet<QString> m_changedKeys;
+    QSet<QString> m_changedKeys; // by the correlator: rebuilt at the next refresh
+    QSet<QString> m_diagnosedKeys; // by a worker's answer: stored and published at the next refresh
+    QSet<QString> m_toDiagnose;    // rebuilt (or their evidence changed) since their last diagnosis
+    QHash<QString, quint64> m_changedAt; // by key: m_version when it was last marked; later than a job: its answer is stale
+    quint64 m_version = 0;
+    DiagnosisRunner* m_runner; // child
+    std::atomic<qint64> m_diagnosisCount{0};
     QHash<QString, Incident> m_removedIncidents; // last known state of incidents merged away
     QHash<QString, SourceHealth> m_sources;
     QVector<ChangeEvent> m_changes;
     bool m_changesSinceDiagnosis = false; // the next refresh diagnoses every open incident again
     QHash<qint64, QVector<RunbookRun>> m_runbookRuns; // of the incidents shown, by id
     std::unique_ptr<SimilarIncidentFinder> m_finder;
+    std::shared_ptr<const SimilarIncidentFinder> m_finderForDiagnosis; // a copy of m_finder as of its generation
     QHash<QString, IncidentMemory> m_memory; // by key: of open incidents and the first few shown
     QHash<QString, size_t> m_memoryInput;    // by key: what the memory was computed from
     QHash<qint64, size_t> m_graphSnapshotDigest;      // by incident id: the neighbourhood last stored

@@ -10,6 +10,7 @@
 #include "store/store.h"
 
 #include "../alertmanagerprocess.h"
+#include "../diagnosissettle.h"
 
 #include <QJsonObject>
 #include <QSignalSpy>
@@ -117,6 +118,7 @@ void TestAlertmanagerE2E::pollerAndWebhookStoreTheSameIncident()
     IncidentSnapshotPtr viaWebhook, viaPoll;
     connect(&webhookConsole, &ConsoleRuntime::snapshotReady, this, [&](IncidentSnapshotPtr s) { viaWebhook = s; });
     QSignalSpy listening(&webhookConsole, &ConsoleRuntime::webhookListening);
+    QSignalSpy webhookSettled(&webhookConsole, &ConsoleRuntime::diagnosisSettled);
     webhookConsole.start();
     QVERIFY(listening.wait(10'000));
     const quint16 receiverPort = listening.constFirst().constFirst().value<quint16>();
@@ -148,6 +150,7 @@ void TestAlertmanagerE2E::pollerAndWebhookStoreTheSameIncident()
     pollConfig.pollIntervalMs = 1000;
     ConsoleRuntime pollConsole(pollConfig);
     connect(&pollConsole, &ConsoleRuntime::snapshotReady, this, [&](IncidentSnapshotPtr s) { viaPoll = s; });
+    QSignalSpy pollSettled(&pollConsole, &ConsoleRuntime::diagnosisSettled);
     pollConsole.start();
 
     QJsonArray postable;
@@ -163,6 +166,9 @@ void TestAlertmanagerE2E::pollerAndWebhookStoreTheSameIncident()
     const qint64 expected = m_storm.size();
     QTRY_VERIFY_WITH_TIMEOUT(viaWebhook && viaWebhook->alertCount == expected, 60'000);
     QTRY_VERIFY_WITH_TIMEOUT(viaPoll && viaPoll->alertCount == expected, 60'000);
+    // Both diagnose on a worker: the stores are read once that has caught up.
+    QVERIFY(testsupport::waitSettled(webhookConsole.pipeline(), webhookSettled));
+    QVERIFY(testsupport::waitSettled(pollConsole.pipeline(), pollSettled));
 
     // Health: the poller's Alertmanager is live; the receiver has taken deliveries.
     bool pollLive = false;
