@@ -363,6 +363,11 @@ QVector<TrackedAlert> Diagnoser::relevantElsewhere(const Incident& incident, con
     for (const QString& s : std::as_const(own))
         if (const int node = m_graph->indexOf(s); node >= 0)
             ownNodes << node;
+    // Only a service some own service depends on can be relevant: with none of its services in the graph (no
+    // graph at all, say) nothing is, and the scan below would read the labels of every alert of every neighbour
+    // (after a 100,000-alert delivery, once per incident).
+    if (ownNodes.isEmpty())
+        return relevant;
     for (const Incident& other : others) {
         if (other.key == incident.key)
             continue;
