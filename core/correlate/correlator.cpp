@@ -118,10 +118,10 @@ void Correlator::add(const Alert& n, Update* into)
     t.firstReceivedAt = n.receivedAt;
     t.lastReceivedAt = n.receivedAt;
     t.notificationCount = 1;
-    m_alerts.push_back(t);
     AlertState st;
     st.node = m_graph->indexOf(n.service());
     st.onset = secs(t.firstStartsAt);
+    m_alerts.push_back(std::move(t));
     m_state.push_back(st);
     m_byFingerprint.insert(fp, id);
 
