@@ -316,6 +316,17 @@ void TestAlertParsers::webhookFastPathMatchesDom_data()
         j["receiver"] = "{\"alerts\":[1]}";
     });
     row("same object twice in one payload", [](json& j) { j["alerts"][1] = j["alerts"][0]; });
+    // More alert objects than the reader remembers (two generations of 4,096): read without remembering them.
+    row("more alerts than the object cache holds", [](json& j) {
+        const json first = j["alerts"][0];
+        for (int i = 0; i < 9000; ++i) {
+            json a = first;
+            a["labels"]["instance"] = "host-" + std::to_string(i);
+            a.erase("fingerprint");
+            j["alerts"].push_back(a);
+        }
+        j["alerts"].push_back(first); // a repeat of the first object, after all the others
+    });
     QTest::addRow("pretty-printed") << QByteArray::fromStdString(goodWebhook().dump(4));
     // Repeated keys: both readers keep the last value.
     QTest::addRow("repeated keys") << QByteArray(

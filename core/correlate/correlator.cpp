@@ -21,6 +21,7 @@ struct Correlator::Group
     QSet<QString> outside;         // service labels of members missing from the graph
     QHash<int, qint64> nodeOnset;  // graph node -> earliest onset of a member alert on it
     bool alive = true;
+    bool active = false;           // listed in m_active
     // bestCause(cover): asked for on every alert placed near the group, changed only when cover does. Whoever
     // changes cover sets it back to kCauseUnknown.
     mutable int cause = kCauseUnknown;
@@ -117,10 +118,10 @@ void Correlator::add(const Alert& n, Update* into)
     t.firstReceivedAt = n.receivedAt;
     t.lastReceivedAt = n.receivedAt;
     t.notificationCount = 1;
-    m_alerts.push_back(t);
     AlertState st;
     st.node = m_graph->indexOf(n.service());
     st.onset = secs(t.firstStartsAt);
+    m_alerts.push_back(std::move(t));
     m_state.push_back(st);
     m_byFingerprint.insert(fp, id);
 
@@ -138,8 +139,10 @@ void Correlator::touched(int groupId, Update* update) const
     if (!update)
         return;
     const QString& key = m_groups[groupId]->key;
-    if (!update->changed.contains(key))
+    if (!update->listed.contains(key)) {
+        update->listed.insert(key);
         update->changed << key;
+    }
 }
 
 QVector<int> Correlator::findGroups(int alertId) const
@@ -147,37 +150,54 @@ QVector<int> Correlator::findGroups(int alertId) const
     // The groups this alert belongs with, best first; more than one means they merge through it.
     const AlertState& st = m_state[alertId];
     const qint64 w = m_options.windowSeconds;
-    QVector<int> inWindow;
-    for (int gid : m_active) {
-        const Group& g = *m_groups[gid];
-        if (st.onset >= g.firstOnset - w && st.onset <= g.lastOnset + w)
-            inWindow << gid;
-    }
-    if (inWindow.isEmpty())
-        return {};
+    const auto inTimeWindow = [&](const Group& g) { return st.onset >= g.firstOnset - w && st.onset <= g.lastOnset + w; };
     auto later = [&](int a, int b) { return m_groups[a]->lastOnset > m_groups[b]->lastOnset; };
+    // The active group in the window that took the latest alert among those still holding what `candidates` were
+    // indexed by (ties: the oldest group, as a scan of m_active in order finds it). Drops the stale entries.
+    const auto latestHolding = [&](QVector<int>& candidates, auto holds) {
+        int best = -1;
+        candidates.removeIf([&](int gid) {
+            const Group& g = *m_groups[gid];
+            if (!g.alive || !g.active || !holds(g))
+                return true;
+            if (inTimeWindow(g) && (best < 0 || later(gid, best) || (!later(best, gid) && gid < best)))
+                best = gid;
+            return false;
+        });
+        return best;
+    };
 
     if (st.node < 0) {
         // Not in the graph: same service label within the window, nothing else.
         const QString label = groupingLabel(m_alerts[alertId].latest);
-        int best = -1;
-        for (int gid : std::as_const(inWindow))
-            if (m_groups[gid]->outside.contains(label) && (best < 0 || later(gid, best)))
-                best = gid;
+        const auto indexed = m_groupsByLabel.find(label);
+        if (indexed == m_groupsByLabel.end())
+            return {};
+        const int best = latestHolding(*indexed, [&](const Group& g) { return g.outside.contains(label); });
+        if (indexed->isEmpty())
+            m_groupsByLabel.erase(indexed);
         return best < 0 ? QVector<int>{} : QVector<int>{best};
     }
 
     // A group already holding this service takes it, unless the alert began too late to be a symptom of that
     // group's cause and another group's cause explains it in time: one service hurt by two faults in turn.
-    int same = -1;
-    for (int gid : std::as_const(inWindow))
-        if (m_groups[gid]->alertsPerNode.contains(st.node) && (same < 0 || later(gid, same)))
-            same = gid;
+    const int same = std::size_t(st.node) < m_groupsByNode.size()
+                         ? latestHolding(m_groupsByNode[std::size_t(st.node)],
+                                         [&](const Group& g) { return g.alertsPerNode.contains(st.node); })
+                         : -1;
     if (same >= 0) {
         const Group& g = *m_groups[same];
         const int cause = causeOf(g);
         if (cause < 0 || !m_reach->reaches(st.node, cause) || explainsInTime(g, cause, st.node, st.onset))
             return {same};
+    }
+    QVector<int> inWindow;
+    for (int gid : m_active)
+        if (inTimeWindow(*m_groups[gid]))
+            inWindow << gid;
+    if (inWindow.isEmpty())
+        return {};
+    if (same >= 0) {
         int other = -1;
         for (int gid : std::as_const(inWindow)) {
             const Group& h = *m_groups[gid];
@@ -244,6 +264,7 @@ int Correlator::newGroup(int foundingAlert)
     m_state[foundingAlert].wasKey = true;
     g->firstOnset = g->lastOnset = m_state[foundingAlert].onset;
     g->cover.assign(std::size_t(m_reach->nodeCount()), 0);
+    g->active = true;
     m_groups.push_back(std::move(g));
     m_active << gid;
     ++m_alive;
@@ -267,6 +288,7 @@ int Correlator::placeAlert(int alertId, Update* update)
             const QString gone = m_groups[groups[i]]->key;
             if (update) {
                 update->changed.removeAll(gone);
+                update->listed.remove(gone);
                 update->removed << gone;
             }
             mergeGroups(gid, groups[i]);
@@ -692,12 +714,21 @@ void Correlator::addToGroup(int groupId, int alertId)
             *onset = std::min(*onset, st.onset);
         int& count = g.alertsPerNode[st.node];
         if (count++ == 0) {
+            if (m_groupsByNode.size() <= std::size_t(st.node))
+                m_groupsByNode.resize(std::size_t(st.node) + 1);
+            if (QVector<int>& holders = m_groupsByNode[std::size_t(st.node)]; !holders.contains(groupId))
+                holders << groupId;
             ++g.services;
             m_reach->forEachDependency(st.node, [&](int c) { ++g.cover[c]; });
             g.cause = Group::kCauseUnknown;
         }
     } else {
-        g.outside.insert(groupingLabel(m_alerts[alertId].latest));
+        const QString label = groupingLabel(m_alerts[alertId].latest);
+        if (!g.outside.contains(label)) {
+            g.outside.insert(label);
+            if (QVector<int>& holders = m_groupsByLabel[label]; !holders.contains(groupId))
+                holders << groupId;
+        }
     }
 }
 
@@ -709,6 +740,7 @@ int Correlator::mergeGroups(int into, int from)
         addToGroup(into, id);
     Q_UNUSED(a);
     b.alive = false;
+    b.active = false;
     b.alerts.clear();
     b.alertsPerNode.clear();
     b.nodeOnset.clear();
@@ -727,7 +759,13 @@ void Correlator::retireOldGroups(qint64 onset)
         return;
     m_lastPrune = onset;
     const qint64 horizon = onset - 4 * m_options.windowSeconds;
-    m_active.removeIf([&](int gid) { return m_groups[gid]->lastOnset < horizon; });
+    m_active.removeIf([&](int gid) {
+        Group& g = *m_groups[gid];
+        if (g.lastOnset >= horizon)
+            return false;
+        g.active = false;
+        return true;
+    });
 }
 
 void Correlator::indexForInhibition(int alertId)

@@ -51,6 +51,7 @@ public:
     {
         QStringList changed; // incident keys created or modified
         QStringList removed; // incident keys that disappeared by merging into another
+        QSet<QString> listed; // the keys in changed, so a delivery of 100,000 new alerts checks each in O(1)
         bool isEmpty() const { return changed.isEmpty() && removed.isEmpty(); }
     };
 
@@ -146,6 +147,11 @@ private:
     QHash<QString, int> m_byFingerprint;
     std::vector<std::unique_ptr<Group>> m_groups; // index = group id; merged groups are left empty
     QVector<int> m_active;                        // live groups still inside the time window, oldest first
+    // Which groups took an alert with this service label outside the graph / on this graph node, so placing an
+    // alert looks at those instead of every active group. Lists may hold groups that since lost the label, died
+    // or retired: whoever reads one checks each entry (and drops the stale ones).
+    mutable QHash<QString, QVector<int>> m_groupsByLabel;
+    mutable std::vector<QVector<int>> m_groupsByNode;
     int m_alive = 0;
     qint64 m_lastPrune = 0;
     std::vector<std::vector<int>> m_sources; // per inhibit rule: alerts matching its source side

@@ -10,6 +10,7 @@
 #include <QHash>
 #include <QSet>
 #include <QTimeZone>
+#include <QVarLengthArray>
 
 #include <algorithm>
 #include <cmath>
@@ -52,6 +53,34 @@ bool couldHaveJoinedIt(qint64 alertOnset, qint64 incidentOnset, qint64 incidentL
     return alertOnset > incidentOnset + kCausalSlackSecs && alertOnset <= incidentLastOnset;
 }
 
+// Alert names, each once, in the order first seen. A few per service as a rule, compared one by one; a service
+// raising hundreds of distinct names (one big delivery) is looked up in a set instead of compared with each.
+class NameList
+{
+public:
+    void addOnce(const QString& name)
+    {
+        constexpr qsizetype kCompared = 16;
+        if (m_names.size() < kCompared) {
+            if (std::find(m_names.cbegin(), m_names.cend(), name) == m_names.cend())
+                m_names.append(name);
+            return;
+        }
+        if (m_index.isEmpty())
+            m_index = QSet<QString>(m_names.cbegin(), m_names.cend());
+        if (!m_index.contains(name)) {
+            m_index.insert(name);
+            m_names.append(name);
+        }
+    }
+    auto begin() const { return m_names.cbegin(); }
+    auto end() const { return m_names.cend(); }
+
+private:
+    QVarLengthArray<QString, 4> m_names;
+    QSet<QString> m_index; // of m_names, once there are kCompared of them
+};
+
 struct ServiceInfo
 {
     qint64 onset = std::numeric_limits<qint64>::max();
@@ -61,15 +90,9 @@ struct ServiceInfo
     bool infraLayer = false;
     bool critical = false;
     QString firstAlertName;
-    QVarLengthArray<QString, 4> alertNames;    // each name once
-    QVarLengthArray<QString, 2> criticalNames; // ...of its critical alerts
+    NameList alertNames;
+    NameList criticalNames; // ...of its critical alerts
 };
-
-void addOnce(auto& names, const QString& name)
-{
-    if (std::find(names.cbegin(), names.cend(), name) == names.cend())
-        names.append(name);
-}
 
 void note(ServiceInfo& info, const TrackedAlert& t)
 {
@@ -87,9 +110,9 @@ void note(ServiceInfo& info, const TrackedAlert& t)
     const bool critical = parseSeverity(t.latest.severity()) == Severity::Critical;
     info.critical |= critical;
     const QString name = t.latest.alertName();
-    addOnce(info.alertNames, name);
+    info.alertNames.addOnce(name);
     if (critical)
-        addOnce(info.criticalNames, name);
+        info.criticalNames.addOnce(name);
 }
 
 // In a storm the symptoms repeat (the same error-rate alert on caller after caller) while a cause tends to say
@@ -365,6 +388,11 @@ QVector<TrackedAlert> Diagnoser::relevantElsewhere(const Incident& incident, con
     for (const QString& s : std::as_const(own))
         if (const int node = m_graph->indexOf(s); node >= 0)
             ownNodes << node;
+    // Only a service some own service depends on can be relevant: with none of its services in the graph (no
+    // graph at all, say) nothing is, and the scan below would read the labels of every alert of every neighbour
+    // (after a 100,000-alert delivery, once per incident).
+    if (ownNodes.isEmpty())
+        return relevant;
     for (const Incident& other : others) {
         if (other.key == incident.key)
             continue;

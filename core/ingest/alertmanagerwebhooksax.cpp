@@ -471,6 +471,10 @@ std::optional<AlertmanagerWebhook> readBySpans(const WebhookAlertSpans& spans)
         return std::nullopt;
     AlertObjectCache& cache = recentAlerts();
     AlertObjectCache& identities = recentIdentities();
+    // A body of more alerts than the cache holds (one 100,000-alert delivery) would only push out what it holds,
+    // one by one, and none of its own would stay to be found when it is sent again in the same order: it is read
+    // without remembering, which saves copying every object and alert twice and keeps the thread's memory small.
+    const bool remember = spans.elements.size() <= cache.capacity();
     w->alerts.reserve(spans.elements.size());
     for (const QByteArrayView object : spans.elements) {
         if (const Alert* known = cache.find(object)) {
@@ -492,7 +496,7 @@ std::optional<AlertmanagerWebhook> readBySpans(const WebhookAlertSpans& spans)
         // A resolved object is sent once or twice and then dropped from its group (and its endsAt is new each
         // time it resolves): remembering its bytes would only push out the firing objects that do repeat. It is
         // read from its firing object's identity instead.
-        if (alert->isFiring()) {
+        if (remember && alert->isFiring()) {
             cache.insert(object, *alert);
             if (state)
                 identities.insert(state->identity, *alert);

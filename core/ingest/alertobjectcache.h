@@ -23,6 +23,8 @@ public:
     // pointer is valid until the next insert().
     const Alert* find(QByteArrayView object);
     void insert(QByteArrayView object, const Alert& alert);
+    // How many objects it holds at most (both generations).
+    qsizetype capacity() const { return 2 * m_generationSize; }
 
 private:
     qsizetype m_generationSize;

@@ -6,6 +6,7 @@
 #include "deliverylimits.h"
 #include "guardedtcpserver.h"
 #include "ingestjson.h"
+#include "memorytrim.h"
 #include "responsequeue.h"
 
 #include <QHttpServer>
@@ -15,17 +16,17 @@
 
 #include <nlohmann/json.hpp>
 
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
-
 using namespace Qt::StringLiterals;
 using nlohmann::json;
 using StatusCode = QHttpServerResponder::StatusCode;
 
 namespace {
 
+// After a delivery this big the heap is trimmed once the sink has done with it (see MemoryTrim).
 constexpr int kTrimAfterAlerts = 10'000;
+// Long enough for the sink to have correlated the batch and refreshed its incidents (ConsoleRuntime's refresh is
+// 200 ms) before the trim, which waits for that thread to be free anyway.
+constexpr int kTrimDelayMs = 500;
 
 QHttpServerResponse jsonResponse(const json& body, StatusCode status)
 {
@@ -227,6 +228,9 @@ void WebhookServer::parsed(quint64 ticket, Parsed parsed)
     // thread reads and parses the next deliveries.
     m_sink->submitDeferred(
         std::move(*parsed.alerts), [replies = m_replies, ticket, count](bool stored, const QString& why) {
+            // On the sink's thread, which goes on to correlate the batch: the trim waits until it has let go of it.
+            if (stored && count >= kTrimAfterAlerts)
+                MemoryTrim::later(kTrimDelayMs);
             QMutexLocker lock(&replies->mutex);
             if (WebhookServer* server = replies->server)
                 QMetaObject::invokeMethod(
@@ -244,12 +248,6 @@ void WebhookServer::deliveryStored(quint64 ticket, int alertCount, bool stored, 
     }
     recordDelivery(alertCount);
     Q_EMIT alertsAccepted(alertCount);
-#ifdef __GLIBC__
-    // A big body leaves megabytes of freed parse buffers in the worker's malloc arena, which glibc keeps for
-    // good; handing them back after a large delivery lets the RSS fall back once the storm is over.
-    if (alertCount >= kTrimAfterAlerts)
-        malloc_trim(0);
-#endif
     m_answers->answer(ticket, jsonResponse(json{{"accepted", alertCount}}, StatusCode::Ok));
 }
 

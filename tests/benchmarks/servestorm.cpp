@@ -1,6 +1,8 @@
 #include "servestorm.h"
 
 #include "benchstats.h"
+#include "correlate/correlator.h"
+#include "ingest/alertmanagerwebhookparser.h"
 #include "store/store.h"
 
 #include <QDateTime>
@@ -19,6 +21,8 @@
 #include <csignal>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 
 using namespace Qt::StringLiterals;
 
@@ -95,15 +99,17 @@ private:
     Answered m_answered;
 };
 
-// compact: only alertname and service, ~95 bytes an alert, so 100,000 alerts fit the receiver's 10 MiB.
-QByteArray delivery(int id, int alerts, const QByteArray& now, bool compact = false)
+// compact: only alertname and service, ~100 bytes an alert, so 100,000 alerts fit the receiver's 10 MiB; its alert
+// names are `compact` followed by the alert's number, so each big body (a different letter) brings new alerts.
+QByteArray delivery(int id, int alerts, const QByteArray& now, char compact = 0)
 {
     QByteArray body = R"({"version":"4","status":"firing","receiver":"nightwatch","groupLabels":{},"commonLabels":{},)"
                       R"("commonAnnotations":{},"externalURL":"http://am","alerts":[)";
     for (int k = 0; k < alerts; ++k) {
         if (k)
             body += ',';
-        const QByteArray name = (compact ? "B" : "Storm" + QByteArray::number(id) + 'x') + QByteArray::number(k);
+        const QByteArray name =
+            (compact ? QByteArray(1, compact) : "Storm" + QByteArray::number(id) + 'x') + QByteArray::number(k);
         body += R"({"status":"firing","labels":{"alertname":")" + name + R"(","service":"svc)" +
                 QByteArray::number((id * alerts + k) % 200) + (compact ? "" : R"(","severity":"warning)") +
                 R"("},"startsAt":")" + now + R"("})";
@@ -127,6 +133,37 @@ int fail(const QString& message)
 {
     std::fprintf(stderr, "nightwatch-bench: %s\n", qPrintable(message));
     return 1;
+}
+
+// One big body's way through the stages in this process, one after another as serve runs them: parse (the receiver's
+// worker), store (the pipeline, before the answer), correlate (the pipeline, after it). Says which share is whose.
+bool inProcessStages(int alerts, nlohmann::ordered_json& out, QString* error)
+{
+    const QByteArray body = delivery(0, alerts, QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toUtf8(), 'P');
+    QTemporaryDir dir;
+    Store store(u"bigbody-stages"_s);
+    if (!store.open(dir.filePath(u"stages.sqlite"_s), error))
+        return false;
+    QElapsedTimer t;
+    t.start();
+    std::optional<AlertmanagerWebhook> parsed = AlertmanagerWebhookParser::parse(body, error);
+    const double parseMs = double(t.nsecsElapsed()) / 1e6;
+    if (!parsed)
+        return false;
+    t.restart();
+    if (!store.recordNotifications(parsed->alerts, error))
+        return false;
+    const double storeMs = double(t.nsecsElapsed()) / 1e6;
+    t.restart();
+    Correlator correlator;
+    correlator.addAll(parsed->alerts);
+    const double correlateMs = double(t.nsecsElapsed()) / 1e6;
+    const std::string p = "inprocess_" + std::to_string(alerts) + "_";
+    out[p + "parse_ms"] = tenths(parseMs);
+    out[p + "store_ms"] = tenths(storeMs);
+    out[p + "correlate_ms"] = tenths(correlateMs);
+    out[p + "incidents"] = correlator.incidentCount();
+    return true;
 }
 
 } // namespace
@@ -161,6 +198,12 @@ int runServeStorm(const ServeStormOptions& options)
     bodies.reserve(deliveries);
     for (int id = 0; id < deliveries; ++id)
         bodies << delivery(id, options.alertsPerDelivery, now);
+    nlohmann::ordered_json stages;
+    for (const int alerts : {10'000, options.bigAlerts}) {
+        QString error;
+        if (alerts > 0 && alerts <= options.bigAlerts && !inProcessStages(alerts, stages, &error))
+            return fail(u"in-process stages: "_s + error);
+    }
     const qint64 rssBefore = rssMiB(pid);
     qint64 rssPeak = rssBefore;
     QTimer rssWatch;
@@ -214,23 +257,79 @@ int runServeStorm(const ServeStormOptions& options)
     }
     loop.exec();
     const double stormSeconds = double(storm.nsecsElapsed()) / 1e9;
+    const qint64 rssAfterStorm = rssMiB(pid);
 
-    double bigMs = 0;
-    int bigStatus = 0;
-    qsizetype bigBytes = 0;
-    if (options.bigAlerts > 0) {
-        const QByteArray big = delivery(deliveries, options.bigAlerts, now, true);
-        bigBytes = big.size();
+    // Single big bodies after the storm, each alone but for a client posting small deliveries one after another
+    // meanwhile: the big body's time and rate, and whether the small ones are starved (their latency while it runs).
+    // Before each, two tiny deliveries answered in turn: the pipeline has then finished what the storm left it.
+    const QByteArray path = "/api/v1/alerts/alertmanager";
+    constexpr int kSmallAlerts = 3;
+    int nextSmall = deliveries + 1; // delivery ids past the storm's: new alert names
+    const auto settle = [&] {
+        Connection probe(port);
+        for (int round = 0; round < 2; ++round) {
+            probe.send("POST", path, delivery(nextSmall++, 1, now), [&](int status, double) {
+                if (status == 200)
+                    acknowledgedAlerts += 1;
+                else
+                    ++errors;
+                loop.quit();
+            });
+            loop.exec();
+        }
+    };
+    struct BigBody
+    {
+        int alerts = 0;
+        qsizetype bytes = 0;
+        int status = 0;
+        double ms = 0;
+        QVector<double> smallMs; // the small deliveries posted while it was in flight
+    };
+    QVector<BigBody> bigBodies;
+    for (const int alerts : {10'000, options.bigAlerts}) {
+        if (alerts > 0 && alerts <= options.bigAlerts && (bigBodies.isEmpty() || alerts != bigBodies.back().alerts)) {
+            bigBodies << BigBody();
+            bigBodies.back().alerts = alerts;
+        }
+    }
+    for (qsizetype i = 0; i < bigBodies.size(); ++i) {
+        BigBody& b = bigBodies[i];
+        settle();
+        const QByteArray big = delivery(0, b.alerts, now, char('B' + i));
+        b.bytes = big.size();
         healthzInto = &healthzBig;
-        Connection c(port);
-        c.send("POST", "/api/v1/alerts/alertmanager", big, [&](int status, double ms) {
-            bigStatus = status;
-            bigMs = ms;
-            loop.quit();
+        Connection c(port), small(port);
+        bool bigDone = false, smallBusy = false;
+        const auto maybeQuit = [&] {
+            if (bigDone && !smallBusy)
+                loop.quit();
+        };
+        std::function<void()> postSmall;
+        postSmall = [&] {
+            if (bigDone)
+                return maybeQuit();
+            smallBusy = true;
+            small.send("POST", path, delivery(nextSmall++, kSmallAlerts, now), [&](int status, double ms) {
+                smallBusy = false;
+                b.smallMs << ms;
+                if (status == 200)
+                    acknowledgedAlerts += kSmallAlerts;
+                else
+                    ++errors;
+                postSmall();
+            });
+        };
+        c.send("POST", path, big, [&](int status, double ms) {
+            b.status = status;
+            b.ms = ms;
+            bigDone = true;
+            maybeQuit();
         });
+        postSmall();
         loop.exec();
-        if (bigStatus == 200)
-            acknowledgedAlerts += options.bigAlerts;
+        if (b.status == 200)
+            acknowledgedAlerts += b.alerts;
         else
             ++errors;
     }
@@ -260,16 +359,23 @@ int runServeStorm(const ServeStormOptions& options)
     out["errors"] = errors;
     out["healthz_storm_p99_ms"] = tenths(percentile(healthzStorm, 0.99));
     out["healthz_storm_polls"] = healthzStorm.size();
-    out["big_delivery_alerts"] = options.bigAlerts;
-    out["big_delivery_bytes"] = bigBytes;
-    out["big_delivery_status"] = bigStatus;
-    out["big_delivery_ms"] = tenths(bigMs);
-    out["big_delivery_alerts_per_s"] = bigMs > 0 ? std::round(options.bigAlerts * 1000.0 / bigMs) : 0.0;
+    for (const BigBody& b : std::as_const(bigBodies)) {
+        const std::string p = "single_" + std::to_string(b.alerts) + "_";
+        out[p + "bytes"] = b.bytes;
+        out[p + "status"] = b.status;
+        out[p + "ms"] = tenths(b.ms);
+        out[p + "alerts_per_s"] = b.ms > 0 ? std::round(b.alerts * 1000.0 / b.ms) : 0.0;
+        out[p + "small_deliveries_meanwhile"] = b.smallMs.size();
+        out[p + "small_p50_ms"] = tenths(percentile(b.smallMs, 0.50));
+        out[p + "small_max_ms"] = tenths(percentile(b.smallMs, 1.0));
+    }
     out["healthz_big_p99_ms"] = tenths(percentile(healthzBig, 0.99));
     out["healthz_errors"] = healthzErrors;
     out["serve_rss_before_mb"] = rssBefore;
+    out["serve_rss_after_storm_mb"] = rssAfterStorm;
     out["serve_rss_peak_mb"] = rssPeak;
     out["serve_rss_after_mb"] = rssAfter;
+    out.update(stages);
     out["alerts_acknowledged"] = acknowledgedAlerts;
     out["alerts_stored"] = stored;
     if (options.json) {
