@@ -346,41 +346,17 @@ void GraphView::fit()
         centerOn(bounds.center());
     }
     // The war room reads the names from across the room: rather than shrink a large graph to a picture of
-    // unreadable boxes, keep the names at a readable size. Of the picture, as much as the panel holds, moved
-    // only as far as keeps the root cause whole in view: centring on the root cut off its callers on one side
-    // and showed empty canvas on the other (drag to see the rest).
+    // unreadable boxes, keep the names at a readable size around the root cause (drag to see the rest).
     const qreal floor = minimumZoom();
     if (transform().m11() < floor) {
         resetTransform();
         scale(floor, floor);
-        centerOn(legibleCentre(bounds, floor));
+        const QList<QGraphicsItem*> all = m_scene->items();
+        const auto root = std::find_if(all.cbegin(), all.cend(), [](const QGraphicsItem* item) {
+            return item->type() == GraphNodeItem::Type && static_cast<const GraphNodeItem*>(item)->info().rootCause;
+        });
+        centerOn(root != all.cend() ? static_cast<const GraphNodeItem*>(*root)->nodeRect().center() : bounds.center());
     }
-}
-
-QPointF GraphView::legibleCentre(const QRectF& bounds, qreal scale) const
-{
-    const QSizeF visible = QSizeF(viewport()->size()) / scale;
-    QPointF centre = bounds.center();
-    const QList<QGraphicsItem*> all = m_scene->items();
-    const auto root = std::find_if(all.cbegin(), all.cend(), [](const QGraphicsItem* item) {
-        return item->type() == GraphNodeItem::Type && static_cast<const GraphNodeItem*>(item)->info().rootCause;
-    });
-    if (root == all.cend())
-        return centre;
-    const QRectF need = (*root)->sceneBoundingRect(); // box, badge and halo
-    // One axis: the smallest move of the window [c - half, c + half] that holds [lo, hi] (centred on it if too big).
-    auto hold = [](qreal c, qreal half, qreal lo, qreal hi) {
-        if (hi - lo >= 2 * half)
-            return (lo + hi) / 2;
-        if (lo < c - half)
-            return lo + half;
-        if (hi > c + half)
-            return hi - half;
-        return c;
-    };
-    centre.setX(hold(centre.x(), visible.width() / 2, need.left(), need.right()));
-    centre.setY(hold(centre.y(), visible.height() / 2, need.top(), need.bottom()));
-    return centre;
 }
 
 qreal GraphView::minimumZoom()

@@ -57,9 +57,6 @@ private:
     static Plan planFor(const ServiceGraph* graph, const Incident& incident);
     void applyLayout(const Plan& plan, const JobResult& result);
     void fit();
-    // Where to centre a picture too large for the view at this scale: its middle, moved as little as keeps the
-    // root cause (box, badge, halo) in view.
-    QPointF legibleCentre(const QRectF& bounds, qreal scale) const;
 
     QGraphicsScene* m_scene = nullptr;
     quint64 m_jobId = 0;
