@@ -276,8 +276,36 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
     if (std::any_of(changes.cbegin(), changes.cend(),
                     [&](const ChangeEvent& c) { return shown(c) && !firstOnset.contains(c.service); }))
         m_services.append(otherServicesRow());
+    // The war room keeps its type: when the panel cannot hold a row per service at the war room's size, the
+    // earliest services (and the root) keep their rows and the rest share the last one, "+N more", markers and
+    // all, rather than every name shrinking to what nobody reads from across the room.
+    QHash<QString, QString> sharedRow; // service -> the row it is drawn on, when not its own
+    if (Theme::fontScale() > 1) {
+        QFont legible = font();
+        legible.setPointSizeF(Theme::points(7));
+        QFont axis = legible;
+        axis.setPointSizeF(Theme::points(8.5));
+        QFont legend = legible;
+        legend.setPointSizeF(Theme::points(8));
+        // Less the time axis' labels and the legend (its markers stand taller than its text), as placed below.
+        const qreal room = contentsRect().height() - (QFontMetricsF(axis).height() + 14) -
+                           (2 * QFontMetricsF(legend).height() + 10) - 10;
+        const int fit = int(room / QFontMetricsF(legible).height());
+        if (fit >= 2 && m_services.size() > fit) {
+            QStringList kept = m_services.mid(0, fit - 1);
+            if (!m_rootCause.isEmpty() && m_services.contains(m_rootCause) && !kept.contains(m_rootCause))
+                kept.last() = m_rootCause; // the root is where to look: never folded
+            const QString more = tr("+%n more", nullptr, int(m_services.size() - kept.size()));
+            for (const QString& service : std::as_const(m_services))
+                if (!kept.contains(service))
+                    sharedRow.insert(service, more);
+            m_services = kept << more;
+        }
+    }
     const int rows = int(m_services.size());
-    auto rowOf = [&](const QString& service) { return double(rows - 1 - m_services.indexOf(service)); };
+    auto rowOf = [&](const QString& service) {
+        return double(rows - 1 - m_services.indexOf(sharedRow.value(service, service)));
+    };
 
     auto makeSeries = [&](const QString& name, const QColor& color, qreal size, QScatterSeries::MarkerShape shape) {
         auto* s = new QScatterSeries;
@@ -348,7 +376,7 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
             continue;
         const qint64 t = qMax(change.at.toMSecsSinceEpoch(), earliest);
         extend(QDateTime::fromMSecsSinceEpoch(t, Qt::UTC));
-        const bool own = m_services.indexOf(change.service) >= 0 && change.service != otherServicesRow();
+        const bool own = firstOnset.contains(change.service);
         const double y = rowOf(own ? change.service : otherServicesRow());
         deploys->append(double(t), y);
         const QString when = t > change.at.toMSecsSinceEpoch()
