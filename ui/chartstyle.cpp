@@ -1,5 +1,7 @@
 #include "chartstyle.h"
 
+#include "theme.h"
+
 #include <QChart>
 #include <QDateTime>
 #include <QDateTimeAxis>
@@ -29,6 +31,48 @@ QDateTimeAxis* ChartStyle::timeAxis(qint64 fromMsecs, qint64 toMsecs, int tickCo
     QFont font = axis->labelsFont();
     font.setPointSizeF(8.5);
     axis->setLabelsFont(font);
-    axis->setGridLineColor(QColor(0xE0, 0xE4, 0xE8));
+    axis->setGridLineColor(gridColor());
+    axis->setLabelsColor(textColor());
     return axis;
+}
+
+QColor ChartStyle::background()
+{
+    return Theme::panelBackground();
+}
+
+QColor ChartStyle::gridColor()
+{
+    return Theme::scheme() == Theme::Scheme::Dark ? QColor(0x3A, 0x46, 0x52) : QColor(0xE0, 0xE4, 0xE8);
+}
+
+QColor ChartStyle::rowGridColor()
+{
+    return Theme::scheme() == Theme::Scheme::Dark ? QColor(0x2C, 0x36, 0x40) : QColor(0xEE, 0xF0, 0xF2);
+}
+
+QColor ChartStyle::textColor()
+{
+    return Theme::text();
+}
+
+QColor ChartStyle::secondaryTextColor()
+{
+    return Theme::secondaryText();
+}
+
+QColor ChartStyle::accentTextColor()
+{
+    return Theme::accentText();
+}
+
+void ChartStyle::applyScheme(QChart* chart)
+{
+    chart->setBackgroundBrush(background());
+    chart->setBackgroundPen(Qt::NoPen);
+    chart->setPlotAreaBackgroundVisible(true);
+    chart->setPlotAreaBackgroundBrush(background());
+    chart->setPlotAreaBackgroundPen(Qt::NoPen);
+    chart->setTitleBrush(secondaryTextColor());
+    chart->legend()->setLabelColor(textColor());
 }

@@ -5,6 +5,9 @@
 #include <QMutex>
 #include <QMutexLocker>
 
+#include <algorithm>
+#include <cmath>
+
 // Graphviz's accessor macros are old-style casts; keep our warnings about our own code.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wold-style-cast"
@@ -35,6 +38,20 @@ void set(void* object, const char* name, const QByteArray& value)
 QByteArray inches(double points)
 {
     return QByteArray::number(points / 72.0, 'f', 3);
+}
+
+// Where the ray from the box's centre to p leaves the box: an edge clipped at a node's reserved room goes on to
+// the box along the line it aimed at the centre with. p itself when it is on or inside the box.
+QPointF ontoBox(const QRectF& box, const QPointF& p)
+{
+    const QPointF c = box.center();
+    const QPointF d = p - c;
+    qreal t = 1;
+    if (std::abs(d.x()) > 1e-6)
+        t = std::min(t, box.width() / 2 / std::abs(d.x()));
+    if (std::abs(d.y()) > 1e-6)
+        t = std::min(t, box.height() / 2 / std::abs(d.y()));
+    return t >= 1 - 1e-6 ? p : c + d * t;
 }
 } // namespace
 
@@ -68,7 +85,7 @@ GraphLayout::Result GraphLayout::compute(const Request& request)
         set(n, "fixedsize", "true");
         set(n, "label", "");
         set(n, "width", inches(request.nodes.at(i).size.width()));
-        set(n, "height", inches(request.nodes.at(i).size.height()));
+        set(n, "height", inches(request.nodes.at(i).size.height() + 2 * std::max(0.0, request.nodes.at(i).reserveAbove)));
         nodes.append(n);
     }
     QVector<Agedge_t*> edges;
@@ -98,12 +115,12 @@ GraphLayout::Result GraphLayout::compute(const Request& request)
     auto toScene = [top](pointf p) { return QPointF(p.x, top - p.y); }; // Graphviz's y grows upwards
     result.bounds = QRectF(QPointF(bb.LL.x, 0), QPointF(bb.UR.x, bb.UR.y - bb.LL.y));
 
-    for (Agnode_t* n : nodes) {
-        const QPointF c = toScene(ND_coord(n));
-        const double w = ND_width(n) * 72.0;
-        const double h = ND_height(n) * 72.0;
-        result.nodeRects.append(QRectF(c.x() - w / 2, c.y() - h / 2, w, h));
+    for (int i = 0; i < nodes.size(); ++i) {
+        const QPointF c = toScene(ND_coord(nodes.at(i)));
+        const QSizeF size = request.nodes.at(i).size;
+        result.nodeRects.append(QRectF(c.x() - size.width() / 2, c.y() - size.height() / 2, size.width(), size.height()));
     }
+    const auto reserved = [&](int node) { return request.nodes.at(node).reserveAbove > 0; };
     for (int i = 0; i < edges.size(); ++i) {
         Agedge_t* e = edges.at(i);
         if (!e || !ED_spl(e))
@@ -116,13 +133,31 @@ GraphLayout::Result GraphLayout::compute(const Request& request)
             const bezier& bz = spl->list[s];
             if (bz.size < 1)
                 continue;
-            placed.path.moveTo(toScene(bz.list[0]));
+            const QPointF start = toScene(bz.list[0]);
+            if (s == 0 && reserved(placed.from)) { // Graphviz clipped it at the reserved room: start at the box
+                placed.path.moveTo(ontoBox(result.nodeRects.at(placed.from), start));
+                placed.path.lineTo(start);
+            } else {
+                placed.path.moveTo(start);
+            }
             for (int j = 1; j + 2 < bz.size; j += 3)
                 placed.path.cubicTo(toScene(bz.list[j]), toScene(bz.list[j + 1]), toScene(bz.list[j + 2]));
             if (bz.eflag) {
                 placed.hasArrow = true;
                 placed.arrowBase = toScene(bz.list[bz.size - 1]);
                 placed.arrowTip = toScene(bz.ep);
+            }
+        }
+        if (reserved(placed.to)) { // the arrow goes on to the box itself
+            const QPointF end = placed.hasArrow ? placed.arrowTip : placed.path.currentPosition();
+            const QPointF onBox = ontoBox(result.nodeRects.at(placed.to), end);
+            if (onBox != end) {
+                if (placed.hasArrow) {
+                    placed.path.lineTo(end);
+                    placed.arrowBase = end;
+                    placed.arrowTip = onBox;
+                }
+                placed.path.lineTo(onBox);
             }
         }
         result.edges.append(placed);

@@ -16,6 +16,9 @@ public:
     {
         QString id;
         QSizeF size; // in scene units (Graphviz points)
+        // Room kept free of other nodes above the box (a badge drawn there). Graphviz is asked for a node this much
+        // taller above and below, so the box stays centred on its rank; edges are drawn on to the box itself.
+        qreal reserveAbove = 0;
     };
     struct Edge
     {
@@ -42,7 +45,7 @@ public:
     };
     struct Result
     {
-        QVector<QRectF> nodeRects; // same order as Request::nodes
+        QVector<QRectF> nodeRects; // the boxes, without their reserved room; same order as Request::nodes
         QVector<PlacedEdge> edges;
         QRectF bounds;
         QString error; // empty on success

@@ -1,5 +1,6 @@
 #include "graphlegend.h"
 
+#include "graphnodeitem.h"
 #include "theme.h"
 
 #include <QPainter>
@@ -16,14 +17,16 @@ struct Entry
 
 QVector<Entry> entries()
 {
-    const QColor ink(0x37, 0x47, 0x4F);
+    // The nodes' own colours in the current scheme, so the key matches the picture above it.
+    const QColor ink = GraphNodeItem::borderColor();
+    const QColor plain = GraphNodeItem::fill(Theme::AlertState::None);
     return {
-        {GraphLegend::tr("critical"), Theme::alertStateFill(Theme::AlertState::Critical), ink, 1, false},
-        {GraphLegend::tr("warning"), Theme::alertStateFill(Theme::AlertState::Warning), ink, 1, false},
-        {GraphLegend::tr("resolved"), Theme::alertStateFill(Theme::AlertState::Resolved), ink, 1, false},
-        {GraphLegend::tr("no alert"), Theme::alertStateFill(Theme::AlertState::None), ink, 1, false},
-        {GraphLegend::tr("root cause"), Qt::white, Theme::rootCauseColor(), 3, false},
-        {GraphLegend::tr("blast radius"), Qt::white, ink, 1, true},
+        {GraphLegend::tr("critical"), GraphNodeItem::fill(Theme::AlertState::Critical), ink, 1, false},
+        {GraphLegend::tr("warning"), GraphNodeItem::fill(Theme::AlertState::Warning), ink, 1, false},
+        {GraphLegend::tr("resolved"), GraphNodeItem::fill(Theme::AlertState::Resolved), ink, 1, false},
+        {GraphLegend::tr("no alert"), plain, ink, 1, false},
+        {GraphLegend::tr("root cause"), plain, GraphNodeItem::rootOutlineColor(), 3, false},
+        {GraphLegend::tr("blast radius"), plain, ink, 1, true},
     };
 }
 } // namespace
@@ -55,6 +58,11 @@ int GraphLegend::layoutEntries(int width, QVector<QRectF>* swatches, QVector<QRe
         x += entryWidth + 14;
     }
     return int(y) + rowHeight;
+}
+
+QColor GraphLegend::textColor()
+{
+    return Theme::text(); // the legend sits on the graph's panel, the chrome's colour in either scheme
 }
 
 int GraphLegend::heightForWidth(int width) const
@@ -97,8 +105,7 @@ void GraphLegend::paintEvent(QPaintEvent*)
         painter.setPen(QPen(e.border, e.borderWidth));
         painter.setBrush(e.fill);
         painter.drawRoundedRect(swatches.at(i), 3, 3);
-        // The legend sits on the graph's paper, light in every scheme: the paper's ink, never the chrome's.
-        painter.setPen(Theme::windowPalette(Theme::Scheme::Light).color(QPalette::WindowText));
+        painter.setPen(textColor());
         painter.drawText(labels.at(i), Qt::AlignVCenter, e.label);
     }
 }

@@ -2,6 +2,7 @@
 // GraphLegend: the key under the dependency graph — what each fill, outline and halo means —
 // so colour is never the only explanation. Wraps onto a second line in a narrow panel.
 
+#include <QColor>
 #include <QWidget>
 
 class GraphLegend : public QWidget
@@ -15,6 +16,7 @@ public:
     QSize minimumSizeHint() const override;
     bool hasHeightForWidth() const override { return true; }
     int heightForWidth(int width) const override;
+    static QColor textColor(); // the labels' colour in the current scheme
 
 protected:
     void paintEvent(QPaintEvent* event) override;

@@ -1,7 +1,7 @@
 #pragma once
 // GraphNodeItem: one service in the dependency graph view — a rounded box filled by alert state,
 // a purple outline and "ROOT CAUSE" badge for the diagnosed root, an orange halo for the blast
-// radius. Geometry comes from Graphviz; this item only paints.
+// radius. Geometry comes from Graphviz; this item only paints, in the colours of the current scheme.
 
 #include "theme.h"
 
@@ -43,6 +43,18 @@ public:
     // In points of the theme's scale (Theme::fontScale): war-room nodes are laid out larger, like all other text.
     static QFont nameFont();
     static QFont subtitleFont();
+    // What the layout keeps free above a root cause's box for its badge (badge, gap and a clearance), so the badge
+    // never touches the node above it. 0 for other nodes.
+    static qreal reservedAbove(const Info& info);
+    // The "ROOT CAUSE" badge in item coordinates (empty unless the node is the root cause).
+    QRectF badgeRect() const;
+
+    // The scheme's colours: on the dark canvas the quiet states (no alert, resolved) are dark tiles with light text,
+    // the alerting ones keep their fills; the legend draws its swatches with the same.
+    static QColor fill(Theme::AlertState state);
+    static QColor textColor(Theme::AlertState state);
+    static QColor borderColor();
+    static QColor rootOutlineColor();
 
 private:
     Info m_info;

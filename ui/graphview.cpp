@@ -41,7 +41,7 @@ GraphView::GraphView(QWidget* parent) : QGraphicsView(parent), m_scene(new QGrap
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setDragMode(QGraphicsView::ScrollHandDrag);
-    setBackgroundBrush(Qt::white);
+    setBackgroundBrush(Theme::panelBackground());
     setFrameShape(QFrame::NoFrame);
     setAlignment(Qt::AlignCenter);
     m_placeholder = tr("No incident selected");
@@ -188,12 +188,14 @@ GraphView::Plan GraphView::planFor(const ServiceGraph* graph, const Incident& in
     for (const auto& i : plan.outside)
         sig << describe(i);
     sig << QString::number(Theme::fontScale()); // the nodes' type: the war room lays them out again, larger
+    sig << QString::number(int(Theme::scheme())); // the caption's colour is set when the scene is built
     plan.signature = sig.join(u';');
     return plan;
 }
 
 void GraphView::showIncident(std::shared_ptr<const ServiceGraph> graph, const Incident& incident)
 {
+    setBackgroundBrush(Theme::panelBackground()); // the canvas is the panel's, light or dark
     Plan plan = planFor(graph.get(), incident);
     if (plan.signature == m_signature)
         return;
@@ -201,11 +203,11 @@ void GraphView::showIncident(std::shared_ptr<const ServiceGraph> graph, const In
 
     GraphLayout::Request main;
     for (const auto& info : plan.inGraph)
-        main.nodes.append({info.service, GraphNodeItem::preferredSize(info)});
+        main.nodes.append({info.service, GraphNodeItem::preferredSize(info), GraphNodeItem::reservedAbove(info)});
     main.edges = plan.edges;
     GraphLayout::Request outside;
     for (const auto& info : plan.outside)
-        outside.nodes.append({info.service, GraphNodeItem::preferredSize(info)});
+        outside.nodes.append({info.service, GraphNodeItem::preferredSize(info), GraphNodeItem::reservedAbove(info)});
     outside.wrapColumns = qMax(1, int(std::ceil(std::sqrt(1.5 * double(outside.nodes.size())))));
 
     // Both orientations for a small graph; the one that fills this panel best wins (a wide panel
@@ -251,6 +253,7 @@ void GraphView::clear()
     m_error.clear();
     m_scene->clear();
     m_placeholder = tr("No incident selected");
+    setBackgroundBrush(Theme::panelBackground());
     viewport()->update();
 }
 
@@ -274,7 +277,7 @@ void GraphView::applyLayout(const Plan& plan, const JobResult& result)
 
     for (const GraphLayout::PlacedEdge& edge : result.main.edges) {
         const bool hot = onBlastPath(edge.from, edge.to);
-        const QColor color = hot ? Theme::blastRadiusColor() : QColor(0x78, 0x90, 0x9C);
+        const QColor color = hot ? Theme::blastRadiusColor() : QColor(0x78, 0x90, 0x9C); // mid grey: either canvas
         QPen pen(color, hot ? 2.4 : 1.3);
         pen.setCapStyle(Qt::RoundCap);
         auto* path = m_scene->addPath(edge.path, pen);
@@ -306,7 +309,7 @@ void GraphView::applyLayout(const Plan& plan, const JobResult& result)
         QFont font = GraphNodeItem::subtitleFont();
         font.setItalic(true);
         caption->setFont(font);
-        caption->setBrush(Theme::mutedText());
+        caption->setBrush(Theme::secondaryText());
         const qreal left = plan.inGraph.isEmpty() ? 0 : mainBounds.center().x() - result.outside.bounds.width() / 2;
         caption->setPos(left, top - QFontMetricsF(font).height() - 4);
         // The row goes below the caption with everything it paints, a root cause's badge and halo included.
@@ -405,7 +408,7 @@ void GraphView::drawBackground(QPainter* painter, const QRectF& rect)
         return;
     painter->save();
     painter->resetTransform();
-    painter->setPen(Theme::mutedText());
+    painter->setPen(Theme::secondaryText());
     painter->drawText(viewport()->rect(), Qt::AlignCenter | Qt::TextWordWrap, m_placeholder);
     painter->restore();
 }

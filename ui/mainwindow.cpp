@@ -148,7 +148,8 @@ MainWindow::MainWindow(QWidget* parent)
     top->addWidget(panel(tr("INCIDENT"), cardScroll, top, &m_cardTitle, m_expireSilenceButton));
 
     m_graphView = new GraphView;
-    top->addWidget(panel(tr("DEPENDENCY GRAPH"), m_graphView, top, nullptr, new GraphLegend, true));
+    // The graph and the charts paint in the scheme's colours themselves: they sit on the chrome, not on paper.
+    top->addWidget(panel(tr("DEPENDENCY GRAPH"), m_graphView, top, nullptr, new GraphLegend));
 
     m_timelineView = new TimelineChartView;
     m_timelineView->setMinimumWidth(260);
@@ -162,7 +163,7 @@ MainWindow::MainWindow(QWidget* parent)
     // One moment across both charts: hovering either puts the same cursor on the other.
     connect(m_metricsView, &MetricChartsView::cursorMoved, m_timelineView, &TimelineChartView::setCursorTime);
     connect(m_timelineView, &TimelineChartView::cursorMoved, m_metricsView, &MetricChartsView::setCursorTime);
-    top->addWidget(panel(tr("TIMELINE"), m_chartTabs, top, nullptr, nullptr, true));
+    top->addWidget(panel(tr("TIMELINE"), m_chartTabs, top));
     top->setStretchFactor(0, 0);
     top->setStretchFactor(1, 3);
     top->setStretchFactor(2, 2);

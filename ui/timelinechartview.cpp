@@ -3,6 +3,7 @@
 #include "model/changeevent.h"
 #include "model/incident.h"
 #include "model/runbookrun.h"
+#include "chartstyle.h"
 #include "theme.h"
 
 #include <QCategoryAxis>
@@ -10,7 +11,9 @@
 #include <QCursor>
 #include <QDateTimeAxis>
 #include <QGraphicsLineItem>
+#include <QGraphicsLayout>
 #include <QGraphicsSimpleTextItem>
+#include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QMouseEvent>
@@ -21,6 +24,7 @@
 #include <QFontMetricsF>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 using namespace Qt::StringLiterals;
@@ -38,6 +42,39 @@ std::pair<qint64, qint64> onsetSpan(const Incident& incident)
         hi = qMax(hi, onset.toMSecsSinceEpoch());
     }
     return lo > hi ? std::pair<qint64, qint64>{0, 0} : std::pair{lo, hi};
+}
+
+// How tall a detached legend's markers stand, in all the rows Qt wrapped them onto (0 without markers).
+qreal legendRowsHeight(QLegend* legend)
+{
+    if (QGraphicsLayout* layout = legend->layout()) {
+        layout->invalidate();
+        layout->activate(); // lay the markers out now, in the geometry just set
+    }
+    QRectF rows;
+    for (const QGraphicsItem* group : legend->childItems()) {
+        for (const QGraphicsItem* marker : group->childItems()) {
+            if (marker->isVisible())
+                rows |= marker->mapRectToItem(legend, marker->boundingRect());
+        }
+    }
+    return rows.isEmpty() ? 0 : rows.bottom() + 2;
+}
+
+bool dark()
+{
+    return Theme::scheme() == Theme::Scheme::Dark;
+}
+
+// The marker colours that are not severities, visible on either canvas.
+QColor changeMarkerColor()
+{
+    return dark() ? QColor(0x4D, 0xB6, 0xAC) : Theme::changeColor();
+}
+
+QColor actionMarkerColor()
+{
+    return dark() ? Theme::text() : Theme::headerBackground(); // the header's near-black vanishes on the dark canvas
 }
 } // namespace
 
@@ -57,7 +94,7 @@ TimelineChartView::TimelineChartView(QWidget* parent) : QChartView(parent)
     chart->setBackgroundRoundness(0);
     setChart(chart); // the view takes ownership
     m_cursorLine = new QGraphicsLineItem;
-    m_cursorLine->setPen(QPen(QColor(0x37, 0x47, 0x4F), 1.0, Qt::DashLine));
+    m_cursorLine->setPen(QPen(ChartStyle::secondaryTextColor(), 1.0, Qt::DashLine));
     m_cursorLine->setZValue(100);
     m_cursorLine->hide();
     scene()->addItem(m_cursorLine);
@@ -155,7 +192,8 @@ void TimelineChartView::showIncident(const Incident& incident, const QVector<Cha
                                      const QVector<RunbookRun>& runs)
 {
     // The type's scale too: entering the war room redraws the labels, axis and legend larger.
-    QByteArray signature = incident.key.toUtf8() + '@' + QByteArray::number(Theme::fontScale());
+    QByteArray signature = incident.key.toUtf8() + '@' + QByteArray::number(Theme::fontScale()) + '/' +
+                           QByteArray::number(int(Theme::scheme())); // and the scheme's colours
     if (const RootCauseCandidate* top = incident.topCause())
         signature += '|' + top->service.toUtf8();
     for (const TrackedAlert& a : incident.alerts)
@@ -190,7 +228,12 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
     m_labelItems.clear();
     m_labelWidth = 0;
     chart()->setMargins(QMargins(2, 2, 6, 0));
+    chart()->legend()->setAlignment(Qt::AlignBottom);
     chart()->legend()->attachToChart();
+    // The canvas is the panel's, light or dark; so is the frame around the chart.
+    ChartStyle::applyScheme(c);
+    setBackgroundBrush(ChartStyle::background());
+    m_cursorLine->setPen(QPen(ChartStyle::secondaryTextColor(), 1.0, Qt::DashLine));
     m_pointTexts.clear();
     m_rootCause.clear();
     m_onsets = 0;
@@ -233,8 +276,36 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
     if (std::any_of(changes.cbegin(), changes.cend(),
                     [&](const ChangeEvent& c) { return shown(c) && !firstOnset.contains(c.service); }))
         m_services.append(otherServicesRow());
+    // The war room keeps its type: when the panel cannot hold a row per service at the war room's size, the
+    // earliest services (and the root) keep their rows and the rest share the last one, "+N more", markers and
+    // all, rather than every name shrinking to what nobody reads from across the room.
+    QHash<QString, QString> sharedRow; // service -> the row it is drawn on, when not its own
+    if (Theme::fontScale() > 1) {
+        QFont legible = font();
+        legible.setPointSizeF(Theme::points(7));
+        QFont axis = legible;
+        axis.setPointSizeF(Theme::points(8.5));
+        QFont legend = legible;
+        legend.setPointSizeF(Theme::points(8));
+        // Less the time axis' labels and the legend (its markers stand taller than its text), as placed below.
+        const qreal room = contentsRect().height() - (QFontMetricsF(axis).height() + 14) -
+                           (2 * QFontMetricsF(legend).height() + 10) - 10;
+        const int fit = int(room / QFontMetricsF(legible).height());
+        if (fit >= 2 && m_services.size() > fit) {
+            QStringList kept = m_services.mid(0, fit - 1);
+            if (!m_rootCause.isEmpty() && m_services.contains(m_rootCause) && !kept.contains(m_rootCause))
+                kept.last() = m_rootCause; // the root is where to look: never folded
+            const QString more = tr("+%n more", nullptr, int(m_services.size() - kept.size()));
+            for (const QString& service : std::as_const(m_services))
+                if (!kept.contains(service))
+                    sharedRow.insert(service, more);
+            m_services = kept << more;
+        }
+    }
     const int rows = int(m_services.size());
-    auto rowOf = [&](const QString& service) { return double(rows - 1 - m_services.indexOf(service)); };
+    auto rowOf = [&](const QString& service) {
+        return double(rows - 1 - m_services.indexOf(sharedRow.value(service, service)));
+    };
 
     auto makeSeries = [&](const QString& name, const QColor& color, qreal size, QScatterSeries::MarkerShape shape) {
         auto* s = new QScatterSeries;
@@ -253,12 +324,13 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
     auto* warning =
         makeSeries(tr("warning"), Theme::severityColor(u"warning"_s), 11, QScatterSeries::MarkerShapeCircle);
     auto* other = makeSeries(tr("other"), Theme::severityColor(u"info"_s), 10, QScatterSeries::MarkerShapeCircle);
-    auto* root = makeSeries(tr("root"), Theme::rootCauseColor(), 17, QScatterSeries::MarkerShapeCircle);
+    const QColor rootColor = ChartStyle::accentTextColor(); // deep purple on light, lilac on dark
+    auto* root = makeSeries(tr("root"), rootColor, 17, QScatterSeries::MarkerShapeCircle);
     root->setColor(Qt::transparent); // a ring around the root's own markers
-    root->setPen(QPen(Theme::rootCauseColor(), 3));
+    root->setPen(QPen(rootColor, 3));
     //: a deploy, config change or flag flip; short
-    auto* deploys = makeSeries(tr("change"), Theme::changeColor(), 13, QScatterSeries::MarkerShapeRectangle);
-    auto* actions = makeSeries(tr("runbook step"), Theme::headerBackground(), 14, QScatterSeries::MarkerShapeTriangle);
+    auto* deploys = makeSeries(tr("change"), changeMarkerColor(), 13, QScatterSeries::MarkerShapeRectangle);
+    auto* actions = makeSeries(tr("runbook step"), actionMarkerColor(), 14, QScatterSeries::MarkerShapeTriangle);
 
     qint64 minT = std::numeric_limits<qint64>::max();
     qint64 maxT = std::numeric_limits<qint64>::min();
@@ -304,7 +376,7 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
             continue;
         const qint64 t = qMax(change.at.toMSecsSinceEpoch(), earliest);
         extend(QDateTime::fromMSecsSinceEpoch(t, Qt::UTC));
-        const bool own = m_services.indexOf(change.service) >= 0 && change.service != otherServicesRow();
+        const bool own = firstOnset.contains(change.service);
         const double y = rowOf(own ? change.service : otherServicesRow());
         deploys->append(double(t), y);
         const QString when = t > change.at.toMSecsSinceEpoch()
@@ -336,8 +408,8 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
     if (!m_rootCause.isEmpty() && m_services.contains(m_rootCause)) {
         band = new QLineSeries;
         band->setName(tr("root cause row"));
-        QColor bandColor = Theme::rootCauseColor();
-        bandColor.setAlpha(45);
+        QColor bandColor = rootColor;
+        bandColor.setAlpha(dark() ? 55 : 45);
         band->setPen(QPen(bandColor, 14, Qt::SolidLine, Qt::FlatCap));
         band->append(double(x0), rowOf(m_rootCause));
         band->append(double(x1), rowOf(m_rootCause));
@@ -351,7 +423,9 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
     QFont axisFont = xAxis->labelsFont();
     axisFont.setPointSizeF(Theme::points(8.5));
     xAxis->setLabelsFont(axisFont);
-    xAxis->setGridLineColor(QColor(0xE0, 0xE4, 0xE8));
+    xAxis->setGridLineColor(ChartStyle::gridColor());
+    xAxis->setLinePenColor(ChartStyle::gridColor());
+    xAxis->setLabelsColor(ChartStyle::textColor());
 
     auto* yAxis = new QCategoryAxis;
     yAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
@@ -360,9 +434,76 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
     // services every name went. The rows are labelled here instead, sized to the rows, long names elided in the
     // middle (both ends of "payment-gateway-eu-west-3" matter); hovering a label shows the whole name.
     yAxis->setLabelsVisible(false);
+    QFont legendFont = c->legend()->font();
+    legendFont.setPointSizeF(Theme::points(8));
+    yAxis->setGridLineColor(ChartStyle::rowGridColor());
+    yAxis->setLinePenColor(ChartStyle::gridColor());
+    yAxis->setLabelsColor(ChartStyle::textColor());
+
+    c->addAxis(xAxis, Qt::AlignBottom);
+    c->addAxis(yAxis, Qt::AlignLeft);
+    QList<QAbstractSeries*> all;
+    if (band)
+        all << band;
+    all << deploys << critical << warning << other << root << actions;
+    for (QAbstractSeries* s : all) {
+        c->addSeries(s);
+        s->attachAxis(xAxis);
+        s->attachAxis(yAxis);
+    }
+    // Empty series and the band stay out of the legend: it lists only what is on screen.
+    for (QAbstractSeries* s : all) {
+        const auto* scatter = qobject_cast<QScatterSeries*>(s);
+        const bool show = scatter && scatter->count() > 0;
+        for (QLegendMarker* marker : c->legend()->markers(s)) {
+            marker->setVisible(show);
+            if (s == root)
+                marker->setBrush(rootColor); // the ring alone reads as "empty" at legend size
+        }
+    }
+    for (QScatterSeries* s : {critical, warning, other, root, deploys, actions})
+        connect(s, &QScatterSeries::hovered, this, &TimelineChartView::showPointToolTip);
+    c->legend()->setFont(legendFont);
+    c->legend()->setLabelColor(ChartStyle::textColor());
+    // The plot leaves room for the row labels on the left (a chart margin); the legend, detached, keeps the whole
+    // width below it, and the time axis gets three ticks when the plot is narrow.
+    // The markers' row can be taller than the text (marker and padding): the legend's own minimum, or it is cut.
+    const qreal legendHeight = qMax(QFontMetricsF(legendFont).height() + 10,
+                                    c->legend()->effectiveSizeHint(Qt::MinimumSize).height());
+    c->legend()->detachFromChart();
+    // Detached, Qt wraps the markers that do not fit the width onto more rows, stacked upwards from the bottom of a
+    // bottom-aligned legend: a row it had no room for was drawn over the time axis. Top-aligned, they go downwards,
+    // and the legend is made as tall as its rows.
+    c->legend()->setAlignment(Qt::AlignTop);
+    // The chart is the view's size, frame included: the bottom is the viewport's, or the legend's last pixels go.
+    const QSizeF visible(qMin(c->size().width(), qreal(contentsRect().width())),
+                       qMin(c->size().height(), qreal(contentsRect().height())));
+    const auto placeLegend = [&](qreal h) {
+        c->setMargins(QMargins(c->margins().left(), 2, 10, int(std::ceil(h))));
+        c->legend()->setGeometry(QRectF(4, visible.height() - h - 4, visible.width() - 8, h));
+    };
+    placeLegend(legendHeight);
+    qreal legendBox = legendHeight;
+    qreal rowsHeight = legendRowsHeight(c->legend());
+    if (rowsHeight > legendHeight + 1) {
+        // A second legend row costs the plot a row's height: the root's entry goes first, its row being marked
+        // without it (the ▶ label in the accent colour, the band).
+        for (QLegendMarker* marker : c->legend()->markers(root))
+            marker->setVisible(false);
+        rowsHeight = legendRowsHeight(c->legend());
+    }
+    if (rowsHeight > legendHeight + 1) {
+        legendBox = rowsHeight;
+        placeLegend(legendBox);
+    }
+    c->legend()->update();
+
+    // The row labels, as large as their rows allow (the theme's 8 pt at most), left of the plot.
     QFont yFont = yAxis->labelsFont();
-    // The plot, less the x axis and the legend (both in the theme's scale).
-    const qreal rowHeight = qMax(1.0, (height() - 70.0 * Theme::fontScale()) / rows);
+    // The plot: the view less the time axis' labels, the legend's rows and the margins, all in the theme's scale
+    // (a flat 70 px times the scale left the war room's rows a third too small for its type).
+    const qreal overhead = QFontMetricsF(axisFont).height() + 14 + legendBox + 10;
+    const qreal rowHeight = qMax(1.0, (contentsRect().height() - overhead) / rows);
     qreal points = Theme::points(8);
     for (; points > Theme::points(6); points -= 0.5) {
         yFont.setPointSizeF(points);
@@ -383,54 +524,14 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
         const QString label = isRoot ? u"▶ "_s + service : service;
         auto* item = new QGraphicsSimpleTextItem(QFontMetrics(isRoot ? rootFont : yFont).elidedText(label, Qt::ElideMiddle, labelWidth), c);
         item->setFont(isRoot ? rootFont : yFont);
-        item->setBrush(isRoot ? Theme::rootCauseColor() : QColor(0x26, 0x32, 0x38));
+        item->setBrush(isRoot ? ChartStyle::accentTextColor() : ChartStyle::textColor());
         item->setZValue(50);
         m_rowLabels.insert(item->text(), service);
         m_labelItems.append(item);
     }
     m_labelWidth = labelWidth;
     yAxis->setLabelsFont(yFont);
-    yAxis->setGridLineColor(QColor(0xEE, 0xF0, 0xF2));
-    yAxis->setLabelsColor(QColor(0x26, 0x32, 0x38));
-
-    c->addAxis(xAxis, Qt::AlignBottom);
-    c->addAxis(yAxis, Qt::AlignLeft);
-    QList<QAbstractSeries*> all;
-    if (band)
-        all << band;
-    all << deploys << critical << warning << other << root << actions;
-    for (QAbstractSeries* s : all) {
-        c->addSeries(s);
-        s->attachAxis(xAxis);
-        s->attachAxis(yAxis);
-    }
-    // Empty series and the band stay out of the legend: it lists only what is on screen.
-    for (QAbstractSeries* s : all) {
-        const auto* scatter = qobject_cast<QScatterSeries*>(s);
-        const bool show = scatter && scatter->count() > 0;
-        for (QLegendMarker* marker : c->legend()->markers(s)) {
-            marker->setVisible(show);
-            if (s == root)
-                marker->setBrush(Theme::rootCauseColor()); // the ring alone reads as "empty" at legend size
-        }
-    }
-    for (QScatterSeries* s : {critical, warning, other, root, deploys, actions})
-        connect(s, &QScatterSeries::hovered, this, &TimelineChartView::showPointToolTip);
-    QFont legendFont = c->legend()->font();
-    legendFont.setPointSizeF(Theme::points(8));
-    c->legend()->setFont(legendFont);
-    // The plot leaves room for the row labels on the left (a chart margin); the legend, detached, keeps the whole
-    // width below it, and the time axis gets three ticks when the plot is narrow.
-    // The markers' row can be taller than the text (marker and padding): the legend's own minimum, or it is cut.
-    const qreal legendHeight = qMax(QFontMetricsF(legendFont).height() + 10,
-                                    c->legend()->effectiveSizeHint(Qt::MinimumSize).height());
-    c->setMargins(QMargins(m_labelWidth + 10, 2, 10, int(legendHeight)));
-    c->legend()->detachFromChart();
-    // The chart is the view's size, frame included: the bottom is the viewport's, or the legend's last pixels go.
-    const QSizeF visible(qMin(c->size().width(), qreal(contentsRect().width())),
-                       qMin(c->size().height(), qreal(contentsRect().height())));
-    c->legend()->setGeometry(QRectF(4, visible.height() - legendHeight - 4, visible.width() - 8, legendHeight));
-    c->legend()->update();
+    c->setMargins(QMargins(m_labelWidth + 10, 2, 10, int(std::ceil(legendBox))));
     if (width() - m_labelWidth < 260 * Theme::fontScale()) {
         if (!multiDay && x1 - x0 >= 3 * 60 * 1000)
             xAxis->setFormat(u"HH:mm"_s);
