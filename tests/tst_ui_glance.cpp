@@ -12,6 +12,7 @@
 #include "pipeline/consoleruntime.h"
 #include "pipeline/pipeline.h"
 #include "runbook/runbooklibrary.h"
+#include "runbookoutputpane.h"
 #include "runbookpanel.h"
 #include "runbookstepcard.h"
 #include "theme.h"
@@ -56,6 +57,8 @@ private Q_SLOTS:
     void listAndTimelineColoursMeetWcagAA();
     void approveStaysInView_data();
     void approveStaysInView();
+    void demoApproveStaysInView_data();
+    void demoApproveStaysInView();
     void warRoomCardTextFits_data();
     void warRoomCardTextFits();
 
@@ -64,6 +67,9 @@ private:
     static bool waitForGraph(MainWindow& window);
     // The Black-Friday fixture with the built-in runbooks, laid out and painted at size in the given theme.
     static bool showFixture(MainWindow& window, RunbookLibrary& library, QSize size, bool dark, bool warRoom);
+    // The demo's storm (`--demo`) replayed once through the real pipeline: its last snapshot.
+    IncidentSnapshotPtr demoSnapshot();
+    IncidentSnapshotPtr m_demo;
     QTemporaryDir m_dir;
 };
 
@@ -554,6 +560,123 @@ void TestUiGlance::approveStaysInView()
     QVERIFY(card->approveButton()->visibleRegion().boundingRect().size() == card->approveButton()->size());
     QVERIFY(!card->commandText().isEmpty());
     saveShot(window.bottomTabs(), u"runbook-panel-%1.png"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
+}
+
+IncidentSnapshotPtr TestUiGlance::demoSnapshot()
+{
+    if (m_demo)
+        return m_demo;
+    ConsoleRuntime::Config config;
+    config.databasePath = m_dir.filePath(u"demo-snapshot.sqlite"_s);
+    QString error;
+    auto graph = ServiceGraph::fromFile(u":/demo/blackfriday-graph.json"_s, &error);
+    if (!graph)
+        return nullptr;
+    config.graph = std::make_shared<const ServiceGraph>(std::move(*graph));
+    config.webhookEnabled = false;
+    config.replayFile = u":/demo/blackfriday-feed.json"_s;
+    config.replayFillWithinMs = 0; // as --screenshot replays it
+    ConsoleRuntime runtime(config);
+    IncidentSnapshotPtr last;
+    connect(&runtime, &ConsoleRuntime::snapshotReady, this, [&last](const IncidentSnapshotPtr& s) { last = s; });
+    QSignalSpy finished(&runtime, &ConsoleRuntime::replayFinished);
+    runtime.start();
+    if (!finished.wait(30'000) || !finished.constFirst().constFirst().toBool())
+        return nullptr;
+    QSignalSpy snapshots(&runtime, &ConsoleRuntime::snapshotReady);
+    runtime.pipeline()->flush();
+    if (!snapshots.wait(10'000))
+        return nullptr;
+    m_demo = last;
+    return m_demo;
+}
+
+void TestUiGlance::demoApproveStaysInView_data()
+{
+    approveStaysInView_data(); // the same sizes and modes, and the war room's light theme too
+    QTest::addRow("1366x768 war room light") << QSize(1366, 768) << true << false;
+    QTest::addRow("1920x1080 war room light") << QSize(1920, 1080) << true << false;
+}
+
+namespace {
+// Empty when the whole of w is on screen: inside the window and not clipped by any ancestor (a scroller's
+// viewport, a splitter pane squeezed below its contents' minimum) nor covered by a sibling.
+QString notWhollyShown(QWidget* w)
+{
+    const QString name = QString::fromLatin1(w->metaObject()->className()) + u" \""_s +
+                         w->property("text").toString().left(30) + u'"';
+    if (!w->isVisible())
+        return name + u" is hidden"_s;
+    QWidget* window = w->window();
+    const QRect r(w->mapTo(window, QPoint()), w->size());
+    if (!window->rect().contains(r))
+        return u"%1 at %2,%3 %4x%5 is outside the %6x%7 window"_s.arg(name).arg(r.x()).arg(r.y()).arg(r.width())
+            .arg(r.height()).arg(window->width()).arg(window->height());
+    for (QWidget* p = w->parentWidget(); p && p != window; p = p->parentWidget()) {
+        const QRect shown(p->mapTo(window, QPoint()), p->size());
+        if (!shown.contains(r))
+            return u"%1 at y %2..%3 is cut by %4 showing y %5..%6"_s.arg(name).arg(r.top()).arg(r.bottom())
+                .arg(QString::fromLatin1(p->metaObject()->className())).arg(shown.top()).arg(shown.bottom());
+    }
+    if (w->visibleRegion() != QRegion(w->rect()))
+        return name + u" is partly covered"_s;
+    return {};
+}
+} // namespace
+
+void TestUiGlance::demoApproveStaysInView()
+{
+    QFETCH(QSize, size);
+    QFETCH(bool, warRoom);
+    QFETCH(bool, dark);
+    const IncidentSnapshotPtr demo = demoSnapshot();
+    QVERIFY(demo);
+    RunbookLibrary library;
+    library.load(QString());
+    MainWindow window;
+    window.setRunbookLibrary(&library);
+    window.warRoom()->setFullScreenEnabled(false); // exactly the size asked for
+    window.setDarkTheme(dark);
+    window.resize(size);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.setSnapshot(demo);
+    window.warRoom()->setActive(warRoom);
+    window.bottomTabs()->setCurrentIndex(1); // F11 shows the runbook itself; at a desk it is `r`
+    QVERIFY(waitForGraph(window));
+    QTest::qWait(50); // deferred splitter sizes and scrolling
+    QCOMPARE(window.size(), size);
+
+    // The demo's cascade is order-service's connection pool: its runbook is the longer one, with parameters.
+    RunbookPanel* panel = window.runbookPanel();
+    QCOMPARE(panel->currentRunbookId(), u"RB-DB-001"_s);
+    RunbookStepCard* card = panel->awaitingCard();
+    QVERIFY(card);
+    QLabel* command = card->findChild<QLabel*>(u"stepCommand"_s);
+    QVERIFY(command);
+    QList<QWidget*> shown{card, command, card->approveButton()};
+    // The demo's alerts carry no `container` label: every step waits for that parameter, and the line saying so
+    // is in view with the step (the form itself may scroll away above it).
+    if (!panel->stepModel()->canApprove(0)) {
+        QLabel* why = nullptr;
+        for (QLabel* l : panel->findChildren<QLabel*>())
+            if (l->isVisible() && l->text().startsWith(u"No step can run"_s))
+                why = l;
+        QVERIFY2(why, "nothing says why the step cannot be approved");
+        QVERIFY(why->text().contains(u"container"_s));
+        shown << why;
+    }
+    // The splitters settle over a few event-loop rounds (deferred scrolling, then the window's splitter).
+    for (QWidget* w : std::as_const(shown))
+        QTRY_COMPARE_WITH_TIMEOUT(notWhollyShown(w), QString(), 2000);
+    saveShot(&window, u"demo-runbook-%1.png"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
+
+    // Once a step has printed something the output pane appears below the steps: still in view, all of it.
+    panel->outputPane()->appendNote(u"$ kubectl get deployment order-service\nDB_POOL_MAX=20"_s);
+    shown << panel->outputPane();
+    for (QWidget* w : std::as_const(shown))
+        QTRY_COMPARE_WITH_TIMEOUT(notWhollyShown(w), QString(), 2000);
+    saveShot(&window, u"demo-runbook-output-%1.png"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
 }
 
 void TestUiGlance::warRoomCardTextFits_data()
