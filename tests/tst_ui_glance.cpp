@@ -61,12 +61,16 @@ private Q_SLOTS:
     void demoApproveStaysInView();
     void warRoomCardTextFits_data();
     void warRoomCardTextFits();
+    void demoListRowsFit_data();
+    void demoListRowsFit();
 
 private:
     void saveShot(QWidget* widget, const QString& name);
     static bool waitForGraph(MainWindow& window);
     // The Black-Friday fixture with the built-in runbooks, laid out and painted at size in the given theme.
     static bool showFixture(MainWindow& window, RunbookLibrary& library, QSize size, bool dark, bool warRoom);
+    static bool showSnapshot(MainWindow& window, RunbookLibrary& library, const IncidentSnapshotPtr& snapshot,
+                             QSize size, bool dark, bool warRoom);
     // The demo's storm (`--demo`) replayed once through the real pipeline: its last snapshot.
     IncidentSnapshotPtr demoSnapshot();
     IncidentSnapshotPtr m_demo;
@@ -103,6 +107,13 @@ bool TestUiGlance::waitForGraph(MainWindow& window)
 
 bool TestUiGlance::showFixture(MainWindow& window, RunbookLibrary& library, QSize size, bool dark, bool warRoom)
 {
+    // One source unreachable: its chip is red text too.
+    return showSnapshot(window, library, fixture::blackFridaySnapshot(), size, dark, warRoom);
+}
+
+bool TestUiGlance::showSnapshot(MainWindow& window, RunbookLibrary& library, const IncidentSnapshotPtr& snapshot,
+                                QSize size, bool dark, bool warRoom)
+{
     library.load(QString());
     window.setRunbookLibrary(&library);
     window.warRoom()->setFullScreenEnabled(false);
@@ -111,7 +122,7 @@ bool TestUiGlance::showFixture(MainWindow& window, RunbookLibrary& library, QSiz
     window.show();
     if (!QTest::qWaitForWindowExposed(&window))
         return false;
-    window.setSnapshot(fixture::blackFridaySnapshot()); // one source unreachable: its chip is red text too
+    window.setSnapshot(snapshot);
     window.warRoom()->setActive(warRoom);
     if (!waitForGraph(window))
         return false;
@@ -632,19 +643,9 @@ void TestUiGlance::demoApproveStaysInView()
     const IncidentSnapshotPtr demo = demoSnapshot();
     QVERIFY(demo);
     RunbookLibrary library;
-    library.load(QString());
     MainWindow window;
-    window.setRunbookLibrary(&library);
-    window.warRoom()->setFullScreenEnabled(false); // exactly the size asked for
-    window.setDarkTheme(dark);
-    window.resize(size);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    window.setSnapshot(demo);
-    window.warRoom()->setActive(warRoom);
+    QVERIFY(showSnapshot(window, library, demo, size, dark, warRoom));
     window.bottomTabs()->setCurrentIndex(1); // F11 shows the runbook itself; at a desk it is `r`
-    QVERIFY(waitForGraph(window));
-    QTest::qWait(50); // deferred splitter sizes and scrolling
     QCOMPARE(window.size(), size);
 
     // The demo's cascade is order-service's connection pool: its runbook is the longer one, with parameters.
@@ -738,6 +739,60 @@ void TestUiGlance::warRoomCardTextFits()
                                                       .arg(shown[i]->property("text").toString().left(30),
                                                            shown[j]->property("text").toString().left(30))));
         }
+}
+
+void TestUiGlance::demoListRowsFit_data()
+{
+    warRoomCardTextFits_data();
+    QTest::addRow("1366x768 at a desk") << QSize(1366, 768) << false;
+}
+
+void TestUiGlance::demoListRowsFit()
+{
+    QFETCH(QSize, size);
+    QFETCH(bool, dark);
+    const bool warRoom = !QByteArray(QTest::currentDataTag()).contains("desk");
+    const IncidentSnapshotPtr demo = demoSnapshot();
+    QVERIFY(demo);
+    RunbookLibrary library;
+    MainWindow window;
+    QVERIFY(showSnapshot(window, library, demo, size, dark, warRoom));
+
+    // Every row shows its severity and state, "root cause NN %" and the first alert's time whole (war-room type
+    // cut "CRITICAL · Triggered" to "CRITICAL …" and the label to "98 %"), inside the row, none over another.
+    QListView* list = window.incidentView();
+    QVERIFY(window.incidentModel()->rowCount() >= 2);
+    for (int row = 0; row < window.incidentModel()->rowCount(); ++row) {
+        const QModelIndex index = window.incidentModel()->index(row, IncidentListModel::RootCauseColumn);
+        if (index.data(IncidentListModel::IsNoiseGroupRole).toBool())
+            continue;
+        QStyleOptionViewItem option;
+        option.initFrom(list->viewport());
+        option.rect = list->visualRect(index);
+        option.font = list->font();
+        QTRY_VERIFY(list->visualRect(index).height() >= list->itemDelegate()->sizeHint(option, index).height());
+        option.rect = list->visualRect(index);
+        const QList<IncidentListDelegate::ShownText> texts = IncidentListDelegate::shownTexts(option, index);
+        QStringList shown;
+        for (const auto& t : texts) {
+            shown << t.text;
+            const int need = QFontMetrics(t.font).horizontalAdvance(t.text);
+            QVERIFY2(need <= t.rect.width() + 1, qPrintable(u"row %1: \"%2\" needs %3 px, has %4"_s.arg(row).arg(t.text)
+                                                                .arg(need).arg(t.rect.width())));
+            QVERIFY2(option.rect.contains(t.rect), qPrintable(u"row %1: \"%2\" outside its row"_s.arg(row).arg(t.text)));
+            for (const auto& other : texts)
+                QVERIFY2(&other == &t || !other.rect.intersects(t.rect),
+                         qPrintable(u"row %1: \"%2\" over \"%3\""_s.arg(row).arg(t.text, other.text)));
+        }
+        // Severity and state on one line, or the state whole on the line below its severity.
+        const QString severity = index.data(IncidentListModel::SeverityRole).toString().toUpper();
+        const QString state = index.data(IncidentListModel::StateTextRole).toString();
+        QVERIFY2(shown.at(1).startsWith(severity + u" · "_s + state) ||
+                     (shown.at(1) == severity && shown.size() > 3 && shown.at(3).startsWith(state)),
+                 qPrintable(shown.join(u" | "_s)));
+        QVERIFY2(shown.contains(IncidentListDelegate::confidenceText(index)), qPrintable(shown.join(u" | "_s)));
+    }
+    saveShot(list, u"demo-list-%1.png"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
 }
 
 QTEST_MAIN(TestUiGlance)
