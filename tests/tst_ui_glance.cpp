@@ -12,6 +12,7 @@
 #include "pipeline/consoleruntime.h"
 #include "pipeline/pipeline.h"
 #include "runbook/runbooklibrary.h"
+#include "runbookoutputpane.h"
 #include "runbookpanel.h"
 #include "runbookstepcard.h"
 #include "theme.h"
@@ -56,14 +57,23 @@ private Q_SLOTS:
     void listAndTimelineColoursMeetWcagAA();
     void approveStaysInView_data();
     void approveStaysInView();
+    void demoApproveStaysInView_data();
+    void demoApproveStaysInView();
     void warRoomCardTextFits_data();
     void warRoomCardTextFits();
+    void demoListRowsFit_data();
+    void demoListRowsFit();
 
 private:
     void saveShot(QWidget* widget, const QString& name);
     static bool waitForGraph(MainWindow& window);
     // The Black-Friday fixture with the built-in runbooks, laid out and painted at size in the given theme.
     static bool showFixture(MainWindow& window, RunbookLibrary& library, QSize size, bool dark, bool warRoom);
+    static bool showSnapshot(MainWindow& window, RunbookLibrary& library, const IncidentSnapshotPtr& snapshot,
+                             QSize size, bool dark, bool warRoom);
+    // The demo's storm (`--demo`) replayed once through the real pipeline: its last snapshot.
+    IncidentSnapshotPtr demoSnapshot();
+    IncidentSnapshotPtr m_demo;
     QTemporaryDir m_dir;
 };
 
@@ -97,6 +107,13 @@ bool TestUiGlance::waitForGraph(MainWindow& window)
 
 bool TestUiGlance::showFixture(MainWindow& window, RunbookLibrary& library, QSize size, bool dark, bool warRoom)
 {
+    // One source unreachable: its chip is red text too.
+    return showSnapshot(window, library, fixture::blackFridaySnapshot(), size, dark, warRoom);
+}
+
+bool TestUiGlance::showSnapshot(MainWindow& window, RunbookLibrary& library, const IncidentSnapshotPtr& snapshot,
+                                QSize size, bool dark, bool warRoom)
+{
     library.load(QString());
     window.setRunbookLibrary(&library);
     window.warRoom()->setFullScreenEnabled(false);
@@ -105,7 +122,7 @@ bool TestUiGlance::showFixture(MainWindow& window, RunbookLibrary& library, QSiz
     window.show();
     if (!QTest::qWaitForWindowExposed(&window))
         return false;
-    window.setSnapshot(fixture::blackFridaySnapshot()); // one source unreachable: its chip is red text too
+    window.setSnapshot(snapshot);
     window.warRoom()->setActive(warRoom);
     if (!waitForGraph(window))
         return false;
@@ -556,6 +573,113 @@ void TestUiGlance::approveStaysInView()
     saveShot(window.bottomTabs(), u"runbook-panel-%1.png"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
 }
 
+IncidentSnapshotPtr TestUiGlance::demoSnapshot()
+{
+    if (m_demo)
+        return m_demo;
+    ConsoleRuntime::Config config;
+    config.databasePath = m_dir.filePath(u"demo-snapshot.sqlite"_s);
+    QString error;
+    auto graph = ServiceGraph::fromFile(u":/demo/blackfriday-graph.json"_s, &error);
+    if (!graph)
+        return nullptr;
+    config.graph = std::make_shared<const ServiceGraph>(std::move(*graph));
+    config.webhookEnabled = false;
+    config.replayFile = u":/demo/blackfriday-feed.json"_s;
+    config.replayFillWithinMs = 0; // as --screenshot replays it
+    ConsoleRuntime runtime(config);
+    IncidentSnapshotPtr last;
+    connect(&runtime, &ConsoleRuntime::snapshotReady, this, [&last](const IncidentSnapshotPtr& s) { last = s; });
+    QSignalSpy finished(&runtime, &ConsoleRuntime::replayFinished);
+    runtime.start();
+    if (!finished.wait(30'000) || !finished.constFirst().constFirst().toBool())
+        return nullptr;
+    QSignalSpy snapshots(&runtime, &ConsoleRuntime::snapshotReady);
+    runtime.pipeline()->flush();
+    if (!snapshots.wait(10'000))
+        return nullptr;
+    m_demo = last;
+    return m_demo;
+}
+
+void TestUiGlance::demoApproveStaysInView_data()
+{
+    approveStaysInView_data(); // the same sizes and modes, and the war room's light theme too
+    QTest::addRow("1366x768 war room light") << QSize(1366, 768) << true << false;
+    QTest::addRow("1920x1080 war room light") << QSize(1920, 1080) << true << false;
+}
+
+namespace {
+// Empty when the whole of w is on screen: inside the window and not clipped by any ancestor (a scroller's
+// viewport, a splitter pane squeezed below its contents' minimum) nor covered by a sibling.
+QString notWhollyShown(QWidget* w)
+{
+    const QString name = QString::fromLatin1(w->metaObject()->className()) + u" \""_s +
+                         w->property("text").toString().left(30) + u'"';
+    if (!w->isVisible())
+        return name + u" is hidden"_s;
+    QWidget* window = w->window();
+    const QRect r(w->mapTo(window, QPoint()), w->size());
+    if (!window->rect().contains(r))
+        return u"%1 at %2,%3 %4x%5 is outside the %6x%7 window"_s.arg(name).arg(r.x()).arg(r.y()).arg(r.width())
+            .arg(r.height()).arg(window->width()).arg(window->height());
+    for (QWidget* p = w->parentWidget(); p && p != window; p = p->parentWidget()) {
+        const QRect shown(p->mapTo(window, QPoint()), p->size());
+        if (!shown.contains(r))
+            return u"%1 at y %2..%3 is cut by %4 showing y %5..%6"_s.arg(name).arg(r.top()).arg(r.bottom())
+                .arg(QString::fromLatin1(p->metaObject()->className())).arg(shown.top()).arg(shown.bottom());
+    }
+    if (w->visibleRegion() != QRegion(w->rect()))
+        return name + u" is partly covered"_s;
+    return {};
+}
+} // namespace
+
+void TestUiGlance::demoApproveStaysInView()
+{
+    QFETCH(QSize, size);
+    QFETCH(bool, warRoom);
+    QFETCH(bool, dark);
+    const IncidentSnapshotPtr demo = demoSnapshot();
+    QVERIFY(demo);
+    RunbookLibrary library;
+    MainWindow window;
+    QVERIFY(showSnapshot(window, library, demo, size, dark, warRoom));
+    window.bottomTabs()->setCurrentIndex(1); // F11 shows the runbook itself; at a desk it is `r`
+    QCOMPARE(window.size(), size);
+
+    // The demo's cascade is order-service's connection pool: its runbook is the longer one, with parameters.
+    RunbookPanel* panel = window.runbookPanel();
+    QCOMPARE(panel->currentRunbookId(), u"RB-DB-001"_s);
+    RunbookStepCard* card = panel->awaitingCard();
+    QVERIFY(card);
+    QLabel* command = card->findChild<QLabel*>(u"stepCommand"_s);
+    QVERIFY(command);
+    QList<QWidget*> shown{card, command, card->approveButton()};
+    // The demo's alerts carry no `container` label: every step waits for that parameter, and the line saying so
+    // is in view with the step (the form itself may scroll away above it).
+    if (!panel->stepModel()->canApprove(0)) {
+        QLabel* why = nullptr;
+        for (QLabel* l : panel->findChildren<QLabel*>())
+            if (l->isVisible() && l->text().startsWith(u"No step can run"_s))
+                why = l;
+        QVERIFY2(why, "nothing says why the step cannot be approved");
+        QVERIFY(why->text().contains(u"container"_s));
+        shown << why;
+    }
+    // The splitters settle over a few event-loop rounds (deferred scrolling, then the window's splitter).
+    for (QWidget* w : std::as_const(shown))
+        QTRY_COMPARE_WITH_TIMEOUT(notWhollyShown(w), QString(), 2000);
+    saveShot(&window, u"demo-runbook-%1.png"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
+
+    // Once a step has printed something the output pane appears below the steps: still in view, all of it.
+    panel->outputPane()->appendNote(u"$ kubectl get deployment order-service\nDB_POOL_MAX=20"_s);
+    shown << panel->outputPane();
+    for (QWidget* w : std::as_const(shown))
+        QTRY_COMPARE_WITH_TIMEOUT(notWhollyShown(w), QString(), 2000);
+    saveShot(&window, u"demo-runbook-output-%1.png"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
+}
+
 void TestUiGlance::warRoomCardTextFits_data()
 {
     QTest::addColumn<QSize>("size");
@@ -615,6 +739,60 @@ void TestUiGlance::warRoomCardTextFits()
                                                       .arg(shown[i]->property("text").toString().left(30),
                                                            shown[j]->property("text").toString().left(30))));
         }
+}
+
+void TestUiGlance::demoListRowsFit_data()
+{
+    warRoomCardTextFits_data();
+    QTest::addRow("1366x768 at a desk") << QSize(1366, 768) << false;
+}
+
+void TestUiGlance::demoListRowsFit()
+{
+    QFETCH(QSize, size);
+    QFETCH(bool, dark);
+    const bool warRoom = !QByteArray(QTest::currentDataTag()).contains("desk");
+    const IncidentSnapshotPtr demo = demoSnapshot();
+    QVERIFY(demo);
+    RunbookLibrary library;
+    MainWindow window;
+    QVERIFY(showSnapshot(window, library, demo, size, dark, warRoom));
+
+    // Every row shows its severity and state, "root cause NN %" and the first alert's time whole (war-room type
+    // cut "CRITICAL · Triggered" to "CRITICAL …" and the label to "98 %"), inside the row, none over another.
+    QListView* list = window.incidentView();
+    QVERIFY(window.incidentModel()->rowCount() >= 2);
+    for (int row = 0; row < window.incidentModel()->rowCount(); ++row) {
+        const QModelIndex index = window.incidentModel()->index(row, IncidentListModel::RootCauseColumn);
+        if (index.data(IncidentListModel::IsNoiseGroupRole).toBool())
+            continue;
+        QStyleOptionViewItem option;
+        option.initFrom(list->viewport());
+        option.rect = list->visualRect(index);
+        option.font = list->font();
+        QTRY_VERIFY(list->visualRect(index).height() >= list->itemDelegate()->sizeHint(option, index).height());
+        option.rect = list->visualRect(index);
+        const QList<IncidentListDelegate::ShownText> texts = IncidentListDelegate::shownTexts(option, index);
+        QStringList shown;
+        for (const auto& t : texts) {
+            shown << t.text;
+            const int need = QFontMetrics(t.font).horizontalAdvance(t.text);
+            QVERIFY2(need <= t.rect.width() + 1, qPrintable(u"row %1: \"%2\" needs %3 px, has %4"_s.arg(row).arg(t.text)
+                                                                .arg(need).arg(t.rect.width())));
+            QVERIFY2(option.rect.contains(t.rect), qPrintable(u"row %1: \"%2\" outside its row"_s.arg(row).arg(t.text)));
+            for (const auto& other : texts)
+                QVERIFY2(&other == &t || !other.rect.intersects(t.rect),
+                         qPrintable(u"row %1: \"%2\" over \"%3\""_s.arg(row).arg(t.text, other.text)));
+        }
+        // Severity and state on one line, or the state whole on the line below its severity.
+        const QString severity = index.data(IncidentListModel::SeverityRole).toString().toUpper();
+        const QString state = index.data(IncidentListModel::StateTextRole).toString();
+        QVERIFY2(shown.at(1).startsWith(severity + u" · "_s + state) ||
+                     (shown.at(1) == severity && shown.size() > 3 && shown.at(3).startsWith(state)),
+                 qPrintable(shown.join(u" | "_s)));
+        QVERIFY2(shown.contains(IncidentListDelegate::confidenceText(index)), qPrintable(shown.join(u" | "_s)));
+    }
+    saveShot(list, u"demo-list-%1.png"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
 }
 
 QTEST_MAIN(TestUiGlance)

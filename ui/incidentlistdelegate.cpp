@@ -10,6 +10,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QResizeEvent>
 #include <QTextLayout>
 #include <QToolTip>
 
@@ -47,41 +48,144 @@ QRect textRect(const QStyleOptionViewItem& option, const QModelIndex& index)
     return option.rect.adjusted(member ? 16 : 4, 3, -4, -3).adjusted(16, 6, -10, -6);
 }
 
-// The root cause's name and its labelled confidence share line 3: the label shortens to the number alone, then
-// the name elides, so the two never overlap.
-struct RootLine
+QFont boldFont(const QFont& base)
 {
-    QString root;
-    QString confidence;
-    QRect rootRect;
-    QRect confidenceRect;
+    QFont f = base;
+    f.setBold(true);
+    return f;
+}
+
+// Which body lines share a line: decided on the row's width and the widest texts any row can have (not on this
+// row's data), so every row has the height sizeHint() gives (uniform item sizes). War-room type in a narrow
+// list puts the labelled confidence and the time on lines of their own rather than eliding them.
+struct BodyPlan
+{
+    bool confidenceBesideRoot = true; // "root cause NN %" right of the root cause's name
+    bool whenBesideState = true;      // the first alert's time right of "CRITICAL · Triggered"
+    bool whenBesideConfidence = false; // else, right of the confidence on its own line, or alone
+    bool stateBelowSeverity = false;   // "CRITICAL" and "Triggered" on lines of their own when both do not fit
+    int lines = 2;
 };
 
-RootLine rootLine(const QStyleOptionViewItem& option, const QModelIndex& index)
+QString severityWord(const QModelIndex& index)
+{
+    return CoreTranslate::severity(index.data(IncidentListModel::SeverityRole).toString()).toUpper();
+}
+
+// The widest "SEVERITY · State" any row can show, or with states apart the widest severity.
+int widestState(const QFont& font, bool severityAlone)
+{
+    const QFontMetrics sfm(boldFont(font));
+    int widest = 0;
+    for (const char* severity : {"critical", "error", "warning", "info"})
+        for (const Incident::State state : {Incident::State::Triggered, Incident::State::Acknowledged,
+                                            Incident::State::Mitigated, Incident::State::Resolved}) {
+            const QString word = CoreTranslate::severity(QString::fromLatin1(severity)).toUpper();
+            widest = qMax(widest, sfm.horizontalAdvance(severityAlone ? word : word + u" · "_s + Theme::stateText(state)));
+        }
+    return widest;
+}
+
+// The row's text width: a noise member's (indented) for every row, so all rows are planned alike.
+int planWidth(int rowWidth)
+{
+    return rowWidth - 16 - 4 - 16 - 10;
+}
+
+BodyPlan bodyPlan(const QFont& font, int rowWidth)
+{
+    const int width = planWidth(rowWidth);
+    const QFontMetrics bfm(font);
+    const int confidence = bfm.horizontalAdvance(IncidentListDelegate::tr("root cause %1 %").arg(100));
+    const int when = bfm.horizontalAdvance(u"88:88:88"_s) + 8;
+    BodyPlan plan;
+    plan.confidenceBesideRoot = width - confidence - 8 >= width / 2; // the name keeps half the row
+    plan.stateBelowSeverity = widestState(font, false) > width;
+    plan.whenBesideState = widestState(font, plan.stateBelowSeverity) + when <= width;
+    plan.whenBesideConfidence = !plan.whenBesideState && !plan.confidenceBesideRoot && confidence + when <= width;
+    plan.lines = 2 + (plan.confidenceBesideRoot ? 0 : 1) + (plan.stateBelowSeverity ? 1 : 0) +
+                 (plan.whenBesideState || plan.whenBesideConfidence ? 0 : 1);
+    return plan;
+}
+
+// Lines 3 and on: the root cause's name, its labelled confidence, severity and state (and the counts that fit),
+// the first alert's time; each whole on its line, only the name (and counts) shortened.
+struct Body
+{
+    QString root, confidence, state, stateDetail, when; // stateDetail: the state below its severity, or empty
+    QRect rootRect, confidenceRect, stateRect, stateDetailRect, whenRect;
+};
+
+Body body(const QStyleOptionViewItem& option, const QModelIndex& index)
 {
     const QRect text = textRect(option, index);
+    const BodyPlan plan = bodyPlan(option.font, option.rect.width());
     const QFontMetrics bfm(option.font);
-    QFont rootFont = option.font;
-    rootFont.setBold(true);
-    const QFontMetrics rfm(rootFont);
-    RootLine line;
-    line.root = index.data(IncidentListModel::RootCauseRole).toString();
-    if (line.root.isEmpty())
-        line.root = IncidentListDelegate::tr("root cause unknown");
-    const QVariant confidence = index.data(IncidentListModel::ConfidenceRole);
-    const int y = text.top() + 2 * QFontMetrics(titleFont(option.font)).height() + 2;
-    if (confidence.isValid()) {
-        line.confidence = IncidentListDelegate::confidenceText(index);
-        const QString percent = IncidentListDelegate::tr("%1 %").arg(qRound(confidence.toDouble() * 100));
-        if (rfm.horizontalAdvance(line.root) + 8 + bfm.horizontalAdvance(line.confidence) > text.width())
-            line.confidence = percent;
-        const int width = bfm.horizontalAdvance(line.confidence);
-        line.confidenceRect = QRect(text.right() - width + 1, y, width, bfm.height());
+    const QFontMetrics rfm(boldFont(option.font));
+    const int lineHeight = bfm.height();
+    int y = text.top() + 2 * QFontMetrics(titleFont(option.font)).height() + 2;
+    Body b;
+
+    b.root = index.data(IncidentListModel::RootCauseRole).toString();
+    if (b.root.isEmpty())
+        b.root = IncidentListDelegate::tr("root cause unknown");
+    b.confidence = IncidentListDelegate::confidenceText(index);
+    const int confidenceWidth = bfm.horizontalAdvance(b.confidence);
+    const bool beside = plan.confidenceBesideRoot && !b.confidence.isEmpty();
+    const int rootRoom = text.width() - (beside ? confidenceWidth + 8 : 0);
+    b.root = rfm.elidedText(b.root, Qt::ElideRight, rootRoom);
+    b.rootRect = QRect(text.left(), y, qMin(rootRoom, rfm.horizontalAdvance(b.root)), lineHeight);
+    if (beside)
+        b.confidenceRect = QRect(text.right() - confidenceWidth + 1, y, confidenceWidth, lineHeight);
+    y += lineHeight;
+
+    const auto state = Incident::State(index.data(IncidentListModel::StateRole).toInt());
+    QFont stateFont = option.font;
+    stateFont.setBold(state == Incident::State::Triggered);
+    const QFontMetrics sfm(stateFont);
+    b.when = Theme::clock(index.data(IncidentListModel::FirstAlertRole).toDateTime());
+    const int whenWidth = bfm.horizontalAdvance(b.when);
+    const int stateRoom = text.width() - (plan.whenBesideState ? whenWidth + 8 : 0);
+    const QString alerts =
+        IncidentListDelegate::tr("%n alert(s)", nullptr, index.data(IncidentListModel::AlertCountRole).toInt());
+    const QString services =
+        IncidentListDelegate::tr("%n service(s)", nullptr, index.data(IncidentListModel::ServiceCountRole).toInt());
+    const QString stateText = index.data(IncidentListModel::StateTextRole).toString();
+    QString detail = plan.stateBelowSeverity ? stateText : severityWord(index) + u" · "_s + stateText;
+    const int detailRoom = plan.stateBelowSeverity ? text.width() : stateRoom;
+    for (const QString& more : {detail + u" · "_s + alerts + u" · "_s + services, detail + u" · "_s + alerts}) {
+        if (sfm.horizontalAdvance(more) <= detailRoom) {
+            detail = more;
+            break;
+        }
     }
-    const int rootRoom = text.width() - (line.confidence.isEmpty() ? 0 : line.confidenceRect.width() + 8);
-    line.root = rfm.elidedText(line.root, Qt::ElideRight, rootRoom);
-    line.rootRect = QRect(text.left(), y, qMin(rootRoom, rfm.horizontalAdvance(line.root)), bfm.height());
-    return line;
+    detail = sfm.elidedText(detail, Qt::ElideRight, detailRoom);
+    if (plan.stateBelowSeverity) {
+        b.state = sfm.elidedText(severityWord(index), Qt::ElideRight, stateRoom);
+        b.stateDetail = detail;
+    } else {
+        b.state = detail;
+    }
+    b.stateRect = QRect(text.left(), y, qMin(stateRoom, sfm.horizontalAdvance(b.state)), lineHeight);
+    if (plan.whenBesideState)
+        b.whenRect = QRect(text.right() - whenWidth + 1, y, whenWidth, lineHeight);
+    y += lineHeight;
+    if (plan.stateBelowSeverity) {
+        b.stateDetailRect = QRect(text.left(), y, qMin(detailRoom, sfm.horizontalAdvance(detail)), lineHeight);
+        y += lineHeight;
+    }
+
+    if (!plan.confidenceBesideRoot) {
+        b.confidenceRect = QRect(text.left(), y, qMin(confidenceWidth, text.width()), lineHeight);
+        if (plan.whenBesideConfidence)
+            b.whenRect = QRect(text.right() - whenWidth + 1, y, whenWidth, lineHeight);
+        y += lineHeight;
+    }
+    if (b.whenRect.isNull())
+        b.whenRect = QRect(text.right() - whenWidth + 1, y, whenWidth, lineHeight);
+    if (b.confidence.isEmpty())
+        b.confidenceRect = QRect();
+    return b;
 }
 
 // Tile colours from the window palette's roles, so a dark scheme gets dark tiles with light text.
@@ -114,26 +218,70 @@ IncidentListDelegate::Colours IncidentListDelegate::colours(const QStyleOptionVi
     return c;
 }
 
+IncidentListDelegate::IncidentListDelegate(QObject* parent) : QStyledItemDelegate(parent)
+{
+    if (auto* view = qobject_cast<QAbstractItemView*>(parent))
+        view->viewport()->installEventFilter(this);
+}
+
+int IncidentListDelegate::rowWidth(const QStyleOptionViewItem& option) const
+{
+    // The view asks for the size with no rect: the row is as wide as its viewport.
+    if (const auto* view = qobject_cast<const QAbstractItemView*>(parent()))
+        return view->viewport()->width();
+    return option.rect.width() > 0 ? option.rect.width() : 240;
+}
+
+bool IncidentListDelegate::eventFilter(QObject* watched, QEvent* event)
+{
+    if (event->type() == QEvent::Resize) {
+        // Narrower or wider past a plan's threshold: every row's height changes; the view lays them out again.
+        const auto* resize = static_cast<QResizeEvent*>(event);
+        const auto* view = qobject_cast<const QAbstractItemView*>(parent());
+        if (view && watched == view->viewport() &&
+            bodyPlan(view->font(), resize->oldSize().width()).lines != bodyPlan(view->font(), resize->size().width()).lines)
+            Q_EMIT sizeHintChanged(QModelIndex());
+    }
+    return QStyledItemDelegate::eventFilter(watched, event);
+}
+
 QSize IncidentListDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIndex&) const
 {
     const QFontMetrics title(titleFont(option.font));
-    const QFontMetrics body(option.font);
-    return {240, 12 + 2 * title.height() + 2 * body.height() + 8};
+    const QFontMetrics bodyMetrics(option.font);
+    const int width = rowWidth(option);
+    return {240, 12 + 2 * title.height() + 2 + bodyPlan(option.font, width).lines * bodyMetrics.height() + 8};
 }
 
 QRect IncidentListDelegate::confidenceRect(const QStyleOptionViewItem& option, const QModelIndex& index)
 {
-    return rootLine(option, index).confidenceRect;
+    return body(option, index).confidenceRect;
 }
 
 QRect IncidentListDelegate::rootCauseRect(const QStyleOptionViewItem& option, const QModelIndex& index)
 {
-    return rootLine(option, index).rootRect;
+    return body(option, index).rootRect;
 }
 
 QString IncidentListDelegate::shownRootCause(const QStyleOptionViewItem& option, const QModelIndex& index)
 {
-    return rootLine(option, index).root;
+    return body(option, index).root;
+}
+
+QList<IncidentListDelegate::ShownText> IncidentListDelegate::shownTexts(const QStyleOptionViewItem& option,
+                                                                        const QModelIndex& index)
+{
+    const Body b = body(option, index);
+    QFont stateFont = option.font;
+    stateFont.setBold(Incident::State(index.data(IncidentListModel::StateRole).toInt()) == Incident::State::Triggered);
+    QList<ShownText> out{{b.root, b.rootRect, boldFont(option.font)},
+                         {b.state, b.stateRect, stateFont},
+                         {b.when, b.whenRect, option.font}};
+    if (!b.stateDetail.isEmpty())
+        out.append({b.stateDetail, b.stateDetailRect, stateFont});
+    if (!b.confidence.isEmpty())
+        out.append({b.confidence, b.confidenceRect, option.font});
+    return out;
 }
 
 QString IncidentListDelegate::confidenceText(const QModelIndex& index)
@@ -169,7 +317,6 @@ void IncidentListDelegate::paint(QPainter* painter, const QStyleOptionViewItem& 
     const QRect text = textRect(option, index);
     const QFont tf = titleFont(option.font);
     const QFontMetrics tfm(tf);
-    const QFontMetrics bfm(option.font);
 
     // Lines 1-2: #number and the incident's name.
     const qint64 id = index.data(IncidentListModel::IncidentIdRole).toLongLong();
@@ -181,43 +328,24 @@ void IncidentListDelegate::paint(QPainter* painter, const QStyleOptionViewItem& 
         painter->drawText(QRect(text.left(), text.top() + i * tfm.height(), text.width(), tfm.height()),
                           Qt::AlignLeft | Qt::AlignVCenter, titleLines.at(i));
 
-    // Line 3: root cause  ............  root cause NN %
-    const RootLine line = rootLine(option, index);
-    QFont rootFont = option.font;
-    rootFont.setBold(true);
-    painter->setFont(rootFont);
+    // Then the root cause, its labelled confidence, severity and state, the first alert's time.
+    const Body b = body(option, index);
+    painter->setFont(boldFont(option.font));
     painter->setPen(colour.root);
-    painter->drawText(QRect(text.left(), line.rootRect.top(), line.rootRect.width() + 2, line.rootRect.height()),
-                      Qt::AlignLeft | Qt::AlignVCenter, line.root);
+    painter->drawText(b.rootRect.adjusted(0, 0, 2, 0), Qt::AlignLeft | Qt::AlignVCenter, b.root);
     painter->setFont(option.font);
     painter->setPen(colour.ink);
-    painter->drawText(line.confidenceRect, Qt::AlignRight | Qt::AlignVCenter, line.confidence);
-
-    // Line 4: severity, state and the counts that fit  ............  first alert time
-    const int y3 = line.rootRect.top() + bfm.height();
+    painter->drawText(b.confidenceRect, Qt::AlignLeft | Qt::AlignVCenter, b.confidence);
     const auto state = Incident::State(index.data(IncidentListModel::StateRole).toInt());
-    const QString when = Theme::clock(index.data(IncidentListModel::FirstAlertRole).toDateTime());
     QFont stateFont = option.font;
     stateFont.setBold(state == Incident::State::Triggered);
-    const QFontMetrics sfm(stateFont);
-    const int whenWidth = bfm.horizontalAdvance(when) + 8;
-    const QString alerts = tr("%n alert(s)", nullptr, index.data(IncidentListModel::AlertCountRole).toInt());
-    const QString services = tr("%n service(s)", nullptr, index.data(IncidentListModel::ServiceCountRole).toInt());
-    QString left = CoreTranslate::severity(index.data(IncidentListModel::SeverityRole).toString()).toUpper() + u" · "_s +
-                   index.data(IncidentListModel::StateTextRole).toString();
-    for (const QString& more : {left + u" · "_s + alerts + u" · "_s + services, left + u" · "_s + alerts}) {
-        if (sfm.horizontalAdvance(more) <= text.width() - whenWidth) {
-            left = more;
-            break;
-        }
-    }
     painter->setFont(stateFont);
     painter->setPen(colour.state);
-    painter->drawText(QRect(text.left(), y3, text.width() - whenWidth, bfm.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                      sfm.elidedText(left, Qt::ElideRight, text.width() - whenWidth));
+    painter->drawText(b.stateRect.adjusted(0, 0, 2, 0), Qt::AlignLeft | Qt::AlignVCenter, b.state);
+    painter->drawText(b.stateDetailRect.adjusted(0, 0, 2, 0), Qt::AlignLeft | Qt::AlignVCenter, b.stateDetail);
     painter->setFont(option.font);
     painter->setPen(colour.muted);
-    painter->drawText(QRect(text.left(), y3, text.width(), bfm.height()), Qt::AlignRight | Qt::AlignVCenter, when);
+    painter->drawText(b.whenRect, Qt::AlignRight | Qt::AlignVCenter, b.when);
     painter->restore();
 }
 

@@ -4,6 +4,9 @@
 // during a storm; and the noise group's row, which a click or Space expands or folds.
 
 #include <QColor>
+#include <QFont>
+#include <QList>
+#include <QRect>
 #include <QStyledItemDelegate>
 
 class IncidentListDelegate : public QStyledItemDelegate
@@ -11,7 +14,8 @@ class IncidentListDelegate : public QStyledItemDelegate
     Q_OBJECT
 
 public:
-    using QStyledItemDelegate::QStyledItemDelegate;
+    // With the view as parent, rows are laid out for its viewport's width and again when that width changes.
+    explicit IncidentListDelegate(QObject* parent = nullptr);
 
     void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override;
     QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override;
@@ -26,6 +30,14 @@ public:
     static QRect rootCauseRect(const QStyleOptionViewItem& option, const QModelIndex& index);
     static QString shownRootCause(const QStyleOptionViewItem& option, const QModelIndex& index);
     static QString confidenceText(const QModelIndex& index);
+    // Every text of a row's lines 3 and on, where and in which font it is drawn (tests check each fits).
+    struct ShownText
+    {
+        QString text;
+        QRect rect;
+        QFont font;
+    };
+    static QList<ShownText> shownTexts(const QStyleOptionViewItem& option, const QModelIndex& index);
 
     // The colours a row is painted in, from the theme's palette roles (tests measure their contrast).
     struct Colours
@@ -34,6 +46,10 @@ public:
     };
     static Colours colours(const QStyleOptionViewItem& option, const QModelIndex& index);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
+    int rowWidth(const QStyleOptionViewItem& option) const;
     void paintNoiseGroup(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const;
 };

@@ -351,7 +351,8 @@ void MainWindow::makeRoomForRunbook()
     QTimer::singleShot(0, this, [this] {
         if (m_bottomTabs->currentIndex() != 1)
             return;
-        const int want = m_runbookPanel->minimumSizeHint().height() + m_bottomTabs->tabBar()->sizeHint().height();
+        // The tab widget's own minimum: the panel's, its tab bar and the frame around the page.
+        const int want = m_bottomTabs->minimumSizeHint().height();
         const QList<int> sizes = m_rightSplitter->sizes();
         if (sizes.size() != 2 || sizes.at(1) >= want)
             return;

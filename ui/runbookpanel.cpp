@@ -18,6 +18,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QScrollArea>
 #include <QSignalBlocker>
 #include <QSplitter>
@@ -72,17 +73,18 @@ RunbookPanel::RunbookPanel(QWidget* parent)
     m_combo->setMinimumHeight(26);
     connect(m_combo, &QComboBox::activated, this, [this](int index) { showEntry(m_combo->itemData(index).toInt()); });
     layout->addWidget(m_combo);
-    m_why = RunbookStyle::wrappedLabel(this); // reasons quote alert data
-    m_why->setStyleSheet(u"color: #4A5560;"_s);
-    layout->addWidget(m_why);
 
-    // Parameters and steps scroll together; the output pane stays in view below them.
+    // Why it is proposed, parameters and steps scroll together; the output pane stays in view below them. Above
+    // the scroller only one-line rows: what is fixed there is taken from the room the step to approve needs.
     auto* content = new QWidget;
     content->setObjectName(u"runbookContent"_s);
     content->setStyleSheet(u"QWidget#runbookContent { background: #F7F9FA; }"_s);
     auto* column = new QVBoxLayout(content);
     column->setContentsMargins(0, 4, 4, 4);
     column->setSpacing(5);
+    m_why = RunbookStyle::wrappedLabel(content); // reasons quote alert data
+    m_why->setStyleSheet(u"color: #4A5560;"_s);
+    column->addWidget(m_why);
     m_paramsCaption = captionLabel(tr("PARAMETERS"), content);
     column->addWidget(m_paramsCaption);
     m_params = new RunbookParamForm(content);
@@ -108,6 +110,7 @@ RunbookPanel::RunbookPanel(QWidget* parent)
     m_scroll->setWidgetResizable(true);
     m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->viewport()->installEventFilter(this); // a splitter, not the panel, may resize it
 
     auto* outputBox = m_outputBox = new QWidget(this);
     auto* outputColumn = new QVBoxLayout(outputBox);
@@ -128,7 +131,7 @@ RunbookPanel::RunbookPanel(QWidget* parent)
     connect(clearOutput, &QPushButton::clicked, m_output, &QPlainTextEdit::clear);
     outputColumn->addWidget(m_output, 1);
 
-    auto* splitter = new QSplitter(Qt::Vertical, this);
+    auto* splitter = m_splitter = new QSplitter(Qt::Vertical, this);
     splitter->setChildrenCollapsible(false);
     splitter->addWidget(m_scroll);
     splitter->addWidget(outputBox);
@@ -142,6 +145,7 @@ RunbookPanel::RunbookPanel(QWidget* parent)
         const bool any = !m_output->document()->isEmpty();
         if (any != m_outputBox->isVisible()) {
             m_outputBox->setVisible(any);
+            shareSplitter();
             keepAwaitingInView();
         }
     });
@@ -340,10 +344,32 @@ void RunbookPanel::rebuildCards()
     keepAwaitingInView();
 }
 
+void RunbookPanel::shareSplitter()
+{
+    // A wide panel (a desk's or the war room's lower half) puts the output beside the steps: below them it
+    // would take the height the step to approve needs, and the window has little height and much width.
+    const bool wide = width() >= fontMetrics().averageCharWidth() * 100;
+    const Qt::Orientation orientation = wide ? Qt::Horizontal : Qt::Vertical;
+    if (orientation == m_splitter->orientation() && !m_outputBox->isVisible())
+        return;
+    m_splitter->setOrientation(orientation);
+    const int length = wide ? m_splitter->width() : m_splitter->height();
+    m_splitter->setSizes(wide ? QList<int>{length * 3 / 5, length * 2 / 5} : QList<int>{length * 5 / 7, length * 2 / 7});
+}
+
 void RunbookPanel::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
+    if (event->oldSize().width() != width())
+        shareSplitter();
     keepAwaitingInView(); // narrower: the step's text wraps taller
+}
+
+bool RunbookPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_scroll->viewport() && event->type() == QEvent::Resize)
+        keepAwaitingInView();
+    return QWidget::eventFilter(watched, event);
 }
 
 void RunbookPanel::showEvent(QShowEvent* event)
@@ -371,21 +397,41 @@ void RunbookPanel::keepAwaitingInView()
         m_inViewPending = false;
         if (!isVisible())
             return; // hidden, the scroller's width is stale and the card's height with it: done when shown
-        RunbookStepCard* card = awaitingCard();
-        // The scroller is never shorter than the step to act on: the window's splitter gives the panel
-        // that much room rather than leaving the Approve button below a 40 px slit.
-        const int width = m_scroll->viewport()->width() - 4;
-        const int need =
-            card ? (card->hasHeightForWidth() ? card->heightForWidth(width) : card->sizeHint().height()) + 12 : 0;
-        if (m_scroll->minimumHeight() != need)
-            m_scroll->setMinimumHeight(need);
-        if (card)
+        m_scroll->widget()->layout()->activate();
+        // The scroller is never shorter than what the engineer acts on next: the step with its command and
+        // Approve button and, while a parameter keeps every step from running, the line that says which. The
+        // window's splitter gives the panel that much room rather than leaving the button below a slit.
+        const int need = awaitingSpan().height();
+        const int height = need > 0 ? need + 12 : 0;
+        if (m_scroll->minimumHeight() != height)
+            m_scroll->setMinimumHeight(height);
+        if (need > 0)
             Q_EMIT roomNeeded();
-        if (card) {
-            m_scroll->widget()->layout()->activate();
-            m_scroll->ensureWidgetVisible(card, 0, 6);
-        }
+        scrollToAwaiting();
     });
+}
+
+QRect RunbookPanel::awaitingSpan() const
+{
+    RunbookStepCard* card = awaitingCard();
+    if (!card)
+        return {};
+    // The card's height for the viewport's width (narrower, its text wraps taller), not the one laid out last.
+    const int width = m_scroll->viewport()->width() - 4;
+    const int cardHeight = card->hasHeightForWidth() ? card->heightForWidth(width) : card->sizeHint().height();
+    const QPoint at = card->mapTo(m_scroll->widget(), QPoint());
+    const int top = m_paramStatus->isVisibleTo(m_scroll->widget()) ? m_paramStatus->y() : at.y();
+    return QRect(0, top, width, at.y() - top + cardHeight);
+}
+
+void RunbookPanel::scrollToAwaiting()
+{
+    const QRect span = awaitingSpan();
+    if (span.isEmpty())
+        return;
+    // The bottom (the Approve button) first, then the top: a span taller than the viewport keeps its top.
+    m_scroll->ensureVisible(0, span.bottom(), 0, 6);
+    m_scroll->ensureVisible(0, span.top(), 0, 6);
 }
 
 void RunbookPanel::refreshCards(const QModelIndex& from, const QModelIndex& to)
@@ -401,7 +447,8 @@ void RunbookPanel::resolve()
     QString problem;
     if (m_current) {
         if (!m_params->isValid()) {
-            problem = tr("Fix the parameters above: no step can run until every value is valid.");
+            // Which one: the form may be scrolled away above the step kept in view.
+            problem = tr("No step can run until every parameter is valid. %1").arg(m_params->problems().join(u"; "_s));
         } else {
             ParamResolver::Context context;
             context.labels = m_current->labels;

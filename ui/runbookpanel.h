@@ -22,6 +22,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QScrollArea;
+class QSplitter;
 class QVBoxLayout;
 class RunbookOutputPane;
 class RunbookParamForm;
@@ -85,6 +86,12 @@ private:
     void refreshProposals();
     void showEntry(int entry); // index into m_entries, -1: none
     void keepAwaitingInView(); // deferred: after the layout has placed the cards
+    // In the scroller's content: from the parameter problem (when one blocks every step) to the awaiting card's
+    // bottom; empty when no step awaits.
+    QRect awaitingSpan() const;
+    void scrollToAwaiting();
+    void shareSplitter(); // the output beside the steps when the panel is wide, below them when narrow
+    bool eventFilter(QObject* watched, QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     void showEvent(QShowEvent* event) override;
     void rebuildCards();
@@ -129,6 +136,7 @@ private:
     QVector<RunbookStepCard*> m_cards;
     QLabel* m_activity = nullptr;
     RunbookOutputPane* m_output = nullptr;
+    QSplitter* m_splitter = nullptr;
     QWidget* m_outputBox = nullptr; // hidden while there is no output: an empty pane must not take the steps' room
     bool m_inViewPending = false;
     QLineEdit* m_note = nullptr;
