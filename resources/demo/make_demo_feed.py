@@ -32,7 +32,8 @@ EDGES = [("api-gateway", "checkout-service"), ("api-gateway", "search-service"),
 # (seconds after T0, alertname, service, severity, extra labels, summary, repeats)
 STORM = [
     (0, "DatabaseConnectionPoolExhausted", "order-service", "critical",
-     {"layer": "infrastructure", "impact_type": "resource", "root_cause_candidate": "true", "pool": "orders-db"},
+     {"layer": "infrastructure", "impact_type": "resource", "root_cause_candidate": "true", "pool": "orders-db",
+      "container": "order-service"},
      "order-service: DB connection pool to postgres-main at 100% (50/50), 212 waiters", 4),
     (25, "ServiceLatencyHigh", "order-service", "warning", {"layer": "application", "impact_type": "performance"},
      "order-service p99 latency 8.2 s (SLO 500 ms)", 2),
