@@ -251,6 +251,7 @@ namespace {
 struct TypeSizes
 {
     int card = 0, list = 0, legend = 0, timelineRows = 0, timelineLegend = 0, chips = 0, keys = 0;
+    int stepSmallest = 0; // the smallest text on the step awaiting approval (its safety and state badges)
     qreal graphNames = 0; // on screen: the scene's font times the view's scale
 };
 
@@ -279,6 +280,10 @@ TypeSizes typeSizes(MainWindow& window)
     t.timelineLegend = pixels(window.timelineView()->chart()->legend()->font());
     t.chips = pixels(window.sourceBar()->findChildren<QLabel*>().constFirst()->font());
     t.keys = pixels(window.findChild<QLabel*>(u"keysLabel"_s)->font());
+    if (RunbookStepCard* step = window.runbookPanel()->awaitingCard())
+        for (QLabel* label : step->findChildren<QLabel*>())
+            if (label->isVisible() && !label->text().isEmpty())
+                t.stepSmallest = t.stepSmallest ? qMin(t.stepSmallest, pixels(label->font())) : pixels(label->font());
     t.graphNames = QFontInfo(GraphNodeItem::nameFont()).pixelSize() * window.graphView()->transform().m11();
     return t;
 }
@@ -326,7 +331,8 @@ void TestUiWarRoom::warRoomLayoutFits()
         {"timeline rows", normal.timelineRows, war.timelineRows},
         {"timeline legend", normal.timelineLegend, war.timelineLegend},
         {"source chips", normal.chips, war.chips},
-        {"status-bar keys", normal.keys, war.keys}};
+        {"status-bar keys", normal.keys, war.keys},
+        {"runbook step badges", normal.stepSmallest, war.stepSmallest}};
     for (const auto& [what, before, after] : grown) {
         QVERIFY2(after > before, qPrintable(u"%1: %2 px in the war room, %3 px at a desk"_s.arg(QLatin1String(what))
                                                 .arg(after).arg(before)));
