@@ -149,7 +149,8 @@ void SourceHealthBar::fitChips()
     const int spacing = m_layout->spacing();
     const int room = width() - 4;
     const QString separator = u" · "_s;
-    const auto hasError = [&](int r) { return !m_texts.at(r).live && !m_texts.at(r).error.isEmpty(); };
+    // A live source can carry an error too (a delivery it received but the store could not keep).
+    const auto hasError = [&](int r) { return !m_texts.at(r).error.isEmpty(); };
     // Room kept for a broken source's error: the whole of it (up to a line's worth), a few words, or none (the
     // tooltip keeps it). Errors win over details: a chip loses its access and times before its error shrinks.
     enum ErrorRoom { NoError, FewWords, WholeError };
