@@ -92,6 +92,7 @@ void SourceHealthBar::rebuild()
             !t.live ? u"QLabel { background: %1; color: %2; border-radius: 4px; padding: 3px 8px; }"_s.arg(
                           c.name(), state == SourceHealth::State::Stale ? u"#1A1A1A"_s : u"#FFFFFF"_s)
                     : u"QLabel { color: #C8E6C9; border: 1px solid #43A047; border-radius: 4px; padding: 3px 8px; }"_s);
+        chip->ensurePolished(); // fitChips() measures the padding the style sheet adds: it must be in place now
     }
     fitChips();
 }
