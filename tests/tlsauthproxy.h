@@ -178,6 +178,11 @@ private:
                 client->write(up->readAll());
                 client->disconnectFromHost();
             });
+            // A dead upstream is a 502, as nginx or Grafana's proxy would answer, not a hanging request.
+            connect(up, &QTcpSocket::errorOccurred, client, [up, client](QAbstractSocket::SocketError error) {
+                if (error == QAbstractSocket::ConnectionRefusedError && up->bytesToWrite() == 0)
+                    answer(client, "502 Bad Gateway");
+            });
             up->connectToHost(QHostAddress::LocalHost, quint16(upstream.port()));
         });
     }

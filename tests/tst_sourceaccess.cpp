@@ -53,6 +53,8 @@ private Q_SLOTS:
     void specResolves();
     void credentialsNeverCrossPlainHttp_data();
     void credentialsNeverCrossPlainHttp();
+    void describeNamesNoSecret_data();
+    void describeNamesNoSecret();
     void alertmanagerBehindProxy_data();
     void alertmanagerBehindProxy();
     void prometheusBehindProxy_data();
@@ -192,6 +194,47 @@ void TestSourceAccess::credentialsNeverCrossPlainHttp()
     // Even if a caller skipped the check, the request carries no credentials.
     const QNetworkRequest request = access.request(SourceAccess::join(QUrl(url), u"/api/v2/alerts"_s));
     QCOMPARE(request.hasRawHeader("Authorization"), withToken && !refused);
+}
+
+void TestSourceAccess::describeNamesNoSecret_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QStringList>("spec"); // bearer token, basic user, basic password, CA file, headers...
+    QTest::addColumn<QString>("described");
+
+    QTest::addRow("Grafana: TLS, own CA, bearer") << u"https://grafana/api/alertmanager/grafana"_s
+                                                  << QStringList{u"glsa_s3cret"_s, {}, {}, u"ca.pem"_s}
+                                                  << u"TLS (own CA) · bearer"_s;
+    QTest::addRow("Mimir: tenant shown, other header by name")
+        << u"https://mimir/prometheus"_s
+        << QStringList{{}, {}, {}, {}, u"X-Scope-OrgID: team-a"_s, u"X-Api-Key: k3y-s3cret"_s}
+        << u"TLS · X-Scope-OrgID team-a · X-Api-Key"_s;
+    QTest::addRow("basic auth names the user") << u"http://127.0.0.1:9093"_s
+                                               << QStringList{{}, u"ops"_s, u"pa55-s3cret"_s}
+                                               << u"plain HTTP · basic auth as ops"_s;
+    QTest::addRow("token withheld over plain HTTP")
+        << u"http://am.example:9093"_s << QStringList{u"tok-s3cret"_s}
+        << u"plain HTTP · credentials withheld (plain HTTP)"_s;
+}
+
+void TestSourceAccess::describeNamesNoSecret()
+{
+    QFETCH(QString, url);
+    QFETCH(QStringList, spec);
+    QFETCH(QString, described);
+    SourceAccess access;
+    access.bearerToken = spec.value(0);
+    access.basicUser = spec.value(1);
+    access.basicPassword = spec.value(2);
+    access.caFile = spec.value(3);
+    for (const QString& header : spec.mid(4)) {
+        std::pair<QByteArray, QByteArray> parsed;
+        QVERIFY(SourceAccess::parseHeader(header, &parsed));
+        access.headers.append(parsed);
+    }
+    const QString text = access.describe(QUrl(url));
+    QCOMPARE(text, described);
+    QVERIFY(!text.contains(u"s3cret"_s));
 }
 
 void TestSourceAccess::alertmanagerBehindProxy_data()

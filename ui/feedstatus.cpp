@@ -18,8 +18,12 @@ QString sentence(const SourceHealth& source)
 }
 } // namespace
 
-FeedStatus FeedStatus::of(const QVector<SourceHealth>& sources)
+FeedStatus FeedStatus::of(const QVector<SourceHealth>& all)
 {
+    QVector<SourceHealth> sources;
+    for (const SourceHealth& s : all)
+        if (s.kind == SourceHealth::Kind::Alerts)
+            sources.append(s);
     FeedStatus status;
     if (sources.isEmpty()) {
         status.headline = tr("Waiting for first data");

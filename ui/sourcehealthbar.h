@@ -1,7 +1,9 @@
 #pragma once
-// SourceHealthBar: the header strip's row of source "chips" — name, live/stale/unreachable, last
-// success and the last error as visible text (elided, full text in the tooltip). Reads
-// SourceHealthModel only; one dead source changes its own chip and nothing else.
+// SourceHealthBar: the header strip's row of source "chips" — name, live/stale/unreachable, last success, how it
+// is reached (TLS, token, tenant) and the last error as visible text, for alert feeds and Prometheus servers
+// alike. Reads SourceHealthModel only; one dead source changes its own chip and nothing else. The chips always
+// fit the strip: details drop (live sources' first), names are elided in the middle, and live chips that still
+// do not fit leave for a "+N" indicator whose tooltip names them. A broken source is the last to go.
 
 #include <QPointer>
 #include <QVector>
@@ -19,7 +21,9 @@ public:
     explicit SourceHealthBar(QWidget* parent = nullptr);
 
     void setModel(QAbstractItemModel* model);
-    QStringList chipTexts() const; // what is visible, for tests and accessibility
+    QStringList chipTexts() const; // what each chip shows (empty for a chip moved behind "+N")
+    QList<QLabel*> chips() const { return m_chips; }
+    QLabel* overflowIndicator() const { return m_overflow; }
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -28,18 +32,26 @@ protected:
 private:
     struct ChipText
     {
-        QString head;  // "● name  state  · last ok 14:02:05"
-        QString shortHead; // "● name  state": what a narrow strip (war-room type at 1366 px) keeps
+        QString name;     // "Alertmanager 10.0.0.5:9093/api/alertmanager/grafana"
+        QString state;    // "unreachable"
+        QString time;     // "ok 14:02:05", "last ok 13:52:10"
+        QString access;   // "TLS (own CA) · bearer"
+        QString error;    // shortened to the room left, never dropped while there is room for a few words
         bool live = false;
-        QString error; // shortened to the room left, never dropped while there is room for a few words
     };
 
     void rebuild();
-    void fitChips(); // shortens and elides so all chips fit the strip's width, the broken ones last
+    void fitChips();
+    // The chip's text at a level of detail: 0 everything, 1 without the detail that matters least for its state
+    // (a live source's time, a broken one's access), 2 with the name elided in the middle, 3 a short name and the
+    // state only.
+    QString head(const ChipText& t, int level) const;
+    static int chipWidth(QLabel* chip, const QString& text); // text plus the chip's padding and border
 
     QPointer<QAbstractItemModel> m_model;
     QHBoxLayout* m_layout = nullptr;
     QList<QLabel*> m_chips;
     QVector<ChipText> m_texts;
+    QLabel* m_overflow = nullptr;
     QLabel* m_empty = nullptr;
 };

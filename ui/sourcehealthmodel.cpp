@@ -37,10 +37,19 @@ QVariant SourceHealthModel::data(const QModelIndex& index, int role) const
             return source.alertCount;
         case ErrorColumn:
             return source.lastError;
+        case AccessColumn:
+            return source.access;
         }
         break;
     case Qt::ToolTipRole: {
-        QString tip = source.id + u'\n' + tr("Last success: %1").arg(Theme::clockDate(source.lastSuccessAt));
+        QString tip = source.id + u'\n' +
+                      (source.kind == SourceHealth::Kind::Metrics
+                           ? tr("Metrics source: while it is down the diagnosis has no metric evidence; alerts still "
+                                "arrive.")
+                           : tr("Alert source: while it is down its alerts cannot reach the console."));
+        if (!source.access.isEmpty())
+            tip += u'\n' + tr("Access: %1").arg(source.access);
+        tip += u'\n' + tr("Last success: %1").arg(Theme::clockDate(source.lastSuccessAt));
         if (!source.lastError.isEmpty())
             tip += u'\n' + tr("Last error: %1").arg(source.lastError);
         return tip;
@@ -55,6 +64,8 @@ QVariant SourceHealthModel::data(const QModelIndex& index, int role) const
         return Theme::sourceStateColor(source.state);
     case SourceIdRole:
         return source.id;
+    case KindRole:
+        return int(source.kind);
     }
     return {};
 }
@@ -74,6 +85,8 @@ QVariant SourceHealthModel::headerData(int section, Qt::Orientation orientation,
         return tr("Alerts");
     case ErrorColumn:
         return tr("Last error");
+    case AccessColumn:
+        return tr("Access");
     }
     return {};
 }

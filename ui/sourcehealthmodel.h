@@ -1,6 +1,7 @@
 #pragma once
-// SourceHealthModel: one row per alert feed with its state, last success and last error, so a
-// dead feed reads as "unreachable" and never as "no alerts".
+// SourceHealthModel: one row per source (alert feeds and the Prometheus servers the diagnosis reads) with its
+// state, last success, last error and how it is reached, so a dead feed reads as "unreachable" and never as
+// "no alerts".
 
 #include "keyedtablemodel.h"
 #include "model/sourcehealth.h"
@@ -17,6 +18,7 @@ public:
         LastSuccessColumn,
         AlertsColumn,
         ErrorColumn,
+        AccessColumn, // "TLS (own CA) · bearer · X-Scope-OrgID team-a"; never a secret
         ColumnCount
     };
     enum Role
@@ -24,6 +26,7 @@ public:
         StateRole = Qt::UserRole + 1, // int(SourceHealth::State)
         StateColorRole,
         SourceIdRole,
+        KindRole, // int(SourceHealth::Kind): a metrics source down never withholds the all-clear
     };
 
     explicit SourceHealthModel(QObject* parent = nullptr);

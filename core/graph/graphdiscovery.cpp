@@ -29,6 +29,8 @@ GraphDiscovery::GraphDiscovery(Options options, std::shared_ptr<const ServiceGra
     m_health.id = sourceIdFor(m_options.prometheusUrl);
     m_health.displayName = tr("Graph discovery (Prometheus %1)").arg(m_options.prometheusUrl.toDisplayString());
     m_health.state = SourceHealth::State::Stale; // not asked yet
+    m_health.kind = SourceHealth::Kind::Metrics; // a lost round keeps the last graph; no alert is missed
+    m_health.access = m_options.access.describe(m_options.prometheusUrl);
 }
 
 GraphDiscovery::~GraphDiscovery() = default;

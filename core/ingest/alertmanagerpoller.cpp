@@ -31,6 +31,13 @@ QString AlertmanagerPoller::sourceIdFor(const QUrl& baseUrl)
     return u"alertmanager-poll:"_s + baseUrl.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
 }
 
+void AlertmanagerPoller::setAccess(const SourceAccess& access)
+{
+    m_access = access;
+    for (Target& t : m_targets)
+        t.health.access = access.describe(t.base);
+}
+
 void AlertmanagerPoller::setInterval(int ms)
 {
     m_intervalMs = qMax(100, ms);

@@ -35,7 +35,7 @@ public:
     void setMaxAnswerBytes(qint64 bytes) { m_maxAnswerBytes = bytes; }
     static constexpr qint64 defaultMaxAnswerBytes = 64ll * 1024 * 1024; // ~200k alerts
     // Token, tenant header, TLS for every URL (an HA pair shares them). loadFiles() already called.
-    void setAccess(const SourceAccess& access) { m_access = access; }
+    void setAccess(const SourceAccess& access); // also says it in each target's health (SourceHealth::access)
 
     QVector<SourceHealth> health() const;
     static QString sourceIdFor(const QUrl& baseUrl);

@@ -2,7 +2,9 @@
 
 #include "secrets/secretref.h"
 
+#include <QCoreApplication>
 #include <QFile>
+#include <QStringList>
 #include <QSslCertificate>
 #include <QSslKey>
 
@@ -87,6 +89,32 @@ QNetworkRequest SourceAccess::request(const QUrl& url) const
     if (url.scheme() == u"https")
         request.setSslConfiguration(m_ssl);
     return request;
+}
+
+QString SourceAccess::describe(const QUrl& url) const
+{
+    const auto tr = [](const char* text) { return QCoreApplication::translate("SourceAccess", text); };
+    QStringList parts;
+    if (url.scheme() == u"https")
+        parts << (caFile.isEmpty() ? tr("TLS") : tr("TLS (own CA)"));
+    else
+        parts << tr("plain HTTP");
+    if (!clientCertFile.isEmpty())
+        parts << tr("client certificate");
+    if (hasCredentials() && !refusalFor(url).isEmpty())
+        parts << tr("credentials withheld (plain HTTP)"); // what request() does: better a 401 than a leak
+    else if (!bearerToken.isEmpty())
+        parts << tr("bearer");
+    else if (!basicUser.isEmpty())
+        parts << tr("basic auth as %1").arg(basicUser);
+    for (const auto& [name, value] : headers) {
+        // The tenant names whose data is shown, which is worth seeing; any other header may carry a key.
+        if (name.compare("X-Scope-OrgID", Qt::CaseInsensitive) == 0)
+            parts << QString::fromLatin1(name) + u' ' + QString::fromUtf8(value);
+        else
+            parts << QString::fromLatin1(name);
+    }
+    return parts.join(u" · "_s);
 }
 
 QUrl SourceAccess::join(const QUrl& base, const QString& apiPath)

@@ -37,6 +37,10 @@ struct SourceAccess
     // refusalFor(url) says so: the server then answers 401 rather than a secret crossing the network in clear.
     QNetworkRequest request(const QUrl& url) const;
 
+    // How url is reached, for people: TLS and whose CA, client certificate, bearer or basic auth (the user, never
+    // the secret), the tenant header with its value, other headers by name only (their values may be keys).
+    QString describe(const QUrl& url) const;
+
     // base's path (the prefix) + apiPath, e.g. https://h/api/alertmanager/grafana + /api/v2/alerts.
     static QUrl join(const QUrl& base, const QString& apiPath);
 

@@ -41,6 +41,8 @@ PrometheusClient::PrometheusClient(const QUrl& baseUrl, QObject* parent)
     m_health.id = sourceIdFor(baseUrl);
     m_health.displayName = u"Prometheus "_s + baseUrl.toDisplayString();
     m_health.state = SourceHealth::State::Stale; // not asked yet
+    m_health.kind = SourceHealth::Kind::Metrics;
+    m_health.access = m_access.describe(baseUrl);
 }
 
 PrometheusClient::~PrometheusClient()
@@ -55,6 +57,12 @@ PrometheusClient::~PrometheusClient()
 QString PrometheusClient::sourceIdFor(const QUrl& baseUrl)
 {
     return u"prometheus:"_s + baseUrl.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
+}
+
+void PrometheusClient::setAccess(const SourceAccess& access)
+{
+    m_access = access;
+    m_health.access = access.describe(m_base);
 }
 
 void PrometheusClient::setTimeout(int ms)

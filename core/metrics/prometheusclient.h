@@ -31,7 +31,7 @@ public:
     static QString sourceIdFor(const QUrl& baseUrl);
 
     // Token, tenant header, TLS (loadFiles() already called); applies to requests submitted afterwards.
-    void setAccess(const SourceAccess& access) { m_access = access; }
+    void setAccess(const SourceAccess& access); // also described in health().access
 
     // The whole request, retries included, ends within this (default 10 000 ms).
     void setTimeout(int ms);

@@ -5,6 +5,7 @@
 #include "ingest/alertmanagerpoller.h"
 #include "ingest/replaysource.h"
 #include "ingest/webhookserver.h"
+#include "metrics/metricsourcemonitor.h"
 #include "pipeline.h"
 
 using namespace Qt::StringLiterals;
@@ -107,6 +108,16 @@ void ConsoleRuntime::startFeedsOnPipelineThread()
         for (const SourceHealth& h : poller->health())
             m_pipeline->updateSourceHealth(h);
         poller->start();
+    }
+    if (!m_config.prometheusUrls.isEmpty()) {
+        // Each Prometheus gets a chip of its own, kept current between incidents at the poll interval; as a
+        // metrics source, its loss never withholds the all-clear (FeedStatus).
+        auto* monitor = new MetricSourceMonitor(m_config.prometheusUrls, m_config.prometheusAccess, m_pipeline);
+        monitor->setInterval(m_config.pollIntervalMs);
+        connect(monitor, &MetricSourceMonitor::healthChanged, m_pipeline, &Pipeline::updateSourceHealth);
+        for (const SourceHealth& h : monitor->health())
+            m_pipeline->updateSourceHealth(h);
+        monitor->start();
     }
     if (!m_config.discoverGraphUrl.isEmpty()) {
         // Merged with the graph the pipeline opened on (the file, or a replay's topology); the pipeline
