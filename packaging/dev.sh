@@ -67,6 +67,7 @@ fuzz)
         # libFuzzer adds what it finds to the first directory: a scratch one, so the committed seeds stay as they are.
         # One process, one worker: the machine is shared. -timeout catches hangs, ASan's leak check runs at exit.
         status=clean
+        touch "$out/started" # what this run adds to crashes/ (earlier runs' finds stay there)
         "$fuzzbuild/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
             -print_final_stats=1 -artifact_prefix="$out/crashes/" "$out/new" "$here/tests/fuzz/corpus/$t" \
             >"$out/run.log" 2>&1 || { status=FOUND; failed=1; }
@@ -74,9 +75,13 @@ fuzz)
         rm -rf "$out/minimised" && mkdir -p "$out/minimised"
         "$fuzzbuild/tests/fuzz/fuzz_$t" -merge=1 "$out/minimised" "$here/tests/fuzz/corpus/$t" "$out/new" \
             >"$out/merge.log" 2>&1 || true
-        execs="$(grep -o 'number_of_executed_units: *[0-9]*' "$out/run.log" | grep -o '[0-9]*$' || true)"
-        echo "fuzz_$t: $status, ${execs:-?} executions in ${seconds}s, $(ls "$out/crashes" | wc -l) crash/leak/timeout" \
-             "inputs in $out/crashes, $(ls "$out/minimised" | wc -l) inputs after merge (log: $out/run.log)"
+        fuzzstat() { grep -o "stat::$1: *[0-9]*" "$out/run.log" | grep -o '[0-9]*$' || echo "?"; }
+        # The last status line ("#N DONE cov: C ft: F ...", or the last one before a crash).
+        cov="$(grep -o 'cov: [0-9]* ft: [0-9]*' "$out/run.log" | tail -1 || true)"
+        echo "fuzz_$t: $status, $(fuzzstat number_of_executed_units) executions in ${seconds}s" \
+             "($(fuzzstat average_exec_per_sec)/s, ${cov:-cov: ?}, peak RSS $(fuzzstat peak_rss_mb) MB)," \
+             "$(find "$out/crashes" -type f -newer "$out/started" | wc -l) new crash/leak/timeout inputs in $out/crashes," \
+             "$(ls "$out/minimised" | wc -l) inputs after merge (log: $out/run.log)"
     done
     exit "$failed"
     ;;

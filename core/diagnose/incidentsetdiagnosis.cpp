@@ -3,7 +3,7 @@
 #include <QVector>
 
 #include <algorithm>
-#include <ranges>
+#include <functional>
 
 namespace {
 // What the diagnoser reads of an incident: which alerts, their onsets, whether they fire or are inhibited. Repeats
@@ -37,12 +37,14 @@ QSet<QString> diagnoseAll(const Diagnoser& diagnoser, QHash<QString, Incident>& 
     std::sort(queue.begin(), queue.end(), before);
     // The neighbours in one fixed order too (a hash's order changes from run to run): the diagnoser's answer may
     // depend on the order it reads them in.
-    QVector<const Incident*> ordered;
+    // References rather than a std::views::transform over pointers: clang 14 (the fuzz build) cannot compile
+    // libstdc++ 12's views.
+    QVector<std::reference_wrapper<const Incident>> ordered;
     ordered.reserve(all.size());
     for (const Incident& inc : all)
-        ordered << &inc;
+        ordered << std::cref(inc);
     std::sort(ordered.begin(), ordered.end(),
-              [](const Incident* a, const Incident* b) { return Diagnoser::diagnosedBefore(*a, *b); });
+              [](const Incident& a, const Incident& b) { return Diagnoser::diagnosedBefore(a, b); });
 
     QSet<QString> diagnosed;
     for (qsizetype i = 0; i < queue.size(); ++i) {
@@ -51,14 +53,13 @@ QSet<QString> diagnoseAll(const Diagnoser& diagnoser, QHash<QString, Incident>& 
         const QString key = queue[i];
         const Incident& current = *all.constFind(key);
         QVector<Incident> neighbours; // a cheap test by times first: a storm holds many incidents
-        for (const Incident* other : std::as_const(ordered))
-            if (Diagnoser::mayBearOn(*other, current))
-                neighbours << *other;
+        for (const Incident& other : std::as_const(ordered))
+            if (Diagnoser::mayBearOn(other, current))
+                neighbours << other;
         Diagnoser::Context context;
         context.elsewhere = diagnoser.relevantElsewhere(current, neighbours);
         // Only smaller incidents lend (causeLentBy), and those came first in the queue or kept their candidates.
-        context.neighbourCauses = Diagnoser::neighbourCauses(
-            current, ordered | std::views::transform([](const Incident* p) -> const Incident& { return *p; }));
+        context.neighbourCauses = Diagnoser::neighbourCauses(current, ordered);
 
         size_t signature = diagnosisInput(current);
         for (const TrackedAlert& t : std::as_const(context.elsewhere))
