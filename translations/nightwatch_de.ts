@@ -622,10 +622,6 @@
         <source>Likelihood that %1 is the root cause, as calibrated on test suites of alert storms.</source>
         <translation>Wahrscheinlichkeit, dass %1 die Ursache ist, kalibriert an Testreihen von Alarmstürmen.</translation>
     </message>
-    <message>
-        <source>%1 %</source>
-        <translation>%1 %</translation>
-    </message>
 </context>
 <context>
     <name>IncidentListModel</name>
@@ -1989,10 +1985,6 @@ Eingehende Alarme werden hier gruppiert.</translation>
         <translation>Dieses Runbook hat keine Schritte.</translation>
     </message>
     <message>
-        <source>Fix the parameters above: no step can run until every value is valid.</source>
-        <translation>Parameter oben korrigieren: Kein Schritt läuft, bevor alle Werte gültig sind.</translation>
-    </message>
-    <message>
         <source>approved by you at %1</source>
         <translation>von Ihnen freigegeben um %1</translation>
     </message>
@@ -2098,6 +2090,10 @@ Eingehende Alarme werden hier gruppiert.</translation>
     <message>
         <source>%1 %2: %3</source>
         <translation>%1 %2: %3</translation>
+    </message>
+    <message>
+        <source>No step can run until every parameter is valid. %1</source>
+        <translation>Kein Schritt kann laufen, solange nicht jeder Parameter gültig ist. %1</translation>
     </message>
 </context>
 <context>
@@ -2829,6 +2825,37 @@ http://alertmanager-2:9093</translation>
     </message>
 </context>
 <context>
+    <name>SourceAccess</name>
+    <message>
+        <source>TLS</source>
+        <translation>TLS</translation>
+    </message>
+    <message>
+        <source>TLS (own CA)</source>
+        <translation>TLS (eigene CA)</translation>
+    </message>
+    <message>
+        <source>plain HTTP</source>
+        <translation>unverschlüsseltes HTTP</translation>
+    </message>
+    <message>
+        <source>client certificate</source>
+        <translation>Client-Zertifikat</translation>
+    </message>
+    <message>
+        <source>credentials withheld (plain HTTP)</source>
+        <translation>Zugangsdaten zurückgehalten (unverschlüsseltes HTTP)</translation>
+    </message>
+    <message>
+        <source>bearer</source>
+        <translation>Bearer</translation>
+    </message>
+    <message>
+        <source>basic auth as %1</source>
+        <translation>Basic-Auth als %1</translation>
+    </message>
+</context>
+<context>
     <name>SourceHealthBar</name>
     <message>
         <source>No alert sources configured</source>
@@ -2841,6 +2868,10 @@ http://alertmanager-2:9093</translation>
     <message>
         <source>last ok %1</source>
         <translation>zuletzt ok %1</translation>
+    </message>
+    <message>
+        <source>Not shown for lack of room:</source>
+        <translation>Aus Platzmangel nicht angezeigt:</translation>
     </message>
 </context>
 <context>
@@ -2872,6 +2903,22 @@ http://alertmanager-2:9093</translation>
     <message>
         <source>Last error</source>
         <translation>Letzter Fehler</translation>
+    </message>
+    <message>
+        <source>Metrics source: while it is down the diagnosis has no metric evidence; alerts still arrive.</source>
+        <translation>Metrikquelle: solange sie ausfällt, fehlen der Diagnose Metrik-Belege; Alarme kommen weiterhin an.</translation>
+    </message>
+    <message>
+        <source>Alert source: while it is down its alerts cannot reach the console.</source>
+        <translation>Alarmquelle: solange sie ausfällt, erreichen ihre Alarme die Konsole nicht.</translation>
+    </message>
+    <message>
+        <source>Access: %1</source>
+        <translation>Zugang: %1</translation>
+    </message>
+    <message>
+        <source>Access</source>
+        <translation>Zugang</translation>
     </message>
 </context>
 <context>
@@ -2961,6 +3008,13 @@ http://alertmanager-2:9093</translation>
     <message>
         <source>%1, before this axis</source>
         <translation>%1, vor dieser Achse</translation>
+    </message>
+    <message numerus="yes">
+        <source>+%n more</source>
+        <translation>
+            <numerusform>+%n weiterer</numerusform>
+            <numerusform>+%n weitere</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -219,4 +219,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>TimelineChartView</name>
+    <message numerus="yes">
+        <source>+%n more</source>
+        <translation>
+            <numerusform>+%n more</numerusform>
+            <numerusform>+%n more</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>
