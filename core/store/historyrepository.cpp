@@ -4,6 +4,7 @@
 #include "history/historysummary.h"
 #include "labeljson.h"
 #include "model/incidenttitle.h"
+#include "notificationrowreader.h"
 #include "searchindex.h"
 #include "sqlstatement.h"
 #include "sqlvalues.h"
@@ -223,22 +224,9 @@ QVector<Alert> HistoryRepository::notificationsInWindow(qint64 incidentId, qint6
                    error) ||
         !q.bind(u":before"_s, beforeMs).bind(u":after"_s, afterMs).bind(u":id"_s, incidentId).exec(error))
         return out;
-    QHash<QString, std::pair<LabelSet, LabelSet>> decoded;
+    NotificationRowReader rows;
     while (q.next()) {
-        Alert a;
-        a.fingerprint = q.value(0).toString();
-        a.status = q.value(1).toString() == u"resolved" ? Alert::Status::Resolved : Alert::Status::Firing;
-        a.startsAt = timeOf(q.value(2));
-        a.endsAt = timeOf(q.value(3));
-        a.receivedAt = timeOf(q.value(4));
-        a.source = q.value(5).toString();
-        auto it = decoded.find(a.fingerprint);
-        if (it == decoded.end())
-            it = decoded.insert(a.fingerprint, {LabelJson::decodeLabels(q.value(6).toString()),
-                                                LabelJson::decodeLabels(q.value(7).toString())});
-        a.labels = it->first;
-        a.annotations = it->second;
-        a.generatorUrl = q.value(8).toString();
+        Alert a = rows.read(q);
         a.storedId = q.value(9).toLongLong();
         out.append(std::move(a));
     }

@@ -1,6 +1,7 @@
 #include "ingestrepository.h"
 
 #include "labeljson.h"
+#include "notificationrowreader.h"
 #include "searchindex.h"
 #include "sharedingest.h"
 #include "sqliteingest.h"
@@ -19,11 +20,6 @@ using namespace StoreSql;
 using namespace SqlValues;
 
 namespace {
-
-QString describe(const QSqlError& e)
-{
-    return StoreConnection::describe(e);
-}
 
 Incident incidentFromRow(const QSqlQuery& q)
 {
@@ -121,7 +117,7 @@ qint64 IngestRepository::saveInTransaction(const Incident& incident, RowsDigest*
     upsert->bindValue(9, now);
     upsert->bindValue(10, now);
     if (!upsert->exec() || !upsert->next()) {
-        failWith(error, u"cannot store incident %1: %2"_s.arg(incident.key, describe(upsert->lastError())));
+        failWith(error, u"cannot store incident %1: %2"_s.arg(incident.key, StoreConnection::describe(upsert->lastError())));
         upsert->finish();
         return 0;
     }
@@ -153,7 +149,7 @@ bool IngestRepository::writeMembers(qint64 id, const Incident& incident, QString
     delMembers->bindValue(0, id);
     if (!delMembers->exec())
         return failWith(error, u"cannot replace members of incident %1: %2"_s.arg(incident.key,
-                                                                                  describe(delMembers->lastError())));
+                                                                                  StoreConnection::describe(delMembers->lastError())));
     for (qsizetype i = 0; i < incident.alerts.size(); ++i) {
         const TrackedAlert& t = incident.alerts.at(i);
         addMember->bindValue(0, id);
@@ -163,7 +159,7 @@ bool IngestRepository::writeMembers(qint64 id, const Incident& incident, QString
         addMember->bindValue(4, text(t.inhibitedBy));
         if (!addMember->exec())
             return failWith(error, u"cannot store member of incident %1: %2"_s.arg(incident.key,
-                                                                                   describe(addMember->lastError())));
+                                                                                   StoreConnection::describe(addMember->lastError())));
     }
     return true;
 }
@@ -177,7 +173,7 @@ bool IngestRepository::writeCauses(qint64 id, const Incident& incident, QString*
     delCauses->bindValue(0, id);
     if (!delCauses->exec())
         return failWith(error, u"cannot replace root causes of incident %1: %2"_s.arg(
-                                   incident.key, describe(delCauses->lastError())));
+                                   incident.key, StoreConnection::describe(delCauses->lastError())));
     for (qsizetype rank = 0; rank < incident.rootCauses.size(); ++rank) {
         const RootCauseCandidate& c = incident.rootCauses.at(rank);
         addCause->bindValue(0, id);
@@ -190,7 +186,7 @@ bool IngestRepository::writeCauses(qint64 id, const Incident& incident, QString*
         addCause->bindValue(7, c.inGraph ? 1 : 0);
         if (!addCause->exec())
             return failWith(error, u"cannot store root cause of incident %1: %2"_s.arg(
-                                       incident.key, describe(addCause->lastError())));
+                                       incident.key, StoreConnection::describe(addCause->lastError())));
     }
     return true;
 }
@@ -205,7 +201,7 @@ bool IngestRepository::saveIncidents(QVector<Incident>& incidents, QString* erro
 {
     SqlTransaction tx(m_connection.db);
     if (!tx.isActive())
-        return failWith(error, u"cannot begin transaction: "_s + describe(m_connection.db.lastError()));
+        return failWith(error, u"cannot begin transaction: "_s + StoreConnection::describe(m_connection.db.lastError()));
     if (!beforeIncidents(error))
         return false;
     QVector<qint64> ids;
@@ -223,7 +219,7 @@ bool IngestRepository::saveIncidents(QVector<Incident>& incidents, QString* erro
     if (!m_search.reindexStale(false, error))
         return false;
     if (!tx.commit())
-        return failWith(error, u"cannot commit incidents: "_s + describe(m_connection.db.lastError()));
+        return failWith(error, u"cannot commit incidents: "_s + StoreConnection::describe(m_connection.db.lastError()));
     // Ids (and the strategy's caches) only once they are durable: a rolled-back batch changes neither.
     for (qsizetype i = 0; i < incidents.size(); ++i)
         incidents[i].id = ids.at(i);
@@ -247,7 +243,7 @@ bool IngestRepository::markMerged(const QString& key, qint64 intoId, QString* er
     merge->bindValue(2, key);
     merge->bindValue(3, intoId);
     if (!merge->exec())
-        return failWith(error, u"cannot merge %1: %2"_s.arg(key, describe(merge->lastError())));
+        return failWith(error, u"cannot merge %1: %2"_s.arg(key, StoreConnection::describe(merge->lastError())));
     if (merge->numRowsAffected() != 1)
         return failWith(error, u"cannot merge %1 into %2: no such incident, or it is that incident"_s.arg(key).arg(intoId));
     return true;
@@ -262,7 +258,7 @@ bool IngestRepository::loadMembersAndCauses(Incident& incident, QString* error) 
 
     members->bindValue(0, incident.id);
     if (!members->exec())
-        return failWith(error, describe(members->lastError()));
+        return failWith(error, StoreConnection::describe(members->lastError()));
     while (members->next()) {
         TrackedAlert t;
         Alert& a = t.latest;
@@ -288,7 +284,7 @@ bool IngestRepository::loadMembersAndCauses(Incident& incident, QString* error) 
 
     causes->bindValue(0, incident.id);
     if (!causes->exec())
-        return failWith(error, describe(causes->lastError()));
+        return failWith(error, StoreConnection::describe(causes->lastError()));
     while (causes->next()) {
         RootCauseCandidate c;
         c.service = causes->value(0).toString();
@@ -310,7 +306,7 @@ std::optional<Incident> IngestRepository::loadIncident(qint64 id, QString* error
         return std::nullopt;
     q->bindValue(0, id);
     if (!q->exec()) {
-        failWith(error, describe(q->lastError()));
+        failWith(error, StoreConnection::describe(q->lastError()));
         return std::nullopt;
     }
     if (!q->next()) {
@@ -332,7 +328,7 @@ QVector<Incident> IngestRepository::loadIncidents(int limit, QString* error) con
         return out;
     q->bindValue(0, limit);
     if (!q->exec()) {
-        failWith(error, describe(q->lastError()));
+        failWith(error, StoreConnection::describe(q->lastError()));
         return out;
     }
     while (q->next())
@@ -357,36 +353,14 @@ QVector<Alert> IngestRepository::readNotifications(QSqlQuery& q, bool unseenOnly
     QVector<Alert> out;
     q.setForwardOnly(true);
     if (!q.exec()) {
-        failWith(error, describe(q.lastError()));
+        failWith(error, StoreConnection::describe(q.lastError()));
         return out;
     }
-    // Every delivery of a fingerprint shares its label set: decode each once.
-    struct Decoded
-    {
-        LabelSet labels;
-        LabelSet annotations;
-        QString generatorUrl;
-    };
-    QHash<QString, Decoded> decoded;
+    NotificationRowReader rows;
     while (q.next()) {
         if (!take(q.value(9).toLongLong(), unseenOnly))
             continue;
-        Alert a;
-        a.fingerprint = q.value(0).toString();
-        a.status = q.value(1).toString() == u"resolved" ? Alert::Status::Resolved : Alert::Status::Firing;
-        a.startsAt = timeOf(q.value(2));
-        a.endsAt = timeOf(q.value(3));
-        a.receivedAt = timeOf(q.value(4));
-        a.source = q.value(5).toString();
-        auto it = decoded.find(a.fingerprint);
-        if (it == decoded.end())
-            it = decoded.insert(a.fingerprint,
-                                Decoded{LabelJson::decodeLabels(q.value(6).toString()),
-                                        LabelJson::decodeLabels(q.value(7).toString()), q.value(8).toString()});
-        a.labels = it->labels;
-        a.annotations = it->annotations;
-        a.generatorUrl = it->generatorUrl;
-        out.append(std::move(a));
+        out.append(rows.read(q));
     }
     q.finish();
     return out;
@@ -398,7 +372,7 @@ qint64 IngestRepository::count(StoreSql::Id id, QString* error) const
     if (!q)
         return 0;
     if (!q->exec() || !q->next()) {
-        failWith(error, describe(q->lastError()));
+        failWith(error, StoreConnection::describe(q->lastError()));
         return 0;
     }
     const qint64 n = q->value(0).toLongLong();

@@ -21,15 +21,6 @@ using namespace Qt::StringLiterals;
 using namespace StoreSql;
 using namespace SqlValues;
 
-namespace {
-
-QString describe(const QSqlError& e)
-{
-    return StoreConnection::describe(e);
-}
-
-} // namespace
-
 Store::Store(const QString& connectionName) : m_connectionName(connectionName) {}
 
 Store::~Store()
@@ -171,12 +162,12 @@ bool Store::refreshSearchIndex(QString* error)
         return fail(u"store is not open"_s, error);
     SqlTransaction tx(m_impl->db);
     if (!tx.isActive())
-        return fail(u"cannot begin transaction: "_s + describe(m_impl->db.lastError()), error);
+        return fail(u"cannot begin transaction: "_s + StoreConnection::describe(m_impl->db.lastError()), error);
     QString why;
     if (!m_impl->search->reindexStale(true, &why))
         return fail(why, error);
     if (!tx.commit())
-        return fail(u"cannot commit the search index: "_s + describe(m_impl->db.lastError()), error);
+        return fail(u"cannot commit the search index: "_s + StoreConnection::describe(m_impl->db.lastError()), error);
     return true;
 }
 
@@ -343,7 +334,7 @@ bool Store::recordChange(const ChangeEvent& change, QString* error)
     q->bindValue(3, text(change.description));
     q->bindValue(4, text(change.link));
     if (!q->exec())
-        return fail(u"cannot store change: "_s + describe(q->lastError()), error);
+        return fail(u"cannot store change: "_s + StoreConnection::describe(q->lastError()), error);
     return true;
 }
 
@@ -360,7 +351,7 @@ QVector<ChangeEvent> Store::loadChanges(const QDateTime& since) const
     }
     q->bindValue(0, since.isValid() ? since.toMSecsSinceEpoch() : std::numeric_limits<qint64>::min());
     if (!q->exec()) {
-        fail(describe(q->lastError()), nullptr);
+        fail(StoreConnection::describe(q->lastError()), nullptr);
         return out;
     }
     while (q->next())
