@@ -1,13 +1,11 @@
 #include "ingestbatch.h"
 
-#include <QHash>
-
 namespace IngestBatch {
 
 Folded fold(const AlertBatch& batch)
 {
     Folded out;
-    QHash<QString, qsizetype> foldOf;
+    QHash<QString, qsizetype>& foldOf = out.foldOf;
     out.folds.reserve(batch.size());
     out.foldOfRow.reserve(batch.size());
     out.received.reserve(batch.size());

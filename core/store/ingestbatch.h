@@ -6,6 +6,7 @@
 #include "model/alert.h"
 #include "pendingalertcounts.h"
 
+#include <QHash>
 #include <QString>
 #include <QVector>
 
@@ -29,6 +30,7 @@ struct Folded
     QVector<Fold> folds;
     QVector<qsizetype> foldOfRow; // per notification
     QVector<qint64> received;     // per notification, ms; stamped with now when the feed gave none
+    QHash<QString, qsizetype> foldOf; // fingerprint -> its fold
 };
 
 Folded fold(const AlertBatch& batch);

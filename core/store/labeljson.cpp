@@ -36,6 +36,54 @@ void appendQuoted(QString& out, const QString& s)
     out += u'"';
 }
 
+// Appends s as UTF-8; when escaped, with quotes, backslashes and control characters escaped as appendQuoted does.
+void appendUtf8Text(QByteArray& out, QStringView s, bool escaped)
+{
+    const char16_t* p = s.utf16();
+    const char16_t* const end = p + s.size();
+    const auto plainAscii = [escaped](char16_t u) {
+        return u < 0x80 && (!escaped || (u >= 0x20 && u != u'"' && u != u'\\'));
+    };
+    while (p != end) {
+        // Label names and values are nearly always plain ASCII: copied a byte per character in one go.
+        const char16_t* run = p;
+        while (p != end && plainAscii(*p))
+            ++p;
+        if (p != run) {
+            const qsizetype at = out.size();
+            out.resize(at + (p - run));
+            char* to = out.data() + at;
+            for (const char16_t* c = run; c != p; ++c)
+                *to++ = char(*c);
+        }
+        if (p == end)
+            break;
+        if (*p >= 0x80) {
+            // Anything else by Qt's own encoder, so that even a lone surrogate comes out as toUtf8() makes it. A
+            // surrogate pair never straddles two runs: both halves are >= 0x80.
+            const char16_t* wide = p;
+            while (p != end && *p >= 0x80)
+                ++p;
+            out += QStringView(wide, p - wide).toUtf8();
+            continue;
+        }
+        const char16_t u = *p++;
+        switch (u) {
+        case u'"': out += "\\\""; break;
+        case u'\\': out += "\\\\"; break;
+        case u'\n': out += "\\n"; break;
+        case u'\r': out += "\\r"; break;
+        case u'\t': out += "\\t"; break;
+        default: {
+            static constexpr char hex[] = "0123456789abcdef";
+            out += "\\u00";
+            out += hex[u >> 4];
+            out += hex[u & 0xf];
+        }
+        }
+    }
+}
+
 nlohmann::json parse(const QString& json)
 {
     const QByteArray utf8 = json.toUtf8();
@@ -82,6 +130,28 @@ void appendObject(QString& out, const LabelSet& labels)
         appendQuoted(out, it.value());
     }
     out += u'}';
+}
+
+void appendUtf8Object(QByteArray& out, const LabelSet& labels)
+{
+    out += '{';
+    bool first = true;
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it) {
+        if (!first)
+            out += ',';
+        first = false;
+        out += '"';
+        appendUtf8Text(out, it.key(), true);
+        out += "\":\"";
+        appendUtf8Text(out, it.value(), true);
+        out += '"';
+    }
+    out += '}';
+}
+
+void appendUtf8(QByteArray& out, QStringView s)
+{
+    appendUtf8Text(out, s, false);
 }
 
 LabelSet decodeLabels(const QString& json)

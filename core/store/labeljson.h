@@ -18,4 +18,10 @@ QStringList decodeList(const QString& json);
 void appendString(QString& out, const QString& s); // quoted and escaped
 void appendObject(QString& out, const LabelSet& labels);
 
+// The same texts straight in UTF-8, appended to a buffer the caller reuses: byte for byte what encode(...).toUtf8()
+// and s.toUtf8() give, without a QString and a converted copy per alert (SqliteIngest binds them natively, and the
+// two copies cost as much as the row's insert).
+void appendUtf8Object(QByteArray& out, const LabelSet& labels);
+void appendUtf8(QByteArray& out, QStringView s); // plain text: not quoted, not escaped
+
 } // namespace LabelJson

@@ -18,17 +18,22 @@ void AlertCountDelta::merge(const AlertCountDelta& later)
 
 void PendingAlertCounts::add(const QString& fingerprint, const AlertCountDelta& delta, qint64 nowMs)
 {
-    if (m_byFingerprint.isEmpty())
-        m_since = nowMs;
-    const auto it = m_byFingerprint.find(fingerprint);
-    if (it == m_byFingerprint.end())
-        m_byFingerprint.insert(fingerprint, delta);
-    else
-        it->merge(delta);
+    add(fingerprint, AlertCountDelta(delta), nowMs);
 }
 
 const AlertCountDelta* PendingAlertCounts::find(const QString& fingerprint) const
 {
     const auto it = m_byFingerprint.constFind(fingerprint);
     return it == m_byFingerprint.cend() ? nullptr : &*it;
+}
+
+void PendingAlertCounts::add(const QString& fingerprint, AlertCountDelta&& delta, qint64 nowMs)
+{
+    if (m_byFingerprint.isEmpty())
+        m_since = nowMs;
+    const auto it = m_byFingerprint.find(fingerprint);
+    if (it == m_byFingerprint.end())
+        m_byFingerprint.insert(fingerprint, std::move(delta));
+    else
+        it->merge(delta);
 }

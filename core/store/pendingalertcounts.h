@@ -48,6 +48,7 @@ public:
     qint64 ageMs(qint64 nowMs) const { return isEmpty() ? 0 : nowMs - m_since; }
 
     void add(const QString& fingerprint, const AlertCountDelta& delta, qint64 nowMs);
+    void add(const QString& fingerprint, AlertCountDelta&& delta, qint64 nowMs); // a storm's repeats: not copied
     const AlertCountDelta* find(const QString& fingerprint) const;
     void remove(const QString& fingerprint) { m_byFingerprint.remove(fingerprint); }
     const QHash<QString, AlertCountDelta>& all() const { return m_byFingerprint; }

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <string_view>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 using namespace StoreSql;
@@ -106,20 +108,36 @@ void bindTime(SqliteStatement& stmt, int index, const QDateTime& t)
     bindTime(stmt, index, IngestBatch::msOrNoTime(t));
 }
 
+// A fingerprint as a sort key beside what it orders (memcmp order, as SQLite's BINARY collation).
+std::string_view sortKey(const QByteArray& utf8)
+{
+    return std::string_view(utf8.constData(), size_t(utf8.size()));
+}
+
+// The texts of one alerts row in UTF-8, reused from row to row: after the first few rows no allocation.
+struct RowTexts
+{
+    QByteArray labels, annotations, source, generatorUrl;
+};
+
 // NativeUpsertAlert: the alert's latest notification a, the counters of the notifications it stands for (counted
 // through counts.lastId). boundaryFlap: the batch opens firing and the row's stored status is not known here, so a
 // row stored as resolved flapped once more (the upsert compares with it before overwriting it).
-bool upsertFullRow(SqliteStatement& upsert, const Alert& a, const AlertCountDelta& counts, bool boundaryFlap,
-                   QString* why)
+bool upsertFullRow(SqliteStatement& upsert, RowTexts& texts, const Alert& a, const AlertCountDelta& counts,
+                   bool boundaryFlap, QString* why)
 {
     // Bound, not copied: the texts must live until step() returns.
-    const QByteArray labels = LabelJson::encode(a.labels).toUtf8();
-    const QByteArray annotations = LabelJson::encode(a.annotations).toUtf8();
-    const QByteArray source = a.source.toUtf8();
-    const QByteArray generatorUrl = a.generatorUrl.toUtf8();
+    texts.labels.truncate(0);
+    LabelJson::appendUtf8Object(texts.labels, a.labels);
+    texts.annotations.truncate(0);
+    LabelJson::appendUtf8Object(texts.annotations, a.annotations);
+    texts.source.truncate(0);
+    LabelJson::appendUtf8(texts.source, a.source);
+    texts.generatorUrl.truncate(0);
+    LabelJson::appendUtf8(texts.generatorUrl, a.generatorUrl);
     upsert.bindText(1, counts.fingerprintUtf8);
-    upsert.bindText(2, labels);
-    upsert.bindText(3, annotations);
+    upsert.bindText(2, texts.labels);
+    upsert.bindText(3, texts.annotations);
     upsert.bindText(4, counts.lastFiring ? QByteArrayView("firing") : QByteArrayView("resolved"));
     bindTime(upsert, 5, a.startsAt);
     bindTime(upsert, 6, a.endsAt);
@@ -128,16 +146,11 @@ bool upsertFullRow(SqliteStatement& upsert, const Alert& a, const AlertCountDelt
     upsert.bindInt64(9, counts.lastReceived);
     upsert.bindInt64(10, counts.count);
     upsert.bindInt64(11, counts.flaps);
-    upsert.bindText(12, source);
-    upsert.bindText(13, generatorUrl);
+    upsert.bindText(12, texts.source);
+    upsert.bindText(13, texts.generatorUrl);
     upsert.bindInt64(14, counts.lastId);
     upsert.bindInt64(15, boundaryFlap ? 1 : 0);
     return upsert.step(why);
-}
-
-bool byFingerprint(const AlertCountDelta* a, const AlertCountDelta* b)
-{
-    return a->fingerprintUtf8 < b->fingerprintUtf8;
 }
 
 } // namespace
@@ -178,29 +191,32 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
         return failWith(error, why);
 
     IngestBatch::Folded folded = IngestBatch::fold(batch);
-    QVector<qsizetype> fullFolds;        // new fingerprints, or changed labels/annotations/source: rewritten whole
-    QVector<AlertCountDelta> fullCounts; // each one's counters, with whatever was still pending for its row
+    // The folds written whole: new fingerprints, or changed labels/annotations/source. Each one's delta takes in
+    // whatever was still pending for its row, so that its row is written once with every count.
+    QVector<qsizetype> fullFolds;
+    fullFolds.reserve(folded.folds.size());
     for (qsizetype k = 0; k < folded.folds.size(); ++k) {
         Fold& f = folded.folds[k];
         AlertCountDelta& d = f.delta;
         const Alert& a = batch.at(f.last);
-        if (const auto known = m_known.constFind(f.fingerprint); known != m_known.cend()) {
-            f.known = true;
-            d.flaps += f.firstFiring && !known->firing ? 1 : 0;
-            if (known->sameDetails(a)) {
-                f.narrow = true;
-                d.latest = a;
-                continue;
+        if (!m_known.isEmpty()) {
+            if (const auto known = m_known.constFind(f.fingerprint); known != m_known.cend()) {
+                f.known = true;
+                d.flaps += f.firstFiring && !known->firing ? 1 : 0;
+                if (known->sameDetails(a)) {
+                    f.narrow = true;
+                    d.latest = a;
+                    continue;
+                }
             }
         }
         fullFolds << k;
-        AlertCountDelta counts = d;
         if (const AlertCountDelta* waiting = m_pending.find(f.fingerprint)) {
-            counts = *waiting;
+            AlertCountDelta counts = *waiting;
             counts.merge(d);
             counts.fingerprintUtf8 = d.fingerprintUtf8;
+            d = std::move(counts);
         }
-        fullCounts << counts;
     }
 
     SqlTransaction tx(m_connection.db);
@@ -217,9 +233,10 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
         qsizetype end = begin + 1;
         while (end < batch.size() && folded.received.at(end) == received && batch.at(end).source == source)
             ++end;
-        body.clear();
+        body.truncate(0);
         appendDeliveryBody(body, batch, folded, begin, end);
-        sourceUtf8 = source.toUtf8();
+        sourceUtf8.truncate(0);
+        LabelJson::appendUtf8(sourceUtf8, source);
         insertRow->bindInt64(1, end - begin);
         insertRow->bindInt64(2, received);
         insertRow->bindText(3, sourceUtf8);
@@ -227,8 +244,10 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
         if (!insertRow->step(&why))
             return failWith(error, u"cannot store notifications: "_s + why);
         const qint64 firstId = insertRow->lastInsertId();
-        for (qsizetype i = begin; i < end; ++i)
-            folded.folds[folded.foldOfRow.at(i)].delta.lastId = firstId + (i - begin);
+        for (qsizetype i = begin; i < end; ++i) {
+            qint64& foldLastId = folded.folds[folded.foldOfRow.at(i)].delta.lastId;
+            foldLastId = std::max(foldLastId, firstId + (i - begin));
+        }
         lastId = firstId + (end - begin) - 1;
         begin = end;
     }
@@ -237,36 +256,42 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
     // The rows written whole count their notifications (and say so in counted_through). In fingerprint order: a big
     // delivery of new alerts then walks the alerts index once from one end to the other instead of jumping to a
     // random page per alert (which, past the page cache, read and wrote a page per alert).
-    QVector<qsizetype> order(fullFolds.size());
-    for (qsizetype i = 0; i < order.size(); ++i)
-        order[i] = i;
-    std::sort(order.begin(), order.end(), [&](qsizetype x, qsizetype y) {
-        return folded.folds.at(fullFolds.at(x)).delta.fingerprintUtf8 <
-               folded.folds.at(fullFolds.at(y)).delta.fingerprintUtf8;
-    });
-    for (const qsizetype i : std::as_const(order)) {
-        const Fold& f = folded.folds.at(fullFolds.at(i));
-        AlertCountDelta& counts = fullCounts[i];
-        counts.lastId = std::max(counts.lastId, f.delta.lastId);
-        if (!upsertFullRow(*upsertRow, batch.at(f.last), counts, !f.known && f.firstFiring, &why))
+    std::vector<std::pair<std::string_view, qsizetype>> order;
+    order.reserve(fullFolds.size());
+    for (const qsizetype k : std::as_const(fullFolds))
+        order.emplace_back(sortKey(folded.folds.at(k).delta.fingerprintUtf8), k);
+    std::sort(order.begin(), order.end());
+    RowTexts texts;
+    for (const auto& [fingerprint, k] : order) {
+        const Fold& f = folded.folds.at(k);
+        if (!upsertFullRow(*upsertRow, texts, batch.at(f.last), f.delta, !f.known && f.firstFiring, &why))
             return failWith(error, u"cannot store alerts: "_s + why);
     }
     // The repeats' counters wait in memory unless the oldest has waited long enough; then every pending counter is
-    // written with this delivery.
-    QHash<QString, AlertCountDelta> flushNow;
+    // written with this delivery: those of rows written whole just now excepted (their counts went with them), this
+    // batch's repeats folded in. m_pending itself is left as it is until the commit.
     bool flushed = false;
     if (m_pending.ageMs(nowMs()) >= kMaxCountLagMs) {
-        flushNow = m_pending.all();
-        for (const qsizetype k : std::as_const(fullFolds))
-            flushNow.remove(folded.folds.at(k).fingerprint);
-        for (const Fold& f : std::as_const(folded.folds)) {
-            if (!f.narrow)
+        std::vector<AlertCountDelta> merged;
+        QVector<const AlertCountDelta*> flushNow;
+        flushNow.reserve(m_pending.size() + folded.folds.size());
+        const QHash<QString, AlertCountDelta>& pending = m_pending.all();
+        for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
+            const auto k = folded.foldOf.constFind(it.key());
+            if (k == folded.foldOf.cend()) {
+                flushNow << &it.value();
                 continue;
-            if (const auto it = flushNow.find(f.fingerprint); it != flushNow.end())
-                it->merge(f.delta);
-            else
-                flushNow.insert(f.fingerprint, f.delta);
+            }
+            if (const Fold& f = folded.folds.at(*k); f.narrow) {
+                merged.push_back(it.value());
+                merged.back().merge(f.delta);
+            }
         }
+        for (const AlertCountDelta& d : merged)
+            flushNow << &d;
+        for (const Fold& f : std::as_const(folded.folds))
+            if (f.narrow && !pending.contains(f.fingerprint))
+                flushNow << &f.delta;
         if (!writeAlertCounts(flushNow, lastId, error))
             return false;
         flushed = true;
@@ -275,16 +300,6 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
         return failWith(error, u"cannot commit notifications: "_s + describe(m_connection.db.lastError()));
 
     m_lastNotificationId = std::max(m_lastNotificationId, lastId);
-    if (flushed) {
-        m_pending.clear();
-    } else {
-        const qint64 now = nowMs();
-        for (const qsizetype k : std::as_const(fullFolds))
-            m_pending.remove(folded.folds.at(k).fingerprint);
-        for (const Fold& f : std::as_const(folded.folds))
-            if (f.narrow)
-                m_pending.add(f.fingerprint, f.delta, now);
-    }
     m_known.reserve(m_known.size() + fullFolds.size());
     for (const Fold& f : std::as_const(folded.folds)) {
         if (f.narrow) { // its details are the row's already: only the status moved
@@ -296,11 +311,31 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
         const Alert& a = batch.at(f.last);
         m_known.insert(f.fingerprint, KnownAlert{f.delta.lastFiring, a.labels, a.annotations, a.source, a.generatorUrl});
     }
+    if (flushed) {
+        m_pending.clear();
+    } else {
+        const qint64 now = nowMs();
+        if (!m_pending.isEmpty())
+            for (const qsizetype k : std::as_const(fullFolds))
+                m_pending.remove(folded.folds.at(k).fingerprint);
+        for (Fold& f : folded.folds)
+            if (f.narrow)
+                m_pending.add(f.fingerprint, std::move(f.delta), now);
+    }
     return true;
 }
 
 bool SqliteIngest::writeAlertCounts(const QHash<QString, AlertCountDelta>& deltas, qint64 countedThrough,
                                     QString* error)
+{
+    QVector<const AlertCountDelta*> all;
+    all.reserve(deltas.size());
+    for (const AlertCountDelta& d : deltas)
+        all << &d;
+    return writeAlertCounts(all, countedThrough, error);
+}
+
+bool SqliteIngest::writeAlertCounts(const QVector<const AlertCountDelta*>& deltas, qint64 countedThrough, QString* error)
 {
     // Call inside a transaction. A row that is gone (nothing else deletes alert rows) has nothing left to count.
     QString why;
@@ -309,13 +344,15 @@ bool SqliteIngest::writeAlertCounts(const QHash<QString, AlertCountDelta>& delta
     SqliteStatement* mark = upsert ? native(NativeSetCountedMark, &why) : nullptr;
     if (!mark)
         return failWith(error, why);
-    // In fingerprint order, as the batch's rows (see recordNotifications).
-    QVector<const AlertCountDelta*> ordered;
+    // In fingerprint order, as the batch's rows (see recordNotifications); sorted beside copies of the keys, as a
+    // comparison through the pointers missed the cache twice.
+    std::vector<std::pair<std::string_view, const AlertCountDelta*>> ordered;
     ordered.reserve(deltas.size());
-    for (const AlertCountDelta& d : deltas)
-        ordered << &d;
-    std::sort(ordered.begin(), ordered.end(), byFingerprint);
-    for (const AlertCountDelta* d : std::as_const(ordered)) {
+    for (const AlertCountDelta* d : std::as_const(deltas))
+        ordered.emplace_back(sortKey(d->fingerprintUtf8), d);
+    std::sort(ordered.begin(), ordered.end());
+    RowTexts texts;
+    for (const auto& [fingerprint, d] : ordered) {
         update->bindText(1, d->fingerprintUtf8);
         update->bindText(2, d->lastFiring ? QByteArrayView("firing") : QByteArrayView("resolved"));
         bindTime(*update, 3, d->startsAt);
@@ -330,7 +367,8 @@ bool SqliteIngest::writeAlertCounts(const QHash<QString, AlertCountDelta>& delta
             return failWith(error, u"cannot update alerts: "_s + why);
         // Deleted behind the store (by hand, or another tool): written whole again from the latest notification,
         // counting what is pending for it.
-        if (update->changes() == 0 && !d->latest.labels.isEmpty() && !upsertFullRow(*upsert, d->latest, *d, false, &why))
+        if (update->changes() == 0 && !d->latest.labels.isEmpty() &&
+            !upsertFullRow(*upsert, texts, d->latest, *d, false, &why))
             return failWith(error, u"cannot store alerts: "_s + why);
     }
     if (countedThrough > 0) {

@@ -40,6 +40,7 @@ private:
     // Writes deltas to their rows inside the caller's transaction (a row gone meanwhile is written whole again from
     // its latest notification) and, when countedThrough > 0, records that every notification up to it is counted.
     bool writeAlertCounts(const QHash<QString, AlertCountDelta>& deltas, qint64 countedThrough, QString* error);
+    bool writeAlertCounts(const QVector<const AlertCountDelta*>& deltas, qint64 countedThrough, QString* error);
     qint64 nowMs();
 
     // What this repository last wrote to each alerts row it touched: enough to count a flap and to know that the
