@@ -5,10 +5,12 @@
 // second (PendingAlertCounts: one write per row per flush instead of one per delivery), and it rewrites an incident's
 // member and cause rows only when they changed. Rows are bound natively (SqliteStatement), a delivery is one row of
 // the deliveries table (schema v8), and a batch's alert rows are written in fingerprint order, so that the pages of
-// the alerts index are visited once each rather than once per alert.
+// the alerts index are visited once each rather than once per alert. The write-ahead log is checkpointed on a thread
+// of its own (SqliteCheckpointer), not inside the commit that answers a delivery.
 
 #include "ingestrepository.h"
 #include "pendingalertcounts.h"
+#include "sqlitecheckpointer.h"
 #include "sqlitestatement.h"
 #include "storesql.h"
 
@@ -70,4 +72,5 @@ private:
     // with every repeat notification; its rows are rewritten only when they really changed.
     QHash<qint64, RowsDigest> m_writtenDetail;
     std::array<std::unique_ptr<SqliteStatement>, StoreSql::NativeCount> m_natives;
+    SqliteCheckpointer m_checkpointer; // the log is copied into the file off the committing thread
 };

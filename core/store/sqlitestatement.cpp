@@ -13,18 +13,23 @@ SqliteStatement::~SqliteStatement()
     sqlite3_finalize(m_stmt); // a no-op on nullptr
 }
 
+sqlite3* SqliteStatement::handleOf(const QSqlDatabase& db)
+{
+    const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3* const*>(handle.data());
+}
+
 bool SqliteStatement::prepare(const QSqlDatabase& db, const char* sql, QString* why)
 {
     sqlite3_finalize(m_stmt);
     m_stmt = nullptr;
-    m_db = nullptr;
-    const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
-    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0 ||
-        !*static_cast<sqlite3* const*>(handle.data())) {
+    m_db = handleOf(db);
+    if (!m_db) {
         *why = u"not an open SQLite connection"_s;
         return false;
     }
-    m_db = *static_cast<sqlite3* const*>(handle.data());
     if (sqlite3_prepare_v3(m_db, sql, -1, SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr) != SQLITE_OK) {
         *why = u"cannot prepare statement: "_s + QString::fromUtf8(sqlite3_errmsg(m_db));
         sqlite3_finalize(m_stmt);

@@ -23,6 +23,9 @@ public:
     SqliteStatement(const SqliteStatement&) = delete;
     SqliteStatement& operator=(const SqliteStatement&) = delete;
 
+    // The SQLite connection under db; nullptr unless db is an open QSQLITE connection.
+    static sqlite3* handleOf(const QSqlDatabase& db);
+
     // False (with why) when db is not an open QSQLITE connection or the SQL does not compile.
     bool prepare(const QSqlDatabase& db, const char* sql, QString* why);
     bool isPrepared() const { return m_stmt != nullptr; }
