@@ -28,7 +28,7 @@ Folded fold(const AlertBatch& batch)
             foldOf.insert(fingerprint, out.folds.size());
             out.foldOfRow.append(out.folds.size());
             d.fingerprintUtf8 = fingerprint.toUtf8();
-            out.folds.append(Fold{i, fingerprint, d, firing});
+            out.folds.append(Fold{i, fingerprint, std::move(d), firing});
             continue;
         }
         out.foldOfRow.append(*found);

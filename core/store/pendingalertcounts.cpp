@@ -33,7 +33,7 @@ void PendingAlertCounts::add(const QString& fingerprint, AlertCountDelta&& delta
         m_since = nowMs;
     const auto it = m_byFingerprint.find(fingerprint);
     if (it == m_byFingerprint.end())
-        m_byFingerprint.insert(fingerprint, std::move(delta));
+        m_byFingerprint.emplace(fingerprint, std::move(delta));
     else
         it->merge(delta);
 }
