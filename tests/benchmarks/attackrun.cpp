@@ -78,7 +78,7 @@ QByteArray change(const QByteArray& service, const QByteArray& extra = {})
     return R"({"service":")" + service + R"(","kind":"deploy","at":")" + now() + '"' + extra + '}';
 }
 
-// A body of `alerts` alerts of ~60 bytes, named prefix0, prefix1, ...
+// A body of `alerts` alerts of ~95 bytes (100,000 fit the 10 MiB body limit), named prefix0, prefix1, ...
 QByteArray bigBody(const QByteArray& prefix, int alerts)
 {
     QByteArray body = R"({"version":"4","status":"firing","alerts":[)";
@@ -88,7 +88,7 @@ QByteArray bigBody(const QByteArray& prefix, int alerts)
         if (k)
             body += ',';
         body += R"({"status":"firing","labels":{"alertname":")" + prefix + QByteArray::number(k) + R"(","service":"s)" +
-                QByteArray::number(k % 200) + R"("},"startsAt":")" + at + R"("})";
+                QByteArray::number(k % 100) + R"("},"startsAt":")" + at + R"("})";
     }
     return body + "]}";
 }
@@ -513,8 +513,11 @@ void AttackRun::labelBounds(Server& a)
 void AttackRun::tooMany(Server& a)
 {
     Row& row = begin(u"too many alerts per delivery"_s, a);
-    row.answer(exchange(a.port(), jsonPost("/api/v1/alerts/alertmanager", bigBody(row.tag, 100'001))), {413},
-               u"100,001 alerts"_s);
+    // Short names, so the body stays under the size limit: the alert count is what is refused.
+    const QByteArray over = bigBody("Q", 100'001);
+    if (over.size() >= 10 << 20)
+        row.flag(u"the 100,001-alert body is over the size limit: it tests the wrong bound"_s);
+    row.answer(exchange(a.port(), jsonPost("/api/v1/alerts/alertmanager", over)), {413}, u"100,001 alerts"_s);
     QByteArray changes = "[";
     for (int i = 0; i < 5'001; ++i)
         changes += (i ? "," : "") + change(row.tag);
@@ -764,7 +767,7 @@ void AttackRun::hugeBody(Server& a)
 {
     const int alerts = m_options.quick ? 20'000 : 100'000;
     Row& row = begin(u"%1k-alert body"_s.arg(alerts / 1000), a);
-    const QByteArray prefix = "Huge" + QByteArray::number(alerts) + "x";
+    const QByteArray prefix = "H";
     const QByteArray body = bigBody(prefix, alerts);
     QElapsedTimer t;
     t.start();
@@ -844,7 +847,7 @@ void AttackRun::sigterm(Server& a)
 {
     const int alerts = m_options.quick ? 20'000 : 100'000;
     Row& row = begin(u"SIGTERM during a big delivery"_s, a, true);
-    const QByteArray prefix = "Term" + QByteArray::number(alerts) + "x";
+    const QByteArray prefix = "T";
     const QByteArray body = bigBody(prefix, alerts);
     QTcpSocket socket;
     QByteArray received;
