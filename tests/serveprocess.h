@@ -30,6 +30,7 @@ struct ServeProcess
     QStringList extraArguments;        // after --db and --listen (e.g. --generic-mapping FILE)
     QHash<QString, QString> extraEnvironment; // beside the private HOME (e.g. a secret)
     QString program = QStringLiteral(NIGHTWATCH_CLI); // another build's nightwatch-cli (the benchmarks' --cli)
+    int startTimeoutMs = 20'000; // until it listens (a restart restores the incidents of a full store first)
 
     // Starts serve on db and waits until it listens; false (with the output so far in *why) otherwise.
     bool start(const QString& db, QString* why)
@@ -56,7 +57,7 @@ struct ServeProcess
             *why = process->errorString();
             return false;
         }
-        QDeadlineTimer deadline(20'000);
+        QDeadlineTimer deadline(startTimeoutMs);
         while (!output.contains("webhook: listening") && process->state() != QProcess::NotRunning &&
                !deadline.hasExpired())
             QTest::qWait(20);
