@@ -29,6 +29,8 @@ struct ServeProcess
     std::function<void()> childSetup; // runs in the child before exec (resource limits)
     QStringList extraArguments;        // after --db and --listen (e.g. --generic-mapping FILE)
     QHash<QString, QString> extraEnvironment; // beside the private HOME (e.g. a secret)
+    QString program = QStringLiteral(NIGHTWATCH_CLI); // another build's nightwatch-cli (the benchmarks' --cli)
+    int startTimeoutMs = 20'000; // until it listens (a restart restores the incidents of a full store first)
 
     // Starts serve on db and waits until it listens; false (with the output so far in *why) otherwise.
     bool start(const QString& db, QString* why)
@@ -47,7 +49,7 @@ struct ServeProcess
             process->setChildProcessModifier(childSetup);
         QObject::connect(process.get(), &QProcess::readyRead, process.get(),
                          [this] { output += process->readAll(); });
-        process->start(QStringLiteral(NIGHTWATCH_CLI),
+        process->start(program,
                        QStringList{QStringLiteral("serve"), QStringLiteral("--db"), db, QStringLiteral("--listen"),
                         QStringLiteral("127.0.0.1:%1").arg(port)} +
                            extraArguments);
@@ -55,7 +57,7 @@ struct ServeProcess
             *why = process->errorString();
             return false;
         }
-        QDeadlineTimer deadline(20'000);
+        QDeadlineTimer deadline(startTimeoutMs);
         while (!output.contains("webhook: listening") && process->state() != QProcess::NotRunning &&
                !deadline.hasExpired())
             QTest::qWait(20);
@@ -120,6 +122,8 @@ public:
 
     QSet<int> acked;
     int failed = 0;
+    QByteArray authorization; // e.g. "Bearer TOKEN" for a receiver with a token
+
 
 private:
     void post()
@@ -130,6 +134,8 @@ private:
         QNetworkRequest request(m_url);
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
         request.setTransferTimeout(10'000);
+        if (!authorization.isEmpty())
+            request.setRawHeader(QByteArrayLiteral("Authorization"), authorization);
         QNetworkReply* reply = m_nam.post(request, alertmanagerDelivery(id, m_alerts));
         m_inFlight.insert(reply);
         QObject::connect(reply, &QNetworkReply::finished, &m_nam, [this, reply, id] {

@@ -1,10 +1,12 @@
 // SlackNotifier against a stub incoming webhook on 127.0.0.1: one POST per new incident however many alerts
 // its storm brings, the body's fields, one retry on a 5xx or a network error (never on a 4xx), failures
-// reported without anything waiting, do-not-disturb for non-critical incidents when configured.
+// reported without anything waiting, do-not-disturb for non-critical incidents when configured, and a new incident
+// announced once its first root cause candidate lands, or without one after the diagnosis wait.
 
 #include "notify/slacknotifier.h"
 #include "stubhttpserver.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -81,6 +83,8 @@ private Q_SLOTS:
     void silentEndpointTimesOut();
     void doNotDisturbHoldsNonCritical();
     void enablingLaterDoesNotAnnounceTheBacklog();
+    void waitsForTheFirstDiagnosis_data();
+    void waitsForTheFirstDiagnosis();
 };
 
 void TestSlackNotifier::payload_data()
@@ -288,6 +292,55 @@ void TestSlackNotifier::enablingLaterDoesNotAnnounceTheBacklog()
     QTRY_COMPARE(delivered.size(), 1);
     QCOMPARE(delivered.at(0).at(0).toString(), u"NEW"_s);
     QCOMPARE(stub.requests.size(), 1);
+}
+
+void TestSlackNotifier::waitsForTheFirstDiagnosis_data()
+{
+    QTest::addColumn<int>("candidateAfterMs"); // when a snapshot with a candidate comes (-1: never)
+    QTest::addColumn<QString>("expectedCause");  // in the one message
+    // The wait is 600 ms here (3 s in the console and serve).
+    QTest::addRow("candidate before the wait ends: named") << 150 << u"postgres-main"_s;
+    QTest::addRow("no candidate: announced without after the wait") << -1 << u"_no candidate yet_"_s;
+    QTest::addRow("candidate after the wait: no second message") << 1'200 << u"_no candidate yet_"_s;
+}
+
+// Diagnosis runs on a worker after an incident is first published: the message waits for its first candidate (the
+// engineer's first question), at most the diagnosis wait, and is still sent once per incident.
+void TestSlackNotifier::waitsForTheFirstDiagnosis()
+{
+    QFETCH(int, candidateAfterMs);
+    QFETCH(QString, expectedCause);
+    constexpr int waitMs = 600;
+    StubHttpServer stub;
+    QVERIFY(stub.listen());
+    SlackNotifier slack;
+    slack.setWebhookUrl(QUrl(QString::fromUtf8(stub.baseUrl() + "/hook")));
+    slack.setDiagnosisWait(waitMs);
+    QSignalSpy delivered(&slack, &SlackNotifier::delivered);
+    Incident undiagnosed = incident(u"A"_s, u"critical"_s, 3);
+    undiagnosed.rootCauses.clear();
+    const Incident diagnosed = incident(u"A"_s, u"critical"_s, 5);
+
+    QElapsedTimer since;
+    since.start();
+    slack.setSnapshot(snapshot({undiagnosed}));
+    slack.setSnapshot(snapshot({undiagnosed})); // refreshes meanwhile change nothing
+    if (candidateAfterMs >= 0) {
+        QTest::qWait(candidateAfterMs);
+        if (since.elapsed() < waitMs) // else the wait is over: the message may be on its way already
+            QCOMPARE(stub.requests.size(), 0);
+        slack.setSnapshot(snapshot({diagnosed}));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, 5'000);
+    if (expectedCause.startsWith(u'_'))
+        QVERIFY2(since.elapsed() >= waitMs, "announced without a cause before the wait was over");
+    // Repeats, with or without a candidate, bring no second message.
+    slack.setSnapshot(snapshot({diagnosed}));
+    slack.setSnapshot(snapshot({undiagnosed}));
+    QVERIFY(!delivered.wait(waitMs + 300));
+    QCOMPARE(stub.requests.size(), 1);
+    const QString shown = blockText(json(stub.requests.at(0).body));
+    QVERIFY2(shown.contains(u"*Probable root cause*\n"_s + expectedCause), qPrintable(shown));
 }
 
 QTEST_GUILESS_MAIN(TestSlackNotifier)

@@ -9,11 +9,16 @@
 #include <QPainter>
 #include <QPixmap>
 #include <QSystemTrayIcon>
+#include <QTimer>
 
 using namespace Qt::StringLiterals;
 
-DesktopNotifier::DesktopNotifier(QObject* parent) : QObject(parent)
+DesktopNotifier::DesktopNotifier(QObject* parent) : QObject(parent), m_due(new QTimer(this))
 {
+    m_notifier.setDiagnosisWait(IncidentNotifier::DefaultDiagnosisWaitMs);
+    m_clock.start();
+    m_due->setSingleShot(true);
+    connect(m_due, &QTimer::timeout, this, [this] { announce(m_notifier.due(m_clock.elapsed())); });
     m_dndAction = new QAction(tr("Do not disturb (critical only)"), this);
     m_dndAction->setCheckable(true);
     m_dndAction->setToolTip(tr("Only critical incidents notify; the count stays up to date"));
@@ -91,8 +96,16 @@ QString DesktopNotifier::body(const IncidentNotice& notice)
 
 void DesktopNotifier::setSnapshot(const IncidentSnapshotPtr& snapshot)
 {
-    const QVector<IncidentNotice> notices = m_notifier.update(snapshot ? snapshot->incidents : QVector<Incident>());
+    announce(m_notifier.update(snapshot ? snapshot->incidents : QVector<Incident>(), m_clock.elapsed()));
     updateIcon();
+}
+
+void DesktopNotifier::announce(const QVector<IncidentNotice>& notices)
+{
+    if (const qint64 ms = m_notifier.msUntilDue(m_clock.elapsed()); ms >= 0)
+        m_due->start(int(ms));
+    else
+        m_due->stop();
     bool beep = false;
     for (const IncidentNotice& notice : notices) {
         m_lastKey = notice.key;

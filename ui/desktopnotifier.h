@@ -1,16 +1,19 @@
 #pragma once
 // DesktopNotifier: the console's life on the desktop. A tray icon showing how many incidents nobody has
 // acknowledged (colour and shape of the worst), one desktop notification per new incident as decided by
-// IncidentNotifier, an optional beep per severity and the do-not-disturb switch.
+// IncidentNotifier, an optional beep per severity and the do-not-disturb switch. A new incident whose diagnosis has no
+// candidate yet is announced when one lands, or without one after IncidentNotifier::DefaultDiagnosisWaitMs.
 
 #include "model/incidentsnapshot.h"
 #include "notify/incidentnotifier.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 
 class QAction;
 class QMenu;
 class QSystemTrayIcon;
+class QTimer;
 
 class DesktopNotifier : public QObject
 {
@@ -48,8 +51,11 @@ Q_SIGNALS:
 
 private:
     void updateIcon();
+    void announce(const QVector<IncidentNotice>& notices); // and waits for what still waits
 
     IncidentNotifier m_notifier;
+    QTimer* m_due; // the next end of a diagnosis wait
+    QElapsedTimer m_clock;
     QSystemTrayIcon* m_tray = nullptr;
     QMenu* m_menu = nullptr;
     QAction* m_dndAction = nullptr;

@@ -92,6 +92,12 @@ void ConnectionGuard::consume(const char* data, qint64 size)
                 pos = size;
                 break;
             }
+            // The whole block counts, however it arrived: a block over the limit whose end came in a later read
+            // than its start was once let through (the check above only sees blocks still unterminated).
+            if (end > m_limits.maxHeaderBytes) {
+                reject(431, "Request Header Fields Too Large", "request headers exceed the size limit", 0);
+                return;
+            }
             pos += (end + 4) - before;
             if (!headersComplete(end, size - pos))
                 return;

@@ -7,10 +7,38 @@ bool IncidentNotifier::isCritical(const Incident& incident)
     return incident.severityLevel() >= Severity::Error;
 }
 
-QVector<IncidentNotice> IncidentNotifier::update(const QVector<Incident>& incidents)
+namespace {
+void mostSevereFirst(QVector<IncidentNotice>& notices)
+{
+    std::stable_sort(notices.begin(), notices.end(), [](const IncidentNotice& a, const IncidentNotice& b) {
+        return parseSeverity(a.severity) > parseSeverity(b.severity);
+    });
+}
+} // namespace
+
+IncidentNotice IncidentNotifier::noticeFor(const Incident& incident, const QString& key, bool sound)
+{
+    IncidentNotice notice;
+    notice.incidentId = incident.id;
+    notice.key = key;
+    notice.severity = incident.severity;
+    if (const RootCauseCandidate* top = incident.topCause()) {
+        notice.rootCause = top->service;
+        notice.confidence = top->confidence;
+    }
+    notice.alertCount = incident.alerts.size();
+    notice.serviceCount = incident.affectedServices.size();
+    notice.notificationCount = incident.notificationCount;
+    notice.affectedServices = incident.affectedServices;
+    notice.sound = sound;
+    return notice;
+}
+
+QVector<IncidentNotice> IncidentNotifier::update(const QVector<Incident>& incidents, qint64 nowMs)
 {
     QVector<IncidentNotice> notices;
     QSet<QString> openAlerts;
+    QHash<QString, Waiting> stillWaiting;
     m_unacknowledged = 0;
     m_worst = Severity::Unknown;
     for (const Incident& incident : incidents) {
@@ -20,7 +48,8 @@ QVector<IncidentNotice> IncidentNotifier::update(const QVector<Incident>& incide
             m_worst = std::max(m_worst, incident.severityLevel());
         }
         const QString key = incident.key.isEmpty() ? QString::number(incident.id) : incident.key;
-        if (incident.isOpen()) {
+        // A waiting incident's alerts were never announced: where they go next is still news.
+        if (incident.isOpen() && !m_waiting.contains(key)) {
             for (const TrackedAlert& a : incident.alerts)
                 openAlerts.insert(a.fingerprint());
         }
@@ -29,7 +58,7 @@ QVector<IncidentNotice> IncidentNotifier::update(const QVector<Incident>& incide
         // A merge or a split between two snapshots moves alerts already on screen into an incident with
         // another key: not news. (Only the previous snapshot counts: an alert that fires again days after
         // its incident was resolved starts a new one, and that is news.)
-        const bool movedAlerts = !m_held.contains(key) && std::any_of(incident.alerts.cbegin(), incident.alerts.cend(),
+        const bool movedAlerts = !m_held.contains(key) && !m_waiting.contains(key) && std::any_of(incident.alerts.cbegin(), incident.alerts.cend(),
                                                                       [this](const TrackedAlert& a) {
                                                                           return m_openAlerts.contains(a.fingerprint());
                                                                       });
@@ -42,25 +71,51 @@ QVector<IncidentNotice> IncidentNotifier::update(const QVector<Incident>& incide
             continue;
         }
         m_held.remove(key);
-        m_announced.insert(key);
-        IncidentNotice notice;
-        notice.incidentId = incident.id;
-        notice.key = key;
-        notice.severity = incident.severity;
-        if (const RootCauseCandidate* top = incident.topCause()) {
-            notice.rootCause = top->service;
-            notice.confidence = top->confidence;
+        IncidentNotice notice = noticeFor(incident, key, m_soundSeverities.contains(incident.severityLevel()));
+        // Diagnosis runs after the incident is first published: give it a moment to name the probable cause, since
+        // the first notice is the one the engineer reads.
+        if (notice.rootCause.isEmpty() && m_diagnosisWaitMs > 0) {
+            const qint64 since = m_waiting.contains(key) ? m_waiting.value(key).since : nowMs;
+            if (nowMs - since < m_diagnosisWaitMs) {
+                stillWaiting.insert(key, Waiting{since, notice});
+                for (const TrackedAlert& a : incident.alerts)
+                    openAlerts.remove(a.fingerprint());
+                continue;
+            }
         }
-        notice.alertCount = incident.alerts.size();
-        notice.serviceCount = incident.affectedServices.size();
-        notice.notificationCount = incident.notificationCount;
-        notice.affectedServices = incident.affectedServices;
-        notice.sound = m_soundSeverities.contains(incident.severityLevel());
+        m_announced.insert(key);
         notices << notice;
     }
     m_openAlerts = openAlerts;
-    std::stable_sort(notices.begin(), notices.end(), [](const IncidentNotice& a, const IncidentNotice& b) {
-        return parseSeverity(a.severity) > parseSeverity(b.severity);
-    });
+    // Those gone from the snapshot (merged under another key, whose alerts are then still news) or announced or
+    // acknowledged meanwhile wait no more.
+    m_waiting = stillWaiting;
+    mostSevereFirst(notices);
     return notices;
+}
+
+QVector<IncidentNotice> IncidentNotifier::due(qint64 nowMs)
+{
+    QVector<IncidentNotice> notices;
+    for (auto it = m_waiting.begin(); it != m_waiting.end();) {
+        if (nowMs - it->since < m_diagnosisWaitMs) {
+            ++it;
+            continue;
+        }
+        m_announced.insert(it.key());
+        notices << it->notice;
+        it = m_waiting.erase(it);
+    }
+    mostSevereFirst(notices);
+    return notices;
+}
+
+qint64 IncidentNotifier::msUntilDue(qint64 nowMs) const
+{
+    qint64 soonest = -1;
+    for (const Waiting& w : m_waiting) {
+        const qint64 left = std::max<qint64>(0, w.since + m_diagnosisWaitMs - nowMs);
+        soonest = soonest < 0 ? left : std::min(soonest, left);
+    }
+    return soonest;
 }

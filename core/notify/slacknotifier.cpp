@@ -42,7 +42,14 @@ QString title(const IncidentNotice& notice)
 }
 } // namespace
 
-SlackNotifier::SlackNotifier(QObject* parent) : QObject(parent), m_network(new QNetworkAccessManager(this)) {}
+SlackNotifier::SlackNotifier(QObject* parent)
+    : QObject(parent), m_network(new QNetworkAccessManager(this)), m_due(new QTimer(this))
+{
+    m_notifier.setDiagnosisWait(IncidentNotifier::DefaultDiagnosisWaitMs);
+    m_clock.start();
+    m_due->setSingleShot(true);
+    connect(m_due, &QTimer::timeout, this, [this] { announce(m_notifier.due(m_clock.elapsed())); });
+}
 
 QUrl SlackNotifier::configuredUrl()
 {
@@ -111,7 +118,15 @@ QByteArray SlackNotifier::payload(const IncidentNotice& notice)
 
 void SlackNotifier::setSnapshot(const IncidentSnapshotPtr& snapshot)
 {
-    const QVector<IncidentNotice> notices = m_notifier.update(snapshot ? snapshot->incidents : QVector<Incident>());
+    announce(m_notifier.update(snapshot ? snapshot->incidents : QVector<Incident>(), m_clock.elapsed()));
+}
+
+void SlackNotifier::announce(const QVector<IncidentNotice>& notices)
+{
+    if (const qint64 ms = m_notifier.msUntilDue(m_clock.elapsed()); ms >= 0)
+        m_due->start(int(ms));
+    else
+        m_due->stop();
     if (!isEnabled())
         return;
     for (const IncidentNotice& notice : notices)

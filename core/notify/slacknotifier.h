@@ -3,17 +3,20 @@
 // IncidentNotifier so it follows the same "new incident" rule as the desktop notification, with its own
 // do-not-disturb switch (off by default: a team channel is not one engineer's night). Posting is
 // asynchronous on the owner's thread: a timeout per attempt, one retry on a network error or a 5xx, and
-// every outcome reported through delivered()/failed(); nothing ever waits for Slack.
+// every outcome reported through delivered()/failed(); nothing ever waits for Slack. A new incident whose diagnosis
+// has no candidate yet is posted when one lands, or without one after IncidentNotifier::DefaultDiagnosisWaitMs.
 
 #include "model/incidentsnapshot.h"
 #include "notify/incidentnotifier.h"
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QUrl>
 
 class QNetworkAccessManager;
 class QNetworkReply;
+class QTimer;
 
 class SlackNotifier : public QObject
 {
@@ -37,6 +40,8 @@ public:
     bool doNotDisturb() const { return m_notifier.doNotDisturb(); }
     void setTimeout(int ms) { m_timeoutMs = ms; }    // per attempt, default 10 000
     void setRetryDelay(int ms) { m_retryDelayMs = ms; } // before the one retry, default 2 000
+    // How long a new incident waits for its first root cause candidate before it is posted without one.
+    void setDiagnosisWait(int ms) { m_notifier.setDiagnosisWait(ms); }
     int pendingCount() const { return m_pending; }
 
     // The webhook body: `text` (the notification's fallback line) and Block Kit `blocks`. Names from
@@ -53,11 +58,14 @@ Q_SIGNALS:
     void failed(const QString& incidentKey, const QString& reason); // after the retry, or at once on a 4xx
 
 private:
+    void announce(const QVector<IncidentNotice>& notices); // and waits for what still waits
     void send(const QString& key, const QByteArray& body, int attempt);
     void onFinished(QNetworkReply* reply, const QString& key, const QByteArray& body, int attempt);
 
     IncidentNotifier m_notifier;
     QNetworkAccessManager* m_network;
+    QTimer* m_due; // the next end of a diagnosis wait
+    QElapsedTimer m_clock;
     QUrl m_url;
     int m_timeoutMs = 10'000;
     int m_retryDelayMs = 2'000;

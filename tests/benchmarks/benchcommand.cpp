@@ -1,4 +1,5 @@
 #include "benchcommand.h"
+#include "attackrun.h"
 #include "receiverload.h"
 
 #include "benchstats.h"
@@ -1014,8 +1015,11 @@ int runBenchCommand(const QStringList& args)
     const QCommandLineOption bigAlerts(u"big-alerts"_s,
                                        u"--serve-storm: alerts of the one big delivery after the storm (100000)."_s,
                                        u"n"_s, u"100000"_s);
-    const QCommandLineOption cli(u"cli"_s, u"--serve-storm: the nightwatch-cli to start (the one built beside)."_s,
+    const QCommandLineOption cli(u"cli"_s, u"--serve-storm, --attacks: the nightwatch-cli to start (the one built beside)."_s,
                                  u"path"_s, QStringLiteral(NIGHTWATCH_CLI_PATH));
+    const QCommandLineOption attacks(
+        u"attacks"_s, u"Instead: the attack run against a real `nightwatch-cli serve` (hostile input, smuggling, CSRF, "
+                      "slowloris, tokens, SIGKILL/SIGTERM), one table row per attack; --cli, --quick, --json."_s);
     const QCommandLineOption storeWrite(
         u"store-write"_s, u"Instead: Store::recordNotifications alone, one batch of N alerts (new, repeats, new into a "
                           "filled store), alerts/s."_s);
@@ -1026,7 +1030,7 @@ int runBenchCommand(const QStringList& args)
                                       u"url"_s);
     parser.addOptions({json, quick, seed, suite, historyOnly, historyDb, inProcessOnly, httpOnly, noDelayClient,
                        serveStorm, clients, notifications, perDelivery, bigAlerts, cli, receiverLoad, serveBinary});
-    parser.addOptions({storeWrite, storeAlerts, storeUrl});
+    parser.addOptions({storeWrite, storeAlerts, storeUrl, attacks});
     parser.addHelpOption();
     if (!parser.parse(QStringList{u"nightwatch-bench"_s} + args))
         return fail(parser.errorText());
@@ -1047,6 +1051,13 @@ int runBenchCommand(const QStringList& args)
             load.changeEvents = 200;
         }
         return runReceiverLoad(load);
+    }
+    if (parser.isSet(attacks)) {
+        AttackRunOptions run;
+        run.cli = parser.value(cli);
+        run.quick = parser.isSet(quick);
+        run.json = parser.isSet(json);
+        return runAttacks(run);
     }
     if (parser.isSet(storeWrite)) {
         StoreWriteOptions write;

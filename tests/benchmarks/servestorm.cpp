@@ -1,5 +1,6 @@
 #include "servestorm.h"
 
+#include "benchhttp.h"
 #include "benchstats.h"
 #include "correlate/correlator.h"
 #include "ingest/alertmanagerwebhookparser.h"
@@ -27,77 +28,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-
-qint64 rssMiB(qint64 pid)
-{
-    QFile status(u"/proc/%1/status"_s.arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (QByteArray line = status.readLine(); !line.isEmpty(); line = status.readLine())
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong() / 1024;
-    return 0;
-}
-
-// One keep-alive connection with one request in flight, written in one piece with TCP_NODELAY as Alertmanager's
-// Go client does (QNetworkAccessManager's split writes stall on delayed ACKs and would measure the client).
-class Connection
-{
-public:
-    using Answered = std::function<void(int status, double ms)>; // status 0: the connection failed
-
-    explicit Connection(quint16 port) : m_port(port) {}
-
-    void send(const QByteArray& method, const QByteArray& path, const QByteArray& body, Answered answered)
-    {
-        if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
-            connectSocket();
-        m_answered = std::move(answered);
-        m_received.clear();
-        m_timer.start();
-        QByteArray request = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-        if (!body.isEmpty())
-            request += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
-        m_socket->write(request + "\r\n" + body);
-    }
-
-private:
-    void connectSocket()
-    {
-        m_socket = std::make_unique<QTcpSocket>();
-        m_socket->connectToHost(u"127.0.0.1"_s, m_port);
-        m_socket->waitForConnected(10'000);
-        m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        QObject::connect(m_socket.get(), &QTcpSocket::readyRead, m_socket.get(), [this] {
-            m_received += m_socket->readAll();
-            const qsizetype headEnd = m_received.indexOf("\r\n\r\n");
-            if (headEnd < 0)
-                return;
-            const QByteArray headers = m_received.left(headEnd).toLower();
-            const qsizetype at = headers.indexOf("content-length:");
-            const qsizetype length = at < 0 ? 0 : headers.mid(at + 15).split('\r').value(0).trimmed().toLongLong();
-            if (m_received.size() < headEnd + 4 + length)
-                return;
-            done(m_received.mid(9, 3).toInt());
-        });
-        QObject::connect(m_socket.get(), &QTcpSocket::errorOccurred, m_socket.get(), [this] { done(0); });
-    }
-
-    void done(int status)
-    {
-        if (!m_answered)
-            return;
-        Answered answered = std::move(m_answered);
-        m_answered = nullptr;
-        answered(status, double(m_timer.nsecsElapsed()) / 1e6);
-    }
-
-    quint16 m_port;
-    std::unique_ptr<QTcpSocket> m_socket;
-    QByteArray m_received;
-    QElapsedTimer m_timer;
-    Answered m_answered;
-};
 
 // compact: only alertname and service, ~100 bytes an alert, so 100,000 alerts fit the receiver's 10 MiB; its alert
 // names are `compact` followed by the alert's number, so each big body (a different letter) brings new alerts.
