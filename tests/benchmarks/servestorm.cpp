@@ -24,6 +24,8 @@
 #include <optional>
 #include <string>
 
+#include <unistd.h>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -37,6 +39,20 @@ qint64 rssMiB(qint64 pid)
         if (line.startsWith("VmRSS:"))
             return line.mid(6).trimmed().split(' ').value(0).toLongLong() / 1024;
     return 0;
+}
+
+// CPU time (user + system, all threads) the process has used so far: what a phase cost it whatever else the
+// machine was doing meanwhile.
+double cpuMs(qint64 pid)
+{
+    QFile stat(u"/proc/%1/stat"_s.arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray line = stat.readAll();
+    // Fields after the command name (which may hold spaces), from field 3 on: utime and stime are fields 14 and 15.
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    const double ticks = double(fields.value(11).toLongLong() + fields.value(12).toLongLong());
+    return ticks * 1000.0 / double(sysconf(_SC_CLK_TCK));
 }
 
 // One keep-alive connection with one request in flight, written in one piece with TCP_NODELAY as Alertmanager's
@@ -284,6 +300,7 @@ int runServeStorm(const ServeStormOptions& options)
         qsizetype bytes = 0;
         int status = 0;
         double ms = 0;
+        double cpuMs = 0; // serve's CPU time from the post until the answer
         QVector<double> smallMs; // the small deliveries posted while it was in flight
     };
     QVector<BigBody> bigBodies;
@@ -320,9 +337,11 @@ int runServeStorm(const ServeStormOptions& options)
                 postSmall();
             });
         };
+        const double cpuAtPost = cpuMs(pid);
         c.send("POST", path, big, [&](int status, double ms) {
             b.status = status;
             b.ms = ms;
+            b.cpuMs = cpuMs(pid) - cpuAtPost;
             bigDone = true;
             maybeQuit();
         });
@@ -365,6 +384,7 @@ int runServeStorm(const ServeStormOptions& options)
         out[p + "status"] = b.status;
         out[p + "ms"] = tenths(b.ms);
         out[p + "alerts_per_s"] = b.ms > 0 ? std::round(b.alerts * 1000.0 / b.ms) : 0.0;
+        out[p + "serve_cpu_ms"] = std::round(b.cpuMs);
         out[p + "small_deliveries_meanwhile"] = b.smallMs.size();
         out[p + "small_p50_ms"] = tenths(percentile(b.smallMs, 0.50));
         out[p + "small_max_ms"] = tenths(percentile(b.smallMs, 1.0));
