@@ -154,6 +154,12 @@ private Q_SLOTS:
     void onlyChangedIncidentsAreDiagnosedAgain();
     void backgroundDiagnosisEndsAsInPlace_data();
     void backgroundDiagnosisEndsAsInPlace();
+    void bigDeliveryInChunksEqualsOnePiece_data();
+    void bigDeliveryInChunksEqualsOnePiece();
+    void smallDeliveryIsStoredBetweenChunks_data();
+    void smallDeliveryIsStoredBetweenChunks();
+    void smallDeliveryIsStoredDuringABigRefresh_data();
+    void smallDeliveryIsStoredDuringABigRefresh();
 
 private:
     QTemporaryDir m_dir;
@@ -988,4 +994,184 @@ void TestPipeline::backgroundDiagnosisEndsAsInPlace()
                      qPrintable(u"%1: background %2, in place %3"_s.arg(it.key(), shown.value(it.key()).join(u','),
                                                                          it->join(u','))));
     }
+}
+
+namespace {
+// A big delivery with what crosses chunk boundaries: alerts of one incident spread over the whole body, the same
+// alert fired and later resolved in it, services in the graph and outside it, onsets minutes apart.
+AlertBatch bigDelivery()
+{
+    const QStringList services = {u"c1"_s, u"c2"_s, u"c3"_s, u"c4"_s, u"m"_s, u"a1"_s, u"a2"_s,
+                                  u"db1"_s, u"x1"_s, u"x2"_s, u"c5"_s};
+    AlertBatch batch;
+    for (int i = 0; i < 240; ++i) {
+        const bool resolves = i >= 120 && i % 9 == 0;
+        const int n = resolves ? i - 117 : i; // resolves an alert fired earlier in the same body
+        batch << alert(services.at(n % services.size()), u"E%1"_s.arg(n % 37), n / 8,
+                       resolves ? Alert::Status::Resolved : Alert::Status::Firing);
+    }
+    return batch;
+}
+
+// Everything a delivery leaves behind: the notification log in order, and each incident with its alerts' counters.
+QStringList storedState(Pipeline* pipeline, const QString& db)
+{
+    pipeline->flush();
+    QStringList out;
+    Store store(u"chunk-reader"_s);
+    QString error;
+    if (!store.open(db, &error, Store::OpenMode::ReadOnly))
+        return {error};
+    for (const Alert& a : store.loadNotifications(kT0.addSecs(-3600)))
+        out << u"notification %1 %2"_s.arg(a.fingerprint).arg(int(a.status));
+    const IncidentSnapshotPtr shown = pipeline->snapshot();
+    out << u"notifications shown %1, alerts %2"_s.arg(shown->notificationCount).arg(shown->alertCount);
+    QVector<Incident> stored = store.loadIncidents();
+    std::sort(stored.begin(), stored.end(), [](const Incident& a, const Incident& b) { return a.key < b.key; });
+    for (const Incident& inc : stored)
+        out << u"stored incident %1 %2 alerts"_s.arg(inc.key).arg(inc.alerts.size());
+    const QMap<QString, QString> counters = alertCounters(shown->incidents);
+    for (auto it = counters.cbegin(); it != counters.cend(); ++it)
+        out << u"alert %1: %2"_s.arg(it.key(), *it);
+    return out;
+}
+} // namespace
+
+void TestPipeline::bigDeliveryInChunksEqualsOnePiece_data()
+{
+    QTest::addColumn<int>("chunkAlerts");
+    QTest::addRow("1 alert a chunk") << 1;
+    QTest::addRow("7 alerts a chunk") << 7;
+    QTest::addRow("100 alerts a chunk") << 100;
+    QTest::addRow("239: the last chunk holds one") << 239;
+    QTest::addRow("240: the delivery is one chunk") << 240;
+}
+
+void TestPipeline::bigDeliveryInChunksEqualsOnePiece()
+{
+    // A big delivery taken in chunk by chunk ends as the same delivery taken in one piece: the same notifications
+    // in the same order, the same incidents with the same alerts and counters.
+    QFETCH(int, chunkAlerts);
+    const AlertBatch big = bigDelivery();
+    QList<QStringList> states;
+    for (const int chunk : {0, chunkAlerts}) {
+        const QString db = m_dir.filePath(u"chunks-%1-%2.sqlite"_s.arg(chunkAlerts).arg(chunk));
+        PipelineOnWorker onWorker;
+        Pipeline::Options o = options(db);
+        o.chunkAlerts = chunk;
+        QString error;
+        QVERIFY2(onWorker.pipeline->open(o, &error), qPrintable(error));
+        std::atomic<int> answered = 0;
+        onWorker.pipeline->submitDeferred(big, [&](bool stored, const QString&) { answered += stored ? 1 : 100; });
+        QTRY_COMPARE_WITH_TIMEOUT(answered.load(), 1, 10'000);
+        states << storedState(onWorker.pipeline, db);
+    }
+    QVERIFY(states.at(0).size() > big.size());
+    QCOMPARE(states.at(1), states.at(0));
+}
+
+void TestPipeline::smallDeliveryIsStoredBetweenChunks_data()
+{
+    QTest::addColumn<int>("chunkAlerts");
+    QTest::addColumn<QStringList>("expected");
+    QTest::addRow("one piece: the small one waits for all of the big one")
+        << 0 << QStringList{u"big stored: 100 in the store"_s, u"small sent"_s, u"small stored: 103 in the store"_s};
+    QTest::addRow("chunks of 10: the small one goes in with the next chunk")
+        << 10 << QStringList{u"small sent"_s, u"small stored: 23 in the store"_s, u"big stored: 103 in the store"_s};
+    QTest::addRow("chunks of 40")
+        << 40 << QStringList{u"small sent"_s, u"small stored: 83 in the store"_s, u"big stored: 103 in the store"_s};
+}
+
+void TestPipeline::smallDeliveryIsStoredBetweenChunks()
+{
+    // A small delivery that arrives while a big one is being taken in is stored and answered with the big one's
+    // next chunk, not after all of it; the big one is answered only once all of it is in the store.
+    QFETCH(int, chunkAlerts);
+    QFETCH(QStringList, expected);
+    const QString db = m_dir.filePath(u"between-%1.sqlite"_s.arg(chunkAlerts));
+    Pipeline pipeline; // on this thread: the order of its queued work is the order of events below
+    Pipeline::Options o = options(db);
+    o.chunkAlerts = chunkAlerts;
+    QString error;
+    QVERIFY2(pipeline.open(o, &error), qPrintable(error));
+    Store reader(u"between-reader"_s);
+    QVERIFY2(reader.open(db, &error, Store::OpenMode::ReadOnly), qPrintable(error));
+    QStringList events;
+    AlertBatch big;
+    for (int i = 0; i < 100; ++i)
+        big << alert(u"c%1"_s.arg(i % 8 + 1), u"Big%1"_s.arg(i), i / 10);
+    pipeline.submitDeferred(big, [&](bool stored, const QString&) {
+        events << u"big %1: %2 in the store"_s.arg(stored ? u"stored"_s : u"failed"_s).arg(reader.notificationCount());
+    });
+    // Queued behind the pipeline's first store: it arrives once the big delivery's first chunk (or all of it) is in.
+    QMetaObject::invokeMethod(
+        &pipeline,
+        [&] {
+            events << u"small sent"_s;
+            pipeline.submitDeferred({alert(u"a1"_s, u"Err"_s, 0), alert(u"a2"_s, u"Err"_s, 1), alert(u"db1"_s, u"Err"_s, 2)},
+                                    [&](bool stored, const QString&) {
+                                        events << u"small %1: %2 in the store"_s
+                                                      .arg(stored ? u"stored"_s : u"failed"_s)
+                                                      .arg(reader.notificationCount());
+                                    });
+        },
+        Qt::QueuedConnection);
+    QTRY_COMPARE_WITH_TIMEOUT(events.size(), 3, 10'000);
+    QCOMPARE(events, expected);
+    pipeline.flush();
+    QCOMPARE(pipeline.snapshot()->notificationCount, 103);
+    QVERIFY(pipeline.isDiagnosisSettled());
+}
+
+void TestPipeline::smallDeliveryIsStoredDuringABigRefresh_data()
+{
+    QTest::addColumn<int>("chunkAlerts");
+    QTest::addColumn<QStringList>("expected");
+    QTest::addRow("one piece: the small one waits for the whole refresh")
+        << 0 << QStringList{u"big stored"_s, u"small sent"_s, u"published 100"_s, u"small stored"_s};
+    QTest::addRow("chunks of 10: stored between the refresh's writes")
+        << 10 << QStringList{u"big stored"_s, u"small sent"_s, u"small stored"_s, u"published 100"_s};
+}
+
+void TestPipeline::smallDeliveryIsStoredDuringABigRefresh()
+{
+    // The refresh after a big delivery rebuilds and writes every alert of its incidents again; a small delivery
+    // that arrives meanwhile is stored and answered between two slices of those writes, and shown at the next
+    // refresh.
+    QFETCH(int, chunkAlerts);
+    QFETCH(QStringList, expected);
+    const QString db = m_dir.filePath(u"refresh-%1.sqlite"_s.arg(chunkAlerts));
+    Pipeline pipeline; // on this thread: the order of its work is the order of events below
+    QStringList events;
+    bool bigStored = false;
+    Pipeline::Options o = options(db);
+    o.chunkAlerts = chunkAlerts;
+    // The refresh after the big delivery diagnoses its incidents before it writes them: the small one arrives then.
+    o.beforeDiagnosis = [&](const Incident&) {
+        if (!bigStored || events.contains(u"small sent"_s))
+            return;
+        events << u"small sent"_s;
+        pipeline.submitDeferred({alert(u"a1"_s, u"Err"_s, 0)}, [&](bool stored, const QString&) {
+            events << (stored ? u"small stored"_s : u"small failed"_s);
+        });
+    };
+    QString error;
+    QVERIFY2(pipeline.open(o, &error), qPrintable(error));
+    connect(&pipeline, &Pipeline::snapshotReady, this, [&](const IncidentSnapshotPtr& shown) {
+        if (events.contains(u"small sent"_s) && events.filter(u"published"_s).isEmpty())
+            events << u"published %1"_s.arg(shown->notificationCount);
+    });
+    // Ten services outside the graph: ten incidents of ten alerts, written in ten slices of a chunk each.
+    AlertBatch big;
+    for (int i = 0; i < 100; ++i)
+        big << alert(u"y%1"_s.arg(i % 10), u"Big%1"_s.arg(i), i % 10);
+    pipeline.submitDeferred(big, [&](bool stored, const QString&) {
+        bigStored = stored;
+        events << (stored ? u"big stored"_s : u"big failed"_s);
+    });
+    QTRY_COMPARE_WITH_TIMEOUT(events.size(), 4, 10'000);
+    QCOMPARE(events, expected);
+    pipeline.flush();
+    QCOMPARE(pipeline.snapshot()->notificationCount, 101);
+    QVERIFY(pipeline.isDiagnosisSettled());
 }

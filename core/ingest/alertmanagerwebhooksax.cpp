@@ -471,10 +471,6 @@ std::optional<AlertmanagerWebhook> readBySpans(const WebhookAlertSpans& spans)
         return std::nullopt;
     AlertObjectCache& cache = recentAlerts();
     AlertObjectCache& identities = recentIdentities();
-    // A body of more alerts than the cache holds (one 100,000-alert delivery) would only push out what it holds,
-    // one by one, and none of its own would stay to be found when it is sent again in the same order: it is read
-    // without remembering, which saves copying every object and alert twice and keeps the thread's memory small.
-    const bool remember = spans.elements.size() <= cache.capacity();
     w->alerts.reserve(spans.elements.size());
     for (const QByteArrayView object : spans.elements) {
         if (const Alert* known = cache.find(object)) {
@@ -496,7 +492,7 @@ std::optional<AlertmanagerWebhook> readBySpans(const WebhookAlertSpans& spans)
         // A resolved object is sent once or twice and then dropped from its group (and its endsAt is new each
         // time it resolves): remembering its bytes would only push out the firing objects that do repeat. It is
         // read from its firing object's identity instead.
-        if (remember && alert->isFiring()) {
+        if (alert->isFiring()) {
             cache.insert(object, *alert);
             if (state)
                 identities.insert(state->identity, *alert);
@@ -517,7 +513,11 @@ std::optional<AlertmanagerWebhook> read(const QByteArray& body, const QDateTime&
     if (body.contains('\0'))
         return std::nullopt;
     const std::optional<WebhookAlertSpans> spans = WebhookAlertSpans::scan(body);
-    std::optional<AlertmanagerWebhook> w = spans ? readBySpans(*spans) : readWhole(body);
+    // A body of more alerts than the cache holds (one 100,000-alert delivery) is read in one pass, remembering
+    // nothing: it would only push out what the cache holds, one by one, and none of its own would stay to be found
+    // when it is sent again in the same order; one parser over the whole body also costs less than one per object.
+    const bool whole = !spans || spans->elements.size() > recentAlerts().capacity();
+    std::optional<AlertmanagerWebhook> w = whole ? readWhole(body) : readBySpans(*spans);
     if (!w || w->version != u"4")
         return std::nullopt;
     if (!w->status.isEmpty() && w->status != u"firing" && w->status != u"resolved")

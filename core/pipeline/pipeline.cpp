@@ -16,6 +16,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <iterator>
 
 using namespace Qt::StringLiterals;
 
@@ -32,6 +33,10 @@ void carryHumanState(Incident& to, const Incident& from)
     to.resolvedBy = from.resolvedBy;
 }
 
+// While a big delivery is taken in chunk by chunk, the incidents are refreshed after its last chunk or at most this
+// often (a stream of big deliveries would otherwise hold the view still).
+constexpr qint64 kChunkedRefreshMs = 5'000;
+
 // Incidents whose memory is kept current: every open one and the first few shown (a resolved one may be read).
 constexpr int kMemoryOfShown = 20;
 
@@ -46,7 +51,7 @@ Pipeline::Pipeline(QObject* parent)
     : QObject(parent), m_runner(new DiagnosisRunner(this)), m_refreshTimer(new QTimer(this))
 {
     m_refreshTimer->setSingleShot(true);
-    connect(m_refreshTimer, &QTimer::timeout, this, [this] { refresh(false); });
+    connect(m_refreshTimer, &QTimer::timeout, this, &Pipeline::scheduleRefresh);
     connect(m_runner, &DiagnosisRunner::finished, this, &Pipeline::onDiagnosed);
     qRegisterMetaType<IncidentSnapshotPtr>();
     qRegisterMetaType<SourceHealth>();
@@ -59,7 +64,9 @@ Pipeline::~Pipeline()
     // way out (refreshMs < 0): what they change is saved just below like everything else that changed.
     m_refreshTimer->stop();
     m_options.refreshMs = -1;
-    storeWaiting();
+    do
+        storeWaiting();
+    while (!m_chunked.isEmpty());
     // A worker's diagnosis ends early (a storm's could take long): what it found is saved, the rest is diagnosed
     // at the next start, which rebuilds the incidents from the notifications anyway.
     if (std::optional<DiagnosisRunner::Result> answer = m_runner->wait(true))
@@ -259,6 +266,77 @@ void Pipeline::submitDeferred(AlertBatch batch, Stored done)
 
 void Pipeline::storeWaiting()
 {
+    m_chunkQueued = false;
+    QVector<Waiting> group;
+    {
+        QMutexLocker lock(&m_waitingMutex);
+        group.swap(m_waiting);
+    }
+    // Stored while a refresh was writing: correlated first, in the order they were stored.
+    const bool untracked = !m_untracked.isEmpty();
+    if (untracked)
+        track(std::exchange(m_untracked, {}));
+    // A big delivery waits its turn in m_chunked and goes in one chunk per call; the small ones that arrived are
+    // stored now, in the same transaction as the next chunk, so none waits for more than a chunk's worth of work.
+    const qsizetype chunk = m_options.chunkAlerts;
+    QVector<Stored> answered; // the deliveries this commit completes
+    AlertBatch all;
+    for (Waiting& w : group) {
+        if (chunk > 0 && w.batch.size() > chunk) {
+            m_chunked.append(std::move(w));
+            continue;
+        }
+        all.append(std::move(w.batch));
+        answered.append(std::move(w.done));
+    }
+    Waiting* big = m_chunked.isEmpty() ? nullptr : &m_chunked.front();
+    qsizetype taken = 0;
+    if (big) {
+        taken = qMin(chunk, big->batch.size() - m_chunkedStored);
+        all.reserve(all.size() + taken);
+        const auto from = big->batch.begin() + m_chunkedStored;
+        std::move(from, from + taken, std::back_inserter(all));
+    }
+    if (answered.isEmpty() && !big) {
+        if (untracked)
+            scheduleRefresh();
+        return;
+    }
+
+    QString error;
+    const bool stored = hasStore(&error) && m_store->recordNotifications(all, &error);
+    if (big && (!stored || m_chunkedStored + taken == big->batch.size())) {
+        // Told "accepted" only once all of it is durable. A failed chunk fails the whole delivery: the sender sends
+        // it again, and the chunks stored before are stored again as a crash would have left them.
+        answered.append(std::move(big->done));
+        m_chunked.removeFirst();
+        m_chunkedStored = 0;
+    } else if (big) {
+        m_chunkedStored += taken;
+    }
+    // Answered as soon as they are durable; correlating and refreshing are ours to do, not the sender's to wait for.
+    for (const Stored& done : std::as_const(answered))
+        done(stored, error);
+    if (!m_chunked.isEmpty())
+        storeWaitingLater(); // after whatever the event loop has queued meanwhile
+    if (!stored || all.isEmpty())
+        return;
+    m_notificationCount += all.size();
+    track(all);
+    scheduleRefresh();
+}
+
+void Pipeline::letWaitingIn(qsizetype* work, qsizetype alerts)
+{
+    *work += alerts;
+    if (m_options.chunkAlerts <= 0 || *work < m_options.chunkAlerts)
+        return;
+    *work = 0;
+    storeWaitingNow();
+}
+
+void Pipeline::storeWaitingNow()
+{
     QVector<Waiting> group;
     {
         QMutexLocker lock(&m_waitingMutex);
@@ -266,20 +344,32 @@ void Pipeline::storeWaiting()
     }
     if (group.isEmpty())
         return;
-    AlertBatch all = std::move(group.front().batch);
-    for (qsizetype i = 1; i < group.size(); ++i)
-        all.append(std::move(group[i].batch));
-
+    QVector<Stored> answered;
+    AlertBatch all;
+    for (Waiting& w : group) {
+        if (m_options.chunkAlerts > 0 && w.batch.size() > m_options.chunkAlerts) {
+            m_chunked.append(std::move(w)); // its chunks go from storeWaiting(), as usual
+            continue;
+        }
+        all.append(std::move(w.batch));
+        answered.append(std::move(w.done));
+    }
     QString error;
-    const bool stored = hasStore(&error) && m_store->recordNotifications(all, &error);
-    // Answered as soon as they are durable; correlating and refreshing are ours to do, not the sender's to wait for.
-    for (Waiting& w : group)
-        w.done(stored, error);
-    if (!stored || all.isEmpty())
+    const bool stored = answered.isEmpty() || (hasStore(&error) && m_store->recordNotifications(all, &error));
+    for (const Stored& done : std::as_const(answered))
+        done(stored, error);
+    if (stored && !all.isEmpty()) {
+        m_notificationCount += all.size();
+        m_untracked.append(std::move(all));
+    }
+    storeWaitingLater(); // tracks them (and goes on with any big one) once the work under way is done
+}
+
+void Pipeline::storeWaitingLater()
+{
+    if (std::exchange(m_chunkQueued, true))
         return;
-    m_notificationCount += all.size();
-    track(all);
-    scheduleRefresh();
+    QMetaObject::invokeMethod(this, &Pipeline::storeWaiting, Qt::QueuedConnection);
 }
 
 bool Pipeline::submitChangesHere(const QVector<ChangeEvent>& changes, QString* error)
@@ -322,6 +412,14 @@ bool Pipeline::hasStore(QString* error) const
 
 void Pipeline::scheduleRefresh()
 {
+    // A big delivery is refreshed after its last chunk, not after each: a refresh rebuilds and rewrites its incidents
+    // whole, so one per chunk would cost the square of its size. What arrives meanwhile is stored and answered all
+    // the same, and shown at most kChunkedRefreshMs late.
+    if (!m_chunked.isEmpty() && m_sinceRefresh.isValid() && m_sinceRefresh.elapsed() < kChunkedRefreshMs) {
+        if (m_options.refreshMs >= 0 && !m_refreshTimer->isActive())
+            m_refreshTimer->start(int(kChunkedRefreshMs - m_sinceRefresh.elapsed()));
+        return;
+    }
     // The first delivery after a quiet spell shows at once; during a storm, rebuilding and rewriting a big
     // incident for every delivery is wasted work: the engineer sees it a few times a second, and the
     // notifications behind it are already safe.
@@ -374,6 +472,7 @@ bool Pipeline::settledHere() const
         QMutexLocker lock(&const_cast<Pipeline*>(this)->m_waitingMutex);
         waiting = !m_waiting.isEmpty();
     }
+    waiting = waiting || !m_chunked.isEmpty() || !m_untracked.isEmpty();
     return !waiting && !m_refreshTimer->isActive() && m_changedKeys.isEmpty() && m_diagnosedKeys.isEmpty() &&
            m_toDiagnose.isEmpty() && !m_changesSinceDiagnosis && !m_runner->isRunning();
 }
@@ -521,6 +620,7 @@ void Pipeline::rebuildChanged()
     m_shownAlerts = m_correlator->alertCount();
     // Once per refresh, not per notification: a storm touches one incident many times in between.
     QVector<QString> rebuilt;
+    qsizetype sinceWaiting = 0;
     for (const QString& key : std::as_const(m_changedKeys)) {
         std::optional<Incident> fresh = m_correlator->incident(key);
         if (!fresh)
@@ -537,6 +637,7 @@ void Pipeline::rebuildChanged()
             }
         }
         fresh->rootCauses = previous.rootCauses;
+        letWaitingIn(&sinceWaiting, fresh->alerts.size());
         m_incidents.insert(key, std::move(*fresh));
         rebuilt << key;
     }
@@ -582,8 +683,22 @@ bool Pipeline::persistChanged(QString* error)
     std::sort(changed.begin(), changed.end(), [](const Incident& a, const Incident& b) {
         return a.firstAlertAt != b.firstAlertAt ? a.firstAlertAt < b.firstAlertAt : a.key < b.key;
     });
-    if (!changed.isEmpty() && !m_store->saveIncidents(changed, error))
-        return false;
+    // In slices of about a chunk's worth of alerts (each is a row to write) when a big delivery changed big
+    // incidents: the deliveries that arrive meanwhile are stored and answered between two slices.
+    for (qsizetype from = 0, sinceWaiting = 0; from < changed.size();) {
+        qsizetype to = from + 1;
+        qsizetype alerts = changed.at(from).alerts.size();
+        while (to < changed.size() &&
+               (m_options.chunkAlerts <= 0 || alerts + changed.at(to).alerts.size() <= m_options.chunkAlerts))
+            alerts += changed.at(to++).alerts.size();
+        QVector<Incident> slice(changed.cbegin() + from, changed.cbegin() + to);
+        if (!m_store->saveIncidents(slice, error))
+            return false;
+        for (qsizetype i = from; i < to; ++i)
+            changed[i].id = slice.at(i - from).id;
+        from = to;
+        letWaitingIn(&sinceWaiting, alerts);
+    }
     for (const Incident& saved : std::as_const(changed)) {
         Incident& mine = m_incidents[saved.key];
         const bool firstSave = mine.id == 0;

@@ -70,6 +70,12 @@ public:
         // Sees each incident just before it is diagnosed, on the thread that diagnoses it (the worker's with
         // diagnoseInBackground): a test holds a diagnosis there to show what does not wait for it.
         std::function<void(const Incident&)> beforeDiagnosis;
+        // A delivery of more alerts than this is taken in (stored, then correlated) this many at a time, one
+        // transaction each, and the deliveries that arrive meanwhile are stored between its chunks: a 100,000-alert
+        // body no longer holds every other sender for seconds. Its done() runs after its last chunk is committed,
+        // so a sender is told "accepted" only for the whole body; a crash in between leaves a part stored and
+        // unacknowledged, which the retry stores again. 0: every delivery in one piece.
+        int chunkAlerts = 5'000;
     };
 
     explicit Pipeline(QObject* parent = nullptr);
@@ -134,7 +140,13 @@ private:
 
     bool openHere(const Options& options, QString* error);
     bool submitHere(const AlertBatch& batch, QString* error);
-    void storeWaiting(); // the deliveries submitDeferred() queued, in one transaction
+    void storeWaiting(); // the deliveries submitDeferred() queued, in one transaction, with the next chunk of a big one
+    void storeWaitingLater(); // one queued storeWaiting() for the chunks still to come
+    // In the middle of long work (a big refresh's writes): stores and answers the small deliveries waiting, and
+    // leaves their correlation to the next storeWaiting().
+    void storeWaitingNow();
+    // Long work counts the alerts it has handled in *work: storeWaitingNow() after every chunk's worth of them.
+    void letWaitingIn(qsizetype* work, qsizetype alerts);
     bool submitChangesHere(const QVector<ChangeEvent>& changes, QString* error);
     void track(const AlertBatch& batch); // correlator only: which incidents changed
     void rebuildChanged();               // materialise them and mark them for diagnosis (or diagnose them)
@@ -204,6 +216,12 @@ private:
     };
     QMutex m_waitingMutex;      // guards m_waiting: feeds on other threads add to it
     QVector<Waiting> m_waiting; // non-empty: a storeWaiting() is queued on the pipeline's thread
+    // Big deliveries being taken in chunk by chunk (pipeline thread only), oldest first, and how much of the front
+    // one is stored.
+    QVector<Waiting> m_chunked;
+    qsizetype m_chunkedStored = 0;
+    bool m_chunkQueued = false; // a storeWaiting() for the next chunk is queued
+    AlertBatch m_untracked; // stored by storeWaitingNow(), not yet correlated
 
     mutable QMutex m_snapshotMutex; // guards m_snapshot only; everything else lives on the pipeline thread
     IncidentSnapshotPtr m_snapshot;

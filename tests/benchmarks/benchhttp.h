@@ -9,6 +9,8 @@
 #include <functional>
 #include <memory>
 
+#include <unistd.h>
+
 inline qint64 rssMiB(qint64 pid)
 {
     QFile status(QStringLiteral("/proc/%1/status").arg(pid));
@@ -18,6 +20,20 @@ inline qint64 rssMiB(qint64 pid)
         if (line.startsWith("VmRSS:"))
             return line.mid(6).trimmed().split(' ').value(0).toLongLong() / 1024;
     return 0;
+}
+
+// CPU time (user + system, all threads) the process has used so far: what a phase cost it whatever else the
+// machine was doing meanwhile.
+inline double cpuMs(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray line = stat.readAll();
+    // Fields after the command name (which may hold spaces), from field 3 on: utime and stime are fields 14 and 15.
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    const double ticks = double(fields.value(11).toLongLong() + fields.value(12).toLongLong());
+    return ticks * 1000.0 / double(sysconf(_SC_CLK_TCK));
 }
 
 // One keep-alive connection with one request in flight, written in one piece with TCP_NODELAY as Alertmanager's
