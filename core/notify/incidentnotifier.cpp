@@ -1,6 +1,7 @@
 #include "incidentnotifier.h"
 
 #include <algorithm>
+#include <optional>
 
 bool IncidentNotifier::isCritical(const Incident& incident)
 {
@@ -10,7 +11,17 @@ bool IncidentNotifier::isCritical(const Incident& incident)
 QVector<IncidentNotice> IncidentNotifier::update(const QVector<Incident>& incidents)
 {
     QVector<IncidentNotice> notices;
-    QSet<QString> openAlerts;
+    std::optional<QSet<QString>> openAlerts; // of m_previous, on first need
+    const auto wasOpen = [&](const TrackedAlert& alert) {
+        if (!openAlerts) {
+            openAlerts.emplace();
+            for (const Incident& before : std::as_const(m_previous))
+                if (before.isOpen())
+                    for (const TrackedAlert& a : before.alerts)
+                        openAlerts->insert(a.fingerprint());
+        }
+        return openAlerts->contains(alert.fingerprint());
+    };
     m_unacknowledged = 0;
     m_worst = Severity::Unknown;
     for (const Incident& incident : incidents) {
@@ -20,19 +31,13 @@ QVector<IncidentNotice> IncidentNotifier::update(const QVector<Incident>& incide
             m_worst = std::max(m_worst, incident.severityLevel());
         }
         const QString key = incident.key.isEmpty() ? QString::number(incident.id) : incident.key;
-        if (incident.isOpen()) {
-            for (const TrackedAlert& a : incident.alerts)
-                openAlerts.insert(a.fingerprint());
-        }
         if (m_announced.contains(key))
             continue;
         // A merge or a split between two snapshots moves alerts already on screen into an incident with
         // another key: not news. (Only the previous snapshot counts: an alert that fires again days after
         // its incident was resolved starts a new one, and that is news.)
-        const bool movedAlerts = !m_held.contains(key) && std::any_of(incident.alerts.cbegin(), incident.alerts.cend(),
-                                                                      [this](const TrackedAlert& a) {
-                                                                          return m_openAlerts.contains(a.fingerprint());
-                                                                      });
+        const bool movedAlerts =
+            !m_held.contains(key) && std::any_of(incident.alerts.cbegin(), incident.alerts.cend(), wasOpen);
         if (movedAlerts || !waiting) { // acknowledged or resolved before we saw it: someone is on it
             m_announced.insert(key);
             continue;
@@ -58,7 +63,7 @@ QVector<IncidentNotice> IncidentNotifier::update(const QVector<Incident>& incide
         notice.sound = m_soundSeverities.contains(incident.severityLevel());
         notices << notice;
     }
-    m_openAlerts = openAlerts;
+    m_previous = incidents;
     std::stable_sort(notices.begin(), notices.end(), [](const IncidentNotice& a, const IncidentNotice& b) {
         return parseSeverity(a.severity) > parseSeverity(b.severity);
     });
