@@ -30,7 +30,7 @@ struct LiveConsole
         config.databasePath = databasePath;
         config.webhookPort = 0;
         runtime = std::make_unique<ConsoleRuntime>(config);
-        QObject::connect(runtime.get(), &ConsoleRuntime::snapshotReady, &window, &MainWindow::setSnapshot);
+        QObject::connect(runtime.get(), &ConsoleRuntime::snapshotReady, &window, &MainWindow::postSnapshot);
         QSignalSpy listening(runtime.get(), &ConsoleRuntime::webhookListening);
         runtime->start();
         if (!listening.wait(20'000))

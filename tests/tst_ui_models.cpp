@@ -30,6 +30,10 @@ private Q_SLOTS:
     void incidentModelKeepsSelectionAcrossSnapshots();
     void incidentModelUpdatesInPlaceWithoutReset();
     void incidentModelNamesIncidents();
+    void incidentModelIncrementalMatchesReset_data();
+    void incidentModelIncrementalMatchesReset();
+    void alertModelIncrementalMatchesReset_data();
+    void alertModelIncrementalMatchesReset();
     void incidentModelFoldsNoise_data();
     void incidentModelFoldsNoise();
     void noiseGroupExpandsOnClickAndSpace();
@@ -160,6 +164,169 @@ void TestUiModels::incidentModelNamesIncidents()
     QCOMPARE(model.index(0, 0).data(IncidentListModel::TitleRole).toString(),
              u"Checkout-service SLO burn — postgres-main connections"_s);
     QVERIFY(model.index(0, 0).data(Qt::ToolTipRole).toString().contains(u"calibrated on test suites"_s));
+}
+
+namespace {
+// What a row shows, in the roles the list and the table paint from.
+QString rowText(const QAbstractItemModel& model, int row, const QList<int>& roles)
+{
+    QStringList parts;
+    for (int column = 0; column < model.columnCount(); ++column)
+        for (int role : roles)
+            parts << model.index(row, column).data(role).toString();
+    return parts.join(u'|');
+}
+
+QStringList allRows(const QAbstractItemModel& model, const QList<int>& roles)
+{
+    QStringList rows;
+    for (int row = 0; row < model.rowCount(); ++row)
+        rows << rowText(model, row, roles);
+    return rows;
+}
+
+// Moves `model` from `before` to `after` with `set`, the row keyed `selected` current and selected, and checks what
+// a view relies on: no reset, the selection kept, the same rows as a model given `after` alone, and every row that
+// now shows something else announced (dataChanged, an insert, or a layout change).
+template <typename Model, typename Rows>
+void checkIncremental(const Rows& before, const Rows& after, const QString& selected, int keyRole,
+                      const QList<int>& roles, void (Model::*set)(Rows))
+{
+    Model model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QItemSelectionModel selection(&model);
+    (model.*set)(before);
+    const auto rowOf = [&](const QString& key) {
+        for (int row = 0; row < model.rowCount(); ++row)
+            if (model.index(row, 0).data(keyRole).toString() == key)
+                return row;
+        return -1;
+    };
+    const int from = rowOf(selected);
+    QVERIFY(from >= 0);
+    selection.setCurrentIndex(model.index(from, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    QHash<QString, QString> shownBefore;
+    for (int row = 0; row < model.rowCount(); ++row)
+        shownBefore.insert(model.index(row, 0).data(keyRole).toString(), rowText(model, row, roles));
+
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+    QSignalSpy layouts(&model, &QAbstractItemModel::layoutChanged);
+    QSet<int> announced;
+    QObject::connect(&model, &QAbstractItemModel::dataChanged, &model,
+                     [&](const QModelIndex& topLeft, const QModelIndex& bottomRight) {
+                         for (int row = topLeft.row(); row <= bottomRight.row(); ++row)
+                             announced.insert(row);
+                     });
+    (model.*set)(after);
+
+    Model reset;
+    (reset.*set)(after);
+    QCOMPARE(allRows(model, roles), allRows(reset, roles));
+    QCOMPARE(resets.size(), 0);
+    QVERIFY(selection.currentIndex().isValid());
+    QCOMPARE(selection.currentIndex().data(keyRole).toString(), selected);
+    QCOMPARE(selection.selectedRows().size(), 1);
+    QCOMPARE(selection.selectedRows().constFirst().data(keyRole).toString(), selected);
+    if (!layouts.isEmpty())
+        return; // every row is read again
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const auto was = shownBefore.constFind(model.index(row, 0).data(keyRole).toString());
+        if (was != shownBefore.cend() && *was != rowText(model, row, roles))
+            QVERIFY2(announced.contains(row), qPrintable(u"row %1 changed unannounced"_s.arg(row)));
+    }
+}
+
+// The storm's way: more alerts on an incident, more deliveries, a later last notification.
+Incident grown(Incident incident, int alerts)
+{
+    for (int i = 0; i < alerts; ++i)
+        incident.alerts.append(
+            fixture::alert(u"StormAlert%1"_s.arg(i), u"order-service"_s, u"warning"_s, fixture::at(14, 10, i), 1));
+    incident.notificationCount += alerts;
+    incident.lastAlertAt = fixture::at(14, 20);
+    return incident;
+}
+} // namespace
+
+void TestUiModels::incidentModelIncrementalMatchesReset_data()
+{
+    QTest::addColumn<QVector<Incident>>("before");
+    QTest::addColumn<QVector<Incident>>("after");
+    QTest::addColumn<QString>("selected");
+    const Incident bf = fixture::blackFridayIncident(), search = fixture::searchIncident(),
+                   auth = fixture::resolvedAuthIncident();
+    Incident fresh = bf;
+    fresh.id = 50;
+    fresh.key = u"second-storm"_s;
+    fresh.firstAlertAt = fixture::at(14, 30);
+    Incident louder = search; // critical and newest: moves above the storm
+    louder.severity = u"critical"_s;
+    louder.firstAlertAt = fixture::at(14, 40);
+    Incident merged = bf; // the search incident's alerts joined the storm's
+    merged.alerts += search.alerts;
+    merged.notificationCount += search.notificationCount;
+    merged.affectedServices += search.affectedServices;
+    merged.lastAlertAt = fixture::at(14, 50);
+    Incident acknowledged = search;
+    acknowledged.state = Incident::State::Acknowledged;
+
+    QTest::addRow("added above") << QVector{bf, search} << QVector{fresh, bf, search} << search.key;
+    QTest::addRow("removed") << QVector{bf, search, auth} << QVector{bf, search} << search.key;
+    QTest::addRow("reordered") << QVector{bf, search, auth} << QVector{bf, louder, auth} << bf.key;
+    QTest::addRow("merged") << QVector{bf, search, auth} << QVector{merged, auth} << bf.key;
+    QTest::addRow("grown by a storm") << QVector{bf, search} << QVector{grown(bf, 30), search} << search.key;
+    QTest::addRow("state changed") << QVector{bf, search} << QVector{bf, acknowledged} << bf.key;
+    QTest::addRow("unchanged") << QVector{bf, search, auth} << QVector{bf, search, auth} << search.key;
+    QTest::addRow("noise folds in") << QVector{bf, search} << stormOf(6) << search.key;
+    QTest::addRow("noise folds away") << stormOf(6) << QVector{grown(bf, 3), search} << bf.key;
+}
+
+void TestUiModels::incidentModelIncrementalMatchesReset()
+{
+    QFETCH(QVector<Incident>, before);
+    QFETCH(QVector<Incident>, after);
+    QFETCH(QString, selected);
+    using R = IncidentListModel;
+    checkIncremental<IncidentListModel>(before, after, selected, R::IncidentKeyRole,
+                                        {Qt::DisplayRole, Qt::ToolTipRole, R::IncidentIdRole, R::SeverityRole,
+                                         R::AlertCountRole, R::NotificationCountRole, R::ServiceCountRole, R::StateRole,
+                                         R::RootCauseRole, R::ConfidenceRole, R::TitleRole, R::NoiseCountRole,
+                                         R::IsNoiseMemberRole},
+                                        &IncidentListModel::setIncidents);
+}
+
+void TestUiModels::alertModelIncrementalMatchesReset_data()
+{
+    QTest::addColumn<QVector<TrackedAlert>>("before");
+    QTest::addColumn<QVector<TrackedAlert>>("after");
+    QTest::addColumn<QString>("selected");
+    const QVector<TrackedAlert> alerts = fixture::blackFridayIncident().alerts;
+    const QString third = alerts.at(2).fingerprint();
+    QVector<TrackedAlert> renotified = alerts;
+    renotified[2].notificationCount += 1;
+    renotified[2].lastReceivedAt = renotified[2].lastReceivedAt.addSecs(60);
+    QVector<TrackedAlert> resolved = alerts;
+    resolved[5].latest.status = Alert::Status::Resolved;
+    resolved[5].latest.endsAt = fixture::at(14, 30);
+    QVector<TrackedAlert> reordered = alerts;
+    std::reverse(reordered.begin(), reordered.end());
+
+    QTest::addRow("appended") << alerts.mid(0, 10) << alerts << third;
+    QTest::addRow("removed") << alerts << alerts.mid(1) << third;
+    QTest::addRow("renotified") << alerts << renotified << third;
+    QTest::addRow("resolved") << alerts << resolved << third;
+    QTest::addRow("reordered") << alerts << reordered << third;
+    QTest::addRow("grown by a storm") << alerts << grown(fixture::blackFridayIncident(), 40).alerts << third;
+}
+
+void TestUiModels::alertModelIncrementalMatchesReset()
+{
+    QFETCH(QVector<TrackedAlert>, before);
+    QFETCH(QVector<TrackedAlert>, after);
+    QFETCH(QString, selected);
+    checkIncremental<AlertTableModel>(before, after, selected, AlertTableModel::FingerprintRole,
+                                      {Qt::DisplayRole, Qt::ToolTipRole, AlertTableModel::SearchTextRole},
+                                      &AlertTableModel::setAlerts);
 }
 
 void TestUiModels::incidentModelFoldsNoise_data()

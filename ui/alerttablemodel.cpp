@@ -42,6 +42,17 @@ void AlertTableModel::setAlerts(QVector<TrackedAlert> alerts)
     replaceRows(std::move(alerts));
 }
 
+bool AlertTableModel::sameRow(const TrackedAlert& before, const TrackedAlert& after) const
+{
+    // The fingerprint is the key and stands for the labels; everything else a column, tooltip or filter shows.
+    const Alert &a = before.latest, &b = after.latest;
+    return before.notificationCount == after.notificationCount && before.flapCount == after.flapCount &&
+           before.inhibited == after.inhibited && before.firstStartsAt == after.firstStartsAt &&
+           before.lastReceivedAt == after.lastReceivedAt && before.inhibitedBy == after.inhibitedBy &&
+           a.status == b.status && a.startsAt == b.startsAt && a.endsAt == b.endsAt && a.source == b.source &&
+           a.labels == b.labels && a.annotations == b.annotations;
+}
+
 void AlertTableModel::setRootCause(const QString& service)
 {
     if (m_rootCause == service)

@@ -42,6 +42,7 @@ public:
 
 protected:
     QString rowKey(const TrackedAlert& row) const override { return row.fingerprint(); }
+    bool sameRow(const TrackedAlert& before, const TrackedAlert& after) const override;
 
 private:
     QString m_rootCause;

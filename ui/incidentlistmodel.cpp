@@ -3,6 +3,10 @@
 #include "model/incidenttitle.h"
 #include "theme.h"
 
+#include <QFutureWatcher>
+#include <QSet>
+#include <QtConcurrent/QtConcurrentRun>
+
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -52,7 +56,80 @@ void IncidentListModel::showRows()
             std::copy_if(m_all.cbegin(), m_all.cend(), std::back_inserter(rows),
                          [this](const Incident& i) { return isGroupedNoise(i); });
     }
+    // Titles of incidents no longer listed go; the others stay until their incident changes.
+    if (!m_titles.isEmpty()) {
+        QSet<QString> listed;
+        for (const Incident& incident : std::as_const(rows))
+            listed.insert(incidentKey(incident));
+        m_titles.removeIf([&](const auto& it) { return !listed.contains(it.key()); });
+    }
     replaceRows(std::move(rows));
+}
+
+IncidentListModel::Revision IncidentListModel::revisionOf(const Incident& incident)
+{
+    const RootCauseCandidate* top = incident.topCause();
+    return {incident.alerts.size(), incident.notificationCount, incident.lastAlertAt, incident.severity,
+            top ? top->service : QString()};
+}
+
+bool IncidentListModel::sameRow(const Incident& before, const Incident& after) const
+{
+    const RootCauseCandidate *a = before.topCause(), *b = after.topCause();
+    return revisionOf(before) == revisionOf(after) && before.id == after.id && before.state == after.state &&
+           before.firstAlertAt == after.firstAlertAt && before.affectedServices == after.affectedServices &&
+           (a ? b && a->confidence == b->confidence : !b) && isGroupedNoise(before) == isGroupedNoise(after) &&
+           before.key != noiseGroupKey; // the group row shows the model's noise count: always refreshed
+}
+
+QString IncidentListModel::titleOf(const Incident& incident) const
+{
+    const Revision revision = revisionOf(incident);
+    const QString key = incidentKey(incident);
+    auto it = m_titles.find(key);
+    if (it != m_titles.end() && it->revision == revision)
+        return it->title;
+    if (it == m_titles.end() || incident.alerts.size() <= SyncTitleAlerts)
+        return m_titles.insert(key, {revision, IncidentTitle::of(incident)})->title;
+    if (m_titlesWanted.isEmpty() && !m_titleJob) // scheduling is not a change of what the model holds
+        QMetaObject::invokeMethod(const_cast<IncidentListModel*>(this), &IncidentListModel::refreshTitles,
+                                  Qt::QueuedConnection);
+    m_titlesWanted.insert(key);
+    return it->title;
+}
+
+void IncidentListModel::refreshTitles()
+{
+    if (m_titleJob || m_titlesWanted.isEmpty())
+        return;
+    QVector<Incident> wanted; // shared copies: the job reads them while new snapshots replace the rows
+    for (const Incident& row : std::as_const(m_rows))
+        if (m_titlesWanted.contains(incidentKey(row)))
+            wanted.append(row);
+    m_titlesWanted.clear();
+    if (wanted.isEmpty())
+        return;
+    m_titleJob = true;
+    using Titles = QVector<std::pair<QString, CachedTitle>>;
+    auto* watcher = new QFutureWatcher<Titles>(this);
+    connect(watcher, &QFutureWatcher<Titles>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        m_titleJob = false;
+        for (const auto& [key, cached] : watcher->result()) {
+            const int row = rowOfKey(key);
+            if (row < 0)
+                continue;
+            m_titles.insert(key, cached);
+            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1), {TitleRole});
+        }
+        refreshTitles(); // rows painted while the job ran
+    });
+    watcher->setFuture(QtConcurrent::run([wanted = std::move(wanted)] {
+        Titles titles;
+        for (const Incident& incident : wanted)
+            titles.append({incidentKey(incident), CachedTitle{revisionOf(incident), IncidentTitle::of(incident)}});
+        return titles;
+    }));
 }
 
 void IncidentListModel::setNoiseExpanded(bool expanded)
@@ -162,7 +239,7 @@ QVariant IncidentListModel::data(const QModelIndex& index, int role) const
     case IsOpenRole:
         return incident.isOpen();
     case TitleRole:
-        return IncidentTitle::of(incident);
+        return titleOf(incident);
     case IsNoiseGroupRole:
         return false;
     case IsNoiseMemberRole:

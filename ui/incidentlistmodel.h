@@ -7,6 +7,9 @@
 #include "keyedtablemodel.h"
 #include "model/incident.h"
 
+#include <QHash>
+#include <QSet>
+
 class IncidentListModel : public KeyedTableModel<Incident>
 {
     Q_OBJECT
@@ -70,13 +73,42 @@ public:
 
 protected:
     QString rowKey(const Incident& row) const override { return incidentKey(row); }
+    bool sameRow(const Incident& before, const Incident& after) const override;
 
 private:
     void showRows(); // m_all -> the rows shown, folding the noise as m_noiseExpanded says
     bool isGroupRow(int row) const;
     bool isGroupedNoise(const Incident& incident) const { return m_noiseCount >= MinimumNoiseGroup && isNoise(incident); }
 
+    // IncidentTitle::of, cached while the incident is unchanged. A changed big incident keeps showing its previous
+    // title while refreshTitles() works the new one out off the GUI thread (it reads every alert).
+    QString titleOf(const Incident& incident) const;
+    void refreshTitles();
+
+    // What a row shows changes with these; an incident's members only grow or are notified again, both of which
+    // move the counts or the last notification time.
+    struct Revision
+    {
+        qsizetype alerts = 0;
+        int notifications = 0;
+        QDateTime lastAlertAt;
+        QString severity;
+        QString topCause;
+        bool operator==(const Revision&) const = default;
+    };
+    static Revision revisionOf(const Incident& incident);
+    struct CachedTitle
+    {
+        Revision revision;
+        QString title;
+    };
+
     QVector<Incident> m_all; // every incident, in list order
+    // Painting asks for each visible row's title; working it out reads all of the incident's alerts.
+    mutable QHash<QString, CachedTitle> m_titles;
+    mutable QSet<QString> m_titlesWanted; // keys painted with an outdated title
+    bool m_titleJob = false;             // refreshTitles() has a job running
+    static constexpr qsizetype SyncTitleAlerts = 500; // smaller incidents get their title at once
     int m_noiseCount = 0;
     bool m_noiseExpanded = false;
 };

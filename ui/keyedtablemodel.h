@@ -2,13 +2,17 @@
 // KeyedTableModel: a table model whose rows carry a stable key (incident key, fingerprint, source
 // id). A fresh snapshot is merged row by row — removals, insertions, then one layout change for the
 // new order — instead of a reset, so views keep their selection and scroll position while the
-// pipeline publishes every few seconds.
+// pipeline publishes every few seconds. Rows a subclass reports unchanged (sameRow) get no dataChanged,
+// so a storm that appends alerts costs the views the new rows, not the whole table.
 
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QSet>
 #include <QStringList>
 #include <QVector>
+
+#include <algorithm>
+#include <utility>
 
 template <typename Row> class KeyedTableModel : public QAbstractTableModel
 {
@@ -20,36 +24,55 @@ public:
 protected:
     virtual QString rowKey(const Row& row) const = 0;
 
+    // True when `before` and `after` (same key) would show the same: the row is left alone, so a view and a sorting
+    // proxy redo only rows that changed. The default says "changed", which is always right.
+    virtual bool sameRow(const Row& before, const Row& after) const
+    {
+        Q_UNUSED(before);
+        Q_UNUSED(after);
+        return false;
+    }
+
     void replaceRows(QVector<Row> next)
     {
         const QStringList nextKeys = uniqueKeys(next);
-        const QSet<QString> nextSet(nextKeys.cbegin(), nextKeys.cend());
-        QStringList keys = uniqueKeys(m_rows);
-
-        // 1. Rows that vanished, bottom up in contiguous runs.
-        for (int r = int(m_rows.size()) - 1; r >= 0; --r) {
-            if (nextSet.contains(keys.at(r)))
-                continue;
-            int first = r;
-            while (first > 0 && !nextSet.contains(keys.at(first - 1)))
-                --first;
-            beginRemoveRows({}, first, r);
-            m_rows.remove(first, r - first + 1);
-            keys.remove(first, r - first + 1);
-            endRemoveRows();
-            r = first;
+        QStringList& keys = m_keys;
+        // A storm mostly appends: when the rows we have are the first rows of the next ones, in order, nothing
+        // vanished or moved and the hash sets below are not needed.
+        const bool appendOnly = keys.size() <= nextKeys.size() &&
+                                std::equal(keys.cbegin(), keys.cend(), nextKeys.cbegin());
+        if (!appendOnly) {
+            const QSet<QString> nextSet(nextKeys.cbegin(), nextKeys.cend());
+            // 1. Rows that vanished, bottom up in contiguous runs.
+            for (int r = int(m_rows.size()) - 1; r >= 0; --r) {
+                if (nextSet.contains(keys.at(r)))
+                    continue;
+                int first = r;
+                while (first > 0 && !nextSet.contains(keys.at(first - 1)))
+                    --first;
+                beginRemoveRows({}, first, r);
+                m_rows.remove(first, r - first + 1);
+                keys.remove(first, r - first + 1);
+                endRemoveRows();
+                r = first;
+            }
         }
 
         // 2. Rows that are new, appended; step 3 moves them into place.
-        const QSet<QString> have(keys.cbegin(), keys.cend());
         QVector<int> added;
-        for (int i = 0; i < nextKeys.size(); ++i) {
-            if (!have.contains(nextKeys.at(i)))
+        if (appendOnly) {
+            for (int i = int(keys.size()); i < nextKeys.size(); ++i)
                 added.append(i);
+        } else {
+            const QSet<QString> have(keys.cbegin(), keys.cend());
+            for (int i = 0; i < nextKeys.size(); ++i) {
+                if (!have.contains(nextKeys.at(i)))
+                    added.append(i);
+            }
         }
+        const int kept = int(m_rows.size()); // rows that were there before and still are
         if (!added.isEmpty()) {
-            const int first = int(m_rows.size());
-            beginInsertRows({}, first, first + int(added.size()) - 1);
+            beginInsertRows({}, kept, kept + int(added.size()) - 1);
             for (int i : added) {
                 m_rows.append(next.at(i));
                 keys.append(nextKeys.at(i));
@@ -69,18 +92,31 @@ protected:
             for (const QModelIndex& idx : from)
                 to.append(index(newRowOf.value(keys.at(idx.row())), idx.column()));
             m_rows = std::move(next);
+            keys = nextKeys;
             changePersistentIndexList(from, to);
             Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
-        } else {
-            m_rows = std::move(next);
+            if (!m_rows.isEmpty())
+                Q_EMIT dataChanged(index(0, 0), index(int(m_rows.size()) - 1, columnCount() - 1));
+            return;
         }
-        if (!m_rows.isEmpty())
-            Q_EMIT dataChanged(index(0, 0), index(int(m_rows.size()) - 1, columnCount() - 1));
+        // Same order: only the runs of kept rows whose values changed are announced (the new ones are fresh).
+        const QVector<Row> before = std::exchange(m_rows, std::move(next));
+        for (int r = 0; r < kept; ++r) {
+            if (sameRow(before.at(r), m_rows.at(r)))
+                continue;
+            int last = r;
+            while (last + 1 < kept && !sameRow(before.at(last + 1), m_rows.at(last + 1)))
+                ++last;
+            Q_EMIT dataChanged(index(r, 0), index(last, columnCount() - 1));
+            r = last;
+        }
     }
 
     QVector<Row> m_rows;
 
 private:
+    QStringList m_keys; // uniqueKeys(m_rows), kept so a merge computes only the next snapshot's
+
     // Duplicate keys (two incidents without a key yet) get an occurrence suffix, so the merge stays exact.
     QStringList uniqueKeys(const QVector<Row>& rows) const
     {

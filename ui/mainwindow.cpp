@@ -92,6 +92,9 @@ MainWindow::MainWindow(QWidget* parent)
 {
     setWindowTitle(tr("Nightwatch"));
     setObjectName(u"NightwatchMainWindow"_s);
+    m_postTimer = new QTimer(this);
+    m_postTimer->setSingleShot(true);
+    connect(m_postTimer, &QTimer::timeout, this, &MainWindow::applyPostedSnapshot);
 
     auto* central = new QWidget(this);
     auto* root = new QVBoxLayout(central);
@@ -795,6 +798,29 @@ bool MainWindow::selectIncident(const QString& key)
     return true;
 }
 
+void MainWindow::postSnapshot(IncidentSnapshotPtr snapshot)
+{
+    m_posted = std::move(snapshot); // latest wins: an older one not yet shown never will be
+    m_hasPosted = true;
+    if (m_postTimer->isActive())
+        return;
+    constexpr qint64 frameMs = 16;
+    const qint64 wait = m_sinceApplied.isValid() ? m_applyMs + frameMs - m_sinceApplied.elapsed() : 0;
+    m_postTimer->start(int(std::clamp<qint64>(wait, 0, 1000)));
+}
+
+void MainWindow::applyPostedSnapshot()
+{
+    if (!m_hasPosted)
+        return;
+    m_hasPosted = false;
+    QElapsedTimer cost;
+    cost.start();
+    setSnapshot(std::exchange(m_posted, nullptr));
+    m_applyMs = cost.elapsed();
+    m_sinceApplied.start();
+}
+
 void MainWindow::setSnapshot(IncidentSnapshotPtr snapshot)
 {
     m_snapshot = std::move(snapshot);
@@ -1034,6 +1060,7 @@ void MainWindow::requestNote()
 
 bool MainWindow::saveScreenshot(const QString& path)
 {
+    applyPostedSnapshot(); // the latest state, not the one before it
     if (!isVisible())
         show();
     QCoreApplication::processEvents();

@@ -10,6 +10,7 @@
 
 #include "triage/triageresult.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QMainWindow>
 #include <QPointer>
@@ -33,6 +34,7 @@ class QListView;
 class QTableView;
 class QSplitter;
 class QTabWidget;
+class QTimer;
 class IncidentMetrics;
 class IncidentSilencer;
 class LlmTriageClient;
@@ -103,7 +105,10 @@ public:
     void setSilencer(IncidentSilencer* silencer);
 
 public Q_SLOTS:
-    void setSnapshot(IncidentSnapshotPtr snapshot);
+    void setSnapshot(IncidentSnapshotPtr snapshot); // applies it now
+    // For the live pipeline: keeps only the latest snapshot and applies it at most once a frame, waiting after each
+    // apply as long as it took, so the GUI thread stays responsive however fast snapshots are published.
+    void postSnapshot(IncidentSnapshotPtr snapshot);
     void selectNextIncident();
     void selectPreviousIncident();
     void acknowledgeCurrentIncident();
@@ -157,7 +162,14 @@ private:
     void updateTriage(const Incident& incident);
     void onTriageFinished(quint64 id, const QString& key, const TriageResult& result);
 
+    void applyPostedSnapshot();
+
     IncidentSnapshotPtr m_snapshot;
+    IncidentSnapshotPtr m_posted; // the latest snapshot posted and not yet applied
+    bool m_hasPosted = false;
+    QTimer* m_postTimer = nullptr;
+    QElapsedTimer m_sinceApplied; // since the last posted snapshot was applied
+    qint64 m_applyMs = 0;         // and how long applying it took
     QString m_currentKey;
     bool m_pinned = false;      // the engineer chose m_currentKey: keep it while it exists
     bool m_autoSelect = false;  // the console itself is moving the selection

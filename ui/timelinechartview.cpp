@@ -23,6 +23,8 @@
 
 #include <QFontMetricsF>
 
+#include <QSet>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -191,14 +193,18 @@ void TimelineChartView::clear()
 void TimelineChartView::showIncident(const Incident& incident, const QVector<ChangeEvent>& changes,
                                      const QVector<RunbookRun>& runs)
 {
-    // The type's scale too: entering the war room redraws the labels, axis and legend larger.
+    // The type's scale too: entering the war room redraws the labels, axis and legend larger. An alert's fingerprint
+    // stands for its labels (service, severity, name), so with its onset it is all a marker depends on; hashed, not
+    // spelled out, so a storm's incident of many thousand alerts costs a pass over them, not a megabyte of text.
     QByteArray signature = incident.key.toUtf8() + '@' + QByteArray::number(Theme::fontScale()) + '/' +
                            QByteArray::number(int(Theme::scheme())); // and the scheme's colours
     if (const RootCauseCandidate* top = incident.topCause())
         signature += '|' + top->service.toUtf8();
+    size_t alertsHash = 0;
     for (const TrackedAlert& a : incident.alerts)
-        signature += '|' + a.fingerprint().toUtf8() + ':' + QByteArray::number(a.firstStartsAt.toMSecsSinceEpoch()) +
-                     ':' + a.latest.severity().toUtf8() + ':' + a.service().toUtf8();
+        alertsHash = qHashMulti(alertsHash, a.fingerprint(), a.firstStartsAt.toMSecsSinceEpoch(),
+                                a.latest.startsAt.toMSecsSinceEpoch());
+    signature += '|' + QByteArray::number(incident.alerts.size()) + ':' + QByteArray::number(quint64(alertsHash));
     for (const ChangeEvent& c : changes)
         signature += '|' + QByteArray::number(c.at.toMSecsSinceEpoch()) + ':' + c.service.toUtf8() + ':' +
                      c.description.toUtf8();
@@ -235,6 +241,7 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
     setBackgroundBrush(ChartStyle::background());
     m_cursorLine->setPen(QPen(ChartStyle::secondaryTextColor(), 1.0, Qt::DashLine));
     m_pointTexts.clear();
+    m_pointMore.clear();
     m_rootCause.clear();
     m_onsets = 0;
     m_changeMarkers = 0;
@@ -340,21 +347,47 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
         minT = qMin(minT, t.toMSecsSinceEpoch());
         maxT = qMax(maxT, t.toMSecsSinceEpoch());
     };
+    // Onsets closer than a few pixels on the same row share one marker (each marker is a graphics item to lay out
+    // and paint): a storm's thousands of alerts in the same seconds stay a handful of markers, and hovering one
+    // lists the first of its alerts and how many more.
+    const qint64 bucket = qMax<qint64>(1, (onsetMax - onsetMin) / MarkerBuckets);
+    QHash<QPair<int, qint64>, qint64> markerAt;      // (row, bucket) -> the x of its marker
+    QSet<qint64> drawn;                              // series, row and bucket of each marker, as one number
+    QHash<QString, double> rowOfService;
+    QScatterSeries* const bySeverity[] = {critical, warning, other, root};
     for (const TrackedAlert& alert : incident->alerts) {
         const QDateTime onset = alert.firstStartsAt.isValid() ? alert.firstStartsAt : alert.latest.startsAt;
         if (!onset.isValid())
             continue;
         extend(onset);
-        const QString service = alert.service().isEmpty() ? tr("(no service)") : alert.service();
-        const QPointF p(double(onset.toMSecsSinceEpoch()), rowOf(service));
-        const Severity severity = parseSeverity(alert.latest.severity());
-        (severity >= Severity::Error ? critical : severity == Severity::Warning ? warning : other)->append(p);
-        if (service == m_rootCause)
-            root->append(p);
-        m_pointTexts.insert(
-            {qint64(p.x()), int(p.y())},
-            u"%1 — %2 (%3) %4"_s.arg(alert.latest.alertName(), service, alert.latest.severity(), Theme::clock(onset)));
         ++m_onsets;
+        QString service = alert.service();
+        if (service.isEmpty())
+            service = tr("(no service)");
+        auto row = rowOfService.constFind(service);
+        if (row == rowOfService.cend())
+            row = rowOfService.insert(service, rowOf(service));
+        const qint64 t = onset.toMSecsSinceEpoch();
+        const QPair<int, qint64> cell{int(*row), (t - onsetMin) / bucket};
+        auto placed = markerAt.constFind(cell);
+        if (placed == markerAt.cend())
+            placed = markerAt.insert(cell, t);
+        const qint64 x = *placed;
+        const Severity severity = parseSeverity(alert.latest.severity());
+        const int series = severity >= Severity::Error ? 0 : severity == Severity::Warning ? 1 : 2;
+        for (int s : {series, service == m_rootCause ? 3 : -1}) {
+            const qint64 marker = (qint64(s) << 56) | (qint64(cell.first) << 32) | cell.second;
+            if (s >= 0 && !drawn.contains(marker)) {
+                drawn.insert(marker);
+                bySeverity[s]->append(double(x), *row);
+            }
+        }
+        const QPair<qint64, int> at{x, cell.first};
+        if (m_pointTexts.count(at) < TextsPerMarker)
+            m_pointTexts.insert(at, u"%1 — %2 (%3) %4"_s.arg(alert.latest.alertName(), service,
+                                                           alert.latest.severity(), Theme::clock(onset)));
+        else
+            ++m_pointMore[at];
     }
     if (minT > maxT) {
         c->setTitle(tr("No alert onsets known"));
@@ -550,8 +583,11 @@ void TimelineChartView::showPointToolTip(const QPointF& point, bool entered)
         QToolTip::hideText();
         return;
     }
-    QStringList texts = m_pointTexts.values({qint64(point.x()), int(point.y())});
+    const QPair<qint64, int> at{qint64(point.x()), int(point.y())};
+    QStringList texts = m_pointTexts.values(at);
     texts.sort();
+    if (const int more = m_pointMore.value(at))
+        texts << tr("+%n more", nullptr, more);
     if (!texts.isEmpty())
         QToolTip::showText(QCursor::pos(), texts.join(u'\n'), this);
 }

@@ -77,4 +77,7 @@ private:
     QVector<RunbookRun> m_shownRuns;
     QByteArray m_signature; // what the chart shows; an identical snapshot skips the rebuild (no flicker)
     QMultiHash<QPair<qint64, int>, QString> m_pointTexts; // (time, row) -> what happened there, for hover
+    QHash<QPair<qint64, int>, int> m_pointMore; // (time, row) -> alerts of that marker beyond its texts
+    static constexpr int MarkerBuckets = 400; // distinct marker positions per row across the incident's onsets
+    static constexpr int TextsPerMarker = 8;
 };

@@ -243,7 +243,7 @@ int main(int argc, char** argv)
     window.setDatabasePath(config->databasePath); // the report and the exports read the history from it
     window.setHistoryDatabase(config->databasePath); // `h`: search, open and replay past incidents
     ConsoleRuntime runtime(*config);
-    QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &window, &MainWindow::setSnapshot);
+    QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &window, &MainWindow::postSnapshot);
     QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &slack, &SlackNotifier::setSnapshot);
     QObject::connect(&runtime, &ConsoleRuntime::started, &window, [&](bool ok, const QString& why) {
         if (!ok) {

@@ -1,6 +1,7 @@
 #include "incidentnotifier.h"
 
 #include <algorithm>
+#include <optional>
 
 bool IncidentNotifier::isCritical(const Incident& incident)
 {
@@ -37,8 +38,21 @@ IncidentNotice IncidentNotifier::noticeFor(const Incident& incident, const QStri
 QVector<IncidentNotice> IncidentNotifier::update(const QVector<Incident>& incidents, qint64 nowMs)
 {
     QVector<IncidentNotice> notices;
-    QSet<QString> openAlerts;
     QHash<QString, Waiting> stillWaiting;
+    std::optional<QSet<QString>> openAlerts; // of m_previous, on first need
+    // A waiting incident's alerts were never announced: where they go next is still news.
+    const auto wasOpen = [&](const TrackedAlert& alert) {
+        if (!openAlerts) {
+            openAlerts.emplace();
+            for (const Incident& before : std::as_const(m_previous)) {
+                const QString beforeKey = before.key.isEmpty() ? QString::number(before.id) : before.key;
+                if (before.isOpen() && !m_waiting.contains(beforeKey))
+                    for (const TrackedAlert& a : before.alerts)
+                        openAlerts->insert(a.fingerprint());
+            }
+        }
+        return openAlerts->contains(alert.fingerprint());
+    };
     m_unacknowledged = 0;
     m_worst = Severity::Unknown;
     for (const Incident& incident : incidents) {
@@ -48,20 +62,13 @@ QVector<IncidentNotice> IncidentNotifier::update(const QVector<Incident>& incide
             m_worst = std::max(m_worst, incident.severityLevel());
         }
         const QString key = incident.key.isEmpty() ? QString::number(incident.id) : incident.key;
-        // A waiting incident's alerts were never announced: where they go next is still news.
-        if (incident.isOpen() && !m_waiting.contains(key)) {
-            for (const TrackedAlert& a : incident.alerts)
-                openAlerts.insert(a.fingerprint());
-        }
         if (m_announced.contains(key))
             continue;
         // A merge or a split between two snapshots moves alerts already on screen into an incident with
         // another key: not news. (Only the previous snapshot counts: an alert that fires again days after
         // its incident was resolved starts a new one, and that is news.)
-        const bool movedAlerts = !m_held.contains(key) && !m_waiting.contains(key) && std::any_of(incident.alerts.cbegin(), incident.alerts.cend(),
-                                                                      [this](const TrackedAlert& a) {
-                                                                          return m_openAlerts.contains(a.fingerprint());
-                                                                      });
+        const bool movedAlerts = !m_held.contains(key) && !m_waiting.contains(key) &&
+                                 std::any_of(incident.alerts.cbegin(), incident.alerts.cend(), wasOpen);
         if (movedAlerts || !waiting) { // acknowledged or resolved before we saw it: someone is on it
             m_announced.insert(key);
             continue;
@@ -78,15 +85,13 @@ QVector<IncidentNotice> IncidentNotifier::update(const QVector<Incident>& incide
             const qint64 since = m_waiting.contains(key) ? m_waiting.value(key).since : nowMs;
             if (nowMs - since < m_diagnosisWaitMs) {
                 stillWaiting.insert(key, Waiting{since, notice});
-                for (const TrackedAlert& a : incident.alerts)
-                    openAlerts.remove(a.fingerprint());
                 continue;
             }
         }
         m_announced.insert(key);
         notices << notice;
     }
-    m_openAlerts = openAlerts;
+    m_previous = incidents;
     // Those gone from the snapshot (merged under another key, whose alerts are then still news) or announced or
     // acknowledged meanwhile wait no more.
     m_waiting = stillWaiting;

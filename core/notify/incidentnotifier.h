@@ -74,9 +74,11 @@ private:
 
     QSet<QString> m_announced;  // incident keys already notified
     QSet<QString> m_held;       // keys held back by do-not-disturb: announced if they turn critical
-    QSet<QString> m_openAlerts; // fingerprints of the open incidents' alerts in the previous snapshot (not waiting)
     QHash<QString, Waiting> m_waiting; // new incidents waiting for their first candidate, by key
     int m_diagnosisWaitMs = 0;
+    // The previous snapshot's incidents (shared, not copied); the fingerprints of their open alerts are only worked
+    // out when an incident with a new key needs them, so a storm that only grows incidents costs no pass over alerts.
+    QVector<Incident> m_previous;
     QList<Severity> m_soundSeverities;
     bool m_doNotDisturb = false;
     int m_unacknowledged = 0;
