@@ -151,7 +151,11 @@ private:
     void askMetricsForTopIncident();
     void onMetrics(const IncidentMetricsResult& result);
     void rediagnoseAll();
-    bool persistChanged(QString* error);
+    // Saves what changed. budgetMs < 0: all of it; else incidents in chunks until budgetMs is spent, the rest stays
+    // in m_unsaved for persistMore(), so deliveries waiting to be committed go in between.
+    bool persistChanged(QString* error, qint64 budgetMs = -1);
+    void persistMore();  // the next chunk of m_unsaved, queued behind whatever waits on the pipeline's thread
+    void queuePersist(qint64 lastSliceMs); // persistMore() once, if m_unsaved is not empty
     void saveGraphSnapshots(const QVector<Incident>& saved);
     bool hasStore(QString* error) const;
     bool recordAction(qint64 incidentId, const QString& kind, const QString& note, const QDateTime& when = {});
@@ -175,10 +179,17 @@ private:
     QHash<QString, size_t> m_diagnosedInput;                     // by key: hash of what the last diagnosis read
     QSet<QString> m_changedKeys; // by the correlator: rebuilt at the next refresh
     QSet<QString> m_diagnosedKeys; // by a worker's answer: stored and published at the next refresh
+    QSet<QString> m_unsaved;       // rebuilt or diagnosed, not stored yet (a storm's refresh stores them in chunks)
+    QTimer* m_persistTimer;        // the next persistMore(), after a pause as long as twice the last slice took
+    bool m_storedSinceSlice = false; // deliveries came in since the last slice: they get the thread first
     QSet<QString> m_toDiagnose;    // rebuilt (or their evidence changed) since their last diagnosis
     QHash<QString, quint64> m_changedAt; // by key: m_version when it was last marked; later than a job: its answer is stale
     quint64 m_version = 0;
     DiagnosisRunner* m_runner; // child
+    QTimer* m_diagnosisTimer;  // starts the worker's next job once it has rested (startDiagnosis)
+    QElapsedTimer m_diagnosisStarted; // the running job's start
+    QElapsedTimer m_sinceDiagnosis;   // since the last job's answer came
+    qint64 m_lastDiagnosisMs = 0;     // how long the last job took
     std::atomic<qint64> m_diagnosisCount{0};
     QHash<QString, Incident> m_removedIncidents; // last known state of incidents merged away
     QHash<QString, SourceHealth> m_sources;
@@ -194,8 +205,8 @@ private:
     qint64 m_shownNotifications = 0; // as of the last rebuild
     qint64 m_shownAlerts = 0;
     QTimer* m_refreshTimer;
-    QElapsedTimer m_sinceRefresh;
-    qint64 m_lastRefreshMs = 0; // how long the last flush() took: change batches wait at least as long between
+    QElapsedTimer m_sinceRefresh; // since the last refresh ended
+    qint64 m_lastRefreshMs = 0; // how long the last refresh took: the next waits at least as long
 
     struct Waiting
     {

@@ -24,6 +24,8 @@
 #include <optional>
 #include <string>
 
+#include <unistd.h>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -37,6 +39,19 @@ qint64 rssMiB(qint64 pid)
         if (line.startsWith("VmRSS:"))
             return line.mid(6).trimmed().split(' ').value(0).toLongLong() / 1024;
     return 0;
+}
+
+// The CPU serve has used (user + system, all its threads): wall-clock figures are inflated on a shared machine.
+double cpuSeconds(qint64 pid)
+{
+    QFile stat(u"/proc/%1/stat"_s.arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray line = stat.readAll();
+    // Fields after the command name (which may hold spaces) start after its closing parenthesis; utime and stime
+    // are the 14th and 15th fields, the 12th and 13th after it.
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    return double(fields.value(11).toLongLong() + fields.value(12).toLongLong()) / double(sysconf(_SC_CLK_TCK));
 }
 
 // One keep-alive connection with one request in flight, written in one piece with TCP_NODELAY as Alertmanager's
@@ -229,14 +244,18 @@ int runServeStorm(const ServeStormOptions& options)
     QEventLoop loop;
     QVector<double> latencies;
     latencies.reserve(deliveries);
+    QVector<qint64> answeredAtNs; // when each delivery was answered since the storm began: is the rate steady?
+    answeredAtNs.reserve(deliveries);
     int next = 0, answered = 0, errors = 0;
     qint64 acknowledgedAlerts = 0;
     std::vector<std::unique_ptr<Connection>> clients;
+    QElapsedTimer storm;
     std::function<void(Connection*)> post = [&](Connection* c) {
         if (next >= deliveries)
             return;
         c->send("POST", "/api/v1/alerts/alertmanager", bodies.at(next++), [&, c](int status, double ms) {
             latencies << ms;
+            answeredAtNs << storm.nsecsElapsed();
             if (status == 200)
                 acknowledgedAlerts += options.alertsPerDelivery;
             else
@@ -249,7 +268,7 @@ int runServeStorm(const ServeStormOptions& options)
     };
     healthzInto = &healthzStorm;
     poll();
-    QElapsedTimer storm;
+    const double cpuBefore = cpuSeconds(pid);
     storm.start();
     for (int i = 0; i < options.clients; ++i) {
         clients.push_back(std::make_unique<Connection>(port));
@@ -258,6 +277,15 @@ int runServeStorm(const ServeStormOptions& options)
     loop.exec();
     const double stormSeconds = double(storm.nsecsElapsed()) / 1e9;
     const qint64 rssAfterStorm = rssMiB(pid);
+    const double stormCpu = cpuSeconds(pid) - cpuBefore;
+    // The rate over the first and the last tenth of the deliveries: a pipeline whose work per delivery grows with
+    // the alerts already open slows down as the storm goes on.
+    const qsizetype tenth = std::max<qsizetype>(1, answeredAtNs.size() / 10);
+    const auto rateOver = [&](qsizetype from, qsizetype to) {
+        const qint64 start = from == 0 ? 0 : answeredAtNs.at(from - 1);
+        const double seconds = double(answeredAtNs.at(to - 1) - start) / 1e9;
+        return seconds > 0 ? std::round(double(to - from) * options.alertsPerDelivery / seconds) : 0.0;
+    };
 
     // Single big bodies after the storm, each alone but for a client posting small deliveries one after another
     // meanwhile: the big body's time and rate, and whether the small ones are starved (their latency while it runs).
@@ -353,6 +381,9 @@ int runServeStorm(const ServeStormOptions& options)
     out["deliveries"] = deliveries;
     out["alerts_per_delivery"] = options.alertsPerDelivery;
     out["storm_alerts_per_s"] = std::round(double(deliveries) * options.alertsPerDelivery / stormSeconds);
+    out["storm_first_tenth_alerts_per_s"] = rateOver(0, tenth);
+    out["storm_last_tenth_alerts_per_s"] = rateOver(answeredAtNs.size() - tenth, answeredAtNs.size());
+    out["storm_serve_cpu_s"] = tenths(stormCpu);
     out["delivery_p50_ms"] = tenths(percentile(latencies, 0.50));
     out["delivery_p99_ms"] = tenths(percentile(latencies, 0.99));
     out["delivery_max_ms"] = tenths(percentile(latencies, 1.0));
@@ -375,7 +406,8 @@ int runServeStorm(const ServeStormOptions& options)
     out["serve_rss_after_storm_mb"] = rssAfterStorm;
     out["serve_rss_peak_mb"] = rssPeak;
     out["serve_rss_after_mb"] = rssAfter;
-    out.update(stages);
+    if (!stages.is_null()) // no big body: no stages
+        out.update(stages);
     out["alerts_acknowledged"] = acknowledgedAlerts;
     out["alerts_stored"] = stored;
     if (options.json) {
