@@ -7,6 +7,7 @@
 #include "diagnose/diagnoser.h"
 #include "diagnose/incidentsetdiagnosis.h"
 #include "graph/servicegraph.h"
+#include "ingest/memorytrim.h"
 #include "metrics/incidentmetrics.h"
 #include "store/store.h"
 
@@ -42,6 +43,12 @@ constexpr qint64 kPersistSliceMs = 40;
 // Incidents are stored together (one transaction) up to about this many member alerts.
 constexpr qsizetype kPersistChunkAlerts = 4'000;
 
+// After a storm of at least this many notifications, the heap is trimmed once deliveries have paused this long, and
+// again once everything is stored and diagnosed: glibc keeps the pages that the storm's parsed batches, rebuilt
+// incidents and snapshots freed, and the console's RSS would otherwise stay near its peak.
+constexpr qint64 kTrimAfterNotifications = 10'000;
+constexpr int kTrimQuietMs = 1'000;
+
 QString uniqueConnectionName()
 {
     static QAtomicInteger<int> counter;
@@ -51,11 +58,17 @@ QString uniqueConnectionName()
 
 Pipeline::Pipeline(QObject* parent)
     : QObject(parent), m_persistTimer(new QTimer(this)), m_runner(new DiagnosisRunner(this)),
-      m_diagnosisTimer(new QTimer(this)), m_refreshTimer(new QTimer(this))
+      m_diagnosisTimer(new QTimer(this)), m_refreshTimer(new QTimer(this)), m_trimTimer(new QTimer(this))
 {
     m_refreshTimer->setSingleShot(true);
     m_persistTimer->setSingleShot(true);
     m_diagnosisTimer->setSingleShot(true);
+    m_trimTimer->setSingleShot(true);
+    connect(m_trimTimer, &QTimer::timeout, this, [this] {
+        m_untrimmed = 0;
+        MemoryTrim::later(0);
+        m_trimWhenSettled = true; // what the worker and the stored slices still hold goes then
+    });
     connect(m_diagnosisTimer, &QTimer::timeout, this, &Pipeline::startDiagnosis);
     connect(m_persistTimer, &QTimer::timeout, this, &Pipeline::persistMore);
     connect(m_refreshTimer, &QTimer::timeout, this, [this] { refresh(false); });
@@ -215,7 +228,8 @@ bool Pipeline::openHere(const Options& options, QString* error)
     m_changes = m_store->loadChanges(since.addSecs(-3600));
     diagnoser->setChanges(m_changes);
     m_diagnoser = std::move(diagnoser);
-    const QVector<Alert> history = m_store->loadNotifications(since);
+    QVector<Alert> history = m_store->loadNotifications(since);
+    m_interner.intern(history); // read back, each label is a string of its own
     m_notificationCount = history.size();
     track(history);
     rebuildChanged();
@@ -248,12 +262,15 @@ bool Pipeline::submitHere(const AlertBatch& batch, QString* error)
         return false;
     if (batch.isEmpty())
         return true;
+    AlertBatch interned = batch; // what the store and the correlator keep shares its strings with the open alerts
+    m_interner.intern(interned);
     // Durable first: a feed is told "accepted" only for what survives a crash.
-    if (!m_store->recordNotifications(batch, error))
+    if (!m_store->recordNotifications(interned, error))
         return false;
-    m_notificationCount += batch.size();
+    m_notificationCount += interned.size();
     m_storedSinceSlice = true;
-    track(batch);
+    noteStoredForTrim(interned.size());
+    track(interned);
     scheduleRefresh();
     return true;
 }
@@ -284,6 +301,7 @@ void Pipeline::storeWaiting()
     AlertBatch all = std::move(group.front().batch);
     for (qsizetype i = 1; i < group.size(); ++i)
         all.append(std::move(group[i].batch));
+    m_interner.intern(all); // before the store and the correlator keep copies
 
     QString error;
     const bool stored = hasStore(&error) && m_store->recordNotifications(all, &error);
@@ -294,6 +312,7 @@ void Pipeline::storeWaiting()
         return;
     m_notificationCount += all.size();
     m_storedSinceSlice = true;
+    noteStoredForTrim(all.size());
     track(all);
     scheduleRefresh();
 }
@@ -389,6 +408,8 @@ void Pipeline::refresh(bool settle)
     startDiagnosis();
     m_lastRefreshMs = took.elapsed();
     m_sinceRefresh.restart();
+    if (settledHere() && std::exchange(m_trimWhenSettled, false))
+        MemoryTrim::later(0);
     if (settledHere())
         Q_EMIT diagnosisSettled();
 }
@@ -671,6 +692,13 @@ bool Pipeline::persistChanged(QString* error, qint64 budgetMs)
     return true;
 }
 
+void Pipeline::noteStoredForTrim(qsizetype notifications)
+{
+    m_untrimmed += notifications;
+    if (m_untrimmed >= kTrimAfterNotifications)
+        m_trimTimer->start(kTrimQuietMs); // restarted by every delivery from then on: fires once the storm pauses
+}
+
 void Pipeline::queuePersist(qint64 lastSliceMs)
 {
     if (m_unsaved.isEmpty() || m_persistTimer->isActive())
@@ -924,7 +952,8 @@ void Pipeline::onOtherConsole(const QString& what, const QString& subject)
     if (what == u"notifications") {
         // Their deliveries go through our correlator too, so every console derives the same incidents (same
         // keys, hence the same rows) from the one shared log of notifications.
-        const QVector<Alert> theirs = m_store->othersNotifications();
+        QVector<Alert> theirs = m_store->othersNotifications();
+        m_interner.intern(theirs);
         if (theirs.isEmpty())
             return;
         m_notificationCount += theirs.size();
@@ -982,7 +1011,9 @@ void Pipeline::setGraph(std::shared_ptr<const ServiceGraph> graph)
         m_diagnosedInput.clear();
         m_graphSnapshotDigest.clear(); // the neighbourhoods are drawn from the new graph
         const QDateTime since = QDateTime::currentDateTimeUtc().addSecs(-qint64(m_options.restoreHours) * 3600);
-        track(m_store->loadNotifications(since));
+        QVector<Alert> history = m_store->loadNotifications(since);
+        m_interner.intern(history);
+        track(history);
         // The same alerts found the same incidents (keys): those keep their ids, decisions and last diagnosis.
         for (const QString& key : std::as_const(m_changedKeys))
             if (const auto it = before.constFind(key); it != before.cend())

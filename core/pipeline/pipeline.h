@@ -13,6 +13,7 @@
 #include "knowledge/similarincidentfinder.h"
 #include "metrics/promqltemplate.h"
 #include "pipeline/diagnosisrunner.h"
+#include "pipeline/labelinterner.h"
 #include "model/incidentsnapshot.h"
 #include "model/resolution.h"
 #include "model/runbookrun.h"
@@ -155,7 +156,8 @@ private:
     // in m_unsaved for persistMore(), so deliveries waiting to be committed go in between.
     bool persistChanged(QString* error, qint64 budgetMs = -1);
     void persistMore();  // the next chunk of m_unsaved, queued behind whatever waits on the pipeline's thread
-    void queuePersist(qint64 lastSliceMs); // persistMore() once, if m_unsaved is not empty
+    void queuePersist(qint64 lastSliceMs);
+    void noteStoredForTrim(qsizetype notifications); // a storm's stretch starts the trim timer // persistMore() once, if m_unsaved is not empty
     void saveGraphSnapshots(const QVector<Incident>& saved);
     bool hasStore(QString* error) const;
     bool recordAction(qint64 incidentId, const QString& kind, const QString& note, const QDateTime& when = {});
@@ -172,6 +174,7 @@ private:
     std::unique_ptr<Correlator> m_correlator;
     std::shared_ptr<const InhibitRuleSet> m_inhibitRules; // kept for a correlator built on a new graph
     std::shared_ptr<const Diagnoser> m_diagnoser; // replaced, never changed: a worker may be reading it
+    LabelInterner m_interner; // every batch before it is stored or tracked: its equal strings shared
     QHash<QString, Incident> m_incidents;                        // by correlator key; carries store id and human state
     IncidentMetrics* m_metrics = nullptr;                        // child; only with prometheusUrls
     QHash<QString, MetricSupportMap> m_metricSupport;            // by incident key
@@ -205,6 +208,9 @@ private:
     qint64 m_shownNotifications = 0; // as of the last rebuild
     qint64 m_shownAlerts = 0;
     QTimer* m_refreshTimer;
+    QTimer* m_trimTimer;           // MemoryTrim once a storm pauses (noteStoredForTrim)
+    qint64 m_untrimmed = 0;        // notifications stored since the trim timer was last started
+    bool m_trimWhenSettled = false; // trim again once everything is stored and diagnosed
     QElapsedTimer m_sinceRefresh; // since the last refresh ended
     qint64 m_lastRefreshMs = 0; // how long the last refresh took: the next waits at least as long
 
