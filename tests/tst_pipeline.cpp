@@ -15,6 +15,7 @@
 #include <QJsonObject>
 #include <QMutex>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSemaphore>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -145,6 +146,8 @@ private Q_SLOTS:
     void routineSourceNewsWaitsForTheRefresh();
     void deferredDeliveriesWaitingAtTheEndAreStored();
     void stormRefreshesAtMostEveryRefreshMs();
+    void burstIsPublishedCoalesced_data();
+    void burstIsPublishedCoalesced();
     void changeBatchesAreDiagnosedOnceAtTheRefresh();
     void runbookAuditAndEscalationAreStored();
     void lifecycleAndResolutionTeachTheNextIncident();
@@ -525,6 +528,118 @@ void TestPipeline::stormRefreshesAtMostEveryRefreshMs()
     QCOMPARE(snap->incidents.size(), 1);
     QCOMPARE(snap->incidents.front().notificationCount, 100);
     QCOMPARE(store.loadIncidents().front().notificationCount, 100);
+}
+
+namespace {
+// What an incident list says, in a fixed order: key, members, state and the top cause.
+QStringList summary(QVector<Incident> incidents)
+{
+    std::sort(incidents.begin(), incidents.end(), [](const Incident& a, const Incident& b) { return a.key < b.key; });
+    QStringList out;
+    for (const Incident& inc : std::as_const(incidents)) {
+        QStringList members;
+        for (const TrackedAlert& t : inc.alerts)
+            members << t.fingerprint();
+        members.sort();
+        out << u"%1 [%2] %3 cause %4"_s.arg(inc.key, members.join(u','), Incident::stateName(inc.state),
+                                            inc.topCause() ? inc.topCause()->service : u"-"_s);
+    }
+    return out;
+}
+
+// A burst of `deliveries` deliveries of `perDelivery` distinct alerts over `services` services (the graph's and
+// others), each delivery stored on its own as a storm's are.
+QVector<AlertBatch> burst(int deliveries, int perDelivery, int services)
+{
+    const QStringList known = {u"m"_s, u"c1"_s, u"c2"_s, u"c3"_s, u"db1"_s, u"a1"_s, u"a2"_s};
+    QVector<AlertBatch> out;
+    for (int d = 0; d < deliveries; ++d) {
+        AlertBatch batch;
+        for (int k = 0; k < perDelivery; ++k) {
+            const int n = d * perDelivery + k;
+            const QString service = n % services < known.size() ? known.at(n % services) : u"s%1"_s.arg(n % services);
+            batch << alert(service, u"Burst%1"_s.arg(n), n % 40);
+        }
+        out << batch;
+    }
+    return out;
+}
+} // namespace
+
+void TestPipeline::burstIsPublishedCoalesced_data()
+{
+    QTest::addColumn<int>("refreshMs");
+    QTest::addColumn<int>("deliveries");
+    QTest::addColumn<int>("perDelivery");
+    QTest::addColumn<int>("services");
+    QTest::addRow("100 ms, 200 single alerts, one service") << 100 << 200 << 1 << 1;
+    QTest::addRow("100 ms, 200 x 20 alerts, 40 services") << 100 << 200 << 20 << 40;
+    QTest::addRow("250 ms, 60 x 50 alerts, 12 services") << 250 << 60 << 50 << 12;
+    QTest::addRow("250 ms, 300 x 5 alerts, 200 services") << 250 << 300 << 5 << 200;
+}
+
+void TestPipeline::burstIsPublishedCoalesced()
+{
+    // The console's storm: deliveries committed one after another while the incidents are refreshed, stored and
+    // published at most every refreshMs (latest wins), and the worker diagnoses meanwhile. Fewer snapshots than
+    // deliveries, yet the last one (and the store) holds every alert, exactly as refreshing after each delivery
+    // and diagnosing in place would have it. A delivery after a quiet spell is published at once.
+    QFETCH(int, refreshMs);
+    QFETCH(int, deliveries);
+    QFETCH(int, perDelivery);
+    QFETCH(int, services);
+    const QVector<AlertBatch> batches = burst(deliveries, perDelivery, services);
+    const QString tag = QString::fromLatin1(QTest::currentDataTag()).replace(QRegularExpression(u"[^a-z0-9]+"_s), u"-"_s);
+
+    QStringList expected;
+    {
+        Pipeline reference; // a refresh per delivery, diagnosed in place
+        Pipeline::Options o = options(m_dir.filePath(u"burst-reference-%1.sqlite"_s.arg(tag)));
+        o.refreshMs = 0;
+        QString error;
+        QVERIFY2(reference.open(o, &error), qPrintable(error));
+        for (const AlertBatch& b : batches)
+            QVERIFY2(reference.submit(b, &error), qPrintable(error));
+        reference.flush();
+        expected = summary(reference.snapshot()->incidents);
+    }
+
+    const QString db = m_dir.filePath(u"burst-%1.sqlite"_s.arg(tag));
+    Pipeline pipeline; // on this thread: its timers and queued commits run while the loop below spins
+    Pipeline::Options o = options(db);
+    o.refreshMs = refreshMs;
+    o.diagnoseInBackground = true;
+    QString error;
+    QVERIFY2(pipeline.open(o, &error), qPrintable(error));
+    QSignalSpy published(&pipeline, &Pipeline::snapshotReady);
+    QSignalSpy settled(&pipeline, &Pipeline::diagnosisSettled);
+
+    // Quiet: the first delivery is published before submit() returns.
+    QVERIFY2(pipeline.submit(batches.front(), &error), qPrintable(error));
+    QCOMPARE(published.size(), 1);
+    QCOMPARE(pipeline.snapshot()->alertCount, perDelivery);
+
+    int acknowledged = 0;
+    for (qsizetype i = 1; i < batches.size(); ++i) {
+        pipeline.submitDeferred(batches.at(i), [&](bool stored, const QString& why) {
+            QVERIFY2(stored, qPrintable(why));
+            ++acknowledged;
+        });
+        QCoreApplication::processEvents(); // committed now, as a storm's deliveries are one by one
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(acknowledged, deliveries - 1, 20'000);
+    QVERIFY(testsupport::waitSettled(&pipeline, settled, 60'000));
+    QVERIFY2(published.size() < deliveries, qPrintable(QString::number(published.size())));
+
+    const IncidentSnapshotPtr last = pipeline.snapshot();
+    QCOMPARE(last->alertCount, qint64(deliveries) * perDelivery);
+    QCOMPARE(last->notificationCount, qint64(deliveries) * perDelivery);
+    QCOMPARE(summary(last->incidents), expected);
+    for (const Incident& inc : last->incidents)
+        QVERIFY2(inc.id > 0, qPrintable(inc.key)); // stored, and the snapshot knows its row
+    Store store(u"burst-reader"_s);
+    QVERIFY2(store.open(db, &error), qPrintable(error));
+    QCOMPARE(summary(store.loadIncidents()), expected);
 }
 
 void TestPipeline::changeBatchesAreDiagnosedOnceAtTheRefresh()

@@ -7,6 +7,7 @@
 #include "diagnose/diagnoser.h"
 #include "diagnose/incidentsetdiagnosis.h"
 #include "graph/servicegraph.h"
+#include "ingest/memorytrim.h"
 #include "metrics/incidentmetrics.h"
 #include "store/store.h"
 
@@ -40,6 +41,19 @@ constexpr qint64 kChunkedRefreshMs = 5'000;
 // Incidents whose memory is kept current: every open one and the first few shown (a resolved one may be read).
 constexpr int kMemoryOfShown = 20;
 
+// A storm's refresh stores the incidents it changed for at most this long before the deliveries waiting to be
+// committed go first (the rest follows in persistMore()): storing an incident rewrites every member row, so with
+// many open alerts one refresh would otherwise hold every sender for seconds.
+constexpr qint64 kPersistSliceMs = 40;
+// Incidents are stored together (one transaction) up to about this many member alerts.
+constexpr qsizetype kPersistChunkAlerts = 4'000;
+
+// After a storm of at least this many notifications, the heap is trimmed once deliveries have paused this long, and
+// again once everything is stored and diagnosed: glibc keeps the pages that the storm's parsed batches, rebuilt
+// incidents and snapshots freed, and the console's RSS would otherwise stay near its peak.
+constexpr qint64 kTrimAfterNotifications = 10'000;
+constexpr int kTrimQuietMs = 1'000;
+
 QString uniqueConnectionName()
 {
     static QAtomicInteger<int> counter;
@@ -48,9 +62,20 @@ QString uniqueConnectionName()
 } // namespace
 
 Pipeline::Pipeline(QObject* parent)
-    : QObject(parent), m_runner(new DiagnosisRunner(this)), m_refreshTimer(new QTimer(this))
+    : QObject(parent), m_persistTimer(new QTimer(this)), m_runner(new DiagnosisRunner(this)),
+      m_diagnosisTimer(new QTimer(this)), m_refreshTimer(new QTimer(this)), m_trimTimer(new QTimer(this))
 {
     m_refreshTimer->setSingleShot(true);
+    m_persistTimer->setSingleShot(true);
+    m_diagnosisTimer->setSingleShot(true);
+    m_trimTimer->setSingleShot(true);
+    connect(m_trimTimer, &QTimer::timeout, this, [this] {
+        m_untrimmed = 0;
+        MemoryTrim::later(0);
+        m_trimWhenSettled = true; // what the worker and the stored slices still hold goes then
+    });
+    connect(m_diagnosisTimer, &QTimer::timeout, this, &Pipeline::startDiagnosis);
+    connect(m_persistTimer, &QTimer::timeout, this, &Pipeline::persistMore);
     connect(m_refreshTimer, &QTimer::timeout, this, &Pipeline::scheduleRefresh);
     connect(m_runner, &DiagnosisRunner::finished, this, &Pipeline::onDiagnosed);
     qRegisterMetaType<IncidentSnapshotPtr>();
@@ -63,6 +88,8 @@ Pipeline::~Pipeline()
     // Deliveries received but not yet stored are kept, although nobody is left to answer them. No refresh on the
     // way out (refreshMs < 0): what they change is saved just below like everything else that changed.
     m_refreshTimer->stop();
+    m_persistTimer->stop();
+    m_diagnosisTimer->stop();
     m_options.refreshMs = -1;
     do
         storeWaiting();
@@ -71,7 +98,7 @@ Pipeline::~Pipeline()
     // at the next start, which rebuilds the incidents from the notifications anyway.
     if (std::optional<DiagnosisRunner::Result> answer = m_runner->wait(true))
         applyDiagnosis(*answer);
-    if (m_store && m_store->isOpen() && (!m_changedKeys.isEmpty() || !m_diagnosedKeys.isEmpty() ||
+    if (m_store && m_store->isOpen() && (!m_changedKeys.isEmpty() || !m_diagnosedKeys.isEmpty() || !m_unsaved.isEmpty() ||
                                          !m_removedIncidents.isEmpty() || m_changesSinceDiagnosis)) {
         rebuildChanged();
         QString why;
@@ -208,7 +235,8 @@ bool Pipeline::openHere(const Options& options, QString* error)
     m_changes = m_store->loadChanges(since.addSecs(-3600));
     diagnoser->setChanges(m_changes);
     m_diagnoser = std::move(diagnoser);
-    const QVector<Alert> history = m_store->loadNotifications(since);
+    QVector<Alert> history = m_store->loadNotifications(since);
+    m_interner.intern(history); // read back, each label is a string of its own
     m_notificationCount = history.size();
     track(history);
     rebuildChanged();
@@ -241,11 +269,15 @@ bool Pipeline::submitHere(const AlertBatch& batch, QString* error)
         return false;
     if (batch.isEmpty())
         return true;
+    AlertBatch interned = batch; // what the store and the correlator keep shares its strings with the open alerts
+    m_interner.intern(interned);
     // Durable first: a feed is told "accepted" only for what survives a crash.
-    if (!m_store->recordNotifications(batch, error))
+    if (!m_store->recordNotifications(interned, error))
         return false;
-    m_notificationCount += batch.size();
-    track(batch);
+    m_notificationCount += interned.size();
+    m_storedSinceSlice = true;
+    noteStoredForTrim(interned.size());
+    track(interned);
     scheduleRefresh();
     return true;
 }
@@ -303,6 +335,7 @@ void Pipeline::storeWaiting()
         return;
     }
 
+    m_interner.intern(all); // before the store and the correlator keep copies
     QString error;
     const bool stored = hasStore(&error) && m_store->recordNotifications(all, &error);
     if (big && (!stored || m_chunkedStored + taken == big->batch.size())) {
@@ -322,6 +355,8 @@ void Pipeline::storeWaiting()
     if (!stored || all.isEmpty())
         return;
     m_notificationCount += all.size();
+    m_storedSinceSlice = true;
+    noteStoredForTrim(all.size());
     track(all);
     scheduleRefresh();
 }
@@ -354,12 +389,15 @@ void Pipeline::storeWaitingNow()
         all.append(std::move(w.batch));
         answered.append(std::move(w.done));
     }
+    m_interner.intern(all); // before the store and the correlator keep copies
     QString error;
     const bool stored = answered.isEmpty() || (hasStore(&error) && m_store->recordNotifications(all, &error));
     for (const Stored& done : std::as_const(answered))
         done(stored, error);
     if (stored && !all.isEmpty()) {
         m_notificationCount += all.size();
+        m_storedSinceSlice = true;
+        noteStoredForTrim(all.size());
         m_untracked.append(std::move(all));
     }
     storeWaitingLater(); // tracks them (and goes on with any big one) once the work under way is done
@@ -423,11 +461,15 @@ void Pipeline::scheduleRefresh()
     // The first delivery after a quiet spell shows at once; during a storm, rebuilding and rewriting a big
     // incident for every delivery is wasted work: the engineer sees it a few times a second, and the
     // notifications behind it are already safe.
-    const bool quiet = !m_sinceRefresh.isValid() || m_sinceRefresh.elapsed() >= m_options.refreshMs;
-    if (m_options.refreshMs == 0 || (m_options.refreshMs > 0 && quiet))
+    // Counted from the end of the last refresh, and at least twice as long as it took: rebuilding the incidents a
+    // storm touches costs more with more open alerts, and a refresh due again as soon as it ended would leave the
+    // deliveries only the gaps between refreshes.
+    const qint64 interval = qMax<qint64>(m_options.refreshMs, 2 * m_lastRefreshMs);
+    const qint64 since = m_sinceRefresh.isValid() ? m_sinceRefresh.elapsed() : interval;
+    if (m_options.refreshMs == 0 || (m_options.refreshMs > 0 && since >= interval))
         refresh(false);
     else if (m_options.refreshMs > 0 && !m_refreshTimer->isActive())
-        m_refreshTimer->start(int(m_options.refreshMs - m_sinceRefresh.elapsed()));
+        m_refreshTimer->start(int(interval - since));
 }
 
 void Pipeline::flush()
@@ -441,21 +483,34 @@ void Pipeline::flush()
 void Pipeline::refresh(bool settle)
 {
     m_refreshTimer->stop();
-    m_sinceRefresh.restart();
-    if (!m_store)
+    QElapsedTimer took;
+    took.start();
+    if (!m_store) {
+        m_sinceRefresh.restart();
         return;
+    }
     rebuildChanged();
     if (settle)
         diagnoseNow();
     QString why;
-    if (!persistChanged(&why)) {
+    // refreshMs > 0 (the console, `serve`): deliveries keep coming, so the incidents are stored in slices between
+    // their commits. 0 and flush(): stored before this returns, as the caller expects.
+    const qint64 budget = settle || m_options.refreshMs <= 0 ? -1 : kPersistSliceMs;
+    QElapsedTimer persisting;
+    persisting.start();
+    if (!persistChanged(&why, budget)) {
         // What the feeds delivered is safe already; the incident rows are rebuilt from it at the next start.
         Q_EMIT failed(u"could not save incidents: %1"_s.arg(why));
+    } else {
+        queuePersist(persisting.elapsed());
     }
     publish();
     askMetricsForTopIncident();
     startDiagnosis();
-    m_lastRefreshMs = m_sinceRefresh.elapsed();
+    m_lastRefreshMs = took.elapsed();
+    m_sinceRefresh.restart();
+    if (settledHere() && std::exchange(m_trimWhenSettled, false))
+        MemoryTrim::later(0);
     if (settledHere())
         Q_EMIT diagnosisSettled();
 }
@@ -473,7 +528,8 @@ bool Pipeline::settledHere() const
         waiting = !m_waiting.isEmpty();
     }
     waiting = waiting || !m_chunked.isEmpty() || !m_untracked.isEmpty();
-    return !waiting && !m_refreshTimer->isActive() && m_changedKeys.isEmpty() && m_diagnosedKeys.isEmpty() &&
+    return !waiting && !m_refreshTimer->isActive() && !m_persistTimer->isActive() && m_changedKeys.isEmpty() &&
+           m_diagnosedKeys.isEmpty() && m_unsaved.isEmpty() &&
            m_toDiagnose.isEmpty() && !m_changesSinceDiagnosis && !m_runner->isRunning();
 }
 
@@ -519,6 +575,16 @@ void Pipeline::startDiagnosis()
 {
     if (!m_options.diagnoseInBackground || m_runner->isRunning() || m_toDiagnose.isEmpty())
         return;
+    // In a storm every refresh changes the big incidents again: a worker that starts over as soon as it ends would
+    // take a core from storing and correlating for good. It rests as long as its last job took (console: refreshMs
+    // > 0), and the changes meanwhile are diagnosed together.
+    if (m_options.refreshMs > 0 && m_sinceDiagnosis.isValid() && m_sinceDiagnosis.elapsed() < m_lastDiagnosisMs) {
+        if (!m_diagnosisTimer->isActive())
+            m_diagnosisTimer->start(int(m_lastDiagnosisMs - m_sinceDiagnosis.elapsed()));
+        return;
+    }
+    m_diagnosisTimer->stop();
+    m_diagnosisStarted.start();
     DiagnosisRunner::Job job;
     job.version = m_version;
     job.incidents = m_incidents; // shared until the next rebuild writes to ours
@@ -531,6 +597,8 @@ void Pipeline::startDiagnosis()
 
 void Pipeline::onDiagnosed(const DiagnosisRunner::Result& result)
 {
+    m_lastDiagnosisMs = m_diagnosisStarted.elapsed();
+    m_sinceDiagnosis.start();
     applyDiagnosis(result);
     // Stored and published with the next refresh, at most refreshMs away, which also starts on what changed
     // meanwhile: during a storm the worker's answers do not add refreshes of their own (refreshMs < 0: at flush()).
@@ -669,47 +737,54 @@ void Pipeline::rediagnoseAll()
         diagnoseNow();
 }
 
-bool Pipeline::persistChanged(QString* error)
+bool Pipeline::persistChanged(QString* error, qint64 budgetMs)
 {
-    m_changedKeys.unite(m_diagnosedKeys);
+    m_unsaved.unite(m_changedKeys);
+    m_unsaved.unite(m_diagnosedKeys);
+    m_changedKeys.clear();
     m_diagnosedKeys.clear();
-    QVector<Incident> changed;
-    changed.reserve(m_changedKeys.size());
-    for (const QString& key : std::as_const(m_changedKeys)) {
-        if (const auto it = m_incidents.constFind(key); it != m_incidents.cend())
-            changed << *it;
+    // By key, not by pointer: storing one chunk writes ids into m_incidents, which may detach it.
+    QVector<std::pair<QDateTime, QString>> pending;
+    pending.reserve(m_unsaved.size());
+    for (auto key = m_unsaved.begin(); key != m_unsaved.end();) {
+        if (const auto it = m_incidents.constFind(*key); it != m_incidents.cend()) {
+            pending.append({it->firstAlertAt, *key});
+            ++key;
+        } else {
+            key = m_unsaved.erase(key); // merged away or gone: nothing of it to store
+        }
     }
     // New incidents get their numbers in the order they began, not in the set's hash order: #12 began before #13.
-    std::sort(changed.begin(), changed.end(), [](const Incident& a, const Incident& b) {
-        return a.firstAlertAt != b.firstAlertAt ? a.firstAlertAt < b.firstAlertAt : a.key < b.key;
-    });
-    // In slices of about a chunk's worth of alerts (each is a row to write) when a big delivery changed big
-    // incidents: the deliveries that arrive meanwhile are stored and answered between two slices.
-    for (qsizetype from = 0, sinceWaiting = 0; from < changed.size();) {
-        qsizetype to = from + 1;
-        qsizetype alerts = changed.at(from).alerts.size();
-        while (to < changed.size() &&
-               (m_options.chunkAlerts <= 0 || alerts + changed.at(to).alerts.size() <= m_options.chunkAlerts))
-            alerts += changed.at(to++).alerts.size();
-        QVector<Incident> slice(changed.cbegin() + from, changed.cbegin() + to);
-        if (!m_store->saveIncidents(slice, error))
-            return false;
-        for (qsizetype i = from; i < to; ++i)
-            changed[i].id = slice.at(i - from).id;
-        from = to;
-        letWaitingIn(&sinceWaiting, alerts);
+    std::sort(pending.begin(), pending.end());
+    QElapsedTimer spent;
+    spent.start();
+    qsizetype sinceWaiting = 0;
+    for (qsizetype next = 0; next < pending.size();) {
+        if (budgetMs >= 0 && next > 0 && spent.elapsed() >= budgetMs)
+            break; // the rest at persistMore(), after the deliveries that wait
+        QVector<Incident> chunk; // copies share their alerts with ours (implicit sharing)
+        qsizetype alerts = 0;
+        while (next < pending.size() && (chunk.isEmpty() || alerts < kPersistChunkAlerts)) {
+            chunk << std::as_const(m_incidents).value(pending.at(next++).second);
+            alerts += chunk.constLast().alerts.size();
+        }
+        if (!m_store->saveIncidents(chunk, error))
+            return false; // what is left stays in m_unsaved for the next refresh
+        for (const Incident& saved : std::as_const(chunk)) {
+            m_unsaved.remove(saved.key);
+            Incident& mine = m_incidents[saved.key];
+            const bool firstSave = mine.id == 0;
+            mine.id = saved.id;
+            // Shared store: another console may have stored and acknowledged this incident before we knew its
+            // id (its announcement named an id we could not place). The row has the truth.
+            if (firstSave && m_store->isShared())
+                refreshHumanState(saved.id);
+        }
+        saveGraphSnapshots(chunk);
+        letWaitingIn(&sinceWaiting, alerts); // a flush's long save lets the waiting deliveries in too
     }
-    for (const Incident& saved : std::as_const(changed)) {
-        Incident& mine = m_incidents[saved.key];
-        const bool firstSave = mine.id == 0;
-        mine.id = saved.id;
-        // Shared store: another console may have stored and acknowledged this incident before we knew its
-        // id (its announcement named an id we could not place). The row has the truth.
-        if (firstSave && m_store->isShared())
-            refreshHumanState(saved.id);
-    }
-    m_changedKeys.clear();
-    saveGraphSnapshots(changed);
+    if (!m_unsaved.isEmpty())
+        return true; // merges are marked once what they merged into is stored
 
     for (auto it = m_removedIncidents.cbegin(); it != m_removedIncidents.cend(); ++it) {
         if (it->id == 0 || it->alerts.isEmpty())
@@ -723,19 +798,58 @@ bool Pipeline::persistChanged(QString* error)
     return true;
 }
 
+void Pipeline::noteStoredForTrim(qsizetype notifications)
+{
+    m_untrimmed += notifications;
+    if (m_untrimmed >= kTrimAfterNotifications)
+        m_trimTimer->start(kTrimQuietMs); // restarted by every delivery from then on: fires once the storm pauses
+}
+
+void Pipeline::queuePersist(qint64 lastSliceMs)
+{
+    if (m_unsaved.isEmpty() || m_persistTimer->isActive())
+        return;
+    // While deliveries keep coming, storing incidents takes at most a third of the pipeline's thread: each is
+    // rewritten whole, so with many open alerts it could otherwise take most of it and the senders would wait. The
+    // incidents are derived from notifications already stored; a lag in their rows loses nothing. Once quiet, the
+    // rest follows at once (queued: whatever waits on the thread goes first).
+    m_persistTimer->start(std::exchange(m_storedSinceSlice, false) ? int(2 * lastSliceMs) : 0);
+}
+
+void Pipeline::persistMore()
+{
+    if (!m_store || m_unsaved.isEmpty())
+        return;
+    QElapsedTimer took;
+    took.start();
+    QString why;
+    if (!persistChanged(&why, kPersistSliceMs)) {
+        Q_EMIT failed(u"could not save incidents: %1"_s.arg(why)); // the next refresh tries again
+        return;
+    }
+    if (!m_unsaved.isEmpty())
+        queuePersist(took.elapsed());
+    else
+        scheduleRefresh(); // publishes the ids of new incidents, and tells when all is settled
+}
+
 void Pipeline::refreshMemory()
 {
     if (!m_finder)
         return;
-    QVector<const Incident*> wanted;
+    // Every open incident and the first few shown: open ones are listed first, so resolved ones count only when fewer
+    // than kMemoryOfShown are open, and only the first of those in list order (no sort of everything per refresh).
+    QVector<const Incident*> wanted, resolved;
     for (const Incident& inc : std::as_const(m_incidents))
-        wanted << &inc;
-    std::sort(wanted.begin(), wanted.end(), [](const Incident* a, const Incident* b) { return Incident::listedBefore(*a, *b); });
+        (inc.isOpen() ? wanted : resolved) << &inc;
+    const qsizetype resolvedShown = qBound<qsizetype>(0, kMemoryOfShown - wanted.size(), resolved.size());
+    std::partial_sort(resolved.begin(), resolved.begin() + resolvedShown, resolved.end(),
+                      [](const Incident* a, const Incident* b) { return Incident::listedBefore(*a, *b); });
+    for (qsizetype i = 0; i < resolvedShown; ++i)
+        wanted << resolved.at(i);
     QSet<QString> keep;
-    for (qsizetype i = 0; i < wanted.size(); ++i) {
-        const Incident& inc = *wanted[i];
-        if (!inc.isOpen() && i >= kMemoryOfShown)
-            break; // open incidents sort first: the rest are old history nobody is looking at
+    for (const Incident* shown : std::as_const(wanted)) {
+        const Incident& inc = *shown;
         keep.insert(inc.key);
         const RootCauseCandidate* top = inc.topCause();
         const size_t input = qHashMulti(m_finder->generation(), inc.id, inc.alerts.size(), top ? top->service : QString(),
@@ -789,12 +903,17 @@ void Pipeline::publish()
 {
     refreshMemory();
     auto snap = std::make_shared<IncidentSnapshot>();
-    snap->incidents.reserve(m_incidents.size());
+    // Only the incidents shown are ordered and copied (a copy shares its alerts with ours: implicit sharing).
+    QVector<const Incident*> order;
+    order.reserve(m_incidents.size());
     for (const Incident& inc : std::as_const(m_incidents))
-        snap->incidents << inc;
-    std::sort(snap->incidents.begin(), snap->incidents.end(), &Incident::listedBefore);
-    if (snap->incidents.size() > m_options.snapshotIncidentLimit)
-        snap->incidents.resize(m_options.snapshotIncidentLimit);
+        order << &inc;
+    const qsizetype shown = qBound<qsizetype>(0, qsizetype(m_options.snapshotIncidentLimit), order.size());
+    std::partial_sort(order.begin(), order.begin() + shown, order.end(),
+                      [](const Incident* a, const Incident* b) { return Incident::listedBefore(*a, *b); });
+    snap->incidents.reserve(shown);
+    for (qsizetype i = 0; i < shown; ++i)
+        snap->incidents << *order.at(i);
     for (const SourceHealth& h : std::as_const(m_sources))
         snap->sources << h;
     std::sort(snap->sources.begin(), snap->sources.end(),
@@ -939,7 +1058,8 @@ void Pipeline::onOtherConsole(const QString& what, const QString& subject)
     if (what == u"notifications") {
         // Their deliveries go through our correlator too, so every console derives the same incidents (same
         // keys, hence the same rows) from the one shared log of notifications.
-        const QVector<Alert> theirs = m_store->othersNotifications();
+        QVector<Alert> theirs = m_store->othersNotifications();
+        m_interner.intern(theirs);
         if (theirs.isEmpty())
             return;
         m_notificationCount += theirs.size();
@@ -997,7 +1117,9 @@ void Pipeline::setGraph(std::shared_ptr<const ServiceGraph> graph)
         m_diagnosedInput.clear();
         m_graphSnapshotDigest.clear(); // the neighbourhoods are drawn from the new graph
         const QDateTime since = QDateTime::currentDateTimeUtc().addSecs(-qint64(m_options.restoreHours) * 3600);
-        track(m_store->loadNotifications(since));
+        QVector<Alert> history = m_store->loadNotifications(since);
+        m_interner.intern(history);
+        track(history);
         // The same alerts found the same incidents (keys): those keep their ids, decisions and last diagnosis.
         for (const QString& key : std::as_const(m_changedKeys))
             if (const auto it = before.constFind(key); it != before.cend())

@@ -13,6 +13,7 @@
 #include "knowledge/similarincidentfinder.h"
 #include "metrics/promqltemplate.h"
 #include "pipeline/diagnosisrunner.h"
+#include "pipeline/labelinterner.h"
 #include "model/incidentsnapshot.h"
 #include "model/resolution.h"
 #include "model/runbookrun.h"
@@ -163,7 +164,12 @@ private:
     void askMetricsForTopIncident();
     void onMetrics(const IncidentMetricsResult& result);
     void rediagnoseAll();
-    bool persistChanged(QString* error);
+    // Saves what changed. budgetMs < 0: all of it; else incidents in chunks until budgetMs is spent, the rest stays
+    // in m_unsaved for persistMore(), so deliveries waiting to be committed go in between.
+    bool persistChanged(QString* error, qint64 budgetMs = -1);
+    void persistMore();  // the next chunk of m_unsaved, queued behind whatever waits on the pipeline's thread
+    void queuePersist(qint64 lastSliceMs);
+    void noteStoredForTrim(qsizetype notifications); // a storm's stretch starts the trim timer // persistMore() once, if m_unsaved is not empty
     void saveGraphSnapshots(const QVector<Incident>& saved);
     bool hasStore(QString* error) const;
     bool recordAction(qint64 incidentId, const QString& kind, const QString& note, const QDateTime& when = {});
@@ -180,6 +186,7 @@ private:
     std::unique_ptr<Correlator> m_correlator;
     std::shared_ptr<const InhibitRuleSet> m_inhibitRules; // kept for a correlator built on a new graph
     std::shared_ptr<const Diagnoser> m_diagnoser; // replaced, never changed: a worker may be reading it
+    LabelInterner m_interner; // every batch before it is stored or tracked: its equal strings shared
     QHash<QString, Incident> m_incidents;                        // by correlator key; carries store id and human state
     IncidentMetrics* m_metrics = nullptr;                        // child; only with prometheusUrls
     QHash<QString, MetricSupportMap> m_metricSupport;            // by incident key
@@ -187,10 +194,17 @@ private:
     QHash<QString, size_t> m_diagnosedInput;                     // by key: hash of what the last diagnosis read
     QSet<QString> m_changedKeys; // by the correlator: rebuilt at the next refresh
     QSet<QString> m_diagnosedKeys; // by a worker's answer: stored and published at the next refresh
+    QSet<QString> m_unsaved;       // rebuilt or diagnosed, not stored yet (a storm's refresh stores them in chunks)
+    QTimer* m_persistTimer;        // the next persistMore(), after a pause as long as twice the last slice took
+    bool m_storedSinceSlice = false; // deliveries came in since the last slice: they get the thread first
     QSet<QString> m_toDiagnose;    // rebuilt (or their evidence changed) since their last diagnosis
     QHash<QString, quint64> m_changedAt; // by key: m_version when it was last marked; later than a job: its answer is stale
     quint64 m_version = 0;
     DiagnosisRunner* m_runner; // child
+    QTimer* m_diagnosisTimer;  // starts the worker's next job once it has rested (startDiagnosis)
+    QElapsedTimer m_diagnosisStarted; // the running job's start
+    QElapsedTimer m_sinceDiagnosis;   // since the last job's answer came
+    qint64 m_lastDiagnosisMs = 0;     // how long the last job took
     std::atomic<qint64> m_diagnosisCount{0};
     QHash<QString, Incident> m_removedIncidents; // last known state of incidents merged away
     QHash<QString, SourceHealth> m_sources;
@@ -206,8 +220,11 @@ private:
     qint64 m_shownNotifications = 0; // as of the last rebuild
     qint64 m_shownAlerts = 0;
     QTimer* m_refreshTimer;
-    QElapsedTimer m_sinceRefresh;
-    qint64 m_lastRefreshMs = 0; // how long the last flush() took: change batches wait at least as long between
+    QTimer* m_trimTimer;           // MemoryTrim once a storm pauses (noteStoredForTrim)
+    qint64 m_untrimmed = 0;        // notifications stored since the trim timer was last started
+    bool m_trimWhenSettled = false; // trim again once everything is stored and diagnosed
+    QElapsedTimer m_sinceRefresh; // since the last refresh ended
+    qint64 m_lastRefreshMs = 0; // how long the last refresh took: the next waits at least as long
 
     struct Waiting
     {

@@ -25,7 +25,6 @@
 #include <optional>
 #include <string>
 
-
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -160,14 +159,18 @@ int runServeStorm(const ServeStormOptions& options)
     QEventLoop loop;
     QVector<double> latencies;
     latencies.reserve(deliveries);
+    QVector<qint64> answeredAtNs; // when each delivery was answered since the storm began: is the rate steady?
+    answeredAtNs.reserve(deliveries);
     int next = 0, answered = 0, errors = 0;
     qint64 acknowledgedAlerts = 0;
     std::vector<std::unique_ptr<Connection>> clients;
+    QElapsedTimer storm;
     std::function<void(Connection*)> post = [&](Connection* c) {
         if (next >= deliveries)
             return;
         c->send("POST", "/api/v1/alerts/alertmanager", bodies.at(next++), [&, c](int status, double ms) {
             latencies << ms;
+            answeredAtNs << storm.nsecsElapsed();
             if (status == 200)
                 acknowledgedAlerts += options.alertsPerDelivery;
             else
@@ -180,7 +183,7 @@ int runServeStorm(const ServeStormOptions& options)
     };
     healthzInto = &healthzStorm;
     poll();
-    QElapsedTimer storm;
+    const double cpuBefore = cpuMs(pid) / 1000.0;
     storm.start();
     for (int i = 0; i < options.clients; ++i) {
         clients.push_back(std::make_unique<Connection>(port));
@@ -189,6 +192,15 @@ int runServeStorm(const ServeStormOptions& options)
     loop.exec();
     const double stormSeconds = double(storm.nsecsElapsed()) / 1e9;
     const qint64 rssAfterStorm = rssMiB(pid);
+    const double stormCpu = cpuMs(pid) / 1000.0 - cpuBefore;
+    // The rate over the first and the last tenth of the deliveries: a pipeline whose work per delivery grows with
+    // the alerts already open slows down as the storm goes on.
+    const qsizetype tenth = std::max<qsizetype>(1, answeredAtNs.size() / 10);
+    const auto rateOver = [&](qsizetype from, qsizetype to) {
+        const qint64 start = from == 0 ? 0 : answeredAtNs.at(from - 1);
+        const double seconds = double(answeredAtNs.at(to - 1) - start) / 1e9;
+        return seconds > 0 ? std::round(double(to - from) * options.alertsPerDelivery / seconds) : 0.0;
+    };
 
     // Single big bodies after the storm, each alone but for a client posting small deliveries one after another
     // meanwhile: the big body's time and rate, and whether the small ones are starved (their latency while it runs).
@@ -287,6 +299,9 @@ int runServeStorm(const ServeStormOptions& options)
     out["deliveries"] = deliveries;
     out["alerts_per_delivery"] = options.alertsPerDelivery;
     out["storm_alerts_per_s"] = std::round(double(deliveries) * options.alertsPerDelivery / stormSeconds);
+    out["storm_first_tenth_alerts_per_s"] = rateOver(0, tenth);
+    out["storm_last_tenth_alerts_per_s"] = rateOver(answeredAtNs.size() - tenth, answeredAtNs.size());
+    out["storm_serve_cpu_s"] = tenths(stormCpu);
     out["delivery_p50_ms"] = tenths(percentile(latencies, 0.50));
     out["delivery_p99_ms"] = tenths(percentile(latencies, 0.99));
     out["delivery_max_ms"] = tenths(percentile(latencies, 1.0));
@@ -310,7 +325,8 @@ int runServeStorm(const ServeStormOptions& options)
     out["serve_rss_after_storm_mb"] = rssAfterStorm;
     out["serve_rss_peak_mb"] = rssPeak;
     out["serve_rss_after_mb"] = rssAfter;
-    out.update(stages);
+    if (!stages.is_null()) // no big body: no stages
+        out.update(stages);
     out["alerts_acknowledged"] = acknowledgedAlerts;
     out["alerts_stored"] = stored;
     if (options.json) {

@@ -1,0 +1,193 @@
+// LabelInterner: equal label names and values of the alerts kept share one string, and nothing about the alerts or
+// the incidents made of them changes; the pipeline interns what it keeps.
+#include "correlate/correlator.h"
+#include "pipeline/labelinterner.h"
+#include "pipeline/pipeline.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+const QDateTime kT0 = QDateTime::currentDateTimeUtc().addSecs(-600);
+
+// A fresh allocation each call, as a parser or a store read makes one per alert.
+QString fresh(const QString& s)
+{
+    return QString::fromUtf8(s.toUtf8());
+}
+
+// n alerts over `services` services and `names` alert names; labels, annotations and URLs each their own strings.
+AlertBatch alerts_(int n, int services, int names, bool uniqueLabel)
+{
+    AlertBatch out;
+    for (int i = 0; i < n; ++i) {
+        Alert a;
+        a.labels.insert(fresh(u"alertname"_s), fresh(u"Alert%1"_s.arg(i % names)));
+        a.labels.insert(fresh(u"service"_s), fresh(u"svc%1"_s.arg(i % services)));
+        a.labels.insert(fresh(u"severity"_s), fresh(i % 3 ? u"warning"_s : u"critical"_s));
+        if (uniqueLabel)
+            a.labels.insert(fresh(u"pod"_s), fresh(u"pod-%1"_s.arg(i)));
+        a.annotations.insert(fresh(u"summary"_s), fresh(u"Alert%1 fires on svc%2"_s.arg(i % names).arg(i % services)));
+        a.fingerprint = Alert::fingerprintOf(a.labels);
+        a.startsAt = kT0.addSecs(i % 50);
+        a.receivedAt = kT0.addSecs(60);
+        a.source = fresh(u"webhook:alertmanager"_s);
+        a.generatorUrl = fresh(u"http://prometheus/graph?g0.expr=Alert%1"_s.arg(i % names));
+        out << a;
+    }
+    return out;
+}
+
+// Deep copies: the originals to compare with once the batch is interned.
+AlertBatch deepCopy(const AlertBatch& batch)
+{
+    AlertBatch out;
+    for (Alert a : batch) {
+        LabelSet labels, annotations;
+        for (auto it = a.labels.cbegin(); it != a.labels.cend(); ++it)
+            labels.insert(fresh(it.key()), fresh(it.value()));
+        for (auto it = a.annotations.cbegin(); it != a.annotations.cend(); ++it)
+            annotations.insert(fresh(it.key()), fresh(it.value()));
+        a.labels = labels;
+        a.annotations = annotations;
+        a.source = fresh(a.source);
+        a.generatorUrl = fresh(a.generatorUrl);
+        out << a;
+    }
+    return out;
+}
+
+// Every pair of equal strings among these alerts' label names and values shares one instance; returns the
+// first pair that does not.
+QString firstUnshared(const AlertBatch& batch)
+{
+    QHash<QString, QString> first;
+    const auto check = [&](const QString& s) -> bool {
+        const auto it = first.constFind(s);
+        if (it == first.cend()) {
+            first.insert(s, s);
+            return true;
+        }
+        return it->isSharedWith(s);
+    };
+    for (const Alert& a : batch) {
+        for (auto it = a.labels.cbegin(); it != a.labels.cend(); ++it)
+            if (!check(it.key()) || !check(it.value()))
+                return it.key() + u'=' + it.value();
+        for (auto it = a.annotations.cbegin(); it != a.annotations.cend(); ++it)
+            if (!check(it.key()) || !check(it.value()))
+                return it.key() + u'=' + it.value();
+        if (!check(a.source) || !check(a.generatorUrl))
+            return a.source + u' ' + a.generatorUrl;
+    }
+    return {};
+}
+
+// The incidents a correlator makes of these alerts, as text: keys, members and their labels.
+QStringList incidentsOf(const AlertBatch& batch)
+{
+    Correlator correlator;
+    correlator.addAll(batch);
+    QStringList out;
+    for (const Incident& inc : correlator.incidents()) {
+        QStringList members;
+        for (const TrackedAlert& t : inc.alerts) {
+            QStringList labels;
+            for (auto it = t.latest.labels.cbegin(); it != t.latest.labels.cend(); ++it)
+                labels << it.key() + u'=' + it.value();
+            members << t.fingerprint() + u'{' + labels.join(u',') + u'}' + t.latest.annotations.value(u"summary"_s);
+        }
+        out << inc.key + u": "_s + members.join(u' ') + u' ' + inc.affectedServices.join(u',') + u' ' + inc.severity;
+    }
+    return out;
+}
+} // namespace
+
+class TestLabelInterner : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void equalStringsShareStorage_data();
+    void equalStringsShareStorage();
+    void pipelineKeepsInternedAlerts();
+};
+
+void TestLabelInterner::equalStringsShareStorage_data()
+{
+    QTest::addColumn<int>("alerts");
+    QTest::addColumn<int>("services");
+    QTest::addColumn<int>("names");
+    QTest::addColumn<bool>("uniqueLabel");
+    QTest::addColumn<int>("capacity");
+    QTest::addRow("storm: 2,000 alerts, 20 services, 5 names") << 2000 << 20 << 5 << false << 65536;
+    QTest::addRow("distinct: every alert its own name") << 1000 << 200 << 1000 << false << 65536;
+    QTest::addRow("a one-off pod label on each") << 1000 << 10 << 3 << true << 65536;
+    QTest::addRow("table full of one-off values starts over") << 3000 << 10 << 3 << true << 500;
+}
+
+void TestLabelInterner::equalStringsShareStorage()
+{
+    QFETCH(int, alerts);
+    QFETCH(int, services);
+    QFETCH(int, names);
+    QFETCH(bool, uniqueLabel);
+    QFETCH(int, capacity);
+    const AlertBatch original = alerts_(alerts, services, names, uniqueLabel);
+    AlertBatch batch = deepCopy(original);
+    QVERIFY(!firstUnshared(batch).isEmpty()); // as parsed: every string its own
+
+    LabelInterner interner(capacity);
+    interner.intern(batch);
+    QVERIFY(interner.size() <= capacity);
+    // Nothing changed but where the strings live.
+    QCOMPARE(batch.size(), original.size());
+    for (qsizetype i = 0; i < batch.size(); ++i) {
+        QCOMPARE(batch.at(i).labels, original.at(i).labels);
+        QCOMPARE(batch.at(i).annotations, original.at(i).annotations);
+        QCOMPARE(batch.at(i).source, original.at(i).source);
+        QCOMPARE(batch.at(i).generatorUrl, original.at(i).generatorUrl);
+        QCOMPARE(batch.at(i).fingerprint, original.at(i).fingerprint);
+    }
+    QCOMPARE(incidentsOf(batch), incidentsOf(original));
+    if (capacity >= alerts * 6) {
+        QCOMPARE(firstUnshared(batch), QString());
+    } else {
+        // The table started over: the strings of the alerts interned since then share again.
+        const AlertBatch tail = batch.mid(batch.size() - capacity / 8);
+        QCOMPARE(firstUnshared(tail), QString());
+    }
+
+    // A batch already interned is left as it is: not detached from whoever shares its maps.
+    const AlertBatch before = batch;
+    interner.intern(batch);
+    if (capacity >= alerts * 6) {
+        for (qsizetype i = 0; i < batch.size(); ++i)
+            QVERIFY(batch.at(i).labels.isSharedWith(before.at(i).labels));
+    }
+}
+
+void TestLabelInterner::pipelineKeepsInternedAlerts()
+{
+    // What the pipeline keeps for the views shares the strings of equal labels, whichever delivery brought them.
+    QTemporaryDir dir;
+    Pipeline pipeline;
+    Pipeline::Options o;
+    o.databasePath = dir.filePath(u"interned.sqlite"_s);
+    QString error;
+    QVERIFY2(pipeline.open(o, &error), qPrintable(error));
+    const AlertBatch batch = alerts_(300, 4, 7, true); // a pod label each: 300 distinct alerts
+    for (qsizetype i = 0; i < batch.size(); i += 30)
+        QVERIFY2(pipeline.submit(deepCopy(batch.mid(i, 30)), &error), qPrintable(error));
+    pipeline.flush();
+    AlertBatch kept;
+    for (const Incident& inc : pipeline.snapshot()->incidents)
+        for (const TrackedAlert& t : inc.alerts)
+            kept << t.latest;
+    QCOMPARE(kept.size(), batch.size());
+    QCOMPARE(firstUnshared(kept), QString());
+}
+
+QTEST_GUILESS_MAIN(TestLabelInterner)
+#include "tst_labelinterner.moc"
