@@ -34,10 +34,6 @@ void carryHumanState(Incident& to, const Incident& from)
     to.resolvedBy = from.resolvedBy;
 }
 
-// While a big delivery is taken in chunk by chunk, the incidents are refreshed after its last chunk or at most this
-// often (a stream of big deliveries would otherwise hold the view still).
-constexpr qint64 kChunkedRefreshMs = 5'000;
-
 // Incidents whose memory is kept current: every open one and the first few shown (a resolved one may be read).
 constexpr int kMemoryOfShown = 20;
 
@@ -352,6 +348,8 @@ void Pipeline::storeWaiting()
         done(stored, error);
     if (!m_chunked.isEmpty())
         storeWaitingLater(); // after whatever the event loop has queued meanwhile
+    if (!stored && big)
+        scheduleRefresh(); // its chunks stored before were correlated and wait to be shown
     if (!stored || all.isEmpty())
         return;
     m_notificationCount += all.size();
@@ -452,12 +450,9 @@ void Pipeline::scheduleRefresh()
 {
     // A big delivery is refreshed after its last chunk, not after each: a refresh rebuilds and rewrites its incidents
     // whole, so one per chunk would cost the square of its size. What arrives meanwhile is stored and answered all
-    // the same, and shown at most kChunkedRefreshMs late.
-    if (!m_chunked.isEmpty() && m_sinceRefresh.isValid() && m_sinceRefresh.elapsed() < kChunkedRefreshMs) {
-        if (m_options.refreshMs >= 0 && !m_refreshTimer->isActive())
-            m_refreshTimer->start(int(kChunkedRefreshMs - m_sinceRefresh.elapsed()));
+    // the same, and shown after it (its last chunk, or a failed one, calls this again).
+    if (m_chunkedStored > 0)
         return;
-    }
     // The first delivery after a quiet spell shows at once; during a storm, rebuilding and rewriting a big
     // incident for every delivery is wasted work: the engineer sees it a few times a second, and the
     // notifications behind it are already safe.

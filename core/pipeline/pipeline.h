@@ -76,7 +76,7 @@ public:
         // body no longer holds every other sender for seconds. Its done() runs after its last chunk is committed,
         // so a sender is told "accepted" only for the whole body; a crash in between leaves a part stored and
         // unacknowledged, which the retry stores again. 0: every delivery in one piece.
-        int chunkAlerts = 5'000;
+        int chunkAlerts = 2'500;
     };
 
     explicit Pipeline(QObject* parent = nullptr);
