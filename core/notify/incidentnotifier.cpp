@@ -58,10 +58,10 @@ QVector<IncidentNotice> IncidentNotifier::update(const QVector<Incident>& incide
         // A merge or a split between two snapshots moves alerts already on screen into an incident with
         // another key: not news. (Only the previous snapshot counts: an alert that fires again days after
         // its incident was resolved starts a new one, and that is news.)
-        const bool movedAlerts = !m_held.contains(key) && !m_waiting.contains(key) && std::any_of(incident.alerts.cbegin(), incident.alerts.cend(),
-                                                                      [this](const TrackedAlert& a) {
-                                                                          return m_openAlerts.contains(a.fingerprint());
-                                                                      });
+        const bool movedAlerts =
+            !m_held.contains(key) && !m_waiting.contains(key) &&
+            std::any_of(incident.alerts.cbegin(), incident.alerts.cend(),
+                        [this](const TrackedAlert& a) { return m_openAlerts.contains(a.fingerprint()); });
         if (movedAlerts || !waiting) { // acknowledged or resolved before we saw it: someone is on it
             m_announced.insert(key);
             continue;
