@@ -28,7 +28,7 @@ struct IncidentNotice
     qsizetype serviceCount = 0;
     int notificationCount = 0;    // deliveries behind the alerts (HA duplicates and repeats included)
     QStringList affectedServices; // sorted, as the incident lists them
-    bool sound = false; // the severity is one the engineer wants to hear
+    bool sound = false;           // the severity is one the engineer wants to hear
 };
 
 Q_DECLARE_METATYPE(IncidentNotice)
@@ -72,8 +72,8 @@ private:
     };
     static IncidentNotice noticeFor(const Incident& incident, const QString& key, bool sound);
 
-    QSet<QString> m_announced;  // incident keys already notified
-    QSet<QString> m_held;       // keys held back by do-not-disturb: announced if they turn critical
+    QSet<QString> m_announced;         // incident keys already notified
+    QSet<QString> m_held;              // keys held back by do-not-disturb: announced if they turn critical
     QHash<QString, Waiting> m_waiting; // new incidents waiting for their first candidate, by key
     int m_diagnosisWaitMs = 0;
     // The previous snapshot's incidents (shared, not copied); the fingerprints of their open alerts are only worked

@@ -94,8 +94,9 @@ Pipeline::~Pipeline()
     // at the next start, which rebuilds the incidents from the notifications anyway.
     if (std::optional<DiagnosisRunner::Result> answer = m_runner->wait(true))
         applyDiagnosis(*answer);
-    if (m_store && m_store->isOpen() && (!m_changedKeys.isEmpty() || !m_diagnosedKeys.isEmpty() || !m_unsaved.isEmpty() ||
-                                         !m_removedIncidents.isEmpty() || m_changesSinceDiagnosis)) {
+    if (m_store && m_store->isOpen() &&
+        (!m_changedKeys.isEmpty() || !m_diagnosedKeys.isEmpty() || !m_unsaved.isEmpty() ||
+         !m_removedIncidents.isEmpty() || m_changesSinceDiagnosis)) {
         rebuildChanged();
         QString why;
         if (!persistChanged(&why))
@@ -524,8 +525,8 @@ bool Pipeline::settledHere() const
     }
     waiting = waiting || !m_chunked.isEmpty() || !m_untracked.isEmpty();
     return !waiting && !m_refreshTimer->isActive() && !m_persistTimer->isActive() && m_changedKeys.isEmpty() &&
-           m_diagnosedKeys.isEmpty() && m_unsaved.isEmpty() &&
-           m_toDiagnose.isEmpty() && !m_changesSinceDiagnosis && !m_runner->isRunning();
+           m_diagnosedKeys.isEmpty() && m_unsaved.isEmpty() && m_toDiagnose.isEmpty() && !m_changesSinceDiagnosis &&
+           !m_runner->isRunning();
 }
 
 void Pipeline::markForDiagnosis(const QString& key)
@@ -561,7 +562,8 @@ void Pipeline::diagnoseNow()
     if (m_toDiagnose.isEmpty())
         return;
     const QSet<QString> changed = std::exchange(m_toDiagnose, {});
-    const QSet<QString> diagnosed = diagnoseChanged(*m_diagnoser, m_incidents, changed, diagnosisSupport(), &m_diagnosedInput);
+    const QSet<QString> diagnosed =
+        diagnoseChanged(*m_diagnoser, m_incidents, changed, diagnosisSupport(), &m_diagnosedInput);
     m_diagnosedKeys.unite(diagnosed);
     m_diagnosisCount += diagnosed.size();
 }
@@ -756,7 +758,7 @@ bool Pipeline::persistChanged(QString* error, qint64 budgetMs)
     qsizetype sinceWaiting = 0;
     for (qsizetype next = 0; next < pending.size();) {
         if (budgetMs >= 0 && next > 0 && spent.elapsed() >= budgetMs)
-            break; // the rest at persistMore(), after the deliveries that wait
+            break;               // the rest at persistMore(), after the deliveries that wait
         QVector<Incident> chunk; // copies share their alerts with ours (implicit sharing)
         qsizetype alerts = 0;
         while (next < pending.size() && (chunk.isEmpty() || alerts < kPersistChunkAlerts)) {
@@ -847,8 +849,8 @@ void Pipeline::refreshMemory()
         const Incident& inc = *shown;
         keep.insert(inc.key);
         const RootCauseCandidate* top = inc.topCause();
-        const size_t input = qHashMulti(m_finder->generation(), inc.id, inc.alerts.size(), top ? top->service : QString(),
-                                        inc.firstAlertAt.toMSecsSinceEpoch());
+        const size_t input = qHashMulti(m_finder->generation(), inc.id, inc.alerts.size(),
+                                        top ? top->service : QString(), inc.firstAlertAt.toMSecsSinceEpoch());
         if (m_memoryInput.value(inc.key) == input && m_memory.contains(inc.key))
             continue;
         m_memoryInput.insert(inc.key, input);

@@ -18,9 +18,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <csignal>
-#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -29,8 +29,8 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr int kGoodAlerts = 3;         // alerts per good background delivery
-constexpr int kStormAlerts = 20;       // alerts per delivery of the storm killed with SIGKILL
+constexpr int kGoodAlerts = 3;   // alerts per good background delivery
+constexpr int kStormAlerts = 20; // alerts per delivery of the storm killed with SIGKILL
 const QByteArray kToken = "attack-run-token";
 
 void pause(int ms)
@@ -107,7 +107,8 @@ QByteArray validAlertmanager(const QByteArray& name)
 QByteArray validGrafana(const QByteArray& name)
 {
     return R"({"version":"1","status":"firing","orgId":1,"receiver":"nw","alerts":[{"status":"firing","labels":)"
-           R"({"alertname":")" + name + R"(","service":"svc-1"},"annotations":{},"startsAt":")" + now() +
+           R"({"alertname":")" +
+           name + R"(","service":"svc-1"},"annotations":{},"startsAt":")" + now() +
            R"(","endsAt":"0001-01-01T00:00:00Z","fingerprint":"0123456789abcdef"}]})";
 }
 QByteArray validPagerDuty(const QByteArray&)
@@ -206,8 +207,8 @@ struct Row;
 class Server
 {
 public:
-    Server(QString cli, QString db, QByteArray authorization) : m_db(std::move(db)), m_cli(std::move(cli)),
-        m_authorization(std::move(authorization))
+    Server(QString cli, QString db, QByteArray authorization)
+        : m_db(std::move(db)), m_cli(std::move(cli)), m_authorization(std::move(authorization))
     {
     }
 
@@ -293,10 +294,7 @@ public:
             *errors += status != 200;
         });
     }
-    double pendingHealthzMs() const
-    {
-        return m_healthzBusy ? double(m_healthzSince.nsecsElapsed()) / 1e6 : -1.0;
-    }
+    double pendingHealthzMs() const { return m_healthzBusy ? double(m_healthzSince.nsecsElapsed()) / 1e6 : -1.0; }
 
     int nextId = 0;
     QSet<int> freshAcked;
@@ -321,18 +319,18 @@ struct Row
 {
     QString attack;
     Server* server = nullptr;
-    QByteArray tag;           // the alert names its hostile inputs carry: none may be stored
-    bool killsServe = false;  // the attack stops serve itself: failed good deliveries and healthz are expected
+    QByteArray tag;          // the alert names its hostile inputs carry: none may be stored
+    bool killsServe = false; // the attack stops serve itself: failed good deliveries and healthz are expected
     int inputs = 0;
-    QMap<int, int> answers;   // status (0: no answer, the connection closed or timed out) -> count
+    QMap<int, int> answers; // status (0: no answer, the connection closed or timed out) -> count
     int unexpected = 0;
-    QStringList why;          // the first few unexpected things
+    QStringList why; // the first few unexpected things
     int crashes = 0;
     qint64 lost = 0;
     QVector<double> healthzMs;
     int healthzErrors = 0;
     qint64 rssBefore = 0, rssPeak = 0, rssAfter = 0;
-    QVector<QPair<int, int>> acked;          // good deliveries acknowledged meanwhile: (id, alerts)
+    QVector<QPair<int, int>> acked;           // good deliveries acknowledged meanwhile: (id, alerts)
     QVector<QPair<QByteArray, int>> bigAcked; // big bodies acknowledged: (name prefix, alerts)
     int goodFailed = 0;
     QString note;
@@ -465,14 +463,17 @@ void AttackRun::fieldBounds(Server& a)
     Row& row = begin(u"oversized fingerprint (9,000 B)"_s, a);
     const auto fp = [](int n) { return R"("fingerprint":")" + QByteArray(n, 'f') + "\","; };
     for (const int bytes : {9'000, 129, 100'000}) {
-        row.answer(exchange(a.port(), jsonPost("/api/v1/alerts/alertmanager", amBody({amAlert(row.tag + "a", fp(bytes))}))),
-                   {400}, u"alertmanager fingerprint %1 B"_s.arg(bytes));
-        row.answer(exchange(a.port(), jsonPost("/api/v1/alerts/grafana",
-                                               validGrafana(row.tag + "g").replace("0123456789abcdef", QByteArray(bytes, 'f')))),
+        row.answer(
+            exchange(a.port(), jsonPost("/api/v1/alerts/alertmanager", amBody({amAlert(row.tag + "a", fp(bytes))}))),
+            {400}, u"alertmanager fingerprint %1 B"_s.arg(bytes));
+        row.answer(exchange(a.port(),
+                            jsonPost("/api/v1/alerts/grafana",
+                                     validGrafana(row.tag + "g").replace("0123456789abcdef", QByteArray(bytes, 'f')))),
                    {400}, u"grafana fingerprint %1 B"_s.arg(bytes));
-        row.answer(exchange(a.port(), jsonPost("/api/v1/alerts/generic",
-                                               validGeneric(row.tag + "n").replace("\"g-", "\"" + QByteArray(bytes, 'f')))),
-                   {400}, u"generic fingerprint %1 B"_s.arg(bytes));
+        row.answer(
+            exchange(a.port(), jsonPost("/api/v1/alerts/generic",
+                                        validGeneric(row.tag + "n").replace("\"g-", "\"" + QByteArray(bytes, 'f')))),
+            {400}, u"generic fingerprint %1 B"_s.arg(bytes));
     }
     // One bad alert among good ones: the whole delivery is refused, none of it stored.
     QByteArrayList alerts;
@@ -500,25 +501,32 @@ void AttackRun::labelBounds(Server& a)
         {"label name 9,000 B", {}, ",\"" + QByteArray(9'000, 'n') + "\":\"v\""},
         {"label value 4,097 B", {}, R"(,"zone":")" + QByteArray(4'097, 'v') + '"'},
         {"label value 1 MiB", {}, R"(,"zone":")" + QByteArray(1 << 20, 'v') + '"'},
-        {"label value multibyte 7,000 B", {}, R"(,"zone":")" + QByteArray(1'400, 'x').replace("x", "\xc3\xa9\xe2\x82\xac") + '"'},
+        {"label value multibyte 7,000 B",
+         {},
+         R"(,"zone":")" + QByteArray(1'400, 'x').replace("x", "\xc3\xa9\xe2\x82\xac") + '"'},
         {"66 labels", {}, many},
         {"generatorURL 8 KiB + 1", R"("generatorURL":"http://x/)" + QByteArray(8 * 1024 - 8, 'u') + "\",", {}},
     };
     for (const Case& c : cases)
         row.answer(exchange(a.port(), jsonPost(am, amBody({amAlert(row.tag + "a", c.fields, c.labels)}))), {400, 413},
                    QString::fromLatin1(c.name));
-    row.answer(exchange(a.port(), jsonPost(am, amBody({amAlert(row.tag + "b").replace(
-                                                    R"("summary":"")", R"("summary":")" + QByteArray(64 * 1024 + 1, 's') + '"')}))),
+    row.answer(exchange(a.port(),
+                        jsonPost(am, amBody({amAlert(row.tag + "b")
+                                                 .replace(R"("summary":"")",
+                                                          R"("summary":")" + QByteArray(64 * 1024 + 1, 's') + '"')}))),
                {400}, u"annotation 64 KiB + 1"_s);
     row.answer(exchange(a.port(), jsonPost("/api/v1/alerts/grafana",
-                                           validGrafana(row.tag + "g").replace(R"("service":"svc-1")",
-                                                                               R"("service":")" + QByteArray(9'000, 's') + '"'))),
+                                           validGrafana(row.tag + "g")
+                                               .replace(R"("service":"svc-1")",
+                                                        R"("service":")" + QByteArray(9'000, 's') + '"'))),
                {400}, u"grafana label value 9,000 B"_s);
     row.answer(exchange(a.port(), jsonPost("/api/v1/changes", "[" + change(QByteArray(4'097, 's')) + "]")), {400},
                u"change service 4,097 B"_s);
-    row.answer(exchange(a.port(), jsonPost("/api/v1/changes", "[" + change(row.tag, R"(,"description":")" +
-                                                                                   QByteArray(64 * 1024 + 1, 'd') + '"') + "]")),
-               {400}, u"change description 64 KiB + 1"_s);
+    row.answer(
+        exchange(a.port(),
+                 jsonPost("/api/v1/changes",
+                          "[" + change(row.tag, R"(,"description":")" + QByteArray(64 * 1024 + 1, 'd') + '"') + "]")),
+        {400}, u"change description 64 KiB + 1"_s);
     end(row);
 }
 
@@ -582,12 +590,17 @@ void AttackRun::deepNesting(Server& a)
 void AttackRun::trailingGarbage(Server& a)
 {
     Row& row = begin(u"NUL and trailing garbage"_s, a);
-    const QByteArrayList suffixes = {QByteArray(1, '\0'), QByteArray("\0garbage", 8), QByteArray("\n\0{}", 4), "x",
-                                     "{}", QByteArray("\0", 1) + rawRequest("POST", "/api/v1/changes", {}, "[]")};
+    const QByteArrayList suffixes = {QByteArray(1, '\0'),
+                                     QByteArray("\0garbage", 8),
+                                     QByteArray("\n\0{}", 4),
+                                     "x",
+                                     "{}",
+                                     QByteArray("\0", 1) + rawRequest("POST", "/api/v1/changes", {}, "[]")};
     for (const Route& r : kRoutes)
         for (const QByteArray& suffix : suffixes)
             row.answer(exchange(a.port(), jsonPost(r.path, r.valid(row.tag) + suffix)), {400},
-                       QString::fromLatin1(r.name) + u" + "_s + QString::fromLatin1(suffix.left(8).toPercentEncoding()));
+                       QString::fromLatin1(r.name) + u" + "_s +
+                           QString::fromLatin1(suffix.left(8).toPercentEncoding()));
     end(row);
 }
 
@@ -604,8 +617,9 @@ void AttackRun::csrf(Server& a)
                    name + u": text/plain from a page"_s);
         row.answer(exchange(a.port(), rawRequest("POST", r.path, "Content-Type: text/plain\r\n", body)), {415},
                    name + u": text/plain"_s);
-        row.answer(exchange(a.port(), rawRequest("POST", r.path, "Content-Type: application/x-www-form-urlencoded\r\n", body)),
-                   {415}, name + u": form"_s);
+        row.answer(
+            exchange(a.port(), rawRequest("POST", r.path, "Content-Type: application/x-www-form-urlencoded\r\n", body)),
+            {415}, name + u": form"_s);
         row.answer(exchange(a.port(), rawRequest("POST", r.path, {}, body)), {415}, name + u": no Content-Type"_s);
         // A preflight is refused whatever the code, and never grants anything (answer() checks the headers).
         row.answer(exchange(a.port(), rawRequest("OPTIONS", r.path,
@@ -634,14 +648,16 @@ void AttackRun::smuggling(Server& a)
         {u"1,000 headers"_s, withHeaders(1'000)},
         {u"Content-Length + chunked"_s,
          "POST /api/v1/alerts/alertmanager HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-         "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled},
+         "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" +
+             smuggled},
         {u"chunked + Content-Length"_s,
          "POST /api/v1/alerts/alertmanager HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-         "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(smuggled.size()) + "\r\n\r\n" +
-             smuggled},
+         "Content-Type: application/json\r\nContent-Length: " +
+             QByteArray::number(smuggled.size()) + "\r\n\r\n" + smuggled},
         {u"two Content-Lengths"_s,
          "POST /api/v1/alerts/alertmanager HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-         "Content-Length: 0\r\nContent-Length: " + QByteArray::number(smuggled.size()) + "\r\n\r\n" + smuggled},
+         "Content-Length: 0\r\nContent-Length: " +
+             QByteArray::number(smuggled.size()) + "\r\n\r\n" + smuggled},
     };
     for (const auto& [name, bytes] : inputs) {
         // Read for a second after the answer: a second answer would be the body taken for a request.
@@ -663,12 +679,16 @@ void AttackRun::oversizedHeaders(Server& a)
     for (int i = 0; i < 90; ++i)
         wide += "X-Wide-" + QByteArray::number(i) + ": " + QByteArray(1'000, 'w') + "\r\n";
     const QList<QPair<QString, QByteArray>> inputs = {
-        {u"one 70 KiB header"_s, jsonPost("/api/v1/alerts/alertmanager", body, "X-Big: " + QByteArray(70 * 1024, 'h') + "\r\n")},
-        {u"one 1 MiB header"_s, jsonPost("/api/v1/alerts/alertmanager", body, "X-Big: " + QByteArray(1 << 20, 'h') + "\r\n")},
+        {u"one 70 KiB header"_s,
+         jsonPost("/api/v1/alerts/alertmanager", body, "X-Big: " + QByteArray(70 * 1024, 'h') + "\r\n")},
+        {u"one 1 MiB header"_s,
+         jsonPost("/api/v1/alerts/alertmanager", body, "X-Big: " + QByteArray(1 << 20, 'h') + "\r\n")},
         {u"90 headers of 1 KiB"_s, jsonPost("/api/v1/alerts/alertmanager", body, wide)},
         {u"100 KiB request target"_s, jsonPost("/api/v1/alerts/alertmanager?" + QByteArray(100 * 1024, 'q'), body)},
-        {u"70 KiB header line without a colon"_s, jsonPost("/api/v1/alerts/alertmanager", body, QByteArray(70 * 1024, 'h') + "\r\n")},
-        {u"70 KiB Authorization"_s, jsonPost("/api/v1/alerts/alertmanager", body, "Authorization: Bearer " + QByteArray(70 * 1024, 't') + "\r\n")},
+        {u"70 KiB header line without a colon"_s,
+         jsonPost("/api/v1/alerts/alertmanager", body, QByteArray(70 * 1024, 'h') + "\r\n")},
+        {u"70 KiB Authorization"_s,
+         jsonPost("/api/v1/alerts/alertmanager", body, "Authorization: Bearer " + QByteArray(70 * 1024, 't') + "\r\n")},
     };
     for (const auto& [name, bytes] : inputs)
         row.answer(exchange(a.port(), bytes), {400, 414, 431}, name);
@@ -700,9 +720,8 @@ void AttackRun::slowloris(Server& a)
                 finish();
         });
         QObject::connect(s, &QTcpSocket::disconnected, s, finish);
-        QObject::connect(s, &QTcpSocket::connected, s, [s] {
-            s->write("POST /api/v1/alerts/alertmanager HTTP/1.1\r\nHost: x\r\n");
-        });
+        QObject::connect(s, &QTcpSocket::connected, s,
+                         [s] { s->write("POST /api/v1/alerts/alertmanager HTTP/1.1\r\nHost: x\r\n"); });
         s->connectToHost(u"127.0.0.1"_s, a.port());
         sockets.push_back(std::move(socket));
     }
@@ -731,7 +750,8 @@ void AttackRun::slowloris(Server& a)
         if (!done[i])
             row.flag(u"slow connection %1 still open after %2 s"_s.arg(i).arg(held.elapsed() / 1000));
     }
-    row.note = u"%1 connections, all cut within %2 s"_s.arg(connections).arg(double(held.elapsed()) / 1000.0, 0, 'f', 1);
+    row.note =
+        u"%1 connections, all cut within %2 s"_s.arg(connections).arg(double(held.elapsed()) / 1000.0, 0, 'f', 1);
     end(row);
 }
 
@@ -742,8 +762,8 @@ void AttackRun::changeBatches(Server& a)
         Row& row = begin(u"%1-event change batch"_s.arg(events), a);
         QByteArray changes = "[";
         for (int i = 0; i < events; ++i)
-            changes += (i ? "," : "") + change("svc-" + QByteArray::number(i % 50), R"(,"description":"release )" +
-                                                                                       QByteArray::number(i) + '"');
+            changes += (i ? "," : "") + change("svc-" + QByteArray::number(i % 50),
+                                               R"(,"description":"release )" + QByteArray::number(i) + '"');
         QElapsedTimer t;
         t.start();
         row.answer(exchange(a.port(), jsonPost("/api/v1/changes", changes + "]"), 60'000), {200}, u"batch"_s);
@@ -799,10 +819,13 @@ void AttackRun::hugeBody(Server& a)
 void AttackRun::auth(Server& b)
 {
     Row& row = begin(u"missing/wrong token (token server)"_s, b);
-    const QByteArrayList wrong = {QByteArray(), "Authorization: Bearer nope\r\n",
+    const QByteArrayList wrong = {QByteArray(),
+                                  "Authorization: Bearer nope\r\n",
                                   "Authorization: Bearer " + kToken.left(kToken.size() - 1) + "\r\n",
-                                  "Authorization: Bearer " + kToken + "x\r\n", "Authorization: Basic " + kToken.toBase64() + "\r\n",
-                                  "Authorization: " + kToken + "\r\n", "X-Token: " + kToken + "\r\n"};
+                                  "Authorization: Bearer " + kToken + "x\r\n",
+                                  "Authorization: Basic " + kToken.toBase64() + "\r\n",
+                                  "Authorization: " + kToken + "\r\n",
+                                  "X-Token: " + kToken + "\r\n"};
     QList<QPair<QByteArray, QByteArray>> targets; // method, path
     for (const Route& r : kRoutes) {
         targets << qMakePair(QByteArray("POST"), r.path) << qMakePair(QByteArray("POST"), r.path + "?token=" + kToken);
@@ -813,13 +836,17 @@ void AttackRun::auth(Server& b)
     for (const auto& [method, path] : targets) {
         const QByteArray body = method == "POST" ? validAlertmanager(row.tag) : QByteArray();
         for (const QByteArray& header : wrong)
-            row.answer(exchange(b.port(), rawRequest(method, path, "Content-Type: application/json\r\n" + header, body)),
-                       {401}, QString::fromLatin1(method + ' ' + path + ' ' + header.trimmed()));
+            row.answer(
+                exchange(b.port(), rawRequest(method, path, "Content-Type: application/json\r\n" + header, body)),
+                {401}, QString::fromLatin1(method + ' ' + path + ' ' + header.trimmed()));
     }
     // Headers announcing a 1 MiB body, none of it sent: the 401 comes on the headers, without waiting for a body.
     for (const Route& r : kRoutes)
-        row.answer(exchange(b.port(), "POST " + r.path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                                      "Content-Length: 1048576\r\n\r\n", 3'000),
+        row.answer(exchange(b.port(),
+                            "POST " + r.path +
+                                " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                "Content-Length: 1048576\r\n\r\n",
+                            3'000),
                    {401}, QString::fromLatin1(r.name) + u": 1 MiB announced, no body, no token"_s);
     end(row);
 }
@@ -867,8 +894,8 @@ void AttackRun::sigkill(Server& a)
         }
         slowestRestart = std::max(slowestRestart, double(restart.elapsed()) / 1000.0);
     }
-    row.note = u"%1 rounds, %2 storm deliveries posted, restart until listening ≤ %3 s"_s.arg(rounds).arg(posted)
-                   .arg(slowestRestart, 0, 'f', 1);
+    row.note = u"%1 rounds, %2 storm deliveries posted, restart until listening ≤ %3 s"_s.arg(rounds).arg(posted).arg(
+        slowestRestart, 0, 'f', 1);
     end(row);
 }
 
@@ -979,14 +1006,16 @@ void AttackRun::print() const
         std::fflush(stdout);
         return;
     }
-    std::printf("\n| attack | inputs | answers by status | crashes | data lost | healthz p99 ms | RSS MB before/peak/after "
-                "| good 200/failed | notes |\n|---|---|---|---|---|---|---|---|---|\n");
+    std::printf(
+        "\n| attack | inputs | answers by status | crashes | data lost | healthz p99 ms | RSS MB before/peak/after "
+        "| good 200/failed | notes |\n|---|---|---|---|---|---|---|---|---|\n");
     for (qsizetype i = 0; i < qsizetype(m_rows.size()); ++i) {
         const Row& row = *m_rows[size_t(i)];
         const auto& j = rows[size_t(i)];
         QString notes = row.note;
         if (row.unexpected)
-            notes += (notes.isEmpty() ? u""_s : u"; "_s) + u"UNEXPECTED %1: "_s.arg(row.unexpected) + row.why.join(u"; "_s);
+            notes +=
+                (notes.isEmpty() ? u""_s : u"; "_s) + u"UNEXPECTED %1: "_s.arg(row.unexpected) + row.why.join(u"; "_s);
         const QString after = row.rssAfter > 0 ? QString::number(row.rssAfter) : u"exited"_s;
         std::printf("| %s | %d | %s | %d | %lld | %.1f | %lld/%lld/%s | %d/%d | %s |\n", qPrintable(row.attack),
                     row.inputs, qPrintable(row.answersText()), row.crashes, qlonglong(row.lost),
