@@ -1,7 +1,10 @@
 #include "incidentnotifier.h"
 
+#include <QThreadPool>
+
 #include <algorithm>
 #include <optional>
+#include <utility>
 
 bool IncidentNotifier::isCritical(const Incident& incident)
 {
@@ -63,7 +66,9 @@ QVector<IncidentNotice> IncidentNotifier::update(const QVector<Incident>& incide
         notice.sound = m_soundSeverities.contains(incident.severityLevel());
         notices << notice;
     }
-    m_previous = incidents;
+    // The snapshot before holds the only copy of the alerts a storm has added to since: freeing them is a pass over
+    // all of them, done on a pool thread rather than the caller's (the GUI thread).
+    QThreadPool::globalInstance()->start([old = std::exchange(m_previous, incidents)]() mutable { old.clear(); });
     std::stable_sort(notices.begin(), notices.end(), [](const IncidentNotice& a, const IncidentNotice& b) {
         return parseSeverity(a.severity) > parseSeverity(b.severity);
     });
