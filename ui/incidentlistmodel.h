@@ -108,7 +108,7 @@ private:
     mutable QHash<QString, CachedTitle> m_titles;
     mutable QSet<QString> m_titlesWanted; // keys painted with an outdated title
     bool m_titleJob = false;             // refreshTitles() has a job running
-    static constexpr qsizetype SyncTitleAlerts = 500; // smaller incidents get their title at once
+    static constexpr qsizetype SyncTitleAlerts = 100; // smaller incidents get their title at once
     int m_noiseCount = 0;
     bool m_noiseExpanded = false;
 };

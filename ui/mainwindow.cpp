@@ -45,6 +45,7 @@
 #include <QListView>
 #include <QPixmap>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QScopedValueRollback>
 #include <QScrollArea>
 #include <QSplitter>
@@ -52,6 +53,7 @@
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QThreadPool>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -823,7 +825,12 @@ void MainWindow::applyPostedSnapshot()
 
 void MainWindow::setSnapshot(IncidentSnapshotPtr snapshot)
 {
-    m_snapshot = std::move(snapshot);
+    // Freed at the end, on a pool thread: in a storm the previous snapshot is the last owner of most of its alerts.
+    IncidentSnapshotPtr retired = std::exchange(m_snapshot, std::move(snapshot));
+    const auto release = qScopeGuard([&] {
+        if (retired)
+            QThreadPool::globalInstance()->start([retired = std::move(retired)]() mutable { retired.reset(); });
+    });
     const IncidentSnapshot empty;
     const IncidentSnapshot& s = m_snapshot ? *m_snapshot : empty;
 

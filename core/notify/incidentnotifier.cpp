@@ -1,7 +1,10 @@
 #include "incidentnotifier.h"
 
+#include <QThreadPool>
+
 #include <algorithm>
 #include <optional>
+#include <utility>
 
 bool IncidentNotifier::isCritical(const Incident& incident)
 {
@@ -91,7 +94,9 @@ QVector<IncidentNotice> IncidentNotifier::update(const QVector<Incident>& incide
         m_announced.insert(key);
         notices << notice;
     }
-    m_previous = incidents;
+    // The snapshot before holds the only copy of the alerts a storm has added to since: freeing them is a pass over
+    // all of them, done on a pool thread rather than the caller's (the GUI thread).
+    QThreadPool::globalInstance()->start([old = std::exchange(m_previous, incidents)]() mutable { old.clear(); });
     // Those gone from the snapshot (merged under another key, whose alerts are then still news) or announced or
     // acknowledged meanwhile wait no more.
     m_waiting = stillWaiting;
