@@ -9,16 +9,12 @@
 #include <QPainter>
 #include <QPixmap>
 #include <QSystemTrayIcon>
-#include <QTimer>
 
 using namespace Qt::StringLiterals;
 
-DesktopNotifier::DesktopNotifier(QObject* parent) : QObject(parent), m_due(new QTimer(this))
+DesktopNotifier::DesktopNotifier(QObject* parent)
+    : QObject(parent), m_schedule(&m_notifier, [this](const QVector<IncidentNotice>& notices) { announce(notices); })
 {
-    m_notifier.setDiagnosisWait(IncidentNotifier::DefaultDiagnosisWaitMs);
-    m_clock.start();
-    m_due->setSingleShot(true);
-    connect(m_due, &QTimer::timeout, this, [this] { announce(m_notifier.due(m_clock.elapsed())); });
     m_dndAction = new QAction(tr("Do not disturb (critical only)"), this);
     m_dndAction->setCheckable(true);
     m_dndAction->setToolTip(tr("Only critical incidents notify; the count stays up to date"));
@@ -96,16 +92,12 @@ QString DesktopNotifier::body(const IncidentNotice& notice)
 
 void DesktopNotifier::setSnapshot(const IncidentSnapshotPtr& snapshot)
 {
-    announce(m_notifier.update(snapshot ? snapshot->incidents : QVector<Incident>(), m_clock.elapsed()));
+    m_schedule.update(snapshot ? snapshot->incidents : QVector<Incident>());
     updateIcon();
 }
 
 void DesktopNotifier::announce(const QVector<IncidentNotice>& notices)
 {
-    if (const qint64 ms = m_notifier.msUntilDue(m_clock.elapsed()); ms >= 0)
-        m_due->start(int(ms));
-    else
-        m_due->stop();
     bool beep = false;
     for (const IncidentNotice& notice : notices) {
         m_lastKey = notice.key;
@@ -137,8 +129,8 @@ void DesktopNotifier::updateIcon()
     QPainter p(&pixmap);
     p.setRenderHint(QPainter::Antialiasing);
     const Severity worst = m_notifier.worstUnacknowledged();
-    const QColor fill = count == 0 ? QColor(0x78, 0x90, 0x9C)
-                                   : Theme::severityColor(severityName(std::max(worst, Severity::Info)));
+    const QColor fill =
+        count == 0 ? QColor(0x78, 0x90, 0x9C) : Theme::severityColor(severityName(std::max(worst, Severity::Info)));
     p.setBrush(fill);
     p.setPen(QPen(Qt::white, 3));
     p.drawEllipse(QRectF(3, 3, 58, 58));

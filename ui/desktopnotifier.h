@@ -5,15 +5,13 @@
 // candidate yet is announced when one lands, or without one after IncidentNotifier::DefaultDiagnosisWaitMs.
 
 #include "model/incidentsnapshot.h"
-#include "notify/incidentnotifier.h"
+#include "notify/noticeschedule.h"
 
-#include <QElapsedTimer>
 #include <QObject>
 
 class QAction;
 class QMenu;
 class QSystemTrayIcon;
-class QTimer;
 
 class DesktopNotifier : public QObject
 {
@@ -51,11 +49,10 @@ Q_SIGNALS:
 
 private:
     void updateIcon();
-    void announce(const QVector<IncidentNotice>& notices); // and waits for what still waits
+    void announce(const QVector<IncidentNotice>& notices);
 
     IncidentNotifier m_notifier;
-    QTimer* m_due; // the next end of a diagnosis wait
-    QElapsedTimer m_clock;
+    NoticeSchedule m_schedule; // drives m_notifier
     QSystemTrayIcon* m_tray = nullptr;
     QMenu* m_menu = nullptr;
     QAction* m_dndAction = nullptr;

@@ -43,12 +43,9 @@ QString title(const IncidentNotice& notice)
 } // namespace
 
 SlackNotifier::SlackNotifier(QObject* parent)
-    : QObject(parent), m_network(new QNetworkAccessManager(this)), m_due(new QTimer(this))
+    : QObject(parent), m_network(new QNetworkAccessManager(this)),
+      m_schedule(&m_notifier, [this](const QVector<IncidentNotice>& notices) { announce(notices); })
 {
-    m_notifier.setDiagnosisWait(IncidentNotifier::DefaultDiagnosisWaitMs);
-    m_clock.start();
-    m_due->setSingleShot(true);
-    connect(m_due, &QTimer::timeout, this, [this] { announce(m_notifier.due(m_clock.elapsed())); });
 }
 
 QUrl SlackNotifier::configuredUrl()
@@ -118,15 +115,11 @@ QByteArray SlackNotifier::payload(const IncidentNotice& notice)
 
 void SlackNotifier::setSnapshot(const IncidentSnapshotPtr& snapshot)
 {
-    announce(m_notifier.update(snapshot ? snapshot->incidents : QVector<Incident>(), m_clock.elapsed()));
+    m_schedule.update(snapshot ? snapshot->incidents : QVector<Incident>());
 }
 
 void SlackNotifier::announce(const QVector<IncidentNotice>& notices)
 {
-    if (const qint64 ms = m_notifier.msUntilDue(m_clock.elapsed()); ms >= 0)
-        m_due->start(int(ms));
-    else
-        m_due->stop();
     if (!isEnabled())
         return;
     for (const IncidentNotice& notice : notices)

@@ -7,16 +7,14 @@
 // has no candidate yet is posted when one lands, or without one after IncidentNotifier::DefaultDiagnosisWaitMs.
 
 #include "model/incidentsnapshot.h"
-#include "notify/incidentnotifier.h"
+#include "notify/noticeschedule.h"
 
 #include <QByteArray>
-#include <QElapsedTimer>
 #include <QObject>
 #include <QUrl>
 
 class QNetworkAccessManager;
 class QNetworkReply;
-class QTimer;
 
 class SlackNotifier : public QObject
 {
@@ -38,7 +36,7 @@ public:
     bool isEnabled() const { return m_url.isValid() && !m_url.isEmpty(); }
     void setDoNotDisturb(bool on) { m_notifier.setDoNotDisturb(on); }
     bool doNotDisturb() const { return m_notifier.doNotDisturb(); }
-    void setTimeout(int ms) { m_timeoutMs = ms; }    // per attempt, default 10 000
+    void setTimeout(int ms) { m_timeoutMs = ms; }       // per attempt, default 10 000
     void setRetryDelay(int ms) { m_retryDelayMs = ms; } // before the one retry, default 2 000
     // How long a new incident waits for its first root cause candidate before it is posted without one.
     void setDiagnosisWait(int ms) { m_notifier.setDiagnosisWait(ms); }
@@ -58,14 +56,13 @@ Q_SIGNALS:
     void failed(const QString& incidentKey, const QString& reason); // after the retry, or at once on a 4xx
 
 private:
-    void announce(const QVector<IncidentNotice>& notices); // and waits for what still waits
+    void announce(const QVector<IncidentNotice>& notices);
     void send(const QString& key, const QByteArray& body, int attempt);
     void onFinished(QNetworkReply* reply, const QString& key, const QByteArray& body, int attempt);
 
     IncidentNotifier m_notifier;
     QNetworkAccessManager* m_network;
-    QTimer* m_due; // the next end of a diagnosis wait
-    QElapsedTimer m_clock;
+    NoticeSchedule m_schedule; // drives m_notifier
     QUrl m_url;
     int m_timeoutMs = 10'000;
     int m_retryDelayMs = 2'000;

@@ -271,9 +271,7 @@ bool Pipeline::submitHere(const AlertBatch& batch, QString* error)
     // Durable first: a feed is told "accepted" only for what survives a crash.
     if (!m_store->recordNotifications(interned, error))
         return false;
-    m_notificationCount += interned.size();
-    m_storedSinceSlice = true;
-    noteStoredForTrim(interned.size());
+    noteStored(interned.size());
     track(interned);
     scheduleRefresh();
     return true;
@@ -296,32 +294,19 @@ void Pipeline::submitDeferred(AlertBatch batch, Stored done)
 void Pipeline::storeWaiting()
 {
     m_chunkQueued = false;
-    QVector<Waiting> group;
-    {
-        QMutexLocker lock(&m_waitingMutex);
-        group.swap(m_waiting);
-    }
+    QVector<Waiting> group = takeWaiting();
     // Stored while a refresh was writing: correlated first, in the order they were stored.
     const bool untracked = !m_untracked.isEmpty();
     if (untracked)
         track(std::exchange(m_untracked, {}));
     // A big delivery waits its turn in m_chunked and goes in one chunk per call; the small ones that arrived are
     // stored now, in the same transaction as the next chunk, so none waits for more than a chunk's worth of work.
-    const qsizetype chunk = m_options.chunkAlerts;
-    QVector<Stored> answered; // the deliveries this commit completes
     AlertBatch all;
-    for (Waiting& w : group) {
-        if (chunk > 0 && w.batch.size() > chunk) {
-            m_chunked.append(std::move(w));
-            continue;
-        }
-        all.append(std::move(w.batch));
-        answered.append(std::move(w.done));
-    }
+    QVector<Stored> answered = takeSmall(group, &all); // the deliveries this commit completes
     Waiting* big = m_chunked.isEmpty() ? nullptr : &m_chunked.front();
     qsizetype taken = 0;
     if (big) {
-        taken = qMin(chunk, big->batch.size() - m_chunkedStored);
+        taken = qMin(qsizetype(m_options.chunkAlerts), big->batch.size() - m_chunkedStored);
         all.reserve(all.size() + taken);
         const auto from = big->batch.begin() + m_chunkedStored;
         std::move(from, from + taken, std::back_inserter(all));
@@ -353,9 +338,7 @@ void Pipeline::storeWaiting()
         scheduleRefresh(); // its chunks stored before were correlated and wait to be shown
     if (!stored || all.isEmpty())
         return;
-    m_notificationCount += all.size();
-    m_storedSinceSlice = true;
-    noteStoredForTrim(all.size());
+    noteStored(all.size());
     track(all);
     scheduleRefresh();
 }
@@ -371,35 +354,41 @@ void Pipeline::letWaitingIn(qsizetype* work, qsizetype alerts)
 
 void Pipeline::storeWaitingNow()
 {
-    QVector<Waiting> group;
-    {
-        QMutexLocker lock(&m_waitingMutex);
-        group.swap(m_waiting);
-    }
+    QVector<Waiting> group = takeWaiting();
     if (group.isEmpty())
         return;
-    QVector<Stored> answered;
     AlertBatch all;
-    for (Waiting& w : group) {
-        if (m_options.chunkAlerts > 0 && w.batch.size() > m_options.chunkAlerts) {
-            m_chunked.append(std::move(w)); // its chunks go from storeWaiting(), as usual
-            continue;
-        }
-        all.append(std::move(w.batch));
-        answered.append(std::move(w.done));
-    }
-    m_interner.intern(all); // before the store and the correlator keep copies
+    const QVector<Stored> answered = takeSmall(group, &all); // a big one's chunks go from storeWaiting(), as usual
+    m_interner.intern(all);                                  // before the store and the correlator keep copies
     QString error;
     const bool stored = answered.isEmpty() || (hasStore(&error) && m_store->recordNotifications(all, &error));
     for (const Stored& done : std::as_const(answered))
         done(stored, error);
     if (stored && !all.isEmpty()) {
-        m_notificationCount += all.size();
-        m_storedSinceSlice = true;
-        noteStoredForTrim(all.size());
+        noteStored(all.size());
         m_untracked.append(std::move(all));
     }
     storeWaitingLater(); // tracks them (and goes on with any big one) once the work under way is done
+}
+
+QVector<Pipeline::Waiting> Pipeline::takeWaiting()
+{
+    QMutexLocker lock(&m_waitingMutex);
+    return std::exchange(m_waiting, {});
+}
+
+QVector<Pipeline::Stored> Pipeline::takeSmall(QVector<Waiting>& group, AlertBatch* all)
+{
+    QVector<Stored> answered;
+    for (Waiting& w : group) {
+        if (m_options.chunkAlerts > 0 && w.batch.size() > m_options.chunkAlerts) {
+            m_chunked.append(std::move(w));
+            continue;
+        }
+        all->append(std::move(w.batch));
+        answered.append(std::move(w.done));
+    }
+    return answered;
 }
 
 void Pipeline::storeWaitingLater()
@@ -505,10 +494,11 @@ void Pipeline::refresh(bool settle)
     startDiagnosis();
     m_lastRefreshMs = took.elapsed();
     m_sinceRefresh.restart();
-    if (settledHere() && std::exchange(m_trimWhenSettled, false))
+    if (!settledHere())
+        return;
+    if (std::exchange(m_trimWhenSettled, false))
         MemoryTrim::later(0);
-    if (settledHere())
-        Q_EMIT diagnosisSettled();
+    Q_EMIT diagnosisSettled();
 }
 
 bool Pipeline::isDiagnosisSettled() const
@@ -795,8 +785,10 @@ bool Pipeline::persistChanged(QString* error, qint64 budgetMs)
     return true;
 }
 
-void Pipeline::noteStoredForTrim(qsizetype notifications)
+void Pipeline::noteStored(qsizetype notifications)
 {
+    m_notificationCount += notifications;
+    m_storedSinceSlice = true;
     m_untrimmed += notifications;
     if (m_untrimmed >= kTrimAfterNotifications)
         m_trimTimer->start(kTrimQuietMs); // restarted by every delivery from then on: fires once the storm pauses

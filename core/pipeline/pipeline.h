@@ -168,8 +168,9 @@ private:
     // in m_unsaved for persistMore(), so deliveries waiting to be committed go in between.
     bool persistChanged(QString* error, qint64 budgetMs = -1);
     void persistMore();  // the next chunk of m_unsaved, queued behind whatever waits on the pipeline's thread
-    void queuePersist(qint64 lastSliceMs);
-    void noteStoredForTrim(qsizetype notifications); // a storm's stretch starts the trim timer // persistMore() once, if m_unsaved is not empty
+    void queuePersist(qint64 lastSliceMs); // persistMore() once, if m_unsaved is not empty
+    // Notifications just stored: counted, and the trim timer and the next persist slice learn that a storm is on.
+    void noteStored(qsizetype notifications);
     void saveGraphSnapshots(const QVector<Incident>& saved);
     bool hasStore(QString* error) const;
     bool recordAction(qint64 incidentId, const QString& kind, const QString& note, const QDateTime& when = {});
@@ -233,6 +234,9 @@ private:
     };
     QMutex m_waitingMutex;      // guards m_waiting: feeds on other threads add to it
     QVector<Waiting> m_waiting; // non-empty: a storeWaiting() is queued on the pipeline's thread
+    QVector<Waiting> takeWaiting();
+    // The small deliveries of group go into *all, and their done() is returned in order; big ones join m_chunked.
+    QVector<Stored> takeSmall(QVector<Waiting>& group, AlertBatch* all);
     // Big deliveries being taken in chunk by chunk (pipeline thread only), oldest first, and how much of the front
     // one is stored.
     QVector<Waiting> m_chunked;
