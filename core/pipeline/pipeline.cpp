@@ -700,6 +700,10 @@ void Pipeline::rebuildChanged()
     // unchanged incidents a rebuilt one may bear on, e.g. when a root alert that was kept apart changed.
     for (const QString& key : std::as_const(rebuilt))
         markForDiagnosis(key);
+    // Rebuilt, so theirs to store now. Only here: a key tracked since names an incident that still has to be rebuilt,
+    // and a persist slice between two refreshes (persistMore) would otherwise store it stale and drop its key.
+    m_unsaved.unite(m_changedKeys);
+    m_changedKeys.clear();
     if (std::exchange(m_changesSinceDiagnosis, false)) {
         for (auto it = m_incidents.cbegin(); it != m_incidents.cend(); ++it) {
             if (it->isOpen()) {
@@ -726,9 +730,7 @@ void Pipeline::rediagnoseAll()
 
 bool Pipeline::persistChanged(QString* error, qint64 budgetMs)
 {
-    m_unsaved.unite(m_changedKeys);
-    m_unsaved.unite(m_diagnosedKeys);
-    m_changedKeys.clear();
+    m_unsaved.unite(m_diagnosedKeys); // a worker's answer is applied to m_incidents whole: nothing to rebuild
     m_diagnosedKeys.clear();
     // By key, not by pointer: storing one chunk writes ids into m_incidents, which may detach it.
     QVector<std::pair<QDateTime, QString>> pending;
