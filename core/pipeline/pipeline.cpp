@@ -483,7 +483,11 @@ void Pipeline::refresh(bool settle)
     const qint64 budget = settle || m_options.refreshMs <= 0 ? -1 : kPersistSliceMs;
     QElapsedTimer persisting;
     persisting.start();
+    qint64 refusedMs = 0;
     if (!persistChanged(&why, budget)) {
+        // A store that refused (locked by another process, disk full) may have kept us waiting for its busy
+        // timeout: that wait is no measure of a refresh's work, and must not space the next one out.
+        refusedMs = persisting.elapsed();
         // What the feeds delivered is safe already; the incident rows are rebuilt from it at the next start.
         Q_EMIT failed(u"could not save incidents: %1"_s.arg(why));
     } else {
@@ -492,7 +496,7 @@ void Pipeline::refresh(bool settle)
     publish();
     askMetricsForTopIncident();
     startDiagnosis();
-    m_lastRefreshMs = took.elapsed();
+    m_lastRefreshMs = took.elapsed() - refusedMs;
     m_sinceRefresh.restart();
     if (!settledHere())
         return;
