@@ -726,6 +726,18 @@ void TestWebhookServer::fieldLimits_data()
         << 100'000 << 400 << u"alerts[0].generatorURL is 8193 bytes"_s;
     QTest::addRow("alerts at the limit") << payload(5) << 5 << 200 << QString();
     QTest::addRow("alerts over the limit") << payload(6) << 5 << 413 << u"alerts has 6 entries, the limit is 5"_s;
+    // Counted on the raw body before any parse: empty objects would be refused as malformed (400) if they were read.
+    QByteArray empties = R"({"version":"4","status":"firing","alerts":[{})";
+    for (int i = 0; i < 20; ++i)
+        empties += ",{}";
+    QTest::addRow("alerts over the limit, counted unread") << empties + "]}" << 5 << 413
+                                                           << u"alerts has 21 entries, the limit is 5"_s;
+    QTest::addRow("nesting over 64 levels, refused unread")
+        << withAlertField(one, service, service + R"(,"deep":)" + QByteArray(70, '[') + QByteArray(70, ']'))
+        << 100'000 << 400 << u"the JSON nests deeper than 64 levels"_s;
+    QTest::addRow("brackets inside strings do not nest")
+        << withAlertField(one, summary, R"("summary":"[[[[\"{{{{)" + QByteArray(100, '[') + '"') << 100'000 << 200
+        << QString();
     QTest::addRow("bad field in the last alert")
         << withAlertField(payload(4), R"("service":"svc-3")", R"("service":")" + QByteArray(5000, 's') + '"')
         << 100'000 << 400 << u"alerts[3].labels.service"_s;

@@ -21,14 +21,19 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-constexpr int shutdownLimitSeconds = 8;
+// The bound is 10 s from the signal to the exit. The deliveries in flight are answered first (within
+// kAnswerWithinMs), then the incidents are saved as far as time allows (until kFinishWithinMs), and the alarm is the
+// last resort behind both.
+constexpr int kAnswerWithinMs = 5'500;
+constexpr int kFinishWithinMs = 8'000;
+constexpr int shutdownLimitSeconds = 9;
 
 // The last resort of a shutdown that hangs (a delivery the parser is still chewing on, a store that no
 // longer answers): every 200 was answered after its commit, so leaving now loses nothing acknowledged;
 // only the incidents' final save is skipped, and the next start rebuilds them from the notifications.
 void shutdownTookTooLong(int)
 {
-    static const char message[] = "nightwatch-cli serve: shutdown did not finish within 8 s; exiting without the final "
+    static const char message[] = "nightwatch-cli serve: shutdown did not finish within 9 s; exiting without the final "
                                   "incident save (rebuilt from the stored notifications at the next start)\n";
     [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, message, sizeof message - 1);
     ::_exit(0);
@@ -132,10 +137,12 @@ int runServeCommand(const QStringList& args)
         std::fflush(stdout);
     });
 
-    // SIGTERM/SIGINT: stop accepting, let the deliveries in flight be answered, save, close the database and
-    // exit 0, all within shutdownLimitSeconds; a second signal ends it at once (nothing acknowledged is lost).
+    // SIGTERM/SIGINT: stop accepting, answer every delivery in flight (200 once stored, else 503 with Retry-After),
+    // save, close the database and exit 0, all within shutdownLimitSeconds; a second signal ends it at once (nothing
+    // acknowledged is lost).
     UnixSignalWatcher signals({SIGINT, SIGTERM});
-    QObject::connect(&signals, &UnixSignalWatcher::received, [](int signal, int count) {
+    QObject::connect(&runtime, &ConsoleRuntime::stopped, &QCoreApplication::quit);
+    QObject::connect(&signals, &UnixSignalWatcher::received, [&runtime](int signal, int count) {
         if (count > 1) {
             std::fprintf(stderr, "nightwatch-cli serve: second stop signal; exiting at once (incidents are rebuilt "
                                  "from the stored notifications at the next start)\n");
@@ -145,7 +152,7 @@ int runServeCommand(const QStringList& args)
         std::fflush(stdout);
         std::signal(SIGALRM, shutdownTookTooLong);
         ::alarm(shutdownLimitSeconds);
-        QCoreApplication::quit();
+        runtime.stop(kAnswerWithinMs, kFinishWithinMs); // stopped() quits
     });
     runtime.start();
     const int rc = QCoreApplication::exec();

@@ -209,8 +209,8 @@ void ConnectionGuard::reject(int status, const QByteArray& reason, const QByteAr
 
     const QByteArray body = "{\"error\":\"" + message + "\"}";
     QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\n";
-    response +=
- (status == 401 ? QByteArray("WWW-Authenticate: Bearer\r\n") : QByteArray()) +
+    response += (status == 401 ? QByteArray("WWW-Authenticate: Bearer\r\n") : QByteArray()) +
+                (status == 503 ? QByteArray("Retry-After: 5\r\n") : QByteArray()) +
         "Content-Type: application/json\r\nConnection: close\r\nContent-Length: " + QByteArray::number(body.size()) +
         "\r\n\r\n" + body;
     m_socket->write(response);
@@ -218,6 +218,29 @@ void ConnectionGuard::reject(int status, const QByteArray& reason, const QByteAr
         m_socket->disconnectFromHost();
     else
         startTimer(m_limits.requestTimeoutMs);
+}
+
+void ConnectionGuard::stopping()
+{
+    static const QByteArray kStopping = "the receiver is shutting down; nothing of this request was stored, send it again";
+    switch (m_phase) {
+    case Phase::Idle:
+        m_socket->disconnectFromHost();
+        break;
+    case Phase::Body: {
+        // What already waits in the socket is dropped by reject() without being counted.
+        const qint64 unread = m_socket->bytesAvailable();
+        reject(503, "Service Unavailable", kStopping, qBound<qint64>(0, m_bodyRemaining - unread, m_limits.maxDrainBytes));
+        break;
+    }
+    case Phase::Headers:
+    case Phase::Unframed: // where its body ends is not known: closed after the answer
+        reject(503, "Service Unavailable", kStopping, 0);
+        break;
+    case Phase::Complete:
+    case Phase::Rejected:
+        break;
+    }
 }
 
 void ConnectionGuard::onBytesWritten()

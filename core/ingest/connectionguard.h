@@ -26,6 +26,14 @@ public:
     // any of its body is buffered.
     ConnectionGuard(QTcpSocket* socket, const HttpLimits& limits, const QByteArray& bearerToken, QObject* httpServer);
 
+    // The receiver stops: a request still being received is answered 503 with Retry-After now (nothing of it was
+    // read, so a retry doubles nothing) and the rest of its body is read and dropped, so the client reads the answer
+    // instead of a reset; an idle keep-alive connection is closed. A request received whole is its handler's to
+    // answer.
+    void stopping();
+    // A refused body is still being read and dropped (the connection closes when it ends).
+    bool isDraining() const { return m_phase == Phase::Rejected && m_drainRemaining > 0; }
+
 private:
     enum class Phase
     {

@@ -1,5 +1,9 @@
 #include "deliverylimits.h"
 
+#include "webhookalertspans.h"
+
+#include <cstring>
+
 using namespace Qt::StringLiterals;
 
 namespace DeliveryLimits {
@@ -51,7 +55,60 @@ Verdict checkSet(const LabelSet& set, int maxEntries, int maxValueBytes, const H
     return Verdict::Ok;
 }
 
+// How deep arrays and objects nest, outside strings; stops as soon as it passes limit.
+bool nestsDeeperThan(const QByteArray& body, int limit)
+{
+    int depth = 0;
+    const char* p = body.constData();
+    const char* const end = p + body.size();
+    while (p < end) {
+        switch (*p) {
+        case '[':
+        case '{':
+            if (++depth > limit)
+                return true;
+            break;
+        case ']':
+        case '}':
+            --depth;
+            break;
+        case '"':
+            // To the closing quote: one not escaped by an odd run of backslashes.
+            for (++p; p < end; ++p) {
+                p = static_cast<const char*>(std::memchr(p, '"', size_t(end - p)));
+                if (!p)
+                    return false;
+                const char* q = p;
+                while (q[-1] == '\\')
+                    --q;
+                if ((p - q) % 2 == 0)
+                    break;
+            }
+            break;
+        default:
+            break;
+        }
+        ++p;
+    }
+    return false;
+}
+
 } // namespace
+
+Verdict checkBody(const QByteArray& body, const HttpLimits& limits, QString* error)
+{
+    if (nestsDeeperThan(body, limits.maxJsonDepth)) {
+        if (error)
+            *error = u"the JSON nests deeper than %1 levels"_s.arg(limits.maxJsonDepth);
+        return Verdict::TooLong;
+    }
+    // Each alert takes at least 3 bytes ("{}," ): only a body this big can hold too many, and only then is it counted.
+    if (body.size() > 3 * qsizetype(limits.maxAlertsPerDelivery)) {
+        if (const auto spans = WebhookAlertSpans::scan(body); spans && spans->elements.size() > limits.maxAlertsPerDelivery)
+            return tooMany(error, u"alerts"_s, spans->elements.size(), limits.maxAlertsPerDelivery);
+    }
+    return Verdict::Ok;
+}
 
 Verdict checkAlerts(const QList<Alert>& alerts, const HttpLimits& limits, QString* error)
 {

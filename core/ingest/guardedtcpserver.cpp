@@ -22,3 +22,30 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
     new ConnectionGuard(socket, m_limits, m_bearerToken, m_httpServer);
     addPendingConnection(socket);
 }
+
+void GuardedTcpServer::stopping()
+{
+    close();
+    const auto sockets = findChildren<QTcpSocket*>(Qt::FindDirectChildrenOnly);
+    for (QTcpSocket* socket : sockets)
+        if (auto* guard = socket->findChild<ConnectionGuard*>(QString(), Qt::FindDirectChildrenOnly))
+            guard->stopping();
+}
+
+int GuardedTcpServer::draining() const
+{
+    int n = 0;
+    const auto sockets = findChildren<QTcpSocket*>(Qt::FindDirectChildrenOnly);
+    for (QTcpSocket* socket : sockets) {
+        const auto* guard = socket->findChild<ConnectionGuard*>(QString(), Qt::FindDirectChildrenOnly);
+        n += guard && guard->isDraining() && socket->state() == QAbstractSocket::ConnectedState;
+    }
+    return n;
+}
+
+void GuardedTcpServer::flushAll()
+{
+    const auto sockets = findChildren<QTcpSocket*>(Qt::FindDirectChildrenOnly);
+    for (QTcpSocket* socket : sockets)
+        socket->flush();
+}

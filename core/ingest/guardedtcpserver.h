@@ -17,6 +17,14 @@ public:
     // The QHttpServer this server will be bound to; the guard cuts its readyRead on rejection.
     void setHttpServer(QObject* httpServer) { m_httpServer = httpServer; }
 
+    // Shutdown: no new connection is accepted, and every open one is told (ConnectionGuard::stopping()).
+    void stopping();
+    // Connections still reading and dropping the body of a request refused at the stop.
+    int draining() const;
+    // Hands what is written to every connection to the kernel now: the sockets are deleted right after the stop, and
+    // an answer still in Qt's buffer then would be lost.
+    void flushAll();
+
 protected:
     void incomingConnection(qintptr socketDescriptor) override;
 

@@ -28,4 +28,5 @@ struct HttpLimits
     int maxAlertsPerDelivery = 100'000;       // a whole Alertmanager's worth; one body stays bounded in time
     int maxChangesPerRequest = 5'000;         // a CI run's deploys, not a history import
     int maxChangeDescriptionBytes = 64 * 1024;
+    int maxJsonDepth = 64; // nesting of arrays and objects; a feed's payload needs a handful. Deeper: 400 unparsed
 };

@@ -30,3 +30,10 @@ void MemoryTrim::later(int delayMs)
     else
         QTimer::singleShot(delayMs, &trimNow);
 }
+
+void MemoryTrim::now()
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}

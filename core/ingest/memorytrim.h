@@ -9,5 +9,7 @@ namespace MemoryTrim {
 // Trims after delayMs on the calling thread's event loop (so after the work that thread is doing now: the batch it
 // is correlating is freed by then), or at once on a thread without one. Calls while a trim is pending join it.
 void later(int delayMs);
+// Trims at once, on the calling thread (a worker with nothing of the freed work left to hold on to).
+void now();
 
 } // namespace MemoryTrim

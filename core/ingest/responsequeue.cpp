@@ -63,6 +63,19 @@ void ResponseQueue::forget(QTcpSocket* socket)
     m_connections.erase(it);
 }
 
+void ResponseQueue::answerAll(const std::function<QHttpServerResponse()>& make)
+{
+    QList<QTcpSocket*> sockets;
+    for (auto& [socket, slots] : m_connections) {
+        for (Slot& slot : slots)
+            if (!slot.response) // an answer already given (waiting behind an earlier one) stands
+                slot.response.emplace(make());
+        sockets << socket;
+    }
+    for (QTcpSocket* socket : std::as_const(sockets))
+        writeReady(socket);
+}
+
 void ResponseQueue::clear()
 {
     m_connections.clear();

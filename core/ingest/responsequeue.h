@@ -15,6 +15,7 @@
 #include <QObject>
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -36,6 +37,8 @@ public:
     // connection is gone.
     void answer(Ticket ticket, QHttpServerResponse&& response);
     int waiting() const { return int(m_socketOf.size()); } // held, not written yet
+    // Every request still held gets make()'s answer (the stop's deadline: those still unanswered are failed).
+    void answerAll(const std::function<QHttpServerResponse()>& make);
     void clear();
 
 private:

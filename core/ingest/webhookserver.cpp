@@ -13,6 +13,7 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponse>
 #include <QThreadPool>
+#include <QTimer>
 
 #include <nlohmann/json.hpp>
 
@@ -27,6 +28,8 @@ constexpr int kTrimAfterAlerts = 10'000;
 // Long enough for the sink to have correlated the batch and refreshed its incidents (ConsoleRuntime's refresh is
 // 200 ms) before the trim, which waits for that thread to be free anyway.
 constexpr int kTrimDelayMs = 500;
+// A refused body at least this big is followed by a trim on the parse worker.
+constexpr qsizetype kTrimAfterRefusedBytes = 1 << 20;
 
 QHttpServerResponse jsonResponse(const json& body, StatusCode status)
 {
@@ -39,6 +42,16 @@ QHttpServerResponse errorResponse(const QString& message, StatusCode status)
 {
     return jsonResponse(json{{"error", message.toStdString()}}, status);
 }
+
+// 503: nothing of the request was stored (or not all of it was committed); the sender sends it again later.
+QHttpServerResponse unavailable(const QString& message)
+{
+    QHttpServerResponse response = errorResponse(message, StatusCode::ServiceUnavailable);
+    response.addHeader(QByteArrayLiteral("Retry-After"), QByteArrayLiteral("5"));
+    return response;
+}
+
+const char kStopping[] = "the receiver is shutting down; nothing of this request was stored, send it again";
 
 } // namespace
 
@@ -94,7 +107,7 @@ bool WebhookServer::start()
     m_replies = std::make_shared<Replies>();
     m_replies->server = this;
     route(u"/healthz"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest&, quint64 ticket) {
-        m_answers->answer(ticket, jsonResponse(json{{"status", "ok"}}, StatusCode::Ok));
+        m_answers->answer(ticket, jsonResponse(json{{"status", m_restoring.load() ? "restoring" : "ok"}}, StatusCode::Ok));
     });
     for (const WebhookFeeds::Feed feed : WebhookFeeds::all)
         route(WebhookFeeds::routePath(feed), QHttpServerRequest::Method::Post,
@@ -120,6 +133,10 @@ void WebhookServer::route(const QString& path, QHttpServerRequest::Method method
         path, method,
         [this, handler = std::move(handler)](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
             const quint64 ticket = m_answers->hold(std::move(responder));
+            if (m_stopping) { // a request completed on a connection still open at the stop
+                m_answers->answer(ticket, unavailable(QString::fromLatin1(kStopping)));
+                return;
+            }
             if (auto refused = refusedBeforeHandler(request)) {
                 recordError(u"refused request: "_s + QString::fromUtf8(refused->data()));
                 m_answers->answer(ticket, std::move(*refused));
@@ -127,6 +144,36 @@ void WebhookServer::route(const QString& path, QHttpServerRequest::Method method
             }
             handler(request, ticket);
         });
+}
+
+void WebhookServer::beginStop(int answerWithinMs)
+{
+    if (m_stopping || !m_http) {
+        Q_EMIT drained();
+        return;
+    }
+    m_stopping = true;
+    m_stopDeadline = QDeadlineTimer(answerWithinMs);
+    m_tcp->stopping();
+    m_stopTimer = new QTimer(this);
+    connect(m_stopTimer, &QTimer::timeout, this, &WebhookServer::checkDrained);
+    m_stopTimer->start(20);
+    checkDrained();
+}
+
+void WebhookServer::checkDrained()
+{
+    if (!m_stopping || !m_http || !m_stopTimer->isActive())
+        return;
+    if ((m_answers->waiting() > 0 || m_tcp->draining() > 0) && !m_stopDeadline.hasExpired())
+        return;
+    // Past the deadline: what the sink has not confirmed by now is failed, so no sender is left without an answer.
+    m_answers->answerAll([] {
+        return unavailable(u"the receiver stopped before this delivery was stored completely; send it again"_s);
+    });
+    m_tcp->flushAll();
+    m_stopTimer->stop();
+    Q_EMIT drained();
 }
 
 void WebhookServer::stop()
@@ -180,9 +227,16 @@ void WebhookServer::handleAlerts(const QHttpServerRequest& request, quint64 tick
 
     // Parsed on a worker: a 10 MiB body of 100,000 alerts takes a second or more to read, and this thread must go
     // on answering /healthz and reading other deliveries meanwhile. The answer keeps its place (ResponseQueue).
-    m_parsers->start([replies = m_replies, ticket, feed, body, feeds = m_options.feeds, limits = m_options.limits,
-                      signature = request.value(QByteArrayLiteral("X-PagerDuty-Signature"))] {
+    m_parsers->start([replies = m_replies, ticket, feed, body = body, feeds = m_options.feeds, limits = m_options.limits,
+                      signature = request.value(QByteArrayLiteral("X-PagerDuty-Signature"))]() mutable {
         Parsed parsed = parseDelivery(feed, feeds, limits, body, signature);
+        // A big body refused (too many alerts, too deep, malformed after megabytes): its buffer and whatever its parse
+        // built are freed by now, but glibc keeps the pages. Nothing else returns them (no store, no refresh follows),
+        // so the heap is trimmed here, on this worker, off the thread that answers.
+        if (!parsed.alerts && body.size() >= kTrimAfterRefusedBytes) {
+            body = QByteArray();
+            MemoryTrim::now();
+        }
         QMutexLocker lock(&replies->mutex);
         if (WebhookServer* server = replies->server)
             QMetaObject::invokeMethod(
@@ -196,6 +250,11 @@ WebhookServer::Parsed WebhookServer::parseDelivery(WebhookFeeds::Feed feed, cons
                                                    const QByteArray& signature)
 {
     Parsed parsed;
+    if (const auto verdict = DeliveryLimits::checkBody(body, limits, &parsed.error);
+        verdict != DeliveryLimits::Verdict::Ok) {
+        parsed.httpStatus = verdict == DeliveryLimits::Verdict::TooMany ? 413 : 400;
+        return parsed;
+    }
     WebhookFeeds::Refusal refusal;
     auto alerts = WebhookFeeds::parse(feed, feeds, body, signature, QDateTime::currentDateTimeUtc(), &refusal);
     if (!alerts) {
@@ -243,7 +302,7 @@ void WebhookServer::deliveryStored(quint64 ticket, int alertCount, bool stored, 
     if (!stored) {
         const QString message = u"alerts not stored: "_s + error;
         recordError(message);
-        m_answers->answer(ticket, errorResponse(message, StatusCode::ServiceUnavailable));
+        m_answers->answer(ticket, unavailable(message));
         return;
     }
     recordDelivery(alertCount);
@@ -272,6 +331,9 @@ std::optional<QHttpServerResponse> WebhookServer::takeChanges(const QHttpServerR
 
     json doc;
     QString error;
+    if (const auto verdict = DeliveryLimits::checkBody(body, m_options.limits, &error);
+        verdict != DeliveryLimits::Verdict::Ok)
+        return errorResponse(error, StatusCode::BadRequest);
     if (!IngestJson::parseDocument(body, &doc, &error))
         return errorResponse(error, StatusCode::BadRequest);
     QVector<ChangeEvent> changes;
@@ -294,8 +356,7 @@ std::optional<QHttpServerResponse> WebhookServer::takeChanges(const QHttpServerR
                     [=] {
                         server->m_answers->answer(
                             ticket, stored ? jsonResponse(json{{"accepted", count}}, StatusCode::Ok)
-                                           : errorResponse(u"changes not stored: "_s + why,
-                                                           StatusCode::ServiceUnavailable));
+                                           : unavailable(u"changes not stored: "_s + why));
                     },
                     Qt::QueuedConnection);
         });

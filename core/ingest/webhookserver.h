@@ -14,6 +14,7 @@
 #include "model/sourcehealth.h"
 #include "webhookfeeds.h"
 
+#include <QDeadlineTimer>
 #include <QHostAddress>
 #include <QHttpServerRequest>
 #include <QMutex>
@@ -33,6 +34,7 @@ class QHttpServerRequest;
 class QHttpServerResponder;
 class QHttpServerResponse;
 class QThreadPool;
+class QTimer;
 class GuardedTcpServer;
 class ResponseQueue;
 
@@ -65,16 +67,25 @@ public:
     SourceHealth health() const;
     QString sourceId() const;
 
+    // While set, GET /healthz says "restoring" (the pipeline rebuilds its incidents; deliveries are taken all the
+    // same). Thread-safe.
+    void setRestoring(bool restoring) { m_restoring.store(restoring); }
+
 public Q_SLOTS:
     // Binds and serves; emits listening() or failed(). Call in the thread the object lives in.
     bool start();
     void stop();
+    // A graceful stop: no new connection is accepted, a request still being received is answered 503 (ConnectionGuard::
+    // stopping()), and those received are answered as usual (200 once stored, or the sink's refusal). drained() once
+    // none is left unanswered; at answerWithinMs those still unanswered get 503 with Retry-After. stop() follows.
+    void beginStop(int answerWithinMs);
 
 Q_SIGNALS:
     void listening(quint16 port);
     void failed(const QString& error);
     void healthChanged(const SourceHealth& health);
     void alertsAccepted(int count);
+    void drained(); // after beginStop(): every request received has its answer handed to the kernel
 
 private:
     // Every route answers through m_answers, so answers leave in request order on each connection.
@@ -100,6 +111,7 @@ private:
     bool authorized(const QHttpServerRequest& request) const;
     // The checks every request passes before its handler: Origin, and Content-Type for POST. nullopt: passed.
     std::optional<QHttpServerResponse> refusedBeforeHandler(const QHttpServerRequest& request) const;
+    void checkDrained(); // while stopping
     void recordDelivery(int alertCount);
     void recordError(const QString& error);
 
@@ -118,6 +130,10 @@ private:
     };
     std::shared_ptr<Replies> m_replies;
     std::atomic<quint16> m_port{0};
+    std::atomic<bool> m_restoring{false};
+    bool m_stopping = false;
+    QTimer* m_stopTimer = nullptr; // child; polls for the end of a graceful stop
+    QDeadlineTimer m_stopDeadline;
     mutable QMutex m_healthMutex;
     SourceHealth m_health;
 };

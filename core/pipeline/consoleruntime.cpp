@@ -28,6 +28,19 @@ ConsoleRuntime::~ConsoleRuntime()
     m_pipelineThread.wait();
 }
 
+void ConsoleRuntime::stop(int answerWithinMs, int finishWithinMs)
+{
+    if (m_pipeline)
+        m_pipeline->beginShutdown(QDeadlineTimer(finishWithinMs));
+    if (!m_webhook) {
+        QMetaObject::invokeMethod(this, &ConsoleRuntime::stopped, Qt::QueuedConnection);
+        return;
+    }
+    connect(m_webhook, &WebhookServer::drained, this, &ConsoleRuntime::stopped, Qt::UniqueConnection);
+    QMetaObject::invokeMethod(
+        m_webhook, [w = m_webhook.data(), answerWithinMs] { w->beginStop(answerWithinMs); }, Qt::QueuedConnection);
+}
+
 Pipeline* ConsoleRuntime::pipeline() const
 {
     return m_pipeline;

@@ -68,6 +68,11 @@ public:
 
     // Opens the store and starts every configured feed, without blocking: started() tells how it went.
     void start();
+    // A graceful stop (SIGTERM, SIGINT): the receiver accepts no new connection and answers every delivery in flight
+    // (200 once stored, else 503 with Retry-After, never half stored), the pipeline stores what it was handed and skips
+    // its refreshes. stopped() once every delivery is answered, at the latest answerWithinMs from now; the destructor
+    // that follows saves the incidents as far as it can until finishWithinMs from now and closes the database.
+    void stop(int answerWithinMs, int finishWithinMs);
     Pipeline* pipeline() const;
     const Config& config() const { return m_config; }
 
@@ -80,6 +85,7 @@ Q_SIGNALS:
     void diagnosisSettled(); // Pipeline::diagnosisSettled: the last snapshot shows every incident diagnosed
     // After each graph discovery round: what was discovered, or why the last graph stays (GraphDiscovery).
     void graphDiscoveryFinished(bool ok, const QString& message);
+    void stopped(); // see stop()
 
 private:
     void startFeedsOnPipelineThread(); // runs on m_pipelineThread

@@ -87,23 +87,38 @@ Pipeline::~Pipeline()
     m_persistTimer->stop();
     m_diagnosisTimer->stop();
     m_options.refreshMs = -1;
+    // After beginShutdown() the exit has a deadline: the incidents are derived data, rebuilt from the stored
+    // notifications at the next start, so their final save is what gives way.
+    QDeadlineTimer deadline(QDeadlineTimer::Forever);
+    if (const qint64 by = m_shutdownDeadline.load(); by >= 0)
+        deadline.setDeadline(by);
     do
         storeWaiting();
-    while (!m_chunked.isEmpty());
+    while (!m_chunked.isEmpty() && !deadline.hasExpired());
     // A worker's diagnosis ends early (a storm's could take long): what it found is saved, the rest is diagnosed
     // at the next start, which rebuilds the incidents from the notifications anyway.
     if (std::optional<DiagnosisRunner::Result> answer = m_runner->wait(true))
         applyDiagnosis(*answer);
+    constexpr qint64 kSaveNeedsMs = 2'000; // a rebuild is not interruptible: not begun with less than this left
+    const auto left = [&] { return deadline.isForever() ? qint64(-1) : deadline.remainingTime(); };
     if (m_store && m_store->isOpen() &&
         (!m_changedKeys.isEmpty() || !m_diagnosedKeys.isEmpty() || !m_unsaved.isEmpty() ||
          !m_removedIncidents.isEmpty() || m_changesSinceDiagnosis)) {
-        rebuildChanged();
-        QString why;
-        if (!persistChanged(&why))
+        QString why = u"no time left before the exit deadline"_s;
+        bool saved = false;
+        if (left() < 0 || left() > kSaveNeedsMs) {
+            rebuildChanged();
+            saved = persistChanged(&why, left() < 0 ? -1 : qMax<qint64>(0, left() - kSaveNeedsMs / 2));
+            if (saved && !m_unsaved.isEmpty()) {
+                saved = false;
+                why = u"%1 incidents left when the exit deadline came"_s.arg(m_unsaved.size());
+            }
+        }
+        if (!saved)
             qWarning("nightwatch: incidents not saved at exit (rebuilt from notifications at next start): %s",
                      qPrintable(why));
     }
-    if (m_store && m_store->isOpen()) {
+    if (m_store && m_store->isOpen() && (left() < 0 || left() > kSaveNeedsMs / 2)) {
         // The search rows a storm deferred, so the history is complete without waiting for the next start.
         QString why;
         if (!m_store->refreshSearchIndex(&why))
@@ -277,8 +292,53 @@ bool Pipeline::submitHere(const AlertBatch& batch, QString* error)
     return true;
 }
 
+bool Pipeline::bigDelivery(const AlertBatch& batch) const
+{
+    return m_options.chunkAlerts > 0 && batch.size() > m_options.chunkAlerts;
+}
+
+namespace {
+const QString kShuttingDown = u"the receiver is shutting down; nothing of this delivery was stored, send it again"_s;
+}
+
+void Pipeline::beginShutdown(QDeadlineTimer deadline)
+{
+    m_shutdownDeadline.store(deadline.deadline());
+    m_stopping.store(true);
+    QVector<Waiting> refused;
+    {
+        QMutexLocker lock(&m_waitingMutex);
+        for (qsizetype i = 0; i < m_waiting.size();) {
+            if (bigDelivery(m_waiting.at(i).batch))
+                refused.append(m_waiting.takeAt(i));
+            else
+                ++i;
+        }
+    }
+    for (const Waiting& w : std::as_const(refused))
+        w.done(false, kShuttingDown);
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_refreshTimer->stop();
+            m_persistTimer->stop();
+            m_diagnosisTimer->stop();
+            // Only the front one can be partly stored: it is finished (storeWaiting goes on with its chunks).
+            for (qsizetype i = m_chunked.size() - 1; i >= 0; --i) {
+                if (i == 0 && m_chunkedStored > 0)
+                    break;
+                m_chunked.takeAt(i).done(false, kShuttingDown);
+            }
+        },
+        Qt::QueuedConnection);
+}
+
 void Pipeline::submitDeferred(AlertBatch batch, Stored done)
 {
+    if (m_stopping.load() && bigDelivery(batch)) {
+        done(false, kShuttingDown); // see beginShutdown()
+        return;
+    }
     bool first = false;
     {
         QMutexLocker lock(&m_waitingMutex);
@@ -438,6 +498,9 @@ bool Pipeline::hasStore(QString* error) const
 
 void Pipeline::scheduleRefresh()
 {
+    if (m_stopping.load())
+        return; // the deliveries go first; the destructor saves what changed
+
     // A big delivery is refreshed after its last chunk, not after each: a refresh rebuilds and rewrites its incidents
     // whole, so one per chunk would cost the square of its size. What arrives meanwhile is stored and answered all
     // the same, and shown after it (its last chunk, or a failed one, calls this again).

@@ -19,6 +19,7 @@
 #include "model/runbookrun.h"
 #include "model/sourcehealth.h"
 
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QHash>
 #include <QMutex>
@@ -128,6 +129,11 @@ public Q_SLOTS:
     // again on it from the stored notifications, as a restart with that graph would do; an incident that keeps its
     // key keeps its id and human decisions, one the new graph folds into another is marked merged into it.
     void setGraph(std::shared_ptr<const ServiceGraph> graph);
+    // The console stops (SIGTERM, Quit): from now on no refresh runs, what waits is stored and answered at once, a big
+    // delivery already being stored in chunks is finished, and big ones not begun are refused (done(false)): a sender
+    // told 503 for them has nothing stored that its retry would double. The destructor's final save keeps within
+    // deadline (the incidents it leaves are rebuilt from the notifications at the next start). Thread-safe.
+    void beginShutdown(QDeadlineTimer deadline);
 
 Q_SIGNALS:
     void snapshotReady(IncidentSnapshotPtr snapshot);
@@ -243,6 +249,10 @@ private:
     qsizetype m_chunkedStored = 0;
     bool m_chunkQueued = false; // a storeWaiting() for the next chunk is queued
     AlertBatch m_untracked; // stored by storeWaitingNow(), not yet correlated
+
+    std::atomic<bool> m_stopping{false};             // beginShutdown() was called
+    std::atomic<qint64> m_shutdownDeadline{-1};       // its deadline (QDeadlineTimer::deadline()); -1: none
+    bool bigDelivery(const AlertBatch& batch) const; // stored in chunks (Options::chunkAlerts)
 
     mutable QMutex m_snapshotMutex; // guards m_snapshot only; everything else lives on the pipeline thread
     IncidentSnapshotPtr m_snapshot;
