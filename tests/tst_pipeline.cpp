@@ -163,6 +163,7 @@ private Q_SLOTS:
     void smallDeliveryIsStoredBetweenChunks();
     void smallDeliveryIsStoredDuringABigRefresh_data();
     void smallDeliveryIsStoredDuringABigRefresh();
+    void deliveryDuringBackgroundRestoreIsStoredAndMerged();
 
 private:
     QTemporaryDir m_dir;
@@ -1289,4 +1290,50 @@ void TestPipeline::smallDeliveryIsStoredDuringABigRefresh()
     pipeline.flush();
     QCOMPARE(pipeline.snapshot()->notificationCount, 101);
     QVERIFY(pipeline.isDiagnosisSettled());
+}
+
+// A restart on a big store listens before it has rebuilt its incidents (Options::restoreInBackground): a delivery that
+// comes meanwhile is stored and answered during the rebuild, and once it is done the incidents are those of a restart
+// without it that received it afterwards.
+void TestPipeline::deliveryDuringBackgroundRestoreIsStoredAndMerged()
+{
+    const QStringList services = {u"c1"_s, u"c2"_s, u"c3"_s, u"m"_s, u"a1"_s, u"a2"_s, u"db1"_s, u"x1"_s, u"x2"_s};
+    AlertBatch history;
+    for (int i = 0; i < 3'000; ++i)
+        history << alert(services.at(i % services.size()), u"H%1"_s.arg(i % 41), i / 10);
+    AlertBatch delivery;
+    for (int i = 0; i < 30; ++i)
+        delivery << alert(services.at((i * 5) % services.size()), u"N%1"_s.arg(i % 7), 300 + i);
+
+    QList<QStringList> states;
+    for (const bool background : {false, true}) {
+        const QString db = m_dir.filePath(background ? u"restore-background.sqlite"_s : u"restore-inline.sqlite"_s);
+        QString error;
+        {
+            Pipeline seed;
+            QVERIFY2(seed.open(options(db), &error), qPrintable(error));
+            QVERIFY2(seed.submit(history, &error), qPrintable(error));
+            seed.flush();
+        }
+        Pipeline pipeline;
+        Pipeline::Options o = options(db);
+        o.chunkAlerts = 100; // the rebuild lets waiting deliveries in every 100 alerts of work
+        o.restoreInBackground = background;
+        bool restored = false;
+        connect(&pipeline, &Pipeline::restored, this, [&] { restored = true; });
+        QVERIFY2(pipeline.open(o, &error), qPrintable(error));
+        QCOMPARE(restored, !background);
+        bool stored = false;
+        bool answeredBeforeRestored = false;
+        pipeline.submitDeferred(delivery, [&](bool ok, const QString& why) {
+            QVERIFY2(ok, qPrintable(why));
+            stored = ok;
+            answeredBeforeRestored = !restored;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(restored && stored, 20'000);
+        QCOMPARE(answeredBeforeRestored, background);
+        QTRY_VERIFY_WITH_TIMEOUT(pipeline.isDiagnosisSettled(), 20'000);
+        states << storedState(&pipeline, db);
+    }
+    QCOMPARE(states.at(1), states.at(0));
 }

@@ -10,6 +10,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QSettings>
 #include <QHash>
 #include <QTextStream>
@@ -64,6 +65,13 @@ int runServeCommand(const QStringList& args)
             exitCode = 2;
             QCoreApplication::quit();
         }
+        std::fflush(stdout);
+    });
+    QElapsedTimer sinceStart;
+    sinceStart.start();
+    QObject::connect(&runtime, &ConsoleRuntime::restored, [&sinceStart] {
+        std::printf("restored: incidents rebuilt from the stored notifications %lld ms after start\n",
+                    qlonglong(sinceStart.elapsed()));
         std::fflush(stdout);
     });
     QObject::connect(&runtime, &ConsoleRuntime::webhookListening, [](quint16 port) {

@@ -14,6 +14,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+// At a stop, how long an idle keep-alive connection is kept for a request already sent but not read yet.
+constexpr int kStopGraceMs = 250;
+
 // Acknowledge the bytes just received now instead of up to 40 ms later. Many clients send a request in
 // several writes (Qt's QNetworkAccessManager: headers plus 16 KiB upload chunks) without TCP_NODELAY, and Nagle
 // holds each later write back until the earlier one is acknowledged; Linux delays that acknowledgement when
@@ -223,9 +226,12 @@ void ConnectionGuard::reject(int status, const QByteArray& reason, const QByteAr
 void ConnectionGuard::stopping()
 {
     static const QByteArray kStopping = "the receiver is shutting down; nothing of this request was stored, send it again";
+    m_stopping = true;
     switch (m_phase) {
     case Phase::Idle:
-        m_socket->disconnectFromHost();
+        // A request sent just before may be in the socket unread: it gets a moment to show up and be answered (503,
+        // WebhookServer refuses what comes after the stop) instead of a close.
+        startTimer(kStopGraceMs);
         break;
     case Phase::Body: {
         // What already waits in the socket is dropped by reject() without being counted.
@@ -243,6 +249,16 @@ void ConnectionGuard::stopping()
     }
 }
 
+bool ConnectionGuard::isDraining() const
+{
+    if (m_socket->state() != QAbstractSocket::ConnectedState)
+        return false;
+    if (m_phase == Phase::Rejected)
+        return m_drainRemaining > 0;
+    // Complete: the request waits for its answer, which WebhookServer counts itself.
+    return m_stopping && m_phase != Phase::Complete && (m_phase != Phase::Idle || m_timer.isActive());
+}
+
 void ConnectionGuard::onBytesWritten()
 {
     // A response went out. For framed requests the next bytes start a new request anyway; for
@@ -250,6 +266,10 @@ void ConnectionGuard::onBytesWritten()
     if (m_socket->bytesToWrite() > 0)
         return;
     if (m_phase == Phase::Complete || m_phase == Phase::Unframed) {
+        if (m_stopping) {
+            m_socket->disconnectFromHost();
+            return;
+        }
         m_phase = Phase::Idle;
         startTimer(m_limits.idleTimeoutMs);
     }

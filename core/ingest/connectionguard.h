@@ -31,8 +31,9 @@ public:
     // instead of a reset; an idle keep-alive connection is closed. A request received whole is its handler's to
     // answer.
     void stopping();
-    // A refused body is still being read and dropped (the connection closes when it ends).
-    bool isDraining() const { return m_phase == Phase::Rejected && m_drainRemaining > 0; }
+    // Since stopping(): a request is still coming (or may, in the grace an idle connection gets), or a refused body
+    // is still being read and dropped; the connection closes when that is over.
+    bool isDraining() const;
 
 private:
     enum class Phase
@@ -64,4 +65,5 @@ private:
     qint64 m_bodyRemaining = 0; // Body phase: bytes of the declared Content-Length still to come
     qint64 m_bodySeen = 0;      // Unframed phase: chunked bytes seen so far
     qint64 m_drainRemaining = 0;
+    bool m_stopping = false; // closes once the request under way is answered
 };

@@ -38,7 +38,7 @@ int GuardedTcpServer::draining() const
     const auto sockets = findChildren<QTcpSocket*>(Qt::FindDirectChildrenOnly);
     for (QTcpSocket* socket : sockets) {
         const auto* guard = socket->findChild<ConnectionGuard*>(QString(), Qt::FindDirectChildrenOnly);
-        n += guard && guard->isDraining() && socket->state() == QAbstractSocket::ConnectedState;
+        n += guard && guard->isDraining();
     }
     return n;
 }

@@ -51,6 +51,8 @@ QHttpServerResponse unavailable(const QString& message)
     return response;
 }
 
+// Requests completed this long after the stop began were sent before it (ConnectionGuard's grace is as long).
+constexpr qint64 kStopGraceMs = 300;
 const char kStopping[] = "the receiver is shutting down; nothing of this request was stored, send it again";
 
 } // namespace
@@ -133,7 +135,9 @@ void WebhookServer::route(const QString& path, QHttpServerRequest::Method method
         path, method,
         [this, handler = std::move(handler)](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
             const quint64 ticket = m_answers->hold(std::move(responder));
-            if (m_stopping) { // a request completed on a connection still open at the stop
+            // A request completed on a connection still open at the stop: one sent before it (read in the grace
+            // ConnectionGuard gives) is taken as usual, a later one refused.
+            if (m_stopping && m_stoppingSince.elapsed() > kStopGraceMs) {
                 m_answers->answer(ticket, unavailable(QString::fromLatin1(kStopping)));
                 return;
             }
@@ -153,6 +157,7 @@ void WebhookServer::beginStop(int answerWithinMs)
         return;
     }
     m_stopping = true;
+    m_stoppingSince.start();
     m_stopDeadline = QDeadlineTimer(answerWithinMs);
     m_tcp->stopping();
     m_stopTimer = new QTimer(this);

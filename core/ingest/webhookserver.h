@@ -15,6 +15,7 @@
 #include "webhookfeeds.h"
 
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QHttpServerRequest>
 #include <QMutex>
@@ -134,6 +135,7 @@ private:
     bool m_stopping = false;
     QTimer* m_stopTimer = nullptr; // child; polls for the end of a graceful stop
     QDeadlineTimer m_stopDeadline;
+    QElapsedTimer m_stoppingSince;
     mutable QMutex m_healthMutex;
     SourceHealth m_health;
 };

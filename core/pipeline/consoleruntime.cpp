@@ -56,6 +56,7 @@ void ConsoleRuntime::start()
     connect(m_pipeline, &Pipeline::snapshotReady, this, &ConsoleRuntime::snapshotReady);
     connect(m_pipeline, &Pipeline::failed, this, &ConsoleRuntime::failed);
     connect(m_pipeline, &Pipeline::diagnosisSettled, this, &ConsoleRuntime::diagnosisSettled);
+    connect(m_pipeline, &Pipeline::restored, this, &ConsoleRuntime::restored);
 
     if (m_config.webhookEnabled) {
         WebhookServer::Options options;
@@ -71,6 +72,9 @@ void ConsoleRuntime::start()
         connect(m_webhook, &WebhookServer::healthChanged, m_pipeline, &Pipeline::updateSourceHealth);
         connect(m_webhook, &WebhookServer::listening, this, &ConsoleRuntime::webhookListening);
         connect(m_webhook, &WebhookServer::failed, this, &ConsoleRuntime::failed);
+        m_webhook->setRestoring(true);
+        connect(m_pipeline, &Pipeline::restored, m_webhook, [w = m_webhook.data()] { w->setRestoring(false); },
+                Qt::DirectConnection);
         m_webhookThread.start();
     }
     m_pipelineThread.start();
@@ -97,6 +101,7 @@ void ConsoleRuntime::startFeedsOnPipelineThread()
     options.restoreHours = m_config.restoreHours;
     options.refreshMs = m_config.refreshMs;
     options.diagnoseInBackground = true; // a storm is stored and shown while the worker diagnoses it
+    options.restoreInBackground = true;  // the receiver listens while the incidents are rebuilt
     options.prometheusUrls = m_config.prometheusUrls;
     options.prometheusAccess = m_config.prometheusAccess;
     QString error;

@@ -86,6 +86,9 @@ Q_SIGNALS:
     // After each graph discovery round: what was discovered, or why the last graph stays (GraphDiscovery).
     void graphDiscoveryFinished(bool ok, const QString& message);
     void stopped(); // see stop()
+    // The pipeline has rebuilt the incidents of the restore window. The receiver listens (and stores deliveries)
+    // before that, as soon as the database is open and checked; its /healthz says "restoring" until then.
+    void restored();
 
 private:
     void startFeedsOnPipelineThread(); // runs on m_pipelineThread

@@ -240,19 +240,47 @@ bool Pipeline::openHere(const Options& options, QString* error)
     m_toDiagnose.clear();
     m_changedAt.clear();
     m_removedIncidents.clear();
+    m_notificationCount = 0;
 
-    // Rebuild what was open when the console last ran: the same notifications through the same
-    // correlator give the same incident keys, and the stored rows give back ids and human decisions.
-    const QDateTime since = QDateTime::currentDateTimeUtc().addSecs(-qint64(options.restoreHours) * 3600);
-    m_changes = m_store->loadChanges(since.addSecs(-3600));
+    m_changes = m_store->loadChanges(
+        QDateTime::currentDateTimeUtc().addSecs(-qint64(options.restoreHours) * 3600).addSecs(-3600));
     diagnoser->setChanges(m_changes);
     m_diagnoser = std::move(diagnoser);
+    m_restoring = true;
+    if (!options.restoreInBackground)
+        return restoreHere(error);
+    // Behind this call on the pipeline's thread: the caller starts the receiver meanwhile.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            QString why;
+            if (!restoreHere(&why))
+                Q_EMIT failed(u"the incidents were not restored: %1"_s.arg(why));
+        },
+        Qt::QueuedConnection);
+    return true;
+}
+
+bool Pipeline::restoreHere(QString* error)
+{
+    // Rebuild what was open when the console last ran: the same notifications through the same
+    // correlator give the same incident keys, and the stored rows give back ids and human decisions.
+    const QDateTime since = QDateTime::currentDateTimeUtc().addSecs(-qint64(m_options.restoreHours) * 3600);
     QVector<Alert> history = m_store->loadNotifications(since);
     m_interner.intern(history); // read back, each label is a string of its own
-    m_notificationCount = history.size();
-    track(history);
+    m_notificationCount += history.size(); // plus those stored since open() (their tracking waits for us)
+    // In steps, with the deliveries that arrived meanwhile stored and answered in between (letWaitingIn): a restart
+    // on a big store would otherwise keep every sender waiting for the whole rebuild.
+    const qsizetype step = m_options.chunkAlerts > 0 ? m_options.chunkAlerts : qMax<qsizetype>(1, history.size());
+    qsizetype work = 0;
+    for (qsizetype at = 0; at < history.size(); at += step) {
+        const qsizetype n = qMin(step, history.size() - at);
+        track(std::span<const Alert>(history.constData() + at, size_t(n)));
+        letWaitingIn(&work, n);
+    }
+    history = {};
     rebuildChanged();
-    const QVector<Incident> stored = m_store->loadIncidents(options.snapshotIncidentLimit);
+    const QVector<Incident> stored = m_store->loadIncidents(m_options.snapshotIncidentLimit);
     for (const Incident& s : stored) {
         auto it = m_incidents.find(s.key);
         if (it == m_incidents.end())
@@ -261,8 +289,7 @@ bool Pipeline::openHere(const Options& options, QString* error)
         carryHumanState(*it, s);
     }
     m_removedIncidents.clear();
-    if (!persistChanged(error))
-        return false;
+    const bool saved = persistChanged(error);
     m_runbookRuns.clear();
     for (const Incident& inc : std::as_const(m_incidents)) {
         if (inc.id <= 0)
@@ -270,9 +297,11 @@ bool Pipeline::openHere(const Options& options, QString* error)
         if (QVector<RunbookRun> runs = m_store->runbookRuns(inc.id); !runs.isEmpty())
             m_runbookRuns.insert(inc.id, std::move(runs));
     }
+    m_restoring = false;
     publish();
     startDiagnosis();
-    return true;
+    Q_EMIT restored();
+    return saved;
 }
 
 bool Pipeline::submitHere(const AlertBatch& batch, QString* error)
@@ -580,7 +609,7 @@ bool Pipeline::settledHere() const
         QMutexLocker lock(&const_cast<Pipeline*>(this)->m_waitingMutex);
         waiting = !m_waiting.isEmpty();
     }
-    waiting = waiting || !m_chunked.isEmpty() || !m_untracked.isEmpty();
+    waiting = waiting || !m_chunked.isEmpty() || !m_untracked.isEmpty() || m_restoring;
     return !waiting && !m_refreshTimer->isActive() && !m_persistTimer->isActive() && m_changedKeys.isEmpty() &&
            m_diagnosedKeys.isEmpty() && m_unsaved.isEmpty() && m_toDiagnose.isEmpty() && !m_changesSinceDiagnosis &&
            !m_runner->isRunning();
@@ -715,6 +744,11 @@ void Pipeline::onMetrics(const IncidentMetricsResult& result)
 }
 
 void Pipeline::track(const AlertBatch& batch)
+{
+    track(std::span<const Alert>(batch.constData(), size_t(batch.size())));
+}
+
+void Pipeline::track(std::span<const Alert> batch)
 {
     // One Update for the whole batch: a storm's repeats touch the same few incidents again and again.
     Correlator::Update update;

@@ -31,6 +31,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <span>
 
 class Correlator;
 class InhibitRuleSet;
@@ -78,6 +79,11 @@ public:
         // so a sender is told "accepted" only for the whole body; a crash in between leaves a part stored and
         // unacknowledged, which the retry stores again. 0: every delivery in one piece.
         int chunkAlerts = 2'500;
+        // false: open() returns once the incidents of the restore window are rebuilt. true (the console, `serve`):
+        // open() returns once the database is open and checked, the rebuild follows on the pipeline's thread, and
+        // deliveries that arrive meanwhile are stored and answered between its steps (chunkAlerts of work each),
+        // then correlated after it, as if they had come right after it. restored() tells when it is done.
+        bool restoreInBackground = false;
     };
 
     explicit Pipeline(QObject* parent = nullptr);
@@ -141,11 +147,15 @@ Q_SIGNALS:
     // Emitted after a refresh that left nothing to diagnose: the snapshot just published (and the store) hold the
     // diagnosis of every incident as it stands (see isDiagnosisSettled()).
     void diagnosisSettled();
+    // The incidents of the restore window are rebuilt (after open(); see Options::restoreInBackground).
+    void restored();
 
 private:
     template <typename F> auto onOwnThread(F&& f) -> decltype(f());
 
     bool openHere(const Options& options, QString* error);
+    bool restoreHere(QString* error); // the rest of open(): the incidents of the restore window rebuilt
+    void track(std::span<const Alert> alerts);
     bool submitHere(const AlertBatch& batch, QString* error);
     void storeWaiting(); // the deliveries submitDeferred() queued, in one transaction, with the next chunk of a big one
     void storeWaitingLater(); // one queued storeWaiting() for the chunks still to come
@@ -250,6 +260,7 @@ private:
     bool m_chunkQueued = false; // a storeWaiting() for the next chunk is queued
     AlertBatch m_untracked; // stored by storeWaitingNow(), not yet correlated
 
+    bool m_restoring = false;                          // restoreHere() has not finished yet
     std::atomic<bool> m_stopping{false};             // beginShutdown() was called
     std::atomic<qint64> m_shutdownDeadline{-1};       // its deadline (QDeadlineTimer::deadline()); -1: none
     bool bigDelivery(const AlertBatch& batch) const; // stored in chunks (Options::chunkAlerts)
