@@ -10,6 +10,10 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+constexpr int kCommitMarginMs = 750;
+}
+
 ConsoleRuntime::ConsoleRuntime(Config config, QObject* parent) : QObject(parent), m_config(std::move(config))
 {
     m_pipelineThread.setObjectName(u"nightwatch-pipeline"_s);
@@ -31,7 +35,10 @@ ConsoleRuntime::~ConsoleRuntime()
 void ConsoleRuntime::stop(int answerWithinMs, int finishWithinMs)
 {
     if (m_pipeline)
-        m_pipeline->beginShutdown(QDeadlineTimer(finishWithinMs));
+        // It stops beginning deliveries a little before the receiver fails those unanswered: a commit under way
+        // then has that long to end.
+        m_pipeline->beginShutdown(QDeadlineTimer(qMax(0, answerWithinMs - kCommitMarginMs)),
+                                  QDeadlineTimer(finishWithinMs));
     if (!m_webhook) {
         QMetaObject::invokeMethod(this, &ConsoleRuntime::stopped, Qt::QueuedConnection);
         return;

@@ -9,6 +9,7 @@
 #include "graph/servicegraph.h"
 #include "ingest/memorytrim.h"
 #include "metrics/incidentmetrics.h"
+#include "store/sqlitebusytimeout.h"
 #include "store/store.h"
 
 #include <QAtomicInteger>
@@ -49,6 +50,13 @@ constexpr qsizetype kPersistChunkAlerts = 4'000;
 // incidents and snapshots freed, and the console's RSS would otherwise stay near its peak.
 constexpr qint64 kTrimAfterNotifications = 10'000;
 constexpr int kTrimQuietMs = 1'000;
+
+// After a store refused because another process holds the lock: the first pause, and the longest.
+constexpr int kLockBackoffFirstMs = 250;
+constexpr int kLockBackoffMaxMs = 4'000;
+constexpr int kLockedBusyTimeoutMs = 100; // a write's wait for the lock while another process is known to hold it
+
+const QString kShuttingDown = u"the receiver is shutting down; nothing of this delivery was stored, send it again"_s;
 
 QString uniqueConnectionName()
 {
@@ -118,7 +126,8 @@ Pipeline::~Pipeline()
             qWarning("nightwatch: incidents not saved at exit (rebuilt from notifications at next start): %s",
                      qPrintable(why));
     }
-    if (m_store && m_store->isOpen() && (left() < 0 || left() > kSaveNeedsMs / 2)) {
+    // Its length is not bounded by anything we control: under a deadline only with plenty of time left.
+    if (m_store && m_store->isOpen() && (left() < 0 || left() > 2 * kSaveNeedsMs)) {
         // The search rows a storm deferred, so the history is complete without waiting for the next start.
         QString why;
         if (!m_store->refreshSearchIndex(&why))
@@ -188,7 +197,8 @@ bool Pipeline::openHere(const Options& options, QString* error)
 {
     m_options = options;
     m_graph = options.graph ? options.graph : std::make_shared<const ServiceGraph>();
-    m_store = std::make_unique<Store>(uniqueConnectionName());
+    m_storeConnection = uniqueConnectionName();
+    m_store = std::make_unique<Store>(m_storeConnection);
     if (!m_store->open(options.databasePath, error)) {
         m_store.reset();
         return false;
@@ -326,12 +336,9 @@ bool Pipeline::bigDelivery(const AlertBatch& batch) const
     return m_options.chunkAlerts > 0 && batch.size() > m_options.chunkAlerts;
 }
 
-namespace {
-const QString kShuttingDown = u"the receiver is shutting down; nothing of this delivery was stored, send it again"_s;
-}
-
-void Pipeline::beginShutdown(QDeadlineTimer deadline)
+void Pipeline::beginShutdown(QDeadlineTimer storeBy, QDeadlineTimer deadline)
 {
+    m_storeBy.store(storeBy.deadline());
     m_shutdownDeadline.store(deadline.deadline());
     m_stopping.store(true);
     QVector<Waiting> refused;
@@ -409,6 +416,7 @@ void Pipeline::storeWaiting()
     m_interner.intern(all); // before the store and the correlator keep copies
     QString error;
     const bool stored = hasStore(&error) && m_store->recordNotifications(all, &error);
+    noteStoreResult(stored, error);
     if (big && (!stored || m_chunkedStored + taken == big->batch.size())) {
         // Told "accepted" only once all of it is durable. A failed chunk fails the whole delivery: the sender sends
         // it again, and the chunks stored before are stored again as a crash would have left them.
@@ -451,6 +459,8 @@ void Pipeline::storeWaitingNow()
     m_interner.intern(all);                                  // before the store and the correlator keep copies
     QString error;
     const bool stored = answered.isEmpty() || (hasStore(&error) && m_store->recordNotifications(all, &error));
+    if (!answered.isEmpty())
+        noteStoreResult(stored, error);
     for (const Stored& done : std::as_const(answered))
         done(stored, error);
     if (stored && !all.isEmpty()) {
@@ -462,8 +472,16 @@ void Pipeline::storeWaitingNow()
 
 QVector<Pipeline::Waiting> Pipeline::takeWaiting()
 {
-    QMutexLocker lock(&m_waitingMutex);
-    return std::exchange(m_waiting, {});
+    QVector<Waiting> group;
+    {
+        QMutexLocker lock(&m_waitingMutex);
+        group = std::exchange(m_waiting, {});
+    }
+    if (!m_stopping.load() || QDeadlineTimer::current().deadline() < m_storeBy.load())
+        return group;
+    for (const Waiting& w : std::as_const(group)) // see beginShutdown()
+        w.done(false, kShuttingDown);
+    return {};
 }
 
 QVector<Pipeline::Stored> Pipeline::takeSmall(QVector<Waiting>& group, AlertBatch* all)
@@ -525,6 +543,30 @@ bool Pipeline::hasStore(QString* error) const
     return bool(m_store);
 }
 
+qint64 Pipeline::lockedFor() const
+{
+    return m_lockBackoffMs > 0 && !m_lockedUntil.hasExpired() ? qMax<qint64>(1, m_lockedUntil.remainingTime()) : 0;
+}
+
+void Pipeline::noteStoreResult(bool ok, const QString& error)
+{
+    if (ok) {
+        if (std::exchange(m_lockBackoffMs, 0) > 0 && m_store)
+            SqliteBusyTimeout::set(m_storeConnection, -1); // the lock is gone: short contention is waited out again
+        return;
+    }
+    if (!error.contains(u"locked"_s) || !m_store)
+        return; // another fault (disk full, read-only): not a matter of waiting
+    // Another process holds the write lock. Waiting out the store's 5 s busy timeout on every try would hold this
+    // thread (and every sender behind it) for good: while it lasts a try waits kLockedBusyTimeoutMs, so a delivery
+    // hears 503 at once and the first one after the lock clears is stored, and the incidents' save is retried after
+    // a pause that grows up to kLockBackoffMaxMs.
+    if (m_lockBackoffMs == 0)
+        SqliteBusyTimeout::set(m_storeConnection, kLockedBusyTimeoutMs);
+    m_lockBackoffMs = m_lockBackoffMs > 0 ? qMin(2 * m_lockBackoffMs, kLockBackoffMaxMs) : kLockBackoffFirstMs;
+    m_lockedUntil = QDeadlineTimer(m_lockBackoffMs);
+}
+
 void Pipeline::scheduleRefresh()
 {
     if (m_stopping.load())
@@ -576,13 +618,19 @@ void Pipeline::refresh(bool settle)
     QElapsedTimer persisting;
     persisting.start();
     qint64 refusedMs = 0;
-    if (!persistChanged(&why, budget)) {
+    if (const qint64 locked = lockedFor(); locked > 0) {
+        // Saved once the pause after a lock is over; nothing waits on the busy timeout meanwhile.
+        if (!m_refreshTimer->isActive())
+            m_refreshTimer->start(int(locked));
+    } else if (!persistChanged(&why, budget)) {
+        noteStoreResult(false, why);
         // A store that refused (locked by another process, disk full) may have kept us waiting for its busy
         // timeout: that wait is no measure of a refresh's work, and must not space the next one out.
         refusedMs = persisting.elapsed();
         // What the feeds delivered is safe already; the incident rows are rebuilt from it at the next start.
         Q_EMIT failed(u"could not save incidents: %1"_s.arg(why));
     } else {
+        noteStoreResult(true, {});
         queuePersist(persisting.elapsed());
     }
     publish();
@@ -912,10 +960,15 @@ void Pipeline::persistMore()
 {
     if (!m_store || m_unsaved.isEmpty())
         return;
+    if (const qint64 locked = lockedFor(); locked > 0) {
+        m_persistTimer->start(int(locked)); // see noteStoreResult()
+        return;
+    }
     QElapsedTimer took;
     took.start();
     QString why;
     if (!persistChanged(&why, kPersistSliceMs)) {
+        noteStoreResult(false, why);
         Q_EMIT failed(u"could not save incidents: %1"_s.arg(why)); // the next refresh tries again
         return;
     }

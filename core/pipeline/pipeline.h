@@ -138,8 +138,10 @@ public Q_SLOTS:
     // The console stops (SIGTERM, Quit): from now on no refresh runs, what waits is stored and answered at once, a big
     // delivery already being stored in chunks is finished, and big ones not begun are refused (done(false)): a sender
     // told 503 for them has nothing stored that its retry would double. The destructor's final save keeps within
-    // deadline (the incidents it leaves are rebuilt from the notifications at the next start). Thread-safe.
-    void beginShutdown(QDeadlineTimer deadline);
+    // deadline (the incidents it leaves are rebuilt from the notifications at the next start). After storeBy no
+    // waiting delivery is begun any more (refused instead): the receiver fails what is unanswered then, and a delivery
+    // committed after its 503 would be doubled by the retry. Thread-safe.
+    void beginShutdown(QDeadlineTimer storeBy, QDeadlineTimer deadline);
 
 Q_SIGNALS:
     void snapshotReady(IncidentSnapshotPtr snapshot);
@@ -189,6 +191,9 @@ private:
     void noteStored(qsizetype notifications);
     void saveGraphSnapshots(const QVector<Incident>& saved);
     bool hasStore(QString* error) const;
+    // Another process held the database's lock at the last write: ms until the incidents' save is tried again.
+    qint64 lockedFor() const;
+    void noteStoreResult(bool ok, const QString& error);
     bool recordAction(qint64 incidentId, const QString& kind, const QString& note, const QDateTime& when = {});
     void learnFrom(qint64 incidentId); // a resolved incident joins the history
     void refreshMemory();              // of the incidents that changed or when the history did
@@ -200,6 +205,7 @@ private:
     Options m_options;
     std::shared_ptr<const ServiceGraph> m_graph;
     std::unique_ptr<Store> m_store;
+    QString m_storeConnection; // its QtSql connection name
     std::unique_ptr<Correlator> m_correlator;
     std::shared_ptr<const InhibitRuleSet> m_inhibitRules; // kept for a correlator built on a new graph
     std::shared_ptr<const Diagnoser> m_diagnoser; // replaced, never changed: a worker may be reading it
@@ -260,9 +266,12 @@ private:
     bool m_chunkQueued = false; // a storeWaiting() for the next chunk is queued
     AlertBatch m_untracked; // stored by storeWaitingNow(), not yet correlated
 
+    int m_lockBackoffMs = 0;     // the pause after the last lock refusal (0: not locked)
+    QDeadlineTimer m_lockedUntil;
     bool m_restoring = false;                          // restoreHere() has not finished yet
     std::atomic<bool> m_stopping{false};             // beginShutdown() was called
     std::atomic<qint64> m_shutdownDeadline{-1};       // its deadline (QDeadlineTimer::deadline()); -1: none
+    std::atomic<qint64> m_storeBy{-1};                // and its storeBy
     bool bigDelivery(const AlertBatch& batch) const; // stored in chunks (Options::chunkAlerts)
 
     mutable QMutex m_snapshotMutex; // guards m_snapshot only; everything else lives on the pipeline thread

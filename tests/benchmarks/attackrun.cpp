@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QMap>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -381,6 +382,8 @@ public:
     int run();
 
 private:
+    // The tag the next begin() gives its row: for inputs built before it (see tooMany()).
+    QByteArray nextTag() const { return "Hostile" + QByteArray::number(m_rows.size() + 1) + "x"; }
     Row& begin(const QString& attack, Server& server, bool killsServe = false)
     {
         m_rows.push_back(std::make_unique<Row>());
@@ -388,7 +391,7 @@ private:
         row.attack = attack;
         row.server = &server;
         row.killsServe = killsServe;
-        row.tag = "Hostile" + QByteArray::number(m_rows.size()) + "x";
+        row.tag = "Hostile" + QByteArray::number(m_rows.size()) + "x"; // as nextTag() said before the push
         row.rssBefore = row.rssPeak = rssMiB(server.pid());
         m_row = &row;
         std::printf("attack: %s ...\n", qPrintable(attack));
@@ -532,9 +535,10 @@ void AttackRun::labelBounds(Server& a)
 
 void AttackRun::tooMany(Server& a)
 {
-    Row& row = begin(u"too many alerts per delivery"_s, a);
-    // Short names, so the body stays under the size limit: the alert count is what is refused.
+    // Short names, so the body stays under the size limit: the alert count is what is refused. Built before the row
+    // begins: this thread also reads the healthz answers, and a stall here would count as serve's latency.
     const QByteArray over = bigBody("Q", 100'001);
+    Row& row = begin(u"too many alerts per delivery"_s, a);
     if (over.size() >= 10 << 20)
         row.flag(u"the 100,001-alert body is over the size limit: it tests the wrong bound"_s);
     row.answer(exchange(a.port(), jsonPost("/api/v1/alerts/alertmanager", over)), {413}, u"100,001 alerts"_s);
@@ -570,16 +574,17 @@ void AttackRun::malformed(Server& a)
 
 void AttackRun::deepNesting(Server& a)
 {
-    Row& row = begin(u"deep nesting"_s, a);
     const int depth = m_options.quick ? 100'000 : 1'000'000; // 2 MB of brackets at full size
+    const QByteArray tag = nextTag(); // the bodies are built before the row begins (see tooMany())
     const QByteArrayList bodies = {
         QByteArray(depth, '[') + QByteArray(depth, ']'),
         QByteArray("{\"a\":").repeated(depth / 10) + "1" + QByteArray(depth / 10, '}'),
         R"({"version":"4","alerts":[{"labels":)" + QByteArray(depth, '[') + QByteArray(depth, ']') + "}]}",
-        R"({"version":"4","alerts":[{"labels":{"alertname":")" + row.tag + R"("},"annotations":{"x":)" +
+        R"({"version":"4","alerts":[{"labels":{"alertname":")" + tag + R"("},"annotations":{"x":)" +
             QByteArray(depth / 10, '[') + QByteArray(depth / 10, ']') + "}}]}",
         QByteArray(depth, '['), // never closed
     };
+    Row& row = begin(u"deep nesting"_s, a);
     for (const Route& r : kRoutes)
         for (const QByteArray& body : bodies)
             row.answer(exchange(a.port(), jsonPost(r.path, body)), {400, 413},
@@ -894,8 +899,19 @@ void AttackRun::sigkill(Server& a)
         }
         slowestRestart = std::max(slowestRestart, double(restart.elapsed()) / 1000.0);
     }
-    row.note = u"%1 rounds, %2 storm deliveries posted, restart until listening ≤ %3 s"_s.arg(rounds).arg(posted).arg(
-        slowestRestart, 0, 'f', 1);
+    // serve listens before its incidents are rebuilt, and says when they are ("restored: ... N ms after start").
+    QString restored = u"not within 120 s"_s;
+    QElapsedTimer waited;
+    waited.start();
+    while (a.alive() && waited.elapsed() < 120'000 && !a.output().contains(u"restored:"_s))
+        pause(50);
+    if (const auto m = QRegularExpression(u"restored: .* (\\d+) ms after start"_s).match(a.output()); m.hasMatch())
+        restored = u"%1 s"_s.arg(m.captured(1).toDouble() / 1000.0, 0, 'f', 1);
+    row.note = u"%1 rounds, %2 storm deliveries posted, restart until listening ≤ %3 s, last restart restored after %4"_s
+                   .arg(rounds)
+                   .arg(posted)
+                   .arg(slowestRestart, 0, 'f', 1)
+                   .arg(restored);
     end(row);
 }
 

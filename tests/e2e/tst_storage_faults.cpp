@@ -6,6 +6,7 @@
 
 #include "../serveprocess.h"
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -89,9 +90,19 @@ void TestStorageFaults::lockedWhileServingAnswers503ThenRecovers()
     QCOMPARE(post(serve.url(), testsupport::alertmanagerDelivery(1, 5), &answer), 200);
     QVERIFY(lock(db));
     const int locked = post(serve.url(), testsupport::alertmanagerDelivery(2, 5), &answer); // after the busy timeout
-    unlock();
     QCOMPARE(locked, 503);
     QVERIFY2(answer.contains("not stored") && answer.contains("locked"), answer.constData());
+    // Known to be locked now: the next sender is not held for another busy timeout (5 s) but told at once, and its
+    // delivery leaves nothing behind either.
+    QElapsedTimer again;
+    again.start();
+    const int stillLocked = post(serve.url(), testsupport::alertmanagerDelivery(4, 5), &answer);
+    const qint64 againMs = again.elapsed();
+    unlock();
+    std::printf("locked: second delivery answered %d after %lld ms\n", stillLocked, qlonglong(againMs));
+    QCOMPARE(stillLocked, 503);
+    QVERIFY2(answer.contains("locked"), answer.constData());
+    QVERIFY2(againMs < 2'500, qPrintable(QString::number(againMs))); // half the busy timeout it used to wait
     QCOMPARE(serve.process->state(), QProcess::Running);
     QCOMPARE(post(serve.url(), testsupport::alertmanagerDelivery(3, 5), &answer), 200); // the fault cleared
     ::kill(pid_t(serve.process->processId()), SIGTERM);
