@@ -37,10 +37,14 @@ qint64 secs(const QDateTime& t)
 }
 
 // Alerts without a service label are still grouped by something stable.
+QString groupingLabel(const Alert& a, const QString& service)
+{
+    return service.isEmpty() ? u"alertname:"_s + a.alertName() : service;
+}
+
 QString groupingLabel(const Alert& a)
 {
-    const QString s = a.service();
-    return s.isEmpty() ? u"alertname:"_s + a.alertName() : s;
+    return groupingLabel(a, a.service());
 }
 } // namespace
 
@@ -72,6 +76,8 @@ void Correlator::setInhibitRules(const InhibitRuleSet& rules)
 Correlator::Update Correlator::addAll(const QVector<Alert>& notifications)
 {
     Update total;
+    // Room for every fingerprint up front: a big delivery of new alerts would otherwise rehash the table ~17 times.
+    m_byFingerprint.reserve(m_byFingerprint.size() + notifications.size());
     for (const Alert& a : notifications)
         add(a, &total);
     total.changed.sort();
@@ -90,10 +96,12 @@ void Correlator::add(const Alert& n, Update* into)
     Update& update = *into;
     ++m_notifications;
     const QString fp = n.fingerprint.isEmpty() ? Alert::fingerprintOf(n.labels) : n.fingerprint;
-    auto it = m_byFingerprint.constFind(fp);
-    if (it != m_byFingerprint.cend()) {
+    // One hash lookup whether the alert is known or new (a storm's alerts are mostly one or the other).
+    const qsizetype known = m_byFingerprint.size();
+    int& slot = m_byFingerprint[fp];
+    if (m_byFingerprint.size() == known) {
         // A repeat, an HA duplicate, a resolve, or a flap: the same alert, counted not duplicated.
-        const int id = *it;
+        const int id = slot;
         TrackedAlert& t = alertToChange(id);
         const bool wasFiring = t.isFiring();
         if (!wasFiring && n.isFiring())
@@ -122,10 +130,13 @@ void Correlator::add(const Alert& n, Update* into)
     t.lastReceivedAt = n.receivedAt;
     t.notificationCount = 1;
     AlertState st;
-    st.node = m_graph->indexOf(n.service());
+    const QString service = n.service();
+    st.node = m_graph->indexOf(service);
+    // Placing it asks for its label twice (findGroups, addToGroup): looked up once.
+    m_placingLabel = st.node < 0 ? groupingLabel(n, service) : QString();
     st.onset = secs(t.firstStartsAt);
     m_state.push_back(st);
-    m_byFingerprint.insert(fp, id);
+    slot = id;
 
     retireOldGroups(st.onset);
     placeAlert(id, &update);
@@ -171,7 +182,7 @@ QVector<int> Correlator::findGroups(int alertId) const
 
     if (st.node < 0) {
         // Not in the graph: same service label within the window, nothing else.
-        const QString label = groupingLabel(alert(alertId).latest);
+        const QString label = labelOf(alertId);
         const auto indexed = m_groupsByLabel.find(label);
         if (indexed == m_groupsByLabel.end())
             return {};
@@ -297,7 +308,7 @@ int Correlator::placeAlert(int alertId, Update* update)
         }
     }
     const int servicesBefore = m_groups[gid]->services;
-    addToGroup(gid, alertId, std::exchange(m_placing, TrackedAlert()));
+    addToGroup(gid, alertId, std::move(m_placing)); // add() renews m_placing for the next new alert
     touched(gid, update);
     if (m_groups[gid]->services != servicesBefore || groups.size() > 1)
         splitByCause(gid, update);
@@ -670,7 +681,7 @@ void Correlator::splitByCause(int groupId, Update* update, int depth)
     }
     if (other >= 0) {
         for (qsizetype i = 0; i < move.size(); ++i)
-            addToGroup(other, move.at(i), moved.at(i));
+            addToGroup(other, move.at(i), TrackedAlert(moved.at(i)));
     } else {
         QVector<qsizetype> order(move.size());
         std::iota(order.begin(), order.end(), 0);
@@ -712,7 +723,12 @@ void Correlator::rebuildGroup(int groupId, const QVector<int>& ids, const QVecto
     g.firstOnset = std::numeric_limits<qint64>::max();
     g.lastOnset = std::numeric_limits<qint64>::min();
     for (qsizetype i = 0; i < ids.size(); ++i)
-        addToGroup(groupId, ids.at(i), members.at(i));
+        addToGroup(groupId, ids.at(i), TrackedAlert(members.at(i)));
+}
+
+QString Correlator::labelOf(int alertId, const TrackedAlert* t) const
+{
+    return m_state[alertId].group < 0 ? m_placingLabel : groupingLabel((t ? *t : alert(alertId)).latest);
 }
 
 const TrackedAlert& Correlator::alert(int alertId) const
@@ -727,10 +743,11 @@ TrackedAlert& Correlator::alertToChange(int alertId)
     return st.group < 0 ? m_placing : m_groups[std::size_t(st.group)]->members[st.slot];
 }
 
-void Correlator::addToGroup(int groupId, int alertId, TrackedAlert alert)
+void Correlator::addToGroup(int groupId, int alertId, TrackedAlert&& alert)
 {
     Group& g = *m_groups[groupId];
     AlertState& st = m_state[alertId];
+    const QString label = st.node < 0 ? labelOf(alertId, &alert) : QString();
     st.group = groupId;
     st.slot = int(g.alerts.size());
     g.alerts << alertId;
@@ -754,7 +771,6 @@ void Correlator::addToGroup(int groupId, int alertId, TrackedAlert alert)
             g.cause = Group::kCauseUnknown;
         }
     } else {
-        const QString label = groupingLabel(g.members.constLast().latest);
         if (!g.outside.contains(label)) {
             g.outside.insert(label);
             if (QVector<int>& holders = m_groupsByLabel[label]; !holders.contains(groupId))
@@ -767,7 +783,7 @@ int Correlator::mergeGroups(int into, int from)
 {
     Group& b = *m_groups[from];
     for (qsizetype i = 0; i < b.alerts.size(); ++i)
-        addToGroup(into, b.alerts.at(i), b.members.at(i));
+        addToGroup(into, b.alerts.at(i), TrackedAlert(b.members.at(i)));
     b.alive = false;
     b.active = false;
     b.alerts.clear();

@@ -123,10 +123,12 @@ private:
     int newGroup(int foundingAlert, const QString& fingerprint);
     // Empties the group and adds these alerts (ids[i] is members[i]) again, in this order.
     void rebuildGroup(int groupId, const QVector<int>& ids, const QVector<TrackedAlert>& members);
-    void addToGroup(int groupId, int alertId, TrackedAlert alert);
+    void addToGroup(int groupId, int alertId, TrackedAlert&& alert);
     // The alert as the correlator knows it: a member of its group, or the new one being placed.
     const TrackedAlert& alert(int alertId) const;
     TrackedAlert& alertToChange(int alertId); // detaches its group's members from incidents materialised before
+    // The label an alert outside the graph is grouped by; t: the alert when the caller has it at hand.
+    QString labelOf(int alertId, const TrackedAlert* t = nullptr) const;
     void indexForInhibition(int alertId);
     void evaluateInhibition(int target, Update* update);
     void reevaluateTargetsOf(int source, Update* update);
@@ -151,6 +153,7 @@ private:
     // group shares that vector (implicit sharing) instead of copying every member, so the pipeline's incidents, the
     // published snapshots and the correlator hold each open alert once. A group changed since detaches its copy.
     TrackedAlert m_placing; // the new alert until placeAlert() puts it in a group (its state's group is -1)
+    QString m_placingLabel; // its labelOf()
     QVector<AlertState> m_state; // by alert id
     QHash<QString, int> m_byFingerprint;
     std::vector<std::unique_ptr<Group>> m_groups; // index = group id; merged groups are left empty
