@@ -102,6 +102,8 @@ private Q_SLOTS:
     void splitKeepsKeysAndStaysSplit();
     void everyIncidentIsFoundByItsKey_data();
     void everyIncidentIsFoundByItsKey();
+    void incidentsShareTheirAlerts_data();
+    void incidentsShareTheirAlerts();
 };
 
 void TestCorrelator::grouping_data()
@@ -362,6 +364,83 @@ void TestCorrelator::everyIncidentIsFoundByItsKey()
         QCOMPARE(correlator.incidentKeyOf(founder.fingerprint), founderKey);
     }
     QCOMPARE(correlator.incidentCount(), 2); // the storm did split
+}
+
+void TestCorrelator::incidentsShareTheirAlerts_data()
+{
+    QTest::addColumn<Edges>("edges");
+    QTest::addColumn<QVector<Alert>>("alerts");
+    QTest::addColumn<bool>("shared"); // materialised incidents share the group's alerts instead of copying them
+
+    QTest::addRow("one storm in onset order")
+        << kSharedCaller << QVector<Alert>{alert(u"s1"_s, u"Err"_s, 0), alert(u"s2"_s, u"Err"_s, 10),
+                                           alert(u"s3"_s, u"Err"_s, 20)}
+        << true;
+    QTest::addRow("merge through a hub")
+        << kHub << QVector<Alert>{alert(u"c1"_s, u"Err"_s, 10), alert(u"c2"_s, u"Err"_s, 20),
+                                  alert(u"c3"_s, u"Err"_s, 30), alert(u"c4"_s, u"Err"_s, 40)}
+        << true;
+    QTest::addRow("split of two faults sharing a caller")
+        << kSharedCaller
+        << QVector<Alert>{alert(u"s1"_s, u"Err"_s, 0),  alert(u"s4"_s, u"Err"_s, 10), alert(u"s5"_s, u"Err"_s, 20),
+                          alert(u"s6"_s, u"Err"_s, 30), alert(u"s2"_s, u"Err"_s, 35), alert(u"s7"_s, u"Err"_s, 45)}
+        << true;
+    Alert resolved = alert(u"s1"_s, u"Err"_s, 0, Alert::Status::Resolved);
+    resolved.receivedAt = kT0.addSecs(100);
+    QTest::addRow("repeats and a resolve")
+        << kSharedCaller << QVector<Alert>{alert(u"s1"_s, u"Err"_s, 0), alert(u"s2"_s, u"Err"_s, 10),
+                                           alert(u"s1"_s, u"Err"_s, 0), resolved}
+        << true;
+    // Joined out of onset order: the incident lists them by onset, a sorted copy of its own.
+    QTest::addRow("onsets out of order")
+        << kSharedCaller
+        << QVector<Alert>{alert(u"s1"_s, u"Err"_s, 40), alert(u"s2"_s, u"Err"_s, 0), alert(u"s3"_s, u"Err"_s, 20)}
+        << false;
+}
+
+void TestCorrelator::incidentsShareTheirAlerts()
+{
+    QFETCH(Edges, edges);
+    QFETCH(QVector<Alert>, alerts);
+    QFETCH(bool, shared);
+    Correlator correlator(graphOf(edges));
+    for (const Alert& a : alerts)
+        correlator.add(a);
+    qsizetype members = 0;
+    QVector<Incident> before;
+    for (const QString& key : correlator.incidentKeys()) {
+        const Incident one = *correlator.incident(key), again = *correlator.incident(key);
+        QCOMPARE(one.alerts.isSharedWith(again.alerts), shared);
+        for (qsizetype i = 0; i < one.alerts.size(); ++i) {
+            const TrackedAlert& t = one.alerts.at(i);
+            // Every member is where the correlator keeps it, with the same state.
+            QCOMPARE(correlator.incidentKeyOf(t.fingerprint()), key);
+            const TrackedAlert* kept = correlator.trackedAlert(t.fingerprint());
+            QVERIFY(kept);
+            QCOMPARE(kept->notificationCount, t.notificationCount);
+            QCOMPARE(kept->isFiring(), t.isFiring());
+            if (i > 0)
+                QVERIFY(one.alerts.at(i - 1).firstStartsAt <= t.firstStartsAt);
+        }
+        members += one.alerts.size();
+        before << one;
+    }
+    QCOMPARE(members, qsizetype(correlator.alertCount()));
+
+    // What was materialised stays as it was when the correlator changes the alerts after it: a repeat of each.
+    for (const Incident& inc : std::as_const(before))
+        for (const TrackedAlert& t : inc.alerts) {
+            Alert repeat = t.latest;
+            repeat.receivedAt = repeat.receivedAt.addSecs(600);
+            correlator.add(repeat);
+        }
+    for (const Incident& inc : std::as_const(before)) {
+        const Incident now = *correlator.incident(inc.key);
+        QCOMPARE(now.alerts.size(), inc.alerts.size());
+        QCOMPARE(now.notificationCount, inc.notificationCount + inc.alerts.size());
+        for (qsizetype i = 0; i < inc.alerts.size(); ++i)
+            QCOMPARE(now.alerts.at(i).notificationCount, inc.alerts.at(i).notificationCount + 1);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCorrelator)

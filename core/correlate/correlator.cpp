@@ -5,6 +5,7 @@
 #include "graphreach.h"
 
 #include <algorithm>
+#include <numeric>
 #include <limits>
 
 using namespace Qt::StringLiterals;
@@ -12,7 +13,8 @@ using namespace Qt::StringLiterals;
 struct Correlator::Group
 {
     QString key;
-    QVector<int> alerts;
+    QVector<int> alerts;                // member alert ids, in the order they joined
+    QVector<TrackedAlert> members;      // the member alerts themselves, alerts[i] is members[i]
     qint64 firstOnset = 0;
     qint64 lastOnset = 0;
     QHash<int, int> alertsPerNode; // graph node -> member alerts on it
@@ -35,10 +37,14 @@ qint64 secs(const QDateTime& t)
 }
 
 // Alerts without a service label are still grouped by something stable.
+QString groupingLabel(const Alert& a, const QString& service)
+{
+    return service.isEmpty() ? u"alertname:"_s + a.alertName() : service;
+}
+
 QString groupingLabel(const Alert& a)
 {
-    const QString s = a.service();
-    return s.isEmpty() ? u"alertname:"_s + a.alertName() : s;
+    return groupingLabel(a, a.service());
 }
 } // namespace
 
@@ -61,15 +67,17 @@ void Correlator::setInhibitRules(const InhibitRuleSet& rules)
     m_inhibit = rules;
     m_sources.assign(rules.rules().size(), {});
     m_targets.assign(rules.rules().size(), {});
-    for (int id = 0; id < m_alerts.size(); ++id)
+    for (int id = 0; id < m_state.size(); ++id)
         indexForInhibition(id);
-    for (int id = 0; id < m_alerts.size(); ++id)
+    for (int id = 0; id < m_state.size(); ++id)
         evaluateInhibition(id, nullptr);
 }
 
 Correlator::Update Correlator::addAll(const QVector<Alert>& notifications)
 {
     Update total;
+    // Room for every fingerprint up front: a big delivery of new alerts would otherwise rehash the table ~17 times.
+    m_byFingerprint.reserve(m_byFingerprint.size() + notifications.size());
     for (const Alert& a : notifications)
         add(a, &total);
     total.changed.sort();
@@ -88,11 +96,13 @@ void Correlator::add(const Alert& n, Update* into)
     Update& update = *into;
     ++m_notifications;
     const QString fp = n.fingerprint.isEmpty() ? Alert::fingerprintOf(n.labels) : n.fingerprint;
-    auto it = m_byFingerprint.constFind(fp);
-    if (it != m_byFingerprint.cend()) {
+    // One hash lookup whether the alert is known or new (a storm's alerts are mostly one or the other).
+    const qsizetype known = m_byFingerprint.size();
+    int& slot = m_byFingerprint[fp];
+    if (m_byFingerprint.size() == known) {
         // A repeat, an HA duplicate, a resolve, or a flap: the same alert, counted not duplicated.
-        const int id = *it;
-        TrackedAlert& t = m_alerts[id];
+        const int id = slot;
+        TrackedAlert& t = alertToChange(id);
         const bool wasFiring = t.isFiring();
         if (!wasFiring && n.isFiring())
             ++t.flapCount;
@@ -110,8 +120,9 @@ void Correlator::add(const Alert& n, Update* into)
         return;
     }
 
-    const int id = int(m_alerts.size());
-    TrackedAlert t;
+    const int id = int(m_state.size());
+    TrackedAlert& t = m_placing;
+    t = TrackedAlert();
     t.latest = n;
     t.latest.fingerprint = fp;
     t.firstStartsAt = n.startsAt.isValid() ? n.startsAt : n.receivedAt;
@@ -119,11 +130,13 @@ void Correlator::add(const Alert& n, Update* into)
     t.lastReceivedAt = n.receivedAt;
     t.notificationCount = 1;
     AlertState st;
-    st.node = m_graph->indexOf(n.service());
+    const QString service = n.service();
+    st.node = m_graph->indexOf(service);
+    // Placing it asks for its label twice (findGroups, addToGroup): looked up once.
+    m_placingLabel = st.node < 0 ? groupingLabel(n, service) : QString();
     st.onset = secs(t.firstStartsAt);
-    m_alerts.push_back(std::move(t));
     m_state.push_back(st);
-    m_byFingerprint.insert(fp, id);
+    slot = id;
 
     retireOldGroups(st.onset);
     placeAlert(id, &update);
@@ -169,7 +182,7 @@ QVector<int> Correlator::findGroups(int alertId) const
 
     if (st.node < 0) {
         // Not in the graph: same service label within the window, nothing else.
-        const QString label = groupingLabel(m_alerts[alertId].latest);
+        const QString label = labelOf(alertId);
         const auto indexed = m_groupsByLabel.find(label);
         if (indexed == m_groupsByLabel.end())
             return {};
@@ -256,11 +269,11 @@ QVector<int> Correlator::findGroups(int alertId) const
     return bestGroups;
 }
 
-int Correlator::newGroup(int foundingAlert)
+int Correlator::newGroup(int foundingAlert, const QString& fingerprint)
 {
     const int gid = int(m_groups.size());
     auto g = std::make_unique<Group>();
-    g->key = incidentKey(m_alerts[foundingAlert].fingerprint(), m_state[foundingAlert].onset);
+    g->key = incidentKey(fingerprint, m_state[foundingAlert].onset);
     m_state[foundingAlert].wasKey = true;
     g->firstOnset = g->lastOnset = m_state[foundingAlert].onset;
     g->cover.assign(std::size_t(m_reach->nodeCount()), 0);
@@ -280,7 +293,7 @@ int Correlator::placeAlert(int alertId, Update* update)
         groups = {bestFit(groups, alertId)};
     int gid;
     if (groups.isEmpty()) {
-        gid = newGroup(alertId);
+        gid = newGroup(alertId, m_placing.fingerprint());
     } else {
         // The oldest group survives a merge and keeps its key.
         gid = groups.front();
@@ -295,7 +308,7 @@ int Correlator::placeAlert(int alertId, Update* update)
         }
     }
     const int servicesBefore = m_groups[gid]->services;
-    addToGroup(gid, alertId);
+    addToGroup(gid, alertId, std::move(m_placing)); // add() renews m_placing for the next new alert
     touched(gid, update);
     if (m_groups[gid]->services != servicesBefore || groups.size() > 1)
         splitByCause(gid, update);
@@ -627,8 +640,13 @@ void Correlator::splitByCause(int groupId, Update* update, int depth)
         return;
 
     QVector<int> keep, move;
-    for (int id : std::as_const(g.alerts))
-        (m_state[id].node >= 0 && moving.contains(m_state[id].node) ? move : keep) << id;
+    QVector<TrackedAlert> kept, moved; // their members, alike
+    for (qsizetype i = 0; i < g.alerts.size(); ++i) {
+        const int id = g.alerts.at(i);
+        const bool goes = m_state[id].node >= 0 && moving.contains(m_state[id].node);
+        (goes ? move : keep) << id;
+        (goes ? moved : kept) << g.members.at(i);
+    }
     if (keep.isEmpty() || move.isEmpty())
         return;
     int movingCause = split.second;
@@ -636,10 +654,10 @@ void Correlator::splitByCause(int groupId, Update* update, int depth)
     const int keyAlert = m_byFingerprint.value(g.key.section(u'@', 0, 0), -1);
     if (move.contains(keyAlert)) {
         std::swap(keep, move); // the part holding the founding alert stays the same incident
+        std::swap(kept, moved);
         movingCause = split.first;
     }
-    g.alerts = keep;
-    rebuildGroup(groupId);
+    rebuildGroup(groupId, keep, kept);
     touched(groupId, update);
 
     // The part that leaves may already have an incident of its own (its first alerts found no link): join it.
@@ -662,30 +680,40 @@ void Correlator::splitByCause(int groupId, Update* update, int depth)
             other = gid;
     }
     if (other >= 0) {
-        for (int id : std::as_const(move))
-            addToGroup(other, id);
+        for (qsizetype i = 0; i < move.size(); ++i)
+            addToGroup(other, move.at(i), TrackedAlert(moved.at(i)));
     } else {
-        std::stable_sort(move.begin(), move.end(), [&](int a, int b) { return m_state[a].onset < m_state[b].onset; });
-        int founder = move.front();
-        for (int id : std::as_const(move))
-            if (!m_state[id].wasKey) {
-                founder = id;
+        QVector<qsizetype> order(move.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(),
+                         [&](qsizetype a, qsizetype b) { return m_state[move[a]].onset < m_state[move[b]].onset; });
+        QVector<int> ids;
+        QVector<TrackedAlert> members;
+        ids.reserve(move.size());
+        members.reserve(move.size());
+        for (qsizetype i : std::as_const(order)) {
+            ids << move.at(i);
+            members << moved.at(i);
+        }
+        qsizetype founder = 0;
+        for (qsizetype i = 0; i < ids.size(); ++i)
+            if (!m_state[ids.at(i)].wasKey) {
+                founder = i;
                 break;
             }
-        other = newGroup(founder);
-        m_groups[other]->alerts = move;
-        rebuildGroup(other);
+        other = newGroup(ids.at(founder), members.at(founder).fingerprint());
+        rebuildGroup(other, ids, members);
     }
     touched(other, update);
     splitByCause(other, update, depth + 1);
     splitByCause(groupId, update, depth + 1);
 }
 
-void Correlator::rebuildGroup(int groupId)
+void Correlator::rebuildGroup(int groupId, const QVector<int>& ids, const QVector<TrackedAlert>& members)
 {
     Group& g = *m_groups[groupId];
-    const QVector<int> members = g.alerts;
     g.alerts.clear();
+    g.members.clear();
     g.alertsPerNode.clear();
     g.nodeOnset.clear();
     g.outside.clear();
@@ -694,16 +722,36 @@ void Correlator::rebuildGroup(int groupId)
     g.cause = Group::kCauseUnknown;
     g.firstOnset = std::numeric_limits<qint64>::max();
     g.lastOnset = std::numeric_limits<qint64>::min();
-    for (int id : members)
-        addToGroup(groupId, id);
+    for (qsizetype i = 0; i < ids.size(); ++i)
+        addToGroup(groupId, ids.at(i), TrackedAlert(members.at(i)));
 }
 
-void Correlator::addToGroup(int groupId, int alertId)
+QString Correlator::labelOf(int alertId, const TrackedAlert* t) const
+{
+    return m_state[alertId].group < 0 ? m_placingLabel : groupingLabel((t ? *t : alert(alertId)).latest);
+}
+
+const TrackedAlert& Correlator::alert(int alertId) const
+{
+    const AlertState& st = m_state[alertId];
+    return st.group < 0 ? m_placing : std::as_const(m_groups[std::size_t(st.group)]->members)[st.slot];
+}
+
+TrackedAlert& Correlator::alertToChange(int alertId)
+{
+    const AlertState& st = m_state[alertId];
+    return st.group < 0 ? m_placing : m_groups[std::size_t(st.group)]->members[st.slot];
+}
+
+void Correlator::addToGroup(int groupId, int alertId, TrackedAlert&& alert)
 {
     Group& g = *m_groups[groupId];
     AlertState& st = m_state[alertId];
+    const QString label = st.node < 0 ? labelOf(alertId, &alert) : QString();
     st.group = groupId;
+    st.slot = int(g.alerts.size());
     g.alerts << alertId;
+    g.members << std::move(alert);
     g.firstOnset = std::min(g.firstOnset, st.onset);
     g.lastOnset = std::max(g.lastOnset, st.onset);
     if (st.node >= 0) {
@@ -723,7 +771,6 @@ void Correlator::addToGroup(int groupId, int alertId)
             g.cause = Group::kCauseUnknown;
         }
     } else {
-        const QString label = groupingLabel(m_alerts[alertId].latest);
         if (!g.outside.contains(label)) {
             g.outside.insert(label);
             if (QVector<int>& holders = m_groupsByLabel[label]; !holders.contains(groupId))
@@ -734,14 +781,13 @@ void Correlator::addToGroup(int groupId, int alertId)
 
 int Correlator::mergeGroups(int into, int from)
 {
-    Group& a = *m_groups[into];
     Group& b = *m_groups[from];
-    for (int id : std::as_const(b.alerts))
-        addToGroup(into, id);
-    Q_UNUSED(a);
+    for (qsizetype i = 0; i < b.alerts.size(); ++i)
+        addToGroup(into, b.alerts.at(i), TrackedAlert(b.members.at(i)));
     b.alive = false;
     b.active = false;
     b.alerts.clear();
+    b.members.clear();
     b.alertsPerNode.clear();
     b.nodeOnset.clear();
     b.cover = {};
@@ -770,7 +816,7 @@ void Correlator::retireOldGroups(qint64 onset)
 
 void Correlator::indexForInhibition(int alertId)
 {
-    const LabelSet& labels = m_alerts[alertId].latest.labels;
+    const LabelSet& labels = alert(alertId).latest.labels;
     const auto& rules = m_inhibit.rules();
     for (int r = 0; r < rules.size(); ++r) {
         if (rules[r].isSource(labels))
@@ -782,25 +828,26 @@ void Correlator::indexForInhibition(int alertId)
 
 void Correlator::evaluateInhibition(int target, Update* update)
 {
-    TrackedAlert& t = m_alerts[target];
+    const TrackedAlert& t = alert(target);
     const auto& rules = m_inhibit.rules();
     QString by;
     for (int r = 0; r < rules.size() && by.isEmpty(); ++r) {
         if (!rules[r].isTarget(t.latest.labels))
             continue;
         for (int s : m_sources[r]) {
-            if (s == target || !m_alerts[s].isFiring())
+            if (s == target || !alert(s).isFiring())
                 continue;
-            if (rules[r].inhibits(m_alerts[s].latest.labels, t.latest.labels)) {
-                by = m_alerts[s].fingerprint();
+            if (rules[r].inhibits(alert(s).latest.labels, t.latest.labels)) {
+                by = alert(s).fingerprint();
                 break;
             }
         }
     }
     const bool inhibited = !by.isEmpty();
     if (inhibited != t.inhibited || by != t.inhibitedBy) {
-        t.inhibited = inhibited;
-        t.inhibitedBy = by;
+        TrackedAlert& changing = alertToChange(target); // only now: a mere look leaves the incidents' copy shared
+        changing.inhibited = inhibited;
+        changing.inhibitedBy = by;
         touched(m_state[target].group, update);
     }
 }
@@ -809,7 +856,7 @@ void Correlator::reevaluateTargetsOf(int source, Update* update)
 {
     const auto& rules = m_inhibit.rules();
     for (int r = 0; r < rules.size(); ++r) {
-        if (!rules[r].isSource(m_alerts[source].latest.labels))
+        if (!rules[r].isSource(alert(source).latest.labels))
             continue;
         for (int t : m_targets[r])
             if (t != source)
@@ -865,17 +912,16 @@ QString Correlator::incidentKeyOf(const QString& fingerprint) const
 const TrackedAlert* Correlator::trackedAlert(const QString& fingerprint) const
 {
     const auto it = m_byFingerprint.constFind(fingerprint);
-    return it == m_byFingerprint.cend() ? nullptr : &m_alerts[*it];
+    return it == m_byFingerprint.cend() ? nullptr : &alert(*it);
 }
 
 Incident Correlator::materialize(const Group& g) const
 {
     Incident inc;
     inc.key = g.key;
+    inc.alerts = g.members; // shared with the group until either changes
     QSet<QString> firing, all;
-    for (int id : g.alerts) {
-        const TrackedAlert& t = m_alerts[id];
-        inc.alerts << t;
+    for (const TrackedAlert& t : g.members) {
         inc.notificationCount += t.notificationCount;
         const QString s = t.service();
         all.insert(s);
@@ -887,8 +933,11 @@ Incident Correlator::materialize(const Group& g) const
             inc.lastAlertAt = t.lastReceivedAt;
     }
     inc.severity = Incident::highestSeverity(inc.alerts); // before the sort below: ties go to the group's first
-    std::stable_sort(inc.alerts.begin(), inc.alerts.end(),
-                     [](const TrackedAlert& a, const TrackedAlert& b) { return a.firstStartsAt < b.firstStartsAt; });
+    const auto earlier = [](const TrackedAlert& a, const TrackedAlert& b) { return a.firstStartsAt < b.firstStartsAt; };
+    // Members mostly join in onset order: then the stable sort would change nothing, and skipping it keeps the
+    // incident's alerts shared with the group.
+    if (!std::is_sorted(std::as_const(inc.alerts).begin(), std::as_const(inc.alerts).end(), earlier))
+        std::stable_sort(inc.alerts.begin(), inc.alerts.end(), earlier);
     const QSet<QString>& services = firing.isEmpty() ? all : firing;
     inc.affectedServices = QStringList(services.begin(), services.end());
     inc.affectedServices.removeAll(QString());

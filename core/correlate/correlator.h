@@ -80,14 +80,13 @@ public:
     QString incidentKeyOf(const QString& fingerprint) const;
     const TrackedAlert* trackedAlert(const QString& fingerprint) const;
     qint64 notificationCount() const { return m_notifications; }
-    int alertCount() const { return int(m_alerts.size()); }
+    int alertCount() const { return int(m_state.size()); }
     std::shared_ptr<const GraphReach> reach() const { return m_reach; }
 
 private:
     struct Group;
     int placeAlert(int alertId, Update* update);
     QVector<int> findGroups(int alertId) const;
-    void addToGroup(int groupId, int alertId);
     int mergeGroups(int into, int from);
     int bestCause(const std::vector<int>& count, const std::vector<int>* alerting) const;
     int causeOf(const Group& g) const; // bestCause(g.cover, nullptr), kept while g.cover does not change
@@ -121,8 +120,15 @@ private:
     Split secondCause(const Group& g) const;
     int bestFit(const QVector<int>& groups, int alertId) const;
     void splitByCause(int groupId, Update* update, int depth = 0);
-    int newGroup(int foundingAlert);
-    void rebuildGroup(int groupId);
+    int newGroup(int foundingAlert, const QString& fingerprint);
+    // Empties the group and adds these alerts (ids[i] is members[i]) again, in this order.
+    void rebuildGroup(int groupId, const QVector<int>& ids, const QVector<TrackedAlert>& members);
+    void addToGroup(int groupId, int alertId, TrackedAlert&& alert);
+    // The alert as the correlator knows it: a member of its group, or the new one being placed.
+    const TrackedAlert& alert(int alertId) const;
+    TrackedAlert& alertToChange(int alertId); // detaches its group's members from incidents materialised before
+    // The label an alert outside the graph is grouped by; t: the alert when the caller has it at hand.
+    QString labelOf(int alertId, const TrackedAlert* t = nullptr) const;
     void indexForInhibition(int alertId);
     void evaluateInhibition(int target, Update* update);
     void reevaluateTargetsOf(int source, Update* update);
@@ -141,9 +147,14 @@ private:
         int node = -1;       // dense graph index of its service, -1 when not in the graph
         qint64 onset = 0;    // seconds since epoch of firstStartsAt
         bool wasKey = false; // founded a group once: its fingerprint is not reused as a new incident's key
+        int slot = -1;       // its index in the group's members
     };
-    QVector<TrackedAlert> m_alerts;
-    QVector<AlertState> m_state;
+    // The alerts live in their groups (Group::members), not in one vector of all: an incident materialised from a
+    // group shares that vector (implicit sharing) instead of copying every member, so the pipeline's incidents, the
+    // published snapshots and the correlator hold each open alert once. A group changed since detaches its copy.
+    TrackedAlert m_placing; // the new alert until placeAlert() puts it in a group (its state's group is -1)
+    QString m_placingLabel; // its labelOf()
+    QVector<AlertState> m_state; // by alert id
     QHash<QString, int> m_byFingerprint;
     std::vector<std::unique_ptr<Group>> m_groups; // index = group id; merged groups are left empty
     QVector<int> m_active;                        // live groups still inside the time window, oldest first
