@@ -41,34 +41,41 @@ protected:
         // vanished or moved and the hash sets below are not needed.
         const bool appendOnly = keys.size() <= nextKeys.size() &&
                                 std::equal(keys.cbegin(), keys.cend(), nextKeys.cbegin());
-        if (!appendOnly) {
-            const QSet<QString> nextSet(nextKeys.cbegin(), nextKeys.cend());
-            // 1. Rows that vanished, bottom up in contiguous runs.
-            for (int r = int(m_rows.size()) - 1; r >= 0; --r) {
-                if (nextSet.contains(keys.at(r)))
-                    continue;
-                int first = r;
-                while (first > 0 && !nextSet.contains(keys.at(first - 1)))
-                    --first;
-                beginRemoveRows({}, first, r);
-                m_rows.remove(first, r - first + 1);
-                keys.remove(first, r - first + 1);
-                endRemoveRows();
-                r = first;
-            }
+        if (appendOnly) {
+            // The next rows begin with ours: they are taken whole, rather than ours (shared with the snapshot they
+            // came from) detached and copied to append to; then the kept rows whose values changed are announced.
+            const QVector<Row> before = m_rows;
+            const int kept = int(before.size());
+            if (nextKeys.size() > kept)
+                beginInsertRows({}, kept, int(nextKeys.size()) - 1);
+            m_rows = std::move(next);
+            keys = nextKeys;
+            if (nextKeys.size() > kept)
+                endInsertRows();
+            announceChanged(before, kept);
+            return;
+        }
+        const QSet<QString> nextSet(nextKeys.cbegin(), nextKeys.cend());
+        // 1. Rows that vanished, bottom up in contiguous runs.
+        for (int r = int(m_rows.size()) - 1; r >= 0; --r) {
+            if (nextSet.contains(keys.at(r)))
+                continue;
+            int first = r;
+            while (first > 0 && !nextSet.contains(keys.at(first - 1)))
+                --first;
+            beginRemoveRows({}, first, r);
+            m_rows.remove(first, r - first + 1);
+            keys.remove(first, r - first + 1);
+            endRemoveRows();
+            r = first;
         }
 
         // 2. Rows that are new, appended; step 3 moves them into place.
         QVector<int> added;
-        if (appendOnly) {
-            for (int i = int(keys.size()); i < nextKeys.size(); ++i)
+        const QSet<QString> have(keys.cbegin(), keys.cend());
+        for (int i = 0; i < nextKeys.size(); ++i) {
+            if (!have.contains(nextKeys.at(i)))
                 added.append(i);
-        } else {
-            const QSet<QString> have(keys.cbegin(), keys.cend());
-            for (int i = 0; i < nextKeys.size(); ++i) {
-                if (!have.contains(nextKeys.at(i)))
-                    added.append(i);
-            }
         }
         const int kept = int(m_rows.size()); // rows that were there before and still are
         if (!added.isEmpty()) {
@@ -101,6 +108,15 @@ protected:
         }
         // Same order: only the runs of kept rows whose values changed are announced (the new ones are fresh).
         const QVector<Row> before = std::exchange(m_rows, std::move(next));
+        announceChanged(before, kept);
+    }
+
+    QVector<Row> m_rows;
+
+private:
+    // dataChanged for the runs of the first `kept` rows whose values differ from `before`.
+    void announceChanged(const QVector<Row>& before, int kept)
+    {
         for (int r = 0; r < kept; ++r) {
             if (sameRow(before.at(r), m_rows.at(r)))
                 continue;
@@ -112,9 +128,6 @@ protected:
         }
     }
 
-    QVector<Row> m_rows;
-
-private:
     QStringList m_keys; // uniqueKeys(m_rows), kept so a merge computes only the next snapshot's
 
     // Duplicate keys (two incidents without a key yet) get an occurrence suffix, so the merge stays exact.
