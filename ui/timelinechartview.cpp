@@ -19,6 +19,7 @@
 #include <QLineSeries>
 #include <QMouseEvent>
 #include <QScatterSeries>
+#include <QThreadPool>
 #include <QToolTip>
 #include <QValueAxis>
 #include <QtConcurrent/QtConcurrentRun>
@@ -274,7 +275,10 @@ void TimelineChartView::startPlan()
 void TimelineChartView::showPlan(const PlanInput& input, Plan plan)
 {
     m_signature = plan.signature;
-    m_shown = input;
+    // The input replaced may be the last owner of an older snapshot's alerts (the window has retired it meanwhile):
+    // freed on a pool thread, as the window frees its snapshots, not thousands of alerts on this one.
+    if (std::optional<PlanInput> old = std::exchange(m_shown, input))
+        QThreadPool::globalInstance()->start([old = std::move(old)]() mutable { old.reset(); });
     m_plan = std::make_shared<const Plan>(std::move(plan));
     rebuild(m_plan.get());
 }
