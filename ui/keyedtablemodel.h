@@ -7,11 +7,13 @@
 
 #include <QAbstractTableModel>
 #include <QHash>
+#include <QScopeGuard>
 #include <QSet>
 #include <QStringList>
 #include <QVector>
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 template <typename Row> class KeyedTableModel : public QAbstractTableModel
@@ -35,7 +37,18 @@ protected:
 
     void replaceRows(QVector<Row> next)
     {
-        const QStringList nextKeys = uniqueKeys(next);
+        QSet<QString> appended;
+        std::optional<QStringList> fast = appendedKeys(next, appended);
+        const QStringList nextKeys = fast ? std::move(*fast) : uniqueKeys(next);
+        const auto noteKeys = qScopeGuard([&] {
+            if (fast) {
+                m_keySet.unite(appended);
+                return;
+            }
+            m_keySet = QSet<QString>(m_keys.cbegin(), m_keys.cend());
+            m_suffixedKeys = std::any_of(m_keys.cbegin(), m_keys.cend(),
+                                         [](const QString& key) { return key.contains(QChar(0x1F)); });
+        });
         QStringList& keys = m_keys;
         // A storm mostly appends: when the rows we have are the first rows of the next ones, in order, nothing
         // vanished or moved and the hash sets below are not needed.
@@ -129,6 +142,30 @@ private:
     }
 
     QStringList m_keys; // uniqueKeys(m_rows), kept so a merge computes only the next snapshot's
+    QSet<QString> m_keySet;      // the same, to look up
+    bool m_suffixedKeys = false; // a key has an occurrence suffix (or the separator): appendedKeys does not apply
+
+    // The keys of `next` in the storm's case, worked out from ours rather than all over again: our rows are its first
+    // rows, in order, and the rest have keys new and distinct (appended: those). Null when that is not the case.
+    std::optional<QStringList> appendedKeys(const QVector<Row>& next, QSet<QString>& appended) const
+    {
+        const qsizetype kept = m_keys.size();
+        if (m_suffixedKeys || next.size() < kept)
+            return std::nullopt;
+        for (qsizetype i = 0; i < kept; ++i)
+            if (rowKey(next.at(i)) != m_keys.at(i))
+                return std::nullopt;
+        QStringList keys = m_keys;
+        keys.reserve(next.size());
+        for (qsizetype i = kept; i < next.size(); ++i) {
+            QString key = rowKey(next.at(i));
+            if (key.contains(QChar(0x1F)) || m_keySet.contains(key) || appended.contains(key))
+                return std::nullopt;
+            appended.insert(key);
+            keys.append(std::move(key));
+        }
+        return keys;
+    }
 
     // Duplicate keys (two incidents without a key yet) get an occurrence suffix, so the merge stays exact.
     QStringList uniqueKeys(const QVector<Row>& rows) const
