@@ -28,6 +28,14 @@ struct GraphView::Plan
     bool hasGraph = false;
 };
 
+struct GraphView::PlanRequest
+{
+    std::shared_ptr<const ServiceGraph> graph;
+    Incident incident;
+    double fontScale = 1.0;
+    int scheme = 0;
+};
+
 struct GraphView::JobResult
 {
     GraphLayout::Result main;
@@ -49,7 +57,7 @@ GraphView::GraphView(QWidget* parent) : QGraphicsView(parent), m_scene(new QGrap
 
 GraphView::~GraphView() = default;
 
-GraphView::Plan GraphView::planFor(const ServiceGraph* graph, const Incident& incident)
+GraphView::Plan GraphView::planFor(const ServiceGraph* graph, const Incident& incident, double fontScale, int scheme)
 {
     Plan plan;
     plan.hasGraph = graph != nullptr;
@@ -187,16 +195,53 @@ GraphView::Plan GraphView::planFor(const ServiceGraph* graph, const Incident& in
     sig << u"--"_s;
     for (const auto& i : plan.outside)
         sig << describe(i);
-    sig << QString::number(Theme::fontScale()); // the nodes' type: the war room lays them out again, larger
-    sig << QString::number(int(Theme::scheme())); // the caption's colour is set when the scene is built
+    sig << QString::number(fontScale); // the nodes' type: the war room lays them out again, larger
+    sig << QString::number(scheme);    // the caption's colour is set when the scene is built
     plan.signature = sig.join(u';');
     return plan;
 }
 
 void GraphView::showIncident(std::shared_ptr<const ServiceGraph> graph, const Incident& incident)
 {
+    ++m_planJob; // newer than any plan being worked out
+    m_nextPlan.reset();
     setBackgroundBrush(Theme::panelBackground()); // the canvas is the panel's, light or dark
-    Plan plan = planFor(graph.get(), incident);
+    startLayout(planFor(graph.get(), incident, Theme::fontScale(), int(Theme::scheme())));
+}
+
+void GraphView::showIncidentLater(std::shared_ptr<const ServiceGraph> graph, const Incident& incident)
+{
+    setBackgroundBrush(Theme::panelBackground());
+    m_nextPlan.reset(new PlanRequest{std::move(graph), incident, Theme::fontScale(), int(Theme::scheme())});
+    if (!m_planRunning)
+        startPlan();
+}
+
+void GraphView::startPlan()
+{
+    if (!m_nextPlan)
+        return;
+    m_planRunning = true;
+    const quint64 job = ++m_planJob;
+    std::shared_ptr<const PlanRequest> request(m_nextPlan.release());
+    auto* watcher = new QFutureWatcher<Plan>(this);
+    connect(watcher, &QFutureWatcher<Plan>::finished, this, [this, watcher, job] {
+        watcher->deleteLater();
+        m_planRunning = false;
+        if (job == m_planJob) // not dropped by a synchronous show or a clear meanwhile
+            startLayout(watcher->result());
+        if (m_nextPlan)
+            startPlan();
+        else if (!m_pending)
+            Q_EMIT layoutFinished(); // the picture was the one shown already
+    });
+    watcher->setFuture(QtConcurrent::run([request] {
+        return planFor(request->graph.get(), request->incident, request->fontScale, request->scheme);
+    }));
+}
+
+void GraphView::startLayout(Plan plan)
+{
     if (plan.signature == m_signature)
         return;
     m_signature = plan.signature;
@@ -247,6 +292,8 @@ void GraphView::showIncident(std::shared_ptr<const ServiceGraph> graph, const In
 
 void GraphView::clear()
 {
+    ++m_planJob;
+    m_nextPlan.reset();
     ++m_jobId; // drops whatever is still running
     m_pending = false;
     m_signature.clear();

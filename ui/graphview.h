@@ -31,9 +31,12 @@ public:
 
     // Starts a background layout unless the picture would be the same as the one shown.
     void showIncident(std::shared_ptr<const ServiceGraph> graph, const Incident& incident);
+    // The same, but what to draw is also worked out on a worker (it reads every alert of the incident): for the live
+    // console under a storm. Requests made meanwhile coalesce into the latest.
+    void showIncidentLater(std::shared_ptr<const ServiceGraph> graph, const Incident& incident);
     void clear();
 
-    bool isLayoutPending() const { return m_pending; }
+    bool isLayoutPending() const { return m_pending || m_planRunning; }
     int nodeItemCount() const;
     QString highlightedRootCause() const;
     QStringList nodeNames() const;   // services drawn, sorted
@@ -54,7 +57,11 @@ private:
     struct Plan;
     struct JobResult;
 
-    static Plan planFor(const ServiceGraph* graph, const Incident& incident);
+    struct PlanRequest;
+
+    static Plan planFor(const ServiceGraph* graph, const Incident& incident, double fontScale, int scheme);
+    void startPlan();
+    void startLayout(Plan plan); // unless the picture would be the same as the one shown
     void applyLayout(const Plan& plan, const JobResult& result);
     void fit();
 
@@ -65,4 +72,7 @@ private:
     QString m_error;
     QString m_placeholder;
     bool m_userZoomed = false; // after a wheel zoom, resizes and updates stop re-fitting until a double-click
+    std::unique_ptr<PlanRequest> m_nextPlan; // asked for while a plan was being worked out
+    bool m_planRunning = false;
+    quint64 m_planJob = 0; // a synchronous show or clear drops the plan being worked out
 };

@@ -92,7 +92,7 @@ int planWidth(int rowWidth)
     return rowWidth - 16 - 4 - 16 - 10;
 }
 
-BodyPlan bodyPlan(const QFont& font, int rowWidth)
+BodyPlan plannedBody(const QFont& font, int rowWidth)
 {
     const int width = planWidth(rowWidth);
     const QFontMetrics bfm(font);
@@ -106,6 +106,23 @@ BodyPlan bodyPlan(const QFont& font, int rowWidth)
     plan.lines = 2 + (plan.confidenceBesideRoot ? 0 : 1) + (plan.stateBelowSeverity ? 1 : 0) +
                  (plan.whenBesideState || plan.whenBesideConfidence ? 0 : 1);
     return plan;
+}
+
+// plannedBody, remembered: it measures every severity and state a row could show, and every row painted asks for it
+// (a storm repaints the list on every snapshot). The language is part of the key: the words are measured translated.
+BodyPlan bodyPlan(const QFont& font, int rowWidth)
+{
+    struct Cached
+    {
+        QString fontKey, language;
+        int rowWidth = -1;
+        BodyPlan plan;
+    };
+    static Cached cached;
+    const QString language = Theme::stateText(Incident::State::Acknowledged);
+    if (cached.rowWidth != rowWidth || cached.fontKey != font.key() || cached.language != language)
+        cached = {font.key(), language, rowWidth, plannedBody(font, rowWidth)};
+    return cached.plan;
 }
 
 // Lines 3 and on: the root cause's name, its labelled confidence, severity and state (and the counts that fit),

@@ -7,11 +7,13 @@
 
 #include <QAbstractTableModel>
 #include <QHash>
+#include <QScopeGuard>
 #include <QSet>
 #include <QStringList>
 #include <QVector>
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 template <typename Row> class KeyedTableModel : public QAbstractTableModel
@@ -35,40 +37,58 @@ protected:
 
     void replaceRows(QVector<Row> next)
     {
-        const QStringList nextKeys = uniqueKeys(next);
+        QSet<QString> appended;
+        std::optional<QStringList> fast = appendedKeys(next, appended);
+        const QStringList nextKeys = fast ? std::move(*fast) : uniqueKeys(next);
+        const auto noteKeys = qScopeGuard([&] {
+            if (fast) {
+                m_keySet.unite(appended);
+                return;
+            }
+            m_keySet = QSet<QString>(m_keys.cbegin(), m_keys.cend());
+            m_suffixedKeys = std::any_of(m_keys.cbegin(), m_keys.cend(),
+                                         [](const QString& key) { return key.contains(QChar(0x1F)); });
+        });
         QStringList& keys = m_keys;
         // A storm mostly appends: when the rows we have are the first rows of the next ones, in order, nothing
         // vanished or moved and the hash sets below are not needed.
         const bool appendOnly = keys.size() <= nextKeys.size() &&
                                 std::equal(keys.cbegin(), keys.cend(), nextKeys.cbegin());
-        if (!appendOnly) {
-            const QSet<QString> nextSet(nextKeys.cbegin(), nextKeys.cend());
-            // 1. Rows that vanished, bottom up in contiguous runs.
-            for (int r = int(m_rows.size()) - 1; r >= 0; --r) {
-                if (nextSet.contains(keys.at(r)))
-                    continue;
-                int first = r;
-                while (first > 0 && !nextSet.contains(keys.at(first - 1)))
-                    --first;
-                beginRemoveRows({}, first, r);
-                m_rows.remove(first, r - first + 1);
-                keys.remove(first, r - first + 1);
-                endRemoveRows();
-                r = first;
-            }
+        if (appendOnly) {
+            // The next rows begin with ours: they are taken whole, rather than ours (shared with the snapshot they
+            // came from) detached and copied to append to; then the kept rows whose values changed are announced.
+            const QVector<Row> before = m_rows;
+            const int kept = int(before.size());
+            if (nextKeys.size() > kept)
+                beginInsertRows({}, kept, int(nextKeys.size()) - 1);
+            m_rows = std::move(next);
+            keys = nextKeys;
+            if (nextKeys.size() > kept)
+                endInsertRows();
+            announceChanged(before, kept);
+            return;
+        }
+        const QSet<QString> nextSet(nextKeys.cbegin(), nextKeys.cend());
+        // 1. Rows that vanished, bottom up in contiguous runs.
+        for (int r = int(m_rows.size()) - 1; r >= 0; --r) {
+            if (nextSet.contains(keys.at(r)))
+                continue;
+            int first = r;
+            while (first > 0 && !nextSet.contains(keys.at(first - 1)))
+                --first;
+            beginRemoveRows({}, first, r);
+            m_rows.remove(first, r - first + 1);
+            keys.remove(first, r - first + 1);
+            endRemoveRows();
+            r = first;
         }
 
         // 2. Rows that are new, appended; step 3 moves them into place.
         QVector<int> added;
-        if (appendOnly) {
-            for (int i = int(keys.size()); i < nextKeys.size(); ++i)
+        const QSet<QString> have(keys.cbegin(), keys.cend());
+        for (int i = 0; i < nextKeys.size(); ++i) {
+            if (!have.contains(nextKeys.at(i)))
                 added.append(i);
-        } else {
-            const QSet<QString> have(keys.cbegin(), keys.cend());
-            for (int i = 0; i < nextKeys.size(); ++i) {
-                if (!have.contains(nextKeys.at(i)))
-                    added.append(i);
-            }
         }
         const int kept = int(m_rows.size()); // rows that were there before and still are
         if (!added.isEmpty()) {
@@ -101,6 +121,15 @@ protected:
         }
         // Same order: only the runs of kept rows whose values changed are announced (the new ones are fresh).
         const QVector<Row> before = std::exchange(m_rows, std::move(next));
+        announceChanged(before, kept);
+    }
+
+    QVector<Row> m_rows;
+
+private:
+    // dataChanged for the runs of the first `kept` rows whose values differ from `before`.
+    void announceChanged(const QVector<Row>& before, int kept)
+    {
         for (int r = 0; r < kept; ++r) {
             if (sameRow(before.at(r), m_rows.at(r)))
                 continue;
@@ -112,10 +141,31 @@ protected:
         }
     }
 
-    QVector<Row> m_rows;
-
-private:
     QStringList m_keys; // uniqueKeys(m_rows), kept so a merge computes only the next snapshot's
+    QSet<QString> m_keySet;      // the same, to look up
+    bool m_suffixedKeys = false; // a key has an occurrence suffix (or the separator): appendedKeys does not apply
+
+    // The keys of `next` in the storm's case, worked out from ours rather than all over again: our rows are its first
+    // rows, in order, and the rest have keys new and distinct (appended: those). Null when that is not the case.
+    std::optional<QStringList> appendedKeys(const QVector<Row>& next, QSet<QString>& appended) const
+    {
+        const qsizetype kept = m_keys.size();
+        if (m_suffixedKeys || next.size() < kept)
+            return std::nullopt;
+        for (qsizetype i = 0; i < kept; ++i)
+            if (rowKey(next.at(i)) != m_keys.at(i))
+                return std::nullopt;
+        QStringList keys = m_keys;
+        keys.reserve(next.size());
+        for (qsizetype i = kept; i < next.size(); ++i) {
+            QString key = rowKey(next.at(i));
+            if (key.contains(QChar(0x1F)) || m_keySet.contains(key) || appended.contains(key))
+                return std::nullopt;
+            appended.insert(key);
+            keys.append(std::move(key));
+        }
+        return keys;
+    }
 
     // Duplicate keys (two incidents without a key yet) get an occurrence suffix, so the merge stays exact.
     QStringList uniqueKeys(const QVector<Row>& rows) const

@@ -312,6 +312,7 @@ QWidget* MainWindow::buildRunbookPanel()
     m_runbookPanel = new RunbookPanel;
     connect(m_runbookPanel, &RunbookPanel::auditRecord, this, &MainWindow::runbookRunFinished);
     connect(m_runbookPanel, &RunbookPanel::escalated, this, &MainWindow::escalationRequested);
+    connect(m_runbookPanel, &RunbookPanel::proposalsChanged, this, &MainWindow::onProposalsChanged);
     return m_runbookPanel;
 }
 
@@ -323,11 +324,8 @@ void MainWindow::setRunbookLibrary(RunbookLibrary* library)
     if (library) {
         // Proposals are ranked by their record on similar past incidents, as the pipeline computed it.
         library->setHistoryScore([this](const Runbook& runbook, const Incident& incident) {
-            const IncidentMemory memory = m_snapshot ? m_snapshot->memory.value(incident.key) : IncidentMemory();
-            const auto it = memory.runbooks.constFind(runbook.id);
-            if (it == memory.runbooks.cend())
-                return RunbookLibrary::HistoryVerdict{};
-            return RunbookLibrary::HistoryVerdict{it->score, it->note};
+            return RunbookPanel::historyVerdict(m_snapshot ? m_snapshot->memory.value(incident.key) : IncidentMemory(),
+                                                runbook);
         });
     }
     m_runbookPanel->setLibrary(library);
@@ -818,6 +816,8 @@ void MainWindow::applyPostedSnapshot()
     m_hasPosted = false;
     QElapsedTimer cost;
     cost.start();
+    // The views that read every alert of the incident work on a worker and catch up when done.
+    const QScopedValueRollback<bool> live(m_live, true);
     setSnapshot(std::exchange(m_posted, nullptr));
     m_applyMs = cost.elapsed();
     m_sinceApplied.start();
@@ -917,6 +917,7 @@ void MainWindow::onCurrentIncidentChanged()
 
 void MainWindow::showCurrentIncident()
 {
+    const QScopedValueRollback<bool> showing(m_inShowIncident, true);
     const Incident* incident = m_incidentModel->incidentAt(m_incidentModel->rowOfKey(m_currentKey));
     const bool any = m_incidentModel->rowCount() > 0;
     m_emptyList->setVisible(!any);
@@ -945,14 +946,25 @@ void MainWindow::showCurrentIncident()
         return;
     }
     const RootCauseCandidate* top = incident->topCause();
+    const IncidentMemory memory = m_snapshot ? m_snapshot->memory.value(incident->key) : IncidentMemory();
     m_card->setIncident(*incident);
-    m_card->setMemory(m_snapshot ? m_snapshot->memory.value(incident->key) : IncidentMemory());
+    m_card->setMemory(memory);
     m_alertModel->setRootCause(top ? top->service : QString());
     m_alertModel->setAlerts(incident->alerts);
-    m_graphView->showIncident(m_snapshot ? m_snapshot->graph : nullptr, *incident);
-    m_timelineView->showIncident(*incident, m_snapshot ? m_snapshot->changes : QVector<ChangeEvent>(),
-                                 m_snapshot ? m_snapshot->runbookRuns.value(incident->id) : QVector<RunbookRun>());
-    m_runbookPanel->setIncident(*incident);
+    if (m_live)
+        m_graphView->showIncidentLater(m_snapshot ? m_snapshot->graph : nullptr, *incident);
+    else
+        m_graphView->showIncident(m_snapshot ? m_snapshot->graph : nullptr, *incident);
+    const QVector<ChangeEvent> changes = m_snapshot ? m_snapshot->changes : QVector<ChangeEvent>();
+    const QVector<RunbookRun> runs = m_snapshot ? m_snapshot->runbookRuns.value(incident->id) : QVector<RunbookRun>();
+    if (m_live)
+        m_timelineView->showIncidentLater(*incident, changes, runs);
+    else
+        m_timelineView->showIncident(*incident, changes, runs);
+    if (m_live)
+        m_runbookPanel->setIncidentLater(*incident, memory);
+    else
+        m_runbookPanel->setIncident(*incident);
     updateTriage(*incident);
     if (m_metrics && (incident->key != m_metricsKey || incident->alerts.size() != m_metricsAlerts)) {
         // Asked again when the incident changes or grows, not on every refresh of the same picture.
@@ -962,8 +974,7 @@ void MainWindow::showCurrentIncident()
         m_metrics->setGraph(m_snapshot ? m_snapshot->graph : nullptr);
         m_metrics->load(*incident);
     }
-    const int proposed = int(m_runbookPanel->proposedRunbookIds().size());
-    m_bottomTabs->setTabText(1, proposed > 0 ? tr("Runbooks (%1)").arg(proposed) : tr("Runbooks"));
+    updateRunbookTab();
     m_alertsTitle->setText(tr("ALERTS OF INCIDENT #%1").arg(incident->id));
     const QDateTime silencedUntil = m_silencer ? m_silencer->silencedUntil(incident->key) : QDateTime();
     const bool silenced = silencedUntil > QDateTime::currentDateTimeUtc();
@@ -973,6 +984,23 @@ void MainWindow::showCurrentIncident()
                                   : tr("INCIDENT #%1").arg(incident->id));
     m_expireSilenceButton->setVisible(silenced && !m_silencer->silenceIds(incident->key).isEmpty());
     updateFilterStatus();
+}
+
+void MainWindow::updateRunbookTab()
+{
+    const int proposed = int(m_runbookPanel->proposedRunbookIds().size());
+    m_bottomTabs->setTabText(1, proposed > 0 ? tr("Runbooks (%1)").arg(proposed) : tr("Runbooks"));
+}
+
+void MainWindow::onProposalsChanged()
+{
+    // Proposals worked out on a worker arrive after the rest of the incident: the tab's count and the triage's first
+    // step follow them.
+    if (m_inShowIncident)
+        return; // showCurrentIncident does both itself
+    updateRunbookTab();
+    if (const Incident* incident = m_incidentModel->incidentAt(m_incidentModel->rowOfKey(m_currentKey)))
+        updateTriage(*incident);
 }
 
 void MainWindow::updateFilterStatus()
@@ -1067,17 +1095,22 @@ void MainWindow::requestNote()
 
 bool MainWindow::saveScreenshot(const QString& path)
 {
-    applyPostedSnapshot(); // the latest state, not the one before it
+    if (std::exchange(m_hasPosted, false)) // the latest state, not the one before it, all of it drawn at once
+        setSnapshot(std::exchange(m_posted, nullptr));
     if (!isVisible())
         show();
     QCoreApplication::processEvents();
-    if (m_graphView->isLayoutPending()) {
+    const auto waitFor = [](auto* view, auto finished, auto pending) {
+        if (!(view->*pending)())
+            return;
         QEventLoop loop;
-        connect(m_graphView, &GraphView::layoutFinished, &loop, &QEventLoop::quit);
+        connect(view, finished, &loop, &QEventLoop::quit);
         QTimer::singleShot(5000, &loop, &QEventLoop::quit);
-        if (m_graphView->isLayoutPending()) // it may have finished during processEvents above
+        if ((view->*pending)()) // it may have finished during processEvents above
             loop.exec();
-    }
+    };
+    waitFor(m_graphView, &GraphView::layoutFinished, &GraphView::isLayoutPending);
+    waitFor(m_timelineView, &TimelineChartView::planShown, &TimelineChartView::isPlanPending);
     QCoreApplication::processEvents();
     const QPixmap pixmap = grab();
     return !pixmap.isNull() && pixmap.save(path, "PNG");

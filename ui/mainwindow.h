@@ -150,6 +150,8 @@ private:
     void onCurrentIncidentChanged();
     void showCurrentIncident();
     void updateFilterStatus();
+    void updateRunbookTab(); // "Runbooks (N)": how many the panel proposes
+    void onProposalsChanged();
     // The incident shown, when there is an Alertmanager to silence in; otherwise says why not (noneSelected, or
     // that none is configured) and returns null.
     const Incident* silenceTarget(const QString& noneSelected);
@@ -170,6 +172,8 @@ private:
     QTimer* m_postTimer = nullptr;
     QElapsedTimer m_sinceApplied; // since the last posted snapshot was applied
     qint64 m_applyMs = 0;         // and how long applying it took
+    bool m_inShowIncident = false;
+    bool m_live = false;          // applying a posted snapshot: the views that read every alert do it on a worker
     QString m_currentKey;
     bool m_pinned = false;      // the engineer chose m_currentKey: keep it while it exists
     bool m_autoSelect = false;  // the console itself is moving the selection

@@ -11,6 +11,8 @@
 #include "runbook/stepexecutor.h"
 
 #include <QClipboard>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QComboBox>
 #include <QDir>
 #include <QGuiApplication>
@@ -230,19 +232,82 @@ RunbookStepCard* RunbookPanel::stepCard(int row) const
     return row >= 0 && row < m_cards.size() ? m_cards.at(row) : nullptr;
 }
 
+RunbookLibrary::HistoryVerdict RunbookPanel::historyVerdict(const IncidentMemory& memory, const Runbook& runbook)
+{
+    const auto it = memory.runbooks.constFind(runbook.id);
+    if (it == memory.runbooks.cend())
+        return RunbookLibrary::HistoryVerdict{};
+    return RunbookLibrary::HistoryVerdict{it->score, it->note};
+}
+
+RunbookPanel::Proposals RunbookPanel::proposalsFor(const RunbookLibrary& library, const Incident& incident)
+{
+    Proposals out;
+    out.entries = library.propose(incident);
+    out.proposed = int(out.entries.size());
+    for (const Runbook& rb : library.runbooks())
+        if (std::none_of(out.entries.cbegin(), out.entries.cbegin() + out.proposed,
+                         [&](const auto& p) { return p.runbook.id == rb.id; }))
+            out.entries.append(library.unproposed(rb, incident));
+    return out;
+}
+
+void RunbookPanel::setIncidentLater(const Incident& incident, const IncidentMemory& memory)
+{
+    const bool same = incident.id == m_incident.id && incident.key == m_incident.key;
+    if (!same || !m_library || m_entries.isEmpty()) {
+        setIncident(incident); // what the engineer looks at next: at once
+        m_memory = memory;
+        return;
+    }
+    m_incident = incident;
+    m_memory = memory;
+    if (m_proposing)
+        m_proposeAgain = true;
+    else
+        startProposing();
+}
+
+void RunbookPanel::startProposing()
+{
+    m_proposing = true;
+    m_proposeAgain = false;
+    const quint64 job = ++m_proposalJob;
+    auto* watcher = new QFutureWatcher<Proposals>(this);
+    connect(watcher, &QFutureWatcher<Proposals>::finished, this, [this, watcher, job] {
+        watcher->deleteLater();
+        m_proposing = false;
+        if (job != m_proposalJob)
+            return; // a synchronous refresh came meanwhile and started nothing more
+        showProposals(watcher->result());
+        if (m_proposeAgain)
+            startProposing();
+    });
+    // The worker proposes from a library of its own: the console's may load other runbooks meanwhile, and its history
+    // score reads the window's snapshot, which only the GUI thread may.
+    watcher->setFuture(QtConcurrent::run(
+        [runbooks = m_library->runbooks(), incident = m_incident, memory = m_memory] {
+            RunbookLibrary library;
+            library.setRunbooks(runbooks);
+            library.setHistoryScore(
+                [memory](const Runbook& runbook, const Incident&) { return historyVerdict(memory, runbook); });
+            return proposalsFor(library, incident);
+        }));
+}
+
 void RunbookPanel::refreshProposals()
 {
-    QVector<RunbookLibrary::Proposal> entries;
-    int proposed = 0;
+    ++m_proposalJob; // what a worker is still working out is older than this
+    m_proposeAgain = false;
     const bool haveIncident = m_incident.id != 0 || !m_incident.key.isEmpty();
-    if (m_library && haveIncident) {
-        entries = m_library->propose(m_incident);
-        proposed = int(entries.size());
-        for (const Runbook& rb : m_library->runbooks())
-            if (std::none_of(entries.cbegin(), entries.cbegin() + proposed,
-                             [&](const auto& p) { return p.runbook.id == rb.id; }))
-                entries.append(m_library->unproposed(rb, m_incident));
-    }
+    showProposals(m_library && haveIncident ? proposalsFor(*m_library, m_incident) : Proposals());
+}
+
+void RunbookPanel::showProposals(Proposals proposals)
+{
+    QVector<RunbookLibrary::Proposal>& entries = proposals.entries;
+    const int proposed = proposals.proposed;
+    const bool haveIncident = m_incident.id != 0 || !m_incident.key.isEmpty();
 
     const auto ids = [](const QVector<RunbookLibrary::Proposal>& list) {
         QStringList out;
@@ -289,6 +354,7 @@ void RunbookPanel::refreshProposals()
     } else {
         showEntry(m_proposedCount > 0 ? 0 : -1);
     }
+    Q_EMIT proposalsChanged();
 }
 
 void RunbookPanel::showEntry(int entry)

@@ -6,6 +6,7 @@
 // of the store to keep; the panel itself never writes anywhere but the step's log file.
 
 #include "model/incident.h"
+#include "model/incidentmemory.h"
 #include "model/runbookrun.h"
 #include "runbook/resolvedrunbook.h"
 #include "runbook/runbooklibrary.h"
@@ -39,7 +40,15 @@ public:
     void setLibrary(RunbookLibrary* library); // not owned; the proposals follow its changed()
     // The same incident again (a refresh) keeps the chosen runbook, typed values and step states.
     void setIncident(const Incident& incident);
+    // The same, for the live console: a refresh of the incident shown has its proposals worked out on a worker (each
+    // runbook reads every alert, a storm's incident has thousands) and shown when done; requests made meanwhile
+    // coalesce into the latest. Another incident is shown at once, as setIncident. memory: the incident's, whose
+    // record of each runbook on similar incidents ranks the proposals (historyVerdict).
+    void setIncidentLater(const Incident& incident, const IncidentMemory& memory);
+    bool isProposing() const { return m_proposing; }
     void clear();
+    // How a runbook did on incidents like this one, as the incident's memory records it: the library's history score.
+    static RunbookLibrary::HistoryVerdict historyVerdict(const IncidentMemory& memory, const Runbook& runbook);
 
     qint64 incidentId() const { return m_incident.id; }
     QString currentRunbookId() const;
@@ -74,6 +83,7 @@ Q_SIGNALS:
     void stepStateChanged(const QString& step, RunbookStepModel::State state);
     // The step to act on needs more height than the panel may have: whoever sizes the panel, make room.
     void roomNeeded();
+    void proposalsChanged(); // the proposals were worked out again (proposedRunbookIds may differ)
 
 private:
     struct Attempt
@@ -83,7 +93,15 @@ private:
         QString step;
     };
 
+    struct Proposals
+    {
+        QVector<RunbookLibrary::Proposal> entries; // proposed first, then the rest of the library
+        int proposed = 0;
+    };
+    static Proposals proposalsFor(const RunbookLibrary& library, const Incident& incident);
     void refreshProposals();
+    void startProposing(); // m_incident's proposals, on a worker
+    void showProposals(Proposals proposals);
     void showEntry(int entry); // index into m_entries, -1: none
     void keepAwaitingInView(); // deferred: after the layout has placed the cards
     // In the scroller's content: from the parameter problem (when one blocks every step) to the awaiting card's
@@ -113,6 +131,10 @@ private:
 
     QPointer<RunbookLibrary> m_library;
     Incident m_incident;
+    IncidentMemory m_memory;    // m_incident's, for the proposals worked out on a worker
+    bool m_proposing = false;   // a worker is working them out
+    bool m_proposeAgain = false; // the incident changed meanwhile
+    quint64 m_proposalJob = 0;  // a synchronous refresh drops the worker's answer
     QVector<RunbookLibrary::Proposal> m_entries; // proposed first, then the rest of the library
     int m_proposedCount = 0;
     std::optional<RunbookLibrary::Proposal> m_current;

@@ -9,6 +9,7 @@
 #include <QCategoryAxis>
 #include <QChart>
 #include <QCursor>
+#include <QFutureWatcher>
 #include <QDateTimeAxis>
 #include <QGraphicsLineItem>
 #include <QGraphicsLayout>
@@ -18,8 +19,10 @@
 #include <QLineSeries>
 #include <QMouseEvent>
 #include <QScatterSeries>
+#include <QThreadPool>
 #include <QToolTip>
 #include <QValueAxis>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <QFontMetricsF>
 
@@ -102,7 +105,7 @@ TimelineChartView::TimelineChartView(QWidget* parent) : QChartView(parent)
     scene()->addItem(m_cursorLine);
     setMouseTracking(true);
     connect(chart, &QChart::plotAreaChanged, this, &TimelineChartView::placeRowLabels);
-    rebuild(nullptr, {}, {});
+    rebuild(nullptr);
 }
 
 void TimelineChartView::setCursorTime(const QDateTime& time)
@@ -152,8 +155,15 @@ void TimelineChartView::mouseMoveEvent(QMouseEvent* event)
 void TimelineChartView::resizeEvent(QResizeEvent* event)
 {
     QChartView::resizeEvent(event);
-    if (m_shown && event->size() != event->oldSize()) // row labels are sized to the chart: lay them out again
-        rebuild(&*m_shown, m_shownChanges, m_shownRuns);
+    if (m_shown && event->size() != event->oldSize()) { // row labels are sized to the chart: lay them out again
+        if (foldRows() != m_shown->foldRows) { // the war room's rows fold otherwise at this height: plan again
+            PlanInput input = *m_shown;
+            input.foldRows = foldRows();
+            showPlan(input, planFor(input));
+        } else if (m_plan) {
+            rebuild(m_plan.get());
+        }
+    }
     placeCursor();
 }
 
@@ -185,19 +195,104 @@ QString TimelineChartView::serviceAt(const QPointF& scenePos) const
 
 void TimelineChartView::clear()
 {
+    ++m_planJob; // a plan still being worked out is not wanted any more
+    m_nextPlan.reset();
     m_signature.clear();
     m_shown.reset();
-    rebuild(nullptr, {}, {});
+    m_plan.reset();
+    rebuild(nullptr);
+}
+
+int TimelineChartView::foldRows() const
+{
+    // The war room keeps its type: when the panel cannot hold a row per service at the war room's size, the
+    // earliest services (and the root) keep their rows and the rest share the last one, "+N more", markers and
+    // all, rather than every name shrinking to what nobody reads from across the room.
+    if (Theme::fontScale() <= 1)
+        return 0;
+    QFont legible = font();
+    legible.setPointSizeF(Theme::points(7));
+    QFont axis = legible;
+    axis.setPointSizeF(Theme::points(8.5));
+    QFont legend = legible;
+    legend.setPointSizeF(Theme::points(8));
+    // Less the time axis' labels and the legend (its markers stand taller than its text), as placed below.
+    const qreal room = contentsRect().height() - (QFontMetricsF(axis).height() + 14) -
+                       (2 * QFontMetricsF(legend).height() + 10) - 10;
+    const int fit = int(room / QFontMetricsF(legible).height());
+    return fit >= 2 ? fit : 0;
+}
+
+TimelineChartView::PlanInput TimelineChartView::inputFor(const Incident& incident, const QVector<ChangeEvent>& changes,
+                                                         const QVector<RunbookRun>& runs) const
+{
+    return {incident, changes, runs, foldRows(), Theme::fontScale(), int(Theme::scheme())};
 }
 
 void TimelineChartView::showIncident(const Incident& incident, const QVector<ChangeEvent>& changes,
                                      const QVector<RunbookRun>& runs)
 {
+    ++m_planJob; // this one is newer than any plan being worked out
+    m_nextPlan.reset();
+    const PlanInput input = inputFor(incident, changes, runs);
+    Plan plan = planFor(input, m_signature);
+    if (!plan.unchanged)
+        showPlan(input, std::move(plan));
+}
+
+void TimelineChartView::showIncidentLater(const Incident& incident, const QVector<ChangeEvent>& changes,
+                                          const QVector<RunbookRun>& runs)
+{
+    m_nextPlan = inputFor(incident, changes, runs);
+    if (!m_planRunning)
+        startPlan();
+}
+
+void TimelineChartView::startPlan()
+{
+    if (!m_nextPlan)
+        return;
+    m_planRunning = true;
+    const quint64 job = ++m_planJob;
+    PlanInput input = *std::exchange(m_nextPlan, std::nullopt);
+    auto* watcher = new QFutureWatcher<Plan>(this);
+    connect(watcher, &QFutureWatcher<Plan>::finished, this, [this, watcher, job, input] {
+        watcher->deleteLater();
+        m_planRunning = false;
+        if (job == m_planJob) { // not dropped by a synchronous show or a clear meanwhile
+            Plan plan = watcher->result();
+            if (!plan.unchanged && plan.signature != m_signature)
+                showPlan(input, std::move(plan));
+        }
+        if (m_nextPlan)
+            startPlan();
+        else
+            Q_EMIT planShown();
+    });
+    watcher->setFuture(QtConcurrent::run([input, shown = m_signature] { return planFor(input, shown); }));
+}
+
+void TimelineChartView::showPlan(const PlanInput& input, Plan plan)
+{
+    m_signature = plan.signature;
+    // The input replaced may be the last owner of an older snapshot's alerts (the window has retired it meanwhile):
+    // freed on a pool thread, as the window frees its snapshots, not thousands of alerts on this one.
+    if (std::optional<PlanInput> old = std::exchange(m_shown, input))
+        QThreadPool::globalInstance()->start([old = std::move(old)]() mutable { old.reset(); });
+    m_plan = std::make_shared<const Plan>(std::move(plan));
+    rebuild(m_plan.get());
+}
+
+TimelineChartView::Plan TimelineChartView::planFor(const PlanInput& input, const QByteArray& shownSignature)
+{
+    const Incident& incident = input.incident;
+    const QVector<ChangeEvent>& changes = input.changes;
+    Plan plan;
     // The type's scale too: entering the war room redraws the labels, axis and legend larger. An alert's fingerprint
     // stands for its labels (service, severity, name), so with its onset it is all a marker depends on; hashed, not
     // spelled out, so a storm's incident of many thousand alerts costs a pass over them, not a megabyte of text.
-    QByteArray signature = incident.key.toUtf8() + '@' + QByteArray::number(Theme::fontScale()) + '/' +
-                           QByteArray::number(int(Theme::scheme())); // and the scheme's colours
+    QByteArray signature = incident.key.toUtf8() + '@' + QByteArray::number(input.fontScale) + '/' +
+                           QByteArray::number(input.scheme) + '/' + QByteArray::number(input.foldRows);
     if (const RootCauseCandidate* top = incident.topCause())
         signature += '|' + top->service.toUtf8();
     size_t alertsHash = 0;
@@ -208,19 +303,161 @@ void TimelineChartView::showIncident(const Incident& incident, const QVector<Cha
     for (const ChangeEvent& c : changes)
         signature += '|' + QByteArray::number(c.at.toMSecsSinceEpoch()) + ':' + c.service.toUtf8() + ':' +
                      c.description.toUtf8();
-    for (const RunbookRun& r : runs)
+    for (const RunbookRun& r : input.runs)
         signature += '|' + QByteArray::number(r.id) + ':' + outcomeName(r.outcome).toUtf8();
-    if (signature == m_signature)
-        return;
-    m_signature = signature;
-    m_shown = incident;
-    m_shownChanges = changes;
-    m_shownRuns = runs;
-    rebuild(&incident, changes, runs);
+    plan.signature = signature;
+    plan.foldRows = input.foldRows;
+    if (signature == shownSignature) {
+        plan.unchanged = true;
+        return plan;
+    }
+    if (incident.alerts.isEmpty())
+        return plan;
+    plan.hasAlerts = true;
+
+    // Rows: services ordered by their first onset, earliest at the top — the cascade reads downwards.
+    QHash<QString, QDateTime> firstOnset;
+    for (const TrackedAlert& alert : incident.alerts) {
+        const QString service = alert.service().isEmpty() ? tr("(no service)") : alert.service();
+        const QDateTime onset = alert.firstStartsAt.isValid() ? alert.firstStartsAt : alert.latest.startsAt;
+        auto it = firstOnset.find(service);
+        if (it == firstOnset.end() || (onset.isValid() && onset < *it))
+            firstOnset.insert(service, onset);
+    }
+    QString& rootCause = plan.rootCause;
+    if (const RootCauseCandidate* top = incident.topCause()) {
+        rootCause = top->service;
+        if (!firstOnset.contains(rootCause))
+            firstOnset.insert(rootCause, QDateTime()); // a silent root still gets its row
+    }
+    QStringList& services = plan.services;
+    services = firstOnset.keys();
+    std::sort(services.begin(), services.end(), [&](const QString& a, const QString& b) {
+        const QDateTime ta = firstOnset.value(a), tb = firstOnset.value(b);
+        if (ta.isValid() != tb.isValid())
+            return !ta.isValid(); // silent root first: it is where to look
+        return ta != tb ? ta < tb : a < b;
+    });
+    // Changes to services outside the incident get a row of their own at the bottom, never another service's.
+    const auto [onsetMin, onsetMax] = onsetSpan(incident);
+    const qint64 lookBack = qMax<qint64>(30 * 60 * 1000, onsetMax - onsetMin);
+    const auto shown = [&](const ChangeEvent& change) {
+        return change.at.isValid() && change.at.toMSecsSinceEpoch() >= onsetMin - lookBack &&
+               change.at.toMSecsSinceEpoch() <= onsetMax;
+    };
+    if (std::any_of(changes.cbegin(), changes.cend(),
+                    [&](const ChangeEvent& c) { return shown(c) && !firstOnset.contains(c.service); }))
+        services.append(otherServicesRow());
+    QHash<QString, QString> sharedRow; // service -> the row it is drawn on, when not its own (foldRows)
+    const int fit = input.foldRows;
+    if (fit >= 2 && services.size() > fit) {
+        QStringList kept = services.mid(0, fit - 1);
+        if (!rootCause.isEmpty() && services.contains(rootCause) && !kept.contains(rootCause))
+            kept.last() = rootCause; // the root is where to look: never folded
+        const QString more = tr("+%n more", nullptr, int(services.size() - kept.size()));
+        for (const QString& service : std::as_const(services))
+            if (!kept.contains(service))
+                sharedRow.insert(service, more);
+        services = kept << more;
+    }
+    const int rows = int(services.size());
+    auto rowOf = [&](const QString& service) {
+        return double(rows - 1 - services.indexOf(sharedRow.value(service, service)));
+    };
+
+    qint64 minT = std::numeric_limits<qint64>::max();
+    qint64 maxT = std::numeric_limits<qint64>::min();
+    auto extend = [&](const QDateTime& t) {
+        if (!t.isValid())
+            return;
+        minT = qMin(minT, t.toMSecsSinceEpoch());
+        maxT = qMax(maxT, t.toMSecsSinceEpoch());
+    };
+    // Onsets closer than a few pixels on the same row share one marker (each marker is a graphics item to lay out
+    // and paint): a storm's thousands of alerts in the same seconds stay a handful of markers, and hovering one
+    // lists the first of its alerts and how many more.
+    const qint64 bucket = qMax<qint64>(1, (onsetMax - onsetMin) / MarkerBuckets);
+    QHash<QPair<int, qint64>, qint64> markerAt; // (row, bucket) -> the x of its marker
+    QSet<qint64> drawn;                         // series, row and bucket of each marker, as one number
+    QHash<QString, double> rowOfService;
+    QList<QPointF>* const bySeverity[] = {&plan.critical, &plan.warning, &plan.other, &plan.root};
+    for (const TrackedAlert& alert : incident.alerts) {
+        const QDateTime onset = alert.firstStartsAt.isValid() ? alert.firstStartsAt : alert.latest.startsAt;
+        if (!onset.isValid())
+            continue;
+        extend(onset);
+        ++plan.onsets;
+        QString service = alert.service();
+        if (service.isEmpty())
+            service = tr("(no service)");
+        auto row = rowOfService.constFind(service);
+        if (row == rowOfService.cend())
+            row = rowOfService.insert(service, rowOf(service));
+        const qint64 t = onset.toMSecsSinceEpoch();
+        const QPair<int, qint64> cell{int(*row), (t - onsetMin) / bucket};
+        auto placed = markerAt.constFind(cell);
+        if (placed == markerAt.cend())
+            placed = markerAt.insert(cell, t);
+        const qint64 x = *placed;
+        const Severity severity = parseSeverity(alert.latest.severity());
+        const int series = severity >= Severity::Error ? 0 : severity == Severity::Warning ? 1 : 2;
+        for (int s : {series, service == rootCause ? 3 : -1}) {
+            const qint64 marker = (qint64(s) << 56) | (qint64(cell.first) << 32) | cell.second;
+            if (s >= 0 && !drawn.contains(marker)) {
+                drawn.insert(marker);
+                bySeverity[s]->append(QPointF(double(x), *row));
+            }
+        }
+        const QPair<qint64, int> at{x, cell.first};
+        if (plan.pointTexts.count(at) < TextsPerMarker)
+            plan.pointTexts.insert(at, u"%1 — %2 (%3) %4"_s.arg(alert.latest.alertName(), service,
+                                                              alert.latest.severity(), Theme::clock(onset)));
+        else
+            ++plan.pointMore[at];
+    }
+    if (minT > maxT)
+        return plan; // "No alert onsets known"
+    plan.hasOnsets = true;
+    // Changes shortly before the first onset are the interesting ones. The axis is the incident's, with a lead of a
+    // third of its span (a minute at least) for what came just before; an older change stands at the left edge,
+    // its tooltip saying when it was.
+    const qint64 lead = qMax<qint64>(60 * 1000, (maxT - minT) / 3);
+    const qint64 earliest = minT - lead;
+    for (const ChangeEvent& change : changes) {
+        if (!shown(change))
+            continue;
+        const qint64 t = qMax(change.at.toMSecsSinceEpoch(), earliest);
+        extend(QDateTime::fromMSecsSinceEpoch(t, Qt::UTC));
+        const bool own = firstOnset.contains(change.service);
+        const double y = rowOf(own ? change.service : otherServicesRow());
+        plan.changes.append(QPointF(double(t), y));
+        const QString when = t > change.at.toMSecsSinceEpoch()
+                                 ? tr("%1, before this axis").arg(Theme::clock(change.at))
+                                 : Theme::clock(change.at);
+        plan.pointTexts.insert({t, int(y)},
+                               u"%1 %2: %3 (%4)"_s.arg(change.kind, change.service, change.description, when));
+    }
+    // What was done about it, on the row of the service it was done for: the root's, else the top row.
+    for (const RunbookRun& run : input.runs) {
+        using O = RunbookRun::Outcome;
+        const bool ran = run.outcome == O::Passed || run.outcome == O::Failed || run.outcome == O::TimedOut ||
+                         run.outcome == O::FailedToStart;
+        if (!run.at.isValid() || !ran) // refusals and skips are in the audit, not things done
+            continue;
+        extend(run.at);
+        const double y = services.contains(rootCause) ? rowOf(rootCause) : double(rows - 1);
+        plan.actions.append(QPointF(double(run.at.toMSecsSinceEpoch()), y));
+        plan.pointTexts.insert({run.at.toMSecsSinceEpoch(), int(y)},
+                               u"%1 · %2 %3: %4 (%5, %6)"_s.arg(run.runbookId, run.kind, run.step,
+                                                                outcomeName(run.outcome), run.user,
+                                                                Theme::clock(run.at)));
+    }
+    plan.minT = minT;
+    plan.maxT = maxT;
+    return plan;
 }
 
-void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEvent>& changes,
-                                const QVector<RunbookRun>& runs)
+void TimelineChartView::rebuild(const Plan* plan)
 {
     QChart* c = chart();
     c->removeAllSeries();
@@ -240,199 +477,57 @@ void TimelineChartView::rebuild(const Incident* incident, const QVector<ChangeEv
     ChartStyle::applyScheme(c);
     setBackgroundBrush(ChartStyle::background());
     m_cursorLine->setPen(QPen(ChartStyle::secondaryTextColor(), 1.0, Qt::DashLine));
-    m_pointTexts.clear();
-    m_pointMore.clear();
     m_rootCause.clear();
     m_onsets = 0;
     m_changeMarkers = 0;
     m_actionMarkers = 0;
-    if (!incident || incident->alerts.isEmpty()) {
+    if (!plan || !plan->hasAlerts) {
         c->setTitle(tr("No alerts to show"));
         return;
     }
+    m_services = plan->services;
+    m_rootCause = plan->rootCause;
+    m_onsets = plan->onsets;
+    if (!plan->hasOnsets) {
+        c->setTitle(tr("No alert onsets known"));
+        return;
+    }
     c->setTitle(QString());
-
-    // Rows: services ordered by their first onset, earliest at the top — the cascade reads downwards.
-    QHash<QString, QDateTime> firstOnset;
-    for (const TrackedAlert& alert : incident->alerts) {
-        const QString service = alert.service().isEmpty() ? tr("(no service)") : alert.service();
-        const QDateTime onset = alert.firstStartsAt.isValid() ? alert.firstStartsAt : alert.latest.startsAt;
-        auto it = firstOnset.find(service);
-        if (it == firstOnset.end() || (onset.isValid() && onset < *it))
-            firstOnset.insert(service, onset);
-    }
-    if (const RootCauseCandidate* top = incident->topCause()) {
-        m_rootCause = top->service;
-        if (!firstOnset.contains(m_rootCause))
-            firstOnset.insert(m_rootCause, QDateTime()); // a silent root still gets its row
-    }
-    m_services = firstOnset.keys();
-    std::sort(m_services.begin(), m_services.end(), [&](const QString& a, const QString& b) {
-        const QDateTime ta = firstOnset.value(a), tb = firstOnset.value(b);
-        if (ta.isValid() != tb.isValid())
-            return !ta.isValid(); // silent root first: it is where to look
-        return ta != tb ? ta < tb : a < b;
-    });
-    // Changes to services outside the incident get a row of their own at the bottom, never another service's.
-    const auto [onsetMin, onsetMax] = onsetSpan(*incident);
-    const qint64 lookBack = qMax<qint64>(30 * 60 * 1000, onsetMax - onsetMin);
-    const auto shown = [&](const ChangeEvent& change) {
-        return change.at.isValid() && change.at.toMSecsSinceEpoch() >= onsetMin - lookBack &&
-               change.at.toMSecsSinceEpoch() <= onsetMax;
-    };
-    if (std::any_of(changes.cbegin(), changes.cend(),
-                    [&](const ChangeEvent& c) { return shown(c) && !firstOnset.contains(c.service); }))
-        m_services.append(otherServicesRow());
-    // The war room keeps its type: when the panel cannot hold a row per service at the war room's size, the
-    // earliest services (and the root) keep their rows and the rest share the last one, "+N more", markers and
-    // all, rather than every name shrinking to what nobody reads from across the room.
-    QHash<QString, QString> sharedRow; // service -> the row it is drawn on, when not its own
-    if (Theme::fontScale() > 1) {
-        QFont legible = font();
-        legible.setPointSizeF(Theme::points(7));
-        QFont axis = legible;
-        axis.setPointSizeF(Theme::points(8.5));
-        QFont legend = legible;
-        legend.setPointSizeF(Theme::points(8));
-        // Less the time axis' labels and the legend (its markers stand taller than its text), as placed below.
-        const qreal room = contentsRect().height() - (QFontMetricsF(axis).height() + 14) -
-                           (2 * QFontMetricsF(legend).height() + 10) - 10;
-        const int fit = int(room / QFontMetricsF(legible).height());
-        if (fit >= 2 && m_services.size() > fit) {
-            QStringList kept = m_services.mid(0, fit - 1);
-            if (!m_rootCause.isEmpty() && m_services.contains(m_rootCause) && !kept.contains(m_rootCause))
-                kept.last() = m_rootCause; // the root is where to look: never folded
-            const QString more = tr("+%n more", nullptr, int(m_services.size() - kept.size()));
-            for (const QString& service : std::as_const(m_services))
-                if (!kept.contains(service))
-                    sharedRow.insert(service, more);
-            m_services = kept << more;
-        }
-    }
+    m_changeMarkers = int(plan->changes.size());
+    m_actionMarkers = int(plan->actions.size());
     const int rows = int(m_services.size());
-    auto rowOf = [&](const QString& service) {
-        return double(rows - 1 - m_services.indexOf(sharedRow.value(service, service)));
-    };
 
-    auto makeSeries = [&](const QString& name, const QColor& color, qreal size, QScatterSeries::MarkerShape shape) {
+    auto makeSeries = [&](const QString& name, const QColor& color, qreal size, QScatterSeries::MarkerShape shape,
+                          const QList<QPointF>& points) {
         auto* s = new QScatterSeries;
         s->setName(name);
         s->setColor(color);
         s->setBorderColor(color.darker(160));
         s->setMarkerSize(size);
         s->setMarkerShape(shape);
+        s->replace(points);
         return s;
     };
     // The legend is narrow (about seven characters a marker before Qt elides): keep translations short.
     //: severity label value, as the alert table shows it; short
-    auto* critical =
-        makeSeries(tr("critical"), Theme::severityColor(u"critical"_s), 11, QScatterSeries::MarkerShapeCircle);
+    auto* critical = makeSeries(tr("critical"), Theme::severityColor(u"critical"_s), 11,
+                                QScatterSeries::MarkerShapeCircle, plan->critical);
     //: severity label value, as the alert table shows it; short
-    auto* warning =
-        makeSeries(tr("warning"), Theme::severityColor(u"warning"_s), 11, QScatterSeries::MarkerShapeCircle);
-    auto* other = makeSeries(tr("other"), Theme::severityColor(u"info"_s), 10, QScatterSeries::MarkerShapeCircle);
+    auto* warning = makeSeries(tr("warning"), Theme::severityColor(u"warning"_s), 11,
+                               QScatterSeries::MarkerShapeCircle, plan->warning);
+    auto* other = makeSeries(tr("other"), Theme::severityColor(u"info"_s), 10, QScatterSeries::MarkerShapeCircle,
+                             plan->other);
     const QColor rootColor = ChartStyle::accentTextColor(); // deep purple on light, lilac on dark
-    auto* root = makeSeries(tr("root"), rootColor, 17, QScatterSeries::MarkerShapeCircle);
+    auto* root = makeSeries(tr("root"), rootColor, 17, QScatterSeries::MarkerShapeCircle, plan->root);
     root->setColor(Qt::transparent); // a ring around the root's own markers
     root->setPen(QPen(rootColor, 3));
     //: a deploy, config change or flag flip; short
-    auto* deploys = makeSeries(tr("change"), changeMarkerColor(), 13, QScatterSeries::MarkerShapeRectangle);
-    auto* actions = makeSeries(tr("runbook step"), actionMarkerColor(), 14, QScatterSeries::MarkerShapeTriangle);
-
-    qint64 minT = std::numeric_limits<qint64>::max();
-    qint64 maxT = std::numeric_limits<qint64>::min();
-    auto extend = [&](const QDateTime& t) {
-        if (!t.isValid())
-            return;
-        minT = qMin(minT, t.toMSecsSinceEpoch());
-        maxT = qMax(maxT, t.toMSecsSinceEpoch());
-    };
-    // Onsets closer than a few pixels on the same row share one marker (each marker is a graphics item to lay out
-    // and paint): a storm's thousands of alerts in the same seconds stay a handful of markers, and hovering one
-    // lists the first of its alerts and how many more.
-    const qint64 bucket = qMax<qint64>(1, (onsetMax - onsetMin) / MarkerBuckets);
-    QHash<QPair<int, qint64>, qint64> markerAt;      // (row, bucket) -> the x of its marker
-    QSet<qint64> drawn;                              // series, row and bucket of each marker, as one number
-    QHash<QString, double> rowOfService;
-    QScatterSeries* const bySeverity[] = {critical, warning, other, root};
-    for (const TrackedAlert& alert : incident->alerts) {
-        const QDateTime onset = alert.firstStartsAt.isValid() ? alert.firstStartsAt : alert.latest.startsAt;
-        if (!onset.isValid())
-            continue;
-        extend(onset);
-        ++m_onsets;
-        QString service = alert.service();
-        if (service.isEmpty())
-            service = tr("(no service)");
-        auto row = rowOfService.constFind(service);
-        if (row == rowOfService.cend())
-            row = rowOfService.insert(service, rowOf(service));
-        const qint64 t = onset.toMSecsSinceEpoch();
-        const QPair<int, qint64> cell{int(*row), (t - onsetMin) / bucket};
-        auto placed = markerAt.constFind(cell);
-        if (placed == markerAt.cend())
-            placed = markerAt.insert(cell, t);
-        const qint64 x = *placed;
-        const Severity severity = parseSeverity(alert.latest.severity());
-        const int series = severity >= Severity::Error ? 0 : severity == Severity::Warning ? 1 : 2;
-        for (int s : {series, service == m_rootCause ? 3 : -1}) {
-            const qint64 marker = (qint64(s) << 56) | (qint64(cell.first) << 32) | cell.second;
-            if (s >= 0 && !drawn.contains(marker)) {
-                drawn.insert(marker);
-                bySeverity[s]->append(double(x), *row);
-            }
-        }
-        const QPair<qint64, int> at{x, cell.first};
-        if (m_pointTexts.count(at) < TextsPerMarker)
-            m_pointTexts.insert(at, u"%1 — %2 (%3) %4"_s.arg(alert.latest.alertName(), service,
-                                                           alert.latest.severity(), Theme::clock(onset)));
-        else
-            ++m_pointMore[at];
-    }
-    if (minT > maxT) {
-        c->setTitle(tr("No alert onsets known"));
-        delete critical;
-        delete warning;
-        delete other;
-        delete root;
-        delete deploys;
-        delete actions;
-        return;
-    }
-    // Changes shortly before the first onset are the interesting ones. The axis is the incident's, with a lead of a
-    // third of its span (a minute at least) for what came just before; an older change stands at the left edge,
-    // its tooltip saying when it was.
-    const qint64 lead = qMax<qint64>(60 * 1000, (maxT - minT) / 3);
-    const qint64 earliest = minT - lead;
-    for (const ChangeEvent& change : changes) {
-        if (!shown(change))
-            continue;
-        const qint64 t = qMax(change.at.toMSecsSinceEpoch(), earliest);
-        extend(QDateTime::fromMSecsSinceEpoch(t, Qt::UTC));
-        const bool own = firstOnset.contains(change.service);
-        const double y = rowOf(own ? change.service : otherServicesRow());
-        deploys->append(double(t), y);
-        const QString when = t > change.at.toMSecsSinceEpoch()
-                                 ? tr("%1, before this axis").arg(Theme::clock(change.at))
-                                 : Theme::clock(change.at);
-        m_pointTexts.insert({t, int(y)}, u"%1 %2: %3 (%4)"_s.arg(change.kind, change.service, change.description, when));
-        ++m_changeMarkers;
-    }
-    // What was done about it, on the row of the service it was done for: the root's, else the top row.
-    for (const RunbookRun& run : runs) {
-        using O = RunbookRun::Outcome;
-        const bool ran = run.outcome == O::Passed || run.outcome == O::Failed || run.outcome == O::TimedOut ||
-                         run.outcome == O::FailedToStart;
-        if (!run.at.isValid() || !ran) // refusals and skips are in the audit, not things done
-            continue;
-        extend(run.at);
-        const double y = m_services.contains(m_rootCause) ? rowOf(m_rootCause) : double(rows - 1);
-        actions->append(double(run.at.toMSecsSinceEpoch()), y);
-        m_pointTexts.insert({run.at.toMSecsSinceEpoch(), int(y)},
-                            u"%1 · %2 %3: %4 (%5, %6)"_s.arg(run.runbookId, run.kind, run.step,
-                                                             outcomeName(run.outcome), run.user, Theme::clock(run.at)));
-        ++m_actionMarkers;
-    }
+    auto* deploys = makeSeries(tr("change"), changeMarkerColor(), 13, QScatterSeries::MarkerShapeRectangle,
+                               plan->changes);
+    auto* actions = makeSeries(tr("runbook step"), actionMarkerColor(), 14, QScatterSeries::MarkerShapeTriangle,
+                               plan->actions);
+    const qint64 minT = plan->minT, maxT = plan->maxT;
+    auto rowOf = [&](const QString& service) { return double(rows - 1 - m_services.indexOf(service)); };
 
     // The root row gets a faint band so the eye can follow it across the chart.
     const qint64 pad = qMax<qint64>(30 * 1000, (maxT - minT) / 12);
@@ -584,9 +679,11 @@ void TimelineChartView::showPointToolTip(const QPointF& point, bool entered)
         return;
     }
     const QPair<qint64, int> at{qint64(point.x()), int(point.y())};
-    QStringList texts = m_pointTexts.values(at);
+    if (!m_plan)
+        return;
+    QStringList texts = m_plan->pointTexts.values(at);
     texts.sort();
-    if (const int more = m_pointMore.value(at))
+    if (const int more = m_plan->pointMore.value(at))
         texts << tr("+%n more", nullptr, more);
     if (!texts.isEmpty())
         QToolTip::showText(QCursor::pos(), texts.join(u'\n'), this);

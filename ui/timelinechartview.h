@@ -14,8 +14,10 @@
 #include <QMultiHash>
 #include <QPair>
 #include <QStringList>
+#include <QPointF>
 #include <QVector>
 
+#include <memory>
 #include <optional>
 
 class QGraphicsLineItem;
@@ -26,11 +28,47 @@ class TimelineChartView : public QChartView
     Q_OBJECT
 
 public:
+    // What the chart is drawn from, and the view's settings that shape it (read on the GUI thread).
+    struct PlanInput
+    {
+        Incident incident;
+        QVector<ChangeEvent> changes;
+        QVector<RunbookRun> runs;
+        int foldRows = 0; // the war room's rows that fit: more services share the last row; 0: a row each
+        double fontScale = 1.0;
+        int scheme = 0;
+    };
+    // What the chart shows of an incident, worked out without the widget: the rows and where every marker stands.
+    // Reading a storm's incident of many thousand alerts is the costly part, so it is done by planFor, which is
+    // pure and may run on a worker; the view only draws the result.
+    struct Plan
+    {
+        QByteArray signature; // of the input: an equal one draws the same chart
+        bool unchanged = false; // planFor was told this signature is shown already and stopped there
+        bool hasAlerts = false;
+        bool hasOnsets = false;
+        int foldRows = 0;
+        QStringList services; // rows, top to bottom
+        QString rootCause;
+        QList<QPointF> critical, warning, other, root, changes, actions;
+        QMultiHash<QPair<qint64, int>, QString> pointTexts; // (time, row) -> what happened there, for hover
+        QHash<QPair<qint64, int>, int> pointMore;           // (time, row) -> alerts of that marker beyond its texts
+        int onsets = 0;
+        qint64 minT = 0, maxT = 0; // every marker's time
+    };
+    // shownSignature: what the view shows now; when the input's signature is the same, only that is returned.
+    static Plan planFor(const PlanInput& input, const QByteArray& shownSignature = {});
+
     explicit TimelineChartView(QWidget* parent = nullptr);
 
     // runs: the runbook steps run for this incident, shown as triangles on the root's row.
     void showIncident(const Incident& incident, const QVector<ChangeEvent>& changes,
                       const QVector<RunbookRun>& runs = {});
+    // The same, planned on a worker and drawn when done: for the live console, whose GUI thread must not read every
+    // alert of a storm. Requests made while a plan is being worked out coalesce into the latest.
+    void showIncidentLater(const Incident& incident, const QVector<ChangeEvent>& changes,
+                           const QVector<RunbookRun>& runs = {});
+    bool isPlanPending() const { return m_planRunning; }
     void clear();
 
     QStringList services() const { return m_services; } // top to bottom
@@ -51,15 +89,21 @@ public:
 
 Q_SIGNALS:
     void cursorMoved(const QDateTime& time); // the user hovered the plot at this moment
+    void planShown(); // a plan from showIncidentLater is on screen (or was the one shown already)
 
 protected:
     void mouseMoveEvent(QMouseEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
 
 private:
+    PlanInput inputFor(const Incident& incident, const QVector<ChangeEvent>& changes,
+                       const QVector<RunbookRun>& runs) const;
+    int foldRows() const; // PlanInput::foldRows for this view's height and type
+    void startPlan();
+    void showPlan(const PlanInput& input, Plan plan);
     void placeCursor();
     void placeRowLabels(); // beside their rows, whenever the plot area moves
-    void rebuild(const Incident* incident, const QVector<ChangeEvent>& changes, const QVector<RunbookRun>& runs);
+    void rebuild(const Plan* plan);
     void showPointToolTip(const QPointF& point, bool entered);
 
     QStringList m_services;
@@ -72,12 +116,12 @@ private:
     int m_actionMarkers = 0;
     QDateTime m_cursor;
     QGraphicsLineItem* m_cursorLine = nullptr; // owned by the scene
-    std::optional<Incident> m_shown; // what rebuild() draws again when the view is resized
-    QVector<ChangeEvent> m_shownChanges;
-    QVector<RunbookRun> m_shownRuns;
+    std::optional<PlanInput> m_shown; // what the chart was planned from: planned again when a resize folds otherwise
+    std::shared_ptr<const Plan> m_plan; // what rebuild() draws again when the view is resized
     QByteArray m_signature; // what the chart shows; an identical snapshot skips the rebuild (no flicker)
-    QMultiHash<QPair<qint64, int>, QString> m_pointTexts; // (time, row) -> what happened there, for hover
-    QHash<QPair<qint64, int>, int> m_pointMore; // (time, row) -> alerts of that marker beyond its texts
+    std::optional<PlanInput> m_nextPlan; // asked for while a plan was being worked out
+    bool m_planRunning = false;
+    quint64 m_planJob = 0; // a synchronous show or clear drops the plan being worked out
     static constexpr int MarkerBuckets = 400; // distinct marker positions per row across the incident's onsets
     static constexpr int TextsPerMarker = 8;
 };
