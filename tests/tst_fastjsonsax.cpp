@@ -102,6 +102,14 @@ void TestFastJsonSax::sameEventsAsNlohmann_data()
     };
     for (const char* text : texts)
         QTest::addRow("%s", text) << QByteArray(text);
+    // Long strings, read 8 bytes at a time: each special byte at every offset of a word.
+    const QByteArray specials[] = {"\"", "\\n", "\x01", "\x1f", "\x7f", "\xc3\xa9", "\xff", "\xc3", " ", "~"};
+    for (const QByteArray& special : specials) {
+        for (int at = 0; at < 17; ++at) {
+            const QByteArray text = "[\"" + QByteArray(at, 'a') + special + QByteArray(20, 'b') + "\"]";
+            QTest::addRow("byte %s after %d plain ones", special.toHex().constData(), at) << text;
+        }
+    }
     QTest::addRow("with a NUL") << QByteArray("{\"a\":1}\0{", 9);
     QTest::addRow("deep") << (QByteArray(300, '[') + QByteArray(300, ']'));
     QTest::addRow("deep but allowed") << (QByteArray(200, '[') + QByteArray(200, ']'));
@@ -122,6 +130,8 @@ void TestFastJsonSax::readsWhatWebhooksSend_data()
         R"("labels":{"alertname":"A","service":"caf\u00e9"},"annotations":{"description":"line 1\nline 2 \u2713"},)"
         R"("startsAt":"2026-11-27T23:47:00.123Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":null}]})");
     QTest::addRow("unicode as is") << QByteArray("{\"summary\":\"\xc3\xa9t\xc3\xa9 \xf0\x9f\x9a\x80\"}");
+    QTest::addRow("long plain strings") << QByteArray(R"({"description":"a long description read eight bytes at a )"
+                                                      R"(time until its end","x":"0123456789abcdef01234567"})");
     QTest::addRow("negative and big integers") << QByteArray(R"({"a":-12,"b":999999999999999999})");
 }
 

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace FastJsonSax {
@@ -282,6 +283,25 @@ private:
         return true;
     }
 
+    // Past whole 8-byte words of plain string bytes (none a quote, a backslash, a control character or beyond
+    // ASCII); the byte loop after it finds exactly where the run ends. The tests below only ever err towards
+    // stopping early.
+    void skipPlainWords()
+    {
+        constexpr std::uint64_t ones = 0x0101010101010101ULL;
+        constexpr std::uint64_t highs = 0x8080808080808080ULL;
+        const auto hasZeroByte = [](std::uint64_t w) { return (w - ones) & ~w & highs; };
+        while (m_end - m_p >= 8) {
+            std::uint64_t w;
+            std::memcpy(&w, m_p, 8);
+            const std::uint64_t special = (w & highs) | ((w - 0x20 * ones) & ~w & highs) |
+                                          hasZeroByte(w ^ (0x22 * ones)) | hasZeroByte(w ^ (0x5c * ones));
+            if (special)
+                return;
+            m_p += 8;
+        }
+    }
+
     // At the opening quote: the decoded string into m_text, past the closing quote.
     bool string()
     {
@@ -289,6 +309,7 @@ private:
         m_text.clear();
         for (;;) {
             const char* run = m_p;
+            skipPlainWords();
             while (m_p < m_end) {
                 const auto c = static_cast<unsigned char>(*m_p);
                 if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
