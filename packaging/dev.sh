@@ -14,7 +14,7 @@ packages=(build-essential cmake ninja-build pkgconf ccache
           qt6-svg-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libqt6sql6-psql nlohmann-json3-dev libsqlite3-dev
           libgraphviz-dev graphviz libyaml-cpp-dev libgl1-mesa-dev libxkbcommon-dev
           xvfb xauth python3 prometheus prometheus-alertmanager postgresql
-          desktop-file-utils appstream qt6-translations-l10n poppler-utils valgrind openssl)
+          desktop-file-utils appstream qt6-translations-l10n poppler-utils valgrind openssl libssl-dev)
 
 install_missing() {
     local missing=()

@@ -327,6 +327,25 @@ void TestAlertParsers::webhookFastPathMatchesDom_data()
         }
         j["alerts"].push_back(first); // a repeat of the first object, after all the others
     });
+    // The fast reader hashes the label bytes as read: names beyond ASCII, a name from U+E000 up (whose UTF-16 order
+    // is not its UTF-8 order), a name given twice (the last value counts) and labels given twice.
+    row("fingerprints of unusual label sets", [](json& j) {
+        for (auto& a : j["alerts"])
+            a.erase("fingerprint");
+        j["alerts"][0]["labels"]["サービス"] = "データベース";
+        j["alerts"][0]["labels"]["zone"] = "\u00e9t\u00e9";
+        j["alerts"][1]["labels"]["\ue000private"] = "x";
+        j["alerts"][1]["labels"]["\U0001F680rocket"] = "y";
+        j["alerts"][2]["labels"]["empty"] = "";
+    });
+    QTest::addRow("fingerprint of repeated label names") << QByteArray(
+        R"({"version":"4","alerts":[{"status":"firing","startsAt":"2026-11-27T23:47:00Z",
+        "labels":{"b":"1","a":"2","b":"3"}},{"status":"firing","startsAt":"2026-11-27T23:47:00Z",
+        "labels":{"gone":"1"},"labels":{"z":"\u0000","y":"\ud83d\ude80","z":"last"}}]})");
+    // Numbers the fast reader leaves to nlohmann (fractions, exponents, long integers) and big integers it reads.
+    QTest::addRow("numbers of every form") << QByteArray(
+        R"({"version":"4","truncatedAlerts":123456789012345678,"x":[-0,0,1e3,-2.5E-2,12345678901234567890,-9],
+        "alerts":[]})");
     QTest::addRow("pretty-printed") << QByteArray::fromStdString(goodWebhook().dump(4));
     // Repeated keys: both readers keep the last value.
     QTest::addRow("repeated keys") << QByteArray(

@@ -1,15 +1,21 @@
 #include "alertmanagerwebhooksax.h"
 
 #include "alertobjectcache.h"
+#include "fastjsonsax.h"
 #include "timeparse.h"
 #include "webhookalertspans.h"
 
 #include <nlohmann/json.hpp>
+#define OPENSSL_SUPPRESS_DEPRECATED // SHA256_Init and friends: see RawLabels::sha256
+#include <openssl/sha.h>
 
+#include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 using nlohmann::json;
@@ -46,6 +52,103 @@ NameTable& names()
     thread_local NameTable table;
     return table;
 }
+
+// A storm's alerts, and every alert of one big body, mostly carry the same few timestamps: the last one read is
+// remembered with its bytes, so a repeat costs a compare instead of a parse (QDate and QTime checks, UTC math).
+class LastTime
+{
+public:
+    QDateTime parse(const std::string& text, bool* ok)
+    {
+        if (m_valid && text == m_text) {
+            *ok = m_ok;
+            return m_time;
+        }
+        m_time = TimeParse::parseAlertTime(std::string_view(text), &m_ok);
+        m_text = text;
+        m_valid = true;
+        *ok = m_ok;
+        return m_time;
+    }
+
+private:
+    std::string m_text;
+    QDateTime m_time;
+    bool m_ok = false;
+    bool m_valid = false;
+};
+
+// Alert::fingerprintOf for an alert whose labels arrived as these UTF-8 name/value pairs (in payload order, a
+// repeated name's last value counting, as in the LabelSet): the same SHA-256 of name, 0xff, value, 0xfe in name
+// order, hashed from the bytes as read instead of converting each string back to UTF-8, with OpenSSL's SHA-256
+// (SHA-NI where the CPU has it). An alert without a fingerprint (most webhook alerts) spent a quarter of its parse
+// in Qt's portable SHA-256 and the conversions. The name order is the LabelSet's, QString's UTF-16 order, which is
+// UTF-8's byte order except against characters from U+E000 up: a name with one (lead byte 0xee and up) is left to
+// Alert::fingerprintOf.
+class RawLabels
+{
+public:
+    void clear() { m_count = 0; }
+    void add(const std::string& name, const std::string& value)
+    {
+        if (m_count == m_pairs.size())
+            m_pairs.emplace_back();
+        m_pairs[m_count].first.assign(name); // the strings keep their capacity from alert to alert
+        m_pairs[m_count].second.assign(value);
+        ++m_count;
+    }
+
+    // Empty when the names do not allow it.
+    QString fingerprint()
+    {
+        m_order.clear();
+        for (size_t i = 0; i < m_count; ++i) {
+            for (const char c : m_pairs[i].first) {
+                if (static_cast<unsigned char>(c) >= 0xee)
+                    return {};
+            }
+            m_order.push_back(i);
+        }
+        // Stable by the index: std::stable_sort would allocate a buffer for every alert.
+        std::sort(m_order.begin(), m_order.end(), [this](size_t a, size_t b) {
+            const int order = m_pairs[a].first.compare(m_pairs[b].first);
+            return order < 0 || (order == 0 && a < b);
+        });
+        m_bytes.clear();
+        for (size_t k = 0; k < m_order.size(); ++k) {
+            if (k + 1 < m_order.size() && m_pairs[m_order[k]].first == m_pairs[m_order[k + 1]].first)
+                continue; // an earlier value of a repeated name: the last one is the label's
+            const auto& [name, value] = m_pairs[m_order[k]];
+            m_bytes.append(name).append(1, '\xff').append(value).append(1, '\xfe');
+        }
+        unsigned char digest[SHA256_DIGEST_LENGTH];
+        if (!sha256(m_bytes, digest))
+            return {};
+        static constexpr char hex[] = "0123456789abcdef";
+        QString text(16, Qt::Uninitialized);
+        QChar* out = text.data();
+        for (int i = 0; i < 8; ++i) {
+            out[2 * i] = QLatin1Char(hex[digest[i] >> 4]);
+            out[2 * i + 1] = QLatin1Char(hex[digest[i] & 0xf]);
+        }
+        return text;
+    }
+
+private:
+    static bool sha256(const std::string& bytes, unsigned char* digest)
+    {
+        // The low-level calls: EVP_DigestInit_ex2 frees and allocates the digest's context for every alert (OpenSSL
+        // 3.0), and SHA256() also looks the algorithm up under a lock. Deprecated in 3.0, but kept by it.
+        SHA256_CTX context;
+        return SHA256_Init(&context) && SHA256_Update(&context, bytes.data(), bytes.size()) &&
+               SHA256_Final(digest, &context);
+    }
+
+    std::vector<std::pair<std::string, std::string>> m_pairs;
+    size_t m_count = 0;
+    std::vector<size_t> m_order;
+    std::string m_bytes;
+};
 
 // What a value being read belongs to. Objects and arrays nobody asked for are skipped whole.
 enum class Slot
@@ -173,11 +276,13 @@ public:
                 return false; // a string where an object belongs
             m_labels->insert(m_labelName, fromUtf8(value));
             m_labelName = QString();
+            if (m_slot == Slot::AlertLabels)
+                m_rawLabels.add(m_rawName, value);
             return true;
         case Slot::AlertStartsAt:
         case Slot::AlertEndsAt: {
             bool ok = false;
-            const QDateTime t = TimeParse::parseAlertTime(std::string_view(value), &ok);
+            const QDateTime t = m_times.parse(value, &ok);
             if (!ok)
                 return false;
             (m_slot == Slot::AlertStartsAt ? m_current.alert.startsAt : m_current.alert.endsAt) = t;
@@ -232,6 +337,7 @@ public:
             if (!m_inAlerts)
                 return false; // "alerts": {} is not an array
             m_current = AlertFields();
+            m_rawLabels.clear();
             m_inAlert = true;
             return true;
         case Slot::None:
@@ -252,6 +358,8 @@ public:
             if (!m_labelName.isNull())
                 return false;
             m_labelName = names().intern(name);
+            if (m_slot == Slot::AlertLabels)
+                m_rawName.assign(name);
             return true;
         }
         if (m_inAlert) {
@@ -264,8 +372,10 @@ public:
                      : name == "status"       ? Slot::AlertStatus
                                               : Slot::None;
             // A repeated key replaces the earlier value, as in the DOM.
-            if (m_slot == Slot::AlertLabels)
+            if (m_slot == Slot::AlertLabels) {
                 m_current.alert.labels.clear();
+                m_rawLabels.clear();
+            }
             else if (m_slot == Slot::AlertAnnotations)
                 m_current.alert.annotations.clear();
             else if (m_slot == Slot::AlertEndsAt)
@@ -327,6 +437,8 @@ public:
             if (!m_current.hasLabels || m_current.alert.labels.isEmpty() || !m_current.hasStartsAt ||
                 !m_current.hasStatus)
                 return false;
+            if (m_current.alert.fingerprint.isEmpty())
+                m_current.alert.fingerprint = m_rawLabels.fingerprint();
             if (m_current.alert.fingerprint.isEmpty())
                 m_current.alert.fingerprint = Alert::fingerprintOf(m_current.alert.labels);
             webhook.alerts.append(std::move(m_current.alert));
@@ -404,14 +516,31 @@ private:
     LabelSet* m_labels = nullptr; // the label set being filled
     QString m_labelName;          // its pending name; null between members
     AlertFields m_current;
+    LastTime m_times;
+    RawLabels m_rawLabels; // the alert's labels as read, for its fingerprint
+    std::string m_rawName; // the pending label name as read
 };
 
 // The whole payload through one SAX pass.
-std::optional<AlertmanagerWebhook> readWhole(const QByteArray& body)
+// FastJsonSax first, nlohmann when that cannot vouch for the text: both give the handler the same events, so the
+// handler (a fresh one for the second try) ends up the same either way.
+template <typename... HandlerArgs> bool saxParse(QByteArrayView text, Handler* handler, HandlerArgs... args)
+{
+    const char* begin = text.data();
+    const char* end = begin + text.size();
+    if (FastJsonSax::parse(begin, end, handler))
+        return true;
+    const qsizetype reserved = handler->webhook.alerts.capacity();
+    *handler = Handler(args...);
+    handler->webhook.alerts.reserve(reserved);
+    return json::sax_parse(begin, end, handler, nlohmann::detail::input_format_t::json, true);
+}
+
+std::optional<AlertmanagerWebhook> readWhole(const QByteArray& body, qsizetype expectedAlerts = 0)
 {
     Handler handler;
-    const char* begin = body.constData();
-    if (!json::sax_parse(begin, begin + body.size(), &handler, nlohmann::detail::input_format_t::json, true))
+    handler.webhook.alerts.reserve(expectedAlerts); // one allocation instead of a copy at every doubling
+    if (!saxParse(body, &handler))
         return std::nullopt;
     if (!handler.hasVersion || !handler.hasAlerts)
         return std::nullopt;
@@ -421,9 +550,7 @@ std::optional<AlertmanagerWebhook> readWhole(const QByteArray& body)
 std::optional<Alert> readOneAlert(QByteArrayView object)
 {
     Handler handler{Handler::OneAlert{}};
-    const char* begin = object.data();
-    if (!json::sax_parse(begin, begin + object.size(), &handler, nlohmann::detail::input_format_t::json, true) ||
-        handler.webhook.alerts.size() != 1)
+    if (!saxParse(object, &handler, Handler::OneAlert{}) || handler.webhook.alerts.size() != 1)
         return std::nullopt;
     return std::move(handler.webhook.alerts.front());
 }
@@ -517,7 +644,8 @@ std::optional<AlertmanagerWebhook> read(const QByteArray& body, const QDateTime&
     // nothing: it would only push out what the cache holds, one by one, and none of its own would stay to be found
     // when it is sent again in the same order; one parser over the whole body also costs less than one per object.
     const bool whole = !spans || spans->elements.size() > recentAlerts().capacity();
-    std::optional<AlertmanagerWebhook> w = whole ? readWhole(body) : readBySpans(*spans);
+    std::optional<AlertmanagerWebhook> w = whole ? readWhole(body, spans ? spans->elements.size() : 0)
+                                                 : readBySpans(*spans);
     if (!w || w->version != u"4")
         return std::nullopt;
     if (!w->status.isEmpty() && w->status != u"firing" && w->status != u"resolved")

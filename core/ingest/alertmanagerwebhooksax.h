@@ -9,6 +9,12 @@
 // the body with the DOM parser, which stays the one place that words error messages. So both paths
 // accept exactly the same payloads and produce the same alerts (tests/tst_alertparsers checks that).
 //
+// The JSON is read by FastJsonSax (whole runs of bytes per string) and only when that cannot vouch for the text by
+// nlohmann's own SAX parser, both driving the same handler. A label set's fingerprint, when the alert has none, is
+// hashed from the label bytes as read (OpenSSL's SHA-256), the same digest Alert::fingerprintOf computes. A
+// 100,000-alert body took 469 ms to read; about a third of that was nlohmann's byte-by-byte lexer and a quarter Qt's
+// SHA-256 with the conversions back to UTF-8.
+//
 // Alert objects it has read lately are remembered by their exact bytes (AlertObjectCache, one per thread):
 // when WebhookAlertSpans can place every element of the alerts array, only the envelope and the objects not
 // seen before are parsed; a repeat is copied. Parsing an element alone gives what parsing it inside the
