@@ -97,11 +97,6 @@ bool inProcessStages(int alerts, nlohmann::ordered_json& out, QString* error)
     if (!store.open(dir.filePath(u"stages.sqlite"_s), error))
         return false;
     // The parse's own CPU time too: its wall time swings with whatever else the machine runs.
-    const auto threadCpuMs = [] {
-        timespec ts{};
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-        return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
-    };
     QElapsedTimer t;
     t.start();
     const double cpuBefore = threadCpuMs();
@@ -115,12 +110,12 @@ bool inProcessStages(int alerts, nlohmann::ordered_json& out, QString* error)
         return false;
     const double storeMs = double(t.nsecsElapsed()) / 1e6;
     const std::size_t heapBefore = heapInUse();
-    const double cpuBefore = threadCpuMs();
+    const double correlateCpuBefore = threadCpuMs();
     t.restart();
     Correlator correlator;
     correlator.addAll(parsed->alerts);
     const double correlateMs = double(t.nsecsElapsed()) / 1e6;
-    const double correlateCpuMs = threadCpuMs() - cpuBefore; // what it costs whatever else the machine does
+    const double correlateCpuMs = threadCpuMs() - correlateCpuBefore; // what it costs whatever else the machine does
     // What the correlator and the incidents the pipeline keeps from it add per open alert, beyond the parsed alerts'
     // own strings and label sets (which they share).
     const QVector<Incident> incidents = correlator.incidents();
