@@ -122,6 +122,8 @@ private Q_SLOTS:
     void distinctAlertsAndArrivalOrder();
     void flapCountedAcrossReopen();
     void alertsChangedBehindStoreRecovers();
+    void bigBatchMatchesRowByRow_data();
+    void bigBatchMatchesRowByRow();
     void repeatCountersSurviveACrash_data();
     void repeatCountersSurviveACrash();
     void incidentRoundTrip();
@@ -380,6 +382,66 @@ QStringList alertRows(const QString& path, const QString& connection)
     return rows;
 }
 } // namespace
+
+void TestStore::bigBatchMatchesRowByRow_data()
+{
+    // alerts in the one big batch; every stride-th of them (0: none) stored by an earlier run, as resolved and with
+    // another summary, so that it flaps and its details change. Stored rows the new run does not know of make the
+    // many-row INSERTs meet them: those rows must come out as if each alert had come alone.
+    QTest::addColumn<int>("alerts");
+    QTest::addColumn<int>("stride");
+    QTest::addRow("all new, several full inserts") << 300 << 0;
+    QTest::addRow("all new, one full insert exactly") << 128 << 0;
+    QTest::addRow("all new, only the few-row insert and single rows") << 37 << 0;
+    QTest::addRow("every fifth stored") << 300 << 5;
+    QTest::addRow("all stored") << 150 << 1;
+    QTest::addRow("one stored among many") << 260 << 259;
+}
+
+void TestStore::bigBatchMatchesRowByRow()
+{
+    QFETCH(int, alerts);
+    QFETCH(int, stride);
+    AlertBatch before, batch;
+    for (int i = 0; i < alerts; ++i) {
+        const QString name = u"Big%1"_s.arg(i);
+        batch << makeAlert(name, u"svc%1"_s.arg(i % 7), Alert::Status::Firing, 10'000 + i);
+        if (stride > 0 && i % stride == stride - 1) {
+            Alert old = makeAlert(name, u"svc%1"_s.arg(i % 7), Alert::Status::Resolved, i);
+            old.annotations = {{u"summary"_s, u"before"_s}};
+            before << old;
+        }
+    }
+    const QString reference = m_dir->filePath(u"reference.db"_s);
+    for (const QString& path : {dbPath(), reference}) {
+        Store store(u"tst-big-before"_s);
+        QString error;
+        QVERIFY2(store.open(path, &error), qPrintable(error));
+        QVERIFY2(before.isEmpty() || store.recordNotifications(before, &error), qPrintable(error));
+    }
+    {
+        // A new run: it knows none of the stored rows.
+        Store store(u"tst-big"_s);
+        QVERIFY(openStore(store));
+        QString error;
+        QVERIFY2(store.recordNotifications(batch, &error), qPrintable(error));
+        QCOMPARE(store.alertCount(), alerts);
+        QCOMPARE(store.notificationCount(), before.size() + alerts);
+    }
+    {
+        Store store(u"tst-big-reference"_s);
+        QString error;
+        QVERIFY2(store.open(reference, &error), qPrintable(error));
+        for (const Alert& a : std::as_const(batch))
+            QVERIFY2(store.recordNotifications({a}, &error), qPrintable(error));
+    }
+    const QStringList rows = alertRows(dbPath(), u"tst-big-rows"_s);
+    QCOMPARE(rows.size(), alerts);
+    QCOMPARE(rows, alertRows(reference, u"tst-big-reference-rows"_s));
+    RawDb raw(dbPath());
+    QCOMPARE(raw.scalar(u"SELECT sum(flap_count) FROM alerts"_s).toInt(), before.size());
+    QCOMPARE(raw.scalar(u"SELECT count(*) FROM alerts WHERE annotations LIKE '%before%'"_s).toInt(), 0);
+}
 
 void TestStore::repeatCountersSurviveACrash_data()
 {

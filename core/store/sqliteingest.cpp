@@ -1,5 +1,6 @@
 #include "sqliteingest.h"
 
+#include "alertrowbatch.h"
 #include "ingestbatch.h"
 #include "labeljson.h"
 #include "sqltransaction.h"
@@ -95,62 +96,10 @@ void appendDeliveryBody(QByteArray& body, const AlertBatch& batch, const IngestB
     body += ']';
 }
 
-void bindTime(SqliteStatement& stmt, int index, qint64 ms)
-{
-    if (ms == noTime)
-        stmt.bindNull(index);
-    else
-        stmt.bindInt64(index, ms);
-}
-
-void bindTime(SqliteStatement& stmt, int index, const QDateTime& t)
-{
-    bindTime(stmt, index, IngestBatch::msOrNoTime(t));
-}
-
 // A fingerprint as a sort key beside what it orders (memcmp order, as SQLite's BINARY collation).
 std::string_view sortKey(const QByteArray& utf8)
 {
     return std::string_view(utf8.constData(), size_t(utf8.size()));
-}
-
-// The texts of one alerts row in UTF-8, reused from row to row: after the first few rows no allocation.
-struct RowTexts
-{
-    QByteArray labels, annotations, source, generatorUrl;
-};
-
-// NativeUpsertAlert: the alert's latest notification a, the counters of the notifications it stands for (counted
-// through counts.lastId). boundaryFlap: the batch opens firing and the row's stored status is not known here, so a
-// row stored as resolved flapped once more (the upsert compares with it before overwriting it).
-bool upsertFullRow(SqliteStatement& upsert, RowTexts& texts, const Alert& a, const AlertCountDelta& counts,
-                   bool boundaryFlap, QString* why)
-{
-    // Bound, not copied: the texts must live until step() returns.
-    texts.labels.truncate(0);
-    LabelJson::appendUtf8Object(texts.labels, a.labels);
-    texts.annotations.truncate(0);
-    LabelJson::appendUtf8Object(texts.annotations, a.annotations);
-    texts.source.truncate(0);
-    LabelJson::appendUtf8(texts.source, a.source);
-    texts.generatorUrl.truncate(0);
-    LabelJson::appendUtf8(texts.generatorUrl, a.generatorUrl);
-    upsert.bindText(1, counts.fingerprintUtf8);
-    upsert.bindText(2, texts.labels);
-    upsert.bindText(3, texts.annotations);
-    upsert.bindText(4, counts.lastFiring ? QByteArrayView("firing") : QByteArrayView("resolved"));
-    bindTime(upsert, 5, a.startsAt);
-    bindTime(upsert, 6, a.endsAt);
-    bindTime(upsert, 7, counts.firstStartsAt);
-    upsert.bindInt64(8, counts.firstReceived);
-    upsert.bindInt64(9, counts.lastReceived);
-    upsert.bindInt64(10, counts.count);
-    upsert.bindInt64(11, counts.flaps);
-    upsert.bindText(12, texts.source);
-    upsert.bindText(13, texts.generatorUrl);
-    upsert.bindInt64(14, counts.lastId);
-    upsert.bindInt64(15, boundaryFlap ? 1 : 0);
-    return upsert.step(why);
 }
 
 } // namespace
@@ -165,6 +114,11 @@ SqliteStatement* SqliteIngest::native(Native id, QString* error)
         slot = std::move(stmt);
     }
     return slot.get();
+}
+
+AlertRowBatch::Statements SqliteIngest::statements()
+{
+    return [this](Native id, QString* why) { return native(id, why); };
 }
 
 void SqliteIngest::release()
@@ -187,8 +141,7 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
         return true;
     QString why;
     SqliteStatement* insertRow = native(NativeInsertDelivery, &why);
-    SqliteStatement* upsertRow = insertRow ? native(NativeUpsertAlert, &why) : nullptr;
-    if (!upsertRow)
+    if (!insertRow)
         return failWith(error, why);
 
     IngestBatch::Folded folded = IngestBatch::fold(batch);
@@ -201,12 +154,12 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
         AlertCountDelta& d = f.delta;
         const Alert& a = batch.at(f.last);
         if (!m_known.isEmpty()) {
-            if (const auto known = m_known.constFind(f.fingerprint); known != m_known.cend()) {
+            if (const KnownAlert* known = m_known.find(f.fingerprint)) {
                 f.known = true;
                 d.flaps += f.firstFiring && !known->firing ? 1 : 0;
                 if (known->sameDetails(a)) {
                     f.narrow = true;
-                    d.latest = a;
+                    d.latest = std::make_shared<const Alert>(a);
                     continue;
                 }
             }
@@ -254,20 +207,16 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
     }
     body = QByteArray(); // a big delivery's body is megabytes: not kept through the rest
 
-    // The rows written whole count their notifications (and say so in counted_through). In fingerprint order: a big
-    // delivery of new alerts then walks the alerts index once from one end to the other instead of jumping to a
-    // random page per alert (which, past the page cache, read and wrote a page per alert).
-    std::vector<std::pair<std::string_view, qsizetype>> order;
-    order.reserve(fullFolds.size());
-    for (const qsizetype k : std::as_const(fullFolds))
-        order.emplace_back(sortKey(folded.folds.at(k).delta.fingerprintUtf8), k);
-    std::sort(order.begin(), order.end());
-    RowTexts texts;
-    for (const auto& [fingerprint, k] : order) {
+    // The rows written whole count their notifications (and say so in counted_through). In batch order here (the
+    // alerts' memory order), written in fingerprint order (see AlertRowBatch).
+    AlertRowBatch fullRows;
+    fullRows.reserve(fullFolds.size());
+    for (const qsizetype k : std::as_const(fullFolds)) {
         const Fold& f = folded.folds.at(k);
-        if (!upsertFullRow(*upsertRow, texts, batch.at(f.last), f.delta, !f.known && f.firstFiring, &why))
-            return failWith(error, u"cannot store alerts: "_s + why);
+        fullRows.add(batch.at(f.last), f.delta, !f.known && f.firstFiring, !f.known);
     }
+    if (!fullRows.write(statements(), &why))
+        return failWith(error, u"cannot store alerts: "_s + why);
     // The repeats' counters wait in memory unless the oldest has waited long enough; then every pending counter is
     // written with this delivery: those of rows written whole just now excepted (their counts went with them), this
     // batch's repeats folded in. m_pending itself is left as it is until the commit.
@@ -278,14 +227,14 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
         flushNow.reserve(m_pending.size() + folded.folds.size());
         const QHash<QString, AlertCountDelta>& pending = m_pending.all();
         for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
-            const auto k = folded.foldOf.constFind(it.key());
-            if (k == folded.foldOf.cend()) {
+            const Fold* f = folded.find(it.key());
+            if (!f) {
                 flushNow << &it.value();
                 continue;
             }
-            if (const Fold& f = folded.folds.at(*k); f.narrow) {
+            if (f->narrow) {
                 merged.push_back(it.value());
-                merged.back().merge(f.delta);
+                merged.back().merge(f->delta);
             }
         }
         for (const AlertCountDelta& d : merged)
@@ -304,13 +253,15 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
     m_known.reserve(m_known.size() + fullFolds.size());
     for (const Fold& f : std::as_const(folded.folds)) {
         if (f.narrow) { // its details are the row's already: only the status moved
-            if (const auto it = m_known.find(f.fingerprint); it != m_known.end()) {
-                it->firing = f.delta.lastFiring;
+            if (KnownAlert* known = m_known.find(f.fingerprint)) {
+                known->firing = f.delta.lastFiring;
                 continue;
             }
         }
         const Alert& a = batch.at(f.last);
-        m_known.insert(f.fingerprint, KnownAlert{f.delta.lastFiring, a.labels, a.annotations, a.source, a.generatorUrl});
+        bool added = false;
+        m_known.findOrInsert(f.fingerprint, &added) =
+            KnownAlert{f.delta.lastFiring, a.labels, a.annotations, a.source, a.generatorUrl};
     }
     if (flushed) {
         m_pending.clear();
@@ -341,8 +292,7 @@ bool SqliteIngest::writeAlertCounts(const QVector<const AlertCountDelta*>& delta
     // Call inside a transaction. A row that is gone (nothing else deletes alert rows) has nothing left to count.
     QString why;
     SqliteStatement* update = native(NativeUpdateCounts, &why);
-    SqliteStatement* upsert = update ? native(NativeUpsertAlert, &why) : nullptr;
-    SqliteStatement* mark = upsert ? native(NativeSetCountedMark, &why) : nullptr;
+    SqliteStatement* mark = update ? native(NativeSetCountedMark, &why) : nullptr;
     if (!mark)
         return failWith(error, why);
     // In fingerprint order, as the batch's rows (see recordNotifications); sorted beside copies of the keys, as a
@@ -352,13 +302,13 @@ bool SqliteIngest::writeAlertCounts(const QVector<const AlertCountDelta*>& delta
     for (const AlertCountDelta* d : std::as_const(deltas))
         ordered.emplace_back(sortKey(d->fingerprintUtf8), d);
     std::sort(ordered.begin(), ordered.end());
-    RowTexts texts;
+    AlertRowBatch vanished;
     for (const auto& [fingerprint, d] : ordered) {
         update->bindText(1, d->fingerprintUtf8);
         update->bindText(2, d->lastFiring ? QByteArrayView("firing") : QByteArrayView("resolved"));
-        bindTime(*update, 3, d->startsAt);
-        bindTime(*update, 4, d->endsAt);
-        bindTime(*update, 5, d->firstStartsAt);
+        update->bindInt64OrNull(3, d->startsAt, noTime);
+        update->bindInt64OrNull(4, d->endsAt, noTime);
+        update->bindInt64OrNull(5, d->firstStartsAt, noTime);
         update->bindInt64(6, d->firstReceived);
         update->bindInt64(7, d->lastReceived);
         update->bindInt64(8, d->count);
@@ -368,10 +318,11 @@ bool SqliteIngest::writeAlertCounts(const QVector<const AlertCountDelta*>& delta
             return failWith(error, u"cannot update alerts: "_s + why);
         // Deleted behind the store (by hand, or another tool): written whole again from the latest notification,
         // counting what is pending for it.
-        if (update->changes() == 0 && !d->latest.labels.isEmpty() &&
-            !upsertFullRow(*upsert, texts, d->latest, *d, false, &why))
-            return failWith(error, u"cannot store alerts: "_s + why);
+        if (update->changes() == 0 && d->latest && !d->latest->labels.isEmpty())
+            vanished.add(*d->latest, *d, false, false);
     }
+    if (!vanished.write(statements(), &why))
+        return failWith(error, u"cannot store alerts: "_s + why);
     if (countedThrough > 0) {
         mark->bindInt64(1, countedThrough);
         if (!mark->step(&why))

@@ -1,6 +1,7 @@
 #include "storesql.h"
 
 #include <array>
+#include <string>
 
 using namespace Qt::StringLiterals;
 
@@ -186,8 +187,29 @@ const QString& sqliteText(Id id)
     return sql[id];
 }
 
+namespace {
+
+// INSERT INTO alerts(...) VALUES (?, ...), (?, ...), ... for rows rows: placeholders only, the values are bound.
+std::string insertAlertRows(int rows)
+{
+    std::string sql = "INSERT INTO alerts(fingerprint, labels, annotations, status, starts_at, ends_at, "
+                      "first_starts_at, first_received_at, last_received_at, notification_count, flap_count, source, "
+                      "generator_url, counted_through) VALUES ";
+    for (int r = 0; r < rows; ++r) {
+        sql += r ? ",(" : "(";
+        for (int c = 0; c < kAlertRowColumns; ++c)
+            sql += c ? ",?" : "?";
+        sql += ')';
+    }
+    return sql;
+}
+
+} // namespace
+
 const char* nativeText(Native id)
 {
+    static const std::string manyRows = insertAlertRows(kAlertRowsPerInsert);
+    static const std::string fewRows = insertAlertRows(kFewAlertRowsPerInsert);
     static const std::array<const char*, NativeCount> sql = {
         // The ids continue from the newest delivery's last one (read under the write lock: always the truth,
         // whoever wrote it); the row id returned is the delivery's first notification's id.
@@ -207,6 +229,8 @@ const char* nativeText(Native id)
         "DELETE FROM incident_alerts WHERE incident_id = ?1",
         "INSERT OR REPLACE INTO incident_alerts(incident_id, fingerprint, position, inhibited, inhibited_by) "
         "VALUES(?1, ?2, ?3, ?4, ?5)",
+        manyRows.c_str(),
+        fewRows.c_str(),
     };
     return sql[id];
 }
