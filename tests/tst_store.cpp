@@ -128,6 +128,8 @@ private Q_SLOTS:
     void repeatCountersSurviveACrash();
     void incidentRoundTrip();
     void upsertByKeyKeepsIdAndReplacesMembers();
+    void changedMembersMatchAFullRewrite_data();
+    void changedMembersMatchAFullRewrite();
     void saveIncidentsIsOneTransaction();
     void triggeredSaveKeepsAcknowledgement();
     void ackSurvivesReopen();
@@ -634,6 +636,94 @@ void TestStore::upsertByKeyKeepsIdAndReplacesMembers()
     QCOMPARE(list[0].id, id);
     QCOMPARE(list[1].id, other);
     QCOMPARE(store.loadIncidents(1).size(), 1);
+}
+
+namespace {
+QVector<int> span(int from, int to) // [from, to)
+{
+    QVector<int> out;
+    for (int i = from; i < to; ++i)
+        out << i;
+    return out;
+}
+
+// The incident's member rows as stored, one string per row in position order.
+QStringList memberRows(const QString& path, const QString& connection)
+{
+    QStringList rows;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, connection);
+        db.setDatabaseName(path);
+        if (!db.open())
+            return {u"cannot open "_s + path};
+        QSqlQuery q(db);
+        q.exec(u"SELECT fingerprint, position, inhibited, inhibited_by FROM incident_alerts ORDER BY position, "
+               "fingerprint"_s);
+        while (q.next())
+            rows << u"%1|%2|%3|%4"_s.arg(q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                                         q.value(3).toString());
+    }
+    QSqlDatabase::removeDatabase(connection);
+    return rows;
+}
+} // namespace
+
+void TestStore::changedMembersMatchAFullRewrite_data()
+{
+    // The members (alert numbers, in order) of three saves in a row, the last with members inhibited (positions).
+    // Big incidents keep their written rows in memory and write only what changed: after every save the rows must
+    // be those a run that saved the last state alone writes.
+    QTest::addColumn<QVector<int>>("first");
+    QTest::addColumn<QVector<int>>("second");
+    QTest::addColumn<QVector<int>>("third");
+    QTest::addColumn<QVector<int>>("inhibited");
+    QTest::addRow("grows at the end") << span(0, 100) << span(0, 150) << span(0, 151) << QVector<int>{};
+    QTest::addRow("loses its first members") << span(0, 100) << span(10, 100) << span(11, 100) << QVector<int>{};
+    QTest::addRow("loses members in the middle")
+        << span(0, 120) << span(0, 50) + span(60, 120) << span(0, 50) + span(61, 120) << QVector<int>{};
+    QTest::addRow("gains an earlier onset") << span(1, 100) << span(0, 100) << span(0, 101) << QVector<int>{};
+    QTest::addRow("members inhibited") << span(0, 100) << span(0, 100) << span(0, 100) << QVector<int>{3, 70};
+    QTest::addRow("replaced wholesale") << span(0, 100) << span(100, 200) << span(50, 150) << QVector<int>{0};
+    QTest::addRow("shrinks below the remembered size") << span(0, 100) << span(0, 10) << span(5, 12) << QVector<int>{};
+    QTest::addRow("grows from small") << span(0, 10) << span(0, 100) << span(3, 90) << QVector<int>{1};
+}
+
+void TestStore::changedMembersMatchAFullRewrite()
+{
+    QFETCH(QVector<int>, first);
+    QFETCH(QVector<int>, second);
+    QFETCH(QVector<int>, third);
+    QFETCH(QVector<int>, inhibited);
+    const auto incident = [](const QVector<int>& members, const QVector<int>& inhibitedAt) {
+        QVector<Alert> alerts;
+        for (const int i : members)
+            alerts << makeAlert(u"Member%1"_s.arg(i), u"svc%1"_s.arg(i % 5), Alert::Status::Firing, i);
+        Incident inc = makeIncident(u"big"_s, alerts);
+        for (const int at : inhibitedAt) {
+            inc.alerts[at].inhibited = true;
+            inc.alerts[at].inhibitedBy = inc.alerts.constFirst().fingerprint();
+        }
+        return inc;
+    };
+    const QString reference = m_dir->filePath(u"reference.db"_s);
+    QString error;
+    {
+        Store store(u"tst-members"_s);
+        QVERIFY(openStore(store));
+        QVERIFY2(store.saveIncident(incident(first, {}), &error) > 0, qPrintable(error));
+        // The second state twice in one save: the later one is written against the earlier, not the committed rows.
+        QVector<Incident> twice{incident(first, {}), incident(second, {})};
+        QVERIFY2(store.saveIncidents(twice, &error), qPrintable(error));
+        QVERIFY2(store.saveIncident(incident(third, inhibited), &error) > 0, qPrintable(error));
+    }
+    {
+        Store store(u"tst-members-reference"_s);
+        QVERIFY2(store.open(reference, &error), qPrintable(error));
+        QVERIFY2(store.saveIncident(incident(third, inhibited), &error) > 0, qPrintable(error));
+    }
+    const QStringList rows = memberRows(dbPath(), u"tst-member-rows"_s);
+    QCOMPARE(rows.size(), third.size());
+    QCOMPARE(rows, memberRows(reference, u"tst-member-reference-rows"_s));
 }
 
 void TestStore::saveIncidentsIsOneTransaction()

@@ -25,6 +25,10 @@ namespace {
 // reader beside the console (history browser, report) sees behind during a storm.
 constexpr qint64 kMaxCountLagMs = 1000;
 
+// Incidents with at least this many members keep their committed member rows in memory (SqliteIngest::MemberRow):
+// a save of a smaller one rewrites its rows, which costs less than remembering them.
+constexpr qsizetype kRememberMembersFrom = 64;
+
 QString describe(const QSqlError& e)
 {
     return StoreConnection::describe(e);
@@ -409,6 +413,7 @@ bool SqliteIngest::open(QString* error)
 bool SqliteIngest::beforeIncidents(QString* error)
 {
     // The member alerts' rows count every notification the incidents do.
+    m_savingMembers.clear(); // a save that failed left its rows here: rolled back, they are not in the file
     m_settlesWithCommit = !m_pending.isEmpty();
     return !m_settlesWithCommit || writeAlertCounts(m_pending.all(), m_lastNotificationId, error);
 }
@@ -424,32 +429,78 @@ bool SqliteIngest::rowsToWrite(const Incident&, qint64 id, const RowsDigest& dig
 
 bool SqliteIngest::writeMembers(qint64 id, const Incident& incident, QString* error)
 {
-    // A storm's incidents gain members between most refreshes: hundreds of rows each time, bound natively.
     QString why;
     SqliteStatement* del = native(NativeDeleteMembers, &why);
-    SqliteStatement* add = del ? native(NativeInsertMember, &why) : nullptr;
+    SqliteStatement* delOne = del ? native(NativeDeleteMember, &why) : nullptr;
+    SqliteStatement* add = delOne ? native(NativeInsertMember, &why) : nullptr;
     if (!add)
         return failWith(error, why);
-    del->bindInt64(1, id);
-    if (!del->step(&why))
-        return failWith(error, u"cannot replace members of incident %1: %2"_s.arg(incident.key, why));
-    for (qsizetype i = 0; i < incident.alerts.size(); ++i) {
-        const TrackedAlert& t = incident.alerts.at(i);
-        const QByteArray fingerprint = t.fingerprint().toUtf8();
-        const QByteArray inhibitedBy = t.inhibitedBy.toUtf8();
+    QVector<MemberRow> rows;
+    rows.reserve(incident.alerts.size());
+    for (const TrackedAlert& t : incident.alerts)
+        rows.append(MemberRow{t.fingerprint(), t.inhibitedBy, t.inhibited});
+    // What the file holds for this incident when this run wrote it last (in this save, or committed before): else
+    // every row is written anew.
+    const QVector<MemberRow>* before = nullptr;
+    if (const auto saving = m_savingMembers.constFind(id); saving != m_savingMembers.cend())
+        before = saving->isEmpty() ? nullptr : &*saving;
+    else if (const auto written = m_writtenMembers.constFind(id); written != m_writtenMembers.cend())
+        before = &*written;
+    if (!before) {
+        del->bindInt64(1, id);
+        if (!del->step(&why))
+            return failWith(error, u"cannot replace members of incident %1: %2"_s.arg(incident.key, why));
+    } else if (before->size() > rows.size() || !std::equal(before->cbegin(), before->cend(), rows.cbegin())) {
+        // Not just grown at the end: the rows of members gone are deleted (a member that moved keeps its row, which
+        // is rewritten below with its new position).
+        FingerprintTable<bool> now;
+        now.reserve(rows.size());
+        for (const MemberRow& r : std::as_const(rows)) {
+            bool added = false;
+            now.findOrInsert(r.fingerprint, &added);
+        }
+        for (const MemberRow& r : *before) {
+            if (now.find(r.fingerprint))
+                continue;
+            const QByteArray fingerprint = r.fingerprint.toUtf8();
+            delOne->bindInt64(1, id);
+            delOne->bindText(2, fingerprint);
+            if (!delOne->step(&why))
+                return failWith(error, u"cannot remove member of incident %1: %2"_s.arg(incident.key, why));
+        }
+    }
+    // INSERT OR REPLACE by (incident, fingerprint): a new member's row, or a member's row at its new position.
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        const MemberRow& r = rows.at(i);
+        if (before && i < before->size() && before->at(i) == r)
+            continue;
+        const QByteArray fingerprint = r.fingerprint.toUtf8();
+        const QByteArray inhibitedBy = r.inhibitedBy.toUtf8();
         add->bindInt64(1, id);
         add->bindText(2, fingerprint);
         add->bindInt64(3, i);
-        add->bindInt64(4, t.inhibited ? 1 : 0);
+        add->bindInt64(4, r.inhibited ? 1 : 0);
         add->bindText(5, inhibitedBy);
         if (!add->step(&why))
             return failWith(error, u"cannot store member of incident %1: %2"_s.arg(incident.key, why));
     }
+    // Small incidents are rewritten whole next time too: only big ones are worth their memory here.
+    if (rows.size() >= kRememberMembersFrom)
+        m_savingMembers.insert(id, std::move(rows));
+    else
+        m_savingMembers.insert(id, {}); // no longer what the file holds: forgotten at the commit
     return true;
 }
 
 void SqliteIngest::incidentsCommitted(const QVector<qint64>& ids, const QVector<RowsDigest>& digests)
 {
+    for (auto it = m_savingMembers.begin(); it != m_savingMembers.end(); ++it) {
+        if (it->isEmpty())
+            m_writtenMembers.remove(it.key());
+        else
+            m_writtenMembers.insert(it.key(), std::move(it.value()));
+    }
+    m_savingMembers.clear();
     if (m_settlesWithCommit)
         m_pending.clear();
     m_settlesWithCommit = false;

@@ -231,6 +231,7 @@ const char* nativeText(Native id)
         "VALUES(?1, ?2, ?3, ?4, ?5)",
         manyRows.c_str(),
         fewRows.c_str(),
+        "DELETE FROM incident_alerts WHERE incident_id = ?1 AND fingerprint = ?2",
     };
     return sql[id];
 }

@@ -65,6 +65,7 @@ enum Native
     NativeInsertMember,
     NativeInsertAlertRows,   // alerts rows not stored yet, kAlertRowsPerInsert at once (plain INSERT: a stored one
     NativeInsertAlertRowsFew, // fails it); ...Few: kFewAlertRowsPerInsert. Columns as NativeUpsertAlert's ?1-?14
+    NativeDeleteMember,      // one member row, gone from its incident since the last save
     NativeCount
 };
 
