@@ -8,6 +8,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -360,8 +361,8 @@ void TestStore::alertsChangedBehindStoreRecovers()
 }
 
 namespace {
-// What an alerts row says, every column but the bookkeeping one (counted_through), one string per row.
-QStringList alertRows(const QString& path, const QString& connection)
+// The rows a query gives on a connection of its own, columns joined by '|', NULL as "NULL".
+QStringList tableRows(const QString& path, const QString& connection, const QString& sql)
 {
     QStringList rows;
     {
@@ -370,18 +371,25 @@ QStringList alertRows(const QString& path, const QString& connection)
         if (!db.open())
             return {u"cannot open "_s + path};
         QSqlQuery q(db);
-        q.exec(u"SELECT fingerprint, labels, annotations, status, starts_at, ends_at, first_starts_at, "
-               "first_received_at, last_received_at, notification_count, flap_count, source, generator_url "
-               "FROM alerts ORDER BY fingerprint"_s);
+        q.exec(sql);
         while (q.next()) {
             QStringList cols;
-            for (int i = 0; i < 13; ++i)
+            for (int i = 0; i < q.record().count(); ++i)
                 cols << (q.value(i).isNull() ? u"NULL"_s : q.value(i).toString());
             rows << cols.join(u'|');
         }
     }
     QSqlDatabase::removeDatabase(connection);
     return rows;
+}
+
+// What an alerts row says, every column but the bookkeeping one (counted_through), one string per row.
+QStringList alertRows(const QString& path, const QString& connection)
+{
+    return tableRows(path, connection,
+                     u"SELECT fingerprint, labels, annotations, status, starts_at, ends_at, first_starts_at, "
+                     "first_received_at, last_received_at, notification_count, flap_count, source, generator_url "
+                     "FROM alerts ORDER BY fingerprint"_s);
 }
 } // namespace
 
@@ -650,21 +658,9 @@ QVector<int> span(int from, int to) // [from, to)
 // The incident's member rows as stored, one string per row in position order.
 QStringList memberRows(const QString& path, const QString& connection)
 {
-    QStringList rows;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, connection);
-        db.setDatabaseName(path);
-        if (!db.open())
-            return {u"cannot open "_s + path};
-        QSqlQuery q(db);
-        q.exec(u"SELECT fingerprint, position, inhibited, inhibited_by FROM incident_alerts ORDER BY position, "
-               "fingerprint"_s);
-        while (q.next())
-            rows << u"%1|%2|%3|%4"_s.arg(q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
-                                         q.value(3).toString());
-    }
-    QSqlDatabase::removeDatabase(connection);
-    return rows;
+    return tableRows(path, connection,
+                     u"SELECT fingerprint, position, inhibited, inhibited_by FROM incident_alerts "
+                     "ORDER BY position, fingerprint"_s);
 }
 } // namespace
 
