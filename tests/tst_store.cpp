@@ -1,6 +1,8 @@
 // Store against a real SQLite file in a temporary directory: schema and migrations, notification
 // dedup and flap counting, incident upserts, human actions across a reopen, unicode, bad paths.
 
+#include "history/historyquery.h"
+#include "history/historysummary.h"
 #include "store/store.h"
 
 #include <QDir>
@@ -131,6 +133,8 @@ private Q_SLOTS:
     void upsertByKeyKeepsIdAndReplacesMembers();
     void changedMembersMatchAFullRewrite_data();
     void changedMembersMatchAFullRewrite();
+    void searchFollowsChangedMembers_data();
+    void searchFollowsChangedMembers();
     void saveIncidentsIsOneTransaction();
     void triggeredSaveKeepsAcknowledgement();
     void ackSurvivesReopen();
@@ -720,6 +724,62 @@ void TestStore::changedMembersMatchAFullRewrite()
     const QStringList rows = memberRows(dbPath(), u"tst-member-rows"_s);
     QCOMPARE(rows.size(), third.size());
     QCOMPARE(rows, memberRows(reference, u"tst-member-reference-rows"_s));
+}
+
+void TestStore::searchFollowsChangedMembers_data()
+{
+    // A big incident saved, then saved changed; the search row is written at once (no delay). Searched for one
+    // alert by free text and by its alertname label: whether the incident is found.
+    QTest::addColumn<QVector<int>>("first");
+    QTest::addColumn<QVector<int>>("second");
+    QTest::addColumn<QVector<int>>("inhibited");
+    QTest::addColumn<int>("searched");
+    QTest::addColumn<bool>("found");
+    QTest::addRow("a removed member is no longer found") << span(0, 100) << span(10, 100) << QVector<int>{} << 5 << false;
+    QTest::addRow("a kept member is still found") << span(0, 100) << span(10, 100) << QVector<int>{} << 50 << true;
+    QTest::addRow("an added member is found") << span(0, 100) << span(0, 101) << QVector<int>{} << 100 << true;
+    QTest::addRow("an inhibition leaves it found") << span(0, 100) << span(0, 100) << QVector<int>{7} << 7 << true;
+    QTest::addRow("the member inhibited is found") << span(0, 100) << span(0, 100) << QVector<int>{7} << 8 << true;
+}
+
+void TestStore::searchFollowsChangedMembers()
+{
+    QFETCH(QVector<int>, first);
+    QFETCH(QVector<int>, second);
+    QFETCH(QVector<int>, inhibited);
+    QFETCH(int, searched);
+    QFETCH(bool, found);
+    const auto alertOf = [](int i) {
+        // "Mem5x" is no part of "Mem50x": the trigram index finds exactly the one asked for.
+        return makeAlert(u"Mem%1x"_s.arg(i), u"svc%1"_s.arg(i % 5), Alert::Status::Firing, i);
+    };
+    Store store(u"tst-search-members"_s);
+    QVERIFY(openStore(store));
+    store.setSearchIndexDelay(0);
+    QString error;
+    AlertBatch all;
+    for (int i = 0; i < 101; ++i)
+        all << alertOf(i);
+    QVERIFY2(store.recordNotifications(all, &error), qPrintable(error));
+    const auto incident = [&](const QVector<int>& members) {
+        QVector<Alert> alerts;
+        for (const int i : members)
+            alerts << alertOf(i);
+        return makeIncident(u"big"_s, alerts);
+    };
+    QVERIFY2(store.saveIncident(incident(first), &error) > 0, qPrintable(error));
+    Incident changed = incident(second);
+    for (const int at : inhibited) {
+        changed.alerts[at].inhibited = true;
+        changed.alerts[at].inhibitedBy = changed.alerts.constFirst().fingerprint();
+    }
+    QVERIFY2(store.saveIncident(changed, &error) > 0, qPrintable(error));
+    const QString name = u"Mem%1x"_s.arg(searched);
+    for (const QString& input : {name, u"alertname="_s + name}) {
+        const std::optional<HistoryPage> page = store.searchHistory(HistoryQuery::parse(input), &error);
+        QVERIFY2(page, qPrintable(error));
+        QCOMPARE(page->total, found ? 1 : 0);
+    }
 }
 
 void TestStore::saveIncidentsIsOneTransaction()

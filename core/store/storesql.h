@@ -47,6 +47,8 @@ enum Id
     MarkStale,
     ClearStale,
     SelectStale,
+    SelectSearchRow,
+    SelectSearchDocument,
     NewestNotificationId, // the id the next notification continues from (each backend stores them its own way)
     Count
 };
