@@ -1,6 +1,8 @@
 // Store against a real SQLite file in a temporary directory: schema and migrations, notification
 // dedup and flap counting, incident upserts, human actions across a reopen, unicode, bad paths.
 
+#include "history/historyquery.h"
+#include "history/historysummary.h"
 #include "store/store.h"
 
 #include <QDir>
@@ -8,6 +10,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -122,10 +125,16 @@ private Q_SLOTS:
     void distinctAlertsAndArrivalOrder();
     void flapCountedAcrossReopen();
     void alertsChangedBehindStoreRecovers();
+    void bigBatchMatchesRowByRow_data();
+    void bigBatchMatchesRowByRow();
     void repeatCountersSurviveACrash_data();
     void repeatCountersSurviveACrash();
     void incidentRoundTrip();
     void upsertByKeyKeepsIdAndReplacesMembers();
+    void changedMembersMatchAFullRewrite_data();
+    void changedMembersMatchAFullRewrite();
+    void searchFollowsChangedMembers_data();
+    void searchFollowsChangedMembers();
     void saveIncidentsIsOneTransaction();
     void triggeredSaveKeepsAcknowledgement();
     void ackSurvivesReopen();
@@ -356,8 +365,8 @@ void TestStore::alertsChangedBehindStoreRecovers()
 }
 
 namespace {
-// What an alerts row says, every column but the bookkeeping one (counted_through), one string per row.
-QStringList alertRows(const QString& path, const QString& connection)
+// The rows a query gives on a connection of its own, columns joined by '|', NULL as "NULL".
+QStringList tableRows(const QString& path, const QString& connection, const QString& sql)
 {
     QStringList rows;
     {
@@ -366,12 +375,10 @@ QStringList alertRows(const QString& path, const QString& connection)
         if (!db.open())
             return {u"cannot open "_s + path};
         QSqlQuery q(db);
-        q.exec(u"SELECT fingerprint, labels, annotations, status, starts_at, ends_at, first_starts_at, "
-               "first_received_at, last_received_at, notification_count, flap_count, source, generator_url "
-               "FROM alerts ORDER BY fingerprint"_s);
+        q.exec(sql);
         while (q.next()) {
             QStringList cols;
-            for (int i = 0; i < 13; ++i)
+            for (int i = 0; i < q.record().count(); ++i)
                 cols << (q.value(i).isNull() ? u"NULL"_s : q.value(i).toString());
             rows << cols.join(u'|');
         }
@@ -379,7 +386,76 @@ QStringList alertRows(const QString& path, const QString& connection)
     QSqlDatabase::removeDatabase(connection);
     return rows;
 }
+
+// What an alerts row says, every column but the bookkeeping one (counted_through), one string per row.
+QStringList alertRows(const QString& path, const QString& connection)
+{
+    return tableRows(path, connection,
+                     u"SELECT fingerprint, labels, annotations, status, starts_at, ends_at, first_starts_at, "
+                     "first_received_at, last_received_at, notification_count, flap_count, source, generator_url "
+                     "FROM alerts ORDER BY fingerprint"_s);
+}
 } // namespace
+
+void TestStore::bigBatchMatchesRowByRow_data()
+{
+    // alerts in the one big batch; every stride-th of them (0: none) stored by an earlier run, as resolved and with
+    // another summary, so that it flaps and its details change. Stored rows the new run does not know of make the
+    // many-row INSERTs meet them: those rows must come out as if each alert had come alone.
+    QTest::addColumn<int>("alerts");
+    QTest::addColumn<int>("stride");
+    QTest::addRow("all new, several full inserts") << 300 << 0;
+    QTest::addRow("all new, one full insert exactly") << 128 << 0;
+    QTest::addRow("all new, only the few-row insert and single rows") << 37 << 0;
+    QTest::addRow("every fifth stored") << 300 << 5;
+    QTest::addRow("all stored") << 150 << 1;
+    QTest::addRow("one stored among many") << 260 << 259;
+}
+
+void TestStore::bigBatchMatchesRowByRow()
+{
+    QFETCH(int, alerts);
+    QFETCH(int, stride);
+    AlertBatch before, batch;
+    for (int i = 0; i < alerts; ++i) {
+        const QString name = u"Big%1"_s.arg(i);
+        batch << makeAlert(name, u"svc%1"_s.arg(i % 7), Alert::Status::Firing, 10'000 + i);
+        if (stride > 0 && i % stride == stride - 1) {
+            Alert old = makeAlert(name, u"svc%1"_s.arg(i % 7), Alert::Status::Resolved, i);
+            old.annotations = {{u"summary"_s, u"before"_s}};
+            before << old;
+        }
+    }
+    const QString reference = m_dir->filePath(u"reference.db"_s);
+    for (const QString& path : {dbPath(), reference}) {
+        Store store(u"tst-big-before"_s);
+        QString error;
+        QVERIFY2(store.open(path, &error), qPrintable(error));
+        QVERIFY2(before.isEmpty() || store.recordNotifications(before, &error), qPrintable(error));
+    }
+    {
+        // A new run: it knows none of the stored rows.
+        Store store(u"tst-big"_s);
+        QVERIFY(openStore(store));
+        QString error;
+        QVERIFY2(store.recordNotifications(batch, &error), qPrintable(error));
+        QCOMPARE(store.alertCount(), alerts);
+        QCOMPARE(store.notificationCount(), before.size() + alerts);
+    }
+    {
+        Store store(u"tst-big-reference"_s);
+        QString error;
+        QVERIFY2(store.open(reference, &error), qPrintable(error));
+        for (const Alert& a : std::as_const(batch))
+            QVERIFY2(store.recordNotifications({a}, &error), qPrintable(error));
+    }
+    const QStringList rows = alertRows(dbPath(), u"tst-big-rows"_s);
+    QCOMPARE(rows.size(), alerts);
+    QCOMPARE(rows, alertRows(reference, u"tst-big-reference-rows"_s));
+    RawDb raw(dbPath());
+    QCOMPARE(raw.scalar(u"SELECT sum(flap_count) FROM alerts"_s).toInt(), before.size());
+    QCOMPARE(raw.scalar(u"SELECT count(*) FROM alerts WHERE annotations LIKE '%before%'"_s).toInt(), 0);
+}
 
 void TestStore::repeatCountersSurviveACrash_data()
 {
@@ -572,6 +648,138 @@ void TestStore::upsertByKeyKeepsIdAndReplacesMembers()
     QCOMPARE(list[0].id, id);
     QCOMPARE(list[1].id, other);
     QCOMPARE(store.loadIncidents(1).size(), 1);
+}
+
+namespace {
+QVector<int> span(int from, int to) // [from, to)
+{
+    QVector<int> out;
+    for (int i = from; i < to; ++i)
+        out << i;
+    return out;
+}
+
+// The incident's member rows as stored, one string per row in position order.
+QStringList memberRows(const QString& path, const QString& connection)
+{
+    return tableRows(path, connection,
+                     u"SELECT fingerprint, position, inhibited, inhibited_by FROM incident_alerts "
+                     "ORDER BY position, fingerprint"_s);
+}
+} // namespace
+
+void TestStore::changedMembersMatchAFullRewrite_data()
+{
+    // The members (alert numbers, in order) of three saves in a row, the last with members inhibited (positions).
+    // Big incidents keep their written rows in memory and write only what changed: after every save the rows must
+    // be those a run that saved the last state alone writes.
+    QTest::addColumn<QVector<int>>("first");
+    QTest::addColumn<QVector<int>>("second");
+    QTest::addColumn<QVector<int>>("third");
+    QTest::addColumn<QVector<int>>("inhibited");
+    QTest::addRow("grows at the end") << span(0, 100) << span(0, 150) << span(0, 151) << QVector<int>{};
+    QTest::addRow("loses its first members") << span(0, 100) << span(10, 100) << span(11, 100) << QVector<int>{};
+    QTest::addRow("loses members in the middle")
+        << span(0, 120) << span(0, 50) + span(60, 120) << span(0, 50) + span(61, 120) << QVector<int>{};
+    QTest::addRow("gains an earlier onset") << span(1, 100) << span(0, 100) << span(0, 101) << QVector<int>{};
+    QTest::addRow("members inhibited") << span(0, 100) << span(0, 100) << span(0, 100) << QVector<int>{3, 70};
+    QTest::addRow("replaced wholesale") << span(0, 100) << span(100, 200) << span(50, 150) << QVector<int>{0};
+    QTest::addRow("shrinks below the remembered size") << span(0, 100) << span(0, 10) << span(5, 12) << QVector<int>{};
+    QTest::addRow("grows from small") << span(0, 10) << span(0, 100) << span(3, 90) << QVector<int>{1};
+}
+
+void TestStore::changedMembersMatchAFullRewrite()
+{
+    QFETCH(QVector<int>, first);
+    QFETCH(QVector<int>, second);
+    QFETCH(QVector<int>, third);
+    QFETCH(QVector<int>, inhibited);
+    const auto incident = [](const QVector<int>& members, const QVector<int>& inhibitedAt) {
+        QVector<Alert> alerts;
+        for (const int i : members)
+            alerts << makeAlert(u"Member%1"_s.arg(i), u"svc%1"_s.arg(i % 5), Alert::Status::Firing, i);
+        Incident inc = makeIncident(u"big"_s, alerts);
+        for (const int at : inhibitedAt) {
+            inc.alerts[at].inhibited = true;
+            inc.alerts[at].inhibitedBy = inc.alerts.constFirst().fingerprint();
+        }
+        return inc;
+    };
+    const QString reference = m_dir->filePath(u"reference.db"_s);
+    QString error;
+    {
+        Store store(u"tst-members"_s);
+        QVERIFY(openStore(store));
+        QVERIFY2(store.saveIncident(incident(first, {}), &error) > 0, qPrintable(error));
+        // The second state twice in one save: the later one is written against the earlier, not the committed rows.
+        QVector<Incident> twice{incident(first, {}), incident(second, {})};
+        QVERIFY2(store.saveIncidents(twice, &error), qPrintable(error));
+        QVERIFY2(store.saveIncident(incident(third, inhibited), &error) > 0, qPrintable(error));
+    }
+    {
+        Store store(u"tst-members-reference"_s);
+        QVERIFY2(store.open(reference, &error), qPrintable(error));
+        QVERIFY2(store.saveIncident(incident(third, inhibited), &error) > 0, qPrintable(error));
+    }
+    const QStringList rows = memberRows(dbPath(), u"tst-member-rows"_s);
+    QCOMPARE(rows.size(), third.size());
+    QCOMPARE(rows, memberRows(reference, u"tst-member-reference-rows"_s));
+}
+
+void TestStore::searchFollowsChangedMembers_data()
+{
+    // A big incident saved, then saved changed; the search row is written at once (no delay). Searched for one
+    // alert by free text and by its alertname label: whether the incident is found.
+    QTest::addColumn<QVector<int>>("first");
+    QTest::addColumn<QVector<int>>("second");
+    QTest::addColumn<QVector<int>>("inhibited");
+    QTest::addColumn<int>("searched");
+    QTest::addColumn<bool>("found");
+    QTest::addRow("a removed member is no longer found") << span(0, 100) << span(10, 100) << QVector<int>{} << 5 << false;
+    QTest::addRow("a kept member is still found") << span(0, 100) << span(10, 100) << QVector<int>{} << 50 << true;
+    QTest::addRow("an added member is found") << span(0, 100) << span(0, 101) << QVector<int>{} << 100 << true;
+    QTest::addRow("an inhibition leaves it found") << span(0, 100) << span(0, 100) << QVector<int>{7} << 7 << true;
+    QTest::addRow("the member inhibited is found") << span(0, 100) << span(0, 100) << QVector<int>{7} << 8 << true;
+}
+
+void TestStore::searchFollowsChangedMembers()
+{
+    QFETCH(QVector<int>, first);
+    QFETCH(QVector<int>, second);
+    QFETCH(QVector<int>, inhibited);
+    QFETCH(int, searched);
+    QFETCH(bool, found);
+    const auto alertOf = [](int i) {
+        // "Mem5x" is no part of "Mem50x": the trigram index finds exactly the one asked for.
+        return makeAlert(u"Mem%1x"_s.arg(i), u"svc%1"_s.arg(i % 5), Alert::Status::Firing, i);
+    };
+    Store store(u"tst-search-members"_s);
+    QVERIFY(openStore(store));
+    store.setSearchIndexDelay(0);
+    QString error;
+    AlertBatch all;
+    for (int i = 0; i < 101; ++i)
+        all << alertOf(i);
+    QVERIFY2(store.recordNotifications(all, &error), qPrintable(error));
+    const auto incident = [&](const QVector<int>& members) {
+        QVector<Alert> alerts;
+        for (const int i : members)
+            alerts << alertOf(i);
+        return makeIncident(u"big"_s, alerts);
+    };
+    QVERIFY2(store.saveIncident(incident(first), &error) > 0, qPrintable(error));
+    Incident changed = incident(second);
+    for (const int at : inhibited) {
+        changed.alerts[at].inhibited = true;
+        changed.alerts[at].inhibitedBy = changed.alerts.constFirst().fingerprint();
+    }
+    QVERIFY2(store.saveIncident(changed, &error) > 0, qPrintable(error));
+    const QString name = u"Mem%1x"_s.arg(searched);
+    for (const QString& input : {name, u"alertname="_s + name}) {
+        const std::optional<HistoryPage> page = store.searchHistory(HistoryQuery::parse(input), &error);
+        QVERIFY2(page, qPrintable(error));
+        QCOMPARE(page->total, found ? 1 : 0);
+    }
 }
 
 void TestStore::saveIncidentsIsOneTransaction()

@@ -5,7 +5,7 @@ namespace IngestBatch {
 Folded fold(const AlertBatch& batch)
 {
     Folded out;
-    QHash<QString, qsizetype>& foldOf = out.foldOf;
+    FingerprintTable<qsizetype>& foldOf = out.foldOf;
     out.folds.reserve(batch.size());
     out.foldOfRow.reserve(batch.size());
     out.received.reserve(batch.size());
@@ -23,16 +23,17 @@ Folded fold(const AlertBatch& batch)
         d.endsAt = msOrNoTime(a.endsAt);
         d.firstReceived = d.lastReceived = received;
         d.count = 1;
-        const auto found = foldOf.constFind(fingerprint);
-        if (found == foldOf.cend()) {
-            foldOf.insert(fingerprint, out.folds.size());
-            out.foldOfRow.append(out.folds.size());
+        bool added = false;
+        qsizetype& slot = foldOf.findOrInsert(fingerprint, &added);
+        if (added) {
+            slot = out.folds.size();
+            out.foldOfRow.append(slot);
             d.fingerprintUtf8 = fingerprint.toUtf8();
             out.folds.append(Fold{i, fingerprint, std::move(d), firing});
             continue;
         }
-        out.foldOfRow.append(*found);
-        Fold& f = out.folds[*found];
+        out.foldOfRow.append(slot);
+        Fold& f = out.folds[slot];
         d.flaps = firing && !f.delta.lastFiring ? 1 : 0;
         f.delta.merge(d);
         f.last = i;

@@ -3,10 +3,10 @@
 // table sees at most one write per fingerprint per batch instead of one per notification. Shared by SqliteIngest and
 // SharedIngest; private to core/store.
 
+#include "fingerprinttable.h"
 #include "model/alert.h"
 #include "pendingalertcounts.h"
 
-#include <QHash>
 #include <QString>
 #include <QVector>
 
@@ -30,7 +30,13 @@ struct Folded
     QVector<Fold> folds;
     QVector<qsizetype> foldOfRow; // per notification
     QVector<qint64> received;     // per notification, ms; stamped with now when the feed gave none
-    QHash<QString, qsizetype> foldOf; // fingerprint -> its fold
+    FingerprintTable<qsizetype> foldOf; // fingerprint -> its fold
+
+    const Fold* find(const QString& fingerprint) const
+    {
+        const qsizetype* k = foldOf.find(fingerprint);
+        return k ? &folds.at(*k) : nullptr;
+    }
 };
 
 Folded fold(const AlertBatch& batch);

@@ -17,6 +17,7 @@
 #include <QString>
 
 #include <limits>
+#include <memory>
 
 struct AlertCountDelta
 {
@@ -32,8 +33,9 @@ struct AlertCountDelta
     int count = 0;
     int flaps = 0;     // resolved -> firing, counted against the row's status before these notifications
     qint64 lastId = 0; // the newest notification folded in: the row's counted_through once written
-    // The latest notification itself: should the row have vanished meanwhile, it is written whole again.
-    Alert latest;
+    // The latest notification itself, for the repeats held back only (see SqliteIngest): should the row have vanished
+    // meanwhile, it is written whole again. A pointer, as a big delivery folds 100,000 deltas that never need one.
+    std::shared_ptr<const Alert> latest;
 
     // Folds later notifications of the same alert in: the latest status and times win, counts add up.
     void merge(const AlertCountDelta& later);

@@ -26,6 +26,9 @@ public:
     void setDelay(int ms) { m_delayMs = qMax(0, ms); }
 
 private:
+    // Whether incident_search holds what InsertSearchRow would write for the incident now.
+    bool documentUnchanged(qint64 incidentId, bool* same, QString* error);
+
     StoreConnection& m_connection;
     QHash<qint64, qint64> m_staleSince; // incident id -> since when (ms since epoch) its rows are stale
     int m_delayMs = 10'000;

@@ -1,5 +1,6 @@
 #include "sqliteingest.h"
 
+#include "alertrowbatch.h"
 #include "ingestbatch.h"
 #include "labeljson.h"
 #include "sqltransaction.h"
@@ -23,6 +24,10 @@ namespace {
 // How long counters of repeats may wait in memory before a delivery's commit writes them anyway: bounds what a
 // reader beside the console (history browser, report) sees behind during a storm.
 constexpr qint64 kMaxCountLagMs = 1000;
+
+// Incidents with at least this many members keep their committed member rows in memory (SqliteIngest::MemberRow):
+// a save of a smaller one rewrites its rows, which costs less than remembering them.
+constexpr qsizetype kRememberMembersFrom = 64;
 
 QString describe(const QSqlError& e)
 {
@@ -95,62 +100,10 @@ void appendDeliveryBody(QByteArray& body, const AlertBatch& batch, const IngestB
     body += ']';
 }
 
-void bindTime(SqliteStatement& stmt, int index, qint64 ms)
-{
-    if (ms == noTime)
-        stmt.bindNull(index);
-    else
-        stmt.bindInt64(index, ms);
-}
-
-void bindTime(SqliteStatement& stmt, int index, const QDateTime& t)
-{
-    bindTime(stmt, index, IngestBatch::msOrNoTime(t));
-}
-
 // A fingerprint as a sort key beside what it orders (memcmp order, as SQLite's BINARY collation).
 std::string_view sortKey(const QByteArray& utf8)
 {
     return std::string_view(utf8.constData(), size_t(utf8.size()));
-}
-
-// The texts of one alerts row in UTF-8, reused from row to row: after the first few rows no allocation.
-struct RowTexts
-{
-    QByteArray labels, annotations, source, generatorUrl;
-};
-
-// NativeUpsertAlert: the alert's latest notification a, the counters of the notifications it stands for (counted
-// through counts.lastId). boundaryFlap: the batch opens firing and the row's stored status is not known here, so a
-// row stored as resolved flapped once more (the upsert compares with it before overwriting it).
-bool upsertFullRow(SqliteStatement& upsert, RowTexts& texts, const Alert& a, const AlertCountDelta& counts,
-                   bool boundaryFlap, QString* why)
-{
-    // Bound, not copied: the texts must live until step() returns.
-    texts.labels.truncate(0);
-    LabelJson::appendUtf8Object(texts.labels, a.labels);
-    texts.annotations.truncate(0);
-    LabelJson::appendUtf8Object(texts.annotations, a.annotations);
-    texts.source.truncate(0);
-    LabelJson::appendUtf8(texts.source, a.source);
-    texts.generatorUrl.truncate(0);
-    LabelJson::appendUtf8(texts.generatorUrl, a.generatorUrl);
-    upsert.bindText(1, counts.fingerprintUtf8);
-    upsert.bindText(2, texts.labels);
-    upsert.bindText(3, texts.annotations);
-    upsert.bindText(4, counts.lastFiring ? QByteArrayView("firing") : QByteArrayView("resolved"));
-    bindTime(upsert, 5, a.startsAt);
-    bindTime(upsert, 6, a.endsAt);
-    bindTime(upsert, 7, counts.firstStartsAt);
-    upsert.bindInt64(8, counts.firstReceived);
-    upsert.bindInt64(9, counts.lastReceived);
-    upsert.bindInt64(10, counts.count);
-    upsert.bindInt64(11, counts.flaps);
-    upsert.bindText(12, texts.source);
-    upsert.bindText(13, texts.generatorUrl);
-    upsert.bindInt64(14, counts.lastId);
-    upsert.bindInt64(15, boundaryFlap ? 1 : 0);
-    return upsert.step(why);
 }
 
 } // namespace
@@ -165,6 +118,11 @@ SqliteStatement* SqliteIngest::native(Native id, QString* error)
         slot = std::move(stmt);
     }
     return slot.get();
+}
+
+AlertRowBatch::Statements SqliteIngest::statements()
+{
+    return [this](Native id, QString* why) { return native(id, why); };
 }
 
 void SqliteIngest::release()
@@ -187,8 +145,7 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
         return true;
     QString why;
     SqliteStatement* insertRow = native(NativeInsertDelivery, &why);
-    SqliteStatement* upsertRow = insertRow ? native(NativeUpsertAlert, &why) : nullptr;
-    if (!upsertRow)
+    if (!insertRow)
         return failWith(error, why);
 
     IngestBatch::Folded folded = IngestBatch::fold(batch);
@@ -201,12 +158,12 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
         AlertCountDelta& d = f.delta;
         const Alert& a = batch.at(f.last);
         if (!m_known.isEmpty()) {
-            if (const auto known = m_known.constFind(f.fingerprint); known != m_known.cend()) {
+            if (const KnownAlert* known = m_known.find(f.fingerprint)) {
                 f.known = true;
                 d.flaps += f.firstFiring && !known->firing ? 1 : 0;
                 if (known->sameDetails(a)) {
                     f.narrow = true;
-                    d.latest = a;
+                    d.latest = std::make_shared<const Alert>(a);
                     continue;
                 }
             }
@@ -254,20 +211,16 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
     }
     body = QByteArray(); // a big delivery's body is megabytes: not kept through the rest
 
-    // The rows written whole count their notifications (and say so in counted_through). In fingerprint order: a big
-    // delivery of new alerts then walks the alerts index once from one end to the other instead of jumping to a
-    // random page per alert (which, past the page cache, read and wrote a page per alert).
-    std::vector<std::pair<std::string_view, qsizetype>> order;
-    order.reserve(fullFolds.size());
-    for (const qsizetype k : std::as_const(fullFolds))
-        order.emplace_back(sortKey(folded.folds.at(k).delta.fingerprintUtf8), k);
-    std::sort(order.begin(), order.end());
-    RowTexts texts;
-    for (const auto& [fingerprint, k] : order) {
+    // The rows written whole count their notifications (and say so in counted_through). In batch order here (the
+    // alerts' memory order), written in fingerprint order (see AlertRowBatch).
+    AlertRowBatch fullRows;
+    fullRows.reserve(fullFolds.size());
+    for (const qsizetype k : std::as_const(fullFolds)) {
         const Fold& f = folded.folds.at(k);
-        if (!upsertFullRow(*upsertRow, texts, batch.at(f.last), f.delta, !f.known && f.firstFiring, &why))
-            return failWith(error, u"cannot store alerts: "_s + why);
+        fullRows.add(batch.at(f.last), f.delta, !f.known && f.firstFiring, !f.known);
     }
+    if (!fullRows.write(statements(), &why))
+        return failWith(error, u"cannot store alerts: "_s + why);
     // The repeats' counters wait in memory unless the oldest has waited long enough; then every pending counter is
     // written with this delivery: those of rows written whole just now excepted (their counts went with them), this
     // batch's repeats folded in. m_pending itself is left as it is until the commit.
@@ -278,14 +231,14 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
         flushNow.reserve(m_pending.size() + folded.folds.size());
         const QHash<QString, AlertCountDelta>& pending = m_pending.all();
         for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
-            const auto k = folded.foldOf.constFind(it.key());
-            if (k == folded.foldOf.cend()) {
+            const Fold* f = folded.find(it.key());
+            if (!f) {
                 flushNow << &it.value();
                 continue;
             }
-            if (const Fold& f = folded.folds.at(*k); f.narrow) {
+            if (f->narrow) {
                 merged.push_back(it.value());
-                merged.back().merge(f.delta);
+                merged.back().merge(f->delta);
             }
         }
         for (const AlertCountDelta& d : merged)
@@ -304,13 +257,15 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
     m_known.reserve(m_known.size() + fullFolds.size());
     for (const Fold& f : std::as_const(folded.folds)) {
         if (f.narrow) { // its details are the row's already: only the status moved
-            if (const auto it = m_known.find(f.fingerprint); it != m_known.end()) {
-                it->firing = f.delta.lastFiring;
+            if (KnownAlert* known = m_known.find(f.fingerprint)) {
+                known->firing = f.delta.lastFiring;
                 continue;
             }
         }
         const Alert& a = batch.at(f.last);
-        m_known.insert(f.fingerprint, KnownAlert{f.delta.lastFiring, a.labels, a.annotations, a.source, a.generatorUrl});
+        bool added = false;
+        m_known.findOrInsert(f.fingerprint, &added) =
+            KnownAlert{f.delta.lastFiring, a.labels, a.annotations, a.source, a.generatorUrl};
     }
     if (flushed) {
         m_pending.clear();
@@ -341,8 +296,7 @@ bool SqliteIngest::writeAlertCounts(const QVector<const AlertCountDelta*>& delta
     // Call inside a transaction. A row that is gone (nothing else deletes alert rows) has nothing left to count.
     QString why;
     SqliteStatement* update = native(NativeUpdateCounts, &why);
-    SqliteStatement* upsert = update ? native(NativeUpsertAlert, &why) : nullptr;
-    SqliteStatement* mark = upsert ? native(NativeSetCountedMark, &why) : nullptr;
+    SqliteStatement* mark = update ? native(NativeSetCountedMark, &why) : nullptr;
     if (!mark)
         return failWith(error, why);
     // In fingerprint order, as the batch's rows (see recordNotifications); sorted beside copies of the keys, as a
@@ -352,13 +306,13 @@ bool SqliteIngest::writeAlertCounts(const QVector<const AlertCountDelta*>& delta
     for (const AlertCountDelta* d : std::as_const(deltas))
         ordered.emplace_back(sortKey(d->fingerprintUtf8), d);
     std::sort(ordered.begin(), ordered.end());
-    RowTexts texts;
+    AlertRowBatch vanished;
     for (const auto& [fingerprint, d] : ordered) {
         update->bindText(1, d->fingerprintUtf8);
         update->bindText(2, d->lastFiring ? QByteArrayView("firing") : QByteArrayView("resolved"));
-        bindTime(*update, 3, d->startsAt);
-        bindTime(*update, 4, d->endsAt);
-        bindTime(*update, 5, d->firstStartsAt);
+        update->bindInt64OrNull(3, d->startsAt, noTime);
+        update->bindInt64OrNull(4, d->endsAt, noTime);
+        update->bindInt64OrNull(5, d->firstStartsAt, noTime);
         update->bindInt64(6, d->firstReceived);
         update->bindInt64(7, d->lastReceived);
         update->bindInt64(8, d->count);
@@ -368,10 +322,11 @@ bool SqliteIngest::writeAlertCounts(const QVector<const AlertCountDelta*>& delta
             return failWith(error, u"cannot update alerts: "_s + why);
         // Deleted behind the store (by hand, or another tool): written whole again from the latest notification,
         // counting what is pending for it.
-        if (update->changes() == 0 && !d->latest.labels.isEmpty() &&
-            !upsertFullRow(*upsert, texts, d->latest, *d, false, &why))
-            return failWith(error, u"cannot store alerts: "_s + why);
+        if (update->changes() == 0 && d->latest && !d->latest->labels.isEmpty())
+            vanished.add(*d->latest, *d, false, false);
     }
+    if (!vanished.write(statements(), &why))
+        return failWith(error, u"cannot store alerts: "_s + why);
     if (countedThrough > 0) {
         mark->bindInt64(1, countedThrough);
         if (!mark->step(&why))
@@ -458,6 +413,7 @@ bool SqliteIngest::open(QString* error)
 bool SqliteIngest::beforeIncidents(QString* error)
 {
     // The member alerts' rows count every notification the incidents do.
+    m_savingMembers.clear(); // a save that failed left its rows here: rolled back, they are not in the file
     m_settlesWithCommit = !m_pending.isEmpty();
     return !m_settlesWithCommit || writeAlertCounts(m_pending.all(), m_lastNotificationId, error);
 }
@@ -473,32 +429,78 @@ bool SqliteIngest::rowsToWrite(const Incident&, qint64 id, const RowsDigest& dig
 
 bool SqliteIngest::writeMembers(qint64 id, const Incident& incident, QString* error)
 {
-    // A storm's incidents gain members between most refreshes: hundreds of rows each time, bound natively.
     QString why;
     SqliteStatement* del = native(NativeDeleteMembers, &why);
-    SqliteStatement* add = del ? native(NativeInsertMember, &why) : nullptr;
+    SqliteStatement* delOne = del ? native(NativeDeleteMember, &why) : nullptr;
+    SqliteStatement* add = delOne ? native(NativeInsertMember, &why) : nullptr;
     if (!add)
         return failWith(error, why);
-    del->bindInt64(1, id);
-    if (!del->step(&why))
-        return failWith(error, u"cannot replace members of incident %1: %2"_s.arg(incident.key, why));
-    for (qsizetype i = 0; i < incident.alerts.size(); ++i) {
-        const TrackedAlert& t = incident.alerts.at(i);
-        const QByteArray fingerprint = t.fingerprint().toUtf8();
-        const QByteArray inhibitedBy = t.inhibitedBy.toUtf8();
+    QVector<MemberRow> rows;
+    rows.reserve(incident.alerts.size());
+    for (const TrackedAlert& t : incident.alerts)
+        rows.append(MemberRow{t.fingerprint(), t.inhibitedBy, t.inhibited});
+    // What the file holds for this incident when this run wrote it last (in this save, or committed before): else
+    // every row is written anew.
+    const QVector<MemberRow>* before = nullptr;
+    if (const auto saving = m_savingMembers.constFind(id); saving != m_savingMembers.cend())
+        before = saving->isEmpty() ? nullptr : &*saving;
+    else if (const auto written = m_writtenMembers.constFind(id); written != m_writtenMembers.cend())
+        before = &*written;
+    if (!before) {
+        del->bindInt64(1, id);
+        if (!del->step(&why))
+            return failWith(error, u"cannot replace members of incident %1: %2"_s.arg(incident.key, why));
+    } else if (before->size() > rows.size() || !std::equal(before->cbegin(), before->cend(), rows.cbegin())) {
+        // Not just grown at the end: the rows of members gone are deleted (a member that moved keeps its row, which
+        // is rewritten below with its new position).
+        FingerprintTable<bool> now;
+        now.reserve(rows.size());
+        for (const MemberRow& r : std::as_const(rows)) {
+            bool added = false;
+            now.findOrInsert(r.fingerprint, &added);
+        }
+        for (const MemberRow& r : *before) {
+            if (now.find(r.fingerprint))
+                continue;
+            const QByteArray fingerprint = r.fingerprint.toUtf8();
+            delOne->bindInt64(1, id);
+            delOne->bindText(2, fingerprint);
+            if (!delOne->step(&why))
+                return failWith(error, u"cannot remove member of incident %1: %2"_s.arg(incident.key, why));
+        }
+    }
+    // INSERT OR REPLACE by (incident, fingerprint): a new member's row, or a member's row at its new position.
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        const MemberRow& r = rows.at(i);
+        if (before && i < before->size() && before->at(i) == r)
+            continue;
+        const QByteArray fingerprint = r.fingerprint.toUtf8();
+        const QByteArray inhibitedBy = r.inhibitedBy.toUtf8();
         add->bindInt64(1, id);
         add->bindText(2, fingerprint);
         add->bindInt64(3, i);
-        add->bindInt64(4, t.inhibited ? 1 : 0);
+        add->bindInt64(4, r.inhibited ? 1 : 0);
         add->bindText(5, inhibitedBy);
         if (!add->step(&why))
             return failWith(error, u"cannot store member of incident %1: %2"_s.arg(incident.key, why));
     }
+    // Small incidents are rewritten whole next time too: only big ones are worth their memory here.
+    if (rows.size() >= kRememberMembersFrom)
+        m_savingMembers.insert(id, std::move(rows));
+    else
+        m_savingMembers.insert(id, {}); // no longer what the file holds: forgotten at the commit
     return true;
 }
 
 void SqliteIngest::incidentsCommitted(const QVector<qint64>& ids, const QVector<RowsDigest>& digests)
 {
+    for (auto it = m_savingMembers.begin(); it != m_savingMembers.end(); ++it) {
+        if (it->isEmpty())
+            m_writtenMembers.remove(it.key());
+        else
+            m_writtenMembers.insert(it.key(), std::move(it.value()));
+    }
+    m_savingMembers.clear();
     if (m_settlesWithCommit)
         m_pending.clear();
     m_settlesWithCommit = false;

@@ -4,10 +4,11 @@
 // counters, and a flap is counted without reading the row), it holds the repeats' counters back in memory for up to a
 // second (PendingAlertCounts: one write per row per flush instead of one per delivery), and it rewrites an incident's
 // member and cause rows only when they changed. Rows are bound natively (SqliteStatement), a delivery is one row of
-// the deliveries table (schema v8), and a batch's alert rows are written in fingerprint order, so that the pages of
-// the alerts index are visited once each rather than once per alert. The write-ahead log is checkpointed on a thread
+// the deliveries table (schema v8), and a batch's alert rows written whole go through AlertRowBatch (encoded in
+// batch order, written in fingerprint order, new ones many rows to an INSERT). The write-ahead log is checkpointed on a thread
 // of its own (SqliteCheckpointer), not inside the commit that answers a delivery.
 
+#include "fingerprinttable.h"
 #include "ingestrepository.h"
 #include "pendingalertcounts.h"
 #include "sqlitecheckpointer.h"
@@ -18,6 +19,7 @@
 #include <QHash>
 
 #include <array>
+#include <functional>
 #include <memory>
 
 class SqliteIngest : public IngestRepository
@@ -39,6 +41,7 @@ protected:
 
 private:
     SqliteStatement* native(StoreSql::Native id, QString* error);
+    std::function<SqliteStatement*(StoreSql::Native, QString*)> statements(); // native(), for AlertRowBatch
     // Writes deltas to their rows inside the caller's transaction (a row gone meanwhile is written whole again from
     // its latest notification) and, when countedThrough > 0, records that every notification up to it is counted.
     bool writeAlertCounts(const QHash<QString, AlertCountDelta>& deltas, qint64 countedThrough, QString* error);
@@ -63,7 +66,7 @@ private:
                    generatorUrl == a.generatorUrl;
         }
     };
-    QHash<QString, KnownAlert> m_known;
+    FingerprintTable<KnownAlert> m_known;
     PendingAlertCounts m_pending;
     bool m_settlesWithCommit = false; // the open incidents transaction writes every pending counter
     qint64 m_lastNotificationId = 0;  // the newest notification written or found at open
@@ -71,6 +74,18 @@ private:
     // Per incident id: digests of the member and root-cause rows last committed. A storm touches the same incident
     // with every repeat notification; its rows are rewritten only when they really changed.
     QHash<qint64, RowsDigest> m_writtenDetail;
+    // Per incident id: its member rows as last committed (position = index), so that a save writes the rows that
+    // changed and deletes those gone instead of rewriting all of them: an incident of 100,000 alerts that gains one
+    // writes one row. Strings shared with the incident's alerts. Written by a save, taken over at its commit.
+    struct MemberRow
+    {
+        QString fingerprint;
+        QString inhibitedBy;
+        bool inhibited;
+        bool operator==(const MemberRow&) const = default;
+    };
+    QHash<qint64, QVector<MemberRow>> m_writtenMembers;
+    QHash<qint64, QVector<MemberRow>> m_savingMembers; // the open save's, until its commit
     std::array<std::unique_ptr<SqliteStatement>, StoreSql::NativeCount> m_natives;
     SqliteCheckpointer m_checkpointer; // the log is copied into the file off the committing thread
 };

@@ -55,13 +55,15 @@ void SqliteStatement::bindText(int index, QByteArrayView utf8)
                         SQLITE_UTF8);
 }
 
-bool SqliteStatement::step(QString* why)
+bool SqliteStatement::step(QString* why, bool* constraint)
 {
     int rc = sqlite3_step(m_stmt);
     while (rc == SQLITE_ROW)
         rc = sqlite3_step(m_stmt);
     if (rc != SQLITE_DONE)
         *why = QString::fromUtf8(sqlite3_errmsg(m_db)); // before the reset, which may clear it
+    if (constraint)
+        *constraint = (rc & 0xff) == SQLITE_CONSTRAINT;
     sqlite3_reset(m_stmt);
     sqlite3_clear_bindings(m_stmt); // bindText keeps pointers: none survives the call that used it
     return rc == SQLITE_DONE;

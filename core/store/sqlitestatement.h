@@ -34,10 +34,19 @@ public:
     // must stay alive until step() returns.
     void bindInt64(int index, qint64 value);
     void bindNull(int index);
+    // NULL when value is nullValue (a "no time" marker), else the value.
+    void bindInt64OrNull(int index, qint64 value, qint64 nullValue)
+    {
+        if (value == nullValue)
+            bindNull(index);
+        else
+            bindInt64(index, value);
+    }
     void bindText(int index, QByteArrayView utf8);
 
-    // Runs the statement to its end, resets it and clears its bindings. False with why on error.
-    bool step(QString* why);
+    // Runs the statement to its end, resets it and clears its bindings. False with why on error; then *constraint,
+    // when given, says whether a constraint refused it (SQLite has undone the statement, the transaction goes on).
+    bool step(QString* why, bool* constraint = nullptr);
     // Rows the last step() inserted, updated or deleted; the row id the last insert on the connection got.
     int changes() const;
     qint64 lastInsertId() const;

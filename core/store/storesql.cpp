@@ -1,6 +1,7 @@
 #include "storesql.h"
 
 #include <array>
+#include <string>
 
 using namespace Qt::StringLiterals;
 
@@ -20,6 +21,27 @@ namespace StoreSql {
     "source = excluded.source, generator_url = excluded.generator_url, "
 #define ALERT_UPSERT_SET ALERT_UPSERT_SET_HEAD "flap_count = alerts.flap_count + excluded.flap_count"
 
+
+// The search document of incident ?: title, services, alertnames, labels, root_cause, evidence, notes, resolution.
+#define SEARCH_DOCUMENT                                                                                                \
+    "coalesce((SELECT coalesce(json_extract(a.annotations, '$.summary'), " \
+    "json_extract(a.annotations, '$.description'), '') " \
+    "FROM incident_alerts ia JOIN alerts a ON a.fingerprint = ia.fingerprint " \
+    "WHERE ia.incident_id = i.id ORDER BY ia.position LIMIT 1), ''), " \
+    "coalesce((SELECT group_concat(value, ' ') FROM incident_labels WHERE incident_id = i.id " \
+    "AND key = 'service'), ''), " \
+    "coalesce((SELECT group_concat(value, ' ') FROM incident_labels WHERE incident_id = i.id " \
+    "AND key = 'alertname'), ''), " \
+    "coalesce((SELECT group_concat(value, ' ') FROM incident_labels WHERE incident_id = i.id " \
+    "AND key NOT IN ('service', 'alertname')), ''), " \
+    "trim(coalesce((SELECT service FROM root_causes WHERE incident_id = i.id AND rank = 0), '') || ' ' || " \
+    "coalesce((SELECT root_cause FROM resolutions WHERE incident_id = i.id), '')), " \
+    "coalesce((SELECT group_concat(e.value, ' ') FROM root_causes rc, json_each(rc.evidence) e " \
+    "WHERE rc.incident_id = i.id AND rc.rank = 0), ''), " \
+    "coalesce((SELECT group_concat(note, ' ') FROM actions WHERE incident_id = i.id AND note <> ''), ''), " \
+    "coalesce((SELECT trim(fixed_by_runbook || ' ' || fixed_by_step || ' ' || fixed_by_text) " \
+    "FROM resolutions WHERE incident_id = i.id), '') " \
+    "FROM incidents i WHERE i.id = ?"
 
 const QString& sqliteText(Id id)
 {
@@ -155,39 +177,47 @@ const QString& sqliteText(Id id)
         u"DELETE FROM incident_search WHERE rowid = ?"_s,
         // InsertSearchRow: the same document the v5 migration back-filled, for one incident (labels first).
         u"INSERT INTO incident_search(rowid, title, services, alertnames, labels, root_cause, evidence, notes, "
-        "resolution) SELECT i.id, "
-        "coalesce((SELECT coalesce(json_extract(a.annotations, '$.summary'), "
-        "json_extract(a.annotations, '$.description'), '') "
-        "FROM incident_alerts ia JOIN alerts a ON a.fingerprint = ia.fingerprint "
-        "WHERE ia.incident_id = i.id ORDER BY ia.position LIMIT 1), ''), "
-        "coalesce((SELECT group_concat(value, ' ') FROM incident_labels WHERE incident_id = i.id "
-        "AND key = 'service'), ''), "
-        "coalesce((SELECT group_concat(value, ' ') FROM incident_labels WHERE incident_id = i.id "
-        "AND key = 'alertname'), ''), "
-        "coalesce((SELECT group_concat(value, ' ') FROM incident_labels WHERE incident_id = i.id "
-        "AND key NOT IN ('service', 'alertname')), ''), "
-        "trim(coalesce((SELECT service FROM root_causes WHERE incident_id = i.id AND rank = 0), '') || ' ' || "
-        "coalesce((SELECT root_cause FROM resolutions WHERE incident_id = i.id), '')), "
-        "coalesce((SELECT group_concat(e.value, ' ') FROM root_causes rc, json_each(rc.evidence) e "
-        "WHERE rc.incident_id = i.id AND rc.rank = 0), ''), "
-        "coalesce((SELECT group_concat(note, ' ') FROM actions WHERE incident_id = i.id AND note <> ''), ''), "
-        "coalesce((SELECT trim(fixed_by_runbook || ' ' || fixed_by_step || ' ' || fixed_by_text) "
-        "FROM resolutions WHERE incident_id = i.id), '') "
-        "FROM incidents i WHERE i.id = ?"_s,
+        "resolution) SELECT i.id, " SEARCH_DOCUMENT ""_s,
         // MarkStale
         u"INSERT OR IGNORE INTO search_stale(incident_id) VALUES(?)"_s,
         // ClearStale
         u"DELETE FROM search_stale WHERE incident_id = ?"_s,
         // SelectStale
         u"SELECT incident_id FROM search_stale"_s,
+        // SelectSearchRow: what incident_search holds for one incident, in InsertSearchRow's column order.
+        u"SELECT title, services, alertnames, labels, root_cause, evidence, notes, resolution FROM incident_search "
+        "WHERE rowid = ?"_s,
+        // SelectSearchDocument: what InsertSearchRow would write for it now.
+        u"SELECT " SEARCH_DOCUMENT ""_s,
         // NewestNotificationId: SQLite keeps one row per delivery (schema v8), whose last id is the newest.
         u"SELECT coalesce((SELECT last_id FROM deliveries ORDER BY id DESC LIMIT 1), 0)"_s,
     };
     return sql[id];
 }
 
+namespace {
+
+// INSERT INTO alerts(...) VALUES (?, ...), (?, ...), ... for rows rows: placeholders only, the values are bound.
+std::string insertAlertRows(int rows)
+{
+    std::string sql = "INSERT INTO alerts(fingerprint, labels, annotations, status, starts_at, ends_at, "
+                      "first_starts_at, first_received_at, last_received_at, notification_count, flap_count, source, "
+                      "generator_url, counted_through) VALUES ";
+    for (int r = 0; r < rows; ++r) {
+        sql += r ? ",(" : "(";
+        for (int c = 0; c < kAlertRowColumns; ++c)
+            sql += c ? ",?" : "?";
+        sql += ')';
+    }
+    return sql;
+}
+
+} // namespace
+
 const char* nativeText(Native id)
 {
+    static const std::string manyRows = insertAlertRows(kAlertRowsPerInsert);
+    static const std::string fewRows = insertAlertRows(kFewAlertRowsPerInsert);
     static const std::array<const char*, NativeCount> sql = {
         // The ids continue from the newest delivery's last one (read under the write lock: always the truth,
         // whoever wrote it); the row id returned is the delivery's first notification's id.
@@ -207,6 +237,9 @@ const char* nativeText(Native id)
         "DELETE FROM incident_alerts WHERE incident_id = ?1",
         "INSERT OR REPLACE INTO incident_alerts(incident_id, fingerprint, position, inhibited, inhibited_by) "
         "VALUES(?1, ?2, ?3, ?4, ?5)",
+        manyRows.c_str(),
+        fewRows.c_str(),
+        "DELETE FROM incident_alerts WHERE incident_id = ?1 AND fingerprint = ?2",
     };
     return sql[id];
 }

@@ -47,6 +47,8 @@ enum Id
     MarkStale,
     ClearStale,
     SelectStale,
+    SelectSearchRow,
+    SelectSearchDocument,
     NewestNotificationId, // the id the next notification continues from (each backend stores them its own way)
     Count
 };
@@ -63,8 +65,15 @@ enum Native
     NativeSetCountedMark,    // store_state: every notification up to this one is counted in its alert row
     NativeDeleteMembers,     // an incident's member rows, rewritten whenever its membership changes
     NativeInsertMember,
+    NativeInsertAlertRows,   // alerts rows not stored yet, kAlertRowsPerInsert at once (plain INSERT: a stored one
+    NativeInsertAlertRowsFew, // fails it); ...Few: kFewAlertRowsPerInsert. Columns as NativeUpsertAlert's ?1-?14
+    NativeDeleteMember,      // one member row, gone from its incident since the last save
     NativeCount
 };
+
+constexpr int kAlertRowColumns = 14;
+constexpr int kAlertRowsPerInsert = 128;
+constexpr int kFewAlertRowsPerInsert = 16;
 
 const char* nativeText(Native id);
 

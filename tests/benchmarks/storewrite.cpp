@@ -1,6 +1,7 @@
 #include "storewrite.h"
 #include "benchstats.h"
 
+#include "ingest/alertmanagerwebhookparser.h"
 #include "store/store.h"
 
 #include <QElapsedTimer>
@@ -8,9 +9,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 #include <cstdio>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 using ordered_json = nlohmann::ordered_json;
@@ -51,6 +54,8 @@ struct Timing
 struct RunTimes
 {
     Timing fresh, repeat, filled;
+    Timing webhook;                                // a parsed webhook body of new alerts into a new store
+    Timing incidentFirst, incidentGrown, incidentTouched; // saveIncidents of one incident of every first-batch alert
 };
 
 double threadCpu()
@@ -68,6 +73,104 @@ Timing timed(Store& store, const AlertBatch& batch, QString* error)
     if (!store.recordNotifications(batch, error))
         return {};
     return {double(t.nsecsElapsed()) / 1e9, threadCpu() - cpu};
+}
+
+// The serve storm's one big body (tests/benchmarks/servestorm.cpp): alertname and service only, ~100 bytes an alert,
+// as the receiver's parser hands it to the store. What `nightwatch-bench --serve-storm` reports as
+// inprocess_N_store_ms, without the HTTP storm around it.
+QByteArray compactBody(int alerts, const QByteArray& now)
+{
+    QByteArray body = R"({"version":"4","status":"firing","receiver":"nightwatch","groupLabels":{},"commonLabels":{},)"
+                      R"("commonAnnotations":{},"externalURL":"http://am","alerts":[)";
+    for (int k = 0; k < alerts; ++k) {
+        if (k)
+            body += ',';
+        body += R"({"status":"firing","labels":{"alertname":"P)" + QByteArray::number(k) + R"(","service":"svc)" +
+                QByteArray::number(k % 200) + R"("},"startsAt":")" + now + R"("})";
+    }
+    return body + "]}";
+}
+
+Timing timedSave(Store& store, Incident& incident, QString* error)
+{
+    QVector<Incident> one{incident};
+    QElapsedTimer t;
+    const double cpu = threadCpu();
+    t.start();
+    if (!store.saveIncidents(one, error))
+        return {};
+    const Timing out{double(t.nsecsElapsed()) / 1e9, threadCpu() - cpu};
+    incident.id = one.constFirst().id;
+    return out;
+}
+
+TrackedAlert tracked(const Alert& a)
+{
+    TrackedAlert t;
+    t.latest = a;
+    t.firstStartsAt = a.startsAt;
+    t.firstReceivedAt = t.lastReceivedAt = a.receivedAt;
+    t.notificationCount = 1;
+    return t;
+}
+
+// One incident of every alert of first, saved with its search row written at once (the worst case of a save): new,
+// then grown by the first 100 alerts of second, then with one member's inhibition changed. The later two are what
+// a storm's refresh costs once an incident is big.
+bool incidentRuns(Store& store, const AlertBatch& first, const AlertBatch& second, RunTimes* times, QString* error)
+{
+    store.setSearchIndexDelay(0);
+    Incident incident;
+    incident.key = first.constFirst().fingerprint + u"@bench"_s;
+    incident.alerts.reserve(first.size() + 100);
+    for (const Alert& a : first)
+        incident.alerts << tracked(a);
+    incident.firstAlertAt = first.constFirst().startsAt;
+    incident.lastAlertAt = first.constFirst().receivedAt;
+    incident.notificationCount = int(first.size());
+    incident.affectedServices = {u"svc-0"_s};
+    times->incidentFirst = timedSave(store, incident, error);
+    if (times->incidentFirst.wall < 0)
+        return false;
+    for (qsizetype i = 0; i < std::min<qsizetype>(100, second.size()); ++i)
+        incident.alerts << tracked(second.at(i));
+    times->incidentGrown = timedSave(store, incident, error);
+    if (times->incidentGrown.wall < 0)
+        return false;
+    TrackedAlert& member = incident.alerts[incident.alerts.size() / 2];
+    member.inhibited = true;
+    member.inhibitedBy = incident.alerts.constFirst().fingerprint();
+    times->incidentTouched = timedSave(store, incident, error);
+    if (times->incidentTouched.wall < 0)
+        return false;
+    const std::optional<Incident> stored = store.loadIncident(incident.id);
+    if (!stored || stored->alerts.size() != incident.alerts.size()) {
+        *error = u"the stored incident has %1 members, not %2"_s.arg(stored ? stored->alerts.size() : -1)
+                     .arg(incident.alerts.size());
+        return false;
+    }
+    return true;
+}
+
+bool webhookRun(const QString& path, const StoreWriteOptions& o, RunTimes* times, QString* error)
+{
+    const QByteArray now = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toUtf8();
+    std::optional<AlertmanagerWebhook> parsed = AlertmanagerWebhookParser::parse(compactBody(o.alerts, now), error);
+    if (!parsed)
+        return false;
+    Store store(u"bench-store-webhook"_s);
+    if (!store.open(path, error))
+        return false;
+    times->webhook = timed(store, parsed->alerts, error);
+    if (times->webhook.wall < 0)
+        return false;
+    if (store.notificationCount() != o.alerts || store.alertCount() != o.alerts) {
+        *error = u"the store holds %1 notifications and %2 alerts, not %3"_s.arg(store.notificationCount())
+                     .arg(store.alertCount())
+                     .arg(o.alerts);
+        return false;
+    }
+    return true;
 }
 
 bool oneRun(const QString& path, const StoreWriteOptions& o, RunTimes* times, QString* error)
@@ -96,14 +199,14 @@ bool oneRun(const QString& path, const StoreWriteOptions& o, RunTimes* times, QS
                      .arg(2 * qint64(o.alerts));
         return false;
     }
-    return true;
+    return incidentRuns(store, first, second, times, error);
 }
 
 } // namespace
 
 int runStoreWrite(const StoreWriteOptions& o)
 {
-    QVector<Timing> fresh, repeat, filled;
+    QVector<Timing> fresh, repeat, filled, webhook, incidentFirst, incidentGrown, incidentTouched;
     QString error;
     const int runs = o.url.isEmpty() ? std::max(1, o.runs) : 1;
     for (int run = 0; run < runs; ++run) {
@@ -114,9 +217,22 @@ int runStoreWrite(const StoreWriteOptions& o)
             std::fprintf(stderr, "nightwatch-bench: store write: %s\n", qPrintable(error));
             return 1;
         }
+        // The webhook body on a file of its own: a PostgreSQL database given by the caller holds the rows of the run
+        // above already, so there only the runs above.
+        if (o.url.isEmpty()) {
+            QTemporaryDir webhookDir;
+            if (!webhookRun(webhookDir.filePath(u"webhook.sqlite"_s), o, &t, &error)) {
+                std::fprintf(stderr, "nightwatch-bench: store write: %s\n", qPrintable(error));
+                return 1;
+            }
+            webhook << t.webhook;
+        }
         fresh << t.fresh;
         repeat << t.repeat;
         filled << t.filled;
+        incidentFirst << t.incidentFirst;
+        incidentGrown << t.incidentGrown;
+        incidentTouched << t.incidentTouched;
     }
     const auto median = [](const QVector<Timing>& runs, double Timing::*part) {
         QVector<double> secs;
@@ -124,25 +240,32 @@ int runStoreWrite(const StoreWriteOptions& o)
             secs << t.*part;
         return percentile(secs, 0.5);
     };
-    const auto rate = [&](const QVector<Timing>& runs) { return std::round(o.alerts / median(runs, &Timing::wall)); };
-    const auto ms = [&](const QVector<Timing>& runs) { return std::round(median(runs, &Timing::wall) * 10000) / 10; };
-    const auto cpuRate = [&](const QVector<Timing>& runs) {
-        return std::round(o.alerts / median(runs, &Timing::cpu));
-    };
     ordered_json out;
     out["store"] = o.url.isEmpty() ? "sqlite" : "postgresql";
     out["batch_alerts"] = o.alerts;
     out["runs"] = runs;
-    // alerts/s by the wall clock, and by the writing thread's CPU time (steadier when other work shares the cores).
-    out["write_new_alerts_per_s"] = rate(fresh);
-    out["write_new_ms"] = ms(fresh);
-    out["write_new_alerts_per_cpu_s"] = cpuRate(fresh);
-    out["write_repeats_alerts_per_s"] = rate(repeat);
-    out["write_repeats_ms"] = ms(repeat);
-    out["write_repeats_alerts_per_cpu_s"] = cpuRate(repeat);
-    out["write_new_into_filled_alerts_per_s"] = rate(filled);
-    out["write_new_into_filled_ms"] = ms(filled);
-    out["write_new_into_filled_alerts_per_cpu_s"] = cpuRate(filled);
+    // Milliseconds by the wall clock and by the writing thread's CPU time (steadier when other work shares the
+    // cores); for a batch of alerts also alerts/s by either.
+    const auto put = [&](const std::string& name, const QVector<Timing>& times, bool perAlert) {
+        const double wall = median(times, &Timing::wall), cpu = median(times, &Timing::cpu);
+        if (perAlert)
+            out[name + "_alerts_per_s"] = std::round(o.alerts / wall);
+        out[name + "_ms"] = std::round(wall * 10000) / 10;
+        if (perAlert)
+            out[name + "_alerts_per_cpu_s"] = std::round(o.alerts / cpu);
+        out[name + "_cpu_ms"] = std::round(cpu * 10000) / 10;
+    };
+    put("write_new", fresh, true);
+    put("write_repeats", repeat, true);
+    put("write_new_into_filled", filled, true);
+    // The serve storm's big body (alertname and service only) as the parser hands it over, into a new store.
+    if (!webhook.isEmpty())
+        put("write_webhook_new", webhook, true);
+    // saveIncidents of one incident of every first-batch alert, search row written in the same save: new, grown by
+    // 100 members, one member's inhibition changed.
+    put("save_incident_new", incidentFirst, false);
+    put("save_incident_grown", incidentGrown, false);
+    put("save_incident_touched", incidentTouched, false);
     if (o.json) {
         std::printf("%s\n", out.dump(2).c_str());
     } else {
