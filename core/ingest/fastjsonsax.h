@@ -8,6 +8,11 @@
 // with a fraction, an exponent or more than 18 digits, nesting deeper than 256, and whatever the handler refuses.
 // The caller then parses the same text with nlohmann, which decides (and words errors): so a false here never
 // changes a result, and a true gives exactly the events nlohmann would have given.
+//
+// Why not simdjson (Debian's libsimdjson-dev): measured on the bench's 100,000-alert body (10.4 MB), reading it
+// with a do-nothing handler took 7 ms here against 105-203 ms for a fresh simdjson parser (about 14 bytes of
+// buffer per body byte, 40 MB faulted in per big body) and 9-10 ms for one kept per thread, which would then hold
+// those 40 MB in every receiver thread. The handler, not the reading, is where the parse's time goes.
 
 #include <cstddef>
 #include <cstdint>

@@ -20,4 +20,5 @@ struct TrackedAlert
     bool isFiring() const { return latest.isFiring(); }
 };
 
+Q_DECLARE_TYPEINFO(TrackedAlert, Q_RELOCATABLE_TYPE); // like Alert: Qt handles and plain values only
 Q_DECLARE_METATYPE(TrackedAlert)

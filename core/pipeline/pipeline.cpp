@@ -75,6 +75,8 @@ Pipeline::Pipeline(QObject* parent)
     m_trimTimer->setSingleShot(true);
     connect(m_trimTimer, &QTimer::timeout, this, [this] {
         m_untrimmed = 0;
+        if (m_store)
+            m_store->releaseCache();
         MemoryTrim::later(0);
         m_trimWhenSettled = true; // what the worker and the stored slices still hold goes then
     });
@@ -645,8 +647,11 @@ void Pipeline::refresh(bool settle)
     m_sinceRefresh.restart();
     if (!settledHere())
         return;
-    if (std::exchange(m_trimWhenSettled, false))
+    if (std::exchange(m_trimWhenSettled, false)) {
+        if (m_store)
+            m_store->releaseCache(); // the slices stored since the pause grew it again
         MemoryTrim::later(0);
+    }
     Q_EMIT diagnosisSettled();
 }
 

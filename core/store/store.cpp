@@ -140,6 +140,14 @@ QSqlDatabase Store::connection() const
     return m_impl ? m_impl->db : QSqlDatabase();
 }
 
+void Store::releaseCache()
+{
+    if (!isOpen() || isShared())
+        return;
+    QSqlQuery shrink(m_impl->db);
+    shrink.exec(u"PRAGMA shrink_memory"_s); // only memory at stake: a failure leaves the cache as it was
+}
+
 int Store::schemaVersion() const
 {
     return m_impl ? m_impl->version : 0;

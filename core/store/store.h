@@ -148,6 +148,9 @@ public:
     // The open connection, for read-only query classes (report/ReportQuery) on the Store's thread.
     // Every write goes through a Store method. Invalid when closed.
     QSqlDatabase connection() const;
+    // Hands back the page cache a big transaction grew (up to 64 MiB for SQLite) once a storm has passed; the
+    // next write reads what it needs again. A no-op on a shared (PostgreSQL) store.
+    void releaseCache();
     // Offline review (storehistory.cpp). Every save of an incident, note, resolve and resolution keeps the
     // full-text index (incident_search) and the label pairs (incident_labels) current in the same transaction.
     // One page of incidents matching query, newest first, with the total; nullopt with error on failure.
