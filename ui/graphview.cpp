@@ -2,6 +2,7 @@
 
 #include "graph/servicegraph.h"
 #include "model/incident.h"
+#include "pipeline/backgroundpool.h"
 
 #include <QFontInfo>
 #include <QFontMetricsF>
@@ -235,7 +236,7 @@ void GraphView::startPlan()
         else if (!m_pending)
             Q_EMIT layoutFinished(); // the picture was the one shown already
     });
-    watcher->setFuture(QtConcurrent::run([request] {
+    watcher->setFuture(QtConcurrent::run(BackgroundPool::instance(), [request] {
         return planFor(request->graph.get(), request->incident, request->fontScale, request->scheme);
     }));
 }
@@ -271,7 +272,7 @@ void GraphView::startLayout(Plan plan)
         m_pending = false;
         Q_EMIT layoutFinished();
     });
-    watcher->setFuture(QtConcurrent::run([main, outside, room, tryBoth]() {
+    watcher->setFuture(QtConcurrent::run(BackgroundPool::instance(), [main, outside, room, tryBoth]() {
         JobResult result{GraphLayout::compute(main), GraphLayout::compute(outside)};
         if (!tryBoth || !result.main.error.isEmpty())
             return result;

@@ -1,6 +1,7 @@
 #include "incidentlistmodel.h"
 
 #include "model/incidenttitle.h"
+#include "pipeline/backgroundpool.h"
 #include "theme.h"
 
 #include <QFutureWatcher>
@@ -33,7 +34,8 @@ void IncidentListModel::setIncidents(QVector<Incident> incidents)
 
 bool IncidentListModel::isNoise(const Incident& incident)
 {
-    return incident.alerts.size() <= 1 && incident.severityLevel() < Severity::Error; // the console paints error as critical
+    return incident.alerts.size() <= 1 &&
+           incident.severityLevel() < Severity::Error; // the console paints error as critical
 }
 
 void IncidentListModel::showRows()
@@ -124,7 +126,7 @@ void IncidentListModel::refreshTitles()
         }
         refreshTitles(); // rows painted while the job ran
     });
-    watcher->setFuture(QtConcurrent::run([wanted = std::move(wanted)] {
+    watcher->setFuture(QtConcurrent::run(BackgroundPool::instance(), [wanted = std::move(wanted)] {
         Titles titles;
         for (const Incident& incident : wanted)
             titles.append({incidentKey(incident), CachedTitle{revisionOf(incident), IncidentTitle::of(incident)}});

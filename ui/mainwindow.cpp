@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "historybrowser.h"
+#include "pipeline/backgroundpool.h"
 
 #include "alertfilterproxymodel.h"
 #include "alerttablemodel.h"
@@ -10,15 +11,15 @@
 #include "graphlegend.h"
 #include "graphview.h"
 #include "incidentexporter.h"
-#include "incidentsilencer.h"
 #include "incidentlistdelegate.h"
 #include "incidentlistmodel.h"
+#include "incidentsilencer.h"
 #include "incidentsummarycard.h"
 #include "metricchartsview.h"
-#include "resolvedialog.h"
-#include "runbook/runbooklibrary.h"
 #include "metrics/incidentmetrics.h"
 #include "reportdialog.h"
+#include "resolvedialog.h"
+#include "runbook/runbooklibrary.h"
 #include "runbookpanel.h"
 #include "settingsdialog.h"
 #include "shortcutcheatsheet.h"
@@ -34,7 +35,6 @@
 #include <QAction>
 #include <QApplication>
 #include <QDateTime>
-#include <QLocale>
 #include <QEventLoop>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -43,6 +43,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QLocale>
 #include <QPixmap>
 #include <QPushButton>
 #include <QScopeGuard>
@@ -494,8 +495,7 @@ void MainWindow::createActions()
     m_darkAction->setShortcutContext(Qt::WindowShortcut);
     connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkTheme);
     addAction(m_darkAction);
-    m_settingsAction = add(tr("Settings…"), {QKeySequence(Qt::CTRL | Qt::Key_Comma)},
-                           &MainWindow::showSettings);
+    m_settingsAction = add(tr("Settings…"), {QKeySequence(Qt::CTRL | Qt::Key_Comma)}, &MainWindow::showSettings);
     m_settingsAction->setToolTip(tr("Sources, graph, runbooks, Prometheus, notifications, LLM triage (Ctrl+,)"));
 }
 
@@ -580,9 +580,16 @@ void MainWindow::onTriageFinished(quint64 id, const QString& key, const TriageRe
 void MainWindow::setUpTabOrder()
 {
     // Tab walks the screen as it reads: list, the card's action, graph, charts, then the lower area.
-    const QList<QWidget*> order = {
-        m_incidentView, m_card->acknowledgeButton(), m_card->mitigateButton(), m_card->resolveButton(), m_graphView, m_chartTabs, m_bottomTabs, m_filterEdit, m_alertView,
-        m_runbookPanel};
+    const QList<QWidget*> order = {m_incidentView,
+                                   m_card->acknowledgeButton(),
+                                   m_card->mitigateButton(),
+                                   m_card->resolveButton(),
+                                   m_graphView,
+                                   m_chartTabs,
+                                   m_bottomTabs,
+                                   m_filterEdit,
+                                   m_alertView,
+                                   m_runbookPanel};
     for (qsizetype i = 1; i < order.size(); ++i)
         setTabOrder(order.at(i - 1), order.at(i));
 }
@@ -829,7 +836,7 @@ void MainWindow::setSnapshot(IncidentSnapshotPtr snapshot)
     IncidentSnapshotPtr retired = std::exchange(m_snapshot, std::move(snapshot));
     const auto release = qScopeGuard([&] {
         if (retired)
-            QThreadPool::globalInstance()->start([retired = std::move(retired)]() mutable { retired.reset(); });
+            BackgroundPool::instance()->start([retired = std::move(retired)]() mutable { retired.reset(); });
     });
     const IncidentSnapshot empty;
     const IncidentSnapshot& s = m_snapshot ? *m_snapshot : empty;
@@ -978,10 +985,11 @@ void MainWindow::showCurrentIncident()
     m_alertsTitle->setText(tr("ALERTS OF INCIDENT #%1").arg(incident->id));
     const QDateTime silencedUntil = m_silencer ? m_silencer->silencedUntil(incident->key) : QDateTime();
     const bool silenced = silencedUntil > QDateTime::currentDateTimeUtc();
-    m_cardTitle->setText(silenced ? tr("INCIDENT #%1 · SILENCED UNTIL %2")
-                                        .arg(incident->id)
-                                        .arg(QLocale().toString(silencedUntil.toLocalTime().time(), QLocale::ShortFormat))
-                                  : tr("INCIDENT #%1").arg(incident->id));
+    m_cardTitle->setText(silenced
+                             ? tr("INCIDENT #%1 · SILENCED UNTIL %2")
+                                   .arg(incident->id)
+                                   .arg(QLocale().toString(silencedUntil.toLocalTime().time(), QLocale::ShortFormat))
+                             : tr("INCIDENT #%1").arg(incident->id));
     m_expireSilenceButton->setVisible(silenced && !m_silencer->silenceIds(incident->key).isEmpty());
     updateFilterStatus();
 }

@@ -1,5 +1,6 @@
 #include "reportloader.h"
 
+#include "pipeline/backgroundpool.h"
 #include "report/reportquery.h"
 #include "store/store.h"
 
@@ -52,16 +53,17 @@ void ReportLoader::loadReport(const QDate& from, const QDate& to, const QTimeZon
         else
             Q_EMIT failed(std::get<QString>(outcome));
     });
-    watcher->setFuture(QtConcurrent::run([path = m_path, from, to, zone]() -> Outcome<HealthReport> {
-        Store store(uniqueConnection());
-        QString error;
-        if (!openStore(store, path, &error))
-            return error;
-        auto report = HealthReport::fromStore(store, from, to, zone, &error);
-        if (!report)
-            return error;
-        return *report;
-    }));
+    watcher->setFuture(
+        QtConcurrent::run(BackgroundPool::instance(), [path = m_path, from, to, zone]() -> Outcome<HealthReport> {
+            Store store(uniqueConnection());
+            QString error;
+            if (!openStore(store, path, &error))
+                return error;
+            auto report = HealthReport::fromStore(store, from, to, zone, &error);
+            if (!report)
+                return error;
+            return *report;
+        }));
 }
 
 void ReportLoader::loadIncident(qint64 incidentId)
@@ -78,14 +80,15 @@ void ReportLoader::loadIncident(qint64 incidentId)
         else
             Q_EMIT failed(std::get<QString>(outcome));
     });
-    watcher->setFuture(QtConcurrent::run([path = m_path, incidentId]() -> Outcome<IncidentRecord> {
-        Store store(uniqueConnection());
-        QString error;
-        if (!openStore(store, path, &error))
-            return error;
-        auto record = ReportQuery(store).incidentRecord(incidentId, &error);
-        if (!record)
-            return error;
-        return *record;
-    }));
+    watcher->setFuture(
+        QtConcurrent::run(BackgroundPool::instance(), [path = m_path, incidentId]() -> Outcome<IncidentRecord> {
+            Store store(uniqueConnection());
+            QString error;
+            if (!openStore(store, path, &error))
+                return error;
+            auto record = ReportQuery(store).incidentRecord(incidentId, &error);
+            if (!record)
+                return error;
+            return *record;
+        }));
 }

@@ -1,5 +1,6 @@
 #include "runbookpanel.h"
 
+#include "pipeline/backgroundpool.h"
 #include "runbookoutputpane.h"
 #include "runbookparamform.h"
 #include "runbookstepcard.h"
@@ -11,10 +12,9 @@
 #include "runbook/stepexecutor.h"
 
 #include <QClipboard>
-#include <QFutureWatcher>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QComboBox>
 #include <QDir>
+#include <QFutureWatcher>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -27,6 +27,7 @@
 #include <QStandardPaths>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 using namespace Qt::StringLiterals;
 
@@ -285,14 +286,15 @@ void RunbookPanel::startProposing()
     });
     // The worker proposes from a library of its own: the console's may load other runbooks meanwhile, and its history
     // score reads the window's snapshot, which only the GUI thread may.
-    watcher->setFuture(QtConcurrent::run(
-        [runbooks = m_library->runbooks(), incident = m_incident, memory = m_memory] {
-            RunbookLibrary library;
-            library.setRunbooks(runbooks);
-            library.setHistoryScore(
-                [memory](const Runbook& runbook, const Incident&) { return historyVerdict(memory, runbook); });
-            return proposalsFor(library, incident);
-        }));
+    watcher->setFuture(QtConcurrent::run(BackgroundPool::instance(),
+                                         [runbooks = m_library->runbooks(), incident = m_incident, memory = m_memory] {
+                                             RunbookLibrary library;
+                                             library.setRunbooks(runbooks);
+                                             library.setHistoryScore([memory](const Runbook& runbook, const Incident&) {
+                                                 return historyVerdict(memory, runbook);
+                                             });
+                                             return proposalsFor(library, incident);
+                                         }));
 }
 
 void RunbookPanel::refreshProposals()
@@ -420,7 +422,8 @@ void RunbookPanel::shareSplitter()
         return;
     m_splitter->setOrientation(orientation);
     const int length = wide ? m_splitter->width() : m_splitter->height();
-    m_splitter->setSizes(wide ? QList<int>{length * 3 / 5, length * 2 / 5} : QList<int>{length * 5 / 7, length * 2 / 7});
+    m_splitter->setSizes(wide ? QList<int>{length * 3 / 5, length * 2 / 5}
+                              : QList<int>{length * 5 / 7, length * 2 / 7});
 }
 
 void RunbookPanel::resizeEvent(QResizeEvent* event)

@@ -1,18 +1,19 @@
 #include "timelinechartview.h"
 
+#include "chartstyle.h"
 #include "model/changeevent.h"
 #include "model/incident.h"
 #include "model/runbookrun.h"
-#include "chartstyle.h"
+#include "pipeline/backgroundpool.h"
 #include "theme.h"
 
 #include <QCategoryAxis>
 #include <QChart>
 #include <QCursor>
-#include <QFutureWatcher>
 #include <QDateTimeAxis>
-#include <QGraphicsLineItem>
+#include <QFutureWatcher>
 #include <QGraphicsLayout>
+#include <QGraphicsLineItem>
 #include <QGraphicsSimpleTextItem>
 #include <QLegend>
 #include <QLegendMarker>
@@ -156,7 +157,7 @@ void TimelineChartView::resizeEvent(QResizeEvent* event)
 {
     QChartView::resizeEvent(event);
     if (m_shown && event->size() != event->oldSize()) { // row labels are sized to the chart: lay them out again
-        if (foldRows() != m_shown->foldRows) { // the war room's rows fold otherwise at this height: plan again
+        if (foldRows() != m_shown->foldRows) {          // the war room's rows fold otherwise at this height: plan again
             PlanInput input = *m_shown;
             input.foldRows = foldRows();
             showPlan(input, planFor(input));
@@ -175,7 +176,8 @@ void TimelineChartView::placeRowLabels()
     const int rows = int(m_services.size());
     for (int i = 0; i < rows; ++i) {
         QGraphicsSimpleTextItem* item = m_labelItems.at(i);
-        const qreal y = plot.top() + (i + 0.5) * plot.height() / rows; // the axis spans -0.6 .. rows - 0.4: one row each
+        const qreal y =
+            plot.top() + (i + 0.5) * plot.height() / rows; // the axis spans -0.6 .. rows - 0.4: one row each
         const QRectF r = item->boundingRect();
         item->setPos(plot.left() - 6 - r.width(), y - r.height() / 2);
     }
@@ -217,8 +219,8 @@ int TimelineChartView::foldRows() const
     QFont legend = legible;
     legend.setPointSizeF(Theme::points(8));
     // Less the time axis' labels and the legend (its markers stand taller than its text), as placed below.
-    const qreal room = contentsRect().height() - (QFontMetricsF(axis).height() + 14) -
-                       (2 * QFontMetricsF(legend).height() + 10) - 10;
+    const qreal room =
+        contentsRect().height() - (QFontMetricsF(axis).height() + 14) - (2 * QFontMetricsF(legend).height() + 10) - 10;
     const int fit = int(room / QFontMetricsF(legible).height());
     return fit >= 2 ? fit : 0;
 }
@@ -269,7 +271,8 @@ void TimelineChartView::startPlan()
         else
             Q_EMIT planShown();
     });
-    watcher->setFuture(QtConcurrent::run([input, shown = m_signature] { return planFor(input, shown); }));
+    watcher->setFuture(
+        QtConcurrent::run(BackgroundPool::instance(), [input, shown = m_signature] { return planFor(input, shown); }));
 }
 
 void TimelineChartView::showPlan(const PlanInput& input, Plan plan)
@@ -278,7 +281,7 @@ void TimelineChartView::showPlan(const PlanInput& input, Plan plan)
     // The input replaced may be the last owner of an older snapshot's alerts (the window has retired it meanwhile):
     // freed on a pool thread, as the window frees its snapshots, not thousands of alerts on this one.
     if (std::optional<PlanInput> old = std::exchange(m_shown, input))
-        QThreadPool::globalInstance()->start([old = std::move(old)]() mutable { old.reset(); });
+        BackgroundPool::instance()->start([old = std::move(old)]() mutable { old.reset(); });
     m_plan = std::make_shared<const Plan>(std::move(plan));
     rebuild(m_plan.get());
 }
@@ -411,7 +414,7 @@ TimelineChartView::Plan TimelineChartView::planFor(const PlanInput& input, const
         const QPair<qint64, int> at{x, cell.first};
         if (plan.pointTexts.count(at) < TextsPerMarker)
             plan.pointTexts.insert(at, u"%1 — %2 (%3) %4"_s.arg(alert.latest.alertName(), service,
-                                                              alert.latest.severity(), Theme::clock(onset)));
+                                                                alert.latest.severity(), Theme::clock(onset)));
         else
             ++plan.pointMore[at];
     }
@@ -431,9 +434,8 @@ TimelineChartView::Plan TimelineChartView::planFor(const PlanInput& input, const
         const bool own = firstOnset.contains(change.service);
         const double y = rowOf(own ? change.service : otherServicesRow());
         plan.changes.append(QPointF(double(t), y));
-        const QString when = t > change.at.toMSecsSinceEpoch()
-                                 ? tr("%1, before this axis").arg(Theme::clock(change.at))
-                                 : Theme::clock(change.at);
+        const QString when = t > change.at.toMSecsSinceEpoch() ? tr("%1, before this axis").arg(Theme::clock(change.at))
+                                                               : Theme::clock(change.at);
         plan.pointTexts.insert({t, int(y)},
                                u"%1 %2: %3 (%4)"_s.arg(change.kind, change.service, change.description, when));
     }
@@ -513,19 +515,19 @@ void TimelineChartView::rebuild(const Plan* plan)
     auto* critical = makeSeries(tr("critical"), Theme::severityColor(u"critical"_s), 11,
                                 QScatterSeries::MarkerShapeCircle, plan->critical);
     //: severity label value, as the alert table shows it; short
-    auto* warning = makeSeries(tr("warning"), Theme::severityColor(u"warning"_s), 11,
-                               QScatterSeries::MarkerShapeCircle, plan->warning);
-    auto* other = makeSeries(tr("other"), Theme::severityColor(u"info"_s), 10, QScatterSeries::MarkerShapeCircle,
-                             plan->other);
+    auto* warning = makeSeries(tr("warning"), Theme::severityColor(u"warning"_s), 11, QScatterSeries::MarkerShapeCircle,
+                               plan->warning);
+    auto* other =
+        makeSeries(tr("other"), Theme::severityColor(u"info"_s), 10, QScatterSeries::MarkerShapeCircle, plan->other);
     const QColor rootColor = ChartStyle::accentTextColor(); // deep purple on light, lilac on dark
     auto* root = makeSeries(tr("root"), rootColor, 17, QScatterSeries::MarkerShapeCircle, plan->root);
     root->setColor(Qt::transparent); // a ring around the root's own markers
     root->setPen(QPen(rootColor, 3));
     //: a deploy, config change or flag flip; short
-    auto* deploys = makeSeries(tr("change"), changeMarkerColor(), 13, QScatterSeries::MarkerShapeRectangle,
-                               plan->changes);
-    auto* actions = makeSeries(tr("runbook step"), actionMarkerColor(), 14, QScatterSeries::MarkerShapeTriangle,
-                               plan->actions);
+    auto* deploys =
+        makeSeries(tr("change"), changeMarkerColor(), 13, QScatterSeries::MarkerShapeRectangle, plan->changes);
+    auto* actions =
+        makeSeries(tr("runbook step"), actionMarkerColor(), 14, QScatterSeries::MarkerShapeTriangle, plan->actions);
     const qint64 minT = plan->minT, maxT = plan->maxT;
     auto rowOf = [&](const QString& service) { return double(rows - 1 - m_services.indexOf(service)); };
 
@@ -596,8 +598,8 @@ void TimelineChartView::rebuild(const Plan* plan)
     // The plot leaves room for the row labels on the left (a chart margin); the legend, detached, keeps the whole
     // width below it, and the time axis gets three ticks when the plot is narrow.
     // The markers' row can be taller than the text (marker and padding): the legend's own minimum, or it is cut.
-    const qreal legendHeight = qMax(QFontMetricsF(legendFont).height() + 10,
-                                    c->legend()->effectiveSizeHint(Qt::MinimumSize).height());
+    const qreal legendHeight =
+        qMax(QFontMetricsF(legendFont).height() + 10, c->legend()->effectiveSizeHint(Qt::MinimumSize).height());
     c->legend()->detachFromChart();
     // Detached, Qt wraps the markers that do not fit the width onto more rows, stacked upwards from the bottom of a
     // bottom-aligned legend: a row it had no room for was drawn over the time axis. Top-aligned, they go downwards,
@@ -605,7 +607,7 @@ void TimelineChartView::rebuild(const Plan* plan)
     c->legend()->setAlignment(Qt::AlignTop);
     // The chart is the view's size, frame included: the bottom is the viewport's, or the legend's last pixels go.
     const QSizeF visible(qMin(c->size().width(), qreal(contentsRect().width())),
-                       qMin(c->size().height(), qreal(contentsRect().height())));
+                         qMin(c->size().height(), qreal(contentsRect().height())));
     const auto placeLegend = [&](qreal h) {
         c->setMargins(QMargins(c->margins().left(), 2, 10, int(std::ceil(h))));
         c->legend()->setGeometry(QRectF(4, visible.height() - h - 4, visible.width() - 8, h));
@@ -650,7 +652,8 @@ void TimelineChartView::rebuild(const Plan* plan)
         const bool isRoot = service == m_rootCause;
         // The root's label carries a mark that also reads without colour.
         const QString label = isRoot ? u"▶ "_s + service : service;
-        auto* item = new QGraphicsSimpleTextItem(QFontMetrics(isRoot ? rootFont : yFont).elidedText(label, Qt::ElideMiddle, labelWidth), c);
+        auto* item = new QGraphicsSimpleTextItem(
+            QFontMetrics(isRoot ? rootFont : yFont).elidedText(label, Qt::ElideMiddle, labelWidth), c);
         item->setFont(isRoot ? rootFont : yFont);
         item->setBrush(isRoot ? ChartStyle::accentTextColor() : ChartStyle::textColor());
         item->setZValue(50);
