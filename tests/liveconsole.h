@@ -29,6 +29,7 @@ struct LiveConsole
         ConsoleRuntime::Config config;
         config.databasePath = databasePath;
         config.webhookPort = 0;
+        config.workerNiceSteps = 5; // as the console (app/gui/main.cpp) runs it
         runtime = std::make_unique<ConsoleRuntime>(config);
         QObject::connect(runtime.get(), &ConsoleRuntime::snapshotReady, &window, &MainWindow::postSnapshot);
         QSignalSpy listening(runtime.get(), &ConsoleRuntime::webhookListening);

@@ -26,12 +26,16 @@
 
 #include <csignal>
 #include <cstdio>
-#include <unistd.h>
 #include <optional>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
 namespace {
+// Nice steps between the window's thread and the pipeline/receiver threads (ConsoleRuntime::Config::workerNiceSteps):
+// five gives the window about three times a worker's share of a busy core.
+constexpr int kWorkerNiceSteps = 5;
+
 int fail(const QString& message)
 {
     std::fprintf(stderr, "nightwatch: %s\n", qPrintable(message));
@@ -240,8 +244,9 @@ int main(int argc, char** argv)
         metrics.setServers(config->prometheusUrls, config->prometheusAccess);
         window.setIncidentMetrics(&metrics);
     }
-    window.setDatabasePath(config->databasePath); // the report and the exports read the history from it
+    window.setDatabasePath(config->databasePath);    // the report and the exports read the history from it
     window.setHistoryDatabase(config->databasePath); // `h`: search, open and replay past incidents
+    config->workerNiceSteps = kWorkerNiceSteps;      // the window first: a storm must not keep it waiting for a core
     ConsoleRuntime runtime(*config);
     QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &window, &MainWindow::postSnapshot);
     QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &slack, &SlackNotifier::setSnapshot);
@@ -259,17 +264,16 @@ int main(int argc, char** argv)
     graphStatus->setVisible(!config->discoverGraphUrl.isEmpty());
     window.statusBar()->addPermanentWidget(graphStatus);
     bool graphDiscovered = config->discoverGraphUrl.isEmpty(); // a screenshot waits for the first round
-    QObject::connect(&runtime, &ConsoleRuntime::graphDiscoveryFinished, &window,
-                     [&, graphStatus](bool ok, const QString& message) {
-                         // The whole line in the tooltip; the bar keeps the counts or the error's start.
-                         graphStatus->setToolTip(message);
-                         graphStatus->setText(graphStatus->fontMetrics().elidedText(message, Qt::ElideRight,
-                                                                                    window.width() / 2));
-                         graphStatus->setStyleSheet(ok ? QString() : u"color: #E65100; font-weight: bold;"_s);
-                         if (!ok)
-                             std::fprintf(stderr, "nightwatch: %s\n", qPrintable(message));
-                         graphDiscovered = true;
-                     });
+    QObject::connect(
+        &runtime, &ConsoleRuntime::graphDiscoveryFinished, &window, [&, graphStatus](bool ok, const QString& message) {
+            // The whole line in the tooltip; the bar keeps the counts or the error's start.
+            graphStatus->setToolTip(message);
+            graphStatus->setText(graphStatus->fontMetrics().elidedText(message, Qt::ElideRight, window.width() / 2));
+            graphStatus->setStyleSheet(ok ? QString() : u"color: #E65100; font-weight: bold;"_s);
+            if (!ok)
+                std::fprintf(stderr, "nightwatch: %s\n", qPrintable(message));
+            graphDiscovered = true;
+        });
     runtime.start();
     Pipeline* pipeline = runtime.pipeline();
     // Human decisions are stored on the pipeline's thread; the window never waits for the disk.

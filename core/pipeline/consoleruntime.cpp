@@ -7,6 +7,7 @@
 #include "ingest/webhookserver.h"
 #include "metrics/metricsourcemonitor.h"
 #include "pipeline.h"
+#include "workerpriority.h"
 
 using namespace Qt::StringLiterals;
 
@@ -48,6 +49,16 @@ void ConsoleRuntime::stop(int answerWithinMs, int finishWithinMs)
         m_webhook, [w = m_webhook.data(), answerWithinMs] { w->beginStop(answerWithinMs); }, Qt::QueuedConnection);
 }
 
+void ConsoleRuntime::yieldToWindow(QThread& thread)
+{
+    if (m_config.workerNiceSteps <= 0)
+        return;
+    // Direct: runs on the new thread itself, before its event loop, so every thread it starts inherits the value.
+    connect(
+        &thread, &QThread::started, &thread,
+        [steps = m_config.workerNiceSteps] { WorkerPriority::lowerCurrentThread(steps); }, Qt::DirectConnection);
+}
+
 Pipeline* ConsoleRuntime::pipeline() const
 {
     return m_pipeline;
@@ -80,10 +91,13 @@ void ConsoleRuntime::start()
         connect(m_webhook, &WebhookServer::listening, this, &ConsoleRuntime::webhookListening);
         connect(m_webhook, &WebhookServer::failed, this, &ConsoleRuntime::failed);
         m_webhook->setRestoring(true);
-        connect(m_pipeline, &Pipeline::restored, m_webhook, [w = m_webhook.data()] { w->setRestoring(false); },
-                Qt::DirectConnection);
+        connect(
+            m_pipeline, &Pipeline::restored, m_webhook, [w = m_webhook.data()] { w->setRestoring(false); },
+            Qt::DirectConnection);
+        yieldToWindow(m_webhookThread);
         m_webhookThread.start();
     }
+    yieldToWindow(m_pipelineThread);
     m_pipelineThread.start();
     QMetaObject::invokeMethod(m_pipeline, [this] { startFeedsOnPipelineThread(); });
 }

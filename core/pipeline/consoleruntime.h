@@ -5,8 +5,8 @@
 // The GUI and `nightwatch-cli serve` both run the console through this one class.
 
 #include "ingest/httplimits.h"
-#include "ingest/webhookfeeds.h"
 #include "ingest/sourceaccess.h"
+#include "ingest/webhookfeeds.h"
 #include "model/incidentsnapshot.h"
 
 #include <QHostAddress>
@@ -50,7 +50,7 @@ public:
         quint16 webhookPort = 9797;
         QString webhookToken;
         WebhookFeeds::Settings webhookFeeds; // PagerDuty secret, generic JSON mapping
-        QStringList webhookAllowedOrigins; // browser pages that may post (CSRF); default none
+        QStringList webhookAllowedOrigins;   // browser pages that may post (CSRF); default none
 
         QString replayFile;       // empty: no replay
         double replaySpeed = 0.0; // see ReplaySource::Options
@@ -61,6 +61,11 @@ public:
         QUrl discoverGraphUrl; // empty: no discovery
         int discoverIntervalMs = 300'000;
         int discoverWindowSeconds = 3600;
+
+        // > 0: the pipeline and receiver threads (and the pools they start) run this many nice steps below the
+        // thread that starts the runtime, so a storm cannot keep the window's thread waiting for a core
+        // (WorkerPriority). The console sets it; serve, with no window, leaves them equal.
+        int workerNiceSteps = 0;
     };
 
     explicit ConsoleRuntime(Config config, QObject* parent = nullptr);
@@ -91,7 +96,8 @@ Q_SIGNALS:
     void restored();
 
 private:
-    void startFeedsOnPipelineThread(); // runs on m_pipelineThread
+    void startFeedsOnPipelineThread();   // runs on m_pipelineThread
+    void yieldToWindow(QThread& thread); // Config::workerNiceSteps, applied as the thread starts
 
     Config m_config;
     QThread m_pipelineThread;
