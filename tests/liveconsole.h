@@ -4,6 +4,7 @@
 
 #include "mainwindow.h"
 #include "pipeline/consoleruntime.h"
+#include "pipeline/workerpriority.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -29,7 +30,7 @@ struct LiveConsole
         ConsoleRuntime::Config config;
         config.databasePath = databasePath;
         config.webhookPort = 0;
-        config.workerNiceSteps = 5; // as the console (app/gui/main.cpp) runs it
+        config.workerNiceSteps = WorkerPriority::kBelowWindow; // as the console (app/gui/main.cpp) runs it
         runtime = std::make_unique<ConsoleRuntime>(config);
         QObject::connect(runtime.get(), &ConsoleRuntime::snapshotReady, &window, &MainWindow::postSnapshot);
         QSignalSpy listening(runtime.get(), &ConsoleRuntime::webhookListening);

@@ -250,7 +250,7 @@ void TestUiStormStall::mainThreadUnderStorm()
     // the console's worker priority rather than take the window's share, which remote senders would not.
     for (int c = 0; c < clients; ++c)
         posters.emplace_back([&, c] {
-            WorkerPriority::lowerCurrentThread(5);
+            WorkerPriority::lowerCurrentThread(WorkerPriority::kBelowWindow);
             postUntil(port, c, perDelivery, stop, ok, bad);
         });
     QTest::qWait(seconds * 1000);

@@ -9,6 +9,7 @@
 #include "notify/slacknotifier.h"
 #include "pipeline/consoleruntime.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/workerpriority.h"
 #include "runbook/runbooklibrary.h"
 #include "theme.h"
 #include "triage/apikeylookup.h"
@@ -32,10 +33,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-// Nice steps between the window's thread and the pipeline/receiver threads (ConsoleRuntime::Config::workerNiceSteps):
-// five gives the window about three times a worker's share of a busy core.
-constexpr int kWorkerNiceSteps = 5;
-
 int fail(const QString& message)
 {
     std::fprintf(stderr, "nightwatch: %s\n", qPrintable(message));
@@ -246,7 +243,8 @@ int main(int argc, char** argv)
     }
     window.setDatabasePath(config->databasePath);    // the report and the exports read the history from it
     window.setHistoryDatabase(config->databasePath); // `h`: search, open and replay past incidents
-    config->workerNiceSteps = kWorkerNiceSteps;      // the window first: a storm must not keep it waiting for a core
+    config->workerNiceSteps =
+        WorkerPriority::kBelowWindow; // the window first: a storm must not keep it waiting for a core
     ConsoleRuntime runtime(*config);
     QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &window, &MainWindow::postSnapshot);
     QObject::connect(&runtime, &ConsoleRuntime::snapshotReady, &slack, &SlackNotifier::setSnapshot);

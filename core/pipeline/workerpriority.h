@@ -6,6 +6,10 @@
 // at the same priority, waited in the run queue longer than it ran (576 ms waiting for 349 ms running in 10 s of
 // tst_ui_stormstall): hundreds of milliseconds between frames while its own work took a few.
 namespace WorkerPriority {
+// Steps between the window's thread and the console's workers: five gives the window about three times a worker's
+// share of a busy core (ConsoleRuntime::Config::workerNiceSteps).
+constexpr int kBelowWindow = 5;
+
 // false when the system refused (the thread keeps its priority; nothing else depends on it) or does not support it.
 bool lowerCurrentThread(int steps);
 } // namespace WorkerPriority
