@@ -4,8 +4,10 @@
 // then single big deliveries (10,000 and --big-alerts alerts) while one client keeps posting small deliveries. Prints
 // alerts/s, p50/p99 delivery latency, errors, healthz p99 during the storm, each big delivery's time and rate with
 // the small deliveries' latency meanwhile (starved or not), serve's RSS before/after the storm, at peak and after,
-// where the time of one big body goes in process (parse, store, correlate), and checks the store holds every alert
-// that was acknowledged (exit 1 otherwise, or on any error answer). Figures only: no speed is asserted.
+// beside the RSS of a fresh serve that restored the same store (what holding the open alerts costs without the
+// storm's history) and the bytes per open alert of both, where the time of one big body goes in process (parse,
+// store, correlate), and checks the store holds every alert that was acknowledged (exit 1 otherwise, or on any error
+// answer). Figures only: no speed or size is asserted.
 
 #include <QString>
 
