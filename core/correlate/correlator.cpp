@@ -77,7 +77,8 @@ Correlator::Update Correlator::addAll(const QVector<Alert>& notifications)
 {
     Update total;
     // Room for every fingerprint up front: a big delivery of new alerts would otherwise rehash the table ~17 times.
-    m_byFingerprint.reserve(m_byFingerprint.size() + notifications.size());
+    m_byFingerprint.reserve(m_byFingerprint.size() + notifications.size(),
+                            [this](int id) -> const QString& { return alert(id).fingerprint(); });
     for (const Alert& a : notifications)
         add(a, &total);
     total.changed.sort();
@@ -97,11 +98,8 @@ void Correlator::add(const Alert& n, Update* into)
     ++m_notifications;
     const QString fp = n.fingerprint.isEmpty() ? Alert::fingerprintOf(n.labels) : n.fingerprint;
     // One hash lookup whether the alert is known or new (a storm's alerts are mostly one or the other).
-    const qsizetype known = m_byFingerprint.size();
-    int& slot = m_byFingerprint[fp];
-    if (m_byFingerprint.size() == known) {
+    if (const int id = idOf(fp); id >= 0) {
         // A repeat, an HA duplicate, a resolve, or a flap: the same alert, counted not duplicated.
-        const int id = slot;
         TrackedAlert& t = alertToChange(id);
         const bool wasFiring = t.isFiring();
         if (!wasFiring && n.isFiring())
@@ -136,7 +134,8 @@ void Correlator::add(const Alert& n, Update* into)
     m_placingLabel = st.node < 0 ? groupingLabel(n, service) : QString();
     st.onset = secs(t.firstStartsAt);
     m_state.push_back(st);
-    slot = id;
+    // Indexed once alert(id) answers for it (m_placing): the index keeps no copy of the fingerprint.
+    m_byFingerprint.insert(fp, id, [this](int known) -> const QString& { return alert(known).fingerprint(); });
 
     retireOldGroups(st.onset);
     placeAlert(id, &update);
@@ -651,7 +650,7 @@ void Correlator::splitByCause(int groupId, Update* update, int depth)
         return;
     int movingCause = split.second;
     // The key is "fingerprint@onset": incident(key) finds the group through its founding alert, so that alert stays.
-    const int keyAlert = m_byFingerprint.value(g.key.section(u'@', 0, 0), -1);
+    const int keyAlert = idOf(g.key.section(u'@', 0, 0));
     if (move.contains(keyAlert)) {
         std::swap(keep, move); // the part holding the founding alert stays the same incident
         std::swap(kept, moved);
@@ -885,10 +884,10 @@ QString Correlator::incidentKey(const QString& foundingFingerprint, qint64 onset
 
 std::optional<Incident> Correlator::incident(const QString& key) const
 {
-    const auto it = m_byFingerprint.constFind(key.section(u'@', 0, 0));
-    if (it == m_byFingerprint.cend())
+    const int id = idOf(key.section(u'@', 0, 0));
+    if (id < 0)
         return std::nullopt;
-    const Group& g = *m_groups[m_state[*it].group];
+    const Group& g = *m_groups[m_state[id].group];
     if (!g.alive || g.key != key)
         return std::nullopt;
     return materialize(g);
@@ -905,14 +904,19 @@ QVector<Incident> Correlator::incidents() const
 
 QString Correlator::incidentKeyOf(const QString& fingerprint) const
 {
-    const auto it = m_byFingerprint.constFind(fingerprint);
-    return it == m_byFingerprint.cend() ? QString() : m_groups[m_state[*it].group]->key;
+    const int id = idOf(fingerprint);
+    return id < 0 ? QString() : m_groups[m_state[id].group]->key;
 }
 
 const TrackedAlert* Correlator::trackedAlert(const QString& fingerprint) const
 {
-    const auto it = m_byFingerprint.constFind(fingerprint);
-    return it == m_byFingerprint.cend() ? nullptr : &alert(*it);
+    const int id = idOf(fingerprint);
+    return id < 0 ? nullptr : &alert(id);
+}
+
+int Correlator::idOf(const QString& fingerprint) const
+{
+    return m_byFingerprint.find(fingerprint, [this](int id) -> const QString& { return alert(id).fingerprint(); });
 }
 
 Incident Correlator::materialize(const Group& g) const

@@ -5,6 +5,7 @@
 // the dependency graph; services missing from the graph are grouped by time and their service label.
 
 #include "inhibitruleset.h"
+#include "model/fingerprintindex.h"
 #include "model/incident.h"
 
 #include <QHash>
@@ -155,7 +156,9 @@ private:
     TrackedAlert m_placing; // the new alert until placeAlert() puts it in a group (its state's group is -1)
     QString m_placingLabel; // its labelOf()
     QVector<AlertState> m_state; // by alert id
-    QHash<QString, int> m_byFingerprint;
+    // fingerprint -> alert id; the fingerprints themselves are the alerts' own (alert(id).fingerprint()).
+    FingerprintIndex m_byFingerprint;
+    int idOf(const QString& fingerprint) const; // -1: not known
     std::vector<std::unique_ptr<Group>> m_groups; // index = group id; merged groups are left empty
     QVector<int> m_active;                        // live groups still inside the time window, oldest first
     // Which groups took an alert with this service label outside the graph / on this graph node, so placing an
