@@ -158,10 +158,10 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
         AlertCountDelta& d = f.delta;
         const Alert& a = batch.at(f.last);
         if (!m_known.isEmpty()) {
-            if (const KnownAlert* known = m_known.find(f.fingerprint)) {
+            if (const int known = m_known.find(f.fingerprint); known >= 0) {
                 f.known = true;
-                d.flaps += f.firstFiring && !known->firing ? 1 : 0;
-                if (known->sameDetails(a)) {
+                d.flaps += f.firstFiring && !m_known.firing(known) ? 1 : 0;
+                if (m_known.sameDetails(known, a)) {
                     f.narrow = true;
                     d.latest = std::make_shared<const Alert>(a);
                     continue;
@@ -257,15 +257,12 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
     m_known.reserve(m_known.size() + fullFolds.size());
     for (const Fold& f : std::as_const(folded.folds)) {
         if (f.narrow) { // its details are the row's already: only the status moved
-            if (KnownAlert* known = m_known.find(f.fingerprint)) {
-                known->firing = f.delta.lastFiring;
+            if (const int known = m_known.find(f.fingerprint); known >= 0) {
+                m_known.setFiring(known, f.delta.lastFiring);
                 continue;
             }
         }
-        const Alert& a = batch.at(f.last);
-        bool added = false;
-        m_known.findOrInsert(f.fingerprint, &added) =
-            KnownAlert{f.delta.lastFiring, a.labels, a.annotations, a.source, a.generatorUrl};
+        m_known.put(f.fingerprint, batch.at(f.last), f.delta.lastFiring);
     }
     if (flushed) {
         m_pending.clear();

@@ -10,6 +10,7 @@
 
 #include "fingerprinttable.h"
 #include "ingestrepository.h"
+#include "knownalerts.h"
 #include "pendingalertcounts.h"
 #include "sqlitecheckpointer.h"
 #include "sqlitestatement.h"
@@ -50,23 +51,7 @@ private:
 
     // What this repository last wrote to each alerts row it touched: enough to count a flap and to know that the
     // counters alone changed. Filled only after a commit, so a rolled-back batch cannot leave it ahead of the file.
-    struct KnownAlert
-    {
-        bool firing;
-        // The details stored in its row, kept as implicitly shared copies: a repeat that arrives with the very
-        // same label maps (the parser's AlertObjectCache hands them out) compares in constant time, anything
-        // else value by value, so a changed alert is never taken for a repeat.
-        LabelSet labels;
-        LabelSet annotations;
-        QString source;
-        QString generatorUrl;
-        bool sameDetails(const Alert& a) const
-        {
-            return labels == a.labels && annotations == a.annotations && source == a.source &&
-                   generatorUrl == a.generatorUrl;
-        }
-    };
-    FingerprintTable<KnownAlert> m_known;
+    KnownAlerts m_known;
     PendingAlertCounts m_pending;
     bool m_settlesWithCommit = false; // the open incidents transaction writes every pending counter
     qint64 m_lastNotificationId = 0;  // the newest notification written or found at open
