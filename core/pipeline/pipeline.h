@@ -87,7 +87,12 @@ public:
         // group_interval tick (the notify context's deadline: group_interval, at least 10 s; default 5 min), and
         // sends an unchanged group again only after repeat_interval (never sooner than group_interval; default
         // 4 h): five minutes covers its retries with the default timing, including a restart in between, and
-        // stays below its repeats. 0: no journal.
+        // stays below its repeats. A delivery of chunkAlerts or fewer is not journaled: it commits in one
+        // transaction, so nothing of it is ever half stored; only a 200 lost after its commit (a crash in the
+        // millisecond between, or a cut connection) makes its sender send it again, and a journal row and lookup for
+        // each of a storm's thousands of small deliveries a second would cost more than that rare repeat, and
+        // would swallow senders' honest identical repeats (heartbeats, a generic feed's periodic state). 0: no
+        // journal.
         qint64 resendWindowMs = 5 * 60'000;
         // false: open() returns once the incidents of the restore window are rebuilt. true (the console, `serve`):
         // open() returns once the database is open and checked, the rebuild follows on the pipeline's thread, and
