@@ -190,15 +190,19 @@ void TestBigDelivery::malformedLateStoresNothing()
 void TestBigDelivery::goodBodyStoredWholeInAnyChunkSize_data()
 {
     QTest::addColumn<int>("chunkAlerts");
-    QTest::addRow("one piece") << 0;
-    QTest::addRow("chunks of 1") << 1;
-    QTest::addRow("chunks of 299") << 299;
-    QTest::addRow("chunks of 2,999: the last holds one") << kAlerts - 1;
+    QTest::addColumn<int>("afterRetry"); // notifications stored once the sender sent it again
+    // In one piece it is no delivery the journal follows (its one commit leaves nothing half stored): a retry is
+    // stored again as repeats. In chunks, the journal shows it stored whole: the retry (its 200 was lost) adds nothing.
+    QTest::addRow("one piece") << 0 << 2 * kAlerts;
+    QTest::addRow("chunks of 1") << 1 << kAlerts;
+    QTest::addRow("chunks of 299") << 299 << kAlerts;
+    QTest::addRow("chunks of 2,999: the last holds one") << kAlerts - 1 << kAlerts;
 }
 
 void TestBigDelivery::goodBodyStoredWholeInAnyChunkSize()
 {
     QFETCH(int, chunkAlerts);
+    QFETCH(int, afterRetry);
     const QString db = m_dir.filePath(u"chunks-%1.sqlite"_s.arg(chunkAlerts));
     {
         Receiver receiver(db, chunkAlerts);
@@ -207,11 +211,11 @@ void TestBigDelivery::goodBodyStoredWholeInAnyChunkSize()
         QCOMPARE(status, 200);
         QCOMPARE(answer.value(u"accepted"_s).toInt(), kAlerts);
         QCOMPARE(storedNotifications(db), qint64(kAlerts));
-        // A retry (the sender did not see the 200) stores the same alerts again as repeats.
+        // A retry (the sender did not see the 200), within the resend window.
         QCOMPARE(receiver.post(body()).first, 200);
-        QCOMPARE(storedNotifications(db), 2 * qint64(kAlerts));
+        QCOMPARE(storedNotifications(db), qint64(afterRetry));
     }
-    QCOMPARE(storedNotifications(db), 2 * qint64(kAlerts));
+    QCOMPARE(storedNotifications(db), qint64(afterRetry));
 }
 
 QTEST_GUILESS_MAIN(TestBigDelivery)

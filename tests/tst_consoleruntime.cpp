@@ -20,7 +20,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <QElapsedTimer>
+
+#include <chrono>
 #include <memory>
+#include <thread>
 
 using namespace Qt::StringLiterals;
 
@@ -62,6 +66,8 @@ private Q_SLOTS:
     void clientHangingUpBeforeItsAnswerLosesNothing();
     void changeBatchIsStoredAllOrNothing_data();
     void changeBatchIsStoredAllOrNothing();
+    void quitWithoutStopAnswersEveryDelivery_data();
+    void quitWithoutStopAnswersEveryDelivery();
 
 private:
     // Notifications in the database whose service starts with prefix, read through a connection of our own.
@@ -258,6 +264,57 @@ void TestConsoleRuntime::clientHangingUpBeforeItsAnswerLosesNothing()
     QCOMPARE(next->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
     delete staying;
     delete next;
+}
+
+void TestConsoleRuntime::quitWithoutStopAnswersEveryDelivery_data()
+{
+    QTest::addColumn<int>("busyMs");   // the pipeline is busy this long after the quit begins
+    QTest::addColumn<int>("status");   // what every delivery in flight is answered
+    QTest::addColumn<int>("stored");   // alerts of each then in the store
+    QTest::addRow("stored within the answer window") << 1'000 << 200 << 3;
+    QTest::addRow("not begun within the answer window") << 6'500 << 503 << 0;
+}
+
+// The console's Quit destroys its runtime without stop(): the deliveries in flight are still answered (200 once
+// stored, else 503 and nothing stored, so the sender's retry doubles nothing), and it is gone within the 10 s.
+void TestConsoleRuntime::quitWithoutStopAnswersEveryDelivery()
+{
+    QFETCH(int, busyMs);
+    QFETCH(int, status);
+    QFETCH(int, stored);
+    QSemaphore busy;
+    QMetaObject::invokeMethod(m_runtime->pipeline(), [&busy] { busy.acquire(); });
+    std::vector<std::unique_ptr<QTcpSocket>> senders;
+    for (int i = 0; i < 3; ++i) {
+        auto s = std::make_unique<QTcpSocket>();
+        s->connectToHost(QHostAddress::LocalHost, m_port);
+        QVERIFY(s->waitForConnected(5'000));
+        s->write(rawPost(delivery(u"quit%1"_s.arg(i), 3)));
+        QVERIFY(s->waitForBytesWritten(5'000));
+        senders.push_back(std::move(s));
+    }
+    QTest::qWait(300); // read and handed to the busy pipeline
+
+    std::thread releaser([&busy, busyMs] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(busyMs));
+        busy.release();
+    });
+    QElapsedTimer quitting;
+    quitting.start();
+    m_runtime.reset(); // what the window's Quit does
+    const qint64 quitMs = quitting.elapsed();
+    releaser.join();
+    std::printf("quit with deliveries in flight, pipeline busy %d ms: gone after %lld ms\n", busyMs,
+                qlonglong(quitMs));
+    QVERIFY2(quitMs < 10'000, qPrintable(QString::number(quitMs)));
+    for (int i = 0; i < 3; ++i) {
+        QTcpSocket& s = *senders[size_t(i)];
+        QByteArray answer = s.readAll();
+        while (!answer.contains("\r\n\r\n") && s.waitForReadyRead(2'000))
+            answer += s.readAll();
+        QVERIFY2(answer.startsWith("HTTP/1.1 " + QByteArray::number(status)), answer.left(300).constData());
+        QCOMPARE(storedWithPrefix(u"quit%1"_s.arg(i)), stored);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestConsoleRuntime)

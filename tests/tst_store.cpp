@@ -123,6 +123,10 @@ private Q_SLOTS:
     void notificationsFoldIntoAlerts_data();
     void notificationsFoldIntoAlerts();
     void distinctAlertsAndArrivalOrder();
+    void deliveryMarkCommitsWithItsBatch_data();
+    void deliveryMarkCommitsWithItsBatch();
+    void deliveryMarkExpires_data();
+    void deliveryMarkExpires();
     void flapCountedAcrossReopen();
     void alertsChangedBehindStoreRecovers();
     void bigBatchMatchesRowByRow_data();
@@ -272,6 +276,75 @@ void TestStore::notificationsFoldIntoAlerts()
     QCOMPARE(t.latest.labels, last.labels);
     QCOMPARE(t.latest.source, last.source);
     QCOMPARE(t.latest.generatorUrl, last.generatorUrl);
+}
+
+void TestStore::deliveryMarkCommitsWithItsBatch_data()
+{
+    QTest::addColumn<bool>("journalWritable");
+    QTest::addRow("batch and mark commit together") << true;
+    QTest::addRow("a mark that cannot be written rolls the batch back") << false;
+}
+
+// A big delivery's progress is written in the transaction of its chunk: never one without the other.
+void TestStore::deliveryMarkCommitsWithItsBatch()
+{
+    QFETCH(bool, journalWritable);
+    const QString path = m_dir->filePath(u"journal.sqlite"_s);
+    Store store(u"tst-journal"_s);
+    QString error;
+    QVERIFY2(store.open(path, &error), qPrintable(error));
+    if (!journalWritable) {
+        RawDb raw(path);
+        QVERIFY(raw.exec(u"CREATE TRIGGER journal_refused BEFORE INSERT ON delivery_journal "
+                         "BEGIN SELECT RAISE(ABORT, 'journal refused'); END"_s));
+    }
+    const AlertBatch chunk{makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0),
+                           makeAlert(u"B"_s, u"api"_s, Alert::Status::Firing, 1)};
+    const DeliveryJournal::Mark mark{"k1", 2, 5, 0};
+    const bool stored = store.recordNotifications(chunk, &error, &mark);
+    QCOMPARE(stored, journalWritable);
+    QCOMPARE(store.notificationCount(), journalWritable ? 2 : 0);
+    const auto read = store.deliveryMark("k1", QDateTime::currentDateTimeUtc().addSecs(-60), &error);
+    QVERIFY2(error.isEmpty() || !journalWritable, qPrintable(error));
+    QCOMPARE(read.has_value(), journalWritable);
+    if (read) {
+        QCOMPARE(read->stored, 2);
+        QCOMPARE(read->total, 5);
+    }
+}
+
+void TestStore::deliveryMarkExpires_data()
+{
+    QTest::addColumn<qint64>("ageMs"); // of the first row when it is read, and when the next one is written
+    QTest::addColumn<bool>("found");
+    QTest::addRow("within the window") << qint64(0) << true;
+    QTest::addRow("an hour old") << qint64(3'600'000) << false;
+}
+
+// Rows older than the window are not read, and the next write deletes them: the table stays small.
+void TestStore::deliveryMarkExpires()
+{
+    QFETCH(qint64, ageMs);
+    QFETCH(bool, found);
+    const QString path = m_dir->filePath(u"expiry.sqlite"_s);
+    Store store(u"tst-expiry"_s);
+    QString error;
+    QVERIFY2(store.open(path, &error), qPrintable(error));
+    const DeliveryJournal::Mark first{"k1", 1, 3, 0};
+    QVERIFY2(store.recordNotifications({makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0)}, &error, &first),
+             qPrintable(error));
+    {
+        RawDb raw(path);
+        QVERIFY(raw.exec(u"UPDATE delivery_journal SET updated_at = updated_at - %1"_s.arg(ageMs)));
+    }
+    const qint64 windowMs = 300'000;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QCOMPARE(store.deliveryMark("k1", now.addMSecs(-windowMs), &error).has_value(), found);
+    const DeliveryJournal::Mark second{"k2", 1, 3, now.toMSecsSinceEpoch() - windowMs};
+    QVERIFY2(store.recordNotifications({makeAlert(u"B"_s, u"api"_s, Alert::Status::Firing, 1)}, &error, &second),
+             qPrintable(error));
+    RawDb raw(path);
+    QCOMPARE(raw.scalar(u"SELECT count(*) FROM delivery_journal"_s).toInt(), found ? 2 : 1);
 }
 
 void TestStore::distinctAlertsAndArrivalOrder()

@@ -24,4 +24,12 @@ public:
         const bool stored = submit(batch, &error);
         done(stored, error);
     }
+    // The same for a delivery named by key (DeliveryKey: its route and body bytes). A sink that stores a big delivery
+    // in several transactions keeps how far it got under the key, so that a resend of the same body (after a 503 or
+    // a crash half-way) stores only the rest. An empty key, or a sink without that, stores it as submitDeferred().
+    virtual void submitDelivery(AlertBatch batch, const QByteArray& key, Stored done)
+    {
+        Q_UNUSED(key);
+        submitDeferred(std::move(batch), std::move(done));
+    }
 };

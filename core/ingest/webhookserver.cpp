@@ -3,6 +3,7 @@
 #include "alertsink.h"
 #include "bearertoken.h"
 #include "changesink.h"
+#include "deliverykey.h"
 #include "deliverylimits.h"
 #include "guardedtcpserver.h"
 #include "ingestjson.h"
@@ -273,6 +274,7 @@ WebhookServer::Parsed WebhookServer::parseDelivery(WebhookFeeds::Feed feed, cons
         return parsed;
     }
     parsed.alerts = std::move(*alerts);
+    parsed.key = DeliveryKey::of(WebhookFeeds::routePath(feed), body);
     return parsed;
 }
 
@@ -290,8 +292,8 @@ void WebhookServer::parsed(quint64 ticket, Parsed parsed)
     }
     // Answered from deliveryStored(), back on this thread, once the sink has committed the batch; meanwhile this
     // thread reads and parses the next deliveries.
-    m_sink->submitDeferred(
-        std::move(*parsed.alerts), [replies = m_replies, ticket, count](bool stored, const QString& why) {
+    m_sink->submitDelivery(
+        std::move(*parsed.alerts), parsed.key, [replies = m_replies, ticket, count](bool stored, const QString& why) {
             // On the sink's thread, which goes on to correlate the batch: the trim waits until it has let go of it.
             if (stored && count >= kTrimAfterAlerts)
                 MemoryTrim::later(kTrimDelayMs);

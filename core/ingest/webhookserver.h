@@ -97,6 +97,7 @@ private:
     struct Parsed
     {
         std::optional<AlertBatch> alerts;
+        QByteArray key; // DeliveryKey of an accepted body
         int httpStatus = 400;
         QString error;
     };

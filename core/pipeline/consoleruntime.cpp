@@ -9,11 +9,16 @@
 #include "pipeline.h"
 #include "workerpriority.h"
 
+#include <QSemaphore>
+
 using namespace Qt::StringLiterals;
 
 namespace {
 constexpr int kCommitMarginMs = 750;
-}
+// A runtime destroyed without stop() (the console's Quit, or its SIGTERM): stopped as serve stops (its bounds).
+constexpr int kQuitAnswerWithinMs = 5'500;
+constexpr int kQuitFinishWithinMs = 8'000;
+} // namespace
 
 ConsoleRuntime::ConsoleRuntime(Config config, QObject* parent) : QObject(parent), m_config(std::move(config))
 {
@@ -23,6 +28,22 @@ ConsoleRuntime::ConsoleRuntime(Config config, QObject* parent) : QObject(parent)
 
 ConsoleRuntime::~ConsoleRuntime()
 {
+    // Not stopped before (the window's Quit): the same graceful stop, waited for here. Otherwise the receiver would
+    // drop its connections unanswered and the pipeline store their deliveries anyway: every sender would send again,
+    // and a small delivery stored twice is counted twice. Waited for on a semaphore, not an event loop: drained() is
+    // emitted on the receiver's thread.
+    if (!m_stopRequested && m_pipeline) {
+        QSemaphore drained;
+        QMetaObject::Connection onDrained;
+        if (m_webhook)
+            onDrained = connect(
+                m_webhook, &WebhookServer::drained, m_webhook, [&drained] { drained.release(); },
+                Qt::DirectConnection);
+        stop(kQuitAnswerWithinMs, kQuitFinishWithinMs);
+        if (m_webhook)
+            drained.tryAcquire(1, kQuitAnswerWithinMs + 1'000); // it drains by its own deadline: a margin only
+        disconnect(onDrained);
+    }
     // The receiver first: a delivery in flight waits on the pipeline, which must still be there to answer.
     if (m_webhook)
         QMetaObject::invokeMethod(
@@ -35,6 +56,7 @@ ConsoleRuntime::~ConsoleRuntime()
 
 void ConsoleRuntime::stop(int answerWithinMs, int finishWithinMs)
 {
+    m_stopRequested = true;
     if (m_pipeline)
         // It stops beginning deliveries a little before the receiver fails those unanswered: a commit under way
         // then has that long to end.

@@ -345,6 +345,25 @@ bool Pipeline::bigDelivery(const AlertBatch& batch) const
     return m_options.chunkAlerts > 0 && batch.size() > m_options.chunkAlerts;
 }
 
+qsizetype Pipeline::storedBefore(const Waiting& big)
+{
+    if (big.key.isEmpty() || m_options.resendWindowMs <= 0 || !m_store)
+        return 0;
+    QString error;
+    const std::optional<DeliveryJournal::Mark> mark = m_store->deliveryMark(
+        big.key, QDateTime::currentDateTimeUtc().addMSecs(-m_options.resendWindowMs), &error);
+    if (!error.isEmpty())
+        qWarning("nightwatch: delivery journal not read (the delivery is stored whole): %s", qPrintable(error));
+    // The same bytes parse to the same alerts in the same order: its first mark->stored are the ones committed.
+    if (!mark || mark->total != big.batch.size() || mark->stored <= 0)
+        return 0;
+    const qsizetype stored = qMin<qsizetype>(mark->stored, big.batch.size());
+    qInfo("nightwatch: a resent delivery of %lld alerts: %lld of them were stored by an earlier attempt and are "
+          "skipped",
+          qlonglong(big.batch.size()), qlonglong(stored));
+    return stored;
+}
+
 void Pipeline::beginShutdown(QDeadlineTimer storeBy, QDeadlineTimer deadline)
 {
     m_storeBy.store(storeBy.deadline());
@@ -380,6 +399,11 @@ void Pipeline::beginShutdown(QDeadlineTimer storeBy, QDeadlineTimer deadline)
 
 void Pipeline::submitDeferred(AlertBatch batch, Stored done)
 {
+    submitDelivery(std::move(batch), {}, std::move(done));
+}
+
+void Pipeline::submitDelivery(AlertBatch batch, const QByteArray& key, Stored done)
+{
     if (m_stopping.load() && bigDelivery(batch)) {
         done(false, kShuttingDown); // see beginShutdown()
         return;
@@ -388,7 +412,7 @@ void Pipeline::submitDeferred(AlertBatch batch, Stored done)
     {
         QMutexLocker lock(&m_waitingMutex);
         first = m_waiting.isEmpty();
-        m_waiting.append(Waiting{std::move(batch), std::move(done)});
+        m_waiting.append(Waiting{std::move(batch), std::move(done), key});
     }
     // One queued call per group: whatever arrives until it runs joins the same transaction. While the pipeline
     // stores, correlates or refreshes, deliveries pile up here and then cost one commit instead of one each.
@@ -415,6 +439,8 @@ void Pipeline::storeWaiting()
     QVector<Stored> answered = takeSmall(group, &all); // the deliveries this commit completes
     Waiting* big = m_chunked.isEmpty() ? nullptr : &m_chunked.front();
     qsizetype taken = 0;
+    if (big && !std::exchange(big->resumed, true))
+        m_chunkedStored = storedBefore(*big); // a resend goes on where the last attempt stopped
     if (big) {
         taken = qMin(qsizetype(m_options.chunkAlerts), big->batch.size() - m_chunkedStored);
         all.reserve(all.size() + taken);
@@ -428,12 +454,17 @@ void Pipeline::storeWaiting()
     }
 
     m_interner.intern(all); // before the store and the correlator keep copies
+    // How far the big one got, committed with its chunk: a resend after a stop or a crash skips exactly that.
+    std::optional<DeliveryJournal::Mark> mark;
+    if (big && taken > 0 && !big->key.isEmpty() && m_options.resendWindowMs > 0)
+        mark = DeliveryJournal::Mark{big->key, m_chunkedStored + taken, big->batch.size(),
+                                     QDateTime::currentMSecsSinceEpoch() - m_options.resendWindowMs};
     QString error;
-    const bool stored = hasStore(&error) && m_store->recordNotifications(all, &error);
+    const bool stored = hasStore(&error) && m_store->recordNotifications(all, &error, mark ? &*mark : nullptr);
     noteStoreResult(stored, error);
     if (big && (!stored || m_chunkedStored + taken == big->batch.size())) {
         // Told "accepted" only once all of it is durable. A failed chunk fails the whole delivery: the sender sends
-        // it again, and the chunks stored before are stored again as a crash would have left them.
+        // it again, and the resend stores only the chunks its journal row does not show committed.
         answered.append(std::move(big->done));
         m_chunked.removeFirst();
         m_chunkedStored = 0;

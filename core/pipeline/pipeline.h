@@ -76,9 +76,24 @@ public:
         // A delivery of more alerts than this is taken in (stored, then correlated) this many at a time, one
         // transaction each, and the deliveries that arrive meanwhile are stored between its chunks: a 100,000-alert
         // body no longer holds every other sender for seconds. Its done() runs after its last chunk is committed,
-        // so a sender is told "accepted" only for the whole body; a crash in between leaves a part stored and
-        // unacknowledged, which the retry stores again. 0: every delivery in one piece.
+        // so a sender is told "accepted" only for the whole body. A stop or a crash in between leaves a part
+        // committed and unacknowledged: with the delivery's key (submitDelivery()) each chunk's commit records how far
+        // it got (DeliveryJournal), and the sender's resend of the same body stores only the rest; without a key
+        // the resend stores it all again. 0: every delivery in one piece.
         int chunkAlerts = 2'500;
+        // How long a big delivery's journal row lets a resend of the same body go on where it stopped (or, stored
+        // whole already, its lost 200 be answered again with nothing stored). The same bytes arriving later are
+        // a new notification and are counted. Alertmanager retries a failed notification only until the next
+        // group_interval tick (the notify context's deadline: group_interval, at least 10 s; default 5 min), and
+        // sends an unchanged group again only after repeat_interval (never sooner than group_interval; default
+        // 4 h): five minutes covers its retries with the default timing, including a restart in between, and
+        // stays below its repeats. A delivery of chunkAlerts or fewer is not journaled: it commits in one
+        // transaction, so nothing of it is ever half stored; only a 200 lost after its commit (a crash in the
+        // millisecond between, or a cut connection) makes its sender send it again, and a journal row and lookup for
+        // each of a storm's thousands of small deliveries a second would cost more than that rare repeat, and
+        // would swallow senders' honest identical repeats (heartbeats, a generic feed's periodic state). 0: no
+        // journal.
+        qint64 resendWindowMs = 5 * 60'000;
         // false: open() returns once the incidents of the restore window are rebuilt. true (the console, `serve`):
         // open() returns once the database is open and checked, the rebuild follows on the pipeline's thread, and
         // deliveries that arrive meanwhile are stored and answered between its steps (chunkAlerts of work each),
@@ -99,6 +114,8 @@ public:
     // transaction; each done() runs right after that commit (on the pipeline's thread), before the incidents are
     // refreshed, which follow within refreshMs as for submit().
     void submitDeferred(AlertBatch batch, Stored done) override;
+    // The same, and a big delivery's chunks journaled under key (see Options::chunkAlerts).
+    void submitDelivery(AlertBatch batch, const QByteArray& key, Stored done) override;
     bool submitChange(const ChangeEvent& change, QString* error) override;
     // Stored in one transaction, all or none, before it returns; the open incidents are diagnosed again with them
     // at the next refresh (at once when refreshMs is 0), once for however many batches arrive until then.
@@ -253,6 +270,8 @@ private:
     {
         AlertBatch batch;
         Stored done;
+        QByteArray key;       // DeliveryKey of its body; empty: not journaled
+        bool resumed = false; // a big one: its journal was read (what a resend finds stored is skipped)
     };
     QMutex m_waitingMutex;      // guards m_waiting: feeds on other threads add to it
     QVector<Waiting> m_waiting; // non-empty: a storeWaiting() is queued on the pipeline's thread
@@ -273,6 +292,8 @@ private:
     std::atomic<qint64> m_shutdownDeadline{-1};       // its deadline (QDeadlineTimer::deadline()); -1: none
     std::atomic<qint64> m_storeBy{-1};                // and its storeBy
     bool bigDelivery(const AlertBatch& batch) const; // stored in chunks (Options::chunkAlerts)
+    // How many of big's alerts a previous attempt at the same body committed (its journal row; 0: none).
+    qsizetype storedBefore(const Waiting& big);
 
     mutable QMutex m_snapshotMutex; // guards m_snapshot only; everything else lives on the pipeline thread
     IncidentSnapshotPtr m_snapshot;

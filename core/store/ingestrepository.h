@@ -6,6 +6,7 @@
 // consoles write at once (JSON batch rows, no caches, every commit announced, the others' notifications read by id).
 // The Store facade never asks which one it has. Errors come back as text; the facade records them.
 
+#include "deliveryjournal.h"
 #include "model/alert.h"
 #include "model/incident.h"
 #include "storesql.h"
@@ -34,8 +35,9 @@ public:
     // notification as seen.
     virtual bool open(QString* error) = 0;
     // One transaction: every notification, and one alert row per fingerprint (delivery count, flaps = firing again
-    // after resolved, latest status/labels/annotations). A notification without receivedAt is stamped now.
-    virtual bool recordNotifications(const AlertBatch& batch, QString* error) = 0;
+    // after resolved, latest status/labels/annotations). A notification without receivedAt is stamped now. mark: a
+    // big delivery's progress, written in the same transaction (DeliveryJournal).
+    virtual bool recordNotifications(const AlertBatch& batch, const DeliveryJournal::Mark* mark, QString* error) = 0;
     // Writes the counters held back in memory to their alert rows (its own transaction), so that a reader of alert
     // rows sees every stored notification counted. True and nothing when none are held back.
     virtual bool settle(QString* error);

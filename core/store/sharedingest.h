@@ -16,7 +16,7 @@ public:
     SharedIngest(StoreConnection& connection, SearchIndex& search) : IngestRepository(connection, search) {}
 
     bool open(QString* error) override;
-    bool recordNotifications(const AlertBatch& batch, QString* error) override;
+    bool recordNotifications(const AlertBatch& batch, const DeliveryJournal::Mark* mark, QString* error) override;
     QVector<Alert> othersNotifications(QString* error) override;
 
 protected:

@@ -139,7 +139,7 @@ qint64 SqliteIngest::nowMs()
     return m_steady.elapsed();
 }
 
-bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
+bool SqliteIngest::recordNotifications(const AlertBatch& batch, const DeliveryJournal::Mark* mark, QString* error)
 {
     if (batch.isEmpty())
         return true;
@@ -250,6 +250,8 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, QString* error)
             return false;
         flushed = true;
     }
+    if (mark && !DeliveryJournal::write(m_connection.db, *mark, error))
+        return false;
     if (!tx.commit())
         return failWith(error, u"cannot commit notifications: "_s + describe(m_connection.db.lastError()));
 

@@ -186,12 +186,26 @@ void Store::settleAlertCountsForReaders() const
         qWarning("nightwatch: alert counters not written before a read (they trail by a moment): %s", qPrintable(why));
 }
 
-bool Store::recordNotifications(const AlertBatch& batch, QString* error)
+bool Store::recordNotifications(const AlertBatch& batch, QString* error, const DeliveryJournal::Mark* mark)
 {
     if (!m_impl)
         return fail(u"store is not open"_s, error);
     QString why;
-    return m_impl->ingest->recordNotifications(batch, &why) || fail(why, error);
+    return m_impl->ingest->recordNotifications(batch, mark, &why) || fail(why, error);
+}
+
+std::optional<DeliveryJournal::Mark> Store::deliveryMark(const QByteArray& key, const QDateTime& notBefore,
+                                                        QString* error)
+{
+    if (!m_impl) {
+        fail(u"store is not open"_s, error);
+        return std::nullopt;
+    }
+    QString why;
+    std::optional<DeliveryJournal::Mark> mark = DeliveryJournal::read(m_impl->db, key, notBefore, &why);
+    if (!why.isEmpty())
+        fail(why, error);
+    return mark;
 }
 
 qint64 Store::saveIncident(const Incident& incident, QString* error)

@@ -24,6 +24,7 @@
 #include "model/pastincident.h"
 #include "model/resolution.h"
 #include "model/runbookrun.h"
+#include "store/deliveryjournal.h"
 #include "store/incidentrecord.h"
 
 #include <QByteArray>
@@ -82,8 +83,12 @@ public:
 
     // One transaction: inserts every notification and upserts one alert row per fingerprint
     // (delivery count, flaps = firing again after resolved, latest status/labels/annotations).
-    // A notification without receivedAt is stamped with the time it is recorded.
-    bool recordNotifications(const AlertBatch& batch, QString* error);
+    // A notification without receivedAt is stamped with the time it is recorded. mark: how much of a big delivery
+    // is committed with this batch, written in the same transaction (DeliveryJournal).
+    bool recordNotifications(const AlertBatch& batch, QString* error, const DeliveryJournal::Mark* mark = nullptr);
+    // The journal row of a big delivery written at or after notBefore (nullopt: none, or error set).
+    std::optional<DeliveryJournal::Mark> deliveryMark(const QByteArray& key, const QDateTime& notBefore,
+                                                      QString* error);
 
     // Upserts by incident.key, replaces membership and root causes, returns the row id (0 on
     // error). When incident.state is Triggered the stored state and acknowledgement are kept: the

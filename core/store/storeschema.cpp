@@ -267,6 +267,17 @@ const QVector<QStringList>& migrations()
                     FROM (SELECT coalesce(NEW.id, (SELECT last_id FROM deliveries ORDER BY id DESC LIMIT 1) + 1, 1) AS n);
             END)sql"_s,
         },
+        // v9: how much of a big delivery (stored in chunks, one transaction each) is committed, written in the
+        // transaction of each chunk, so that the sender's resend of a body cut by a stop or a crash stores only the
+        // rest (see store/deliveryjournal.h). Rows expire after the resend window; the table holds a few rows.
+        {
+            uR"sql(CREATE TABLE delivery_journal (
+                key TEXT PRIMARY KEY NOT NULL,    -- SHA-256 (hex) of the feed and the body bytes
+                stored INTEGER NOT NULL,          -- its first `stored` alerts are committed
+                total INTEGER NOT NULL,           -- alerts in the body
+                updated_at INTEGER NOT NULL       -- the last chunk's commit (ms, UTC)
+            ))sql"_s,
+        },
     };
     return steps;
 }

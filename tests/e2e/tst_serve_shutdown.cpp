@@ -18,22 +18,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// A compact Alertmanager body (about 95 bytes an alert, so 100,000 fit the 10 MiB limit) named as
-// testsupport::alertName(delivery, k).
-QByteArray compactDelivery(int delivery, int alerts)
-{
-    const QByteArray at = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toUtf8();
-    QByteArray body = R"({"version":"4","status":"firing","alerts":[)";
-    body.reserve(alerts * 96 + 64);
-    for (int k = 0; k < alerts; ++k) {
-        if (k)
-            body += ',';
-        body += R"({"status":"firing","labels":{"alertname":")" + testsupport::alertName(delivery, k).toLatin1() +
-                R"(","service":"s)" + QByteArray::number(k % 50) + R"("},"startsAt":")" + at + R"("})";
-    }
-    return body + "]}";
-}
-
 QByteArray postHead(qsizetype length)
 {
     return "POST /api/v1/alerts/alertmanager HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -82,7 +66,7 @@ void TestServeShutdown::everyDeliveryInFlightIsAnswered()
         auto s = std::make_unique<Sender>();
         s->id = id;
         s->alerts = alerts;
-        s->body = compactDelivery(id, alerts);
+        s->body = testsupport::compactDelivery(id, alerts);
         senders.push_back(std::move(s));
         return senders.back().get();
     };
