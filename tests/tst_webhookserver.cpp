@@ -141,6 +141,7 @@ private Q_SLOTS:
 
     void healthz();
     void acceptsAlerts();
+    void routineHealthCarriesTheLastDelivery();
     void emptyAlertsAccepted();
     void respondsOnlyAfterSinkReturned();
     void badRequests_data();
@@ -278,6 +279,21 @@ void TestWebhookServer::acceptsAlerts()
     QVERIFY(h.lastSuccessAt >= before);
     QCOMPARE(h.alertCount, 3);
     QCOMPARE(h.id, u"webhook:127.0.0.1:"_s + QString::number(m_port));
+}
+
+// Deliveries after the first change only the time and size of the latest: they are reported together (a storm posted
+// one report per delivery to the pipeline's thread), but the last report always carries the last delivery.
+void TestWebhookServer::routineHealthCarriesTheLastDelivery()
+{
+    startServer();
+    QSignalSpy health(m_server, &WebhookServer::healthChanged);
+    for (int alerts = 1; alerts <= 6; ++alerts)
+        QCOMPARE(request("POST", u"/api/v1/alerts/alertmanager"_s, payload(alerts)).status, 200);
+    QVERIFY(!health.isEmpty()); // Stale -> Live is told at once
+    QCOMPARE(health.first().at(0).value<SourceHealth>().alertCount, 1);
+    QTRY_COMPARE(health.last().at(0).value<SourceHealth>().alertCount, 6);
+    QCOMPARE(health.last().at(0).value<SourceHealth>().state, SourceHealth::State::Live);
+    QVERIFY(health.size() <= 6);
 }
 
 void TestWebhookServer::emptyAlertsAccepted()

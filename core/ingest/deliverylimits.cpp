@@ -33,26 +33,36 @@ Verdict tooMany(QString* error, const QString& field, qsizetype count, int limit
     return Verdict::TooMany;
 }
 
-Verdict checkString(const QString& value, int limit, const QString& field, QString* error)
+// field() names the value in the refusal; called only then: building "alerts[17].labels" for every alert of every
+// delivery that passes cost a tenth of its parse.
+template <typename Field>
+Verdict checkString(const QString& value, int limit, const Field& field, QString* error)
 {
     qsizetype bytes = 0;
-    return withinBytes(value, limit, &bytes) ? Verdict::Ok : tooLong(error, field, bytes, limit);
+    return withinBytes(value, limit, &bytes) ? Verdict::Ok : tooLong(error, field(), bytes, limit);
 }
 
-Verdict checkSet(const LabelSet& set, int maxEntries, int maxValueBytes, const HttpLimits& limits,
-                 const QString& field, QString* error)
+template <typename Field>
+Verdict checkSet(const LabelSet& set, int maxEntries, int maxValueBytes, const HttpLimits& limits, const Field& field,
+                 QString* error)
 {
     if (set.size() > maxEntries)
-        return tooMany(error, field, set.size(), maxEntries);
+        return tooMany(error, field(), set.size(), maxEntries);
     for (auto it = set.cbegin(); it != set.cend(); ++it) {
         qsizetype bytes = 0;
         if (!withinBytes(it.key(), limits.maxLabelNameBytes, &bytes))
-            return tooLong(error, field + u" name \""_s + it.key().left(32) + u"...\""_s, bytes,
+            return tooLong(error, field() + u" name \""_s + it.key().left(32) + u"...\""_s, bytes,
                            limits.maxLabelNameBytes);
         if (!withinBytes(it.value(), maxValueBytes, &bytes))
-            return tooLong(error, field + u'.' + it.key(), bytes, maxValueBytes);
+            return tooLong(error, field() + u'.' + it.key(), bytes, maxValueBytes);
     }
     return Verdict::Ok;
+}
+
+// The name of a field of the index-th entry of list ("alerts[3].labels"), for a refusal.
+auto fieldOf(const char16_t* list, qsizetype index, const char16_t* field)
+{
+    return [=] { return u"%1[%2].%3"_s.arg(QStringView(list)).arg(index).arg(QStringView(field)); };
 }
 
 // How deep arrays and objects nest, outside strings; stops as soon as it passes limit.
@@ -116,16 +126,15 @@ Verdict checkAlerts(const QList<Alert>& alerts, const HttpLimits& limits, QStrin
         return tooMany(error, u"alerts"_s, alerts.size(), limits.maxAlertsPerDelivery);
     for (qsizetype i = 0; i < alerts.size(); ++i) {
         const Alert& a = alerts[i];
-        const QString at = u"alerts[%1]"_s.arg(i);
-        Verdict v = checkString(a.fingerprint, limits.maxFingerprintBytes, at + u".fingerprint"_s, error);
+        Verdict v = checkString(a.fingerprint, limits.maxFingerprintBytes, fieldOf(u"alerts", i, u"fingerprint"), error);
         if (v == Verdict::Ok)
-            v = checkString(a.generatorUrl, limits.maxUrlBytes, at + u".generatorURL"_s, error);
+            v = checkString(a.generatorUrl, limits.maxUrlBytes, fieldOf(u"alerts", i, u"generatorURL"), error);
         if (v == Verdict::Ok)
-            v = checkSet(a.labels, limits.maxLabelsPerAlert, limits.maxLabelValueBytes, limits, at + u".labels"_s,
-                         error);
+            v = checkSet(a.labels, limits.maxLabelsPerAlert, limits.maxLabelValueBytes, limits,
+                         fieldOf(u"alerts", i, u"labels"), error);
         if (v == Verdict::Ok)
             v = checkSet(a.annotations, limits.maxAnnotationsPerAlert, limits.maxAnnotationValueBytes, limits,
-                         at + u".annotations"_s, error);
+                         fieldOf(u"alerts", i, u"annotations"), error);
         if (v != Verdict::Ok)
             return v;
     }
@@ -138,14 +147,14 @@ Verdict checkChanges(const QList<ChangeEvent>& changes, const HttpLimits& limits
         return tooMany(error, u"changes"_s, changes.size(), limits.maxChangesPerRequest);
     for (qsizetype i = 0; i < changes.size(); ++i) {
         const ChangeEvent& c = changes[i];
-        const QString at = u"changes[%1]"_s.arg(i);
-        Verdict v = checkString(c.service, limits.maxLabelValueBytes, at + u".service"_s, error);
+        Verdict v = checkString(c.service, limits.maxLabelValueBytes, fieldOf(u"changes", i, u"service"), error);
         if (v == Verdict::Ok)
-            v = checkString(c.kind, limits.maxLabelValueBytes, at + u".kind"_s, error);
+            v = checkString(c.kind, limits.maxLabelValueBytes, fieldOf(u"changes", i, u"kind"), error);
         if (v == Verdict::Ok)
-            v = checkString(c.description, limits.maxChangeDescriptionBytes, at + u".description"_s, error);
+            v = checkString(c.description, limits.maxChangeDescriptionBytes, fieldOf(u"changes", i, u"description"),
+                            error);
         if (v == Verdict::Ok)
-            v = checkString(c.link, limits.maxUrlBytes, at + u".link"_s, error);
+            v = checkString(c.link, limits.maxUrlBytes, fieldOf(u"changes", i, u"link"), error);
         if (v != Verdict::Ok)
             return v;
     }

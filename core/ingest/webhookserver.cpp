@@ -29,6 +29,8 @@ constexpr int kTrimAfterAlerts = 10'000;
 // Long enough for the sink to have correlated the batch and refreshed its incidents (ConsoleRuntime's refresh is
 // 200 ms) before the trim, which waits for that thread to be free anyway.
 constexpr int kTrimDelayMs = 500;
+// Routine health news (another delivery taken) is reported at most this often; see recordDelivery().
+constexpr int kRoutineHealthMs = 100;
 // A refused body at least this big is followed by a trim on the parse worker.
 constexpr qsizetype kTrimAfterRefusedBytes = 1 << 20;
 
@@ -66,7 +68,7 @@ WebhookServer::WebhookServer(AlertSink* sink, const Options& options, QObject* p
 {
     // Two: a big body being parsed on one leaves the other to the small deliveries that keep arriving.
     m_parsers->setMaxThreadCount(2);
-    m_parsers->setObjectName(u"nightwatch-webhook-parse"_s);
+    m_parsers->setObjectName(u"nightwatch-parse"_s); // told apart from the receiver's thread in top and /proc
     m_health.id = sourceId();
     m_health.displayName = u"Webhook receiver"_s;
     m_health.state = SourceHealth::State::Stale; // nothing delivered yet
@@ -109,6 +111,12 @@ bool WebhookServer::start()
 
     m_replies = std::make_shared<Replies>();
     m_replies->server = this;
+    if (!m_healthTimer) { // a start() after stop() keeps the one it has
+        m_healthTimer = new QTimer(this);
+        m_healthTimer->setSingleShot(true);
+        m_healthTimer->setInterval(kRoutineHealthMs);
+        connect(m_healthTimer, &QTimer::timeout, this, [this] { Q_EMIT healthChanged(health()); });
+    }
     route(u"/healthz"_s, QHttpServerRequest::Method::Get, [this](const QHttpServerRequest&, quint64 ticket) {
         m_answers->answer(ticket, jsonResponse(json{{"status", m_restoring.load() ? "restoring" : "ok"}}, StatusCode::Ok));
     });
@@ -373,14 +381,26 @@ std::optional<QHttpServerResponse> WebhookServer::takeChanges(const QHttpServerR
 void WebhookServer::recordDelivery(int alertCount)
 {
     SourceHealth h;
+    bool routine = false;
     {
         QMutexLocker lock(&m_healthMutex);
+        routine = m_health.state == SourceHealth::State::Live && m_health.lastError.isEmpty();
         m_health.state = SourceHealth::State::Live;
         m_health.lastSuccessAt = QDateTime::currentDateTimeUtc();
         m_health.lastError.clear();
         m_health.alertCount = alertCount;
         h = m_health;
     }
+    // A delivery that changes nothing but the time and size of the latest is told at most every kRoutineHealthMs: in
+    // a storm one report per delivery was a queued call on the pipeline's thread per delivery, the thread every
+    // sender waits for. A change of state or error is told at once.
+    if (routine && m_healthTimer) {
+        if (!m_healthTimer->isActive())
+            m_healthTimer->start();
+        return;
+    }
+    if (m_healthTimer)
+        m_healthTimer->stop();
     Q_EMIT healthChanged(h);
 }
 

@@ -135,6 +135,7 @@ private:
     std::atomic<bool> m_restoring{false};
     bool m_stopping = false;
     QTimer* m_stopTimer = nullptr; // child; polls for the end of a graceful stop
+    QTimer* m_healthTimer = nullptr; // child; the routine health report that follows a delivery
     QDeadlineTimer m_stopDeadline;
     QElapsedTimer m_stoppingSince;
     mutable QMutex m_healthMutex;

@@ -2,9 +2,12 @@
 // What the benchmarks that drive a real `serve` share: its RSS, and a keep-alive client written as Go's is.
 
 #include <QByteArray>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTcpSocket>
+
+#include <QMap>
 
 #include <functional>
 #include <memory>
@@ -34,6 +37,39 @@ inline double cpuMs(qint64 pid)
     const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
     const double ticks = double(fields.value(11).toLongLong() + fields.value(12).toLongLong());
     return ticks * 1000.0 / double(sysconf(_SC_CLK_TCK));
+}
+
+// Per thread name (the kernel's 15-character comm; the pool threads sharing a name summed): the time so far on a core,
+// waiting for one in the run queue (another thread or process had it), and the times a thread gave up its core to
+// wait (voluntary context switches: a lock, a wake-up from another thread, a poll). What a phase cost each of
+// serve's threads, how long they were kept from running, and how often they handed work over.
+struct ThreadUse
+{
+    double cpuMs = 0;
+    double runQueueMs = 0;
+    qint64 waits = 0;
+};
+inline QMap<QString, ThreadUse> threadUse(qint64 pid)
+{
+    QMap<QString, ThreadUse> use;
+    const QString task = QStringLiteral("/proc/%1/task").arg(pid);
+    const QStringList tids = QDir(task).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString& tid : tids) {
+        QFile comm(task + u'/' + tid + QStringLiteral("/comm"));
+        QFile schedstat(task + u'/' + tid + QStringLiteral("/schedstat"));
+        QFile status(task + u'/' + tid + QStringLiteral("/status"));
+        if (!comm.open(QIODevice::ReadOnly) || !schedstat.open(QIODevice::ReadOnly) ||
+            !status.open(QIODevice::ReadOnly))
+            continue;
+        ThreadUse& u = use[QString::fromUtf8(comm.readAll().trimmed())];
+        const QList<QByteArray> ns = schedstat.readAll().trimmed().split(' '); // on a core, in the run queue (ns)
+        u.cpuMs += double(ns.value(0).toLongLong()) / 1e6;
+        u.runQueueMs += double(ns.value(1).toLongLong()) / 1e6;
+        for (QByteArray l = status.readLine(); !l.isEmpty(); l = status.readLine())
+            if (l.startsWith("voluntary_ctxt_switches:"))
+                u.waits += l.mid(24).trimmed().toLongLong();
+    }
+    return use;
 }
 
 // One keep-alive connection with one request in flight, written in one piece with TCP_NODELAY as Alertmanager's

@@ -22,6 +22,8 @@
 #include <malloc.h>
 #endif
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <csignal>
 #include <ctime>
@@ -269,6 +271,7 @@ int runServeStorm(const ServeStormOptions& options)
     healthzInto = &healthzStorm;
     poll();
     const double cpuBefore = cpuMs(pid) / 1000.0;
+    const QMap<QString, ThreadUse> threadsBefore = threadUse(pid);
     storm.start();
     for (int i = 0; i < options.clients; ++i) {
         clients.push_back(std::make_unique<Connection>(port));
@@ -278,6 +281,7 @@ int runServeStorm(const ServeStormOptions& options)
     const double stormSeconds = double(storm.nsecsElapsed()) / 1e9;
     const qint64 rssAfterStorm = rssMiB(pid);
     const double stormCpu = cpuMs(pid) / 1000.0 - cpuBefore;
+    const QMap<QString, ThreadUse> threadsAfter = threadUse(pid);
     // The rate over the first and the last tenth of the deliveries: a pipeline whose work per delivery grows with
     // the alerts already open slows down as the storm goes on.
     const qsizetype tenth = std::max<qsizetype>(1, answeredAtNs.size() / 10);
@@ -405,6 +409,22 @@ int runServeStorm(const ServeStormOptions& options)
     out["storm_first_tenth_alerts_per_s"] = rateOver(0, tenth);
     out["storm_last_tenth_alerts_per_s"] = rateOver(answeredAtNs.size() - tenth, answeredAtNs.size());
     out["storm_serve_cpu_s"] = tenths(stormCpu);
+    // Per alert and per thread: comparable across builds while other work shares the cores, as wall time is not.
+    const double stormAlerts = double(deliveries) * options.alertsPerDelivery;
+    out["storm_serve_cpu_us_per_alert"] = tenths(stormCpu * 1e6 / stormAlerts);
+    for (auto it = threadsAfter.cbegin(); it != threadsAfter.cend(); ++it) {
+        const ThreadUse before = threadsBefore.value(it.key());
+        const double us = (it->cpuMs - before.cpuMs) * 1e3 / stormAlerts;
+        const qint64 waits = it->waits - before.waits;
+        const double queuedUs = (it->runQueueMs - before.runQueueMs) * 1e3 / stormAlerts;
+        if (us < 0.05 && waits < deliveries / 10)
+            continue; // idle through the storm
+        std::string name = it.key().toStdString();
+        std::replace_if(name.begin(), name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
+        out["storm_thread_" + name + "_cpu_us_per_alert"] = tenths(us);
+        out["storm_thread_" + name + "_run_queue_us_per_alert"] = tenths(queuedUs);
+        out["storm_thread_" + name + "_waits_per_delivery"] = std::round(100.0 * double(waits) / deliveries) / 100.0;
+    }
     out["delivery_p50_ms"] = tenths(percentile(latencies, 0.50));
     out["delivery_p99_ms"] = tenths(percentile(latencies, 0.99));
     out["delivery_max_ms"] = tenths(percentile(latencies, 1.0));
