@@ -2,6 +2,7 @@
 
 #include "alertrowbatch.h"
 #include "ingestbatch.h"
+#include "searchindex.h"
 #include "labeljson.h"
 #include "sqltransaction.h"
 #include "storeconnection.h"
@@ -418,13 +419,33 @@ bool SqliteIngest::beforeIncidents(QString* error)
     return !m_settlesWithCommit || writeAlertCounts(m_pending.all(), m_lastNotificationId, error);
 }
 
-bool SqliteIngest::rowsToWrite(const Incident&, qint64 id, const RowsDigest& digest, bool* members, bool* causes,
-                               QString*)
+bool SqliteIngest::rowsToWrite(const Incident& incident, qint64 id, const RowsDigest& digest, bool* members,
+                               bool* causes, QString*)
 {
     const auto written = m_writtenDetail.constFind(id);
     *members = written == m_writtenDetail.cend() || written->members != digest.members;
     *causes = written == m_writtenDetail.cend() || written->causes != digest.causes;
+    if (*members || !*causes)
+        return true;
+    // Its causes alone changed: it is indexed again, and its label pairs must follow a member whose labels changed
+    // (the digest leaves labels out). Unknown rows: noted as rewritten, so it is indexed from all members.
+    const QVector<MemberRow>* before = writtenMembers(id);
+    if (!before) {
+        m_search.noteMembersKept(id, 0);
+        return true;
+    }
+    for (qsizetype i = 0; i < incident.alerts.size() && !*members; ++i)
+        *members = i >= before->size() || !(before->at(i).labels == incident.alerts.at(i).latest.labels);
     return true;
+}
+
+const QVector<SqliteIngest::MemberRow>* SqliteIngest::writtenMembers(qint64 id) const
+{
+    if (const auto saving = m_savingMembers.constFind(id); saving != m_savingMembers.cend())
+        return saving->isEmpty() ? nullptr : &*saving;
+    if (const auto written = m_writtenMembers.constFind(id); written != m_writtenMembers.cend())
+        return &*written;
+    return nullptr;
 }
 
 bool SqliteIngest::writeMembers(qint64 id, const Incident& incident, QString* error)
@@ -438,14 +459,14 @@ bool SqliteIngest::writeMembers(qint64 id, const Incident& incident, QString* er
     QVector<MemberRow> rows;
     rows.reserve(incident.alerts.size());
     for (const TrackedAlert& t : incident.alerts)
-        rows.append(MemberRow{t.fingerprint(), t.inhibitedBy, t.inhibited});
+        rows.append(MemberRow{t.fingerprint(), t.inhibitedBy, t.inhibited, t.latest.labels});
     // What the file holds for this incident when this run wrote it last (in this save, or committed before): else
     // every row is written anew.
-    const QVector<MemberRow>* before = nullptr;
-    if (const auto saving = m_savingMembers.constFind(id); saving != m_savingMembers.cend())
-        before = saving->isEmpty() ? nullptr : &*saving;
-    else if (const auto written = m_writtenMembers.constFind(id); written != m_writtenMembers.cend())
-        before = &*written;
+    const QVector<MemberRow>* before = writtenMembers(id);
+    // The rows before the first that differs stay as they were: an incident that grew is indexed from there on.
+    m_search.noteMembersKept(
+        id, before ? std::mismatch(before->cbegin(), before->cend(), rows.cbegin(), rows.cend()).first - before->cbegin()
+                   : 0);
     if (!before) {
         del->bindInt64(1, id);
         if (!del->step(&why))

@@ -191,6 +191,14 @@ const QString& sqliteText(Id id)
         u"SELECT " SEARCH_DOCUMENT ""_s,
         // NewestNotificationId: SQLite keeps one row per delivery (schema v8), whose last id is the newest.
         u"SELECT coalesce((SELECT last_id FROM deliveries ORDER BY id DESC LIMIT 1), 0)"_s,
+        // InsertIncidentLabelsFrom: InsertIncidentLabels for the members at the given position and after (an incident that
+        // grew: the pairs of the members before are in already).
+        u"INSERT OR IGNORE INTO incident_labels(key, value, incident_id) "
+        "SELECT DISTINCT l.key, l.value, ia.incident_id "
+        "FROM incident_alerts ia JOIN alerts a ON a.fingerprint = ia.fingerprint, json_each(a.labels) l "
+        "WHERE ia.incident_id = ? AND ia.position >= ? AND l.type = 'text'"_s,
+        // CountMembers
+        u"SELECT count(*) FROM incident_alerts WHERE incident_id = ?"_s,
     };
     return sql[id];
 }

@@ -50,6 +50,8 @@ enum Id
     SelectSearchRow,
     SelectSearchDocument,
     NewestNotificationId, // the id the next notification continues from (each backend stores them its own way)
+    InsertIncidentLabelsFrom, // InsertIncidentLabels for the member rows from a position on (SearchIndex: grown)
+    CountMembers,
     Count
 };
 
