@@ -688,6 +688,10 @@ void TestStore::changedMembersMatchAFullRewrite_data()
     QTest::addRow("replaced wholesale") << span(0, 100) << span(100, 200) << span(50, 150) << QVector<int>{0};
     QTest::addRow("shrinks below the remembered size") << span(0, 100) << span(0, 10) << span(5, 12) << QVector<int>{};
     QTest::addRow("grows from small") << span(0, 10) << span(0, 100) << span(3, 90) << QVector<int>{1};
+    // Hundreds of rows: many to a statement, the rest one by one.
+    QTest::addRow("grows by hundreds") << span(0, 100) << span(0, 300) << span(0, 301) << QVector<int>{150, 299};
+    QTest::addRow("hundreds replaced") << span(0, 70) << span(70, 400) << span(0, 50) + span(70, 400)
+                                       << QVector<int>{0, 64, 65};
 }
 
 void TestStore::changedMembersMatchAFullRewrite()
@@ -726,6 +730,14 @@ void TestStore::changedMembersMatchAFullRewrite()
     const QStringList rows = memberRows(dbPath(), u"tst-member-rows"_s);
     QCOMPARE(rows.size(), third.size());
     QCOMPARE(rows, memberRows(reference, u"tst-member-reference-rows"_s));
+    // Both written by the same code: the rows are also those the incident names, each where it stands.
+    const Incident last = incident(third, inhibited);
+    QStringList expected;
+    for (qsizetype i = 0; i < last.alerts.size(); ++i) {
+        const TrackedAlert& t = last.alerts.at(i);
+        expected << u"%1|%2|%3|%4"_s.arg(t.fingerprint()).arg(i).arg(t.inhibited ? 1 : 0).arg(t.inhibitedBy);
+    }
+    QCOMPARE(rows, expected);
 }
 
 void TestStore::labelPairsMatchAFullIndex_data()

@@ -491,19 +491,36 @@ bool SqliteIngest::writeMembers(qint64 id, const Incident& incident, QString* er
         }
     }
     // INSERT OR REPLACE by (incident, fingerprint): a new member's row, or a member's row at its new position.
-    for (qsizetype i = 0; i < rows.size(); ++i) {
-        const MemberRow& r = rows.at(i);
-        if (before && i < before->size() && before->at(i) == r)
-            continue;
-        const QByteArray fingerprint = r.fingerprint.toUtf8();
-        const QByteArray inhibitedBy = r.inhibitedBy.toUtf8();
-        add->bindInt64(1, id);
-        add->bindText(2, fingerprint);
-        add->bindInt64(3, i);
-        add->bindInt64(4, r.inhibited ? 1 : 0);
-        add->bindText(5, inhibitedBy);
-        if (!add->step(&why))
+    // kMembersPerInsert rows to a statement, the rest one by one: a big incident's first save, or what a big delivery
+    // added to it, is thousands of rows, and one statement each cost twice the time.
+    std::vector<qsizetype> changed;
+    changed.reserve(size_t(before ? qMax<qsizetype>(0, rows.size() - before->size()) : rows.size()));
+    for (qsizetype i = 0; i < rows.size(); ++i)
+        if (!before || i >= before->size() || !(before->at(i) == rows.at(i)))
+            changed.push_back(i);
+    SqliteStatement* many = changed.size() >= size_t(kMembersPerInsert) ? native(NativeInsertMembers, &why) : nullptr;
+    if (changed.size() >= size_t(kMembersPerInsert) && !many)
+        return failWith(error, why);
+    std::vector<QByteArray> texts(2 * size_t(kMembersPerInsert)); // bound, not copied: alive until the step
+    for (size_t next = 0; next < changed.size();) {
+        const bool batch = changed.size() - next >= size_t(kMembersPerInsert);
+        SqliteStatement* stmt = batch ? many : add;
+        const size_t count = batch ? size_t(kMembersPerInsert) : 1;
+        for (size_t k = 0; k < count; ++k) {
+            const qsizetype i = changed[next + k];
+            const MemberRow& r = rows.at(i);
+            texts[2 * k] = r.fingerprint.toUtf8();
+            texts[2 * k + 1] = r.inhibitedBy.toUtf8();
+            const int first = int(k) * kMemberColumns + 1;
+            stmt->bindInt64(first, id);
+            stmt->bindText(first + 1, texts[2 * k]);
+            stmt->bindInt64(first + 2, i);
+            stmt->bindInt64(first + 3, r.inhibited ? 1 : 0);
+            stmt->bindText(first + 4, texts[2 * k + 1]);
+        }
+        if (!stmt->step(&why))
             return failWith(error, u"cannot store member of incident %1: %2"_s.arg(incident.key, why));
+        next += count;
     }
     // Small incidents are rewritten whole next time too: only big ones are worth their memory here.
     if (rows.size() >= kRememberMembersFrom)

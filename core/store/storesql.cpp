@@ -220,10 +220,22 @@ std::string insertAlertRows(int rows)
     return sql;
 }
 
+// INSERT OR REPLACE INTO incident_alerts(...) VALUES (?, ...), ... for rows rows (later rows win, as one by one).
+std::string insertMemberRows(int rows)
+{
+    std::string sql = "INSERT OR REPLACE INTO incident_alerts(incident_id, fingerprint, position, inhibited, "
+                      "inhibited_by) VALUES ";
+    for (int r = 0; r < rows; ++r)
+        sql += r ? ",(?,?,?,?,?)" : "(?,?,?,?,?)";
+    static_assert(kMemberColumns == 5);
+    return sql;
+}
+
 } // namespace
 
 const char* nativeText(Native id)
 {
+    static const std::string manyMembers = insertMemberRows(kMembersPerInsert);
     static const std::string manyRows = insertAlertRows(kAlertRowsPerInsert);
     static const std::string fewRows = insertAlertRows(kFewAlertRowsPerInsert);
     static const std::array<const char*, NativeCount> sql = {
@@ -248,6 +260,7 @@ const char* nativeText(Native id)
         manyRows.c_str(),
         fewRows.c_str(),
         "DELETE FROM incident_alerts WHERE incident_id = ?1 AND fingerprint = ?2",
+        manyMembers.c_str(),
     };
     return sql[id];
 }
