@@ -161,6 +161,8 @@ private Q_SLOTS:
     void bigDeliveryInChunksEqualsOnePiece();
     void smallDeliveryIsStoredBetweenChunks_data();
     void smallDeliveryIsStoredBetweenChunks();
+    void deliveriesBetweenChunksAreCorrelatedAfterIt_data();
+    void deliveriesBetweenChunksAreCorrelatedAfterIt();
     void smallDeliveryIsStoredDuringABigRefresh_data();
     void smallDeliveryIsStoredDuringABigRefresh();
     void deliveryDuringBackgroundRestoreIsStoredAndMerged();
@@ -1237,6 +1239,73 @@ void TestPipeline::smallDeliveryIsStoredBetweenChunks()
     pipeline.flush();
     QCOMPARE(pipeline.snapshot()->notificationCount, 103);
     QVERIFY(pipeline.isDiagnosisSettled());
+}
+
+void TestPipeline::deliveriesBetweenChunksAreCorrelatedAfterIt_data()
+{
+    QTest::addColumn<int>("chunkAlerts");
+    QTest::addColumn<int>("smallOnes"); // small deliveries sent while the big one is taken in, one per chunk
+    QTest::addRow("1 alert a chunk") << 1 << 3;
+    QTest::addRow("chunks of 7") << 7 << 3;
+    QTest::addRow("chunks of 100, more small ones than chunks") << 100 << 5;
+    QTest::addRow("chunks of 239") << 239 << 1;
+}
+
+void TestPipeline::deliveriesBetweenChunksAreCorrelatedAfterIt()
+{
+    // The chunks of a big delivery, and the small deliveries stored between them, are correlated once its last chunk
+    // is answered, not chunk by chunk: every alert of both ends in the incidents shown and stored, each once, with
+    // its counters, as when the same deliveries are taken in one piece after another.
+    QFETCH(int, chunkAlerts);
+    QFETCH(int, smallOnes);
+    const AlertBatch big = bigDelivery();
+    // Services of their own (outside the big delivery's), so the order they are taken in does not move any incident.
+    const auto small = [](int k) {
+        return AlertBatch{alert(u"s%1"_s.arg(k), u"Small"_s, k), alert(u"s%1"_s.arg(k), u"Other"_s, k)};
+    };
+    QList<QStringList> states;
+    for (const int chunk : {0, chunkAlerts}) {
+        const QString db = m_dir.filePath(u"untracked-%1-%2-%3.sqlite"_s.arg(chunkAlerts).arg(smallOnes).arg(chunk));
+        Pipeline pipeline; // on this thread: each small one is queued behind the store in progress
+        Pipeline::Options o = options(db);
+        o.chunkAlerts = chunk;
+        QString error;
+        QVERIFY2(pipeline.open(o, &error), qPrintable(error));
+        int answered = 0;
+        const auto done = [&](bool stored, const QString&) { answered += stored ? 1 : 100; };
+        pipeline.submitDeferred(big, done);
+        for (int k = 0; k < smallOnes; ++k)
+            QMetaObject::invokeMethod(
+                &pipeline, [&, k] { pipeline.submitDeferred(small(k), done); }, Qt::QueuedConnection);
+        QTRY_COMPARE_WITH_TIMEOUT(answered, 1 + smallOnes, 10'000);
+        QStringList state = storedState(&pipeline, db);
+        // The log's order is the one thing that differs: the small ones went in between the chunks.
+        state.removeIf([](const QString& line) { return line.startsWith(u"notification "_s); });
+        QMap<QString, QStringList> members;
+        for (const Incident& inc : pipeline.snapshot()->incidents)
+            for (const TrackedAlert& t : inc.alerts)
+                members[inc.key] << t.fingerprint();
+        for (auto it = members.begin(); it != members.end(); ++it) {
+            std::sort(it->begin(), it->end());
+            state << u"incident %1: %2"_s.arg(it.key(), it->join(u','));
+        }
+        states << state;
+    }
+    // Every alert sent is in exactly one incident.
+    QSet<QString> sent;
+    for (const Alert& a : big)
+        sent << a.fingerprint;
+    for (int k = 0; k < smallOnes; ++k)
+        for (const Alert& a : small(k))
+            sent << a.fingerprint;
+    QStringList members;
+    for (const QString& line : states.at(0).filter(u"incident "_s))
+        if (!line.startsWith(u"stored "_s))
+            members += line.section(u": "_s, 1).split(u',');
+    QCOMPARE(members.size(), sent.size());
+    QCOMPARE(QSet<QString>(members.cbegin(), members.cend()), sent);
+    QVERIFY(states.at(0).contains(u"notifications shown %1, alerts %2"_s.arg(big.size() + 2 * smallOnes).arg(sent.size())));
+    QCOMPARE(states.at(1), states.at(0));
 }
 
 void TestPipeline::smallDeliveryIsStoredDuringABigRefresh_data()

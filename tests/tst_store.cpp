@@ -137,6 +137,8 @@ private Q_SLOTS:
     void upsertByKeyKeepsIdAndReplacesMembers();
     void changedMembersMatchAFullRewrite_data();
     void changedMembersMatchAFullRewrite();
+    void labelPairsMatchAFullIndex_data();
+    void labelPairsMatchAFullIndex();
     void searchFollowsChangedMembers_data();
     void searchFollowsChangedMembers();
     void saveIncidentsIsOneTransaction();
@@ -759,6 +761,10 @@ void TestStore::changedMembersMatchAFullRewrite_data()
     QTest::addRow("replaced wholesale") << span(0, 100) << span(100, 200) << span(50, 150) << QVector<int>{0};
     QTest::addRow("shrinks below the remembered size") << span(0, 100) << span(0, 10) << span(5, 12) << QVector<int>{};
     QTest::addRow("grows from small") << span(0, 10) << span(0, 100) << span(3, 90) << QVector<int>{1};
+    // Hundreds of rows: many to a statement, the rest one by one.
+    QTest::addRow("grows by hundreds") << span(0, 100) << span(0, 300) << span(0, 301) << QVector<int>{150, 299};
+    QTest::addRow("hundreds replaced") << span(0, 70) << span(70, 400) << span(0, 50) + span(70, 400)
+                                       << QVector<int>{0, 64, 65};
 }
 
 void TestStore::changedMembersMatchAFullRewrite()
@@ -797,6 +803,109 @@ void TestStore::changedMembersMatchAFullRewrite()
     const QStringList rows = memberRows(dbPath(), u"tst-member-rows"_s);
     QCOMPARE(rows.size(), third.size());
     QCOMPARE(rows, memberRows(reference, u"tst-member-reference-rows"_s));
+    // Both written by the same code: the rows are also those the incident names, each where it stands.
+    const Incident last = incident(third, inhibited);
+    QStringList expected;
+    for (qsizetype i = 0; i < last.alerts.size(); ++i) {
+        const TrackedAlert& t = last.alerts.at(i);
+        expected << u"%1|%2|%3|%4"_s.arg(t.fingerprint()).arg(i).arg(t.inhibited ? 1 : 0).arg(t.inhibitedBy);
+    }
+    QCOMPARE(rows, expected);
+}
+
+void TestStore::labelPairsMatchAFullIndex_data()
+{
+    // The members (alert numbers, in order) of three saves in a row, each indexed at once; before the third the
+    // alerts numbered in relabelled are stored with one more label (same fingerprint), and its root cause differs.
+    // An incident that only grew adds the pairs of its new members to those it had: after every save its label pairs
+    // must be those of its members now, and after the last its label pairs and search row those that a run saving
+    // the last state alone writes. Every alert has an alertname of its own, so a member dropped drops a pair.
+    QTest::addColumn<QVector<int>>("first");
+    QTest::addColumn<QVector<int>>("second");
+    QTest::addColumn<QVector<int>>("third");
+    QTest::addColumn<QVector<int>>("relabelled");
+    QTest::addRow("grows at the end") << span(0, 100) << span(0, 150) << span(0, 151) << QVector<int>{};
+    QTest::addRow("grows past a small start") << span(0, 10) << span(0, 100) << span(0, 180) << QVector<int>{};
+    QTest::addRow("loses its first members") << span(0, 100) << span(10, 100) << span(11, 120) << QVector<int>{};
+    QTest::addRow("loses members in the middle")
+        << span(0, 120) << span(0, 50) + span(60, 120) << span(0, 50) + span(61, 130) << QVector<int>{};
+    QTest::addRow("loses its last members") << span(0, 120) << span(0, 100) << span(0, 90) << QVector<int>{};
+    QTest::addRow("gains an earlier onset") << span(1, 100) << span(0, 100) << span(0, 101) << QVector<int>{};
+    QTest::addRow("replaced wholesale") << span(0, 100) << span(100, 200) << span(100, 250) << QVector<int>{};
+    QTest::addRow("a member relabelled, causes alone changed")
+        << span(0, 100) << span(0, 120) << span(0, 120) << QVector<int>{5};
+    QTest::addRow("a member relabelled while it grows") << span(0, 100) << span(0, 120) << span(0, 140)
+                                                       << QVector<int>{110};
+    QTest::addRow("a new member relabelled") << span(0, 100) << span(0, 100) << span(0, 130) << QVector<int>{125};
+}
+
+void TestStore::labelPairsMatchAFullIndex()
+{
+    QFETCH(QVector<int>, first);
+    QFETCH(QVector<int>, second);
+    QFETCH(QVector<int>, third);
+    QFETCH(QVector<int>, relabelled);
+    const auto alertOf = [&](int i, bool relabel) {
+        Alert a = makeAlert(u"Pair%1x"_s.arg(i), u"svc%1"_s.arg(i % 5), Alert::Status::Firing, i, u"fp%1"_s.arg(i));
+        if (relabel)
+            a.labels.insert(u"shard"_s, u"s%1"_s.arg(i));
+        return a;
+    };
+    const auto incident = [&](const QVector<int>& members, bool relabel, const QString& cause) {
+        QVector<Alert> alerts;
+        for (const int i : members)
+            alerts << alertOf(i, relabel && relabelled.contains(i));
+        Incident inc = makeIncident(u"big"_s, alerts);
+        inc.rootCauses = {RootCauseCandidate{cause, 0.9, 0.8, {u"evidence"_s}, true, true}};
+        return inc;
+    };
+    const QString pairsSql = u"SELECT key, value FROM incident_labels ORDER BY key, value"_s;
+    // What InsertIncidentLabels makes of the members as they are stored now.
+    const QString fullSql = u"SELECT DISTINCT l.key, l.value FROM incident_alerts ia JOIN alerts a "
+                            "ON a.fingerprint = ia.fingerprint, json_each(a.labels) l WHERE l.type = 'text' "
+                            "ORDER BY l.key, l.value"_s;
+    const QString searchSql = u"SELECT title, services, alertnames, labels, root_cause, evidence FROM incident_search"_s;
+    QString error;
+    {
+        Store store(u"tst-pairs"_s);
+        QVERIFY(openStore(store));
+        store.setSearchIndexDelay(0);
+        AlertBatch all;
+        for (int i = 0; i < 250; ++i)
+            all << alertOf(i, false);
+        QVERIFY2(store.recordNotifications(all, &error), qPrintable(error));
+        int round = 0;
+        for (const QVector<int>& members : {first, second}) {
+            QVERIFY2(store.saveIncident(incident(members, false, u"db"_s), &error) > 0, qPrintable(error));
+            const QString name = u"tst-pairs-%1"_s.arg(++round);
+            const QStringList pairs = tableRows(dbPath(), name, pairsSql);
+            QVERIFY(pairs.contains(u"alertname|Pair%1x"_s.arg(members.constLast())));
+            QCOMPARE(pairs, tableRows(dbPath(), name + u"-full"_s, fullSql));
+        }
+        AlertBatch changed;
+        for (const int i : relabelled)
+            changed << alertOf(i, true);
+        QVERIFY2(store.recordNotifications(changed, &error), qPrintable(error));
+        QVERIFY2(store.saveIncident(incident(third, true, u"api"_s), &error) > 0, qPrintable(error));
+    }
+    const QString reference = m_dir->filePath(u"reference.db"_s);
+    {
+        Store store(u"tst-pairs-reference"_s);
+        QVERIFY2(store.open(reference, &error), qPrintable(error));
+        store.setSearchIndexDelay(0);
+        AlertBatch all;
+        for (int i = 0; i < 250; ++i)
+            all << alertOf(i, relabelled.contains(i));
+        QVERIFY2(store.recordNotifications(all, &error), qPrintable(error));
+        QVERIFY2(store.saveIncident(incident(third, true, u"api"_s), &error) > 0, qPrintable(error));
+    }
+    const QStringList pairs = tableRows(dbPath(), u"tst-pairs-last"_s, pairsSql);
+    QCOMPARE(pairs, tableRows(dbPath(), u"tst-pairs-last-full"_s, fullSql));
+    QCOMPARE(pairs, tableRows(reference, u"tst-pairs-reference-rows"_s, pairsSql));
+    for (const int i : relabelled)
+        QVERIFY(pairs.contains(u"shard|s%1"_s.arg(i)));
+    QCOMPARE(tableRows(dbPath(), u"tst-pairs-search"_s, searchSql),
+             tableRows(reference, u"tst-pairs-reference-search"_s, searchSql));
 }
 
 void TestStore::searchFollowsChangedMembers_data()

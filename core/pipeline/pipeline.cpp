@@ -424,8 +424,9 @@ void Pipeline::storeWaiting()
 {
     m_chunkQueued = false;
     QVector<Waiting> group = takeWaiting();
-    // Stored while a refresh was writing: correlated first, in the order they were stored.
-    const bool untracked = !m_untracked.isEmpty();
+    // Stored while a refresh was writing: correlated first, in the order they were stored (but not between a big
+    // delivery's chunks: see below).
+    const bool untracked = !m_untracked.isEmpty() && m_chunkedStored == 0;
     if (untracked)
         track(std::exchange(m_untracked, {}));
     // A big delivery waits its turn in m_chunked and goes in one chunk per call; the small ones that arrived are
@@ -476,11 +477,21 @@ void Pipeline::storeWaiting()
         done(stored, error);
     if (!m_chunked.isEmpty())
         storeWaitingLater(); // after whatever the event loop has queued meanwhile
+    if (stored && !all.isEmpty())
+        noteStored(all.size());
+    // Between a big delivery's chunks what is stored is correlated later, once its last chunk is answered: correlating
+    // each chunk took a sixth of the time its sender waited, and nothing is shown before its last chunk anyway (see
+    // scheduleRefresh). In the order stored, with what arrived meanwhile.
+    if (stored && !all.isEmpty() && m_chunkedStored > 0) {
+        m_untracked.append(std::move(all));
+        return;
+    }
+    if (!m_untracked.isEmpty() && m_chunkedStored == 0 && (stored || big))
+        track(std::exchange(m_untracked, {})); // its chunks stored before a failed one wait to be shown too
     if (!stored && big)
-        scheduleRefresh(); // its chunks stored before were correlated and wait to be shown
+        scheduleRefresh();
     if (!stored || all.isEmpty())
         return;
-    noteStored(all.size());
     track(all);
     scheduleRefresh();
 }
@@ -754,6 +765,10 @@ void Pipeline::startDiagnosis()
 {
     if (!m_options.diagnoseInBackground || m_runner->isRunning() || m_toDiagnose.isEmpty())
         return;
+    // Nor while a big delivery is stored chunk by chunk: the worker would take a core from it (the parse of the next
+    // body, the log's checkpoints), and its incidents change with the last chunk anyway, whose refresh starts it.
+    if (!m_chunked.isEmpty())
+        return;
     // In a storm every refresh changes the big incidents again: a worker that starts over as soon as it ends would
     // take a core from storing and correlating for good. It rests as long as its last job took (console: refreshMs
     // > 0), and the changes meanwhile are diagnosed together.
@@ -1007,6 +1022,10 @@ void Pipeline::queuePersist(qint64 lastSliceMs)
 void Pipeline::persistMore()
 {
     if (!m_store || m_unsaved.isEmpty())
+        return;
+    // Not between a big delivery's chunks: its sender waits for the last one, and a slice of incidents each time
+    // took a third of its time (storeWaiting refreshes after its last chunk, and that queues the rest).
+    if (!m_chunked.isEmpty())
         return;
     if (const qint64 locked = lockedFor(); locked > 0) {
         m_persistTimer->start(int(locked)); // see noteStoreResult()

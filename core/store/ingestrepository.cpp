@@ -142,6 +142,7 @@ qint64 IngestRepository::saveInTransaction(const Incident& incident, RowsDigest*
 
 bool IngestRepository::writeMembers(qint64 id, const Incident& incident, QString* error)
 {
+    m_search.noteMembersKept(id, 0); // rewritten whole
     QSqlQuery* delMembers = m_connection.statement(DeleteMembers, error);
     QSqlQuery* addMember = delMembers ? m_connection.statement(InsertMember, error) : nullptr;
     if (!addMember)
@@ -202,6 +203,7 @@ bool IngestRepository::saveIncidents(QVector<Incident>& incidents, QString* erro
     SqlTransaction tx(m_connection.db);
     if (!tx.isActive())
         return failWith(error, u"cannot begin transaction: "_s + StoreConnection::describe(m_connection.db.lastError()));
+    m_search.beginBatch();
     if (!beforeIncidents(error))
         return false;
     QVector<qint64> ids;
@@ -223,6 +225,7 @@ bool IngestRepository::saveIncidents(QVector<Incident>& incidents, QString* erro
     // Ids (and the strategy's caches) only once they are durable: a rolled-back batch changes neither.
     for (qsizetype i = 0; i < incidents.size(); ++i)
         incidents[i].id = ids.at(i);
+    m_search.committed();
     incidentsCommitted(ids, digests);
     return true;
 }

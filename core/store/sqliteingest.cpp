@@ -2,6 +2,7 @@
 
 #include "alertrowbatch.h"
 #include "ingestbatch.h"
+#include "searchindex.h"
 #include "labeljson.h"
 #include "sqltransaction.h"
 #include "storeconnection.h"
@@ -417,13 +418,33 @@ bool SqliteIngest::beforeIncidents(QString* error)
     return !m_settlesWithCommit || writeAlertCounts(m_pending.all(), m_lastNotificationId, error);
 }
 
-bool SqliteIngest::rowsToWrite(const Incident&, qint64 id, const RowsDigest& digest, bool* members, bool* causes,
-                               QString*)
+bool SqliteIngest::rowsToWrite(const Incident& incident, qint64 id, const RowsDigest& digest, bool* members,
+                               bool* causes, QString*)
 {
     const auto written = m_writtenDetail.constFind(id);
     *members = written == m_writtenDetail.cend() || written->members != digest.members;
     *causes = written == m_writtenDetail.cend() || written->causes != digest.causes;
+    if (*members || !*causes)
+        return true;
+    // Its causes alone changed: it is indexed again, and its label pairs must follow a member whose labels changed
+    // (the digest leaves labels out). Unknown rows: noted as rewritten, so it is indexed from all members.
+    const QVector<MemberRow>* before = writtenMembers(id);
+    if (!before) {
+        m_search.noteMembersKept(id, 0);
+        return true;
+    }
+    for (qsizetype i = 0; i < incident.alerts.size() && !*members; ++i)
+        *members = i >= before->size() || !(before->at(i).labels == incident.alerts.at(i).latest.labels);
     return true;
+}
+
+const QVector<SqliteIngest::MemberRow>* SqliteIngest::writtenMembers(qint64 id) const
+{
+    if (const auto saving = m_savingMembers.constFind(id); saving != m_savingMembers.cend())
+        return saving->isEmpty() ? nullptr : &*saving;
+    if (const auto written = m_writtenMembers.constFind(id); written != m_writtenMembers.cend())
+        return &*written;
+    return nullptr;
 }
 
 bool SqliteIngest::writeMembers(qint64 id, const Incident& incident, QString* error)
@@ -437,14 +458,14 @@ bool SqliteIngest::writeMembers(qint64 id, const Incident& incident, QString* er
     QVector<MemberRow> rows;
     rows.reserve(incident.alerts.size());
     for (const TrackedAlert& t : incident.alerts)
-        rows.append(MemberRow{t.fingerprint(), t.inhibitedBy, t.inhibited});
+        rows.append(MemberRow{t.fingerprint(), t.inhibitedBy, t.inhibited, t.latest.labels});
     // What the file holds for this incident when this run wrote it last (in this save, or committed before): else
     // every row is written anew.
-    const QVector<MemberRow>* before = nullptr;
-    if (const auto saving = m_savingMembers.constFind(id); saving != m_savingMembers.cend())
-        before = saving->isEmpty() ? nullptr : &*saving;
-    else if (const auto written = m_writtenMembers.constFind(id); written != m_writtenMembers.cend())
-        before = &*written;
+    const QVector<MemberRow>* before = writtenMembers(id);
+    // The rows before the first that differs stay as they were: an incident that grew is indexed from there on.
+    m_search.noteMembersKept(
+        id, before ? std::mismatch(before->cbegin(), before->cend(), rows.cbegin(), rows.cend()).first - before->cbegin()
+                   : 0);
     if (!before) {
         del->bindInt64(1, id);
         if (!del->step(&why))
@@ -469,19 +490,36 @@ bool SqliteIngest::writeMembers(qint64 id, const Incident& incident, QString* er
         }
     }
     // INSERT OR REPLACE by (incident, fingerprint): a new member's row, or a member's row at its new position.
-    for (qsizetype i = 0; i < rows.size(); ++i) {
-        const MemberRow& r = rows.at(i);
-        if (before && i < before->size() && before->at(i) == r)
-            continue;
-        const QByteArray fingerprint = r.fingerprint.toUtf8();
-        const QByteArray inhibitedBy = r.inhibitedBy.toUtf8();
-        add->bindInt64(1, id);
-        add->bindText(2, fingerprint);
-        add->bindInt64(3, i);
-        add->bindInt64(4, r.inhibited ? 1 : 0);
-        add->bindText(5, inhibitedBy);
-        if (!add->step(&why))
+    // kMembersPerInsert rows to a statement, the rest one by one: a big incident's first save, or what a big delivery
+    // added to it, is thousands of rows, and one statement each cost twice the time.
+    std::vector<qsizetype> changed;
+    changed.reserve(size_t(before ? qMax<qsizetype>(0, rows.size() - before->size()) : rows.size()));
+    for (qsizetype i = 0; i < rows.size(); ++i)
+        if (!before || i >= before->size() || !(before->at(i) == rows.at(i)))
+            changed.push_back(i);
+    SqliteStatement* many = changed.size() >= size_t(kMembersPerInsert) ? native(NativeInsertMembers, &why) : nullptr;
+    if (changed.size() >= size_t(kMembersPerInsert) && !many)
+        return failWith(error, why);
+    std::vector<QByteArray> texts(2 * size_t(kMembersPerInsert)); // bound, not copied: alive until the step
+    for (size_t next = 0; next < changed.size();) {
+        const bool batch = changed.size() - next >= size_t(kMembersPerInsert);
+        SqliteStatement* stmt = batch ? many : add;
+        const size_t count = batch ? size_t(kMembersPerInsert) : 1;
+        for (size_t k = 0; k < count; ++k) {
+            const qsizetype i = changed[next + k];
+            const MemberRow& r = rows.at(i);
+            texts[2 * k] = r.fingerprint.toUtf8();
+            texts[2 * k + 1] = r.inhibitedBy.toUtf8();
+            const int first = int(k) * kMemberColumns + 1;
+            stmt->bindInt64(first, id);
+            stmt->bindText(first + 1, texts[2 * k]);
+            stmt->bindInt64(first + 2, i);
+            stmt->bindInt64(first + 3, r.inhibited ? 1 : 0);
+            stmt->bindText(first + 4, texts[2 * k + 1]);
+        }
+        if (!stmt->step(&why))
             return failWith(error, u"cannot store member of incident %1: %2"_s.arg(incident.key, why));
+        next += count;
     }
     // Small incidents are rewritten whole next time too: only big ones are worth their memory here.
     if (rows.size() >= kRememberMembersFrom)

@@ -62,13 +62,19 @@ private:
     // Per incident id: its member rows as last committed (position = index), so that a save writes the rows that
     // changed and deletes those gone instead of rewriting all of them: an incident of 100,000 alerts that gains one
     // writes one row. Strings shared with the incident's alerts. Written by a save, taken over at its commit.
+    // The labels are not in the row but in its alert's: kept so that the search index knows which members are as
+    // they were when it last took their label pairs (SearchIndex::noteMembersKept). A member whose labels changed
+    // has its row rewritten as if it had moved.
     struct MemberRow
     {
         QString fingerprint;
         QString inhibitedBy;
         bool inhibited;
+        decltype(Alert::labels) labels; // shared with the alert's
         bool operator==(const MemberRow&) const = default;
     };
+    // The rows this run last wrote for the incident (in the open save, or committed), or nullptr.
+    const QVector<MemberRow>* writtenMembers(qint64 id) const;
     QHash<qint64, QVector<MemberRow>> m_writtenMembers;
     QHash<qint64, QVector<MemberRow>> m_savingMembers; // the open save's, until its commit
     std::array<std::unique_ptr<SqliteStatement>, StoreSql::NativeCount> m_natives;

@@ -172,10 +172,12 @@ bool Store::refreshSearchIndex(QString* error)
     if (!tx.isActive())
         return fail(u"cannot begin transaction: "_s + StoreConnection::describe(m_impl->db.lastError()), error);
     QString why;
+    m_impl->search->beginBatch();
     if (!m_impl->search->reindexStale(true, &why))
         return fail(why, error);
     if (!tx.commit())
         return fail(u"cannot commit the search index: "_s + StoreConnection::describe(m_impl->db.lastError()), error);
+    m_impl->search->committed();
     return true;
 }
 

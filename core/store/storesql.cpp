@@ -191,6 +191,14 @@ const QString& sqliteText(Id id)
         u"SELECT " SEARCH_DOCUMENT ""_s,
         // NewestNotificationId: SQLite keeps one row per delivery (schema v8), whose last id is the newest.
         u"SELECT coalesce((SELECT last_id FROM deliveries ORDER BY id DESC LIMIT 1), 0)"_s,
+        // InsertIncidentLabelsFrom: InsertIncidentLabels for the members at the given position and after (an incident that
+        // grew: the pairs of the members before are in already).
+        u"INSERT OR IGNORE INTO incident_labels(key, value, incident_id) "
+        "SELECT DISTINCT l.key, l.value, ia.incident_id "
+        "FROM incident_alerts ia JOIN alerts a ON a.fingerprint = ia.fingerprint, json_each(a.labels) l "
+        "WHERE ia.incident_id = ? AND ia.position >= ? AND l.type = 'text'"_s,
+        // CountMembers
+        u"SELECT count(*) FROM incident_alerts WHERE incident_id = ?"_s,
     };
     return sql[id];
 }
@@ -212,10 +220,22 @@ std::string insertAlertRows(int rows)
     return sql;
 }
 
+// INSERT OR REPLACE INTO incident_alerts(...) VALUES (?, ...), ... for rows rows (later rows win, as one by one).
+std::string insertMemberRows(int rows)
+{
+    std::string sql = "INSERT OR REPLACE INTO incident_alerts(incident_id, fingerprint, position, inhibited, "
+                      "inhibited_by) VALUES ";
+    for (int r = 0; r < rows; ++r)
+        sql += r ? ",(?,?,?,?,?)" : "(?,?,?,?,?)";
+    static_assert(kMemberColumns == 5);
+    return sql;
+}
+
 } // namespace
 
 const char* nativeText(Native id)
 {
+    static const std::string manyMembers = insertMemberRows(kMembersPerInsert);
     static const std::string manyRows = insertAlertRows(kAlertRowsPerInsert);
     static const std::string fewRows = insertAlertRows(kFewAlertRowsPerInsert);
     static const std::array<const char*, NativeCount> sql = {
@@ -240,6 +260,7 @@ const char* nativeText(Native id)
         manyRows.c_str(),
         fewRows.c_str(),
         "DELETE FROM incident_alerts WHERE incident_id = ?1 AND fingerprint = ?2",
+        manyMembers.c_str(),
     };
     return sql[id];
 }

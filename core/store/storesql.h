@@ -50,6 +50,8 @@ enum Id
     SelectSearchRow,
     SelectSearchDocument,
     NewestNotificationId, // the id the next notification continues from (each backend stores them its own way)
+    InsertIncidentLabelsFrom, // InsertIncidentLabels for the member rows from a position on (SearchIndex: grown)
+    CountMembers,
     Count
 };
 
@@ -68,12 +70,15 @@ enum Native
     NativeInsertAlertRows,   // alerts rows not stored yet, kAlertRowsPerInsert at once (plain INSERT: a stored one
     NativeInsertAlertRowsFew, // fails it); ...Few: kFewAlertRowsPerInsert. Columns as NativeUpsertAlert's ?1-?14
     NativeDeleteMember,      // one member row, gone from its incident since the last save
+    NativeInsertMembers,     // NativeInsertMember for kMembersPerInsert rows at once (a big incident's new members)
     NativeCount
 };
 
 constexpr int kAlertRowColumns = 14;
 constexpr int kAlertRowsPerInsert = 128;
 constexpr int kFewAlertRowsPerInsert = 16;
+constexpr int kMemberColumns = 5;
+constexpr int kMembersPerInsert = 64;
 
 const char* nativeText(Native id);
 
