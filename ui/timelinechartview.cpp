@@ -11,7 +11,6 @@
 #include <QChart>
 #include <QCursor>
 #include <QDateTimeAxis>
-#include <QFutureWatcher>
 #include <QGraphicsLayout>
 #include <QGraphicsLineItem>
 #include <QGraphicsSimpleTextItem>
@@ -23,7 +22,6 @@
 #include <QThreadPool>
 #include <QToolTip>
 #include <QValueAxis>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <QFontMetricsF>
 
@@ -89,7 +87,14 @@ QString TimelineChartView::otherServicesRow()
     return tr("(other services)");
 }
 
-TimelineChartView::TimelineChartView(QWidget* parent) : QChartView(parent)
+TimelineChartView::TimelineChartView(QWidget* parent)
+    : QChartView(parent), m_planner(
+                              this,
+                              [this](Planned planned) {
+                                  if (!planned.plan.unchanged && planned.plan.signature != m_signature)
+                                      showPlan(planned.input, std::move(planned.plan));
+                              },
+                              [this] { Q_EMIT planShown(); })
 {
     setRenderHint(QPainter::Antialiasing);
     auto* chart = new QChart;
@@ -197,8 +202,7 @@ QString TimelineChartView::serviceAt(const QPointF& scenePos) const
 
 void TimelineChartView::clear()
 {
-    ++m_planJob; // a plan still being worked out is not wanted any more
-    m_nextPlan.reset();
+    m_planner.cancel(); // a plan still being worked out is not wanted any more
     m_signature.clear();
     m_shown.reset();
     m_plan.reset();
@@ -234,8 +238,7 @@ TimelineChartView::PlanInput TimelineChartView::inputFor(const Incident& inciden
 void TimelineChartView::showIncident(const Incident& incident, const QVector<ChangeEvent>& changes,
                                      const QVector<RunbookRun>& runs)
 {
-    ++m_planJob; // this one is newer than any plan being worked out
-    m_nextPlan.reset();
+    m_planner.cancel(); // this one is newer than any plan being worked out
     const PlanInput input = inputFor(incident, changes, runs);
     Plan plan = planFor(input, m_signature);
     if (!plan.unchanged)
@@ -245,34 +248,10 @@ void TimelineChartView::showIncident(const Incident& incident, const QVector<Cha
 void TimelineChartView::showIncidentLater(const Incident& incident, const QVector<ChangeEvent>& changes,
                                           const QVector<RunbookRun>& runs)
 {
-    m_nextPlan = inputFor(incident, changes, runs);
-    if (!m_planRunning)
-        startPlan();
-}
-
-void TimelineChartView::startPlan()
-{
-    if (!m_nextPlan)
-        return;
-    m_planRunning = true;
-    const quint64 job = ++m_planJob;
-    PlanInput input = *std::exchange(m_nextPlan, std::nullopt);
-    auto* watcher = new QFutureWatcher<Plan>(this);
-    connect(watcher, &QFutureWatcher<Plan>::finished, this, [this, watcher, job, input] {
-        watcher->deleteLater();
-        m_planRunning = false;
-        if (job == m_planJob) { // not dropped by a synchronous show or a clear meanwhile
-            Plan plan = watcher->result();
-            if (!plan.unchanged && plan.signature != m_signature)
-                showPlan(input, std::move(plan));
-        }
-        if (m_nextPlan)
-            startPlan();
-        else
-            Q_EMIT planShown();
+    m_planner.request([input = inputFor(incident, changes, runs), shown = m_signature] {
+        Plan plan = planFor(input, shown);
+        return Planned{input, std::move(plan)};
     });
-    watcher->setFuture(
-        QtConcurrent::run(BackgroundPool::instance(), [input, shown = m_signature] { return planFor(input, shown); }));
 }
 
 void TimelineChartView::showPlan(const PlanInput& input, Plan plan)
