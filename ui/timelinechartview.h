@@ -21,8 +21,11 @@
 #include <memory>
 #include <optional>
 
+class QDateTimeAxis;
 class QGraphicsLineItem;
 class QGraphicsSimpleTextItem;
+class QLineSeries;
+class QScatterSeries;
 
 class TimelineChartView : public QChartView
 {
@@ -109,6 +112,10 @@ private:
     void placeCursor();
     void placeRowLabels(); // beside their rows, whenever the plot area moves
     void rebuild(const Plan* plan);
+    // A plan that only moves markers (a storm adding onsets to the same rows) updates the series drawn; false when the
+    // chart must be built again (other rows, legend entries, time format or theme).
+    bool updateInPlace(const Plan& plan);
+    static QByteArray layoutOf(const Plan& plan); // what rebuild() builds besides the markers and the time range
     void showPointToolTip(const QPointF& point, bool entered);
 
     QStringList m_services;
@@ -126,6 +133,15 @@ private:
     QByteArray m_signature; // what the chart shows; an identical snapshot skips the rebuild (no flicker)
     // Plans for showIncidentLater; a synchronous show or clear cancels the one being worked out.
     LatestJobRunner<Planned> m_planner;
+    // What rebuild() drew last, for updateInPlace.
+    struct Drawn
+    {
+        QByteArray layout;
+        QList<QScatterSeries*> markers; // critical, warning, other, root, changes, actions
+        QLineSeries* band = nullptr;    // the root's row, when it has one
+        QDateTimeAxis* xAxis = nullptr;
+    };
+    std::optional<Drawn> m_drawn;
     static constexpr int MarkerBuckets = 400; // distinct marker positions per row across the incident's onsets
     static constexpr int TextsPerMarker = 8;
 };
