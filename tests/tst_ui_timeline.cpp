@@ -64,6 +64,8 @@ private Q_SLOTS:
     void manyRowsStayReadable_data();
     void manyRowsStayReadable();
     void axisFitsTheIncident();
+    void growingIncidentRedrawsOnlyWhatMoved_data();
+    void growingIncidentRedrawsOnlyWhatMoved();
 };
 
 void TestUiTimeline::changesLandOnTheirOwnRow()
@@ -158,6 +160,53 @@ void TestUiTimeline::axisFitsTheIncident()
     QScatterSeries* markers = seriesNamed(view, u"change"_s);
     QVERIFY(markers && markers->count() == 1);
     QVERIFY(markers->at(0).x() >= double(axis->min().toMSecsSinceEpoch()));
+}
+
+// A storm's snapshots mostly add onsets to the rows shown: the markers are updated in the series drawn (the chart, its
+// axes, legend and row labels are not built again); a new row builds the chart again. Either way the chart shows what
+// a view drawing the grown incident afresh shows.
+void TestUiTimeline::growingIncidentRedrawsOnlyWhatMoved_data()
+{
+    QTest::addColumn<bool>("newService");
+    QTest::addColumn<bool>("inPlace");
+    QTest::addRow("onsets on the rows shown") << false << true;
+    QTest::addRow("a service of its own") << true << false;
+}
+
+void TestUiTimeline::growingIncidentRedrawsOnlyWhatMoved()
+{
+    QFETCH(bool, newService);
+    QFETCH(bool, inPlace);
+    const Incident before = fixture::blackFridayIncident();
+    Incident after = before;
+    const QString shown = before.alerts.first().latest.labels.value(u"service"_s);
+    for (int i = 0; i < 3; ++i)
+        after.alerts.append(fixture::alert(u"GrowingAlert%1"_s.arg(i), newService ? u"ledger"_s : shown,
+                                           i == 0 ? u"critical"_s : u"warning"_s, fixture::at(14, 2 + i, 40), 1));
+    TimelineChartView view, fresh;
+    for (TimelineChartView* v : {&view, &fresh}) {
+        v->resize(600, 400);
+        v->show();
+    }
+    view.showIncident(before, {});
+    const QList<QAbstractSeries*> seriesBefore = view.chart()->series();
+    const int onsetsBefore = view.onsetCount();
+    view.showIncident(after, {});
+    fresh.showIncident(after, {});
+    QCOMPARE(view.chart()->series() == seriesBefore, inPlace);
+    QVERIFY(view.onsetCount() > onsetsBefore);
+    QCOMPARE(view.onsetCount(), fresh.onsetCount());
+    QCOMPARE(view.services(), fresh.services());
+    for (const QString& name : {u"critical"_s, u"warning"_s, u"other"_s, u"root"_s}) {
+        QScatterSeries *drawn = seriesNamed(view, name), *expected = seriesNamed(fresh, name);
+        QVERIFY(drawn && expected);
+        QCOMPARE(drawn->points(), expected->points());
+    }
+    const auto* axis = qobject_cast<QDateTimeAxis*>(view.chart()->axes(Qt::Horizontal).constFirst());
+    const auto* freshAxis = qobject_cast<QDateTimeAxis*>(fresh.chart()->axes(Qt::Horizontal).constFirst());
+    QCOMPARE(axis->min(), freshAxis->min());
+    QCOMPARE(axis->max(), freshAxis->max());
+    QCOMPARE(drawnRowLabels(view), drawnRowLabels(fresh));
 }
 
 QTEST_MAIN(TestUiTimeline)

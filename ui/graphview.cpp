@@ -29,21 +29,20 @@ struct GraphView::Plan
     bool hasGraph = false;
 };
 
-struct GraphView::PlanRequest
-{
-    std::shared_ptr<const ServiceGraph> graph;
-    Incident incident;
-    double fontScale = 1.0;
-    int scheme = 0;
-};
-
 struct GraphView::JobResult
 {
     GraphLayout::Result main;
     GraphLayout::Result outside;
 };
 
-GraphView::GraphView(QWidget* parent) : QGraphicsView(parent), m_scene(new QGraphicsScene(this))
+GraphView::GraphView(QWidget* parent)
+    : QGraphicsView(parent), m_scene(new QGraphicsScene(this)),
+      m_planner(
+          this, [this](Plan plan) { startLayout(std::move(plan)); },
+          [this] {
+              if (!m_pending)
+                  Q_EMIT layoutFinished(); // the picture was the one shown already
+          })
 {
     setScene(m_scene);
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
@@ -204,8 +203,7 @@ GraphView::Plan GraphView::planFor(const ServiceGraph* graph, const Incident& in
 
 void GraphView::showIncident(std::shared_ptr<const ServiceGraph> graph, const Incident& incident)
 {
-    ++m_planJob; // newer than any plan being worked out
-    m_nextPlan.reset();
+    m_planner.cancel(); // newer than any plan being worked out
     setBackgroundBrush(Theme::panelBackground()); // the canvas is the panel's, light or dark
     startLayout(planFor(graph.get(), incident, Theme::fontScale(), int(Theme::scheme())));
 }
@@ -213,32 +211,9 @@ void GraphView::showIncident(std::shared_ptr<const ServiceGraph> graph, const In
 void GraphView::showIncidentLater(std::shared_ptr<const ServiceGraph> graph, const Incident& incident)
 {
     setBackgroundBrush(Theme::panelBackground());
-    m_nextPlan.reset(new PlanRequest{std::move(graph), incident, Theme::fontScale(), int(Theme::scheme())});
-    if (!m_planRunning)
-        startPlan();
-}
-
-void GraphView::startPlan()
-{
-    if (!m_nextPlan)
-        return;
-    m_planRunning = true;
-    const quint64 job = ++m_planJob;
-    std::shared_ptr<const PlanRequest> request(m_nextPlan.release());
-    auto* watcher = new QFutureWatcher<Plan>(this);
-    connect(watcher, &QFutureWatcher<Plan>::finished, this, [this, watcher, job] {
-        watcher->deleteLater();
-        m_planRunning = false;
-        if (job == m_planJob) // not dropped by a synchronous show or a clear meanwhile
-            startLayout(watcher->result());
-        if (m_nextPlan)
-            startPlan();
-        else if (!m_pending)
-            Q_EMIT layoutFinished(); // the picture was the one shown already
+    m_planner.request([graph = std::move(graph), incident, fontScale = Theme::fontScale(), scheme = int(Theme::scheme())] {
+        return planFor(graph.get(), incident, fontScale, scheme);
     });
-    watcher->setFuture(QtConcurrent::run(BackgroundPool::instance(), [request] {
-        return planFor(request->graph.get(), request->incident, request->fontScale, request->scheme);
-    }));
 }
 
 void GraphView::startLayout(Plan plan)
@@ -293,8 +268,7 @@ void GraphView::startLayout(Plan plan)
 
 void GraphView::clear()
 {
-    ++m_planJob;
-    m_nextPlan.reset();
+    m_planner.cancel();
     ++m_jobId; // drops whatever is still running
     m_pending = false;
     m_signature.clear();

@@ -6,6 +6,7 @@
 
 #include "graphlayout.h"
 #include "graphnodeitem.h"
+#include "pipeline/latestjobrunner.h"
 
 #include <QGraphicsView>
 #include <memory>
@@ -36,7 +37,7 @@ public:
     void showIncidentLater(std::shared_ptr<const ServiceGraph> graph, const Incident& incident);
     void clear();
 
-    bool isLayoutPending() const { return m_pending || m_planRunning; }
+    bool isLayoutPending() const { return m_pending || m_planner.isRunning(); }
     int nodeItemCount() const;
     QString highlightedRootCause() const;
     QStringList nodeNames() const;   // services drawn, sorted
@@ -57,10 +58,7 @@ private:
     struct Plan;
     struct JobResult;
 
-    struct PlanRequest;
-
     static Plan planFor(const ServiceGraph* graph, const Incident& incident, double fontScale, int scheme);
-    void startPlan();
     void startLayout(Plan plan); // unless the picture would be the same as the one shown
     void applyLayout(const Plan& plan, const JobResult& result);
     void fit();
@@ -72,7 +70,6 @@ private:
     QString m_error;
     QString m_placeholder;
     bool m_userZoomed = false; // after a wheel zoom, resizes and updates stop re-fitting until a double-click
-    std::unique_ptr<PlanRequest> m_nextPlan; // asked for while a plan was being worked out
-    bool m_planRunning = false;
-    quint64 m_planJob = 0; // a synchronous show or clear drops the plan being worked out
+    // Plans for showIncidentLater; a synchronous show or clear cancels the one being worked out.
+    LatestJobRunner<Plan> m_planner;
 };

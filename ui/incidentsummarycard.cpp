@@ -1,5 +1,7 @@
 #include "incidentsummarycard.h"
 
+#include "measuredlabel.h"
+#include "restyle.h"
 #include "theme.h"
 #include "triagebox.h"
 
@@ -21,7 +23,7 @@ using namespace Qt::StringLiterals;
 namespace {
 QLabel* plainLabel(QWidget* parent)
 {
-    auto* label = new QLabel(parent);
+    auto* label = new MeasuredLabel(parent);
     label->setWordWrap(true);
     label->setTextFormat(Qt::PlainText); // service names and evidence come from alert data
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -87,7 +89,7 @@ IncidentSummaryCard::IncidentSummaryCard(QWidget* parent) : QWidget(parent)
 
     // The action sits on the first line so it never scrolls out of reach.
     auto* topRow = m_topRow = new QHBoxLayout;
-    m_badges = new QLabel(this);
+    m_badges = new MeasuredLabel(this);
     m_badges->setTextFormat(Qt::RichText); // built from escaped text only
     m_badges->setWordWrap(true);
     m_ackButton = new QPushButton(tr("Acknowledge"), this);
@@ -139,7 +141,7 @@ IncidentSummaryCard::IncidentSummaryCard(QWidget* parent) : QWidget(parent)
     layout->addSpacing(4);
     auto* evidenceCaption = new QLabel(tr("EVIDENCE"), this);
     layout->addWidget(evidenceCaption);
-    m_evidence = new QLabel(this);
+    m_evidence = new MeasuredLabel(this);
     m_evidence->setWordWrap(true);
     m_evidence->setTextFormat(Qt::RichText); // built from escaped text only
     m_evidence->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -198,7 +200,7 @@ IncidentSummaryCard::IncidentSummaryCard(QWidget* parent) : QWidget(parent)
     layout->addSpacing(4);
     m_similarCaption = new QLabel(tr("SIMILAR PAST INCIDENTS"), this);
     layout->addWidget(m_similarCaption);
-    m_similar = new QLabel(this);
+    m_similar = new MeasuredLabel(this);
     m_similar->setObjectName(u"similarIncidents"_s);
     m_similar->setWordWrap(true);
     m_similar->setTextFormat(Qt::RichText); // built from escaped text only
@@ -252,8 +254,7 @@ void IncidentSummaryCard::fitRootService()
     }
     const QString style = u"color: %1; font-size: %2pt; font-weight: 700;"_s.arg(Theme::accentText().name())
                               .arg(points, 0, 'f', 1);
-    if (m_rootService->styleSheet() != style)
-        m_rootService->setStyleSheet(style);
+    restyle(m_rootService, style);
 }
 
 QString IncidentSummaryCard::sized(double points) const
@@ -265,11 +266,11 @@ void IncidentSummaryCard::applyStyle()
 {
     const QString secondary = Theme::secondaryText().name();
     for (qsizetype i = 0; i < m_captions.size(); ++i) // the three section captions, then the form's
-        m_captions.at(i)->setStyleSheet(
+        restyle(m_captions.at(i),
             i < 3 ? u"color: %1; %2 font-weight: 700; letter-spacing: 1px;"_s.arg(secondary, sized(8))
                   : u"color: %1;"_s.arg(secondary));
-    m_confidence->setStyleSheet(u"%1 font-weight: 700; color: %2;"_s.arg(sized(13), Theme::text().name()));
-    m_others->setStyleSheet(u"color: %1;"_s.arg(secondary));
+    restyle(m_confidence, u"%1 font-weight: 700; color: %2;"_s.arg(sized(13), Theme::text().name()));
+    restyle(m_others, u"color: %1;"_s.arg(secondary));
 }
 
 void IncidentSummaryCard::clear(const QString& message, const QString& detail)
@@ -279,7 +280,7 @@ void IncidentSummaryCard::clear(const QString& message, const QString& detail)
     m_badges->setText(QString());
     m_rootService->setText(message.isEmpty() ? tr("No incident selected") : message);
     m_rootCaption->setText(detail.isEmpty() ? tr("PROBABLE ROOT CAUSE") : tr("ALERT SOURCES"));
-    m_rootService->setStyleSheet(u"color: %1; %2 font-weight: 700;"_s.arg(
+    restyle(m_rootService, u"color: %1; %2 font-weight: 700;"_s.arg(
         (detail.isEmpty() ? Theme::secondaryText() : Theme::text()).name(), sized(15)));
     m_rootService->setWordWrap(true); // a message, not a name: it wraps
     m_confidence->clear();

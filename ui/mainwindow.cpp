@@ -18,6 +18,7 @@
 #include "metricchartsview.h"
 #include "metrics/incidentmetrics.h"
 #include "reportdialog.h"
+#include "restyle.h"
 #include "resolvedialog.h"
 #include "runbook/runbooklibrary.h"
 #include "runbookpanel.h"
@@ -1017,8 +1018,7 @@ void MainWindow::updateFilterStatus()
     const int total = m_alertModel->rowCount();
     m_filterStatus->setText(shown == total ? tr("%n alert(s)", nullptr, total)
                                            : tr("%1 of %n alert(s)", nullptr, total).arg(shown));
-    m_filterEdit->setStyleSheet(m_alertProxy->isFilterValid() ? QString()
-                                                              : u"QLineEdit { border: 2px solid #C62828; }"_s);
+    restyle(m_filterEdit, m_alertProxy->isFilterValid() ? QString() : u"QLineEdit { border: 2px solid #C62828; }"_s);
 }
 
 void MainWindow::selectNextIncident()

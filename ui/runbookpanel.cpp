@@ -14,7 +14,6 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDir>
-#include <QFutureWatcher>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -27,7 +26,6 @@
 #include <QStandardPaths>
 #include <QTimer>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 using namespace Qt::StringLiterals;
 
@@ -48,7 +46,8 @@ QString seconds(int ms)
 } // namespace
 
 RunbookPanel::RunbookPanel(QWidget* parent)
-    : QWidget(parent), m_executor(new StepExecutor(this)), m_model(new RunbookStepModel(this))
+    : QWidget(parent), m_proposer(this, [this](Proposals proposals) { showProposals(std::move(proposals)); }),
+      m_executor(new StepExecutor(this)), m_model(new RunbookStepModel(this))
 {
     m_executor->setLogDirectory(
         QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).filePath(u"runbook-logs"_s));
@@ -263,44 +262,25 @@ void RunbookPanel::setIncidentLater(const Incident& incident, const IncidentMemo
     }
     m_incident = incident;
     m_memory = memory;
-    if (m_proposing)
-        m_proposeAgain = true;
-    else
-        startProposing();
+    startProposing();
 }
 
 void RunbookPanel::startProposing()
 {
-    m_proposing = true;
-    m_proposeAgain = false;
-    const quint64 job = ++m_proposalJob;
-    auto* watcher = new QFutureWatcher<Proposals>(this);
-    connect(watcher, &QFutureWatcher<Proposals>::finished, this, [this, watcher, job] {
-        watcher->deleteLater();
-        m_proposing = false;
-        if (job != m_proposalJob)
-            return; // a synchronous refresh came meanwhile and started nothing more
-        showProposals(watcher->result());
-        if (m_proposeAgain)
-            startProposing();
-    });
     // The worker proposes from a library of its own: the console's may load other runbooks meanwhile, and its history
     // score reads the window's snapshot, which only the GUI thread may.
-    watcher->setFuture(QtConcurrent::run(BackgroundPool::instance(),
-                                         [runbooks = m_library->runbooks(), incident = m_incident, memory = m_memory] {
-                                             RunbookLibrary library;
-                                             library.setRunbooks(runbooks);
-                                             library.setHistoryScore([memory](const Runbook& runbook, const Incident&) {
-                                                 return historyVerdict(memory, runbook);
-                                             });
-                                             return proposalsFor(library, incident);
-                                         }));
+    m_proposer.request([runbooks = m_library->runbooks(), incident = m_incident, memory = m_memory] {
+        RunbookLibrary library;
+        library.setRunbooks(runbooks);
+        library.setHistoryScore(
+            [memory](const Runbook& runbook, const Incident&) { return historyVerdict(memory, runbook); });
+        return proposalsFor(library, incident);
+    });
 }
 
 void RunbookPanel::refreshProposals()
 {
-    ++m_proposalJob; // what a worker is still working out is older than this
-    m_proposeAgain = false;
+    m_proposer.cancel(); // what a worker is still working out is older than this
     const bool haveIncident = m_incident.id != 0 || !m_incident.key.isEmpty();
     showProposals(m_library && haveIncident ? proposalsFor(*m_library, m_incident) : Proposals());
 }

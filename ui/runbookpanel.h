@@ -8,6 +8,7 @@
 #include "model/incident.h"
 #include "model/incidentmemory.h"
 #include "model/runbookrun.h"
+#include "pipeline/latestjobrunner.h"
 #include "runbook/resolvedrunbook.h"
 #include "runbook/runbooklibrary.h"
 #include "runbookstepmodel.h"
@@ -45,7 +46,7 @@ public:
     // coalesce into the latest. Another incident is shown at once, as setIncident. memory: the incident's, whose
     // record of each runbook on similar incidents ranks the proposals (historyVerdict).
     void setIncidentLater(const Incident& incident, const IncidentMemory& memory);
-    bool isProposing() const { return m_proposing; }
+    bool isProposing() const { return m_proposer.isRunning(); }
     void clear();
     // How a runbook did on incidents like this one, as the incident's memory records it: the library's history score.
     static RunbookLibrary::HistoryVerdict historyVerdict(const IncidentMemory& memory, const Runbook& runbook);
@@ -132,9 +133,7 @@ private:
     QPointer<RunbookLibrary> m_library;
     Incident m_incident;
     IncidentMemory m_memory;    // m_incident's, for the proposals worked out on a worker
-    bool m_proposing = false;   // a worker is working them out
-    bool m_proposeAgain = false; // the incident changed meanwhile
-    quint64 m_proposalJob = 0;  // a synchronous refresh drops the worker's answer
+    LatestJobRunner<Proposals> m_proposer; // for setIncidentLater; a synchronous refresh cancels its answer
     QVector<RunbookLibrary::Proposal> m_entries; // proposed first, then the rest of the library
     int m_proposedCount = 0;
     std::optional<RunbookLibrary::Proposal> m_current;

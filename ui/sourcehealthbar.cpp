@@ -1,5 +1,6 @@
 #include "sourcehealthbar.h"
 
+#include "restyle.h"
 #include "sourcehealthmodel.h"
 #include "theme.h"
 
@@ -88,7 +89,7 @@ void SourceHealthBar::rebuild()
         font.setBold(!t.live);
         chip->setFont(font);
         // Live sources are quiet green text; a problem source becomes a filled chip that stands out.
-        chip->setStyleSheet(
+        restyle(chip,
             !t.live ? u"QLabel { background: %1; color: %2; border-radius: 4px; padding: 3px 8px; }"_s.arg(
                           c.name(), state == SourceHealth::State::Stale ? u"#1A1A1A"_s : u"#FFFFFF"_s)
                     : u"QLabel { color: #C8E6C9; border: 1px solid #43A047; border-radius: 4px; padding: 3px 8px; }"_s);

@@ -11,7 +11,6 @@
 #include <QChart>
 #include <QCursor>
 #include <QDateTimeAxis>
-#include <QFutureWatcher>
 #include <QGraphicsLayout>
 #include <QGraphicsLineItem>
 #include <QGraphicsSimpleTextItem>
@@ -23,7 +22,6 @@
 #include <QThreadPool>
 #include <QToolTip>
 #include <QValueAxis>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <QFontMetricsF>
 
@@ -89,7 +87,14 @@ QString TimelineChartView::otherServicesRow()
     return tr("(other services)");
 }
 
-TimelineChartView::TimelineChartView(QWidget* parent) : QChartView(parent)
+TimelineChartView::TimelineChartView(QWidget* parent)
+    : QChartView(parent), m_planner(
+                              this,
+                              [this](Planned planned) {
+                                  if (!planned.plan.unchanged && planned.plan.signature != m_signature)
+                                      showPlan(planned.input, std::move(planned.plan));
+                              },
+                              [this] { Q_EMIT planShown(); })
 {
     setRenderHint(QPainter::Antialiasing);
     auto* chart = new QChart;
@@ -197,8 +202,7 @@ QString TimelineChartView::serviceAt(const QPointF& scenePos) const
 
 void TimelineChartView::clear()
 {
-    ++m_planJob; // a plan still being worked out is not wanted any more
-    m_nextPlan.reset();
+    m_planner.cancel(); // a plan still being worked out is not wanted any more
     m_signature.clear();
     m_shown.reset();
     m_plan.reset();
@@ -234,8 +238,7 @@ TimelineChartView::PlanInput TimelineChartView::inputFor(const Incident& inciden
 void TimelineChartView::showIncident(const Incident& incident, const QVector<ChangeEvent>& changes,
                                      const QVector<RunbookRun>& runs)
 {
-    ++m_planJob; // this one is newer than any plan being worked out
-    m_nextPlan.reset();
+    m_planner.cancel(); // this one is newer than any plan being worked out
     const PlanInput input = inputFor(incident, changes, runs);
     Plan plan = planFor(input, m_signature);
     if (!plan.unchanged)
@@ -245,34 +248,10 @@ void TimelineChartView::showIncident(const Incident& incident, const QVector<Cha
 void TimelineChartView::showIncidentLater(const Incident& incident, const QVector<ChangeEvent>& changes,
                                           const QVector<RunbookRun>& runs)
 {
-    m_nextPlan = inputFor(incident, changes, runs);
-    if (!m_planRunning)
-        startPlan();
-}
-
-void TimelineChartView::startPlan()
-{
-    if (!m_nextPlan)
-        return;
-    m_planRunning = true;
-    const quint64 job = ++m_planJob;
-    PlanInput input = *std::exchange(m_nextPlan, std::nullopt);
-    auto* watcher = new QFutureWatcher<Plan>(this);
-    connect(watcher, &QFutureWatcher<Plan>::finished, this, [this, watcher, job, input] {
-        watcher->deleteLater();
-        m_planRunning = false;
-        if (job == m_planJob) { // not dropped by a synchronous show or a clear meanwhile
-            Plan plan = watcher->result();
-            if (!plan.unchanged && plan.signature != m_signature)
-                showPlan(input, std::move(plan));
-        }
-        if (m_nextPlan)
-            startPlan();
-        else
-            Q_EMIT planShown();
+    m_planner.request([input = inputFor(incident, changes, runs), shown = m_signature] {
+        Plan plan = planFor(input, shown);
+        return Planned{input, std::move(plan)};
     });
-    watcher->setFuture(
-        QtConcurrent::run(BackgroundPool::instance(), [input, shown = m_signature] { return planFor(input, shown); }));
 }
 
 void TimelineChartView::showPlan(const PlanInput& input, Plan plan)
@@ -283,7 +262,8 @@ void TimelineChartView::showPlan(const PlanInput& input, Plan plan)
     if (std::optional<PlanInput> old = std::exchange(m_shown, input))
         BackgroundPool::instance()->start([old = std::move(old)]() mutable { old.reset(); });
     m_plan = std::make_shared<const Plan>(std::move(plan));
-    rebuild(m_plan.get());
+    if (!updateInPlace(*m_plan))
+        rebuild(m_plan.get());
 }
 
 TimelineChartView::Plan TimelineChartView::planFor(const PlanInput& input, const QByteArray& shownSignature)
@@ -459,9 +439,56 @@ TimelineChartView::Plan TimelineChartView::planFor(const PlanInput& input, const
     return plan;
 }
 
+namespace {
+// The time axis' range: the markers' span with room on both sides.
+std::pair<qint64, qint64> axisSpan(qint64 minT, qint64 maxT)
+{
+    const qint64 pad = qMax<qint64>(30 * 1000, (maxT - minT) / 12);
+    return {minT - pad, maxT + pad};
+}
+} // namespace
+
+QByteArray TimelineChartView::layoutOf(const Plan& plan)
+{
+    const auto [x0, x1] = axisSpan(plan.minT, plan.maxT);
+    QByteArray key = plan.services.join(u'\n').toUtf8() + '|' + plan.rootCause.toUtf8() + '|' +
+                     QByteArray::number(plan.foldRows) + '|' + QByteArray::number(Theme::fontScale()) + '/' +
+                     QByteArray::number(int(Theme::scheme())) + '|';
+    for (const QList<QPointF>* points : {&plan.critical, &plan.warning, &plan.other, &plan.root, &plan.changes,
+                                         &plan.actions})
+        key += points->isEmpty() ? '0' : '1'; // the legend lists only the series with markers
+    // The time format follows the span: a span that changes it lays the axis out again.
+    key += QDateTime::fromMSecsSinceEpoch(x0).date() != QDateTime::fromMSecsSinceEpoch(x1).date() ? 'd' : '-';
+    key += x1 - x0 < 10 * 60 * 1000 ? 's' : '-';
+    key += x1 - x0 >= 3 * 60 * 1000 ? 'm' : '-';
+    return key;
+}
+
+bool TimelineChartView::updateInPlace(const Plan& plan)
+{
+    if (!m_drawn || !plan.hasAlerts || !plan.hasOnsets || m_drawn->layout != layoutOf(plan))
+        return false;
+    const QList<QPointF>* points[] = {&plan.critical, &plan.warning, &plan.other,
+                                      &plan.root,     &plan.changes, &plan.actions};
+    for (qsizetype i = 0; i < m_drawn->markers.size(); ++i)
+        m_drawn->markers.at(i)->replace(*points[i]);
+    const auto [x0, x1] = axisSpan(plan.minT, plan.maxT);
+    if (m_drawn->band) {
+        const qreal y = m_drawn->band->at(0).y();
+        m_drawn->band->replace({QPointF(double(x0), y), QPointF(double(x1), y)});
+    }
+    m_drawn->xAxis->setRange(QDateTime::fromMSecsSinceEpoch(x0), QDateTime::fromMSecsSinceEpoch(x1));
+    m_onsets = plan.onsets;
+    m_changeMarkers = int(plan.changes.size());
+    m_actionMarkers = int(plan.actions.size());
+    placeCursor();
+    return true;
+}
+
 void TimelineChartView::rebuild(const Plan* plan)
 {
     QChart* c = chart();
+    m_drawn.reset();
     c->removeAllSeries();
     for (QAbstractAxis* axis : c->axes()) {
         c->removeAxis(axis);
@@ -528,12 +555,10 @@ void TimelineChartView::rebuild(const Plan* plan)
         makeSeries(tr("change"), changeMarkerColor(), 13, QScatterSeries::MarkerShapeRectangle, plan->changes);
     auto* actions =
         makeSeries(tr("runbook step"), actionMarkerColor(), 14, QScatterSeries::MarkerShapeTriangle, plan->actions);
-    const qint64 minT = plan->minT, maxT = plan->maxT;
     auto rowOf = [&](const QString& service) { return double(rows - 1 - m_services.indexOf(service)); };
 
     // The root row gets a faint band so the eye can follow it across the chart.
-    const qint64 pad = qMax<qint64>(30 * 1000, (maxT - minT) / 12);
-    const qint64 x0 = minT - pad, x1 = maxT + pad;
+    const auto [x0, x1] = axisSpan(plan->minT, plan->maxT);
     QLineSeries* band = nullptr;
     if (!m_rootCause.isEmpty() && m_services.contains(m_rootCause)) {
         band = new QLineSeries;
@@ -673,6 +698,7 @@ void TimelineChartView::rebuild(const Plan* plan)
     }
     placeRowLabels();
     placeCursor();
+    m_drawn = Drawn{layoutOf(*plan), {critical, warning, other, root, deploys, actions}, band, xAxis};
 }
 
 void TimelineChartView::showPointToolTip(const QPointF& point, bool entered)

@@ -6,6 +6,7 @@
 #include "model/changeevent.h"
 #include "model/incident.h"
 #include "model/runbookrun.h"
+#include "pipeline/latestjobrunner.h"
 
 #include <QByteArray>
 #include <QChartView>
@@ -20,8 +21,11 @@
 #include <memory>
 #include <optional>
 
+class QDateTimeAxis;
 class QGraphicsLineItem;
 class QGraphicsSimpleTextItem;
+class QLineSeries;
+class QScatterSeries;
 
 class TimelineChartView : public QChartView
 {
@@ -68,7 +72,7 @@ public:
     // alert of a storm. Requests made while a plan is being worked out coalesce into the latest.
     void showIncidentLater(const Incident& incident, const QVector<ChangeEvent>& changes,
                            const QVector<RunbookRun>& runs = {});
-    bool isPlanPending() const { return m_planRunning; }
+    bool isPlanPending() const { return m_planner.isRunning(); }
     void clear();
 
     QStringList services() const { return m_services; } // top to bottom
@@ -96,14 +100,22 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
 
 private:
+    struct Planned // a worker's plan with what it was planned from
+    {
+        PlanInput input;
+        Plan plan;
+    };
     PlanInput inputFor(const Incident& incident, const QVector<ChangeEvent>& changes,
                        const QVector<RunbookRun>& runs) const;
     int foldRows() const; // PlanInput::foldRows for this view's height and type
-    void startPlan();
     void showPlan(const PlanInput& input, Plan plan);
     void placeCursor();
     void placeRowLabels(); // beside their rows, whenever the plot area moves
     void rebuild(const Plan* plan);
+    // A plan that only moves markers (a storm adding onsets to the same rows) updates the series drawn; false when the
+    // chart must be built again (other rows, legend entries, time format or theme).
+    bool updateInPlace(const Plan& plan);
+    static QByteArray layoutOf(const Plan& plan); // what rebuild() builds besides the markers and the time range
     void showPointToolTip(const QPointF& point, bool entered);
 
     QStringList m_services;
@@ -119,9 +131,17 @@ private:
     std::optional<PlanInput> m_shown; // what the chart was planned from: planned again when a resize folds otherwise
     std::shared_ptr<const Plan> m_plan; // what rebuild() draws again when the view is resized
     QByteArray m_signature; // what the chart shows; an identical snapshot skips the rebuild (no flicker)
-    std::optional<PlanInput> m_nextPlan; // asked for while a plan was being worked out
-    bool m_planRunning = false;
-    quint64 m_planJob = 0; // a synchronous show or clear drops the plan being worked out
+    // Plans for showIncidentLater; a synchronous show or clear cancels the one being worked out.
+    LatestJobRunner<Planned> m_planner;
+    // What rebuild() drew last, for updateInPlace.
+    struct Drawn
+    {
+        QByteArray layout;
+        QList<QScatterSeries*> markers; // critical, warning, other, root, changes, actions
+        QLineSeries* band = nullptr;    // the root's row, when it has one
+        QDateTimeAxis* xAxis = nullptr;
+    };
+    std::optional<Drawn> m_drawn;
     static constexpr int MarkerBuckets = 400; // distinct marker positions per row across the incident's onsets
     static constexpr int TextsPerMarker = 8;
 };

@@ -1,5 +1,7 @@
 #include "triagebox.h"
 
+#include "measuredlabel.h"
+#include "restyle.h"
 #include "theme.h"
 
 #include <QGridLayout>
@@ -11,7 +13,7 @@ using namespace Qt::StringLiterals;
 namespace {
 QLabel* textLabel(QWidget* parent)
 {
-    auto* label = new QLabel(parent);
+    auto* label = new MeasuredLabel(parent);
     label->setWordWrap(true);
     label->setTextFormat(Qt::PlainText); // a model's words and alert data are never markup
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -71,14 +73,14 @@ void TriageBox::applyStyle()
 {
     const QString secondary = Theme::secondaryText().name();
     const QString size = u"font-size: %1pt;"_s.arg(8 * m_scale, 0, 'f', 1);
-    m_caption->setStyleSheet(u"color: %1; %2 font-weight: 700; letter-spacing: 1px;"_s.arg(secondary, size));
+    restyle(m_caption, u"color: %1; %2 font-weight: 700; letter-spacing: 1px;"_s.arg(secondary, size));
     // Advisory text is set apart (italic, accent) so nobody mistakes a model's guess for the diagnosis.
-    m_origin->setStyleSheet(u"color: %1; %2 font-weight: 600; %3"_s.arg(
+    restyle(m_origin, u"color: %1; %2 font-weight: 600; %3"_s.arg(
         m_llm ? Theme::accentText().name() : secondary, size, m_llm ? u"font-style: italic;"_s : QString()));
-    m_status->setStyleSheet(u"color: %1; %2"_s.arg(secondary, size));
-    m_actionCaption->setStyleSheet(u"color: #2E7D32; font-weight: 700;"_s);
-    m_doNotCaption->setStyleSheet(u"color: #C62828; font-weight: 700;"_s);
-    m_summary->setStyleSheet(m_llm ? u"font-style: italic;"_s : QString());
+    restyle(m_status, u"color: %1; %2"_s.arg(secondary, size));
+    restyle(m_actionCaption, u"color: #2E7D32; font-weight: 700;"_s);
+    restyle(m_doNotCaption, u"color: #C62828; font-weight: 700;"_s);
+    restyle(m_summary, m_llm ? u"font-style: italic;"_s : QString());
 }
 
 void TriageBox::showResult(const TriageResult& result)
