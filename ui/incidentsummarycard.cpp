@@ -21,6 +21,17 @@
 using namespace Qt::StringLiterals;
 
 namespace {
+// QProgressBar::setValue repaints at once, and a repaint at once paints everything else dirty in the window with it:
+// a snapshot applied in a storm would pay a full-window paint in the middle of its work. With updates off the bar only
+// schedules its paint, which joins the window's next one.
+void setBarValue(QProgressBar* bar, int value)
+{
+    if (bar->value() == value)
+        return;
+    bar->setUpdatesEnabled(false);
+    bar->setValue(value);
+    bar->setUpdatesEnabled(true); // schedules the update
+}
 QLabel* plainLabel(QWidget* parent)
 {
     auto* label = new MeasuredLabel(parent);
@@ -284,7 +295,7 @@ void IncidentSummaryCard::clear(const QString& message, const QString& detail)
         (detail.isEmpty() ? Theme::secondaryText() : Theme::text()).name(), sized(15)));
     m_rootService->setWordWrap(true); // a message, not a name: it wraps
     m_confidence->clear();
-    m_confidenceBar->setValue(0);
+    setBarValue(m_confidenceBar, 0);
     m_others->clear();
     m_others->setVisible(false);
     if (!detail.isEmpty()) {
@@ -403,7 +414,7 @@ void IncidentSummaryCard::setIncident(const Incident& incident)
         m_rootService->setToolTip(top->inGraph ? QString() : tr("%1 is not in the dependency graph").arg(top->service));
         const int percent = qRound(top->confidence * 100);
         m_confidence->setText(tr("%1 %").arg(percent));
-        m_confidenceBar->setValue(percent);
+        setBarValue(m_confidenceBar, percent);
         // The runners-up by their own confidence (the ranking's score can disagree with it), and only those a
         // rounded percentage does not call impossible: "api-gateway 0 %" is not a possibility.
         QVector<RootCauseCandidate> rest(incident.rootCauses.cbegin() + 1, incident.rootCauses.cend());
@@ -429,7 +440,7 @@ void IncidentSummaryCard::setIncident(const Incident& incident)
         m_rootService->setText(tr("Unknown"));
         m_rootService->setToolTip(QString());
         m_confidence->clear();
-        m_confidenceBar->setValue(0);
+        setBarValue(m_confidenceBar, 0);
         m_others->setText(tr("The diagnosis found no candidate yet."));
         m_others->setVisible(true);
     }
