@@ -1,5 +1,6 @@
 #include "graphview.h"
 
+#include "deferscenepaints.h"
 #include "graph/servicegraph.h"
 #include "model/incident.h"
 #include "pipeline/backgroundpool.h"
@@ -45,6 +46,7 @@ GraphView::GraphView(QWidget* parent)
           })
 {
     setScene(m_scene);
+    deferScenePaints(m_scene);
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);

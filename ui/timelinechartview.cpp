@@ -1,6 +1,7 @@
 #include "timelinechartview.h"
 
 #include "chartstyle.h"
+#include "deferscenepaints.h"
 #include "model/changeevent.h"
 #include "model/incident.h"
 #include "model/runbookrun.h"
@@ -109,6 +110,7 @@ TimelineChartView::TimelineChartView(QWidget* parent)
     m_cursorLine->setZValue(100);
     m_cursorLine->hide();
     scene()->addItem(m_cursorLine);
+    deferScenePaints(scene());
     setMouseTracking(true);
     connect(chart, &QChart::plotAreaChanged, this, &TimelineChartView::placeRowLabels);
     rebuild(nullptr);
