@@ -183,6 +183,8 @@ private:
     void storeWaitingNow();
     // Long work counts the alerts it has handled in *work: storeWaitingNow() after every chunk's worth of them.
     void letWaitingIn(qsizetype* work, qsizetype alerts);
+    // track() a chunk at a time, letting the deliveries that arrived in between each (letWaitingIn).
+    void trackInSteps(const AlertBatch& batch);
     bool submitChangesHere(const QVector<ChangeEvent>& changes, QString* error);
     void track(const AlertBatch& batch); // correlator only: which incidents changed
     void rebuildChanged();               // materialise them and mark them for diagnosis (or diagnose them)
