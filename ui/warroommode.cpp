@@ -1,6 +1,7 @@
 #include "warroommode.h"
 
 #include "incidentsummarycard.h"
+#include "restyle.h"
 #include "theme.h"
 
 #include <QMainWindow>
@@ -122,7 +123,6 @@ void WarRoomMode::scaleStyleSheets(double scale)
         const QString wanted = scale == 1.0 ? original : scaledPoints(original, scale);
         w->setProperty(OriginalProperty, original);
         w->setProperty(ScaledProperty, wanted);
-        if (wanted != current)
-            w->setStyleSheet(wanted);
+        restyle(w, wanted);
     }
 }
