@@ -483,7 +483,8 @@ void Pipeline::storeWaiting()
     if (!m_untracked.isEmpty() && m_chunkedStored == 0 && (stored || big)) {
         // Its chunks (and what arrived between them), correlated in steps with the deliveries that arrived meanwhile
         // let in between, as a restore does: the 100,000 alerts of one body at once held the small deliveries
-        // behind it about 100 ms longer (the bench's small_max during the body, 116 -> 250 ms median of 5).
+        // behind it (the bench's small_max during the body, median of 5: 229 ms at once, 147 ms in steps, 116 ms
+        // when each chunk was correlated as it was stored).
         // Chunks stored before a failed one wait to be shown too.
         AlertBatch pending = std::exchange(m_untracked, {});
         if (stored)
