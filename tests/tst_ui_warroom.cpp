@@ -11,6 +11,7 @@
 #include "graphview.h"
 #include "incidentsummarycard.h"
 #include "mainwindow.h"
+#include "metricchartsview.h"
 #include "triagebox.h"
 #include "runbook/runbooklibrary.h"
 #include "runbookpanel.h"
@@ -26,6 +27,8 @@
 #include <QDir>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
+#include <QAbstractAxis>
+#include <QChart>
 #include <QDateTimeAxis>
 #include <QLegend>
 #include <QLabel>
@@ -161,8 +164,17 @@ void TestUiWarRoom::darkThemeIsDarkAndReadable()
     QVERIFY(Theme::contrastRatio(Theme::accentText(), Theme::panelBackground()) >= 4.5);
     // The card follows: its root cause is painted in the dark scheme's accent.
     QVERIFY(window.summaryCard()->findChildren<QLabel*>().constFirst()->parentWidget() == window.summaryCard());
+    // The runbook panel and the metric charts follow the switch (they stayed light on the dark window).
+    auto chartCanvas = [&window] { return window.metricsView()->chart()->backgroundBrush().color(); };
+    QVERIFY2(window.runbookPanel()->palette().color(QPalette::Window).lightness() < 60,
+             qPrintable(window.runbookPanel()->palette().color(QPalette::Window).name()));
+    QCOMPARE(chartCanvas(), Theme::panelBackground());
+    for (QAbstractAxis* axis : window.metricsView()->chart()->axes())
+        QVERIFY(Theme::contrastRatio(axis->labelsColor(), chartCanvas()) >= 4.5);
     window.setDarkTheme(false);
     QVERIFY(window.palette().color(QPalette::Window).lightness() > 200);
+    QVERIFY(window.runbookPanel()->palette().color(QPalette::Window).lightness() > 200);
+    QCOMPARE(chartCanvas(), Theme::panelBackground());
     QVERIFY(Theme::contrastRatio(Theme::text(), Theme::panelBackground()) >= 4.5);
     QVERIFY(Theme::contrastRatio(Theme::secondaryText(), Theme::panelBackground()) >= 4.5);
 }
