@@ -18,6 +18,7 @@
 #include "theme.h"
 #include "timelinechartview.h"
 #include "tst_ui_fixture.h"
+#include "uipixels.h"
 #include "warroommode.h"
 
 #include <QAbstractButton>
@@ -28,6 +29,7 @@
 #include <QLegend>
 #include <QHash>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -57,6 +59,8 @@ private Q_SLOTS:
     void listAndTimelineColoursMeetWcagAA();
     void approveStaysInView_data();
     void approveStaysInView();
+    void runbookPanelFollowsTheTheme_data();
+    void runbookPanelFollowsTheTheme();
     void demoApproveStaysInView_data();
     void demoApproveStaysInView();
     void warRoomCardTextFits_data();
@@ -69,6 +73,7 @@ private:
     static bool waitForGraph(MainWindow& window);
     // The Black-Friday fixture with the built-in runbooks, laid out and painted at size in the given theme.
     static bool showFixture(MainWindow& window, RunbookLibrary& library, QSize size, bool dark, bool warRoom);
+    static bool showRunbook(MainWindow& window, RunbookLibrary& library, QSize size, bool dark, bool warRoom);
     static bool showSnapshot(MainWindow& window, RunbookLibrary& library, const IncidentSnapshotPtr& snapshot,
                              QSize size, bool dark, bool warRoom);
     // The demo's storm (`--demo`) replayed once through the real pipeline: its last snapshot.
@@ -109,6 +114,15 @@ bool TestUiGlance::showFixture(MainWindow& window, RunbookLibrary& library, QSiz
 {
     // One source unreachable: its chip is red text too.
     return showSnapshot(window, library, fixture::blackFridaySnapshot(), size, dark, warRoom);
+}
+
+bool TestUiGlance::showRunbook(MainWindow& window, RunbookLibrary& library, QSize size, bool dark, bool warRoom)
+{
+    if (!showFixture(window, library, size, dark, warRoom))
+        return false;
+    window.bottomTabs()->setCurrentIndex(1);
+    QTest::qWait(50); // the panel keeps its step in view once the layout has placed it
+    return true;
 }
 
 bool TestUiGlance::showSnapshot(MainWindow& window, RunbookLibrary& library, const IncidentSnapshotPtr& snapshot,
@@ -335,36 +349,54 @@ QList<std::pair<QColor, QColor>> textColours(QWidget* w) // text colour, own bac
     return colours;
 }
 
-// The colour most of a rectangle is painted in: what the text actually sits on, whoever painted it.
-// Colours of inline backgrounds (badges) are left out: their own text is measured against them.
-QColor dominantColour(const QImage& image, const QRect& rect, const QList<QColor>& besides = {})
+// Every visible, enabled label and button under root, on what is painted under it in image (a grab of root's window):
+// its colours (WCAG AA, 4.5:1) and its ink. *checked counts the texts measured.
+QStringList textContrastFailures(QWidget* root, const QImage& image, int* checked)
 {
-    QHash<QRgb, int> counts;
-    const QRect r = rect.intersected(image.rect());
-    for (int y = r.top(); y <= r.bottom(); ++y)
-        for (int x = r.left(); x <= r.right(); ++x)
-            ++counts[image.pixel(x, y)];
-    for (const QColor& c : besides)
-        counts.remove(c.rgb());
-    QRgb best = 0;
-    int most = -1;
-    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
-        if (it.value() > most) {
-            most = it.value();
-            best = it.key();
-        }
-    return QColor(best);
-}
+    const qreal dpr = image.devicePixelRatio();
+    QStringList failures;
+    QList<QWidget*> texts;
+    for (QLabel* l : root->findChildren<QLabel*>())
+        texts << l;
+    for (QAbstractButton* b : root->findChildren<QAbstractButton*>())
+        texts << b;
+    for (QWidget* w : texts) {
+        const auto* label = qobject_cast<QLabel*>(w);
+        const auto* button = qobject_cast<QAbstractButton*>(w);
+        const QString text = label ? label->text() : button->text();
+        if (!w->isVisible() || text.trimmed().isEmpty() || w->visibleRegion().isEmpty())
+            continue;
+        if (button && !button->isEnabled())
+            continue; // WCAG 1.4.3 exempts inactive controls
+        const QRect visible = w->visibleRegion().boundingRect();
+        if (visible.height() < w->fontMetrics().height() / 2)
+            continue; // a sliver at a scroller's edge: no text of it is readable, or measurable
 
-// The strongest contrast any pixel of the rectangle has against the background: the ink actually drawn.
-double inkContrast(const QImage& image, const QRect& rect, const QColor& background)
-{
-    double best = 1.0;
-    const QRect r = rect.intersected(image.rect());
-    for (int y = r.top(); y <= r.bottom(); ++y)
-        for (int x = r.left(); x <= r.right(); ++x)
-            best = qMax(best, Theme::contrastRatio(QColor(image.pixel(x, y)), background));
-    return best;
+        const QRect inWindow(w->mapTo(root->window(), visible.topLeft()) * dpr, visible.size() * dpr);
+        const QList<std::pair<QColor, QColor>> colours = textColours(w);
+        QList<QColor> inlineBackgrounds;
+        for (const auto& pair : colours)
+            if (pair.second.isValid())
+                inlineBackgrounds << pair.second;
+        const QColor background = dominantColour(image, inWindow, inlineBackgrounds);
+        ++*checked;
+        for (const auto& [fg, own] : colours) {
+            const QColor bg = own.isValid() ? own : background;
+            const double ratio = Theme::contrastRatio(fg, bg);
+            if (ratio < 4.5)
+                failures << u"%1 \"%2\": %3 on %4 = %5:1"_s.arg(QString::fromLatin1(w->metaObject()->className()),
+                                                               text.left(40), fg.name(), bg.name())
+                                .arg(ratio, 0, 'f', 2);
+        }
+        // And what was drawn: a text whose best pixel is this faint was not painted in the colours above.
+        const double ink = inkContrast(image, inWindow, background);
+        if (ink < 4.5)
+            failures << u"%1 \"%2\" drawn at %3:1 on %4"_s.arg(QString::fromLatin1(w->metaObject()->className()),
+                                                              text.left(40))
+                            .arg(ink, 0, 'f', 2)
+                            .arg(background.name());
+    }
+    return failures;
 }
 } // namespace
 
@@ -386,51 +418,9 @@ void TestUiGlance::textContrastMeetsWcagAA()
     MainWindow window;
     QVERIFY(showFixture(window, library, QSize(1366, 768), dark, warRoom));
     const QImage image = window.grab().toImage().convertToFormat(QImage::Format_RGB32);
-    const qreal dpr = image.devicePixelRatio();
 
     int checked = 0;
-    QStringList failures;
-    QList<QWidget*> texts;
-    for (QLabel* l : window.findChildren<QLabel*>())
-        texts << l;
-    for (QAbstractButton* b : window.findChildren<QAbstractButton*>())
-        texts << b;
-    for (QWidget* w : texts) {
-        const auto* label = qobject_cast<QLabel*>(w);
-        const auto* button = qobject_cast<QAbstractButton*>(w);
-        const QString text = label ? label->text() : button->text();
-        if (!w->isVisible() || text.trimmed().isEmpty() || w->visibleRegion().isEmpty())
-            continue;
-        if (button && !button->isEnabled())
-            continue; // WCAG 1.4.3 exempts inactive controls
-        const QRect visible = w->visibleRegion().boundingRect();
-        if (visible.height() < w->fontMetrics().height() / 2)
-            continue; // a sliver at a scroller's edge: no text of it is readable, or measurable
-
-        const QRect inWindow(w->mapTo(&window, visible.topLeft()) * dpr, visible.size() * dpr);
-        const QList<std::pair<QColor, QColor>> colours = textColours(w);
-        QList<QColor> inlineBackgrounds;
-        for (const auto& pair : colours)
-            if (pair.second.isValid())
-                inlineBackgrounds << pair.second;
-        const QColor background = dominantColour(image, inWindow, inlineBackgrounds);
-        ++checked;
-        for (const auto& [fg, own] : colours) {
-            const QColor bg = own.isValid() ? own : background;
-            const double ratio = Theme::contrastRatio(fg, bg);
-            if (ratio < 4.5)
-                failures << u"%1 \"%2\": %3 on %4 = %5:1"_s.arg(QString::fromLatin1(w->metaObject()->className()),
-                                                               text.left(40), fg.name(), bg.name())
-                                .arg(ratio, 0, 'f', 2);
-        }
-        // And what was drawn: a text whose best pixel is this faint was not painted in the colours above.
-        const double ink = inkContrast(image, inWindow, background);
-        if (ink < 4.5)
-            failures << u"%1 \"%2\" drawn at %3:1 on %4"_s.arg(QString::fromLatin1(w->metaObject()->className()),
-                                                              text.left(40))
-                            .arg(ink, 0, 'f', 2)
-                            .arg(background.name());
-    }
+    const QStringList failures = textContrastFailures(&window, image, &checked);
     qInfo("%d texts checked", checked);
     saveShot(&window, u"contrast-%1.png"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
     QVERIFY(checked > 20);
@@ -546,9 +536,7 @@ void TestUiGlance::approveStaysInView()
     QFETCH(bool, dark);
     RunbookLibrary library;
     MainWindow window;
-    QVERIFY(showFixture(window, library, size, dark, warRoom));
-    window.bottomTabs()->setCurrentIndex(1);
-    QTest::qWait(50); // the panel keeps its step in view once the layout has placed it
+    QVERIFY(showRunbook(window, library, size, dark, warRoom));
 
     saveShot(&window, u"runbook-%1.png"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
     RunbookStepCard* card = window.runbookPanel()->awaitingCard();
@@ -571,6 +559,94 @@ void TestUiGlance::approveStaysInView()
     QVERIFY(card->approveButton()->visibleRegion().boundingRect().size() == card->approveButton()->size());
     QVERIFY(!card->commandText().isEmpty());
     saveShot(window.bottomTabs(), u"runbook-panel-%1.png"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
+}
+
+void TestUiGlance::runbookPanelFollowsTheTheme_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<bool>("warRoom");
+    QTest::addColumn<bool>("dark");
+    for (const QSize size : {QSize(1366, 768), QSize(1920, 1080)})
+        for (const bool warRoom : {false, true})
+            for (const bool dark : {false, true})
+                QTest::addRow("%dx%d%s %s", size.width(), size.height(), warRoom ? " war room" : "",
+                              dark ? "dark" : "light")
+                    << size << warRoom << dark;
+}
+
+namespace {
+// Empty unless the scroller's top edge cuts w through its text: a widget cut at all, or a wrapped label cut
+// elsewhere than between two of its lines, shows a sliver of letters nobody can read.
+QString cutAtTop(QWidget* w, const QScrollArea* scroller)
+{
+    const int edge = scroller->viewport()->mapToGlobal(QPoint()).y();
+    const int top = w->mapToGlobal(QPoint()).y();
+    if (top >= edge || top + w->height() <= edge)
+        return {};
+    const QString name = u"%1 \"%2\""_s.arg(QString::fromLatin1(w->metaObject()->className()),
+                                             w->property("text").toString().left(40));
+    auto* label = qobject_cast<QLabel*>(w);
+    if (!label || !label->wordWrap())
+        return u"%1: %2 of its %3 px above the scroller's edge"_s.arg(name).arg(edge - top).arg(w->height());
+    const int hidden = edge - top - label->contentsRect().top();
+    const int line = label->fontMetrics().lineSpacing();
+    const int intoLine = ((hidden % line) + line) % line;
+    if (intoLine > 1 && intoLine < line - 1)
+        return u"%1: cut %2 px into a %3 px line"_s.arg(name).arg(intoLine).arg(line);
+    return {};
+}
+} // namespace
+
+void TestUiGlance::runbookPanelFollowsTheTheme()
+{
+    // The runbook is the chrome's, as the card beside it: dark in the dark scheme, not a light sheet on a dark
+    // window; its texts readable on what is painted under them; nothing cut into a sliver above the step in view.
+    QFETCH(QSize, size);
+    QFETCH(bool, warRoom);
+    QFETCH(bool, dark);
+    RunbookLibrary library;
+    MainWindow window;
+    QVERIFY(showRunbook(window, library, size, dark, warRoom));
+    RunbookPanel* panel = window.runbookPanel();
+    RunbookStepCard* card = panel->awaitingCard();
+    QVERIFY(card);
+    const QImage image = window.grab().toImage().convertToFormat(QImage::Format_RGB32);
+    const qreal dpr = image.devicePixelRatio();
+    auto onScreen = [&](const QWidget* w, QRect r) {
+        r = r.isNull() ? w->rect() : r;
+        return QRect(w->mapTo(&window, r.topLeft()) * dpr, r.size() * dpr);
+    };
+
+    // Backgrounds, as painted: the window's chrome, the panel's margins, the steps' canvas and the card.
+    const QColor chrome = Theme::windowPalette().color(QPalette::Window);
+    const QList<std::pair<QString, QColor>> grounds = {
+        {u"the panel"_s, dominantColour(image, onScreen(panel, QRect(0, 0, panel->width(), 6)))},
+        {u"the steps' canvas"_s, dominantColour(image, onScreen(panel->stepScroll()->viewport(), {}))},
+        {u"the step card"_s, dominantColour(image, onScreen(card, {}))}};
+    QStringList failures;
+    for (const auto& [what, colour] : grounds) {
+        // Within the chrome's family: the window and a panel on it differ by a shade (1.1:1), a light sheet on the
+        // dark window by 15:1.
+        const double apart = Theme::contrastRatio(colour, chrome);
+        if (apart > 1.6)
+            failures << u"%1 is %2 on the %3 window (%4:1)"_s.arg(what, colour.name(), chrome.name())
+                            .arg(apart, 0, 'f', 2);
+    }
+
+    // Every text of the panel on the colour under it, and drawn in it.
+    int checked = 0;
+    failures += textContrastFailures(panel, image, &checked);
+    QVERIFY(checked >= 8);
+
+    // The scroller's top edge falls between rows (or between a text's lines), never through letters.
+    for (QWidget* w : panel->stepScroll()->widget()->findChildren<QWidget*>())
+        if (w->isVisible() && !card->isAncestorOf(w) &&
+            (qobject_cast<QLabel*>(w) || qobject_cast<QLineEdit*>(w) || qobject_cast<QAbstractButton*>(w)))
+            if (const QString cut = cutAtTop(w, panel->stepScroll()); !cut.isEmpty())
+                failures << cut;
+    saveShot(window.bottomTabs(),
+             u"runbook-theme-%1.png"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
+    QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u'\n')));
 }
 
 IncidentSnapshotPtr TestUiGlance::demoSnapshot()

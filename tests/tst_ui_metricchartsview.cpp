@@ -3,11 +3,17 @@
 // outside without echoing it, report the user's cursor, narrow to one service and back, and on an error result
 // show the degraded overlay while the series already shown stay. Saves a grab() for a look.
 
+#include "chartstyle.h"
 #include "metricchartsview.h"
+#include "theme.h"
+#include "uipixels.h"
 
 #include "model/incident.h"
 
+#include <QAbstractAxis>
 #include <QCoreApplication>
+#include <QLegend>
+#include <QLineSeries>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QSignalSpy>
@@ -133,6 +139,8 @@ private Q_SLOTS:
     void showServiceNarrowsAndShowAllRestores();
     void degradedOverlayKeepsSeries();
     void outdatedResultIsIgnored();
+    void followsTheScheme_data();
+    void followsTheScheme();
     void saveScreenshot();
 
 private:
@@ -264,6 +272,82 @@ void TestUiMetricChartsView::outdatedResultIsIgnored()
     QCOMPARE(fresh.seriesCount(), 20);
     fresh.setIncident(next, {});
     QCOMPARE(fresh.seriesCount(), 0);
+}
+
+void TestUiMetricChartsView::followsTheScheme_data()
+{
+    QTest::addColumn<bool>("dark");
+    QTest::addColumn<bool>("warRoom");
+    for (const bool warRoom : {false, true})
+        for (const bool dark : {false, true})
+            QTest::addRow("%s%s", warRoom ? "war room " : "", dark ? "dark" : "light") << dark << warRoom;
+}
+
+void TestUiMetricChartsView::followsTheScheme()
+{
+    // Built in the light scheme, then switched as the window switches it: the chart sits on the chrome's panel, so its
+    // canvas is the panel's, its axis labels and legend readable on it, and its lines visible on it.
+    QFETCH(bool, dark);
+    QFETCH(bool, warRoom);
+    MetricChartsView view;
+    view.resize(760, 380);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setIncident(incident(), changes());
+    view.showResult(result());
+    Theme::setScheme(dark ? Theme::Scheme::Dark : Theme::Scheme::Light);
+    Theme::setHighContrast(warRoom);
+    view.applyTheme();
+    const QImage image = settledGrab(&view).toImage().convertToFormat(QImage::Format_RGB32);
+    const qreal dpr = image.devicePixelRatio();
+    auto onScreen = [&](const QRectF& inChart) {
+        const QRect r = view.mapFromScene(view.chart()->mapToScene(inChart)).boundingRect();
+        return QRect(r.topLeft() * dpr, r.size() * dpr);
+    };
+    QStringList failures;
+    const QColor panel = Theme::panelBackground();
+    const QColor canvas = dominantColour(image, image.rect());
+    if (Theme::contrastRatio(canvas, panel) > 1.1)
+        failures << u"the chart is painted %1 on the %2 panel"_s.arg(canvas.name(), panel.name());
+    const QRectF plot = view.chart()->plotArea();
+    const QColor plotGround = dominantColour(image, onScreen(plot));
+    if (Theme::contrastRatio(plotGround, panel) > 1.1)
+        failures << u"the plot is painted %1 on the %2 panel"_s.arg(plotGround.name(), panel.name());
+
+    // Axis labels: their colour and their ink, beside and below the plot.
+    for (QAbstractAxis* axis : view.chart()->axes()) {
+        const qreal h = QFontMetricsF(axis->labelsFont()).height();
+        const QRectF strip = axis->orientation() == Qt::Horizontal
+                                 ? QRectF(plot.left(), plot.bottom() + 2, plot.width(), h)
+                                 : QRectF(plot.left() - 90, plot.top(), 88, plot.height());
+        const QRect r = onScreen(strip);
+        const QColor ground = dominantColour(image, r);
+        const double colour = Theme::contrastRatio(axis->labelsColor(), ground);
+        const double ink = inkContrast(image, r, ground);
+        if (colour < 4.5 || ink < 4.5)
+            failures << u"%1 axis labels %2 on %3: %4:1, drawn at %5:1"_s
+                            .arg(axis->orientation() == Qt::Horizontal ? u"time"_s : u"lane"_s, axis->labelsColor().name(),
+                                 ground.name())
+                            .arg(colour, 0, 'f', 2)
+                            .arg(ink, 0, 'f', 2);
+    }
+    // The legend names the services: readable on what it is drawn on.
+    const QRect legend = onScreen(view.chart()->legend()->geometry());
+    const QColor legendGround = dominantColour(image, legend);
+    if (const double ratio = Theme::contrastRatio(view.chart()->legend()->labelColor(), legendGround); ratio < 4.5)
+        failures << u"legend %1 on %2 = %3:1"_s.arg(view.chart()->legend()->labelColor().name(), legendGround.name())
+                        .arg(ratio, 0, 'f', 2);
+    // Every line and marker stands out from the canvas (3:1 for graphics, WCAG 1.4.11).
+    for (QAbstractSeries* series : view.chart()->series())
+        if (auto* line = qobject_cast<QLineSeries*>(series))
+            if (const double ratio = Theme::contrastRatio(line->pen().color(), panel); ratio < 3.0)
+                failures << u"line \"%1\" %2 on %3 = %4:1"_s.arg(line->name(), line->pen().color().name(), panel.name())
+                                .arg(ratio, 0, 'f', 2);
+    settledGrab(&view).save(QCoreApplication::applicationDirPath() + u"/metricchartsview-%1.png"_s.arg(
+                                QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
+    Theme::setScheme(Theme::Scheme::Light);
+    Theme::setHighContrast(false);
+    QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u'\n')));
 }
 
 void TestUiMetricChartsView::saveScreenshot()

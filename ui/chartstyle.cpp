@@ -66,6 +66,16 @@ QColor ChartStyle::accentTextColor()
     return Theme::accentText();
 }
 
+QColor ChartStyle::lineColor(const QColor& color)
+{
+    const QColor canvas = background();
+    const bool dark = Theme::scheme() == Theme::Scheme::Dark;
+    QColor c = color;
+    for (int step = 0; step < 24 && Theme::contrastRatio(c, canvas) < 3.0; ++step)
+        c = dark ? c.lighter(112) : c.darker(112);
+    return c;
+}
+
 void ChartStyle::applyScheme(QChart* chart)
 {
     chart->setBackgroundBrush(background());

@@ -25,6 +25,9 @@ public:
     static QColor textColor();
     static QColor secondaryTextColor();
     static QColor accentTextColor(); // the root cause's name
+    // A line or marker colour that stands out on the canvas (3:1, WCAG 1.4.11): as it is when it does, else the same
+    // hue lightened on the dark canvas or darkened on the light one. A deep purple root line stays visible on dark.
+    static QColor lineColor(const QColor& color);
     // Paints the chart's background, plot area, title and legend labels in those colours.
     static void applyScheme(QChart* chart);
 };

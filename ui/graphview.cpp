@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -375,12 +376,108 @@ void GraphView::fit()
     if (transform().m11() < floor) {
         resetTransform();
         scale(floor, floor);
-        const QList<QGraphicsItem*> all = m_scene->items();
-        const auto root = std::find_if(all.cbegin(), all.cend(), [](const QGraphicsItem* item) {
-            return item->type() == GraphNodeItem::Type && static_cast<const GraphNodeItem*>(item)->info().rootCause;
-        });
-        centerOn(root != all.cend() ? static_cast<const GraphNodeItem*>(*root)->nodeRect().center() : bounds.center());
+        centerOn(cropFor(QSizeF(viewport()->size()) / floor).center());
     }
+}
+
+namespace {
+constexpr qreal Clear = 6; // scene units between a box and the crop's edge: rounding never leaves a one-pixel sliver
+
+// Where a crop's edge may go on one axis so that it cuts no box (given as its [low, high] extents): just before or
+// just past each box, on the near or the far edge. Kept within [from, to]; from and to themselves too.
+QVector<qreal> edgeCandidates(const QVector<std::pair<qreal, qreal>>& boxes, qreal length, qreal from, qreal to)
+{
+    QVector<qreal> out{from, to};
+    for (const auto& [low, high] : boxes)
+        for (qreal at : {low - Clear, high + Clear, low - Clear - length, high + Clear - length})
+            if (at > from && at < to)
+                out.append(at);
+    return out;
+}
+} // namespace
+
+QRectF GraphView::cropFor(const QSizeF& room) const
+{
+    // The war room keeps names readable rather than the picture whole, so only part of it shows. Which part: the root
+    // cause, then as much of its blast radius (nearest first), then of the incident's other services, as fits whole;
+    // and among the places that show those, the one that cuts the fewest boxes in half at the panel's edges (a box
+    // half under the legend reads as a fault, a box wholly out of view as "drag to see more").
+    struct Box
+    {
+        QRectF rect;
+        int weight; // what cutting it costs
+        int rank;
+    };
+    QVector<Box> boxes;
+    QRectF root;
+    for (QGraphicsItem* item : m_scene->items()) {
+        if (item->type() == GraphNodeItem::Type) {
+            const auto* node = static_cast<const GraphNodeItem*>(item);
+            const GraphNodeItem::Info& info = node->info();
+            const int rank = info.rootCause ? 0 : info.blastRadius ? 1 : info.firing + info.resolved > 0 ? 2 : 3;
+            boxes.append({node->sceneBoundingRect(), rank == 3 ? 1 : 4 - rank, rank});
+            if (info.rootCause)
+                root = node->sceneBoundingRect();
+        } else if (item->type() == QGraphicsSimpleTextItem::Type) {
+            boxes.append({item->sceneBoundingRect(), 1, 2}); // the caption of the services off the graph
+        }
+    }
+    const QRectF bounds = m_scene->sceneRect();
+    if (root.isNull())
+        root = QRectF(bounds.center(), QSizeF(1, 1));
+    std::sort(boxes.begin(), boxes.end(), [&](const Box& a, const Box& b) {
+        if (a.rank != b.rank)
+            return a.rank < b.rank;
+        return QLineF(a.rect.center(), root.center()).length() < QLineF(b.rect.center(), root.center()).length();
+    });
+    QRectF shown = root;
+    for (const Box& box : std::as_const(boxes)) {
+        const QRectF with = shown | box.rect;
+        if (box.rank < 3 && with.width() <= room.width() - 2 * Clear && with.height() <= room.height() - 2 * Clear)
+            shown = with;
+    }
+
+    // Each axis on its own: the crop's left edge from where shown's right edge still fits to shown's left edge.
+    auto place = [&](bool horizontal, const QRectF& across) {
+        const qreal length = horizontal ? room.width() : room.height();
+        const qreal low = horizontal ? shown.left() : shown.top();
+        const qreal high = horizontal ? shown.right() : shown.bottom();
+        const qreal from = high + Clear - length, to = low - Clear;
+        if (from >= to)
+            return (from + to) / 2; // shown is as long as the room
+        QVector<std::pair<qreal, qreal>> extents;
+        for (const Box& box : std::as_const(boxes))
+            extents.append(horizontal ? std::pair{box.rect.left(), box.rect.right()}
+                                      : std::pair{box.rect.top(), box.rect.bottom()});
+        const qreal centred = (from + to) / 2;
+        qreal best = centred;
+        qreal bestCost = std::numeric_limits<qreal>::max();
+        for (const qreal at : edgeCandidates(extents, length, from, to)) {
+            qreal cost = 0;
+            for (const Box& box : std::as_const(boxes)) {
+                // Only boxes in the crop's span on the other axis can be cut by this axis' edges.
+                if (horizontal ? (box.rect.bottom() < across.top() || box.rect.top() > across.bottom())
+                               : (box.rect.right() < across.left() || box.rect.left() > across.right()))
+                    continue;
+                const qreal a = horizontal ? box.rect.left() : box.rect.top();
+                const qreal b = horizontal ? box.rect.right() : box.rect.bottom();
+                if ((a < at && b > at) || (a < at + length && b > at + length))
+                    cost += box.weight;
+            }
+            cost += std::abs(at - centred) / (length + 1); // less than any box: between equals, the centred one
+            if (cost < bestCost) {
+                bestCost = cost;
+                best = at;
+            }
+        }
+        return best;
+    };
+    // The vertical placement first (the panel is usually wider than tall, so a cut row hurts most), over the
+    // columns shown; then the horizontal one over the rows the crop has.
+    const qreal top = place(false, QRectF(shown.center().x() - room.width() / 2, bounds.top(), room.width(),
+                                         bounds.height()));
+    const qreal left = place(true, QRectF(bounds.left(), top, bounds.width(), room.height()));
+    return QRectF(QPointF(left, top), room);
 }
 
 qreal GraphView::minimumZoom()

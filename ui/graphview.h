@@ -62,6 +62,8 @@ private:
     void startLayout(Plan plan); // unless the picture would be the same as the one shown
     void applyLayout(const Plan& plan, const JobResult& result);
     void fit();
+    // At the war room's smallest zoom, the part of the scene (of the given size) the view shows.
+    QRectF cropFor(const QSizeF& room) const;
 
     QGraphicsScene* m_scene = nullptr;
     quint64 m_jobId = 0;

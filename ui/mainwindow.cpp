@@ -612,8 +612,11 @@ void MainWindow::applyTheme()
             (isPaper ? QColor(Qt::white) : Theme::panelBackground()).name(),
             (isPaper ? Theme::panelBorder() : Theme::chromeBorder()).name()));
     }
-    m_bottomTabs->setPalette(paper);
+    // The alert table's frame is paper (above); the tab bar and the runbook panel are the chrome's.
+    m_bottomTabs->setPalette(Theme::windowPalette());
     m_bottomTabs->setAutoFillBackground(true); // its pages do not paint: the chrome would show through
+    m_runbookPanel->applyTheme();
+    m_metricsView->applyTheme();
     for (QLabel* caption : findChildren<QLabel*>(CaptionName)) {
         const bool onPaper = caption->parentWidget()->property(PaperProperty).toBool();
         caption->setStyleSheet(

@@ -78,28 +78,21 @@ MetricChartsView::MetricChartsView(QWidget* parent) : QChartView(parent)
     QFont titleFont = chart->titleFont();
     titleFont.setPointSizeF(9);
     chart->setTitleFont(titleFont);
-    chart->setTitleBrush(Theme::mutedText());
     setChart(chart); // the view takes ownership
 
     m_cursorItem = new QGraphicsLineItem(chart); // owned by the chart item
-    QColor cursorColor(0x26, 0x32, 0x38);
-    cursorColor.setAlpha(170);
-    m_cursorItem->setPen(QPen(cursorColor, 1.5));
     m_cursorItem->setZValue(100);
     m_cursorItem->hide();
     m_cursorLabel = new QGraphicsSimpleTextItem(chart);
     QFont cursorFont = m_cursorLabel->font();
     cursorFont.setPointSizeF(7.5);
     m_cursorLabel->setFont(cursorFont);
-    m_cursorLabel->setBrush(QColor(0x26, 0x32, 0x38));
     m_cursorLabel->setZValue(101);
     m_cursorLabel->hide();
 
     m_overlay = new QLabel(this);
     m_overlay->setWordWrap(true);
     m_overlay->setAttribute(Qt::WA_TransparentForMouseEvents); // hovering the plot under it still works
-    m_overlay->setStyleSheet(u"QLabel { background: rgba(255, 235, 238, 230); color: #B71C1C;"
-                             u" border: 1px solid #E57373; border-radius: 3px; padding: 4px 6px; }"_s);
     m_overlay->hide();
 
     // The plot's width decides how many points each line keeps; it is only known after the chart's layout pass,
@@ -109,6 +102,23 @@ MetricChartsView::MetricChartsView(QWidget* parent) : QChartView(parent)
             redecimate();
         updateCursorItem();
     });
+    applyTheme(); // builds the (empty) chart
+}
+
+void MetricChartsView::applyTheme()
+{
+    // The chart sits on the chrome's panel: its canvas, text, grid and lines follow the scheme, as the timeline's do.
+    QChart* c = chart();
+    ChartStyle::applyScheme(c);
+    setBackgroundBrush(ChartStyle::background());
+    QColor cursorColor = ChartStyle::textColor();
+    cursorColor.setAlpha(170);
+    m_cursorItem->setPen(QPen(cursorColor, 1.5));
+    m_cursorLabel->setBrush(ChartStyle::textColor());
+    const bool dark = Theme::scheme() == Theme::Scheme::Dark;
+    m_overlay->setStyleSheet(u"QLabel { background: %1; color: %2; border: 1px solid #E57373; border-radius: 3px;"
+                             u" padding: 4px 6px; }"_s.arg(dark ? u"rgba(61, 21, 24, 235)"_s : u"rgba(255, 235, 238, 230)"_s,
+                                                           dark ? u"#FF8A80"_s : u"#B71C1C"_s));
     rebuild();
 }
 
@@ -387,8 +397,10 @@ void MetricChartsView::rebuild()
     QFont yFont = yAxis->labelsFont();
     yFont.setPointSizeF(8);
     yAxis->setLabelsFont(yFont);
-    yAxis->setLabelsColor(QColor(0x26, 0x32, 0x38));
-    yAxis->setGridLineColor(QColor(0xD5, 0xDA, 0xDF));
+    yAxis->setLabelsColor(ChartStyle::textColor());
+    yAxis->setGridLineColor(ChartStyle::gridColor());
+    yAxis->setLinePenColor(ChartStyle::gridColor());
+    xAxis->setLinePenColor(ChartStyle::gridColor());
     c->addAxis(xAxis, Qt::AlignBottom);
     c->addAxis(yAxis, Qt::AlignLeft);
 
@@ -411,7 +423,7 @@ void MetricChartsView::rebuild()
         line.series->setName(top                           ? tr("%1 (root)").arg(s.service)
                              : m_roots.contains(s.service) ? tr("%1 (candidate)").arg(s.service)
                                                            : s.service);
-        line.series->setPen(QPen(colorOf(s.service), top ? 2.2 : 1.5));
+        line.series->setPen(QPen(ChartStyle::lineColor(colorOf(s.service)), top ? 2.2 : 1.5));
         line.laneBase = double(laneCount - 1 - laneIndex);
         line.laneLow = lane.low;
         line.laneHigh = lane.high > lane.low ? lane.high : lane.low + 1.0;
@@ -427,7 +439,7 @@ void MetricChartsView::rebuild()
         if (m.msecs < x0 || m.msecs > x1)
             continue;
         auto* s = new QLineSeries;
-        QPen pen(m.color, m.change ? 2.0 : 1.4, m.change ? Qt::SolidLine : Qt::DashLine);
+        QPen pen(ChartStyle::lineColor(m.color), m.change ? 2.0 : 1.4, m.change ? Qt::SolidLine : Qt::DashLine);
         s->setPen(pen);
         s->append(double(m.msecs), -0.12);
         s->append(double(m.msecs), laneCount - 0.08);

@@ -39,6 +39,8 @@ public:
     void showService(const QString& service);
     void showAll();
     void clear();
+    // Paints the chart in the current scheme (Theme::scheme()): call when it changes.
+    void applyTheme();
 
     // The cursor line; set from outside it never emits cursorMoved().
     void setCursorTime(const QDateTime& time);

@@ -21,6 +21,7 @@
 #include <QPushButton>
 #include <QResizeEvent>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalBlocker>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -34,7 +35,7 @@ namespace {
 QLabel* captionLabel(const QString& text, QWidget* parent)
 {
     auto* label = new QLabel(text, parent);
-    label->setStyleSheet(RunbookStyle::caption());
+    label->setObjectName(u"runbookCaption"_s); // applyTheme() styles them by this name
     return label;
 }
 
@@ -78,14 +79,12 @@ RunbookPanel::RunbookPanel(QWidget* parent)
 
     // Why it is proposed, parameters and steps scroll together; the output pane stays in view below them. Above
     // the scroller only one-line rows: what is fixed there is taken from the room the step to approve needs.
-    auto* content = new QWidget;
+    auto* content = m_content = new QWidget;
     content->setObjectName(u"runbookContent"_s);
-    content->setStyleSheet(u"QWidget#runbookContent { background: #F7F9FA; }"_s);
     auto* column = new QVBoxLayout(content);
     column->setContentsMargins(0, 4, 4, 4);
     column->setSpacing(5);
     m_why = RunbookStyle::wrappedLabel(content); // reasons quote alert data
-    m_why->setStyleSheet(u"color: #4A5560;"_s);
     column->addWidget(m_why);
     m_paramsCaption = captionLabel(tr("PARAMETERS"), content);
     column->addWidget(m_paramsCaption);
@@ -93,13 +92,11 @@ RunbookPanel::RunbookPanel(QWidget* parent)
     connect(m_params, &RunbookParamForm::changed, this, &RunbookPanel::resolve);
     column->addWidget(m_params);
     m_paramStatus = RunbookStyle::wrappedLabel(content);
-    m_paramStatus->setStyleSheet(u"color: #B71C1C; font-weight: 600;"_s);
     column->addWidget(m_paramStatus);
     column->addSpacing(2);
     column->addWidget(captionLabel(tr("STEPS · EACH RUNS ONLY WHEN YOU APPROVE IT"), content));
     m_empty = new QLabel(content);
     m_empty->setWordWrap(true);
-    m_empty->setStyleSheet(u"color: #4A5560;"_s);
     column->addWidget(m_empty);
     m_cardBox = new QWidget(content);
     m_cardLayout = new QVBoxLayout(m_cardBox);
@@ -122,11 +119,9 @@ RunbookPanel::RunbookPanel(QWidget* parent)
     outputHeader->addWidget(captionLabel(tr("OUTPUT"), outputBox));
     m_activity = new QLabel(outputBox);
     m_activity->setTextFormat(Qt::PlainText);
-    m_activity->setStyleSheet(u"color: #0D47A1; font-weight: 600;"_s);
     m_activity->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     outputHeader->addWidget(m_activity, 1);
-    auto* clearOutput = new QPushButton(tr("Clear"), outputBox);
-    clearOutput->setStyleSheet(RunbookStyle::linkButton());
+    auto* clearOutput = m_clearOutput = new QPushButton(tr("Clear"), outputBox);
     outputHeader->addWidget(clearOutput);
     outputColumn->addLayout(outputHeader);
     m_output = new RunbookOutputPane(outputBox);
@@ -160,7 +155,6 @@ RunbookPanel::RunbookPanel(QWidget* parent)
     m_note->setMaxLength(2000);
     m_escalate = new QPushButton(tr("Escalate"), this);
     m_escalate->setObjectName(u"escalateButton"_s);
-    m_escalate->setStyleSheet(RunbookStyle::secondaryButton());
     m_escalate->setToolTip(tr("Hand this incident on: records your note, the runbook and the state of its steps"));
     connect(m_escalate, &QPushButton::clicked, this, &RunbookPanel::escalate);
     connect(m_note, &QLineEdit::returnPressed, this, &RunbookPanel::escalate);
@@ -168,7 +162,28 @@ RunbookPanel::RunbookPanel(QWidget* parent)
     escalateRow->addWidget(m_escalate);
     layout->addLayout(escalateRow);
 
+    applyTheme();
     clear();
+}
+
+void RunbookPanel::applyTheme()
+{
+    // The panel is part of the chrome, light or dark: its own palette (the combo box, the note field and the margins
+    // around the steps), not the light one of the alert table it shares the tab widget with.
+    setPalette(Theme::windowPalette());
+    setAutoFillBackground(true);
+    m_content->setStyleSheet(u"QWidget#runbookContent { background: %1; }"_s.arg(RunbookStyle::canvas().name()));
+    for (QLabel* caption : findChildren<QLabel*>(u"runbookCaption"_s))
+        caption->setStyleSheet(RunbookStyle::caption());
+    m_why->setStyleSheet(RunbookStyle::textStyle(Theme::secondaryText()));
+    m_empty->setStyleSheet(RunbookStyle::textStyle(Theme::secondaryText()));
+    m_paramStatus->setStyleSheet(u"color: %1; font-weight: 600;"_s.arg(RunbookStyle::errorText().name()));
+    m_activity->setStyleSheet(u"color: %1; font-weight: 600;"_s.arg(RunbookStyle::activityText().name()));
+    m_clearOutput->setStyleSheet(RunbookStyle::linkButton());
+    m_escalate->setStyleSheet(RunbookStyle::secondaryButton());
+    m_params->applyTheme();
+    for (RunbookStepCard* card : std::as_const(m_cards))
+        card->applyTheme();
 }
 
 RunbookPanel::~RunbookPanel() = default;
@@ -481,6 +496,41 @@ void RunbookPanel::scrollToAwaiting()
     // The bottom (the Approve button) first, then the top: a span taller than the viewport keeps its top.
     m_scroll->ensureVisible(0, span.bottom(), 0, 6);
     m_scroll->ensureVisible(0, span.top(), 0, 6);
+    // The margin above the span (or a taller viewport) shows the bottom of what is above it, often a few pixels of cut
+    // text: unreadable, and read as a rendering fault. Move the top edge down to the next row or line boundary; going
+    // down, never past the span's top, keeps the whole span in view.
+    QScrollBar* bar = m_scroll->verticalScrollBar();
+    int top = bar->value();
+    for (const QRect& row : rowsAbove(span.top())) {
+        if (row.top() < top && row.bottom() >= top)
+            top = qMin(row.bottom() + 1, span.top());
+    }
+    if (top != bar->value())
+        bar->setValue(top);
+}
+
+QVector<QRect> RunbookPanel::rowsAbove(int y) const
+{
+    // What the scroller's top edge may cut, in the content's coordinates, top to bottom: each parameter's row, each
+    // line of the wrapped text, every other widget whole.
+    QVector<QRect> rows;
+    QLayout* column = m_content->layout();
+    for (int i = 0; i < column->count(); ++i) {
+        QWidget* w = column->itemAt(i)->widget();
+        if (!w || !w->isVisibleTo(m_content) || w->y() >= y)
+            continue;
+        if (w == m_params) {
+            rows += m_params->rowRects(m_content);
+        } else if (auto* label = qobject_cast<QLabel*>(w); label && label->wordWrap()) {
+            const QRect text = label->contentsRect().translated(label->pos());
+            const int line = label->fontMetrics().lineSpacing();
+            for (int lineTop = text.top(); lineTop < text.bottom(); lineTop += line)
+                rows.append(QRect(0, lineTop, m_content->width(), qMin(line, text.bottom() + 1 - lineTop)));
+        } else {
+            rows.append(w->geometry());
+        }
+    }
+    return rows;
 }
 
 void RunbookPanel::refreshCards(const QModelIndex& from, const QModelIndex& to)

@@ -72,6 +72,8 @@ public:
     QScrollArea* stepScroll() const { return m_scroll; }
 
 public Q_SLOTS:
+    // Restyles the panel, its form and its cards in the current scheme (Theme::scheme(), high contrast).
+    void applyTheme();
     // The keyboard's "Approve & run": the first step whose button is enabled, exactly as if clicked.
     // Returns false (and does nothing) when no step can be approved right now.
     bool approveNextStep();
@@ -109,6 +111,7 @@ private:
     // bottom; empty when no step awaits.
     QRect awaitingSpan() const;
     void scrollToAwaiting();
+    QVector<QRect> rowsAbove(int y) const; // for scrollToAwaiting: rows of the content above y, top to bottom
     void shareSplitter(); // the output beside the steps when the panel is wide, below them when narrow
     bool eventFilter(QObject* watched, QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
@@ -148,6 +151,8 @@ private:
     QLabel* m_title = nullptr;
     QLabel* m_why = nullptr;
     QScrollArea* m_scroll = nullptr;
+    QWidget* m_content = nullptr;
+    QPushButton* m_clearOutput = nullptr;
     QLabel* m_paramsCaption = nullptr;
     RunbookParamForm* m_params = nullptr;
     QLabel* m_paramStatus = nullptr;

@@ -26,6 +26,11 @@ bool sourceHasValue(const RunbookParam& p, const LabelSet& labels, const QString
     return false;
 }
 
+QString nameStyle()
+{
+    return u"color: %1; font-weight: 600; padding-top: 3px;"_s.arg(Theme::text().name());
+}
+
 } // namespace
 
 QString RunbookParamForm::sourceText(const QString& source)
@@ -60,7 +65,7 @@ void RunbookParamForm::setParams(const QVector<RunbookParam>& params, const Labe
     for (const RunbookParam& p : params) {
         auto* name = new QLabel(p.name, this);
         name->setTextFormat(Qt::PlainText);
-        name->setStyleSheet(u"color: #1F2933; font-weight: 600; padding-top: 3px;"_s);
+        name->setStyleSheet(nameStyle());
         name->setToolTip((p.description.isEmpty() ? QString() : p.description + u"\n"_s) +
                          tr("Pattern: %1 (at most %2 characters)").arg(p.pattern).arg(p.maxLength));
         auto* box = new QWidget(this);
@@ -138,10 +143,41 @@ void RunbookParamForm::check(Field& field)
         }
     }
     field.note->setText(field.problem.isEmpty() ? note : field.problem);
-    field.note->setStyleSheet(field.problem.isEmpty() ? u"color: #4A5560; font-size: 8pt;"_s
-                                                      : u"color: #B71C1C; font-size: 8pt; font-weight: 600;"_s);
-    field.edit->setStyleSheet(field.problem.isEmpty() ? QString() : u"QLineEdit { border: 2px solid #C62828; }"_s);
+    styleField(field);
     field.edit->setToolTip(field.problem);
+}
+
+void RunbookParamForm::styleField(Field& field)
+{
+    field.note->setStyleSheet(field.problem.isEmpty()
+                                  ? u"color: %1; font-size: 8pt;"_s.arg(Theme::secondaryText().name())
+                                  : u"color: %1; font-size: 8pt; font-weight: 600;"_s.arg(RunbookStyle::errorText().name()));
+    field.edit->setStyleSheet(field.problem.isEmpty()
+                                  ? QString()
+                                  : u"QLineEdit { border: 2px solid %1; }"_s.arg(RunbookStyle::errorBorder().name()));
+}
+
+void RunbookParamForm::applyTheme()
+{
+    for (int row = 0; row < m_form->rowCount(); ++row)
+        if (QLayoutItem* item = m_form->itemAt(row, QFormLayout::LabelRole); item && item->widget())
+            item->widget()->setStyleSheet(nameStyle());
+    for (Field& f : m_fields)
+        styleField(f);
+}
+
+QVector<QRect> RunbookParamForm::rowRects(const QWidget* in) const
+{
+    QVector<QRect> rows;
+    for (int row = 0; row < m_form->rowCount(); ++row) {
+        QRect r;
+        for (QFormLayout::ItemRole role : {QFormLayout::LabelRole, QFormLayout::FieldRole})
+            if (QLayoutItem* item = m_form->itemAt(row, role); item && item->widget())
+                r |= QRect(item->widget()->mapTo(in, QPoint()), item->widget()->size());
+        if (!r.isEmpty())
+            rows.append(r);
+    }
+    return rows;
 }
 
 QMap<QString, QString> RunbookParamForm::input() const

@@ -23,6 +23,8 @@ public:
     void setParams(const QVector<RunbookParam>& params, const LabelSet& labels, const QString& service);
     // The same runbook, fresher alert data: typed text stays, placeholders follow the sources.
     void setSource(const LabelSet& labels, const QString& service);
+    void applyTheme(); // the current scheme's colours (Theme::scheme())
+    QVector<QRect> rowRects(const QWidget* in) const; // each parameter's row (name, field, note), mapped to in
 
     QMap<QString, QString> input() const; // the non-empty fields, as typed
     bool isValid() const;                 // every parameter has a valid value (typed or from its source)
@@ -44,6 +46,7 @@ private:
         QString problem; // empty: valid
     };
     void check(Field& field);
+    static void styleField(Field& field);
 
     QFormLayout* m_form = nullptr;
     QVector<Field> m_fields;

@@ -19,32 +19,33 @@ struct StateLook
     const char* text;
 };
 
-// A symbol and a word for every state, so no state is told by its colour alone.
+// A symbol and a word for every state, so no state is told by its colour alone. The dark scheme's badges are dark
+// tints with light text: the same hues, 4.5:1 or more on the badge and on the card.
 StateLook stateLook(RunbookStepModel::State state)
 {
+    const bool dark = RunbookStyle::dark();
     switch (state) {
     case RunbookStepModel::State::Pending:
-        return {"○", "#ECEFF1", "#37474F"};
+        return dark ? StateLook{"○", "#2A333C", "#CFD8DC"} : StateLook{"○", "#ECEFF1", "#37474F"};
     case RunbookStepModel::State::Approved:
-        return {"◔", "#E3F2FD", "#0D47A1"};
+        return dark ? StateLook{"◔", "#0D2A45", "#90CAF9"} : StateLook{"◔", "#E3F2FD", "#0D47A1"};
     case RunbookStepModel::State::Running:
-        return {"●", "#E3F2FD", "#0D47A1"};
+        return dark ? StateLook{"●", "#0D2A45", "#90CAF9"} : StateLook{"●", "#E3F2FD", "#0D47A1"};
     case RunbookStepModel::State::Passed:
-        return {"✓", "#C8E6C9", "#1B5E20"};
+        return dark ? StateLook{"✓", "#15361A", "#A5D6A7"} : StateLook{"✓", "#C8E6C9", "#1B5E20"};
     case RunbookStepModel::State::Failed:
-        return {"✗", "#FFEBEE", "#B71C1C"};
+        return dark ? StateLook{"✗", "#3D1518", "#FF8A80"} : StateLook{"✗", "#FFEBEE", "#B71C1C"};
     case RunbookStepModel::State::RolledBack:
-        return {"↺", "#FFF8E1", "#6D4C00"};
+        return dark ? StateLook{"↺", "#3A2E0A", "#FFD54F"} : StateLook{"↺", "#FFF8E1", "#6D4C00"};
     case RunbookStepModel::State::Skipped:
-        return {"»", "#ECEFF1", "#4A5560"};
+        return dark ? StateLook{"»", "#2A333C", "#B4BEC8"} : StateLook{"»", "#ECEFF1", "#4A5560"};
     }
-    return {"○", "#ECEFF1", "#37474F"};
+    return dark ? StateLook{"○", "#2A333C", "#CFD8DC"} : StateLook{"○", "#ECEFF1", "#37474F"};
 }
 
-QPushButton* button(const QString& text, const QString& style, QWidget* parent)
+QPushButton* button(const QString& text, QWidget* parent)
 {
     auto* b = new QPushButton(text, parent);
-    b->setStyleSheet(style);
     b->setCursor(Qt::PointingHandCursor);
     return b;
 }
@@ -78,7 +79,6 @@ RunbookStepCard::RunbookStepCard(QWidget* parent) : QFrame(parent)
     top->setSpacing(6);
     m_title = new QLabel(this);
     m_title->setTextFormat(Qt::PlainText);
-    m_title->setStyleSheet(u"font-size: 10pt; font-weight: 700; color: #1A232B;"_s);
     m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_title->setMinimumWidth(1);
     m_safety = new QLabel(this);
@@ -91,19 +91,17 @@ RunbookStepCard::RunbookStepCard(QWidget* parent) : QFrame(parent)
     layout->addLayout(top);
 
     m_description = RunbookStyle::wrappedLabel(this);
-    m_description->setStyleSheet(u"color: #4A5560;"_s);
     layout->addWidget(m_description);
 
     auto* commandRow = new QHBoxLayout;
     commandRow->setSpacing(2);
-    auto* commandCaption = new QLabel(tr("COMMAND · DISPLAY ONLY"), this);
-    commandCaption->setStyleSheet(RunbookStyle::caption());
+    auto* commandCaption = m_commandCaption = new QLabel(tr("COMMAND · DISPLAY ONLY"), this);
     commandCaption->setToolTip(tr("Shown quoted for reading and for pasting into a shell. The console runs "
                                   "these arguments directly, never through a shell."));
-    m_dryRun = button(tr("Dry run"), RunbookStyle::linkButton(), this);
+    m_dryRun = button(tr("Dry run"), this);
     m_dryRun->setToolTip(tr("Show exactly the arguments that would run and where each parameter came from; "
                             "nothing is started"));
-    m_copy = button(tr("Copy command"), RunbookStyle::linkButton(), this);
+    m_copy = button(tr("Copy command"), this);
     m_copy->setToolTip(tr("Copy the command, quoted for a POSIX shell, to run it by hand"));
     commandRow->addWidget(commandCaption, 1);
     commandRow->addWidget(m_dryRun);
@@ -113,13 +111,10 @@ RunbookStepCard::RunbookStepCard(QWidget* parent) : QFrame(parent)
     m_command = RunbookStyle::wrappedLabel(this);
     m_command->setObjectName(u"stepCommand"_s);
     m_command->setFont(RunbookStyle::monospace());
-    m_command->setStyleSheet(u"QLabel#stepCommand { background: #F4F6F8; color: #1F2933; border: 1px solid #E3E7EB; "
-                             u"border-radius: 3px; padding: 4px 5px; }"_s);
     layout->addWidget(m_command);
 
     m_rollbackLine = RunbookStyle::wrappedLabel(this);
     m_rollbackLine->setFont(RunbookStyle::monospace());
-    m_rollbackLine->setStyleSheet(u"color: #4A5560;"_s);
     layout->addWidget(m_rollbackLine);
 
     m_message = RunbookStyle::wrappedLabel(this);
@@ -128,14 +123,14 @@ RunbookStepCard::RunbookStepCard(QWidget* parent) : QFrame(parent)
 
     auto* actions = new QHBoxLayout;
     actions->setSpacing(6);
-    m_approve = button(tr("Approve && run"), RunbookStyle::primaryButton(), this);
+    m_approve = button(tr("Approve && run"), this);
     m_approve->setObjectName(u"approveButton"_s);
     m_approve->setToolTip(tr("Approve this step with exactly the arguments shown and run it now (only this step)"));
-    m_stop = button(tr("Stop"), RunbookStyle::secondaryButton(), this);
+    m_stop = button(tr("Stop"), this);
     m_stop->setToolTip(tr("Terminate the step's process group, as its timeout would"));
-    m_rollback = button(tr("Approve rollback"), RunbookStyle::secondaryButton(), this);
+    m_rollback = button(tr("Approve rollback"), this);
     m_rollback->setToolTip(tr("Approve and run this step's rollback command"));
-    m_skip = button(tr("Skip"), RunbookStyle::secondaryButton(), this);
+    m_skip = button(tr("Skip"), this);
     m_skip->setToolTip(tr("Do not run this step; the next one becomes available"));
     actions->addWidget(m_approve);
     actions->addWidget(m_stop);
@@ -150,6 +145,26 @@ RunbookStepCard::RunbookStepCard(QWidget* parent) : QFrame(parent)
     connect(m_copy, &QPushButton::clicked, this, &RunbookStepCard::copyClicked);
     connect(m_rollback, &QPushButton::clicked, this, &RunbookStepCard::rollbackClicked);
     connect(m_stop, &QPushButton::clicked, this, &RunbookStepCard::stopClicked);
+    applyTheme();
+}
+
+void RunbookStepCard::applyTheme()
+{
+    m_title->setStyleSheet(u"font-size: 10pt; font-weight: 700; color: %1;"_s.arg(Theme::text().name()));
+    m_description->setStyleSheet(RunbookStyle::textStyle(Theme::secondaryText()));
+    m_commandCaption->setStyleSheet(RunbookStyle::caption());
+    m_command->setStyleSheet(u"QLabel#stepCommand { background: %1; color: %2; border: 1px solid %3; "
+                             u"border-radius: 3px; padding: 4px 5px; }"_s.arg(RunbookStyle::commandBackground().name(),
+                                                                             Theme::text().name(),
+                                                                             RunbookStyle::commandBorder().name()));
+    m_rollbackLine->setStyleSheet(RunbookStyle::textStyle(Theme::secondaryText()));
+    for (QPushButton* link : {m_dryRun, m_copy})
+        link->setStyleSheet(RunbookStyle::linkButton());
+    m_approve->setStyleSheet(RunbookStyle::primaryButton());
+    for (QPushButton* plain : {m_stop, m_rollback, m_skip})
+        plain->setStyleSheet(RunbookStyle::secondaryButton());
+    if (m_index.isValid())
+        showRow(m_index); // the frame and the badges
 }
 
 void RunbookStepCard::showRow(const QModelIndex& index)
@@ -159,8 +174,9 @@ void RunbookStepCard::showRow(const QModelIndex& index)
     const auto safety = RunbookStep::Safety(value(RunbookStepModel::SafetyRole).toInt());
     const auto tone = RunbookStyle::safetyTone(safety);
     const QString stripe = Theme::alertStateFill(tone).name();
-    setStyleSheet(u"QFrame#runbookStepCard { background: white; border: 1px solid #C5CCD3; border-left: 5px solid %1; "
-                  u"border-radius: 4px; }"_s.arg(stripe));
+    setStyleSheet(u"QFrame#runbookStepCard { background: %2; border: 1px solid %3; border-left: 5px solid %1; "
+                  u"border-radius: 4px; }"_s.arg(stripe, RunbookStyle::cardBackground().name(),
+                                                 Theme::chromeBorder().name()));
 
     m_title->setText(tr("%1. %2").arg(index.row() + 1).arg(value(RunbookStepModel::NameRole).toString()));
     m_safety->setText(value(RunbookStepModel::SafetyTextRole).toString());

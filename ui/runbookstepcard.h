@@ -16,6 +16,7 @@ public:
     explicit RunbookStepCard(QWidget* parent = nullptr);
 
     void showRow(const QModelIndex& index); // reads every role of RunbookStepModel
+    void applyTheme();                      // the current scheme's colours (Theme::scheme())
     int row() const { return m_index.row(); }
 
     QPushButton* approveButton() const { return m_approve; }
@@ -42,6 +43,7 @@ private:
     QLabel* m_safety = nullptr;
     QLabel* m_state = nullptr;
     QLabel* m_description = nullptr;
+    QLabel* m_commandCaption = nullptr;
     QLabel* m_command = nullptr;
     QLabel* m_rollbackLine = nullptr;
     QLabel* m_message = nullptr;
