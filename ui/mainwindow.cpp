@@ -68,6 +68,14 @@ const QString PanelName = u"panel"_s;
 const QString CaptionName = u"panelCaption"_s;
 constexpr char PaperProperty[] = "nightwatchPaper"; // a canvas that stays light in the dark scheme
 
+// QTabBar::setTabText lays the tabs out again and asks the tab widget's parents for a new layout even for the same
+// text: set on every snapshot, it re-laid the splitters and the charts below them in the storm.
+void setTabText(QTabWidget* tabs, int index, const QString& text)
+{
+    if (tabs->tabText(index) != text)
+        tabs->setTabText(index, text);
+}
+
 // A titled panel; paper: a canvas that draws its own light colours (graph, charts, tables).
 QFrame* panel(const QString& title, QWidget* content, QWidget* parent, QLabel** titleLabel = nullptr,
               QWidget* extra = nullptr, bool paper = false)
@@ -946,7 +954,7 @@ void MainWindow::showCurrentIncident()
         m_runbookPanel->clear();
         m_metricsView->clear();
         m_metricsKey.clear();
-        m_bottomTabs->setTabText(1, tr("Runbooks"));
+        setTabText(m_bottomTabs, 1, tr("Runbooks"));
         m_alertsTitle->setText(tr("ALERTS"));
         m_cardTitle->setText(tr("INCIDENT"));
         m_expireSilenceButton->hide();
@@ -998,7 +1006,7 @@ void MainWindow::showCurrentIncident()
 void MainWindow::updateRunbookTab()
 {
     const int proposed = int(m_runbookPanel->proposedRunbookIds().size());
-    m_bottomTabs->setTabText(1, proposed > 0 ? tr("Runbooks (%1)").arg(proposed) : tr("Runbooks"));
+    setTabText(m_bottomTabs, 1, proposed > 0 ? tr("Runbooks (%1)").arg(proposed) : tr("Runbooks"));
 }
 
 void MainWindow::onProposalsChanged()
