@@ -927,8 +927,17 @@ void MainWindow::onCurrentIncidentChanged()
     if (key == m_currentKey)
         return;
     m_currentKey = key;
+    // While the pipeline streams snapshots, an incident picked in the list is drawn as the next snapshot would draw
+    // it, by workers: read on the GUI thread, its alerts held the window longer than any snapshot in a storm.
+    const QScopedValueRollback<bool> live(m_live, m_live || streaming());
     showCurrentIncident();
     m_alertView->scrollToTop();
+}
+
+bool MainWindow::streaming() const
+{
+    constexpr qint64 quietMs = 2000; // a pipeline at rest publishes when something changes, not on a clock
+    return m_sinceApplied.isValid() && m_sinceApplied.elapsed() < quietMs;
 }
 
 void MainWindow::showCurrentIncident()
