@@ -56,6 +56,8 @@ private Q_SLOTS:
     void filterLineEditFiltersAlerts();
     void unreachableSourceShownWhileIncidentsStay();
     void selectionKeptAcrossSnapshots();
+    void pickWhileStreamingIsDrawnByWorkers_data();
+    void pickWhileStreamingIsDrawnByWorkers();
     void stormSnapshotsStayFast();
 
 private:
@@ -539,6 +541,35 @@ void TestUiMainWindow::selectionKeptAcrossSnapshots()
     gone->incidents = {storm, fixture::blackFridayIncident()};
     window.setSnapshot(gone);
     QCOMPARE(window.currentIncidentId(), 51);
+}
+
+void TestUiMainWindow::pickWhileStreamingIsDrawnByWorkers_data()
+{
+    QTest::addColumn<bool>("posted");
+    QTest::addRow("snapshots posted by the pipeline") << true;
+    QTest::addRow("a snapshot set at once") << false;
+}
+
+void TestUiMainWindow::pickWhileStreamingIsDrawnByWorkers()
+{
+    // While posted snapshots stream in, an engineer's pick is drawn as the next snapshot would be (graph and onset
+    // chart planned by workers, the GUI thread free meanwhile); without a stream it is drawn at once. Either way the
+    // card and the table show it at once and the chart catches up with every onset.
+    QFETCH(bool, posted);
+    MainWindow window;
+    window.show();
+    if (posted) {
+        window.postSnapshot(fixture::blackFridaySnapshot());
+        QTRY_VERIFY(window.snapshot());
+    } else {
+        window.setSnapshot(fixture::blackFridaySnapshot());
+    }
+    QTRY_VERIFY(!window.timelineView()->isPlanPending() && !window.graphView()->isLayoutPending());
+    QVERIFY(window.selectIncident(u"search-es-heap"_s));
+    QCOMPARE(window.summaryCard()->incidentId(), 43);
+    QCOMPARE(window.alertModel()->rowCount(), fixture::searchIncident().alerts.size());
+    QCOMPARE(window.timelineView()->isPlanPending(), posted);
+    QTRY_COMPARE(window.timelineView()->onsetCount(), int(fixture::searchIncident().alerts.size()));
 }
 
 void TestUiMainWindow::stormSnapshotsStayFast()

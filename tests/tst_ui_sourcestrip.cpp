@@ -1,7 +1,8 @@
 // The header's source strip as a team deploys it: several Alertmanagers, a Prometheus and the webhook. Every chip
 // fits the strip (or leaves for the "+N" indicator that names it) in normal and war-room type at 1366×768 and
 // 1920×1080, never cut mid-glyph; the status bar's texts fit too. A Prometheus that is down shows as such on its
-// chip but, being a metrics source, never withholds the all-clear (alerts still arrive without it).
+// chip but, being a metrics source, never withholds the all-clear (alerts still arrive without it). A source changing
+// state keeps the strip's height: the window's contents below it do not move (a storm's first data relaid them all).
 // NIGHTWATCH_SCREENSHOT_DIR=/some/dir keeps the screenshots.
 
 #include "feedstatus.h"
@@ -80,6 +81,8 @@ private Q_SLOTS:
     void prometheusDownShowsOnItsChipOnly();
     void chipsAndStatusBarFit_data();
     void chipsAndStatusBarFit();
+    void stateChangeKeepsTheStripHeight_data();
+    void stateChangeKeepsTheStripHeight();
 };
 
 void TestUiSourceStrip::cleanup()
@@ -141,6 +144,42 @@ void TestUiSourceStrip::prometheusDownShowsOnItsChipOnly()
     QVERIFY2(tip.contains(u"X-Scope-OrgID team-a"_s) && tip.contains(u"Metrics source"_s), qPrintable(tip));
     QCOMPARE(model->index(row, 0).data(SourceHealthModel::KindRole).toInt(), int(SourceHealth::Kind::Metrics));
     saveShot(&window, u"prometheus-down.png"_s);
+}
+
+void TestUiSourceStrip::stateChangeKeepsTheStripHeight_data()
+{
+    using State = SourceHealth::State;
+    QTest::addColumn<State>("before");
+    QTest::addColumn<State>("after");
+    QTest::addRow("stale to live") << State::Stale << State::Live;
+    QTest::addRow("live to unreachable") << State::Live << State::Unreachable;
+    QTest::addRow("unreachable to live") << State::Unreachable << State::Live;
+}
+
+void TestUiSourceStrip::stateChangeKeepsTheStripHeight()
+{
+    QFETCH(SourceHealth::State, before);
+    QFETCH(SourceHealth::State, after);
+    MainWindow window;
+    window.resize(1366, 768);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const auto show = [&](SourceHealth::State state) {
+        auto snapshot = std::make_shared<IncidentSnapshot>();
+        snapshot->sources = {prometheus(state)};
+        window.setSnapshot(snapshot);
+        QCoreApplication::processEvents();
+        return window.sourceBar()->chips().value(0);
+    };
+    QLabel* chip = show(before);
+    QVERIFY(chip);
+    const QString textBefore = chip->text();
+    // Asked, not as laid out: the header's other labels may make the row taller than a chip.
+    const int chipHeight = chip->sizeHint().height(), barHeight = window.sourceBar()->sizeHint().height();
+    chip = show(after);
+    QVERIFY2(chip->text() != textBefore, "the chip did not change: the case tests nothing");
+    QCOMPARE(chip->sizeHint().height(), chipHeight);
+    QCOMPARE(window.sourceBar()->sizeHint().height(), barHeight);
 }
 
 void TestUiSourceStrip::chipsAndStatusBarFit_data()

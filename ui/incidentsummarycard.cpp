@@ -245,10 +245,16 @@ void IncidentSummaryCard::fitRootService()
     if (m_incidentId == 0 && m_rootService->wordWrap())
         return; // a message: it wraps at its full size
     // Too narrow for the badges and the whole "Acknowledge" on one line (war-room type): the button goes below.
-    QTextDocument badges;
-    badges.setDefaultFont(m_badges->font());
-    badges.setHtml(m_badges->text());
-    const int row = int(badges.idealWidth()) + m_ackButton->sizeHint().width() + m_topRow->spacing() + 8;
+    // The badges' width is laid out once per text and font: the row is checked on every snapshot and resize.
+    const QString badgesKey = m_badges->text() + u'\n' + m_badges->font().key();
+    if (badgesKey != m_badgesKey) {
+        QTextDocument badges;
+        badges.setDefaultFont(m_badges->font());
+        badges.setHtml(m_badges->text());
+        m_badgesKey = badgesKey;
+        m_badgesWidth = int(badges.idealWidth());
+    }
+    const int row = m_badgesWidth + m_ackButton->sizeHint().width() + m_topRow->spacing() + 8;
     const auto direction = row > contentsRect().width() - 24 ? QBoxLayout::TopToBottom : QBoxLayout::LeftToRight;
     if (m_topRow->direction() != direction)
         m_topRow->setDirection(direction);

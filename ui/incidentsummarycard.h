@@ -72,6 +72,8 @@ private:
 
     QBoxLayout* m_topRow = nullptr; // badges beside the Acknowledge button, or above it when the card is narrow
     QLabel* m_badges = nullptr;
+    QString m_badgesKey; // the badges' text and font when m_badgesWidth was measured
+    int m_badgesWidth = 0;
     QLabel* m_rootCaption = nullptr;
     QLabel* m_rootService = nullptr;
     QLabel* m_confidence = nullptr;

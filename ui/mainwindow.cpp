@@ -68,6 +68,14 @@ const QString PanelName = u"panel"_s;
 const QString CaptionName = u"panelCaption"_s;
 constexpr char PaperProperty[] = "nightwatchPaper"; // a canvas that stays light in the dark scheme
 
+// QTabBar::setTabText lays the tabs out again and asks the tab widget's parents for a new layout even for the same
+// text: set on every snapshot, it re-laid the splitters and the charts below them in the storm.
+void setTabText(QTabWidget* tabs, int index, const QString& text)
+{
+    if (tabs->tabText(index) != text)
+        tabs->setTabText(index, text);
+}
+
 // A titled panel; paper: a canvas that draws its own light colours (graph, charts, tables).
 QFrame* panel(const QString& title, QWidget* content, QWidget* parent, QLabel** titleLabel = nullptr,
               QWidget* extra = nullptr, bool paper = false)
@@ -922,8 +930,17 @@ void MainWindow::onCurrentIncidentChanged()
     if (key == m_currentKey)
         return;
     m_currentKey = key;
+    // While the pipeline streams snapshots, an incident picked in the list is drawn as the next snapshot would draw
+    // it, by workers: read on the GUI thread, its alerts held the window longer than any snapshot in a storm.
+    const QScopedValueRollback<bool> live(m_live, m_live || streaming());
     showCurrentIncident();
     m_alertView->scrollToTop();
+}
+
+bool MainWindow::streaming() const
+{
+    constexpr qint64 quietMs = 2000; // a pipeline at rest publishes when something changes, not on a clock
+    return m_sinceApplied.isValid() && m_sinceApplied.elapsed() < quietMs;
 }
 
 void MainWindow::showCurrentIncident()
@@ -949,7 +966,7 @@ void MainWindow::showCurrentIncident()
         m_runbookPanel->clear();
         m_metricsView->clear();
         m_metricsKey.clear();
-        m_bottomTabs->setTabText(1, tr("Runbooks"));
+        setTabText(m_bottomTabs, 1, tr("Runbooks"));
         m_alertsTitle->setText(tr("ALERTS"));
         m_cardTitle->setText(tr("INCIDENT"));
         m_expireSilenceButton->hide();
@@ -1001,7 +1018,7 @@ void MainWindow::showCurrentIncident()
 void MainWindow::updateRunbookTab()
 {
     const int proposed = int(m_runbookPanel->proposedRunbookIds().size());
-    m_bottomTabs->setTabText(1, proposed > 0 ? tr("Runbooks (%1)").arg(proposed) : tr("Runbooks"));
+    setTabText(m_bottomTabs, 1, proposed > 0 ? tr("Runbooks (%1)").arg(proposed) : tr("Runbooks"));
 }
 
 void MainWindow::onProposalsChanged()

@@ -174,6 +174,7 @@ private:
     qint64 m_applyMs = 0;         // and how long applying it took
     bool m_inShowIncident = false;
     bool m_live = false;          // applying a posted snapshot: the views that read every alert do it on a worker
+    bool streaming() const;       // posted snapshots arrive (a live pipeline, a storm): a selection is live too
     QString m_currentKey;
     bool m_pinned = false;      // the engineer chose m_currentKey: keep it while it exists
     bool m_autoSelect = false;  // the console itself is moving the selection

@@ -88,9 +88,11 @@ void SourceHealthBar::rebuild()
         QFont font = chip->font();
         font.setBold(!t.live);
         chip->setFont(font);
-        // Live sources are quiet green text; a problem source becomes a filled chip that stands out.
+        // Live sources are quiet green text; a problem source becomes a filled chip that stands out. Its border, in
+        // its fill's colour, keeps it as tall as a live chip: a source turning live must not move the window's
+        // contents down (that relaid the graph, the charts and the table at the start of a storm).
         restyle(chip,
-            !t.live ? u"QLabel { background: %1; color: %2; border-radius: 4px; padding: 3px 8px; }"_s.arg(
+            !t.live ? u"QLabel { background: %1; border: 1px solid %1; color: %2; border-radius: 4px; padding: 3px 8px; }"_s.arg(
                           c.name(), state == SourceHealth::State::Stale ? u"#1A1A1A"_s : u"#FFFFFF"_s)
                     : u"QLabel { color: #C8E6C9; border: 1px solid #43A047; border-radius: 4px; padding: 3px 8px; }"_s);
         chip->ensurePolished(); // fitChips() measures the padding the style sheet adds: it must be in place now
