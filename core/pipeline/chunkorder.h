@@ -5,7 +5,7 @@
 // into the write-ahead log, where a chunk of neighbouring fingerprints rewrites only its own share of them. In a model
 // of the table (30,000 rows, then 100,000 in 40 chunks) the log took 96 MB in body order, 13 MB in this one (an
 // integer key instead of the text one: 69 and 12.5 MB; chunks of 10,000 in body order: 31 MB). Bench, the 100,000-
-// alert body, serve's pipeline and checkpointer threads, median of 6 runs each on a loaded machine: 1,844 -> 1,165 ms
+// alert body, serve's pipeline and checkpointer threads, median of 3 runs each on a loaded machine: 1,844 -> 1,138 ms
 // of CPU.
 // The order depends only on the alerts, so the resend of the same body orders it the same way and its journal row
 // (how many are committed: the first that many in this order) names the same alerts. The correlator still takes the
