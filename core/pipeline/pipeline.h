@@ -275,7 +275,7 @@ private:
         Stored done;
         QByteArray key;       // DeliveryKey of its body; empty: not journaled
         bool resumed = false; // a big one: its journal was read (what a resend finds stored is skipped)
-        ChunkOrder order;     // a big one: the order its chunks take its alerts in
+        ChunkOrder order{};   // a big one: the order its chunks take its alerts in (set at its first step)
         qsizetype resumedFrom = 0; // a big one: the ranks (in order) before this were stored by an earlier attempt
     };
     QMutex m_waitingMutex;      // guards m_waiting: feeds on other threads add to it
