@@ -6,12 +6,13 @@ QString LabelInterner::intern(const QString& s)
 {
     if (s.isEmpty())
         return s;
-    if (const auto known = m_strings.constFind(s); known != m_strings.cend())
-        return *known;
-    if (m_strings.size() >= m_capacity)
-        m_strings.clear(); // full of one-off values: start over rather than grow
-    m_strings.insert(s);
-    return s;
+    if (m_strings.size() >= m_capacity && !m_strings.contains(s)) {
+        // Full of one-off values: start over rather than grow. Sized for a full table at once: a big delivery's
+        // one-off values (an alert name each) fill it again, and growing it step by step rehashed it each time.
+        m_strings.clear();
+        m_strings.reserve(m_capacity);
+    }
+    return *m_strings.insert(s); // one lookup: an equal string already there is kept, and returned
 }
 
 bool LabelInterner::isInterned(const QString& s) const
@@ -26,23 +27,29 @@ void LabelInterner::internSet(LabelSet& set)
 {
     // Looked at first: a set that shares its strings already (a repeat, or one an alert cache hands out again) is
     // left alone, so it is not detached from those who share it.
-    bool namesShared = true, valuesShared = true;
-    for (auto it = set.cbegin(); it != set.cend() && (namesShared || valuesShared); ++it) {
-        namesShared = namesShared && isInterned(it.key());
-        valuesShared = valuesShared && isInterned(it.value());
-    }
-    if (namesShared && valuesShared)
+    bool namesShared = true;
+    for (auto it = set.cbegin(); it != set.cend() && namesShared; ++it)
+        namesShared = isInterned(it.key());
+    if (namesShared) {
+        // Each value looked up once: the map is written (detached) from the first value that is not the shared one.
+        for (auto it = set.cbegin(); it != set.cend(); ++it) {
+            QString shared = intern(it.value());
+            if (shared.isSharedWith(it.value()))
+                continue;
+            const QString name = it.key(); // the const iterator is not valid once the map detaches
+            auto write = set.find(name);
+            *write = std::move(shared);
+            for (++write; write != set.end(); ++write)
+                *write = intern(*write);
+            return;
+        }
         return;
-    if (!namesShared) {
-        // A map's keys cannot be replaced in place: a new map, filled in order (each insert at the end).
-        LabelSet interned;
-        for (auto it = set.cbegin(); it != set.cend(); ++it)
-            interned.insert(interned.cend(), intern(it.key()), intern(it.value()));
-        set = interned;
-        return;
     }
-    for (auto it = set.begin(); it != set.end(); ++it)
-        it.value() = intern(it.value());
+    // A map's keys cannot be replaced in place: a new map, filled in order (each insert at the end).
+    LabelSet interned;
+    for (auto it = set.cbegin(); it != set.cend(); ++it)
+        interned.insert(interned.cend(), intern(it.key()), intern(it.value()));
+    set = interned;
 }
 
 void LabelInterner::intern(Alert& alert)

@@ -12,6 +12,7 @@
 #include "ingest/sourceaccess.h"
 #include "knowledge/similarincidentfinder.h"
 #include "metrics/promqltemplate.h"
+#include "pipeline/chunkorder.h"
 #include "pipeline/diagnosisrunner.h"
 #include "pipeline/labelinterner.h"
 #include "model/incidentsnapshot.h"
@@ -274,6 +275,8 @@ private:
         Stored done;
         QByteArray key;       // DeliveryKey of its body; empty: not journaled
         bool resumed = false; // a big one: its journal was read (what a resend finds stored is skipped)
+        ChunkOrder order{};   // a big one: the order its chunks take its alerts in (set at its first step)
+        qsizetype resumedFrom = 0; // a big one: the ranks (in order) before this were stored by an earlier attempt
     };
     QMutex m_waitingMutex;      // guards m_waiting: feeds on other threads add to it
     QVector<Waiting> m_waiting; // non-empty: a storeWaiting() is queued on the pipeline's thread

@@ -40,11 +40,22 @@ void KnownAlerts::put(const QString& fingerprint, const Alert& a, bool firing)
     m_index.insert(fingerprint, id, [this](int known) -> const QString& { return keyOf(known); });
 }
 
+void KnownAlerts::add(const QString& fingerprint, const Alert& a, bool firing)
+{
+    const int id = int(m_entries.size());
+    m_entries.push_back(Entry{fingerprint, a.labels, a.annotations, originOf(a.source, a.generatorUrl), firing});
+    m_index.insert(fingerprint, id, [this](int known) -> const QString& { return keyOf(known); });
+}
+
 quint32 KnownAlerts::originOf(const QString& source, const QString& generatorUrl)
 {
+    if (m_lastOriginId != kNoOrigin && m_lastOrigin.first == source && m_lastOrigin.second == generatorUrl)
+        return m_lastOriginId;
     std::pair<QString, QString> origin(source, generatorUrl);
-    if (const auto it = m_originIds.constFind(origin); it != m_originIds.cend())
-        return *it;
+    if (const auto it = m_originIds.constFind(origin); it != m_originIds.cend()) {
+        m_lastOrigin = origin;
+        return m_lastOriginId = *it;
+    }
     if (qsizetype(m_origins.size()) >= kMaxOrigins)
         return kNoOrigin; // one-off URLs must not grow the table without bound
     const auto id = quint32(m_origins.size());

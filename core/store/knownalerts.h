@@ -37,6 +37,9 @@ public:
     bool sameDetails(int known, const Alert& a) const;
     // What was just written to the row of a.fingerprint (or of fingerprint, when given: the row's key).
     void put(const QString& fingerprint, const Alert& a, bool firing);
+    // put() for a fingerprint the caller found absent (find() == -1): not looked for again (a big delivery's
+    // 100,000 new rows each paid a second lookup).
+    void add(const QString& fingerprint, const Alert& a, bool firing);
 
     // Heap bytes held (entries, index slots, origin table), for figures.
     qsizetype bytes() const;
@@ -55,6 +58,10 @@ private:
     quint32 originOf(const QString& source, const QString& generatorUrl);
     const QString& keyOf(int known) const { return m_entries[size_t(known)].fingerprint; }
 
+    // The origin last looked up: a batch's alerts nearly always share theirs (one feed), and comparing with it costs
+    // less than hashing the pair for every alert.
+    std::pair<QString, QString> m_lastOrigin;
+    quint32 m_lastOriginId = kNoOrigin;
     FingerprintIndex m_index;
     std::vector<Entry> m_entries;
     std::vector<std::pair<QString, QString>> m_origins; // source, generator URL

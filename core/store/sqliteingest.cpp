@@ -265,7 +265,10 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, const DeliveryJo
                 continue;
             }
         }
-        m_known.put(f.fingerprint, batch.at(f.last), f.delta.lastFiring);
+        if (f.known)
+            m_known.put(f.fingerprint, batch.at(f.last), f.delta.lastFiring);
+        else // not there when the batch was folded: the batch holds each fingerprint once
+            m_known.add(f.fingerprint, batch.at(f.last), f.delta.lastFiring);
     }
     if (flushed) {
         m_pending.clear();

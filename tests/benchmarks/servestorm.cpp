@@ -66,6 +66,14 @@ double tenths(double ms)
     return std::round(ms * 10.0) / 10.0;
 }
 
+// A thread's name as part of a figure's name: letters and digits, the rest '_'.
+std::string metricName(const QString& thread)
+{
+    std::string name = thread.toStdString();
+    std::replace_if(name.begin(), name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
+    return name;
+}
+
 int fail(const QString& message)
 {
     std::fprintf(stderr, "nightwatch-bench: %s\n", qPrintable(message));
@@ -317,6 +325,7 @@ int runServeStorm(const ServeStormOptions& options)
         int status = 0;
         double ms = 0;
         double cpuMs = 0; // serve's CPU time from the post until the answer
+        QMap<QString, double> threadCpuMs; // the same per thread name (receiver, parser, pipeline, checkpointer)
         QVector<double> smallMs; // the small deliveries posted while it was in flight
     };
     QVector<BigBody> bigBodies;
@@ -354,10 +363,14 @@ int runServeStorm(const ServeStormOptions& options)
             });
         };
         const double cpuAtPost = cpuMs(pid);
+        const QMap<QString, ThreadUse> threadsAtPost = threadUse(pid);
         c.send("POST", path, big, [&](int status, double ms) {
             b.status = status;
             b.ms = ms;
             b.cpuMs = cpuMs(pid) - cpuAtPost;
+            const QMap<QString, ThreadUse> threadsAtAnswer = threadUse(pid);
+            for (auto it = threadsAtAnswer.cbegin(); it != threadsAtAnswer.cend(); ++it)
+                b.threadCpuMs.insert(it.key(), it->cpuMs - threadsAtPost.value(it.key()).cpuMs);
             bigDone = true;
             maybeQuit();
         });
@@ -419,8 +432,7 @@ int runServeStorm(const ServeStormOptions& options)
         const double queuedUs = (it->runQueueMs - before.runQueueMs) * 1e3 / stormAlerts;
         if (us < 0.05 && waits < deliveries / 10)
             continue; // idle through the storm
-        std::string name = it.key().toStdString();
-        std::replace_if(name.begin(), name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
+        const std::string name = metricName(it.key());
         out["storm_thread_" + name + "_cpu_us_per_alert"] = tenths(us);
         out["storm_thread_" + name + "_run_queue_us_per_alert"] = tenths(queuedUs);
         out["storm_thread_" + name + "_waits_per_delivery"] = std::round(100.0 * double(waits) / deliveries) / 100.0;
@@ -441,6 +453,12 @@ int runServeStorm(const ServeStormOptions& options)
         out[p + "small_deliveries_meanwhile"] = b.smallMs.size();
         out[p + "small_p50_ms"] = tenths(percentile(b.smallMs, 0.50));
         out[p + "small_max_ms"] = tenths(percentile(b.smallMs, 1.0));
+        // Whose CPU the body took, per thread: comparable across builds while other work shares the cores.
+        for (auto it = b.threadCpuMs.cbegin(); it != b.threadCpuMs.cend(); ++it) {
+            if (*it < 1.0)
+                continue;
+            out[p + "thread_" + metricName(it.key()) + "_cpu_ms"] = std::round(*it);
+        }
     }
     out["healthz_big_p99_ms"] = tenths(percentile(healthzBig, 0.99));
     out["healthz_errors"] = healthzErrors;
