@@ -9,7 +9,7 @@
 // stores nothing (see Pipeline::Options::resendWindowMs for when an identical body is a resend and when it counts).
 // Rows older than the resend window are deleted as new ones are written (the pipeline asks for it every few
 // seconds: one DELETE through the updated_at index for all the rows that aged meanwhile): a body sent again after
-// that is a new notification. Works on both backends (plain SQL, the caller's connection).
+// that is a new notification. Works on both backends (the connection's prepared-once statements, StoreSql).
 
 #include <QByteArray>
 #include <QDateTime>
@@ -19,7 +19,7 @@
 #include <optional>
 #include <span>
 
-class QSqlDatabase;
+struct StoreConnection;
 
 class DeliveryJournal
 {
@@ -34,12 +34,12 @@ public:
 
     // Inside the caller's transaction: the marks' rows, written at now, after the rows written before the largest
     // expireBeforeMs among them are deleted. True and nothing done when marks is empty.
-    static bool write(QSqlDatabase& db, std::span<const Mark> marks, QString* error);
+    static bool write(StoreConnection& connection, std::span<const Mark> marks, QString* error);
     // The row of key written at or after notBefore; nullopt when there is none (error set when the read failed).
-    static std::optional<Mark> read(QSqlDatabase& db, const QByteArray& key, const QDateTime& notBefore,
+    static std::optional<Mark> read(StoreConnection& connection, const QByteArray& key, const QDateTime& notBefore,
                                     QString* error);
     // The rows of keys written at or after notBefore, by key (one statement prepared for all of them); those with
     // none are missing. Empty with error set when a read failed.
-    static QHash<QByteArray, Mark> read(QSqlDatabase& db, const QList<QByteArray>& keys, const QDateTime& notBefore,
-                                        QString* error);
+    static QHash<QByteArray, Mark> read(StoreConnection& connection, const QList<QByteArray>& keys,
+                                        const QDateTime& notBefore, QString* error);
 };

@@ -163,7 +163,7 @@ bool SharedIngest::recordNotifications(const AlertBatch& batch, std::span<const 
         return failWith(error, u"cannot store alerts: "_s + describe(upsert->lastError()));
     if (!m_connection.announce(u"notifications"_s, QString::number(batch.size()), error))
         return false;
-    if (!DeliveryJournal::write(m_connection.db, marks, error))
+    if (!DeliveryJournal::write(m_connection, marks, error))
         return false;
     if (!tx.commit())
         return failWith(error, u"cannot commit notifications: "_s + describe(m_connection.db.lastError()));

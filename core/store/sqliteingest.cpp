@@ -252,7 +252,7 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, std::span<const 
             return false;
         flushed = true;
     }
-    if (!DeliveryJournal::write(m_connection.db, marks, error))
+    if (!DeliveryJournal::write(m_connection, marks, error))
         return false;
     if (!tx.commit())
         return failWith(error, u"cannot commit notifications: "_s + describe(m_connection.db.lastError()));

@@ -211,7 +211,7 @@ QHash<QByteArray, DeliveryJournal::Mark> Store::deliveryMarks(const QList<QByteA
         return {};
     }
     QString why;
-    QHash<QByteArray, DeliveryJournal::Mark> marks = DeliveryJournal::read(m_impl->db, keys, notBefore, &why);
+    QHash<QByteArray, DeliveryJournal::Mark> marks = DeliveryJournal::read(*m_impl, keys, notBefore, &why);
     if (!why.isEmpty())
         fail(why, error);
     return marks;
@@ -249,7 +249,7 @@ std::optional<DeliveryJournal::Mark> Store::deliveryMark(const QByteArray& key, 
         return std::nullopt;
     }
     QString why;
-    std::optional<DeliveryJournal::Mark> mark = DeliveryJournal::read(m_impl->db, key, notBefore, &why);
+    std::optional<DeliveryJournal::Mark> mark = DeliveryJournal::read(*m_impl, key, notBefore, &why);
     if (!why.isEmpty())
         fail(why, error);
     return mark;
