@@ -114,7 +114,9 @@ inline QByteArray compactDelivery(int delivery, int alerts)
     return body + "]}";
 }
 
-// Keeps `concurrency` posts in flight, each a new delivery id, until stop(); acked holds those answered 200.
+// Keeps `concurrency` posts in flight, each a new delivery id, until stop(); acked holds those answered 200. With
+// resendFirst(), it sends those deliveries again first, the very bytes sent before, as Alertmanager retries a
+// notification it saw no 200 for.
 class DeliveryClient
 {
 public:
@@ -136,6 +138,13 @@ public:
             r->abort();
     }
 
+    // ids: sent before (their bodies in *sent); new deliveries go into *sent too.
+    void resendFirst(QList<int> ids, QHash<int, QByteArray>* sent)
+    {
+        m_resend = std::move(ids);
+        m_sent = sent;
+    }
+
     QSet<int> acked;
     int failed = 0;
     QByteArray authorization; // e.g. "Bearer TOKEN" for a receiver with a token
@@ -146,13 +155,19 @@ private:
     {
         if (!m_running)
             return;
-        const int id = (*m_nextId)++;
+        const int id = m_resend.isEmpty() ? (*m_nextId)++ : m_resend.takeFirst();
+        QByteArray body = m_sent ? m_sent->value(id) : QByteArray();
+        if (body.isEmpty()) {
+            body = alertmanagerDelivery(id, m_alerts);
+            if (m_sent)
+                m_sent->insert(id, body);
+        }
         QNetworkRequest request(m_url);
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
         request.setTransferTimeout(10'000);
         if (!authorization.isEmpty())
             request.setRawHeader(QByteArrayLiteral("Authorization"), authorization);
-        QNetworkReply* reply = m_nam.post(request, alertmanagerDelivery(id, m_alerts));
+        QNetworkReply* reply = m_nam.post(request, body);
         m_inFlight.insert(reply);
         QObject::connect(reply, &QNetworkReply::finished, &m_nam, [this, reply, id] {
             m_inFlight.remove(reply);
@@ -171,6 +186,8 @@ private:
     int* m_nextId;
     bool m_running = true;
     QSet<QNetworkReply*> m_inFlight;
+    QList<int> m_resend;
+    QHash<int, QByteArray>* m_sent = nullptr;
 };
 
 } // namespace testsupport

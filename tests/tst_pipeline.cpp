@@ -166,6 +166,8 @@ private Q_SLOTS:
     void smallDeliveryIsStoredDuringABigRefresh_data();
     void smallDeliveryIsStoredDuringABigRefresh();
     void deliveryDuringBackgroundRestoreIsStoredAndMerged();
+    void resentSmallDeliveryIsCountedOnce_data();
+    void resentSmallDeliveryIsCountedOnce();
 
 private:
     QTemporaryDir m_dir;
@@ -1412,4 +1414,57 @@ void TestPipeline::deliveryDuringBackgroundRestoreIsStoredAndMerged()
         states << storedState(&pipeline, db);
     }
     QCOMPARE(states.at(1), states.at(0));
+}
+
+void TestPipeline::resentSmallDeliveryIsCountedOnce_data()
+{
+    // Deliveries in the order sent: "F" the body with both alerts firing, "R" the same alerts resolved; every one
+    // with its DeliveryKey unless keyed is false (a sink that names none).
+    QTest::addColumn<QStringList>("sent");
+    QTest::addColumn<bool>("keyed");
+    QTest::addColumn<qint64>("resendWindowMs");
+    QTest::addColumn<int>("notifications"); // stored in the end
+    QTest::addColumn<bool>("firing");       // the alerts' latest status in the end
+    QTest::addRow("its 200 lost: the resend stores nothing")
+        << QStringList{u"F"_s, u"F"_s} << true << qint64(300'000) << 2 << true;
+    QTest::addRow("resent twice") << QStringList{u"F"_s, u"F"_s, u"F"_s} << true << qint64(300'000) << 2 << true;
+    QTest::addRow("resolved, then the same firing body: it fired again")
+        << QStringList{u"F"_s, u"R"_s, u"F"_s} << true << qint64(300'000) << 6 << true;
+    QTest::addRow("resolved twice in a row")
+        << QStringList{u"F"_s, u"R"_s, u"R"_s} << true << qint64(300'000) << 4 << false;
+    QTest::addRow("no key: stored again") << QStringList{u"F"_s, u"F"_s} << false << qint64(300'000) << 4 << true;
+    QTest::addRow("no journal: stored again") << QStringList{u"F"_s, u"F"_s} << true << qint64(0) << 4 << true;
+}
+
+void TestPipeline::resentSmallDeliveryIsCountedOnce()
+{
+    // A small delivery commits whole with its journal row; a sender that did not see our 200 sends the same body
+    // again, which is answered with nothing stored, unless its alerts changed since (then the same bytes are news).
+    QFETCH(QStringList, sent);
+    QFETCH(bool, keyed);
+    QFETCH(qint64, resendWindowMs);
+    QFETCH(int, notifications);
+    QFETCH(bool, firing);
+    const QString db =
+        m_dir.filePath(u"resent-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentDataTag())).replace(u' ', u'-'));
+    PipelineOnWorker onWorker;
+    Pipeline::Options o = options(db);
+    o.resendWindowMs = resendWindowMs;
+    QString error;
+    QVERIFY2(onWorker.pipeline->open(o, &error), qPrintable(error));
+    for (const QString& body : sent) {
+        const Alert::Status status = body == u"F" ? Alert::Status::Firing : Alert::Status::Resolved;
+        const AlertBatch batch{alert(u"a1"_s, u"Err"_s, 0, status), alert(u"a2"_s, u"Err"_s, 0, status)};
+        const QByteArray key = keyed ? QByteArray(body == u"F" ? "firing-body" : "resolved-body") : QByteArray();
+        std::atomic<int> answered = 0;
+        onWorker.pipeline->submitDelivery(batch, key, [&](bool stored, const QString&) { answered = stored ? 1 : -1; });
+        QTRY_COMPARE_WITH_TIMEOUT(answered.load(), 1, 10'000); // a resend is answered "stored" too
+    }
+    onWorker.pipeline->flush();
+    Store reader(u"resent-reader"_s);
+    QVERIFY2(reader.open(db, &error, Store::OpenMode::ReadOnly), qPrintable(error));
+    const QVector<Alert> stored = reader.loadNotifications(kT0.addSecs(-3600));
+    QCOMPARE(stored.size(), notifications);
+    QCOMPARE(stored.back().isFiring(), firing);
+    QCOMPARE(onWorker.pipeline->snapshot()->notificationCount, notifications);
 }

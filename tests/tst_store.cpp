@@ -127,6 +127,8 @@ private Q_SLOTS:
     void deliveryMarkCommitsWithItsBatch();
     void deliveryMarkExpires_data();
     void deliveryMarkExpires();
+    void alertsStandAsInABatch_data();
+    void alertsStandAsInABatch();
     void flapCountedAcrossReopen();
     void alertsChangedBehindStoreRecovers();
     void bigBatchMatchesRowByRow_data();
@@ -283,35 +285,52 @@ void TestStore::notificationsFoldIntoAlerts()
 void TestStore::deliveryMarkCommitsWithItsBatch_data()
 {
     QTest::addColumn<bool>("journalWritable");
-    QTest::addRow("batch and mark commit together") << true;
-    QTest::addRow("a mark that cannot be written rolls the batch back") << false;
+    // Journal rows "key:stored/total" written with the batch of two alerts: a big delivery's chunk has one (how far
+    // it got), a group commit of small deliveries one per delivery, each whole (stored = total).
+    QTest::addColumn<QStringList>("marks");
+    const QStringList chunk{u"k1:2/5"_s};
+    const QStringList group{u"k1:1/1"_s, u"k2:1/1"_s};
+    QTest::addRow("chunk and mark commit together") << true << chunk;
+    QTest::addRow("a mark that cannot be written rolls the chunk back") << false << chunk;
+    QTest::addRow("every small delivery of a group has its row") << true << group;
+    QTest::addRow("a row that cannot be written rolls the group back") << false << group;
 }
 
-// A big delivery's progress is written in the transaction of its chunk: never one without the other.
+// A big delivery's progress is written in the transaction of its chunk, a small one's row in the transaction that
+// commits it whole (so its resend finds it stored): never one without the other.
 void TestStore::deliveryMarkCommitsWithItsBatch()
 {
     QFETCH(bool, journalWritable);
-    const QString path = m_dir->filePath(u"journal.sqlite"_s);
+    QFETCH(QStringList, marks);
+    const QString path = m_dir->filePath(u"journal-%1-%2.sqlite"_s.arg(journalWritable).arg(marks.size()));
     Store store(u"tst-journal"_s);
     QString error;
     QVERIFY2(store.open(path, &error), qPrintable(error));
-    if (!journalWritable) {
+    if (!journalWritable) { // the last row is refused
         RawDb raw(path);
-        QVERIFY(raw.exec(u"CREATE TRIGGER journal_refused BEFORE INSERT ON delivery_journal "
-                         "BEGIN SELECT RAISE(ABORT, 'journal refused'); END"_s));
+        QVERIFY(raw.exec(u"CREATE TRIGGER journal_refused BEFORE INSERT ON delivery_journal WHEN NEW.key = 'k%1' "
+                         "BEGIN SELECT RAISE(ABORT, 'journal refused'); END"_s.arg(marks.size())));
     }
-    const AlertBatch chunk{makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0),
+    const AlertBatch batch{makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0),
                            makeAlert(u"B"_s, u"api"_s, Alert::Status::Firing, 1)};
-    const DeliveryJournal::Mark mark{"k1", 2, 5, 0};
-    const bool stored = store.recordNotifications(chunk, &error, &mark);
-    QCOMPARE(stored, journalWritable);
+    QVector<DeliveryJournal::Mark> written;
+    for (const QString& m : std::as_const(marks))
+        written.append({m.section(u':', 0, 0).toLatin1(), m.section(u':', 1).section(u'/', 0, 0).toLongLong(),
+                        m.section(u'/', 1).toLongLong(), 0});
+    QCOMPARE(store.recordNotifications(batch, &error, written), journalWritable);
     QCOMPARE(store.notificationCount(), journalWritable ? 2 : 0);
-    const auto read = store.deliveryMark("k1", QDateTime::currentDateTimeUtc().addSecs(-60), &error);
-    QVERIFY2(error.isEmpty() || !journalWritable, qPrintable(error));
-    QCOMPARE(read.has_value(), journalWritable);
-    if (read) {
-        QCOMPARE(read->stored, 2);
-        QCOMPARE(read->total, 5);
+    error.clear();
+    const QHash<QByteArray, DeliveryJournal::Mark> read =
+        store.deliveryMarks({"k1", "k2", "k3"}, QDateTime::currentDateTimeUtc().addSecs(-60), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(read.size(), journalWritable ? marks.size() : 0);
+    QVERIFY(!read.contains("k3")); // never sent: a new delivery
+    for (const DeliveryJournal::Mark& m : std::as_const(written)) {
+        if (!journalWritable)
+            break;
+        QCOMPARE(read.value(m.key).stored, m.stored);
+        QCOMPARE(read.value(m.key).total, m.total);
+        QCOMPARE(store.deliveryMark(m.key, QDateTime::currentDateTimeUtc().addSecs(-60), &error)->stored, m.stored);
     }
 }
 
@@ -347,6 +366,46 @@ void TestStore::deliveryMarkExpires()
              qPrintable(error));
     RawDb raw(path);
     QCOMPARE(raw.scalar(u"SELECT count(*) FROM delivery_journal"_s).toInt(), found ? 2 : 1);
+}
+
+void TestStore::alertsStandAsInABatch_data()
+{
+    // What was stored, one batch after the other ('F' firing, 'R' resolved: alerts A and B in that order), then the
+    // batch asked about.
+    QTest::addColumn<QStringList>("stored");
+    QTest::addColumn<QString>("asked");
+    QTest::addColumn<bool>("stands");
+    QTest::addRow("nothing since: a resend") << QStringList{u"FF"_s} << u"FF"_s << true;
+    QTest::addRow("repeated since, unchanged") << QStringList{u"FF"_s, u"FF"_s} << u"FF"_s << true;
+    QTest::addRow("one resolved since: news") << QStringList{u"FF"_s, u"FR"_s} << u"FF"_s << false;
+    QTest::addRow("resolved and fired again since") << QStringList{u"FF"_s, u"RR"_s, u"FF"_s} << u"FF"_s << true;
+    QTest::addRow("resolved, asked resolved") << QStringList{u"FF"_s, u"RR"_s} << u"RR"_s << true;
+    QTest::addRow("an alert never stored") << QStringList{u"F"_s} << u"FF"_s << false;
+}
+
+// What tells a resend (its alerts stand as it says: storing it again adds only counts) from the same bytes bringing
+// news. The batches after the first are repeats, whose latest status waits in memory: it is read all the same.
+void TestStore::alertsStandAsInABatch()
+{
+    QFETCH(QStringList, stored);
+    QFETCH(QString, asked);
+    QFETCH(bool, stands);
+    const auto batch = [](const QString& states, int at) {
+        AlertBatch b;
+        for (qsizetype i = 0; i < states.size(); ++i)
+            b << makeAlert(u"Alert%1"_s.arg(i), u"api"_s,
+                           states.at(i) == u'F' ? Alert::Status::Firing : Alert::Status::Resolved, at * 1000);
+        return b;
+    };
+    const QString path =
+        m_dir->filePath(u"stands-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentDataTag())).replace(u' ', u'-'));
+    Store store(u"tst-stands"_s);
+    QString error;
+    QVERIFY2(store.open(path, &error), qPrintable(error));
+    for (qsizetype k = 0; k < stored.size(); ++k)
+        QVERIFY2(store.recordNotifications(batch(stored.at(k), int(k)), &error), qPrintable(error));
+    QCOMPARE(store.alertsStandAsIn(batch(asked, 0), &error), stands);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
 void TestStore::distinctAlertsAndArrivalOrder()

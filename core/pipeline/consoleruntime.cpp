@@ -29,9 +29,10 @@ ConsoleRuntime::ConsoleRuntime(Config config, QObject* parent) : QObject(parent)
 ConsoleRuntime::~ConsoleRuntime()
 {
     // Not stopped before (the window's Quit): the same graceful stop, waited for here. Otherwise the receiver would
-    // drop its connections unanswered and the pipeline store their deliveries anyway: every sender would send again,
-    // and a small delivery stored twice is counted twice. Waited for on a semaphore, not an event loop: drained() is
-    // emitted on the receiver's thread.
+    // drop its connections unanswered and the pipeline store their deliveries anyway: every sender would send again
+    // (its resend is then answered from the delivery journal, but only within the resend window, and only while its
+    // alerts stand as it says: see Pipeline::Options::resendWindowMs). Waited for on a semaphore, not an event loop:
+    // drained() is emitted on the receiver's thread.
     if (!m_stopRequested && m_pipeline) {
         QSemaphore drained;
         QMetaObject::Connection onDrained;

@@ -431,7 +431,8 @@ void Pipeline::storeWaiting()
     // neither the store nor the correlator can take them back. The overlap would save at most the parse, which
     // FastJsonSax made a small part of a big body's time (about a fifth of storing and correlating it).
     AlertBatch all;
-    QVector<Stored> answered = takeSmall(group, &all); // the deliveries this commit completes
+    QVector<DeliveryJournal::Mark> marks;                      // theirs, and the big one's below
+    QVector<Stored> answered = takeSmall(group, &all, &marks); // the deliveries this commit completes
     Waiting* big = m_chunked.isEmpty() ? nullptr : &m_chunked.front();
     if (answered.isEmpty() && !big) {
         if (untracked)
@@ -462,12 +463,11 @@ void Pipeline::storeWaiting()
         }
     }
     // How far the big one got, committed with its chunk: a resend after a stop or a crash skips exactly that.
-    std::optional<DeliveryJournal::Mark> mark;
     if (big && taken > 0 && !big->key.isEmpty() && m_options.resendWindowMs > 0)
-        mark = DeliveryJournal::Mark{big->key, m_chunkedStored + taken, big->batch.size(),
-                                     QDateTime::currentMSecsSinceEpoch() - m_options.resendWindowMs};
+        marks.append(DeliveryJournal::Mark{big->key, m_chunkedStored + taken, big->batch.size(), 0});
+    expireJournalWith(marks);
     QString error;
-    const bool stored = hasStore(&error) && m_store->recordNotifications(all, &error, mark ? &*mark : nullptr);
+    const bool stored = hasStore(&error) && m_store->recordNotifications(all, &error, marks);
     noteStoreResult(stored, error);
     if (stored && !all.isEmpty())
         noteStored(all.size());
@@ -552,10 +552,13 @@ void Pipeline::storeWaitingNow()
     if (group.isEmpty())
         return;
     AlertBatch all;
-    const QVector<Stored> answered = takeSmall(group, &all); // a big one's chunks go from storeWaiting(), as usual
-    m_interner.intern(all);                                  // before the store and the correlator keep copies
+    QVector<DeliveryJournal::Mark> marks;
+    // A big one's chunks go from storeWaiting(), as usual.
+    const QVector<Stored> answered = takeSmall(group, &all, &marks);
+    m_interner.intern(all); // before the store and the correlator keep copies
+    expireJournalWith(marks);
     QString error;
-    const bool stored = answered.isEmpty() || (hasStore(&error) && m_store->recordNotifications(all, &error));
+    const bool stored = answered.isEmpty() || (hasStore(&error) && m_store->recordNotifications(all, &error, marks));
     if (!answered.isEmpty())
         noteStoreResult(stored, error);
     for (const Stored& done : std::as_const(answered))
@@ -581,18 +584,85 @@ QVector<Pipeline::Waiting> Pipeline::takeWaiting()
     return {};
 }
 
-QVector<Pipeline::Stored> Pipeline::takeSmall(QVector<Waiting>& group, AlertBatch* all)
+QVector<Pipeline::Stored> Pipeline::takeSmall(QVector<Waiting>& group, AlertBatch* all,
+                                              QVector<DeliveryJournal::Mark>* marks)
 {
+    const bool journal = m_options.resendWindowMs > 0;
+    const QSet<QByteArray> resent = journal ? resentSmall(group) : QSet<QByteArray>();
     QVector<Stored> answered;
     for (Waiting& w : group) {
-        if (m_options.chunkAlerts > 0 && w.batch.size() > m_options.chunkAlerts) {
+        if (bigDelivery(w.batch)) {
             m_chunked.append(std::move(w));
             continue;
         }
+        if (!w.key.isEmpty() && resent.contains(w.key)) {
+            // Durable since the earlier attempt; its sender only missed our 200. Stored again, its alerts would
+            // count twice (a doubled delivery count reads as a noisier alert, and the incident's count too).
+            qInfo("nightwatch: a resent delivery of %lld alerts was stored by an earlier attempt (its answer was "
+                  "lost): answered, not stored again",
+                  qlonglong(w.batch.size()));
+            w.done(true, QString());
+            continue;
+        }
+        // Committed with the batch: a resend after a crash before our 200 finds it (see Options::resendWindowMs).
+        if (journal && !w.key.isEmpty() && !w.batch.isEmpty())
+            marks->append(DeliveryJournal::Mark{w.key, w.batch.size(), w.batch.size(), 0});
         all->append(std::move(w.batch));
         answered.append(std::move(w.done));
     }
     return answered;
+}
+
+QSet<QByteArray> Pipeline::resentSmall(const QVector<Waiting>& group)
+{
+    QList<QByteArray> keys;
+    for (const Waiting& w : group)
+        if (!w.key.isEmpty() && !w.batch.isEmpty() && !bigDelivery(w.batch))
+            keys.append(w.key);
+    if (keys.isEmpty() || !m_store)
+        return {};
+    // One indexed read per delivery (the journal's primary key): a storm's deliveries miss, and cost only that.
+    QString error;
+    const QHash<QByteArray, DeliveryJournal::Mark> found =
+        m_store->deliveryMarks(keys, QDateTime::currentDateTimeUtc().addMSecs(-m_options.resendWindowMs), &error);
+    if (!error.isEmpty())
+        qWarning("nightwatch: delivery journal not read (the deliveries are stored as sent): %s", qPrintable(error));
+    QSet<QByteArray> resent;
+    for (const Waiting& w : group) {
+        const auto mark = found.constFind(w.key);
+        if (w.key.isEmpty() || mark == found.cend() || mark->total != w.batch.size() || mark->stored != mark->total ||
+            bigDelivery(w.batch))
+            continue;
+        // Another body of this group speaks of one of its alerts: the same bytes around other news are news too.
+        QSet<QString> fingerprints;
+        for (const Alert& a : w.batch)
+            fingerprints.insert(a.fingerprint);
+        const bool others = std::any_of(group.cbegin(), group.cend(), [&](const Waiting& o) {
+            return o.key != w.key && std::any_of(o.batch.cbegin(), o.batch.cend(),
+                                                 [&](const Alert& a) { return fingerprints.contains(a.fingerprint); });
+        });
+        if (others)
+            continue;
+        error.clear();
+        if (!m_store->alertsStandAsIn(w.batch, &error)) {
+            if (!error.isEmpty())
+                qWarning("nightwatch: alert states not read (a resent delivery is stored again): %s",
+                         qPrintable(error));
+            continue;
+        }
+        resent.insert(w.key);
+    }
+    return resent;
+}
+
+void Pipeline::expireJournalWith(QVector<DeliveryJournal::Mark>& marks)
+{
+    // One DELETE for every row that aged meanwhile, rather than one with every commit of a storm.
+    constexpr qint64 kExpireEveryMs = 10'000;
+    if (marks.isEmpty() || (m_journalExpired.isValid() && m_journalExpired.elapsed() < kExpireEveryMs))
+        return;
+    m_journalExpired.start();
+    marks.front().expireBeforeMs = QDateTime::currentMSecsSinceEpoch() - m_options.resendWindowMs;
 }
 
 void Pipeline::storeWaitingLater()

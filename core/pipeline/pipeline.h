@@ -19,6 +19,7 @@
 #include "model/resolution.h"
 #include "model/runbookrun.h"
 #include "model/sourcehealth.h"
+#include "store/deliveryjournal.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
@@ -82,18 +83,32 @@ public:
         // it got (DeliveryJournal), and the sender's resend of the same body stores only the rest; without a key
         // the resend stores it all again. 0: every delivery in one piece.
         int chunkAlerts = 2'500;
-        // How long a big delivery's journal row lets a resend of the same body go on where it stopped (or, stored
-        // whole already, its lost 200 be answered again with nothing stored). The same bytes arriving later are
-        // a new notification and are counted. Alertmanager retries a failed notification only until the next
-        // group_interval tick (the notify context's deadline: group_interval, at least 10 s; default 5 min), and
-        // sends an unchanged group again only after repeat_interval (never sooner than group_interval; default
-        // 4 h): five minutes covers its retries with the default timing, including a restart in between, and
-        // stays below its repeats. A delivery of chunkAlerts or fewer is not journaled: it commits in one
-        // transaction, so nothing of it is ever half stored; only a 200 lost after its commit (a crash in the
-        // millisecond between, or a cut connection) makes its sender send it again, and a journal row and lookup for
-        // each of a storm's thousands of small deliveries a second would cost more than that rare repeat, and
-        // would swallow senders' honest identical repeats (heartbeats, a generic feed's periodic state). 0: no
-        // journal.
+        // How long a delivery's journal row (DeliveryJournal, keyed by the route and the body bytes) lets a resend
+        // of the same body go on where it stopped (a big one cut between chunks) or, stored whole already, its lost
+        // 200 be answered again with nothing stored. Every delivery with a key is journaled, small ones too, in the
+        // transaction that commits it: a crash (SIGKILL, OOM, power) or a stop that falls between that commit and
+        // the 200 reaching the sender, or a connection cut in that moment, made Alertmanager send it again and its
+        // notifications count twice (counts and flaps doubled in the incident). Alertmanager retries a failed
+        // notification only until the next group_interval tick (the notify context's deadline: group_interval, at
+        // least 10 s; default 5 min), and sends an unchanged group again only after repeat_interval (never sooner
+        // than group_interval; default 4 h): five minutes covers its retries with the default timing, including a
+        // restart in between, and stays below its repeats.
+        // An identical body within the window is not always a resend, so it is taken as one only when storing it
+        // again would change nothing but the counters (what an on-call engineer could be misled by is state, not
+        // a count). Alertmanager's retry of a group never follows that group's next notification (a group's
+        // notifications go out one after the other, retries included), and its payload has no send time in it:
+        // firing alerts carry endsAt 0001-01-01, so a group that did not change is the same bytes. Honest identical
+        // bodies within five minutes are therefore (a) a repeat_interval set under five minutes: a "still firing"
+        // reminder, skipped, which loses a count and nothing else (the row expires five minutes after the copy that
+        // was stored, not after the skipped one, so one in every window is still counted); (b) two Alertmanagers of
+        // an HA pair that both sent one notification (a gossip delay): counted once, which is right; (c) an alert
+        // that resolved and fired again with the same startsAt (Prometheus keeps activeAt when only the link to
+        // Alertmanager failed, and a generic feed may send no times at all): the same bytes now mean "firing again"
+        // after a "resolved" was stored. (c) must count: a skipped copy would leave the alert shown resolved while
+        // it fires. So a journaled body is skipped only while every one of its alerts still stands as it says
+        // (Store::alertsStandAsIn: their stored latest status is the body's) and no other body of the same commit
+        // group speaks of its alerts; anything else is stored and counted as before. 0: no journal (every resend
+        // counts again).
         qint64 resendWindowMs = 5 * 60'000;
         // false: open() returns once the incidents of the restore window are rebuilt. true (the console, `serve`):
         // open() returns once the database is open and checked, the rebuild follows on the pipeline's thread, and
@@ -281,8 +296,15 @@ private:
     QMutex m_waitingMutex;      // guards m_waiting: feeds on other threads add to it
     QVector<Waiting> m_waiting; // non-empty: a storeWaiting() is queued on the pipeline's thread
     QVector<Waiting> takeWaiting();
-    // The small deliveries of group go into *all, and their done() is returned in order; big ones join m_chunked.
-    QVector<Stored> takeSmall(QVector<Waiting>& group, AlertBatch* all);
+    // The small deliveries of group go into *all with their journal rows in *marks, and their done() is returned in
+    // order; big ones join m_chunked. A resend of one that is stored already is answered here and stored no more.
+    QVector<Stored> takeSmall(QVector<Waiting>& group, AlertBatch* all, QVector<DeliveryJournal::Mark>* marks);
+    // The keys of group's small deliveries that an earlier attempt at the same body committed whole, and that storing
+    // again would change nothing but counters of (see Options::resendWindowMs).
+    QSet<QByteArray> resentSmall(const QVector<Waiting>& group);
+    // The rows that aged past the resend window are deleted with the first of marks, every few seconds at most.
+    void expireJournalWith(QVector<DeliveryJournal::Mark>& marks);
+    QElapsedTimer m_journalExpired; // since the last expiry went with a commit
     // Big deliveries being taken in chunk by chunk (pipeline thread only), oldest first, and how much of the front
     // one is stored.
     QVector<Waiting> m_chunked;

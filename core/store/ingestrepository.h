@@ -35,9 +35,11 @@ public:
     // notification as seen.
     virtual bool open(QString* error) = 0;
     // One transaction: every notification, and one alert row per fingerprint (delivery count, flaps = firing again
-    // after resolved, latest status/labels/annotations). A notification without receivedAt is stamped now. mark: a
-    // big delivery's progress, written in the same transaction (DeliveryJournal).
-    virtual bool recordNotifications(const AlertBatch& batch, const DeliveryJournal::Mark* mark, QString* error) = 0;
+    // after resolved, latest status/labels/annotations). A notification without receivedAt is stamped now. marks: the
+    // journal rows of the deliveries (or big delivery's chunk) in the batch, written in the same transaction
+    // (DeliveryJournal).
+    virtual bool recordNotifications(const AlertBatch& batch, std::span<const DeliveryJournal::Mark> marks,
+                                     QString* error) = 0;
     // Writes the counters held back in memory to their alert rows (its own transaction), so that a reader of alert
     // rows sees every stored notification counted. True and nothing when none are held back.
     virtual bool settle(QString* error);

@@ -115,7 +115,8 @@ bool SharedIngest::open(QString* error)
     return true;
 }
 
-bool SharedIngest::recordNotifications(const AlertBatch& batch, const DeliveryJournal::Mark* mark, QString* error)
+bool SharedIngest::recordNotifications(const AlertBatch& batch, std::span<const DeliveryJournal::Mark> marks,
+                                       QString* error)
 {
     if (batch.isEmpty())
         return true;
@@ -162,7 +163,7 @@ bool SharedIngest::recordNotifications(const AlertBatch& batch, const DeliveryJo
         return failWith(error, u"cannot store alerts: "_s + describe(upsert->lastError()));
     if (!m_connection.announce(u"notifications"_s, QString::number(batch.size()), error))
         return false;
-    if (mark && !DeliveryJournal::write(m_connection.db, *mark, error))
+    if (!DeliveryJournal::write(m_connection, marks, error))
         return false;
     if (!tx.commit())
         return failWith(error, u"cannot commit notifications: "_s + describe(m_connection.db.lastError()));

@@ -16,7 +16,8 @@ public:
     SharedIngest(StoreConnection& connection, SearchIndex& search) : IngestRepository(connection, search) {}
 
     bool open(QString* error) override;
-    bool recordNotifications(const AlertBatch& batch, const DeliveryJournal::Mark* mark, QString* error) override;
+    bool recordNotifications(const AlertBatch& batch, std::span<const DeliveryJournal::Mark> marks,
+                             QString* error) override;
     QVector<Alert> othersNotifications(QString* error) override;
 
 protected:

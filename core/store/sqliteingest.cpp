@@ -140,7 +140,8 @@ qint64 SqliteIngest::nowMs()
     return m_steady.elapsed();
 }
 
-bool SqliteIngest::recordNotifications(const AlertBatch& batch, const DeliveryJournal::Mark* mark, QString* error)
+bool SqliteIngest::recordNotifications(const AlertBatch& batch, std::span<const DeliveryJournal::Mark> marks,
+                                       QString* error)
 {
     if (batch.isEmpty())
         return true;
@@ -251,7 +252,7 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, const DeliveryJo
             return false;
         flushed = true;
     }
-    if (mark && !DeliveryJournal::write(m_connection.db, *mark, error))
+    if (!DeliveryJournal::write(m_connection, marks, error))
         return false;
     if (!tx.commit())
         return failWith(error, u"cannot commit notifications: "_s + describe(m_connection.db.lastError()));

@@ -29,7 +29,8 @@ public:
     SqliteIngest(StoreConnection& connection, SearchIndex& search) : IngestRepository(connection, search) {}
 
     bool open(QString* error) override;
-    bool recordNotifications(const AlertBatch& batch, const DeliveryJournal::Mark* mark, QString* error) override;
+    bool recordNotifications(const AlertBatch& batch, std::span<const DeliveryJournal::Mark> marks,
+                             QString* error) override;
     bool settle(QString* error) override;
     void release() override;
 

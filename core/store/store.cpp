@@ -190,10 +190,55 @@ void Store::settleAlertCountsForReaders() const
 
 bool Store::recordNotifications(const AlertBatch& batch, QString* error, const DeliveryJournal::Mark* mark)
 {
+    return recordNotifications(batch, error,
+                               mark ? std::span<const DeliveryJournal::Mark>(mark, 1)
+                                    : std::span<const DeliveryJournal::Mark>());
+}
+
+bool Store::recordNotifications(const AlertBatch& batch, QString* error, std::span<const DeliveryJournal::Mark> marks)
+{
     if (!m_impl)
         return fail(u"store is not open"_s, error);
     QString why;
-    return m_impl->ingest->recordNotifications(batch, mark, &why) || fail(why, error);
+    return m_impl->ingest->recordNotifications(batch, marks, &why) || fail(why, error);
+}
+
+QHash<QByteArray, DeliveryJournal::Mark> Store::deliveryMarks(const QList<QByteArray>& keys, const QDateTime& notBefore,
+                                                              QString* error)
+{
+    if (!m_impl) {
+        fail(u"store is not open"_s, error);
+        return {};
+    }
+    QString why;
+    QHash<QByteArray, DeliveryJournal::Mark> marks = DeliveryJournal::read(*m_impl, keys, notBefore, &why);
+    if (!why.isEmpty())
+        fail(why, error);
+    return marks;
+}
+
+bool Store::alertsStandAsIn(const AlertBatch& batch, QString* error)
+{
+    if (!m_impl)
+        return fail(u"store is not open"_s, error);
+    settleAlertCountsForReaders(); // a repeat's latest status may still wait in memory
+    QHash<QString, bool> firing;   // by fingerprint: the batch's last word on each alert
+    for (const Alert& a : batch)
+        firing.insert(a.fingerprint, a.isFiring());
+    QSqlQuery q(m_impl->db);
+    q.setForwardOnly(true);
+    if (!q.prepare(u"SELECT status FROM alerts WHERE fingerprint = ?"_s))
+        return fail(u"cannot read alert states: "_s + StoreConnection::describe(q.lastError()), error);
+    for (auto it = firing.cbegin(); it != firing.cend(); ++it) {
+        q.bindValue(0, it.key());
+        if (!q.exec())
+            return fail(u"cannot read alert states: "_s + StoreConnection::describe(q.lastError()), error);
+        const bool same = q.next() && (q.value(0).toString() == u"firing") == it.value();
+        q.finish();
+        if (!same)
+            return false;
+    }
+    return true;
 }
 
 std::optional<DeliveryJournal::Mark> Store::deliveryMark(const QByteArray& key, const QDateTime& notBefore,
@@ -204,7 +249,7 @@ std::optional<DeliveryJournal::Mark> Store::deliveryMark(const QByteArray& key, 
         return std::nullopt;
     }
     QString why;
-    std::optional<DeliveryJournal::Mark> mark = DeliveryJournal::read(m_impl->db, key, notBefore, &why);
+    std::optional<DeliveryJournal::Mark> mark = DeliveryJournal::read(*m_impl, key, notBefore, &why);
     if (!why.isEmpty())
         fail(why, error);
     return mark;

@@ -86,9 +86,18 @@ public:
     // A notification without receivedAt is stamped with the time it is recorded. mark: how much of a big delivery
     // is committed with this batch, written in the same transaction (DeliveryJournal).
     bool recordNotifications(const AlertBatch& batch, QString* error, const DeliveryJournal::Mark* mark = nullptr);
-    // The journal row of a big delivery written at or after notBefore (nullopt: none, or error set).
+    // The same with the journal rows of every delivery in the batch (a group commit of small ones, and a chunk).
+    bool recordNotifications(const AlertBatch& batch, QString* error, std::span<const DeliveryJournal::Mark> marks);
+    // The journal row of a delivery written at or after notBefore (nullopt: none, or error set).
     std::optional<DeliveryJournal::Mark> deliveryMark(const QByteArray& key, const QDateTime& notBefore,
                                                       QString* error);
+    // The same for several keys at once, by key (those without a row missing; empty with error set on failure).
+    QHash<QByteArray, DeliveryJournal::Mark> deliveryMarks(const QList<QByteArray>& keys, const QDateTime& notBefore,
+                                                           QString* error);
+    // Every alert of batch is stored with the status the batch gives it last (its alert row's latest status), so
+    // storing the batch again would only add to the counters: what tells a sender's resend from an identical body
+    // that brings news (the alert resolved and fired again since). False with error set when the read failed.
+    bool alertsStandAsIn(const AlertBatch& batch, QString* error);
 
     // Upserts by incident.key, replaces membership and root causes, returns the row id (0 on
     // error). When incident.state is Triggered the stored state and acknowledgement are kept: the

@@ -199,6 +199,14 @@ const QString& sqliteText(Id id)
         "WHERE ia.incident_id = ? AND ia.position >= ? AND l.type = 'text'"_s,
         // CountMembers
         u"SELECT count(*) FROM incident_alerts WHERE incident_id = ?"_s,
+        // SelectDeliveryMark: key, not before (ms)
+        u"SELECT stored, total FROM delivery_journal WHERE key = ? AND updated_at >= ?"_s,
+        // UpsertDeliveryMark: key, stored, total, now (ms)
+        u"INSERT INTO delivery_journal(key, stored, total, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET stored = excluded.stored, total = excluded.total, "
+        "updated_at = excluded.updated_at"_s,
+        // ExpireDeliveryMarks: rows written before (ms); through the updated_at index (schema v10)
+        u"DELETE FROM delivery_journal WHERE updated_at < ?"_s,
     };
     return sql[id];
 }

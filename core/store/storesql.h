@@ -52,6 +52,9 @@ enum Id
     NewestNotificationId, // the id the next notification continues from (each backend stores them its own way)
     InsertIncidentLabelsFrom, // InsertIncidentLabels for the member rows from a position on (SearchIndex: grown)
     CountMembers,
+    SelectDeliveryMark,  // DeliveryJournal: a storm's every delivery is looked up, and written with its commit
+    UpsertDeliveryMark,
+    ExpireDeliveryMarks,
     Count
 };
 
