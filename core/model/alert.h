@@ -1,13 +1,13 @@
 #pragma once
 // Alert: one normalised alert notification, whatever feed delivered it. The value every stage passes on.
 
+#include "labelset.h" // sorted by name, as Alertmanager sorts label sets
+
 #include <QDateTime>
 #include <QMap>
 #include <QMetaType>
 #include <QString>
 #include <QVector>
-
-using LabelSet = QMap<QString, QString>; // sorted by name, as Alertmanager sorts label sets
 
 struct Alert
 {

@@ -7,8 +7,6 @@
 // size (a QList handle, 24 bytes, made each open alert 32 bytes bigger and ate the saving). Copies share the block
 // as a QMap's do. The order is QString's operator< (UTF-16 code units), a QMap's, so every iteration, the
 // fingerprint and the stored JSON stay as they were. A repeated name keeps its last value, as QMap::insert does.
-// Not yet alert.h's LabelSet: it is to replace `using LabelSet = QMap<QString, QString>` there in one change (a
-// header every file includes: a full rebuild), and cannot be included beside that alias until then.
 
 #include <QAtomicInt>
 #include <QMap>

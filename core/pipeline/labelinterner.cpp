@@ -25,31 +25,9 @@ bool LabelInterner::isInterned(const QString& s) const
 
 void LabelInterner::internSet(LabelSet& set)
 {
-    // Looked at first: a set that shares its strings already (a repeat, or one an alert cache hands out again) is
-    // left alone, so it is not detached from those who share it.
-    bool namesShared = true;
-    for (auto it = set.cbegin(); it != set.cend() && namesShared; ++it)
-        namesShared = isInterned(it.key());
-    if (namesShared) {
-        // Each value looked up once: the map is written (detached) from the first value that is not the shared one.
-        for (auto it = set.cbegin(); it != set.cend(); ++it) {
-            QString shared = intern(it.value());
-            if (shared.isSharedWith(it.value()))
-                continue;
-            const QString name = it.key(); // the const iterator is not valid once the map detaches
-            auto write = set.find(name);
-            *write = std::move(shared);
-            for (++write; write != set.end(); ++write)
-                *write = intern(*write);
-            return;
-        }
-        return;
-    }
-    // A map's keys cannot be replaced in place: a new map, filled in order (each insert at the end).
-    LabelSet interned;
-    for (auto it = set.cbegin(); it != set.cend(); ++it)
-        interned.insert(interned.cend(), intern(it.key()), intern(it.value()));
-    set = interned;
+    // One lookup per string. replaceStrings writes only strings that are not already the interned instance, so a
+    // set that shares them all (a repeat, or one an alert cache hands out again) is not detached from its copies.
+    set.replaceStrings([this](const QString& s) { return intern(s); });
 }
 
 void LabelInterner::intern(Alert& alert)

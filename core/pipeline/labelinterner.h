@@ -3,8 +3,8 @@
 // the same few label values (service, severity, namespace, job), annotation texts and generator URLs thousands of
 // times, and every parsed or stored alert brings its own copy of each; the open alerts live in the correlator, the
 // incidents, the snapshots and the store's cache of known alerts for as long as they fire. Interning each batch
-// once, before anything else keeps it, makes all of those share the one string. Label names are interned too (a
-// set whose names are not the interned ones is rebuilt). Bounded: the table starts over when full, so one-off
+// once, before anything else keeps it, makes all of those share the one string. Label names are interned too, in place
+// (a LabelSet's names can be replaced without reordering it). Bounded: the table starts over when full, so one-off
 // values (pod names, hashes) cannot grow it; the strings interned until then stay shared.
 // Not thread-safe: one per pipeline, used on its thread.
 
