@@ -19,6 +19,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -520,6 +521,10 @@ void TestTeamStorePostgres::serveProcessSeesAnotherConsolesAck()
     const QDateTime first = m_storm->alerts.constFirst().startsAt;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QNetworkAccessManager nam;
+    // The feed's reminders, five minutes apart in it, arrive here within a second of the first copy: the same bytes
+    // while nothing changed, which is what Alertmanager's retry of a delivery whose 200 it lost looks like, so serve
+    // stores each distinct body once (see Pipeline::Options::resendWindowMs) and answers the copies 200.
+    QSet<QByteArray> distinctBodies;
     for (const Alert& a : std::as_const(m_storm->alerts)) {
         QJsonObject labels, annotations;
         for (auto it = a.labels.cbegin(); it != a.labels.cend(); ++it)
@@ -535,18 +540,21 @@ void TestTeamStorePostgres::serveProcessSeesAnotherConsolesAck()
                                {u"receiver"_s, u"nightwatch"_s}, {u"alerts"_s, QJsonArray{alert}}};
         QNetworkRequest request(QUrl(u"http://127.0.0.1:%1/api/v1/alerts/alertmanager"_s.arg(port)));
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        QNetworkReply* reply = nam.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+        const QByteArray bytes = QJsonDocument(body).toJson(QJsonDocument::Compact);
+        distinctBodies.insert(bytes);
+        QNetworkReply* reply = nam.post(request, bytes);
         QSignalSpy finished(reply, &QNetworkReply::finished);
         QVERIFY(finished.wait(10'000));
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
         reply->deleteLater();
     }
-    QTRY_VERIFY_WITH_TIMEOUT(output.contains(u"%1 notifications"_s.arg(m_storm->alerts.size()).toUtf8()), 10'000);
-    QTRY_COMPARE_WITH_TIMEOUT(consoleB->snapshot()->notificationCount, qint64(m_storm->alerts.size()), 10'000);
+    QVERIFY(distinctBodies.size() < m_storm->alerts.size()); // else the copies above say nothing
+    QTRY_VERIFY_WITH_TIMEOUT(output.contains(u"%1 notifications"_s.arg(distinctBodies.size()).toUtf8()), 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(consoleB->snapshot()->notificationCount, qint64(distinctBodies.size()), 10'000);
     QTRY_VERIFY_WITH_TIMEOUT(topOpen(consoleB->snapshot()) && topOpen(consoleB->snapshot())->id > 0, 10'000);
     const Incident top = *topOpen(consoleB->snapshot());
     qInfo("serve A: %lld webhooks stored; console B sees %lld incidents, top %s (#%lld)",
-          qlonglong(m_storm->alerts.size()), qlonglong(consoleB->snapshot()->incidents.size()),
+          qlonglong(distinctBodies.size()), qlonglong(consoleB->snapshot()->incidents.size()),
           qPrintable(topCause(&top)), qlonglong(top.id));
     QTRY_VERIFY_WITH_TIMEOUT(output.contains(u"incident #%1 "_s.arg(top.id).toUtf8()), 10'000);
 
