@@ -35,7 +35,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <ctime>
+#include <sys/resource.h>
 #include <numeric>
 #include <thread>
 
@@ -50,6 +52,29 @@ double threadCpuMs()
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
 }
+
+// How long the calling thread has waited, runnable, for a core (the kernel's schedstat run_delay), and how often it
+// gave its core up itself (waits on a lock, a futex, I/O): a long gap with little CPU is one or the other, and they
+// have different cures (the machine's load vs. something the GUI thread waits on).
+struct ThreadWaits
+{
+    double runQueueMs = 0;
+    long voluntarySwitches = 0;
+    static ThreadWaits now()
+    {
+        ThreadWaits w;
+        if (FILE* f = std::fopen("/proc/thread-self/schedstat", "r")) {
+            unsigned long long cpuNs = 0, delayNs = 0;
+            if (std::fscanf(f, "%llu %llu", &cpuNs, &delayNs) == 2)
+                w.runQueueMs = double(delayNs) / 1e6;
+            std::fclose(f);
+        }
+        rusage usage{};
+        if (getrusage(RUSAGE_THREAD, &usage) == 0)
+            w.voluntarySwitches = usage.ru_nvcsw;
+        return w;
+    }
+};
 
 // Every event the GUI thread handles, timed, so a long gap names what held the thread: which receiver took which
 // event, for how long (wall and the thread's CPU), and how deep in other deliveries (a paint inside the window's
@@ -176,6 +201,9 @@ void TestUiStormStall::mainThreadUnderStorm()
     const quint16 port = console.port;
 
     QVector<double> gaps, busy; // wall time between ticks, and the GUI thread's CPU time in it
+    QVector<double> queued;     // and the time it waited for a core
+    QVector<long> blocked;      // and how often it waited on something else (a lock, a futex)
+    ThreadWaits waitsAtTick;
     QElapsedTimer sinceTick;
     double cpuAtTick = 0;
     QTimer heartbeat;
@@ -198,6 +226,10 @@ void TestUiStormStall::mainThreadUnderStorm()
         const double cpu = threadCpuMs();
         busy << cpu - cpuAtTick;
         cpuAtTick = cpu;
+        const ThreadWaits waits = ThreadWaits::now();
+        queued << waits.runQueueMs - waitsAtTick.runQueueMs;
+        blocked << waits.voluntarySwitches - waitsAtTick.voluntarySwitches;
+        waitsAtTick = waits;
         const IncidentSnapshotPtr shown = window.snapshot();
         if (!shown || shown.get() == seen)
             return;
@@ -243,6 +275,7 @@ void TestUiStormStall::mainThreadUnderStorm()
     std::vector<std::thread> posters;
     sinceTick.start();
     cpuAtTick = threadCpuMs();
+    waitsAtTick = ThreadWaits::now();
     app->gap = 0;
     app->recording = true;
     heartbeat.start(16);
@@ -277,10 +310,15 @@ void TestUiStormStall::mainThreadUnderStorm()
                 qlonglong(gaps.size()), longest, std::max(0.0, longest - 16.0), percentile(gaps, 0.99),
                 percentile(busy, 1.0), percentile(busy, 0.99), std::accumulate(busy.cbegin(), busy.cend(), 0.0),
                 snapshotsDuring, applied, pickedAlertsFirst, pickedAlertsLast, pickedOnsetsFirst, pickedOnsetsLast);
+    std::printf("GUI thread waiting for a core between ticks: longest %.1f ms, p99 %.1f ms, %.0f ms in all\n",
+                percentile(queued, 1.0), percentile(queued, 0.99),
+                std::accumulate(queued.cbegin(), queued.cend(), 0.0));
     // The longest gaps and what the GUI thread did in them; then the gaps it worked longest in, which a loaded machine
     // does not lengthen: a gap over 50 ms with little CPU is the run queue, one with much CPU is the console's work.
     const auto printGap = [&](qsizetype g) {
-        std::printf("  gap %lld: %.1f ms, GUI thread CPU %.1f ms\n", qlonglong(g), gaps.at(g), busy.at(g));
+        std::printf("  gap %lld: %.1f ms, GUI thread CPU %.1f ms, waiting for a core %.1f ms, %ld waits on something "
+                    "else\n",
+                    qlonglong(g), gaps.at(g), busy.at(g), queued.at(g), blocked.at(g));
         for (const TimedApplication::Delivery& d : std::as_const(app->deliveries))
             if (d.gap == g)
                 std::printf("    %*s%s: %.1f ms (CPU %.1f ms)\n", 2 * d.depth, "", qPrintable(d.what), d.wallMs,
