@@ -14,6 +14,7 @@
 // per delivery, default 10; the 10k alerts/s wants more than the pipeline takes in 10 at a time) make it a
 // longer or a denser run. NIGHTWATCH_SHOTS=DIR saves the window at the end of the storm as DIR/storm-stall.png.
 
+#include "benchmarks/benchhttp.h" // ThreadUse
 #include "benchmarks/benchstats.h"
 #include "liveconsole.h"
 #include "serveprocess.h" // testsupport::alertmanagerDelivery
@@ -35,9 +36,7 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
 #include <ctime>
-#include <sys/resource.h>
 #include <numeric>
 #include <thread>
 
@@ -53,28 +52,14 @@ double threadCpuMs()
     return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
 }
 
-// How long the calling thread has waited, runnable, for a core (the kernel's schedstat run_delay), and how often it
-// gave its core up itself (waits on a lock, a futex, I/O): a long gap with little CPU is one or the other, and they
-// have different cures (the machine's load vs. something the GUI thread waits on).
-struct ThreadWaits
+// The GUI thread's run-queue wait and voluntary waits so far (ThreadUse): a long gap with little CPU is one or the
+// other, and they have different cures (the machine's load vs. something the GUI thread waits on).
+ThreadUse guiThreadWaits()
 {
-    double runQueueMs = 0;
-    long voluntarySwitches = 0;
-    static ThreadWaits now()
-    {
-        ThreadWaits w;
-        if (FILE* f = std::fopen("/proc/thread-self/schedstat", "r")) {
-            unsigned long long cpuNs = 0, delayNs = 0;
-            if (std::fscanf(f, "%llu %llu", &cpuNs, &delayNs) == 2)
-                w.runQueueMs = double(delayNs) / 1e6;
-            std::fclose(f);
-        }
-        rusage usage{};
-        if (getrusage(RUSAGE_THREAD, &usage) == 0)
-            w.voluntarySwitches = usage.ru_nvcsw;
-        return w;
-    }
-};
+    ThreadUse u;
+    readThreadUse(QStringLiteral("/proc/thread-self"), &u);
+    return u;
+}
 
 // Every event the GUI thread handles, timed, so a long gap names what held the thread: which receiver took which
 // event, for how long (wall and the thread's CPU), and how deep in other deliveries (a paint inside the window's
@@ -203,7 +188,7 @@ void TestUiStormStall::mainThreadUnderStorm()
     QVector<double> gaps, busy; // wall time between ticks, and the GUI thread's CPU time in it
     QVector<double> queued;     // and the time it waited for a core
     QVector<long> blocked;      // and how often it waited on something else (a lock, a futex)
-    ThreadWaits waitsAtTick;
+    ThreadUse waitsAtTick;
     QElapsedTimer sinceTick;
     double cpuAtTick = 0;
     QTimer heartbeat;
@@ -226,9 +211,9 @@ void TestUiStormStall::mainThreadUnderStorm()
         const double cpu = threadCpuMs();
         busy << cpu - cpuAtTick;
         cpuAtTick = cpu;
-        const ThreadWaits waits = ThreadWaits::now();
+        const ThreadUse waits = guiThreadWaits();
         queued << waits.runQueueMs - waitsAtTick.runQueueMs;
-        blocked << waits.voluntarySwitches - waitsAtTick.voluntarySwitches;
+        blocked << long(waits.waits - waitsAtTick.waits);
         waitsAtTick = waits;
         const IncidentSnapshotPtr shown = window.snapshot();
         if (!shown || shown.get() == seen)
@@ -275,7 +260,7 @@ void TestUiStormStall::mainThreadUnderStorm()
     std::vector<std::thread> posters;
     sinceTick.start();
     cpuAtTick = threadCpuMs();
-    waitsAtTick = ThreadWaits::now();
+    waitsAtTick = guiThreadWaits();
     app->gap = 0;
     app->recording = true;
     heartbeat.start(16);

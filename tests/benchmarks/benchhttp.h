@@ -49,6 +49,23 @@ struct ThreadUse
     double runQueueMs = 0;
     qint64 waits = 0;
 };
+// One thread's so far, from its /proc directory (/proc/PID/task/TID, or /proc/thread-self for the caller's); false
+// when it is gone.
+inline bool readThreadUse(const QString& dir, ThreadUse* u)
+{
+    QFile schedstat(dir + QStringLiteral("/schedstat"));
+    QFile status(dir + QStringLiteral("/status"));
+    if (!schedstat.open(QIODevice::ReadOnly) || !status.open(QIODevice::ReadOnly))
+        return false;
+    const QList<QByteArray> ns = schedstat.readAll().trimmed().split(' '); // on a core, in the run queue (ns)
+    u->cpuMs = double(ns.value(0).toLongLong()) / 1e6;
+    u->runQueueMs = double(ns.value(1).toLongLong()) / 1e6;
+    u->waits = 0;
+    for (QByteArray l = status.readLine(); !l.isEmpty(); l = status.readLine())
+        if (l.startsWith("voluntary_ctxt_switches:"))
+            u->waits = l.mid(24).trimmed().toLongLong();
+    return true;
+}
 inline QMap<QString, ThreadUse> threadUse(qint64 pid)
 {
     QMap<QString, ThreadUse> use;
@@ -56,18 +73,13 @@ inline QMap<QString, ThreadUse> threadUse(qint64 pid)
     const QStringList tids = QDir(task).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString& tid : tids) {
         QFile comm(task + u'/' + tid + QStringLiteral("/comm"));
-        QFile schedstat(task + u'/' + tid + QStringLiteral("/schedstat"));
-        QFile status(task + u'/' + tid + QStringLiteral("/status"));
-        if (!comm.open(QIODevice::ReadOnly) || !schedstat.open(QIODevice::ReadOnly) ||
-            !status.open(QIODevice::ReadOnly))
+        ThreadUse one;
+        if (!comm.open(QIODevice::ReadOnly) || !readThreadUse(task + u'/' + tid, &one))
             continue;
         ThreadUse& u = use[QString::fromUtf8(comm.readAll().trimmed())];
-        const QList<QByteArray> ns = schedstat.readAll().trimmed().split(' '); // on a core, in the run queue (ns)
-        u.cpuMs += double(ns.value(0).toLongLong()) / 1e6;
-        u.runQueueMs += double(ns.value(1).toLongLong()) / 1e6;
-        for (QByteArray l = status.readLine(); !l.isEmpty(); l = status.readLine())
-            if (l.startsWith("voluntary_ctxt_switches:"))
-                u.waits += l.mid(24).trimmed().toLongLong();
+        u.cpuMs += one.cpuMs;
+        u.runQueueMs += one.runQueueMs;
+        u.waits += one.waits;
     }
     return use;
 }
