@@ -10,10 +10,13 @@
 
 #include "../prometheusprocess.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
+#include <QThread>
 
 #include <csignal>
 #include <optional>
@@ -120,6 +123,42 @@ std::optional<PrometheusResult> waitFor(QSignalSpy& spy, quint64 id, int ms)
             return spy.at(seen).at(1).value<PrometheusResult>();
     }
     return std::nullopt;
+}
+
+// SIGSTOP reaches one of the server's threads; the others stop only once that thread has run and begun the
+// group stop, which on a loaded machine can be long after kill() returned, while they keep answering.
+// So a test that wants a frozen server waits until every thread of it says it is stopped (state T).
+bool allThreadsStopped(qint64 pid)
+{
+    const QDir tasks(u"/proc/%1/task"_s.arg(pid));
+    const QStringList tids = tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    if (tids.isEmpty())
+        return false;
+    for (const QString& tid : tids) {
+        QFile stat(tasks.filePath(tid + u"/stat"_s));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue; // the thread ended
+        const QByteArray line = stat.readAll();
+        const qsizetype afterName = line.lastIndexOf(')'); // the name may hold spaces and parentheses
+        if (afterName < 0 || afterName + 2 >= line.size() || line.at(afterName + 2) != 'T')
+            return false;
+    }
+    return true;
+}
+
+bool freeze(qint64 pid, int ms = 10'000)
+{
+    if (::kill(pid_t(pid), SIGSTOP) != 0)
+        return false;
+    QElapsedTimer waited;
+    waited.start();
+    while (!allThreadsStopped(pid)) {
+        if (waited.elapsed() > ms)
+            return false;
+        QThread::msleep(2); // no event loop turn: nothing may reach the server before it is frozen
+    }
+    qInfo("every thread of %lld stopped %lld ms after SIGSTOP", pid, waited.elapsed());
+    return true;
 }
 
 // ctest runs tests side by side and each picks its ports from the kernel, so a port freed by killing our
@@ -304,7 +343,7 @@ void TestPrometheusE2E::frozenServerTimesOut()
     // SIGSTOP: the kernel still accepts connections, nobody answers; the deadline must end the request.
     PrometheusClient client(m_prometheus.url());
     client.setTimeout(1500);
-    QVERIFY(::kill(pid_t(m_prometheus.pid()), SIGSTOP) == 0);
+    QVERIFY2(freeze(m_prometheus.pid()), "every thread of the server stopped");
     QElapsedTimer timer;
     timer.start();
     const auto id = client.queryRange(u"pg_stat_activity_count"_s, at(kStart), at(kEnd), kStep);
@@ -327,7 +366,7 @@ void TestPrometheusE2E::killedServerIsUnreachable()
 {
     // A request in flight against a frozen server, then the server is killed under it.
     m_client->setTimeout(4000);
-    QVERIFY(::kill(pid_t(m_prometheus.pid()), SIGSTOP) == 0);
+    QVERIFY2(freeze(m_prometheus.pid()), "every thread of the server stopped");
     QElapsedTimer timer;
     timer.start();
     const QDateTime lastSuccess = m_client->health().lastSuccessAt;
