@@ -12,4 +12,11 @@ constexpr int kBelowWindow = 5;
 
 // false when the system refused (the thread keeps its priority; nothing else depends on it) or does not support it.
 bool lowerCurrentThread(int steps);
+
+// Sets the calling thread's nice value to the main thread's lowered by steps, whatever the caller's own value: a
+// thread started from a worker that is already lowered would otherwise end up lower still. false as above, and when
+// the caller is lower than that and the system does not let it rise (raising needs CAP_SYS_NICE).
+bool placeCurrentThreadBelowMain(int steps);
+// The calling thread's nice value minus the main thread's (0 on systems without per-thread nice values).
+int currentThreadBelowMain();
 } // namespace WorkerPriority
