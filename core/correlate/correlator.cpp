@@ -76,9 +76,8 @@ void Correlator::setInhibitRules(const InhibitRuleSet& rules)
 Correlator::Update Correlator::addAll(const QVector<Alert>& notifications)
 {
     Update total;
-    // Room for every fingerprint up front: a big delivery of new alerts would otherwise rehash the table ~17 times.
-    m_byFingerprint.reserve(m_byFingerprint.size() + notifications.size(),
-                            [this](int id) -> const QString& { return alert(id).fingerprint(); });
+    // Room for every fingerprint up front: a big delivery of new alerts would otherwise grow the table ~17 times.
+    m_byFingerprint.reserve(m_byFingerprint.size() + notifications.size());
     for (const Alert& a : notifications)
         add(a, &total);
     total.changed.sort();
@@ -135,7 +134,7 @@ void Correlator::add(const Alert& n, Update* into)
     st.onset = secs(t.firstStartsAt);
     m_state.push_back(st);
     // Indexed once alert(id) answers for it (m_placing): the index keeps no copy of the fingerprint.
-    m_byFingerprint.insert(fp, id, [this](int known) -> const QString& { return alert(known).fingerprint(); });
+    m_byFingerprint.insert(fp, id);
 
     retireOldGroups(st.onset);
     placeAlert(id, &update);

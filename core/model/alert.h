@@ -4,7 +4,6 @@
 #include "labelset.h" // sorted by name, as Alertmanager sorts label sets
 
 #include <QDateTime>
-#include <QMap>
 #include <QMetaType>
 #include <QString>
 #include <QVector>

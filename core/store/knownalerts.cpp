@@ -7,7 +7,7 @@ void KnownAlerts::reserve(qsizetype alerts)
     // Grows geometrically, so reserving a few more with every delivery stays linear.
     if (size_t(alerts) > m_entries.capacity())
         m_entries.reserve(std::max(size_t(alerts), m_entries.capacity() * 2));
-    m_index.reserve(alerts, [this](int known) -> const QString& { return keyOf(known); });
+    m_index.reserve(alerts);
 }
 
 int KnownAlerts::find(const QString& fingerprint) const
@@ -37,14 +37,14 @@ void KnownAlerts::put(const QString& fingerprint, const Alert& a, bool firing)
     }
     const int id = int(m_entries.size());
     m_entries.push_back(Entry{fingerprint, a.labels, a.annotations, origin, firing});
-    m_index.insert(fingerprint, id, [this](int known) -> const QString& { return keyOf(known); });
+    m_index.insert(fingerprint, id);
 }
 
 void KnownAlerts::add(const QString& fingerprint, const Alert& a, bool firing)
 {
     const int id = int(m_entries.size());
     m_entries.push_back(Entry{fingerprint, a.labels, a.annotations, originOf(a.source, a.generatorUrl), firing});
-    m_index.insert(fingerprint, id, [this](int known) -> const QString& { return keyOf(known); });
+    m_index.insert(fingerprint, id);
 }
 
 quint32 KnownAlerts::originOf(const QString& source, const QString& generatorUrl)
