@@ -348,22 +348,14 @@ qint64 Diagnoser::lastOnsetOf(const Incident& incident)
 
 std::optional<Diagnoser::NeighbourCause> Diagnoser::causeLentBy(const Incident& other, const Incident& incident)
 {
-    return causeLentBy(other, incident, lastOnsetOf(incident));
+    return causeLentBy(other, incident, &Diagnoser::lastOnsetOf);
 }
 
-std::optional<Diagnoser::NeighbourCause> Diagnoser::causeLentBy(const Incident& other, const Incident& incident,
-                                                                qint64 incidentLastOnset)
+bool Diagnoser::mayLend(const Incident& other, const Incident& incident)
 {
-    if (other.key == incident.key || other.rootCauses.isEmpty() || other.alerts.size() < kMinLendingAlerts ||
-        other.alerts.size() >= incident.alerts.size() || !other.firstAlertAt.isValid() ||
-        !incident.firstAlertAt.isValid())
-        return std::nullopt;
-    const qint64 first = other.firstAlertAt.toSecsSinceEpoch();
-    if (first > incidentLastOnset)
-        return std::nullopt;
-    if (lastOnsetOf(other) < incident.firstAlertAt.toSecsSinceEpoch())
-        return std::nullopt;
-    return NeighbourCause{other.rootCauses.front().service, int(other.alerts.size()), first};
+    return other.key != incident.key && !other.rootCauses.isEmpty() && other.alerts.size() >= kMinLendingAlerts &&
+           other.alerts.size() < incident.alerts.size() && other.firstAlertAt.isValid() &&
+           incident.firstAlertAt.isValid();
 }
 
 bool Diagnoser::diagnosedBefore(const Incident& a, const Incident& b)

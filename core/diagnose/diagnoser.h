@@ -117,14 +117,29 @@ public:
     // smaller, holds at least two alerts and its alerts began while this incident's did. Only smaller incidents
     // lend, so diagnosing the smallest first gives every incident its neighbours' final causes.
     static std::optional<NeighbourCause> causeLentBy(const Incident& other, const Incident& incident);
-    // Of `others` (diagnosed; any range of Incident), the causes they lend to `incident`.
-    template <typename Incidents>
-    static QVector<NeighbourCause> neighbourCauses(const Incident& incident, const Incidents& others)
+    // The same with lastOnset(i) answering lastOnsetOf(i), which reads every alert of i: a run over a storm's
+    // incidents asks it of every pair of them, so diagnoseAll() remembers the answers.
+    template <typename LastOnset>
+    static std::optional<NeighbourCause> causeLentBy(const Incident& other, const Incident& incident,
+                                                     const LastOnset& lastOnset)
+    {
+        if (!mayLend(other, incident))
+            return std::nullopt;
+        const qint64 first = other.firstAlertAt.toSecsSinceEpoch();
+        if (first > lastOnset(incident) || lastOnset(other) < incident.firstAlertAt.toSecsSinceEpoch())
+            return std::nullopt;
+        return NeighbourCause{other.rootCauses.front().service, int(other.alerts.size()), first};
+    }
+    // Of `others` (diagnosed; any range of Incident), the causes they lend to `incident`; lastOnset as above.
+    template <typename Incidents, typename LastOnset = qint64 (*)(const Incident&)>
+    static QVector<NeighbourCause> neighbourCauses(const Incident& incident, const Incidents& others,
+                                                   const LastOnset& lastOnset = &Diagnoser::lastOnsetOf)
     {
         QVector<NeighbourCause> causes;
-        const qint64 last = lastOnsetOf(incident);
+        const qint64 last = lastOnset(incident);
+        const auto known = [&](const Incident& i) { return &i == &incident ? last : lastOnset(i); };
         for (const Incident& other : others)
-            if (const auto cause = causeLentBy(other, incident, last))
+            if (const auto cause = causeLentBy(other, incident, known))
                 causes << *cause;
         return causes;
     }
@@ -133,9 +148,9 @@ public:
     static bool diagnosedBefore(const Incident& a, const Incident& b);
 
 private:
-    // causeLentBy() with `incident`'s last alert onset (seconds since the epoch) known: asked of many neighbours.
-    static std::optional<NeighbourCause> causeLentBy(const Incident& other, const Incident& incident,
-                                                     qint64 incidentLastOnset);
+    // causeLentBy()'s tests that need no onset: other is another, smaller incident of at least two alerts, with a
+    // candidate, and both have onsets.
+    static bool mayLend(const Incident& other, const Incident& incident);
     bool explains(const QString& candidate, const QString& service) const;
     void rank(QVector<Scored>& scored) const; // score from the features, sort, calibrate
     void promoteResidualRoots(const Incident& incident, const QVector<TrackedAlert>& elsewhere,
