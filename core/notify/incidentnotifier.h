@@ -71,13 +71,20 @@ private:
         IncidentNotice notice; // as of the latest snapshot, announced as is when the wait ends
     };
     static IncidentNotice noticeFor(const Incident& incident, const QString& key, bool sound);
+    static QString keyOf(const Incident& incident)
+    {
+        return incident.key.isEmpty() ? QString::number(incident.id) : incident.key;
+    }
+    // Of the alerts of the incidents that may be news (not announced, held or waiting yet), those that were open in
+    // the previous snapshot outside the incidents waiting there: a merge or a split moved them.
+    QSet<QString> movedAlerts(const QVector<Incident>& incidents) const;
 
     QSet<QString> m_announced;         // incident keys already notified
     QSet<QString> m_held;              // keys held back by do-not-disturb: announced if they turn critical
     QHash<QString, Waiting> m_waiting; // new incidents waiting for their first candidate, by key
     int m_diagnosisWaitMs = 0;
-    // The previous snapshot's incidents (shared, not copied); the fingerprints of their open alerts are only worked
-    // out when an incident with a new key needs them, so a storm that only grows incidents costs no pass over alerts.
+    // The previous snapshot's incidents (shared, not copied); their alerts are only looked at when an incident with a
+    // new key appears, so a storm that only grows incidents costs no pass over alerts.
     QVector<Incident> m_previous;
     QList<Severity> m_soundSeverities;
     bool m_doNotDisturb = false;
