@@ -327,6 +327,23 @@ void TestAlertParsers::webhookFastPathMatchesDom_data()
         }
         j["alerts"].push_back(first); // a repeat of the first object, after all the others
     });
+    // 20,000 alert objects or more are read in two parts at once, each half its own: the halves (an odd count, so
+    // they differ) must join in body order, with what is unusual on either side of the cut.
+    row("read in two parts", [](json& j) {
+        const json first = j["alerts"][0];
+        for (int i = 0; i < 20'000; ++i) {
+            json a = first;
+            a["labels"]["instance"] = "host-" + std::to_string(i);
+            if (i % 2)
+                a.erase("fingerprint");
+            if (i % 7 == 0)
+                a["annotations"]["summary"] = "Ünïcödé ✓ \"quoted\" " + std::to_string(i);
+            if (i % 11 == 0)
+                a["status"] = "resolved";
+            j["alerts"].push_back(a);
+        }
+        j["alerts"].push_back(first);
+    });
     // The fast reader hashes the label bytes as read: names beyond ASCII, a name from U+E000 up (whose UTF-16 order
     // is not its UTF-8 order), a name given twice (the last value counts) and labels given twice.
     row("fingerprints of unusual label sets", [](json& j) {
@@ -487,6 +504,23 @@ void TestAlertParsers::webhookBrokenAroundKnownObjects_data()
     QTest::addRow("alert among known ones invalid")
         << body(R"({"version":"4","alerts":[)" + a0 + R"(,{"status":"firing"}]})") << u"alerts[1].labels is required"_s;
     QTest::addRow("unclosed") << body(good.substr(0, good.size() - 1)) << u"not valid JSON"_s;
+    // A body read in two parts (20,000 alert objects or more) with one bad object: in either half, at either end
+    // of the second one.
+    const auto twoParts = [&](int bad) {
+        std::string alerts;
+        for (int i = 0; i < 20'001; ++i) {
+            json a = goodWebhook()["alerts"][0];
+            a["labels"]["instance"] = "host-" + std::to_string(i);
+            if (i == bad)
+                a.erase("labels");
+            alerts += (i ? "," : "") + a.dump();
+        }
+        return body(R"({"version":"4","alerts":[)" + alerts + "]}");
+    };
+    QTest::addRow("two parts, bad alert in the first") << twoParts(3) << u"alerts[3].labels is required"_s;
+    QTest::addRow("two parts, bad alert first of the second")
+        << twoParts(10'000) << u"alerts[10000].labels is required"_s;
+    QTest::addRow("two parts, bad alert last") << twoParts(20'000) << u"alerts[20000].labels is required"_s;
     // A known alert re-sent with only its state changed, to something no alert can have.
     json badState = goodWebhook()["alerts"][0];
     badState["status"] = "Resolved";
