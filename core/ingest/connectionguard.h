@@ -66,4 +66,5 @@ private:
     qint64 m_bodySeen = 0;      // Unframed phase: chunked bytes seen so far
     qint64 m_drainRemaining = 0;
     bool m_stopping = false; // closes once the request under way is answered
+    bool m_pipelined = false; // the request under way came before the one ahead of it was answered
 };
