@@ -85,6 +85,34 @@ QString firstUnshared(const AlertBatch& batch)
     return {};
 }
 
+// Of each string met more than once among these alerts' label names and values, how many occurrences do not share
+// its most shared instance: the most for any string. An interner keeps a string once it met it twice, so its first
+// occurrence stays a copy of its own (1), and one more when the note of that first meeting was lost (2).
+int mostStragglers(const AlertBatch& batch)
+{
+    QHash<QString, QHash<const QChar*, int>> instances;
+    const auto note = [&](const QString& s) {
+        if (!s.isEmpty())
+            ++instances[s][s.constData()];
+    };
+    for (const Alert& a : batch) {
+        for (auto it = a.labels.cbegin(); it != a.labels.cend(); ++it)
+            note(it.key()), note(it.value());
+        for (auto it = a.annotations.cbegin(); it != a.annotations.cend(); ++it)
+            note(it.key()), note(it.value());
+        note(a.source);
+        note(a.generatorUrl);
+    }
+    int most = 0;
+    for (const auto& byInstance : std::as_const(instances)) {
+        int all = 0, top = 0;
+        for (const int n : byInstance)
+            all += n, top = qMax(top, n);
+        most = qMax(most, all - top);
+    }
+    return most;
+}
+
 // The incidents a correlator makes of these alerts, as text: keys, members and their labels.
 QStringList incidentsOf(const AlertBatch& batch)
 {
@@ -111,6 +139,8 @@ class TestLabelInterner : public QObject
 private Q_SLOTS:
     void equalStringsShareStorage_data();
     void equalStringsShareStorage();
+    void oneOffValuesAreNotKept_data();
+    void oneOffValuesAreNotKept();
     void pipelineKeepsInternedAlerts();
 };
 
@@ -152,20 +182,48 @@ void TestLabelInterner::equalStringsShareStorage()
     }
     QCOMPARE(incidentsOf(batch), incidentsOf(original));
     if (capacity >= alerts * 6) {
-        QCOMPARE(firstUnshared(batch), QString());
+        QVERIFY(mostStragglers(batch) <= 2);
     } else {
         // The table started over: the strings of the alerts interned since then share again.
         const AlertBatch tail = batch.mid(batch.size() - capacity / 8);
-        QCOMPARE(firstUnshared(tail), QString());
+        QVERIFY(mostStragglers(tail) <= 2);
     }
 
-    // A batch already interned is left as it is: not detached from whoever shares its maps.
+    // Met again, the first copies join the instance too; and a batch all interned is then left as it is: not
+    // detached from whoever shares its maps.
+    interner.intern(batch);
+    if (capacity >= alerts * 6)
+        QCOMPARE(firstUnshared(batch), QString());
     const AlertBatch before = batch;
     interner.intern(batch);
     if (capacity >= alerts * 6) {
         for (qsizetype i = 0; i < batch.size(); ++i)
             QVERIFY(batch.at(i).labels.isSharedWith(before.at(i).labels));
     }
+}
+
+void TestLabelInterner::oneOffValuesAreNotKept_data()
+{
+    QTest::addColumn<int>("alerts");
+    QTest::addColumn<int>("capacity");
+    QTest::addRow("a body of distinct alerts, more than the table holds") << 40'000 << 30'000;
+    QTest::addRow("a few, table roomy") << 2'000 << 65'536;
+}
+
+// Values met once (a pod each, an alert name each) are not kept: the table holds the repeated ones only, never
+// starts over, and those stay shared across the whole batch. It used to fill with one-off values and start over
+// every capacity's worth of them, so a repeat on either side of a start shared nothing.
+void TestLabelInterner::oneOffValuesAreNotKept()
+{
+    QFETCH(int, alerts);
+    QFETCH(int, capacity);
+    AlertBatch batch = deepCopy(alerts_(alerts, 10, alerts, true));
+    LabelInterner interner(capacity);
+    interner.intern(batch);
+    // Repeated: the five label and annotation names, 10 services, 2 severities, one source.
+    QVERIFY2(interner.size() <= 20, qPrintable(QString::number(interner.size())));
+    const int stragglers = mostStragglers(batch); // the table never started over: shared across the whole batch
+    QVERIFY2(stragglers <= 2, qPrintable(QString::number(stragglers)));
 }
 
 void TestLabelInterner::pipelineKeepsInternedAlerts()
@@ -186,7 +244,7 @@ void TestLabelInterner::pipelineKeepsInternedAlerts()
         for (const TrackedAlert& t : inc.alerts)
             kept << t.latest;
     QCOMPARE(kept.size(), batch.size());
-    QCOMPARE(firstUnshared(kept), QString());
+    QVERIFY(mostStragglers(kept) <= 2);
 }
 
 QTEST_GUILESS_MAIN(TestLabelInterner)

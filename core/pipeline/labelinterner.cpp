@@ -1,18 +1,44 @@
 #include "labelinterner.h"
 
-LabelInterner::LabelInterner(qsizetype capacity) : m_capacity(qMax<qsizetype>(1, capacity)) {}
+namespace {
+// Buckets of two met-once tags each (256 KiB): a body's worth of one-off values, each remembered until two later ones
+// land on its bucket. Two: strings that share a bucket and come by turns (two services, every 200 alerts) would
+// otherwise push each other out for ever and never be kept.
+constexpr std::size_t kMetOnceBuckets = 1 << 15;
+} // namespace
+
+LabelInterner::LabelInterner(qsizetype capacity)
+    : m_capacity(qMax<qsizetype>(1, capacity)), m_metOnce(2 * kMetOnceBuckets, 0)
+{
+}
+
+bool LabelInterner::metBefore(const QString& s)
+{
+    const size_t h = qHash(s);
+    quint32* bucket = m_metOnce.data() + 2 * (h % kMetOnceBuckets);
+    const quint32 tag = quint32(h >> 15) | 1u; // never 0, the empty slot
+    if (bucket[0] == tag || bucket[1] == tag)
+        return true;
+    bucket[1] = bucket[0]; // the older one goes
+    bucket[0] = tag;
+    return false;
+}
 
 QString LabelInterner::intern(const QString& s)
 {
     if (s.isEmpty())
         return s;
-    if (m_strings.size() >= m_capacity && !m_strings.contains(s)) {
-        // Full of one-off values: start over rather than grow. Sized for a full table at once: a big delivery's
-        // one-off values (an alert name each) fill it again, and growing it step by step rehashed it each time.
+    if (const auto known = m_strings.constFind(s); known != m_strings.cend())
+        return *known;
+    if (!metBefore(s))
+        return s; // once so far: not kept (see the header)
+    if (m_strings.size() >= m_capacity) {
+        // Full: start over rather than grow. Sized for a full table at once: growing it step by step rehashed it
+        // each time.
         m_strings.clear();
         m_strings.reserve(m_capacity);
     }
-    return *m_strings.insert(s); // one lookup: an equal string already there is kept, and returned
+    return *m_strings.insert(s);
 }
 
 bool LabelInterner::isInterned(const QString& s) const
