@@ -672,20 +672,15 @@ std::optional<AlertmanagerWebhook> readInParts(const WebhookAlertSpans& spans)
     };
     // A thread of its own, started per body: no pool's queue to wait in behind the small deliveries' parses. It takes
     // this worker's name and priority (Linux threads inherit both). None to be had: both halves here, one by one.
-    std::thread other;
+    // Joined however this returns (jthread), before `second` goes.
+    std::jthread other;
     try {
-        other = std::thread(readSecond);
+        other = std::jthread(readSecond);
     } catch (const std::system_error&) {
         readSecond();
     }
-    std::optional<QVector<Alert>> first;
-    try {
-        first = readAlertsOf(spans.elements, 0, half, count); // room for the second's: appended without a copy
-    } catch (...) {
-        if (other.joinable())
-            other.join();
-        throw;
-    }
+    // Room for the second's alerts: appended without a copy.
+    std::optional<QVector<Alert>> first = readAlertsOf(spans.elements, 0, half, count);
     if (other.joinable())
         other.join();
     if (!first || !second)
