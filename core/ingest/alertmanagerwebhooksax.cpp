@@ -691,6 +691,21 @@ std::optional<AlertmanagerWebhook> readInParts(const WebhookAlertSpans& spans)
     return w;
 }
 
+// What every path's result must be to be taken: a v4 payload of a known status, stamped with its delivery.
+std::optional<AlertmanagerWebhook> stamped(std::optional<AlertmanagerWebhook> w, const QDateTime& receivedAt,
+                                           const QString& source)
+{
+    if (!w || w->version != u"4")
+        return std::nullopt;
+    if (!w->status.isEmpty() && w->status != u"firing" && w->status != u"resolved")
+        return std::nullopt;
+    for (Alert& a : w->alerts) {
+        a.receivedAt = receivedAt;
+        a.source = source;
+    }
+    return w;
+}
+
 } // namespace
 
 namespace AlertmanagerWebhookSax {
@@ -707,18 +722,21 @@ std::optional<AlertmanagerWebhook> read(const QByteArray& body, const QDateTime&
     // when it is sent again in the same order; one parser over the whole body also costs less than one per object.
     const bool whole = !spans || spans->elements.size() > recentAlerts().capacity();
     const bool inParts = spans && spans->elements.size() >= kTwoPartsFrom;
-    std::optional<AlertmanagerWebhook> w = inParts ? readInParts(*spans)
-                                           : whole ? readWhole(body, spans ? spans->elements.size() : 0)
-                                                   : readBySpans(*spans);
-    if (!w || w->version != u"4")
+    return stamped(inParts ? readInParts(*spans)
+                   : whole ? readWhole(body, spans ? spans->elements.size() : 0)
+                           : readBySpans(*spans),
+                   receivedAt, source);
+}
+
+std::optional<AlertmanagerWebhook> readInTwoParts(const QByteArray& body, const QDateTime& receivedAt,
+                                                  const QString& source)
+{
+    if (body.contains('\0'))
         return std::nullopt;
-    if (!w->status.isEmpty() && w->status != u"firing" && w->status != u"resolved")
+    const std::optional<WebhookAlertSpans> spans = WebhookAlertSpans::scan(body);
+    if (!spans || spans->elements.size() < 2)
         return std::nullopt;
-    for (Alert& a : w->alerts) {
-        a.receivedAt = receivedAt;
-        a.source = source;
-    }
-    return w;
+    return stamped(readInParts(*spans), receivedAt, source);
 }
 
 } // namespace AlertmanagerWebhookSax

@@ -33,4 +33,11 @@ namespace AlertmanagerWebhookSax {
 // receivedAt must be valid (UTC) and source non-empty: the caller resolves the defaults.
 std::optional<AlertmanagerWebhook> read(const QByteArray& body, const QDateTime& receivedAt, const QString& source);
 
+// read() as it reads a body of 20,000 alerts or more (in two halves on two threads), at any size of two alerts or
+// more: that path's edges (the cut between the halves, a bad alert on either side of it) are then within reach of
+// a fuzzer's inputs and a test's few alerts. nullopt when read() would not take that path (no spans, fewer than two
+// alerts) as well as when it is not sure.
+std::optional<AlertmanagerWebhook> readInTwoParts(const QByteArray& body, const QDateTime& receivedAt,
+                                                  const QString& source);
+
 } // namespace AlertmanagerWebhookSax
