@@ -158,6 +158,8 @@ private Q_SLOTS:
     void changesWithoutSinkIs501();
     void deferredAnswersWaitForTheStore();
     void pipelinedAnswersKeepRequestOrder();
+    void bodyInSeveralReads_data();
+    void bodyInSeveralReads();
     void clientLeavingBeforeItsAnswerBreaksNothing();
     void fieldLimits_data();
     void fieldLimits();
@@ -619,6 +621,60 @@ void TestWebhookServer::pipelinedAnswersKeepRequestOrder()
     QVERIFY(answers[1].second.contains("\"status\":\"ok\""));
     QCOMPARE(answers[2].first, 400);
     QCOMPARE(sink.batches.size(), 1);
+}
+
+void TestWebhookServer::bodyInSeveralReads_data()
+{
+    QTest::addColumn<int>("sentFirst"); // of the first body's bytes, in the first write
+    QTest::addRow("its first byte") << 1;
+    QTest::addRow("half of it") << -2;
+    QTest::addRow("all but its last byte") << -1;
+}
+
+// A body's bytes after the read that held its headers are counted without being looked at: the count must end the
+// body exactly where it ends, or the receiver would take the next request's headers for body bytes (or the reverse).
+void TestWebhookServer::bodyInSeveralReads()
+{
+    QFETCH(int, sentFirst);
+    startServer();
+    const QByteArray body = payload(2);
+    const qsizetype split = sentFirst == -2 ? body.size() / 2 : sentFirst == -1 ? body.size() - 1 : sentFirst;
+    const QByteArray first = rawPost(body);
+    const qsizetype headers = first.size() - body.size();
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, m_port);
+    QVERIFY(client.waitForConnected(5000));
+    client.write(first.left(headers + split));
+    QVERIFY(client.waitForBytesWritten(5000));
+    QTest::qWait(100); // read by the receiver, which now waits for the rest of the body
+    client.write(first.mid(headers + split));
+    QVERIFY(client.waitForBytesWritten(5000));
+    QByteArray received;
+    QTRY_VERIFY2_WITH_TIMEOUT((received += client.readAll(), rawResponses(received).size() == 1), received.constData(),
+                              10'000);
+    QCOMPARE(rawResponses(received).constFirst().first, 200);
+
+    // The next request finds the receiver between requests: its headers are read as headers (a 100 Continue answers
+    // them), and its body is stored too.
+    const QByteArray second = payload(3);
+    client.write("POST /api/v1/alerts/alertmanager HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                 "Expect: 100-continue\r\nContent-Length: " +
+                 QByteArray::number(second.size()) + "\r\n\r\n");
+    QVERIFY(client.waitForBytesWritten(5000));
+    received.clear();
+    QTRY_VERIFY2_WITH_TIMEOUT((received += client.readAll(), received.contains("\r\n\r\n")), received.constData(),
+                              5'000);
+    QVERIFY2(received.startsWith("HTTP/1.1 100 Continue\r\n\r\n"), received.constData());
+    received.remove(0, qsizetype(qstrlen("HTTP/1.1 100 Continue\r\n\r\n")));
+    client.write(second);
+    QVERIFY(client.waitForBytesWritten(5000));
+    QTRY_VERIFY2_WITH_TIMEOUT((received += client.readAll(), rawResponses(received).size() == 1), received.constData(),
+                              10'000);
+    QCOMPARE(rawResponses(received).constFirst().first, 200);
+    const auto batches = m_sink.recorded();
+    QCOMPARE(batches.size(), 2);
+    QCOMPARE(batches[0].size(), 2);
+    QCOMPARE(batches[1].size(), 3);
 }
 
 void TestWebhookServer::clientLeavingBeforeItsAnswerBreaksNothing()

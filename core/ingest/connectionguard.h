@@ -50,6 +50,9 @@ private:
     void onBytesWritten();
     void onTimeout();
     void consume(const char* data, qint64 size);
+    // In the Body and Unframed phases: size bytes of the body arrived (413 once an unframed one is too big). How many
+    // of them were the body's (the rest is the next request); 0 in any other phase.
+    qint64 countBody(qint64 size);
     bool headersComplete(qsizetype headerEnd, qint64 bodyBytesHere);
     // drainRemaining: body bytes still to read and discard after the answer (0: close at once).
     void reject(int status, const QByteArray& reason, const QByteArray& message, qint64 drainRemaining);
