@@ -1,6 +1,7 @@
 // The onset timeline: markers on their own service's row, row labels that stay readable with many services, and
 // an axis fitted to the incident rather than to the oldest deploy in sight.
 
+#include "theme.h"
 #include "timelinechartview.h"
 #include "tst_ui_fixture.h"
 
@@ -9,6 +10,7 @@
 #include <QGraphicsSimpleTextItem>
 #include <QGraphicsTextItem>
 #include <QScatterSeries>
+#include <QScopeGuard>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -64,6 +66,8 @@ private Q_SLOTS:
     void manyRowsStayReadable_data();
     void manyRowsStayReadable();
     void axisFitsTheIncident();
+    void axisLabelsFitAcrossMidnight_data();
+    void axisLabelsFitAcrossMidnight();
     void growingIncidentRedrawsOnlyWhatMoved_data();
     void growingIncidentRedrawsOnlyWhatMoved();
 };
@@ -160,6 +164,52 @@ void TestUiTimeline::axisFitsTheIncident()
     QScatterSeries* markers = seriesNamed(view, u"change"_s);
     QVERIFY(markers && markers->count() == 1);
     QVERIFY(markers->at(0).x() >= double(axis->min().toMSecsSinceEpoch()));
+}
+
+void TestUiTimeline::axisLabelsFitAcrossMidnight_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<double>("fontScale");
+    QTest::addRow("1366x768 window") << QSize(300, 380) << 1.0;
+    QTest::addRow("1366x768 war room") << QSize(330, 300) << Theme::WarRoomFontScale;
+    QTest::addRow("wide, war room") << QSize(900, 400) << Theme::WarRoomFontScale;
+}
+
+// An incident whose onsets straddle midnight: its axis labels carry dates where they fit, and wherever they are
+// shown they fit the plot side by side (two dated labels drawn over each other in the war room's pane were unreadable).
+void TestUiTimeline::axisLabelsFitAcrossMidnight()
+{
+    QFETCH(QSize, size);
+    QFETCH(double, fontScale);
+    Theme::setFontScale(fontScale);
+    const auto restoreScale = qScopeGuard([] { Theme::setFontScale(1.0); });
+    Incident incident = fixture::blackFridayIncident();
+    incident.alerts.clear();
+    const QDateTime beforeMidnight(QDate(2026, 11, 27), QTime(23, 57), Qt::UTC);
+    const QStringList services{u"order-service"_s, u"payment-service"_s, u"checkout-service"_s, u"api-gateway"_s};
+    for (int i = 0; i < services.size(); ++i)
+        incident.alerts.append(
+            fixture::alert(u"HighErrorRate"_s, services.at(i), u"critical"_s, beforeMidnight.addSecs(i * 100), 1));
+    incident.rootCauses.first().service = u"order-service"_s;
+    TimelineChartView view;
+    view.resize(size);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.showIncident(incident, {});
+    QTest::qWait(0);
+
+    const auto* axis = qobject_cast<QDateTimeAxis*>(view.chart()->axes(Qt::Horizontal).value(0));
+    QVERIFY(axis);
+    QVERIFY(axis->min().date() != axis->max().date());
+    const QFontMetrics fm(axis->labelsFont());
+    const int widest = qMax(fm.horizontalAdvance(axis->min().toString(axis->format())),
+                            fm.horizontalAdvance(axis->max().toString(axis->format())));
+    const qreal plot = view.chart()->plotArea().width();
+    QVERIFY2(widest * axis->tickCount() <= plot,
+             qPrintable(u"%1 labels \"%2\" of %3 px on a %4 px axis"_s.arg(axis->tickCount()).arg(axis->format())
+                            .arg(widest).arg(plot)));
+    if (size.width() >= 900)
+        QVERIFY2(axis->format().contains(u"MMM"_s), qPrintable(axis->format())); // room enough: the dates stay
 }
 
 // A storm's snapshots mostly add onsets to the rows shown: the markers are updated in the series drawn (the chart, its

@@ -691,12 +691,18 @@ void TimelineChartView::rebuild(const Plan* plan)
     yAxis->setLabelsFont(yFont);
     c->setMargins(QMargins(m_labelWidth + 10, 2, 10, int(std::ceil(legendBox))));
     if (width() - m_labelWidth < 260 * Theme::fontScale()) {
-        if (!multiDay && x1 - x0 >= 3 * 60 * 1000)
+        const int room = width() - m_labelWidth - 20;
+        const auto perTick = [&] {
+            const QString sample = QDateTime::fromMSecsSinceEpoch(x1).toString(xAxis->format());
+            return qMax(1, QFontMetrics(axisFont).horizontalAdvance(sample) * 3 / 2);
+        };
+        // An incident across midnight, in a pane too narrow for two labels with their dates (the war room's type):
+        // its times alone, which a span of less than a day leaves unambiguous, rather than two dates over each other.
+        constexpr qint64 kDayMs = 24 * 3600 * 1000;
+        if (x1 - x0 >= 3 * 60 * 1000 && (!multiDay || (x1 - x0 < kDayMs && room / perTick() < 2)))
             xAxis->setFormat(u"HH:mm"_s);
         // As many ticks as whole labels fit (Qt Charts cuts a label that has no room to "14:0…").
-        const QString sample = QDateTime::fromMSecsSinceEpoch(x1).toString(xAxis->format());
-        const int perTick = QFontMetrics(axisFont).horizontalAdvance(sample) * 3 / 2;
-        xAxis->setTickCount(qBound(2, (width() - m_labelWidth - 20) / qMax(1, perTick), 3));
+        xAxis->setTickCount(qBound(2, room / perTick(), 3));
     }
     placeRowLabels();
     placeCursor();
