@@ -4,6 +4,8 @@
 
 #include <QTcpSocket>
 
+#include <utility>
+
 #ifdef Q_OS_LINUX
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -35,8 +37,9 @@ void acknowledgePromptly(QTcpSocket* socket)
 } // namespace
 
 ConnectionGuard::ConnectionGuard(QTcpSocket* socket, const HttpLimits& limits, const QByteArray& bearerToken,
-                                 QObject* httpServer)
-    : QObject(socket), m_socket(socket), m_limits(limits), m_bearerToken(bearerToken), m_httpServer(httpServer)
+                                 QObject* httpServer, Unanswered unanswered)
+    : QObject(socket), m_socket(socket), m_limits(limits), m_bearerToken(bearerToken), m_httpServer(httpServer),
+      m_unanswered(std::move(unanswered))
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &ConnectionGuard::onTimeout);
@@ -60,7 +63,11 @@ void ConnectionGuard::onReadyRead()
         // Discard the rest of a refused body so the client reads our answer instead of a reset.
         const QByteArray junk = m_socket->read(qMin<qint64>(m_socket->bytesAvailable(), m_drainRemaining));
         m_drainRemaining -= junk.size();
-        if (m_drainRemaining <= 0)
+        if (m_drainRemaining > 0)
+            return;
+        if (m_refusalDue)
+            m_timer.stop(); // the client did its part; the answers ahead of its refusal are the store's to give
+        else
             m_socket->disconnectFromHost();
         return;
     }
@@ -68,14 +75,16 @@ void ConnectionGuard::onReadyRead()
     // QHttpServer reads everything available inside a transaction each time readyRead fires, so
     // what is available now is exactly what neither of us has seen yet.
     const qint64 available = m_socket->bytesAvailable();
+    m_endedThisRead = false;
     // A body's bytes are counted, never looked at. Peeked, each read of one was copied into a buffer of its own,
     // fresh pages every time: a 10 MiB body's every byte once more on the thread that answers /healthz.
     const qint64 counted = countBody(available);
-    if (counted == available || m_phase == Phase::Rejected)
-        return;
-    // Headers: of a request, or of the next one right behind a body.
-    const QByteArray fresh = m_socket->peek(available);
-    consume(fresh.constData() + counted, fresh.size() - counted);
+    if (counted < available && m_phase != Phase::Rejected) {
+        // Headers: of a request, or of the next one right behind a body.
+        const QByteArray fresh = m_socket->peek(available);
+        consume(fresh.constData() + counted, fresh.size() - counted);
+    }
+    m_endedThisRead = false; // QHttpServer's slot comes next: it sees them
 }
 
 qint64 ConnectionGuard::countBody(qint64 size)
@@ -86,6 +95,7 @@ qint64 ConnectionGuard::countBody(qint64 size)
         m_bodyRemaining -= n;
         if (m_bodyRemaining == 0) {
             m_phase = Phase::Complete;
+            m_endedThisRead = true;
             m_timer.stop(); // the handler (and the store behind it) may take its time
         }
         return n;
@@ -218,6 +228,7 @@ bool ConnectionGuard::headersComplete(qsizetype headerEnd, qint64 bodyBytesHere)
             m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
     } else {
         m_phase = Phase::Complete;
+        m_endedThisRead = true;
         m_timer.stop();
     }
     return true;
@@ -233,19 +244,40 @@ void ConnectionGuard::reject(int status, const QByteArray& reason, const QByteAr
     if (m_socket->isTransactionStarted())
         m_socket->commitTransaction();
     m_socket->skip(m_socket->bytesAvailable());
+    m_refusalDue = true;
+    // The request ahead of this one ended in the bytes just dropped: QHttpServer never saw it, so it gets no answer,
+    // and neither does this one, whose answer its client would read as that one's. Closed unanswered, both are sent
+    // again (a delivery's resend is stored once, see DeliveryJournal).
+    if (m_endedThisRead) {
+        m_refusal.clear();
+        m_drainRemaining = 0;
+        m_timer.stop();
+        refuseInTurn();
+        return;
+    }
     m_drainRemaining = drainRemaining;
-
     const QByteArray body = "{\"error\":\"" + message + "\"}";
-    QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\n";
-    response += (status == 401 ? QByteArray("WWW-Authenticate: Bearer\r\n") : QByteArray()) +
-                (status == 503 ? QByteArray("Retry-After: 5\r\n") : QByteArray()) +
-        "Content-Type: application/json\r\nConnection: close\r\nContent-Length: " + QByteArray::number(body.size()) +
-        "\r\n\r\n" + body;
-    m_socket->write(response);
+    m_refusal = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\n";
+    m_refusal += (status == 401 ? QByteArray("WWW-Authenticate: Bearer\r\n") : QByteArray()) +
+                 (status == 503 ? QByteArray("Retry-After: 5\r\n") : QByteArray()) +
+                 "Content-Type: application/json\r\nConnection: close\r\nContent-Length: " +
+                 QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    if (m_drainRemaining > 0)
+        startTimer(m_limits.requestTimeoutMs);
+    else
+        m_timer.stop(); // nothing more is asked of the client; what its refusal waits for is the store's to bound
+    refuseInTurn();
+}
+
+void ConnectionGuard::refuseInTurn()
+{
+    if (!m_refusalDue || (m_unanswered && m_unanswered(m_socket) > 0))
+        return; // onBytesWritten() tries again after each answer
+    m_refusalDue = false;
+    if (!m_refusal.isEmpty())
+        m_socket->write(std::exchange(m_refusal, {}));
     if (m_drainRemaining <= 0)
         m_socket->disconnectFromHost();
-    else
-        startTimer(m_limits.requestTimeoutMs);
 }
 
 void ConnectionGuard::stopping()
@@ -279,7 +311,7 @@ bool ConnectionGuard::isDraining() const
     if (m_socket->state() != QAbstractSocket::ConnectedState)
         return false;
     if (m_phase == Phase::Rejected)
-        return m_drainRemaining > 0;
+        return m_drainRemaining > 0 || m_refusalDue;
     // Complete: the request waits for its answer, which WebhookServer counts itself.
     return m_stopping && m_phase != Phase::Complete && (m_phase != Phase::Idle || m_timer.isActive());
 }
@@ -290,6 +322,10 @@ void ConnectionGuard::onBytesWritten()
     // chunked ones this is the only sign the request ended.
     if (m_socket->bytesToWrite() > 0)
         return;
+    if (m_phase == Phase::Rejected) {
+        refuseInTurn();
+        return;
+    }
     if (m_phase == Phase::Complete || m_phase == Phase::Unframed) {
         if (m_stopping) {
             m_socket->disconnectFromHost();

@@ -19,7 +19,7 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
     }
     // The guard must connect to readyRead before QHttpServer does (slots run in connection
     // order), so it is created before addPendingConnection() emits newConnection.
-    new ConnectionGuard(socket, m_limits, m_bearerToken, m_httpServer);
+    new ConnectionGuard(socket, m_limits, m_bearerToken, m_httpServer, m_unanswered);
     addPendingConnection(socket);
 }
 

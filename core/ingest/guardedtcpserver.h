@@ -2,6 +2,7 @@
 // GuardedTcpServer: the QTcpServer handed to QHttpServer::bind(); it attaches a ConnectionGuard to
 // every accepted socket before QHttpServer sees the socket.
 
+#include "connectionguard.h"
 #include "httplimits.h"
 
 #include <QPointer>
@@ -16,6 +17,8 @@ public:
 
     // The QHttpServer this server will be bound to; the guard cuts its readyRead on rejection.
     void setHttpServer(QObject* httpServer) { m_httpServer = httpServer; }
+    // Where the guards learn whether a connection's earlier requests are answered (a refusal waits for them).
+    void setUnanswered(ConnectionGuard::Unanswered unanswered) { m_unanswered = std::move(unanswered); }
 
     // Shutdown: no new connection is accepted, and every open one is told (ConnectionGuard::stopping()).
     void stopping();
@@ -32,4 +35,5 @@ private:
     HttpLimits m_limits;
     QByteArray m_bearerToken;
     QPointer<QObject> m_httpServer;
+    ConnectionGuard::Unanswered m_unanswered;
 };

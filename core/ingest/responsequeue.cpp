@@ -38,6 +38,12 @@ void ResponseQueue::answer(Ticket ticket, QHttpServerResponse&& response)
     writeReady(socket);
 }
 
+int ResponseQueue::waitingOn(const QTcpSocket* socket) const
+{
+    const auto it = m_connections.find(const_cast<QTcpSocket*>(socket));
+    return it == m_connections.end() ? 0 : int(it->second.size());
+}
+
 void ResponseQueue::writeReady(QTcpSocket* socket)
 {
     const auto it = m_connections.find(socket);

@@ -37,6 +37,7 @@ public:
     // connection is gone.
     void answer(Ticket ticket, QHttpServerResponse&& response);
     int waiting() const { return int(m_socketOf.size()); } // held, not written yet
+    int waitingOn(const QTcpSocket* socket) const;        // the same, of one connection
     // Every request still held gets make()'s answer (the stop's deadline: those still unanswered are failed).
     void answerAll(const std::function<QHttpServerResponse()>& make);
     void clear();

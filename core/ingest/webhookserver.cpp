@@ -13,6 +13,7 @@
 #include <QHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponse>
+#include <QPointer>
 #include <QThreadPool>
 #include <QTimer>
 
@@ -98,6 +99,9 @@ bool WebhookServer::start()
     m_http = new QHttpServer(this);
     m_tcp = new GuardedTcpServer(m_options.limits, m_options.bearerToken.toUtf8(), m_http);
     m_tcp->setHttpServer(m_http);
+    m_tcp->setUnanswered([answers = QPointer<ResponseQueue>(m_answers)](const QTcpSocket* socket) {
+        return answers ? answers->waitingOn(socket) : 0;
+    });
     if (!m_tcp->listen(m_options.address, m_options.port)) {
         const QString error = u"cannot listen on "_s + m_options.address.toString() + u':' +
                               QString::number(m_options.port) + u": "_s + m_tcp->errorString();
