@@ -1,6 +1,7 @@
 // LabelInterner: equal label names and values of the alerts kept share one string, and nothing about the alerts or
 // the incidents made of them changes; the pipeline interns what it keeps.
 #include "correlate/correlator.h"
+#include "pipeline/internahead.h"
 #include "pipeline/labelinterner.h"
 #include "pipeline/pipeline.h"
 
@@ -141,6 +142,9 @@ private Q_SLOTS:
     void equalStringsShareStorage();
     void oneOffValuesAreNotKept_data();
     void oneOffValuesAreNotKept();
+    void internAheadWaitsAndStops_data();
+    void internAheadWaitsAndStops();
+    void pipelineKeepsInternedAlerts_data();
     void pipelineKeepsInternedAlerts();
 };
 
@@ -226,25 +230,83 @@ void TestLabelInterner::oneOffValuesAreNotKept()
     QVERIFY2(stragglers <= 2, qPrintable(QString::number(stragglers)));
 }
 
+void TestLabelInterner::internAheadWaitsAndStops_data()
+{
+    QTest::addColumn<int>("from");   // the ranks stored by an earlier attempt, not interned again
+    QTest::addColumn<int>("waited"); // the ranks waited for before it is dropped mid-way
+    QTest::addRow("from the start, one chunk") << 0 << 1'000;
+    QTest::addRow("a resend, from rank 5,000") << 5'000 << 6'000;
+    QTest::addRow("all of it") << 0 << 20'000;
+    QTest::addRow("dropped at once") << 0 << 0;
+}
+
+// What the pipeline waited for is interned, in chunk order, and nothing before `from`; dropped mid-way (a chunk
+// failed, or the stop), it stops and joins without touching the alerts any more.
+void TestLabelInterner::internAheadWaitsAndStops()
+{
+    QFETCH(int, from);
+    QFETCH(int, waited);
+    const int services = 20;
+    const AlertBatch original = deepCopy(alerts_(20'000, services, 7, false));
+    AlertBatch batch = original;
+    const ChunkOrder order(batch);
+    LabelInterner interner;
+    {
+        InternAhead ahead(interner, batch.data(), order, from);
+        if (waited > 0)
+            ahead.waitFor(waited);
+        const auto serviceAt = [&](const AlertBatch& b, int rank) { return b.at(order.at(rank)).labels.value(u"service"_s); };
+        for (int rank = 0; rank < from; ++rank)
+            QVERIFY2(serviceAt(batch, rank).isSharedWith(serviceAt(original, rank)), qPrintable(QString::number(rank)));
+        // Each value is kept from the second time it is met: at most two instances of each (the first stays its own).
+        QSet<const QChar*> instances;
+        for (int rank = from; rank < waited; ++rank)
+            instances.insert(serviceAt(batch, rank).constData());
+        QVERIFY2(instances.size() <= 2 * services, qPrintable(QString::number(instances.size())));
+    }
+    for (qsizetype i = 0; i < batch.size(); ++i) // equal strings, only shared
+        QVERIFY(batch.at(i).labels == original.at(i).labels && batch.at(i).source == original.at(i).source);
+}
+
+void TestLabelInterner::pipelineKeepsInternedAlerts_data()
+{
+    QTest::addColumn<int>("perDelivery");
+    QTest::addColumn<int>("chunkAlerts"); // a delivery of more is stored in chunks, interned ahead of them
+    QTest::addRow("small deliveries") << 30 << 2'500;
+    QTest::addRow("one big delivery in chunks") << 300 << 40;
+    QTest::addRow("big deliveries in one chunk and a rest") << 150 << 100;
+}
+
 void TestLabelInterner::pipelineKeepsInternedAlerts()
 {
     // What the pipeline keeps for the views shares the strings of equal labels, whichever delivery brought them.
+    QFETCH(int, perDelivery);
+    QFETCH(int, chunkAlerts);
     QTemporaryDir dir;
     Pipeline pipeline;
     Pipeline::Options o;
     o.databasePath = dir.filePath(u"interned.sqlite"_s);
+    o.chunkAlerts = chunkAlerts;
     QString error;
     QVERIFY2(pipeline.open(o, &error), qPrintable(error));
     const AlertBatch batch = alerts_(300, 4, 7, true); // a pod label each: 300 distinct alerts
-    for (qsizetype i = 0; i < batch.size(); i += 30)
-        QVERIFY2(pipeline.submit(deepCopy(batch.mid(i, 30)), &error), qPrintable(error));
+    int stored = 0;
+    int deliveries = 0;
+    for (qsizetype i = 0; i < batch.size(); i += perDelivery, ++deliveries)
+        pipeline.submitDeferred(deepCopy(batch.mid(i, perDelivery)), [&stored](bool ok, const QString& why) {
+            if (!ok)
+                qWarning("not stored: %s", qPrintable(why));
+            stored += ok ? 1 : 0;
+        });
+    QTRY_COMPARE_WITH_TIMEOUT(stored, deliveries, 10'000);
     pipeline.flush();
     AlertBatch kept;
     for (const Incident& inc : pipeline.snapshot()->incidents)
         for (const TrackedAlert& t : inc.alerts)
             kept << t.latest;
     QCOMPARE(kept.size(), batch.size());
-    QVERIFY(mostStragglers(kept) <= 2);
+    const int stragglers = mostStragglers(kept);
+    QVERIFY2(stragglers <= 2, qPrintable(QString::number(stragglers)));
 }
 
 QTEST_GUILESS_MAIN(TestLabelInterner)

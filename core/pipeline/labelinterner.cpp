@@ -26,6 +26,18 @@ bool LabelInterner::metBefore(const QString& s)
 
 QString LabelInterner::intern(const QString& s)
 {
+    QMutexLocker lock(&m_mutex);
+    return internLocked(s);
+}
+
+qsizetype LabelInterner::size() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_strings.size();
+}
+
+QString LabelInterner::internLocked(const QString& s)
+{
     if (s.isEmpty())
         return s;
     if (const auto known = m_strings.constFind(s); known != m_strings.cend())
@@ -53,21 +65,28 @@ void LabelInterner::internSet(LabelSet& set)
 {
     // One lookup per string. replaceStrings writes only strings that are not already the interned instance, so a
     // set that shares them all (a repeat, or one an alert cache hands out again) is not detached from its copies.
-    set.replaceStrings([this](const QString& s) { return intern(s); });
+    set.replaceStrings([this](const QString& s) { return internLocked(s); });
 }
 
 void LabelInterner::intern(Alert& alert)
 {
+    QMutexLocker lock(&m_mutex);
+    internLocked(alert);
+}
+
+void LabelInterner::internLocked(Alert& alert)
+{
     internSet(alert.labels);
     internSet(alert.annotations);
     if (!isInterned(alert.source))
-        alert.source = intern(alert.source);
+        alert.source = internLocked(alert.source);
     if (!isInterned(alert.generatorUrl))
-        alert.generatorUrl = intern(alert.generatorUrl);
+        alert.generatorUrl = internLocked(alert.generatorUrl);
 }
 
 void LabelInterner::intern(AlertBatch& batch)
 {
+    QMutexLocker lock(&m_mutex);
     for (Alert& a : batch)
-        intern(a);
+        internLocked(a);
 }

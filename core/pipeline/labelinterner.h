@@ -12,10 +12,12 @@
 // storm's repeated values had shared. The price is one unshared copy of each repeated string, its first. Bounded: the
 // table still starts over when full, so a flood of values met twice cannot grow it either; the strings interned until
 // then stay shared.
-// Not thread-safe: one per pipeline, used on its thread.
+// Thread-safe: the pipeline interns on its thread while a big delivery is interned ahead of its chunks on another
+// (InternAhead). One lock per call: uncontended but for those moments.
 
 #include "model/alert.h"
 
+#include <QMutex>
 #include <QSet>
 #include <QString>
 
@@ -32,13 +34,17 @@ public:
     // instance), then the second one's.
     QString intern(const QString& s);
     // Strings kept (met at least twice since the table last started over).
-    qsizetype size() const { return m_strings.size(); }
+    qsizetype size() const;
 
 private:
+    // Under m_mutex.
+    QString internLocked(const QString& s);
+    void internLocked(Alert& alert);
     bool isInterned(const QString& s) const;
     bool metBefore(const QString& s);
     void internSet(LabelSet& set);
 
+    mutable QMutex m_mutex;
     QSet<QString> m_strings;
     qsizetype m_capacity;
     // Strings met once, as a tag of their hash in a bucket chosen by its low bits: a string whose bucket holds its

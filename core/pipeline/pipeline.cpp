@@ -448,6 +448,7 @@ void Pipeline::storeWaiting()
         big->order = ChunkOrder(big->batch);
         m_chunkedStored = storedBefore(*big); // a resend goes on where the last attempt stopped
         big->resumedFrom = m_chunkedStored;
+        big->ahead = std::make_shared<InternAhead>(m_interner, big->batch.data(), big->order, m_chunkedStored);
         ordering = true;
     }
     // The big one's chunk: its next alerts in fingerprint order, copies sharing their data, after the small ones. The
@@ -456,11 +457,10 @@ void Pipeline::storeWaiting()
     if (big && !ordering) {
         taken = qMin(qsizetype(m_options.chunkAlerts), big->batch.size() - m_chunkedStored);
         all.reserve(all.size() + taken);
-        for (qsizetype rank = m_chunkedStored; rank < m_chunkedStored + taken; ++rank) {
-            Alert& a = big->batch[big->order.at(rank)];
-            m_interner.intern(a);
-            all.append(a);
-        }
+        big->ahead->waitFor(m_chunkedStored + taken); // interned on its own thread meanwhile (InternAhead)
+        const Alert* alerts = big->batch.constData();
+        for (qsizetype rank = m_chunkedStored; rank < m_chunkedStored + taken; ++rank)
+            all.append(alerts[big->order.at(rank)]);
     }
     // How far the big one got, committed with its chunk: a resend after a stop or a crash skips exactly that.
     if (big && taken > 0 && !big->key.isEmpty() && m_options.resendWindowMs > 0)
@@ -477,6 +477,7 @@ void Pipeline::storeWaiting()
         // Told "accepted" only once all of it is durable. A failed chunk fails the whole delivery: the sender sends
         // it again, and the resend stores only the chunks its journal row does not show committed. Chunks stored
         // before a failed one are shown all the same.
+        big->ahead.reset(); // done, or stopped where it got to: the alerts move below
         const qsizetype through = stored ? big->batch.size() : m_chunkedStored;
         if (big->resumedFrom == 0 && through == big->batch.size()) {
             bigStored = std::move(big->batch);
