@@ -248,20 +248,15 @@ void ConnectionGuard::reject(int status, const QByteArray& reason, const QByteAr
     // The request ahead of this one ended in the bytes just dropped: QHttpServer never saw it, so it gets no answer,
     // and neither does this one, whose answer its client would read as that one's. Closed unanswered, both are sent
     // again (a delivery's resend is stored once, see DeliveryJournal).
-    if (m_endedThisRead) {
-        m_refusal.clear();
-        m_drainRemaining = 0;
-        m_timer.stop();
-        refuseInTurn();
-        return;
+    m_drainRemaining = m_endedThisRead ? 0 : drainRemaining;
+    if (!m_endedThisRead) {
+        const QByteArray body = "{\"error\":\"" + message + "\"}";
+        m_refusal = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\n";
+        m_refusal += (status == 401 ? QByteArray("WWW-Authenticate: Bearer\r\n") : QByteArray()) +
+                     (status == 503 ? QByteArray("Retry-After: 5\r\n") : QByteArray()) +
+                     "Content-Type: application/json\r\nConnection: close\r\nContent-Length: " +
+                     QByteArray::number(body.size()) + "\r\n\r\n" + body;
     }
-    m_drainRemaining = drainRemaining;
-    const QByteArray body = "{\"error\":\"" + message + "\"}";
-    m_refusal = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\n";
-    m_refusal += (status == 401 ? QByteArray("WWW-Authenticate: Bearer\r\n") : QByteArray()) +
-                 (status == 503 ? QByteArray("Retry-After: 5\r\n") : QByteArray()) +
-                 "Content-Type: application/json\r\nConnection: close\r\nContent-Length: " +
-                 QByteArray::number(body.size()) + "\r\n\r\n" + body;
     if (m_drainRemaining > 0)
         startTimer(m_limits.requestTimeoutMs);
     else

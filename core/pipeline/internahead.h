@@ -23,7 +23,7 @@ public:
     // alerts: the batch's data, which must stay where it is (neither freed nor moved) until this is destroyed. Ranks
     // from `from` on are interned, in rank order.
     InternAhead(LabelInterner& interner, Alert* alerts, ChunkOrder order, qsizetype from);
-    ~InternAhead(); // stops at the next alert and joins
+    ~InternAhead(); // stops once the block of alerts under way (kReportEvery) is interned, and joins
     InternAhead(const InternAhead&) = delete;
     InternAhead& operator=(const InternAhead&) = delete;
 
