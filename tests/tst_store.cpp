@@ -14,6 +14,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <latch>
+#include <thread>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -157,6 +160,8 @@ private Q_SLOTS:
     void unicodeLabelsRoundTrip_data();
     void unicodeLabelsRoundTrip();
     void migratesVersion1Database();
+    void openersOfANewFileMigrateOnce_data();
+    void openersOfANewFileMigrateOnce();
     void deliveryIsOneRowOfItsNotifications();
     void refusesNewerSchema();
     void badPathGivesError_data();
@@ -1420,6 +1425,48 @@ void TestStore::migratesVersion1Database()
                  .arg(t0.toMSecsSinceEpoch())
                  .arg(t0.toMSecsSinceEpoch() + 1)
                  .arg(t0.toMSecsSinceEpoch() + 10));
+}
+
+// The console and a CLI (or two CLIs) may open the same new file at the same moment. Each opener must find
+// the schema made once, whoever made it, and none may fail with "table already exists".
+void TestStore::openersOfANewFileMigrateOnce_data()
+{
+    QTest::addColumn<int>("openers");
+    QTest::addRow("two") << 2;
+    QTest::addRow("four") << 4;
+    QTest::addRow("eight") << 8;
+}
+
+void TestStore::openersOfANewFileMigrateOnce()
+{
+    QFETCH(int, openers);
+    const QString path = dbPath();
+    std::latch ready(openers);
+    QVector<QString> errors(openers);
+    QVector<int> versions(openers, 0);
+    {
+        std::vector<std::jthread> threads;
+        for (int i = 0; i < openers; ++i)
+            threads.emplace_back([&, i] {
+                Store store(u"tst-opener-%1"_s.arg(i)); // opened, used and closed on this thread, as QtSql asks
+                ready.arrive_and_wait();
+                QString error;
+                if (store.open(path, &error))
+                    versions[i] = store.schemaVersion();
+                else
+                    errors[i] = error;
+            });
+    }
+    for (int i = 0; i < openers; ++i) {
+        QVERIFY2(errors[i].isEmpty(), qPrintable(errors[i]));
+        QCOMPARE(versions[i], Store::latestSchemaVersion());
+    }
+    Store after(u"tst-opener-after"_s);
+    QVERIFY(openStore(after));
+    QString error;
+    QVERIFY2(after.recordNotifications({makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0)}, &error),
+             qPrintable(error));
+    QCOMPARE(after.notificationCount(), 1);
 }
 
 void TestStore::deliveryIsOneRowOfItsNotifications()

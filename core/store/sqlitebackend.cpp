@@ -4,13 +4,18 @@
 #include "storeconnection.h"
 #include "storeschema.h"
 
+#include <QElapsedTimer>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStringList>
+#include <QThread>
 
 using namespace Qt::StringLiterals;
 
 namespace {
+
+// How long a connection waits for another process's lock (GUI beside a CLI replay) before it gives up.
+constexpr int BusyTimeoutMs = 5000;
 
 QString describe(const QSqlError& e)
 {
@@ -56,6 +61,33 @@ bool checkIntegrity(QSqlDatabase& db, const QString& path, QString* error)
     return false;
 }
 
+// The journal mode in force, empty with why on failure. Switching a new file to WAL takes the exclusive lock,
+// and SQLite answers SQLITE_BUSY at once, without the busy timeout, when another connection is opening the same
+// file at that moment (two console processes started together): that is tried again within the busy timeout.
+QString switchToWal(QSqlDatabase& db, QString* why)
+{
+    QElapsedTimer waited;
+    waited.start();
+    for (;;) {
+        QSqlQuery q(db);
+        if (q.exec(u"PRAGMA journal_mode=WAL"_s) && q.next())
+            return q.value(0).toString().toLower();
+        const QSqlError failure = q.lastError();
+        if (failure.nativeErrorCode() != u"5" || waited.elapsed() >= BusyTimeoutMs) {
+            *why = describe(failure);
+            return {};
+        }
+        QThread::msleep(5);
+    }
+}
+
+bool refuseNewerSchema(int version, int latest, QString* error)
+{
+    *error = u"schema version %1 is newer than this Nightwatch understands (%2); refusing to open it. "
+             "Use a newer Nightwatch or another database file."_s.arg(version)
+                 .arg(latest);
+    return false;
+}
 } // namespace
 
 QString SqliteBackend::sql(StoreSql::Id id) const
@@ -80,9 +112,8 @@ bool SqliteBackend::open(StoreConnection& c, const QString& name, const QString&
         return false;
     c.db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
     c.db.setDatabaseName(path);
-    // Another process (GUI beside a CLI replay) may hold the write lock briefly.
-    c.db.setConnectOptions(readOnly ? u"QSQLITE_BUSY_TIMEOUT=5000;QSQLITE_OPEN_READONLY"_s
-                                    : u"QSQLITE_BUSY_TIMEOUT=5000"_s);
+    const QString busyTimeout = u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(BusyTimeoutMs);
+    c.db.setConnectOptions(readOnly ? busyTimeout + u";QSQLITE_OPEN_READONLY"_s : busyTimeout);
     if (!c.db.open()) {
         *error = u"cannot open database %1: %2"_s.arg(path, describe(c.db.lastError()));
         return false;
@@ -110,7 +141,7 @@ bool SqliteBackend::open(StoreConnection& c, const QString& name, const QString&
         return true;
     }
     // journal_mode answers with the mode in force; an in-memory database stays "memory".
-    const QString journal = c.scalar(u"PRAGMA journal_mode=WAL"_s, &why).toString().toLower();
+    const QString journal = switchToWal(c.db, &why);
     // A big delivery is one transaction over tens of megabytes of alert rows and index: with SQLite's default 2 MiB
     // page cache its dirty pages spilled to the WAL mid-transaction and were read back, a read and a write per alert.
     // The cache grows only as far as a transaction needs it.
@@ -134,25 +165,28 @@ bool SqliteBackend::open(StoreConnection& c, const QString& name, const QString&
 
 bool SqliteBackend::migrate(StoreConnection& c, QString* error)
 {
-    const QVariant v = c.scalar(u"PRAGMA user_version"_s, error);
-    if (!v.isValid())
-        return false;
-    const int version = v.toInt();
     const int latest = StoreSchema::latestVersion();
-    if (version > latest) {
-        *error = u"schema version %1 is newer than this Nightwatch understands (%2); refusing to open it. "
-                 "Use a newer Nightwatch or another database file."_s.arg(version)
-                     .arg(latest);
+    const QVariant seen = c.scalar(u"PRAGMA user_version"_s, error);
+    if (!seen.isValid())
         return false;
-    }
-    if (version < latest) {
+    if (seen.toInt() > latest)
+        return refuseNewerSchema(seen.toInt(), latest, error);
+    if (seen.toInt() < latest) {
         // All steps and the new user_version in one transaction: a failed migration leaves the file
-        // exactly as it was.
-        SqlTransaction tx(c.db);
+        // exactly as it was. Two processes may open a new file at once (the console beside a CLI): the
+        // write lock is taken first and the version read again under it, so the second one waits and then
+        // finds the first one's work done instead of creating the same tables again.
+        SqlTransaction tx(c.db, SqlTransaction::Lock::Immediate);
         if (!tx.isActive()) {
-            *error = u"cannot begin migration: "_s + describe(c.db.lastError());
+            *error = u"cannot begin migration: "_s + describe(tx.beginError());
             return false;
         }
+        const QVariant locked = c.scalar(u"PRAGMA user_version"_s, error);
+        if (!locked.isValid())
+            return false;
+        const int version = locked.toInt();
+        if (version > latest)
+            return refuseNewerSchema(version, latest, error);
         const auto& steps = StoreSchema::migrations();
         for (int step = version; step < latest; ++step) {
             for (const QString& sql : steps.at(step)) {
