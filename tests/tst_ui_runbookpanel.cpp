@@ -50,6 +50,8 @@ private Q_SLOTS:
     void init();
     void proposesAndShowsTheSteps();
     void nothingRunsBeforeApprove();
+    void followsTheBestProposalUntilChosen_data();
+    void followsTheBestProposalUntilChosen();
     void approveRunsExactlyThatStep();
     void failingVerifyOffersRollback();
     void hostileInputIsRejected_data();
@@ -176,6 +178,54 @@ void TestUiRunbookPanel::nothingRunsBeforeApprove()
     QVERIFY(panel->outputPane()->toPlainText().contains(u"Dry run of RB-DB-001 · step patch-pool"_s));
     QCOMPARE(QGuiApplication::clipboard()->text(),
              RunbookStepModel::displayCommand(panel->stepModel()->resolvedStep(1)->argv));
+}
+
+// An incident's first snapshot holds its first alert and no diagnosis yet; the runbook shown for it then must not
+// stay once the diagnosis ranks another first, unless the engineer chose it or did something with it.
+void TestUiRunbookPanel::followsTheBestProposalUntilChosen_data()
+{
+    QTest::addColumn<QString>("action");
+    QTest::addColumn<bool>("keeps");
+    QTest::addRow("nothing done") << u"none"_s << false;
+    QTest::addRow("chosen from the list") << u"choose"_s << true;
+    QTest::addRow("parameter typed") << u"type"_s << true;
+    QTest::addRow("dry run") << u"dry-run"_s << true;
+    QTest::addRow("step skipped") << u"skip"_s << true;
+}
+
+void TestUiRunbookPanel::followsTheBestProposalUntilChosen()
+{
+    QFETCH(QString, action);
+    QFETCH(bool, keeps);
+    const Incident diagnosed = fixture::blackFridayIncident();
+    Incident first = diagnosed; // the same incident, as its first alert made it
+    first.alerts = {diagnosed.alerts.first()};
+    first.affectedServices = {first.alerts.first().service()};
+    first.rootCauses.clear();
+
+    auto panel = makePanel(first);
+    const QString early = panel->currentRunbookId();
+    QVERIFY2(!early.isEmpty() && early != u"RB-DB-001"_s, qPrintable(early));
+    if (action == u"choose"_s) {
+        QComboBox* combo = panel->runbookCombo();
+        Q_EMIT combo->activated(combo->currentIndex()); // what a click on the shown entry sends
+    } else if (action == u"type"_s) {
+        const QList<QLineEdit*> fields = panel->paramForm()->findChildren<QLineEdit*>();
+        QVERIFY(!fields.isEmpty());
+        fields.first()->setText(u"typed"_s);
+    } else if (action == u"dry-run"_s) {
+        click(panel->stepCard(0)->dryRunButton());
+    } else if (action == u"skip"_s) {
+        QVERIFY(panel->stepModel()->canSkip(0));
+        click(panel->stepCard(0)->skipButton());
+    }
+
+    panel->setIncident(diagnosed);
+    QCOMPARE(panel->proposedRunbookIds().value(0), u"RB-DB-001"_s);
+    QCOMPARE(panel->currentRunbookId(), keeps ? early : u"RB-DB-001"_s);
+    QCOMPARE(panel->stepModel()->runbookId(), panel->currentRunbookId());
+    QVERIFY(panel->runbookCombo()->currentText().startsWith(panel->currentRunbookId()));
+    QVERIFY(!QFile::exists(bin(u"calls.log"_s)));
 }
 
 void TestUiRunbookPanel::approveRunsExactlyThatStep()

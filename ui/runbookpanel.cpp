@@ -74,7 +74,10 @@ RunbookPanel::RunbookPanel(QWidget* parent)
     m_combo->setMinimumContentsLength(24);
     m_combo->setPlaceholderText(tr("Choose a runbook…"));
     m_combo->setMinimumHeight(26);
-    connect(m_combo, &QComboBox::activated, this, [this](int index) { showEntry(m_combo->itemData(index).toInt()); });
+    connect(m_combo, &QComboBox::activated, this, [this](int index) {
+        m_chosen = true;
+        showEntry(m_combo->itemData(index).toInt());
+    });
     layout->addWidget(m_combo);
 
     // Why it is proposed, parameters and steps scroll together; the output pane stays in view below them. Above
@@ -204,6 +207,7 @@ void RunbookPanel::setIncident(const Incident& incident)
     m_incident = incident;
     if (!same) {
         m_current.reset(); // another incident: start from its best proposal
+        m_chosen = false;
         m_output->clear();
         m_note->clear();
     }
@@ -214,6 +218,7 @@ void RunbookPanel::clear()
 {
     m_incident = Incident();
     m_current.reset();
+    m_chosen = false;
     m_output->clear();
     refreshProposals();
 }
@@ -235,6 +240,7 @@ bool RunbookPanel::selectRunbook(const QString& id)
 {
     for (int i = 0; i < m_entries.size(); ++i) {
         if (m_entries.at(i).runbook.id == id) {
+            m_chosen = true;
             showEntry(i);
             return true;
         }
@@ -336,20 +342,24 @@ void RunbookPanel::showProposals(Proposals proposals)
         }
     }
 
-    // Keep what the engineer is working on; otherwise take the best proposal.
-    const QString keep = currentRunbookId();
+    // Keep what the engineer is working on; otherwise take the best proposal. An incident's first snapshots rank
+    // on its first alerts alone (equal scores go by id): the one shown then is not kept once the diagnosis
+    // ranks another first.
+    const QString keep = engaged() ? currentRunbookId()
+                         : m_proposedCount > 0 ? m_entries.first().runbook.id
+                                               : QString();
     int entry = -1;
     for (int i = 0; i < m_entries.size() && !keep.isEmpty(); ++i)
         if (m_entries.at(i).runbook.id == keep)
             entry = i;
-    if (entry >= 0) {
+    if (entry >= 0 && keep == currentRunbookId()) {
         m_current = m_entries.at(entry);
         m_combo->setCurrentIndex(m_combo->findData(entry));
         m_params->setSource(m_current->labels, m_current->service); // resolves again through changed()
         m_why->setText(m_current->reasons.join(u'\n'));
         resolve();
     } else {
-        showEntry(m_proposedCount > 0 ? 0 : -1);
+        showEntry(entry >= 0 ? entry : m_proposedCount > 0 ? 0 : -1);
     }
     Q_EMIT proposalsChanged();
 }
@@ -405,6 +415,7 @@ void RunbookPanel::rebuildCards()
         m_cards.append(card);
     }
     keepAwaitingInView();
+    Q_EMIT restyled();
 }
 
 void RunbookPanel::shareSplitter()
@@ -538,6 +549,7 @@ void RunbookPanel::refreshCards(const QModelIndex& from, const QModelIndex& to)
     for (int row = from.row(); row <= to.row() && row < m_cards.size(); ++row)
         m_cards.at(row)->showRow(m_model->index(row));
     keepAwaitingInView();
+    Q_EMIT restyled();
 }
 
 void RunbookPanel::resolve()
@@ -563,6 +575,7 @@ void RunbookPanel::resolve()
     m_paramStatus->setText(problem);
     m_paramStatus->setVisible(!problem.isEmpty());
     updateEnabled();
+    Q_EMIT restyled(); // the form's notes, when a parameter changed
 }
 
 void RunbookPanel::updateEnabled()
@@ -574,6 +587,16 @@ void RunbookPanel::updateEnabled()
     m_params->setEnabled(!busy);
     m_escalate->setEnabled(m_incident.id != 0);
     m_note->setEnabled(m_incident.id != 0);
+}
+
+bool RunbookPanel::engaged() const
+{
+    if (m_chosen || m_executor->isBusy() || !m_params->input().isEmpty())
+        return true;
+    for (int row = 0; row < m_model->rowCount(); ++row)
+        if (m_model->state(row) != RunbookStepModel::State::Pending)
+            return true;
+    return false;
 }
 
 bool RunbookPanel::attemptIsShown() const
@@ -665,6 +688,7 @@ void RunbookPanel::dryRun(int row)
     const RunbookStep* definition = m_model->step(row);
     if (!definition || !m_current)
         return;
+    m_chosen = true;
     QStringList lines;
     lines << tr("Dry run of %1 · step %2: nothing was started.").arg(m_current->runbook.id, definition->name);
     const ResolvedStep* step = m_model->resolvedStep(row);
@@ -699,6 +723,7 @@ void RunbookPanel::copyCommand(int row)
     const ResolvedStep* step = m_model->resolvedStep(row);
     if (!step)
         return;
+    m_chosen = true; // pasted into a terminal, it must stay the command shown
     QGuiApplication::clipboard()->setText(RunbookStepModel::displayCommand(step->argv));
     m_output->appendNote(tr("Copied the command of step %1 to the clipboard.").arg(step->name));
 }

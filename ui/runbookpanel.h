@@ -87,6 +87,9 @@ Q_SIGNALS:
     // The step to act on needs more height than the panel may have: whoever sizes the panel, make room.
     void roomNeeded();
     void proposalsChanged(); // the proposals were worked out again (proposedRunbookIds may differ)
+    // Widgets in the panel set their style sheets anew (other steps, a step's new state, a parameter's note),
+    // outside the window's snapshot: whoever scales sheets for the war room, scale these too.
+    void restyled();
 
 private:
     struct Attempt
@@ -122,6 +125,9 @@ private:
     void updateEnabled();
     void setState(int row, RunbookStepModel::State state, const QString& message);
     bool attemptIsShown() const;
+    // The engineer chose the runbook shown, or did something with it (typed a parameter, ran, skipped, dry-ran or
+    // copied a step): new proposals keep it. Otherwise the panel follows the best proposal as the diagnosis firms up.
+    bool engaged() const;
 
     void approve(int row);
     void rollback(int row);
@@ -144,6 +150,7 @@ private:
     QHash<QString, ResolvedStep> m_ran; // by step: what its last run ran, which its rollback must undo
     std::optional<Attempt> m_attempt;
     QString m_lastDryRun;
+    bool m_chosen = false; // picked from the list, dry-run or copied: see engaged()
 
     StepExecutor* m_executor = nullptr;
     RunbookStepModel* m_model = nullptr;
