@@ -36,6 +36,7 @@
 #include <QListView>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -62,11 +63,17 @@ private Q_SLOTS:
     void cheatSheetListsEveryAction();
     void keysReachEveryPanel();
     void approveNeedsTheRunbookInView();
+    void runbookTypeFollowsTheWarRoom_data();
+    void runbookTypeFollowsTheWarRoom();
+    void runbookRoomIsGivenBack_data();
+    void runbookRoomIsGivenBack();
     void newIncidentNotifiesOnce();
 
 private:
     // Shown, active, on the fixture, keyboard in the incident list.
     static bool showActive(MainWindow& window);
+    // The fixture at 1366x768 with the built-in runbooks, ready for the war room (not full screen: sizes stay exact).
+    static bool showWithRunbooks(MainWindow& window, RunbookLibrary& library);
     void saveShot(QWidget* widget, const QString& name);
     QTemporaryDir m_dir;
 };
@@ -93,6 +100,15 @@ bool TestUiWarRoom::showActive(MainWindow& window)
     window.setSnapshot(fixture::blackFridaySnapshot());
     window.incidentView()->setFocus();
     return true;
+}
+
+bool TestUiWarRoom::showWithRunbooks(MainWindow& window, RunbookLibrary& library)
+{
+    library.load(QString());
+    window.setRunbookLibrary(&library);
+    window.warRoom()->setFullScreenEnabled(false);
+    window.resize(1366, 768);
+    return showActive(window);
 }
 
 void TestUiWarRoom::saveShot(QWidget* widget, const QString& name)
@@ -594,6 +610,100 @@ void TestUiWarRoom::approveNeedsTheRunbookInView()
     window.incidentView()->setFocus();
     QTest::keyClick(window.incidentView(), Qt::Key_Return, Qt::ControlModifier);
     QCOMPARE(states.size() > 0, approvable);
+}
+
+// The runbook panel restyles its step cards between snapshots (another runbook, a step's new state): in the war room
+// they must be in its type at once, not at the next snapshot (a quiet incident may have none), and scaled once.
+void TestUiWarRoom::runbookTypeFollowsTheWarRoom_data()
+{
+    QTest::addColumn<QString>("action");
+    QTest::addColumn<bool>("warRoomFirst");
+    QTest::addRow("runbook chosen in the war room") << u"choose"_s << true;
+    QTest::addRow("step skipped in the war room") << u"skip"_s << true;
+    QTest::addRow("war room entered after choosing") << u"choose"_s << false;
+}
+
+void TestUiWarRoom::runbookTypeFollowsTheWarRoom()
+{
+    QFETCH(QString, action);
+    QFETCH(bool, warRoomFirst);
+    RunbookLibrary library;
+    MainWindow window;
+    QVERIFY(showWithRunbooks(window, library));
+    RunbookPanel* panel = window.runbookPanel();
+    const auto act = [&] {
+        if (action == u"choose"_s) {
+            QVERIFY(panel->currentRunbookId() != u"RB-HOST-005"_s);
+            QVERIFY(panel->selectRunbook(u"RB-HOST-005"_s));
+        } else {
+            QVERIFY(panel->stepModel()->canSkip(0));
+            QTest::mouseClick(panel->stepCard(0)->skipButton(), Qt::LeftButton);
+            QCOMPARE(panel->stepModel()->state(0), RunbookStepModel::State::Skipped);
+        }
+    };
+    if (!warRoomFirst)
+        act();
+    window.warRoom()->setActive(true);
+    if (warRoomFirst)
+        act();
+
+    const double scale = window.warRoom()->fontScale();
+    QVERIFY(scale > 1.5);
+    const auto points = [](QLabel* label) {
+        label->ensurePolished();
+        return QFontInfo(label->font()).pointSizeF();
+    };
+    QVERIFY(panel->stepModel()->rowCount() > 0);
+    for (int row = 0; row < panel->stepModel()->rowCount(); ++row) {
+        RunbookStepCard* card = panel->stepCard(row);
+        QVERIFY(card);
+        QLabel* title = card->findChild<QLabel*>(u"stepTitle"_s);
+        QLabel* state = card->findChild<QLabel*>(u"stepState"_s);
+        QVERIFY(title && state);
+        QVERIFY2(std::abs(points(title) - 10 * scale) < 0.6,
+                 qPrintable(u"step %1's title is %2 pt, not %3"_s.arg(row).arg(points(title)).arg(10 * scale)));
+        QVERIFY2(std::abs(points(state) - 8 * scale) < 0.6,
+                 qPrintable(u"step %1's state is %2 pt, not %3"_s.arg(row).arg(points(state)).arg(8 * scale)));
+    }
+}
+
+// A runbook whose parameters need values says so above its step, and the window takes room from the top row to keep
+// both in view. Once the step shown needs less, that room goes back to the graph and timeline, unless someone set the
+// splitter since.
+void TestUiWarRoom::runbookRoomIsGivenBack_data()
+{
+    QTest::addColumn<bool>("movedMeanwhile");
+    QTest::addRow("the step needs less") << false;
+    QTest::addRow("the splitter was moved meanwhile") << true;
+}
+
+void TestUiWarRoom::runbookRoomIsGivenBack()
+{
+    QFETCH(bool, movedMeanwhile);
+    RunbookLibrary library;
+    MainWindow window;
+    QVERIFY(showWithRunbooks(window, library));
+    window.warRoom()->setActive(true);
+    RunbookPanel* panel = window.runbookPanel();
+    QSplitter* splitter = window.rightSplitter();
+    QVERIFY(panel->selectRunbook(u"RB-HOST-005"_s)); // its first step can run as it is
+    QTest::qWait(100); // the panel and then the window settle over a few event-loop rounds
+    const QList<int> before = splitter->sizes();
+
+    QVERIFY(panel->selectRunbook(u"RB-DB-001"_s)); // its container comes from a label these alerts lack
+    QTRY_VERIFY2_WITH_TIMEOUT(splitter->sizes().at(1) > before.at(1),
+                              qPrintable(u"the runbook pane stayed %1 px"_s.arg(splitter->sizes().at(1))), 2000);
+    QTest::qWait(100);
+    QList<int> grown = splitter->sizes();
+    if (movedMeanwhile) {
+        grown = {grown.at(0) - 20, grown.at(1) + 20};
+        splitter->setSizes(grown);
+        grown = splitter->sizes();
+    }
+
+    QVERIFY(panel->selectRunbook(u"RB-HOST-005"_s));
+    QTest::qWait(100);
+    QCOMPARE(splitter->sizes(), movedMeanwhile ? grown : before);
 }
 
 void TestUiWarRoom::newIncidentNotifiesOnce()

@@ -199,6 +199,10 @@ MainWindow::MainWindow(QWidget* parent)
     m_rightSplitter = right;
     connect(m_bottomTabs, &QTabWidget::currentChanged, this, &MainWindow::makeRoomForRunbook);
     connect(m_runbookPanel, &RunbookPanel::roomNeeded, this, &MainWindow::makeRoomForRunbook);
+    connect(m_runbookPanel, &RunbookPanel::restyled, this, [this] {
+        if (m_warRoom && m_warRoom->isActive())
+            m_warRoom->rescaleStyleSheets();
+    });
 
     body->addWidget(right);
     body->setStretchFactor(0, 0);
@@ -367,10 +371,29 @@ void MainWindow::makeRoomForRunbook()
         // The tab widget's own minimum: the panel's, its tab bar and the frame around the page.
         const int want = m_bottomTabs->minimumSizeHint().height();
         const QList<int> sizes = m_rightSplitter->sizes();
-        if (sizes.size() != 2 || sizes.at(1) >= want)
+        if (sizes.size() != 2)
+            return;
+        // Room taken for a taller step (a runbook whose parameters need values says so above it) is given back
+        // once the step shown needs less: an incident's first runbook often is not the one the diagnosis settles
+        // on, and the graph and timeline must not stay squeezed for it. Sizes someone else set since (the
+        // engineer's drag, the war room's share, a resized window) are theirs: nothing is given back then.
+        if (sizes != m_sizesForRunbook)
+            m_bottomBeforeRoom.reset();
+        int bottom = sizes.at(1);
+        if (bottom < want) {
+            if (!m_bottomBeforeRoom)
+                m_bottomBeforeRoom = bottom;
+            bottom = want;
+        } else if (m_bottomBeforeRoom && bottom > want) {
+            bottom = qMax(want, *m_bottomBeforeRoom);
+        }
+        if (bottom == sizes.at(1))
             return;
         const int total = sizes.at(0) + sizes.at(1);
-        m_rightSplitter->setSizes({qMax(0, total - want), want});
+        m_rightSplitter->setSizes({qMax(0, total - bottom), bottom});
+        m_sizesForRunbook = m_rightSplitter->sizes();
+        if (m_bottomBeforeRoom && bottom <= *m_bottomBeforeRoom)
+            m_bottomBeforeRoom.reset(); // all given back
     });
 }
 

@@ -15,6 +15,8 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <optional>
+
 class AlertFilterProxyModel;
 class HistoryBrowser;
 class DesktopNotifier;
@@ -79,6 +81,7 @@ public:
     SourceHealthBar* sourceBar() const { return m_sourceBar; }
     RunbookPanel* runbookPanel() const { return m_runbookPanel; }
     QTabWidget* bottomTabs() const { return m_bottomTabs; }
+    QSplitter* rightSplitter() const { return m_rightSplitter; } // the top row over the bottom tabs
     void setRunbookLibrary(RunbookLibrary* library); // not owned
     // Prometheus behind the incident: not owned; null (the default) hides the metrics tab.
     void setIncidentMetrics(IncidentMetrics* metrics);
@@ -202,6 +205,9 @@ private:
     QTabWidget* m_chartTabs = nullptr;
     QSplitter* m_topSplitter = nullptr;
     QSplitter* m_rightSplitter = nullptr;
+    // makeRoomForRunbook's: the bottom pane's height before it took room for a step, and the sizes it set then.
+    std::optional<int> m_bottomBeforeRoom;
+    QList<int> m_sizesForRunbook;
     MetricChartsView* m_metricsView = nullptr;
     IncidentMetrics* m_metrics = nullptr;
     QString m_metricsKey;          // incident whose metrics were last asked for

@@ -78,6 +78,7 @@ RunbookStepCard::RunbookStepCard(QWidget* parent) : QFrame(parent)
     auto* top = new QHBoxLayout;
     top->setSpacing(6);
     m_title = new QLabel(this);
+    m_title->setObjectName(u"stepTitle"_s);
     m_title->setTextFormat(Qt::PlainText);
     m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_title->setMinimumWidth(1);
@@ -180,17 +181,16 @@ void RunbookStepCard::showRow(const QModelIndex& index)
 
     m_title->setText(tr("%1. %2").arg(index.row() + 1).arg(value(RunbookStepModel::NameRole).toString()));
     m_safety->setText(value(RunbookStepModel::SafetyTextRole).toString());
-    m_safety->setStyleSheet(u"background: %1; color: %2; font-size: %3pt; font-weight: 700; padding: 1px 5px; "
-                            u"border-radius: 3px;"_s.arg(stripe, Theme::alertStateText(tone).name())
-                                .arg(Theme::points(8)));
+    // In normal points, like every sheet: the war room scales them all (WarRoomMode::rescaleStyleSheets).
+    m_safety->setStyleSheet(u"background: %1; color: %2; font-size: 8pt; font-weight: 700; padding: 1px 5px; "
+                            u"border-radius: 3px;"_s.arg(stripe, Theme::alertStateText(tone).name()));
 
     const auto state = RunbookStepModel::State(value(RunbookStepModel::StateRole).toInt());
     const StateLook look = stateLook(state);
     m_state->setText(QString::fromUtf8(look.symbol) + u' ' + value(RunbookStepModel::StateTextRole).toString());
-    m_state->setStyleSheet(u"background: %1; color: %2; border: 1px solid %2; font-size: %3pt; font-weight: 700; "
-                           u"padding: 0px 5px; border-radius: 3px;"_s
-                               .arg(QString::fromLatin1(look.background), QString::fromLatin1(look.text))
-                               .arg(Theme::points(8)));
+    m_state->setStyleSheet(u"background: %1; color: %2; border: 1px solid %2; font-size: 8pt; font-weight: 700; "
+                           u"padding: 0px 5px; border-radius: 3px;"_s.arg(QString::fromLatin1(look.background),
+                                                                         QString::fromLatin1(look.text)));
 
     const QString description = value(RunbookStepModel::DescriptionRole).toString();
     m_description->setText(description);
