@@ -52,6 +52,7 @@ private Q_SLOTS:
     void nothingRunsBeforeApprove();
     void followsTheBestProposalUntilChosen_data();
     void followsTheBestProposalUntilChosen();
+    void invalidParametersNamedInOneLine();
     void approveRunsExactlyThatStep();
     void failingVerifyOffersRollback();
     void hostileInputIsRejected_data();
@@ -226,6 +227,31 @@ void TestUiRunbookPanel::followsTheBestProposalUntilChosen()
     QCOMPARE(panel->stepModel()->runbookId(), panel->currentRunbookId());
     QVERIFY(panel->runbookCombo()->currentText().startsWith(panel->currentRunbookId()));
     QVERIFY(!QFile::exists(bin(u"calls.log"_s)));
+}
+
+// Above the step kept in view, one line names the parameters every step waits for; each reason is under its field
+// and in the line's tooltip. One line per reason made the war room give the panel the graph's height.
+void TestUiRunbookPanel::invalidParametersNamedInOneLine()
+{
+    auto panel = makePanel();
+    QVERIFY(panel->selectRunbook(u"RB-ANS-006"_s)); // host from a label these alerts lack; two sizes to type
+    QLabel* line = nullptr;
+    for (QLabel* l : panel->findChildren<QLabel*>())
+        if (l->isVisible() && l->text().startsWith(u"No step can run"_s))
+            line = l;
+    QVERIFY(line);
+    QCOMPARE(line->text(), u"No step can run until these parameters are valid: host, pool_size, previous_pool_size."_s);
+    QVERIFY2(line->toolTip().contains(u"host: Required"_s), qPrintable(line->toolTip()));
+    QCOMPARE(line->toolTip().count(u'\n'), 2);
+    QVERIFY(!panel->stepModel()->canApprove(0));
+
+    panel->paramForm()->editor(u"host"_s)->setText(u"db1.example.org"_s);
+    panel->paramForm()->editor(u"pool_size"_s)->setText(u"80"_s);
+    QCOMPARE(line->text(), u"No step can run until these parameters are valid: previous_pool_size."_s);
+    panel->paramForm()->editor(u"previous_pool_size"_s)->setText(u"40"_s);
+    QVERIFY(!line->isVisible());
+    QVERIFY(line->toolTip().isEmpty());
+    QVERIFY(panel->stepModel()->canApprove(0));
 }
 
 void TestUiRunbookPanel::approveRunsExactlyThatStep()

@@ -2092,8 +2092,8 @@ Eingehende Alarme werden hier gruppiert.</translation>
         <translation>%1 %2: %3</translation>
     </message>
     <message>
-        <source>No step can run until every parameter is valid. %1</source>
-        <translation>Kein Schritt kann laufen, solange nicht jeder Parameter gültig ist. %1</translation>
+        <source>No step can run until these parameters are valid: %1.</source>
+        <translation>Kein Schritt kann laufen, solange diese Parameter nicht gültig sind: %1.</translation>
     </message>
 </context>
 <context>

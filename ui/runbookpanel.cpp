@@ -558,8 +558,10 @@ void RunbookPanel::resolve()
     QString problem;
     if (m_current) {
         if (!m_params->isValid()) {
-            // Which one: the form may be scrolled away above the step kept in view.
-            problem = tr("No step can run until every parameter is valid. %1").arg(m_params->problems().join(u"; "_s));
+            // Which ones, in one line: the form may be scrolled away above the step kept in view, and each reason
+            // is under its field already. A line per reason took the war room's top row while it was shown.
+            problem = tr("No step can run until these parameters are valid: %1.")
+                          .arg(m_params->invalidNames().join(u", "_s));
         } else {
             ParamResolver::Context context;
             context.labels = m_current->labels;
@@ -573,6 +575,7 @@ void RunbookPanel::resolve()
     }
     m_model->setResolved(m_resolved ? &*m_resolved : nullptr);
     m_paramStatus->setText(problem);
+    m_paramStatus->setToolTip(m_current && !m_params->isValid() ? m_params->problems().join(u'\n') : QString());
     m_paramStatus->setVisible(!problem.isEmpty());
     updateEnabled();
     Q_EMIT restyled(); // the form's notes, when a parameter changed
@@ -693,7 +696,8 @@ void RunbookPanel::dryRun(int row)
     lines << tr("Dry run of %1 · step %2: nothing was started.").arg(m_current->runbook.id, definition->name);
     const ResolvedStep* step = m_model->resolvedStep(row);
     if (!step || !m_resolved) {
-        lines << tr("It cannot run yet: %1").arg(m_params->problems().join(u"; "_s) + m_paramStatus->text());
+        lines << tr("It cannot run yet: %1")
+                     .arg(m_params->isValid() ? m_paramStatus->text() : m_params->problems().join(u"; "_s));
     } else {
         lines << tr("Would run %n argument(s), as they are, without a shell:", nullptr, int(step->argv.size()));
         for (int i = 0; i < step->argv.size(); ++i)

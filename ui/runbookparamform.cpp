@@ -203,6 +203,15 @@ QStringList RunbookParamForm::problems() const
     return out;
 }
 
+QStringList RunbookParamForm::invalidNames() const
+{
+    QStringList out;
+    for (const Field& f : m_fields)
+        if (!f.problem.isEmpty())
+            out << f.param.name;
+    return out;
+}
+
 QLineEdit* RunbookParamForm::editor(const QString& name) const
 {
     for (const Field& f : m_fields)

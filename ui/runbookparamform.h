@@ -29,6 +29,7 @@ public:
     QMap<QString, QString> input() const; // the non-empty fields, as typed
     bool isValid() const;                 // every parameter has a valid value (typed or from its source)
     QStringList problems() const;         // one line per parameter without a valid value
+    QStringList invalidNames() const;     // the names of those parameters, in form order
     QLineEdit* editor(const QString& name) const;
     QString errorText(const QString& name) const;
     // "from alert label namespace", "the runbook's default", ...: a ResolvedParam::source in words.
