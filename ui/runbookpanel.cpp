@@ -359,7 +359,7 @@ void RunbookPanel::showProposals(Proposals proposals)
         m_why->setText(m_current->reasons.join(u'\n'));
         resolve();
     } else {
-        showEntry(entry >= 0 ? entry : m_proposedCount > 0 ? 0 : -1);
+        showEntry(m_proposedCount > 0 ? 0 : -1); // the best proposal (what keep names when nothing is engaged)
     }
     Q_EMIT proposalsChanged();
 }

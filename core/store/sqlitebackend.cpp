@@ -1,5 +1,6 @@
 #include "sqlitebackend.h"
 
+#include "sqlitebusytimeout.h"
 #include "sqltransaction.h"
 #include "storeconnection.h"
 #include "storeschema.h"
@@ -13,9 +14,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-
-// How long a connection waits for another process's lock (GUI beside a CLI replay) before it gives up.
-constexpr int BusyTimeoutMs = 5000;
 
 QString describe(const QSqlError& e)
 {
@@ -73,7 +71,7 @@ QString switchToWal(QSqlDatabase& db, QString* why)
         if (q.exec(u"PRAGMA journal_mode=WAL"_s) && q.next())
             return q.value(0).toString().toLower();
         const QSqlError failure = q.lastError();
-        if (failure.nativeErrorCode() != u"5" || waited.elapsed() >= BusyTimeoutMs) {
+        if (failure.nativeErrorCode() != u"5" || waited.elapsed() >= SqliteBusyTimeout::OpenedWithMs) {
             *why = describe(failure);
             return {};
         }
@@ -112,7 +110,8 @@ bool SqliteBackend::open(StoreConnection& c, const QString& name, const QString&
         return false;
     c.db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
     c.db.setDatabaseName(path);
-    const QString busyTimeout = u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(BusyTimeoutMs);
+    // Another process (GUI beside a CLI replay) may hold the write lock briefly.
+    const QString busyTimeout = u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(SqliteBusyTimeout::OpenedWithMs);
     c.db.setConnectOptions(readOnly ? busyTimeout + u";QSQLITE_OPEN_READONLY"_s : busyTimeout);
     if (!c.db.open()) {
         *error = u"cannot open database %1: %2"_s.arg(path, describe(c.db.lastError()));

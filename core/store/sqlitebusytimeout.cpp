@@ -6,13 +6,9 @@
 
 #include <sqlite3.h>
 
-namespace {
-constexpr int kOpenedWithMs = 5'000; // SqliteBackend::open's QSQLITE_BUSY_TIMEOUT
-}
-
 void SqliteBusyTimeout::set(const QString& connectionName, int ms)
 {
     const QSqlDatabase db = QSqlDatabase::database(connectionName, false);
     if (sqlite3* handle = db.isValid() ? SqliteStatement::handleOf(db) : nullptr)
-        sqlite3_busy_timeout(handle, ms < 0 ? kOpenedWithMs : ms);
+        sqlite3_busy_timeout(handle, ms < 0 ? OpenedWithMs : ms);
 }

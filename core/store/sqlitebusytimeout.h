@@ -7,8 +7,10 @@ class QString;
 
 namespace SqliteBusyTimeout {
 
-// connectionName: the name the Store was constructed with, on the thread that opened it; ms < 0: the 5 s it opens
-// with (QSQLITE_BUSY_TIMEOUT in SqliteBackend).
+// What SqliteBackend opens every connection with (QSQLITE_BUSY_TIMEOUT), and how long it retries the switch to WAL.
+constexpr int OpenedWithMs = 5'000;
+
+// connectionName: the name the Store was constructed with, on the thread that opened it; ms < 0: OpenedWithMs.
 void set(const QString& connectionName, int ms);
 
 } // namespace SqliteBusyTimeout
