@@ -221,9 +221,9 @@ void TestUiStormStall::mainThreadUnderStorm()
     connect(console.runtime.get(), &ConsoleRuntime::snapshotReady, this, [&] { ++snapshots; });
     const quint16 port = console.port;
 
-    QVector<double> gaps, busy; // wall time between ticks, and the GUI thread's CPU time in it
-    QVector<double> queued;     // and the time it waited for a core
-    QVector<long> blocked;      // and how often it waited on something else (a lock, a futex)
+    QVector<double> gaps, busy;          // wall time between ticks, and the GUI thread's CPU time in it
+    QVector<double> queued;              // and the time it waited for a core
+    QVector<long> blocked;               // and how often it waited on something else (a lock, a futex)
     const GuiThreadWaits guiThreadWaits; // constructed on the GUI thread
     ThreadUse waitsAtTick;
     QElapsedTimer sinceTick;
