@@ -187,10 +187,11 @@ QStringList allRows(const QAbstractItemModel& model, const QList<int>& roles)
 
 // Moves `model` from `before` to `after` with `set`, the row keyed `selected` current and selected, and checks what
 // a view relies on: no reset, the selection kept, the same rows as a model given `after` alone, and every row that
-// now shows something else announced (dataChanged, an insert, or a layout change).
+// now shows something else announced (dataChanged, an insert, or a layout change). layoutChanges >= 0: that many
+// layout changes (each has a sorting proxy sort every row again).
 template <typename Model, typename Rows>
 void checkIncremental(const Rows& before, const Rows& after, const QString& selected, int keyRole,
-                      const QList<int>& roles, void (Model::*set)(Rows))
+                      const QList<int>& roles, void (Model::*set)(Rows), int layoutChanges = -1)
 {
     Model model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -227,6 +228,8 @@ void checkIncremental(const Rows& before, const Rows& after, const QString& sele
     QCOMPARE(selection.currentIndex().data(keyRole).toString(), selected);
     QCOMPARE(selection.selectedRows().size(), 1);
     QCOMPARE(selection.selectedRows().constFirst().data(keyRole).toString(), selected);
+    if (layoutChanges >= 0)
+        QCOMPARE(layouts.size(), layoutChanges);
     if (!layouts.isEmpty())
         return; // every row is read again
     for (int row = 0; row < model.rowCount(); ++row) {
@@ -300,6 +303,7 @@ void TestUiModels::alertModelIncrementalMatchesReset_data()
     QTest::addColumn<QVector<TrackedAlert>>("before");
     QTest::addColumn<QVector<TrackedAlert>>("after");
     QTest::addColumn<QString>("selected");
+    QTest::addColumn<int>("layoutChanges");
     const QVector<TrackedAlert> alerts = fixture::blackFridayIncident().alerts;
     const QString third = alerts.at(2).fingerprint();
     QVector<TrackedAlert> renotified = alerts;
@@ -310,13 +314,36 @@ void TestUiModels::alertModelIncrementalMatchesReset_data()
     resolved[5].latest.endsAt = fixture::at(14, 30);
     QVector<TrackedAlert> reordered = alerts;
     std::reverse(reordered.begin(), reordered.end());
+    // Late onsets: alerts that sort among those shown already (the incident keeps its alerts in onset order).
+    const auto without = [&](const QVector<TrackedAlert>& from, std::initializer_list<int> rows) {
+        QVector<TrackedAlert> out;
+        for (int i = 0; i < from.size(); ++i)
+            if (std::find(rows.begin(), rows.end(), i) == rows.end())
+                out << from.at(i);
+        return out;
+    };
+    const QVector<TrackedAlert> lateOnsets = without(alerts, {0, 4, 5, 9, int(alerts.size()) - 1});
+    QVector<TrackedAlert> lateAndRenotified = alerts;
+    lateAndRenotified[2].notificationCount += 1;
+    QVector<TrackedAlert> lateAndMoved = alerts;
+    std::swap(lateAndMoved[6], lateAndMoved[7]);
 
-    QTest::addRow("appended") << alerts.mid(0, 10) << alerts << third;
-    QTest::addRow("removed") << alerts << alerts.mid(1) << third;
-    QTest::addRow("renotified") << alerts << renotified << third;
-    QTest::addRow("resolved") << alerts << resolved << third;
-    QTest::addRow("reordered") << alerts << reordered << third;
-    QTest::addRow("grown by a storm") << alerts << grown(fixture::blackFridayIncident(), 40).alerts << third;
+    QTest::addRow("appended") << alerts.mid(0, 10) << alerts << third << 0;
+    QTest::addRow("removed") << alerts << alerts.mid(1) << third << 0;
+    QTest::addRow("renotified") << alerts << renotified << third << 0;
+    QTest::addRow("resolved") << alerts << resolved << third << 0;
+    QTest::addRow("reordered") << alerts << reordered << third << 1;
+    QTest::addRow("grown by a storm") << alerts << grown(fixture::blackFridayIncident(), 40).alerts << third << 0;
+    QTest::addRow("late onsets among them") << lateOnsets << alerts << third << 0;
+    QTest::addRow("late onsets, one renotified") << lateOnsets << lateAndRenotified << third << 0;
+    QTest::addRow("late onsets, one gone") << without(alerts, {4, 9}) << without(alerts, {3}) << third << 0;
+    QTest::addRow("late onsets and a move") << lateOnsets << lateAndMoved << third << 1;
+    // Two incidents' alerts interleaved (a merge): one layout change rather than a copy of the rows per inserted run.
+    const QVector<TrackedAlert> merged = grown(fixture::blackFridayIncident(), 40).alerts;
+    QVector<TrackedAlert> everyOther;
+    for (int i = 0; i < merged.size(); i += 2)
+        everyOther << merged.at(i);
+    QTest::addRow("interleaved by a merge") << everyOther << merged << third << 1;
 }
 
 void TestUiModels::alertModelIncrementalMatchesReset()
@@ -324,9 +351,10 @@ void TestUiModels::alertModelIncrementalMatchesReset()
     QFETCH(QVector<TrackedAlert>, before);
     QFETCH(QVector<TrackedAlert>, after);
     QFETCH(QString, selected);
+    QFETCH(int, layoutChanges);
     checkIncremental<AlertTableModel>(before, after, selected, AlertTableModel::FingerprintRole,
                                       {Qt::DisplayRole, Qt::ToolTipRole, AlertTableModel::SearchTextRole},
-                                      &AlertTableModel::setAlerts);
+                                      &AlertTableModel::setAlerts, layoutChanges);
 }
 
 void TestUiModels::incidentModelFoldsNoise_data()
