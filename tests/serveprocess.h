@@ -81,10 +81,15 @@ inline QString alertName(int delivery, int k)
 }
 
 // services: how many services the alerts spread over (the correlator's work grows with it).
-inline QByteArray alertmanagerDelivery(int delivery, int alertsPerDelivery, int services = 5)
+// onsetSpreadSeconds > 0: the alerts began firing up to that many seconds ago (by the delivery's number), as a real
+// storm's groups arrive with onsets before those already shown, not each at the moment it is sent.
+inline QByteArray alertmanagerDelivery(int delivery, int alertsPerDelivery, int services = 5,
+                                       int onsetSpreadSeconds = 0)
 {
     using namespace Qt::StringLiterals;
-    const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+    const QDateTime sent = QDateTime::currentDateTimeUtc();
+    const QString now =
+        (onsetSpreadSeconds > 0 ? sent.addSecs(-(delivery % onsetSpreadSeconds)) : sent).toString(Qt::ISODate);
     QStringList alerts;
     for (int k = 0; k < alertsPerDelivery; ++k)
         alerts << (uR"({"status":"firing","labels":{"alertname":"%1","service":"svc%2","instance":"i%1","severity":"warning"},)"

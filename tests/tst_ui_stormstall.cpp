@@ -12,7 +12,9 @@
 // loaded, as in the console: their proposals read every alert of the incident shown.
 // NIGHTWATCH_STORM_SECONDS (default 4), NIGHTWATCH_STORM_CLIENTS (default 8) and NIGHTWATCH_STORM_ALERTS (alerts
 // per delivery, default 10; the 10k alerts/s wants more than the pipeline takes in 10 at a time) make it a
-// longer or a denser run. NIGHTWATCH_SHOTS=DIR saves the window at the end of the storm as DIR/storm-stall.png.
+// longer or a denser run; NIGHTWATCH_STORM_ONSET_SPREAD=S (default 0: every alert begins as it is sent) spreads the
+// onsets over the last S seconds, so new alerts land among those shown, as in a real storm. NIGHTWATCH_SHOTS=DIR
+// saves the window at the end of the storm as DIR/storm-stall.png.
 
 #include "benchmarks/benchhttp.h" // ThreadUse
 #include "benchmarks/benchstats.h"
@@ -168,8 +170,8 @@ qsizetype listRows(const QVector<Incident>& incidents)
 }
 
 // Posts deliveries of `alerts` alerts over one blocking connection until `stop`; counts answers by status.
-void postUntil(quint16 port, int client, int alerts, const std::atomic<bool>& stop, std::atomic<int>& ok,
-               std::atomic<int>& bad)
+void postUntil(quint16 port, int client, int alerts, int onsetSpread, const std::atomic<bool>& stop,
+               std::atomic<int>& ok, std::atomic<int>& bad)
 {
     QTcpSocket socket;
     socket.connectToHost(u"127.0.0.1"_s, port);
@@ -179,7 +181,7 @@ void postUntil(quint16 port, int client, int alerts, const std::atomic<bool>& st
     }
     socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
     for (int n = 0; !stop; ++n) {
-        const QByteArray body = testsupport::alertmanagerDelivery(client * 1'000'000 + n, alerts, 50);
+        const QByteArray body = testsupport::alertmanagerDelivery(client * 1'000'000 + n, alerts, 50, onsetSpread);
         socket.write(
             "POST /api/v1/alerts/alertmanager HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             "Content-Length: " +
@@ -210,6 +212,7 @@ void TestUiStormStall::mainThreadUnderStorm()
     const int seconds = envInt("NIGHTWATCH_STORM_SECONDS", 4);
     const int clients = envInt("NIGHTWATCH_STORM_CLIENTS", 8);
     const int perDelivery = qMax(1, envInt("NIGHTWATCH_STORM_ALERTS", 10));
+    const int onsetSpread = qMax(0, envInt("NIGHTWATCH_STORM_ONSET_SPREAD", 0));
     LiveConsole console;
     // As the console runs: the built-in runbooks are proposed for the incident shown.
     RunbookLibrary library;
@@ -308,7 +311,7 @@ void TestUiStormStall::mainThreadUnderStorm()
     for (int c = 0; c < clients; ++c)
         posters.emplace_back([&, c] {
             WorkerPriority::lowerCurrentThread(WorkerPriority::kBelowWindow);
-            postUntil(port, c, perDelivery, stop, ok, bad);
+            postUntil(port, c, perDelivery, onsetSpread, stop, ok, bad);
         });
     // The console's own loop (QApplication::exec) waits in poll() and wakes at the next timer or event. QTest::qWait
     // would instead sleep blind for up to 10 ms between passes, and every tick due in that sleep would count as a
