@@ -85,7 +85,7 @@ protected:
 
         const QSet<QString> have(keys.cbegin(), keys.cend());
         // 2a. The rows kept are still in their order, and the new ones fall among them (a storm's late onsets: a
-        // delivery built in one second and stored after one of the next second's). Each run of new rows is inserted
+        // group's alerts that began firing before the newest ones shown). Each run of new rows is inserted
         // where it belongs, so a sorting proxy places just those; a layout change has it sort every row again. One run
         // each of tst_ui_stormstall with onsets spread over 3 s, about 19,000 alerts: p99 gap 51.7 -> 31.6 ms, GUI
         // thread CPU 1,441 -> 1,148 ms.
