@@ -88,7 +88,7 @@ inline QByteArray alertmanagerDelivery(int delivery, int alertsPerDelivery, int 
 {
     using namespace Qt::StringLiterals;
     const QDateTime sent = QDateTime::currentDateTimeUtc();
-    const QString now =
+    const QString onset =
         (onsetSpreadSeconds > 0 ? sent.addSecs(-(delivery % onsetSpreadSeconds)) : sent).toString(Qt::ISODate);
     QStringList alerts;
     for (int k = 0; k < alertsPerDelivery; ++k)
@@ -96,7 +96,7 @@ inline QByteArray alertmanagerDelivery(int delivery, int alertsPerDelivery, int 
                    uR"("annotations":{},"startsAt":"%3","endsAt":"0001-01-01T00:00:00Z"})"_s)
                       .arg(alertName(delivery, k))
                       .arg(k % services)
-                      .arg(now);
+                      .arg(onset);
     return (uR"({"version":"4","status":"firing","receiver":"nightwatch","groupLabels":{},)"
             uR"("commonLabels":{},"commonAnnotations":{},"externalURL":"http://am","alerts":[%1]})"_s)
         .arg(alerts.join(QLatin1Char(',')))

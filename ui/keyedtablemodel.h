@@ -89,21 +89,13 @@ protected:
         // where it belongs, so a sorting proxy places just those; a layout change has it sort every row again. One run
         // each of tst_ui_stormstall with onsets spread over 3 s, about 19,000 alerts: p99 gap 51.7 -> 31.6 ms, GUI
         // thread CPU 1,441 -> 1,148 ms.
-        if (const qsizetype runs = runsAmongKept(keys, nextKeys, have); runs >= 0 && runs <= kMaxInsertedRuns) {
-            for (qsizetype i = 0; i < nextKeys.size();) {
-                if (have.contains(nextKeys.at(i))) {
-                    ++i;
-                    continue;
-                }
-                qsizetype end = i + 1;
-                while (end < nextKeys.size() && !have.contains(nextKeys.at(end)))
-                    ++end;
-                // The rows before i are next's rows before i already: the run goes in at i.
-                beginInsertRows({}, int(i), int(end - 1));
-                m_rows = spliced(m_rows, i, next, end);
-                keys = spliced(keys, i, nextKeys, end);
+        if (const auto runs = runsAmongKept(keys, nextKeys, have); runs && runs->size() <= kMaxInsertedRuns) {
+            // In order: the rows before a run are next's rows before it already, so the run goes in at its place.
+            for (const auto& [at, end] : *runs) {
+                beginInsertRows({}, int(at), int(end - 1));
+                m_rows = spliced(m_rows, at, next, end);
+                keys = spliced(keys, at, nextKeys, end);
                 endInsertRows();
-                i = end;
             }
             const QVector<Row> before = std::exchange(m_rows, std::move(next));
             announceChanged(before, int(before.size()));
@@ -172,24 +164,29 @@ private:
     // could make thousands.
     static constexpr qsizetype kMaxInsertedRuns = 16;
 
-    // The runs of new rows in `nextKeys` when `keys` (the rows kept, every one of them in `nextKeys`; `have` holds
-    // them) come there in the same order; -1 when they do not.
-    static qsizetype runsAmongKept(const QStringList& keys, const QStringList& nextKeys, const QSet<QString>& have)
+    // The runs [at, end) of new rows in `nextKeys` when `keys` (the rows kept, every one of them in `nextKeys`; `have`
+    // holds them) come there in the same order; none when they do not.
+    static std::optional<QVector<std::pair<qsizetype, qsizetype>>>
+    runsAmongKept(const QStringList& keys, const QStringList& nextKeys, const QSet<QString>& have)
     {
-        qsizetype k = 0, runs = 0;
-        bool inRun = false;
-        for (const QString& key : nextKeys) {
+        QVector<std::pair<qsizetype, qsizetype>> runs;
+        qsizetype k = 0;
+        for (qsizetype i = 0; i < nextKeys.size(); ++i) {
+            const QString& key = nextKeys.at(i);
             if (!have.contains(key)) {
-                runs += inRun ? 0 : 1;
-                inRun = true;
+                if (runs.isEmpty() || runs.constLast().second != i)
+                    runs.append({i, i + 1});
+                else
+                    runs.last().second = i + 1;
                 continue;
             }
-            inRun = false;
             if (k >= keys.size() || keys.at(k) != key)
-                return -1;
+                return std::nullopt;
             ++k;
         }
-        return k == keys.size() ? runs : -1;
+        if (k != keys.size())
+            return std::nullopt;
+        return runs;
     }
 
     // `current` with next's items [at, end) inserted at `at`: current's first `at` items are next's already.
