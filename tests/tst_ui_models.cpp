@@ -46,6 +46,8 @@ private Q_SLOTS:
     void filter_data();
     void filter();
     void filterProxyUnderTester();
+    void proxySortsEveryColumn_data();
+    void proxySortsEveryColumn();
     void invalidRegexIsReported();
 };
 
@@ -312,8 +314,12 @@ void TestUiModels::alertModelIncrementalMatchesReset_data()
     QVector<TrackedAlert> resolved = alerts;
     resolved[5].latest.status = Alert::Status::Resolved;
     resolved[5].latest.endsAt = fixture::at(14, 30);
+    // The model keeps onset order whatever order it is given: a row moves when its onset does (a notification with an
+    // earlier start).
     QVector<TrackedAlert> reordered = alerts;
-    std::reverse(reordered.begin(), reordered.end());
+    reordered[12].firstStartsAt = alerts.at(1).firstStartsAt.addSecs(1);
+    QVector<TrackedAlert> reversed = alerts;
+    std::reverse(reversed.begin(), reversed.end());
     // Late onsets: alerts that sort among those shown already (the incident keeps its alerts in onset order).
     const auto without = [&](const QVector<TrackedAlert>& from, std::initializer_list<int> rows) {
         QVector<TrackedAlert> out;
@@ -326,13 +332,14 @@ void TestUiModels::alertModelIncrementalMatchesReset_data()
     QVector<TrackedAlert> lateAndRenotified = alerts;
     lateAndRenotified[2].notificationCount += 1;
     QVector<TrackedAlert> lateAndMoved = alerts;
-    std::swap(lateAndMoved[6], lateAndMoved[7]);
+    lateAndMoved[7].firstStartsAt = alerts.at(6).firstStartsAt.addSecs(-1);
 
     QTest::addRow("appended") << alerts.mid(0, 10) << alerts << third << 0;
     QTest::addRow("removed") << alerts << alerts.mid(1) << third << 0;
     QTest::addRow("renotified") << alerts << renotified << third << 0;
     QTest::addRow("resolved") << alerts << resolved << third << 0;
     QTest::addRow("reordered") << alerts << reordered << third << 1;
+    QTest::addRow("given in reverse") << alerts << reversed << third << 0;
     QTest::addRow("grown by a storm") << alerts << grown(fixture::blackFridayIncident(), 40).alerts << third << 0;
     QTest::addRow("late onsets among them") << lateOnsets << alerts << third << 0;
     QTest::addRow("late onsets, one renotified") << lateOnsets << lateAndRenotified << third << 0;
@@ -628,6 +635,58 @@ void TestUiModels::filterProxyUnderTester()
     QCOMPARE(proxy.index(0, AlertTableModel::AlertNameColumn).data().toString(), u"JobFailing"_s);
     model.setAlerts(fixture::searchIncident().alerts);
     QCOMPARE(proxy.rowCount(), 2);
+}
+
+void TestUiModels::proxySortsEveryColumn_data()
+{
+    QTest::addColumn<int>("column");
+    QTest::addColumn<Qt::SortOrder>("order");
+    for (int column = 0; column < AlertTableModel::ColumnCount; ++column) {
+        const QString name = AlertTableModel().headerData(column, Qt::Horizontal).toString();
+        QTest::addRow("%s ascending", qPrintable(name)) << column << Qt::AscendingOrder;
+        QTest::addRow("%s descending", qPrintable(name)) << column << Qt::DescendingOrder;
+    }
+}
+
+// Sorted by any column, after another sort and through snapshots with late onsets and a changed count, the proxy shows
+// every alert once, in that column's order. Onset ascending keeps the source's order (the proxy does not sort for it):
+// there the rows must be exactly the incident's onset order.
+void TestUiModels::proxySortsEveryColumn()
+{
+    QFETCH(int, column);
+    QFETCH(Qt::SortOrder, order);
+    const QVector<TrackedAlert> alerts = grown(fixture::blackFridayIncident(), 12).alerts;
+    QVector<TrackedAlert> early, later = alerts;
+    for (int i = 0; i < alerts.size(); ++i)
+        if (i % 3 != 1)
+            early << alerts.at(i);
+    later[4].notificationCount += 9;
+    AlertTableModel model;
+    AlertFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    proxy.sort(AlertTableModel::NotificationsColumn, Qt::DescendingOrder); // a sort before, as a user's click leaves
+    model.setAlerts(early);
+    proxy.sort(column, order);
+    std::reverse(later.begin(), later.end()); // the model sorts what it is given
+    model.setAlerts(later);
+
+    QCOMPARE(proxy.rowCount(), alerts.size());
+    QSet<QString> shown;
+    const auto sortValue = [&](int row) { return proxy.index(row, column).data(AlertTableModel::SortRole); };
+    for (int row = 0; row < proxy.rowCount(); ++row) {
+        shown.insert(proxy.index(row, 0).data(AlertTableModel::FingerprintRole).toString());
+        if (row == 0)
+            continue;
+        const QPartialOrdering step = QVariant::compare(sortValue(row - 1), sortValue(row));
+        QVERIFY2(order == Qt::AscendingOrder ? step != QPartialOrdering::Greater : step != QPartialOrdering::Less,
+                 qPrintable(u"rows %1 and %2 out of order"_s.arg(row - 1).arg(row)));
+    }
+    QCOMPARE(shown.size(), alerts.size());
+    if (column == AlertTableModel::OnsetColumn && order == Qt::AscendingOrder) {
+        for (int row = 0; row < proxy.rowCount(); ++row)
+            QCOMPARE(proxy.index(row, 0).data(AlertTableModel::FingerprintRole).toString(), alerts.at(row).fingerprint());
+    }
 }
 
 void TestUiModels::invalidRegexIsReported()

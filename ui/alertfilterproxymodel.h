@@ -19,6 +19,10 @@ public:
     QString filterText() const { return m_text; }
     bool isFilterValid() const { return m_valid; } // false when a regex term does not compile
 
+    // Onset ascending is the order the source model keeps (the incident's own): that sort keeps the source order rather
+    // than sorting again. Every other column and order is sorted here.
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
 

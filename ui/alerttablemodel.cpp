@@ -4,6 +4,8 @@
 
 #include <QFont>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -39,6 +41,11 @@ AlertTableModel::AlertTableModel(QObject* parent) : KeyedTableModel<TrackedAlert
 
 void AlertTableModel::setAlerts(QVector<TrackedAlert> alerts)
 {
+    // Rows are kept in onset order whatever order they come in: the alert proxy shows that order as its default sort.
+    // An incident's alerts come sorted so (Correlator::materialize): then the check costs one pass and no copy.
+    const auto earlier = [](const TrackedAlert& a, const TrackedAlert& b) { return a.firstStartsAt < b.firstStartsAt; };
+    if (!std::is_sorted(std::as_const(alerts).begin(), std::as_const(alerts).end(), earlier))
+        std::stable_sort(alerts.begin(), alerts.end(), earlier);
     replaceRows(std::move(alerts));
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// AlertTableModel: the member alerts of one incident, one row per fingerprint, in onset order.
+// AlertTableModel: the member alerts of one incident, one row per fingerprint, always in onset order (ties in the
+// order given), which AlertFilterProxyModel shows for its default sort without sorting again.
 // Keyed by fingerprint so repeats and status flips update rows in place.
 
 #include "keyedtablemodel.h"
