@@ -37,12 +37,13 @@ protected:
 
     void replaceRows(QVector<Row> next)
     {
-        QSet<QString> appended;
-        std::optional<QStringList> fast = appendedKeys(next, appended);
+        QSet<QString> newKeys;
+        QVector<Run> runs;
+        std::optional<QStringList> fast = keysAroundOurs(next, newKeys, runs);
         const QStringList nextKeys = fast ? std::move(*fast) : uniqueKeys(next);
         const auto noteKeys = qScopeGuard([&] {
             if (fast) {
-                m_keySet.unite(appended);
+                m_keySet.unite(newKeys);
                 return;
             }
             m_keySet = QSet<QString>(m_keys.cbegin(), m_keys.cend());
@@ -50,11 +51,8 @@ protected:
                                          [](const QString& key) { return key.contains(QChar(0x1F)); });
         });
         QStringList& keys = m_keys;
-        // A storm mostly appends: when the rows we have are the first rows of the next ones, in order, nothing
-        // vanished or moved and the hash sets below are not needed.
-        const bool appendOnly = keys.size() <= nextKeys.size() &&
-                                std::equal(keys.cbegin(), keys.cend(), nextKeys.cbegin());
-        if (appendOnly) {
+        // A storm mostly appends: our rows are the first rows of the next ones, in order, and nothing vanished.
+        if (fast && (runs.isEmpty() || runs.constLast() == Run{m_rows.size(), next.size()})) {
             // The next rows begin with ours: they are taken whole, rather than ours (shared with the snapshot they
             // came from) detached and copied to append to; then the kept rows whose values changed are announced.
             const QVector<Row> before = m_rows;
@@ -68,46 +66,57 @@ protected:
             announceChanged(before, kept);
             return;
         }
-        const QSet<QString> nextSet(nextKeys.cbegin(), nextKeys.cend());
-        // 1. Rows that vanished, bottom up in contiguous runs.
-        for (int r = int(m_rows.size()) - 1; r >= 0; --r) {
-            if (nextSet.contains(keys.at(r)))
-                continue;
-            int first = r;
-            while (first > 0 && !nextSet.contains(keys.at(first - 1)))
-                --first;
-            beginRemoveRows({}, first, r);
-            m_rows.remove(first, r - first + 1);
-            keys.remove(first, r - first + 1);
-            endRemoveRows();
-            r = first;
-        }
-
-        const QSet<QString> have(keys.cbegin(), keys.cend());
-        // 2a. The rows kept are still in their order, and the new ones fall among them (a storm's late onsets: a
-        // group's alerts that began firing before the newest ones shown). Each run of new rows is inserted
-        // where it belongs, so a sorting proxy places just those; a layout change has it sort every row again. One run
-        // each of tst_ui_stormstall with onsets spread over 3 s, about 19,000 alerts: p99 gap 51.7 -> 31.6 ms, GUI
-        // thread CPU 1,441 -> 1,148 ms.
-        if (const auto runs = runsAmongKept(keys, nextKeys, have); runs && runs->size() <= kMaxInsertedRuns) {
-            // In order: the rows before a run are next's rows before it already, so the run goes in at its place.
-            for (const auto& [at, end] : *runs) {
-                beginInsertRows({}, int(at), int(end - 1));
-                m_rows = spliced(m_rows, at, next, end);
-                keys = spliced(keys, at, nextKeys, end);
-                endInsertRows();
-            }
-            const QVector<Row> before = std::exchange(m_rows, std::move(next));
-            announceChanged(before, int(before.size()));
+        // Our rows, in order, with new rows among them (a storm's late onsets: a group's alerts that began firing
+        // before the newest ones shown). Each run of new rows is inserted where it belongs, so a sorting proxy places
+        // just those, where a layout change has it sort every row again. The rows move within our own array (a byte
+        // move each, the row types being relocatable) and the kept rows whose values changed are then taken from next:
+        // the array stays ours, so the next snapshot's runs need no copy of it either. One run each of
+        // tst_ui_stormstall with onsets spread over 3 s, about 19,000 alerts: p99 gap 51.7 -> 31.6 ms, GUI thread CPU
+        // 1,441 -> 1,148 ms (inserting runs rather than a layout change).
+        if (fast && runs.size() <= kMaxInsertedRuns) {
+            insertRuns(next, runs);
+            keys = nextKeys;
+            adoptChanged(next);
             return;
         }
 
-        // 2b. Rows that are new, appended; step 3 moves them into place.
-        QVector<int> added;
-        for (int i = 0; i < nextKeys.size(); ++i) {
-            if (!have.contains(nextKeys.at(i)))
-                added.append(i);
+        QVector<int> added; // next's rows that are new
+        if (fast) {
+            // Nothing vanished and the new rows are known: only too many runs of them brought us here.
+            for (const auto& [at, end] : std::as_const(runs))
+                for (qsizetype i = at; i < end; ++i)
+                    added.append(int(i));
+        } else {
+            const QSet<QString> nextSet(nextKeys.cbegin(), nextKeys.cend());
+            // 1. Rows that vanished, bottom up in contiguous runs.
+            for (int r = int(m_rows.size()) - 1; r >= 0; --r) {
+                if (nextSet.contains(keys.at(r)))
+                    continue;
+                int first = r;
+                while (first > 0 && !nextSet.contains(keys.at(first - 1)))
+                    --first;
+                beginRemoveRows({}, first, r);
+                m_rows.remove(first, r - first + 1);
+                keys.remove(first, r - first + 1);
+                endRemoveRows();
+                r = first;
+            }
+
+            const QSet<QString> have(keys.cbegin(), keys.cend());
+            // The rows left are in order: the new ones go in as runs, as above.
+            if (const auto later = runsAmongKept(keys, nextKeys, have); later && later->size() <= kMaxInsertedRuns) {
+                insertRuns(next, *later);
+                keys = nextKeys;
+                adoptChanged(next);
+                return;
+            }
+            for (int i = 0; i < nextKeys.size(); ++i) {
+                if (!have.contains(nextKeys.at(i)))
+                    added.append(i);
+            }
         }
+
+        // 2. Rows that are new, appended; step 3 moves them into place.
         const int kept = int(m_rows.size()); // rows that were there before and still are
         if (!added.isEmpty()) {
             beginInsertRows({}, kept, kept + int(added.size()) - 1);
@@ -121,10 +130,18 @@ protected:
         // 3. Same rows now; fresh values and, if needed, the new order.
         if (keys != nextKeys) {
             Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
-            QHash<QString, int> newRowOf;
-            for (int i = 0; i < nextKeys.size(); ++i)
-                newRowOf.insert(nextKeys.at(i), i);
             const QModelIndexList from = persistentIndexList();
+            // Where the rows a persistent index points at go: few of them (the selection, the current row), so the
+            // next keys are looked up in a small hash rather than all of them put in one.
+            QHash<QString, int> newRowOf;
+            for (const QModelIndex& idx : from)
+                newRowOf.insert(keys.at(idx.row()), -1);
+            for (qsizetype i = 0, left = newRowOf.size(); i < nextKeys.size() && left > 0; ++i) {
+                if (const auto it = newRowOf.find(nextKeys.at(i)); it != newRowOf.end()) {
+                    *it = int(i);
+                    --left;
+                }
+            }
             QModelIndexList to;
             to.reserve(from.size());
             for (const QModelIndex& idx : from)
@@ -159,25 +176,44 @@ private:
         }
     }
 
-    // Each run of rows inserted among the kept ones copies the rows once (spliced): past this many, one layout change
-    // costs less. A storm's late onsets make a run or two per snapshot; a merge that interleaves two incidents' alerts
-    // could make thousands.
+    // Each run of rows inserted among the kept ones moves the rows after it, and a sorting proxy and the views redo
+    // their row maps: past this many runs, one layout change costs less. A storm's late onsets make a run or two per
+    // snapshot; a merge that interleaves two incidents' alerts could make thousands.
     static constexpr qsizetype kMaxInsertedRuns = 16;
 
-    // The runs [at, end) of new rows in `nextKeys` when `keys` (the rows kept, every one of them in `nextKeys`; `have`
-    // holds them) come there in the same order; none when they do not.
-    static std::optional<QVector<std::pair<qsizetype, qsizetype>>>
-    runsAmongKept(const QStringList& keys, const QStringList& nextKeys, const QSet<QString>& have)
+    using Run = std::pair<qsizetype, qsizetype>; // rows [at, end) of the next snapshot
+
+    // Row i, new: it extends the last run or begins one.
+    static void extendRuns(QVector<Run>& runs, qsizetype i)
     {
-        QVector<std::pair<qsizetype, qsizetype>> runs;
+        if (runs.isEmpty() || runs.constLast().second != i)
+            runs.append({i, i + 1});
+        else
+            runs.last().second = i + 1;
+    }
+
+    // Next's rows of each run inserted where they are in next: the rows before a run are next's rows before it already.
+    void insertRuns(const QVector<Row>& next, const QVector<Run>& runs)
+    {
+        for (const auto& [at, end] : runs) {
+            beginInsertRows({}, int(at), int(end - 1));
+            m_rows.insert(at, end - at, Row{});
+            std::copy(next.cbegin() + at, next.cbegin() + end, m_rows.begin() + at);
+            endInsertRows();
+        }
+    }
+
+    // The runs of new rows in `nextKeys` when `keys` (the rows kept, every one of them in `nextKeys`; `have` holds
+    // them) come there in the same order; none when they do not.
+    static std::optional<QVector<Run>> runsAmongKept(const QStringList& keys, const QStringList& nextKeys,
+                                                     const QSet<QString>& have)
+    {
+        QVector<Run> runs;
         qsizetype k = 0;
         for (qsizetype i = 0; i < nextKeys.size(); ++i) {
             const QString& key = nextKeys.at(i);
             if (!have.contains(key)) {
-                if (runs.isEmpty() || runs.constLast().second != i)
-                    runs.append({i, i + 1});
-                else
-                    runs.last().second = i + 1;
+                extendRuns(runs, i);
                 continue;
             }
             if (k >= keys.size() || keys.at(k) != key)
@@ -189,40 +225,50 @@ private:
         return runs;
     }
 
-    // `current` with next's items [at, end) inserted at `at`: current's first `at` items are next's already.
-    template <typename List> static List spliced(const List& current, qsizetype at, const List& next, qsizetype end)
+    // Kept rows whose values differ from next's (at the same row) take them, announced in runs.
+    void adoptChanged(const QVector<Row>& next)
     {
-        List out;
-        out.reserve(current.size() + (end - at));
-        out.append(current.mid(0, at));
-        out.append(next.mid(at, end - at));
-        out.append(current.mid(at));
-        return out;
+        const int rows = int(m_rows.size());
+        for (int r = 0; r < rows; ++r) {
+            if (sameRow(m_rows.at(r), next.at(r)))
+                continue;
+            int last = r;
+            while (last + 1 < rows && !sameRow(m_rows.at(last + 1), next.at(last + 1)))
+                ++last;
+            std::copy(next.cbegin() + r, next.cbegin() + last + 1, m_rows.begin() + r);
+            Q_EMIT dataChanged(index(r, 0), index(last, columnCount() - 1));
+            r = last;
+        }
     }
 
     QStringList m_keys; // uniqueKeys(m_rows), kept so a merge computes only the next snapshot's
     QSet<QString> m_keySet;      // the same, to look up
-    bool m_suffixedKeys = false; // a key has an occurrence suffix (or the separator): appendedKeys does not apply
+    bool m_suffixedKeys = false; // a key has an occurrence suffix (or the separator): keysAroundOurs does not apply
 
-    // The keys of `next` in the storm's case, worked out from ours rather than all over again: our rows are its first
-    // rows, in order, and the rest have keys new and distinct (appended: those). Null when that is not the case.
-    std::optional<QStringList> appendedKeys(const QVector<Row>& next, QSet<QString>& appended) const
+    // The keys of `next` in the storm's case, worked out from ours rather than all over again: every row of ours is in
+    // next, in our order, and the other rows of next have keys new and distinct (added: those; runs: where they are).
+    // Null when that is not the case: a row vanished or moved.
+    std::optional<QStringList> keysAroundOurs(const QVector<Row>& next, QSet<QString>& added, QVector<Run>& runs) const
     {
-        const qsizetype kept = m_keys.size();
-        if (m_suffixedKeys || next.size() < kept)
+        if (m_suffixedKeys || next.size() < m_keys.size())
             return std::nullopt;
-        for (qsizetype i = 0; i < kept; ++i)
-            if (rowKey(next.at(i)) != m_keys.at(i))
-                return std::nullopt;
-        QStringList keys = m_keys;
+        QStringList keys;
         keys.reserve(next.size());
-        for (qsizetype i = kept; i < next.size(); ++i) {
+        qsizetype k = 0; // our rows found so far
+        for (qsizetype i = 0; i < next.size(); ++i) {
             QString key = rowKey(next.at(i));
-            if (key.contains(QChar(0x1F)) || m_keySet.contains(key) || appended.contains(key))
+            if (k < m_keys.size() && key == m_keys.at(k)) {
+                keys.append(m_keys.at(k++));
+                continue;
+            }
+            if (key.contains(QChar(0x1F)) || m_keySet.contains(key) || added.contains(key))
                 return std::nullopt;
-            appended.insert(key);
+            added.insert(key);
             keys.append(std::move(key));
+            extendRuns(runs, i);
         }
+        if (k != m_keys.size())
+            return std::nullopt;
         return keys;
     }
 
