@@ -38,6 +38,8 @@ private Q_SLOTS:
     void incidentModelFoldsNoise();
     void noiseGroupExpandsOnClickAndSpace();
     void rowShowsNumberTitleAndLabelledConfidence();
+    void alertModelHoldsTheSnapshotsValues_data();
+    void alertModelHoldsTheSnapshotsValues();
     void alertModelUnderTester();
     void alertModelColumns();
     void alertCellsReadableInEveryTheme_data();
@@ -351,6 +353,9 @@ void TestUiModels::alertModelIncrementalMatchesReset_data()
     for (int i = 0; i < merged.size(); i += 2)
         everyOther << merged.at(i);
     QTest::addRow("interleaved by a merge") << everyOther << merged << third << 1;
+    QVector<TrackedAlert> mergedAndRenotified = merged;
+    mergedAndRenotified[2].notificationCount += 1;
+    QTest::addRow("interleaved, one renotified") << everyOther << mergedAndRenotified << third << 1;
 }
 
 void TestUiModels::alertModelIncrementalMatchesReset()
@@ -473,6 +478,45 @@ void TestUiModels::rowShowsNumberTitleAndLabelledConfidence()
             ink += qGray(image.pixel(x * image.width() / view.viewport()->width(),
                                      y * image.height() / view.viewport()->height())) < 128;
     QVERIFY2(ink > 20, qPrintable(u"%1 dark pixels"_s.arg(ink)));
+}
+
+void TestUiModels::alertModelHoldsTheSnapshotsValues_data()
+{
+    QTest::addColumn<QVector<TrackedAlert>>("before");
+    QTest::addColumn<QVector<TrackedAlert>>("after");
+    const QVector<TrackedAlert> alerts = grown(fixture::blackFridayIncident(), 40).alerts;
+    QVector<TrackedAlert> lateOnsets, everyOther;
+    for (int i = 0; i < alerts.size(); ++i) {
+        if (i != 3 && i != 8)
+            lateOnsets << alerts.at(i);
+        if (i % 2 == 0)
+            everyOther << alerts.at(i);
+    }
+    QTest::addRow("appended") << alerts.mid(0, 30) << alerts;
+    QTest::addRow("late onsets") << lateOnsets << alerts;
+    QTest::addRow("interleaved") << everyOther << alerts;
+    QTest::addRow("one gone") << alerts << alerts.mid(1);
+}
+
+// Whatever way a snapshot is merged, every row holds the snapshot's alert, fields no column shows included (the alert
+// details and the silence dialog read them): sameRow decides what is announced, not what is kept.
+void TestUiModels::alertModelHoldsTheSnapshotsValues()
+{
+    QFETCH(QVector<TrackedAlert>, before);
+    QFETCH(QVector<TrackedAlert>, after);
+    for (int i = 0; i < after.size(); ++i) {
+        after[i].latest.generatorUrl = u"http://prometheus:9090/graph?g0.expr=%1"_s.arg(i);
+        after[i].latest.receivedAt = fixture::at(14, 59);
+    }
+    AlertTableModel model;
+    model.setAlerts(before);
+    model.setAlerts(after);
+    QCOMPARE(model.rowCount(), after.size());
+    for (int row = 0; row < model.rowCount(); ++row) {
+        QCOMPARE(model.alertAt(row)->fingerprint(), after.at(row).fingerprint());
+        QCOMPARE(model.alertAt(row)->latest.generatorUrl, after.at(row).latest.generatorUrl);
+        QCOMPARE(model.alertAt(row)->latest.receivedAt, after.at(row).latest.receivedAt);
+    }
 }
 
 void TestUiModels::alertModelUnderTester()

@@ -68,15 +68,15 @@ protected:
         }
         // Our rows, in order, with new rows among them (a storm's late onsets: a group's alerts that began firing
         // before the newest ones shown). Each run of new rows is inserted where it belongs, so a sorting proxy places
-        // just those, where a layout change has it sort every row again. The rows move within our own array (a byte
-        // move each, the row types being relocatable) and the kept rows whose values changed are then taken from next:
-        // the array stays ours, so the next snapshot's runs need no copy of it either. One run each of
-        // tst_ui_stormstall with onsets spread over 3 s, about 19,000 alerts: p99 gap 51.7 -> 31.6 ms, GUI thread CPU
+        // just those, where a layout change has it sort every row again. The rows move within the array (a byte move
+        // each, the row types being relocatable; one copy of the array if it is shared with a snapshot); then next is
+        // taken whole, as every row's value must be next's (sameRow only says what shows), and the kept rows whose
+        // values changed are announced. One run each of tst_ui_stormstall with onsets spread over 3 s, about 19,000 alerts: p99 gap 51.7 -> 31.6 ms, GUI thread CPU
         // 1,441 -> 1,148 ms (inserting runs rather than a layout change).
         if (fast && runs.size() <= kMaxInsertedRuns) {
             insertRuns(next, runs);
             keys = nextKeys;
-            adoptChanged(next);
+            takeNext(std::move(next));
             return;
         }
 
@@ -107,7 +107,7 @@ protected:
             if (const auto later = runsAmongKept(keys, nextKeys, have); later && later->size() <= kMaxInsertedRuns) {
                 insertRuns(next, *later);
                 keys = nextKeys;
-                adoptChanged(next);
+                takeNext(std::move(next));
                 return;
             }
             for (int i = 0; i < nextKeys.size(); ++i) {
@@ -128,6 +128,30 @@ protected:
         }
 
         // 3. Same rows now; fresh values and, if needed, the new order.
+        if (keys != nextKeys && fast) {
+            // Nothing vanished and ours kept their order: next's rows are, in turn, our next kept row or our next
+            // appended one, so where each row goes needs no key looked up.
+            Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+            QVector<int> finalRow(m_rows.size());
+            int keptRow = 0, addedRow = kept;
+            qsizetype run = 0;
+            for (int i = 0; i < nextKeys.size(); ++i) {
+                while (run < runs.size() && runs.at(run).second <= i)
+                    ++run;
+                finalRow[run < runs.size() && runs.at(run).first <= i ? addedRow++ : keptRow++] = i;
+            }
+            const QModelIndexList from = persistentIndexList();
+            QModelIndexList to;
+            to.reserve(from.size());
+            for (const QModelIndex& idx : from)
+                to.append(index(finalRow.at(idx.row()), idx.column()));
+            m_rows = std::move(next);
+            keys = nextKeys;
+            changePersistentIndexList(from, to);
+            Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+            Q_EMIT dataChanged(index(0, 0), index(int(m_rows.size()) - 1, columnCount() - 1));
+            return;
+        }
         if (keys != nextKeys) {
             Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
             const QModelIndexList from = persistentIndexList();
@@ -155,27 +179,12 @@ protected:
             return;
         }
         // Same order: only the runs of kept rows whose values changed are announced (the new ones are fresh).
-        const QVector<Row> before = std::exchange(m_rows, std::move(next));
-        announceChanged(before, kept);
+        takeNext(std::move(next));
     }
 
     QVector<Row> m_rows;
 
 private:
-    // dataChanged for the runs of the first `kept` rows whose values differ from `before`.
-    void announceChanged(const QVector<Row>& before, int kept)
-    {
-        for (int r = 0; r < kept; ++r) {
-            if (sameRow(before.at(r), m_rows.at(r)))
-                continue;
-            int last = r;
-            while (last + 1 < kept && !sameRow(before.at(last + 1), m_rows.at(last + 1)))
-                ++last;
-            Q_EMIT dataChanged(index(r, 0), index(last, columnCount() - 1));
-            r = last;
-        }
-    }
-
     // Each run of rows inserted among the kept ones moves the rows after it, and a sorting proxy and the views redo
     // their row maps: past this many runs, one layout change costs less. A storm's late onsets make a run or two per
     // snapshot; a merge that interleaves two incidents' alerts could make thousands.
@@ -225,17 +234,23 @@ private:
         return runs;
     }
 
-    // Kept rows whose values differ from next's (at the same row) take them, announced in runs.
-    void adoptChanged(const QVector<Row>& next)
+    // Next's rows, taken whole (row for row where ours are, in the same order), and the runs of rows whose values
+    // changed announced.
+    void takeNext(QVector<Row> next)
     {
-        const int rows = int(m_rows.size());
-        for (int r = 0; r < rows; ++r) {
-            if (sameRow(m_rows.at(r), next.at(r)))
+        const QVector<Row> before = std::exchange(m_rows, std::move(next));
+        announceChanged(before, int(before.size()));
+    }
+
+    // dataChanged for the runs of the first `kept` rows whose values differ from `before`.
+    void announceChanged(const QVector<Row>& before, int kept)
+    {
+        for (int r = 0; r < kept; ++r) {
+            if (sameRow(before.at(r), m_rows.at(r)))
                 continue;
             int last = r;
-            while (last + 1 < rows && !sameRow(m_rows.at(last + 1), next.at(last + 1)))
+            while (last + 1 < kept && !sameRow(before.at(last + 1), m_rows.at(last + 1)))
                 ++last;
-            std::copy(next.cbegin() + r, next.cbegin() + last + 1, m_rows.begin() + r);
             Q_EMIT dataChanged(index(r, 0), index(last, columnCount() - 1));
             r = last;
         }
