@@ -12,8 +12,8 @@
 
 #include <QAbstractItemModelTester>
 #include <QImage>
-#include <QListView>
 #include <QItemSelectionModel>
+#include <QListView>
 #include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
@@ -593,8 +593,10 @@ void TestUiModels::alertCellsReadableInEveryTheme()
             const QColor text = fg.isValid() ? fg.value<QColor>() : Theme::text();
             const QColor under = bg.isValid() ? bg.value<QColor>() : Theme::panelBackground();
             const double ratio = Theme::contrastRatio(text, under);
-            QVERIFY2(ratio >= 4.5, qPrintable(u"row %1 column %2: %3 on %4 is %5:1"_s.arg(row).arg(column).arg(
-                                       text.name(), under.name()).arg(ratio, 0, 'f', 2)));
+            QVERIFY2(ratio >= 4.5, qPrintable(u"row %1 column %2: %3 on %4 is %5:1"_s.arg(row)
+                                                  .arg(column)
+                                                  .arg(text.name(), under.name())
+                                                  .arg(ratio, 0, 'f', 2)));
             ++checked;
         }
     }
@@ -729,7 +731,8 @@ void TestUiModels::proxySortsEveryColumn()
     QCOMPARE(shown.size(), alerts.size());
     if (column == AlertTableModel::OnsetColumn && order == Qt::AscendingOrder) {
         for (int row = 0; row < proxy.rowCount(); ++row)
-            QCOMPARE(proxy.index(row, 0).data(AlertTableModel::FingerprintRole).toString(), alerts.at(row).fingerprint());
+            QCOMPARE(proxy.index(row, 0).data(AlertTableModel::FingerprintRole).toString(),
+                     alerts.at(row).fingerprint());
     }
 }
 

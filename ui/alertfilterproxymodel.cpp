@@ -12,9 +12,9 @@ AlertFilterProxyModel::AlertFilterProxyModel(QObject* parent) : QSortFilterProxy
 void AlertFilterProxyModel::sort(int column, Qt::SortOrder order)
 {
     // A sorting proxy sorts every row again when the source changes its layout, and places each inserted row by
-    // comparisons through data(). The alerts of a storm with late onsets bring both with every snapshot: at 15,000 alerts
-    // that re-sort was most of the window's work per snapshot. The source rows are in onset order already (a stable
-    // sort by onset, as this proxy's), so for that sort the proxy only maps and filters.
+    // comparisons through data(). The alerts of a storm with late onsets bring both with every snapshot: at 15,000
+    // alerts that re-sort was most of the window's work per snapshot. The source rows are in onset order already (a
+    // stable sort by onset, as this proxy's), so for that sort the proxy only maps and filters.
     if (column == AlertTableModel::OnsetColumn && order == Qt::AscendingOrder)
         column = -1; // -1: the source's order
     QSortFilterProxyModel::sort(column, order);

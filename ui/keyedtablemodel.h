@@ -71,8 +71,9 @@ protected:
         // just those, where a layout change has it sort every row again. The rows move within the array (a byte move
         // each, the row types being relocatable; one copy of the array if it is shared with a snapshot); then next is
         // taken whole, as every row's value must be next's (sameRow only says what shows), and the kept rows whose
-        // values changed are announced. One run each of tst_ui_stormstall with onsets spread over 3 s, about 19,000 alerts: p99 gap 51.7 -> 31.6 ms, GUI thread CPU
-        // 1,441 -> 1,148 ms (inserting runs rather than a layout change).
+        // values changed are announced. One run each of tst_ui_stormstall with onsets spread over 3 s, about 19,000
+        // alerts: p99 gap 51.7 -> 31.6 ms, GUI thread CPU 1,441 -> 1,148 ms (inserting runs rather than a layout
+        // change).
         if (fast && runs.size() <= kMaxInsertedRuns) {
             insertRuns(next, runs);
             keys = nextKeys;
@@ -256,7 +257,7 @@ private:
         }
     }
 
-    QStringList m_keys; // uniqueKeys(m_rows), kept so a merge computes only the next snapshot's
+    QStringList m_keys;          // uniqueKeys(m_rows), kept so a merge computes only the next snapshot's
     QSet<QString> m_keySet;      // the same, to look up
     bool m_suffixedKeys = false; // a key has an occurrence suffix (or the separator): keysAroundOurs does not apply
 
