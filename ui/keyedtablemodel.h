@@ -1,6 +1,7 @@
 #pragma once
 // KeyedTableModel: a table model whose rows carry a stable key (incident key, fingerprint, source
-// id). A fresh snapshot is merged row by row — removals, insertions, then one layout change for the
+// id). A fresh snapshot is merged row by row — removals, then insertions: in place while the rows kept
+// keep their order and the new ones come in a few runs, else appended and one layout change for the
 // new order — instead of a reset, so views keep their selection and scroll position while the
 // pipeline publishes every few seconds. Rows a subclass reports unchanged (sameRow) get no dataChanged,
 // so a storm that appends alerts costs the views the new rows, not the whole table.
@@ -129,48 +130,15 @@ protected:
         }
 
         // 3. Same rows now; fresh values and, if needed, the new order.
-        if (keys != nextKeys && fast) {
-            // Nothing vanished and ours kept their order: next's rows are, in turn, our next kept row or our next
-            // appended one, so where each row goes needs no key looked up.
-            Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
-            QVector<int> finalRow(m_rows.size());
-            int keptRow = 0, addedRow = kept;
-            qsizetype run = 0;
-            for (int i = 0; i < nextKeys.size(); ++i) {
-                while (run < runs.size() && runs.at(run).second <= i)
-                    ++run;
-                finalRow[run < runs.size() && runs.at(run).first <= i ? addedRow++ : keptRow++] = i;
-            }
-            const QModelIndexList from = persistentIndexList();
-            QModelIndexList to;
-            to.reserve(from.size());
-            for (const QModelIndex& idx : from)
-                to.append(index(finalRow.at(idx.row()), idx.column()));
-            m_rows = std::move(next);
-            keys = nextKeys;
-            changePersistentIndexList(from, to);
-            Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
-            Q_EMIT dataChanged(index(0, 0), index(int(m_rows.size()) - 1, columnCount() - 1));
-            return;
-        }
         if (keys != nextKeys) {
             Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
             const QModelIndexList from = persistentIndexList();
-            // Where the rows a persistent index points at go: few of them (the selection, the current row), so the
-            // next keys are looked up in a small hash rather than all of them put in one.
-            QHash<QString, int> newRowOf;
-            for (const QModelIndex& idx : from)
-                newRowOf.insert(keys.at(idx.row()), -1);
-            for (qsizetype i = 0, left = newRowOf.size(); i < nextKeys.size() && left > 0; ++i) {
-                if (const auto it = newRowOf.find(nextKeys.at(i)); it != newRowOf.end()) {
-                    *it = int(i);
-                    --left;
-                }
-            }
+            const QVector<int> newRows =
+                fast ? newRowsByRuns(from, runs, kept, nextKeys.size()) : newRowsByKey(from, keys, nextKeys);
             QModelIndexList to;
             to.reserve(from.size());
-            for (const QModelIndex& idx : from)
-                to.append(index(newRowOf.value(keys.at(idx.row())), idx.column()));
+            for (qsizetype i = 0; i < from.size(); ++i)
+                to.append(index(newRows.at(i), from.at(i).column()));
             m_rows = std::move(next);
             keys = nextKeys;
             changePersistentIndexList(from, to);
@@ -233,6 +201,46 @@ private:
         if (k != keys.size())
             return std::nullopt;
         return runs;
+    }
+
+    // The next row of each of `from`, when nothing vanished and ours kept their order (the first `kept` rows, the
+    // new ones appended after them): next's rows are, in turn, our next kept row or our next appended one, so where
+    // each row goes follows from the runs and needs no key looked up.
+    static QVector<int> newRowsByRuns(const QModelIndexList& from, const QVector<Run>& runs, int kept, qsizetype rows)
+    {
+        QVector<int> finalRow(rows);
+        int keptRow = 0, addedRow = kept;
+        qsizetype run = 0;
+        for (int i = 0; i < rows; ++i) {
+            while (run < runs.size() && runs.at(run).second <= i)
+                ++run;
+            finalRow[run < runs.size() && runs.at(run).first <= i ? addedRow++ : keptRow++] = i;
+        }
+        QVector<int> out;
+        out.reserve(from.size());
+        for (const QModelIndex& idx : from)
+            out.append(finalRow.at(idx.row()));
+        return out;
+    }
+
+    // The next row of each of `from` by its key: few of them (the selection, the current row), so the next keys are
+    // looked up in a small hash rather than all of them put in one.
+    static QVector<int> newRowsByKey(const QModelIndexList& from, const QStringList& keys, const QStringList& nextKeys)
+    {
+        QHash<QString, int> newRowOf;
+        for (const QModelIndex& idx : from)
+            newRowOf.insert(keys.at(idx.row()), -1);
+        for (qsizetype i = 0, left = newRowOf.size(); i < nextKeys.size() && left > 0; ++i) {
+            if (const auto it = newRowOf.find(nextKeys.at(i)); it != newRowOf.end()) {
+                *it = int(i);
+                --left;
+            }
+        }
+        QVector<int> out;
+        out.reserve(from.size());
+        for (const QModelIndex& idx : from)
+            out.append(newRowOf.value(keys.at(idx.row())));
+        return out;
     }
 
     // Next's rows, taken whole (row for row where ours are, in the same order), and the runs of rows whose values
