@@ -243,6 +243,25 @@ void checkIncremental(const Rows& before, const Rows& after, const QString& sele
     }
 }
 
+// `from` without the alerts at `rows`: a snapshot from before they arrived.
+QVector<TrackedAlert> without(const QVector<TrackedAlert>& from, std::initializer_list<int> rows)
+{
+    QVector<TrackedAlert> out;
+    for (int i = 0; i < from.size(); ++i)
+        if (std::find(rows.begin(), rows.end(), i) == rows.end())
+            out << from.at(i);
+    return out;
+}
+
+// Every other alert of `from`, the first included: one of two incidents whose alerts a merge interleaves.
+QVector<TrackedAlert> everyOther(const QVector<TrackedAlert>& from)
+{
+    QVector<TrackedAlert> out;
+    for (int i = 0; i < from.size(); i += 2)
+        out << from.at(i);
+    return out;
+}
+
 // The storm's way: more alerts on an incident, more deliveries, a later last notification.
 Incident grown(Incident incident, int alerts)
 {
@@ -323,13 +342,6 @@ void TestUiModels::alertModelIncrementalMatchesReset_data()
     QVector<TrackedAlert> reversed = alerts;
     std::reverse(reversed.begin(), reversed.end());
     // Late onsets: alerts that sort among those shown already (the incident keeps its alerts in onset order).
-    const auto without = [&](const QVector<TrackedAlert>& from, std::initializer_list<int> rows) {
-        QVector<TrackedAlert> out;
-        for (int i = 0; i < from.size(); ++i)
-            if (std::find(rows.begin(), rows.end(), i) == rows.end())
-                out << from.at(i);
-        return out;
-    };
     const QVector<TrackedAlert> lateOnsets = without(alerts, {0, 4, 5, 9, int(alerts.size()) - 1});
     QVector<TrackedAlert> lateAndRenotified = alerts;
     lateAndRenotified[2].notificationCount += 1;
@@ -349,13 +361,10 @@ void TestUiModels::alertModelIncrementalMatchesReset_data()
     QTest::addRow("late onsets and a move") << lateOnsets << lateAndMoved << third << 1;
     // Two incidents' alerts interleaved (a merge): one layout change rather than a copy of the rows per inserted run.
     const QVector<TrackedAlert> merged = grown(fixture::blackFridayIncident(), 40).alerts;
-    QVector<TrackedAlert> everyOther;
-    for (int i = 0; i < merged.size(); i += 2)
-        everyOther << merged.at(i);
-    QTest::addRow("interleaved by a merge") << everyOther << merged << third << 1;
+    QTest::addRow("interleaved by a merge") << everyOther(merged) << merged << third << 1;
     QVector<TrackedAlert> mergedAndRenotified = merged;
     mergedAndRenotified[2].notificationCount += 1;
-    QTest::addRow("interleaved, one renotified") << everyOther << mergedAndRenotified << third << 1;
+    QTest::addRow("interleaved, one renotified") << everyOther(merged) << mergedAndRenotified << third << 1;
 }
 
 void TestUiModels::alertModelIncrementalMatchesReset()
@@ -485,16 +494,9 @@ void TestUiModels::alertModelHoldsTheSnapshotsValues_data()
     QTest::addColumn<QVector<TrackedAlert>>("before");
     QTest::addColumn<QVector<TrackedAlert>>("after");
     const QVector<TrackedAlert> alerts = grown(fixture::blackFridayIncident(), 40).alerts;
-    QVector<TrackedAlert> lateOnsets, everyOther;
-    for (int i = 0; i < alerts.size(); ++i) {
-        if (i != 3 && i != 8)
-            lateOnsets << alerts.at(i);
-        if (i % 2 == 0)
-            everyOther << alerts.at(i);
-    }
     QTest::addRow("appended") << alerts.mid(0, 30) << alerts;
-    QTest::addRow("late onsets") << lateOnsets << alerts;
-    QTest::addRow("interleaved") << everyOther << alerts;
+    QTest::addRow("late onsets") << without(alerts, {3, 8}) << alerts;
+    QTest::addRow("interleaved") << everyOther(alerts) << alerts;
     QTest::addRow("one gone") << alerts << alerts.mid(1);
 }
 
