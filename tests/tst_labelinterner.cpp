@@ -255,7 +255,9 @@ void TestLabelInterner::internAheadWaitsAndStops()
         InternAhead ahead(interner, batch.data(), order, from);
         if (waited > 0)
             ahead.waitFor(waited);
-        const auto serviceAt = [&](const AlertBatch& b, int rank) { return b.at(order.at(rank)).labels.value(u"service"_s); };
+        const auto serviceAt = [&](const AlertBatch& b, int rank) {
+            return b.at(order.at(rank)).labels.value(u"service"_s);
+        };
         for (int rank = 0; rank < from; ++rank)
             QVERIFY2(serviceAt(batch, rank).isSharedWith(serviceAt(original, rank)), qPrintable(QString::number(rank)));
         // Each value is kept from the second time it is met: at most two instances of each (the first stays its own).

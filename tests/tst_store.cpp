@@ -211,10 +211,10 @@ void TestStore::openCreatesLatestSchemaInWalMode()
     RawDb raw(dbPath());
     QCOMPARE(raw.scalar(u"PRAGMA journal_mode"_s).toString(), u"wal"_s); // WAL is persistent in the file
     QCOMPARE(raw.scalar(u"PRAGMA user_version"_s).toInt(), Store::latestSchemaVersion());
-    for (const auto& table : {u"alerts"_s, u"deliveries"_s, u"incidents"_s, u"incident_alerts"_s,
-                              u"root_causes"_s, u"actions"_s, u"changes"_s}) {
-        QCOMPARE(raw.scalar(u"SELECT count(*) FROM sqlite_master WHERE type='table' AND name='%1'"_s.arg(table)).toInt(),
-                 1);
+    for (const auto& table : {u"alerts"_s, u"deliveries"_s, u"incidents"_s, u"incident_alerts"_s, u"root_causes"_s,
+                              u"actions"_s, u"changes"_s}) {
+        QCOMPARE(
+            raw.scalar(u"SELECT count(*) FROM sqlite_master WHERE type='table' AND name='%1'"_s.arg(table)).toInt(), 1);
     }
     // Notifications are stored one row per delivery (v8); the per-notification table is a view over them.
     QCOMPARE(raw.scalar(u"SELECT type FROM sqlite_master WHERE name = 'notifications'"_s).toString(), u"view"_s);
@@ -277,8 +277,8 @@ void TestStore::notificationsFoldIntoAlerts()
     QCOMPARE(t.notificationCount, notifications);
     QCOMPARE(t.flapCount, flaps);
     QCOMPARE(t.isFiring(), firing);
-    QCOMPARE(t.firstStartsAt, t0);                          // onset = earliest startsAt
-    QCOMPARE(t.latest.startsAt, last.startsAt);              // latest notification's own startsAt
+    QCOMPARE(t.firstStartsAt, t0);              // onset = earliest startsAt
+    QCOMPARE(t.latest.startsAt, last.startsAt); // latest notification's own startsAt
     QCOMPARE(t.firstReceivedAt, t0.addMSecs(5));
     QCOMPARE(t.lastReceivedAt, last.receivedAt);
     QCOMPARE(t.latest.endsAt, last.endsAt);
@@ -435,8 +435,9 @@ void TestStore::distinctAlertsAndArrivalOrder()
 
     const QVector<Alert> all = store.loadNotifications({});
     QCOMPARE(all.size(), 6);
-    const QStringList expected{api.fingerprint, db.fingerprint, api.fingerprint, db.fingerprint,
-                               Alert::fingerprintOf(noFingerprint.labels), api.fingerprint};
+    const QStringList expected{
+        api.fingerprint, db.fingerprint, api.fingerprint, db.fingerprint, Alert::fingerprintOf(noFingerprint.labels),
+        api.fingerprint};
     QStringList got;
     for (const Alert& a : all)
         got << a.fingerprint;
@@ -683,7 +684,8 @@ void TestStore::repeatCountersSurviveACrash()
     {
         // Every notification survived, one deliveries row per delivery when its notifications share a receipt.
         RawDb raw(crashCopy);
-        QCOMPARE(raw.scalar(u"SELECT count(*) FROM notifications"_s).toInt(), deliveries.size() - deliveries.count(u'/'));
+        QCOMPARE(raw.scalar(u"SELECT count(*) FROM notifications"_s).toInt(),
+                 deliveries.size() - deliveries.count(u'/'));
         QCOMPARE(raw.scalar(u"SELECT count(*) FROM deliveries"_s).toInt(),
                  oneReceipt ? int(batches.size()) : int(deliveries.size() - deliveries.count(u'/')));
     }
@@ -898,8 +900,8 @@ void TestStore::labelPairsMatchAFullIndex_data()
     QTest::addRow("replaced wholesale") << span(0, 100) << span(100, 200) << span(100, 250) << QVector<int>{};
     QTest::addRow("a member relabelled, causes alone changed")
         << span(0, 100) << span(0, 120) << span(0, 120) << QVector<int>{5};
-    QTest::addRow("a member relabelled while it grows") << span(0, 100) << span(0, 120) << span(0, 140)
-                                                       << QVector<int>{110};
+    QTest::addRow("a member relabelled while it grows")
+        << span(0, 100) << span(0, 120) << span(0, 140) << QVector<int>{110};
     QTest::addRow("a new member relabelled") << span(0, 100) << span(0, 100) << span(0, 130) << QVector<int>{125};
 }
 
@@ -928,7 +930,8 @@ void TestStore::labelPairsMatchAFullIndex()
     const QString fullSql = u"SELECT DISTINCT l.key, l.value FROM incident_alerts ia JOIN alerts a "
                             "ON a.fingerprint = ia.fingerprint, json_each(a.labels) l WHERE l.type = 'text' "
                             "ORDER BY l.key, l.value"_s;
-    const QString searchSql = u"SELECT title, services, alertnames, labels, root_cause, evidence FROM incident_search"_s;
+    const QString searchSql =
+        u"SELECT title, services, alertnames, labels, root_cause, evidence FROM incident_search"_s;
     QString error;
     {
         Store store(u"tst-pairs"_s);
@@ -981,7 +984,8 @@ void TestStore::searchFollowsChangedMembers_data()
     QTest::addColumn<QVector<int>>("inhibited");
     QTest::addColumn<int>("searched");
     QTest::addColumn<bool>("found");
-    QTest::addRow("a removed member is no longer found") << span(0, 100) << span(10, 100) << QVector<int>{} << 5 << false;
+    QTest::addRow("a removed member is no longer found")
+        << span(0, 100) << span(10, 100) << QVector<int>{} << 5 << false;
     QTest::addRow("a kept member is still found") << span(0, 100) << span(10, 100) << QVector<int>{} << 50 << true;
     QTest::addRow("an added member is found") << span(0, 100) << span(0, 101) << QVector<int>{} << 100 << true;
     QTest::addRow("an inhibition leaves it found") << span(0, 100) << span(0, 100) << QVector<int>{7} << 7 << true;
@@ -1126,8 +1130,8 @@ void TestStore::actionStateChanges_data()
     QTest::addRow("ack") << QStringList{u"ack"_s} << Incident::State::Acknowledged << true;
     QTest::addRow("mitigate") << QStringList{u"ack"_s, u"mitigate"_s} << Incident::State::Mitigated << true;
     QTest::addRow("resolve") << QStringList{u"resolve"_s} << Incident::State::Resolved << false;
-    QTest::addRow("ack after resolve keeps resolved") << QStringList{u"resolve"_s, u"ack"_s}
-                                                      << Incident::State::Resolved << true;
+    QTest::addRow("ack after resolve keeps resolved")
+        << QStringList{u"resolve"_s, u"ack"_s} << Incident::State::Resolved << true;
 }
 
 void TestStore::actionStateChanges()
@@ -1138,8 +1142,8 @@ void TestStore::actionStateChanges()
 
     Store store(u"tst-actions"_s);
     QVERIFY(openStore(store));
-    const qint64 id = store.saveIncident(makeIncident(u"k"_s, {makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0)}),
-                                         nullptr);
+    const qint64 id =
+        store.saveIncident(makeIncident(u"k"_s, {makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0)}), nullptr);
     for (const QString& kind : kinds) {
         QString error;
         QVERIFY2(store.recordAction(id, kind, u"by test"_s, &error), qPrintable(error));
@@ -1167,8 +1171,8 @@ void TestStore::lifecycleTimesAndUsers()
 {
     Store store(u"tst-lifecycle"_s);
     QVERIFY(openStore(store));
-    const qint64 id = store.saveIncident(makeIncident(u"k"_s, {makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0)}),
-                                         nullptr);
+    const qint64 id =
+        store.saveIncident(makeIncident(u"k"_s, {makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0)}), nullptr);
     const QDateTime t0 = QDateTime::fromString(u"2026-03-01T03:00:00Z"_s, Qt::ISODate);
     QString error;
     QVERIFY2(store.recordAction(id, u"ack"_s, {}, &error, t0.addSecs(120)), qPrintable(error));
@@ -1197,8 +1201,8 @@ void TestStore::resolutionRoundTrip_data()
     QTest::addColumn<int>("actionable");
 
     QTest::addRow("runbook step, right, actionable") << u"RB-DB-001"_s << u"restart-pool"_s << QString() << 1 << 1;
-    QTest::addRow("something else, wrong") << QString() << QString() << u"rolled back v3.2.2 by hand — ça marche"_s << 0
-                                           << 1;
+    QTest::addRow("something else, wrong")
+        << QString() << QString() << u"rolled back v3.2.2 by hand — ça marche"_s << 0 << 1;
     QTest::addRow("noise, nothing answered") << QString() << QString() << QString() << -1 << 0;
 }
 
@@ -1212,8 +1216,8 @@ void TestStore::resolutionRoundTrip()
 
     Store store(u"tst-resolution"_s);
     QVERIFY(openStore(store));
-    const qint64 id = store.saveIncident(makeIncident(u"k"_s, {makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0)}),
-                                         nullptr);
+    const qint64 id =
+        store.saveIncident(makeIncident(u"k"_s, {makeAlert(u"A"_s, u"api"_s, Alert::Status::Firing, 0)}), nullptr);
     QVERIFY(!store.resolution(id).has_value());
     const auto answer = [](int v) { return v < 0 ? std::optional<bool>() : std::optional<bool>(v == 1); };
     Resolution r;
@@ -1341,7 +1345,8 @@ void TestStore::migratesVersion1Database()
     {
         RawDb raw(dbPath());
         const QStringList v1{
-            u"CREATE TABLE alerts (fingerprint TEXT PRIMARY KEY NOT NULL, labels TEXT NOT NULL, annotations TEXT NOT NULL, "
+            u"CREATE TABLE alerts (fingerprint TEXT PRIMARY KEY NOT NULL, labels TEXT NOT NULL, annotations TEXT NOT "
+            u"NULL, "
             "status TEXT NOT NULL, starts_at INTEGER, ends_at INTEGER, first_starts_at INTEGER, "
             "first_received_at INTEGER NOT NULL, last_received_at INTEGER NOT NULL, "
             "notification_count INTEGER NOT NULL DEFAULT 0, flap_count INTEGER NOT NULL DEFAULT 0, "
@@ -1360,9 +1365,11 @@ void TestStore::migratesVersion1Database()
             "evidence TEXT NOT NULL, PRIMARY KEY (incident_id, rank))"_s,
             u"CREATE TABLE actions (id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL REFERENCES incidents(id) "
             "ON DELETE CASCADE, kind TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', at INTEGER NOT NULL, user TEXT NOT NULL)"_s,
-            u"CREATE TABLE changes (id INTEGER PRIMARY KEY, service TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, "
+            u"CREATE TABLE changes (id INTEGER PRIMARY KEY, service TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT "
+            u"NULL, "
             "description TEXT NOT NULL DEFAULT '', link TEXT NOT NULL DEFAULT '')"_s,
-            u"INSERT INTO alerts VALUES('fp-api', '{\"alertname\":\"HighLatency\",\"service\":\"api\"}', '{}', 'firing', "
+            u"INSERT INTO alerts VALUES('fp-api', '{\"alertname\":\"HighLatency\",\"service\":\"api\"}', '{}', "
+            u"'firing', "
             "1000, NULL, 1000, 1005, 1005, 1, 0, 'replay:old', '')"_s,
             u"INSERT INTO alerts VALUES('fp-db', '{\"alertname\":\"DiskFull\",\"service\":\"db\"}', '{}', 'firing', "
             "900, NULL, 900, 905, 905, 1, 0, 'replay:old', '')"_s,
@@ -1405,8 +1412,8 @@ void TestStore::migratesVersion1Database()
 
     // And the migrated file takes new data.
     Alert more = makeAlert(u"HighLatency"_s, u"api"_s, Alert::Status::Resolved, 0, u"fp-api"_s);
-    QVERIFY(store.recordNotifications({more, makeAlert(u"HighLatency"_s, u"api"_s, Alert::Status::Firing, 10, u"fp-api"_s)},
-                                      nullptr));
+    QVERIFY(store.recordNotifications(
+        {more, makeAlert(u"HighLatency"_s, u"api"_s, Alert::Status::Firing, 10, u"fp-api"_s)}, nullptr));
     QCOMPARE(store.notificationCount(), 4);
     QCOMPARE(store.loadIncident(1)->alerts[1].flapCount, 1);
     store.close();
@@ -1507,8 +1514,9 @@ void TestStore::deliveryIsOneRowOfItsNotifications()
         QCOMPARE(raw.scalar(u"SELECT group_concat(last_id - id + 1, ',') FROM (SELECT * FROM deliveries ORDER BY id)"_s)
                      .toString(),
                  u"3,1,1"_s);
-        QCOMPARE(raw.scalar(u"SELECT group_concat(id, ',') FROM (SELECT id FROM notifications ORDER BY id)"_s).toString(),
-                 u"1,2,3,4,5"_s);
+        QCOMPARE(
+            raw.scalar(u"SELECT group_concat(id, ',') FROM (SELECT id FROM notifications ORDER BY id)"_s).toString(),
+            u"1,2,3,4,5"_s);
         // Another tool inserting notifications row by row (as bundle import does) continues the ids.
         QVERIFY(raw.exec(u"INSERT INTO notifications(fingerprint, status, received_at) VALUES('fp-x', 'firing', 7)"_s));
         QVERIFY(!raw.exec(u"INSERT INTO notifications(status, received_at) VALUES('firing', 7)"_s));
@@ -1623,7 +1631,9 @@ void TestStore::damagedFileIsRefusedAtOpen()
     QByteArray garbage(2 * page, '\0');
     for (qsizetype i = 0; i < garbage.size(); ++i)
         garbage[i] = char((i * 7919 + 13) % 251); // not zero pages: those can pass for empty ones
-    const qint64 at = damage == u"last pages" ? size - 2 * page : damage == u"middle page" ? size / 2 / page * page : 100;
+    const qint64 at = damage == u"last pages"    ? size - 2 * page
+                      : damage == u"middle page" ? size / 2 / page * page
+                                                 : 100;
     QVERIFY(file.seek(at));
     QCOMPARE(file.write(garbage), garbage.size());
     file.close();

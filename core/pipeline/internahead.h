@@ -38,6 +38,6 @@ private:
     const ChunkOrder m_order;
     std::mutex m_mutex;
     std::condition_variable m_progressed;
-    qsizetype m_done; // ranks below are interned; under m_mutex
+    qsizetype m_done;      // ranks below are interned; under m_mutex
     std::jthread m_thread; // last: started once the rest is set, stopped and joined first
 };

@@ -279,7 +279,7 @@ bool Pipeline::restoreHere(QString* error)
     // correlator give the same incident keys, and the stored rows give back ids and human decisions.
     const QDateTime since = QDateTime::currentDateTimeUtc().addSecs(-qint64(m_options.restoreHours) * 3600);
     QVector<Alert> history = m_store->loadNotifications(since);
-    m_interner.intern(history); // read back, each label is a string of its own
+    m_interner.intern(history);            // read back, each label is a string of its own
     m_notificationCount += history.size(); // plus those stored since open() (their tracking waits for us)
     // In steps, with the deliveries that arrived meanwhile stored and answered in between (letWaitingIn): a restart
     // on a big store would otherwise keep every sender waiting for the whole rebuild.
@@ -344,8 +344,8 @@ qsizetype Pipeline::storedBefore(const Waiting& big)
     if (big.key.isEmpty() || m_options.resendWindowMs <= 0 || !m_store)
         return 0;
     QString error;
-    const std::optional<DeliveryJournal::Mark> mark = m_store->deliveryMark(
-        big.key, QDateTime::currentDateTimeUtc().addMSecs(-m_options.resendWindowMs), &error);
+    const std::optional<DeliveryJournal::Mark> mark =
+        m_store->deliveryMark(big.key, QDateTime::currentDateTimeUtc().addMSecs(-m_options.resendWindowMs), &error);
     if (!error.isEmpty())
         qWarning("nightwatch: delivery journal not read (the delivery is stored whole): %s", qPrintable(error));
     // The same bytes parse to the same alerts in the same order: its first mark->stored are the ones committed.
@@ -472,7 +472,7 @@ void Pipeline::storeWaiting()
     if (stored && !all.isEmpty())
         noteStored(all.size());
     all.resize(all.size() - taken); // the chunk's copies: the big one is correlated from its batch
-    AlertBatch bigStored; // a big one done with: what this run stored of it, in body order, to be correlated
+    AlertBatch bigStored;           // a big one done with: what this run stored of it, in body order, to be correlated
     if (big && (!stored || m_chunkedStored + taken == big->batch.size())) {
         // Told "accepted" only once all of it is durable. A failed chunk fails the whole delivery: the sender sends
         // it again, and the resend stores only the chunks its journal row does not show committed. Chunks stored

@@ -12,14 +12,14 @@
 #include "ingest/sourceaccess.h"
 #include "knowledge/similarincidentfinder.h"
 #include "metrics/promqltemplate.h"
-#include "pipeline/chunkorder.h"
-#include "pipeline/diagnosisrunner.h"
-#include "pipeline/internahead.h"
-#include "pipeline/labelinterner.h"
 #include "model/incidentsnapshot.h"
 #include "model/resolution.h"
 #include "model/runbookrun.h"
 #include "model/sourcehealth.h"
+#include "pipeline/chunkorder.h"
+#include "pipeline/diagnosisrunner.h"
+#include "pipeline/internahead.h"
+#include "pipeline/labelinterner.h"
 #include "store/deliveryjournal.h"
 
 #include <QDeadlineTimer>
@@ -61,7 +61,7 @@ public:
         int refreshMs = 0;
         // Prometheus servers whose series become diagnosis evidence for the incident on top (none: no metrics).
         QList<QUrl> prometheusUrls;
-        SourceAccess prometheusAccess; // token, tenant header, TLS for all of them
+        SourceAccess prometheusAccess;           // token, tenant header, TLS for all of them
         QVector<PromQLTemplate> metricTemplates; // empty: PromQLTemplate::defaults()
         std::function<QDateTime()> metricsClock; // "now" for open incidents; empty: the system clock
         // Incident memory: similar resolved incidents (read from the store at open, newest first, at most
@@ -208,8 +208,8 @@ private:
     void scheduleRefresh();
     void refresh(bool settle); // flush()'s work; settle: diagnose in place what is left (else a worker starts on it)
     void markForDiagnosis(const QString& key);
-    void diagnoseNow();     // the running job's answer, then what is marked, in place
-    void startDiagnosis();  // a worker job on a copy of what is marked, if none runs
+    void diagnoseNow();    // the running job's answer, then what is marked, in place
+    void startDiagnosis(); // a worker job on a copy of what is marked, if none runs
     void onDiagnosed(const DiagnosisRunner::Result& result);
     void applyDiagnosis(const DiagnosisRunner::Result& result);
     IncidentSetSupport diagnosisSupport(); // reads only copies: safe on the worker
@@ -221,7 +221,7 @@ private:
     // Saves what changed. budgetMs < 0: all of it; else incidents in chunks until budgetMs is spent, the rest stays
     // in m_unsaved for persistMore(), so deliveries waiting to be committed go in between.
     bool persistChanged(QString* error, qint64 budgetMs = -1);
-    void persistMore();  // the next chunk of m_unsaved, queued behind whatever waits on the pipeline's thread
+    void persistMore(); // the next chunk of m_unsaved, queued behind whatever waits on the pipeline's thread
     void queuePersist(qint64 lastSliceMs); // persistMore() once, if m_unsaved is not empty
     // Notifications just stored: counted, and the trim timer and the next persist slice learn that a storm is on.
     void noteStored(qsizetype notifications);
@@ -236,7 +236,8 @@ private:
     QString keyOfId(qint64 incidentId) const;
     // Shared store: what another console committed ("notifications", "incident", "action", "runbook").
     void onOtherConsole(const QString& what, const QString& subject);
-    bool refreshHumanState(qint64 incidentId); // state, ack, mitigate and resolve times and users as stored; true when they changed
+    bool refreshHumanState(
+        qint64 incidentId); // state, ack, mitigate and resolve times and users as stored; true when they changed
 
     Options m_options;
     std::shared_ptr<const ServiceGraph> m_graph;
@@ -244,23 +245,24 @@ private:
     QString m_storeConnection; // its QtSql connection name
     std::unique_ptr<Correlator> m_correlator;
     std::shared_ptr<const InhibitRuleSet> m_inhibitRules; // kept for a correlator built on a new graph
-    std::shared_ptr<const Diagnoser> m_diagnoser; // replaced, never changed: a worker may be reading it
-    LabelInterner m_interner; // every batch before it is stored or tracked: its equal strings shared
-    QHash<QString, Incident> m_incidents;                        // by correlator key; carries store id and human state
-    IncidentMetrics* m_metrics = nullptr;                        // child; only with prometheusUrls
-    QHash<QString, MetricSupportMap> m_metricSupport;            // by incident key
-    QHash<QString, qsizetype> m_metricsAskedAt;                  // by key: its alert count when asked
-    QHash<QString, size_t> m_diagnosedInput;                     // by key: hash of what the last diagnosis read
-    QSet<QString> m_changedKeys; // by the correlator: rebuilt at the next refresh
-    QSet<QString> m_diagnosedKeys; // by a worker's answer: stored and published at the next refresh
-    QSet<QString> m_unsaved;       // rebuilt or diagnosed, not stored yet (a storm's refresh stores them in chunks)
-    QTimer* m_persistTimer;        // the next persistMore(), after a pause as long as twice the last slice took
+    std::shared_ptr<const Diagnoser> m_diagnoser;         // replaced, never changed: a worker may be reading it
+    LabelInterner m_interner;             // every batch before it is stored or tracked: its equal strings shared
+    QHash<QString, Incident> m_incidents; // by correlator key; carries store id and human state
+    IncidentMetrics* m_metrics = nullptr; // child; only with prometheusUrls
+    QHash<QString, MetricSupportMap> m_metricSupport; // by incident key
+    QHash<QString, qsizetype> m_metricsAskedAt;       // by key: its alert count when asked
+    QHash<QString, size_t> m_diagnosedInput;          // by key: hash of what the last diagnosis read
+    QSet<QString> m_changedKeys;                      // by the correlator: rebuilt at the next refresh
+    QSet<QString> m_diagnosedKeys;                    // by a worker's answer: stored and published at the next refresh
+    QSet<QString> m_unsaved;         // rebuilt or diagnosed, not stored yet (a storm's refresh stores them in chunks)
+    QTimer* m_persistTimer;          // the next persistMore(), after a pause as long as twice the last slice took
     bool m_storedSinceSlice = false; // deliveries came in since the last slice: they get the thread first
-    QSet<QString> m_toDiagnose;    // rebuilt (or their evidence changed) since their last diagnosis
-    QHash<QString, quint64> m_changedAt; // by key: m_version when it was last marked; later than a job: its answer is stale
+    QSet<QString> m_toDiagnose;      // rebuilt (or their evidence changed) since their last diagnosis
+    QHash<QString, quint64>
+        m_changedAt; // by key: m_version when it was last marked; later than a job: its answer is stale
     quint64 m_version = 0;
-    DiagnosisRunner* m_runner; // child
-    QTimer* m_diagnosisTimer;  // starts the worker's next job once it has rested (startDiagnosis)
+    DiagnosisRunner* m_runner;        // child
+    QTimer* m_diagnosisTimer;         // starts the worker's next job once it has rested (startDiagnosis)
     QElapsedTimer m_diagnosisStarted; // the running job's start
     QElapsedTimer m_sinceDiagnosis;   // since the last job's answer came
     qint64 m_lastDiagnosisMs = 0;     // how long the last job took
@@ -268,30 +270,30 @@ private:
     QHash<QString, Incident> m_removedIncidents; // last known state of incidents merged away
     QHash<QString, SourceHealth> m_sources;
     QVector<ChangeEvent> m_changes;
-    bool m_changesSinceDiagnosis = false; // the next refresh diagnoses every open incident again
+    bool m_changesSinceDiagnosis = false;             // the next refresh diagnoses every open incident again
     QHash<qint64, QVector<RunbookRun>> m_runbookRuns; // of the incidents shown, by id
     std::unique_ptr<SimilarIncidentFinder> m_finder;
     std::shared_ptr<const SimilarIncidentFinder> m_finderForDiagnosis; // a copy of m_finder as of its generation
-    QHash<QString, IncidentMemory> m_memory; // by key: of open incidents and the first few shown
-    QHash<QString, size_t> m_memoryInput;    // by key: what the memory was computed from
-    QHash<qint64, size_t> m_graphSnapshotDigest;      // by incident id: the neighbourhood last stored
+    QHash<QString, IncidentMemory> m_memory;     // by key: of open incidents and the first few shown
+    QHash<QString, size_t> m_memoryInput;        // by key: what the memory was computed from
+    QHash<qint64, size_t> m_graphSnapshotDigest; // by incident id: the neighbourhood last stored
     qint64 m_notificationCount = 0;
     qint64 m_shownNotifications = 0; // as of the last rebuild
     qint64 m_shownAlerts = 0;
     QTimer* m_refreshTimer;
-    QTimer* m_trimTimer;           // MemoryTrim once a storm pauses (noteStoredForTrim)
-    qint64 m_untrimmed = 0;        // notifications stored since the trim timer was last started
+    QTimer* m_trimTimer;            // MemoryTrim once a storm pauses (noteStoredForTrim)
+    qint64 m_untrimmed = 0;         // notifications stored since the trim timer was last started
     bool m_trimWhenSettled = false; // trim again once everything is stored and diagnosed
-    QElapsedTimer m_sinceRefresh; // since the last refresh ended
-    qint64 m_lastRefreshMs = 0; // how long the last refresh took: the next waits at least as long
+    QElapsedTimer m_sinceRefresh;   // since the last refresh ended
+    qint64 m_lastRefreshMs = 0;     // how long the last refresh took: the next waits at least as long
 
     struct Waiting
     {
         AlertBatch batch;
         Stored done;
-        QByteArray key;       // DeliveryKey of its body; empty: not journaled
-        bool resumed = false; // a big one: its journal was read (what a resend finds stored is skipped)
-        ChunkOrder order{};   // a big one: the order its chunks take its alerts in (set at its first step)
+        QByteArray key;            // DeliveryKey of its body; empty: not journaled
+        bool resumed = false;      // a big one: its journal was read (what a resend finds stored is skipped)
+        ChunkOrder order{};        // a big one: the order its chunks take its alerts in (set at its first step)
         qsizetype resumedFrom = 0; // a big one: the ranks (in order) before this were stored by an earlier attempt
         // A big one: interns its alerts ahead of its chunks (from its first step). After batch: stopped and joined
         // before the alerts it works on go.
@@ -314,14 +316,14 @@ private:
     QVector<Waiting> m_chunked;
     qsizetype m_chunkedStored = 0;
     bool m_chunkQueued = false; // a storeWaiting() for the next chunk is queued
-    AlertBatch m_untracked; // stored by storeWaitingNow(), not yet correlated
+    AlertBatch m_untracked;     // stored by storeWaitingNow(), not yet correlated
 
-    int m_lockBackoffMs = 0;     // the pause after the last lock refusal (0: not locked)
+    int m_lockBackoffMs = 0; // the pause after the last lock refusal (0: not locked)
     QDeadlineTimer m_lockedUntil;
-    bool m_restoring = false;                          // restoreHere() has not finished yet
+    bool m_restoring = false;                        // restoreHere() has not finished yet
     std::atomic<bool> m_stopping{false};             // beginShutdown() was called
-    std::atomic<qint64> m_shutdownDeadline{-1};       // its deadline (QDeadlineTimer::deadline()); -1: none
-    std::atomic<qint64> m_storeBy{-1};                // and its storeBy
+    std::atomic<qint64> m_shutdownDeadline{-1};      // its deadline (QDeadlineTimer::deadline()); -1: none
+    std::atomic<qint64> m_storeBy{-1};               // and its storeBy
     bool bigDelivery(const AlertBatch& batch) const; // stored in chunks (Options::chunkAlerts)
     // How many of big's alerts a previous attempt at the same body committed (its journal row; 0: none).
     qsizetype storedBefore(const Waiting& big);

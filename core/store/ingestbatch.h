@@ -28,8 +28,8 @@ struct Fold
 struct Folded
 {
     QVector<Fold> folds;
-    QVector<qsizetype> foldOfRow; // per notification
-    QVector<qint64> received;     // per notification, ms; stamped with now when the feed gave none
+    QVector<qsizetype> foldOfRow;       // per notification
+    QVector<qint64> received;           // per notification, ms; stamped with now when the feed gave none
     FingerprintTable<qsizetype> foldOf; // fingerprint -> its fold
 
     const Fold* find(const QString& fingerprint) const

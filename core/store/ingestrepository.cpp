@@ -117,7 +117,8 @@ qint64 IngestRepository::saveInTransaction(const Incident& incident, RowsDigest*
     upsert->bindValue(9, now);
     upsert->bindValue(10, now);
     if (!upsert->exec() || !upsert->next()) {
-        failWith(error, u"cannot store incident %1: %2"_s.arg(incident.key, StoreConnection::describe(upsert->lastError())));
+        failWith(error,
+                 u"cannot store incident %1: %2"_s.arg(incident.key, StoreConnection::describe(upsert->lastError())));
         upsert->finish();
         return 0;
     }
@@ -149,8 +150,8 @@ bool IngestRepository::writeMembers(qint64 id, const Incident& incident, QString
         return false;
     delMembers->bindValue(0, id);
     if (!delMembers->exec())
-        return failWith(error, u"cannot replace members of incident %1: %2"_s.arg(incident.key,
-                                                                                  StoreConnection::describe(delMembers->lastError())));
+        return failWith(error, u"cannot replace members of incident %1: %2"_s.arg(
+                                   incident.key, StoreConnection::describe(delMembers->lastError())));
     for (qsizetype i = 0; i < incident.alerts.size(); ++i) {
         const TrackedAlert& t = incident.alerts.at(i);
         addMember->bindValue(0, id);
@@ -159,8 +160,8 @@ bool IngestRepository::writeMembers(qint64 id, const Incident& incident, QString
         addMember->bindValue(3, t.inhibited ? 1 : 0);
         addMember->bindValue(4, text(t.inhibitedBy));
         if (!addMember->exec())
-            return failWith(error, u"cannot store member of incident %1: %2"_s.arg(incident.key,
-                                                                                   StoreConnection::describe(addMember->lastError())));
+            return failWith(error, u"cannot store member of incident %1: %2"_s.arg(
+                                       incident.key, StoreConnection::describe(addMember->lastError())));
     }
     return true;
 }
@@ -202,7 +203,8 @@ bool IngestRepository::saveIncidents(QVector<Incident>& incidents, QString* erro
 {
     SqlTransaction tx(m_connection.db);
     if (!tx.isActive())
-        return failWith(error, u"cannot begin transaction: "_s + StoreConnection::describe(m_connection.db.lastError()));
+        return failWith(error,
+                        u"cannot begin transaction: "_s + StoreConnection::describe(m_connection.db.lastError()));
     m_search.beginBatch();
     if (!beforeIncidents(error))
         return false;
@@ -248,7 +250,8 @@ bool IngestRepository::markMerged(const QString& key, qint64 intoId, QString* er
     if (!merge->exec())
         return failWith(error, u"cannot merge %1: %2"_s.arg(key, StoreConnection::describe(merge->lastError())));
     if (merge->numRowsAffected() != 1)
-        return failWith(error, u"cannot merge %1 into %2: no such incident, or it is that incident"_s.arg(key).arg(intoId));
+        return failWith(error,
+                        u"cannot merge %1 into %2: no such incident, or it is that incident"_s.arg(key).arg(intoId));
     return true;
 }
 

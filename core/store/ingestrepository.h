@@ -61,11 +61,7 @@ public:
     qint64 alertCount(QString* error) const;
 
 protected:
-    IngestRepository(StoreConnection& connection, SearchIndex& search)
-        : m_connection(connection)
-        , m_search(search)
-    {
-    }
+    IngestRepository(StoreConnection& connection, SearchIndex& search) : m_connection(connection), m_search(search) {}
 
     // Digests of an incident's member rows and of its root-cause rows, apart: a new diagnosis (scores move with
     // every flap) rewrites the causes, not hundreds of unchanged member rows.
@@ -78,8 +74,8 @@ protected:
     // Inside a save's transaction, before its first incident.
     virtual bool beforeIncidents(QString* error);
     // After the incident's row was upserted as id: whether its member and its cause rows must be written.
-    virtual bool rowsToWrite(const Incident& incident, qint64 id, const RowsDigest& digest, bool* members,
-                             bool* causes, QString* error) = 0;
+    virtual bool rowsToWrite(const Incident& incident, qint64 id, const RowsDigest& digest, bool* members, bool* causes,
+                             QString* error) = 0;
     virtual bool writeMembers(qint64 id, const Incident& incident, QString* error);
     // After a save committed: the ids and digests of what it wrote.
     virtual void incidentsCommitted(const QVector<qint64>& ids, const QVector<RowsDigest>& digests);

@@ -2,8 +2,8 @@
 
 #include "alertrowbatch.h"
 #include "ingestbatch.h"
-#include "searchindex.h"
 #include "labeljson.h"
+#include "searchindex.h"
 #include "sqltransaction.h"
 #include "storeconnection.h"
 
@@ -82,8 +82,8 @@ void appendMsOrNull(QByteArray& out, const QDateTime& t)
 
 // Notifications [begin, end) of the batch as a deliveries row's body (schema v8): [fingerprint, status, starts_at,
 // ends_at] each, in order.
-void appendDeliveryBody(QByteArray& body, const AlertBatch& batch, const IngestBatch::Folded& folded,
-                        qsizetype begin, qsizetype end)
+void appendDeliveryBody(QByteArray& body, const AlertBatch& batch, const IngestBatch::Folded& folded, qsizetype begin,
+                        qsizetype end)
 {
     body += '[';
     for (qsizetype i = begin; i < end; ++i) {
@@ -295,7 +295,8 @@ bool SqliteIngest::writeAlertCounts(const QHash<QString, AlertCountDelta>& delta
     return writeAlertCounts(all, countedThrough, error);
 }
 
-bool SqliteIngest::writeAlertCounts(const QVector<const AlertCountDelta*>& deltas, qint64 countedThrough, QString* error)
+bool SqliteIngest::writeAlertCounts(const QVector<const AlertCountDelta*>& deltas, qint64 countedThrough,
+                                    QString* error)
 {
     // Call inside a transaction. A row that is gone (nothing else deletes alert rows) has nothing left to count.
     QString why;
@@ -468,8 +469,9 @@ bool SqliteIngest::writeMembers(qint64 id, const Incident& incident, QString* er
     const QVector<MemberRow>* before = writtenMembers(id);
     // The rows before the first that differs stay as they were: an incident that grew is indexed from there on.
     m_search.noteMembersKept(
-        id, before ? std::mismatch(before->cbegin(), before->cend(), rows.cbegin(), rows.cend()).first - before->cbegin()
-                   : 0);
+        id, before
+                ? std::mismatch(before->cbegin(), before->cend(), rows.cbegin(), rows.cend()).first - before->cbegin()
+                : 0);
     if (!before) {
         del->bindInt64(1, id);
         if (!del->step(&why))

@@ -5,8 +5,8 @@
 // second (PendingAlertCounts: one write per row per flush instead of one per delivery), and it rewrites an incident's
 // member and cause rows only when they changed. Rows are bound natively (SqliteStatement), a delivery is one row of
 // the deliveries table (schema v8), and a batch's alert rows written whole go through AlertRowBatch (encoded in
-// batch order, written in fingerprint order, new ones many rows to an INSERT). The write-ahead log is checkpointed on a thread
-// of its own (SqliteCheckpointer), not inside the commit that answers a delivery.
+// batch order, written in fingerprint order, new ones many rows to an INSERT). The write-ahead log is checkpointed on a
+// thread of its own (SqliteCheckpointer), not inside the commit that answers a delivery.
 
 #include "fingerprinttable.h"
 #include "ingestrepository.h"

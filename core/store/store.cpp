@@ -242,7 +242,7 @@ bool Store::alertsStandAsIn(const AlertBatch& batch, QString* error)
 }
 
 std::optional<DeliveryJournal::Mark> Store::deliveryMark(const QByteArray& key, const QDateTime& notBefore,
-                                                        QString* error)
+                                                         QString* error)
 {
     if (!m_impl) {
         fail(u"store is not open"_s, error);
@@ -532,4 +532,3 @@ QVector<Alert> Store::notificationsInWindow(qint64 incidentId, qint64 beforeMs, 
         fail(why, nullptr);
     return out;
 }
-

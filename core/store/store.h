@@ -29,8 +29,8 @@
 
 #include <QByteArray>
 #include <QDateTime>
-#include <QSqlDatabase>
 #include <QHash>
+#include <QSqlDatabase>
 #include <QString>
 #include <QVector>
 
@@ -67,7 +67,7 @@ public:
     bool isOpen() const;
     int schemaVersion() const; // of the open database; 0 when closed
     static int latestSchemaVersion();
-    static bool isServerUrl(const QString& path); // postgresql:// or postgres://
+    static bool isServerUrl(const QString& path);    // postgresql:// or postgres://
     static QString displayName(const QString& path); // path, or the URL without its password
 
     // PostgreSQL: other consoles write the same database.
@@ -126,13 +126,13 @@ public:
     struct PastQuery
     {
         int limit = 5000;
-        bool resolvedOnly = true;  // newest resolve first; else newest first alert first
-        QDateTime from, to;        // on first_alert_at; invalid: unbounded
-        std::optional<qint64> id;  // just this incident
+        bool resolvedOnly = true; // newest resolve first; else newest first alert first
+        QDateTime from, to;       // on first_alert_at; invalid: unbounded
+        std::optional<qint64> id; // just this incident
     };
     QVector<PastIncident> pastIncidents(const PastQuery& query) const;
 
-    using Action = IncidentAction; // the name callers used before it moved to core/model
+    using Action = IncidentAction;                    // the name callers used before it moved to core/model
     QVector<Action> actions(qint64 incidentId) const; // oldest first
 
     // With member alerts (TrackedAlert rebuilt from the alerts table) and root causes.
@@ -144,7 +144,7 @@ public:
 
     bool recordChange(const ChangeEvent& change, QString* error);
     bool recordChanges(const QVector<ChangeEvent>& changes, QString* error); // one transaction: all or none
-    QVector<ChangeEvent> loadChanges(const QDateTime& since) const; // oldest first
+    QVector<ChangeEvent> loadChanges(const QDateTime& since) const;          // oldest first
 
     // The runbook audit: one row per step attempt, refused and rejected ones included. who is always
     // currentUser(); at defaults to now. Returns the row id, 0 on error.
