@@ -1,7 +1,7 @@
 // LabelInterner: equal label names and values of the alerts kept share one string, and nothing about the alerts or
 // the incidents made of them changes; the pipeline interns what it keeps.
 #include "correlate/correlator.h"
-#include "pipeline/internahead.h"
+#include "pipeline/chunkahead.h"
 #include "pipeline/labelinterner.h"
 #include "pipeline/pipeline.h"
 
@@ -142,8 +142,8 @@ private Q_SLOTS:
     void equalStringsShareStorage();
     void oneOffValuesAreNotKept_data();
     void oneOffValuesAreNotKept();
-    void internAheadWaitsAndStops_data();
-    void internAheadWaitsAndStops();
+    void chunkAheadPreparesAndStops_data();
+    void chunkAheadPreparesAndStops();
     void pipelineKeepsInternedAlerts_data();
     void pipelineKeepsInternedAlerts();
 };
@@ -230,40 +230,56 @@ void TestLabelInterner::oneOffValuesAreNotKept()
     QVERIFY2(stragglers <= 2, qPrintable(QString::number(stragglers)));
 }
 
-void TestLabelInterner::internAheadWaitsAndStops_data()
+void TestLabelInterner::chunkAheadPreparesAndStops_data()
 {
-    QTest::addColumn<int>("from");   // the ranks stored by an earlier attempt, not interned again
-    QTest::addColumn<int>("waited"); // the ranks waited for before it is dropped mid-way
-    QTest::addRow("from the start, one chunk") << 0 << 1'000;
-    QTest::addRow("a resend, from rank 5,000") << 5'000 << 6'000;
-    QTest::addRow("all of it") << 0 << 20'000;
+    QTest::addColumn<int>("from");   // the ranks stored by an earlier attempt, not prepared again
+    QTest::addColumn<int>("chunks"); // the chunks taken before it is dropped mid-way (-1: all of them)
+    QTest::addRow("from the start, one chunk") << 0 << 1;
+    QTest::addRow("a resend, from rank 5,000") << 5'000 << 2;
+    QTest::addRow("a resend, from rank 4,321") << 4'321 << -1;
+    QTest::addRow("all of it") << 0 << -1;
     QTest::addRow("dropped at once") << 0 << 0;
 }
 
-// What the pipeline waited for is interned, in chunk order, and nothing before `from`; dropped mid-way (a chunk
-// failed, or the stop), it stops and joins without touching the alerts any more.
-void TestLabelInterner::internAheadWaitsAndStops()
+// The chunks taken hold the delivery's alerts rank after rank from `from`, a chunk's worth each (the last the rest),
+// interned, and nothing before `from` is touched; dropped mid-way (a chunk failed, or the stop), it stops and joins
+// without touching the alerts any more.
+void TestLabelInterner::chunkAheadPreparesAndStops()
 {
     QFETCH(int, from);
-    QFETCH(int, waited);
+    QFETCH(int, chunks);
     const int services = 20;
+    const qsizetype chunkAlerts = 1'000;
     const AlertBatch original = deepCopy(alerts_(20'000, services, 7, false));
     AlertBatch batch = original;
     const ChunkOrder order(batch);
     LabelInterner interner;
+    const auto serviceAt = [&](const AlertBatch& b, qsizetype rank) {
+        return b.at(order.at(rank)).labels.value(u"service"_s);
+    };
     {
-        InternAhead ahead(interner, batch.data(), order, from);
-        if (waited > 0)
-            ahead.waitFor(waited);
-        const auto serviceAt = [&](const AlertBatch& b, int rank) {
-            return b.at(order.at(rank)).labels.value(u"service"_s);
-        };
-        for (int rank = 0; rank < from; ++rank)
-            QVERIFY2(serviceAt(batch, rank).isSharedWith(serviceAt(original, rank)), qPrintable(QString::number(rank)));
-        // Each value is kept from the second time it is met: at most two instances of each (the first stays its own).
+        ChunkAhead ahead(interner, batch.data(), order, from, chunkAlerts);
+        qsizetype rank = from;
         QSet<const QChar*> instances;
-        for (int rank = from; rank < waited; ++rank)
-            instances.insert(serviceAt(batch, rank).constData());
+        for (int taken = 0; chunks < 0 || taken < chunks; ++taken) {
+            const PreparedNotifications chunk = ahead.take();
+            if (chunk.size() == 0)
+                break;
+            QCOMPARE(chunk.size(), qMin(chunkAlerts, batch.size() - rank));
+            for (const Alert& a : chunk.batch()) {
+                QCOMPARE(a.fingerprint, original.at(order.at(rank)).fingerprint);
+                QVERIFY(a.labels.value(u"service"_s).isSharedWith(serviceAt(batch, rank)));
+                instances.insert(a.labels.value(u"service"_s).constData());
+                ++rank;
+            }
+        }
+        if (chunks < 0) {
+            QCOMPARE(rank, batch.size());
+            QCOMPARE(ahead.take().size(), 0); // after the last rank
+        }
+        for (qsizetype r = 0; r < from; ++r)
+            QVERIFY2(serviceAt(batch, r).isSharedWith(serviceAt(original, r)), qPrintable(QString::number(r)));
+        // Each value is kept from the second time it is met: at most two instances of each (the first stays its own).
         QVERIFY2(instances.size() <= 2 * services, qPrintable(QString::number(instances.size())));
     }
     for (qsizetype i = 0; i < batch.size(); ++i) // equal strings, only shared

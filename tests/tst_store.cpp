@@ -136,6 +136,8 @@ private Q_SLOTS:
     void alertsChangedBehindStoreRecovers();
     void bigBatchMatchesRowByRow_data();
     void bigBatchMatchesRowByRow();
+    void preparedChunkMatchesOneBatch_data();
+    void preparedChunkMatchesOneBatch();
     void repeatCountersSurviveACrash_data();
     void repeatCountersSurviveACrash();
     void incidentRoundTrip();
@@ -595,6 +597,80 @@ void TestStore::bigBatchMatchesRowByRow()
     RawDb raw(dbPath());
     QCOMPARE(raw.scalar(u"SELECT sum(flap_count) FROM alerts"_s).toInt(), before.size());
     QCOMPARE(raw.scalar(u"SELECT count(*) FROM alerts WHERE annotations LIKE '%before%'"_s).toInt(), 0);
+}
+
+void TestStore::preparedChunkMatchesOneBatch_data()
+{
+    // A batch prepared ahead (a big delivery's chunk: folded and its row texts encoded on another thread), with the
+    // small deliveries that arrived meanwhile put before it, must store what the same alerts store as one batch.
+    // earlier: alerts this store recorded before (it knows their rows: a repeat with the same details only moves
+    // counters); head: the small deliveries; chunk: the prepared part. Alerts are (name, status, offset ms).
+    QTest::addColumn<QStringList>("earlier");
+    QTest::addColumn<QStringList>("head");
+    QTest::addColumn<QStringList>("chunk");
+    QTest::addRow("a chunk alone") << QStringList() << QStringList() << QStringList{u"A f 10"_s, u"B f 20"_s};
+    QTest::addRow("small deliveries of other alerts")
+        << QStringList() << QStringList{u"S f 1"_s, u"T r 2"_s} << QStringList{u"A f 10"_s, u"B f 20"_s};
+    QTest::addRow("an alert in both, firing in both")
+        << QStringList() << QStringList{u"A f 1"_s} << QStringList{u"A f 10"_s, u"B f 20"_s};
+    QTest::addRow("resolved before the chunk, firing in it: a flap")
+        << QStringList() << QStringList{u"A f 1"_s, u"A r 2"_s} << QStringList{u"A f 10"_s, u"A r 11"_s, u"A f 12"_s};
+    QTest::addRow("firing before, resolved in the chunk")
+        << QStringList() << QStringList{u"A f 1"_s} << QStringList{u"A r 10"_s};
+    QTest::addRow("known rows, repeats only")
+        << QStringList{u"A f 0"_s, u"B r 0"_s} << QStringList{u"A f 1"_s} << QStringList{u"A f 10"_s, u"B f 20"_s};
+    QTest::addRow("known rows, details changed in the chunk")
+        << QStringList{u"A f 0"_s} << QStringList{u"A f 1"_s} << QStringList{u"A* f 10"_s, u"C f 20"_s};
+    QTest::addRow("known rows, details changed before the chunk")
+        << QStringList{u"A f 0"_s} << QStringList{u"A* f 1"_s} << QStringList{u"A f 10"_s};
+    QTest::addRow("only the small deliveries")
+        << QStringList{u"A f 0"_s} << QStringList{u"A f 1"_s, u"B f 2"_s} << QStringList();
+}
+
+void TestStore::preparedChunkMatchesOneBatch()
+{
+    QFETCH(QStringList, earlier);
+    QFETCH(QStringList, head);
+    QFETCH(QStringList, chunk);
+    // "name[*] f|r offset": * gives the alert another summary (its row's details change).
+    const auto batchOf = [](const QStringList& specs) {
+        AlertBatch batch;
+        for (const QString& spec : specs) {
+            const QStringList parts = spec.split(u' ');
+            QString name = parts.at(0);
+            const bool changed = name.endsWith(u'*');
+            name.remove(u'*');
+            Alert a = makeAlert(name, u"svc"_s, parts.at(1) == u"f" ? Alert::Status::Firing : Alert::Status::Resolved,
+                                parts.at(2).toLongLong());
+            if (changed)
+                a.annotations = {{u"summary"_s, u"changed"_s}};
+            batch << a;
+        }
+        return batch;
+    };
+    const QString reference = m_dir->filePath(u"reference.db"_s);
+    {
+        Store prepared(u"tst-prepared"_s);
+        QVERIFY(openStore(prepared));
+        Store whole(u"tst-prepared-reference"_s);
+        QString error;
+        QVERIFY2(whole.open(reference, &error), qPrintable(error));
+        for (Store* store : {&prepared, &whole})
+            QVERIFY2(earlier.isEmpty() || store->recordNotifications(batchOf(earlier), &error), qPrintable(error));
+
+        PreparedNotifications ahead(batchOf(chunk));
+        ahead.putBefore(batchOf(head));
+        QCOMPARE(ahead.size(), head.size() + chunk.size());
+        QVERIFY2(prepared.recordNotifications(std::move(ahead), &error, {}), qPrintable(error));
+        QVERIFY2(whole.recordNotifications(batchOf(head) + batchOf(chunk), &error), qPrintable(error));
+    } // closed: the repeats' counters held back in memory are written for the readers below
+    const QStringList rows = alertRows(dbPath(), u"tst-prepared-rows"_s);
+    QCOMPARE(rows, alertRows(reference, u"tst-prepared-reference-rows"_s));
+    const QString notifications = u"SELECT fingerprint, status, starts_at, ends_at, received_at, source "
+                                  "FROM notifications ORDER BY id"_s;
+    QCOMPARE(tableRows(dbPath(), u"tst-prepared-n"_s, notifications),
+             tableRows(reference, u"tst-prepared-reference-n"_s, notifications));
+    QVERIFY(!rows.isEmpty());
 }
 
 void TestStore::repeatCountersSurviveACrash_data()

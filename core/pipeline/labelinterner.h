@@ -13,7 +13,7 @@
 // table still starts over when full, so a flood of values met twice cannot grow it either; the strings interned until
 // then stay shared.
 // Thread-safe: the pipeline interns on its thread while a big delivery is interned ahead of its chunks on another
-// (InternAhead). One lock per call: uncontended but for those moments.
+// (ChunkAhead). One lock per call: uncontended but for those moments.
 
 #include "model/alert.h"
 

@@ -448,31 +448,33 @@ void Pipeline::storeWaiting()
         big->order = ChunkOrder(big->batch);
         m_chunkedStored = storedBefore(*big); // a resend goes on where the last attempt stopped
         big->resumedFrom = m_chunkedStored;
-        big->ahead = std::make_shared<InternAhead>(m_interner, big->batch.data(), big->order, m_chunkedStored);
+        big->ahead = std::make_shared<ChunkAhead>(m_interner, big->batch.data(), big->order, m_chunkedStored,
+                                                  m_options.chunkAlerts);
         ordering = true;
     }
-    // The big one's chunk: its next alerts in fingerprint order, copies sharing their data, after the small ones. The
-    // correlator takes the big one from its batch, in body order, once it is all stored.
-    qsizetype taken = 0;
-    if (big && !ordering) {
-        taken = qMin(qsizetype(m_options.chunkAlerts), big->batch.size() - m_chunkedStored);
-        all.reserve(all.size() + taken);
-        big->ahead->waitFor(m_chunkedStored + taken); // interned on its own thread meanwhile (InternAhead)
-        const Alert* alerts = big->batch.constData();
-        for (qsizetype rank = m_chunkedStored; rank < m_chunkedStored + taken; ++rank)
-            all.append(alerts[big->order.at(rank)]);
-    }
+    // The big one's chunk: its next alerts in fingerprint order, copies sharing their data, prepared on its own thread
+    // meanwhile (ChunkAhead), stored after the small ones. The correlator takes the big one from its batch, in body
+    // order, once it is all stored.
+    PreparedNotifications chunk;
+    if (big && !ordering)
+        chunk = big->ahead->take();
+    const qsizetype taken = chunk.size();
     // How far the big one got, committed with its chunk: a resend after a stop or a crash skips exactly that.
     if (big && taken > 0 && !big->key.isEmpty() && m_options.resendWindowMs > 0)
         marks.append(DeliveryJournal::Mark{big->key, m_chunkedStored + taken, big->batch.size(), 0});
     expireJournalWith(marks);
     QString error;
-    const bool stored = hasStore(&error) && m_store->recordNotifications(all, &error, marks);
+    bool stored = hasStore(&error);
+    if (stored && taken > 0) {
+        chunk.putBefore(all);
+        stored = m_store->recordNotifications(std::move(chunk), &error, marks);
+    } else if (stored) {
+        stored = m_store->recordNotifications(all, &error, marks);
+    }
     noteStoreResult(stored, error);
-    if (stored && !all.isEmpty())
-        noteStored(all.size());
-    all.resize(all.size() - taken); // the chunk's copies: the big one is correlated from its batch
-    AlertBatch bigStored;           // a big one done with: what this run stored of it, in body order, to be correlated
+    if (stored && all.size() + taken > 0)
+        noteStored(all.size() + taken);
+    AlertBatch bigStored; // a big one done with: what this run stored of it, in body order, to be correlated
     if (big && (!stored || m_chunkedStored + taken == big->batch.size())) {
         // Told "accepted" only once all of it is durable. A failed chunk fails the whole delivery: the sender sends
         // it again, and the resend stores only the chunks its journal row does not show committed. Chunks stored

@@ -16,9 +16,9 @@
 #include "model/resolution.h"
 #include "model/runbookrun.h"
 #include "model/sourcehealth.h"
+#include "pipeline/chunkahead.h"
 #include "pipeline/chunkorder.h"
 #include "pipeline/diagnosisrunner.h"
-#include "pipeline/internahead.h"
 #include "pipeline/labelinterner.h"
 #include "store/deliveryjournal.h"
 
@@ -295,9 +295,9 @@ private:
         bool resumed = false;      // a big one: its journal was read (what a resend finds stored is skipped)
         ChunkOrder order{};        // a big one: the order its chunks take its alerts in (set at its first step)
         qsizetype resumedFrom = 0; // a big one: the ranks (in order) before this were stored by an earlier attempt
-        // A big one: interns its alerts ahead of its chunks (from its first step). After batch: stopped and joined
-        // before the alerts it works on go.
-        std::shared_ptr<InternAhead> ahead{};
+        // A big one: prepares its chunks ahead of them (from its first step). After batch: stopped and joined before
+        // the alerts it works on go.
+        std::shared_ptr<ChunkAhead> ahead{};
     };
     QMutex m_waitingMutex;      // guards m_waiting: feeds on other threads add to it
     QVector<Waiting> m_waiting; // non-empty: a storeWaiting() is queued on the pipeline's thread

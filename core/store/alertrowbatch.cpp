@@ -46,20 +46,34 @@ void AlertRowBatch::clear()
     m_texts.clear();
 }
 
-void AlertRowBatch::add(const Alert& a, const AlertCountDelta& counts, bool boundaryFlap, bool likelyNew)
+AlertRowBatch::Texts AlertRowBatch::encode(QByteArray& buffer, const Alert& a, QByteArrayView fingerprintUtf8)
+{
+    Texts texts;
+    texts.at = buffer.size();
+    const auto append = [&](Text part, auto&& encodePart) {
+        const qsizetype before = buffer.size();
+        encodePart();
+        texts.length[part] = quint32(buffer.size() - before);
+    };
+    append(Fingerprint, [&] { buffer += fingerprintUtf8; });
+    append(Labels, [&] { LabelJson::appendUtf8Object(buffer, a.labels); });
+    append(Annotations, [&] { LabelJson::appendUtf8Object(buffer, a.annotations); });
+    append(Source, [&] { LabelJson::appendUtf8(buffer, a.source); });
+    append(GeneratorUrl, [&] { LabelJson::appendUtf8(buffer, a.generatorUrl); });
+    return texts;
+}
+
+void AlertRowBatch::adoptTexts(QByteArray buffer)
+{
+    Q_ASSERT(m_rows.empty());
+    m_texts = std::move(buffer);
+}
+
+void AlertRowBatch::add(const Alert& a, const AlertCountDelta& counts, bool boundaryFlap, bool likelyNew,
+                        const Texts* encoded)
 {
     Row row;
-    row.at = m_texts.size();
-    const auto append = [&](Text part, auto&& encode) {
-        const qsizetype before = m_texts.size();
-        encode();
-        row.length[part] = quint32(m_texts.size() - before);
-    };
-    append(Fingerprint, [&] { m_texts += counts.fingerprintUtf8; });
-    append(Labels, [&] { LabelJson::appendUtf8Object(m_texts, a.labels); });
-    append(Annotations, [&] { LabelJson::appendUtf8Object(m_texts, a.annotations); });
-    append(Source, [&] { LabelJson::appendUtf8(m_texts, a.source); });
-    append(GeneratorUrl, [&] { LabelJson::appendUtf8(m_texts, a.generatorUrl); });
+    row.texts = encoded && encoded->at >= 0 ? *encoded : encode(m_texts, a, counts.fingerprintUtf8);
     row.firing = counts.lastFiring;
     row.boundaryFlap = boundaryFlap;
     row.likelyNew = likelyNew;
@@ -76,10 +90,10 @@ void AlertRowBatch::add(const Alert& a, const AlertCountDelta& counts, bool boun
 
 QByteArrayView AlertRowBatch::text(const Row& row, Text part) const
 {
-    qsizetype at = row.at;
+    qsizetype at = row.texts.at;
     for (int p = 0; p < part; ++p)
-        at += row.length[p];
-    return QByteArrayView(m_texts.constData() + at, row.length[part]);
+        at += row.texts.length[p];
+    return QByteArrayView(m_texts.constData() + at, row.texts.length[part]);
 }
 
 void AlertRowBatch::bind(SqliteStatement& stmt, int first, const Row& row) const

@@ -30,18 +30,6 @@ public:
     // The connection's prepared statement for an id (nullptr with why when it cannot be prepared).
     using Statements = std::function<SqliteStatement*(StoreSql::Native, QString*)>;
 
-    void reserve(qsizetype rows);
-    // a: the alert's latest notification (its texts are encoded now); counts: the notifications the row stands for,
-    // through counts.lastId; boundaryFlap: the batch opens firing and the row's stored status is not known, so a row
-    // stored as resolved flapped once more; likelyNew: not known to be stored (tried in a multi-row INSERT).
-    void add(const Alert& a, const AlertCountDelta& counts, bool boundaryFlap, bool likelyNew);
-    bool isEmpty() const { return m_rows.empty(); }
-    qsizetype size() const { return qsizetype(m_rows.size()); }
-    // Inside the caller's transaction. The batch can be written again only after clear().
-    bool write(const Statements& statement, QString* why) const;
-    void clear();
-
-private:
     enum Text
     {
         Fingerprint,
@@ -51,10 +39,35 @@ private:
         GeneratorUrl,
         TextCount
     };
+    // One row's texts, one after the other from `at` in a buffer (at < 0: none encoded).
+    struct Texts
+    {
+        qsizetype at = -1;
+        quint32 length[TextCount] = {};
+    };
+    // Encodes a's texts at the end of buffer, as add() would: on any thread, ahead of the rows (see adoptTexts).
+    static Texts encode(QByteArray& buffer, const Alert& a, QByteArrayView fingerprintUtf8);
+
+    void reserve(qsizetype rows);
+    // Before the first add(): the buffer that encode() filled becomes this batch's texts, so rows added with their
+    // Texts from it are not encoded again (nor copied).
+    void adoptTexts(QByteArray buffer);
+    // a: the alert's latest notification (its texts are encoded now, unless given in the adopted buffer); counts: the
+    // notifications the row stands for, through counts.lastId; boundaryFlap: the batch opens firing and the row's
+    // stored status is not known, so a row stored as resolved flapped once more; likelyNew: not known to be stored
+    // (tried in a multi-row INSERT).
+    void add(const Alert& a, const AlertCountDelta& counts, bool boundaryFlap, bool likelyNew,
+             const Texts* encoded = nullptr);
+    bool isEmpty() const { return m_rows.empty(); }
+    qsizetype size() const { return qsizetype(m_rows.size()); }
+    // Inside the caller's transaction. The batch can be written again only after clear().
+    bool write(const Statements& statement, QString* why) const;
+    void clear();
+
+private:
     struct Row
     {
-        qsizetype at; // its texts, one after the other in m_texts
-        quint32 length[TextCount];
+        Texts texts; // in m_texts
         bool firing;
         bool boundaryFlap;
         bool likelyNew;

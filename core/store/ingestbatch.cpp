@@ -2,7 +2,7 @@
 
 namespace IngestBatch {
 
-Folded fold(const AlertBatch& batch)
+Folded fold(const AlertBatch& batch, bool withTexts)
 {
     Folded out;
     FingerprintTable<qsizetype>& foldOf = out.foldOf;
@@ -38,7 +38,57 @@ Folded fold(const AlertBatch& batch)
         f.delta.merge(d);
         f.last = i;
     }
+    if (withTexts) {
+        out.textsOf.reserve(size_t(out.folds.size()));
+        out.textBuffer.reserve(out.folds.size() * 160);
+        for (const Fold& f : std::as_const(out.folds))
+            out.textsOf.push_back(AlertRowBatch::encode(out.textBuffer, batch.at(f.last), f.delta.fingerprintUtf8));
+    }
     return out;
+}
+
+void append(Folded& head, qsizetype headRows, Folded&& tail)
+{
+    Q_ASSERT(head.textsOf.empty() && head.received.size() == headRows);
+    // The tail is the big part (a chunk of thousands, the head the few small deliveries stored with it): the head's
+    // folds go into the tail's table, so that only they are hashed. A fingerprint in both keeps the tail's fold,
+    // with the head's notifications folded in before its own; the head's others follow the tail's folds (the order of
+    // folds changes nothing that is written).
+    QVector<qsizetype> slotOf(head.folds.size());
+    if (!tail.textsOf.empty())
+        tail.textsOf.reserve(tail.textsOf.size() + size_t(head.folds.size()));
+    for (Fold& t : tail.folds)
+        t.last += headRows;
+    for (qsizetype k = 0; k < head.folds.size(); ++k) {
+        Fold& h = head.folds[k];
+        bool added = false;
+        qsizetype& slot = tail.foldOf.findOrInsert(h.fingerprint, &added);
+        if (added) {
+            slot = tail.folds.size();
+            slotOf[k] = slot;
+            tail.folds.append(std::move(h));
+            if (!tail.textsOf.empty())
+                tail.textsOf.emplace_back(); // none: encoded when written
+            continue;
+        }
+        slotOf[k] = slot;
+        // As fold() would have gone on from the head's last notification of it into the tail's.
+        Fold& t = tail.folds[slot];
+        AlertCountDelta later = std::move(t.delta);
+        later.flaps += t.firstFiring && !h.delta.lastFiring ? 1 : 0;
+        t.delta = std::move(h.delta);
+        t.delta.merge(later);
+        t.firstFiring = h.firstFiring;
+    }
+    QVector<qsizetype> foldOfRow;
+    foldOfRow.reserve(headRows + tail.foldOfRow.size());
+    for (const qsizetype k : std::as_const(head.foldOfRow))
+        foldOfRow.append(slotOf.at(k));
+    foldOfRow.append(tail.foldOfRow);
+    tail.foldOfRow = std::move(foldOfRow);
+    head.received.append(tail.received);
+    tail.received = std::move(head.received);
+    head = std::move(tail);
 }
 
 } // namespace IngestBatch

@@ -3,6 +3,7 @@
 // table sees at most one write per fingerprint per batch instead of one per notification. Shared by SqliteIngest and
 // SharedIngest; private to core/store.
 
+#include "alertrowbatch.h"
 #include "fingerprinttable.h"
 #include "model/alert.h"
 #include "pendingalertcounts.h"
@@ -31,6 +32,15 @@ struct Folded
     QVector<qsizetype> foldOfRow;       // per notification
     QVector<qint64> received;           // per notification, ms; stamped with now when the feed gave none
     FingerprintTable<qsizetype> foldOf; // fingerprint -> its fold
+    // Optional (fold() with texts): per fold, its latest alert's row texts encoded in textBuffer, as the row written
+    // whole takes them (AlertRowBatch::adoptTexts). Empty, or one per fold (a fold without: at < 0).
+    QByteArray textBuffer;
+    std::vector<AlertRowBatch::Texts> textsOf;
+
+    const AlertRowBatch::Texts* textsOfFold(qsizetype k) const
+    {
+        return textsOf.empty() ? nullptr : &textsOf[size_t(k)];
+    }
 
     const Fold* find(const QString& fingerprint) const
     {
@@ -39,7 +49,14 @@ struct Folded
     }
 };
 
-Folded fold(const AlertBatch& batch);
+// withTexts: every fold's row texts encoded too (textsOf), so that the pipeline can fold a chunk of a big delivery on
+// another thread while the store writes the one before it.
+Folded fold(const AlertBatch& batch, bool withTexts = false);
+
+// head becomes what fold(headBatch + tailBatch) gives, but for the order of its folds, headRows being headBatch's size:
+// the deliveries that arrived meanwhile join a big delivery's chunk folded ahead. head has no texts; the tail's go
+// with its folds (a fingerprint in both is written with the tail's latest alert, whose texts they are).
+void append(Folded& head, qsizetype headRows, Folded&& tail);
 
 inline qint64 msOrNoTime(const QDateTime& t)
 {

@@ -73,6 +73,12 @@ std::unique_ptr<IngestRepository> IngestRepository::create(StoreConnection& conn
     return std::make_unique<SqliteIngest>(connection, search);
 }
 
+bool IngestRepository::recordFolded(const AlertBatch& batch, IngestBatch::Folded&&,
+                                    std::span<const DeliveryJournal::Mark> marks, QString* error)
+{
+    return recordNotifications(batch, marks, error);
+}
+
 bool IngestRepository::settle(QString*)
 {
     return true;

@@ -7,6 +7,7 @@
 // The Store facade never asks which one it has. Errors come back as text; the facade records them.
 
 #include "deliveryjournal.h"
+#include "ingestbatch.h"
 #include "model/alert.h"
 #include "model/incident.h"
 #include "storesql.h"
@@ -40,6 +41,10 @@ public:
     // (DeliveryJournal).
     virtual bool recordNotifications(const AlertBatch& batch, std::span<const DeliveryJournal::Mark> marks,
                                      QString* error) = 0;
+    // The same with the batch folded already (IngestBatch::fold, maybe on another thread, with its texts). This
+    // default folds again its own way.
+    virtual bool recordFolded(const AlertBatch& batch, IngestBatch::Folded&& folded,
+                              std::span<const DeliveryJournal::Mark> marks, QString* error);
     // Writes the counters held back in memory to their alert rows (its own transaction), so that a reader of alert
     // rows sees every stored notification counted. True and nothing when none are held back.
     virtual bool settle(QString* error);

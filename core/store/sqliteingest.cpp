@@ -143,14 +143,18 @@ qint64 SqliteIngest::nowMs()
 bool SqliteIngest::recordNotifications(const AlertBatch& batch, std::span<const DeliveryJournal::Mark> marks,
                                        QString* error)
 {
+    return batch.isEmpty() || recordFolded(batch, IngestBatch::fold(batch), marks, error);
+}
+
+bool SqliteIngest::recordFolded(const AlertBatch& batch, IngestBatch::Folded&& folded,
+                                std::span<const DeliveryJournal::Mark> marks, QString* error)
+{
     if (batch.isEmpty())
         return true;
     QString why;
     SqliteStatement* insertRow = native(NativeInsertDelivery, &why);
     if (!insertRow)
         return failWith(error, why);
-
-    IngestBatch::Folded folded = IngestBatch::fold(batch);
     // The folds written whole: new fingerprints, or changed labels/annotations/source. Each one's delta takes in
     // whatever was still pending for its row, so that its row is written once with every count.
     QVector<qsizetype> fullFolds;
@@ -216,10 +220,12 @@ bool SqliteIngest::recordNotifications(const AlertBatch& batch, std::span<const 
     // The rows written whole count their notifications (and say so in counted_through). In batch order here (the
     // alerts' memory order), written in fingerprint order (see AlertRowBatch).
     AlertRowBatch fullRows;
+    if (!folded.textsOf.empty())
+        fullRows.adoptTexts(std::move(folded.textBuffer));
     fullRows.reserve(fullFolds.size());
     for (const qsizetype k : std::as_const(fullFolds)) {
         const Fold& f = folded.folds.at(k);
-        fullRows.add(batch.at(f.last), f.delta, !f.known && f.firstFiring, !f.known);
+        fullRows.add(batch.at(f.last), f.delta, !f.known && f.firstFiring, !f.known, folded.textsOfFold(k));
     }
     if (!fullRows.write(statements(), &why))
         return failWith(error, u"cannot store alerts: "_s + why);

@@ -31,6 +31,8 @@ public:
     bool open(QString* error) override;
     bool recordNotifications(const AlertBatch& batch, std::span<const DeliveryJournal::Mark> marks,
                              QString* error) override;
+    bool recordFolded(const AlertBatch& batch, IngestBatch::Folded&& folded,
+                      std::span<const DeliveryJournal::Mark> marks, QString* error) override;
     bool settle(QString* error) override;
     void release() override;
 

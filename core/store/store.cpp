@@ -203,6 +203,16 @@ bool Store::recordNotifications(const AlertBatch& batch, QString* error, std::sp
     return m_impl->ingest->recordNotifications(batch, marks, &why) || fail(why, error);
 }
 
+bool Store::recordNotifications(PreparedNotifications&& prepared, QString* error,
+                                std::span<const DeliveryJournal::Mark> marks)
+{
+    if (!m_impl)
+        return fail(u"store is not open"_s, error);
+    QString why;
+    return m_impl->ingest->recordFolded(prepared.m_batch, std::move(*prepared.m_folded), marks, &why) ||
+           fail(why, error);
+}
+
 QHash<QByteArray, DeliveryJournal::Mark> Store::deliveryMarks(const QList<QByteArray>& keys, const QDateTime& notBefore,
                                                               QString* error)
 {

@@ -26,6 +26,7 @@
 #include "model/runbookrun.h"
 #include "store/deliveryjournal.h"
 #include "store/incidentrecord.h"
+#include "store/preparednotifications.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -88,6 +89,9 @@ public:
     bool recordNotifications(const AlertBatch& batch, QString* error, const DeliveryJournal::Mark* mark = nullptr);
     // The same with the journal rows of every delivery in the batch (a group commit of small ones, and a chunk).
     bool recordNotifications(const AlertBatch& batch, QString* error, std::span<const DeliveryJournal::Mark> marks);
+    // The same for a batch prepared ahead (PreparedNotifications, maybe on another thread).
+    bool recordNotifications(PreparedNotifications&& prepared, QString* error,
+                             std::span<const DeliveryJournal::Mark> marks);
     // The journal row of a delivery written at or after notBefore (nullopt: none, or error set).
     std::optional<DeliveryJournal::Mark> deliveryMark(const QByteArray& key, const QDateTime& notBefore,
                                                       QString* error);
