@@ -604,32 +604,41 @@ void TestStore::preparedChunkMatchesOneBatch_data()
     // A batch prepared ahead (a big delivery's chunk: folded and its row texts encoded on another thread), with the
     // small deliveries that arrived meanwhile put before it, must store what the same alerts store as one batch.
     // earlier: alerts this store recorded before (it knows their rows: a repeat with the same details only moves
-    // counters); head: the small deliveries; chunk: the prepared part. Alerts are (name, status, offset ms).
+    // counters); earlierRun: a run before this one stored them (this one does not know their rows, and counts a flap
+    // against a row stored resolved); head: the small deliveries; chunk: the prepared part. Alerts are
+    // "name status offset-ms".
     QTest::addColumn<QStringList>("earlier");
+    QTest::addColumn<bool>("earlierRun");
     QTest::addColumn<QStringList>("head");
     QTest::addColumn<QStringList>("chunk");
-    QTest::addRow("a chunk alone") << QStringList() << QStringList() << QStringList{u"A f 10"_s, u"B f 20"_s};
+    QTest::addRow("a chunk alone") << QStringList() << false << QStringList() << QStringList{u"A f 10"_s, u"B f 20"_s};
     QTest::addRow("small deliveries of other alerts")
-        << QStringList() << QStringList{u"S f 1"_s, u"T r 2"_s} << QStringList{u"A f 10"_s, u"B f 20"_s};
+        << QStringList() << false << QStringList{u"S f 1"_s, u"T r 2"_s} << QStringList{u"A f 10"_s, u"B f 20"_s};
     QTest::addRow("an alert in both, firing in both")
-        << QStringList() << QStringList{u"A f 1"_s} << QStringList{u"A f 10"_s, u"B f 20"_s};
+        << QStringList() << false << QStringList{u"A f 1"_s} << QStringList{u"A f 10"_s, u"B f 20"_s};
     QTest::addRow("resolved before the chunk, firing in it: a flap")
-        << QStringList() << QStringList{u"A f 1"_s, u"A r 2"_s} << QStringList{u"A f 10"_s, u"A r 11"_s, u"A f 12"_s};
+        << QStringList() << false << QStringList{u"A f 1"_s, u"A r 2"_s}
+        << QStringList{u"A f 10"_s, u"A r 11"_s, u"A f 12"_s};
     QTest::addRow("firing before, resolved in the chunk")
-        << QStringList() << QStringList{u"A f 1"_s} << QStringList{u"A r 10"_s};
-    QTest::addRow("known rows, repeats only")
-        << QStringList{u"A f 0"_s, u"B r 0"_s} << QStringList{u"A f 1"_s} << QStringList{u"A f 10"_s, u"B f 20"_s};
+        << QStringList() << false << QStringList{u"A f 1"_s} << QStringList{u"A r 10"_s};
+    QTest::addRow("known rows, repeats only") << QStringList{u"A f 0"_s, u"B r 0"_s} << false << QStringList{u"A f 1"_s}
+                                              << QStringList{u"A f 10"_s, u"B f 20"_s};
     QTest::addRow("known rows, details changed in the chunk")
-        << QStringList{u"A f 0"_s} << QStringList{u"A f 1"_s} << QStringList{u"A* f 10"_s, u"C f 20"_s};
+        << QStringList{u"A f 0"_s} << false << QStringList{u"A f 1"_s} << QStringList{u"A* f 10"_s, u"C f 20"_s};
     QTest::addRow("known rows, details changed before the chunk")
-        << QStringList{u"A f 0"_s} << QStringList{u"A* f 1"_s} << QStringList{u"A f 10"_s};
+        << QStringList{u"A f 0"_s} << false << QStringList{u"A* f 1"_s} << QStringList{u"A f 10"_s};
     QTest::addRow("only the small deliveries")
-        << QStringList{u"A f 0"_s} << QStringList{u"A f 1"_s, u"B f 2"_s} << QStringList();
+        << QStringList{u"A f 0"_s} << false << QStringList{u"A f 1"_s, u"B f 2"_s} << QStringList();
+    QTest::addRow("stored resolved by an earlier run, resolved before the chunk, firing in it")
+        << QStringList{u"A r 0"_s} << true << QStringList{u"A r 1"_s} << QStringList{u"A f 10"_s};
+    QTest::addRow("stored resolved by an earlier run, firing before the chunk and in it")
+        << QStringList{u"A r 0"_s} << true << QStringList{u"A f 1"_s} << QStringList{u"A f 10"_s};
 }
 
 void TestStore::preparedChunkMatchesOneBatch()
 {
     QFETCH(QStringList, earlier);
+    QFETCH(bool, earlierRun);
     QFETCH(QStringList, head);
     QFETCH(QStringList, chunk);
     // "name[*] f|r offset": * gives the alert another summary (its row's details change).
@@ -649,6 +658,12 @@ void TestStore::preparedChunkMatchesOneBatch()
         return batch;
     };
     const QString reference = m_dir->filePath(u"reference.db"_s);
+    for (const QString& path : {dbPath(), reference}) {
+        Store before(u"tst-prepared-earlier-run"_s);
+        QString error;
+        QVERIFY2(before.open(path, &error), qPrintable(error));
+        QVERIFY2(!earlierRun || before.recordNotifications(batchOf(earlier), &error), qPrintable(error));
+    }
     {
         Store prepared(u"tst-prepared"_s);
         QVERIFY(openStore(prepared));
@@ -656,7 +671,8 @@ void TestStore::preparedChunkMatchesOneBatch()
         QString error;
         QVERIFY2(whole.open(reference, &error), qPrintable(error));
         for (Store* store : {&prepared, &whole})
-            QVERIFY2(earlier.isEmpty() || store->recordNotifications(batchOf(earlier), &error), qPrintable(error));
+            QVERIFY2(earlierRun || earlier.isEmpty() || store->recordNotifications(batchOf(earlier), &error),
+                     qPrintable(error));
 
         PreparedNotifications ahead(batchOf(chunk));
         ahead.putBefore(batchOf(head));
