@@ -58,6 +58,8 @@ private Q_SLOTS:
     void changedDetailsAreNoRepeat_data();
     void changedDetailsAreNoRepeat();
     void originsBeyondTheLimitAreNeverRepeats();
+    void knownAlertsGrowNotWithinWhatWasReserved_data();
+    void knownAlertsGrowNotWithinWhatWasReserved();
     void correlatorFindsEveryAlert();
 };
 
@@ -186,6 +188,44 @@ void TestFingerprintIndex::changedDetailsAreNoRepeat()
     else if (field == u"status")
         next.status = Alert::Status::Resolved, next.endsAt = QDateTime::currentDateTimeUtc();
     QCOMPARE(known.sameDetails(known.find(stored.fingerprint), next), same);
+}
+
+void TestFingerprintIndex::knownAlertsGrowNotWithinWhatWasReserved_data()
+{
+    // stored: alerts known before (at least three: the origins of alertNo() are known then, and counted in bytes());
+    // expected: the ones a big delivery is about to bring (Store::expectAlerts).
+    QTest::addColumn<int>("stored");
+    QTest::addColumn<int>("expected");
+    QTest::addRow("three known, a big delivery") << 3 << 6'000; // their three origins (source, URL) too
+    QTest::addRow("a storm's worth known, a bigger delivery") << 3'000 << 10'000;
+    QTest::addRow("many known, a smaller delivery") << 9'000 << 2'500;
+}
+
+// A big delivery's chunks add rows one chunk at a time: after one reserve for all of them, none of its chunks grows
+// the entries or the index again (each growth moved every entry and slot).
+void TestFingerprintIndex::knownAlertsGrowNotWithinWhatWasReserved()
+{
+    QFETCH(int, stored);
+    QFETCH(int, expected);
+    KnownAlerts known;
+    for (int i = 0; i < stored; ++i) {
+        const Alert a = alertNo(i);
+        known.add(a.fingerprint, a, true);
+    }
+    known.reserve(known.size() + expected);
+    const qsizetype reserved = known.bytes();
+    const int chunk = 1'000;
+    for (int i = stored; i < stored + expected; i += chunk) {
+        known.reserve(known.size() + qMin(chunk, stored + expected - i)); // as each chunk's commit does
+        for (int j = i; j < qMin(i + chunk, stored + expected); ++j) {
+            const Alert a = alertNo(j);
+            known.add(a.fingerprint, a, true);
+        }
+        QCOMPARE(known.bytes(), reserved);
+    }
+    QCOMPARE(known.size(), stored + expected);
+    for (const int i : {0, stored, stored + expected - 1})
+        QCOMPARE(known.find(alertNo(i).fingerprint), i);
 }
 
 void TestFingerprintIndex::originsBeyondTheLimitAreNeverRepeats()

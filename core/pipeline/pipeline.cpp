@@ -448,6 +448,8 @@ void Pipeline::storeWaiting()
         big->order = ChunkOrder(big->batch);
         m_chunkedStored = storedBefore(*big); // a resend goes on where the last attempt stopped
         big->resumedFrom = m_chunkedStored;
+        if (m_store)
+            m_store->expectAlerts(big->batch.size() - m_chunkedStored);
         big->ahead = std::make_shared<ChunkAhead>(m_interner, big->batch.data(), big->order, m_chunkedStored,
                                                   m_options.chunkAlerts);
         ordering = true;

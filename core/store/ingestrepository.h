@@ -52,6 +52,8 @@ public:
     virtual QVector<Alert> othersNotifications(QString* error);
     // Drops what holds on to the connection (prepared statements): call before it closes.
     virtual void release() {}
+    // Up to this many alerts new to the store are about to be stored (a big delivery, in chunks).
+    virtual void expectAlerts(qsizetype alerts) { Q_UNUSED(alerts); }
 
     // Upserts by key (see Store::saveIncident); the row id, 0 on error.
     qint64 saveIncident(const Incident& incident, QString* error);

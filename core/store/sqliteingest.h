@@ -35,6 +35,10 @@ public:
                       std::span<const DeliveryJournal::Mark> marks, QString* error) override;
     bool settle(QString* error) override;
     void release() override;
+    // Room for them in what it knows of the rows, made at once: grown chunk by chunk, it doubled two or three times
+    // during one 100,000-alert body, moving every entry and slot each time (8 % of the pipeline thread's time from
+    // the body's first chunk to its answer).
+    void expectAlerts(qsizetype alerts) override { m_known.reserve(m_known.size() + alerts); }
 
 protected:
     bool beforeIncidents(QString* error) override;

@@ -148,6 +148,12 @@ void Store::releaseCache()
     shrink.exec(u"PRAGMA shrink_memory"_s); // only memory at stake: a failure leaves the cache as it was
 }
 
+void Store::expectAlerts(qsizetype alerts)
+{
+    if (m_impl)
+        m_impl->ingest->expectAlerts(alerts);
+}
+
 int Store::schemaVersion() const
 {
     return m_impl ? m_impl->version : 0;

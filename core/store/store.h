@@ -169,6 +169,9 @@ public:
     // Hands back the page cache a big transaction grew (up to 64 MiB for SQLite) once a storm has passed; the
     // next write reads what it needs again. A no-op on a shared (PostgreSQL) store.
     void releaseCache();
+    // Up to this many alerts new to the store are about to be stored (a big delivery, in chunks): the SQLite store
+    // makes room for them at once in what it keeps of every alert row.
+    void expectAlerts(qsizetype alerts);
     // Offline review (storehistory.cpp). Every save of an incident, note, resolve and resolution keeps the
     // full-text index (incident_search) and the label pairs (incident_labels) current in the same transaction.
     // One page of incidents matching query, newest first, with the total; nullopt with error on failure.
