@@ -65,13 +65,13 @@ void AlertTableModel::setRootCause(const QString& service)
     if (m_rootCause == service)
         return;
     m_rootCause = service;
-    if (!m_rows.isEmpty())
+    if (rowCount() > 0)
         Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
 }
 
 const TrackedAlert* AlertTableModel::alertAt(int row) const
 {
-    return row >= 0 && row < m_rows.size() ? &m_rows.at(row) : nullptr;
+    return row >= 0 && row < rowCount() ? &rowAt(row) : nullptr;
 }
 
 int AlertTableModel::columnCount(const QModelIndex& parent) const
@@ -83,7 +83,7 @@ QVariant AlertTableModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const TrackedAlert& alert = m_rows.at(index.row());
+    const TrackedAlert& alert = rowAt(index.row());
     const Alert& latest = alert.latest;
 
     switch (role) {

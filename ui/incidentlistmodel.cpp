@@ -105,8 +105,8 @@ void IncidentListModel::refreshTitles()
     if (m_titleJob || m_titlesWanted.isEmpty())
         return;
     QVector<Incident> wanted; // shared copies: the job reads them while new snapshots replace the rows
-    for (const Incident& row : std::as_const(m_rows))
-        if (m_titlesWanted.contains(incidentKey(row)))
+    for (int i = 0; i < rowCount(); ++i)
+        if (const Incident& row = rowAt(i); m_titlesWanted.contains(incidentKey(row)))
             wanted.append(row);
     m_titlesWanted.clear();
     if (wanted.isEmpty())
@@ -144,12 +144,12 @@ void IncidentListModel::setNoiseExpanded(bool expanded)
 
 bool IncidentListModel::isGroupRow(int row) const
 {
-    return row >= 0 && row < m_rows.size() && m_rows.at(row).id == 0 && m_rows.at(row).key == noiseGroupKey;
+    return row >= 0 && row < rowCount() && rowAt(row).id == 0 && rowAt(row).key == noiseGroupKey;
 }
 
 int IncidentListModel::noiseGroupRow() const
 {
-    for (int row = 0; row < m_rows.size(); ++row) {
+    for (int row = 0; row < rowCount(); ++row) {
         if (isGroupRow(row))
             return row;
     }
@@ -158,7 +158,7 @@ int IncidentListModel::noiseGroupRow() const
 
 const Incident* IncidentListModel::incidentAt(int row) const
 {
-    return row >= 0 && row < m_rows.size() && !isGroupRow(row) ? &m_rows.at(row) : nullptr;
+    return row >= 0 && row < rowCount() && !isGroupRow(row) ? &rowAt(row) : nullptr;
 }
 
 bool IncidentListModel::setData(const QModelIndex& index, const QVariant& value, int role)
@@ -171,8 +171,8 @@ bool IncidentListModel::setData(const QModelIndex& index, const QVariant& value,
 
 int IncidentListModel::rowOfKey(const QString& key) const
 {
-    for (int i = 0; i < m_rows.size(); ++i) {
-        if (incidentKey(m_rows.at(i)) == key)
+    for (int i = 0; i < rowCount(); ++i) {
+        if (incidentKey(rowAt(i)) == key)
             return i;
     }
     return -1;
@@ -210,7 +210,7 @@ QVariant IncidentListModel::data(const QModelIndex& index, int role) const
         }
         return {};
     }
-    const Incident& incident = m_rows.at(index.row());
+    const Incident& incident = rowAt(index.row());
     const RootCauseCandidate* top = incident.topCause();
 
     switch (role) {

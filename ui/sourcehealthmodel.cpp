@@ -11,7 +11,7 @@ void SourceHealthModel::setSources(QVector<SourceHealth> sources)
 
 const SourceHealth* SourceHealthModel::sourceAt(int row) const
 {
-    return row >= 0 && row < m_rows.size() ? &m_rows.at(row) : nullptr;
+    return row >= 0 && row < rowCount() ? &rowAt(row) : nullptr;
 }
 
 int SourceHealthModel::columnCount(const QModelIndex& parent) const
@@ -23,7 +23,7 @@ QVariant SourceHealthModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const SourceHealth& source = m_rows.at(index.row());
+    const SourceHealth& source = rowAt(index.row());
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
