@@ -90,17 +90,14 @@ protected:
             return;
         }
         // Our rows, in order, with new rows among them (a storm's late onsets: a group's alerts that began firing
-        // before the newest ones shown). Each run of new rows is inserted where it belongs, so a sorting proxy places
-        // just those, where a layout change has it sort every row again. The rows move within the array (a byte move
-        // each, the row types being relocatable; one copy of the array if it is shared with a snapshot); then next is
-        // taken whole, as every row's value must be next's (sameRow only says what shows), and the kept rows whose
-        // values changed are announced. One run each of tst_ui_stormstall with onsets spread over 3 s, about 19,000
-        // alerts: p99 gap 51.7 -> 31.6 ms, GUI thread CPU 1,441 -> 1,148 ms (inserting runs rather than a layout
-        // change).
-        // When nothing vanished, the rows are not even moved: next is taken at once, and the views are told of its
-        // runs one by one while rowAt() skips those not told yet. Copying our rows (shared with the snapshot they came
-        // from) to insert into them, then dropping the copy, was two thirds of the GUI thread's time applying a
-        // storm's snapshots once an incident had about 17,000 alerts.
+        // before the newest ones shown). Each run of new rows is announced where it belongs, so a sorting proxy places
+        // just those, where a layout change has it sort every row again. One run each of tst_ui_stormstall with onsets
+        // spread over 3 s, about 19,000 alerts: p99 gap 51.7 -> 31.6 ms, GUI thread CPU 1,441 -> 1,148 ms (inserting
+        // runs rather than a layout change). The rows are not moved: next is taken at once (every row's value must be
+        // next's; sameRow only says what shows), and the views are told of its runs one by one while rowAt() skips
+        // those not told yet. Copying our rows (shared with the snapshot they came from) to insert into them, then
+        // dropping the copy, was two thirds of the GUI thread's time applying a storm's snapshots once an incident had
+        // about 17,000 alerts.
         if (fast && runs.size() <= kMaxInsertedRuns) {
             keys = nextKeys;
             insertRunsOf(std::move(next), runs);
@@ -132,9 +129,8 @@ protected:
             const QSet<QString> have(keys.cbegin(), keys.cend());
             // The rows left are in order: the new ones go in as runs, as above.
             if (const auto later = runsAmongKept(keys, nextKeys, have); later && later->size() <= kMaxInsertedRuns) {
-                insertRuns(next, *later);
                 keys = nextKeys;
-                takeNext(std::move(next));
+                insertRunsOf(std::move(next), *later);
                 return;
             }
             for (int i = 0; i < nextKeys.size(); ++i) {
@@ -194,17 +190,6 @@ private:
             runs.append({i, i + 1});
         else
             runs.last().second = i + 1;
-    }
-
-    // Next's rows of each run inserted where they are in next: the rows before a run are next's rows before it already.
-    void insertRuns(const QVector<Row>& next, const QVector<Run>& runs)
-    {
-        for (const auto& [at, end] : runs) {
-            beginInsertRows({}, int(at), int(end - 1));
-            m_rows.insert(at, end - at, Row{});
-            std::copy(next.cbegin() + at, next.cbegin() + end, m_rows.begin() + at);
-            endInsertRows();
-        }
     }
 
     // The runs of new rows in `nextKeys` when `keys` (the rows kept, every one of them in `nextKeys`; `have` holds
@@ -269,8 +254,8 @@ private:
         return out;
     }
 
-    // Next's rows taken at once, with runs of new rows among ours (nothing of ours vanished, the order kept): the runs
-    // are announced one by one (rowAt() skips the others meanwhile), then the kept rows whose values changed.
+    // Next's rows taken at once, with runs of new rows among ours (the rows kept, in their order): the runs are
+    // announced one by one (rowAt() skips the others meanwhile), then the kept rows whose values changed.
     void insertRunsOf(QVector<Row> next, const QVector<Run>& runs)
     {
         const QVector<Row> before = std::exchange(m_rows, std::move(next));
@@ -280,15 +265,29 @@ private:
             m_unannounced.removeFirst();
             endInsertRows();
         }
-        // Our row r is now at r plus the new rows before it.
+        announceChanged(before, int(before.size()), runs);
+    }
+
+    // Next's rows, taken whole (row for row where ours are, in the same order), and the runs of rows whose values
+    // changed announced.
+    void takeNext(QVector<Row> next)
+    {
+        const QVector<Row> before = std::exchange(m_rows, std::move(next));
+        announceChanged(before, int(before.size()));
+    }
+
+    // dataChanged for the runs of rows whose values differ from the first `kept` rows of `before`. Our row r is now at
+    // r plus the rows of `runs` (new ones, inserted among ours) before it.
+    void announceChanged(const QVector<Row>& before, int kept, const QVector<Run>& runs = {})
+    {
         qsizetype run = 0, shift = 0;
-        int first = -1, last = -1; // the run of changed rows being gathered, in final rows
+        int first = -1, last = -1; // the rows, as they are now, of the changed run being gathered
         const auto flush = [&] {
             if (first >= 0)
                 Q_EMIT dataChanged(index(first, 0), index(last, columnCount() - 1));
             first = -1;
         };
-        for (qsizetype r = 0; r < before.size(); ++r) {
+        for (int r = 0; r < kept; ++r) {
             while (run < runs.size() && runs.at(run).first <= r + shift) {
                 shift += runs.at(run).second - runs.at(run).first;
                 ++run;
@@ -305,28 +304,6 @@ private:
             last = now;
         }
         flush();
-    }
-
-    // Next's rows, taken whole (row for row where ours are, in the same order), and the runs of rows whose values
-    // changed announced.
-    void takeNext(QVector<Row> next)
-    {
-        const QVector<Row> before = std::exchange(m_rows, std::move(next));
-        announceChanged(before, int(before.size()));
-    }
-
-    // dataChanged for the runs of the first `kept` rows whose values differ from `before`.
-    void announceChanged(const QVector<Row>& before, int kept)
-    {
-        for (int r = 0; r < kept; ++r) {
-            if (sameRow(before.at(r), m_rows.at(r)))
-                continue;
-            int last = r;
-            while (last + 1 < kept && !sameRow(before.at(last + 1), m_rows.at(last + 1)))
-                ++last;
-            Q_EMIT dataChanged(index(r, 0), index(last, columnCount() - 1));
-            r = last;
-        }
     }
 
     QStringList m_keys;          // uniqueKeys(m_rows), kept so a merge computes only the next snapshot's
