@@ -2,7 +2,7 @@
 
 #include "ingestbatch.h"
 
-PreparedNotifications::PreparedNotifications() : m_folded(std::make_unique<IngestBatch::Folded>()) {}
+PreparedNotifications::PreparedNotifications() = default;
 
 PreparedNotifications::PreparedNotifications(AlertBatch batch)
     : m_batch(std::move(batch)), m_folded(std::make_unique<IngestBatch::Folded>(IngestBatch::fold(m_batch, true)))
@@ -17,9 +17,13 @@ void PreparedNotifications::putBefore(const AlertBatch& head)
 {
     if (head.isEmpty())
         return;
-    auto folded = std::make_unique<IngestBatch::Folded>(IngestBatch::fold(head));
-    IngestBatch::append(*folded, head.size(), std::move(*m_folded));
-    m_folded = std::move(folded);
+    IngestBatch::Folded folded = IngestBatch::fold(head);
+    if (m_folded) {
+        IngestBatch::append(folded, head.size(), std::move(*m_folded));
+        *m_folded = std::move(folded);
+    } else {
+        m_folded = std::make_unique<IngestBatch::Folded>(std::move(folded));
+    }
     AlertBatch joined;
     joined.reserve(head.size() + m_batch.size());
     joined.append(head);

@@ -16,7 +16,7 @@ struct Folded;
 class PreparedNotifications
 {
 public:
-    PreparedNotifications();
+    PreparedNotifications(); // none: costs nothing (the pipeline's every commit has one, most without a chunk)
     explicit PreparedNotifications(AlertBatch batch); // folds and encodes now, on the calling thread
     ~PreparedNotifications();
     PreparedNotifications(PreparedNotifications&&) noexcept;
@@ -32,5 +32,5 @@ public:
 private:
     friend class Store;
     AlertBatch m_batch;
-    std::unique_ptr<IngestBatch::Folded> m_folded;
+    std::unique_ptr<IngestBatch::Folded> m_folded; // null while the batch is empty
 };

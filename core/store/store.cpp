@@ -214,6 +214,8 @@ bool Store::recordNotifications(PreparedNotifications&& prepared, QString* error
 {
     if (!m_impl)
         return fail(u"store is not open"_s, error);
+    if (!prepared.m_folded)
+        return true; // nothing to store
     QString why;
     return m_impl->ingest->recordFolded(prepared.m_batch, std::move(*prepared.m_folded), marks, &why) ||
            fail(why, error);
