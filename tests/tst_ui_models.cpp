@@ -369,6 +369,9 @@ void TestUiModels::alertModelIncrementalMatchesReset_data()
     QVector<TrackedAlert> mergedAndRenotified = merged;
     mergedAndRenotified[2].notificationCount += 1;
     QTest::addRow("interleaved, one renotified") << everyOther(merged) << mergedAndRenotified << third << 1;
+    // One of ours gone as well: removed first, then the new rows placed the same way among those left.
+    const QVector<TrackedAlert> mergedLater = merged.mid(1);
+    QTest::addRow("interleaved, one gone") << everyOther(merged) << mergedLater << third << 1;
 }
 
 void TestUiModels::alertModelIncrementalMatchesReset()

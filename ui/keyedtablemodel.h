@@ -14,6 +14,7 @@
 #include <QVector>
 
 #include <algorithm>
+#include <numeric>
 #include <optional>
 #include <utility>
 
@@ -25,27 +26,11 @@ public:
     int rowCount(const QModelIndex& parent = {}) const override { return parent.isValid() ? 0 : int(shownRows()); }
 
 protected:
-    // Row i as the views know it (0 <= i < rowCount()): while runs of new rows go in one by one, the next snapshot's
-    // rows are held already, and the runs not yet announced are skipped (see insertRunsOf). Every read of a row goes
-    // through here.
-    const Row& rowAt(qsizetype i) const
-    {
-        if (m_unannounced.isEmpty())
-            return m_rows.at(i);
-        for (const auto& [at, end] : m_unannounced) {
-            if (at > i)
-                break;
-            i += end - at;
-        }
-        return m_rows.at(i);
-    }
-    qsizetype shownRows() const
-    {
-        qsizetype rows = m_rows.size();
-        for (const auto& [at, end] : m_unannounced)
-            rows -= end - at;
-        return rows;
-    }
+    // Row i as the views know it (0 <= i < rowCount()): while new rows are announced in steps, the next snapshot's
+    // rows are held already and the views see those of them they were told of, in the order they were told (see
+    // insertRunsOf, placeNewRows). Every read of a row goes through here.
+    const Row& rowAt(qsizetype i) const { return m_rows.at(m_shown ? m_shown->at(i) : i); }
+    qsizetype shownRows() const { return m_shown ? m_shown->size() : m_rows.size(); }
 
     virtual QString rowKey(const Row& row) const = 0;
 
@@ -90,27 +75,15 @@ protected:
             return;
         }
         // Our rows, in order, with new rows among them (a storm's late onsets: a group's alerts that began firing
-        // before the newest ones shown). Each run of new rows is announced where it belongs, so a sorting proxy places
-        // just those, where a layout change has it sort every row again. One run each of tst_ui_stormstall with onsets
-        // spread over 3 s, about 19,000 alerts: p99 gap 51.7 -> 31.6 ms, GUI thread CPU 1,441 -> 1,148 ms (inserting
-        // runs rather than a layout change). The rows are not moved: next is taken at once (every row's value must be
-        // next's; sameRow only says what shows), and the views are told of its runs one by one while rowAt() skips
-        // those not told yet. Copying our rows (shared with the snapshot they came from) to insert into them, then
-        // dropping the copy, was two thirds of the GUI thread's time applying a storm's snapshots once an incident had
-        // about 17,000 alerts.
-        if (fast && runs.size() <= kMaxInsertedRuns) {
+        // before the newest ones shown).
+        if (fast) {
             keys = nextKeys;
-            insertRunsOf(std::move(next), runs);
+            insertAmongOurs(std::move(next), runs);
             return;
         }
 
         QVector<int> added; // next's rows that are new
-        if (fast) {
-            // Nothing vanished and the new rows are known: only too many runs of them brought us here.
-            for (const auto& [at, end] : std::as_const(runs))
-                for (qsizetype i = at; i < end; ++i)
-                    added.append(int(i));
-        } else {
+        {
             const QSet<QString> nextSet(nextKeys.cbegin(), nextKeys.cend());
             // 1. Rows that vanished, bottom up in contiguous runs.
             for (int r = int(m_rows.size()) - 1; r >= 0; --r) {
@@ -127,10 +100,10 @@ protected:
             }
 
             const QSet<QString> have(keys.cbegin(), keys.cend());
-            // The rows left are in order: the new ones go in as runs, as above.
-            if (const auto later = runsAmongKept(keys, nextKeys, have); later && later->size() <= kMaxInsertedRuns) {
+            // The rows left are in order: the new ones go in among them, as above.
+            if (const auto later = runsAmongKept(keys, nextKeys, have)) {
                 keys = nextKeys;
-                insertRunsOf(std::move(next), *later);
+                insertAmongOurs(std::move(next), *later);
                 return;
             }
             for (int i = 0; i < nextKeys.size(); ++i) {
@@ -154,8 +127,7 @@ protected:
         if (keys != nextKeys) {
             Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
             const QModelIndexList from = persistentIndexList();
-            const QVector<int> newRows =
-                fast ? newRowsByRuns(from, runs, kept, nextKeys.size()) : newRowsByKey(from, keys, nextKeys);
+            const QVector<int> newRows = newRowsByKey(from, keys, nextKeys);
             QModelIndexList to;
             to.reserve(from.size());
             for (qsizetype i = 0; i < from.size(); ++i)
@@ -174,7 +146,7 @@ protected:
 
 private:
     QVector<Row> m_rows;
-    QVector<std::pair<qsizetype, qsizetype>> m_unannounced; // runs of m_rows the views are not told of yet (rowAt)
+    std::optional<QVector<qsizetype>> m_shown; // while new rows are announced in steps: the rows told of (rowAt)
 
     // Each run of rows inserted among the kept ones moves the rows after it, and a sorting proxy and the views redo
     // their row maps: past this many runs, one layout change costs less. A storm's late onsets make a run or two per
@@ -214,26 +186,6 @@ private:
         return runs;
     }
 
-    // The next row of each of `from`, when nothing vanished and ours kept their order (the first `kept` rows, the
-    // new ones appended after them): next's rows are, in turn, our next kept row or our next appended one, so where
-    // each row goes follows from the runs and needs no key looked up.
-    static QVector<int> newRowsByRuns(const QModelIndexList& from, const QVector<Run>& runs, int kept, qsizetype rows)
-    {
-        QVector<int> finalRow(rows);
-        int keptRow = 0, addedRow = kept;
-        qsizetype run = 0;
-        for (int i = 0; i < rows; ++i) {
-            while (run < runs.size() && runs.at(run).second <= i)
-                ++run;
-            finalRow[run < runs.size() && runs.at(run).first <= i ? addedRow++ : keptRow++] = i;
-        }
-        QVector<int> out;
-        out.reserve(from.size());
-        for (const QModelIndex& idx : from)
-            out.append(finalRow.at(idx.row()));
-        return out;
-    }
-
     // The next row of each of `from` by its key: few of them (the selection, the current row), so the next keys are
     // looked up in a small hash rather than all of them put in one.
     static QVector<int> newRowsByKey(const QModelIndexList& from, const QStringList& keys, const QStringList& nextKeys)
@@ -254,18 +206,77 @@ private:
         return out;
     }
 
-    // Next's rows taken at once, with runs of new rows among ours (the rows kept, in their order): the runs are
-    // announced one by one (rowAt() skips the others meanwhile), then the kept rows whose values changed.
+    // The rows of `rows` outside `runs`, in order: where ours are in next's rows when the runs are the new ones.
+    static QVector<qsizetype> rowsOutside(const QVector<Run>& runs, qsizetype rows)
+    {
+        QVector<qsizetype> outside;
+        qsizetype from = 0;
+        for (const auto& [at, end] : runs) {
+            for (qsizetype i = from; i < at; ++i)
+                outside.append(i);
+            from = end;
+        }
+        for (qsizetype i = from; i < rows; ++i)
+            outside.append(i);
+        return outside;
+    }
+
+    // Next's rows: ours, in our order, and `runs` of new rows among them. Next is taken at once (every row's value must
+    // be next's; sameRow only says what shows), and the views are told of the new rows in steps while rowAt() shows
+    // them only those told of. Copying our rows (shared with the snapshot they came from) to insert into them, then
+    // dropping the copy for next's rows, was two thirds of the GUI thread's time applying a storm's snapshots once an
+    // incident had about 17,000 alerts, with onsets spread over 3 s (a run or two a snapshot), and most of it with
+    // onsets spread over a minute (past kMaxInsertedRuns).
+    void insertAmongOurs(QVector<Row> next, const QVector<Run>& runs)
+    {
+        if (runs.size() <= kMaxInsertedRuns)
+            insertRunsOf(std::move(next), runs);
+        else
+            placeNewRows(std::move(next), runs);
+    }
+
+    // Each run of new rows announced where it belongs, so a sorting proxy places just those, where a layout change
+    // has it sort every row again. One run each of tst_ui_stormstall with onsets spread over 3 s, about 19,000 alerts:
+    // p99 gap 51.7 -> 31.6 ms, GUI thread CPU 1,441 -> 1,148 ms (inserting runs rather than a layout change). The views
+    // see ours first, then each run in turn; then the kept rows whose values changed.
     void insertRunsOf(QVector<Row> next, const QVector<Run>& runs)
     {
         const QVector<Row> before = std::exchange(m_rows, std::move(next));
-        m_unannounced = runs;
+        const QVector<qsizetype> keptAt = rowsOutside(runs, m_rows.size());
+        m_shown = keptAt;
         for (const auto& [at, end] : runs) {
             beginInsertRows({}, int(at), int(end - 1));
-            m_unannounced.removeFirst();
+            m_shown->insert(at, end - at, 0);
+            std::iota(m_shown->begin() + at, m_shown->begin() + end, at);
             endInsertRows();
         }
-        announceChanged(before, int(before.size()), runs);
+        m_shown.reset();
+        announceChanged(before, keptAt);
+    }
+
+    // Too many runs to announce each: the views see the new rows appended after ours, then one layout change puts
+    // every row in next's order.
+    void placeNewRows(QVector<Row> next, const QVector<Run>& runs)
+    {
+        const QVector<Row> before = std::exchange(m_rows, std::move(next));
+        const QVector<qsizetype> keptAt = rowsOutside(runs, m_rows.size());
+        m_shown = keptAt;
+        const int kept = int(keptAt.size());
+        beginInsertRows({}, kept, int(m_rows.size()) - 1);
+        for (const auto& [at, end] : runs)
+            for (qsizetype i = at; i < end; ++i)
+                m_shown->append(i);
+        endInsertRows();
+        Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+        const QModelIndexList from = persistentIndexList();
+        QModelIndexList to;
+        to.reserve(from.size());
+        for (const QModelIndex& idx : from) // the row shown at idx.row() is next's row m_shown[idx.row()]
+            to.append(index(int(m_shown->at(idx.row())), idx.column()));
+        m_shown.reset();
+        changePersistentIndexList(from, to);
+        Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+        announceChanged(before, keptAt);
     }
 
     // Next's rows, taken whole (row for row where ours are, in the same order), and the runs of rows whose values
@@ -276,11 +287,14 @@ private:
         announceChanged(before, int(before.size()));
     }
 
-    // dataChanged for the runs of rows whose values differ from the first `kept` rows of `before`. Our row r is now at
-    // r plus the rows of `runs` (new ones, inserted among ours) before it.
-    void announceChanged(const QVector<Row>& before, int kept, const QVector<Run>& runs = {})
+    // dataChanged for the runs of rows whose values differ from the first `kept` rows of `before`, each where it is
+    // now: the same row, or keptAt's (ours in the order they were, with new rows among them).
+    void announceChanged(const QVector<Row>& before, const QVector<qsizetype>& keptAt)
     {
-        qsizetype run = 0, shift = 0;
+        announceChanged(before, int(keptAt.size()), &keptAt);
+    }
+    void announceChanged(const QVector<Row>& before, int kept, const QVector<qsizetype>* keptAt = nullptr)
+    {
         int first = -1, last = -1; // the rows, as they are now, of the changed run being gathered
         const auto flush = [&] {
             if (first >= 0)
@@ -288,11 +302,7 @@ private:
             first = -1;
         };
         for (int r = 0; r < kept; ++r) {
-            while (run < runs.size() && runs.at(run).first <= r + shift) {
-                shift += runs.at(run).second - runs.at(run).first;
-                ++run;
-            }
-            const int now = int(r + shift);
+            const int now = int(keptAt ? keptAt->at(r) : r);
             if (sameRow(before.at(r), m_rows.at(now))) {
                 flush();
                 continue;
