@@ -55,7 +55,6 @@
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
-#include <QThreadPool>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -871,7 +870,7 @@ void MainWindow::setSnapshot(IncidentSnapshotPtr snapshot)
     IncidentSnapshotPtr retired = std::exchange(m_snapshot, std::move(snapshot));
     const auto release = qScopeGuard([&] {
         if (retired)
-            BackgroundPool::instance()->start([retired = std::move(retired)]() mutable { retired.reset(); });
+            BackgroundPool::dispose(std::move(retired));
     });
     const IncidentSnapshot empty;
     const IncidentSnapshot& s = m_snapshot ? *m_snapshot : empty;

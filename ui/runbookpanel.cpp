@@ -25,7 +25,6 @@
 #include <QSignalBlocker>
 #include <QSplitter>
 #include <QStandardPaths>
-#include <QThreadPool>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -323,12 +322,9 @@ void RunbookPanel::showProposals(Proposals proposals)
     };
     const bool sameList = ids(entries) == ids(m_entries) && proposed == m_proposedCount && m_combo->count() > 0;
     m_proposedCount = proposed;
-    // The entries being replaced were built on a worker, in its malloc arena: freed here, each of their strings waited
-    // for that arena's lock, which a worker below the window's priority can hold while it waits for a core. perf
-    // (sched_switch stacks, tst_ui_stormstall): 7 such waits of 9-19 ms in one showProposals, a 103 ms gap. They go to
-    // the background pool to be freed there, as the window's retired snapshots do.
+    // The entries replaced were built on a worker, in its malloc arena (see BackgroundPool::dispose).
     if (QVector<RunbookLibrary::Proposal> replaced = std::exchange(m_entries, entries); !replaced.isEmpty())
-        BackgroundPool::instance()->start([replaced = std::move(replaced)]() mutable { replaced = {}; });
+        BackgroundPool::dispose(std::move(replaced));
     m_title->setText(!haveIncident ? tr("RUNBOOKS")
                      : m_incident.id != 0
                          ? tr("RUNBOOKS FOR INCIDENT #%1 · %2 PROPOSED").arg(m_incident.id).arg(m_proposedCount)

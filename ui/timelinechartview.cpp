@@ -20,7 +20,6 @@
 #include <QLineSeries>
 #include <QMouseEvent>
 #include <QScatterSeries>
-#include <QThreadPool>
 #include <QToolTip>
 #include <QValueAxis>
 
@@ -262,7 +261,7 @@ void TimelineChartView::showPlan(const PlanInput& input, Plan plan)
     // The input replaced may be the last owner of an older snapshot's alerts (the window has retired it meanwhile):
     // freed on a pool thread, as the window frees its snapshots, not thousands of alerts on this one.
     if (std::optional<PlanInput> old = std::exchange(m_shown, input))
-        BackgroundPool::instance()->start([old = std::move(old)]() mutable { old.reset(); });
+        BackgroundPool::dispose(std::move(old));
     m_plan = std::make_shared<const Plan>(std::move(plan));
     if (!updateInPlace(*m_plan))
         rebuild(m_plan.get());

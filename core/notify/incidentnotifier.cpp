@@ -1,7 +1,6 @@
 #include "incidentnotifier.h"
 
 #include "pipeline/backgroundpool.h"
-#include <QThreadPool>
 
 #include <algorithm>
 #include <utility>
@@ -84,7 +83,7 @@ QVector<IncidentNotice> IncidentNotifier::update(const QVector<Incident>& incide
     }
     // The snapshot before holds the only copy of the alerts a storm has added to since: freeing them is a pass over
     // all of them, done on a pool thread rather than the caller's (the GUI thread).
-    BackgroundPool::instance()->start([old = std::exchange(m_previous, incidents)]() mutable { old.clear(); });
+    BackgroundPool::dispose(std::exchange(m_previous, incidents));
     // Those gone from the snapshot (merged under another key, whose alerts are then still news) or announced or
     // acknowledged meanwhile wait no more.
     m_waiting = stillWaiting;

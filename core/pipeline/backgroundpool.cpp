@@ -41,4 +41,9 @@ QThreadPool* instance()
 {
     return pool();
 }
+
+void start(std::function<void()> job)
+{
+    pool()->start(std::move(job));
+}
 } // namespace BackgroundPool
