@@ -6,9 +6,11 @@
 // at the same priority, waited in the run queue longer than it ran (576 ms waiting for 349 ms running in 10 s of
 // tst_ui_stormstall): hundreds of milliseconds between frames while its own work took a few.
 namespace WorkerPriority {
-// Steps between the window's thread and the console's workers: five gives the window about three times a worker's
-// share of a busy core (ConsoleRuntime::Config::workerNiceSteps).
-constexpr int kBelowWindow = 5;
+// Steps between the window's thread and the console's workers (ConsoleRuntime::Config::workerNiceSteps): ten gives the
+// window about nine times a worker's share of a busy core. Five (three times) still left the window's thread up to
+// 22-47 ms in the run queue within one frame under a storm of 11k alerts/s, 533-785 ms in 30 s of tst_ui_stormstall;
+// ten halved that (360-446 ms, longest 10-24 ms) at the same ingest rate.
+constexpr int kBelowWindow = 10;
 
 // false when the system refused (the thread keeps its priority; nothing else depends on it) or does not support it.
 bool lowerCurrentThread(int steps);
