@@ -14,6 +14,7 @@
 #include <QImage>
 #include <QItemSelectionModel>
 #include <QListView>
+#include <QPainter>
 #include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
@@ -38,6 +39,8 @@ private Q_SLOTS:
     void incidentModelFoldsNoise();
     void noiseGroupExpandsOnClickAndSpace();
     void rowShowsNumberTitleAndLabelledConfidence();
+    void tileFrameAsPaintedDirectly_data();
+    void tileFrameAsPaintedDirectly();
     void alertModelHoldsTheSnapshotsValues_data();
     void alertModelHoldsTheSnapshotsValues();
     void alertModelUnderTester();
@@ -145,6 +148,16 @@ Incident noiseIncident(int i, const QString& severity = u"warning"_s)
     incident.firstAlertAt = fixture::at(13, i % 60);
     incident.notificationCount = 1;
     return incident;
+}
+
+// The incident list as the main window shows it: the root-cause column, drawn by the list's delegate.
+void showAsTheConsoleDoes(QListView& view, IncidentListModel& model, QSize size)
+{
+    view.setModel(&model);
+    view.setModelColumn(IncidentListModel::RootCauseColumn);
+    view.setItemDelegate(new IncidentListDelegate(&view));
+    view.resize(size);
+    view.show();
 }
 
 QVector<Incident> stormOf(int noise)
@@ -443,11 +456,7 @@ void TestUiModels::noiseGroupExpandsOnClickAndSpace()
     IncidentListModel model;
     model.setIncidents(stormOf(12));
     QListView view;
-    view.setModel(&model);
-    view.setModelColumn(IncidentListModel::RootCauseColumn);
-    view.setItemDelegate(new IncidentListDelegate(&view));
-    view.resize(320, 700);
-    view.show();
+    showAsTheConsoleDoes(view, model, QSize(320, 700));
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     const int groupRow = model.noiseGroupRow();
     QCOMPARE(groupRow, 2); // after the critical and the acknowledged warning of 13:40: the noise is older
@@ -469,11 +478,7 @@ void TestUiModels::rowShowsNumberTitleAndLabelledConfidence()
     IncidentListModel model;
     model.setIncidents(fixture::blackFridaySnapshot()->incidents);
     QListView view;
-    view.setModel(&model);
-    view.setModelColumn(IncidentListModel::RootCauseColumn);
-    view.setItemDelegate(new IncidentListDelegate(&view));
-    view.resize(340, 400);
-    view.show();
+    showAsTheConsoleDoes(view, model, QSize(340, 400));
     QVERIFY(QTest::qWaitForWindowExposed(&view));
 
     const QModelIndex top = model.index(0, IncidentListModel::RootCauseColumn);
@@ -494,6 +499,86 @@ void TestUiModels::rowShowsNumberTitleAndLabelledConfidence()
             ink += qGray(image.pixel(x * image.width() / view.viewport()->width(),
                                      y * image.height() / view.viewport()->height())) < 128;
     QVERIFY2(ink > 20, qPrintable(u"%1 dark pixels"_s.arg(ink)));
+}
+
+void TestUiModels::tileFrameAsPaintedDirectly_data()
+{
+    QTest::addColumn<int>("row");
+    QTest::addColumn<int>("selectedRow");
+    QTest::addRow("selected incident") << 0 << 0; // its 2-pixel outline reaches past the tile's rectangle
+    QTest::addRow("incident") << 1 << 0;
+    QTest::addRow("noise group") << 2 << 0; // dashed
+    QTest::addRow("selected noise group") << 2 << 2;
+}
+
+void TestUiModels::tileFrameAsPaintedDirectly()
+{
+    // The delegate copies each tile's frame (outline, fill, severity bar) from a cached picture: the list must look
+    // as if the frame were painted straight onto it, its outline whole, in every look.
+    QFETCH(int, row);
+    QFETCH(int, selectedRow);
+    IncidentListModel model;
+    model.setIncidents(stormOf(12));
+    QListView view;
+    showAsTheConsoleDoes(view, model, QSize(320, 700));
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setCurrentIndex(model.index(selectedRow, IncidentListModel::RootCauseColumn));
+    const QModelIndex index = model.index(row, IncidentListModel::RootCauseColumn);
+    const bool group = index.data(IncidentListModel::IsNoiseGroupRole).toBool();
+    QCOMPARE(group, row == 2);
+    const QImage shown = view.viewport()->grab().toImage().convertToFormat(QImage::Format_RGB32);
+    QCOMPARE(shown.size(), view.viewport()->size()); // one pixel a pixel: the comparison below is by position
+
+    // The frame as the delegate used to paint it, on the list's background.
+    QStyleOptionViewItem option;
+    option.initFrom(view.viewport());
+    option.rect = view.visualRect(index);
+    if (row == selectedRow)
+        option.state |= QStyle::State_Selected;
+    const IncidentListDelegate::Colours colour = IncidentListDelegate::colours(option, index);
+    const QRect r = option.rect.adjusted(4, 3, -4, -3);
+    QImage direct(shown.size(), QImage::Format_RGB32);
+    direct.fill(shown.pixel(1, option.rect.top() + 1)); // between the tiles
+    {
+        QPainter painter(&direct);
+        painter.setRenderHint(QPainter::Antialiasing);
+        const bool selected = row == selectedRow;
+        painter.setPen(QPen(colour.border, selected ? 2 : 1, selected || !group ? Qt::SolidLine : Qt::DashLine));
+        painter.setBrush(colour.fill);
+        painter.drawRoundedRect(QRectF(r).adjusted(0.5, 0.5, -0.5, -0.5), 5, 5);
+        if (!group) {
+            const QColor sev = index.data(IncidentListModel::SeverityColorRole).value<QColor>();
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(index.data(IncidentListModel::IsOpenRole).toBool() ? sev : sev.lighter(150));
+            painter.drawRoundedRect(QRect(r.left() + 1, r.top() + 1, 7, r.height() - 1), 3, 3);
+        }
+    }
+    // Compared on the frame's band, where no text goes: rounding may differ by a step or two, a missing edge by far
+    // more.
+    const QRect outer = r.adjusted(-3, -3, 3, 3), inner = r.adjusted(10, 4, -4, -4);
+    int compared = 0, worst = 0;
+    QPoint worstAt;
+    for (int y = outer.top(); y <= outer.bottom(); ++y)
+        for (int x = outer.left(); x <= outer.right(); ++x) {
+            if (inner.contains(x, y) || !shown.rect().contains(x, y))
+                continue;
+            const QRgb a = shown.pixel(x, y), b = direct.pixel(x, y);
+            const int d =
+                std::max({std::abs(qRed(a) - qRed(b)), std::abs(qGreen(a) - qGreen(b)), std::abs(qBlue(a) - qBlue(b))});
+            ++compared;
+            if (d > worst) {
+                worst = d;
+                worstAt = QPoint(x, y);
+            }
+        }
+    QVERIFY(compared > 1000);
+    QVERIFY2(worst <= 2, qPrintable(u"differs by %1 at (%2, %3) of the tile %4,%5 %6x%7"_s.arg(worst)
+                                        .arg(worstAt.x())
+                                        .arg(worstAt.y())
+                                        .arg(r.x())
+                                        .arg(r.y())
+                                        .arg(r.width())
+                                        .arg(r.height())));
 }
 
 void TestUiModels::alertModelHoldsTheSnapshotsValues_data()
