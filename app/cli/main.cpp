@@ -2,6 +2,7 @@
 #include "bundlecommand.h"
 #include "changescommand.h"
 #include "diagnosecommand.h"
+#include "pipeline/qthashpath.h"
 #include "postmortemcommand.h"
 #include "replaycommand.h"
 #include "reportcommand.h"
@@ -51,6 +52,7 @@ std::unique_ptr<QCoreApplication> makeApplication(int& argc, char** argv)
 int main(int argc, char** argv)
 {
     const auto app = makeApplication(argc, argv);
+    QtHashPath::logDecision(); // its choice was made before main (core/pipeline/qthashpath.h)
     QCoreApplication::setApplicationName(u"nightwatch"_s); // same data dir and settings as the GUI
     QCoreApplication::setOrganizationName(u"nightwatch"_s);
     QStringList args = QCoreApplication::arguments().mid(1);

@@ -9,6 +9,7 @@
 #include "notify/slacknotifier.h"
 #include "pipeline/consoleruntime.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/qthashpath.h"
 #include "pipeline/workerpriority.h"
 #include "runbook/runbooklibrary.h"
 #include "theme.h"
@@ -136,6 +137,7 @@ int main(int argc, char** argv)
     if (const auto answered = answerWithoutDisplay(argc, argv))
         return *answered;
     QApplication app(argc, argv);
+    QtHashPath::logDecision(); // its choice was made before main (core/pipeline/qthashpath.h)
     QApplication::setApplicationName(u"nightwatch"_s);
     QApplication::setOrganizationName(u"nightwatch"_s);
     QApplication::setApplicationVersion(QStringLiteral(NIGHTWATCH_VERSION));

@@ -4,6 +4,7 @@
 #include "benchstats.h"
 #include "correlate/correlator.h"
 #include "ingest/alertmanagerwebhookparser.h"
+#include "pipeline/qthashpath.h"
 #include "store/store.h"
 
 #include <QDateTime>
@@ -416,6 +417,7 @@ int runServeStorm(const ServeStormOptions& options)
 
     nlohmann::ordered_json out;
     out["clients"] = options.clients;
+    out["qt_short_key_hash_narrow"] = QtHashPath::narrowPathTaken(); // this process's; serve decides its own
     out["deliveries"] = deliveries;
     out["alerts_per_delivery"] = options.alertsPerDelivery;
     out["storm_alerts_per_s"] = std::round(double(deliveries) * options.alertsPerDelivery / stormSeconds);
