@@ -4,6 +4,7 @@
 
 #include "mainwindow.h"
 #include "pipeline/consoleruntime.h"
+#include "pipeline/qthashpath.h"
 #include "pipeline/workerpriority.h"
 
 #include <QSignalSpy>
@@ -23,6 +24,8 @@ struct LiveConsole
     // Shows the window and starts the runtime; false when the receiver did not come up.
     bool start()
     {
+        // As app/gui/main.cpp: this links in the hash path's choice, made before main (pipeline/qthashpath.h).
+        QtHashPath::logDecision();
         window.resize(1600, 900);
         window.show();
         if (!QTest::qWaitForWindowExposed(&window))
