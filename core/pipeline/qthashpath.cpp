@@ -8,6 +8,7 @@
 #if defined(Q_PROCESSOR_X86_64) && defined(Q_OS_LINUX) && QT_VERSION >= QT_VERSION_CHECK(6, 4, 0) &&                   \
     QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
 #define NIGHTWATCH_QT_HASH_PATH 1
+#include <cpuid.h>
 // Exported by QtCore (qsimd_p.h): the feature bits qCpuHasFeature() reads.
 extern Q_CORE_EXPORT QBasicAtomicInteger<quint64> qt_cpu_features[1];
 #endif
@@ -25,17 +26,28 @@ bool shouldTakeNarrowPath(const Facts& facts)
     return vaesBit && avx512vlBit;
 }
 
+Facts machineFacts()
+{
+    Facts facts;
+    if (std::sscanf(qVersion(), "%d.%d", &facts.qtMajor, &facts.qtMinor) != 2)
+        facts.qtMajor = facts.qtMinor = 0;
+#ifdef NIGHTWATCH_QT_HASH_PATH
+    // CPUID leaf 7 itself, not __builtin_cpu_supports: clang 14 (the fuzz build's) knows no "vaes" there.
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) {
+        facts.cpuHasVaes = ecx & (1u << 9);
+        facts.cpuHasAvx512vl = ebx & (1u << 31);
+    }
+    facts.qtFeatures = qt_cpu_features[0].loadRelaxed();
+#endif
+    return facts;
+}
+
 namespace {
 bool takeNarrowPath()
 {
 #ifdef NIGHTWATCH_QT_HASH_PATH
-    int major = 0, minor = 0;
-    if (std::sscanf(qVersion(), "%d.%d", &major, &minor) != 2)
-        return false;
-    __builtin_cpu_init();
-    const Facts facts{major, minor, __builtin_cpu_supports("vaes") != 0, __builtin_cpu_supports("avx512vl") != 0,
-                      qt_cpu_features[0].loadRelaxed()};
-    if (!shouldTakeNarrowPath(facts))
+    if (!shouldTakeNarrowPath(machineFacts()))
         return false;
     qt_cpu_features[0].fetchAndAndRelaxed(~kQtVaesBit);
     return true;

@@ -30,6 +30,10 @@ constexpr quint64 kQtAvx512vlBit = Q_UINT64_C(0x400000);
 // true where clearing kQtVaesBit avoids the slow path and means nothing else: Qt 6.4, and bits that agree with the CPU.
 bool shouldTakeNarrowPath(const Facts& facts);
 
+// This machine's: the loaded Qt's version, the CPU's own answer (CPUID) and Qt's feature bits as they are now (after
+// the decision, without the VAES bit where it was cleared).
+Facts machineFacts();
+
 // Whether this program's short keys take the 128-bit path (decided once, before main).
 bool narrowPathTaken();
 
