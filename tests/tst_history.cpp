@@ -136,6 +136,8 @@ private Q_SLOTS:
     void pagesWithTotal();
     void indexFollowsResaveNotesAndResolutions();
     void searchIndexCatchesUp();
+    void staleRowsAreWrittenWhenDueOrUntilADeadline_data();
+    void staleRowsAreWrittenWhenDueOrUntilADeadline();
     void migrationBackfillsTheIndex();
     void readOnlyOpenRefusesAnOldSchema();
     void incidentNotificationsStayInTheWindow();
@@ -417,6 +419,65 @@ void TestHistory::searchIndexCatchesUp()
     const auto page = reopened.searchHistory(HistoryQuery::parse(u"Zookeeper team=db"_s), &error);
     QVERIFY2(page, qPrintable(error));
     QCOMPARE(keysOf(*page), QStringList{u"kafka"_s});
+}
+
+void TestHistory::staleRowsAreWrittenWhenDueOrUntilADeadline_data()
+{
+    QTest::addColumn<int>("delayMs");
+    QTest::addColumn<QString>("how");          // "due": indexDueSearchRows; "refresh": refreshSearchIndex
+    QTest::addColumn<int>("deadlineMs");       // refresh: its deadline from now (-1: none)
+    QTest::addColumn<bool>("found");           // the grown incident's new alert is found afterwards
+    QTest::addColumn<qsizetype>("notReached"); // refresh: what it says it left
+    // The pipeline's quiet catch-up: nothing saved after the row fell due, and it is written all the same.
+    QTest::newRow("due, no save after") << 100 << u"due"_s << -1 << true << qsizetype(0);
+    QTest::newRow("not due yet") << 3'600'000 << u"due"_s << -1 << false << qsizetype(0);
+    // An exit under its deadline: none begun after it, the rest left marked for the next open.
+    QTest::newRow("exit, deadline passed") << 3'600'000 << u"refresh"_s << 0 << false << qsizetype(1);
+    QTest::newRow("exit, deadline ahead") << 3'600'000 << u"refresh"_s << 10'000 << true << qsizetype(0);
+    QTest::newRow("no deadline") << 3'600'000 << u"refresh"_s << -1 << true << qsizetype(0);
+}
+
+void TestHistory::staleRowsAreWrittenWhenDueOrUntilADeadline()
+{
+    QFETCH(int, delayMs);
+    QFETCH(QString, how);
+    QFETCH(int, deadlineMs);
+    QFETCH(bool, found);
+    QFETCH(qsizetype, notReached);
+    QTemporaryDir dir;
+    Seeded s;
+    QString error;
+    Store store(u"tst-history-due"_s);
+    QVERIFY2(store.open(dir.filePath(u"due.sqlite"_s), &error), qPrintable(error));
+    QVERIFY2(seed(store, s, &error), qPrintable(error));
+    QVERIFY2(store.refreshSearchIndex(&error), qPrintable(error));
+    QCOMPARE(store.searchRowsDueInMs(), -1); // nothing stale
+    store.setSearchIndexDelay(delayMs);
+    const Alert extra =
+        alert(u"ZookeeperSessionExpired"_s, u"zookeeper"_s, u"db"_s, u"critical"_s, u"zk"_s, at(2024, 5, 10, 12, 3));
+    Incident kafka = s.incidents.at(1);
+    kafka.alerts << incidentOf(u"x"_s, {extra}, u"kafka"_s, {}).alerts;
+    QVERIFY2(store.recordNotifications({extra}, &error) && store.saveIncident(kafka, &error) != 0, qPrintable(error));
+    const qint64 dueIn = store.searchRowsDueInMs();
+    QVERIFY2(dueIn > 0 && dueIn <= delayMs, qPrintable(QString::number(dueIn)));
+    qsizetype left = -1;
+    if (how == u"due"_s) {
+        if (delayMs < 1'000) {
+            QTest::qWait(delayMs + 20);
+            QCOMPARE(store.searchRowsDueInMs(), 0);
+        }
+        QVERIFY2(store.indexDueSearchRows(&error), qPrintable(error));
+        left = 0;
+    } else {
+        const QDeadlineTimer by = deadlineMs < 0 ? QDeadlineTimer(QDeadlineTimer::Forever) : QDeadlineTimer(deadlineMs);
+        QVERIFY2(store.refreshSearchIndex(&error, by, &left), qPrintable(error));
+    }
+    QCOMPARE(left, notReached);
+    const auto page = store.searchHistory(HistoryQuery::parse(u"Zookeeper"_s), &error);
+    QVERIFY2(page, qPrintable(error));
+    QCOMPARE(keysOf(*page), found ? QStringList{u"kafka"_s} : QStringList{});
+    // Written: nothing left stale. Else it stays marked (due later, or now for the next open's refresh).
+    QCOMPARE(store.searchRowsDueInMs() < 0, found);
 }
 
 void TestHistory::migrationBackfillsTheIndex()

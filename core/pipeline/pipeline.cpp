@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -67,8 +68,11 @@ QString uniqueConnectionName()
 
 Pipeline::Pipeline(QObject* parent)
     : QObject(parent), m_persistTimer(new QTimer(this)), m_runner(new DiagnosisRunner(this)),
-      m_diagnosisTimer(new QTimer(this)), m_refreshTimer(new QTimer(this)), m_trimTimer(new QTimer(this))
+      m_diagnosisTimer(new QTimer(this)), m_refreshTimer(new QTimer(this)), m_trimTimer(new QTimer(this)),
+      m_searchIndexTimer(new QTimer(this))
 {
+    m_searchIndexTimer->setSingleShot(true);
+    connect(m_searchIndexTimer, &QTimer::timeout, this, &Pipeline::indexSearchRows);
     m_refreshTimer->setSingleShot(true);
     m_persistTimer->setSingleShot(true);
     m_diagnosisTimer->setSingleShot(true);
@@ -96,6 +100,7 @@ Pipeline::~Pipeline()
     m_refreshTimer->stop();
     m_persistTimer->stop();
     m_diagnosisTimer->stop();
+    m_searchIndexTimer->stop();
     m_options.refreshMs = -1;
     // After beginShutdown() the exit has a deadline: the incidents are derived data, rebuilt from the stored
     // notifications at the next start, so their final save is what gives way.
@@ -128,12 +133,19 @@ Pipeline::~Pipeline()
             qWarning("nightwatch: incidents not saved at exit (rebuilt from notifications at next start): %s",
                      qPrintable(why));
     }
-    // Its length is not bounded by anything we control: under a deadline only with plenty of time left.
+    // The search rows still stale (a quiet console wrote them already: scheduleSearchIndex), so the history is complete
+    // without waiting for the next start; under a deadline only with plenty of time left, and none begun after the
+    // point that leaves kSaveNeedsMs for closing (one incident's index is not interruptible).
     if (m_store && m_store->isOpen() && (left() < 0 || left() > 2 * kSaveNeedsMs)) {
-        // The search rows a storm deferred, so the history is complete without waiting for the next start.
         QString why;
-        if (!m_store->refreshSearchIndex(&why))
+        qsizetype notReached = 0;
+        const QDeadlineTimer by =
+            left() < 0 ? QDeadlineTimer(QDeadlineTimer::Forever) : QDeadlineTimer(left() - kSaveNeedsMs);
+        if (!m_store->refreshSearchIndex(&why, by, &notReached))
             qWarning("nightwatch: search index not refreshed at exit (done at next start): %s", qPrintable(why));
+        else if (notReached > 0)
+            qWarning("nightwatch: search rows of %lld incidents left for the next start (exit deadline)",
+                     qlonglong(notReached));
     }
 }
 
@@ -205,6 +217,8 @@ bool Pipeline::openHere(const Options& options, QString* error)
         m_store.reset();
         return false;
     }
+    if (options.searchIndexDelayMs >= 0)
+        m_store->setSearchIndexDelay(options.searchIndexDelayMs);
     // Listen before reading the history: what another console commits meanwhile is announced, not lost. The
     // announcements are handled from the event loop, after this function.
     if (m_store->isShared() &&
@@ -1112,6 +1126,7 @@ bool Pipeline::persistChanged(QString* error, qint64 budgetMs)
             return false;
     }
     m_removedIncidents.clear();
+    scheduleSearchIndex();
     return true;
 }
 
@@ -1133,6 +1148,43 @@ void Pipeline::queuePersist(qint64 lastSliceMs)
     // incidents are derived from notifications already stored; a lag in their rows loses nothing. Once quiet, the
     // rest follows at once (queued: whatever waits on the thread goes first).
     m_persistTimer->start(std::exchange(m_storedSinceSlice, false) ? int(2 * lastSliceMs) : 0);
+}
+
+void Pipeline::scheduleSearchIndex()
+{
+    if (!m_store || m_options.refreshMs <= 0 || m_searchIndexTimer->isActive())
+        return;
+    if (const qint64 due = m_store->searchRowsDueInMs(); due >= 0)
+        m_searchIndexTimer->start(int(qMin<qint64>(due, std::numeric_limits<int>::max())));
+}
+
+void Pipeline::indexSearchRows()
+{
+    if (!m_store)
+        return;
+    // Behind the deliveries and the incidents' own saves, which write the due rows themselves: a storm still on
+    // gets no extra work from here.
+    bool waiting = false;
+    {
+        QMutexLocker lock(&m_waitingMutex);
+        waiting = !m_waiting.isEmpty();
+    }
+    if (waiting || !m_chunked.isEmpty() || !m_unsaved.isEmpty() || m_persistTimer->isActive() ||
+        m_refreshTimer->isActive() || m_restoring) {
+        m_searchIndexTimer->start(int(kPersistSliceMs));
+        return;
+    }
+    if (const qint64 locked = lockedFor(); locked > 0) {
+        m_searchIndexTimer->start(int(locked));
+        return;
+    }
+    QString why;
+    if (!m_store->indexDueSearchRows(&why)) {
+        noteStoreResult(false, why); // a lock backs off as for incidents; the rows stay marked
+        m_searchIndexTimer->start(lockedFor() > 0 ? int(lockedFor()) : 1'000);
+        return;
+    }
+    scheduleSearchIndex(); // one slice a time (0 ms when more are due): what waits on the thread goes first
 }
 
 void Pipeline::persistMore()

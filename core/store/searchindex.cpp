@@ -8,6 +8,7 @@
 #include <QSqlRecord>
 #include <QVector>
 
+#include <algorithm>
 #include <limits>
 
 using namespace Qt::StringLiterals;
@@ -140,8 +141,18 @@ bool SearchIndex::documentUnchanged(qint64 incidentId, bool* same, QString* erro
     return true;
 }
 
-bool SearchIndex::reindexStale(bool force, QString* error)
+qint64 SearchIndex::msUntilDue() const
 {
+    if (m_staleSince.isEmpty())
+        return -1;
+    const qint64 oldest = *std::min_element(m_staleSince.cbegin(), m_staleSince.cend());
+    return qMax<qint64>(0, oldest + m_delayMs - QDateTime::currentMSecsSinceEpoch());
+}
+
+bool SearchIndex::reindexStale(bool force, QString* error, QDeadlineTimer deadline, qsizetype* notReached)
+{
+    if (notReached)
+        *notReached = 0;
     if (!available())
         return true;
     QVector<qint64> due;
@@ -169,10 +180,15 @@ bool SearchIndex::reindexStale(bool force, QString* error)
     constexpr qint64 kSliceMs = 25;
     QElapsedTimer spent;
     spent.start();
-    for (const qint64 id : std::as_const(due)) {
-        if (!force && m_delayMs > 0 && id != due.constFirst() && spent.elapsed() >= kSliceMs)
+    for (qsizetype i = 0; i < due.size(); ++i) {
+        if (!force && m_delayMs > 0 && i > 0 && spent.elapsed() >= kSliceMs)
             break;
-        if (!index(id, true, error))
+        if (deadline.hasExpired()) {
+            if (notReached)
+                *notReached = due.size() - i;
+            break;
+        }
+        if (!index(due.at(i), true, error))
             return false;
     }
     return true;

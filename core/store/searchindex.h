@@ -9,6 +9,7 @@
 // tells, per save, how many of its member rows stayed as they were (noteMembersKept), and what was indexed is
 // remembered only once its transaction committed (beginBatch/committed), so a rolled-back index is done again whole.
 
+#include <QDeadlineTimer>
 #include <QHash>
 #include <QString>
 
@@ -27,8 +28,12 @@ public:
     // Rewrites the incident's label pairs and search row from what is stored (all its members).
     bool reindex(qint64 incidentId, QString* error);
     // Re-indexes the stale incidents whose delay has passed; every marked one, from the table, when force. An
-    // incident whose indexed members were all kept since only adds the pairs of the members after them.
-    bool reindexStale(bool force, QString* error);
+    // incident whose indexed members were all kept since only adds the pairs of the members after them. None is
+    // begun once the deadline has passed (an exit's): those stay marked, and *notReached says how many.
+    bool reindexStale(bool force, QString* error, QDeadlineTimer deadline = QDeadlineTimer(QDeadlineTimer::Forever),
+                      qsizetype* notReached = nullptr);
+    // Milliseconds until the first incident marked stale by this run falls due (0: due now), -1 when none is.
+    qint64 msUntilDue() const;
     // Around the transaction of reindexStale(): forgets what an earlier one that did not commit indexed, and takes
     // over what this one indexed once it committed.
     void beginBatch() { m_indexing.clear(); }

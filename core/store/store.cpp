@@ -170,8 +170,25 @@ void Store::setSearchIndexDelay(int ms)
         m_impl->search->setDelay(ms);
 }
 
-bool Store::refreshSearchIndex(QString* error)
+bool Store::refreshSearchIndex(QString* error, QDeadlineTimer deadline, qsizetype* notReached)
 {
+    return reindexSearchRows(true, deadline, notReached, error);
+}
+
+bool Store::indexDueSearchRows(QString* error)
+{
+    return reindexSearchRows(false, QDeadlineTimer(QDeadlineTimer::Forever), nullptr, error);
+}
+
+qint64 Store::searchRowsDueInMs() const
+{
+    return m_impl ? m_impl->search->msUntilDue() : -1;
+}
+
+bool Store::reindexSearchRows(bool all, QDeadlineTimer deadline, qsizetype* notReached, QString* error)
+{
+    if (notReached)
+        *notReached = 0;
     if (!m_impl)
         return fail(u"store is not open"_s, error);
     SqlTransaction tx(m_impl->db);
@@ -179,7 +196,7 @@ bool Store::refreshSearchIndex(QString* error)
         return fail(u"cannot begin transaction: "_s + StoreConnection::describe(m_impl->db.lastError()), error);
     QString why;
     m_impl->search->beginBatch();
-    if (!m_impl->search->reindexStale(true, &why))
+    if (!m_impl->search->reindexStale(all, &why, deadline, notReached))
         return fail(why, error);
     if (!tx.commit())
         return fail(u"cannot commit the search index: "_s + StoreConnection::describe(m_impl->db.lastError()), error);

@@ -30,6 +30,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QHash>
 #include <QSqlDatabase>
 #include <QString>
@@ -179,9 +180,16 @@ public:
     // A save leaves an incident's search row stale for up to the delay (10 s): a storm rewrites its incidents
     // every refresh and indexing them each time halved ingest; a later save writes the rows that are due, in
     // its own transaction. Notes, resolves and resolutions re-index at once. refreshSearchIndex() catches up
-    // now; open() does it too (a run that stopped in between), and so does the pipeline at exit.
+    // now; open() does it too (a run that stopped in between), and so does the pipeline at exit, until its deadline
+    // (none is begun after it; those stay marked for the next open, and *notReached says how many).
     void setSearchIndexDelay(int ms);
-    bool refreshSearchIndex(QString* error);
+    bool refreshSearchIndex(QString* error, QDeadlineTimer deadline = QDeadlineTimer(QDeadlineTimer::Forever),
+                            qsizetype* notReached = nullptr);
+    // The rows that are due, as a save writes them (one slice), in a transaction of its own: a storm's last saves
+    // leave rows stale with no save after them, and the pipeline writes them once quiet instead of at its exit.
+    bool indexDueSearchRows(QString* error);
+    // Milliseconds until the next stale row falls due (0: now), -1 when none is stale.
+    qint64 searchRowsDueInMs() const;
     // What a view showed, as JSON, so a past incident can be opened without live sources: one per kind
     // ("graph", "metrics"); a later one of the same kind replaces it. at defaults to now.
     bool saveViewSnapshot(qint64 incidentId, const QString& kind, const QByteArray& json, QString* error,
@@ -210,6 +218,8 @@ private:
     // Counters the ingest path holds back in memory are written before anything reads alert rows (warns on failure:
     // the rows then trail by a moment).
     void settleAlertCountsForReaders() const;
+    // Stale search rows in one transaction: every marked one (all) or those due, until the deadline.
+    bool reindexSearchRows(bool all, QDeadlineTimer deadline, qsizetype* notReached, QString* error);
     // The notifications received from beforeMs before the incident's first onset to afterMs after its last, of its
     // member alerts (members) or of every other alert, in arrival order.
     QVector<Alert> notificationsInWindow(qint64 incidentId, qint64 beforeMs, qint64 afterMs, bool members) const;
