@@ -80,6 +80,12 @@ int runServeCommand(const QStringList& args)
     });
     QObject::connect(&runtime, &ConsoleRuntime::failed,
                      [](const QString& why) { std::fprintf(stderr, "nightwatch-cli serve: %s\n", qPrintable(why)); });
+    // A receiver that cannot listen (another serve on the port) must not look like a running one to its supervisor:
+    // it exits 2 (said by failed() above), rather than go on storing nothing but what its pollers bring.
+    QObject::connect(&runtime, &ConsoleRuntime::webhookFailed, [&exitCode] {
+        exitCode = 2;
+        QCoreApplication::quit();
+    });
     QObject::connect(&runtime, &ConsoleRuntime::graphDiscoveryFinished, [](bool ok, const QString& message) {
         if (ok)
             std::printf("%s\n", qPrintable(message));

@@ -113,6 +113,7 @@ void ConsoleRuntime::start()
         connect(m_webhook, &WebhookServer::healthChanged, m_pipeline, &Pipeline::updateSourceHealth);
         connect(m_webhook, &WebhookServer::listening, this, &ConsoleRuntime::webhookListening);
         connect(m_webhook, &WebhookServer::failed, this, &ConsoleRuntime::failed);
+        connect(m_webhook, &WebhookServer::failed, this, &ConsoleRuntime::webhookFailed);
         m_webhook->setRestoring(true);
         connect(
             m_pipeline, &Pipeline::restored, m_webhook, [w = m_webhook.data()] { w->setRestoring(false); },

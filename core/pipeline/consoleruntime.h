@@ -88,6 +88,9 @@ Q_SIGNALS:
     void snapshotReady(IncidentSnapshotPtr snapshot);
     void replayFinished(bool ok);
     void webhookListening(quint16 port);
+    // The receiver could not listen (the port taken, an address not ours): also said by failed(). The window goes on
+    // with its other feeds and shows the receiver down; `serve`, which is there to receive, exits.
+    void webhookFailed(const QString& message);
     void failed(const QString& message);
     void diagnosisSettled(); // Pipeline::diagnosisSettled: the last snapshot shows every incident diagnosed
     // After each graph discovery round: what was discovered, or why the last graph stays (GraphDiscovery).

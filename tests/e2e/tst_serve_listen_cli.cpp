@@ -1,9 +1,11 @@
 // `nightwatch-cli serve --listen` on a non-loopback address: refused without a token unless --insecure-listen
-// is given, so the receiver never ends up open to the network by accident.
+// is given, so the receiver never ends up open to the network by accident; and a port already taken (another serve
+// on it) ends serve with exit 2, not a process that runs on without its receiver.
 
 #include "../alertmanagerprocess.h"
 
 #include <QProcess>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -23,10 +25,16 @@ void TestServeListenCli::listenAddress_data()
     QTest::addColumn<QString>("token");
     QTest::addColumn<bool>("insecure");
     QTest::addColumn<bool>("starts");
-    QTest::addRow("loopback, no token") << u"127.0.0.1"_s << QString() << false << true;
-    QTest::addRow("any address, no token") << u"0.0.0.0"_s << QString() << false << false;
-    QTest::addRow("any address, token") << u"0.0.0.0"_s << u"s3cret"_s << false << true;
-    QTest::addRow("any address, --insecure-listen") << u"0.0.0.0"_s << QString() << true << true;
+    QTest::addColumn<bool>("portTaken");
+    QTest::addColumn<QByteArray>("refusal"); // in stderr when it does not start
+    QTest::addRow("loopback, no token") << u"127.0.0.1"_s << QString() << false << true << false << QByteArray();
+    QTest::addRow("any address, no token")
+        << u"0.0.0.0"_s << QString() << false << false << false << QByteArray("--insecure-listen");
+    QTest::addRow("any address, token") << u"0.0.0.0"_s << u"s3cret"_s << false << true << false << QByteArray();
+    QTest::addRow("any address, --insecure-listen")
+        << u"0.0.0.0"_s << QString() << true << true << false << QByteArray();
+    QTest::addRow("loopback, port taken")
+        << u"127.0.0.1"_s << QString() << false << false << true << QByteArray("cannot listen on 127.0.0.1");
 }
 
 void TestServeListenCli::listenAddress()
@@ -35,8 +43,13 @@ void TestServeListenCli::listenAddress()
     QFETCH(QString, token);
     QFETCH(bool, insecure);
     QFETCH(bool, starts);
+    QFETCH(bool, portTaken);
+    QFETCH(QByteArray, refusal);
     QTemporaryDir dir;
-    const quint16 port = testsupport::freePort();
+    QTcpServer taker; // another serve, say
+    if (portTaken)
+        QVERIFY(taker.listen(QHostAddress::LocalHost));
+    const quint16 port = portTaken ? taker.serverPort() : testsupport::freePort();
     QProcess serve;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(u"HOME"_s, dir.path());
@@ -60,9 +73,11 @@ void TestServeListenCli::listenAddress()
         serve.waitForFinished(10'000);
         return;
     }
-    QVERIFY(serve.exitCode() != 0);
+    QVERIFY(serve.state() == QProcess::NotRunning || serve.waitForFinished(10'000));
+    QCOMPARE(serve.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(serve.exitCode(), 2);
     const QByteArray stderrText = serve.readAllStandardError();
-    QVERIFY2(stderrText.contains("--insecure-listen"), stderrText.constData());
+    QVERIFY2(stderrText.contains(refusal), stderrText.constData());
 }
 
 QTEST_GUILESS_MAIN(TestServeListenCli)
