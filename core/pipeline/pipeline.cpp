@@ -1160,8 +1160,8 @@ void Pipeline::scheduleSearchIndex()
 
 void Pipeline::indexSearchRows()
 {
-    if (!m_store)
-        return;
+    if (!m_store || m_stopping.load())
+        return; // stopping: the destructor catches up, within the exit's deadline
     // Behind the deliveries and the incidents' own saves, which write the due rows themselves: a storm still on
     // gets no extra work from here.
     bool waiting = false;
@@ -1179,9 +1179,10 @@ void Pipeline::indexSearchRows()
         return;
     }
     QString why;
-    if (!m_store->indexDueSearchRows(&why)) {
-        noteStoreResult(false, why); // a lock backs off as for incidents; the rows stay marked
-        m_searchIndexTimer->start(lockedFor() > 0 ? int(lockedFor()) : 1'000);
+    const bool indexed = m_store->indexDueSearchRows(&why);
+    noteStoreResult(indexed, why); // a lock backs off as for incidents
+    if (!indexed) { // the rows stay marked; another fault (disk full) is tried again now and then, quietly
+        m_searchIndexTimer->start(lockedFor() > 0 ? int(lockedFor()) : 5'000);
         return;
     }
     scheduleSearchIndex(); // one slice a time (0 ms when more are due): what waits on the thread goes first
