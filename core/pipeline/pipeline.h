@@ -290,6 +290,7 @@ private:
     QTimer* m_refreshTimer;
     QTimer* m_trimTimer;            // MemoryTrim once a storm pauses (noteStoredForTrim)
     QTimer* m_searchIndexTimer;     // indexSearchRows() when the next stale search row falls due
+    QElapsedTimer m_sinceStored;    // since the last notifications were stored
     qint64 m_untrimmed = 0;         // notifications stored since the trim timer was last started
     bool m_trimWhenSettled = false; // trim again once everything is stored and diagnosed
     QElapsedTimer m_sinceRefresh;   // since the last refresh ended
