@@ -187,6 +187,24 @@ void TestUiWarRoom::darkThemeIsDarkAndReadable()
     QCOMPARE(chartCanvas(), Theme::panelBackground());
     for (QAbstractAxis* axis : window.metricsView()->chart()->axes())
         QVERIFY(Theme::contrastRatio(axis->labelsColor(), chartCanvas()) >= 4.5);
+    // The alert table's panel, as shown: the filter row is dark like the table, not a white strip around it (its
+    // frame was light "paper" in the dark scheme), and the count beside the filter is readable on it.
+    QLabel* count = nullptr;
+    for (QLabel* label : window.filterEdit()->parentWidget()->findChildren<QLabel*>())
+        if (label->text().contains(u"alert"_s))
+            count = label;
+    QVERIFY(count && count->isVisible());
+    const QImage shown = window.grab().toImage();
+    const QRect at(count->mapTo(&window, QPoint(0, 0)), count->size());
+    const QColor background = shown.pixelColor(at.topLeft() + QPoint(1, 1));
+    QVERIFY2(background.lightness() < 60, qPrintable(background.name()));
+    QColor ink = background;
+    for (int y = at.top(); y <= at.bottom(); ++y)
+        for (int x = at.left(); x <= at.right(); ++x)
+            if (const QColor c = shown.pixelColor(x, y); c.lightness() > ink.lightness())
+                ink = c;
+    QVERIFY2(Theme::contrastRatio(ink, background) >= 4.5,
+             qPrintable(u"%1 on %2"_s.arg(ink.name(), background.name())));
     window.setDarkTheme(false);
     QVERIFY(window.palette().color(QPalette::Window).lightness() > 200);
     QVERIFY(window.runbookPanel()->palette().color(QPalette::Window).lightness() > 200);

@@ -65,7 +65,6 @@ namespace {
 // Object names applyTheme() styles by: every region of the console gets the same frame so the eye can rest.
 const QString PanelName = u"panel"_s;
 const QString CaptionName = u"panelCaption"_s;
-constexpr char PaperProperty[] = "nightwatchPaper"; // a canvas that stays light in the dark scheme
 
 // QTabBar::setTabText lays the tabs out again and asks the tab widget's parents for a new layout even for the same
 // text: set on every snapshot, it re-laid the splitters and the charts below them in the storm.
@@ -75,13 +74,12 @@ void setTabText(QTabWidget* tabs, int index, const QString& text)
         tabs->setTabText(index, text);
 }
 
-// A titled panel; paper: a canvas that draws its own light colours (graph, charts, tables).
+// A titled panel in the chrome's colours; what it holds (graph, charts, the alert table) paints in the scheme's too.
 QFrame* panel(const QString& title, QWidget* content, QWidget* parent, QLabel** titleLabel = nullptr,
-              QWidget* extra = nullptr, bool paper = false)
+              QWidget* extra = nullptr)
 {
     auto* frame = new QFrame(parent);
     frame->setObjectName(PanelName);
-    frame->setProperty(PaperProperty, paper);
     auto* layout = new QVBoxLayout(frame);
     layout->setContentsMargins(1, 4, 1, 1);
     layout->setSpacing(2);
@@ -414,7 +412,6 @@ QWidget* MainWindow::buildAlertsPanel()
     m_filterEdit->setClearButtonEnabled(true);
     m_filterEdit->setAccessibleName(tr("Alert filter"));
     m_filterStatus = new QLabel(content);
-    m_filterStatus->setStyleSheet(u"color: #4A5560;"_s);
     filterRow->addWidget(m_filterEdit, 1);
     filterRow->addWidget(m_filterStatus);
     layout->addLayout(filterRow);
@@ -471,7 +468,7 @@ QWidget* MainWindow::buildAlertsPanel()
     });
     m_filterEdit->addAction(clearFilter);
 
-    return panel(tr("ALERTS"), content, nullptr, &m_alertsTitle, nullptr, true);
+    return panel(tr("ALERTS"), content, nullptr, &m_alertsTitle);
 }
 
 void MainWindow::createActions()
@@ -627,32 +624,25 @@ void MainWindow::setUpTabOrder()
 
 void MainWindow::applyTheme()
 {
-    const QPalette paper = Theme::windowPalette(Theme::Scheme::Light);
     // The application's too: a widget styled by a style sheet (the panels' frames, war-room type) takes its
     // colours from the application palette, not its parent's, and wrote black on the dark chrome.
     QApplication::setPalette(Theme::windowPalette());
     setPalette(Theme::windowPalette());
     m_darkAction->setChecked(Theme::scheme() == Theme::Scheme::Dark);
     const QString secondary = Theme::secondaryText().name();
-    for (QFrame* frame : findChildren<QFrame*>(PanelName)) {
-        const bool isPaper = frame->property(PaperProperty).toBool();
-        if (isPaper)
-            frame->setPalette(paper);
+    // Every panel the chrome's, the alert table's too: its frame was once white paper in the dark scheme, which
+    // left a white rim and a white filter row around the dark table.
+    for (QFrame* frame : findChildren<QFrame*>(PanelName))
         frame->setStyleSheet(u"QFrame#panel { background: %1; border: 1px solid %2; border-radius: 4px; }"_s.arg(
-            (isPaper ? QColor(Qt::white) : Theme::panelBackground()).name(),
-            (isPaper ? Theme::panelBorder() : Theme::chromeBorder()).name()));
-    }
-    // The alert table's frame is paper (above); the tab bar and the runbook panel are the chrome's.
+            Theme::panelBackground().name(), Theme::chromeBorder().name()));
     m_bottomTabs->setPalette(Theme::windowPalette());
     m_bottomTabs->setAutoFillBackground(true); // its pages do not paint: the chrome would show through
     m_runbookPanel->applyTheme();
     m_metricsView->applyTheme();
-    for (QLabel* caption : findChildren<QLabel*>(CaptionName)) {
-        const bool onPaper = caption->parentWidget()->property(PaperProperty).toBool();
+    for (QLabel* caption : findChildren<QLabel*>(CaptionName))
         caption->setStyleSheet(
-            u"color: %1; font-weight: 700; font-size: 8pt; letter-spacing: 1px; padding-left: 8px;"_s.arg(
-                onPaper ? u"#37474F"_s : secondary));
-    }
+            u"color: %1; font-weight: 700; font-size: 8pt; letter-spacing: 1px; padding-left: 8px;"_s.arg(secondary));
+    m_filterStatus->setStyleSheet(u"color: %1;"_s.arg(secondary));
     m_countsLabel->setStyleSheet(
         u"font-size: 13pt; font-weight: 700; color: %1; padding-left: 10px;"_s.arg(Theme::text().name()));
     m_countsDetail->setStyleSheet(u"color: %1; padding-left: 10px; padding-bottom: 4px;"_s.arg(secondary));

@@ -161,7 +161,7 @@ private:
     QString followedIncidentKey() const; // the most severe unacknowledged open incident, else the top row
     void setCurrentRow(int row);         // programmatic: does not pin the selection
     void requestNote();
-    void applyTheme(); // Theme's current scheme on the chrome; the canvases stay paper-light
+    void applyTheme(); // Theme's current scheme on the chrome and its panels
     void setUpTabOrder();
     void makeRoomForRunbook(); // deferred: the runbook tab gets the height its step awaiting approval needs
     void updateTriage(const Incident& incident);
@@ -218,8 +218,7 @@ private:
     QLabel* m_brand = nullptr;
     QLabel* m_keysLabel = nullptr;
     QWidget* m_incidentPanel = nullptr;
-    QList<QFrame*> m_panels; // every titled frame; the canvases among them stay light
-    QList<QFrame*> m_paperPanels;
+    QList<QFrame*> m_panels;   // every titled frame; the canvases among them stay light
     QList<QLabel*> m_captions; // their titles
     WarRoomMode* m_warRoom = nullptr;
     DesktopNotifier* m_notifier = nullptr;

@@ -22,8 +22,8 @@ public:
         None
     };
 
-    // The console's chrome (window, header, panels, summary card) is light or dark; the drawn canvases
-    // (graph, charts, tables, list tiles) stay paper-light in both, so their own colours keep working.
+    // The console's chrome (window, header, panels, summary card) is light or dark, and so are the drawn canvases
+    // (graph, charts, tables, list tiles), which take their colours from here.
     enum class Scheme
     {
         Light,
