@@ -218,8 +218,6 @@ private:
     QLabel* m_brand = nullptr;
     QLabel* m_keysLabel = nullptr;
     QWidget* m_incidentPanel = nullptr;
-    QList<QFrame*> m_panels;   // every titled frame; the canvases among them stay light
-    QList<QLabel*> m_captions; // their titles
     WarRoomMode* m_warRoom = nullptr;
     DesktopNotifier* m_notifier = nullptr;
     ShortcutCheatSheet* m_cheatSheet = nullptr;

@@ -839,14 +839,15 @@ bool Pipeline::isDiagnosisSettled() const
     return const_cast<Pipeline*>(this)->onOwnThread([&] { return settledHere(); });
 }
 
+bool Pipeline::hasWaitingDeliveries() const
+{
+    QMutexLocker lock(&const_cast<Pipeline*>(this)->m_waitingMutex);
+    return !m_waiting.isEmpty();
+}
+
 bool Pipeline::settledHere() const
 {
-    bool waiting = false;
-    {
-        QMutexLocker lock(&const_cast<Pipeline*>(this)->m_waitingMutex);
-        waiting = !m_waiting.isEmpty();
-    }
-    waiting = waiting || !m_chunked.isEmpty() || !m_untracked.isEmpty() || m_restoring;
+    const bool waiting = hasWaitingDeliveries() || !m_chunked.isEmpty() || !m_untracked.isEmpty() || m_restoring;
     return !waiting && !m_refreshTimer->isActive() && !m_persistTimer->isActive() && m_changedKeys.isEmpty() &&
            m_diagnosedKeys.isEmpty() && m_unsaved.isEmpty() && m_toDiagnose.isEmpty() && !m_changesSinceDiagnosis &&
            !m_runner->isRunning();
@@ -1165,12 +1166,7 @@ void Pipeline::indexSearchRows()
         return; // stopping: the destructor catches up, within the exit's deadline
     // Behind the deliveries and the incidents' own saves, which write the due rows themselves: a storm still on
     // gets no extra work from here.
-    bool waiting = false;
-    {
-        QMutexLocker lock(&m_waitingMutex);
-        waiting = !m_waiting.isEmpty();
-    }
-    if (waiting || !m_chunked.isEmpty() || !m_unsaved.isEmpty() || m_persistTimer->isActive() ||
+    if (hasWaitingDeliveries() || !m_chunked.isEmpty() || !m_unsaved.isEmpty() || m_persistTimer->isActive() ||
         m_refreshTimer->isActive() || m_restoring) {
         m_searchIndexTimer->start(int(kPersistSliceMs));
         return;

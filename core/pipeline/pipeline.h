@@ -217,6 +217,7 @@ private:
     void applyDiagnosis(const DiagnosisRunner::Result& result);
     IncidentSetSupport diagnosisSupport(); // reads only copies: safe on the worker
     bool settledHere() const;
+    bool hasWaitingDeliveries() const; // feeds on other threads have deliveries queued for the next commit
     void publish();
     void askMetricsForTopIncident();
     void onMetrics(const IncidentMetricsResult& result);
