@@ -57,7 +57,7 @@ int runServeCommand(const QStringList& args)
 
     ConsoleRuntime runtime(*config);
     int exitCode = 0;
-    QObject::connect(&runtime, &ConsoleRuntime::started, [&](bool ok, const QString& why) {
+    QObject::connect(&runtime, &ConsoleRuntime::started, &runtime, [&](bool ok, const QString& why) {
         if (ok) {
             std::printf("serving: database %s\n", qPrintable(Store::displayName(config->databasePath)));
         } else {

@@ -151,7 +151,7 @@ void ConsoleRuntime::startFeedsOnPipelineThread()
     options.prometheusAccess = m_config.prometheusAccess;
     QString error;
     if (!m_pipeline->open(options, &error)) {
-        Q_EMIT started(false, error);
+        announceStarted(false, error);
         return;
     }
 
@@ -198,5 +198,14 @@ void ConsoleRuntime::startFeedsOnPipelineThread()
     if (m_webhook)
         QMetaObject::invokeMethod(
             m_webhook, [w = m_webhook.data()] { w->start(); }, Qt::QueuedConnection);
-    Q_EMIT started(true, {});
+    announceStarted(true, {});
+}
+
+void ConsoleRuntime::announceStarted(bool ok, const QString& error)
+{
+    // Queued to the runtime's own thread, as its other signals arrive: a handler connected without a context object
+    // would otherwise run here on the pipeline's thread, and a store that fails at once could call quit() before the
+    // caller's event loop runs, which Qt ignores (serve then never exited on a damaged database).
+    QMetaObject::invokeMethod(
+        this, [this, ok, error] { Q_EMIT started(ok, error); }, Qt::QueuedConnection);
 }

@@ -73,7 +73,8 @@ public:
     // stop() does first (5.5 s to answer the deliveries in flight, 8 s in all) and waits for the answers.
     ~ConsoleRuntime() override;
 
-    // Opens the store and starts every configured feed, without blocking: started() tells how it went.
+    // Opens the store and starts every configured feed, without blocking: started() tells how it went, from the
+    // runtime's event loop (never before the caller's loop runs, so a handler may quit it).
     void start();
     // A graceful stop (SIGTERM, SIGINT): the receiver accepts no new connection and answers every delivery in flight
     // (200 once stored, else 503 with Retry-After, never half stored), the pipeline stores what it was handed and skips
@@ -102,6 +103,7 @@ Q_SIGNALS:
 
 private:
     void startFeedsOnPipelineThread();   // runs on m_pipelineThread
+    void announceStarted(bool ok, const QString& error); // started(), on this object's thread
     void yieldToWindow(QThread& thread); // Config::workerNiceSteps, applied as the thread starts
 
     Config m_config;

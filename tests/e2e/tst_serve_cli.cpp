@@ -214,7 +214,7 @@ void TestServeCli::damagedDatabaseIsRefused()
     testsupport::ServeProcess serve;
     QString why;
     QVERIFY(!serve.start(db, &why)); // never listens, so never answers 200
-    QTRY_COMPARE_WITH_TIMEOUT(serve.process->state(), QProcess::NotRunning, 10'000);
+    QTRY_VERIFY2_WITH_TIMEOUT(serve.process->state() == QProcess::NotRunning, serve.output.constData(), 10'000);
     QCOMPARE(serve.process->exitCode(), 2);
     QVERIFY2(serve.output.contains("is damaged") && serve.output.contains("quick_check"), serve.output.constData());
 }
